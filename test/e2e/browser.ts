@@ -1,0 +1,56 @@
+// Shared harness for browser tests: serves the built app (dist/, made by `npm run test:e2e`)
+// and drives Debian's Chromium through playwright-core.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type PreviewServer, preview } from 'vite';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface BrowserSession {
+  url: string;
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far: tests assert none slipped through. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+export async function openApp(path = '/'): Promise<BrowserSession> {
+  const server: PreviewServer = await preview({ preview: { port: 0, strictPort: false }, logLevel: 'error' });
+  const url = server.resolvedUrls!.local[0];
+  const profile = mkdtempSync(join(tmpdir(), 'evscope-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL(path, url).href);
+  return {
+    url,
+    context,
+    page,
+    errors,
+    async close() {
+      await context.close();
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
