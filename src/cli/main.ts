@@ -1,4 +1,34 @@
+// `npx evscope <verb> …`: each verb lives in src/cli/verbs/<verb>.ts and exports a `Verb`.
+import type { Verb } from './verb';
+
+const verbs: Record<string, () => Promise<{ verb: Verb }>> = {};
+
+function usage(): string {
+  const names = Object.keys(verbs).sort();
+  return `usage: evscope <verb> [options]\nverbs: ${names.length ? names.join(', ') : '(none yet)'}\nRun "evscope <verb> --help" for a verb's options.`;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  console.log('evscope', argv.join(' '));
-  return 0;
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const load = verbs[name];
+  if (!load) {
+    console.error(`evscope: unknown verb "${name}"\n${usage()}`);
+    return 2;
+  }
+  const { verb } = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(verb.help);
+    return 0;
+  }
+  try {
+    return await verb.run(rest);
+  } catch (e) {
+    // Errors from readers and kernels already name the file and the reason: print them, no stack.
+    console.error(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
 }

@@ -1,0 +1,40 @@
+// Minimal flag parser: `--name value`, `--flag`, and positionals. Unknown flags are errors so
+// a typo never silently falls back to a default.
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Map<string, string | true>;
+}
+
+export function parseArgs(args: string[], known: { values: string[]; booleans?: string[] }): ParsedArgs {
+  const flags = new Map<string, string | true>();
+  const positionals: string[] = [];
+  const booleans = new Set(known.booleans ?? []);
+  const values = new Set(known.values);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) {
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (booleans.has(name)) {
+      flags.set(name, true);
+    } else if (values.has(name)) {
+      const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined) throw new Error(`--${name} needs a value`);
+      flags.set(name, v);
+    } else {
+      throw new Error(`unknown option --${name}`);
+    }
+  }
+  return { positionals, flags };
+}
+
+export function numberFlag(p: ParsedArgs, name: string): number | undefined {
+  const v = p.flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === true || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${String(v)}"`);
+  return n;
+}
