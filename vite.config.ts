@@ -1,8 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    alias: {
+      'maplibre-gl/dist/maplibre-gl.css': fileURLToPath(
+        new URL('./src/plots/empty/empty.css', import.meta.url),
+      ),
+    },
+  },
   // plotly's custom bundle expects Node's `global`.
   define: { global: 'globalThis' },
   worker: { format: 'es' },

@@ -1,0 +1,61 @@
+// The one component that touches plotly: figure builders in src/plots are pure functions that
+// return {data, layout}; this only mounts the figure and updates it in place with Plotly.react,
+// so streaming updates do not rebuild the DOM.
+import type { Config, Data, Layout, PlotlyHTMLElement } from 'plotly.js';
+import { useEffect, useRef } from 'react';
+import Plotly from './plotly';
+
+export interface Figure {
+  data: Data[];
+  layout: Partial<Layout>;
+}
+
+export interface PlotProps {
+  figure: Figure;
+  /** Accessible name of the plot, also used as the test hook. */
+  label: string;
+  className?: string;
+  onClickPoint?: (point: { curveNumber: number; pointIndex: number; customdata?: unknown }) => void;
+}
+
+const CONFIG: Partial<Config> = {
+  displaylogo: false,
+  responsive: true,
+  toImageButtonOptions: { format: 'png', scale: 2 },
+  modeBarButtonsToRemove: ['lasso2d', 'select2d'],
+};
+
+export function Plot({ figure, label, className, onClickPoint }: PlotProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const clickRef = useRef(onClickPoint);
+  clickRef.current = onClickPoint;
+
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    void Plotly.react(el, figure.data, figure.layout, CONFIG);
+  }, [figure]);
+
+  useEffect(() => {
+    const el = ref.current as (HTMLDivElement & Partial<PlotlyHTMLElement>) | null;
+    if (!el) return;
+    return () => Plotly.purge(el);
+  }, []);
+
+  useEffect(() => {
+    const el = ref.current as (HTMLDivElement & Partial<PlotlyHTMLElement>) | null;
+    if (!el?.on) return;
+    el.on('plotly_click', (ev) => {
+      const p = ev.points[0];
+      if (p)
+        clickRef.current?.({
+          curveNumber: p.curveNumber,
+          pointIndex: p.pointIndex,
+          customdata: p.customdata,
+        });
+    });
+    return () => el.removeAllListeners?.('plotly_click');
+  }, []);
+
+  return <div ref={ref} className={className ?? 'plot'} role="img" aria-label={label} data-plot={label} />;
+}

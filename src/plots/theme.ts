@@ -1,0 +1,27 @@
+// Shared layout defaults so every figure matches the workbench's dark/light theme.
+import type { Layout } from 'plotly.js';
+
+export type ThemeName = 'dark' | 'light';
+
+const PALETTE = {
+  dark: { bg: '#1a1f26', grid: '#2c333d', text: '#d7dce3' },
+  light: { bg: '#ffffff', grid: '#e3e6ea', text: '#1d2329' },
+} as const;
+
+export function baseLayout(theme: ThemeName, overrides: Partial<Layout> = {}): Partial<Layout> {
+  const p = PALETTE[theme];
+  return {
+    paper_bgcolor: p.bg,
+    plot_bgcolor: p.bg,
+    font: { color: p.text, size: 11, family: 'system-ui, sans-serif' },
+    margin: { l: 48, r: 12, t: 28, b: 40 },
+    xaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...(overrides.xaxis ?? {}) },
+    yaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...(overrides.yaxis ?? {}) },
+    showlegend: false,
+    autosize: true,
+    ...overrides,
+    // Spread last would drop the axis colours above when overrides carry axes.
+    ...(overrides.xaxis ? { xaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...overrides.xaxis } } : {}),
+    ...(overrides.yaxis ? { yaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...overrides.yaxis } } : {}),
+  };
+}
