@@ -15,13 +15,11 @@ export function baseLayout(theme: ThemeName, overrides: Partial<Layout> = {}): P
     plot_bgcolor: p.bg,
     font: { color: p.text, size: 11, family: 'system-ui, sans-serif' },
     margin: { l: 48, r: 12, t: 28, b: 40 },
-    xaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...(overrides.xaxis ?? {}) },
-    yaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...(overrides.yaxis ?? {}) },
     showlegend: false,
     autosize: true,
     ...overrides,
-    // Spread last would drop the axis colours above when overrides carry axes.
-    ...(overrides.xaxis ? { xaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...overrides.xaxis } } : {}),
-    ...(overrides.yaxis ? { yaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...overrides.yaxis } } : {}),
+    // Axes are merged, not replaced, so a figure's axis titles keep the theme's grid colours.
+    xaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...overrides.xaxis },
+    yaxis: { gridcolor: p.grid, zerolinecolor: p.grid, ...overrides.yaxis },
   };
 }
