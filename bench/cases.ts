@@ -1,0 +1,20 @@
+// Every benchmark case, in the order the runner reports them.
+import { Rng } from '../src/core/random';
+import type { BenchCase } from './types';
+
+const rngPoisson: BenchCase = {
+  name: 'rng-poisson',
+  where: ['node', 'browser'],
+  async run() {
+    // Shot noise for a 256×256 frame costs 65,536 Poisson deviates: this is the simulator's floor.
+    const r = new Rng(1);
+    const n = 2_000_000;
+    let s = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) s += r.poisson(i & 1 ? 12 : 3);
+    const ms = performance.now() - t0;
+    return { 'deviates/s': (n / ms) * 1000, 'frames256/s': (n / 65536 / ms) * 1000, checksum: s };
+  },
+};
+
+export const cases: BenchCase[] = [rngPoisson];

@@ -1,0 +1,76 @@
+// `npm run bench [-- case1,case2] [--node-only|--browser-only]`: runs every case in Node and in
+// headless Chromium (Debian's, via playwright-core) and prints the figures side by side.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { cases } from './cases';
+import type { Figures } from './types';
+
+const args = process.argv.slice(2);
+const only = args.find((a) => !a.startsWith('--'))?.split(',');
+const nodeOnly = args.includes('--node-only');
+const browserOnly = args.includes('--browser-only');
+const selected = cases.filter((c) => !only || only.includes(c.name));
+
+function print(where: string, name: string, figures: Figures | undefined, error?: string) {
+  if (error) {
+    console.log(`[${where}] ${name}: FAILED ${error}`);
+    return;
+  }
+  const parts = Object.entries(figures ?? {}).map(
+    ([k, v]) => `${k}=${typeof v === 'number' ? +v.toPrecision(4) : v}`,
+  );
+  console.log(`[${where}] ${name}: ${parts.join('  ')}`);
+}
+
+async function runNode() {
+  for (const c of selected.filter((c) => c.where.includes('node'))) {
+    try {
+      print('node', c.name, await c.run((l) => console.log(`  ${l}`)));
+    } catch (e) {
+      print('node', c.name, undefined, String(e));
+    }
+  }
+}
+
+async function runBrowser() {
+  const browserCases = selected.filter((c) => c.where.includes('browser'));
+  if (!browserCases.length) return;
+  const server = await createServer({ logLevel: 'error', server: { port: 0 } });
+  await server.listen();
+  const url = server.resolvedUrls!.local[0];
+  const profile = mkdtempSync(join(tmpdir(), 'evscope-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => console.log(`  ${m.text()}`));
+    await page.goto(`${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}`);
+    await page.waitForFunction(() => window.__benchDone === true, null, {
+      timeout: 15 * 60_000,
+      polling: 500,
+    });
+    const results = await page.evaluate(() => window.__benchResults ?? []);
+    for (const r of results) print('chromium', r.name, r.figures, r.error);
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+if (!browserOnly) await runNode();
+if (!nodeOnly) await runBrowser();
