@@ -1,7 +1,7 @@
 // Loading flows: open files, add a channel, split a dual-view stack. Failures become notices
 // naming the file; whatever was loaded before stays loaded.
 import { type OpenOutcome, type StackService, stackService } from '../engine/stackService';
-import { activeStack, dataStore } from './dataStore';
+import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
@@ -12,7 +12,15 @@ function describe(files: File[]): string {
   return files.length === 1 ? files[0].name : `${files[0].name} and ${files.length - 1} more`;
 }
 
-async function load(label: string, run: (requestId: number) => Promise<OpenOutcome>): Promise<boolean> {
+/**
+ * Runs one open request and adds its stack. `inherit` carries the user's metadata corrections
+ * over to a stack derived from another (added channel, dual-view split): same camera, same optics.
+ */
+async function load(
+  label: string,
+  run: (requestId: number) => Promise<OpenOutcome>,
+  inherit?: MetaOverrides,
+): Promise<boolean> {
   const requestId = ++requestSeq;
   dataStore.getState().setLoading({ requestId, label });
   let outcome: OpenOutcome;
@@ -29,6 +37,9 @@ async function load(label: string, run: (requestId: number) => Promise<OpenOutco
   }
   const { info } = outcome;
   dataStore.getState().addStack(info);
+  for (const [key, value] of Object.entries(inherit ?? {})) {
+    dataStore.getState().setOverride(info.id, key as OverrideKey, value);
+  }
   viewerStore.getState().resetForStack(info.frameCount, info.channels);
   return true;
 }
@@ -45,15 +56,21 @@ export function makeDataActions(service: StackService) {
       const base = activeStack(dataStore.getState());
       if (!base || files.length === 0) return Promise.resolve(false);
       const input = files.map((f) => ({ name: f.name, blob: f as Blob }));
-      return load(`Adding ${describe(files)} as a channel`, (id) =>
-        service.addChannel(base.info.id, input, id),
+      return load(
+        `Adding ${describe(files)} as a channel`,
+        (id) => service.addChannel(base.info.id, input, id),
+        base.overrides,
       );
     },
 
     splitDualView(layout: 'left-right' | 'top-bottom'): Promise<boolean> {
       const base = activeStack(dataStore.getState());
       if (!base) return Promise.resolve(false);
-      return load(`Splitting ${base.info.name}`, () => service.splitDualView(base.info.id, layout));
+      return load(
+        `Splitting ${base.info.name}`,
+        () => service.splitDualView(base.info.id, layout),
+        base.overrides,
+      );
     },
 
     cancelLoading(): void {

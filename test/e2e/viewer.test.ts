@@ -38,7 +38,12 @@ async function canvasContent(): Promise<{ painted: number; levels: number }> {
   });
 }
 
-const frameLabel = () => page.getByTestId('viewer-canvas').getAttribute('aria-label');
+/** The canvas names the frame it shows once the worker's pixels for it are drawn. */
+const waitFrame = (n: number) =>
+  page.waitForFunction(
+    (label) => document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('aria-label') === label,
+    `Frame ${n}`,
+  );
 
 test('opening a multi-page TIFF with the file picker shows frame 1', async () => {
   await page.setInputFiles('[data-testid=open-input]', {
@@ -50,9 +55,7 @@ test('opening a multi-page TIFF with the file picker shows frame 1', async () =>
     .getByTestId('frame-count')
     .filter({ hasText: `/ ${FRAMES}` })
     .waitFor();
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('aria-label') === 'Frame 1',
-  );
+  await waitFrame(1);
   const c = await canvasContent();
   expect(c.painted).toBeGreaterThan(W * H);
   expect(c.levels).toBeGreaterThan(20);
@@ -64,19 +67,12 @@ test('keyboard scrubbing: → steps, End jumps to the last frame, Home back to t
   await page.locator('body').click({ position: { x: 5, y: 300 } });
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('aria-label') === 'Frame 3',
-  );
+  await waitFrame(3);
   await page.keyboard.press('End');
-  await page.waitForFunction(
-    (n) => document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('aria-label') === `Frame ${n}`,
-    FRAMES,
-  );
+  await waitFrame(FRAMES);
   await expect(page.getByLabel('Frame number').inputValue()).resolves.toBe(String(FRAMES));
   await page.keyboard.press('Home');
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=viewer-canvas]')?.getAttribute('aria-label') === 'Frame 1',
-  );
+  await waitFrame(1);
 });
 
 test('hovering reads out position and the raw pixel value', async () => {
@@ -132,9 +128,9 @@ test('dropping files anywhere opens them as one stack', async () => {
   ]);
   await page.evaluate((bytes) => {
     const dt = new DataTransfer();
-    bytes.forEach((b, i) =>
-      dt.items.add(new File([new Uint8Array(b)], `drop_${i + 1}.tif`, { type: 'image/tiff' })),
-    );
+    for (const [i, b] of bytes.entries()) {
+      dt.items.add(new File([new Uint8Array(b)], `drop_${i + 1}.tif`, { type: 'image/tiff' }));
+    }
     const target = document.querySelector('.right')!;
     for (const type of ['dragenter', 'dragover', 'drop']) {
       target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
