@@ -75,7 +75,16 @@ function MetaField({ st, spec }: { st: LoadedStack; spec: FieldSpec }) {
 
 export function MetadataPanel() {
   const st = useData(activeStack);
-  if (!st) return null;
+  if (!st) {
+    return (
+      <section className="section">
+        <h2>Metadata</h2>
+        <p className="muted" style={{ margin: 0, fontSize: 12 }}>
+          File facts, pixel size and camera settings appear here once a stack is open.
+        </p>
+      </section>
+    );
+  }
   const { info } = st;
   const m = info.meta;
   const cam = m.camera?.kind;

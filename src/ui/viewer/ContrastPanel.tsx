@@ -5,6 +5,8 @@ import type { FrameStats } from '../../core/display/contrast';
 import { useFrame } from '../../state/frameStore';
 import { type ChannelDisplay, useViewer, viewerStore } from '../../state/viewerStore';
 
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
+
 function Histogram({ stats, min, max }: { stats: FrameStats; min: number; max: number }) {
   const n = stats.counts.length;
   const span = stats.max - stats.min || 1;
@@ -122,9 +124,9 @@ function ChannelBlock({
       {stats && <Histogram stats={stats} min={d.min} max={d.max} />}
       {stats && (
         <div className="muted num" style={{ fontSize: 11, display: 'flex', justifyContent: 'space-between' }}>
-          <span>{stats.min}</span>
+          <span>{fmt(stats.min)}</span>
           <span>mean {stats.mean.toFixed(1)}</span>
-          <span>{stats.max}</span>
+          <span>{fmt(stats.max)}</span>
         </div>
       )}
       <div className="contrast-inputs num">

@@ -10,7 +10,7 @@ export function FrameBar() {
   const playing = useViewer((s) => s.playing);
   const fps = useViewer((s) => s.fps);
   const [text, setText] = useState(String(frame + 1));
-  useEffect(() => setText(String(frame + 1)), [frame]);
+  useEffect(() => setText(count === 0 ? '' : String(frame + 1)), [frame, count]);
   const v = viewerStore.getState();
   const disabled = count === 0;
   const jump = () => {

@@ -162,6 +162,9 @@ function EmptyState() {
       <div className="formats">
         TIFF, OME-TIFF, ImageJ hyperstacks · several files chosen together become one stack
       </div>
+      <div className="formats">
+        Press <kbd>?</kbd> for keyboard shortcuts
+      </div>
     </div>
   );
 }
