@@ -1,6 +1,6 @@
 // Loading flows: open files, add a channel, split a dual-view stack. Failures become notices
 // naming the file; whatever was loaded before stays loaded.
-import { type OpenOutcome, type StackService, stackService } from '../engine/stackService';
+import { inputFiles, type OpenOutcome, type StackService, stackService } from '../engine/stackService';
 import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -48,14 +48,14 @@ export function makeDataActions(service: StackService) {
   return {
     openFiles(files: File[]): Promise<boolean> {
       if (files.length === 0) return Promise.resolve(false);
-      const input = files.map((f) => ({ name: f.name, blob: f as Blob }));
+      const input = inputFiles(files);
       return load(`Opening ${describe(files)}`, (id) => service.open(input, id));
     },
 
     addChannel(files: File[]): Promise<boolean> {
       const base = activeStack(dataStore.getState());
       if (!base || files.length === 0) return Promise.resolve(false);
-      const input = files.map((f) => ({ name: f.name, blob: f as Blob }));
+      const input = inputFiles(files);
       return load(
         `Adding ${describe(files)} as a channel`,
         (id) => service.addChannel(base.info.id, input, id),

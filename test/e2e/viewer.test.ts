@@ -75,6 +75,38 @@ test('keyboard scrubbing: → steps, End jumps to the last frame, Home back to t
   await waitFrame(1);
 });
 
+test('space plays and pauses; the frame advances while playing', async () => {
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press(' ');
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  await page.waitForFunction(
+    () => Number(document.querySelector<HTMLInputElement>('[aria-label="Frame number"]')?.value) >= 5,
+  );
+  await page.keyboard.press(' ');
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  const stopped = await page.getByLabel('Frame number').inputValue();
+  await page.waitForTimeout(200);
+  await expect(page.getByLabel('Frame number').inputValue()).resolves.toBe(stopped);
+  await page.keyboard.press('Home');
+  await waitFrame(1);
+});
+
+test('the wheel zooms about the cursor and 0 fits the image again', async () => {
+  const zoomText = () => page.getByTitle('Zoom (screen px per camera px)').textContent();
+  const fitted = await zoomText();
+  const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction(
+    (f) => document.querySelector('[title^="Zoom (screen"]')?.textContent !== f,
+    fitted,
+  );
+  expect(Number.parseInt((await zoomText())!, 10)).toBeGreaterThan(Number.parseInt(fitted!, 10));
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('0');
+  await expect(zoomText()).resolves.toBe(fitted);
+});
+
 test('hovering reads out position and the raw pixel value', async () => {
   const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -13,7 +13,7 @@ export function DataPanel() {
   const single = active !== null && active.info.channels === 1;
 
   return (
-    <section className="section" aria-labelledby="data-title">
+    <section className="section" aria-labelledby="data-title" data-step-panel="data">
       <h2 id="data-title">Data</h2>
       <div className="row">
         <FileButton

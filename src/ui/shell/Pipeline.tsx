@@ -12,7 +12,14 @@ export function Pipeline() {
     <nav aria-label="Pipeline">
       <ol className="pipeline">
         <li>
-          <button type="button" className={`step ${count > 0 ? 'done' : ''}`} aria-current="step">
+          <button
+            type="button"
+            className={`step ${count > 0 ? 'done' : ''}`}
+            aria-current="step"
+            title="Data: open stacks, add channels, correct metadata"
+            // The Data panel is always open below: take the keyboard there.
+            onClick={() => document.querySelector<HTMLElement>('[data-step-panel=data] button')?.focus()}
+          >
             Data <span className="state">{dataState}</span>
           </button>
         </li>
@@ -22,6 +29,8 @@ export function Pipeline() {
               type="button"
               className="step"
               aria-disabled="true"
+              // Out of the tab order: seven stops before the first usable control is too many.
+              tabIndex={-1}
               title={`${name}: not available yet`}
               onClick={(e) => e.preventDefault()}
             >
