@@ -32,7 +32,15 @@ async function load(
     if (dataStore.getState().loading?.requestId === requestId) dataStore.getState().setLoading(null);
   }
   if (!outcome.ok) {
-    if (!outcome.cancelled) uiStore.getState().notify('error', outcome.fileName, outcome.reason);
+    if (!outcome.cancelled)
+      uiStore
+        .getState()
+        .notify(
+          'error',
+          `Could not open ${outcome.fileName}`,
+          outcome.reason,
+          'Data already loaded are unchanged. Choose another file, or re-export this one as TIFF.',
+        );
     return false;
   }
   const { info } = outcome;
@@ -84,6 +92,12 @@ export function makeDataActions(service: StackService) {
       s.setActive(id);
       const st = activeStack(dataStore.getState());
       if (st) viewerStore.getState().resetForStack(st.info.frameCount, st.info.channels);
+    },
+
+    /** The worker died and took every stack with it: forget them so nothing asks for their frames. */
+    forgetAll(): void {
+      dataStore.setState({ stacks: [], activeId: null, loading: null });
+      viewerStore.getState().resetForStack(0, 1);
     },
 
     close(id: number): void {

@@ -59,7 +59,9 @@ export function startFrameRenderer(service: StackService): () => void {
     if (sameRequest(req, last)) return;
     last = req;
     if (req) queue.request(req);
-    else {
+    // A stack whose channel count the viewer has not caught up with yet keeps the old picture
+    // for a moment instead of flashing an empty canvas.
+    else if (!st) {
       queue.clear();
       frameStore.setState({ result: null, error: null });
     }

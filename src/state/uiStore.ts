@@ -8,9 +8,11 @@ export type Theme = 'dark' | 'light';
 export interface Notice {
   id: number;
   kind: 'error' | 'info';
-  /** What it is about, usually a file name. */
-  subject: string;
+  /** What happened, naming the file it happened to. */
+  title: string;
   message: string;
+  /** What to do about it. */
+  hint?: string;
 }
 
 export interface UiState {
@@ -20,7 +22,7 @@ export interface UiState {
   activity: Activity;
   setTheme(t: Theme): void;
   toggleTheme(): void;
-  notify(kind: Notice['kind'], subject: string, message: string): void;
+  notify(kind: Notice['kind'], title: string, message: string, hint?: string): void;
   dismiss(id: number): void;
   setShortcutsOpen(open: boolean): void;
   setActivity(a: Activity): void;
@@ -38,9 +40,9 @@ export const uiStore = createStore<UiState>()((set) => ({
   activity: { pending: 0, label: null },
   setTheme: (theme) => set({ theme }),
   toggleTheme: () => set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
-  notify: (kind, subject, message) =>
+  notify: (kind, title, message, hint) =>
     set((s) => ({
-      notices: [...s.notices, { id: ++noticeSeq, kind, subject, message }].slice(-MAX_NOTICES),
+      notices: [...s.notices, { id: ++noticeSeq, kind, title, message, hint }].slice(-MAX_NOTICES),
     })),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),

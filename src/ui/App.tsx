@@ -27,8 +27,12 @@ function useWorkbench() {
   useEffect(() => {
     const stop = startFrameRenderer(stackService);
     const unsub = stackService.subscribe((a) => uiStore.getState().setActivity(a));
-    stackService.onCrash = (msg) =>
-      uiStore.getState().notify('error', 'the stack worker', `${msg}. Open the files again to continue.`);
+    stackService.onCrash = (msg) => {
+      dataActions.forgetAll();
+      uiStore
+        .getState()
+        .notify('error', 'The stack worker stopped', msg, 'Open the files again to continue.');
+    };
     const onKey = (e: KeyboardEvent) => {
       if (handleShortcut(e)) e.preventDefault();
     };

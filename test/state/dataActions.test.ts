@@ -60,7 +60,7 @@ test('a failed open names the file in a notice and keeps what was loaded', async
   expect(viewerStore.getState().frameCount).toBe(5);
   expect(await a.openFiles([file('bad.tif')])).toBe(false);
   expect(uiStore.getState().notices).toMatchObject([
-    { kind: 'error', subject: 'bad.tif', message: 'not a TIFF file' },
+    { kind: 'error', title: 'Could not open bad.tif', message: 'not a TIFF file' },
   ]);
   expect(activeStack(dataStore.getState())?.info.name).toBe('good.tif');
   expect(dataStore.getState().loading).toBeNull();

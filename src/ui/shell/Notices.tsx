@@ -9,11 +9,11 @@ export function Notices() {
       {notices.map((n) => (
         <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'}>
           <div className="body">
-            <strong>{n.kind === 'error' ? `Could not open ${n.subject}` : n.subject}</strong>
+            <strong>{n.title}</strong>
             <span>{n.message}</span>
-            {n.kind === 'error' && (
+            {n.hint && (
               <span className="muted" style={{ display: 'block', fontSize: 12 }}>
-                Data already loaded are unchanged. Choose another file, or re-export this one as TIFF.
+                {n.hint}
               </span>
             )}
           </div>
