@@ -86,7 +86,7 @@ export function isColormapName(s: string): s is ColormapName {
   return (COLORMAPS as readonly string[]).includes(s);
 }
 
-export interface Window {
+export interface DisplayWindow {
   min: number;
   max: number;
 }
@@ -102,7 +102,7 @@ export function paintFrame(
   values: Numeric,
   width: number,
   height: number,
-  win: Window,
+  win: DisplayWindow,
   lut: Lut,
   out: Uint8ClampedArray,
   outWidth: number,
