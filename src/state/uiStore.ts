@@ -1,0 +1,52 @@
+// App chrome: theme, error messages, dialogs, worker activity.
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { Activity } from '../engine/stackService';
+
+export type Theme = 'dark' | 'light';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  /** What happened, naming the file it happened to. */
+  title: string;
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+}
+
+export interface UiState {
+  theme: Theme;
+  notices: Notice[];
+  shortcutsOpen: boolean;
+  activity: Activity;
+  setTheme(t: Theme): void;
+  toggleTheme(): void;
+  notify(kind: Notice['kind'], title: string, message: string, hint?: string): void;
+  dismiss(id: number): void;
+  setShortcutsOpen(open: boolean): void;
+  setActivity(a: Activity): void;
+}
+
+/** Older notices drop off so a burst of failures cannot bury the screen. */
+export const MAX_NOTICES = 4;
+
+let noticeSeq = 0;
+
+export const uiStore = createStore<UiState>()((set) => ({
+  theme: 'dark',
+  notices: [],
+  shortcutsOpen: false,
+  activity: { pending: 0, label: null },
+  setTheme: (theme) => set({ theme }),
+  toggleTheme: () => set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
+  notify: (kind, title, message, hint) =>
+    set((s) => ({
+      notices: [...s.notices, { id: ++noticeSeq, kind, title, message, hint }].slice(-MAX_NOTICES),
+    })),
+  dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
+  setActivity: (activity) => set({ activity }),
+}));
+
+export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);

@@ -1,0 +1,137 @@
+// What the file says about itself, with the values analysis depends on editable.
+import { useEffect, useState } from 'react';
+import { activeStack, effectiveMeta, type LoadedStack, useData } from '../../state/dataStore';
+import { type FieldSpec, META_FIELDS, parseField } from './validate';
+
+function fileValue(st: LoadedStack, key: FieldSpec['key']): number | undefined {
+  const m = st.info.meta;
+  switch (key) {
+    case 'pixelSizeNm':
+      return m.pixelSizeNm;
+    case 'frameIntervalMs':
+      return m.frameIntervalMs;
+    default:
+      return m.camera?.[key];
+  }
+}
+
+function MetaField({ st, spec }: { st: LoadedStack; spec: FieldSpec }) {
+  const setOverride = useData((s) => s.setOverride);
+  const current = effectiveMeta(st)[spec.key];
+  const [text, setText] = useState(current === undefined ? '' : String(current));
+  const [reason, setReason] = useState<string | null>(null);
+  const id = `meta-${spec.key}`;
+  // Another stack selected, or the value changed elsewhere: show it.
+  useEffect(() => {
+    setText(current === undefined ? '' : String(current));
+    setReason(null);
+  }, [current]);
+  const fromFile = fileValue(st, spec.key);
+  const commit = () => {
+    const p = parseField(spec, text);
+    if (!p.ok) {
+      setReason(p.reason);
+      return;
+    }
+    setReason(null);
+    setOverride(st.info.id, spec.key, p.value === fromFile ? undefined : p.value);
+  };
+  return (
+    <div className="field" title={spec.hint}>
+      <label htmlFor={id}>{spec.label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        className="num"
+        value={text}
+        placeholder="unknown"
+        aria-invalid={reason !== null}
+        aria-describedby={reason ? `${id}-err` : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          const p = parseField(spec, e.target.value);
+          setReason(p.ok ? null : p.reason);
+        }}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') {
+            setText(current === undefined ? '' : String(current));
+            setReason(null);
+          }
+        }}
+      />
+      {reason ? (
+        <span id={`${id}-err`} className="invalid" role="alert">
+          {reason}
+        </span>
+      ) : fromFile !== undefined && current !== fromFile ? (
+        <span className="from-file">File says {fromFile}; your value is used.</span>
+      ) : null}
+    </div>
+  );
+}
+
+export function MetadataPanel() {
+  const st = useData(activeStack);
+  if (!st) {
+    return (
+      <section className="section">
+        <h2>Metadata</h2>
+        <p className="muted" style={{ margin: 0, fontSize: 12 }}>
+          File facts, pixel size and camera settings appear here once a stack is open.
+        </p>
+      </section>
+    );
+  }
+  const { info } = st;
+  const m = info.meta;
+  const cam = m.camera?.kind;
+  return (
+    <section className="section" aria-labelledby="meta-title">
+      <h2 id="meta-title">Metadata</h2>
+      <dl className="meta-grid">
+        <dt>File{info.files.length > 1 ? 's' : ''}</dt>
+        <dd>{info.files.join(', ')}</dd>
+        <dt>Format</dt>
+        <dd>
+          {m.flavour}
+          {m.simulated ? ' (simulated)' : ''}
+        </dd>
+        <dt>Size</dt>
+        <dd className="num">
+          {info.width} × {info.height} px
+        </dd>
+        <dt>Frames</dt>
+        <dd className="num">{info.frameCount}</dd>
+        <dt>Channels</dt>
+        <dd>
+          {info.channels}
+          {m.channelNames ? ` (${m.channelNames.join(', ')})` : ''}
+        </dd>
+        <dt>Pixel type</dt>
+        <dd>{info.dtype}</dd>
+        <dt>Byte order</dt>
+        <dd>{m.byteOrder}-endian</dd>
+        {cam && (
+          <>
+            <dt>Camera</dt>
+            <dd>{cam.toUpperCase()}</dd>
+          </>
+        )}
+        {Object.entries(m.extra ?? {}).map(([k, v]) => (
+          <div key={k} style={{ display: 'contents' }}>
+            <dt>{k}</dt>
+            <dd>{String(v)}</dd>
+          </div>
+        ))}
+      </dl>
+      <div key={info.id} style={{ marginTop: 8 }}>
+        {META_FIELDS.map((spec) => (
+          <MetaField key={spec.key} st={st} spec={spec} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+// The image: draws the worker's RGBA at the current zoom/pan, with a scale bar, and reports
+// the pixel under the cursor.
+import { useEffect, useRef, useState } from 'react';
+import { niceScaleBar } from '../../core/display/scaleBar';
+import { tilesAt } from '../../core/display/tiles';
+import type { RenderResult } from '../../engine/stackService';
+import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
+import { useFrame } from '../../state/frameStore';
+import { useViewer, viewerStore } from '../../state/viewerStore';
+
+interface Hover {
+  sx: number;
+  sy: number;
+}
+
+function formatValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toPrecision(5);
+}
+
+function formatNm(nm: number): string {
+  return nm >= 1000 ? `${(nm / 1000).toFixed(2)} µm` : `${nm.toFixed(0)} nm`;
+}
+
+export function ViewerCanvas() {
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  // The frame at native resolution; the visible canvas scales it.
+  const image = useRef<HTMLCanvasElement | null>(null);
+  const drawnResult = useRef<RenderResult | null>(null);
+  const result = useFrame((s) => s.result);
+  const zoom = useViewer((s) => s.zoom);
+  const panX = useViewer((s) => s.panX);
+  const panY = useViewer((s) => s.panY);
+  const viewport = useViewer((s) => s.viewport);
+  const st = useData(activeStack);
+  const pixelSizeNm = st ? effectiveMeta(st).pixelSizeNm : undefined;
+  const [hover, setHover] = useState<Hover | null>(null);
+  const [panning, setPanning] = useState(false);
+
+  useEffect(() => {
+    const el = wrap.current!;
+    const ro = new ResizeObserver(() => viewerStore.getState().setViewport(el.clientWidth, el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Wheel must be a non-passive listener to stop the page from scrolling.
+  useEffect(() => {
+    const el = canvas.current!;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = el.getBoundingClientRect();
+      viewerStore.getState().zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, []);
+
+  useEffect(() => {
+    const c = canvas.current!;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(viewport.w * dpr));
+    const h = Math.max(1, Math.round(viewport.h * dpr));
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (!result) return;
+    if (drawnResult.current !== result) {
+      const img = image.current ?? document.createElement('canvas');
+      image.current = img;
+      img.width = result.width;
+      img.height = result.height;
+      img
+        .getContext('2d')!
+        .putImageData(
+          new ImageData(result.rgba as Uint8ClampedArray<ArrayBuffer>, result.width, result.height),
+          0,
+          0,
+        );
+      drawnResult.current = result;
+    }
+    ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, dpr * panX, dpr * panY);
+    // Magnified camera pixels must stay crisp squares; minified frames read better smoothed.
+    ctx.imageSmoothingEnabled = zoom < 1;
+    ctx.drawImage(image.current!, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const bar = pixelSizeNm ? niceScaleBar(pixelSizeNm, zoom) : null;
+    if (bar) {
+      const x = viewport.w - 16 - bar.screenPx;
+      const y = viewport.h - 18;
+      ctx.fillStyle = 'rgba(0,0,0,0.55)';
+      ctx.fillRect(x - 6, y - 18, bar.screenPx + 12, 28);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(x, y, bar.screenPx, 4);
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.fillText(bar.label, x + bar.screenPx / 2, y - 5);
+    }
+  }, [result, zoom, panX, panY, viewport, pixelSizeNm]);
+
+  const readout = (() => {
+    if (!hover || !result) return null;
+    const ix = (hover.sx - panX) / zoom;
+    const iy = (hover.sy - panY) / zoom;
+    const hits = tilesAt(result.tiles, ix, iy);
+    if (hits.length === 0) return null;
+    const { px, py } = hits[0];
+    const pos = `x ${px}, y ${py} px`;
+    const nm = pixelSizeNm
+      ? ` (${formatNm((px + 0.5) * pixelSizeNm)}, ${formatNm((py + 0.5) * pixelSizeNm)})`
+      : '';
+    const values = hits
+      .map(({ tile, px, py }) => {
+        const v = tile.values[py * tile.width + px];
+        return result.tiles.length > 1
+          ? `ch${tile.channel + 1} ${formatValue(v)}`
+          : `value ${formatValue(v)}`;
+      })
+      .join(' · ');
+    return `${pos}${nm} · ${values}`;
+  })();
+
+  return (
+    <div ref={wrap} className={`canvas-wrap ${panning ? 'panning' : ''}`}>
+      <canvas
+        ref={canvas}
+        data-testid="viewer-canvas"
+        aria-label={result ? `Frame ${result.frame + 1}` : 'No image loaded'}
+        onPointerDown={(e) => {
+          if (e.button !== 0) return;
+          e.currentTarget.setPointerCapture(e.pointerId);
+          setPanning(true);
+        }}
+        onPointerMove={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setHover({ sx: e.clientX - r.left, sy: e.clientY - r.top });
+          if (panning) viewerStore.getState().panBy(e.movementX, e.movementY);
+        }}
+        onPointerUp={() => setPanning(false)}
+        onPointerCancel={() => setPanning(false)}
+        onPointerLeave={() => setHover(null)}
+      />
+      {readout && (
+        <div className="readout num" data-testid="readout">
+          {readout}
+        </div>
+      )}
+      {!st && <EmptyState />}
+    </div>
+  );
+}
+
+function EmptyState() {
+  return (
+    <div className="empty">
+      <h1>Drop a frame stack anywhere</h1>
+      <div>or use “Open your own data…” on the left</div>
+      <div className="formats">
+        TIFF, OME-TIFF, ImageJ hyperstacks · several files chosen together become one stack
+      </div>
+      <div className="formats">
+        Press <kbd>?</kbd> for keyboard shortcuts
+      </div>
+    </div>
+  );
+}

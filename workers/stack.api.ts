@@ -1,0 +1,257 @@
+// The stack worker: owns every opened FrameSource, decodes frames off the main thread, keeps a
+// small cache of decoded frames, and turns frames into display-ready RGBA.
+import { type ColormapName, colormapLut, paintFrame } from '../src/core/display/colormaps';
+import { type FrameStats, frameStats, percentileWindow } from '../src/core/display/contrast';
+import { SIDE_GAP } from '../src/core/display/tiles';
+import type { FrameSource, PixelArray, PixelType, StackMeta } from '../src/core/stack/types';
+import { StackError } from '../src/core/stack/types';
+import { LruCache } from './frameCache';
+import { blobByteSource, openChannels, openStack, splitDualView } from './stackReaders';
+
+/** A file handed to the worker. Browsers clone File with its name, Node's MessagePort does not. */
+export interface InputFile {
+  name: string;
+  blob: Blob;
+}
+
+export interface StackInfo {
+  id: number;
+  name: string;
+  files: string[];
+  width: number;
+  height: number;
+  frameCount: number;
+  channels: number;
+  dtype: PixelType;
+  meta: StackMeta;
+}
+
+export type ContrastSpec =
+  | { mode: 'auto'; lowPct: number; highPct: number }
+  | { mode: 'manual'; min: number; max: number };
+
+export interface ChannelView {
+  channel: number;
+  contrast: ContrastSpec;
+  colormap: ColormapName;
+}
+
+export type ChannelLayout = 'single' | 'side-by-side' | 'overlay';
+
+export interface RenderRequest {
+  stackId: number;
+  frame: number;
+  layout: ChannelLayout;
+  /** One entry for 'single'; one per shown channel otherwise. */
+  views: ChannelView[];
+}
+
+export interface RenderedTile {
+  channel: number;
+  /** Where this channel sits in the output image (side by side puts channels next to each other). */
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  window: { min: number; max: number };
+  stats: FrameStats;
+  /** The raw frame, for the cursor readout. */
+  values: PixelArray;
+}
+
+export interface RenderResult {
+  stackId: number;
+  frame: number;
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+  tiles: RenderedTile[];
+  decodeMs: number;
+}
+
+/** Errors cross the worker boundary as plain data so the UI can name the file. */
+export interface OpenFailure {
+  ok: false;
+  fileName: string;
+  reason: string;
+  cancelled?: boolean;
+}
+export type OpenOutcome = { ok: true; info: StackInfo } | OpenFailure;
+
+export interface StackApiOptions {
+  cacheBytes?: number;
+  /** Hook so tests and the engine can apply transfer semantics (Comlink.transfer). */
+  transfer?: <T>(value: T, transferables: Transferable[]) => T;
+}
+
+export function createStackApi(options: StackApiOptions = {}) {
+  const stacks = new Map<number, { src: FrameSource; files: string[] }>();
+  const pending = new Map<number, AbortController>();
+  const cache = new LruCache<string, PixelArray>(options.cacheBytes ?? 128 * 2 ** 20, (a) => a.byteLength);
+  const inflight = new Map<string, Promise<PixelArray>>();
+  const transfer = options.transfer ?? (<T>(v: T) => v);
+  let nextId = 1;
+
+  function register(src: FrameSource, files: string[]): StackInfo {
+    const id = nextId++;
+    stacks.set(id, { src, files });
+    return {
+      id,
+      name: src.name,
+      files,
+      width: src.width,
+      height: src.height,
+      frameCount: src.frameCount,
+      channels: src.channels,
+      dtype: src.dtype,
+      meta: src.meta,
+    };
+  }
+
+  function get(id: number) {
+    const s = stacks.get(id);
+    if (!s) throw new Error(`stack ${id} is not open`);
+    return s;
+  }
+
+  function failure(e: unknown, files: string[]): OpenFailure {
+    if (e instanceof StackError) return { ok: false, fileName: e.fileName, reason: e.reason };
+    if (e instanceof DOMException && e.name === 'AbortError') {
+      return { ok: false, fileName: files.join(', '), reason: 'opening was cancelled', cancelled: true };
+    }
+    const reason = e instanceof Error ? e.message : String(e);
+    return { ok: false, fileName: files.join(', '), reason };
+  }
+
+  async function openFiles(files: InputFile[], signal: AbortSignal) {
+    return openStack(
+      files.map((f) => blobByteSource(f.blob, f.name)),
+      { signal },
+    );
+  }
+
+  function readCached(stackId: number, frame: number, channel: number): Promise<PixelArray> {
+    const key = `${stackId}:${channel}:${frame}`;
+    const hit = cache.get(key);
+    if (hit) return Promise.resolve(hit);
+    let p = inflight.get(key);
+    if (!p) {
+      p = get(stackId)
+        .src.readFrame(frame, { channel })
+        .then((a) => {
+          cache.set(key, a);
+          return a;
+        })
+        .finally(() => inflight.delete(key));
+      inflight.set(key, p);
+    }
+    return p;
+  }
+
+  async function withCancel(
+    requestId: number,
+    files: string[],
+    run: (signal: AbortSignal) => Promise<FrameSource>,
+  ) {
+    const ctl = new AbortController();
+    pending.set(requestId, ctl);
+    try {
+      const src = await run(ctl.signal);
+      ctl.signal.throwIfAborted();
+      return { ok: true, info: register(src, files) } as OpenOutcome;
+    } catch (e) {
+      return failure(e, files);
+    } finally {
+      pending.delete(requestId);
+    }
+  }
+
+  return {
+    /** Several files chosen together (pages, or a movie and its sidecar) become one stack. */
+    open(files: InputFile[], requestId = 0): Promise<OpenOutcome> {
+      const names = files.map((f) => f.name);
+      return withCancel(requestId, names, (signal) => openFiles(files, signal));
+    },
+
+    /** Adds `files` as further channel(s) of stack `baseId`, as a new stack. */
+    addChannel(baseId: number, files: InputFile[], requestId = 0): Promise<OpenOutcome> {
+      const base = get(baseId);
+      const names = files.map((f) => f.name);
+      return withCancel(requestId, [...base.files, ...names], async (signal) =>
+        openChannels([base.src, await openFiles(files, signal)]),
+      );
+    },
+
+    async splitDualView(id: number, layout: 'left-right' | 'top-bottom'): Promise<OpenOutcome> {
+      const base = get(id);
+      try {
+        return { ok: true, info: register(splitDualView(base.src, layout), base.files) };
+      } catch (e) {
+        return failure(e, base.files);
+      }
+    },
+
+    cancel(requestId: number): void {
+      pending.get(requestId)?.abort();
+    },
+
+    close(id: number): void {
+      stacks.delete(id);
+      cache.deleteWhere((k) => k.startsWith(`${id}:`));
+    },
+
+    async render(req: RenderRequest): Promise<RenderResult> {
+      const { src } = get(req.stackId);
+      const frame = Math.max(0, Math.min(src.frameCount - 1, Math.round(req.frame)));
+      const t0 = performance.now();
+      const frames = await Promise.all(req.views.map((v) => readCached(req.stackId, frame, v.channel)));
+      const decodeMs = performance.now() - t0;
+      const w = src.width;
+      const h = src.height;
+      const n = req.layout === 'side-by-side' ? req.views.length : 1;
+      const outW = n * w + (n - 1) * SIDE_GAP;
+      const rgba = new Uint8ClampedArray(outW * h * 4);
+      const tiles: RenderedTile[] = req.views.map((v, i) => {
+        const values = frames[i];
+        const win =
+          v.contrast.mode === 'auto'
+            ? percentileWindow(values, v.contrast.lowPct, v.contrast.highPct)
+            : { min: v.contrast.min, max: v.contrast.max };
+        const x0 = req.layout === 'side-by-side' ? i * (w + SIDE_GAP) : 0;
+        paintFrame(
+          values,
+          w,
+          h,
+          win,
+          colormapLut(v.colormap),
+          rgba,
+          outW,
+          x0,
+          0,
+          req.layout === 'overlay' && i > 0,
+        );
+        // The cache keeps its own array; the copy is what crosses to the main thread.
+        return {
+          channel: v.channel,
+          x0,
+          y0: 0,
+          width: w,
+          height: h,
+          window: win,
+          stats: frameStats(values),
+          values: values.slice(),
+        };
+      });
+      // Prefetch the next frame while the user is likely playing or stepping forward.
+      if (frame + 1 < src.frameCount) {
+        for (const v of req.views) readCached(req.stackId, frame + 1, v.channel).catch(() => {});
+      }
+      return transfer({ stackId: req.stackId, frame, width: outW, height: h, rgba, tiles, decodeMs }, [
+        rgba.buffer,
+        ...tiles.map((t) => t.values.buffer),
+      ]);
+    },
+  };
+}
+
+export type StackApi = ReturnType<typeof createStackApi>;
