@@ -67,3 +67,22 @@ export function imageJFrameIntervalMs(info: ImageJInfo): number | undefined {
   if (!info.finterval) return undefined;
   return info.finterval * (msPerUnit(info.tunit ?? 'sec') ?? 1e3);
 }
+
+/** ImageJ shows at most this many channels as a composite; more are never real colours. */
+const MAX_COMPOSITE_CHANNELS = 7;
+
+/**
+ * Channels and time points (slices × frames, slices fastest) of an ImageJ stack. Files whose
+ * description claims every plane is a channel (channels = images > 7, no slices or frames) are
+ * what tifffile writes for a plain (T, Y, X) array in ImageJ mode: those planes are frames.
+ */
+export function imageJAxes(ij: ImageJInfo): { channels: number; frameCount: number; note?: string } {
+  const { images, channels, slices, frames } = ij;
+  if (channels === images && images > MAX_COMPOSITE_CHANNELS && !ij.entries.frames && !ij.entries.slices) {
+    return { channels: 1, frameCount: images, note: `description says channels=${channels}; read as ${images} frames` };
+  }
+  if (channels * slices * frames !== images) {
+    return { channels: 1, frameCount: images, note: `channels×slices×frames ≠ images=${images}; read as ${images} frames` };
+  }
+  return { channels, frameCount: slices * frames };
+}

@@ -5,7 +5,7 @@ import { bytesPerPixel, toNativeOrder, typedView } from '../pixels';
 import { type ByteSource, type FrameSource, type PixelArray, type PixelType, StackError, type StackMeta } from '../types';
 import { readDirectory, readTiffHeader, type TiffDirectory, type TiffHeader } from './ifd';
 import { IfdIndex } from './ifdIndex';
-import { type ImageJInfo, imageJFrameIntervalMs, imageJPixelSizeNm, parseImageJDescription } from './imagej';
+import { type ImageJInfo, imageJAxes, imageJFrameIntervalMs, imageJPixelSizeNm, parseImageJDescription } from './imagej';
 import { isOmeXml, type OmeInfo, parseOmeXml } from './ome';
 import { pagePixelType, readBytes, readPage } from './readPage';
 
@@ -32,8 +32,10 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
   if (ij) {
     describeImageJ(ij, dir0, meta);
     const contiguous = await imageJContiguousStart(src, header, dir0, ij, signal);
-    channels = ij.channels * ij.slices * ij.frames === ij.images ? ij.channels : 1;
-    frameCount = Math.floor(ij.images / channels);
+    const axes = imageJAxes(ij);
+    channels = axes.channels;
+    frameCount = axes.frameCount;
+    if (axes.note) meta.extra!.note = axes.note;
     if (contiguous !== undefined) {
       const frameBytes = dir0.width * dir0.height * bytesPerPixel(dtype);
       checkFirstFrameFits(src, contiguous, frameBytes);
