@@ -56,7 +56,12 @@ function decodeDeflate(data: Uint8Array, expected: number): Uint8Array {
   const out = new Uint8Array(expected);
   // TIFF Deflate is zlib-wrapped; a few old writers stored a bare deflate stream.
   const zlibHeader = data.length >= 2 && (data[0] & 0x0f) === 8 && ((data[0] << 8) | data[1]) % 31 === 0;
-  const result = zlibHeader ? unzlibSync(data, { out }) : inflateSync(data, { out });
+  let result: Uint8Array;
+  try {
+    result = zlibHeader ? unzlibSync(data, { out }) : inflateSync(data, { out });
+  } catch (e) {
+    throw new Error(`corrupt or truncated deflate data (${(e as Error).message})`);
+  }
   if (result.length < expected) throw new Error(`deflate block holds ${result.length} of ${expected} bytes`);
   return result.buffer === out.buffer ? out : result.subarray(0, expected);
 }
