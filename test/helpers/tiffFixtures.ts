@@ -29,6 +29,8 @@ export interface FixtureSpec {
   /** Replace or add fields on every page (for bad-input cases). */
   override?: (fields: IfdField[], page: number) => IfdField[];
   xResolution?: [number, number];
+  /** Physical order of the pages in an 'interleaved' file (default 0, 1, 2…); the chain stays in page order. */
+  pageOrder?: number[];
 }
 
 function sampleFormat(dtype: PixelType): number {
@@ -161,11 +163,11 @@ export function writeTiffFixture(spec: FixtureSpec): Uint8Array {
   const dataAt: number[] = [];
   let at = fmt.bigTiff ? 16 : 8;
   if (layout === 'interleaved') {
-    for (const p of pages) {
-      ifdAt.push(at);
-      at += dummy(p);
-      dataAt.push(at);
-      at += dataSize(p);
+    for (const k of spec.pageOrder ?? pages.map((_, i) => i)) {
+      ifdAt[k] = at;
+      at += dummy(pages[k]);
+      dataAt[k] = at;
+      at += dataSize(pages[k]);
     }
   } else {
     ifdAt.push(at);
