@@ -35,7 +35,11 @@ export function mem(bytes: Uint8Array, name = 'test.tif'): ByteSource {
   return memoryByteSource(bytes, name);
 }
 
-export function tempDir(prefix = 'evscope-stack-'): { dir: string; file(name: string, bytes?: Uint8Array | string): string; remove(): void } {
+export function tempDir(prefix = 'evscope-stack-'): {
+  dir: string;
+  file(name: string, bytes?: Uint8Array | string): string;
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return {
     dir,

@@ -4,7 +4,13 @@
 // serialiser, whose output the reader tests check against hand-computed pixels.
 import { zlibSync } from 'fflate';
 import { bytesPerPixel, NATIVE_LITTLE_ENDIAN, swapBytes } from '../../src/core/stack/pixels';
-import { encodeHeader, encodeIfd, FieldType, type IfdField, type IfdFormat } from '../../src/core/stack/tiff/encodeIfd';
+import {
+  encodeHeader,
+  encodeIfd,
+  FieldType,
+  type IfdField,
+  type IfdFormat,
+} from '../../src/core/stack/tiff/encodeIfd';
 import type { PixelArray, PixelType } from '../../src/core/stack/types';
 
 export interface FixtureSpec {
@@ -70,7 +76,14 @@ export function patternFrames(dtype: PixelType, width: number, height: number, c
 }
 
 /** Pixels of a block (strip or tile, zero-padded), predictor applied, in file byte order, compressed. */
-function encodeBlock(spec: FixtureSpec, frame: PixelArray, x0: number, y0: number, bw: number, rows: number): Uint8Array {
+function encodeBlock(
+  spec: FixtureSpec,
+  frame: PixelArray,
+  x0: number,
+  y0: number,
+  bw: number,
+  rows: number,
+): Uint8Array {
   const bpp = bytesPerPixel(spec.dtype);
   const src = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
   const block = new Uint8Array(bw * rows * bpp);
@@ -131,7 +144,11 @@ export function writeTiffFixture(spec: FixtureSpec): Uint8Array {
         { tag: 262, type: FieldType.SHORT, values: [1] },
       ];
       if (k === 0 && spec.description !== undefined) {
-        f.push({ tag: 270, type: FieldType.ASCII, values: new TextEncoder().encode(`${spec.description}\0`) });
+        f.push({
+          tag: 270,
+          type: FieldType.ASCII,
+          values: new TextEncoder().encode(`${spec.description}\0`),
+        });
       }
       if (!tiled) f.push({ tag: 273, type: offType, values: offsets });
       f.push({ tag: 277, type: FieldType.SHORT, values: [1] });
@@ -156,7 +173,16 @@ export function writeTiffFixture(spec: FixtureSpec): Uint8Array {
 
   const layout = spec.layout ?? 'interleaved';
   const ifdCount = layout === 'imagej-single-ifd' ? 1 : pages.length;
-  const dummy = (p: Page) => encodeIfd(p.fields(p.blocks.map(() => 0), fmt.bigTiff), 0, 0, fmt).length;
+  const dummy = (p: Page) =>
+    encodeIfd(
+      p.fields(
+        p.blocks.map(() => 0),
+        fmt.bigTiff,
+      ),
+      0,
+      0,
+      fmt,
+    ).length;
   const dataSize = (p: Page) => p.blocks.reduce((s, b) => s + b.length + (b.length & 1), 0);
   // Assign positions: ifdAt[k], dataAt[k] (first block; blocks follow each other, word-aligned).
   const ifdAt: number[] = [];
@@ -292,6 +318,9 @@ export function omeXml(o: {
   tiffData?: string;
 }): string {
   const opt = (k: string, v?: string) => (v === undefined ? '' : ` ${k}="${v}"`);
-  const channels = Array.from({ length: o.sizeC }, (_, c) => `<Channel ID="Channel:0:${c}" Name="ch${c}" SamplesPerPixel="1"/>`).join('');
+  const channels = Array.from(
+    { length: o.sizeC },
+    (_, c) => `<Channel ID="Channel:0:${c}" Name="ch${c}" SamplesPerPixel="1"/>`,
+  ).join('');
   return `<?xml version="1.0" encoding="UTF-8"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06" Creator="evscope test"><Image ID="Image:0" Name="x"><Pixels ID="Pixels:0" DimensionOrder="${o.order}" Type="${o.type}" SizeX="${o.width}" SizeY="${o.height}" SizeC="${o.sizeC}" SizeZ="${o.sizeZ}" SizeT="${o.sizeT}"${opt('PhysicalSizeX', o.physicalSizeX)}${opt('PhysicalSizeXUnit', o.physicalSizeXUnit)}${opt('TimeIncrement', o.timeIncrement)}${opt('TimeIncrementUnit', o.timeIncrementUnit)}>${channels}${o.tiffData ?? '<TiffData/>'}</Pixels></Image></OME>`;
 }

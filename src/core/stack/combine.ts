@@ -44,7 +44,8 @@ export function concatFrames(parts: FrameSource[]): FrameSource {
   checkSameGeometry(parts, 'one stack');
   const [p0] = parts;
   for (const p of parts) {
-    if (p.channels !== p0.channels) throw new StackError(p.name, `has ${p.channels} channels, ${p0.name} has ${p0.channels}`);
+    if (p.channels !== p0.channels)
+      throw new StackError(p.name, `has ${p.channels} channels, ${p0.name} has ${p0.channels}`);
   }
   // First frame index of each part, for a binary search per read.
   const starts = new Float64Array(parts.length + 1);
@@ -58,8 +59,12 @@ export function concatFrames(parts: FrameSource[]): FrameSource {
     frameCount,
     channels: p0.channels,
     dtype: p0.dtype,
-    meta: { ...p0.meta, flavour: `${p0.meta.flavour}-series`, extra: { ...p0.meta.extra, files: parts.length } },
-    readFrame(index, options) {
+    meta: {
+      ...p0.meta,
+      flavour: `${p0.meta.flavour}-series`,
+      extra: { ...p0.meta.extra, files: parts.length },
+    },
+    async readFrame(index, options) {
       checkFrameArgs(name, frameCount, p0.channels, index, options?.channel ?? 0);
       let lo = 0;
       let hi = parts.length - 1;
@@ -100,7 +105,7 @@ export function channelsOf(stacks: FrameSource[], names?: string[]): FrameSource
       channelNames: names ?? stacks.map((s) => s.name),
       extra,
     },
-    readFrame(index, options) {
+    async readFrame(index, options) {
       const channel = options?.channel ?? 0;
       checkFrameArgs(name, frameCount, map.length, index, channel);
       const m = map[channel];
@@ -141,11 +146,15 @@ export function splitDualView(source: FrameSource, layout: DualViewLayout = 'lef
       const half = channel % 2;
       const full = await source.readFrame(index, { signal: options?.signal, channel: channel >> 1 });
       const out: PixelArray = allocPixels(source.dtype, width * height);
+      // Row copies on byte views: one code path for every pixel type.
+      const bpp = out.BYTES_PER_ELEMENT;
+      const src = new Uint8Array(full.buffer, full.byteOffset, full.byteLength);
+      const dst = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
       const x0 = horizontal ? half * (fullWidth - width) : 0;
       const y0 = horizontal ? 0 : half * (source.height - height);
       for (let y = 0; y < height; y++) {
-        const from = (y0 + y) * fullWidth + x0;
-        out.set(full.subarray(from, from + width) as never, y * width);
+        const from = ((y0 + y) * fullWidth + x0) * bpp;
+        dst.set(src.subarray(from, from + width * bpp), y * width * bpp);
       }
       return out;
     },

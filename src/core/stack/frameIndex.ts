@@ -9,7 +9,10 @@ export function checkFrameArgs(
   channel: number,
 ): void {
   if (!Number.isInteger(index) || index < 0 || index >= frameCount) {
-    throw new StackError(name, `frame index ${index} out of range (the stack has ${frameCount} frames, 0-based)`);
+    throw new StackError(
+      name,
+      `frame index ${index} out of range (the stack has ${frameCount} frames, 0-based)`,
+    );
   }
   if (!Number.isInteger(channel) || channel < 0 || channel >= channels) {
     throw new StackError(name, `channel ${channel} out of range (the stack has ${channels} channels)`);

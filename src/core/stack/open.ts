@@ -45,7 +45,8 @@ async function openOne(src: ByteSource, sidecars: ByteSource[], signal?: AbortSi
   }
   if (ext === 'raw') {
     const yaml = sidecar(['yaml', 'yml']);
-    if (!yaml) throw new StackError(src.name, 'a Picasso .raw movie needs its .yaml file: choose both together');
+    if (!yaml)
+      throw new StackError(src.name, 'a Picasso .raw movie needs its .yaml file: choose both together');
     return openRawMovie(src, parsePicassoYaml(await readSidecarText(yaml, signal), yaml.name));
   }
   throw new StackError(src.name, 'not a TIFF file, nor a .dax/.raw movie with its sidecar');
@@ -91,4 +92,4 @@ export async function openChannels(
   return channelsOf(stacks, options?.names);
 }
 
-export { splitDualView, type DualViewLayout };
+export { type DualViewLayout, splitDualView };

@@ -23,7 +23,14 @@ export function bytesPerPixel(dtype: PixelType): number {
 
 /** The pixel type for TIFF BitsPerSample + SampleFormat, or undefined when evscope cannot hold it. */
 export function pixelTypeFor(bits: number, sampleFormat: number): PixelType | undefined {
-  const kind = sampleFormat === 2 ? 'int' : sampleFormat === 3 ? 'float' : sampleFormat === 1 || sampleFormat === 4 ? 'uint' : '';
+  const kind =
+    sampleFormat === 2
+      ? 'int'
+      : sampleFormat === 3
+        ? 'float'
+        : sampleFormat === 1 || sampleFormat === 4
+          ? 'uint'
+          : '';
   const t = `${kind}${bits}`;
   const known: Record<string, PixelType> = {
     uint8: 'uint8',

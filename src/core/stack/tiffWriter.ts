@@ -4,7 +4,14 @@
 // Layout: header | IFD 0 + its values | frame 0 | IFD 1 | frame 1 | … — every offset is known in
 // advance from the frame count, so nothing is ever patched afterwards and the sink can be a stream.
 import { bytesPerPixel, NATIVE_LITTLE_ENDIAN, swapBytes } from './pixels';
-import { encodeHeader, encodeIfd, FieldType, type IfdField, type IfdFormat, ifdByteLength } from './tiff/encodeIfd';
+import {
+  encodeHeader,
+  encodeIfd,
+  FieldType,
+  type IfdField,
+  type IfdFormat,
+  ifdByteLength,
+} from './tiff/encodeIfd';
 import { Tag } from './tiff/ifd';
 import type { PixelArray, PixelType } from './types';
 
@@ -36,7 +43,11 @@ function sampleFormat(dtype: PixelType): number {
   return dtype.startsWith('float') ? 3 : dtype.startsWith('int') ? 2 : 1;
 }
 
-export function imageJDescription(frameCount: number, pixelSizeNm?: number, frameIntervalMs?: number): string {
+export function imageJDescription(
+  frameCount: number,
+  pixelSizeNm?: number,
+  frameIntervalMs?: number,
+): string {
   const lines = [`ImageJ=${IMAGEJ_VERSION}`, `images=${frameCount}`];
   if (frameCount > 1) lines.push(`frames=${frameCount}`);
   if (pixelSizeNm) lines.push('unit=micron');
@@ -48,7 +59,7 @@ export function imageJDescription(frameCount: number, pixelSizeNm?: number, fram
 /** XResolution as a rational in pixels per micron, precise to ~1e-9 for any microscope pixel. */
 function pixelsPerMicron(pixelSizeNm: number): number[] {
   const perMicron = 1000 / pixelSizeNm;
-  let den = 1_000_000;
+  let den = 1_000_000_000;
   while (perMicron * den > 0xffffffff && den > 1) den = Math.floor(den / 10);
   return [Math.round(perMicron * den), den];
 }
@@ -58,7 +69,8 @@ export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) {
     throw new RangeError(`invalid frame size ${width}×${height}`);
   }
-  if (!(Number.isInteger(frameCount) && frameCount > 0)) throw new RangeError(`invalid frame count ${frameCount}`);
+  if (!(Number.isInteger(frameCount) && frameCount > 0))
+    throw new RangeError(`invalid frame count ${frameCount}`);
   const bpp = bytesPerPixel(dtype);
   const frameBytes = width * height * bpp;
   const pad = frameBytes & 1;
@@ -74,7 +86,9 @@ export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
       { tag: Tag.Photometric, type: FieldType.SHORT, values: [1] },
     ];
     if (page === 0) {
-      const text = new TextEncoder().encode(imageJDescription(frameCount, options.pixelSizeNm, options.frameIntervalMs));
+      const text = new TextEncoder().encode(
+        imageJDescription(frameCount, options.pixelSizeNm, options.frameIntervalMs),
+      );
       const z = new Uint8Array(text.length + 1);
       z.set(text);
       fields.push({ tag: Tag.ImageDescription, type: FieldType.ASCII, values: z });
@@ -102,7 +116,8 @@ export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
     const header = bigTiff ? 16 : 8;
     const ifd0 = ifdByteLength(fieldsFor(0, bigTiff, 0), fmt);
     const ifdN = ifdByteLength(fieldsFor(1, bigTiff, 0), fmt);
-    const pageStart = (k: number) => (k === 0 ? header : header + ifd0 + frameBytes + pad + (k - 1) * (ifdN + frameBytes + pad));
+    const pageStart = (k: number) =>
+      k === 0 ? header : header + ifd0 + frameBytes + pad + (k - 1) * (ifdN + frameBytes + pad);
     const ifdSize = (k: number) => (k === 0 ? ifd0 : ifdN);
     return { fmt, pageStart, ifdSize, total: pageStart(frameCount) };
   };
@@ -118,7 +133,9 @@ export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
     async writeFrame(pixels) {
       if (written >= frameCount) throw new RangeError(`all ${frameCount} frames were already written`);
       if (pixels.length !== width * height || pixels.BYTES_PER_ELEMENT !== bpp) {
-        throw new RangeError(`frame ${written + 1} has ${pixels.length}×${pixels.BYTES_PER_ELEMENT} bytes, expected ${width}×${height}×${bpp}`);
+        throw new RangeError(
+          `frame ${written + 1} has ${pixels.length}×${pixels.BYTES_PER_ELEMENT} bytes, expected ${width}×${height}×${bpp}`,
+        );
       }
       const k = written;
       if (k === 0) await sink(encodeHeader(layout.pageStart(0), layout.fmt));
@@ -136,7 +153,8 @@ export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
       written++;
     },
     async close() {
-      if (written !== frameCount) throw new RangeError(`only ${written} of ${frameCount} frames were written`);
+      if (written !== frameCount)
+        throw new RangeError(`only ${written} of ${frameCount} frames were written`);
     },
   };
 }
@@ -147,7 +165,11 @@ export async function encodeTiff(
   options: Omit<TiffWriterOptions, 'sink' | 'frameCount'>,
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  const w = createTiffWriter({ ...options, frameCount: frames.length, sink: (c) => void chunks.push(c.slice()) });
+  const w = createTiffWriter({
+    ...options,
+    frameCount: frames.length,
+    sink: (c) => void chunks.push(c.slice()),
+  });
   for (const f of frames) await w.writeFrame(f);
   await w.close();
   const out = new Uint8Array(w.totalBytes);

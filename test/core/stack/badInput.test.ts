@@ -29,9 +29,9 @@ const withField = (tag: number, type: number, values: number[]) =>
 
 describe('not a TIFF', () => {
   test('random bytes', async () => {
-    expect((await openError(new TextEncoder().encode('hello, this is not an image'), 'notes.txt')).message).toMatch(
-      /^notes\.txt: not a TIFF/,
-    );
+    expect(
+      (await openError(new TextEncoder().encode('hello, this is not an image'), 'notes.txt')).message,
+    ).toMatch(/^notes\.txt: not a TIFF/);
   });
   test('TIFF byte-order mark with a wrong magic number', async () => {
     const b = good();
@@ -61,10 +61,19 @@ describe('truncated files', () => {
     const s = await openStack([mem(cut, 'cut.tif')]);
     expect(s.frameCount).toBe(3);
     expect(Array.from(await s.readFrame(1))).toEqual(Array.from(frames[1]));
-    await expect(s.readFrame(2)).rejects.toThrow(/cut\.tif: frame 3: .*beyond the end of the file.*truncated/);
+    await expect(s.readFrame(2)).rejects.toThrow(
+      /cut\.tif: frame 3: .*beyond the end of the file.*truncated/,
+    );
   });
   test('ImageJ contiguous stack shorter than images= says: later frames fail, not zeros', async () => {
-    const b = writeTiffFixture({ width: 8, height: 6, dtype: 'uint16', frames, layout: 'imagej-single-ifd', description: 'ImageJ=1.54f\nimages=5\nframes=5\n' });
+    const b = writeTiffFixture({
+      width: 8,
+      height: 6,
+      dtype: 'uint16',
+      frames,
+      layout: 'imagej-single-ifd',
+      description: 'ImageJ=1.54f\nimages=5\nframes=5\n',
+    });
     const s = await openStack([mem(b, 'ij.tif')]);
     expect(s.frameCount).toBe(5);
     expect(Array.from(await s.readFrame(2))).toEqual(Array.from(frames[2]));
@@ -83,7 +92,9 @@ describe('truncated files', () => {
       override: (f) => f.map((x) => (x.tag === 279 ? { ...x, values: [(x.values as number[])[0] - 20] } : x)),
     });
     expect(Array.from(await s.readFrame(0))).toEqual(Array.from(frames[0]));
-    await expect((await openStack([mem(bad, 'z.tif')])).readFrame(0)).rejects.toThrow(/z\.tif: frame 1: strip 1: corrupt or truncated deflate/);
+    await expect((await openStack([mem(bad, 'z.tif')])).readFrame(0)).rejects.toThrow(
+      /z\.tif: frame 1: strip 1: corrupt or truncated deflate/,
+    );
   });
 });
 
@@ -99,7 +110,9 @@ describe('unsupported content', () => {
     expect((await openError(withField(258, FieldType.SHORT, [64]))).reason).toMatch(/64-bit unsigned/);
   });
   test('JPEG compression', async () => {
-    expect((await openError(withField(259, FieldType.SHORT, [7]))).reason).toMatch(/unsupported compression: JPEG/);
+    expect((await openError(withField(259, FieldType.SHORT, [7]))).reason).toMatch(
+      /unsupported compression: JPEG/,
+    );
   });
   test('floating-point predictor', async () => {
     expect((await openError(withField(317, FieldType.SHORT, [3]))).reason).toMatch(/predictor 3/);
@@ -154,7 +167,13 @@ describe('absurd or corrupt structure', () => {
     expect((await openError(b)).reason).toMatch(/cyclic IFD chain/);
   });
   test('IFD without image size', async () => {
-    const b = writeTiffFixture({ width: 8, height: 6, dtype: 'uint16', frames, override: (f) => f.filter((x) => x.tag !== 256) });
+    const b = writeTiffFixture({
+      width: 8,
+      height: 6,
+      dtype: 'uint16',
+      frames,
+      override: (f) => f.filter((x) => x.tag !== 256),
+    });
     expect((await openError(b)).reason).toMatch(/no valid image size/);
   });
   test('tag values pointing beyond the end', async () => {

@@ -1,13 +1,13 @@
 // Opening a long stack must not read it: count the bytes a reader asks for.
-import { closeSync, openSync, rmSync, statSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { openFileByteSource } from '../../../src/cli/nodeByteSource';
 import { openStack } from '../../../src/core/stack/open';
 import { swapBytes } from '../../../src/core/stack/pixels';
+import { FieldType } from '../../../src/core/stack/tiff/encodeIfd';
 import { encodeTiff } from '../../../src/core/stack/tiffWriter';
 import { counting, mem, tempDir } from '../../helpers/sources';
 import { patternFrame, patternFrames, writeTiffFixture } from '../../helpers/tiffFixtures';
-import { FieldType } from '../../../src/core/stack/tiff/encodeIfd';
 
 const tmp = tempDir();
 afterAll(() => tmp.remove());
@@ -24,7 +24,13 @@ describe('20,000-frame multi-page stacks', () => {
       f[0] = k >> 16;
       return f;
     });
-    const bytes = await encodeTiff(frames, { width: W, height: H, dtype: 'uint16', pixelSizeNm: 100, frameIntervalMs: 20 });
+    const bytes = await encodeTiff(frames, {
+      width: W,
+      height: H,
+      dtype: 'uint16',
+      pixelSizeNm: 100,
+      frameIntervalMs: 20,
+    });
     const src = counting(mem(bytes, 'long.tif'));
     const t0 = performance.now();
     const s = await openStack([src]);
@@ -51,7 +57,10 @@ describe('20,000-frame multi-page stacks', () => {
       dtype: 'uint8',
       frames,
       // A per-page Software tag of varying length, like per-frame acquisition metadata.
-      override: (f, page) => [...f, { tag: 305, type: FieldType.ASCII, values: new TextEncoder().encode(`${'x'.repeat(page % 7)}\0`) }],
+      override: (f, page) => [
+        ...f,
+        { tag: 305, type: FieldType.ASCII, values: new TextEncoder().encode(`${'x'.repeat(page % 7)}\0`) },
+      ],
     });
     const s = await openStack([mem(bytes)]);
     expect(s.frameCount).toBe(300);
@@ -62,14 +71,29 @@ describe('20,000-frame multi-page stacks', () => {
   test('a page out of place inside a regular file is found by the chain, not the prediction', async () => {
     const frames = patternFrames('uint16', 8, 8, 64);
     const pageOrder = Array.from({ length: 64 }, (_, i) => (i === 20 ? 21 : i === 21 ? 20 : i));
-    const s = await openStack([mem(writeTiffFixture({ width: 8, height: 8, dtype: 'uint16', frames, pageOrder }))]);
+    const s = await openStack([
+      mem(writeTiffFixture({ width: 8, height: 8, dtype: 'uint16', frames, pageOrder })),
+    ]);
     expect(s.frameCount).toBe(64);
-    for (const k of [19, 20, 21, 22, 63]) expect(Array.from(await s.readFrame(k))).toEqual(Array.from(frames[k]));
+    for (const k of [19, 20, 21, 22, 63])
+      expect(Array.from(await s.readFrame(k))).toEqual(Array.from(frames[k]));
   });
 
   test('IFDs clustered after the pixel data (ImageJ layout, compressed) are walked in few reads', async () => {
     const frames = patternFrames('uint16', 8, 8, 2000);
-    const bytes = writeTiffFixture({ width: 8, height: 8, dtype: 'uint16', frames, compression: 8, layout: 'imagej', description: 'ImageJ=1.54f\nimages=2000\n', override: (f, page) => (page === 7 ? [...f, { tag: 305, type: FieldType.ASCII, values: new TextEncoder().encode('odd one\0') }] : f) });
+    const bytes = writeTiffFixture({
+      width: 8,
+      height: 8,
+      dtype: 'uint16',
+      frames,
+      compression: 8,
+      layout: 'imagej',
+      description: 'ImageJ=1.54f\nimages=2000\n',
+      override: (f, page) =>
+        page === 7
+          ? [...f, { tag: 305, type: FieldType.ASCII, values: new TextEncoder().encode('odd one\0') }]
+          : f,
+    });
     const src = counting(mem(bytes));
     const s = await openStack([src]);
     expect(s.frameCount).toBe(2000);
@@ -115,7 +139,13 @@ describe('ImageJ stack above 4 GiB (one IFD, big-endian, sparse file)', () => {
     try {
       const src = counting(file);
       const s = await openStack([src]);
-      expect([s.frameCount, s.width, s.height, s.meta.flavour, s.meta.byteOrder]).toEqual([N, W, H, 'imagej-contiguous', 'big']);
+      expect([s.frameCount, s.width, s.height, s.meta.flavour, s.meta.byteOrder]).toEqual([
+        N,
+        W,
+        H,
+        'imagej-contiguous',
+        'big',
+      ]);
       expect(s.meta.pixelSizeNm).toBeCloseTo(100, 9);
       expect(s.meta.frameIntervalMs).toBeCloseTo(10, 9);
       const opened = src.bytesRead;

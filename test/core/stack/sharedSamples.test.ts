@@ -25,7 +25,11 @@ async function expectSamePixels(a: FrameSource, b: FrameSource) {
   expect([a.width, a.height, a.frameCount, a.dtype]).toEqual([b.width, b.height, b.frameCount, b.dtype]);
   for (let k = 0; k < a.frameCount; k++) {
     const [x, y] = [await a.readFrame(k), await b.readFrame(k)];
-    expect(Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength))).toBe(true);
+    expect(
+      Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(
+        Buffer.from(y.buffer, y.byteOffset, y.byteLength),
+      ),
+    ).toBe(true);
   }
 }
 

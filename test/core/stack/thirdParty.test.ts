@@ -12,7 +12,9 @@ async function geotiffPages(bytes: Uint8Array): Promise<number[][]> {
   const n = await tiff.getImageCount();
   const out: number[][] = [];
   for (let i = 0; i < n; i++) {
-    const r = (await (await tiff.getImage(i)).readRasters({ interleave: true })) as unknown as ArrayLike<number>;
+    const r = (await (
+      await tiff.getImage(i)
+    ).readRasters({ interleave: true })) as unknown as ArrayLike<number>;
     out.push(Array.from(r));
   }
   return out;
@@ -46,7 +48,9 @@ describe('geotiff reads what we write and agrees with our reader', () => {
 
   test('the TIFF writer', async () => {
     const frames = patternFrames('float32', 20, 10, 2);
-    const theirs = await geotiffPages(await encodeTiff(frames, { width: 20, height: 10, dtype: 'float32', pixelSizeNm: 100 }));
+    const theirs = await geotiffPages(
+      await encodeTiff(frames, { width: 20, height: 10, dtype: 'float32', pixelSizeNm: 100 }),
+    );
     expect(theirs).toEqual(frames.map((f) => Array.from(f)));
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { openStack } from '../../../src/core/stack/open';
 import type { PixelArray, PixelType } from '../../../src/core/stack/types';
-import { type FixtureSpec, omeXml, patternFrames, writeTiffFixture } from '../../helpers/tiffFixtures';
 import { mem } from '../../helpers/sources';
+import { type FixtureSpec, omeXml, patternFrames, writeTiffFixture } from '../../helpers/tiffFixtures';
 
 async function expectFrames(bytes: Uint8Array, frames: PixelArray[], channels = 1) {
   const s = await openStack([mem(bytes)]);
@@ -28,7 +28,10 @@ describe('plain multi-page TIFF', () => {
     for (const littleEndian of [true, false]) {
       test(`${dtype} ${littleEndian ? 'II' : 'MM'}`, async () => {
         const frames = patternFrames(dtype, W, H, 3);
-        const s = await expectFrames(writeTiffFixture({ width: W, height: H, dtype, frames, littleEndian }), frames);
+        const s = await expectFrames(
+          writeTiffFixture({ width: W, height: H, dtype, frames, littleEndian }),
+          frames,
+        );
         expect(s.dtype).toBe(dtype);
         expect(s.meta.byteOrder).toBe(littleEndian ? 'little' : 'big');
         expect(s.meta.flavour).toBe('multipage');
@@ -40,14 +43,27 @@ describe('plain multi-page TIFF', () => {
   test('BigTIFF, both byte orders', async () => {
     for (const littleEndian of [true, false]) {
       const frames = patternFrames('uint16', W, H, 4);
-      const s = await expectFrames(writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames, littleEndian, bigTiff: true }), frames);
+      const s = await expectFrames(
+        writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames, littleEndian, bigTiff: true }),
+        frames,
+      );
       expect(s.meta.flavour).toBe('bigtiff');
     }
   });
 
   test('many strips, including a short last strip', async () => {
     const frames = patternFrames('uint16', W, H, 2);
-    await expectFrames(writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames, rowsPerStrip: 4, littleEndian: false }), frames);
+    await expectFrames(
+      writeTiffFixture({
+        width: W,
+        height: H,
+        dtype: 'uint16',
+        frames,
+        rowsPerStrip: 4,
+        littleEndian: false,
+      }),
+      frames,
+    );
   });
 });
 
@@ -69,7 +85,10 @@ describe('compression, predictor and tiles', () => {
       for (const littleEndian of [true, false]) {
         test(`${JSON.stringify(c)} ${dtype} ${littleEndian ? 'II' : 'MM'}`, async () => {
           const frames = patternFrames(dtype, 37, 21, 2);
-          await expectFrames(writeTiffFixture({ width: 37, height: 21, dtype, frames, littleEndian, ...c }), frames);
+          await expectFrames(
+            writeTiffFixture({ width: 37, height: 21, dtype, frames, littleEndian, ...c }),
+            frames,
+          );
         });
       }
     }
@@ -77,7 +96,10 @@ describe('compression, predictor and tiles', () => {
 
   test('LZW across table resets (incompressible frame larger than 4096 codes)', async () => {
     const frames = patternFrames('uint16', 200, 150, 1);
-    await expectFrames(writeTiffFixture({ width: 200, height: 150, dtype: 'uint16', frames, compression: 5 }), frames);
+    await expectFrames(
+      writeTiffFixture({ width: 200, height: 150, dtype: 'uint16', frames, compression: 5 }),
+      frames,
+    );
   });
 });
 
@@ -110,7 +132,8 @@ describe('ImageJ', () => {
       dtype: 'uint16',
       frames,
       layout: 'imagej',
-      description: 'ImageJ=1.54f\nimages=12\nchannels=2\nslices=3\nframes=2\nhyperstack=true\nspacing=0.2\nunit=nm\n',
+      description:
+        'ImageJ=1.54f\nimages=12\nchannels=2\nslices=3\nframes=2\nhyperstack=true\nspacing=0.2\nunit=nm\n',
       xResolution: [1, 160],
     });
     const s = await expectFrames(bytes, frames, 2);
@@ -121,7 +144,14 @@ describe('ImageJ', () => {
 
   test('compressed ImageJ stack (tifffile-style) is read page by page', async () => {
     const frames = patternFrames('uint16', W, H, 4);
-    const bytes = writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames, compression: 8, description: 'ImageJ=1.54f\nimages=4\nframes=4\n' });
+    const bytes = writeTiffFixture({
+      width: W,
+      height: H,
+      dtype: 'uint16',
+      frames,
+      compression: 8,
+      description: 'ImageJ=1.54f\nimages=4\nframes=4\n',
+    });
     const s = await expectFrames(bytes, frames);
     expect(s.meta.flavour).toBe('imagej');
   });
@@ -150,8 +180,24 @@ describe('OME-TIFF', () => {
       const Z = 2;
       const T = 3;
       const pages = patternFrames('uint16', W, H, C * Z * T);
-      const desc = omeXml({ width: W, height: H, sizeC: C, sizeZ: Z, sizeT: T, order, type: 'uint16', physicalSizeX: '0.108', timeIncrement: '30', timeIncrementUnit: 'ms' });
-      const s = await openStack([mem(writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames: pages, description: desc }), 'x.ome.tif')]);
+      const desc = omeXml({
+        width: W,
+        height: H,
+        sizeC: C,
+        sizeZ: Z,
+        sizeT: T,
+        order,
+        type: 'uint16',
+        physicalSizeX: '0.108',
+        timeIncrement: '30',
+        timeIncrementUnit: 'ms',
+      });
+      const s = await openStack([
+        mem(
+          writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames: pages, description: desc }),
+          'x.ome.tif',
+        ),
+      ]);
       expect([s.channels, s.frameCount]).toEqual([C, Z * T]);
       expect(s.meta.flavour).toBe('ome-tiff');
       expect(s.meta.pixelSizeNm).toBeCloseTo(108, 9);
@@ -178,9 +224,32 @@ describe('OME-TIFF', () => {
 
   test('TiffData with explicit IFD/FirstT entries, nm units', async () => {
     const pages = patternFrames('uint16', W, H, 3);
-    const tiffData = '<TiffData IFD="2" FirstT="0" PlaneCount="1"/><TiffData IFD="0" FirstT="1" PlaneCount="1"/><TiffData IFD="1" FirstT="2" PlaneCount="1"/>';
-    const desc = omeXml({ width: W, height: H, sizeC: 1, sizeZ: 1, sizeT: 3, order: 'XYZCT', type: 'uint16', physicalSizeX: '65', physicalSizeXUnit: 'nm', tiffData });
-    const s = await openStack([mem(writeTiffFixture({ width: W, height: H, dtype: 'uint16', frames: pages, description: desc, bigTiff: true }))]);
+    const tiffData =
+      '<TiffData IFD="2" FirstT="0" PlaneCount="1"/><TiffData IFD="0" FirstT="1" PlaneCount="1"/><TiffData IFD="1" FirstT="2" PlaneCount="1"/>';
+    const desc = omeXml({
+      width: W,
+      height: H,
+      sizeC: 1,
+      sizeZ: 1,
+      sizeT: 3,
+      order: 'XYZCT',
+      type: 'uint16',
+      physicalSizeX: '65',
+      physicalSizeXUnit: 'nm',
+      tiffData,
+    });
+    const s = await openStack([
+      mem(
+        writeTiffFixture({
+          width: W,
+          height: H,
+          dtype: 'uint16',
+          frames: pages,
+          description: desc,
+          bigTiff: true,
+        }),
+      ),
+    ]);
     expect(s.meta.flavour).toBe('ome-bigtiff');
     expect(s.meta.pixelSizeNm).toBe(65);
     expect(Array.from(await s.readFrame(0))).toEqual(Array.from(pages[2]));

@@ -30,7 +30,8 @@ function keyValues(text: string, separator: RegExp): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
     const m = separator.exec(line);
-    if (m && m.index > 0) out.set(line.slice(0, m.index).trim().toLowerCase(), line.slice(m.index + m[0].length).trim());
+    if (m && m.index > 0)
+      out.set(line.slice(0, m.index).trim().toLowerCase(), line.slice(m.index + m[0].length).trim());
   }
   return out;
 }
@@ -40,7 +41,8 @@ export function parseDaxInf(text: string, infName: string): RawLayout {
   const kv = keyValues(text, /\s*=\s*/);
   const dims = /(\d+)\s*x\s*(\d+)/i.exec(kv.get('frame dimensions') ?? '');
   const frames = Number.parseInt(kv.get('number of frames') ?? '', 10);
-  if (!dims || !(frames > 0)) throw new StackError(infName, 'missing "frame dimensions" or "number of frames"');
+  if (!dims || !(frames > 0))
+    throw new StackError(infName, 'missing "frame dimensions" or "number of frames"');
   const type = (kv.get('data type') ?? '16 bit integers (binary, big endian)').toLowerCase();
   if (!type.includes('16 bit')) throw new StackError(infName, `unsupported dax data type "${type}"`);
   return {
@@ -59,9 +61,17 @@ export function parsePicassoYaml(text: string, yamlName: string): RawLayout {
   const width = Number.parseInt(kv.get('width') ?? '', 10);
   const height = Number.parseInt(kv.get('height') ?? '', 10);
   const frames = Number.parseInt(kv.get('frames') ?? '', 10);
-  if (!(width > 0 && height > 0 && frames > 0)) throw new StackError(yamlName, 'missing Width, Height or Frames');
+  if (!(width > 0 && height > 0 && frames > 0))
+    throw new StackError(yamlName, 'missing Width, Height or Frames');
   const dtypeName = (kv.get('data type') ?? 'uint16').replace(/['"]/g, '');
-  const known: Record<string, PixelType> = { uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', int16: 'int16', int32: 'int32', float32: 'float32' };
+  const known: Record<string, PixelType> = {
+    uint8: 'uint8',
+    uint16: 'uint16',
+    uint32: 'uint32',
+    int16: 'int16',
+    int32: 'int32',
+    float32: 'float32',
+  };
   const dtype = known[dtypeName];
   if (!dtype) throw new StackError(yamlName, `unsupported Data Type "${dtypeName}"`);
   const order = (kv.get('byte order') ?? '<').replace(/['"]/g, '');
@@ -80,10 +90,14 @@ export function parsePicassoYaml(text: string, yamlName: string): RawLayout {
 
 export function openRawMovie(src: ByteSource, layout: RawLayout): FrameSource {
   const { width, height, frameCount, dtype } = layout;
-  if (width * height > MAX_FRAME_PIXELS) throw new StackError(src.name, `absurd frame size ${width}×${height}`);
+  if (width * height > MAX_FRAME_PIXELS)
+    throw new StackError(src.name, `absurd frame size ${width}×${height}`);
   const frameBytes = width * height * bytesPerPixel(dtype);
   if (frameBytes > src.size) {
-    throw new StackError(src.name, `the sidecar promises ${width}×${height} ${dtype} frames but the file holds only ${src.size} bytes`);
+    throw new StackError(
+      src.name,
+      `the sidecar promises ${width}×${height} ${dtype} frames but the file holds only ${src.size} bytes`,
+    );
   }
   const meta: StackMeta = {
     flavour: layout.flavour,
@@ -92,7 +106,8 @@ export function openRawMovie(src: ByteSource, layout: RawLayout): FrameSource {
     frameIntervalMs: layout.frameIntervalMs,
     extra: { ...layout.extra },
   };
-  if (frameCount * frameBytes !== src.size) meta.extra!.sizeMismatch = `sidecar: ${frameCount * frameBytes} bytes, file: ${src.size}`;
+  if (frameCount * frameBytes !== src.size)
+    meta.extra!.sizeMismatch = `sidecar: ${frameCount * frameBytes} bytes, file: ${src.size}`;
   return {
     name: src.name,
     width,
@@ -101,10 +116,19 @@ export function openRawMovie(src: ByteSource, layout: RawLayout): FrameSource {
     channels: 1,
     dtype,
     meta,
-    async readFrame(index: number, options?: { channel?: number; signal?: AbortSignal }): Promise<PixelArray> {
+    async readFrame(
+      index: number,
+      options?: { channel?: number; signal?: AbortSignal },
+    ): Promise<PixelArray> {
       options?.signal?.throwIfAborted();
       checkFrameArgs(src.name, frameCount, 1, index, options?.channel ?? 0);
-      const bytes = await readBytes(src, index * frameBytes, frameBytes, frameLabel(index, 0, 1), options?.signal);
+      const bytes = await readBytes(
+        src,
+        index * frameBytes,
+        frameBytes,
+        frameLabel(index, 0, 1),
+        options?.signal,
+      );
       toNativeOrder(bytes, bytesPerPixel(dtype), layout.byteOrder === 'little');
       return typedView(dtype, bytes);
     },

@@ -1,7 +1,15 @@
 // Serialises one IFD with its out-of-line values placed right after it. Shared by evscope's TIFF
 // writer and the test-fixture writer, which needs both byte orders and BigTIFF.
 
-export const FieldType = { BYTE: 1, ASCII: 2, SHORT: 3, LONG: 4, RATIONAL: 5, DOUBLE: 12, LONG8: 16 } as const;
+export const FieldType = {
+  BYTE: 1,
+  ASCII: 2,
+  SHORT: 3,
+  LONG: 4,
+  RATIONAL: 5,
+  DOUBLE: 12,
+  LONG8: 16,
+} as const;
 
 export interface IfdField {
   tag: number;
@@ -24,7 +32,7 @@ function fieldCount(f: IfdField): number {
 /** Bytes the IFD plus its out-of-line values occupy (word-aligned). */
 export function ifdByteLength(fields: IfdField[], fmt: IfdFormat): number {
   const inline = fmt.bigTiff ? 8 : 4;
-  let n = (fmt.bigTiff ? 8 + 20 * fields.length + 8 : 2 + 12 * fields.length + 4);
+  let n = fmt.bigTiff ? 8 + 20 * fields.length + 8 : 2 + 12 * fields.length + 4;
   for (const f of fields) {
     const size = SIZE[f.type] * fieldCount(f);
     if (size > inline) n += size + (size & 1);

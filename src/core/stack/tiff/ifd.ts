@@ -73,7 +73,8 @@ export async function readTiffHeader(src: ByteSource, signal?: AbortSignal): Pro
   if (src.size < 8) throw new StackError(src.name, 'not a TIFF file (shorter than a TIFF header)');
   const b = await src.read(0, Math.min(16, src.size), signal);
   const order = String.fromCharCode(b[0], b[1]);
-  if (order !== 'II' && order !== 'MM') throw new StackError(src.name, 'not a TIFF file (no II/MM byte-order mark)');
+  if (order !== 'II' && order !== 'MM')
+    throw new StackError(src.name, 'not a TIFF file (no II/MM byte-order mark)');
   const littleEndian = order === 'II';
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const magic = dv.getUint16(2, littleEndian);
@@ -82,7 +83,8 @@ export async function readTiffHeader(src: ByteSource, signal?: AbortSignal): Pro
   }
   if (magic === 43) {
     if (b.length < 16) throw new StackError(src.name, 'truncated BigTIFF header');
-    if (dv.getUint16(4, littleEndian) !== 8) throw new StackError(src.name, 'unsupported BigTIFF offset size');
+    if (dv.getUint16(4, littleEndian) !== 8)
+      throw new StackError(src.name, 'unsupported BigTIFF offset size');
     return { littleEndian, bigTiff: true, firstIfdOffset: getU64(dv, 8, littleEndian, src.name) };
   }
   throw new StackError(src.name, `not a TIFF file (magic number ${magic})`);
@@ -113,7 +115,12 @@ function windowView(w: ByteWindow, at: number, length: number): DataView | undef
   return new DataView(w.bytes.buffer, w.bytes.byteOffset + rel, length);
 }
 
-async function readWindow(src: ByteSource, at: number, want: number, signal?: AbortSignal): Promise<ByteWindow> {
+async function readWindow(
+  src: ByteSource,
+  at: number,
+  want: number,
+  signal?: AbortSignal,
+): Promise<ByteWindow> {
   return { offset: at, bytes: await src.read(at, Math.min(want, src.size - at), signal) };
 }
 
@@ -135,20 +142,24 @@ export async function readIfdSkeleton(
   const entryCount = header.bigTiff ? getU64(cv, 0, le, src.name) : cv.getUint16(0, le);
   const total = L.countBytes + entryCount * L.entryBytes + L.pointerBytes;
   if (entryCount === 0 || offset + total > src.size) {
-    throw new StackError(src.name, `IFD at byte ${offset} is ${entryCount === 0 ? 'empty' : 'cut off by the end of the file'}`);
+    throw new StackError(
+      src.name,
+      `IFD at byte ${offset} is ${entryCount === 0 ? 'empty' : 'cut off by the end of the file'}`,
+    );
   }
   if (!windowView(w, offset, total)) w = await readWindow(src, offset, Math.max(total, windowBytes), signal);
   const dv = windowView(w, offset, total)!;
-  const nextOffset = header.bigTiff
-    ? getU64(dv, total - 8, le, src.name)
-    : dv.getUint32(total - 4, le);
+  const nextOffset = header.bigTiff ? getU64(dv, total - 8, le, src.name) : dv.getUint32(total - 4, le);
   return { entryCount, nextOffset, firstTag: dv.getUint16(L.countBytes, le), window: w };
 }
 
 export function checkIfdOffset(src: ByteSource, header: TiffHeader, offset: number): void {
   const L = ifdLayout(header.bigTiff);
   if (offset < 8 || offset + L.countBytes > src.size) {
-    throw new StackError(src.name, `IFD offset ${offset} lies outside the file (${src.size} bytes): truncated or corrupt`);
+    throw new StackError(
+      src.name,
+      `IFD offset ${offset} lies outside the file (${src.size} bytes): truncated or corrupt`,
+    );
   }
 }
 
@@ -191,7 +202,10 @@ export async function readDirectory(
           ? getU64(dv, fieldAt, le, src.name)
           : dv.getUint32(fieldAt, le);
     if (valueOffset + size > src.size) {
-      throw new StackError(src.name, `tag ${tag} of the IFD at byte ${offset} points beyond the end of the file`);
+      throw new StackError(
+        src.name,
+        `tag ${tag} of the IFD at byte ${offset} points beyond the end of the file`,
+      );
     }
     const e = { tag, type, count, valueOffset };
     entries.set(tag, e);
@@ -208,7 +222,8 @@ export async function readDirectory(
     if (end - start <= 2 * need + 4096) {
       windows.push(await readWindow(src, start, end - start, signal));
     } else {
-      for (const e of far) windows.push(await readWindow(src, e.valueOffset, TYPE_SIZE[e.type] * e.count, signal));
+      for (const e of far)
+        windows.push(await readWindow(src, e.valueOffset, TYPE_SIZE[e.type] * e.count, signal));
     }
   }
   const view = (e: RawEntry) => {

@@ -78,7 +78,10 @@ export class IfdIndex {
       await this.walkAll(signal);
       if (i < this.walked.length) return this.walked[i];
     }
-    throw new StackError(this.src.name, `page ${i + 1} does not exist (the file has ${this.pageCount} pages)`);
+    throw new StackError(
+      this.src.name,
+      `page ${i + 1} does not exist (the file has ${this.pageCount} pages)`,
+    );
   }
 
   private async walkTo(i: number, signal?: AbortSignal): Promise<void> {
@@ -86,9 +89,13 @@ export class IfdIndex {
       signal?.throwIfAborted();
       const at = this.nextToWalk;
       if (this.seen.has(at)) {
-        throw new StackError(this.src.name, `cyclic IFD chain: page ${this.walked.length + 1} points back to byte ${at}`);
+        throw new StackError(
+          this.src.name,
+          `cyclic IFD chain: page ${this.walked.length + 1} points back to byte ${at}`,
+        );
       }
-      if (this.walked.length >= MAX_PAGES) throw new StackError(this.src.name, `more than ${MAX_PAGES} pages`);
+      if (this.walked.length >= MAX_PAGES)
+        throw new StackError(this.src.name, `more than ${MAX_PAGES} pages`);
       const prev = this.walked.length ? this.walked[this.walked.length - 1] : -1;
       const clustered = prev >= 0 && Math.abs(at - prev) < CLUSTER_WINDOW_BYTES;
       const sk = await readIfdSkeleton(
@@ -129,7 +136,7 @@ export class IfdIndex {
       else hi = mid - 1;
     }
     const last = await this.skeletonAt(lo, signal);
-    if (!last || last.nextOffset !== 0) {
+    if (last?.nextOffset !== 0) {
       this.stride = undefined;
       return false;
     }
@@ -140,7 +147,14 @@ export class IfdIndex {
   private async skeletonAt(k: number, signal?: AbortSignal) {
     const s = this.stride!;
     try {
-      return await readIfdSkeleton(this.src, this.header, s.first + (k - 1) * s.step, undefined, IFD_PROBE_BYTES, signal);
+      return await readIfdSkeleton(
+        this.src,
+        this.header,
+        s.first + (k - 1) * s.step,
+        undefined,
+        IFD_PROBE_BYTES,
+        signal,
+      );
     } catch (e) {
       if (e instanceof StackError) return undefined;
       throw e;

@@ -33,20 +33,23 @@ export function parseImageJDescription(text: string | undefined): ImageJInfo | u
     const v = Number.parseFloat(entries[k] ?? '');
     return Number.isFinite(v) && v > 0 ? v : undefined;
   };
-  const unescape = (s: string | undefined) =>
+  const decodeEscapes = (s: string | undefined) =>
     s?.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
   const images = int('images', 1);
   const channels = int('channels', 1);
   const slices = int('slices', 1);
   // Plain stacks state only images=N: those are time points.
-  const frames = int('frames', entries.frames || entries.slices ? 1 : Math.max(1, Math.floor(images / channels)));
+  const frames = int(
+    'frames',
+    entries.frames || entries.slices ? 1 : Math.max(1, Math.floor(images / channels)),
+  );
   return {
     version: entries.ImageJ ?? '',
     images,
     channels,
     slices,
     frames,
-    unit: unescape(entries.unit),
+    unit: decodeEscapes(entries.unit),
     spacing: num('spacing'),
     finterval: num('finterval'),
     tunit: entries.tunit,
@@ -79,10 +82,18 @@ const MAX_COMPOSITE_CHANNELS = 7;
 export function imageJAxes(ij: ImageJInfo): { channels: number; frameCount: number; note?: string } {
   const { images, channels, slices, frames } = ij;
   if (channels === images && images > MAX_COMPOSITE_CHANNELS && !ij.entries.frames && !ij.entries.slices) {
-    return { channels: 1, frameCount: images, note: `description says channels=${channels}; read as ${images} frames` };
+    return {
+      channels: 1,
+      frameCount: images,
+      note: `description says channels=${channels}; read as ${images} frames`,
+    };
   }
   if (channels * slices * frames !== images) {
-    return { channels: 1, frameCount: images, note: `channels×slices×frames ≠ images=${images}; read as ${images} frames` };
+    return {
+      channels: 1,
+      frameCount: images,
+      note: `channels×slices×frames ≠ images=${images}; read as ${images} frames`,
+    };
   }
   return { channels, frameCount: slices * frames };
 }

@@ -75,7 +75,11 @@ export function parseOmeXml(xml: string, fileName: string): OmeInfo | undefined 
     for (let z = 0; z < sizeZ; z++)
       for (let c = 0; c < sizeC; c++) byRank[rankOf(c, z, t)] = c + sizeC * (z + sizeZ * t);
 
-  const tiffDataBlocks = [...pixels.matchAll(/<(?:[\w-]+:)?TiffData(?=[\s/>])[^>]*?(?:\/>|>([\s\S]*?)<\/(?:[\w-]+:)?TiffData\s*>)/g)];
+  const tiffDataBlocks = [
+    ...pixels.matchAll(
+      /<(?:[\w-]+:)?TiffData(?=[\s/>])[^>]*?(?:\/>|>([\s\S]*?)<\/(?:[\w-]+:)?TiffData\s*>)/g,
+    ),
+  ];
   if (tiffDataBlocks.length === 0) {
     for (let r = 0; r < total; r++) planeIfd[byRank[r]] = r;
   }
@@ -85,7 +89,8 @@ export function parseOmeXml(xml: string, fileName: string): OmeInfo | undefined 
     const uuidTag = m[1] ? startTags(m[1], 'UUID')[0] : undefined;
     const other = uuidTag ? attributes(uuidTag).FileName : undefined;
     if (other && other !== baseName) continue;
-    const explicit = td.IFD !== undefined || td.FirstC !== undefined || td.FirstZ !== undefined || td.FirstT !== undefined;
+    const explicit =
+      td.IFD !== undefined || td.FirstC !== undefined || td.FirstZ !== undefined || td.FirstT !== undefined;
     const ifd = Number.parseInt(td.IFD ?? '0', 10) || 0;
     const first = rankOf(
       Number.parseInt(td.FirstC ?? '0', 10) || 0,

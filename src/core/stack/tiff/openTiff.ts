@@ -2,10 +2,23 @@
 // the single-IFD contiguous layout ImageJ writes above 4 GB), OME-TIFF and BigTIFF.
 import { checkFrameArgs, frameLabel } from '../frameIndex';
 import { bytesPerPixel, toNativeOrder, typedView } from '../pixels';
-import { type ByteSource, type FrameSource, type PixelArray, type PixelType, StackError, type StackMeta } from '../types';
+import {
+  type ByteSource,
+  type FrameSource,
+  type PixelArray,
+  type PixelType,
+  StackError,
+  type StackMeta,
+} from '../types';
 import { readDirectory, readTiffHeader, type TiffDirectory, type TiffHeader } from './ifd';
 import { IfdIndex } from './ifdIndex';
-import { type ImageJInfo, imageJAxes, imageJFrameIntervalMs, imageJPixelSizeNm, parseImageJDescription } from './imagej';
+import {
+  type ImageJInfo,
+  imageJAxes,
+  imageJFrameIntervalMs,
+  imageJPixelSizeNm,
+  parseImageJDescription,
+} from './imagej';
 import { isOmeXml, type OmeInfo, parseOmeXml } from './ome';
 import { pagePixelType, readBytes, readPage } from './readPage';
 
@@ -19,7 +32,8 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
   const dir0 = await readDirectory(src, header, header.firstIfdOffset, undefined, signal);
   const dtype = pagePixelType(src.name, dir0);
   const ij = parseImageJDescription(dir0.imageDescription);
-  const ome = !ij && isOmeXml(dir0.imageDescription) ? parseOmeXml(dir0.imageDescription!, src.name) : undefined;
+  const ome =
+    !ij && isOmeXml(dir0.imageDescription) ? parseOmeXml(dir0.imageDescription!, src.name) : undefined;
   const meta: StackMeta = {
     flavour: header.bigTiff ? 'bigtiff' : 'multipage',
     byteOrder: header.littleEndian ? 'little' : 'big',
@@ -60,7 +74,11 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
       index,
       pageOf: (f, ch) => {
         const page = map[ch + channels * f];
-        if (page < 0) throw new StackError(src.name, `${frameLabel(f, ch, channels)} is stored in another file of this OME dataset`);
+        if (page < 0)
+          throw new StackError(
+            src.name,
+            `${frameLabel(f, ch, channels)} is stored in another file of this OME dataset`,
+          );
         return page;
       },
     };
@@ -79,7 +97,10 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
 
 function checkFirstFrameFits(src: ByteSource, start: number, frameBytes: number): void {
   if (start + frameBytes > src.size) {
-    throw new StackError(src.name, `the first frame (bytes ${start}..${start + frameBytes}) lies beyond the end of the file: truncated or inconsistent dimensions`);
+    throw new StackError(
+      src.name,
+      `the first frame (bytes ${start}..${start + frameBytes}) lies beyond the end of the file: truncated or inconsistent dimensions`,
+    );
   }
 }
 
@@ -102,11 +123,16 @@ async function imageJContiguousStart(
   let at = start;
   for (let k = 0; k < dir0.blockOffsets.length; k++) {
     if (dir0.blockOffsets[k] !== at) return undefined;
-    at += dir0.blockWidth * Math.min(dir0.blockHeight, dir0.height - k * dir0.blockHeight) * (dir0.bitsPerSample / 8);
+    at +=
+      dir0.blockWidth *
+      Math.min(dir0.blockHeight, dir0.height - k * dir0.blockHeight) *
+      (dir0.bitsPerSample / 8);
   }
   if (dir0.nextOffset === 0) return start;
   const dir1 = await readDirectory(src, header, dir0.nextOffset, undefined, signal);
-  return dir1.compression === 1 && !dir1.tiled && dir1.blockOffsets[0] === start + frameBytes ? start : undefined;
+  return dir1.compression === 1 && !dir1.tiled && dir1.blockOffsets[0] === start + frameBytes
+    ? start
+    : undefined;
 }
 
 function describeImageJ(ij: ImageJInfo, dir0: TiffDirectory, meta: StackMeta): void {
@@ -179,12 +205,22 @@ class TiffFrameSource implements FrameSource {
     const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
     let dir: TiffDirectory;
     try {
-      dir = await readDirectory(this.src, this.header, await loc.index.offsetOf(page, signal), undefined, signal);
+      dir = await readDirectory(
+        this.src,
+        this.header,
+        await loc.index.offsetOf(page, signal),
+        undefined,
+        signal,
+      );
     } catch (e) {
       if (e instanceof StackError) throw new StackError(this.name, `${label}: ${e.reason}`);
       throw e;
     }
-    if (dir.width !== this.width || dir.height !== this.height || pagePixelType(this.name, dir) !== this.dtype) {
+    if (
+      dir.width !== this.width ||
+      dir.height !== this.height ||
+      pagePixelType(this.name, dir) !== this.dtype
+    ) {
       throw new StackError(
         this.name,
         `${label}: page ${page + 1} is ${dir.width}×${dir.height} ${dir.bitsPerSample}-bit, unlike the first page (${this.width}×${this.height} ${this.dtype})`,

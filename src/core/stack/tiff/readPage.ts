@@ -16,7 +16,10 @@ export function pagePixelType(name: string, dir: TiffDirectory): PixelType {
     );
   }
   if (dir.photometric > 1 && dir.photometric !== 32844) {
-    throw new StackError(name, `unsupported photometric interpretation ${dir.photometric} (palette/colour image)`);
+    throw new StackError(
+      name,
+      `unsupported photometric interpretation ${dir.photometric} (palette/colour image)`,
+    );
   }
   const dtype = pixelTypeFor(dir.bitsPerSample, dir.sampleFormat);
   if (!dtype) {
@@ -49,7 +52,10 @@ function blocksOf(name: string, dir: TiffDirectory, bytesPerSample: number, labe
   const down = Math.ceil(dir.height / dir.blockHeight);
   const n = across * down;
   if (dir.blockOffsets.length < n) {
-    throw new StackError(name, `${label}: ${dir.blockOffsets.length} ${dir.tiled ? 'tiles' : 'strips'} listed, ${n} needed`);
+    throw new StackError(
+      name,
+      `${label}: ${dir.blockOffsets.length} ${dir.tiled ? 'tiles' : 'strips'} listed, ${n} needed`,
+    );
   }
   const blocks: Block[] = [];
   for (let k = 0; k < n; k++) {
@@ -117,7 +123,10 @@ export async function readPage(
     try {
       data = dir.compression === 1 ? raws[k] : decodeBlock(dir.compression, raws[k], expected);
     } catch (e) {
-      throw new StackError(src.name, `${label}: ${dir.tiled ? 'tile' : 'strip'} ${k + 1}: ${(e as Error).message}`);
+      throw new StackError(
+        src.name,
+        `${label}: ${dir.tiled ? 'tile' : 'strip'} ${k + 1}: ${(e as Error).message}`,
+      );
     }
     toNativeOrder(data, bps, littleEndian);
     if (dir.predictor === 2) undoHorizontalDifferencing(data, bps, dir.blockWidth, b.rows);
