@@ -192,6 +192,17 @@ describe('absurd or corrupt structure', () => {
     }
     expect((await openError(b)).reason).toMatch(/tag 273 .* beyond the end/);
   });
+  test('a strip table claiming 256 MiB in a huge file is refused, not allocated', async () => {
+    const b = writeTiffFixture({ width: 8, height: 6, dtype: 'uint16', frames, rowsPerStrip: 1 });
+    const dv = new DataView(b.buffer);
+    const n = dv.getUint16(8, true);
+    for (let i = 0; i < n; i++) {
+      if (dv.getUint16(10 + i * 12, true) === 273) dv.setUint32(10 + i * 12 + 4, 2 ** 26, true);
+    }
+    // A 1 TB "file" whose first bytes are the fixture.
+    const huge = { name: 'huge.tif', size: 2 ** 40, read: async (o: number, l: number) => b.slice(o, o + l) };
+    await expect(openStack([huge])).rejects.toThrow(/huge\.tif: tag 273 .* claims 268435456 bytes/);
+  });
   test('pages of different size in one stack', async () => {
     const b = writeTiffFixture({
       width: 8,

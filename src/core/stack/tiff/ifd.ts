@@ -66,6 +66,12 @@ const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8];
 
 const NEEDED = new Set<number>(Object.values(Tag));
 
+/**
+ * Largest tag value evscope will load (a strip table for 2^31 pixels at one row per strip is
+ * 16 MiB): a corrupt count in a huge file must not become a huge allocation.
+ */
+const MAX_TAG_BYTES = 64 * 1024 * 1024;
+
 /** IFDs of microscopy stacks hold 10–30 entries; one read of this size nearly always covers one. */
 export const IFD_PROBE_BYTES = 512;
 
@@ -201,6 +207,8 @@ export async function readDirectory(
         : header.bigTiff
           ? getU64(dv, fieldAt, le, src.name)
           : dv.getUint32(fieldAt, le);
+    if (size > MAX_TAG_BYTES)
+      throw new StackError(src.name, `tag ${tag} of the IFD at byte ${offset} claims ${size} bytes`);
     if (valueOffset + size > src.size) {
       throw new StackError(
         src.name,
