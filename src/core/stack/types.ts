@@ -67,6 +67,10 @@ export interface FrameSource {
 export interface ByteSource {
   readonly name: string;
   readonly size: number;
+  /**
+   * Exactly `length` bytes from `offset`, in a fresh array the caller owns (readers byte-swap in
+   * place). A range beyond the end rejects with a StackError instead of returning fewer bytes.
+   */
   read(offset: number, length: number, signal?: AbortSignal): Promise<Uint8Array>;
 }
 

@@ -1,0 +1,46 @@
+// ByteSources that work in every host: a Blob (browser File, Node 20 Blob) or bytes in memory.
+// Node file handles live in src/cli/nodeByteSource.ts because core must not import fs.
+import { type ByteSource, StackError } from './types';
+
+function checkRange(name: string, size: number, offset: number, length: number): void {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new StackError(name, `invalid byte range ${offset}+${length}`);
+  }
+  if (offset + length > size) {
+    throw new StackError(
+      name,
+      `needs bytes ${offset}..${offset + length} but the file has only ${size} bytes (truncated file?)`,
+    );
+  }
+}
+
+/** Reads a Blob through `slice().arrayBuffer()`, so only the requested range is ever loaded. */
+export function blobByteSource(blob: Blob, name: string): ByteSource {
+  return {
+    name,
+    size: blob.size,
+    async read(offset, length, signal) {
+      signal?.throwIfAborted();
+      checkRange(name, blob.size, offset, length);
+      const buffer = await blob.slice(offset, offset + length).arrayBuffer();
+      signal?.throwIfAborted();
+      return new Uint8Array(buffer);
+    },
+  };
+}
+
+/** Bytes already in memory (fixtures, generated stacks, fetched files). Reads copy, as the contract says. */
+export function memoryByteSource(bytes: Uint8Array, name: string): ByteSource {
+  return {
+    name,
+    size: bytes.length,
+    async read(offset, length, signal) {
+      signal?.throwIfAborted();
+      checkRange(name, bytes.length, offset, length);
+      return bytes.slice(offset, offset + length);
+    },
+  };
+}
+
+/** Shared by every ByteSource implementation so truncation reads the same everywhere. */
+export { checkRange as checkByteRange };

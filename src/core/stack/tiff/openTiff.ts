@@ -1,0 +1,231 @@
+// One FrameSource for every TIFF flavour: plain multi-page, ImageJ stack/hyperstack (including
+// the single-IFD contiguous layout ImageJ writes above 4 GB), OME-TIFF and BigTIFF.
+import { checkFrameArgs, frameLabel } from '../frameIndex';
+import { bytesPerPixel, toNativeOrder, typedView } from '../pixels';
+import {
+  type ByteSource,
+  type FrameSource,
+  type PixelArray,
+  type PixelType,
+  StackError,
+  type StackMeta,
+} from '../types';
+import { readDirectory, readTiffHeader, type TiffDirectory, type TiffHeader } from './ifd';
+import { IfdIndex } from './ifdIndex';
+import {
+  type ImageJInfo,
+  imageJAxes,
+  imageJFrameIntervalMs,
+  imageJPixelSizeNm,
+  parseImageJDescription,
+} from './imagej';
+import { isOmeXml, type OmeInfo, parseOmeXml } from './ome';
+import { pagePixelType, readBytes, readPage } from './readPage';
+
+/** Where the pixels of (frame, channel) are: a page of the IFD chain or a computed offset. */
+type Locator =
+  | { kind: 'pages'; index: IfdIndex; pageOf: (frame: number, channel: number) => number }
+  | { kind: 'contiguous'; dataStart: number; frameBytes: number; channels: number };
+
+export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<FrameSource> {
+  const header = await readTiffHeader(src, signal);
+  const dir0 = await readDirectory(src, header, header.firstIfdOffset, undefined, signal);
+  const dtype = pagePixelType(src.name, dir0);
+  const ij = parseImageJDescription(dir0.imageDescription);
+  const ome =
+    !ij && isOmeXml(dir0.imageDescription) ? parseOmeXml(dir0.imageDescription!, src.name) : undefined;
+  const meta: StackMeta = {
+    flavour: header.bigTiff ? 'bigtiff' : 'multipage',
+    byteOrder: header.littleEndian ? 'little' : 'big',
+    extra: {},
+  };
+  let channels = 1;
+  let frameCount: number;
+  let locator: Locator;
+
+  if (ij) {
+    describeImageJ(ij, dir0, meta);
+    const contiguous = await imageJContiguousStart(src, header, dir0, ij, signal);
+    const axes = imageJAxes(ij);
+    channels = axes.channels;
+    frameCount = axes.frameCount;
+    if (axes.note) meta.extra!.note = axes.note;
+    if (contiguous !== undefined) {
+      const frameBytes = dir0.width * dir0.height * bytesPerPixel(dtype);
+      checkFirstFrameFits(src, contiguous, frameBytes);
+      meta.flavour = 'imagej-contiguous';
+      locator = { kind: 'contiguous', dataStart: contiguous, frameBytes, channels };
+    } else {
+      meta.flavour = header.bigTiff ? 'imagej-bigtiff' : 'imagej';
+      const index = await IfdIndex.open(src, header, signal);
+      const c = channels;
+      locator = { kind: 'pages', index, pageOf: (f, ch) => ch + c * f };
+      meta.extra!.pageIndex = index.method;
+    }
+  } else if (ome) {
+    describeOme(ome, meta);
+    meta.flavour = header.bigTiff ? 'ome-bigtiff' : 'ome-tiff';
+    channels = ome.sizeC;
+    frameCount = ome.sizeZ * ome.sizeT;
+    const index = await IfdIndex.open(src, header, signal);
+    const map = ome.planeIfd;
+    locator = {
+      kind: 'pages',
+      index,
+      pageOf: (f, ch) => {
+        const page = map[ch + channels * f];
+        if (page < 0)
+          throw new StackError(
+            src.name,
+            `${frameLabel(f, ch, channels)} is stored in another file of this OME dataset`,
+          );
+        return page;
+      },
+    };
+    meta.extra!.pageIndex = index.method;
+  } else {
+    const index = await IfdIndex.open(src, header, signal);
+    frameCount = index.pageCount;
+    locator = { kind: 'pages', index, pageOf: (f) => f };
+    meta.extra!.pageIndex = index.method;
+    if (dir0.resolutionUnit === 3 && dir0.xResolution) meta.pixelSizeNm = 1e7 / dir0.xResolution;
+  }
+  if (dir0.compression !== 1) meta.extra!.compression = dir0.compression;
+  if (dir0.tiled) meta.extra!.tiles = `${dir0.blockWidth}×${dir0.blockHeight}`;
+  return new TiffFrameSource(src, header, dir0, dtype, frameCount, channels, meta, locator);
+}
+
+function checkFirstFrameFits(src: ByteSource, start: number, frameBytes: number): void {
+  if (start + frameBytes > src.size) {
+    throw new StackError(
+      src.name,
+      `the first frame (bytes ${start}..${start + frameBytes}) lies beyond the end of the file: truncated or inconsistent dimensions`,
+    );
+  }
+}
+
+/**
+ * ImageJ writes all pixel data in one contiguous run after the first IFD, so frame offsets can be
+ * computed from the first strip offset. It is the only way to read its > 4 GB files (one IFD),
+ * and for smaller ones it saves an IFD read per frame. Returns that data start, or undefined when
+ * the file was not laid out that way (compressed, or pages that prove otherwise).
+ */
+async function imageJContiguousStart(
+  src: ByteSource,
+  header: TiffHeader,
+  dir0: TiffDirectory,
+  ij: ImageJInfo,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  if (ij.images <= 1 || dir0.compression !== 1 || dir0.tiled) return undefined;
+  const frameBytes = dir0.width * dir0.height * (dir0.bitsPerSample / 8);
+  const start = dir0.blockOffsets[0];
+  let at = start;
+  for (let k = 0; k < dir0.blockOffsets.length; k++) {
+    if (dir0.blockOffsets[k] !== at) return undefined;
+    at +=
+      dir0.blockWidth *
+      Math.min(dir0.blockHeight, dir0.height - k * dir0.blockHeight) *
+      (dir0.bitsPerSample / 8);
+  }
+  if (dir0.nextOffset === 0) return start;
+  const dir1 = await readDirectory(src, header, dir0.nextOffset, undefined, signal);
+  return dir1.compression === 1 && !dir1.tiled && dir1.blockOffsets[0] === start + frameBytes
+    ? start
+    : undefined;
+}
+
+function describeImageJ(ij: ImageJInfo, dir0: TiffDirectory, meta: StackMeta): void {
+  meta.pixelSizeNm = imageJPixelSizeNm(ij, dir0.xResolution);
+  meta.frameIntervalMs = imageJFrameIntervalMs(ij);
+  const extra = meta.extra!;
+  extra.ImageJ = ij.version;
+  extra.images = ij.images;
+  if (ij.channels > 1) extra.channels = ij.channels;
+  if (ij.slices > 1) extra.slices = ij.slices;
+  if (ij.entries.frames) extra.frames = ij.frames;
+  if (ij.unit) extra.unit = ij.unit;
+  if (ij.spacing) extra.spacing = ij.spacing;
+  if (ij.finterval) extra.finterval = ij.finterval;
+}
+
+function describeOme(ome: OmeInfo, meta: StackMeta): void {
+  meta.pixelSizeNm = ome.pixelSizeNm;
+  meta.frameIntervalMs = ome.frameIntervalMs;
+  if (ome.channelNames.length) meta.channelNames = ome.channelNames;
+  const extra = meta.extra!;
+  extra.SizeC = ome.sizeC;
+  extra.SizeZ = ome.sizeZ;
+  extra.SizeT = ome.sizeT;
+  extra.DimensionOrder = ome.dimensionOrder;
+  if (ome.imageCount > 1) extra.omeImages = ome.imageCount;
+}
+
+class TiffFrameSource implements FrameSource {
+  readonly width: number;
+  readonly height: number;
+
+  constructor(
+    private readonly src: ByteSource,
+    private readonly header: TiffHeader,
+    private readonly dir0: TiffDirectory,
+    readonly dtype: PixelType,
+    readonly frameCount: number,
+    readonly channels: number,
+    readonly meta: StackMeta,
+    private readonly locator: Locator,
+  ) {
+    this.width = dir0.width;
+    this.height = dir0.height;
+  }
+
+  get name(): string {
+    return this.src.name;
+  }
+
+  async readFrame(index: number, options?: { channel?: number; signal?: AbortSignal }): Promise<PixelArray> {
+    const channel = options?.channel ?? 0;
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    checkFrameArgs(this.name, this.frameCount, this.channels, index, channel);
+    const label = frameLabel(index, channel, this.channels);
+    const loc = this.locator;
+    if (loc.kind === 'contiguous') {
+      const at = loc.dataStart + (index * loc.channels + channel) * loc.frameBytes;
+      const bytes = await readBytes(this.src, at, loc.frameBytes, label, signal);
+      toNativeOrder(bytes, bytesPerPixel(this.dtype), this.header.littleEndian);
+      return typedView(this.dtype, bytes);
+    }
+    const page = loc.pageOf(index, channel);
+    const dir = page === 0 ? this.dir0 : await this.directoryOf(page, label, signal);
+    return readPage(this.src, dir, this.dtype, this.header.littleEndian, label, signal);
+  }
+
+  private async directoryOf(page: number, label: string, signal?: AbortSignal): Promise<TiffDirectory> {
+    const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
+    let dir: TiffDirectory;
+    try {
+      dir = await readDirectory(
+        this.src,
+        this.header,
+        await loc.index.offsetOf(page, signal),
+        undefined,
+        signal,
+      );
+    } catch (e) {
+      if (e instanceof StackError) throw new StackError(this.name, `${label}: ${e.reason}`);
+      throw e;
+    }
+    if (
+      dir.width !== this.width ||
+      dir.height !== this.height ||
+      pagePixelType(this.name, dir) !== this.dtype
+    ) {
+      throw new StackError(
+        this.name,
+        `${label}: page ${page + 1} is ${dir.width}×${dir.height} ${dir.bitsPerSample}-bit, unlike the first page (${this.width}×${this.height} ${this.dtype})`,
+      );
+    }
+    return dir;
+  }
+}
