@@ -1,5 +1,6 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
+import { stackCases } from './stack.cases';
 import type { BenchCase } from './types';
 
 const rngPoisson: BenchCase = {
@@ -17,4 +18,4 @@ const rngPoisson: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [rngPoisson];
+export const cases: BenchCase[] = [rngPoisson, ...stackCases];

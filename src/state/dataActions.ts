@@ -44,6 +44,16 @@ async function load(
     return false;
   }
   const { info } = outcome;
+  for (const w of info.meta.warnings ?? []) {
+    uiStore
+      .getState()
+      .notify(
+        'warning',
+        `Opened ${info.name} with a problem`,
+        w,
+        'Check the file; what was readable is loaded.',
+      );
+  }
   dataStore.getState().addStack(info);
   for (const [key, value] of Object.entries(inherit ?? {})) {
     dataStore.getState().setOverride(info.id, key as OverrideKey, value);

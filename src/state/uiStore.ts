@@ -7,7 +7,7 @@ export type Theme = 'dark' | 'light';
 
 export interface Notice {
   id: number;
-  kind: 'error' | 'info';
+  kind: 'error' | 'warning' | 'info';
   /** What happened, naming the file it happened to. */
   title: string;
   message: string;

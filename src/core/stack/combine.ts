@@ -126,7 +126,13 @@ export function splitDualView(source: FrameSource, layout: DualViewLayout = 'lef
   const width = horizontal ? Math.floor(source.width / 2) : source.width;
   const height = horizontal ? source.height : Math.floor(source.height / 2);
   if (width < 1 || height < 1) throw new StackError(source.name, 'too small to split into two views');
-  const channels = source.channels * 2;
+  if (source.channels !== 1) {
+    throw new StackError(
+      source.name,
+      `already has ${source.channels} channels; a dual-view split applies to a single-channel camera image`,
+    );
+  }
+  const channels = 2;
   const fullWidth = source.width;
   return {
     name: source.name,

@@ -37,6 +37,11 @@ export interface StackMeta {
   channelNames?: string[];
   /** True for data made by evscope's simulator: the UI labels it so. */
   simulated?: boolean;
+  /**
+   * Problems the reader worked around, e.g. a truncated file opened with only its complete
+   * frames. The UI shows them as warnings naming the file.
+   */
+  warnings?: string[];
   /** Free-form facts worth showing in the metadata panel (ImageDescription keys, OME fields…). */
   extra?: Record<string, string | number>;
 }

@@ -7,7 +7,7 @@ export function Notices() {
   return (
     <div className="notices" aria-live="assertive">
       {notices.map((n) => (
-        <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'}>
+        <div key={n.id} className={`notice ${n.kind}`} role={n.kind === 'info' ? 'status' : 'alert'}>
           <div className="body">
             <strong>{n.title}</strong>
             <span>{n.message}</span>

@@ -55,17 +55,29 @@ describe('truncated files', () => {
     const cut = b.subarray(0, b.length - 6 * 8 * 2 - 10);
     expect((await openError(cut)).reason).toMatch(/cut off|outside the file/);
   });
-  test('pixel data beyond the end: the frame fails clearly, the others still read', async () => {
+  test('a file cut inside the last frame opens its complete frames with a warning', async () => {
     const b = good();
-    const cut = b.slice(0, b.length - 5);
-    const s = await openStack([mem(cut, 'cut.tif')]);
-    expect(s.frameCount).toBe(3);
+    const s = await openStack([mem(b.slice(0, b.length - 5), 'cut.tif')]);
+    expect(s.frameCount).toBe(2);
+    expect(s.meta.warnings?.[0]).toMatch(/truncated: it has 3 pages but the pixel data of the last 1/);
     expect(Array.from(await s.readFrame(1))).toEqual(Array.from(frames[1]));
-    await expect(s.readFrame(2)).rejects.toThrow(
-      /cut\.tif: frame 3: .*beyond the end of the file.*truncated/,
+  });
+  test('a page whose pixel data lie beyond the end fails clearly; the others still read', async () => {
+    const b = writeTiffFixture({
+      width: 8,
+      height: 6,
+      dtype: 'uint16',
+      frames,
+      override: (f, page) => (page === 1 ? f.map((x) => (x.tag === 273 ? { ...x, values: [1e6] } : x)) : f),
+    });
+    const s = await openStack([mem(b, 'bad.tif')]);
+    expect(s.frameCount).toBe(3);
+    expect(Array.from(await s.readFrame(2))).toEqual(Array.from(frames[2]));
+    await expect(s.readFrame(1)).rejects.toThrow(
+      /bad\.tif: frame 2: .*beyond the end of the file.*truncated/,
     );
   });
-  test('ImageJ contiguous stack shorter than images= says: later frames fail, not zeros', async () => {
+  test('ImageJ contiguous stack shorter than images= opens its complete frames and says so', async () => {
     const b = writeTiffFixture({
       width: 8,
       height: 6,
@@ -75,9 +87,12 @@ describe('truncated files', () => {
       description: 'ImageJ=1.54f\nimages=5\nframes=5\n',
     });
     const s = await openStack([mem(b, 'ij.tif')]);
-    expect(s.frameCount).toBe(5);
+    expect(s.frameCount).toBe(3);
+    expect(s.meta.warnings).toEqual([
+      expect.stringMatching(/truncated: .*declares 5 frames but only 3 are complete/),
+    ]);
     expect(Array.from(await s.readFrame(2))).toEqual(Array.from(frames[2]));
-    await expect(s.readFrame(3)).rejects.toThrow(/ij\.tif: frame 4: .*beyond the end/);
+    await expect(s.readFrame(3)).rejects.toThrow(/ij\.tif: frame index 3 out of range/);
   });
   test('truncated compressed strip', async () => {
     const b = writeTiffFixture({ width: 8, height: 6, dtype: 'uint16', frames, compression: 8 });

@@ -1,7 +1,9 @@
 // Headerless movies whose geometry lives in a sidecar: storm-analysis `.dax` + `.inf` and
 // Picasso `.raw` + `.yaml`. Frames are contiguous, so frame k is one ranged read at k·frameBytes.
+
 import { checkFrameArgs, frameLabel } from '../frameIndex';
 import { bytesPerPixel, MAX_FRAME_PIXELS, toNativeOrder, typedView } from '../pixels';
+import { clampToCompleteFrames } from '../tiff/openTiff';
 import { readBytes } from '../tiff/readPage';
 import type { ByteOrder, ByteSource, FrameSource, PixelArray, PixelType, StackMeta } from '../types';
 import { StackError } from '../types';
@@ -89,7 +91,7 @@ export function parsePicassoYaml(text: string, yamlName: string): RawLayout {
 }
 
 export function openRawMovie(src: ByteSource, layout: RawLayout): FrameSource {
-  const { width, height, frameCount, dtype } = layout;
+  const { width, height, dtype } = layout;
   if (width * height > MAX_FRAME_PIXELS)
     throw new StackError(src.name, `absurd frame size ${width}×${height}`);
   const frameBytes = width * height * bytesPerPixel(dtype);
@@ -106,8 +108,9 @@ export function openRawMovie(src: ByteSource, layout: RawLayout): FrameSource {
     frameIntervalMs: layout.frameIntervalMs,
     extra: { ...layout.extra },
   };
-  if (frameCount * frameBytes !== src.size)
-    meta.extra!.sizeMismatch = `sidecar: ${frameCount * frameBytes} bytes, file: ${src.size}`;
+  if (layout.frameCount * frameBytes !== src.size)
+    meta.extra!.sizeMismatch = `sidecar: ${layout.frameCount * frameBytes} bytes, file: ${src.size}`;
+  const frameCount = clampToCompleteFrames(meta, layout.frameCount, src.size, frameBytes);
   return {
     name: src.name,
     width,

@@ -53,6 +53,7 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
     if (contiguous !== undefined) {
       const frameBytes = dir0.width * dir0.height * bytesPerPixel(dtype);
       checkFirstFrameFits(src, contiguous, frameBytes);
+      frameCount = clampToCompleteFrames(meta, frameCount, src.size - contiguous, frameBytes * channels);
       meta.flavour = 'imagej-contiguous';
       locator = { kind: 'contiguous', dataStart: contiguous, frameBytes, channels };
     } else {
@@ -85,7 +86,7 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
     meta.extra!.pageIndex = index.method;
   } else {
     const index = await IfdIndex.open(src, header, signal);
-    frameCount = index.pageCount;
+    frameCount = await completePageCount(src, header, index, meta, signal);
     locator = { kind: 'pages', index, pageOf: (f) => f };
     meta.extra!.pageIndex = index.method;
     if (dir0.resolutionUnit === 3 && dir0.xResolution) meta.pixelSizeNm = 1e7 / dir0.xResolution;
@@ -93,6 +94,64 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
   if (dir0.compression !== 1) meta.extra!.compression = dir0.compression;
   if (dir0.tiled) meta.extra!.tiles = `${dir0.blockWidth}×${dir0.blockHeight}`;
   return new TiffFrameSource(src, header, dir0, dtype, frameCount, channels, meta, locator);
+}
+
+/**
+ * Pages whose pixel data run past the end of the file are the tail of a recording cut short:
+ * drop them with a warning. Only the last few pages are checked (one small read each), so
+ * opening stays cheap; damage further inside still fails clearly when that frame is read.
+ */
+async function completePageCount(
+  src: ByteSource,
+  header: TiffHeader,
+  index: IfdIndex,
+  meta: StackMeta,
+  signal?: AbortSignal,
+): Promise<number> {
+  const declared = index.pageCount;
+  let complete = declared;
+  while (complete > 1 && declared - complete < 3) {
+    const dir = await readDirectory(
+      src,
+      header,
+      await index.offsetOf(complete - 1, signal),
+      undefined,
+      signal,
+    );
+    let end = 0;
+    for (let k = 0; k < dir.blockOffsets.length; k++) {
+      end = Math.max(end, dir.blockOffsets[k] + (dir.blockByteCounts[k] ?? 0));
+    }
+    if (end <= src.size) break;
+    complete--;
+  }
+  if (complete < declared) {
+    meta.warnings = meta.warnings ?? [];
+    meta.warnings.push(
+      `the file is truncated: it has ${declared} pages but the pixel data of the last ${declared - complete} are cut off; those frames are left out`,
+    );
+  }
+  return complete;
+}
+
+/**
+ * A recording cut short (disk full, acquisition aborted) still holds good frames: open those and
+ * say what is missing rather than refusing the whole file.
+ */
+export function clampToCompleteFrames(
+  meta: StackMeta,
+  declared: number,
+  dataBytes: number,
+  bytesPerTimePoint: number,
+): number {
+  const complete = Math.min(declared, Math.floor(dataBytes / bytesPerTimePoint));
+  if (complete < declared) {
+    meta.warnings = meta.warnings ?? [];
+    meta.warnings.push(
+      `the file is truncated: its header declares ${declared} frames but only ${complete} are complete; the missing ${declared - complete} are left out`,
+    );
+  }
+  return complete;
 }
 
 function checkFirstFrameFits(src: ByteSource, start: number, frameBytes: number): void {
