@@ -152,7 +152,7 @@ export class CameraExposure {
         v = offset + (e + (rn > 0 ? rn * rng.normal() : 0)) * gInv;
       }
       v = floor ? Math.floor(v) : Math.floor(v + 0.5);
-      out[i] = v < 0 ? 0 : v > sat ? sat : v;
+      out[i] = v < 0 ? 0 : Math.min(v, sat);
     }
   }
 }
