@@ -1,7 +1,10 @@
 // `npx evscope <verb> …`: each verb lives in src/cli/verbs/<verb>.ts and exports a `Verb`.
 import type { Verb } from './verb';
 
-const verbs: Record<string, () => Promise<{ verb: Verb }>> = {};
+const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
+  simulate: () => import('./verbs/simulate'),
+  score: () => import('./verbs/score'),
+};
 
 function usage(): string {
   const names = Object.keys(verbs).sort();

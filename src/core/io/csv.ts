@@ -1,10 +1,8 @@
 // A small RFC 4180 CSV tokenizer: commas, double-quoted fields with "" escapes, CRLF or LF line
 // ends, and the line number of every record, so readers can point at the exact bad cell.
 
-export interface CsvRecordVisitor {
-  /** Called once per non-empty record with its fields (the array is reused: copy what you keep). */
-  (fields: string[], line: number): void;
-}
+/** Called once per non-empty record with its fields (the array is reused: copy what you keep). */
+export type CsvRecordVisitor = (fields: string[], line: number) => void;
 
 export class CsvError extends Error {
   constructor(

@@ -5,7 +5,7 @@ export { type Affine2D, IDENTITY_AFFINE, invertAffine, similarityAffine } from '
 export { type MaskGrid, rasterizeStructureMask, structuresAt } from './masks';
 export type * from './params';
 export { sceneSources } from './params';
-export { PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from './presets';
+export { CAMERA_PRESETS, PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from './presets';
 export { type Simulation, simulate } from './simulate';
 export { SimulatedStack } from './stack';
 export * from './truth';

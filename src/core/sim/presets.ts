@@ -34,6 +34,13 @@ const SCMOS: CameraParams = {
   scmosReadNoiseLogSd: 0.35,
 };
 
+/** Typical settings of each camera kind, for switching a preset's camera. */
+export const CAMERA_PRESETS: Record<CameraParams['kind'], CameraParams> = {
+  ccd: CCD_IDEAL,
+  emccd: EMCCD,
+  scmos: SCMOS,
+};
+
 const NO_DRIFT = { speedXNmPerS: 0, speedYNmPerS: 0, wobbleAmplitudeNm: 0, wobblePeriodS: 60 };
 
 function channel(
