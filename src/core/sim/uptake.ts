@@ -3,7 +3,7 @@
 // diffuse, bind beside a structure, enter it and are internalised.
 import { Rng } from '../random';
 import type { EventBuilder } from './events';
-import { distanceOutsideEllipse, samplePointInEllipse } from './geometry';
+import { distanceOutsideEllipse, ellipseLevel, samplePointInEllipse } from './geometry';
 import type { SimulationParams, UptakeScene } from './params';
 import { emitPhotophysics, framePhotons, palmOnFrames } from './photophysics';
 import type { SceneOutput } from './scenes';
@@ -279,8 +279,24 @@ function simulateEvs(
           dwell = rng.exponential(boundDwell);
         }
       } else {
-        x += boundStep * rng.normal();
-        y += boundStep * rng.normal();
+        const nx = x + boundStep * rng.normal();
+        const ny = y + boundStep * rng.normal();
+        // Inside a structure the EV stays confined to it: steps that would leave are rejected.
+        if (
+          state !== EV_STATE.inside ||
+          ellipseLevel(
+            nx,
+            ny,
+            st.x[structure],
+            st.y[structure],
+            st.rx[structure],
+            st.ry[structure],
+            st.angle[structure],
+          ) < 0.64
+        ) {
+          x = nx;
+          y = ny;
+        }
         dwell -= 1;
         const ended = st.endFrame[structure] <= f + 1;
         if (state === EV_STATE.bound) {
