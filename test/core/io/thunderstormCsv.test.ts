@@ -64,12 +64,17 @@ describe('ThunderSTORM CSV', () => {
     expect(minimal.table.columns.sigma).toBeUndefined();
     expect(readThunderstormCsv('"id","frame","x [nm]","y [nm]"\n').table.length).toBe(0);
     // px positions are converted when the pixel size is known.
-    expect(readThunderstormCsv('frame,x [px],y [px]\n1,2,3\n', { pixelSizeNm: 100 }).table.columns.x[0]).toBe(200);
+    expect(readThunderstormCsv('frame,x [px],y [px]\n1,2,3\n', { pixelSizeNm: 100 }).table.columns.x[0]).toBe(
+      200,
+    );
   });
 
   test('malformed input fails with the line and column, never a NaN table', () => {
     const bad: [string, RegExp][] = [
-      ['"frame","x [nm]","y [nm]"\n1,abc,3\n', /data\.csv: line 2, column 2: "abc" in column "x \[nm\]" is not a number/],
+      [
+        '"frame","x [nm]","y [nm]"\n1,abc,3\n',
+        /data\.csv: line 2, column 2: "abc" in column "x \[nm\]" is not a number/,
+      ],
       ['"frame","x [nm]","y [nm]"\n1,2\n', /line 2: 2 fields, but the header has 3/],
       ['"frame","x [nm]","y [nm]"\n1,,3\n', /line 2, column 2/],
       ['"frame","x [nm]","y [nm]"\n0,1,3\n', /line 2, column 1: frame "0" is not a 1-based frame number/],
@@ -90,33 +95,39 @@ describe('coordinate conventions against external files', () => {
   const tub = path.join(dataDir, 'thunderstorm_tubulins');
   const storm = path.join(dataDir, 'storm_analysis_test');
 
-  test.skipIf(!existsSync(tub))('ThunderSTORM on ISBI Tubulins I matches the ground truth without a shift', () => {
-    const gt = readThunderstormCsv(readFileSync(path.join(tub, 'tubulins1_00020.csv'), 'utf8')).table;
-    const ts = readThunderstormCsv(readFileSync(path.join(tub, 'tubulins1_00020_TS.csv'), 'utf8')).table;
-    // The ground truth numbers this single frame 20 of the sequence; ThunderSTORM saw it as frame 1.
-    (gt.columns.frame as Uint32Array).fill(0);
-    const r = scoreLocalizations(gt, ts);
-    expect(gt.length).toBe(49);
-    expect(r.jaccard).toBeGreaterThan(0.8);
-    expect(r.rmse).toBeLessThan(40);
-    // Half a 150 nm pixel would show up as a 75 nm bias.
-    expect(Math.abs(r.biasX)).toBeLessThan(15);
-    expect(Math.abs(r.biasY)).toBeLessThan(15);
-  });
+  test.skipIf(!existsSync(tub))(
+    'ThunderSTORM on ISBI Tubulins I matches the ground truth without a shift',
+    () => {
+      const gt = readThunderstormCsv(readFileSync(path.join(tub, 'tubulins1_00020.csv'), 'utf8')).table;
+      const ts = readThunderstormCsv(readFileSync(path.join(tub, 'tubulins1_00020_TS.csv'), 'utf8')).table;
+      // The ground truth numbers this single frame 20 of the sequence; ThunderSTORM saw it as frame 1.
+      (gt.columns.frame as Uint32Array).fill(0);
+      const r = scoreLocalizations(gt, ts);
+      expect(gt.length).toBe(49);
+      expect(r.jaccard).toBeGreaterThan(0.8);
+      expect(r.rmse).toBeLessThan(40);
+      // Half a 150 nm pixel would show up as a 75 nm bias.
+      expect(Math.abs(r.biasX)).toBeLessThan(15);
+      expect(Math.abs(r.biasY)).toBeLessThan(15);
+    },
+  );
 
-  test.skipIf(!existsSync(storm))('storm-analysis Insight3 truth vs ThunderSTORM: x_TS = (x_i3 − 0.5) × 160 nm', () => {
-    const gt = readInsight3Bin(new Uint8Array(readFileSync(path.join(storm, 'test_olist.bin'))), {
-      pixelSizeNm: 160,
-      fileName: 'test_olist.bin',
-    });
-    const ts = readThunderstormCsv(readFileSync(path.join(storm, 'storm_test_TS.csv'), 'utf8')).table;
-    expect(gt.length).toBe(2000);
-    expect(Math.max(...gt.columns.frame)).toBe(9);
-    const r = scoreLocalizations(gt, ts);
-    expect(r.jaccard).toBeGreaterThan(0.9);
-    expect(Math.abs(r.biasX)).toBeLessThan(8);
-    expect(Math.abs(r.biasY)).toBeLessThan(8);
-  });
+  test.skipIf(!existsSync(storm))(
+    'storm-analysis Insight3 truth vs ThunderSTORM: x_TS = (x_i3 − 0.5) × 160 nm',
+    () => {
+      const gt = readInsight3Bin(new Uint8Array(readFileSync(path.join(storm, 'test_olist.bin'))), {
+        pixelSizeNm: 160,
+        fileName: 'test_olist.bin',
+      });
+      const ts = readThunderstormCsv(readFileSync(path.join(storm, 'storm_test_TS.csv'), 'utf8')).table;
+      expect(gt.length).toBe(2000);
+      expect(Math.max(...gt.columns.frame)).toBe(9);
+      const r = scoreLocalizations(gt, ts);
+      expect(r.jaccard).toBeGreaterThan(0.9);
+      expect(Math.abs(r.biasX)).toBeLessThan(8);
+      expect(Math.abs(r.biasY)).toBeLessThan(8);
+    },
+  );
 
   test('Insight3 reader rejects other files clearly', () => {
     expect(() => readInsight3Bin(new Uint8Array(32), { pixelSizeNm: 160, fileName: 'x.bin' })).toThrow(

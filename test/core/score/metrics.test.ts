@@ -41,9 +41,17 @@ describe('assignment', () => {
       expect(used.size).toBe(Math.min(n, m));
       let best = Number.POSITIVE_INFINITY;
       if (n <= m) {
-        for (const p of perms(n, m)) best = Math.min(best, p.reduce((s, j, i) => s + cost[i * m + j], 0));
+        for (const p of perms(n, m))
+          best = Math.min(
+            best,
+            p.reduce((s, j, i) => s + cost[i * m + j], 0),
+          );
       } else {
-        for (const p of perms(m, n)) best = Math.min(best, p.reduce((s, i, j) => s + cost[i * m + j], 0));
+        for (const p of perms(m, n))
+          best = Math.min(
+            best,
+            p.reduce((s, i, j) => s + cost[i * m + j], 0),
+          );
       }
       expect(got).toBe(best);
     }
