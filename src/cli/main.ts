@@ -4,6 +4,8 @@ import type { Verb } from './verb';
 const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   info: () => import('./verbs/info'),
   convert: () => import('./verbs/convert'),
+  simulate: () => import('./verbs/simulate'),
+  score: () => import('./verbs/score'),
 };
 
 function usage(): string {

@@ -18,7 +18,10 @@ import type { PixelArray, PixelType } from './types';
 export interface TiffWriterOptions {
   width: number;
   height: number;
+  /** Time points; with several channels the file holds frameCount × channels pages. */
   frameCount: number;
+  /** Channels per time point, written channel-fastest as an ImageJ hyperstack. Default 1. */
+  channels?: number;
   dtype: PixelType;
   pixelSizeNm?: number;
   frameIntervalMs?: number;
@@ -47,9 +50,12 @@ export function imageJDescription(
   frameCount: number,
   pixelSizeNm?: number,
   frameIntervalMs?: number,
+  channels = 1,
 ): string {
-  const lines = [`ImageJ=${IMAGEJ_VERSION}`, `images=${frameCount}`];
+  const lines = [`ImageJ=${IMAGEJ_VERSION}`, `images=${frameCount * channels}`];
+  if (channels > 1) lines.push(`channels=${channels}`);
   if (frameCount > 1) lines.push(`frames=${frameCount}`);
+  if (channels > 1) lines.push('hyperstack=true', 'mode=composite');
   if (pixelSizeNm) lines.push('unit=micron');
   if (frameIntervalMs) lines.push(`finterval=${frameIntervalMs / 1000}`);
   if (frameCount > 1) lines.push('loop=false');
@@ -65,12 +71,17 @@ function pixelsPerMicron(pixelSizeNm: number): number[] {
 }
 
 export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
-  const { width, height, frameCount, dtype, sink } = options;
+  const { width, height, dtype, sink } = options;
+  const channels = options.channels ?? 1;
+  if (!(Number.isInteger(channels) && channels >= 1))
+    throw new RangeError(`invalid channel count ${channels}`);
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) {
     throw new RangeError(`invalid frame size ${width}×${height}`);
   }
-  if (!(Number.isInteger(frameCount) && frameCount > 0))
-    throw new RangeError(`invalid frame count ${frameCount}`);
+  if (!(Number.isInteger(options.frameCount) && options.frameCount > 0))
+    throw new RangeError(`invalid frame count ${options.frameCount}`);
+  // Everything below counts pages.
+  const frameCount = options.frameCount * channels;
   const bpp = bytesPerPixel(dtype);
   const frameBytes = width * height * bpp;
   const pad = frameBytes & 1;
@@ -87,7 +98,7 @@ export function createTiffWriter(options: TiffWriterOptions): TiffWriter {
     ];
     if (page === 0) {
       const text = new TextEncoder().encode(
-        imageJDescription(frameCount, options.pixelSizeNm, options.frameIntervalMs),
+        imageJDescription(options.frameCount, options.pixelSizeNm, options.frameIntervalMs, channels),
       );
       const z = new Uint8Array(text.length + 1);
       z.set(text);

@@ -1,0 +1,85 @@
+// A small RFC 4180 CSV tokenizer: commas, double-quoted fields with "" escapes, CRLF or LF line
+// ends, and the line number of every record, so readers can point at the exact bad cell.
+
+/** Called once per non-empty record with its fields (the array is reused: copy what you keep). */
+export type CsvRecordVisitor = (fields: string[], line: number) => void;
+
+export class CsvError extends Error {
+  constructor(
+    readonly line: number,
+    readonly column: number | null,
+    reason: string,
+  ) {
+    super(column === null ? `line ${line}: ${reason}` : `line ${line}, column ${column}: ${reason}`);
+    this.name = 'CsvError';
+  }
+}
+
+/** Tokenizes `text`, calling `visit` per record. Blank lines are skipped. */
+export function parseCsv(text: string, visit: CsvRecordVisitor, delimiter = ','): void {
+  const fields: string[] = [];
+  const n = text.length;
+  const d = delimiter.charCodeAt(0);
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  while (i < n) {
+    fields.length = 0;
+    const recordLine = line;
+    let lineBlank = true;
+    for (;;) {
+      // One field.
+      let value: string;
+      if (text.charCodeAt(i) === 34) {
+        lineBlank = false;
+        let j = i + 1;
+        let parts = '';
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q < 0) throw new CsvError(recordLine, fields.length + 1, 'quoted field is never closed');
+          parts += text.slice(j, q);
+          for (let k = j; k < q; k++) if (text.charCodeAt(k) === 10) line++;
+          if (text.charCodeAt(q + 1) === 34) {
+            parts += '"';
+            j = q + 2;
+            continue;
+          }
+          i = q + 1;
+          break;
+        }
+        value = parts;
+        const c = text.charCodeAt(i);
+        if (i < n && c !== d && c !== 10 && c !== 13) {
+          throw new CsvError(line, fields.length + 1, 'unexpected text after a closing quote');
+        }
+      } else {
+        let j = i;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (c === d || c === 10 || c === 13) break;
+          j++;
+        }
+        value = text.slice(i, j);
+        if (value.length) lineBlank = false;
+        i = j;
+      }
+      fields.push(value);
+      const c = text.charCodeAt(i);
+      if (i < n && c === d) {
+        lineBlank = false;
+        i++;
+        continue;
+      }
+      // End of record: LF, CRLF, CR or end of text.
+      if (c === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
+      line++;
+      break;
+    }
+    if (!lineBlank) visit(fields, recordLine);
+  }
+}
+
+/** Quotes a field when it holds a delimiter, quote or line break. */
+export function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

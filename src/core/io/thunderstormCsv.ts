@@ -1,0 +1,238 @@
+// ThunderSTORM CSV ⇄ LocTable. ThunderSTORM's coordinates already match evscope's (nm, origin
+// at the top-left corner of the top-left pixel), so positions pass through unchanged; only frames
+// shift (1-based in CSV, 0-based inside).
+import {
+  type ColumnArray,
+  type ColumnType,
+  columnType,
+  type LocTable,
+  STANDARD_COLUMNS,
+} from '../locs/table';
+import { CsvError, parseCsv } from './csv';
+import { formatFloat32, formatFloat64 } from './numberFormat';
+
+/** Header → LocTable column for the columns evscope understands (v1.3 names and known aliases). */
+const KNOWN: Record<string, string> = {
+  frame: 'frame',
+  'x [nm]': 'x',
+  'y [nm]': 'y',
+  'sigma [nm]': 'sigma',
+  'intensity [photon]': 'photons',
+  'offset [photon]': 'bg',
+  'uncertainty [nm]': 'precision',
+  'uncertainty_xy [nm]': 'precision',
+  // ISBI/SMLM-challenge ground-truth files (e.g. "Ground-truth,frame,xnano,ynano,znano,intensity").
+  xnano: 'x',
+  ynano: 'y',
+  znano: 'z',
+  intensity: 'photons',
+};
+
+/** Row-number columns: regenerated on export, so not kept. */
+const ROW_IDS = new Set(['id', 'ground-truth']);
+
+/** Header written for each known LocTable column, in ThunderSTORM's order. */
+const EXPORT_ORDER: [string, string][] = [
+  ['frame', 'frame'],
+  ['x', 'x [nm]'],
+  ['y', 'y [nm]'],
+  ['sigma', 'sigma [nm]'],
+  ['photons', 'intensity [photon]'],
+  ['bg', 'offset [photon]'],
+  ['bkgstd', 'bkgstd [photon]'],
+  ['chi2', 'chi2'],
+  ['precision', 'uncertainty [nm]'],
+];
+
+export interface ThunderstormCsv {
+  table: LocTable;
+  /** Unit of each column as read from the header ("" when none), for writing it back. */
+  units: Record<string, string>;
+}
+
+export interface ReadCsvOptions {
+  /** Name for error messages. */
+  fileName?: string;
+  /** Needed only if positions are given in px ("x [px]"). */
+  pixelSizeNm?: number;
+}
+
+function splitHeader(h: string): { name: string; unit: string } {
+  const m = /^(.*?)\s*\[(.*)\]\s*$/.exec(h);
+  return m ? { name: m[1].trim(), unit: m[2].trim() } : { name: h.trim(), unit: '' };
+}
+
+class Growable {
+  data: Float64Array = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Float64Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Parses ThunderSTORM CSV text; malformed input throws an Error naming the line and column. */
+export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}): ThunderstormCsv {
+  const prefix = options.fileName ? `${options.fileName}: ` : '';
+  let header: string[] | null = null;
+  let targets: (string | null)[] = [];
+  let scale: number[] = [];
+  let cols: Growable[] = [];
+  const units: Record<string, string> = {};
+  try {
+    parseCsv(text, (fields, line) => {
+      if (!header) {
+        header = fields.map((f) => f.trim());
+        targets = header.map((h) => {
+          if (ROW_IDS.has(h.toLowerCase())) return null;
+          const known = KNOWN[h] ?? KNOWN[h.toLowerCase()];
+          if (known) return known;
+          const { name, unit } = splitHeader(h);
+          if ((name === 'x' || name === 'y') && unit === 'px') return name;
+          return name;
+        });
+        scale = header.map((h) => {
+          const { name, unit } = splitHeader(h);
+          if (
+            (name === 'x' || name === 'y' || name.startsWith('sigma') || name.startsWith('uncertainty')) &&
+            unit === 'px'
+          ) {
+            if (!(options.pixelSizeNm && options.pixelSizeNm > 0)) {
+              throw new CsvError(
+                line,
+                null,
+                `column "${h}" is in px; give the pixel size in nm to convert it`,
+              );
+            }
+            return options.pixelSizeNm;
+          }
+          return 1;
+        });
+        const seen = new Set<string>();
+        targets.forEach((t, c) => {
+          if (t === null) return;
+          if (seen.has(t)) throw new CsvError(line, c + 1, `column "${header![c]}" duplicates "${t}"`);
+          seen.add(t);
+          const { unit } = splitHeader(header![c]);
+          units[t] = scale[c] !== 1 ? 'nm' : unit;
+        });
+        for (const need of ['frame', 'x', 'y']) {
+          if (!seen.has(need)) {
+            throw new CsvError(line, null, `no "${need}" column (header: ${header.join(', ')})`);
+          }
+        }
+        cols = targets.map(() => new Growable());
+        return;
+      }
+      if (fields.length !== header.length) {
+        throw new CsvError(line, null, `${fields.length} fields, but the header has ${header.length}`);
+      }
+      for (let c = 0; c < fields.length; c++) {
+        if (targets[c] === null) continue;
+        const f = fields[c].trim();
+        const v = Number(f);
+        if (f === '' || (Number.isNaN(v) && f !== 'NaN')) {
+          throw new CsvError(line, c + 1, `"${fields[c]}" in column "${header[c]}" is not a number`);
+        }
+        if (targets[c] === 'frame' && !(Number.isInteger(v) && v >= 1 && v <= 4294967296)) {
+          throw new CsvError(line, c + 1, `frame "${fields[c]}" is not a 1-based frame number`);
+        }
+        cols[c].push(v * scale[c]);
+      }
+    });
+  } catch (e) {
+    if (e instanceof CsvError) throw new Error(`${prefix}${e.message}`);
+    throw e;
+  }
+  if (!header) throw new Error(`${prefix}empty file: no ThunderSTORM CSV header`);
+  const columns: Record<string, ColumnArray> = {};
+  let length = 0;
+  targets.forEach((t, c) => {
+    if (t === null) return;
+    const src = cols[c];
+    length = src.length;
+    const spec = (STANDARD_COLUMNS as Record<string, { type: ColumnType }>)[t];
+    if (t === 'frame') {
+      const out = new Uint32Array(src.length);
+      for (let i = 0; i < src.length; i++) out[i] = src.data[i] - 1;
+      columns[t] = out;
+    } else if (spec?.type === 'f32') {
+      columns[t] = Float32Array.from(src.data.subarray(0, src.length));
+    } else if (spec && spec.type !== 'f64') {
+      // Integer standard columns (iterations): values outside the type would wrap silently.
+      const out = allocInt(spec.type, src.length);
+      for (let i = 0; i < src.length; i++) out[i] = src.data[i];
+      columns[t] = out;
+    } else {
+      columns[t] = src.data.slice(0, src.length);
+    }
+  });
+  return { table: { length, columns }, units };
+}
+
+function allocInt(type: ColumnType, n: number): ColumnArray {
+  switch (type) {
+    case 'u8':
+      return new Uint8Array(n);
+    case 'u16':
+      return new Uint16Array(n);
+    case 'i32':
+      return new Int32Array(n);
+    default:
+      return new Uint32Array(n);
+  }
+}
+
+export interface WriteCsvOptions {
+  /** Header of the precision column: ThunderSTORM 1.3's "uncertainty [nm]" (default) or newer "uncertainty_xy [nm]". */
+  uncertaintyHeader?: 'uncertainty [nm]' | 'uncertainty_xy [nm]';
+  /** Units of extra columns (those not in ThunderSTORM's set), written as "name [unit]". */
+  units?: Record<string, string>;
+}
+
+/**
+ * Writes a LocTable as ThunderSTORM CSV: "id", then the known columns present in ThunderSTORM's
+ * order, then any other columns. Every number is written so it reads back bit-identical.
+ */
+export function writeThunderstormCsv(t: LocTable, options: WriteCsvOptions = {}): string {
+  for (const need of ['frame', 'x', 'y']) {
+    if (!t.columns[need]) throw new Error(`cannot write ThunderSTORM CSV: the table has no "${need}" column`);
+  }
+  const order: { name: string; header: string }[] = [];
+  const known = new Set<string>();
+  for (const [name, header] of EXPORT_ORDER) {
+    known.add(name);
+    if (!t.columns[name]) continue;
+    order.push({
+      name,
+      header: name === 'precision' ? (options.uncertaintyHeader ?? 'uncertainty [nm]') : header,
+    });
+  }
+  for (const name of Object.keys(t.columns)) {
+    if (known.has(name)) continue;
+    const unit =
+      options.units?.[name] ?? (STANDARD_COLUMNS as Record<string, { unit: string }>)[name]?.unit ?? '';
+    order.push({ name, header: unit ? `${name} [${unit}]` : name });
+  }
+  const headerLine = ['"id"', ...order.map((o) => `"${o.header.replace(/"/g, '""')}"`)].join(',');
+  const writers = order.map(({ name }) => {
+    const col = t.columns[name];
+    const type = columnType(col);
+    if (name === 'frame') return (i: number) => String(col[i] + 1);
+    if (type === 'f32') return (i: number) => formatFloat32(col[i]);
+    if (type === 'f64') return (i: number) => formatFloat64(col[i]);
+    return (i: number) => String(col[i]);
+  });
+  const lines: string[] = [headerLine];
+  const cells: string[] = new Array(order.length + 1);
+  for (let i = 0; i < t.length; i++) {
+    cells[0] = String(i + 1);
+    for (let c = 0; c < writers.length; c++) cells[c + 1] = writers[c](i);
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
