@@ -141,15 +141,15 @@ export class GaussianFitter {
         sy += e * (j + 0.5);
         const o = data[k] + v[k];
         // Poisson counts cannot be negative: negatives come from read noise and offset errors.
-        obs[k] = mle ? (o > 0 ? o : 0) : data[k];
-        weight[k] = wlsq ? 1 / (o > 1 ? o : 1) : 1;
+        obs[k] = mle ? Math.max(o, 0) : data[k];
+        weight[k] = wlsq ? 1 / Math.max(o, 1) : 1;
       }
     }
     const theta = this.theta;
     theta[0] = sum > 0 ? sx / sum : n / 2;
     theta[1] = sum > 0 ? sy / sum : n / 2;
-    theta[2] = sum > 1 ? sum : 1;
-    theta[3] = min > 1e-3 ? min : 1e-3;
+    theta[2] = Math.max(sum, 1);
+    theta[3] = Math.max(min, 1e-3);
     theta[4] = this.options.sigmaPx;
     this.flags = 0;
     let objective = this.evaluate(theta, this.matrix, this.gradient, mle);
@@ -177,7 +177,7 @@ export class GaussianFitter {
           t = this.gradient;
           this.gradient = this.trialGradient;
           this.trialGradient = t;
-          lambda = lambda * 0.1 > 1e-12 ? lambda * 0.1 : 1e-12;
+          lambda = Math.max(lambda * 0.1, 1e-12);
           if (small) {
             converged = true;
             break;
@@ -202,24 +202,23 @@ export class GaussianFitter {
     const s = this.step;
     // Newton steps from a poor start can overshoot a whole spot: cap position moves at 1 px and
     // never let photons, background or σ fall by more than half in one step.
-    const dx = s[0] > 1 ? 1 : s[0] < -1 ? -1 : s[0];
-    const dy = s[1] > 1 ? 1 : s[1] < -1 ? -1 : s[1];
+    const dx = s[0] > 1 ? 1 : Math.max(s[0], -1);
+    const dy = s[1] > 1 ? 1 : Math.max(s[1], -1);
     trial[0] = theta[0] + dx;
     trial[1] = theta[1] + dy;
     const n = theta[2] + s[2];
-    trial[2] = n > 0.5 * theta[2] ? n : 0.5 * theta[2];
+    trial[2] = Math.max(n, 0.5 * theta[2]);
     const b = theta[3] + s[3];
-    trial[3] = b > 0.5 * theta[3] ? b : 0.5 * theta[3];
+    trial[3] = Math.max(b, 0.5 * theta[3]);
     let small =
       Math.abs(dx) < TOL_POSITION &&
       Math.abs(dy) < TOL_POSITION &&
       Math.abs(s[2]) < TOL_RELATIVE * theta[2] &&
-      Math.abs(s[3]) < TOL_RELATIVE * (theta[3] > 1 ? theta[3] : 1);
+      Math.abs(s[3]) < TOL_RELATIVE * Math.max(theta[3], 1);
     if (this.np === 5) {
       const ds = s[4];
-      let sg =
-        theta[4] + (ds > 0.5 * theta[4] ? 0.5 * theta[4] : ds < -0.5 * theta[4] ? -0.5 * theta[4] : ds);
-      sg = sg < this.sigmaMin ? this.sigmaMin : sg > this.sigmaMax ? this.sigmaMax : sg;
+      let sg = theta[4] + (ds > 0.5 * theta[4] ? 0.5 * theta[4] : Math.max(ds, -0.5 * theta[4]));
+      sg = sg < this.sigmaMin ? this.sigmaMin : Math.min(sg, this.sigmaMax);
       trial[4] = sg;
       small = small && Math.abs(ds) < TOL_RELATIVE * theta[4];
     } else {
@@ -417,7 +416,7 @@ export class GaussianFitter {
     const v = this.readVariance;
     for (let k = 0; k < n * n; k++) {
       const o = this.data[k] + v[k];
-      obs[k] = o > 0 ? o : 0;
+      obs[k] = Math.max(o, 0);
     }
     return this.evaluate(this.theta, this.matrix, this.gradient, true);
   }

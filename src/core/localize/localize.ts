@@ -83,8 +83,8 @@ export function localizeFrame(frame: PixelArray, frameIndex: number, s: Localize
   for (let c = 0; c < candidates.count; c++) {
     const cx = candidates.x[c];
     const cy = candidates.y[c];
-    const x0 = cx - r < 0 ? 0 : cx - r > w - n ? w - n : cx - r;
-    const y0 = cy - r < 0 ? 0 : cy - r > h - n ? h - n : cy - r;
+    const x0 = cx - r < 0 ? 0 : Math.min(cx - r, w - n);
+    const y0 = cy - r < 0 ? 0 : Math.min(cy - r, h - n);
     for (let j = 0; j < n; j++) {
       const src = (y0 + j) * w + x0;
       for (let i = 0; i < n; i++) data[j * n + i] = s.photons[src + i];
