@@ -12,7 +12,9 @@ export function browserWorkerFactory<Api>(make: () => Worker): WorkerFactory<Api
       for (const l of listeners.splice(0)) l(e);
     };
     // An uncaught error or a failed script load leaves the worker unable to answer.
-    worker.addEventListener('error', (ev) => died(new Error(`worker error: ${ev.message || 'script failed to load'}`)));
+    worker.addEventListener('error', (ev) =>
+      died(new Error(`worker error: ${ev.message || 'script failed to load'}`)),
+    );
     worker.addEventListener('messageerror', () => died(new Error('worker could not deserialize a message')));
     return {
       api,

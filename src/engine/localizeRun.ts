@@ -4,11 +4,11 @@
 // workers. Cancelling stops reading and dispatching; chunks already being localized are
 // finished and delivered, so nothing done is thrown away.
 import * as Comlink from 'comlink';
+import type { LocalizeApi } from '../../workers/localize.api';
 import { cropCamera } from '../core/camera/camera';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
 import type { LocTable } from '../core/locs/table';
 import type { PixelArray } from '../core/stack/types';
-import type { LocalizeApi } from '../../workers/localize.api';
 
 export interface FrameReader {
   readonly width: number;
@@ -82,7 +82,12 @@ function validateRange(o: LocalizeRunOptions): { start: number; end: number; roi
     throw new Error(`frame range ${start}:${end} is outside the stack's ${frameCount} frames`);
   const roi = o.roi ?? { x: 0, y: 0, width, height };
   if (
-    !(Number.isInteger(roi.x) && Number.isInteger(roi.y) && Number.isInteger(roi.width) && Number.isInteger(roi.height)) ||
+    !(
+      Number.isInteger(roi.x) &&
+      Number.isInteger(roi.y) &&
+      Number.isInteger(roi.width) &&
+      Number.isInteger(roi.height)
+    ) ||
     roi.x < 0 ||
     roi.y < 0 ||
     roi.width < 1 ||
@@ -116,8 +121,10 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
   });
   const chunkSize = Math.max(1, Math.floor(o.chunkSize ?? 32));
   const chunkCount = Math.ceil((end - start) / chunkSize);
-  // Two chunks per worker keep every worker busy while the next chunk is being read.
+  // Two chunks per worker keep every worker busy while the next chunk is being read; chunks done
+  // ahead of a slow one wait for it, but never more than a few per worker (bounded memory).
   const maxInFlight = 2 * o.pool.size;
+  const maxAhead = 4 * o.pool.size;
   const offsetX = roi.x * params.pixelSizeNm;
   const offsetY = roi.y * params.pixelSizeNm;
   const interval = o.progressIntervalMs ?? 250;
@@ -176,7 +183,9 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
     for (let f = 0; f < count; f++) {
       const frame = await full.readFrame(first + f, o.signal);
       if (frame.length !== full.width * full.height)
-        throw new Error(`frame ${first + f} has ${frame.length} pixels, expected ${full.width}×${full.height}`);
+        throw new Error(
+          `frame ${first + f} has ${frame.length} pixels, expected ${full.width}×${full.height}`,
+        );
       block ??= allocLike(frame, count * w * h);
       if (!cropped) {
         block.set(frame, f * w * h);
@@ -191,7 +200,9 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
   };
 
   for (let c = 0; c < chunkCount && !o.signal?.aborted && failure === null; c++) {
-    while (running.size >= maxInFlight) await Promise.race(running);
+    while (running.size >= maxInFlight || (running.size > 0 && c - nextToEmit >= maxAhead)) {
+      await Promise.race(running);
+    }
     if (o.signal?.aborted || failure !== null) break;
     const first = start + c * chunkSize;
     const count = Math.min(chunkSize, end - first);

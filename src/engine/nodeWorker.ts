@@ -20,7 +20,9 @@ const BOOTSTRAP = new URL('./nodeWorkerBootstrap.mjs', import.meta.url);
 export function nodeWorkerFactory<Api>(entry: URL, options: NodeWorkerOptions = {}): WorkerFactory<Api> {
   return (): PoolWorker<Api> => {
     const ts = entry.pathname.endsWith('.ts');
-    const worker = new Worker(ts ? BOOTSTRAP : entry, { workerData: { entry: entry.href, data: options.data } });
+    const worker = new Worker(ts ? BOOTSTRAP : entry, {
+      workerData: { entry: entry.href, data: options.data },
+    });
     const api = Comlink.wrap<Api>(nodeEndpoint(worker));
     const listeners: ((e: Error) => void)[] = [];
     let terminating = false;

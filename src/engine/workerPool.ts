@@ -149,7 +149,11 @@ export class WorkerPool<Api> {
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots.splice(i, 1);
       this.kill(slot);
+      // Replace at once: the tasks it held are about to be retried, and a replacement takes a
+      // while to start (module loading), so start it before they need it.
+      const retrying = slot.busy > 0;
       die(error);
+      if (retrying && !this.closed) this.spawn();
     });
     this.slots.push(slot);
     return slot;
