@@ -9,7 +9,7 @@ import { expectedImage, gridSpots, poissonImage, type Spot } from '../../helpers
 describe('B-spline kernels', () => {
   test("order 3, scale 2 is Izeddin's [1/16, 1/4, 3/8, 1/4, 1/16]; level 2 has holes", () => {
     const k = bSplineKernel(3, 2, 5);
-    [1 / 16, 1 / 4, 3 / 8, 1 / 4, 1 / 16].forEach((v, i) => expect(k[i]).toBeCloseTo(v, 12));
+    for (const [i, v] of [1 / 16, 1 / 4, 3 / 8, 1 / 4, 1 / 16].entries()) expect(k[i]).toBeCloseTo(v, 12);
     expect([...atrousKernel(k, 2)].map((v) => v * 16)).toEqual([1, 0, 4, 0, 6, 0, 4, 0, 1]);
   });
 });
