@@ -1,0 +1,133 @@
+// `evscope localize STACK --out LOCS.csv [options]`: detect and fit every frame on a pool of
+// worker threads, write a ThunderSTORM CSV, print one summary line.
+//
+// The stack reader and the CSV writer are injected (`createLocalizeVerb`), so this verb is
+// tested with in-memory fakes and wired to openStack / writeThunderstormCsv by the dispatcher.
+import { writeFile } from 'node:fs/promises';
+import type { LocalizeApi } from '../../../workers/localize.api';
+import type { CameraKind } from '../../core/camera/camera';
+import type { LocalizeParamsInput } from '../../core/localize/params';
+import { concatLocTables, type LocTable } from '../../core/locs/table';
+import type { ByteSource, FrameSource } from '../../core/stack/types';
+import { localizeRun } from '../../engine/localizeRun';
+import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker';
+import { WorkerPool } from '../../engine/workerPool';
+import { numberFlag, type ParsedArgs, parseArgs } from '../args';
+import { openFileByteSource } from '../fileByteSource';
+import type { Verb } from '../verb';
+
+export interface LocalizeVerbDeps {
+  openStack(sources: ByteSource[]): Promise<FrameSource>;
+  /** The table (x, y in nm, 0-based frames) as ThunderSTORM CSV text. */
+  writeCsv(table: LocTable): string;
+}
+
+const HELP = `usage: evscope localize STACK --out LOCS.csv [options]
+Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every frame.
+  --out FILE          ThunderSTORM CSV to write (required)
+  --pixel-nm N        camera pixel size in nm (default: from the file, else 100)
+  --sigma-nm N        PSF sigma in nm (default 130)
+  --fit-sigma         fit sigma per spot instead of keeping it fixed
+  --camera KIND       ccd | emccd | scmos (default: from the file, else ccd)
+  --offset ADU        camera offset (default: from the file, else 0)
+  --gain E_PER_ADU    photoelectrons per ADU (default: from the file, else 1)
+  --em-gain N         EM gain (default: from the file, else 1)
+  --fitter KIND       mle | lsq | wlsq (default mle)
+  --threshold K       detection threshold K × std(Wave.F1) (default 1)
+  --frames A:B        frames A to B, 1-based inclusive; either end may be left out
+  --threads N         worker threads (default: one per core)`;
+
+/** "A:B" (1-based, inclusive) → [start, end) 0-based. */
+export function parseFrameRange(text: string, frameCount: number): { start: number; end: number } {
+  const m = /^(\d*):(\d*)$/.exec(text.trim());
+  if (!m) throw new Error(`--frames must look like A:B (1-based, inclusive), got "${text}"`);
+  const a = m[1] ? Number(m[1]) : 1;
+  const b = m[2] ? Number(m[2]) : frameCount;
+  if (a < 1 || b > frameCount || a > b)
+    throw new Error(`--frames ${text} is outside the stack's frames 1:${frameCount}`);
+  return { start: a - 1, end: b };
+}
+
+export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): LocalizeParamsInput {
+  const cam = stack.meta.camera ?? {};
+  const kind = p.flags.get('camera');
+  if (kind !== undefined && !['ccd', 'emccd', 'scmos'].includes(String(kind)))
+    throw new Error(`--camera must be ccd, emccd or scmos, got "${String(kind)}"`);
+  const fitter = p.flags.get('fitter');
+  return {
+    pixelSizeNm: numberFlag(p, 'pixel-nm') ?? stack.meta.pixelSizeNm ?? 100,
+    sigmaNm: numberFlag(p, 'sigma-nm') ?? 130,
+    fitSigma: p.flags.get('fit-sigma') === true,
+    fitter: fitter === undefined ? 'mle' : (String(fitter) as LocalizeParamsInput['fitter']),
+    thresholdFactor: numberFlag(p, 'threshold') ?? 1,
+    camera: {
+      kind: (kind as CameraKind | undefined) ?? cam.kind ?? 'ccd',
+      offsetAdu: numberFlag(p, 'offset') ?? cam.offsetAdu ?? 0,
+      electronsPerAdu: numberFlag(p, 'gain') ?? cam.electronsPerAdu ?? 1,
+      emGain: numberFlag(p, 'em-gain') ?? cam.emGain ?? 1,
+      quantumEfficiency: cam.quantumEfficiency ?? 1,
+      readNoiseE: cam.readNoiseE ?? 0,
+    },
+  };
+}
+
+export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
+  return {
+    help: HELP,
+    async run(args: string[]): Promise<number> {
+      const p = parseArgs(args, {
+        values: [
+          'out',
+          'pixel-nm',
+          'sigma-nm',
+          'camera',
+          'offset',
+          'gain',
+          'em-gain',
+          'fitter',
+          'threshold',
+          'frames',
+          'threads',
+        ],
+        booleans: ['fit-sigma'],
+      });
+      if (p.positionals.length !== 1) throw new Error('give exactly one STACK file (see --help)');
+      const out = p.flags.get('out');
+      if (typeof out !== 'string') throw new Error('--out LOCS.csv is required');
+      const threads = numberFlag(p, 'threads') ?? nodePoolSize();
+      if (!(Number.isInteger(threads) && threads >= 1))
+        throw new Error(`--threads must be a whole number ≥ 1, got ${threads}`);
+      const file = await openFileByteSource(p.positionals[0]);
+      const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
+      try {
+        const stack = await deps.openStack([file]);
+        const params = localizeParamsFromArgs(p, stack);
+        const frames =
+          typeof p.flags.get('frames') === 'string'
+            ? parseFrameRange(String(p.flags.get('frames')), stack.frameCount)
+            : undefined;
+        const chunks: LocTable[] = [];
+        const res = await localizeRun({
+          source: {
+            width: stack.width,
+            height: stack.height,
+            frameCount: stack.frameCount,
+            readFrame: (i, signal) => stack.readFrame(i, { signal }),
+          },
+          params,
+          pool,
+          frames,
+          onChunk: (t) => chunks.push(t),
+        });
+        await writeFile(out, deps.writeCsv(concatLocTables(chunks)));
+        console.log(
+          `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s`,
+        );
+        return 0;
+      } finally {
+        pool.terminate();
+        await file.close();
+      }
+    },
+  };
+}

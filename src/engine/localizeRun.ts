@@ -1,0 +1,249 @@
+// Orchestrates a localization run: reads frames (through any `readFrame`, e.g. the stack
+// worker), packs them into chunks, localizes the chunks on a worker pool and streams the
+// resulting tables back in frame order — so the output is identical whatever the number of
+// workers. Cancelling stops reading and dispatching; chunks already being localized are
+// finished and delivered, so nothing done is thrown away.
+import * as Comlink from 'comlink';
+import type { LocalizeApi } from '../../workers/localize.api';
+import { cropCamera } from '../core/camera/camera';
+import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
+import type { LocTable } from '../core/locs/table';
+import type { PixelArray } from '../core/stack/types';
+
+export interface FrameReader {
+  readonly width: number;
+  readonly height: number;
+  readonly frameCount: number;
+  readFrame(index: number, signal?: AbortSignal): Promise<PixelArray>;
+}
+
+/** The part of a pool a run needs (WorkerPool<LocalizeApi> satisfies it). */
+export interface LocalizePool {
+  readonly size: number;
+  configure(setup: (api: Comlink.Remote<LocalizeApi>) => Promise<void>): void;
+  run<R>(task: (api: Comlink.Remote<LocalizeApi>) => Promise<R>): Promise<R>;
+}
+
+export interface RegionOfInterest {
+  /** Top-left corner and size, in camera pixels. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LocalizeProgress {
+  framesDone: number;
+  framesTotal: number;
+  localizations: number;
+  framesPerSecond: number;
+  /** Seconds left at the current rate; NaN before the first chunk. */
+  etaSeconds: number;
+}
+
+export interface LocalizeChunkInfo {
+  chunkIndex: number;
+  firstFrame: number;
+  frameCount: number;
+}
+
+export interface LocalizeRunOptions {
+  source: FrameReader;
+  params: LocalizeParamsInput;
+  pool: LocalizePool;
+  /** Frames [start, end), 0-based; default all. */
+  frames?: { start: number; end: number };
+  /** Only this part of each frame is localized; positions stay in full-frame coordinates. */
+  roi?: RegionOfInterest;
+  /** Frames per chunk sent to a worker; default 32. */
+  chunkSize?: number;
+  /** Each chunk's table, in frame order; x/y in nm of the full frame. */
+  onChunk?: (table: LocTable, info: LocalizeChunkInfo) => void;
+  onProgress?: (p: LocalizeProgress) => void;
+  /** Minimum time between progress reports (ms); default 250. The final report is always sent. */
+  progressIntervalMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface LocalizeRunResult {
+  /** Frames whose localizations were delivered (contiguous from the first frame). */
+  framesDone: number;
+  localizations: number;
+  seconds: number;
+  framesPerSecond: number;
+  cancelled: boolean;
+}
+
+function validateRange(o: LocalizeRunOptions): { start: number; end: number; roi: RegionOfInterest } {
+  const { width, height, frameCount } = o.source;
+  const start = o.frames?.start ?? 0;
+  const end = o.frames?.end ?? frameCount;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= frameCount && start <= end))
+    throw new Error(`frame range ${start}:${end} is outside the stack's ${frameCount} frames`);
+  const roi = o.roi ?? { x: 0, y: 0, width, height };
+  if (
+    !(
+      Number.isInteger(roi.x) &&
+      Number.isInteger(roi.y) &&
+      Number.isInteger(roi.width) &&
+      Number.isInteger(roi.height)
+    ) ||
+    roi.x < 0 ||
+    roi.y < 0 ||
+    roi.width < 1 ||
+    roi.height < 1 ||
+    roi.x + roi.width > width ||
+    roi.y + roi.height > height
+  ) {
+    throw new Error(
+      `region of interest ${roi.x},${roi.y} ${roi.width}×${roi.height} px must be whole pixels inside the ${width}×${height} px frame`,
+    );
+  }
+  return { start, end, roi };
+}
+
+function allocLike(frame: PixelArray, length: number): PixelArray {
+  const Ctor = frame.constructor as new (n: number) => PixelArray;
+  return new Ctor(length);
+}
+
+export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunResult> {
+  const { start, end, roi } = validateRange(o);
+  const params = resolveLocalizeParams(o.params);
+  const full = o.source;
+  const cropped = roi.x !== 0 || roi.y !== 0 || roi.width !== full.width || roi.height !== full.height;
+  const workerParams: LocalizeParamsInput = {
+    ...params,
+    camera: cropCamera(params.camera, full.width, roi.x, roi.y, roi.width, roi.height),
+  };
+  o.pool.configure(async (api) => {
+    await api.init({ width: roi.width, height: roi.height, params: workerParams });
+  });
+  const chunkSize = Math.max(1, Math.floor(o.chunkSize ?? 32));
+  const chunkCount = Math.ceil((end - start) / chunkSize);
+  // Two chunks per worker keep every worker busy while the next chunk is being read; chunks done
+  // ahead of a slow one wait for it, but never more than a few per worker (bounded memory).
+  const maxInFlight = 2 * o.pool.size;
+  const maxAhead = 4 * o.pool.size;
+  const offsetX = roi.x * params.pixelSizeNm;
+  const offsetY = roi.y * params.pixelSizeNm;
+  const interval = o.progressIntervalMs ?? 250;
+  const t0 = performance.now();
+  let lastProgress = Number.NEGATIVE_INFINITY;
+
+  const finished = new Map<number, LocTable>();
+  let nextToEmit = 0;
+  let framesDone = 0;
+  let localizations = 0;
+  let failure: unknown = null;
+  const running = new Set<Promise<void>>();
+
+  const report = (force: boolean) => {
+    if (!o.onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastProgress < interval) return;
+    lastProgress = now;
+    const seconds = (now - t0) / 1000;
+    const fps = seconds > 0 ? framesDone / seconds : 0;
+    const left = end - start - framesDone;
+    o.onProgress({
+      framesDone,
+      framesTotal: end - start,
+      localizations,
+      framesPerSecond: fps,
+      etaSeconds: fps > 0 ? left / fps : Number.NaN,
+    });
+  };
+
+  const emitReady = () => {
+    for (let t = finished.get(nextToEmit); t; t = finished.get(nextToEmit)) {
+      finished.delete(nextToEmit);
+      const first = start + nextToEmit * chunkSize;
+      const count = Math.min(chunkSize, end - first);
+      if (offsetX !== 0 || offsetY !== 0) {
+        const x = t.columns.x;
+        const y = t.columns.y;
+        for (let i = 0; i < t.length; i++) {
+          x[i] += offsetX;
+          y[i] += offsetY;
+        }
+      }
+      o.onChunk?.(t, { chunkIndex: nextToEmit, firstFrame: first, frameCount: count });
+      framesDone += count;
+      localizations += t.length;
+      nextToEmit++;
+      report(false);
+    }
+  };
+
+  const readChunk = async (first: number, count: number): Promise<PixelArray> => {
+    const w = roi.width;
+    const h = roi.height;
+    let block: PixelArray | null = null;
+    for (let f = 0; f < count; f++) {
+      const frame = await full.readFrame(first + f, o.signal);
+      if (frame.length !== full.width * full.height)
+        throw new Error(
+          `frame ${first + f} has ${frame.length} pixels, expected ${full.width}×${full.height}`,
+        );
+      block ??= allocLike(frame, count * w * h);
+      if (!cropped) {
+        block.set(frame, f * w * h);
+      } else {
+        for (let y = 0; y < h; y++) {
+          const src = (roi.y + y) * full.width + roi.x;
+          block.set(frame.subarray(src, src + w), f * w * h + y * w);
+        }
+      }
+    }
+    return block!;
+  };
+
+  for (let c = 0; c < chunkCount && !o.signal?.aborted && failure === null; c++) {
+    while (running.size >= maxInFlight || (running.size > 0 && c - nextToEmit >= maxAhead)) {
+      await Promise.race(running);
+    }
+    if (o.signal?.aborted || failure !== null) break;
+    const first = start + c * chunkSize;
+    const count = Math.min(chunkSize, end - first);
+    let block: PixelArray;
+    try {
+      block = await readChunk(first, count);
+    } catch (e) {
+      if (o.signal?.aborted) break;
+      failure = e;
+      break;
+    }
+    const chunkIndex = c;
+    const job = o.pool
+      .run((api) => {
+        // Each attempt transfers its own copy: a retried chunk's first buffer went to the dead worker.
+        const pixels = block.slice();
+        return api.localizeFrames(Comlink.transfer(pixels, [pixels.buffer as ArrayBuffer]), count, first);
+      })
+      .then(
+        (table) => {
+          finished.set(chunkIndex, table);
+          emitReady();
+        },
+        (e) => {
+          failure ??= e;
+        },
+      )
+      .finally(() => {
+        running.delete(job);
+      });
+    running.add(job);
+  }
+  while (running.size > 0) await Promise.race(running);
+  report(true);
+  if (failure !== null) throw failure;
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    framesDone,
+    localizations,
+    seconds,
+    framesPerSecond: seconds > 0 ? framesDone / seconds : 0,
+    cancelled: framesDone < end - start,
+  };
+}

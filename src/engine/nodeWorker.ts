@@ -1,0 +1,54 @@
+// Pool workers on Node's worker_threads (CLI, bench, tests). Only Node entry points import this
+// module; the browser build never sees node:worker_threads.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
+import type { PoolWorker, WorkerFactory } from './workerPool';
+
+export interface NodeWorkerOptions {
+  /** Passed to the entry as `workerData.data`. */
+  data?: unknown;
+}
+
+const BOOTSTRAP = new URL('./nodeWorkerBootstrap.mjs', import.meta.url);
+
+/**
+ * A factory for workers running `entry`. TypeScript entries start through a bootstrap that
+ * registers tsx, so the CLI needs no build step.
+ */
+export function nodeWorkerFactory<Api>(entry: URL, options: NodeWorkerOptions = {}): WorkerFactory<Api> {
+  return (): PoolWorker<Api> => {
+    const ts = entry.pathname.endsWith('.ts');
+    const worker = new Worker(ts ? BOOTSTRAP : entry, {
+      workerData: { entry: entry.href, data: options.data },
+    });
+    const api = Comlink.wrap<Api>(nodeEndpoint(worker));
+    const listeners: ((e: Error) => void)[] = [];
+    let terminating = false;
+    const died = (e: Error) => {
+      for (const l of listeners.splice(0)) l(e);
+    };
+    worker.on('error', (e) => died(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => {
+      if (!terminating) died(new Error(`worker exited with code ${code}`));
+    });
+    return {
+      api,
+      onDeath: (l) => listeners.push(l),
+      terminate: () => {
+        terminating = true;
+        void worker.terminate();
+      },
+    };
+  };
+}
+
+export function nodePoolSize(): number {
+  return availableParallelism();
+}
+
+/** Workers for localization runs in Node. */
+export function localizeNodeWorkerFactory<Api>(): WorkerFactory<Api> {
+  return nodeWorkerFactory<Api>(new URL('../../workers/localize.node-worker.ts', import.meta.url));
+}

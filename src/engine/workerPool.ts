@@ -1,0 +1,190 @@
+// A pool of comlink workers, for browser Workers and Node worker_threads alike (the factory hides
+// which). comlink has neither pools nor crash handling: a call to a worker that died never
+// settles. So every task races its worker's death; a dead worker is replaced and the tasks it
+// held are retried on another, up to `maxRetries` times each, then rejected.
+import type * as Comlink from 'comlink';
+
+/** One live worker as the pool sees it. */
+export interface PoolWorker<Api> {
+  readonly api: Comlink.Remote<Api>;
+  /** Called at most once, when the worker can no longer answer (error event, exit, crash). */
+  onDeath(listener: (error: Error) => void): void;
+  terminate(): void;
+}
+
+export type WorkerFactory<Api> = () => PoolWorker<Api>;
+
+export interface WorkerPoolOptions {
+  /** Workers at most; default `navigator.hardwareConcurrency` (or 2 where unknown). */
+  size?: number;
+  /** Times one task may be re-run after its worker died; default 2. */
+  maxRetries?: number;
+  /** Terminate workers idle for this long (ms); 0 keeps them. Default 0. */
+  idleTtlMs?: number;
+}
+
+/** The error a task rejects with when its workers kept dying. */
+export class WorkerDiedError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = 'WorkerDiedError';
+  }
+}
+
+interface Slot<Api> {
+  worker: PoolWorker<Api>;
+  busy: number;
+  dead: boolean;
+  death: Promise<never>;
+  setupGeneration: number;
+  setupPromise: Promise<void> | null;
+  idleTimer: ReturnType<typeof setTimeout> | null;
+}
+
+export function defaultPoolSize(): number {
+  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return n && n > 0 ? n : 2;
+}
+
+export class WorkerPool<Api> {
+  readonly size: number;
+  private readonly maxRetries: number;
+  private readonly idleTtlMs: number;
+  private readonly slots: Slot<Api>[] = [];
+  private setup: ((api: Comlink.Remote<Api>) => Promise<void>) | null = null;
+  private setupGeneration = 0;
+  private closed = false;
+  /** Workers created over the pool's life, replacements included (for diagnostics and tests). */
+  workersStarted = 0;
+
+  constructor(
+    private readonly factory: WorkerFactory<Api>,
+    options: WorkerPoolOptions = {},
+  ) {
+    this.size = Math.max(1, Math.floor(options.size ?? defaultPoolSize()));
+    this.maxRetries = options.maxRetries ?? 2;
+    this.idleTtlMs = options.idleTtlMs ?? 0;
+  }
+
+  /**
+   * Configures every worker before its next task (e.g. a run's parameters); also applied to
+   * replacements. Workers set up for an earlier configuration are set up again.
+   */
+  configure(setup: (api: Comlink.Remote<Api>) => Promise<void>): void {
+    this.setup = setup;
+    this.setupGeneration++;
+  }
+
+  /** Runs `task` on the least busy worker; retried on another worker if this one dies. */
+  async run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw new Error('worker pool was terminated');
+      const slot = this.pick();
+      slot.busy++;
+      if (slot.idleTimer) {
+        clearTimeout(slot.idleTimer);
+        slot.idleTimer = null;
+      }
+      try {
+        await Promise.race([this.ensureSetup(slot), slot.death]);
+        return await Promise.race([task(slot.worker.api), slot.death]);
+      } catch (e) {
+        if (!slot.dead) throw e;
+        if (attempt >= this.maxRetries) {
+          throw new WorkerDiedError(
+            `a worker died ${attempt + 1} times running the same task: ${e instanceof Error ? e.message : String(e)}`,
+            attempt + 1,
+          );
+        }
+      } finally {
+        slot.busy--;
+        if (slot.busy === 0 && !slot.dead && this.idleTtlMs > 0) {
+          slot.idleTimer = setTimeout(() => this.retire(slot), this.idleTtlMs);
+        }
+      }
+    }
+  }
+
+  /** Live workers right now. */
+  get liveWorkers(): number {
+    return this.slots.length;
+  }
+
+  terminate(): void {
+    this.closed = true;
+    for (const s of this.slots.splice(0)) this.kill(s);
+  }
+
+  private pick(): Slot<Api> {
+    let best: Slot<Api> | null = null;
+    for (const s of this.slots) if (!best || s.busy < best.busy) best = s;
+    if (best && (best.busy === 0 || this.slots.length >= this.size)) return best;
+    return this.spawn();
+  }
+
+  private spawn(): Slot<Api> {
+    const worker = this.factory();
+    this.workersStarted++;
+    let die!: (e: Error) => void;
+    const death = new Promise<never>((_, reject) => {
+      die = reject;
+    });
+    // Nobody may be awaiting the death of an idle worker: keep that from being "unhandled".
+    death.catch(() => {});
+    const slot: Slot<Api> = {
+      worker,
+      busy: 0,
+      dead: false,
+      death,
+      setupGeneration: 0,
+      setupPromise: null,
+      idleTimer: null,
+    };
+    worker.onDeath((error) => {
+      if (slot.dead) return;
+      slot.dead = true;
+      const i = this.slots.indexOf(slot);
+      if (i >= 0) this.slots.splice(i, 1);
+      this.kill(slot);
+      // Replace at once: the tasks it held are about to be retried, and a replacement takes a
+      // while to start (module loading), so start it before they need it.
+      const retrying = slot.busy > 0;
+      die(error);
+      if (retrying && !this.closed) this.spawn();
+    });
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private ensureSetup(slot: Slot<Api>): Promise<void> {
+    const setup = this.setup;
+    if (!setup) return Promise.resolve();
+    if (slot.setupGeneration !== this.setupGeneration || !slot.setupPromise) {
+      slot.setupGeneration = this.setupGeneration;
+      slot.setupPromise = setup(slot.worker.api);
+    }
+    return slot.setupPromise;
+  }
+
+  private retire(slot: Slot<Api>): void {
+    if (slot.busy > 0 || slot.dead) return;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    slot.dead = true;
+    this.kill(slot);
+  }
+
+  private kill(slot: Slot<Api>): void {
+    slot.dead = true;
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
+    try {
+      slot.worker.terminate();
+    } catch {
+      // Already gone: nothing left to release.
+    }
+  }
+}

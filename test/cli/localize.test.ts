@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { createLocalizeVerb, parseFrameRange } from '../../src/cli/verbs/localize';
+import type { LocTable } from '../../src/core/locs/table';
+import { Rng } from '../../src/core/random';
+import type { FrameSource } from '../../src/core/stack/types';
+import { expectedImage, gridSpots, poissonImage } from '../helpers/spotImage';
+
+const dir = mkdtempSync(join(tmpdir(), 'evscope-localize-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('parseFrameRange', () => {
+  test('1-based inclusive, open ends, errors with the valid range', () => {
+    expect(parseFrameRange('2:5', 10)).toEqual({ start: 1, end: 5 });
+    expect(parseFrameRange(':3', 10)).toEqual({ start: 0, end: 3 });
+    expect(parseFrameRange('4:', 10)).toEqual({ start: 3, end: 10 });
+    expect(() => parseFrameRange('0:3', 10)).toThrow(/frames 1:10/);
+    expect(() => parseFrameRange('3-5', 10)).toThrow(/A:B/);
+  });
+});
+
+describe('evscope localize', () => {
+  test('reads the stack, localizes the chosen frames with the file camera settings, writes the CSV, prints a summary', async () => {
+    const rng = new Rng(12);
+    const frames = Array.from({ length: 6 }, () =>
+      Uint16Array.from(
+        poissonImage(expectedImage(48, 48, gridSpots(48, 48, 12, 1000, rng), 1.3, 10), rng),
+        (v) => v + 100,
+      ),
+    );
+    const stack: FrameSource = {
+      name: 'fake.tif',
+      width: 48,
+      height: 48,
+      frameCount: 6,
+      channels: 1,
+      dtype: 'uint16',
+      meta: { flavour: 'fake', byteOrder: 'little', pixelSizeNm: 100, camera: { offsetAdu: 100 } },
+      readFrame: async (i) => frames[i],
+    };
+    const input = join(dir, 'stack.tif');
+    writeFileSync(input, 'not really a tiff');
+    let written: LocTable | null = null;
+    const verb = createLocalizeVerb({
+      openStack: async (sources) => {
+        expect(sources[0].name).toBe('stack.tif');
+        expect(sources[0].size).toBe(17);
+        return stack;
+      },
+      writeCsv: (t) => {
+        written = t;
+        return `rows,${t.length}\n`;
+      },
+    });
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const out = join(dir, 'locs.csv');
+    const code = await verb.run([input, '--out', out, '--frames', '2:5', '--threads', '2']);
+    const line = String(log.mock.calls[0]?.[0]);
+    log.mockRestore();
+    expect(code).toBe(0);
+    expect(written!.length).toBe(4 * 16);
+    expect(new Set(written!.columns.frame)).toEqual(new Set([1, 2, 3, 4]));
+    // The file's offset was applied: backgrounds near 10 photons, not 110.
+    expect(Math.abs(written!.columns.bg[0] - 10)).toBeLessThan(3);
+    expect(readFileSync(out, 'utf8')).toBe('rows,64\n');
+    expect(line).toMatch(/^64 localizations, \d+\.\d\d s, \d+ frames\/s$/);
+  });
+
+  test('missing --out and unknown options are errors', async () => {
+    const verb = createLocalizeVerb({
+      openStack: async () => Promise.reject(new Error('unused')),
+      writeCsv: () => '',
+    });
+    await expect(verb.run(['x.tif'])).rejects.toThrow(/--out/);
+    await expect(verb.run(['x.tif', '--out', 'y.csv', '--bogus', '1'])).rejects.toThrow(
+      /unknown option --bogus/,
+    );
+  });
+});
