@@ -4,6 +4,7 @@ import type { Verb } from './verb';
 const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   info: () => import('./verbs/info'),
   convert: () => import('./verbs/convert'),
+  localize: () => import('./verbs/localize'),
   simulate: () => import('./verbs/simulate'),
   score: () => import('./verbs/score'),
 };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
-import { createLocalizeVerb, parseFrameRange } from '../../src/cli/verbs/localize';
+import { createLocalizeVerb } from '../../src/cli/verbs/localize';
 import type { LocTable } from '../../src/core/locs/table';
 import { Rng } from '../../src/core/random';
 import type { FrameSource } from '../../src/core/stack/types';
@@ -10,16 +10,6 @@ import { expectedImage, gridSpots, poissonImage } from '../helpers/spotImage';
 
 const dir = mkdtempSync(join(tmpdir(), 'evscope-localize-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-describe('parseFrameRange', () => {
-  test('1-based inclusive, open ends, errors with the valid range', () => {
-    expect(parseFrameRange('2:5', 10)).toEqual({ start: 1, end: 5 });
-    expect(parseFrameRange(':3', 10)).toEqual({ start: 0, end: 3 });
-    expect(parseFrameRange('4:', 10)).toEqual({ start: 3, end: 10 });
-    expect(() => parseFrameRange('0:3', 10)).toThrow(/frames 1:10/);
-    expect(() => parseFrameRange('3-5', 10)).toThrow(/A:B/);
-  });
-});
 
 describe('evscope localize', () => {
   test('reads the stack, localizes the chosen frames with the file camera settings, writes the CSV, prints a summary', async () => {

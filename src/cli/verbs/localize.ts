@@ -6,15 +6,18 @@
 import { writeFile } from 'node:fs/promises';
 import type { LocalizeApi } from '../../../workers/localize.api';
 import type { CameraKind } from '../../core/camera/camera';
+import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import type { LocalizeParamsInput } from '../../core/localize/params';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
+import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
 import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker';
 import { WorkerPool } from '../../engine/workerPool';
 import { numberFlag, type ParsedArgs, parseArgs } from '../args';
-import { openFileByteSource } from '../fileByteSource';
+import { openFileByteSources } from '../nodeByteSource';
 import type { Verb } from '../verb';
+import { parseFrameRange } from './convert';
 
 export interface LocalizeVerbDeps {
   openStack(sources: ByteSource[]): Promise<FrameSource>;
@@ -22,7 +25,8 @@ export interface LocalizeVerbDeps {
   writeCsv(table: LocTable): string;
 }
 
-const HELP = `usage: evscope localize STACK --out LOCS.csv [options]
+const HELP = `usage: evscope localize STACK [SIDECAR] --out LOCS.csv [options]
+(SIDECAR: the .inf or .yaml of a headerless .dax/.raw movie)
 Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every frame.
   --out FILE          ThunderSTORM CSV to write (required)
   --pixel-nm N        camera pixel size in nm (default: from the file, else 100)
@@ -36,17 +40,6 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
   --threshold K       detection threshold K × std(Wave.F1) (default 1)
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
   --threads N         worker threads (default: one per core)`;
-
-/** "A:B" (1-based, inclusive) → [start, end) 0-based. */
-export function parseFrameRange(text: string, frameCount: number): { start: number; end: number } {
-  const m = /^(\d*):(\d*)$/.exec(text.trim());
-  if (!m) throw new Error(`--frames must look like A:B (1-based, inclusive), got "${text}"`);
-  const a = m[1] ? Number(m[1]) : 1;
-  const b = m[2] ? Number(m[2]) : frameCount;
-  if (a < 1 || b > frameCount || a > b)
-    throw new Error(`--frames ${text} is outside the stack's frames 1:${frameCount}`);
-  return { start: a - 1, end: b };
-}
 
 export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): LocalizeParamsInput {
   const cam = stack.meta.camera ?? {};
@@ -91,21 +84,22 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         ],
         booleans: ['fit-sigma'],
       });
-      if (p.positionals.length !== 1) throw new Error('give exactly one STACK file (see --help)');
+      if (p.positionals.length < 1) throw new Error('give the STACK file (see --help)');
       const out = p.flags.get('out');
       if (typeof out !== 'string') throw new Error('--out LOCS.csv is required');
       const threads = numberFlag(p, 'threads') ?? nodePoolSize();
       if (!(Number.isInteger(threads) && threads >= 1))
         throw new Error(`--threads must be a whole number ≥ 1, got ${threads}`);
-      const file = await openFileByteSource(p.positionals[0]);
+      const files = await openFileByteSources(p.positionals);
       const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
       try {
-        const stack = await deps.openStack([file]);
+        const stack = await deps.openStack(files);
         const params = localizeParamsFromArgs(p, stack);
-        const frames =
+        const range =
           typeof p.flags.get('frames') === 'string'
             ? parseFrameRange(String(p.flags.get('frames')), stack.frameCount)
             : undefined;
+        const frames = range && { start: range[0], end: range[1] };
         const chunks: LocTable[] = [];
         const res = await localizeRun({
           source: {
@@ -126,8 +120,10 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         return 0;
       } finally {
         pool.terminate();
-        await file.close();
+        await Promise.all(files.map((f) => f.close()));
       }
     },
   };
 }
+
+export const verb = createLocalizeVerb({ openStack, writeCsv: (t) => writeThunderstormCsv(t) });
