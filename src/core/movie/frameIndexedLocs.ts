@@ -33,7 +33,7 @@ export class FrameIndexedLocs {
     this.reindex();
     const fs = this.frameStartArr;
     const last = fs.length - 1;
-    const clamp = (f: number) => (f <= 0 ? 0 : f >= last ? last : f);
+    const clamp = (f: number) => Math.max(0, Math.min(f, last));
     return { lo: fs[clamp(start)], hi: fs[clamp(end)] };
   }
 
