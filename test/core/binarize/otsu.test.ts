@@ -101,6 +101,12 @@ describe('Otsu', () => {
     expect(Math.abs(otsuThreshold(v, 1024) - t)).toBeLessThan(0.05);
   });
 
+  test('histogram bins are half-open, the last one closed at max', () => {
+    const h = histogramOf([0, 0.24, 0.25, 0.5, 0.99, 1], 4);
+    expect([...h.counts]).toEqual([2, 1, 1, 2]);
+    expect([h.min, h.max]).toEqual([0, 1]);
+  });
+
   test('no split: constant or empty input gives +∞ (nothing is structure)', () => {
     expect(otsuThreshold([3, 3, 3])).toBe(Number.POSITIVE_INFINITY);
     expect(otsuThresholdExact([])).toBe(Number.POSITIVE_INFINITY);
