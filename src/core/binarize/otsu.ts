@@ -173,6 +173,7 @@ export function pooledOtsuThreshold(
   }
   if (!(min < max)) return Number.POSITIVE_INFINITY;
   const h: Histogram = { counts: new Float64Array(bins), min, max };
-  for (const n of picks) accumulateHistogram(h, frame(n));
+  // Second pass in reverse: a source with a small cache of recent frames serves the first few.
+  for (const n of [...picks].reverse()) accumulateHistogram(h, frame(n));
   return otsuThresholdOfHistogram(h);
 }

@@ -5,6 +5,10 @@
 /**
  * Squared distance from every pixel to the nearest feature pixel (non-zero in `features`), and
  * optionally that pixel's index (the feature transform). +∞ and −1 when there is no feature.
+ *
+ * Phase 1 (along columns) needs only the distance to the nearest feature above or below, which
+ * two sweeps over whole rows give for all columns at once, in memory order; phase 2 is the
+ * parabola envelope along each row. No pass walks memory with a stride.
  */
 export function squaredDistanceTransform(
   features: ArrayLike<number>,
@@ -13,32 +17,38 @@ export function squaredDistanceTransform(
   nearest?: Int32Array,
 ): Float64Array {
   if (features.length !== width * height) throw new RangeError('features size does not match width × height');
-  const n = Math.max(width, height);
-  const f = new Float64Array(n);
-  const d = new Float64Array(n);
-  const arg = new Int32Array(n);
-  const v = new Int32Array(n);
-  const z = new Float64Array(n + 1);
-  const colDist = new Float64Array(width * height);
-  // Feature row of each pixel's nearest feature within its column.
-  const colArg = nearest ? new Int32Array(width * height) : undefined;
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) f[y] = features[y * width + x] ? 0 : Number.POSITIVE_INFINITY;
-    lowerEnvelope(f, height, d, arg, v, z);
-    for (let y = 0; y < height; y++) {
-      colDist[y * width + x] = d[y];
-      if (colArg) colArg[y * width + x] = arg[y];
+  // Row of the nearest feature in the same column (−1: none), first from above, then from both.
+  const featureRow = new Int32Array(width * height);
+  for (let x = 0; x < width; x++) featureRow[x] = features[x] ? 0 : -1;
+  for (let y = 1; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) featureRow[row + x] = features[row + x] ? y : featureRow[row - width + x];
+  }
+  for (let y = height - 2; y >= 0; y--) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const below = featureRow[row + width + x];
+      const above = featureRow[row + x];
+      if (below >= 0 && (above < 0 || below - y < y - above)) featureRow[row + x] = below;
     }
   }
+  const f = new Float64Array(width);
+  const d = new Float64Array(width);
+  const arg = new Int32Array(width);
+  const v = new Int32Array(width);
+  const z = new Float64Array(width + 1);
   const out = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) f[x] = colDist[row + x];
-    lowerEnvelope(f, width, d, arg, v, z);
     for (let x = 0; x < width; x++) {
-      out[row + x] = d[x];
-      if (nearest && colArg) nearest[row + x] = arg[x] < 0 ? -1 : colArg[row + arg[x]] * width + arg[x];
+      const r = featureRow[row + x];
+      f[x] = r < 0 ? Number.POSITIVE_INFINITY : (r - y) * (r - y);
     }
+    lowerEnvelope(f, width, d, arg, v, z);
+    out.set(d, row);
+    if (nearest)
+      for (let x = 0; x < width; x++)
+        nearest[row + x] = arg[x] < 0 ? -1 : featureRow[row + arg[x]] * width + arg[x];
   }
   return out;
 }

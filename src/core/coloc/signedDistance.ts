@@ -38,15 +38,45 @@ export function signedDistanceField(
   pixelNm = 1,
   out: Float32Array = new Float32Array(width * height),
 ): Float32Array {
-  const n = width * height;
-  const background = new Uint8Array(n);
-  for (let i = 0; i < n; i++) background[i] = mask[i] ? 0 : 1;
   const toStructure = squaredDistanceTransform(mask, width, height);
-  const toBackground = squaredDistanceTransform(background, width, height);
-  for (let i = 0; i < n; i++)
+  const inside = insideSquaredDistances(mask, width, height);
+  for (let i = 0; i < width * height; i++)
     out[i] = mask[i]
-      ? -distanceFromSquared(toBackground[i]) * pixelNm
+      ? -distanceFromSquared(inside[i]) * pixelNm
       : distanceFromSquared(toStructure[i]) * pixelNm;
+  return out;
+}
+
+// Squared distance from each structure pixel to the nearest background pixel (0 elsewhere),
+// computed on the structures' bounding box plus one pixel only: any background pixel beyond
+// that margin has a margin pixel that is nearer on both axes. Structures usually cover a small
+// part of the frame, so this costs a fraction of a full-frame transform.
+function insideSquaredDistances(mask: ArrayLike<number>, width: number, height: number): Float64Array {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (mask[y * width + x]) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+  const out = new Float64Array(width * height);
+  if (x1 < 0) return out;
+  x0 = Math.max(x0 - 1, 0);
+  y0 = Math.max(y0 - 1, 0);
+  x1 = Math.min(x1 + 1, width - 1);
+  y1 = Math.min(y1 + 1, height - 1);
+  const cw = x1 - x0 + 1;
+  const ch = y1 - y0 + 1;
+  const background = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++)
+    for (let x = 0; x < cw; x++) background[y * cw + x] = mask[(y + y0) * width + x + x0] ? 0 : 1;
+  const crop = squaredDistanceTransform(background, cw, ch);
+  for (let y = 0; y < ch; y++) out.set(crop.subarray(y * cw, (y + 1) * cw), (y + y0) * width + x0);
   return out;
 }
 
@@ -63,15 +93,9 @@ export function nearestStructureField(
   pixelNm = 1,
 ): { distance: Float32Array; label: Uint32Array } {
   const n = width * height;
-  const structure = new Uint8Array(n);
-  const background = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    structure[i] = labels[i] ? 1 : 0;
-    background[i] = labels[i] ? 0 : 1;
-  }
   const nearest = new Int32Array(n);
-  const toStructure = squaredDistanceTransform(structure, width, height, nearest);
-  const toBackground = squaredDistanceTransform(background, width, height);
+  const toStructure = squaredDistanceTransform(labels, width, height, nearest);
+  const toBackground = insideSquaredDistances(labels, width, height);
   const distance = new Float32Array(n);
   const label = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
