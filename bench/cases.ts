@@ -1,5 +1,6 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
+import { movieCases } from './movie.cases';
 import { stackCases } from './stack.cases';
 import type { BenchCase } from './types';
 
@@ -18,4 +19,4 @@ const rngPoisson: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [rngPoisson, ...stackCases];
+export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...movieCases];
