@@ -77,9 +77,10 @@ test('Gaussian: σ from precision × factor, tiny σ collapses to the histogram,
   const wide = { x0: 0, y0: 0, width: 60, height: 60, pixelNm: 10 };
   const a = renderGaussian(t, wide, { precisionFactor: 2, weights: Float32Array.from([3, 1]) });
   expect(sum(a)).toBeCloseTo(4, 4);
-  // In the small view σ = 20 nm reaches past the top edge (55 nm = 2.75σ away): some is lost.
+  // In the small view σ = 20 nm reaches past the left (55 nm), top (55 nm) and bottom (45 nm) edges.
   const cut = sum(renderGaussian(t, view, { precisionFactor: 2, weights: Float32Array.from([3, 1]) }));
-  expect(cut).toBeCloseTo(1 + 3 * 0.5 * (1 + erf(55 / (Math.SQRT2 * 20))), 3);
+  const e = (d: number) => erf(d / (Math.SQRT2 * 20));
+  expect(cut).toBeCloseTo(1 + 3 * 0.5 * (1 + e(55)) * 0.5 * (e(55) + e(45)), 3);
   // The second (σ = 2 nm = 0.2 px) is a single pixel.
   const b = renderGaussian(t, view, { mask: Uint8Array.from([0, 1]), precisionFactor: 1 });
   expect(b[5 * 20 + 5]).toBe(1);
