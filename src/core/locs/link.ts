@@ -60,6 +60,12 @@ export function linkBlinks(
   const bucketStart = new Int32Array(maxHash + 1);
   const bucketItem = new Int32Array(order.length);
   const itemHash = new Int32Array(order.length);
+  const pend = new Int32Array(order.length);
+  const propose = new Int32Array(order.length);
+  const claimRound = new Int32Array(order.length);
+  const claimD2 = new Float64Array(order.length);
+  const claimRow = new Int32Array(order.length);
+  let round = 0;
   const inv = 1 / r;
   const r2 = r * r;
 
@@ -86,38 +92,62 @@ export function linkBlinks(
     for (let h = hashSize; h > 0; h--) bucketStart[h] = bucketStart[h - 1];
     bucketStart[0] = 0;
 
-    for (let q = a; q < b; q++) {
-      const i = order[q];
-      const xi = x[i];
-      const yi = y[i];
-      const cx = Math.floor(xi * inv);
-      const cy = Math.floor(yi * inv);
-      let best = -1;
-      let bestD2 = r2;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const h = cellHash(cx + dx, cy + dy) & hmask;
-          for (let s = bucketStart[h], e = bucketStart[h + 1]; s < e; s++) {
-            const g = bucketItem[s];
-            if (lastF[g] >= f) continue; // already took a localization in this frame
-            const ex = lastX[g] - xi;
-            const ey = lastY[g] - yi;
-            const d2 = ex * ex + ey * ey;
-            if (d2 <= bestD2) {
-              bestD2 = d2;
-              best = g;
+    // Matching in rounds: every pending localization proposes to its nearest free group, each
+    // group accepts its closest proposer. Processing rows one by one instead would let a stray
+    // localization that happens to come first steal a fiducial's track.
+    let nPend = 0;
+    for (let q = a; q < b; q++) pend[nPend++] = order[q];
+    while (nPend > 0) {
+      round++;
+      for (let k = 0; k < nPend; k++) {
+        const i = pend[k];
+        const xi = x[i];
+        const yi = y[i];
+        const cx = Math.floor(xi * inv);
+        const cy = Math.floor(yi * inv);
+        let best = -1;
+        let bestD2 = r2;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const h = cellHash(cx + dx, cy + dy) & hmask;
+            for (let s = bucketStart[h], e = bucketStart[h + 1]; s < e; s++) {
+              const g = bucketItem[s];
+              if (lastF[g] >= f) continue; // already took a localization in this frame
+              const ex = lastX[g] - xi;
+              const ey = lastY[g] - yi;
+              const d2 = ex * ex + ey * ey;
+              if (d2 <= bestD2) {
+                bestD2 = d2;
+                best = g;
+              }
             }
           }
+        propose[k] = best;
+        if (best >= 0 && (claimRound[best] !== round || bestD2 < claimD2[best])) {
+          claimRound[best] = round;
+          claimD2[best] = bestD2;
+          claimRow[best] = i;
         }
-      if (best < 0) {
-        best = groups++;
-        live[nLive++] = best;
       }
-      group[i] = best;
-      lastX[best] = xi;
-      lastY[best] = yi;
-      lastF[best] = f;
-      size[best]++;
+      let still = 0;
+      for (let k = 0; k < nPend; k++) {
+        const i = pend[k];
+        let g = propose[k];
+        if (g >= 0 && claimRow[g] !== i) {
+          pend[still++] = i; // lost to a closer localization: try the next-nearest group
+          continue;
+        }
+        if (g < 0) {
+          g = groups++;
+          live[nLive++] = g;
+        }
+        group[i] = g;
+        lastX[g] = x[i];
+        lastY[g] = y[i];
+        lastF[g] = f;
+        size[g]++;
+      }
+      nPend = still;
     }
   }
   return { group, groups, size: size.slice(0, groups) };

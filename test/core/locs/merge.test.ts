@@ -88,3 +88,16 @@ test('merging recovers the number of molecules within 5% at low density', () => 
   }
   expect(Math.sqrt(e2 / table.length)).toBeLessThan(1.15 * Math.sqrt(expected / table.length));
 });
+
+test('a stray localization listed first cannot steal a track from a closer one', () => {
+  // Frame 1: the stray (60 nm away) comes before the true continuation (2 nm away).
+  const { group } = linkBlinks(
+    Uint32Array.from([0, 1, 1]),
+    Float64Array.from([0, 60, 2]),
+    Float64Array.from([0, 0, 0]),
+    3,
+    { radiusNm: 100, maxGapFrames: 0 },
+  );
+  expect(group[2]).toBe(group[0]);
+  expect(group[1]).not.toBe(group[0]);
+});
