@@ -23,7 +23,7 @@ export function applyDrift(table: LocTable, trace: DriftTrace): LocTable {
   const cy = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     // Frames past the trace (e.g. appended later) keep the last known drift.
-    const f = frame[i] < last ? frame[i] : last;
+    const f = Math.min(frame[i], last);
     cx[i] = x[i] - trace.dx[f];
     cy[i] = y[i] - trace.dy[f];
   }

@@ -47,13 +47,16 @@ export function fiducialDrift(table: LocTable, opts: FiducialOptions = {}): Fidu
       let best = -1;
       for (let g = 0; g < size.length; g++) if (best < 0 || size[g] > size[best]) best = g;
       if (best < 0 || size[best] < minFraction * frames)
-        throw new Error(`region ${k + 1} holds no fiducial seen in ≥ ${Math.round(minFraction * 100)}% of frames`);
+        throw new Error(
+          `region ${k + 1} holds no fiducial seen in ≥ ${Math.round(minFraction * 100)}% of frames`,
+        );
       tracks.push(rowsOf(group, best, size[best]));
     });
   } else {
     const minFraction = opts.minFraction ?? 0.9;
     const { group, size } = linkBlinks(frame, x, y, n, { ...link, mask: opts.mask });
-    for (let g = 0; g < size.length; g++) if (size[g] >= minFraction * frames) tracks.push(rowsOf(group, g, size[g]));
+    for (let g = 0; g < size.length; g++)
+      if (size[g] >= minFraction * frames) tracks.push(rowsOf(group, g, size[g]));
     if (!tracks.length)
       throw new Error(`no fiducials found (none seen in ≥ ${Math.round(minFraction * 100)}% of frames)`);
   }
@@ -129,14 +132,14 @@ function localLinear(sx: Float64Array, sy: Float64Array, cnt: Float64Array, half
     const st = s(1) - f * n;
     const stt = s(2) - 2 * f * s(1) + f * f * n;
     const det = n * stt - st * st;
-    const fit = (sv: number, stv: number) => {
+    const lineAt = (sv: number, stv: number) => {
       const c = stv - f * sv; // Σ(t−f)·v
       // Value of the fitted line at t = f (the intercept in centred time).
       return det > 1e-9 * n * n ? (stt * sv - st * c) / det : sv / n;
     };
     frameOut.push(f);
-    dxOut.push(fit(s(3), s(4)));
-    dyOut.push(fit(s(5), s(6)));
+    dxOut.push(lineAt(s(3), s(4)));
+    dyOut.push(lineAt(s(5), s(6)));
   }
   return { frame: Float64Array.from(frameOut), dx: Float64Array.from(dxOut), dy: Float64Array.from(dyOut) };
 }

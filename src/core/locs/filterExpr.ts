@@ -15,7 +15,7 @@
 //   unary   := ('!' | '-' | '+') unary | primary
 //   primary := number | column | function '(' or (',' or)* ')' | '(' or ')'
 // Values are numbers; comparisons and logic give 1 or 0; a row is kept when the result is
-// non-zero and not NaN (so a comparison with a missing value drops the row).
+// non-zero and not NaN (tested as v > 0 || v < 0, false for both) (so a comparison with a missing value drops the row).
 import type { ColumnArray, LocTable } from './table';
 
 export class FilterError extends Error {
@@ -57,7 +57,26 @@ interface Token {
   pos: number;
 }
 
-const OPERATORS = ['<=', '>=', '==', '!=', '&&', '||', '<', '>', '+', '-', '*', '/', '!', '(', ')', '[', ']', ','];
+const OPERATORS = [
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '!',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+];
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -72,7 +91,8 @@ function tokenize(src: string): Token[] {
     if (num) {
       tokens.push({ kind: 'num', text: num[0], value: Number(num[0]), pos: i });
       i += num[0].length;
-      if (i < src.length && /[A-Za-z_]/.test(src[i])) throw new FilterError(`malformed number "${num[0]}${src[i]}"`, i);
+      if (i < src.length && /[A-Za-z_]/.test(src[i]))
+        throw new FilterError(`malformed number "${num[0]}${src[i]}"`, i);
       continue;
     }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
@@ -97,7 +117,8 @@ function tokenize(src: string): Token[] {
 
 /** Parses an expression; `columns`, when given, are the names it may use. */
 export function parseFilter(src: string, columns?: readonly string[]): FilterNode {
-  if (src.length > MAX_LENGTH) throw new FilterError(`expression longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
+  if (src.length > MAX_LENGTH)
+    throw new FilterError(`expression longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
   const tokens = tokenize(src);
   const known = columns ? new Set(columns) : null;
   let at = 0;
@@ -196,7 +217,10 @@ export function parseFilter(src: string, columns?: readonly string[]): FilterNod
       if (isOp('(')) {
         const spec = FUNCTIONS.get(t.text);
         if (!spec)
-          throw new FilterError(`unknown function "${t.text}" (known: ${[...FUNCTIONS.keys()].join(', ')})`, t.pos);
+          throw new FilterError(
+            `unknown function "${t.text}" (known: ${[...FUNCTIONS.keys()].join(', ')})`,
+            t.pos,
+          );
         at++;
         const args: FilterNode[] = [];
         if (!isOp(')')) {
@@ -255,7 +279,8 @@ function compile(node: FilterNode, columns: Readonly<Record<string, ColumnArray>
       return () => out;
     }
     case 'column': {
-      if (!Object.hasOwn(columns, node.name)) throw new FilterError(`unknown column "${node.name}"`, node.pos);
+      if (!Object.hasOwn(columns, node.name))
+        throw new FilterError(`unknown column "${node.name}"`, node.pos);
       const col = columns[node.name];
       return (start, len) => {
         for (let k = 0; k < len; k++) out[k] = col[start + k];
@@ -267,7 +292,7 @@ function compile(node: FilterNode, columns: Readonly<Record<string, ColumnArray>
       const op = node.op;
       return (start, len) => {
         const v = a(start, len);
-        if (op === '!') for (let k = 0; k < len; k++) out[k] = v[k] !== 0 && v[k] === v[k] ? 0 : 1;
+        if (op === '!') for (let k = 0; k < len; k++) out[k] = v[k] > 0 || v[k] < 0 ? 0 : 1;
         else if (op === '-') for (let k = 0; k < len; k++) out[k] = -v[k];
         else for (let k = 0; k < len; k++) out[k] = v[k];
         return out;
@@ -343,11 +368,10 @@ function compile(node: FilterNode, columns: Readonly<Record<string, ColumnArray>
             for (let k = 0; k < len; k++) out[k] = u[k] !== v[k] ? 1 : 0;
             break;
           case '&&':
-            for (let k = 0; k < len; k++) out[k] = u[k] !== 0 && u[k] === u[k] && v[k] !== 0 && v[k] === v[k] ? 1 : 0;
+            for (let k = 0; k < len; k++) out[k] = (u[k] > 0 || u[k] < 0) && (v[k] > 0 || v[k] < 0) ? 1 : 0;
             break;
           case '||':
-            for (let k = 0; k < len; k++)
-              out[k] = (u[k] !== 0 && u[k] === u[k]) || (v[k] !== 0 && v[k] === v[k]) ? 1 : 0;
+            for (let k = 0; k < len; k++) out[k] = u[k] > 0 || u[k] < 0 || v[k] > 0 || v[k] < 0 ? 1 : 0;
             break;
         }
         return out;
@@ -369,7 +393,7 @@ export function filterMask(table: LocTable, expr: string | FilterNode, into?: Ui
   for (let start = 0; start < n; start += BLOCK) {
     const len = Math.min(BLOCK, n - start);
     const v = root(start, len);
-    for (let k = 0; k < len; k++) if (!(v[k] !== 0 && v[k] === v[k])) mask[start + k] = 0;
+    for (let k = 0; k < len; k++) if (!(v[k] > 0 || v[k] < 0)) mask[start + k] = 0; // zero or NaN
   }
   return mask;
 }

@@ -82,7 +82,8 @@ export function frc(table: LocTable, opts: FrcOptions = {}): FrcResult {
     const img = renderHistogram(table, view, { mask });
     const re = new Float64Array(size * size);
     const im = new Float64Array(size * size);
-    for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) re[j * size + i] = img[j * size + i] * wx[i] * wy[j];
+    for (let j = 0; j < h; j++)
+      for (let i = 0; i < w; i++) re[j * size + i] = img[j * size + i] * wx[i] * wy[j];
     fft2d(re, im, size, size);
     return { re, im };
   };
@@ -124,7 +125,15 @@ export function frc(table: LocTable, opts: FrcOptions = {}): FrcResult {
       break;
     }
   }
-  return { resolutionNm, frequency, frc: curve, threshold: FRC_THRESHOLD, pixelNm: px, imageSize: size, halves: [nA, nB] };
+  return {
+    resolutionNm,
+    frequency,
+    frc: curve,
+    threshold: FRC_THRESHOLD,
+    pixelNm: px,
+    imageSize: size,
+    halves: [nA, nB],
+  };
 }
 
 /** Tukey window of length n: flat in the middle, cosine tapers over `alpha`·n at the ends. */

@@ -59,7 +59,8 @@ export function interpolateOnFrames(
     const h = t[seg + 1] - t[seg];
     const a = (t[seg + 1] - f) / h;
     const b = 1 - a;
-    out[f] = a * v[seg] + b * v[seg + 1] + (((a * a * a - a) * m[seg] + (b * b * b - b) * m[seg + 1]) * h * h) / 6;
+    out[f] =
+      a * v[seg] + b * v[seg + 1] + (((a * a * a - a) * m[seg] + (b * b * b - b) * m[seg + 1]) * h * h) / 6;
   }
   return out;
 }

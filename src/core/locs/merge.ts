@@ -35,7 +35,8 @@ export function mergeBlinks(table: LocTable, opts: MergeOptions): MergeResult {
   const precision = table.columns.precision;
   const photons = table.columns.photons;
   const weighting = opts.weighting ?? (precision ? 'precision' : photons ? 'photons' : 'equal');
-  if (weighting === 'precision' && !precision) throw new Error('precision weighting needs a precision column');
+  if (weighting === 'precision' && !precision)
+    throw new Error('precision weighting needs a precision column');
   if (weighting === 'photons' && !photons) throw new Error('photon weighting needs a photons column');
 
   // Invalid weights (NaN, ≤ 0) get a vanishing weight, so a group made only of them still gets

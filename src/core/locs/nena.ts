@@ -55,7 +55,8 @@ export function nena(table: LocTable, opts: NenaOptions = {}): NenaResult {
   const shape = new Float64Array(nBins);
   const model = (sigma: number) => {
     const k = 1 / (4 * sigma * sigma);
-    for (let b = 0; b < nBins; b++) shape[b] = Math.exp(-((b * w) ** 2) * k) - Math.exp(-(((b + 1) * w) ** 2) * k);
+    for (let b = 0; b < nBins; b++)
+      shape[b] = Math.exp(-((b * w) ** 2) * k) - Math.exp(-(((b + 1) * w) ** 2) * k);
     // Minimise Σ(c − A·shape − B·centre)² with A, B ≥ 0.
     let ss = 0;
     let sl = 0;

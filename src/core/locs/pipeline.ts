@@ -93,7 +93,8 @@ export function parsePipeline(json: unknown): PostStep[] {
     switch (s.kind) {
       case 'drift': {
         const options = s.options === undefined ? undefined : numericOptions(s.options, `${where}.options`);
-        if (s.method === 'rcc') return { ...base, kind: 'drift', method: 'rcc', options: options as RccOptions };
+        if (s.method === 'rcc')
+          return { ...base, kind: 'drift', method: 'rcc', options: options as RccOptions };
         if (s.method === 'fiducial') {
           const regions = (s.options as { regions?: unknown } | undefined)?.regions;
           const opts = { ...(options ?? {}) } as FiducialOptions;
@@ -107,7 +108,12 @@ export function parsePipeline(json: unknown): PostStep[] {
       }
       case 'merge': {
         const weighting = s.weighting;
-        if (weighting !== undefined && weighting !== 'precision' && weighting !== 'photons' && weighting !== 'equal')
+        if (
+          weighting !== undefined &&
+          weighting !== 'precision' &&
+          weighting !== 'photons' &&
+          weighting !== 'equal'
+        )
           throw new Error(`${where}.weighting must be precision, photons or equal`);
         return {
           ...base,
@@ -146,7 +152,8 @@ function numericOptions(v: unknown, where: string): Record<string, number | stri
     if (!NUMERIC_OPTION.test(k) || k === 'mask') throw new Error(`${where}.${k} is not an option`);
     const allowed = STRING_OPTIONS.get(k);
     if (allowed) {
-      if (typeof val !== 'string' || !allowed.includes(val)) throw new Error(`${where}.${k} must be ${allowed.join(' or ')}`);
+      if (typeof val !== 'string' || !allowed.includes(val))
+        throw new Error(`${where}.${k} must be ${allowed.join(' or ')}`);
       out[k] = val;
     } else out[k] = num(val, `${where}.${k}`);
   }

@@ -80,7 +80,9 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
   }
   for (let s = 0; s < nSeg; s++) {
     if (counts[s + 1] < 3)
-      throw new Error(`RCC segment ${s + 1} of ${nSeg} has ${counts[s + 1]} localizations: use fewer segments`);
+      throw new Error(
+        `RCC segment ${s + 1} of ${nSeg} has ${counts[s + 1]} localizations: use fewer segments`,
+      );
     frameSum[s] /= counts[s + 1];
     counts[s + 1] += counts[s];
   }

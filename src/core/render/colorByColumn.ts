@@ -30,7 +30,11 @@ export interface RgbAccumulation {
   intensity: Float32Array;
 }
 
-export function renderColorByColumn(table: LocTable, view: RenderView, opts: ColorByColumnOptions): RgbAccumulation {
+export function renderColorByColumn(
+  table: LocTable,
+  view: RenderView,
+  opts: ColorByColumnOptions,
+): RgbAccumulation {
   const col = table.columns[opts.column];
   if (!col) throw new Error(`no column "${opts.column}"`);
   const n = table.length;
@@ -57,14 +61,17 @@ export function renderColorByColumn(table: LocTable, view: RenderView, opts: Col
   const base = opts.weights;
   for (let i = 0; i < n; i++) {
     let t = (col[i] - lo) / span;
-    t = t > 0 ? (t < 1 ? t : 1) : 0;
+    if (!(t > 0)) t = 0;
+    else if (t > 1) t = 1;
     const k = 3 * Math.round(t * 255);
     const w = base ? base[i] : 1;
     wr[i] = (lut[k] / 255) * w;
     wg[i] = (lut[k + 1] / 255) * w;
     wb[i] = (lut[k + 2] / 255) * w;
   }
-  const gaussian = (opts.mode ?? (opts.sigmaNm !== undefined || table.columns.precision ? 'gaussian' : 'histogram')) === 'gaussian';
+  const gaussian =
+    (opts.mode ?? (opts.sigmaNm !== undefined || table.columns.precision ? 'gaussian' : 'histogram')) ===
+    'gaussian';
   const draw = (weights: Float32Array | Float64Array | undefined) =>
     gaussian
       ? renderGaussian(table, view, { ...opts, weights })

@@ -166,7 +166,9 @@ export function toRgba(
   const inv = max > min ? 1 / (max - min) : 0;
   for (let i = 0, o = 0; i < img.length; i++, o += 4) {
     let t = (img[i] - min) * inv;
-    t = t > 0 ? (t < 1 ? t : 1) : 0; // NaN → 0
+    if (!(t > 0))
+      t = 0; // also NaN
+    else if (t > 1) t = 1;
     if (gamma !== 1) t = t ** gamma;
     const k = 3 * Math.round(t * 255);
     rgba[o] = lut[k];

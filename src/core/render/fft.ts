@@ -96,7 +96,13 @@ let scratchRe = new Float64Array(0);
 let scratchIm = new Float64Array(0);
 
 /** In-place 2-D FFT of a row-major width×height complex image (both powers of two). */
-export function fft2d(re: Float64Array, im: Float64Array, width: number, height: number, inverse = false): void {
+export function fft2d(
+  re: Float64Array,
+  im: Float64Array,
+  width: number,
+  height: number,
+  inverse = false,
+): void {
   if (re.length < width * height || im.length < width * height) throw new Error('FFT buffers too short');
   for (let y = 0; y < height; y++) fft1d(re, im, inverse, y * width, width);
   if (scratchRe.length < height) {

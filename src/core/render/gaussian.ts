@@ -134,10 +134,10 @@ export function renderGaussian(
     const bx = Math.floor(u + reach);
     const ay = Math.floor(v - reach);
     const by = Math.floor(v + reach);
-    const kx0 = ax > 0 ? ax : 0;
-    const kx1 = bx < width - 1 ? bx : width - 1;
-    const ky0 = ay > 0 ? ay : 0;
-    const ky1 = by < height - 1 ? by : height - 1;
+    const kx0 = Math.max(ax, 0);
+    const kx1 = Math.min(bx, width - 1);
+    const ky0 = Math.max(ay, 0);
+    const ky1 = Math.min(by, height - 1);
     if (kx0 > kx1 || ky0 > ky1) continue;
     const inv = 1 / (Math.SQRT2 * sp);
     // The integral over the whole support telescopes to two table lookups.

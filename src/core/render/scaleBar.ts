@@ -10,7 +10,8 @@ export interface ScaleBar {
 
 /** `maxFraction` of the view width is the longest the bar may be (default 0.25). */
 export function scaleBar(pixelNm: number, viewWidthPx: number, maxFraction = 0.25): ScaleBar {
-  if (!(pixelNm > 0) || !(viewWidthPx > 0)) throw new Error('scale bar needs a positive pixel size and width');
+  if (!(pixelNm > 0) || !(viewWidthPx > 0))
+    throw new Error('scale bar needs a positive pixel size and width');
   const maxNm = pixelNm * viewWidthPx * maxFraction;
   const k = Math.floor(Math.log10(maxNm));
   let lengthNm = 0;

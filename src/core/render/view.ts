@@ -26,7 +26,8 @@ export interface RowSelection {
 }
 
 export function checkView(v: RenderView): void {
-  if (!(v.pixelNm > 0) || !Number.isFinite(v.pixelNm)) throw new Error(`pixel size must be > 0 nm, got ${v.pixelNm}`);
+  if (!(v.pixelNm > 0) || !Number.isFinite(v.pixelNm))
+    throw new Error(`pixel size must be > 0 nm, got ${v.pixelNm}`);
   if (!Number.isInteger(v.width) || !Number.isInteger(v.height) || v.width < 1 || v.height < 1)
     throw new Error(`render size must be positive integers, got ${v.width}×${v.height}`);
   if (!Number.isFinite(v.x0) || !Number.isFinite(v.y0)) throw new Error('view origin must be finite');

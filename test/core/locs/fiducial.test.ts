@@ -7,7 +7,10 @@ import { simulateStructures } from './simulate';
 const F = 10_000;
 const drift = (f: number): [number, number] => {
   const t = f / F;
-  return [120 * Math.sin(2 * Math.PI * 0.75 * t) + 40 * t, 150 * t * t - 60 * Math.sin(2 * Math.PI * 1.3 * t)];
+  return [
+    120 * Math.sin(2 * Math.PI * 0.75 * t) + 40 * t,
+    150 * t * t - 60 * Math.sin(2 * Math.PI * 1.3 * t),
+  ];
 };
 const beads = [
   [1200, 1300],

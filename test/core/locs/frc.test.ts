@@ -9,7 +9,13 @@ import { simulateStructures } from './simulate';
  *   FRC(q) = S_AB·e / √((N_A + S_AA·e)(N_B + S_BB·e)),
  * S_AB = Σ n_A·n_B and S_AA = Σ n_A(n_A − 1) over molecules. Binning adds px²/12 to σ².
  */
-function expectedResolution(molecule: Int32Array, frame: Uint32Array, block: number, sigma: number, px: number) {
+function expectedResolution(
+  molecule: Int32Array,
+  frame: Uint32Array,
+  block: number,
+  sigma: number,
+  px: number,
+) {
   const m = Math.max(...molecule) + 1;
   const na = new Float64Array(m);
   const nb = new Float64Array(m);
@@ -62,7 +68,9 @@ test('FRC resolution matches the analytic value for random molecules and scales 
     const sim = simulate(sigma, 40 + sigma);
     const r = frc(sim.table, { pixelNm: 5, blockFrames: 100 });
     const expected = expectedResolution(sim.molecule, sim.table.columns.frame as Uint32Array, 100, sigma, 5);
-    console.log(`FRC σ=${sigma}: ${r.resolutionNm.toFixed(1)} nm (expected ${expected.toFixed(1)}), image ${r.imageSize}²`);
+    console.log(
+      `FRC σ=${sigma}: ${r.resolutionNm.toFixed(1)} nm (expected ${expected.toFixed(1)}), image ${r.imageSize}²`,
+    );
     expect(r.resolutionNm / expected).toBeGreaterThan(0.85);
     expect(r.resolutionNm / expected).toBeLessThan(1.15);
     // The curve starts high and crosses the threshold once, from above.

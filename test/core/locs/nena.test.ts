@@ -16,7 +16,9 @@ for (const precision of [8, 15, 25]) {
       layout: 'structures',
     });
     const r = nena(sim.table);
-    console.log(`NeNA ${precision} nm → ${r.sigmaNm.toFixed(2)} nm from ${r.pairs} pairs, bg ${r.background.toFixed(3)}`);
+    console.log(
+      `NeNA ${precision} nm → ${r.sigmaNm.toFixed(2)} nm from ${r.pairs} pairs, bg ${r.background.toFixed(3)}`,
+    );
     expect(r.sigmaNm / precision).toBeGreaterThan(0.85);
     expect(r.sigmaNm / precision).toBeLessThan(1.15);
     // The fitted curve accounts for the counts it was fitted to.

@@ -63,14 +63,22 @@ test('parsePipeline refuses malformed or hostile steps', () => {
   ];
   for (const b of bad) expect(() => parsePipeline(b), JSON.stringify(b)).toThrow();
   expect(
-    parsePipeline([{ kind: 'drift', method: 'fiducial', options: { regions: [{ kind: 'rect', x0: 0, y0: 0, x1: 1, y1: 1 }] } }]),
+    parsePipeline([
+      {
+        kind: 'drift',
+        method: 'fiducial',
+        options: { regions: [{ kind: 'rect', x0: 0, y0: 0, x1: 1, y1: 1 }] },
+      },
+    ]),
   ).toHaveLength(1);
 });
 
 test('region masks: rectangles are half-open, polygons use the even–odd rule, invert and AND', () => {
   const x = Float64Array.from([0, 10, 5, 5, 15, 7]);
   const y = Float64Array.from([0, 10, 5, 12, 5, 2]);
-  expect([...regionMask(x, y, 6, { kind: 'rect', x0: 0, y0: 0, x1: 10, y1: 10 })]).toEqual([1, 0, 1, 0, 0, 1]);
+  expect([...regionMask(x, y, 6, { kind: 'rect', x0: 0, y0: 0, x1: 10, y1: 10 })]).toEqual([
+    1, 0, 1, 0, 0, 1,
+  ]);
   // A triangle (0,0)–(10,0)–(0,10): (7,2) is inside, (5,5) is on the hypotenuse's far side.
   const tri = { kind: 'polygon' as const, x: [0, 10, 0], y: [0, 0, 10] };
   expect([...regionMask(x, y, 6, tri)]).toEqual([1, 0, 0, 0, 0, 1]);

@@ -7,7 +7,10 @@ import { simulateStructures } from './simulate';
 const F = 10_000;
 const drift = (f: number): [number, number] => {
   const t = f / F;
-  return [120 * Math.sin(2 * Math.PI * 0.75 * t) + 40 * t, 150 * t * t - 60 * Math.sin(2 * Math.PI * 1.3 * t)];
+  return [
+    120 * Math.sin(2 * Math.PI * 0.75 * t) + 40 * t,
+    150 * t * t - 60 * Math.sin(2 * Math.PI * 1.3 * t),
+  ];
 };
 
 test('RCC recovers a smooth 150 nm drift to < 5 nm RMS (40,000 localizations, 10,000 frames)', () => {
@@ -38,7 +41,9 @@ test('RCC recovers a smooth 150 nm drift to < 5 nm RMS (40,000 localizations, 10
     ss += (res.trace.dx[f] - drift(f)[0] - ox) ** 2 + (res.trace.dy[f] - drift(f)[1] - oy) ** 2;
   }
   const rms = Math.sqrt(ss / F);
-  console.log(`RCC: ${ms.toFixed(0)} ms, image ${res.imageSize}², RMS ${rms.toFixed(2)} nm, offset (${ox.toFixed(1)}, ${oy.toFixed(1)}) nm, rejected ${res.rejectedPairs}/${res.pairs}, residual ${res.residualRmsNm.toFixed(2)} nm`);
+  console.log(
+    `RCC: ${ms.toFixed(0)} ms, image ${res.imageSize}², RMS ${rms.toFixed(2)} nm, offset (${ox.toFixed(1)}, ${oy.toFixed(1)}) nm, rejected ${res.rejectedPairs}/${res.pairs}, residual ${res.residualRmsNm.toFixed(2)} nm`,
+  );
   expect(rms).toBeLessThan(5);
   expect(Math.hypot(ox, oy)).toBeLessThan(10);
   expect(res.trace.dx[0]).toBe(0);
@@ -48,7 +53,8 @@ test('RCC recovers a smooth 150 nm drift to < 5 nm RMS (40,000 localizations, 10
   expect(corrected.columns.x_raw).toBe(sim.table.columns.x);
   let err = 0;
   for (let i = 0; i < corrected.length; i++)
-    err += (corrected.columns.x[i] + ox - sim.trueX[i]) ** 2 + (corrected.columns.y[i] + oy - sim.trueY[i]) ** 2;
+    err +=
+      (corrected.columns.x[i] + ox - sim.trueX[i]) ** 2 + (corrected.columns.y[i] + oy - sim.trueY[i]) ** 2;
   const perAxis = Math.sqrt(err / (2 * corrected.length));
   expect(perAxis).toBeLessThan(10 * 1.15);
   expect(perAxis).toBeGreaterThan(9);

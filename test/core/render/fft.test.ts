@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { fft1d, fft2d, nextPowerOfTwo } from '../../../src/core/render/fft';
 import { Rng } from '../../../src/core/random';
+import { fft1d, fft2d, nextPowerOfTwo } from '../../../src/core/render/fft';
 
 function naiveDft2d(re: Float64Array, im: Float64Array, w: number, h: number) {
   const outRe = new Float64Array(w * h);
@@ -11,7 +11,7 @@ function naiveDft2d(re: Float64Array, im: Float64Array, w: number, h: number) {
       let si = 0;
       for (let y = 0; y < h; y++)
         for (let x = 0; x < w; x++) {
-          const a = -2 * Math.PI * (u * x / w + v * y / h);
+          const a = -2 * Math.PI * ((u * x) / w + (v * y) / h);
           const c = Math.cos(a);
           const s = Math.sin(a);
           sr += re[y * w + x] * c - im[y * w + x] * s;
