@@ -4,7 +4,7 @@
 // squares over the redundant set averages the noise, and pairs whose residual exceeds a
 // threshold (failed correlations) are dropped one by one, the worst first, as long as the
 // remaining pairs still connect all segments.
-import { fft2d, nextPowerOfTwo, signedIndex } from '../render/fft';
+import { fft2d, inverseFft2dNearZero, nextPowerOfTwo, signedIndex, splitTwoRealSpectra } from '../render/fft';
 import { renderGaussian } from '../render/gaussian';
 import { boundsOf, type RenderView } from '../render/view';
 import { type DriftTrace, frameCountOf, zeroAtFirstFrame } from './driftTrace';
@@ -93,21 +93,38 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
     order[fill[segOf(frame[i])]++] = i;
   }
 
-  // One spectrum per segment, kept in single precision (n·size²·8 bytes).
+  // One spectrum per segment, kept in single precision (n·size²·8 bytes). Segments are
+  // transformed in pairs, one as the real and one as the imaginary part of a single FFT.
   const area = size * size;
   const specRe: Float32Array[] = [];
   const specIm: Float32Array[] = [];
   const re = new Float64Array(area);
   const im = new Float64Array(area);
   const img = new Float32Array(area);
-  for (let s = 0; s < nSeg; s++) {
+  const renderInto = (s: number, dst: Float64Array) => {
     img.fill(0);
     renderGaussian(table, view, { sigmaNm: sigma, rows: order.subarray(counts[s], counts[s + 1]) }, img);
-    for (let k = 0; k < area; k++) re[k] = img[k];
-    im.fill(0);
+    for (let k = 0; k < area; k++) dst[k] = img[k];
+  };
+  for (let s = 0; s < nSeg; s += 2) {
+    renderInto(s, re);
+    if (s + 1 < nSeg) renderInto(s + 1, im);
+    else im.fill(0);
     fft2d(re, im, size, size);
-    specRe.push(Float32Array.from(re));
-    specIm.push(Float32Array.from(im));
+    const aRe = new Float32Array(area);
+    const aIm = new Float32Array(area);
+    specRe.push(aRe);
+    specIm.push(aIm);
+    if (s + 1 < nSeg) {
+      const bRe = new Float32Array(area);
+      const bIm = new Float32Array(area);
+      splitTwoRealSpectra(re, im, size, size, aRe, aIm, bRe, bIm);
+      specRe.push(bRe);
+      specIm.push(bIm);
+    } else {
+      aRe.set(re);
+      aIm.set(im);
+    }
   }
 
   // All pairs; two correlations per inverse FFT, since each is real: ifft(P + iQ) = p + i·q.
@@ -142,7 +159,7 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
       re[q] = pr - qim;
       im[q] = pim + qr;
     }
-    fft2d(re, im, size, size, true);
+    inverseFft2dNearZero(re, im, size, size, reach + 1);
     // corr(s) = Σ a_i(p+s)·a_j(p) peaks at s = −(d_j − d_i).
     findPeak(re, size, reach, peak);
     rx[k] = -peak.x * px;

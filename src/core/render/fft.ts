@@ -128,3 +128,70 @@ export function fft2d(
 export function signedIndex(i: number, n: number): number {
   return i < n >> 1 ? i : i - n;
 }
+
+/**
+ * Inverse 2-D FFT evaluated only in the columns within ±halfWidth (circularly) of column 0: the
+ * row pass is full, the column pass skips the rest. A cross-correlation searched near zero shift
+ * needs no more, and this halves the cost. Other columns are left holding row-pass values.
+ */
+export function inverseFft2dNearZero(
+  re: Float64Array,
+  im: Float64Array,
+  width: number,
+  height: number,
+  halfWidth: number,
+): void {
+  for (let y = 0; y < height; y++) fft1d(re, im, true, y * width, width);
+  if (scratchRe.length < height) {
+    scratchRe = new Float64Array(height);
+    scratchIm = new Float64Array(height);
+  }
+  const cr = scratchRe;
+  const ci = scratchIm;
+  const h = Math.min(halfWidth, (width >> 1) - 1);
+  for (let s = -h; s <= h; s++) {
+    const x = s < 0 ? s + width : s;
+    for (let y = 0, i = x; y < height; y++, i += width) {
+      cr[y] = re[i];
+      ci[y] = im[i];
+    }
+    fft1d(cr, ci, true, 0, height);
+    for (let y = 0, i = x; y < height; y++, i += width) {
+      re[i] = cr[y];
+      im[i] = ci[y];
+    }
+  }
+}
+
+/**
+ * Spectra of two real images from one complex FFT of a + i·b, using the Hermitian symmetry of
+ * real signals: A(k) = (Z(k) + Z*(−k))/2, B(k) = (Z(k) − Z*(−k))/2i. On entry re/im hold Z;
+ * the four outputs receive A and B.
+ */
+export function splitTwoRealSpectra(
+  re: Float64Array,
+  im: Float64Array,
+  width: number,
+  height: number,
+  aRe: Float32Array | Float64Array,
+  aIm: Float32Array | Float64Array,
+  bRe: Float32Array | Float64Array,
+  bIm: Float32Array | Float64Array,
+): void {
+  for (let v = 0; v < height; v++) {
+    const mv = v === 0 ? 0 : height - v;
+    for (let u = 0; u < width; u++) {
+      const mu = u === 0 ? 0 : width - u;
+      const k = v * width + u;
+      const m = mv * width + mu;
+      const zr = re[k];
+      const zi = im[k];
+      const wr = re[m];
+      const wi = im[m];
+      aRe[k] = 0.5 * (zr + wr);
+      aIm[k] = 0.5 * (zi - wi);
+      bRe[k] = 0.5 * (zi + wi);
+      bIm[k] = 0.5 * (wr - zr);
+    }
+  }
+}

@@ -13,7 +13,7 @@ export interface GaussianOptions extends RowSelection {
   precisionFactor?: number;
   /** Lower bound on σ (nm); also used where precision is missing or not finite. Default 0. */
   minSigmaNm?: number;
-  /** Half-width of the kernel in σ (default 4): the cut tail is redistributed by renormalisation. */
+  /** Half-width of the kernel in σ (default 3): the cut 0.27% per axis is redistributed by renormalisation. */
   truncate?: number;
 }
 
@@ -105,7 +105,7 @@ export function renderGaussian(
   if (fixed !== undefined && !(fixed >= 0)) throw new Error(`σ must be ≥ 0 nm, got ${fixed}`);
   const factor = opts.precisionFactor ?? 1;
   const minSigma = opts.minSigmaNm ?? 0;
-  const truncate = opts.truncate ?? 4;
+  const truncate = opts.truncate ?? 3;
   if (!(truncate > 0)) throw new Error('truncate must be > 0');
   const { mask, rows, weights } = opts;
 
