@@ -92,7 +92,9 @@ export function parsePipeline(json: unknown): PostStep[] {
     const base = enabled === undefined ? {} : { enabled };
     switch (s.kind) {
       case 'drift': {
-        const options = s.options === undefined ? undefined : numericOptions(s.options, `${where}.options`);
+        const allowed = s.method === 'rcc' ? RCC_OPTIONS : FIDUCIAL_OPTIONS;
+        const options =
+          s.options === undefined ? undefined : numericOptions(s.options, allowed, `${where}.options`);
         if (s.method === 'rcc')
           return { ...base, kind: 'drift', method: 'rcc', options: options as RccOptions };
         if (s.method === 'fiducial') {
@@ -141,19 +143,36 @@ export function parsePipeline(json: unknown): PostStep[] {
   });
 }
 
-const NUMERIC_OPTION = /^[a-zA-Z]+$/;
+const RCC_OPTIONS = new Set([
+  'segments',
+  'pixelNm',
+  'renderSigmaNm',
+  'maxShiftNm',
+  'rejectNm',
+  'maxImageSize',
+  'interpolation',
+  'frameCount',
+]);
+const FIDUCIAL_OPTIONS = new Set([
+  'regions',
+  'linkRadiusNm',
+  'maxGapFrames',
+  'minFraction',
+  'smoothFrames',
+  'frameCount',
+]);
 const STRING_OPTIONS = new Map([['interpolation', ['linear', 'spline']]]);
 
-function numericOptions(v: unknown, where: string): Record<string, number | string> {
+function numericOptions(v: unknown, allowed: Set<string>, where: string): Record<string, number | string> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${where} must be an object`);
   const out: Record<string, number | string> = {};
   for (const [k, val] of Object.entries(v)) {
+    if (!allowed.has(k)) throw new Error(`${where}.${k} is not an option`);
     if (k === 'regions') continue;
-    if (!NUMERIC_OPTION.test(k) || k === 'mask') throw new Error(`${where}.${k} is not an option`);
-    const allowed = STRING_OPTIONS.get(k);
-    if (allowed) {
-      if (typeof val !== 'string' || !allowed.includes(val))
-        throw new Error(`${where}.${k} must be ${allowed.join(' or ')}`);
+    const choices = STRING_OPTIONS.get(k);
+    if (choices) {
+      if (typeof val !== 'string' || !choices.includes(val))
+        throw new Error(`${where}.${k} must be ${choices.join(' or ')}`);
       out[k] = val;
     } else out[k] = num(val, `${where}.${k}`);
   }

@@ -26,6 +26,9 @@ const ERF_MAX = 6;
 const ERF_STEPS = 8192;
 const ERF_SCALE = ERF_STEPS / (2 * ERF_MAX);
 const halfErfTable = buildHalfErfTable();
+const EMPTY_F32 = new Float32Array(0);
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_U8 = new Uint8Array(0);
 
 function buildHalfErfTable(): Float64Array {
   const t = new Float64Array(ERF_STEPS + 2);
@@ -77,9 +80,6 @@ function halfErf(t: number): number {
   return halfErfTable[i] + f * (halfErfTable[i + 1] - halfErfTable[i]);
 }
 
-let wxBuf = new Float64Array(64);
-let wyBuf = new Float64Array(64);
-
 /**
  * Adds normalised Gaussians for the selected rows into `out` (allocated when absent). A fully
  * visible localization adds exactly its weight; one cut by the view border adds the visible
@@ -114,12 +114,33 @@ export function renderGaussian(
     return renderHistogram(table, view, opts, img);
 
   const count = rows ? rows.length : table.length;
+  // Optional inputs become always-present typed arrays plus flags: a value that may be undefined
+  // inside the loop sent Chromium's Maglev tier into a deoptimisation loop ("not a Number").
+  const perRow = fixed === undefined;
+  const sigmaFixed = fixed ?? 0;
+  const prec = precision ?? EMPTY_F32;
+  const hasRows = rows !== undefined;
+  const rowList = rows ?? EMPTY_U32;
+  const hasMask = mask !== undefined;
+  const keep = mask ?? EMPTY_U8;
+  const hasWeights = weights !== undefined;
+  const wts = weights ?? EMPTY_F32;
+  // Kernel weights live in locals sized once for the widest kernel.
+  let widest = perRow ? minSigma : Math.max(sigmaFixed, minSigma);
+  if (perRow)
+    for (let k = 0; k < count; k++) {
+      const s = prec[hasRows ? rowList[k] : k] * factor;
+      if (s > widest) widest = s;
+    }
+  const span = Math.min(Math.max(width, height), Math.ceil((2 * truncate * widest) / pixelNm) + 3);
+  const wx = new Float64Array(span);
+  const wy = new Float64Array(span);
   for (let k = 0; k < count; k++) {
-    const i = rows ? rows[k] : k;
-    if (mask && !mask[i]) continue;
-    let s = fixed !== undefined ? fixed : precision[i] * factor;
+    const i = hasRows ? rowList[k] : k;
+    if (hasMask && !keep[i]) continue;
+    let s = perRow ? prec[i] * factor : sigmaFixed;
     if (!(s >= minSigma)) s = minSigma; // also catches NaN
-    const w = weights ? weights[i] : 1;
+    const w = hasWeights ? wts[i] : 1;
     const u = (x[i] - x0) / pixelNm;
     const v = (y[i] - y0) / pixelNm;
     if (!Number.isFinite(u) || !Number.isFinite(v)) continue;
@@ -145,27 +166,40 @@ export function renderGaussian(
     const normY = 1 / (halfErf((by + 1 - v) * inv) - halfErf((ay - v) * inv));
     const nx = kx1 - kx0 + 1;
     const ny = ky1 - ky0 + 1;
-    if (wxBuf.length < nx) wxBuf = new Float64Array(nx * 2);
-    if (wyBuf.length < ny) wyBuf = new Float64Array(ny * 2);
-    const wx = wxBuf;
-    const wy = wyBuf;
-    let prev = halfErf((kx0 - u) * inv);
-    for (let p = 0; p < nx; p++) {
-      const next = halfErf((kx0 + p + 1 - u) * inv);
-      wx[p] = (next - prev) * normX;
-      prev = next;
-    }
-    prev = halfErf((ky0 - v) * inv);
-    for (let q = 0; q < ny; q++) {
-      const next = halfErf((ky0 + q + 1 - v) * inv);
-      wy[q] = (next - prev) * normY;
-      prev = next;
-    }
-    for (let q = 0; q < ny; q++) {
-      const row = (ky0 + q) * width + kx0;
-      const f = wy[q];
-      for (let p = 0; p < nx; p++) img[row + p] += f * wx[p];
-    }
+    fillEdgeWeights(wx, nx, kx0 - u, inv, normX);
+    fillEdgeWeights(wy, ny, ky0 - v, inv, normY);
+    deposit(img, width, kx0, ky0, wx, nx, wy, ny);
   }
   return img;
+}
+
+// The two helpers below are kept out of renderGaussian on purpose: inlined into its big loop,
+// Chromium's Maglev tier fell into a deoptimisation loop ("not a Number", thousands of times per
+// call, 15× slower); as small functions they optimise normally in every engine.
+
+/** w[p] = ∫ over pixel p of the unit Gaussian (in units scaled by `inv`), times norm. */
+function fillEdgeWeights(w: Float64Array, n: number, firstEdge: number, inv: number, norm: number): void {
+  let prev = halfErf(firstEdge * inv);
+  for (let p = 0; p < n; p++) {
+    const next = halfErf((firstEdge + p + 1) * inv);
+    w[p] = (next - prev) * norm;
+    prev = next;
+  }
+}
+
+function deposit(
+  img: Float32Array,
+  width: number,
+  kx0: number,
+  ky0: number,
+  wx: Float64Array,
+  nx: number,
+  wy: Float64Array,
+  ny: number,
+): void {
+  for (let q = 0; q < ny; q++) {
+    const row = (ky0 + q) * width + kx0;
+    const f = wy[q];
+    for (let p = 0; p < nx; p++) img[row + p] += f * wx[p];
+  }
 }

@@ -2,6 +2,10 @@
 import type { LocTable } from '../locs/table';
 import { checkView, type RenderView, type RowSelection } from './view';
 
+const EMPTY_F32 = new Float32Array(0);
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+
 /**
  * Adds the selected localizations of `table` into `out` (allocated when absent) and returns it.
  * A localization at x lands in pixel floor((x − x0)/px); those outside the view are skipped.
@@ -21,15 +25,22 @@ export function renderHistogram(
   if (!x || !y) throw new Error('table needs x and y columns');
   const { mask, rows, weights } = sel;
   const count = rows ? rows.length : table.length;
+  // Optional inputs as always-present arrays plus flags keep the loop monomorphic (see gaussian.ts).
+  const hasRows = rows !== undefined;
+  const rowList = rows ?? EMPTY_U32;
+  const hasMask = mask !== undefined;
+  const keep = mask ?? EMPTY_U8;
+  const hasWeights = weights !== undefined;
+  const wts = weights ?? EMPTY_F32;
   for (let k = 0; k < count; k++) {
-    const i = rows ? rows[k] : k;
-    if (mask && !mask[i]) continue;
+    const i = hasRows ? rowList[k] : k;
+    if (hasMask && !keep[i]) continue;
     // Division, not multiplication by 1/px: x − x0 = k·px must give exactly k so edges go right.
     const fx = (x[i] - x0) / pixelNm;
     const fy = (y[i] - y0) / pixelNm;
     // The comparisons also reject NaN.
     if (!(fx >= 0 && fx < width && fy >= 0 && fy < height)) continue;
-    img[Math.floor(fy) * width + Math.floor(fx)] += weights ? weights[i] : 1;
+    img[Math.floor(fy) * width + Math.floor(fx)] += hasWeights ? wts[i] : 1;
   }
   return img;
 }

@@ -19,7 +19,7 @@ export interface RenderView {
 export interface RowSelection {
   /** Non-zero entries are drawn; length ≥ table length. */
   mask?: Uint8Array;
-  /** Only these row indices are drawn (takes precedence over nothing; combines with mask). */
+  /** Only these row indices are drawn (a subset, e.g. one time segment); combines with mask. */
   rows?: Uint32Array | Int32Array;
   /** Per-row weight, e.g. 1/window length for a movie frame. */
   weights?: Float32Array | Float64Array;

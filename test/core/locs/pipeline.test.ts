@@ -60,6 +60,8 @@ test('parsePipeline refuses malformed or hostile steps', () => {
     [{ kind: 'drift', method: 'rcc', options: { __proto__: 1, mask: [1] } }],
     [{ kind: 'region', region: { kind: 'polygon', x: [0, 1], y: [0, 1] } }],
     [{ kind: 'rm -rf' }],
+    [{ kind: 'drift', method: 'rcc', options: { smoothFrames: 5 } }],
+    [{ kind: 'drift', method: 'fiducial', options: { regions: 'all' } }],
   ];
   for (const b of bad) expect(() => parsePipeline(b), JSON.stringify(b)).toThrow();
   expect(
