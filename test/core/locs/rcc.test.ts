@@ -82,3 +82,29 @@ test('natural cubic spline reproduces a cubic-free curve and extrapolates linear
   }
   expect(es).toBeLessThan(el / 5);
 });
+
+test('applyDrift subtracts per frame, clamps past the trace, and never loses the raw coordinates', () => {
+  const t = {
+    length: 3,
+    columns: {
+      frame: Uint32Array.from([0, 1, 7]),
+      x: Float64Array.from([10, 20, 30]),
+      y: Float64Array.from([5, 5, 5]),
+    },
+  };
+  const trace = {
+    method: 'rcc' as const,
+    dx: Float64Array.from([0, 2, 4]),
+    dy: Float64Array.from([0, -1, -2]),
+    nodes: { frame: new Float64Array(0), dx: new Float64Array(0), dy: new Float64Array(0) },
+  };
+  const once = applyDrift(t, trace);
+  expect([...once.columns.x]).toEqual([10, 18, 26]);
+  expect([...once.columns.y]).toEqual([5, 6, 7]);
+  const twice = applyDrift(once, trace);
+  expect([...twice.columns.x]).toEqual([10, 16, 22]);
+  // The raw columns still hold the uncorrected input after two corrections.
+  expect([...twice.columns.x_raw]).toEqual([10, 20, 30]);
+  expect(twice.columns.frame).toBe(t.columns.frame);
+  expect([...t.columns.x]).toEqual([10, 20, 30]);
+});
