@@ -1,0 +1,158 @@
+// Links localizations of one emitter across consecutive frames: a localization joins the
+// nearest group within `radiusNm` whose last localization is at most `maxGapFrames` dark frames
+// back. Matching against the group's last position (not its mean) lets a link follow slow
+// motion such as drift, which is what fiducial detection needs; for immobile blinks the radius
+// should be ~4–5× the precision, since two localizations of one emitter differ by σ√2 per axis.
+//
+// Frames are visited in order (counting sort). Per frame, the live groups (seen within the gap)
+// are bucketed into a spatial hash with cells of one radius, rebuilt from scratch in O(live):
+// no per-object allocation, total cost O(n·(g+1)).
+
+export interface LinkOptions {
+  radiusNm: number;
+  /** Dark frames allowed inside one group (0 = strictly consecutive). */
+  maxGapFrames: number;
+  /** Only rows with mask[i] ≠ 0 take part; the rest get group −1. */
+  mask?: Uint8Array;
+}
+
+export interface Links {
+  /** Group of each row (−1 where masked out). Groups are numbered in order of first appearance. */
+  group: Int32Array;
+  groups: number;
+  /** Rows per group. */
+  size: Uint32Array;
+}
+
+export function linkBlinks(
+  frame: ArrayLike<number>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  opts: LinkOptions,
+): Links {
+  const r = opts.radiusNm;
+  const gap = opts.maxGapFrames;
+  if (!(r > 0)) throw new Error(`link radius must be > 0 nm, got ${r}`);
+  if (!(Number.isInteger(gap) && gap >= 0)) throw new Error(`max gap must be an integer ≥ 0, got ${gap}`);
+  const mask = opts.mask;
+  const group = new Int32Array(n).fill(-1);
+
+  let maxFrame = -1;
+  for (let i = 0; i < n; i++) if ((!mask || mask[i]) && frame[i] > maxFrame) maxFrame = frame[i];
+  const start = new Int32Array(maxFrame + 2);
+  for (let i = 0; i < n; i++) if (!mask || mask[i]) start[frame[i] + 1]++;
+  for (let f = 0; f <= maxFrame; f++) start[f + 1] += start[f];
+  const order = new Int32Array(start[maxFrame + 1]);
+  const fill = start.slice(0, maxFrame + 1);
+  for (let i = 0; i < n; i++) if (!mask || mask[i]) order[fill[frame[i]]++] = i;
+
+  const lastX = new Float64Array(order.length);
+  const lastY = new Float64Array(order.length);
+  const lastF = new Int32Array(order.length);
+  const size = new Uint32Array(order.length);
+  const live = new Int32Array(order.length);
+  let nLive = 0;
+  let groups = 0;
+  // Hash buckets as CSR arrays, sized for the most groups that can be live at once.
+  let maxHash = 16;
+  while (maxHash < 2 * order.length) maxHash <<= 1;
+  const bucketStart = new Int32Array(maxHash + 1);
+  const bucketItem = new Int32Array(order.length);
+  const itemHash = new Int32Array(order.length);
+  const pend = new Int32Array(order.length);
+  const propose = new Int32Array(order.length);
+  const claimRound = new Int32Array(order.length);
+  const claimD2 = new Float64Array(order.length);
+  const claimRow = new Int32Array(order.length);
+  let round = 0;
+  const inv = 1 / r;
+  const r2 = r * r;
+
+  for (let f = 0; f <= maxFrame; f++) {
+    const a = start[f];
+    const b = start[f + 1];
+    if (a === b) continue;
+    let kept = 0;
+    for (let k = 0; k < nLive; k++) if (lastF[live[k]] >= f - gap - 1) live[kept++] = live[k];
+    nLive = kept;
+    let hashSize = 16;
+    while (hashSize < 2 * nLive) hashSize <<= 1;
+    const hmask = hashSize - 1;
+    bucketStart.fill(0, 0, hashSize + 1);
+    for (let k = 0; k < nLive; k++) {
+      const g = live[k];
+      const h = cellHash(Math.floor(lastX[g] * inv), Math.floor(lastY[g] * inv)) & hmask;
+      itemHash[k] = h;
+      bucketStart[h + 1]++;
+    }
+    for (let h = 0; h < hashSize; h++) bucketStart[h + 1] += bucketStart[h];
+    for (let k = 0; k < nLive; k++) bucketItem[bucketStart[itemHash[k]]++] = live[k];
+    // The fill pass advanced each start to the next bucket's: shift back.
+    for (let h = hashSize; h > 0; h--) bucketStart[h] = bucketStart[h - 1];
+    bucketStart[0] = 0;
+
+    // Matching in rounds: every pending localization proposes to its nearest free group, each
+    // group accepts its closest proposer. Processing rows one by one instead would let a stray
+    // localization that happens to come first steal a fiducial's track.
+    let nPend = 0;
+    for (let q = a; q < b; q++) pend[nPend++] = order[q];
+    while (nPend > 0) {
+      round++;
+      for (let k = 0; k < nPend; k++) {
+        const i = pend[k];
+        const xi = x[i];
+        const yi = y[i];
+        const cx = Math.floor(xi * inv);
+        const cy = Math.floor(yi * inv);
+        let best = -1;
+        let bestD2 = r2;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const h = cellHash(cx + dx, cy + dy) & hmask;
+            for (let s = bucketStart[h], e = bucketStart[h + 1]; s < e; s++) {
+              const g = bucketItem[s];
+              if (lastF[g] >= f) continue; // already took a localization in this frame
+              const ex = lastX[g] - xi;
+              const ey = lastY[g] - yi;
+              const d2 = ex * ex + ey * ey;
+              if (d2 <= bestD2) {
+                bestD2 = d2;
+                best = g;
+              }
+            }
+          }
+        propose[k] = best;
+        if (best >= 0 && (claimRound[best] !== round || bestD2 < claimD2[best])) {
+          claimRound[best] = round;
+          claimD2[best] = bestD2;
+          claimRow[best] = i;
+        }
+      }
+      let still = 0;
+      for (let k = 0; k < nPend; k++) {
+        const i = pend[k];
+        let g = propose[k];
+        if (g >= 0 && claimRow[g] !== i) {
+          pend[still++] = i; // lost to a closer localization: try the next-nearest group
+          continue;
+        }
+        if (g < 0) {
+          g = groups++;
+          live[nLive++] = g;
+        }
+        group[i] = g;
+        lastX[g] = x[i];
+        lastY[g] = y[i];
+        lastF[g] = f;
+        size[g]++;
+      }
+      nPend = still;
+    }
+  }
+  return { group, groups, size: size.slice(0, groups) };
+}
+
+function cellHash(cx: number, cy: number): number {
+  return (Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy, 0x85ebca77)) >>> 0;
+}

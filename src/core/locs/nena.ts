@@ -1,0 +1,224 @@
+// NeNA (Endesfelder et al., Histochem Cell Biol 141:629, 2014): localization precision from the
+// data itself. A molecule seen in frames i and i+1 is localized twice with independent errors
+// of σ per axis, so the distance d between the two has density
+//   p(d) = d/(2σ²) · exp(−d²/(4σ²)).
+// For every localization in frame i we take the nearest one in frame i+1, histogram d, and fit
+//   A·p(d; σ) + B·d
+// where B·d absorbs pairs of unrelated molecules (at small d, chance neighbours grow linearly).
+// A and B enter linearly, so for each σ they come from a 2×2 non-negative least squares and only
+// σ is searched (log grid, then golden section), which makes the fit start-value free.
+import type { LocTable } from './table';
+
+export interface NenaOptions {
+  /** Largest neighbour distance considered (nm, default 150). */
+  maxDistanceNm?: number;
+  /** Histogram bin (nm, default maxDistance/75). */
+  binNm?: number;
+  mask?: Uint8Array;
+}
+
+export interface NenaResult {
+  /** Localization precision per axis (nm). */
+  sigmaNm: number;
+  /** Number of adjacent-frame pairs found within maxDistance. */
+  pairs: number;
+  /** For plotting: bin centres, counts, and the fitted counts (total and the NeNA term alone). */
+  binCenters: Float64Array;
+  counts: Float64Array;
+  fit: Float64Array;
+  fitNena: Float64Array;
+  /** Fitted amplitudes: pairs in the NeNA term, and the linear background slope (counts per nm per bin). */
+  amplitude: number;
+  background: number;
+}
+
+export function nena(table: LocTable, opts: NenaOptions = {}): NenaResult {
+  const { frame, x, y } = table.columns;
+  if (!frame || !x || !y) throw new Error('NeNA needs frame, x and y columns');
+  const maxD = opts.maxDistanceNm ?? 150;
+  const bin = opts.binNm ?? maxD / 75;
+  if (!(maxD > 0 && bin > 0)) throw new Error('NeNA needs a positive distance range and bin');
+  const d = adjacentFrameDistances(frame, x, y, table.length, maxD, opts.mask);
+  const nBins = Math.max(3, Math.round(maxD / bin));
+  const w = maxD / nBins;
+  const centers = new Float64Array(nBins);
+  const counts = new Float64Array(nBins);
+  for (let b = 0; b < nBins; b++) centers[b] = (b + 0.5) * w;
+  for (let k = 0; k < d.length; k++) {
+    const b = Math.floor(d[k] / w);
+    if (b < nBins) counts[b]++;
+  }
+  if (d.length < 20) throw new Error(`NeNA found only ${d.length} adjacent-frame pairs: not enough to fit`);
+
+  // Bin-integrated NeNA density: CDF(d) = 1 − exp(−d²/(4σ²)), so fits stay right for bins
+  // comparable to σ.
+  const shape = new Float64Array(nBins);
+  const model = (sigma: number) => {
+    const k = 1 / (4 * sigma * sigma);
+    for (let b = 0; b < nBins; b++)
+      shape[b] = Math.exp(-((b * w) ** 2) * k) - Math.exp(-(((b + 1) * w) ** 2) * k);
+    // Minimise Σ(c − A·shape − B·centre)² with A, B ≥ 0.
+    let ss = 0;
+    let sl = 0;
+    let ll = 0;
+    let sc = 0;
+    let lc = 0;
+    for (let b = 0; b < nBins; b++) {
+      ss += shape[b] * shape[b];
+      sl += shape[b] * centers[b];
+      ll += centers[b] * centers[b];
+      sc += shape[b] * counts[b];
+      lc += centers[b] * counts[b];
+    }
+    const det = ss * ll - sl * sl;
+    let a = det > 0 ? (sc * ll - lc * sl) / det : 0;
+    let bg = det > 0 ? (lc * ss - sc * sl) / det : 0;
+    if (a < 0 || bg < 0) {
+      // The constrained optimum lies on an edge: try each term alone.
+      const aOnly = Math.max(0, sc / ss);
+      const bOnly = Math.max(0, lc / ll);
+      const eA = sse(aOnly, 0);
+      const eB = sse(0, bOnly);
+      [a, bg] = eA <= eB ? [aOnly, 0] : [0, bOnly];
+    }
+    return { a, bg, err: sse(a, bg) };
+  };
+  const sse = (a: number, bg: number) => {
+    let e = 0;
+    for (let b = 0; b < nBins; b++) e += (counts[b] - a * shape[b] - bg * centers[b]) ** 2;
+    return e;
+  };
+
+  const lo = w / 4;
+  const hi = maxD / 2;
+  const steps = 120;
+  let best = lo;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (let s = 0; s <= steps; s++) {
+    const sigma = lo * (hi / lo) ** (s / steps);
+    const e = model(sigma).err;
+    if (e < bestErr) {
+      bestErr = e;
+      best = sigma;
+    }
+  }
+  const ratio = (hi / lo) ** (1 / steps);
+  let a = best / ratio;
+  let b = best * ratio;
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let e = a + g * (b - a);
+  let fc = model(c).err;
+  let fe = model(e).err;
+  for (let it = 0; it < 60; it++) {
+    if (fc < fe) {
+      b = e;
+      e = c;
+      fe = fc;
+      c = b - g * (b - a);
+      fc = model(c).err;
+    } else {
+      a = c;
+      c = e;
+      fc = fe;
+      e = a + g * (b - a);
+      fe = model(e).err;
+    }
+  }
+  const sigma = (a + b) / 2;
+  const final = model(sigma);
+  const fit = new Float64Array(nBins);
+  const fitNena = new Float64Array(nBins);
+  for (let k = 0; k < nBins; k++) {
+    fitNena[k] = final.a * shape[k];
+    fit[k] = fitNena[k] + final.bg * centers[k];
+  }
+  return {
+    sigmaNm: sigma,
+    pairs: d.length,
+    binCenters: centers,
+    counts,
+    fit,
+    fitNena,
+    amplitude: final.a,
+    background: final.bg,
+  };
+}
+
+/** For each localization in frame f, the distance to its nearest neighbour in frame f+1 (≤ maxD). */
+export function adjacentFrameDistances(
+  frame: ArrayLike<number>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  maxD: number,
+  mask?: Uint8Array,
+): Float64Array {
+  let maxFrame = -1;
+  for (let i = 0; i < n; i++) if ((!mask || mask[i]) && frame[i] > maxFrame) maxFrame = frame[i];
+  const start = new Int32Array(maxFrame + 2);
+  for (let i = 0; i < n; i++) if (!mask || mask[i]) start[frame[i] + 1]++;
+  for (let f = 0; f <= maxFrame; f++) start[f + 1] += start[f];
+  const order = new Int32Array(start[maxFrame + 1]);
+  const fill = start.slice(0, maxFrame + 1);
+  for (let i = 0; i < n; i++) if (!mask || mask[i]) order[fill[frame[i]]++] = i;
+
+  const out = new Float64Array(order.length);
+  let nOut = 0;
+  let maxPerFrame = 0;
+  for (let f = 0; f <= maxFrame; f++) maxPerFrame = Math.max(maxPerFrame, start[f + 1] - start[f]);
+  let maxHash = 16;
+  while (maxHash < 2 * maxPerFrame) maxHash <<= 1;
+  const bucketStart = new Int32Array(maxHash + 1);
+  const bucketItem = new Int32Array(maxPerFrame);
+  const itemHash = new Int32Array(maxPerFrame);
+  const inv = 1 / maxD;
+  const d2max = maxD * maxD;
+  for (let f = 0; f < maxFrame; f++) {
+    const a = start[f];
+    const b = start[f + 1];
+    const na = start[f + 1];
+    const nb = start[f + 2];
+    if (a === b || na === nb) continue;
+    // Bucket frame f+1 by cell, in a hash sized to that frame.
+    let hashSize = 16;
+    while (hashSize < 2 * (nb - na)) hashSize <<= 1;
+    const hmask = hashSize - 1;
+    bucketStart.fill(0, 0, hashSize + 1);
+    for (let q = na; q < nb; q++) {
+      const i = order[q];
+      const h = cellHash(Math.floor(x[i] * inv), Math.floor(y[i] * inv)) & hmask;
+      itemHash[q - na] = h;
+      bucketStart[h + 1]++;
+    }
+    for (let h = 0; h < hashSize; h++) bucketStart[h + 1] += bucketStart[h];
+    for (let q = na; q < nb; q++) bucketItem[bucketStart[itemHash[q - na]]++] = order[q];
+    for (let h = hashSize; h > 0; h--) bucketStart[h] = bucketStart[h - 1];
+    bucketStart[0] = 0;
+    for (let q = a; q < b; q++) {
+      const i = order[q];
+      const cx = Math.floor(x[i] * inv);
+      const cy = Math.floor(y[i] * inv);
+      let best = d2max;
+      let found = false;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const h = cellHash(cx + dx, cy + dy) & hmask;
+          for (let s = bucketStart[h], e = bucketStart[h + 1]; s < e; s++) {
+            const j = bucketItem[s];
+            const d2 = (x[j] - x[i]) ** 2 + (y[j] - y[i]) ** 2;
+            if (d2 <= best) {
+              best = d2;
+              found = true;
+            }
+          }
+        }
+      if (found) out[nOut++] = Math.sqrt(best);
+    }
+  }
+  return out.slice(0, nOut);
+}
+
+function cellHash(cx: number, cy: number): number {
+  return (Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy, 0x85ebca77)) >>> 0;
+}

@@ -1,0 +1,213 @@
+// Post-processing as data: an ordered list of steps with their parameters. Plain JSON, so a
+// session stores it, undo/redo is a list of snapshots, and a reviewer can re-run it on the raw
+// table — which no step ever modifies (each returns a new table; drift keeps x_raw/y_raw).
+import { applyDrift, type DriftTrace } from './driftTrace';
+import { type FiducialOptions, fiducialDrift } from './fiducialDrift';
+import { filterMask, parseFilter } from './filterExpr';
+import { type MergeWeighting, mergeBlinks } from './merge';
+import { type RccOptions, rccDrift } from './rcc';
+import { type Region, regionMask } from './region';
+import { type LocTable, selectRows } from './table';
+
+type Serialisable<T> = Omit<T, 'mask'>;
+
+export type PostStep = { enabled?: boolean } & (
+  | { kind: 'drift'; method: 'rcc'; options?: Serialisable<RccOptions> }
+  | { kind: 'drift'; method: 'fiducial'; options?: Serialisable<FiducialOptions> }
+  | { kind: 'merge'; radiusNm: number; maxGapFrames: number; weighting?: MergeWeighting }
+  | { kind: 'filter'; expression: string }
+  | { kind: 'region'; region: Region; invert?: boolean }
+);
+
+export interface StepStats {
+  kind: PostStep['kind'];
+  rowsIn: number;
+  rowsOut: number;
+  ms: number;
+}
+
+export interface PipelineResult {
+  table: LocTable;
+  /** Total drift removed (sum over drift steps), or undefined when no drift step ran. */
+  drift?: DriftTrace;
+  stats: StepStats[];
+}
+
+export function applyPipeline(table: LocTable, steps: readonly PostStep[]): PipelineResult {
+  let t = table;
+  let drift: DriftTrace | undefined;
+  const stats: StepStats[] = [];
+  for (const step of steps) {
+    if (step.enabled === false) continue;
+    const t0 = performance.now();
+    const rowsIn = t.length;
+    switch (step.kind) {
+      case 'drift': {
+        const trace =
+          step.method === 'rcc' ? rccDrift(t, step.options).trace : fiducialDrift(t, step.options).trace;
+        t = applyDrift(t, trace);
+        drift = drift ? addTraces(drift, trace) : trace;
+        break;
+      }
+      case 'merge':
+        t = mergeBlinks(t, step).table;
+        break;
+      case 'filter':
+        t = selectRows(t, filterMask(t, step.expression));
+        break;
+      case 'region': {
+        const { x, y } = t.columns;
+        if (!x || !y) throw new Error('region filter needs x and y columns');
+        t = selectRows(t, regionMask(x, y, t.length, step.region, step.invert ?? false));
+        break;
+      }
+    }
+    stats.push({ kind: step.kind, rowsIn, rowsOut: t.length, ms: performance.now() - t0 });
+  }
+  return { table: t, drift, stats };
+}
+
+function addTraces(a: DriftTrace, b: DriftTrace): DriftTrace {
+  const n = Math.max(a.dx.length, b.dx.length);
+  const dx = new Float64Array(n);
+  const dy = new Float64Array(n);
+  for (let f = 0; f < n; f++) {
+    dx[f] = a.dx[Math.min(f, a.dx.length - 1)] + b.dx[Math.min(f, b.dx.length - 1)];
+    dy[f] = a.dy[Math.min(f, a.dy.length - 1)] + b.dy[Math.min(f, b.dy.length - 1)];
+  }
+  return { method: b.method, dx, dy, nodes: b.nodes };
+}
+
+/**
+ * Checks untrusted JSON (a session file) and returns it as steps, or throws naming the first
+ * bad step. Filter expressions are parsed here, so a malicious string fails before any run.
+ */
+export function parsePipeline(json: unknown): PostStep[] {
+  if (!Array.isArray(json)) throw new Error('pipeline must be an array of steps');
+  return json.map((raw, k) => {
+    const where = `step ${k + 1}`;
+    if (typeof raw !== 'object' || raw === null) throw new Error(`${where}: not an object`);
+    const s = raw as Record<string, unknown>;
+    const enabled = s.enabled === undefined ? undefined : bool(s.enabled, `${where}.enabled`);
+    const base = enabled === undefined ? {} : { enabled };
+    switch (s.kind) {
+      case 'drift': {
+        const allowed = s.method === 'rcc' ? RCC_OPTIONS : FIDUCIAL_OPTIONS;
+        const options =
+          s.options === undefined ? undefined : numericOptions(s.options, allowed, `${where}.options`);
+        if (s.method === 'rcc')
+          return { ...base, kind: 'drift', method: 'rcc', options: options as RccOptions };
+        if (s.method === 'fiducial') {
+          const regions = (s.options as { regions?: unknown } | undefined)?.regions;
+          const opts = { ...(options ?? {}) } as FiducialOptions;
+          if (regions !== undefined) {
+            if (!Array.isArray(regions)) throw new Error(`${where}.options.regions must be an array`);
+            opts.regions = regions.map((r, j) => region(r, `${where}.options.regions[${j}]`));
+          }
+          return { ...base, kind: 'drift', method: 'fiducial', options: opts };
+        }
+        throw new Error(`${where}: unknown drift method ${JSON.stringify(s.method)}`);
+      }
+      case 'merge': {
+        const weighting = s.weighting;
+        if (
+          weighting !== undefined &&
+          weighting !== 'precision' &&
+          weighting !== 'photons' &&
+          weighting !== 'equal'
+        )
+          throw new Error(`${where}.weighting must be precision, photons or equal`);
+        return {
+          ...base,
+          kind: 'merge',
+          radiusNm: num(s.radiusNm, `${where}.radiusNm`),
+          maxGapFrames: num(s.maxGapFrames, `${where}.maxGapFrames`),
+          ...(weighting ? { weighting: weighting as MergeWeighting } : {}),
+        };
+      }
+      case 'filter': {
+        if (typeof s.expression !== 'string') throw new Error(`${where}.expression must be a string`);
+        parseFilter(s.expression);
+        return { ...base, kind: 'filter', expression: s.expression };
+      }
+      case 'region':
+        return {
+          ...base,
+          kind: 'region',
+          region: region(s.region, `${where}.region`),
+          ...(s.invert === undefined ? {} : { invert: bool(s.invert, `${where}.invert`) }),
+        };
+      default:
+        throw new Error(`${where}: unknown kind ${JSON.stringify(s.kind)}`);
+    }
+  });
+}
+
+const RCC_OPTIONS = new Set([
+  'segments',
+  'pixelNm',
+  'renderSigmaNm',
+  'maxShiftNm',
+  'rejectNm',
+  'maxImageSize',
+  'interpolation',
+  'frameCount',
+]);
+const FIDUCIAL_OPTIONS = new Set([
+  'regions',
+  'linkRadiusNm',
+  'maxGapFrames',
+  'minFraction',
+  'smoothFrames',
+  'frameCount',
+]);
+const STRING_OPTIONS = new Map([['interpolation', ['linear', 'spline']]]);
+
+function numericOptions(v: unknown, allowed: Set<string>, where: string): Record<string, number | string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${where} must be an object`);
+  const out: Record<string, number | string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (!allowed.has(k)) throw new Error(`${where}.${k} is not an option`);
+    if (k === 'regions') continue;
+    const choices = STRING_OPTIONS.get(k);
+    if (choices) {
+      if (typeof val !== 'string' || !choices.includes(val))
+        throw new Error(`${where}.${k} must be ${choices.join(' or ')}`);
+      out[k] = val;
+    } else out[k] = num(val, `${where}.${k}`);
+  }
+  return out;
+}
+
+function region(v: unknown, where: string): Region {
+  if (typeof v !== 'object' || v === null) throw new Error(`${where} must be an object`);
+  const r = v as Record<string, unknown>;
+  if (r.kind === 'rect')
+    return {
+      kind: 'rect',
+      x0: num(r.x0, `${where}.x0`),
+      y0: num(r.y0, `${where}.y0`),
+      x1: num(r.x1, `${where}.x1`),
+      y1: num(r.y1, `${where}.y1`),
+    };
+  if (r.kind === 'polygon') {
+    if (!Array.isArray(r.x) || !Array.isArray(r.y) || r.x.length !== r.y.length || r.x.length < 3)
+      throw new Error(`${where}: a polygon needs equal x and y arrays of ≥ 3 vertices`);
+    return {
+      kind: 'polygon',
+      x: r.x.map((q, j) => num(q, `${where}.x[${j}]`)),
+      y: r.y.map((q, j) => num(q, `${where}.y[${j}]`)),
+    };
+  }
+  throw new Error(`${where}: unknown region kind ${JSON.stringify(r.kind)}`);
+}
+
+function num(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where} must be a finite number`);
+  return v;
+}
+
+function bool(v: unknown, where: string): boolean {
+  if (typeof v !== 'boolean') throw new Error(`${where} must be true or false`);
+  return v;
+}

@@ -1,0 +1,263 @@
+// Drift by redundant cross-correlation (Wang et al., Opt Express 22:15982, 2014). The frames are
+// cut into n segments, each rendered and Fourier-transformed once; every pair (i, j) is
+// cross-correlated, giving n(n−1)/2 measurements of d_j − d_i for only n−1 unknowns. Least
+// squares over the redundant set averages the noise, and pairs whose residual exceeds a
+// threshold (failed correlations) are dropped one by one, the worst first, as long as the
+// remaining pairs still connect all segments.
+import { fft2d, inverseFft2dNearZero, nextPowerOfTwo, signedIndex, splitTwoRealSpectra } from '../render/fft';
+import { renderGaussian } from '../render/gaussian';
+import { boundsOf, type RenderView } from '../render/view';
+import { type DriftTrace, frameCountOf, zeroAtFirstFrame } from './driftTrace';
+import { type Interpolation, interpolateOnFrames } from './interpolate';
+import { pairsConnect, solvePairwiseDifferences } from './leastSquares';
+import type { LocTable } from './table';
+
+export interface RccOptions {
+  /** Number of time segments (default 10); each needs enough localizations to show the structure. */
+  segments?: number;
+  /** Render pixel (nm) for the correlations (default 20). */
+  pixelNm?: number;
+  /** Gaussian σ (nm) used to render segments (default: one render pixel); smooths the peak for sub-pixel fits. */
+  renderSigmaNm?: number;
+  /** Largest drift between any two segments that will be searched (nm, default 1000). */
+  maxShiftNm?: number;
+  /** Pairs whose residual exceeds this (nm) are rejected (default: 2 render pixels). */
+  rejectNm?: number;
+  /** Longest image side before the pixel is coarsened to fit (default 1024). */
+  maxImageSize?: number;
+  interpolation?: Interpolation;
+  /** Frames in the acquisition (default: max frame + 1). */
+  frameCount?: number;
+  /** Only rows with mask[i] ≠ 0 are used. */
+  mask?: Uint8Array;
+}
+
+export interface RccResult {
+  trace: DriftTrace;
+  /** Pixel actually used (larger than requested when the field did not fit maxImageSize). */
+  pixelNm: number;
+  imageSize: number;
+  pairs: number;
+  rejectedPairs: number;
+  /** RMS residual (nm) of the accepted pairs: the consistency of the solution. */
+  residualRmsNm: number;
+}
+
+export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
+  const { x, y, frame } = table.columns;
+  if (!x || !y || !frame) throw new Error('RCC needs frame, x and y columns');
+  const nSeg = opts.segments ?? 10;
+  if (!(Number.isInteger(nSeg) && nSeg >= 2)) throw new Error('RCC needs at least 2 segments');
+  const frames = opts.frameCount ?? frameCountOf(table);
+  const maxShift = opts.maxShiftNm ?? 1000;
+  const mask = opts.mask;
+  const box = boundsOf(x, y, table.length, mask);
+  if (!box) throw new Error('no localizations for drift estimation');
+
+  let px = opts.pixelNm ?? 20;
+  const maxSize = opts.maxImageSize ?? 1024;
+  const needed = (p: number) => Math.max(box.x1 - box.x0, box.y1 - box.y0) / p + (2 * maxShift) / p + 2;
+  while (needed(px) > maxSize) px *= 1.25;
+  const size = nextPowerOfTwo(Math.ceil(needed(px)));
+  const sigma = opts.renderSigmaNm ?? px;
+  const view: RenderView = {
+    x0: box.x0 - maxShift - px,
+    y0: box.y0 - maxShift - px,
+    width: size,
+    height: size,
+    pixelNm: px,
+  };
+
+  // Rows grouped by segment (counting sort), and each segment's mean frame as its time node.
+  const segOf = (f: number) => Math.min(nSeg - 1, Math.floor((f * nSeg) / frames));
+  const counts = new Int32Array(nSeg + 1);
+  const frameSum = new Float64Array(nSeg);
+  for (let i = 0; i < table.length; i++) {
+    if (mask && !mask[i]) continue;
+    const s = segOf(frame[i]);
+    counts[s + 1]++;
+    frameSum[s] += frame[i];
+  }
+  for (let s = 0; s < nSeg; s++) {
+    if (counts[s + 1] < 3)
+      throw new Error(
+        `RCC segment ${s + 1} of ${nSeg} has ${counts[s + 1]} localizations: use fewer segments`,
+      );
+    frameSum[s] /= counts[s + 1];
+    counts[s + 1] += counts[s];
+  }
+  const order = new Uint32Array(counts[nSeg]);
+  const fill = counts.slice(0, nSeg);
+  for (let i = 0; i < table.length; i++) {
+    if (mask && !mask[i]) continue;
+    order[fill[segOf(frame[i])]++] = i;
+  }
+
+  // One spectrum per segment, kept in single precision (n·size²·8 bytes). Segments are
+  // transformed in pairs, one as the real and one as the imaginary part of a single FFT.
+  const area = size * size;
+  const specRe: Float32Array[] = [];
+  const specIm: Float32Array[] = [];
+  const re = new Float64Array(area);
+  const im = new Float64Array(area);
+  const img = new Float32Array(area);
+  const renderInto = (s: number, dst: Float64Array) => {
+    img.fill(0);
+    renderGaussian(table, view, { sigmaNm: sigma, rows: order.subarray(counts[s], counts[s + 1]) }, img);
+    for (let k = 0; k < area; k++) dst[k] = img[k];
+  };
+  for (let s = 0; s < nSeg; s += 2) {
+    renderInto(s, re);
+    if (s + 1 < nSeg) renderInto(s + 1, im);
+    else im.fill(0);
+    fft2d(re, im, size, size);
+    const aRe = new Float32Array(area);
+    const aIm = new Float32Array(area);
+    specRe.push(aRe);
+    specIm.push(aIm);
+    if (s + 1 < nSeg) {
+      const bRe = new Float32Array(area);
+      const bIm = new Float32Array(area);
+      splitTwoRealSpectra(re, im, size, size, aRe, aIm, bRe, bIm);
+      specRe.push(bRe);
+      specIm.push(bIm);
+    } else {
+      aRe.set(re);
+      aIm.set(im);
+    }
+  }
+
+  // All pairs; two correlations per inverse FFT, since each is real: ifft(P + iQ) = p + i·q.
+  const nPairs = (nSeg * (nSeg - 1)) / 2;
+  const pi = new Int32Array(nPairs);
+  const pj = new Int32Array(nPairs);
+  for (let i = 0, k = 0; i < nSeg; i++)
+    for (let j = i + 1; j < nSeg; j++, k++) {
+      pi[k] = i;
+      pj[k] = j;
+    }
+  const rx = new Float64Array(nPairs);
+  const ry = new Float64Array(nPairs);
+  const reach = Math.min(size / 2 - 2, Math.ceil(maxShift / px));
+  const peak = { x: 0, y: 0 };
+  for (let k = 0; k < nPairs; k += 2) {
+    const a1 = specRe[pi[k]];
+    const b1 = specIm[pi[k]];
+    const a2 = specRe[pj[k]];
+    const b2 = specIm[pj[k]];
+    const two = k + 1 < nPairs;
+    const c1 = two ? specRe[pi[k + 1]] : a1;
+    const d1 = two ? specIm[pi[k + 1]] : b1;
+    const c2 = two ? specRe[pj[k + 1]] : a1;
+    const d2 = two ? specIm[pj[k + 1]] : b1;
+    for (let q = 0; q < area; q++) {
+      // P = F_i·conj(F_j), Q likewise for the second pair; Z = P + iQ.
+      const pr = a1[q] * a2[q] + b1[q] * b2[q];
+      const pim = b1[q] * a2[q] - a1[q] * b2[q];
+      const qr = two ? c1[q] * c2[q] + d1[q] * d2[q] : 0;
+      const qim = two ? d1[q] * c2[q] - c1[q] * d2[q] : 0;
+      re[q] = pr - qim;
+      im[q] = pim + qr;
+    }
+    inverseFft2dNearZero(re, im, size, size, reach + 1);
+    // corr(s) = Σ a_i(p+s)·a_j(p) peaks at s = −(d_j − d_i).
+    findPeak(re, size, reach, peak);
+    rx[k] = -peak.x * px;
+    ry[k] = -peak.y * px;
+    if (two) {
+      findPeak(im, size, reach, peak);
+      rx[k + 1] = -peak.x * px;
+      ry[k + 1] = -peak.y * px;
+    }
+  }
+
+  const use = new Uint8Array(nPairs).fill(1);
+  const reject = opts.rejectNm ?? 2 * px;
+  let dx = solvePairwiseDifferences(nSeg, pi, pj, rx, use);
+  let dy = solvePairwiseDifferences(nSeg, pi, pj, ry, use);
+  let rejected = 0;
+  const tried = new Uint8Array(nPairs);
+  for (;;) {
+    let worst = -1;
+    let worstRes = reject;
+    for (let k = 0; k < nPairs; k++) {
+      if (!use[k] || tried[k]) continue;
+      const res = Math.hypot(rx[k] - (dx[pj[k]] - dx[pi[k]]), ry[k] - (dy[pj[k]] - dy[pi[k]]));
+      if (res > worstRes) {
+        worstRes = res;
+        worst = k;
+      }
+    }
+    if (worst < 0) break;
+    use[worst] = 0;
+    if (!pairsConnect(nSeg, pi, pj, use)) {
+      // This pair is a segment's last link: keep it rather than lose the segment.
+      use[worst] = 1;
+      tried[worst] = 1;
+      continue;
+    }
+    rejected++;
+    dx = solvePairwiseDifferences(nSeg, pi, pj, rx, use);
+    dy = solvePairwiseDifferences(nSeg, pi, pj, ry, use);
+  }
+  let ss = 0;
+  let used = 0;
+  for (let k = 0; k < nPairs; k++) {
+    if (!use[k]) continue;
+    ss += (rx[k] - (dx[pj[k]] - dx[pi[k]])) ** 2 + (ry[k] - (dy[pj[k]] - dy[pi[k]])) ** 2;
+    used++;
+  }
+
+  const kind = opts.interpolation ?? 'spline';
+  const trace: DriftTrace = {
+    method: 'rcc',
+    dx: interpolateOnFrames(frameSum, dx, frames, kind),
+    dy: interpolateOnFrames(frameSum, dy, frames, kind),
+    nodes: { frame: frameSum, dx, dy },
+  };
+  return {
+    trace: zeroAtFirstFrame(trace),
+    pixelNm: px,
+    imageSize: size,
+    pairs: nPairs,
+    rejectedPairs: rejected,
+    residualRmsNm: Math.sqrt(ss / Math.max(1, used)),
+  };
+}
+
+/**
+ * Highest value of a circular correlation within ±reach of zero shift, refined to sub-pixel
+ * precision by a Gaussian through the peak and its neighbours along each axis (a parabola
+ * where a neighbour is not positive).
+ */
+export function findPeak(c: Float64Array, size: number, reach: number, out: { x: number; y: number }): void {
+  let best = Number.NEGATIVE_INFINITY;
+  let bx = 0;
+  let by = 0;
+  for (let sy = -reach; sy <= reach; sy++) {
+    const row = ((sy + size) % size) * size;
+    for (let sx = -reach; sx <= reach; sx++) {
+      const v = c[row + ((sx + size) % size)];
+      if (v > best) {
+        best = v;
+        bx = sx;
+        by = sy;
+      }
+    }
+  }
+  const at = (sx: number, sy: number) => c[((sy + size) % size) * size + ((sx + size) % size)];
+  out.x = signedIndex((bx + size) % size, size) + subPixel(at(bx - 1, by), best, at(bx + 1, by));
+  out.y = signedIndex((by + size) % size, size) + subPixel(at(bx, by - 1), best, at(bx, by + 1));
+}
+
+function subPixel(left: number, centre: number, right: number): number {
+  if (left > 0 && right > 0 && centre > 0) {
+    const l = Math.log(left);
+    const c = Math.log(centre);
+    const r = Math.log(right);
+    const den = l - 2 * c + r;
+    if (den < 0) return (0.5 * (l - r)) / den;
+  }
+  const den = left - 2 * centre + right;
+  return den < 0 ? (0.5 * (left - right)) / den : 0;
+}
