@@ -1,6 +1,7 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
 import { movieCases } from './movie.cases';
+import { renderCases } from './render.cases';
 import { stackCases } from './stack.cases';
 import type { BenchCase } from './types';
 
@@ -19,4 +20,4 @@ const rngPoisson: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...movieCases];
+export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...renderCases, ...movieCases];
