@@ -6,13 +6,10 @@ import { SIDE_GAP } from '../src/core/display/tiles';
 import type { FrameSource, PixelArray, PixelType, StackMeta } from '../src/core/stack/types';
 import { StackError } from '../src/core/stack/types';
 import { LruCache } from './frameCache';
-import { blobByteSource, openChannels, openStack, splitDualView } from './stackReaders';
+import { splitDualView } from './stackReaders';
+import { type InputFile, openRecipe, recipeFiles, type StackRecipe } from './stackRecipe';
 
-/** A file handed to the worker. Browsers clone File with its name, Node's MessagePort does not. */
-export interface InputFile {
-  name: string;
-  blob: Blob;
-}
+export type { InputFile, StackRecipe } from './stackRecipe';
 
 export interface StackInfo {
   id: number;
@@ -24,6 +21,8 @@ export interface StackInfo {
   channels: number;
   dtype: PixelType;
   meta: StackMeta;
+  /** How to open this stack again in another worker (localization, sessions). */
+  recipe: StackRecipe;
 }
 
 export type ContrastSpec =
@@ -85,18 +84,20 @@ export interface StackApiOptions {
 }
 
 export function createStackApi(options: StackApiOptions = {}) {
-  const stacks = new Map<number, { src: FrameSource; files: string[] }>();
+  const stacks = new Map<number, { src: FrameSource; files: string[]; recipe: StackRecipe }>();
   const pending = new Map<number, AbortController>();
   const cache = new LruCache<string, PixelArray>(options.cacheBytes ?? 128 * 2 ** 20, (a) => a.byteLength);
   const inflight = new Map<string, Promise<PixelArray>>();
   const transfer = options.transfer ?? (<T>(v: T) => v);
   let nextId = 1;
 
-  function register(src: FrameSource, files: string[]): StackInfo {
+  function register(src: FrameSource, recipe: StackRecipe): StackInfo {
     const id = nextId++;
-    stacks.set(id, { src, files });
+    const files = recipeFiles(recipe);
+    stacks.set(id, { src, files, recipe });
     return {
       id,
+      recipe,
       name: src.name,
       files,
       width: src.width,
@@ -123,13 +124,6 @@ export function createStackApi(options: StackApiOptions = {}) {
     return { ok: false, fileName: files.join(', '), reason };
   }
 
-  async function openFiles(files: InputFile[], signal: AbortSignal) {
-    return openStack(
-      files.map((f) => blobByteSource(f.blob, f.name)),
-      { signal },
-    );
-  }
-
   function readCached(stackId: number, frame: number, channel: number): Promise<PixelArray> {
     const key = `${stackId}:${channel}:${frame}`;
     const hit = cache.get(key);
@@ -148,19 +142,15 @@ export function createStackApi(options: StackApiOptions = {}) {
     return p;
   }
 
-  async function withCancel(
-    requestId: number,
-    files: string[],
-    run: (signal: AbortSignal) => Promise<FrameSource>,
-  ) {
+  async function withCancel(requestId: number, recipe: StackRecipe) {
     const ctl = new AbortController();
     pending.set(requestId, ctl);
     try {
-      const src = await run(ctl.signal);
+      const src = await openRecipe(recipe, ctl.signal);
       ctl.signal.throwIfAborted();
-      return { ok: true, info: register(src, files) } as OpenOutcome;
+      return { ok: true, info: register(src, recipe) } as OpenOutcome;
     } catch (e) {
-      return failure(e, files);
+      return failure(e, recipeFiles(recipe));
     } finally {
       pending.delete(requestId);
     }
@@ -169,23 +159,27 @@ export function createStackApi(options: StackApiOptions = {}) {
   return {
     /** Several files chosen together (pages, or a movie and its sidecar) become one stack. */
     open(files: InputFile[], requestId = 0): Promise<OpenOutcome> {
-      const names = files.map((f) => f.name);
-      return withCancel(requestId, names, (signal) => openFiles(files, signal));
+      return withCancel(requestId, { kind: 'files', files });
+    },
+
+    /** Opens any recipe, e.g. a simulation. */
+    openRecipe(recipe: StackRecipe, requestId = 0): Promise<OpenOutcome> {
+      return withCancel(requestId, recipe);
     },
 
     /** Adds `files` as further channel(s) of stack `baseId`, as a new stack. */
     addChannel(baseId: number, files: InputFile[], requestId = 0): Promise<OpenOutcome> {
       const base = get(baseId);
-      const names = files.map((f) => f.name);
-      return withCancel(requestId, [...base.files, ...names], async (signal) =>
-        openChannels([base.src, await openFiles(files, signal)]),
-      );
+      return withCancel(requestId, { kind: 'channels', inputs: [base.recipe, { kind: 'files', files }] });
     },
 
     async splitDualView(id: number, layout: 'left-right' | 'top-bottom'): Promise<OpenOutcome> {
       const base = get(id);
       try {
-        return { ok: true, info: register(splitDualView(base.src, layout), base.files) };
+        return {
+          ok: true,
+          info: register(splitDualView(base.src, layout), { kind: 'dualView', base: base.recipe, layout }),
+        };
       } catch (e) {
         return failure(e, base.files);
       }

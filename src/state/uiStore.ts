@@ -3,6 +3,10 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Activity } from '../engine/stackService';
 
+/** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
+export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'session';
+export type CentreViewId = 'raw' | 'reconstruction' | 'movie';
+
 export type Theme = 'dark' | 'light';
 
 export interface Notice {
@@ -20,6 +24,10 @@ export interface UiState {
   notices: Notice[];
   shortcutsOpen: boolean;
   activity: Activity;
+  activeStep: StepId;
+  centreView: CentreViewId;
+  setActiveStep(step: StepId): void;
+  setCentreView(view: CentreViewId): void;
   setTheme(t: Theme): void;
   toggleTheme(): void;
   notify(kind: Notice['kind'], title: string, message: string, hint?: string): void;
@@ -38,6 +46,10 @@ export const uiStore = createStore<UiState>()((set) => ({
   notices: [],
   shortcutsOpen: false,
   activity: { pending: 0, label: null },
+  activeStep: 'data',
+  centreView: 'raw',
+  setActiveStep: (activeStep) => set({ activeStep }),
+  setCentreView: (centreView) => set({ centreView }),
   setTheme: (theme) => set({ theme }),
   toggleTheme: () => set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
   notify: (kind, title, message, hint) =>

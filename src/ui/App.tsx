@@ -3,19 +3,15 @@ import { stackService } from '../engine/stackService';
 import { dataActions } from '../state/dataActions';
 import { startFrameRenderer } from '../state/frameStore';
 import { uiStore, useUi } from '../state/uiStore';
-import { DataPanel } from './data/DataPanel';
-import { MetadataPanel } from './data/MetadataPanel';
 import { ErrorBoundary } from './ErrorBoundary';
+import { CENTRE_VIEWS } from './shell/centreViews';
 import { Notices } from './shell/Notices';
 import { Pipeline } from './shell/Pipeline';
 import { ShortcutsDialog } from './shell/ShortcutsDialog';
 import { StatusBar } from './shell/StatusBar';
 import { handleShortcut } from './shell/shortcuts';
+import { stepById } from './shell/steps';
 import { useFileDrop } from './shell/useFileDrop';
-import { ContrastPanel } from './viewer/ContrastPanel';
-import { FrameBar } from './viewer/FrameBar';
-import { ViewerCanvas } from './viewer/ViewerCanvas';
-import { ViewerToolbar } from './viewer/ViewerToolbar';
 
 const openDropped = (files: File[]) => void dataActions.openFiles(files);
 
@@ -45,8 +41,38 @@ function useWorkbench() {
   }, []);
 }
 
+function CentreView() {
+  const current = useUi((s) => s.centreView);
+  const setView = useUi((s) => s.setCentreView);
+  const view = CENTRE_VIEWS.find((v) => v.id === current) ?? CENTRE_VIEWS[0];
+  return (
+    <>
+      {CENTRE_VIEWS.length > 1 && (
+        <div className="view-tabs" role="tablist" aria-label="What the viewer shows">
+          {CENTRE_VIEWS.map((v) => (
+            <button
+              key={v.id}
+              type="button"
+              role="tab"
+              aria-selected={v.id === view.id}
+              className="view-tab"
+              onClick={() => setView(v.id)}
+            >
+              {v.name}
+            </button>
+          ))}
+        </div>
+      )}
+      <view.Component />
+    </>
+  );
+}
+
 export function App() {
   useWorkbench();
+  const step = stepById(useUi((s) => s.activeStep));
+  const Panel = step.Panel;
+  const Results = step.Results;
   const dragging = useFileDrop(openDropped);
   const theme = useUi((s) => s.theme);
   const toggleTheme = useUi((s) => s.toggleTheme);
@@ -70,21 +96,16 @@ export function App() {
       <aside className="left" aria-label="Pipeline and data">
         <ErrorBoundary area="pipeline">
           <Pipeline />
-          <DataPanel />
+          {Panel && <Panel />}
         </ErrorBoundary>
       </aside>
       <main className="centre">
         <ErrorBoundary area="viewer">
-          <ViewerToolbar />
-          <ViewerCanvas />
-          <FrameBar />
+          <CentreView />
         </ErrorBoundary>
       </main>
       <aside className="right" aria-label="Results">
-        <ErrorBoundary area="results panel">
-          <MetadataPanel />
-          <ContrastPanel />
-        </ErrorBoundary>
+        <ErrorBoundary area="results panel">{Results && <Results />}</ErrorBoundary>
       </aside>
       <StatusBar />
       <Notices />

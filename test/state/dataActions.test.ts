@@ -10,6 +10,7 @@ const info = (name: string, channels = 1): StackInfo => ({
   id: nextId++,
   name,
   files: [name],
+  recipe: { kind: 'files', files: [] },
   width: 8,
   height: 8,
   frameCount: 5,

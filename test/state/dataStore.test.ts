@@ -6,6 +6,7 @@ const info = (id: number, extra: Partial<StackInfo> = {}): StackInfo => ({
   id,
   name: `s${id}.tif`,
   files: [`s${id}.tif`],
+  recipe: { kind: 'files', files: [] },
   width: 8,
   height: 8,
   frameCount: 3,

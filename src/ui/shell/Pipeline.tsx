@@ -1,43 +1,57 @@
-// The analysis pipeline, in order. Only the steps that exist are usable; the others are listed
-// so a newcomer sees where the workbench is heading, and say plainly that they are not there yet.
-import { useData } from '../../state/dataStore';
+// The analysis pipeline, in order (src/ui/shell/steps.tsx). Steps that exist open their panel;
+// the others say plainly that they are not there yet.
+import { useUi } from '../../state/uiStore';
+import { STEPS, type StepDef } from './steps';
 
-const LATER = ['Localize', 'Post-process', 'Movie', 'Tracks & distances', 'EV markers', 'Session'];
+function StepState({ step }: { step: StepDef }) {
+  const label = step.useStateLabel?.() ?? '';
+  return <span className="state">{label}</span>;
+}
 
 export function Pipeline() {
-  const count = useData((s) => s.stacks.length);
-  const loading = useData((s) => s.loading);
-  const dataState = loading ? 'loading…' : count === 0 ? 'no data' : `${count} loaded`;
+  const active = useUi((s) => s.activeStep);
+  const setActive = useUi((s) => s.setActiveStep);
   return (
     <nav aria-label="Pipeline">
       <ol className="pipeline">
-        <li>
-          <button
-            type="button"
-            className={`step ${count > 0 ? 'done' : ''}`}
-            aria-current="step"
-            title="Data: open stacks, add channels, correct metadata"
-            // The Data panel is always open below: take the keyboard there.
-            onClick={() => document.querySelector<HTMLElement>('[data-step-panel=data] button')?.focus()}
-          >
-            Data <span className="state">{dataState}</span>
-          </button>
-        </li>
-        {LATER.map((name) => (
-          <li key={name}>
-            <button
-              type="button"
-              className="step"
-              aria-disabled="true"
-              // Out of the tab order: seven stops before the first usable control is too many.
-              tabIndex={-1}
-              title={`${name}: not available yet`}
-              onClick={(e) => e.preventDefault()}
-            >
-              {name} <span className="state">not available yet</span>
-            </button>
-          </li>
-        ))}
+        {STEPS.map((step) =>
+          step.Panel ? (
+            <li key={step.id}>
+              <button
+                type="button"
+                className="step"
+                data-step={step.id}
+                aria-current={active === step.id ? 'step' : undefined}
+                title={`${step.name}: ${step.hint}`}
+                onClick={() => {
+                  setActive(step.id);
+                  // Take the keyboard to the panel that just opened.
+                  requestAnimationFrame(() =>
+                    document
+                      .querySelector<HTMLElement>(`[data-step-panel=${step.id}] :is(button, input, select)`)
+                      ?.focus(),
+                  );
+                }}
+              >
+                {step.name} {step.useStateLabel ? <StepState step={step} /> : null}
+              </button>
+            </li>
+          ) : (
+            <li key={step.id}>
+              <button
+                type="button"
+                className="step"
+                aria-disabled="true"
+                // Out of the tab order: stops before the first usable control cost keyboard users.
+                tabIndex={-1}
+                title={`${step.name}: not available yet`}
+                onClick={(e) => e.preventDefault()}
+              >
+                {step.name} <span className="state">not available yet</span>
+              </button>
+            </li>
+          ),
+        )}
       </ol>
     </nav>
   );

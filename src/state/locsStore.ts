@@ -1,0 +1,89 @@
+// Localizations of the active run: streamed chunks in frame order, the run's progress and the
+// parameters that made them. Everything downstream (histograms, table, reconstruction, movie,
+// ground-truth comparison) reads from here; `version` bumps on every change so views can
+// re-render cheaply without comparing tables.
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { concatLocTables, type LocTable } from '../core/locs/table';
+
+export type RunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface RunProgress {
+  framesDone: number;
+  framesTotal: number;
+  localizations: number;
+  framesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface LocsState {
+  /** The stack the localizations belong to. */
+  stackId: number | null;
+  /** Chunks as they arrived (frame order); use `locsTable()` for one table. */
+  chunks: LocTable[];
+  count: number;
+  version: number;
+  status: RunStatus;
+  progress: RunProgress | null;
+  error: string | null;
+  /** Parameters of the run, as plain data (for sessions and "stale" detection). */
+  params: unknown;
+  startRun(stackId: number, params: unknown, framesTotal: number): void;
+  append(chunk: LocTable): void;
+  setProgress(p: RunProgress): void;
+  finish(status: Exclude<RunStatus, 'idle' | 'running'>, error?: string): void;
+  /** Replaces everything, e.g. with an imported CSV. */
+  load(stackId: number | null, table: LocTable, params: unknown): void;
+  clear(): void;
+}
+
+const EMPTY = {
+  stackId: null,
+  chunks: [],
+  count: 0,
+  status: 'idle' as RunStatus,
+  progress: null,
+  error: null,
+  params: null,
+};
+
+export const locsStore = createStore<LocsState>()((set) => ({
+  ...EMPTY,
+  version: 0,
+  startRun: (stackId, params, framesTotal) =>
+    set((s) => ({
+      ...EMPTY,
+      stackId,
+      params,
+      status: 'running',
+      progress: { framesDone: 0, framesTotal, localizations: 0, framesPerSecond: 0, etaSeconds: Number.NaN },
+      version: s.version + 1,
+    })),
+  append: (chunk) =>
+    set((s) => ({ chunks: [...s.chunks, chunk], count: s.count + chunk.length, version: s.version + 1 })),
+  setProgress: (progress) => set({ progress }),
+  // What was computed stays: a cancel or a failure only changes the status.
+  finish: (status, error) => set((s) => ({ status, error: error ?? null, version: s.version + 1 })),
+  load: (stackId, table, params) =>
+    set((s) => ({
+      ...EMPTY,
+      stackId,
+      params,
+      chunks: [table],
+      count: table.length,
+      status: 'done',
+      version: s.version + 1,
+    })),
+  clear: () => set((s) => ({ ...EMPTY, version: s.version + 1 })),
+}));
+
+let cache: { version: number; table: LocTable } | null = null;
+
+/** All localizations as one table, concatenated once per change. */
+export function locsTable(): LocTable {
+  const s = locsStore.getState();
+  if (!cache || cache.version !== s.version) cache = { version: s.version, table: concatLocTables(s.chunks) };
+  return cache.table;
+}
+
+export const useLocs = <T>(sel: (s: LocsState) => T): T => useStore(locsStore, sel);

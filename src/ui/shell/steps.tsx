@@ -1,0 +1,58 @@
+// The analysis pipeline as data: each step names its parameter panel (left), its results
+// (right) and how to describe its state. A feature adds itself here and nowhere else in the
+// shell; steps without a panel are listed as not available yet.
+import type { ComponentType } from 'react';
+import { useData } from '../../state/dataStore';
+import type { StepId } from '../../state/uiStore';
+import { DataPanel } from '../data/DataPanel';
+import { MetadataPanel } from '../data/MetadataPanel';
+import { ContrastPanel } from '../viewer/ContrastPanel';
+
+export type { StepId } from '../../state/uiStore';
+
+export interface StepDef {
+  id: StepId;
+  name: string;
+  /** One line shown on hover. */
+  hint: string;
+  Panel?: ComponentType;
+  Results?: ComponentType;
+  /** A short state label: "no data", "running 40%", "done", "stale"… */
+  useStateLabel?: () => string;
+}
+
+function DataResults() {
+  return (
+    <>
+      <MetadataPanel />
+      <ContrastPanel />
+    </>
+  );
+}
+
+function useDataState(): string {
+  const count = useData((s) => s.stacks.length);
+  const loading = useData((s) => s.loading);
+  return loading ? 'loading…' : count === 0 ? 'no data' : `${count} loaded`;
+}
+
+export const STEPS: StepDef[] = [
+  {
+    id: 'data',
+    name: 'Data',
+    hint: 'Open stacks, add channels, correct metadata',
+    Panel: DataPanel,
+    Results: DataResults,
+    useStateLabel: useDataState,
+  },
+  { id: 'localize', name: 'Localize', hint: 'Detect and fit single molecules' },
+  { id: 'post', name: 'Post-process', hint: 'Drift, blink merging, filters, reconstruction' },
+  { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
+  { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
+  { id: 'markers', name: 'EV markers', hint: 'CD9/CD63/CD81 counts per EV and subtypes' },
+  { id: 'session', name: 'Session', hint: 'Save, share and review analyses' },
+];
+
+export function stepById(id: StepId): StepDef {
+  return STEPS.find((s) => s.id === id) ?? STEPS[0];
+}
