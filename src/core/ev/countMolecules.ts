@@ -1,6 +1,6 @@
 // Molecules per EV from its step fit, two ways that fail differently:
-//  (a) steps: each step's height is explained by j = 0, 1, 2 … molecules (the most probable j
-//      under a Gaussian model of the height), downward steps add and upward ones (a molecule
+//  (a) steps: each step's height is explained by j = 0, 1, 2 … molecules (the nearest integer
+//      of height / unit), downward steps add and upward ones (a molecule
 //      back from a dark state) subtract, plus whatever the final level still holds; the
 //      uncertainty is the posterior spread over j, so only ambiguous steps contribute;
 //  (b) ratio: the initial level over the unit intensity, with uncertainty from the noise of
@@ -104,8 +104,10 @@ export function countMolecules(
 }
 
 /**
- * Posterior over j molecules behind a step of height h ≥ 0: h ~ N(j·u, hv + j·molVar + j²·semVar)
- * with a flat prior on j; returns the most probable j and the posterior variance of j.
+ * Molecules behind a step of height h ≥ 0: the nearest integer of h/u (a molecule-number-
+ * dependent variance would let j = 0, the only hypothesis without brightness spread, lose every
+ * close call and turn half-unit residues into molecules). The uncertainty is the variance of j
+ * under the posterior h ~ N(j·u, hv + j·molVar + j²·semVar), flat prior, j within ±2 of the map.
  */
 function moleculesInHeight(
   h: number,
@@ -115,18 +117,11 @@ function moleculesInHeight(
   semVar: number,
   out: { map: number; variance: number },
 ): void {
-  const centre = Math.round(h / u);
-  const jLo = Math.max(0, centre - J_WINDOW);
-  const jHi = centre + J_WINDOW;
+  const map = Math.max(0, Math.round(h / u));
+  const jLo = Math.max(0, map - J_WINDOW);
+  const jHi = map + J_WINDOW;
   let bestLogL = Number.NEGATIVE_INFINITY;
-  let map = jLo;
-  for (let j = jLo; j <= jHi; j++) {
-    const l = logLik(h, hv, u, molVar, semVar, j);
-    if (l > bestLogL) {
-      bestLogL = l;
-      map = j;
-    }
-  }
+  for (let j = jLo; j <= jHi; j++) bestLogL = Math.max(bestLogL, logLik(h, hv, u, molVar, semVar, j));
   let w = 0;
   let m1 = 0;
   let m2 = 0;

@@ -5,6 +5,7 @@ import type { FrameSource } from '../stack/types';
 import type { NoiseModel } from './noiseModel';
 import type { StepMethod } from './stepFinder';
 import { DEFAULT_PENALTY_FACTOR } from './stepFinder';
+import { defaultSubtypeName } from './subtypes';
 
 export interface EvChannel {
   /** 0-based channel of the FrameSource. */
@@ -123,6 +124,12 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
   }
   const markers = p.channels.filter((c) => c.role === 'marker').length;
   if (markers > 8) errors.push(`At most 8 marker channels can define subtypes (got ${markers}).`);
+  else {
+    const markerNames = p.channels.filter((c) => c.role === 'marker').map((c) => c.name);
+    const defaults = Array.from({ length: 1 << markerNames.length }, (_, code) => defaultSubtypeName(code, markerNames));
+    for (const key of Object.keys(p.subtypeNames))
+      if (!defaults.includes(key)) errors.push(`No subtype is called "${key}" to rename; the subtypes are ${defaults.join(', ')}.`);
+  }
   positive(p.pixelSizeNm, 'The pixel size (nm)');
   if (!Number.isInteger(p.frameStart) || p.frameStart < 0 || p.frameStart >= source.frameCount)
     errors.push(`The first frame must be between 0 and ${source.frameCount - 1} (got ${p.frameStart}).`);
