@@ -3,14 +3,19 @@
 // type every EV by the markers it carries. Returns one columnar table plus per-channel facts.
 import type { ColumnArray } from '../locs/table';
 import type { FrameSource } from '../stack/types';
-import { type MoleculeCounts, countMolecules } from './countMolecules';
+import { countMolecules, type MoleculeCounts } from './countMolecules';
 import { type EvSpots, findEvSpots, waveletSnrMap } from './findEvSpots';
-import { type NoiseModel, estimateConstantNoise, estimateNoiseModel } from './noiseModel';
-import { type EvMarkerParams, type EvMarkerParamsInput, resolveEvMarkerParams, validateEvMarkerParams } from './params';
-import { type StepFitTable, finalStepHeights, fitAllTraces } from './stepFits';
+import { estimateConstantNoise, estimateNoiseModel, type NoiseModel } from './noiseModel';
+import {
+  type EvMarkerParams,
+  type EvMarkerParamsInput,
+  resolveEvMarkerParams,
+  validateEvMarkerParams,
+} from './params';
+import { finalStepHeights, fitAllTraces, type StepFitTable } from './stepFits';
 import { assignSubtypes, markerComposition, subtypeNames } from './subtypes';
 import { buildRoiMasks, extractEvTraces, projectFrames } from './traces';
-import { type UnitIntensity, estimateUnitIntensity } from './unitIntensity';
+import { estimateUnitIntensity, type UnitIntensity } from './unitIntensity';
 
 export interface EvProgress {
   phase: 'detect' | 'traces' | 'steps';
@@ -92,10 +97,15 @@ export async function analyzeEvMarkers(
       tr,
       nEv,
       nF,
-      { method: params.steps.method, penaltyFactor: params.steps.penaltyFactor, minSegment: params.steps.minSegment },
+      {
+        method: params.steps.method,
+        penaltyFactor: params.steps.penaltyFactor,
+        minSegment: params.steps.minSegment,
+      },
       noiseOf,
       (k) => {
-        if ((k & 63) === 63 || k === nEv - 1) onProgress?.({ phase: 'steps', done: ci * nEv + k + 1, total: totalFits });
+        if ((k & 63) === 63 || k === nEv - 1)
+          onProgress?.({ phase: 'steps', done: ci * nEv + k + 1, total: totalFits });
       },
     );
     let unit: UnitIntensity;
@@ -110,7 +120,16 @@ export async function analyzeEvMarkers(
         );
     }
     const counts = countMolecules(fits, unit, noiseOf, { disagreementZ: params.counting.disagreementZ });
-    results.push({ name: ch.name, role: ch.role, channel: ch.channel, unit, noise: summary, counts, fits, traces: tr });
+    results.push({
+      name: ch.name,
+      role: ch.role,
+      channel: ch.channel,
+      unit,
+      noise: summary,
+      counts,
+      fits,
+      traces: tr,
+    });
   }
   return buildTable(spots, params, results, nF, warnings);
 }
@@ -131,7 +150,13 @@ async function detect(
   const { width, height } = source;
   let combined: Float64Array | undefined;
   for (let i = 0; i < use.length; i++) {
-    const proj = await projectFrames(source, use[i], { start: params.frameStart, count: d.projectionFrames }, d.projection, signal);
+    const proj = await projectFrames(
+      source,
+      use[i],
+      { start: params.frameStart, count: d.projectionFrames },
+      d.projection,
+      signal,
+    );
     const snr = waveletSnrMap(proj, width, height);
     if (!combined) combined = snr;
     else for (let p = 0; p < snr.length; p++) combined[p] = Math.max(combined[p], snr[p]);

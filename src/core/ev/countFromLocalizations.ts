@@ -86,8 +86,10 @@ export function countFromLocalizations(
 ): LocalizationCounts {
   const b = params.burstsPerMolecule;
   if (!(b >= 1)) throw new RangeError(`bursts per molecule must be ≥ 1 (got ${b})`);
-  if (!(params.mergeRadiusNm >= 0)) throw new RangeError(`merge radius must be ≥ 0 nm (got ${params.mergeRadiusNm})`);
-  if (!(params.maxDarkFrames >= 0)) throw new RangeError(`dark frames must be ≥ 0 (got ${params.maxDarkFrames})`);
+  if (!(params.mergeRadiusNm >= 0))
+    throw new RangeError(`merge radius must be ≥ 0 nm (got ${params.mergeRadiusNm})`);
+  if (!(params.maxDarkFrames >= 0))
+    throw new RangeError(`dark frames must be ≥ 0 (got ${params.maxDarkFrames})`);
   const varB = params.burstsVariance ?? b * (b - 1);
   const bursts = new Uint32Array(nEv);
   // Group localizations by EV, then by frame within the EV (a counting sort, then per-EV sorts).

@@ -88,14 +88,25 @@ export function countMolecules(
     // Molecules still on at the end of the movie (or a background misestimate) count too.
     const last = b - 1;
     const lastLevel = fits.segLevel[last];
-    moleculesInHeight(Math.max(lastLevel, 0), varOf(lastLevel, fits.segLength[last]), u, molVar, semVar, post);
+    moleculesInHeight(
+      Math.max(lastLevel, 0),
+      varOf(lastLevel, fits.segLength[last]),
+      u,
+      molVar,
+      semVar,
+      post,
+    );
     count += post.map;
     variance += post.variance;
     out.steps[k] = Math.max(0, count);
     out.stepsSd[k] = Math.sqrt(variance);
     const r = first / u;
     out.ratio[k] = r;
-    out.ratioSd[k] = Math.sqrt(varOf(first, fits.segLength[a]) / (u * u) + Math.max(r, 0) * (molVar / (u * u)) + r * r * (semVar / (u * u)));
+    out.ratioSd[k] = Math.sqrt(
+      varOf(first, fits.segLength[a]) / (u * u) +
+        Math.max(r, 0) * (molVar / (u * u)) +
+        r * r * (semVar / (u * u)),
+    );
     const diff = Math.abs(out.steps[k] - r);
     const sd = Math.hypot(out.stepsSd[k], out.ratioSd[k]);
     out.disagree[k] = diff >= 0.5 && diff > options.disagreementZ * sd ? 1 : 0;

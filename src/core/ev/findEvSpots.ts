@@ -29,7 +29,14 @@ export interface EvSpots {
 const B3 = [1 / 16, 1 / 4, 3 / 8, 1 / 4, 1 / 16];
 
 /** Separable B-spline smoothing with taps `step` pixels apart, mirrored at the edges. */
-function smoothAtrous(src: Float64Array, w: number, h: number, step: number, tmp: Float64Array, out: Float64Array): void {
+function smoothAtrous(
+  src: Float64Array,
+  w: number,
+  h: number,
+  step: number,
+  tmp: Float64Array,
+  out: Float64Array,
+): void {
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
@@ -75,7 +82,12 @@ export function waveletSnrMap(image: Float64Array, width: number, height: number
 }
 
 /** Finds EVs in an SNR map (from waveletSnrMap, or the maximum of several channels' maps). */
-export function findEvSpots(snrMap: Float64Array, width: number, height: number, params: EvSpotParams): EvSpots {
+export function findEvSpots(
+  snrMap: Float64Array,
+  width: number,
+  height: number,
+  params: EvSpotParams,
+): EvSpots {
   const { thresholdK } = params;
   const maxima: number[] = [];
   for (let y = 0; y < height; y++) {

@@ -21,7 +21,11 @@ const CHI2_1_MEDIAN = 0.454936423119572;
  * Constant-noise model from one trace: the MAD of first differences ignores the few big jumps
  * (the steps themselves), so it estimates the noise without knowing where the steps are.
  */
-export function estimateConstantNoise(trace: ArrayLike<number>, offset = 0, length = trace.length - offset): NoiseModel {
+export function estimateConstantNoise(
+  trace: ArrayLike<number>,
+  offset = 0,
+  length = trace.length - offset,
+): NoiseModel {
   const n = length - 1;
   if (n < 1) return { sigma0: Number.NaN, gain: 0 };
   const d = new Float64Array(n);
@@ -35,7 +39,12 @@ export function estimateConstantNoise(trace: ArrayLike<number>, offset = 0, leng
  * binned by level, each bin's variance is the median of d²/2 over χ²₁'s median (robust to the
  * steps inside it), and a weighted line through the bins gives the two coefficients.
  */
-export function estimateNoiseModel(traces: Float64Array, nTraces: number, length: number, bins = 16): NoiseModel {
+export function estimateNoiseModel(
+  traces: Float64Array,
+  nTraces: number,
+  length: number,
+  bins = 16,
+): NoiseModel {
   const perTrace = length - 1;
   const m = nTraces * perTrace;
   if (length < 8 || m < bins * 20) {
@@ -109,7 +118,8 @@ function constantFromAll(traces: Float64Array, nTraces: number, length: number):
   const d = new Float64Array(nTraces * (length - 1));
   let k = 0;
   for (let t = 0; t < nTraces; t++)
-    for (let i = 0; i + 1 < length; i++) d[k++] = Math.abs(traces[t * length + i + 1] - traces[t * length + i]);
+    for (let i = 0; i + 1 < length; i++)
+      d[k++] = Math.abs(traces[t * length + i + 1] - traces[t * length + i]);
   return { sigma0: MAD_DIFF_TO_SIGMA * medianInPlace(d), gain: 0 };
 }
 

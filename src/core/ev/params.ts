@@ -57,7 +57,9 @@ export interface EvMarkerParams {
   subtypeNames: Record<string, string>;
 }
 
-export type EvMarkerParamsInput = Partial<Omit<EvMarkerParams, 'detection' | 'roi' | 'steps' | 'counting'>> & {
+export type EvMarkerParamsInput = Partial<
+  Omit<EvMarkerParams, 'detection' | 'roi' | 'steps' | 'counting'>
+> & {
   detection?: Partial<EvMarkerParams['detection']>;
   roi?: Partial<EvMarkerParams['roi']>;
   steps?: Partial<EvMarkerParams['steps']>;
@@ -99,7 +101,13 @@ export function resolveEvMarkerParams(input: EvMarkerParamsInput, source: FrameS
       ...input.detection,
     },
     roi: { radiusPx: 3, annulusInnerPx: 5, annulusOuterPx: 8, ...input.roi },
-    steps: { method: 'pelt', penaltyFactor: DEFAULT_PENALTY_FACTOR, minSegment: 2, noise: 'auto', ...input.steps },
+    steps: {
+      method: 'pelt',
+      penaltyFactor: DEFAULT_PENALTY_FACTOR,
+      minSegment: 2,
+      noise: 'auto',
+      ...input.steps,
+    },
     counting: { method: 'steps', disagreementZ: 2, ...input.counting },
     subtypeNames: input.subtypeNames ?? {},
   };
@@ -115,25 +123,35 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
   const seenNames = new Set<string>();
   for (const ch of p.channels) {
     if (!Number.isInteger(ch.channel) || ch.channel < 0 || ch.channel >= source.channels)
-      errors.push(`Channel ${ch.channel} ("${ch.name}") does not exist: the stack has ${source.channels} channel(s), numbered from 0.`);
+      errors.push(
+        `Channel ${ch.channel} ("${ch.name}") does not exist: the stack has ${source.channels} channel(s), numbered from 0.`,
+      );
     if (!ch.name.trim()) errors.push(`Channel ${ch.channel} needs a name.`);
     if (seenNames.has(ch.name)) errors.push(`Two channels are called "${ch.name}": names must be unique.`);
     seenNames.add(ch.name);
-    if (!(ch.threshold >= 0)) errors.push(`The presence threshold of ${ch.name} must be ≥ 0 molecules (got ${ch.threshold}).`);
+    if (!(ch.threshold >= 0))
+      errors.push(`The presence threshold of ${ch.name} must be ≥ 0 molecules (got ${ch.threshold}).`);
     if (ch.unitIntensity !== undefined) positive(ch.unitIntensity, `The unit intensity of ${ch.name}`);
   }
   const markers = p.channels.filter((c) => c.role === 'marker').length;
   if (markers > 8) errors.push(`At most 8 marker channels can define subtypes (got ${markers}).`);
   else {
     const markerNames = p.channels.filter((c) => c.role === 'marker').map((c) => c.name);
-    const defaults = Array.from({ length: 1 << markerNames.length }, (_, code) => defaultSubtypeName(code, markerNames));
+    const defaults = Array.from({ length: 1 << markerNames.length }, (_, code) =>
+      defaultSubtypeName(code, markerNames),
+    );
     for (const key of Object.keys(p.subtypeNames))
-      if (!defaults.includes(key)) errors.push(`No subtype is called "${key}" to rename; the subtypes are ${defaults.join(', ')}.`);
+      if (!defaults.includes(key))
+        errors.push(`No subtype is called "${key}" to rename; the subtypes are ${defaults.join(', ')}.`);
   }
   positive(p.pixelSizeNm, 'The pixel size (nm)');
   if (!Number.isInteger(p.frameStart) || p.frameStart < 0 || p.frameStart >= source.frameCount)
     errors.push(`The first frame must be between 0 and ${source.frameCount - 1} (got ${p.frameStart}).`);
-  else if (!Number.isInteger(p.frameCount) || p.frameCount < 10 || p.frameStart + p.frameCount > source.frameCount)
+  else if (
+    !Number.isInteger(p.frameCount) ||
+    p.frameCount < 10 ||
+    p.frameStart + p.frameCount > source.frameCount
+  )
     errors.push(
       `The number of frames must be an integer from 10 to ${source.frameCount - p.frameStart} (got ${p.frameCount}): bleaching steps need a trace.`,
     );
@@ -146,18 +164,26 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
     errors.push(`Detection must project 1 to ${p.frameCount} frames (got ${d.projectionFrames}).`);
   positive(d.thresholdK, 'The detection threshold (× noise σ)');
   if (!(d.dedupRadiusPx >= 0)) errors.push(`The duplicate radius must be ≥ 0 px (got ${d.dedupRadiusPx}).`);
-  if (!(d.minSeparationPx >= 0)) errors.push(`The minimum EV separation must be ≥ 0 px (got ${d.minSeparationPx}).`);
+  if (!(d.minSeparationPx >= 0))
+    errors.push(`The minimum EV separation must be ≥ 0 px (got ${d.minSeparationPx}).`);
   const r = p.roi;
   positive(r.radiusPx, 'The ROI radius (px)');
   if (!(r.annulusInnerPx >= r.radiusPx))
-    errors.push(`The background annulus must start outside the ROI: inner radius ${r.annulusInnerPx} px < ROI radius ${r.radiusPx} px.`);
+    errors.push(
+      `The background annulus must start outside the ROI: inner radius ${r.annulusInnerPx} px < ROI radius ${r.radiusPx} px.`,
+    );
   if (!(r.annulusOuterPx >= r.annulusInnerPx + 1))
-    errors.push(`The background annulus must be at least 1 px wide (inner ${r.annulusInnerPx} px, outer ${r.annulusOuterPx} px).`);
+    errors.push(
+      `The background annulus must be at least 1 px wide (inner ${r.annulusInnerPx} px, outer ${r.annulusOuterPx} px).`,
+    );
   if (2 * r.annulusOuterPx + 1 > Math.min(source.width, source.height))
-    errors.push(`The background annulus (outer radius ${r.annulusOuterPx} px) does not fit in a ${source.width}×${source.height} image.`);
+    errors.push(
+      `The background annulus (outer radius ${r.annulusOuterPx} px) does not fit in a ${source.width}×${source.height} image.`,
+    );
   const s = p.steps;
   positive(s.penaltyFactor, 'The step penalty factor');
-  if (!Number.isInteger(s.minSegment) || s.minSegment < 1) errors.push(`The shortest step segment must be ≥ 1 frame (got ${s.minSegment}).`);
+  if (!Number.isInteger(s.minSegment) || s.minSegment < 1)
+    errors.push(`The shortest step segment must be ≥ 1 frame (got ${s.minSegment}).`);
   if (typeof s.noise === 'object') {
     positive(s.noise.sigma0, 'The noise σ0');
     if (!(s.noise.gain >= 0)) errors.push(`The noise gain must be ≥ 0 (got ${s.noise.gain}).`);

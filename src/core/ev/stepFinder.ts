@@ -80,7 +80,8 @@ export class StepFinder {
     const { noise } = options;
     const minSeg = Math.max(1, Math.floor(options.minSegment ?? 2));
     const penalty =
-      options.penalty ?? (options.penaltyFactor ?? DEFAULT_PENALTY_FACTOR) * 2 * Math.log(Math.max(length, 2));
+      options.penalty ??
+      (options.penaltyFactor ?? DEFAULT_PENALTY_FACTOR) * 2 * Math.log(Math.max(length, 2));
     this.v0 = Math.max(noise.sigma0 * noise.sigma0, Number.MIN_VALUE);
     this.g = Math.max(noise.gain, 0);
     const { p1, p2 } = this;

@@ -80,7 +80,8 @@ export function finalStepHeights(fits: StepFitTable): Float64Array {
     if (b - a < 2) continue;
     const last = b - 1;
     const h = fits.segLevel[last - 1] - fits.segLevel[last];
-    if (h > 0 && Math.abs(fits.segLevel[last]) < 0.3 * h && fits.segLength[last] >= MIN_FINAL_SEGMENT) out.push(h);
+    if (h > 0 && Math.abs(fits.segLevel[last]) < 0.3 * h && fits.segLength[last] >= MIN_FINAL_SEGMENT)
+      out.push(h);
   }
   return Float64Array.from(out);
 }

@@ -2,7 +2,7 @@
 // threshold, and the subtype is the set of markers present, coded as a bitmask (bit c for
 // marker c), so 3 markers give 8 subtypes. Names follow the field's habit ("CD63-only",
 // "CD9+CD63+CD81+") and can be renamed by the user through a mapping from the default names.
-import { type FractionCi, bootstrapFractionCi, type BootstrapOptions } from '../stats/bootstrap';
+import { type BootstrapOptions, bootstrapFractionCi, type FractionCi } from '../stats/bootstrap';
 
 /** Name of the subtype with no marker present. */
 export const MARKER_NEGATIVE = 'marker-negative';
@@ -19,11 +19,16 @@ export function defaultSubtypeName(code: number, markerNames: readonly string[])
  * Names indexed by subtype code. `rename` maps default names to the user's; unknown keys are
  * an error so a typo does not silently leave a subtype unrenamed.
  */
-export function subtypeNames(markerNames: readonly string[], rename: Readonly<Record<string, string>> = {}): string[] {
+export function subtypeNames(
+  markerNames: readonly string[],
+  rename: Readonly<Record<string, string>> = {},
+): string[] {
   const names: string[] = [];
-  for (let code = 0; code < 1 << markerNames.length; code++) names.push(defaultSubtypeName(code, markerNames));
+  for (let code = 0; code < 1 << markerNames.length; code++)
+    names.push(defaultSubtypeName(code, markerNames));
   for (const key of Object.keys(rename)) {
-    if (!names.includes(key)) throw new RangeError(`no subtype is called "${key}"; the subtypes are ${names.join(', ')}`);
+    if (!names.includes(key))
+      throw new RangeError(`no subtype is called "${key}"; the subtypes are ${names.join(', ')}`);
   }
   return names.map((n) => rename[n] ?? n);
 }
@@ -61,7 +66,8 @@ export function markerComposition(counts: readonly Float64Array[]): Float64Array
   for (let e = 0; e < n; e++) {
     let total = 0;
     for (const c of counts) total += Math.max(0, c[e]);
-    for (let c = 0; c < counts.length; c++) out[c][e] = total > 0 ? Math.max(0, counts[c][e]) / total : Number.NaN;
+    for (let c = 0; c < counts.length; c++)
+      out[c][e] = total > 0 ? Math.max(0, counts[c][e]) / total : Number.NaN;
   }
   return out;
 }
@@ -71,6 +77,10 @@ export interface SubtypeFractions extends FractionCi {
 }
 
 /** Fractions of each subtype among classified EVs with percentile-bootstrap CIs. */
-export function subtypeFractions(codes: Int16Array, names: string[], options: BootstrapOptions = {}): SubtypeFractions {
+export function subtypeFractions(
+  codes: Int16Array,
+  names: string[],
+  options: BootstrapOptions = {},
+): SubtypeFractions {
   return { ...bootstrapFractionCi(codes, names.length, options), names };
 }

@@ -31,7 +31,13 @@ export interface RoiMasks {
 }
 
 /** Pixels whose centres (i + 0.5) lie inside the disc or the annulus around each EV. */
-export function buildRoiMasks(x: Float64Array, y: Float64Array, width: number, height: number, roi: RoiParams): RoiMasks {
+export function buildRoiMasks(
+  x: Float64Array,
+  y: Float64Array,
+  width: number,
+  height: number,
+  roi: RoiParams,
+): RoiMasks {
   const n = x.length;
   const disc: number[] = [];
   const ring: number[] = [];

@@ -23,7 +23,8 @@ export const MIN_UNIT_STEPS = 5;
  */
 export function estimateUnitIntensity(heights: ArrayLike<number>): UnitIntensity {
   const all = Float64Array.from(heights).filter((h) => h > 0 && Number.isFinite(h));
-  if (all.length < MIN_UNIT_STEPS) return { unit: Number.NaN, sem: Number.NaN, spread: Number.NaN, n: all.length };
+  if (all.length < MIN_UNIT_STEPS)
+    return { unit: Number.NaN, sem: Number.NaN, spread: Number.NaN, n: all.length };
   all.sort();
   let unit = medianSorted(all);
   let kept = all;

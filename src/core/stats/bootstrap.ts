@@ -39,7 +39,8 @@ export function bootstrapFractionCi(
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (l >= 0) {
-      if (l >= nClasses || !Number.isInteger(l)) throw new RangeError(`label ${l} is not a class in [0, ${nClasses})`);
+      if (l >= nClasses || !Number.isInteger(l))
+        throw new RangeError(`label ${l} is not a class in [0, ${nClasses})`);
       kept[n++] = l;
     }
   }

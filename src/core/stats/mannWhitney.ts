@@ -25,12 +25,17 @@ const EXACT_MAX_N = 50;
  * distribution is enumerated), and otherwise the normal approximation with the tie-corrected
  * variance and a ½ continuity correction (the convention of R's wilcox.test and SciPy).
  */
-export function mannWhitneyU(a: NumericArray, b: NumericArray, method: MannWhitneyMethod = 'auto'): MannWhitneyResult {
+export function mannWhitneyU(
+  a: NumericArray,
+  b: NumericArray,
+  method: MannWhitneyMethod = 'auto',
+): MannWhitneyResult {
   const xs = finite(a);
   const ys = finite(b);
   const nA = xs.length;
   const nB = ys.length;
-  if (nA === 0 || nB === 0) throw new RangeError(`Mann–Whitney needs values in both groups (got ${nA} and ${nB})`);
+  if (nA === 0 || nB === 0)
+    throw new RangeError(`Mann–Whitney needs values in both groups (got ${nA} and ${nB})`);
   const n = nA + nB;
   // Rank the pooled sample once; tie groups get their mid-rank and feed the variance correction.
   const values = new Float64Array(n);
@@ -55,7 +60,8 @@ export function mannWhitneyU(a: NumericArray, b: NumericArray, method: MannWhitn
   const useExact =
     method === 'exact' || (method === 'auto' && !hasTies && nA <= EXACT_MAX_N && nB <= EXACT_MAX_N);
   if (useExact) {
-    if (hasTies) throw new RangeError('the exact Mann–Whitney null assumes no ties; use the asymptotic method');
+    if (hasTies)
+      throw new RangeError('the exact Mann–Whitney null assumes no ties; use the asymptotic method');
     return { u, z: Number.NaN, p: exactTwoSidedP(u, nA, nB), method: 'exact', nA, nB };
   }
   const mu = (nA * nB) / 2;

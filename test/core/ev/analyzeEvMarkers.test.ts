@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { analyzeEvMarkers, EvParamsError, type EvProgress, type EvTable } from '../../../src/core/ev/analyzeEvMarkers';
+import {
+  analyzeEvMarkers,
+  EvParamsError,
+  type EvProgress,
+  type EvTable,
+} from '../../../src/core/ev/analyzeEvMarkers';
 import { resolveEvMarkerParams, validateEvMarkerParams } from '../../../src/core/ev/params';
 import { Rng } from '../../../src/core/random';
 import { type EvTruth, simulatedEvStack } from './evSimulation';
@@ -27,7 +32,10 @@ function population(seed: number): EvTruth[] {
   return kinds.map((present, k) => ({
     x: 10 + (k % 10) * 12 + rng.uniform(),
     y: 10 + Math.floor(k / 10) * 12 + rng.uniform(),
-    molecules: [...present.map((p) => (p ? 1 + Math.floor(rng.uniform() * 15) : 0)), Math.floor(rng.uniform() * 8)],
+    molecules: [
+      ...present.map((p) => (p ? 1 + Math.floor(rng.uniform() * 15) : 0)),
+      Math.floor(rng.uniform() * 8),
+    ],
   }));
 }
 
@@ -136,7 +144,8 @@ describe('analyzeEvMarkers on a simulated single-EV stack', () => {
       const name = table.subtypeNames[code];
       found[name] = (found[name] ?? 0) + 1 / codes.length;
     }
-    for (const name of table.subtypeNames) expect(Math.abs((found[name] ?? 0) - (expected[name] ?? 0))).toBeLessThanOrEqual(0.05);
+    for (const name of table.subtypeNames)
+      expect(Math.abs((found[name] ?? 0) - (expected[name] ?? 0))).toBeLessThanOrEqual(0.05);
   });
 
   test('composition sums to 1 and the probe count is reported', () => {
@@ -152,7 +161,12 @@ describe('analyzeEvMarkers on a simulated single-EV stack', () => {
 describe('EV marker parameters', () => {
   test('defaults come from the stack: channel names, probe role, pixel size, all frames', () => {
     const p = resolveEvMarkerParams({}, source);
-    expect(p.channels.map((c) => `${c.name}:${c.role}`)).toEqual(['CD9:marker', 'CD63:marker', 'CD81:marker', 'probe:probe']);
+    expect(p.channels.map((c) => `${c.name}:${c.role}`)).toEqual([
+      'CD9:marker',
+      'CD63:marker',
+      'CD81:marker',
+      'probe:probe',
+    ]);
     expect(p.pixelSizeNm).toBe(100);
     expect(p.frameCount).toBe(500);
     expect(validateEvMarkerParams(p, source)).toEqual([]);

@@ -137,14 +137,21 @@ export function simulatedEvStack(spec: EvStackSpec): FrameSource {
     frameCount: frames,
     channels,
     dtype: 'uint16',
-    meta: { flavour: 'test-sim', byteOrder: 'little', pixelSizeNm: 100, simulated: true, channelNames: spec.channelNames },
+    meta: {
+      flavour: 'test-sim',
+      byteOrder: 'little',
+      pixelSizeNm: 100,
+      simulated: true,
+      channelNames: spec.channelNames,
+    },
     async readFrame(index: number, options?: { channel?: number }): Promise<PixelArray> {
       const c = options?.channel ?? 0;
       expected.fill(spec.background);
       for (let e = 0; e < nEv; e++) {
         let s = 0;
         const k = c * nEv + e;
-        for (let m = molStart[k]; m < molStart[k + 1]; m++) s += bright[m] * Math.min(1, Math.max(0, times[m] - index));
+        for (let m = molStart[k]; m < molStart[k + 1]; m++)
+          s += bright[m] * Math.min(1, Math.max(0, times[m] - index));
         if (s === 0) continue;
         for (let j = 0; j < patch; j++) {
           const y = y0[e] + j;

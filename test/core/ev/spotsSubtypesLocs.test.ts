@@ -1,12 +1,26 @@
 import { describe, expect, test } from 'vitest';
-import { assignLocalizationsToEvs, countFromLocalizations } from '../../../src/core/ev/countFromLocalizations';
+import {
+  assignLocalizationsToEvs,
+  countFromLocalizations,
+} from '../../../src/core/ev/countFromLocalizations';
 import { findEvSpots, waveletSnrMap } from '../../../src/core/ev/findEvSpots';
-import { assignSubtypes, markerComposition, subtypeFractions, subtypeNames } from '../../../src/core/ev/subtypes';
+import {
+  assignSubtypes,
+  markerComposition,
+  subtypeFractions,
+  subtypeNames,
+} from '../../../src/core/ev/subtypes';
 import { estimateUnitIntensity } from '../../../src/core/ev/unitIntensity';
 import { integratedGaussian1D } from '../../../src/core/psf/integratedGaussian';
 import { Rng } from '../../../src/core/random';
 
-function spotImage(w: number, h: number, spots: [number, number, number][], bg: number, rng: Rng): Float64Array {
+function spotImage(
+  w: number,
+  h: number,
+  spots: [number, number, number][],
+  bg: number,
+  rng: Rng,
+): Float64Array {
   const img = new Float64Array(w * h);
   const gx = new Float64Array(w);
   const gy = new Float64Array(h);
@@ -105,7 +119,7 @@ describe('counting from localizations', () => {
     const frame: number[] = [];
     const x: number[] = [];
     const y: number[] = [];
-    let totalBursts = [0, 0];
+    const totalBursts = [0, 0];
     for (let e = 0; e < 2; e++) {
       for (let m = 0; m < molecules[e]; m++) {
         const mx = evX[e] + 40 * rng.normal();
@@ -128,14 +142,33 @@ describe('counting from localizations', () => {
     y.push(8000); // belongs to no EV
     const ev = assignLocalizationsToEvs(x, y, evX, evY, 300);
     expect(ev[ev.length - 1]).toBe(-1);
-    const r = countFromLocalizations(frame, x, y, ev, 2, { mergeRadiusNm: 50, maxDarkFrames: 1, burstsPerMolecule: 3 });
+    const r = countFromLocalizations(frame, x, y, ev, 2, {
+      mergeRadiusNm: 50,
+      maxDarkFrames: 1,
+      burstsPerMolecule: 3,
+    });
     expect(Array.from(r.bursts)).toEqual(totalBursts);
     expect(Array.from(r.count)).toEqual([6, 2]);
     expect(r.countSd[0]).toBeCloseTo(Math.sqrt(6 * 6) / 3, 12); // var per molecule b(b−1) = 6
-    const strict = countFromLocalizations(frame, x, y, ev, 2, { mergeRadiusNm: 50, maxDarkFrames: 0, burstsPerMolecule: 3 });
+    const strict = countFromLocalizations(frame, x, y, ev, 2, {
+      mergeRadiusNm: 50,
+      maxDarkFrames: 0,
+      burstsPerMolecule: 3,
+    });
     expect(strict.bursts[0]).toBeGreaterThan(r.bursts[0]); // the 1-frame gaps now split bursts
-    const merged = countFromLocalizations(frame, x, y, ev, 2, { mergeRadiusNm: 0, maxDarkFrames: 0, burstsPerMolecule: 1, alreadyMerged: true });
+    const merged = countFromLocalizations(frame, x, y, ev, 2, {
+      mergeRadiusNm: 0,
+      maxDarkFrames: 0,
+      burstsPerMolecule: 1,
+      alreadyMerged: true,
+    });
     expect(merged.bursts[1]).toBe(ev.filter((e) => e === 1).length);
-    expect(() => countFromLocalizations(frame, x, y, ev, 2, { mergeRadiusNm: 50, maxDarkFrames: 1, burstsPerMolecule: 0.5 })).toThrow(/≥ 1/);
+    expect(() =>
+      countFromLocalizations(frame, x, y, ev, 2, {
+        mergeRadiusNm: 50,
+        maxDarkFrames: 1,
+        burstsPerMolecule: 0.5,
+      }),
+    ).toThrow(/≥ 1/);
   });
 });

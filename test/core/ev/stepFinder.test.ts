@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { countMolecules } from '../../../src/core/ev/countMolecules';
 import { estimateConstantNoise, estimateNoiseModel, type NoiseModel } from '../../../src/core/ev/noiseModel';
-import { fitAllTraces } from '../../../src/core/ev/stepFits';
 import { findSteps, StepFinder } from '../../../src/core/ev/stepFinder';
+import { fitAllTraces } from '../../../src/core/ev/stepFits';
 import { medianSelect } from '../../../src/core/ev/traces';
 import { Rng } from '../../../src/core/random';
 import { simulateBleachTrace, stepTrace } from './evSimulation';
@@ -11,7 +11,9 @@ const U = 300; // unit step height used throughout
 
 function expectPositions(found: Int32Array, truth: number[], tol = 2) {
   expect(found.length).toBe(truth.length);
-  truth.forEach((p, i) => expect(Math.abs(found[i] - p)).toBeLessThanOrEqual(tol));
+  truth.forEach((p, i) => {
+    expect(Math.abs(found[i] - p)).toBeLessThanOrEqual(tol);
+  });
 }
 
 describe('step finder', () => {
@@ -159,7 +161,13 @@ describe('noise estimation', () => {
     const len = 400;
     const all = new Float64Array(nT * len);
     for (let k = 0; k < nT; k++) {
-      const { trace } = simulateBleachTrace(rng, { molecules: 1 + (k % 12), frames: len, unit: U, tauFrames: 150, sigma0: 25 });
+      const { trace } = simulateBleachTrace(rng, {
+        molecules: 1 + (k % 12),
+        frames: len,
+        unit: U,
+        tauFrames: 150,
+        sigma0: 25,
+      });
       all.set(trace, k * len);
     }
     const m = estimateNoiseModel(all, nT, len);
@@ -190,9 +198,13 @@ describe('molecule counts from step fits', () => {
       stepTrace(rng, 300, [U, U], [], noise), // 1: never bleached
     ];
     const all = new Float64Array(4 * 300);
-    traces.forEach((t, k) => all.set(t, k * 300));
+    traces.forEach((t, k) => {
+      all.set(t, k * 300);
+    });
     const fits = fitAllTraces(all, 4, 300, {}, () => noise);
-    const counts = countMolecules(fits, { unit: U, sem: 3, spread: 20, n: 50 }, () => noise, { disagreementZ: 2 });
+    const counts = countMolecules(fits, { unit: U, sem: 3, spread: 20, n: 50 }, () => noise, {
+      disagreementZ: 2,
+    });
     expect(Array.from(counts.steps)).toEqual([3, 1, 2, 1]);
     for (let k = 0; k < 4; k++) expect(counts.disagree[k]).toBe(0);
     expect(counts.ratio[0]).toBeCloseTo(3, 1);
@@ -204,7 +216,12 @@ describe('molecule counts from step fits', () => {
     const noise = { sigma0: 20, gain: 0 };
     const unit = { unit: U, sem: 3, spread: 20, n: 50 };
     const count = (tr: Float64Array, u = unit) =>
-      countMolecules(fitAllTraces(tr, 1, tr.length, {}, () => noise), u, () => noise, { disagreementZ: 2 });
+      countMolecules(
+        fitAllTraces(tr, 1, tr.length, {}, () => noise),
+        u,
+        () => noise,
+        { disagreementZ: 2 },
+      );
     // One unit step, 4 units still on at the end of the movie: 5 molecules, unambiguous.
     const c1 = count(stepTrace(rng, 300, [5 * U, 4 * U], [150], noise));
     expect(c1.steps[0]).toBe(5);
@@ -217,7 +234,8 @@ describe('molecule counts from step fits', () => {
     expect(count(stepTrace(rng, 300, [2 * U, 0], [150], noise), broad).stepsSd[0]).toBeLessThan(0.3);
     // Fading without steps (an aggregate, or defocus): the ratio says 4, the steps much less.
     const fade = new Float64Array(300);
-    for (let i = 0; i < 300; i++) fade[i] = 4 * U * Math.max(0, 1 - Math.max(0, i - 50) / 150) + 20 * rng.normal();
+    for (let i = 0; i < 300; i++)
+      fade[i] = 4 * U * Math.max(0, 1 - Math.max(0, i - 50) / 150) + 20 * rng.normal();
     const c3 = count(fade);
     expect(c3.ratio[0]).toBeCloseTo(4, 0);
     expect(c3.disagree[0]).toBe(1);
@@ -226,9 +244,14 @@ describe('molecule counts from step fits', () => {
   test('unknown unit gives NaN counts', () => {
     const tr = stepTrace(new Rng(33), 100, [U, 0], [50], { sigma0: 20 });
     const fits = fitAllTraces(tr, 1, 100, {}, () => ({ sigma0: 20, gain: 0 }));
-    const c = countMolecules(fits, { unit: Number.NaN, sem: Number.NaN, spread: Number.NaN, n: 0 }, () => ({ sigma0: 20, gain: 0 }), {
-      disagreementZ: 2,
-    });
+    const c = countMolecules(
+      fits,
+      { unit: Number.NaN, sem: Number.NaN, spread: Number.NaN, n: 0 },
+      () => ({ sigma0: 20, gain: 0 }),
+      {
+        disagreementZ: 2,
+      },
+    );
     expect(Number.isNaN(c.steps[0])).toBe(true);
     expect(c.initial[0]).toBeGreaterThan(250);
   });

@@ -24,7 +24,10 @@ describe('special functions', () => {
     // I_x(2, 3) = 6x²/2 − 8x³/3 + 3x⁴/4 integrated Beta(2,3) density: at 0.3 → 0.3483 exactly.
     expect(regularizedIncompleteBeta(0.3, 2, 3)).toBeCloseTo(0.3483, 13);
     // I_x(½, ½) = (2/π)·asin(√x), the arcsine law.
-    expect(regularizedIncompleteBeta(0.9, 0.5, 0.5)).toBeCloseTo((2 / Math.PI) * Math.asin(Math.sqrt(0.9)), 13);
+    expect(regularizedIncompleteBeta(0.9, 0.5, 0.5)).toBeCloseTo(
+      (2 / Math.PI) * Math.asin(Math.sqrt(0.9)),
+      13,
+    );
     expect(regularizedIncompleteBeta(0.7, 50, 40)).toBeCloseTo(0.9979524488148462, 11);
     const tiny = regularizedIncompleteBeta(0.01, 10, 0.5);
     expect(tiny / 1.770034965528571e-21).toBeCloseTo(1, 9);
@@ -67,8 +70,8 @@ describe("Welch's t-test", () => {
   test('Example 2: unequal sizes and variances', () => {
     const a1 = [17.2, 20.9, 22.6, 18.1, 21.7, 21.4, 23.5, 24.2, 14.7, 21.8];
     const a2 = [
-      21.5, 22.8, 21.0, 23.0, 21.6, 23.6, 22.5, 20.7, 23.4, 21.8, 20.7, 21.7, 21.5, 22.5, 23.6, 21.5, 22.5, 23.5,
-      21.5, 21.8,
+      21.5, 22.8, 21.0, 23.0, 21.6, 23.6, 22.5, 20.7, 23.4, 21.8, 20.7, 21.7, 21.5, 22.5, 23.6, 21.5, 22.5,
+      23.5, 21.5, 21.8,
     ];
     const r = welchTTest(a1, a2);
     expect(r.t).toBeCloseTo(-1.5654335235985037, 10);
@@ -123,9 +126,13 @@ describe('Mann–Whitney U', () => {
   });
 
   test('many ties among small integer counts (as molecule counts are) match scipy', () => {
-    const x = [6, 0, 1, 1, 1, 6, 6, 4, 0, 0, 2, 3, 4, 3, 2, 1, 5, 5, 0, 0, 3, 3, 7, 4, 3, 3, 5, 4, 1, 5, 6, 7, 6, 2];
+    const x = [
+      6, 0, 1, 1, 1, 6, 6, 4, 0, 0, 2, 3, 4, 3, 2, 1, 5, 5, 0, 0, 3, 3, 7, 4, 3, 3, 5, 4, 1, 5, 6, 7, 6, 2,
+    ];
     x.push(2, 5, 5, 5, 6, 2);
-    const y = [9, 1, 1, 9, 9, 3, 2, 3, 1, 9, 6, 6, 3, 5, 2, 7, 5, 1, 3, 7, 5, 4, 3, 1, 6, 6, 5, 9, 9, 2, 6, 6, 3];
+    const y = [
+      9, 1, 1, 9, 9, 3, 2, 3, 1, 9, 6, 6, 3, 5, 2, 7, 5, 1, 3, 7, 5, 4, 3, 1, 6, 6, 5, 9, 9, 2, 6, 6, 3,
+    ];
     y.push(3, 5);
     const r = mannWhitneyU(x, y);
     expect(r.u).toBe(505.5);
