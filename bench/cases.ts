@@ -1,5 +1,6 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
+import { evCases } from './ev.cases';
 import { movieCases } from './movie.cases';
 import { renderCases } from './render.cases';
 import { stackCases } from './stack.cases';
@@ -20,4 +21,4 @@ const rngPoisson: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...renderCases, ...movieCases];
+export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...renderCases, ...movieCases, ...evCases];
