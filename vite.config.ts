@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
@@ -11,8 +12,13 @@ export default defineConfig({
       ),
     },
   },
-  // plotly's custom bundle expects Node's `global`.
-  define: { global: 'globalThis' },
+  // plotly's custom bundle expects Node's `global`; the version labels sessions and the scripting API.
+  define: {
+    global: 'globalThis',
+    __APP_VERSION__: JSON.stringify(
+      JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version,
+    ),
+  },
   worker: { format: 'es' },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },

@@ -1,7 +1,14 @@
 // Main-thread side of the stack worker: one place that starts it, tracks what it is doing (for
 // the status bar) and restarts it if it dies. All stack access from the UI goes through here.
 import * as Comlink from 'comlink';
-import type { InputFile, OpenOutcome, RenderRequest, RenderResult, StackApi } from '../../workers/stack.api';
+import type {
+  InputFile,
+  OpenOutcome,
+  RenderRequest,
+  RenderResult,
+  StackApi,
+  StackRecipe,
+} from '../../workers/stack.api';
 
 export type {
   ChannelLayout,
@@ -12,6 +19,7 @@ export type {
   RenderRequest,
   RenderResult,
   StackInfo,
+  StackRecipe,
 } from '../../workers/stack.api';
 
 export interface Activity {
@@ -89,6 +97,10 @@ export class StackService {
       `opening ${files[0]?.name ?? ''}${files.length > 1 ? ` +${files.length - 1}` : ''}`,
       (api) => api.open(files, requestId),
     );
+  }
+
+  openRecipe(recipe: StackRecipe, requestId: number, label = 'opening'): Promise<OpenOutcome> {
+    return this.track<OpenOutcome>(label, (api) => api.openRecipe(recipe, requestId));
   }
 
   addChannel(baseId: number, files: InputFile[], requestId: number): Promise<OpenOutcome> {

@@ -1,6 +1,12 @@
 // Loading flows: open files, add a channel, split a dual-view stack. Failures become notices
 // naming the file; whatever was loaded before stays loaded.
-import { inputFiles, type OpenOutcome, type StackService, stackService } from '../engine/stackService';
+import {
+  inputFiles,
+  type OpenOutcome,
+  type StackRecipe,
+  type StackService,
+  stackService,
+} from '../engine/stackService';
 import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -68,6 +74,11 @@ export function makeDataActions(service: StackService) {
       if (files.length === 0) return Promise.resolve(false);
       const input = inputFiles(files);
       return load(`Opening ${describe(files)}`, (id) => service.open(input, id));
+    },
+
+    /** Opens a recipe the app makes itself, e.g. a simulation. */
+    openRecipe(recipe: StackRecipe, label: string): Promise<boolean> {
+      return load(label, (id) => service.openRecipe(recipe, id, label));
     },
 
     addChannel(files: File[]): Promise<boolean> {
