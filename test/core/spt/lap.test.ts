@@ -54,7 +54,7 @@ describe('assignWithAlternatives', () => {
       const endCost = Float64Array.from({ length: n }, () => 5 + Math.floor(r.uniform() * 15));
       const startCost = Float64Array.from({ length: m }, () => 5 + Math.floor(r.uniform() * 15));
       const c = new Map<number, number>();
-      source.forEach((s, k) => c.set(s * m + target[k], cost[k]));
+      for (let k = 0; k < source.length; k++) c.set(source[k] * m + target[k], cost[k]);
       // Brute force: each source picks a target or nothing, targets used at most once.
       let best = Number.POSITIVE_INFINITY;
       const pick = new Array<number>(n).fill(-1);
