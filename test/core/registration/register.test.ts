@@ -21,7 +21,10 @@ function fieldError(fit: Affine, truth: Affine) {
   const xs: number[] = [];
   const ys: number[] = [];
   for (let gx = 0; gx <= 20; gx++)
-    for (let gy = 0; gy <= 20; gy++) xs.push((gx / 20) * FIELD), ys.push((gy / 20) * FIELD);
+    for (let gy = 0; gy <= 20; gy++) {
+      xs.push((gx / 20) * FIELD);
+      ys.push((gy / 20) * FIELD);
+    }
   const a = applyAffine(fit, xs, ys);
   const b = applyAffine(truth, xs, ys);
   let sx = 0;
