@@ -11,12 +11,26 @@ export interface BlockPositions {
   readonly length: number;
   readonly columns: {
     track: Uint32Array;
-    /** Block index (averageTrackOverBlocks) or movie frame (trackPositionsForMovie). */
-    index: Uint32Array;
+    /** Block b = raw frames [b·S, (b+1)·S). */
+    block: Uint32Array;
     x: Float64Array;
     y: Float64Array;
     intensity: Float64Array;
     /** Positions averaged into this row (1..S). */
+    count: Uint32Array;
+  };
+}
+
+/** EV positions per movie frame, sorted by track then movie frame (input of the distance analysis). */
+export interface MoviePositions {
+  readonly length: number;
+  readonly columns: {
+    track: Uint32Array;
+    /** Movie frame, 0-based. */
+    frame: Uint32Array;
+    x: Float64Array;
+    y: Float64Array;
+    intensity: Float64Array;
     count: Uint32Array;
   };
 }
@@ -40,7 +54,7 @@ export function averageTrackOverBlocks(t: TrackTable, S: number): BlockPositions
     length: n,
     columns: {
       track: new Uint32Array(n),
-      index: new Uint32Array(n),
+      block: new Uint32Array(n),
       x: new Float64Array(n),
       y: new Float64Array(n),
       intensity: new Float64Array(n),
@@ -57,7 +71,7 @@ export function averageTrackOverBlocks(t: TrackTable, S: number): BlockPositions
         block = b;
         r++;
         o.track[r] = c.track[i];
-        o.index[r] = b;
+        o.block[r] = b;
       }
       o.x[r] += c.x[i];
       o.y[r] += c.y[i];
@@ -84,21 +98,21 @@ export function movieFrameCount(F: number, S: number, W: number): number {
 }
 
 /**
- * Track positions per movie frame (index = movie frame), from the centre block of each window.
+ * Track positions per movie frame, from the centre block of each window.
  * Rows whose movie frame falls outside [0, movieFrames) are dropped.
  */
 export function trackPositionsForMovie(
   t: TrackTable,
   p: { step: number; window: number; movieFrames: number },
-): BlockPositions {
+): MoviePositions {
   const blocks = averageTrackOverBlocks(t, p.step);
   const off = movieBlockOffset(p.step, p.window);
   const b = blocks.columns;
   let n = 0;
-  for (let i = 0; i < blocks.length; i++) if (b.index[i] >= off && b.index[i] - off < p.movieFrames) n++;
+  for (let i = 0; i < blocks.length; i++) if (b.block[i] >= off && b.block[i] - off < p.movieFrames) n++;
   const o = {
     track: new Uint32Array(n),
-    index: new Uint32Array(n),
+    frame: new Uint32Array(n),
     x: new Float64Array(n),
     y: new Float64Array(n),
     intensity: new Float64Array(n),
@@ -106,9 +120,9 @@ export function trackPositionsForMovie(
   };
   let k = 0;
   for (let i = 0; i < blocks.length; i++) {
-    if (b.index[i] < off || b.index[i] - off >= p.movieFrames) continue;
+    if (b.block[i] < off || b.block[i] - off >= p.movieFrames) continue;
     o.track[k] = b.track[i];
-    o.index[k] = b.index[i] - off;
+    o.frame[k] = b.block[i] - off;
     o.x[k] = b.x[i];
     o.y[k] = b.y[i];
     o.intensity[k] = b.intensity[i];
