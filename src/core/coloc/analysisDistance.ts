@@ -46,8 +46,8 @@ export function sampleMap(m: DistanceMap, x: number, y: number, interp: Interpol
   if (interp === 'nearest') return m.data[Math.floor(v) * m.width + Math.floor(u)];
   const fu = Math.min(Math.max(u - 0.5, 0), m.width - 1);
   const fv = Math.min(Math.max(v - 0.5, 0), m.height - 1);
-  const i = Math.min(Math.floor(fu), m.width - 2 < 0 ? 0 : m.width - 2);
-  const j = Math.min(Math.floor(fv), m.height - 2 < 0 ? 0 : m.height - 2);
+  const i = Math.min(Math.floor(fu), Math.max(m.width - 2, 0));
+  const j = Math.min(Math.floor(fv), Math.max(m.height - 2, 0));
   const i1 = Math.min(i + 1, m.width - 1);
   const j1 = Math.min(j + 1, m.height - 1);
   const a = fu - i;

@@ -32,7 +32,7 @@ describe('block averaging', () => {
     ]);
     const b = averageTrackOverBlocks(t, 6);
     expect(Array.from(b.columns.track)).toEqual([0, 0, 0, 4]);
-    expect(Array.from(b.columns.index)).toEqual([0, 1, 2, 0]);
+    expect(Array.from(b.columns.block)).toEqual([0, 1, 2, 0]);
     expect(Array.from(b.columns.x)).toEqual([20, 100, 200, 7]);
     expect(Array.from(b.columns.y)).toEqual([40, 200, 400, 14]);
     expect(Array.from(b.columns.count)).toEqual([3, 1, 1, 1]);
@@ -50,7 +50,7 @@ describe('block averaging', () => {
       [1, 5007, 50],
     ]);
     const m = trackPositionsForMovie(t, { step: 6, window: 1002, movieFrames: 668 });
-    expect(Array.from(m.columns.index)).toEqual([0, 1]);
+    expect(Array.from(m.columns.frame)).toEqual([0, 1]);
     expect(Array.from(m.columns.x)).toEqual([15, 99]);
     // Raw frame 5007 is in block 834 → movie frame 751 ≥ 668: dropped.
     expect(m.length).toBe(2);
