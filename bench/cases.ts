@@ -3,6 +3,7 @@ import { Rng } from '../src/core/random';
 import { evCases } from './ev.cases';
 import { movieCases } from './movie.cases';
 import { renderCases } from './render.cases';
+import { sptCases } from './spt.cases';
 import { stackCases } from './stack.cases';
 import type { BenchCase } from './types';
 
@@ -21,4 +22,11 @@ const rngPoisson: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...renderCases, ...movieCases, ...evCases];
+export const cases: BenchCase[] = [
+  rngPoisson,
+  ...stackCases,
+  ...renderCases,
+  ...movieCases,
+  ...evCases,
+  ...sptCases,
+];
