@@ -92,11 +92,6 @@ export function movieBlockOffset(S: number, W: number): number {
   return Math.floor((W - 1) / (2 * S));
 }
 
-/** Number of movie frames for F raw frames: floor((F − W)/S) + 1 (0 if F < W). */
-export function movieFrameCount(F: number, S: number, W: number): number {
-  return F < W ? 0 : Math.floor((F - W) / S) + 1;
-}
-
 /**
  * Track positions per movie frame, from the centre block of each window.
  * Rows whose movie frame falls outside [0, movieFrames) are dropped.

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { movieFrameCount } from '../../../src/core/movie/window';
 import {
   averageTrackOverBlocks,
   movieBlockOffset,
-  movieFrameCount,
   trackPositionsForMovie,
 } from '../../../src/core/spt/blocks';
 import type { TrackTable } from '../../../src/core/spt/types';
@@ -39,7 +39,7 @@ describe('block averaging', () => {
   });
 
   test('movie frame n takes the block holding its window centre (reference study: S=6, W=1002)', () => {
-    expect(movieFrameCount(5008, 6, 1002)).toBe(668);
+    expect(movieFrameCount(5008, { window: 1002, step: 6 })).toBe(668);
     expect(movieBlockOffset(6, 1002)).toBe(83);
     // Window of movie frame 0 is raw [0, 1002), centre 500.5 → block 83 = raw [498, 504).
     const t = tracks([
