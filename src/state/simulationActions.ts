@@ -1,11 +1,12 @@
 // Opening simulated stacks: the demo the workbench starts on, and the "New simulation" dialog's
 // result. A simulation is a stack recipe the stack worker follows (and keeps the ground truth of).
-
 import type { PresetName, SimulationParams } from '../core/sim/params';
 import { PRESET_NAMES, presetParams } from '../core/sim/presets';
 import { validateSimulationParams } from '../core/sim/validate';
 import { dataActions } from './dataActions';
 import { dataStore } from './dataStore';
+
+type DataActions = typeof dataActions;
 
 /** Whether a stack was simulated (and so has ground truth in the stack worker). */
 export function isSimulated(info: { recipe: { kind: string } }): boolean {
@@ -23,10 +24,14 @@ export function simulationLabel(p: SimulationParams): string {
 }
 
 /** Opens a simulated stack; invalid parameters throw with every problem listed. */
-export function openSimulation(params: SimulationParams, label = simulationLabel(params)): Promise<boolean> {
+export function openSimulation(
+  params: SimulationParams,
+  label = simulationLabel(params),
+  actions: Pick<DataActions, 'openRecipe'> = dataActions,
+): Promise<boolean> {
   const problems = validateSimulationParams(params);
   if (problems.length) throw new Error(`invalid simulation parameters:\n- ${problems.join('\n- ')}`);
-  return dataActions.openRecipe({ kind: 'simulated', params }, label);
+  return actions.openRecipe({ kind: 'simulated', params }, label);
 }
 
 /**
@@ -44,13 +49,16 @@ export function demoFromUrl(search: string): PresetName | null {
  * Opens the demo without taking the screen from data the user (or a script) opened while it was
  * being simulated: the stack worker answers in order, but a later stack must stay the active one.
  */
-export async function openDemo(preset: PresetName = 'demo'): Promise<boolean> {
+export async function openDemo(
+  preset: PresetName = 'demo',
+  actions: Pick<DataActions, 'openRecipe' | 'select'> = dataActions,
+): Promise<boolean> {
   const before = new Set(dataStore.getState().stacks.map((s) => s.info.id));
-  const ok = await openSimulation(presetParams(preset), `Opening the simulated ${preset} dataset`);
+  const ok = await openSimulation(presetParams(preset), `Opening the simulated ${preset} dataset`, actions);
   if (!ok) return false;
   const { stacks, activeId } = dataStore.getState();
   const demoId = activeId;
   const later = stacks.filter((s) => !before.has(s.info.id) && s.info.id !== demoId);
-  if (later.length) dataActions.select(later[later.length - 1].info.id);
+  if (later.length) actions.select(later[later.length - 1].info.id);
   return true;
 }

@@ -5,6 +5,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 
 import type { CameraKind, Photophysics, PresetName, SimulationParams } from '../../core/sim/params';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from '../../core/sim/presets';
 import { openSimulation } from '../../state/simulationActions';
+import { uiStore } from '../../state/uiStore';
 import {
   allFields,
   cameraFields,
@@ -162,13 +163,21 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
     .filter(([id]) => !shown.has(id))
     .flatMap(([, m]) => m);
 
-  const create = () => {
-    if (invalid) return;
+  const [busy, setBusy] = useState(false);
+  const create = async () => {
+    if (invalid || busy) return;
+    setBusy(true);
+    setSubmitError(null);
     try {
-      void openSimulation(params);
-      onClose();
+      // Some scenes pass validation yet cannot be built (e.g. too many EVs for their spacing):
+      // the dialog stays open with the simulator's reason so the values can be fixed.
+      if (await openSimulation(params)) return onClose();
+      const n = uiStore.getState().notices.at(-1);
+      setSubmitError(n ? `${n.title}: ${n.message}` : 'The simulation could not be created.');
     } catch (e) {
       setSubmitError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -186,7 +195,7 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
           className="sim-body"
           onSubmit={(e) => {
             e.preventDefault();
-            create();
+            void create();
           }}
         >
           <fieldset className="sim-section sim-scene">
@@ -314,11 +323,11 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
           <button
             type="button"
             className="btn primary"
-            disabled={invalid}
+            disabled={invalid || busy}
             title={invalid ? 'Fix the values marked in red first' : 'Simulate and open as a new stack'}
-            onClick={create}
+            onClick={() => void create()}
           >
-            Create
+            {busy ? 'Simulating…' : 'Create'}
           </button>
         </div>
       </div>

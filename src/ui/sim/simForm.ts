@@ -288,10 +288,14 @@ export function channelFields(p: SimulationParams, i: number): NumField[] {
     },
   ];
   const ph = p.channels[i].photophysics;
+  // The photophysics of channel i, checked to be of the kind whose fields are shown.
   const phys =
     <K extends Photophysics['kind']>(kind: K) =>
-    (q: SimulationParams) =>
-      ch(q).photophysics as Extract<Photophysics, { kind: K }>;
+    (q: SimulationParams): Extract<Photophysics, { kind: K }> => {
+      const x = ch(q).photophysics;
+      if (x.kind !== kind) throw new Error(`channel ${i} has ${x.kind} photophysics, not ${kind}`);
+      return x as Extract<Photophysics, { kind: K }>;
+    };
   switch (ph.kind) {
     case 'palm':
       f.push({
