@@ -161,6 +161,16 @@ test('localizations of the demo are scored against its truth: numbers and plots'
       page.locator(`[data-plot="${label}"] .bars path, [data-plot="${label}"] .scatterlayer path`).count(),
     ).resolves.toBeGreaterThan(0);
   }
-  if (shots) await page.screenshot({ path: `${shots}/truth-panel.png`, fullPage: true });
+  if (shots) {
+    await page.screenshot({ path: `${shots}/truth-panel.png` });
+    await page.locator('.right').evaluate((el) => {
+      el.scrollTop = 420;
+    });
+    await page.screenshot({ path: `${shots}/truth-plots.png` });
+    await page.locator('.right').evaluate((el) => {
+      el.scrollTop = 900;
+    });
+    await page.screenshot({ path: `${shots}/truth-plots2.png` });
+  }
   expect(s.errors).toEqual([]);
 });

@@ -43,7 +43,9 @@ export function SimulationGuide() {
   return (
     <section className="sim-guide" aria-labelledby="sim-guide-title" data-testid="simulation-guide">
       <h3 id="sim-guide-title">{TITLES[p.preset] ?? 'Simulated dataset'}</h3>
-      <p title={PRESET_DESCRIPTIONS[p.preset]}>{blurb(p)}</p>
+      <p title={PRESET_DESCRIPTIONS[p.preset]}>
+        {blurb(p)} Every emission is known: localizations are scored against it (right panel).
+      </p>
       <ul>
         {p.channels.map((ch, i) => (
           <li key={ch.name}>
@@ -51,7 +53,6 @@ export function SimulationGuide() {
           </li>
         ))}
       </ul>
-      <p>Every emission is known, so localizations are scored against the truth (right panel).</p>
       <div className="row">
         <button
           type="button"
