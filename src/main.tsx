@@ -1,10 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { installScripting } from './scripting/api';
+import { demoFromUrl, openDemo } from './state/simulationActions';
 import { App } from './ui/App';
 import './ui/theme.css';
 
 installScripting();
+
+// The workbench opens on the simulated demo (README's first command), unless the URL says ?demo=0.
+const demo = demoFromUrl(window.location.search);
+if (demo) void openDemo(demo);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -7,9 +7,11 @@ import type { FrameSource, PixelArray, PixelType, StackMeta } from '../src/core/
 import { StackError } from '../src/core/stack/types';
 import { LruCache } from './frameCache';
 import { splitDualView } from './stackReaders';
-import { type InputFile, openRecipe, recipeFiles, type StackRecipe } from './stackRecipe';
+import { type InputFile, openRecipe, recipeFiles, type StackRecipe, simulationOf } from './stackRecipe';
+import { groundTruthApi } from './truth.api';
 
 export type { InputFile, StackRecipe } from './stackRecipe';
+export type { TruthCompareOptions, TruthEventColumns, TruthFrames } from './truth.api';
 
 export interface StackInfo {
   id: number;
@@ -157,6 +159,9 @@ export function createStackApi(options: StackApiOptions = {}) {
   }
 
   return {
+    // Ground truth of simulated stacks (workers/truth.api.ts): events and scoring stay here.
+    ...groundTruthApi((id) => simulationOf(get(id).src), transfer),
+
     /** Several files chosen together (pages, or a movie and its sidecar) become one stack. */
     open(files: InputFile[], requestId = 0): Promise<OpenOutcome> {
       return withCancel(requestId, { kind: 'files', files });

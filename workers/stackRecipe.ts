@@ -2,7 +2,7 @@
 // Blobs clone across threads without copying their bytes), how they were combined, or the
 // simulation that makes them. Localization workers open the stack themselves from the recipe,
 // so frames never cross threads; sessions keep the recipe to re-run an analysis.
-import { simulate } from '../src/core/sim/index';
+import { type Simulation, simulate } from '../src/core/sim/index';
 import type { SimulationParams } from '../src/core/sim/params';
 import type { FrameSource } from '../src/core/stack/types';
 import { blobByteSource, openChannels, openStack, splitDualView } from './stackReaders';
@@ -19,6 +19,9 @@ export type StackRecipe =
   | { kind: 'dualView'; base: StackRecipe; layout: 'left-right' | 'top-bottom' }
   | { kind: 'simulated'; params: SimulationParams };
 
+/** The simulation behind each stack this worker opened from a recipe, with its ground truth. */
+const simulations = new WeakMap<FrameSource, Simulation>();
+
 export async function openRecipe(recipe: StackRecipe, signal?: AbortSignal): Promise<FrameSource> {
   switch (recipe.kind) {
     case 'files':
@@ -30,9 +33,17 @@ export async function openRecipe(recipe: StackRecipe, signal?: AbortSignal): Pro
       return openChannels(await Promise.all(recipe.inputs.map((r) => openRecipe(r, signal))));
     case 'dualView':
       return splitDualView(await openRecipe(recipe.base, signal), recipe.layout);
-    case 'simulated':
-      return simulate(recipe.params).stack;
+    case 'simulated': {
+      const sim = simulate(recipe.params);
+      simulations.set(sim.stack, sim);
+      return sim.stack;
+    }
   }
+}
+
+/** The simulation (and ground truth) behind a stack, or null for stacks read from files. */
+export function simulationOf(src: FrameSource): Simulation | null {
+  return simulations.get(src) ?? null;
 }
 
 /** The file names a recipe reads, for labels and error messages. */

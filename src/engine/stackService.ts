@@ -8,7 +8,12 @@ import type {
   RenderResult,
   StackApi,
   StackRecipe,
+  TruthCompareOptions,
+  TruthEventColumns,
+  TruthFrames,
 } from '../../workers/stack.api';
+import type { LocTable } from '../core/locs/table';
+import type { TruthComparison } from '../core/score/compare';
 
 export type {
   ChannelLayout,
@@ -20,7 +25,11 @@ export type {
   RenderResult,
   StackInfo,
   StackRecipe,
+  TruthCompareOptions,
+  TruthEventColumns,
+  TruthFrames,
 } from '../../workers/stack.api';
+export type { TruthComparison } from '../core/score/compare';
 
 export interface Activity {
   /** Calls the worker has not answered yet. */
@@ -123,6 +132,22 @@ export class StackService {
 
   render(req: RenderRequest): Promise<RenderResult> {
     return this.track(`decoding frame ${req.frame + 1}`, (api) => api.render(req));
+  }
+
+  /** Ground-truth emission events of a simulated stack's channel (frames [start, end), default all). */
+  truthEvents(stackId: number, channel = 0, frames?: TruthFrames): Promise<TruthEventColumns> {
+    return this.track('reading ground truth', (api) => api.truthEvents(stackId, channel, frames));
+  }
+
+  /**
+   * Scores localizations against a simulated stack's truth in the worker. `locs` is transferred:
+   * pass columns the caller no longer needs (copies).
+   */
+  scoreAgainstTruth(stackId: number, locs: LocTable, options: TruthCompareOptions): Promise<TruthComparison> {
+    const buffers = Object.values(locs.columns).map((c) => c.buffer);
+    return this.track('scoring against ground truth', (api) =>
+      api.scoreAgainstTruth(stackId, Comlink.transfer(locs, buffers), options),
+    );
   }
 }
 

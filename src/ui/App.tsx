@@ -12,6 +12,7 @@ import { StatusBar } from './shell/StatusBar';
 import { handleShortcut } from './shell/shortcuts';
 import { stepById } from './shell/steps';
 import { useFileDrop } from './shell/useFileDrop';
+import { SimulatedBadge } from './sim/SimulatedBadge';
 
 const openDropped = (files: File[]) => void dataActions.openFiles(files);
 
@@ -82,6 +83,7 @@ export function App() {
         <span className="brand">
           evscope<small>EV single-molecule workbench</small>
         </span>
+        <SimulatedBadge />
         <span className="spacer" />
         <button
           type="button"

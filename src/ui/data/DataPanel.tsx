@@ -2,6 +2,9 @@
 import { useState } from 'react';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, useData } from '../../state/dataStore';
+import { NewSimulationButton } from '../sim/NewSimulationDialog';
+import { SimulatedTag } from '../sim/SimulatedBadge';
+import { SimulationGuide } from '../sim/SimulationGuide';
 import { FileButton } from './FileButton';
 
 export function DataPanel() {
@@ -23,6 +26,7 @@ export function DataPanel() {
         >
           Open your own data…
         </FileButton>
+        <NewSimulationButton />
       </div>
       <p className="muted" style={{ margin: '6px 0 0', fontSize: 12 }}>
         Or drop files anywhere. Files chosen together form one stack.
@@ -51,6 +55,7 @@ export function DataPanel() {
                 <small className="num">
                   {info.width}×{info.height} · {info.frameCount} frames
                   {info.channels > 1 ? ` · ${info.channels} ch` : ''}
+                  <SimulatedTag info={info} />
                 </small>
               </button>
               <button
@@ -65,6 +70,7 @@ export function DataPanel() {
           ))}
         </ul>
       )}
+      <SimulationGuide />
       {active && (
         <div style={{ display: 'grid', gap: 6, marginTop: 4 }}>
           <div className="row">

@@ -6,6 +6,7 @@ import { useData } from '../../state/dataStore';
 import type { StepId } from '../../state/uiStore';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
+import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
 export type { StepId } from '../../state/uiStore';
@@ -24,6 +25,7 @@ export interface StepDef {
 function DataResults() {
   return (
     <>
+      <GroundTruthPanel />
       <MetadataPanel />
       <ContrastPanel />
     </>

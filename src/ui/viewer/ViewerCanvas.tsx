@@ -7,6 +7,7 @@ import type { RenderResult } from '../../engine/stackService';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useFrame } from '../../state/frameStore';
 import { useViewer, viewerStore } from '../../state/viewerStore';
+import { SimulatedCorner } from '../sim/SimulatedBadge';
 
 interface Hover {
   sx: number;
@@ -149,6 +150,7 @@ export function ViewerCanvas() {
           {readout}
         </div>
       )}
+      <SimulatedCorner />
       {!st && <EmptyState />}
     </div>
   );

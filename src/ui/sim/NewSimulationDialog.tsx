@@ -1,0 +1,360 @@
+// "New simulation": scene, photophysics, camera, optics, size and drift of a simulated dataset,
+// starting from a preset. Every value is checked by the simulator's own validator and refused
+// with its reason next to the field; Create stays disabled until everything is valid.
+import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { CameraKind, Photophysics, PresetName, SimulationParams } from '../../core/sim/params';
+import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from '../../core/sim/presets';
+import { openSimulation } from '../../state/simulationActions';
+import { uiStore } from '../../state/uiStore';
+import {
+  allFields,
+  cameraFields,
+  channelFields,
+  DRIFT_FIELDS,
+  datasetSummary,
+  formErrors,
+  type NumField,
+  OPTICS_FIELDS,
+  PHOTOPHYSICS_LABELS,
+  parseNumber,
+  photophysicsChoices,
+  SIZE_FIELDS,
+  sceneFields,
+  withCamera,
+  withChannel,
+  withField,
+  withPhotophysics,
+  withPreset,
+} from './simForm';
+import './scripting';
+import './sim.css';
+
+const PRESET_LABELS: Record<PresetName, string> = {
+  demo: 'EV uptake demo (PALM + EV channel)',
+  isolated: 'Isolated emitters (precision test)',
+  dstorm: 'dSTORM of CD63 on EVs',
+  evMarkers: 'EV markers CD9/CD63/CD81 + probe',
+};
+
+const CAMERA_LABELS: Record<CameraKind, string> = { ccd: 'CCD', emccd: 'EMCCD', scmos: 'sCMOS' };
+
+interface FieldProps {
+  field: NumField;
+  params: SimulationParams;
+  errors: string[] | undefined;
+  onValue(p: SimulationParams): void;
+  onParseError(id: string, bad: boolean): void;
+}
+
+function NumInput({ field, params, errors, onValue, onParseError }: FieldProps) {
+  const value = field.get(params);
+  const [text, setText] = useState(String(value));
+  const [parseError, setParseError] = useState<string | null>(null);
+  const id = `sim-${field.id}`;
+  // Field specs are rebuilt on every render; only a change of the value itself matters here.
+  const fieldRef = useRef(field);
+  fieldRef.current = field;
+  // A preset or camera switch changed the value underneath: show the new one.
+  useEffect(() => {
+    const f = fieldRef.current;
+    setText((t) => {
+      const p = parseNumber(f, t);
+      return p.ok && p.value === value ? t : String(value);
+    });
+    setParseError(null);
+    onParseError(f.id, false);
+  }, [value, onParseError]);
+  useEffect(() => () => onParseError(field.id, false), [field.id, onParseError]);
+  const message = parseError ?? errors?.[0] ?? null;
+  return (
+    <div className="sim-field" title={field.hint}>
+      <label htmlFor={id}>{field.label}</label>
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        className="num"
+        value={text}
+        aria-invalid={message !== null}
+        aria-describedby={message ? `${id}-err` : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          const p = parseNumber(field, e.target.value);
+          setParseError(p.ok ? null : p.reason);
+          onParseError(field.id, !p.ok);
+          if (p.ok && p.value !== value) onValue(withField(params, field, p.value));
+        }}
+      />
+      {message && (
+        <span id={`${id}-err`} className="invalid" role="alert">
+          {message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** Tab and Shift+Tab stay inside the dialog; Escape closes it. */
+function trapKeys(e: KeyboardEvent<HTMLDivElement>, close: () => void) {
+  if (e.key === 'Escape') {
+    e.stopPropagation();
+    close();
+    return;
+  }
+  if (e.key !== 'Tab') return;
+  const items = [
+    ...e.currentTarget.querySelectorAll<HTMLElement>(
+      'button, input, select, [tabindex]:not([tabindex="-1"])',
+    ),
+  ].filter((el) => !(el as HTMLButtonElement).disabled && el.offsetParent !== null);
+  if (items.length === 0) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+export interface NewSimulationDialogProps {
+  /** Parameters to start from (default: the demo preset). */
+  initial?: SimulationParams;
+  onClose(): void;
+}
+
+export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogProps) {
+  const [params, setParams] = useState<SimulationParams>(() => initial ?? presetParams('demo'));
+  const [parseErrors, setParseErrors] = useState<ReadonlySet<string>>(new Set());
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const titleId = useId();
+  const first = useRef<HTMLSelectElement>(null);
+  const errors = useMemo(() => formErrors(params), [params]);
+  const onParseError = useMemo(
+    () => (id: string, bad: boolean) =>
+      setParseErrors((s) => {
+        if (s.has(id) === bad) return s;
+        const n = new Set(s);
+        if (bad) n.add(id);
+        else n.delete(id);
+        return n;
+      }),
+    [],
+  );
+  useEffect(() => first.current?.focus(), []);
+
+  const invalid = errors.count > 0 || parseErrors.size > 0;
+  const problemCount = errors.count + parseErrors.size;
+  const field = (f: NumField) => (
+    <NumInput
+      key={f.id}
+      field={f}
+      params={params}
+      errors={errors.byField[f.id]}
+      onValue={setParams}
+      onParseError={onParseError}
+    />
+  );
+  // Fields of the model that this render shows; a message for a hidden field goes to the summary.
+  const shown = new Set(allFields(params).map((f) => f.id));
+  const hiddenMessages = Object.entries(errors.byField)
+    .filter(([id]) => !shown.has(id))
+    .flatMap(([, m]) => m);
+
+  const [busy, setBusy] = useState(false);
+  const create = async () => {
+    if (invalid || busy) return;
+    setBusy(true);
+    setSubmitError(null);
+    try {
+      // Some scenes pass validation yet cannot be built (e.g. too many EVs for their spacing):
+      // the dialog stays open with the simulator's reason so the values can be fixed.
+      if (await openSimulation(params)) return onClose();
+      const n = uiStore.getState().notices.at(-1);
+      setSubmitError(n ? `${n.title}: ${n.message}` : 'The simulation could not be created.');
+    } catch (e) {
+      setSubmitError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <div
+        className="dialog sim-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={(e) => trapKeys(e, onClose)}
+      >
+        <h2 id={titleId}>New simulation</h2>
+        <form
+          className="sim-body"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void create();
+          }}
+        >
+          <fieldset className="sim-section sim-scene">
+            <legend>Scene</legend>
+            <div
+              className="sim-field wide"
+              title="A complete, consistent scene to start from; every value below can be changed"
+            >
+              <label htmlFor="sim-preset">Preset</label>
+              <select
+                id="sim-preset"
+                ref={first}
+                value={params.preset}
+                onChange={(e) => setParams(withPreset(e.target.value as PresetName))}
+              >
+                {PRESET_NAMES.map((n) => (
+                  <option key={n} value={n}>
+                    {PRESET_LABELS[n]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="sim-note">{PRESET_DESCRIPTIONS[params.preset]}</p>
+            {sceneFields(params).map(field)}
+          </fieldset>
+
+          <fieldset className="sim-section">
+            <legend>Size & optics</legend>
+            {SIZE_FIELDS.map(field)}
+            {OPTICS_FIELDS.map(field)}
+          </fieldset>
+
+          <fieldset className="sim-section">
+            <legend>Camera</legend>
+            <div
+              className="sim-field"
+              title="Noise model of the camera; switching loads that camera's typical settings"
+            >
+              <label htmlFor="sim-camera">Type</label>
+              <select
+                id="sim-camera"
+                value={params.camera.kind}
+                onChange={(e) => setParams(withCamera(params, e.target.value as CameraKind))}
+              >
+                {(Object.keys(CAMERA_LABELS) as CameraKind[]).map((k) => (
+                  <option key={k} value={k}>
+                    {CAMERA_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {cameraFields(params.camera.kind).map(field)}
+          </fieldset>
+
+          <fieldset className="sim-section">
+            <legend>Stage drift</legend>
+            {DRIFT_FIELDS.map(field)}
+          </fieldset>
+
+          {params.channels.map((ch, i) => (
+            <fieldset className="sim-section" key={`${params.preset}:${ch.name}`}>
+              <legend>
+                Channel {i + 1}: {ch.name}
+              </legend>
+              <div className="sim-field" title="How the channel's molecules switch on, blink and bleach">
+                <label htmlFor={`sim-ch${i}-phys`}>Photophysics</label>
+                <select
+                  id={`sim-ch${i}-phys`}
+                  value={ch.photophysics.kind}
+                  onChange={(e) =>
+                    setParams(withPhotophysics(params, i, e.target.value as Photophysics['kind']))
+                  }
+                >
+                  {photophysicsChoices(params).map((k) => (
+                    <option key={k} value={k}>
+                      {PHOTOPHYSICS_LABELS[k]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div
+                className="sim-field"
+                title="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
+              >
+                <label htmlFor={`sim-ch${i}-var`}>Photon variability</label>
+                <select
+                  id={`sim-ch${i}-var`}
+                  value={ch.photonVariability}
+                  onChange={(e) =>
+                    setParams(
+                      withChannel(params, i, {
+                        photonVariability: e.target
+                          .value as SimulationParams['channels'][number]['photonVariability'],
+                      }),
+                    )
+                  }
+                >
+                  <option value="none">none (fixed)</option>
+                  <option value="poisson">Poisson</option>
+                  <option value="exponential">exponential</option>
+                </select>
+              </div>
+              {channelFields(params, i).map(field)}
+            </fieldset>
+          ))}
+          {/* Enter in a field submits. */}
+          <button type="submit" hidden tabIndex={-1} />
+        </form>
+        {(errors.other.length > 0 || hiddenMessages.length > 0 || submitError) && (
+          <ul className="sim-problems" role="alert" aria-label="Other problems">
+            {[...errors.other, ...hiddenMessages, ...(submitError ? [submitError] : [])].map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        )}
+        <div className="sim-footer">
+          <span className="sim-summary num" data-testid="sim-summary">
+            {invalid
+              ? `${problemCount} value${problemCount === 1 ? '' : 's'} to fix before creating`
+              : datasetSummary(params)}
+          </span>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="btn primary"
+            disabled={invalid || busy}
+            title={invalid ? 'Fix the values marked in red first' : 'Simulate and open as a new stack'}
+            onClick={() => void create()}
+          >
+            {busy ? 'Simulating…' : 'Create'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** The Data panel's entry point: a button that opens the dialog and gives focus back on close. */
+export function NewSimulationButton() {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    requestAnimationFrame(() => button.current?.focus());
+  };
+  return (
+    <>
+      <button
+        ref={button}
+        type="button"
+        className="btn"
+        title="Simulate a dataset with known ground truth: scene, photophysics, camera, optics, size"
+        onClick={() => setOpen(true)}
+      >
+        New simulation…
+      </button>
+      {open && <NewSimulationDialog onClose={close} />}
+    </>
+  );
+}

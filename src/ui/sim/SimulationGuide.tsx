@@ -1,0 +1,71 @@
+// The Data panel's short guided path for a simulated stack: what it is, what its channels show,
+// what ground truth buys, and the next step. "Open your own data…" stays the panel's first button.
+import type { Photophysics, PresetName, SimulationParams } from '../../core/sim/params';
+import { PRESET_DESCRIPTIONS } from '../../core/sim/presets';
+import { activeStack, useData } from '../../state/dataStore';
+import { simulationParamsOf } from '../../state/simulationActions';
+import { useUi } from '../../state/uiStore';
+import './sim.css';
+
+const TITLES: Record<PresetName, string> = {
+  demo: 'Demo: simulated EV uptake',
+  isolated: 'Simulated isolated emitters',
+  dstorm: 'Simulated dSTORM of EV markers',
+  evMarkers: 'Simulated single EVs, marker channels',
+};
+
+function blurb(p: SimulationParams): string {
+  const s = (p.frames * p.frameIntervalMs) / 1000;
+  const when = `${Number.isInteger(s) ? s : s.toFixed(1)} s at ${Math.round(1000 / p.frameIntervalMs)} fps`;
+  switch (p.scene.kind) {
+    case 'uptake':
+      return `A cell membrane over ${when}: caveolin-like structures assemble and disassemble while EVs diffuse, bind beside them and are internalised.`;
+    case 'isolated':
+      return `${p.scene.emittersPerFrame} emitters per frame, each seen once, ${p.frames} frames: a precision test against the CRLB.`;
+    case 'evsOnGlass':
+      return `${p.scene.evCount} EVs on glass over ${when}, of subtypes ${p.scene.subtypes.map((t) => t.name).join(' and ')}.`;
+  }
+}
+
+const PHYSICS: Record<Photophysics['kind'], string> = {
+  single: 'one frame each',
+  palm: 'PALM',
+  dstorm: 'dSTORM blinking',
+  stepBleach: 'step bleaching',
+  continuous: 'always on',
+};
+
+export function SimulationGuide() {
+  const st = useData(activeStack);
+  const setStep = useUi((s) => s.setActiveStep);
+  const p = st ? simulationParamsOf(st.info) : null;
+  if (!p) return null;
+  return (
+    <section className="sim-guide" aria-labelledby="sim-guide-title" data-testid="simulation-guide">
+      <h3 id="sim-guide-title">{TITLES[p.preset] ?? 'Simulated dataset'}</h3>
+      <p title={PRESET_DESCRIPTIONS[p.preset]}>
+        {blurb(p)} Every emission is known: localizations are scored against it (right panel).
+      </p>
+      <ul>
+        {p.channels.map((ch, i) => (
+          <li key={ch.name}>
+            <b>Ch {i + 1}</b> {ch.name}: {PHYSICS[ch.photophysics.kind]}, {ch.photonsPerFrame} photons/frame
+          </li>
+        ))}
+      </ul>
+      <div className="row">
+        <button
+          type="button"
+          className="btn primary small"
+          title="Detect and fit the single molecules of this stack"
+          onClick={() => setStep('localize')}
+        >
+          Next: Localize →
+        </button>
+        <span className="muted" style={{ fontSize: 11.5 }}>
+          or open your own data above
+        </span>
+      </div>
+    </section>
+  );
+}
