@@ -92,13 +92,14 @@ export function MetadataPanel() {
     <section className="section" aria-labelledby="meta-title">
       <h2 id="meta-title">Metadata</h2>
       <dl className="meta-grid">
-        <dt>File{info.files.length > 1 ? 's' : ''}</dt>
-        <dd>{info.files.join(', ')}</dd>
+        {info.files.length > 0 ? (
+          <>
+            <dt>File{info.files.length > 1 ? 's' : ''}</dt>
+            <dd>{info.files.join(', ')}</dd>
+          </>
+        ) : null}
         <dt>Format</dt>
-        <dd>
-          {m.flavour}
-          {m.simulated ? ' (simulated)' : ''}
-        </dd>
+        <dd>{m.simulated && m.flavour !== 'simulated' ? `${m.flavour} (simulated)` : m.flavour}</dd>
         <dt>Size</dt>
         <dd className="num">
           {info.width} × {info.height} px
