@@ -1,0 +1,31 @@
+import { MessageChannel } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
+import { afterAll, expect, test } from 'vitest';
+import { queryRows } from '../../src/core/locs/argsort';
+import { locTableFromColumns } from '../../src/core/locs/table';
+import { Rng } from '../../src/core/random';
+import { createLocsQueryApi, type LocsQueryApi } from '../../workers/locsQuery.api';
+
+const channel = new MessageChannel();
+Comlink.expose(createLocsQueryApi(), nodeEndpoint(channel.port1));
+const api = Comlink.wrap<LocsQueryApi>(nodeEndpoint(channel.port2));
+afterAll(() => {
+  channel.port1.close();
+  channel.port2.close();
+});
+
+test('the query worker filters and sorts the columns it is sent, like the main thread would', async () => {
+  const rng = new Rng(5);
+  const n = 20_000;
+  const t = locTableFromColumns({
+    photons: Float32Array.from({ length: n }, () => rng.uniform() * 2000),
+    precision: Float32Array.from({ length: n }, () => rng.uniform() * 30),
+  });
+  const q = { filter: 'photons > 500 && precision < 20', sortBy: 'precision', descending: true };
+  const rows = await api.query(t, q);
+  expect(rows).toBeInstanceOf(Uint32Array);
+  expect(rows.length).toBeGreaterThan(n * 0.4);
+  expect(Array.from(rows)).toEqual(Array.from(queryRows(t, q)));
+  await expect(api.query(t, { filter: 'photons >' })).rejects.toThrow(/position/);
+});
