@@ -26,7 +26,7 @@ export function argsort(values: ArrayLike<number>, descending = false, subset?: 
   let m = 0;
   for (let i = 0; i < n; i++) {
     const v = keys[i];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       nans.push(i);
       continue;
     }
