@@ -34,3 +34,12 @@ export async function queryLocs(table: LocTable, q: RowQuery): Promise<Uint32Arr
   for (const n of need) if (table.columns[n]) columns[n] = table.columns[n].subarray(0, table.length);
   return worker().query({ length: table.length, columns }, q);
 }
+
+/** ThunderSTORM CSV text of the table (or of `rows`, in that order), written off the main thread. */
+export async function locsCsv(table: LocTable, rows: Uint32Array | null): Promise<string> {
+  if (typeof Worker === 'undefined') {
+    const { createLocsQueryApi } = await import('../../workers/locsQuery.api');
+    return createLocsQueryApi().csv(table, rows);
+  }
+  return worker().csv(table, rows);
+}

@@ -29,3 +29,15 @@ test('the query worker filters and sorts the columns it is sent, like the main t
   expect(Array.from(rows)).toEqual(Array.from(queryRows(t, q)));
   await expect(api.query(t, { filter: 'photons >' })).rejects.toThrow(/position/);
 });
+
+test('CSV export of chosen rows, in their order, in ThunderSTORM format with 1-based frames', async () => {
+  const t = locTableFromColumns({
+    frame: Uint32Array.from([0, 1, 2]),
+    x: Float64Array.from([10, 20, 30]),
+    y: Float64Array.from([1, 2, 3]),
+  });
+  const text = await api.csv(t, Uint32Array.from([2, 0]));
+  const lines = text.trim().split('\n');
+  expect(lines[0]).toMatch(/^"?id"?,"?frame"?,"?x \[nm\]"?,"?y \[nm\]"?/);
+  expect(lines.slice(1).map((l) => l.split(',').slice(1).join(','))).toEqual(['3,30,3', '1,10,1']);
+});

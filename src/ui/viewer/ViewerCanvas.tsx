@@ -7,6 +7,8 @@ import type { RenderResult } from '../../engine/stackService';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useFrame } from '../../state/frameStore';
 import { useViewer, viewerStore } from '../../state/viewerStore';
+import { OverlayCanvas } from './OverlayCanvas';
+import './overlays.css';
 
 interface Hover {
   sx: number;
@@ -144,6 +146,7 @@ export function ViewerCanvas() {
         onPointerCancel={() => setPanning(false)}
         onPointerLeave={() => setHover(null)}
       />
+      <OverlayCanvas />
       {readout && (
         <div className="readout num" data-testid="readout">
           {readout}
