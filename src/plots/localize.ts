@@ -163,6 +163,13 @@ export function histogramMedian(h: Histogram): number {
   return h.lo + h.counts.length * h.width;
 }
 
+/** Three significant digits without exponent notation: 1000, 5.65, 0.0123. */
+export function formatValue(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v))));
+  return v.toFixed(Math.min(digits, 6));
+}
+
 function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -178,8 +185,8 @@ export function histogramFigure(h: Histogram | null, spec: HistogramSpec, theme:
   }
   const median = h ? histogramMedian(h) : Number.NaN;
   const outside = h ? h.below + h.above : 0;
-  const med = Number.isFinite(median) ? ` · median ${median.toPrecision(3)}` : '';
-  const out = outside > 0 ? ` · ${formatCount(outside)} off-scale` : '';
+  const med = Number.isFinite(median) ? ` · median ${formatValue(median)}` : '';
+  const out = outside > 0 ? ` · ${formatCount(outside)} beyond the axis` : '';
   const trace: Data = {
     type: 'bar',
     x,
@@ -191,10 +198,10 @@ export function histogramFigure(h: Histogram | null, spec: HistogramSpec, theme:
   return {
     data: [trace],
     layout: baseLayout(theme, {
-      title: { text: `${spec.title}${med}${out}`, font: { size: 11 }, x: 0.02, xanchor: 'left' },
+      title: { text: `${spec.title}${med}`, font: { size: 11 }, x: 0.02, xanchor: 'left' },
       margin: { l: 42, r: 8, t: 22, b: 30 },
       bargap: 0,
-      xaxis: { title: { text: spec.unit, standoff: 2, font: { size: 10 } } },
+      xaxis: { title: { text: `${spec.unit}${out}`, standoff: 2, font: { size: 10 } } },
       yaxis: { title: { text: 'count', standoff: 2, font: { size: 10 } } },
       height: 150,
     }),

@@ -57,7 +57,7 @@ describe('streaming histograms', () => {
     expect(bar.x.length).toBe(h.hist!.counts.length);
     expect(bar.y.reduce((a, b) => a + b, 0)).toBe(5);
     const title = (fig.layout.title as { text: string }).text;
-    expect(title).toMatch(/^Photons · median 1[23]\d/);
+    expect(title).toMatch(/^Photons · median 1[23]\d$/);
     expect((fig.layout.xaxis as { title: { text: string } }).title.text).toBe('photons');
     expect(histogramFigure(null, LOC_HISTOGRAMS[1], 'light').data[0]).toMatchObject({ x: [], y: [] });
   });

@@ -80,7 +80,9 @@ export function LocTableView() {
   }, [filterText, filterError]);
 
   useEffect(() => {
-    if (!sort && !filter) {
+    // A run just started (no rows, no columns yet) or a column went away: nothing to query.
+    const sortable = !sort || sort.column in table.columns;
+    if ((!sort && !filter) || table.length === 0 || !sortable) {
       setRows(null);
       setBusy(false);
       return;

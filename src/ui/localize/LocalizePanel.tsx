@@ -98,7 +98,6 @@ function RoiFields() {
   };
   const spec = (label: string, max: number, hint: string) => ({
     label,
-    unit: 'px',
     hint,
     min: label === 'Width' || label === 'Height' ? 1 : 0,
     max,
@@ -107,7 +106,7 @@ function RoiFields() {
   return (
     <fieldset className="group">
       <legend title="Only this rectangle of each frame is localized; positions stay in full-frame coordinates">
-        Region
+        Region (camera px)
       </legend>
       <div className="pair">
         <NumberField
@@ -274,7 +273,7 @@ export function LocalizePanel() {
             min: 0,
             minInclusive: false,
             max: 2000,
-            emptyLabel: `${sigmaDefault ?? FALLBACK_SIGMA_NM}${sigmaDefault !== undefined ? ' (from simulation)' : ''}`,
+            emptyLabel: `${sigmaDefault ?? FALLBACK_SIGMA_NM}${sigmaDefault !== undefined ? ' (simulated)' : ' (default)'}`,
           }}
           value={s.sigmaNm}
           onCommit={(v) => set({ sigmaNm: v })}
@@ -392,45 +391,47 @@ export function LocalizePanel() {
 
       <PreviewLine enabled={preview} setEnabled={setPreview} />
 
-      {!planned.ok && (
-        <ul className="plan-errors" role="alert">
-          {planned.errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      )}
+      <div className="run-block">
+        {!planned.ok && (
+          <ul className="plan-errors" role="alert">
+            {planned.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        )}
 
-      <div className="row run-row">
-        {running ? (
-          <button
-            type="button"
-            className="btn"
-            data-testid="cancel-localize"
-            onClick={() => localizeActions.cancel()}
-          >
-            Cancel
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="btn primary"
-            data-testid="run-localize"
-            disabled={!planned.ok}
-            title={
-              planned.ok ? 'Localize every frame in the range on all cores' : 'Correct the parameters first'
-            }
-            onClick={() => void localizeActions.start()}
-          >
-            {status === 'idle' ? 'Run' : 'Run again'}
-          </button>
-        )}
-        {!running && status !== 'idle' && (
-          <span className={`muted small-text ${stale ? 'warn' : ''}`}>
-            {stale ? 'Parameters changed since the last run' : `${formatCount(count)} localizations`}
-          </span>
-        )}
+        <div className="row">
+          {running ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="cancel-localize"
+              onClick={() => localizeActions.cancel()}
+            >
+              Cancel
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn primary"
+              data-testid="run-localize"
+              disabled={!planned.ok}
+              title={
+                planned.ok ? 'Localize every frame in the range on all cores' : 'Correct the parameters first'
+              }
+              onClick={() => void localizeActions.start()}
+            >
+              {status === 'idle' ? 'Run' : 'Run again'}
+            </button>
+          )}
+          {!running && status !== 'idle' && (
+            <span className={`muted small-text ${stale ? 'warn' : ''}`}>
+              {stale ? 'Parameters changed since the last run' : `${formatCount(count)} localizations`}
+            </span>
+          )}
+        </div>
+        <RunProgressBar />
       </div>
-      <RunProgressBar />
     </section>
   );
 }
