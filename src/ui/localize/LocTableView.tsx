@@ -58,7 +58,8 @@ export function LocTableView() {
     void version;
     return locsTable();
   }, [version]);
-  const columns = Object.keys(table.columns);
+  // Before the first chunk the table has no columns: show the localizer's, so the header is there.
+  const columns = table.length > 0 ? Object.keys(table.columns) : Object.keys(LOCALIZER_COLUMNS);
   const [sort, setSort] = useState<Sort | null>(null);
   const [filterText, setFilterText] = useState('');
   const [filter, setFilter] = useState('');
@@ -68,9 +69,7 @@ export function LocTableView() {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(300);
   const scroller = useRef<HTMLDivElement>(null);
-  const filterError = filterText.trim()
-    ? validateFilter(filterText, columns.length ? columns : Object.keys(LOCALIZER_COLUMNS))
-    : null;
+  const filterError = filterText.trim() ? validateFilter(filterText, columns) : null;
 
   // Apply a valid filter shortly after typing stops.
   useEffect(() => {

@@ -288,14 +288,14 @@ export function LocalizePanel() {
           hint="Wavelet: à trous B-spline filter, second level (ThunderSTORM's default). DoG: difference of Gaussians at σ and 1.6 σ."
           value={s.detector}
           options={[
-            { value: 'wavelet', label: 'Wavelet (B-spline)' },
-            { value: 'dog', label: 'Difference of Gaussians' },
+            { value: 'wavelet', label: 'Wavelet' },
+            { value: 'dog', label: 'DoG' },
           ]}
           onChange={(v) => set({ detector: v })}
         />
         <NumberField
           spec={{
-            label: 'Threshold k',
+            label: 'Threshold',
             unit: '× std',
             hint: 'A local maximum is a candidate when it exceeds k × the standard deviation of the first wavelet level (ThunderSTORM: std(Wave.F1), k = 1). Raise it to drop dim spots and noise.',
             min: 0,
@@ -325,9 +325,9 @@ export function LocalizePanel() {
           hint="MLE: Poisson maximum likelihood, reaches the Cramér–Rao bound. LSQ: least squares (ThunderSTORM's default). WLSQ: weighted least squares."
           value={s.fitter}
           options={[
-            { value: 'mle', label: 'Maximum likelihood' },
+            { value: 'mle', label: 'MLE (Poisson)' },
             { value: 'lsq', label: 'Least squares' },
-            { value: 'wlsq', label: 'Weighted least squares' },
+            { value: 'wlsq', label: 'Weighted LSQ' },
           ]}
           onChange={(v) => set({ fitter: v })}
         />
