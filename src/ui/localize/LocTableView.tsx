@@ -63,7 +63,8 @@ export function LocTableView() {
   const [sort, setSort] = useState<Sort | null>(null);
   const [filterText, setFilterText] = useState('');
   const [filter, setFilter] = useState('');
-  const [rows, setRows] = useState<Uint32Array | null>(null);
+  // Row indices of the last query and the table length they were computed on.
+  const [query, setQuery] = useState<{ rows: Uint32Array; length: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [scrollTop, setScrollTop] = useState(0);
@@ -82,7 +83,7 @@ export function LocTableView() {
     // A run just started (no rows, no columns yet) or a column went away: nothing to query.
     const sortable = !sort || sort.column in table.columns;
     if ((!sort && !filter) || table.length === 0 || !sortable) {
-      setRows(null);
+      setQuery(null);
       setBusy(false);
       return;
     }
@@ -91,13 +92,13 @@ export function LocTableView() {
     queryLocs(table, { filter, sortBy: sort?.column ?? null, descending: sort?.descending ?? false }).then(
       (r) => {
         if (!live) return;
-        setRows(r);
+        setQuery({ rows: r, length: table.length });
         setBusy(false);
       },
       (e) => {
         if (!live) return;
         setBusy(false);
-        setRows(null);
+        setQuery(null);
         uiStore
           .getState()
           .notify('error', 'The table query failed', e instanceof Error ? e.message : String(e));
@@ -115,6 +116,9 @@ export function LocTableView() {
     return () => ro.disconnect();
   }, []);
 
+  // While a run streams, the table only grows: the last query's rows stay valid (and keep the
+  // sort on screen) until the new query arrives. A shorter table is a new run: drop them.
+  const rows = query && query.length <= table.length && (sort || filter) ? query.rows : null;
   const count = rows ? rows.length : table.length;
   const first = Math.max(0, Math.floor(scrollTop / ROW_H) - OVERSCAN);
   const last = Math.min(count, Math.ceil((scrollTop + height) / ROW_H) + OVERSCAN);
@@ -221,7 +225,7 @@ export function LocTableView() {
               <div key={r} className="loc-row" style={{ transform: `translateY(${(first + k) * ROW_H}px)` }}>
                 {columns.map((c) => (
                   <span key={c} className="loc-cell num">
-                    {cell(c, table.columns[c][r])}
+                    {cell(c, table.columns[c]?.[r] ?? Number.NaN)}
                   </span>
                 ))}
               </div>
