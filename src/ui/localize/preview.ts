@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { latestOnly } from '../../engine/latestOnly';
 import type { RegionOfInterest } from '../../engine/localizeRun';
 import { localizeService, type PreviewRequest, type PreviewResult } from '../../engine/localizeService';
-import { activeStack, useData } from '../../state/dataStore';
+import { activeStack, dataStore, useData } from '../../state/dataStore';
 import { planRun, useLocalizeParams } from '../../state/localizeParamsStore';
 import { useViewer } from '../../state/viewerStore';
 import { type Overlay, type OverlayView, overlayStore, toScreen } from '../viewer/overlays';
@@ -99,7 +99,9 @@ export function usePreview(enabled: boolean): PreviewState {
   const [queue] = useState(() =>
     latestOnly<{ req: PreviewRequest; pixelSizeNm: number }, { res: PreviewResult; pixelSizeNm: number }>(
       async ({ req, pixelSizeNm }) => ({ res: await localizeService.preview(req), pixelSizeNm }),
-      ({ res, pixelSizeNm }) => {
+      ({ res, pixelSizeNm }, { req }) => {
+        // The stack changed while this preview ran: its markers belong to another image.
+        if (activeStack(dataStore.getState())?.info.recipe !== req.stack.recipe) return;
         let rejected = 0;
         const flags = res.fits.columns.flags;
         for (let i = 0; i < res.fits.length; i++) if (flags?.[i]) rejected++;
