@@ -1,11 +1,19 @@
-// The localization worker's API: configure once per run, then localize blocks of frames. Frames
-// arrive as one transferred typed array per chunk; the LocTable's column buffers are transferred
-// back, so neither direction copies.
+// The localization worker's API. Two ways to feed it frames:
+//  - pixels: `init` then `localizeFrames(transferred block)` — the Node CLI reads the file on the
+//    main thread and transfers each chunk's pixels;
+//  - source: `openSource(recipe)` then `init` then `localizeRange(first, count, roi)` — the
+//    browser hands every worker the stack's recipe, each opens its own FrameSource and reads its
+//    frames locally, so no pixels cross threads.
+// Either way the LocTable's column buffers are transferred back, not copied. `previewFrame`
+// localizes one frame of the open source with any parameters and also returns the detection
+// candidates, for the live preview over the raw image.
 import * as Comlink from 'comlink';
+import { cropCamera } from '../src/core/camera/camera';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
 import type { LocTable } from '../src/core/locs/table';
-import type { PixelArray } from '../src/core/stack/types';
+import type { FrameSource, PixelArray } from '../src/core/stack/types';
+import { openRecipe, type StackRecipe } from './stackRecipe';
 
 export interface LocalizeInit {
   /** Frame size (of the region of interest, if any) in pixels. */
@@ -15,20 +23,202 @@ export interface LocalizeInit {
   params: LocalizeParamsInput;
 }
 
+/** A rectangle of camera pixels: top-left corner and size. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface SourceShape {
+  width: number;
+  height: number;
+  frameCount: number;
+  channels: number;
+}
+
+export interface PreviewResult {
+  frame: number;
+  /** Detection candidates (camera px, pixel centres at +0.5), after the minimum-distance rule. */
+  candidatesX: Float32Array;
+  candidatesY: Float32Array;
+  /** Every fit of those candidates (x/y in nm of the full frame), failed ones kept with their `flags`. */
+  fits: LocTable;
+  /** Detection threshold in the filtered image (photons). */
+  threshold: number;
+  ms: number;
+}
+
+function transferTable(table: LocTable): LocTable {
+  return Comlink.transfer(
+    table,
+    Object.values(table.columns).map((c) => c.buffer as ArrayBuffer),
+  );
+}
+
+function allocLike(frame: PixelArray, length: number): PixelArray {
+  const Ctor = frame.constructor as new (n: number) => PixelArray;
+  return new Ctor(length);
+}
+
+/** Copies `rect` of a full frame into `out` at `offset` (row-major, rect.width wide). */
+function copyRect(
+  frame: PixelArray,
+  fullWidth: number,
+  rect: PixelRect,
+  out: PixelArray,
+  offset: number,
+): void {
+  if (rect.x === 0 && rect.width === fullWidth) {
+    out.set(frame.subarray(rect.y * fullWidth, (rect.y + rect.height) * fullWidth), offset);
+    return;
+  }
+  for (let y = 0; y < rect.height; y++) {
+    const src = (rect.y + y) * fullWidth + rect.x;
+    out.set(frame.subarray(src, src + rect.width), offset + y * rect.width);
+  }
+}
+
 export function createLocalizeApi() {
   let scratch: LocalizeScratch | null = null;
+  let source: { key: string; src: FrameSource; channel: number } | null = null;
+
+  function openedSource(): { src: FrameSource; channel: number } {
+    if (!source) throw new Error('localize worker: openSource() must be called first');
+    return source;
+  }
+
+  function checkRect(src: FrameSource, r: PixelRect): void {
+    if (
+      !(
+        Number.isInteger(r.x) &&
+        Number.isInteger(r.y) &&
+        Number.isInteger(r.width) &&
+        Number.isInteger(r.height)
+      ) ||
+      r.x < 0 ||
+      r.y < 0 ||
+      r.width < 1 ||
+      r.height < 1 ||
+      r.x + r.width > src.width ||
+      r.y + r.height > src.height
+    )
+      throw new Error(
+        `region ${r.x},${r.y} ${r.width}×${r.height} px must be whole pixels inside the ${src.width}×${src.height} px frame`,
+      );
+  }
+
+  /** Reads `count` frames from the open source, cropped to `rect`, back to back. */
+  async function readBlock(first: number, count: number, rect: PixelRect): Promise<PixelArray> {
+    const { src, channel } = openedSource();
+    checkRect(src, rect);
+    if (
+      !(
+        Number.isInteger(first) &&
+        Number.isInteger(count) &&
+        first >= 0 &&
+        count >= 1 &&
+        first + count <= src.frameCount
+      )
+    )
+      throw new Error(
+        `frames ${first}…${first + count - 1} are outside the stack's ${src.frameCount} frames`,
+      );
+    const size = rect.width * rect.height;
+    let block: PixelArray | null = null;
+    for (let f = 0; f < count; f++) {
+      const frame = await src.readFrame(first + f, { channel });
+      block ??= allocLike(frame, count * size);
+      copyRect(frame, src.width, rect, block, f * size);
+    }
+    return block!;
+  }
+
   return {
     init(config: LocalizeInit): void {
       scratch = new LocalizeScratch(config.width, config.height, resolveLocalizeParams(config.params));
     },
+
     /** Localizes `frameCount` frames packed back to back in `pixels`, numbered from `firstFrameIndex`. */
     localizeFrames(pixels: PixelArray, frameCount: number, firstFrameIndex: number): LocTable {
       if (!scratch) throw new Error('localize worker: init() must be called before localizeFrames()');
-      const table = localizeFrames(pixels, frameCount, firstFrameIndex, scratch);
-      return Comlink.transfer(
-        table,
-        Object.values(table.columns).map((c) => c.buffer as ArrayBuffer),
-      );
+      return transferTable(localizeFrames(pixels, frameCount, firstFrameIndex, scratch));
+    },
+
+    /**
+     * Opens the stack this worker reads from. `key` names the stack: a source already open under
+     * the same key and channel is kept, so every run does not re-open (and re-index) the file.
+     */
+    async openSource(recipe: StackRecipe, channel = 0, key = ''): Promise<SourceShape> {
+      if (!(source && key !== '' && source.key === key && source.channel === channel)) {
+        const src = await openRecipe(recipe);
+        if (!(Number.isInteger(channel) && channel >= 0 && channel < src.channels))
+          throw new Error(`channel ${channel + 1} does not exist: ${src.name} has ${src.channels}`);
+        source = { key, src, channel };
+      }
+      const { src } = source;
+      return { width: src.width, height: src.height, frameCount: src.frameCount, channels: src.channels };
+    },
+
+    /**
+     * Reads frames [first, first + count) of the open source, crops them to `roi` (the region
+     * `init` was given; default the whole frame) and localizes them. x/y come back in nm of the
+     * region; the caller shifts them to the full frame.
+     */
+    async localizeRange(first: number, count: number, roi?: PixelRect): Promise<LocTable> {
+      if (!scratch) throw new Error('localize worker: init() must be called before localizeRange()');
+      const { src } = openedSource();
+      const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
+      if (rect.width !== scratch.width || rect.height !== scratch.height)
+        throw new Error(
+          `region ${rect.width}×${rect.height} px does not match init()'s ${scratch.width}×${scratch.height} px`,
+        );
+      // Read everything first, then localize in one synchronous step: a second call arriving
+      // while this one awaits its reads must not interleave with it in the shared scratch.
+      const block = await readBlock(first, count, rect);
+      return transferTable(localizeFrames(block, count, first, scratch));
+    },
+
+    /**
+     * Detection and fitting of one frame of the open source with `params`, inside `roi` (default
+     * the whole frame). Failed fits are kept (flags ≠ 0) so the preview can show them.
+     */
+    async previewFrame(frame: number, params: LocalizeParamsInput, roi?: PixelRect): Promise<PreviewResult> {
+      const t0 = performance.now();
+      const { src } = openedSource();
+      const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
+      const p = resolveLocalizeParams({ ...params, keepFailed: true });
+      p.camera = cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
+      const block = await readBlock(frame, 1, rect);
+      const s = new LocalizeScratch(rect.width, rect.height, p);
+      const fits = localizeFrames(block, 1, frame, s);
+      const n = s.candidates.count;
+      const candidatesX = new Float32Array(n);
+      const candidatesY = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        candidatesX[i] = s.candidates.x[i] + rect.x + 0.5;
+        candidatesY[i] = s.candidates.y[i] + rect.y + 0.5;
+      }
+      const ox = rect.x * p.pixelSizeNm;
+      const oy = rect.y * p.pixelSizeNm;
+      for (let i = 0; i < fits.length; i++) {
+        fits.columns.x[i] += ox;
+        fits.columns.y[i] += oy;
+      }
+      const result: PreviewResult = {
+        frame,
+        candidatesX,
+        candidatesY,
+        fits,
+        threshold: s.lastThreshold,
+        ms: performance.now() - t0,
+      };
+      return Comlink.transfer(result, [
+        candidatesX.buffer,
+        candidatesY.buffer,
+        ...Object.values(fits.columns).map((c) => c.buffer as ArrayBuffer),
+      ]);
     },
   };
 }

@@ -1,10 +1,14 @@
-// Orchestrates a localization run: reads frames (through any `readFrame`, e.g. the stack
-// worker), packs them into chunks, localizes the chunks on a worker pool and streams the
-// resulting tables back in frame order — so the output is identical whatever the number of
-// workers. Cancelling stops reading and dispatching; chunks already being localized are
-// finished and delivered, so nothing done is thrown away.
+// Orchestrates a localization run: splits the frame range into chunks, localizes the chunks on a
+// worker pool and streams the resulting tables back in frame order — so the output is identical
+// whatever the number of workers. Frames reach the workers one of two ways:
+//  - a `FrameReader` (the CLI): frames are read here, packed and transferred to a worker;
+//  - a `WorkerSource` (the browser): every worker opens the stack itself from its recipe and
+//    reads its chunk's frames locally; only frame numbers go out and tables come back.
+// Cancelling stops dispatching; chunks already being localized are finished and delivered, so
+// nothing done is thrown away.
 import * as Comlink from 'comlink';
 import type { LocalizeApi } from '../../workers/localize.api';
+import type { StackRecipe } from '../../workers/stackRecipe';
 import { cropCamera } from '../core/camera/camera';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
 import type { LocTable } from '../core/locs/table';
@@ -15,6 +19,22 @@ export interface FrameReader {
   readonly height: number;
   readonly frameCount: number;
   readFrame(index: number, signal?: AbortSignal): Promise<PixelArray>;
+}
+
+/** A stack each worker opens for itself (browser runs): no pixels cross threads. */
+export interface WorkerSource {
+  readonly width: number;
+  readonly height: number;
+  readonly frameCount: number;
+  readonly recipe: StackRecipe;
+  /** 0-based channel to localize; default 0. */
+  readonly channel?: number;
+  /** Names the stack, so workers that already opened it keep it open across runs. */
+  readonly key?: string;
+}
+
+export function isWorkerSource(s: FrameReader | WorkerSource): s is WorkerSource {
+  return 'recipe' in s;
 }
 
 /** The part of a pool a run needs (WorkerPool<LocalizeApi> satisfies it). */
@@ -48,7 +68,7 @@ export interface LocalizeChunkInfo {
 }
 
 export interface LocalizeRunOptions {
-  source: FrameReader;
+  source: FrameReader | WorkerSource;
   params: LocalizeParamsInput;
   pool: LocalizePool;
   /** Frames [start, end), 0-based; default all. */
@@ -116,7 +136,15 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
     ...params,
     camera: cropCamera(params.camera, full.width, roi.x, roi.y, roi.width, roi.height),
   };
+  const ws = isWorkerSource(full) ? full : null;
   o.pool.configure(async (api) => {
+    if (ws) {
+      const shape = await api.openSource(ws.recipe, ws.channel ?? 0, ws.key ?? '');
+      if (shape.width !== ws.width || shape.height !== ws.height || shape.frameCount < end)
+        throw new Error(
+          `the worker opened a ${shape.width}×${shape.height} px stack of ${shape.frameCount} frames, expected ${ws.width}×${ws.height} px with ${ws.frameCount}`,
+        );
+    }
     await api.init({ width: roi.width, height: roi.height, params: workerParams });
   });
   const chunkSize = Math.max(1, Math.floor(o.chunkSize ?? 32));
@@ -176,22 +204,22 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
     }
   };
 
-  const readChunk = async (first: number, count: number): Promise<PixelArray> => {
+  const readChunk = async (reader: FrameReader, first: number, count: number): Promise<PixelArray> => {
     const w = roi.width;
     const h = roi.height;
     let block: PixelArray | null = null;
     for (let f = 0; f < count; f++) {
-      const frame = await full.readFrame(first + f, o.signal);
-      if (frame.length !== full.width * full.height)
+      const frame = await reader.readFrame(first + f, o.signal);
+      if (frame.length !== reader.width * reader.height)
         throw new Error(
-          `frame ${first + f} has ${frame.length} pixels, expected ${full.width}×${full.height}`,
+          `frame ${first + f} has ${frame.length} pixels, expected ${reader.width}×${reader.height}`,
         );
       block ??= allocLike(frame, count * w * h);
       if (!cropped) {
         block.set(frame, f * w * h);
       } else {
         for (let y = 0; y < h; y++) {
-          const src = (roi.y + y) * full.width + roi.x;
+          const src = (roi.y + y) * reader.width + roi.x;
           block.set(frame.subarray(src, src + w), f * w * h + y * w);
         }
       }
@@ -206,21 +234,27 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
     if (o.signal?.aborted || failure !== null) break;
     const first = start + c * chunkSize;
     const count = Math.min(chunkSize, end - first);
-    let block: PixelArray;
-    try {
-      block = await readChunk(first, count);
-    } catch (e) {
-      if (o.signal?.aborted) break;
-      failure = e;
-      break;
-    }
-    const chunkIndex = c;
-    const job = o.pool
-      .run((api) => {
+    let task: (api: Comlink.Remote<LocalizeApi>) => Promise<LocTable>;
+    if (ws) {
+      task = (api) => api.localizeRange(first, count, roi);
+    } else {
+      let block: PixelArray;
+      try {
+        block = await readChunk(full as FrameReader, first, count);
+      } catch (e) {
+        if (o.signal?.aborted) break;
+        failure = e;
+        break;
+      }
+      task = (api) => {
         // Each attempt transfers its own copy: a retried chunk's first buffer went to the dead worker.
         const pixels = block.slice();
         return api.localizeFrames(Comlink.transfer(pixels, [pixels.buffer as ArrayBuffer]), count, first);
-      })
+      };
+    }
+    const chunkIndex = c;
+    const job = o.pool
+      .run(task)
       .then(
         (table) => {
           finished.set(chunkIndex, table);

@@ -48,9 +48,19 @@ export const truthStore = createStore<TruthState>()((set) => ({
 
 export const useTruth = <T>(sel: (s: TruthState) => T): T => useStore(truthStore, sel);
 
+/**
+ * What a run says about itself: the Localize step records `{kind: 'localize', plan: {channel,
+ * frames}}`; imported or scripted tables may carry `channel`/`frames` at the top level.
+ */
+function runPlan(params: unknown): { channel?: unknown; frames?: { start?: unknown; end?: unknown } } | null {
+  if (!params || typeof params !== 'object') return null;
+  const plan = (params as { plan?: unknown }).plan;
+  return (plan && typeof plan === 'object' ? plan : params) as ReturnType<typeof runPlan>;
+}
+
 /** The channel the localizations came from, when the run's parameters say so. */
 function runChannel(params: unknown): number | null {
-  const c = (params as { channel?: unknown } | null)?.channel;
+  const c = runPlan(params)?.channel;
   return typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : null;
 }
 
@@ -72,7 +82,7 @@ export function comparedFrames(
   locs: Pick<LocsState, 'params' | 'status' | 'progress'>,
   frameCount: number,
 ): TruthFrames {
-  const r = (locs.params as { frames?: { start?: unknown; end?: unknown } } | null)?.frames;
+  const r = runPlan(locs.params)?.frames;
   let start = 0;
   let end = frameCount;
   if (r && typeof r.start === 'number' && typeof r.end === 'number' && r.end > r.start) {

@@ -172,9 +172,10 @@ test('dropping files anywhere opens them as one stack', async () => {
       target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
     }
   }, pages);
+  // '/ 3' also matches the previous stack's '/ 39': wait for this stack's own file names first.
+  await page.getByText('drop_1.tif, drop_2.tif, drop_3.tif').waitFor();
   await page.getByTestId('frame-count').filter({ hasText: '/ 3' }).waitFor();
   await expect(page.getByText('20 × 10 px').isVisible()).resolves.toBe(true);
-  await expect(page.getByText('drop_1.tif, drop_2.tif, drop_3.tif').isVisible()).resolves.toBe(true);
 });
 
 test('a second channel opens overlaid, and can be shown side by side', async () => {

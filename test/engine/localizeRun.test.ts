@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { concatLocTables, type LocTable } from '../../src/core/locs/table';
 import { Rng } from '../../src/core/random';
+import { presetParams, simulate } from '../../src/core/sim/index';
 import { localizeRun } from '../../src/engine/localizeRun';
 import { localizeNodeWorkerFactory, nodeWorkerFactory } from '../../src/engine/nodeWorker';
 import { WorkerPool } from '../../src/engine/workerPool';
@@ -173,5 +174,92 @@ describe('crashes, cancellation, ranges', () => {
     await expect(
       localizeRun({ source, params, pool: pool(1), roi: { x: 60, y: 0, width: 10, height: 10 } }),
     ).rejects.toThrow(/inside the 64×48 px frame/);
+  });
+});
+
+describe('workers that open the stack themselves (the browser path)', () => {
+  const sim = { ...presetParams('isolated'), frames: 30 };
+  const simParams = {
+    camera: { offsetAdu: sim.camera.offsetAdu, electronsPerAdu: sim.camera.electronsPerAdu },
+  };
+  const stack = simulate(sim).stack;
+  const reader = {
+    width: stack.width,
+    height: stack.height,
+    frameCount: stack.frameCount,
+    readFrame: (i: number) => stack.readFrame(i),
+  };
+  const recipeSource = (key: string) => ({
+    width: stack.width,
+    height: stack.height,
+    frameCount: stack.frameCount,
+    recipe: { kind: 'simulated' as const, params: sim },
+    key,
+  });
+
+  async function collect(o: Omit<Parameters<typeof localizeRun>[0], 'onChunk'>) {
+    const chunks: LocTable[] = [];
+    const res = await localizeRun({ ...o, onChunk: (t) => chunks.push(t) });
+    return { res, table: concatLocTables(chunks) };
+  }
+
+  test('same table as the pixel-transfer path, for 1 and 2 workers, with a range and an ROI', async () => {
+    const frames = { start: 4, end: 27 };
+    const roi = { x: 6, y: 10, width: 50, height: 44 };
+    const pixels = await collect({
+      source: reader,
+      params: simParams,
+      pool: pool(1),
+      chunkSize: 5,
+      frames,
+      roi,
+    });
+    expect(pixels.res.framesDone).toBe(23);
+    expect(pixels.table.length).toBeGreaterThan(23 * 8);
+    for (const size of [1, 2]) {
+      const p = pool(size);
+      const own = await collect({
+        source: recipeSource('a'),
+        params: simParams,
+        pool: p,
+        chunkSize: 3,
+        frames,
+        roi,
+      });
+      expect(own.res.framesDone).toBe(23);
+      for (const k of Object.keys(pixels.table.columns))
+        expect(own.table.columns[k]).toEqual(pixels.table.columns[k]);
+      // A second run on the same pool keeps the stack open and gives the same answer.
+      const again = await collect({
+        source: recipeSource('a'),
+        params: simParams,
+        pool: p,
+        chunkSize: 7,
+        frames,
+        roi,
+      });
+      expect(again.table.columns.x).toEqual(pixels.table.columns.x);
+    }
+  });
+
+  test('a worker dying mid-run reopens the stack in its replacement; the result is unchanged', async () => {
+    const reference = await collect({
+      source: recipeSource('b'),
+      params: simParams,
+      pool: pool(2),
+      chunkSize: 4,
+    });
+    const flag = new SharedArrayBuffer(4);
+    const crashing = new WorkerPool<LocalizeApi>(
+      nodeWorkerFactory<LocalizeApi>(new URL('./fixtures/crashOnce.worker.ts', import.meta.url), {
+        data: { flag, crashAt: 13 },
+      }),
+      { size: 2 },
+    );
+    pools.push(crashing);
+    const got = await collect({ source: recipeSource('b'), params: simParams, pool: crashing, chunkSize: 4 });
+    expect(new Int32Array(flag)[0]).toBe(1);
+    expect(crashing.workersStarted).toBe(3);
+    expect(got.table.columns.x).toEqual(reference.table.columns.x);
   });
 });

@@ -62,6 +62,13 @@ describe('what is compared', () => {
       comparedFrames({ params: { frames: { start: 20, end: 60 } }, status: 'running', progress }, 100),
     ).toEqual({ start: 20, end: 35 });
     expect(frameSpan(table([7, 3, 9, 3]))).toEqual({ start: 3, end: 10 });
+    // The Localize step records its plan under `plan`.
+    const localize = { kind: 'localize', plan: { channel: 1, frames: { start: 5, end: 9 } } };
+    expect(comparedFrames({ params: localize, status: 'done', progress: null }, 100)).toEqual({
+      start: 5,
+      end: 9,
+    });
+    expect(comparedChannel({ channel: null }, { params: localize }, 2)).toBe(1);
   });
 
   test('channel: the user’s choice, else the run’s, clamped to the stack', () => {

@@ -3,6 +3,8 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Rng } from '../../src/core/random';
+import { presetParams, simulate } from '../../src/core/sim/index';
+import { encodeTiff } from '../../src/core/stack/tiffWriter';
 import { createLocalizeApi, type LocalizeApi } from '../../workers/localize.api';
 import { expectedImage, gridSpots, poissonImage } from '../helpers/spotImage';
 
@@ -39,5 +41,88 @@ describe('localize worker API over a MessageChannel', () => {
     await expect(
       api.init({ width: 48, height: 40, params: { sigmaNm: 13, pixelSizeNm: 100 } }),
     ).rejects.toThrow(/0\.13 pixels of 100 nm/);
+  });
+});
+
+describe('localize worker API reading its own frames (browser runs)', () => {
+  const sim = { ...presetParams('isolated'), frames: 12 };
+  const camera = { offsetAdu: sim.camera.offsetAdu, electronsPerAdu: sim.camera.electronsPerAdu };
+
+  async function viaPixels(frames: Uint16Array[], w: number, h: number, first: number, count: number) {
+    const block = new Uint16Array(count * w * h);
+    for (let f = 0; f < count; f++) block.set(frames[first + f], f * w * h);
+    await api.init({ width: w, height: h, params: { camera } });
+    return api.localizeFrames(Comlink.transfer(block, [block.buffer]), count, first);
+  }
+
+  test('a simulated recipe and a TIFF file recipe give the same table as transferred pixels', async () => {
+    const stack = simulate(sim).stack;
+    const frames: Uint16Array[] = [];
+    for (let f = 0; f < sim.frames; f++) frames.push((await stack.readFrame(f)) as Uint16Array);
+    const expected = await viaPixels(frames, sim.width, sim.height, 3, 6);
+    expect(expected.length).toBeGreaterThan(6 * 10);
+
+    const shape = await api.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    expect(shape).toEqual({ width: 64, height: 64, frameCount: 12, channels: 1 });
+    await api.init({ width: 64, height: 64, params: { camera } });
+    const fromSim = await api.localizeRange(3, 6);
+    for (const k of Object.keys(expected.columns)) expect(fromSim.columns[k]).toEqual(expected.columns[k]);
+
+    const tiff = await encodeTiff(frames, { width: 64, height: 64, dtype: 'uint16', pixelSizeNm: 100 });
+    await api.openSource(
+      { kind: 'files', files: [{ name: 'sim.tif', blob: new Blob([tiff as BlobPart]) }] },
+      0,
+      'tif',
+    );
+    await api.init({ width: 64, height: 64, params: { camera } });
+    const fromTiff = await api.localizeRange(3, 6);
+    for (const k of Object.keys(expected.columns)) expect(fromTiff.columns[k]).toEqual(expected.columns[k]);
+  });
+
+  test('a region of interest crops the frames the worker reads itself', async () => {
+    const stack = simulate(sim).stack;
+    const roi = { x: 8, y: 16, width: 40, height: 32 };
+    const crops: Uint16Array[] = [];
+    for (let f = 0; f < sim.frames; f++) {
+      const full = (await stack.readFrame(f)) as Uint16Array;
+      const c = new Uint16Array(roi.width * roi.height);
+      for (let y = 0; y < roi.height; y++)
+        c.set(full.subarray((roi.y + y) * 64 + roi.x, (roi.y + y) * 64 + roi.x + roi.width), y * roi.width);
+      crops.push(c);
+    }
+    const expected = await viaPixels(crops, roi.width, roi.height, 0, 4);
+    expect(expected.length).toBeGreaterThan(0);
+    await api.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    await api.init({ width: roi.width, height: roi.height, params: { camera } });
+    const got = await api.localizeRange(0, 4, roi);
+    expect(got.columns.x).toEqual(expected.columns.x);
+    await expect(api.localizeRange(0, 4)).rejects.toThrow(/does not match init/);
+    await expect(api.localizeRange(10, 4, roi)).rejects.toThrow(/outside the stack's 12 frames/);
+  });
+
+  test('previewFrame returns candidates and every fit of one frame, in full-frame coordinates', async () => {
+    await api.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    const p = await api.previewFrame(2, { camera });
+    expect(p.frame).toBe(2);
+    expect(p.candidatesX.length).toBeGreaterThanOrEqual(p.fits.length);
+    expect(p.fits.length).toBeGreaterThanOrEqual(14);
+    // Each fit lies within a pixel of some candidate (candidates are pixel centres, in px).
+    for (let i = 0; i < p.fits.length; i++) {
+      const fx = p.fits.columns.x[i] / 100;
+      const fy = p.fits.columns.y[i] / 100;
+      let best = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < p.candidatesX.length; c++)
+        best = Math.min(best, Math.hypot(p.candidatesX[c] - fx, p.candidatesY[c] - fy));
+      expect(best).toBeLessThan(1.5);
+    }
+    const cropped = await api.previewFrame(2, { camera }, { x: 32, y: 0, width: 32, height: 64 });
+    expect(Math.min(...cropped.candidatesX)).toBeGreaterThanOrEqual(32);
+    expect(Math.min(...cropped.fits.columns.x)).toBeGreaterThan(3000);
+  });
+
+  test('a missing channel is refused by name', async () => {
+    await expect(api.openSource({ kind: 'simulated', params: sim }, 3, 'other')).rejects.toThrow(
+      /channel 4 does not exist/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useFrame } from '../../state/frameStore';
 import { useUi } from '../../state/uiStore';
+import { RunProgressBar } from '../localize/RunProgressBar';
 
 interface ChromeMemory {
   usedJSHeapSize: number;
@@ -44,6 +45,7 @@ export function StatusBar() {
             : 'not reported by this browser'}
         </b>
       </span>
+      <RunProgressBar compact />
       <span className="spacer" />
       <span title="Sessions arrive with the Session step">
         Session: <b>—</b>

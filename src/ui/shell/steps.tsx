@@ -6,6 +6,9 @@ import { useData } from '../../state/dataStore';
 import type { StepId } from '../../state/uiStore';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
+import { LocalizePanel } from '../localize/LocalizePanel';
+import { LocalizeResults } from '../localize/LocalizeResults';
+import { useLocalizeStateLabel } from '../localize/runState';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -32,6 +35,16 @@ function DataResults() {
   );
 }
 
+/** For simulated stacks, the comparison with ground truth sits right under the run's results. */
+function LocalizeStepResults() {
+  return (
+    <>
+      <GroundTruthPanel />
+      <LocalizeResults />
+    </>
+  );
+}
+
 function useDataState(): string {
   const count = useData((s) => s.stacks.length);
   const loading = useData((s) => s.loading);
@@ -47,7 +60,14 @@ export const STEPS: StepDef[] = [
     Results: DataResults,
     useStateLabel: useDataState,
   },
-  { id: 'localize', name: 'Localize', hint: 'Detect and fit single molecules' },
+  {
+    id: 'localize',
+    name: 'Localize',
+    hint: 'Detect and fit single molecules',
+    Panel: LocalizePanel,
+    Results: LocalizeStepResults,
+    useStateLabel: useLocalizeStateLabel,
+  },
   { id: 'post', name: 'Post-process', hint: 'Drift, blink merging, filters, reconstruction' },
   { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },

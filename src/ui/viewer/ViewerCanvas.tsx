@@ -8,6 +8,8 @@ import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useFrame } from '../../state/frameStore';
 import { useViewer, viewerStore } from '../../state/viewerStore';
 import { SimulatedCorner } from '../sim/SimulatedBadge';
+import { OverlayCanvas } from './OverlayCanvas';
+import './overlays.css';
 
 interface Hover {
   sx: number;
@@ -145,6 +147,7 @@ export function ViewerCanvas() {
         onPointerCancel={() => setPanning(false)}
         onPointerLeave={() => setHover(null)}
       />
+      <OverlayCanvas />
       {readout && (
         <div className="readout num" data-testid="readout">
           {readout}

@@ -1,0 +1,134 @@
+// Localization in the browser: a pool of localize workers (one per core) that each open the
+// stack from its recipe and read their own frames, plus one separate worker for the live preview
+// so that moving a slider stays responsive while a run keeps the pool busy.
+import type { LocalizeApi, PixelRect, PreviewResult } from '../../workers/localize.api';
+import type { StackRecipe } from '../../workers/stackRecipe';
+import type { LocalizeParamsInput } from '../core/localize/params';
+import type { LocTable } from '../core/locs/table';
+import { localizeWorkerFactory } from './browserWorker';
+import {
+  type LocalizeChunkInfo,
+  type LocalizeProgress,
+  type LocalizeRunResult,
+  localizeRun,
+  type RegionOfInterest,
+} from './localizeRun';
+import { defaultPoolSize, type WorkerFactory, WorkerPool } from './workerPool';
+
+export type { PreviewResult } from '../../workers/localize.api';
+export type { LocalizeProgress, LocalizeRunResult, RegionOfInterest } from './localizeRun';
+
+/** What a run or a preview needs to know about the stack (a StackInfo satisfies it). */
+export interface LocalizeStack {
+  width: number;
+  height: number;
+  frameCount: number;
+  recipe: StackRecipe;
+}
+
+export interface LocalizeRequest {
+  stack: LocalizeStack;
+  channel: number;
+  params: LocalizeParamsInput;
+  /** 0-based, end exclusive; default all frames. */
+  frames?: { start: number; end: number };
+  roi?: RegionOfInterest;
+  onChunk?: (table: LocTable, info: LocalizeChunkInfo) => void;
+  onProgress?: (p: LocalizeProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface PreviewRequest {
+  stack: LocalizeStack;
+  channel: number;
+  frame: number;
+  params: LocalizeParamsInput;
+  roi?: PixelRect;
+}
+
+/** The engine as the stores see it; tests substitute a fake. */
+export interface LocalizeEngine {
+  run(req: LocalizeRequest): Promise<LocalizeRunResult>;
+  preview(req: PreviewRequest): Promise<PreviewResult>;
+  /** Workers the run pool has now. */
+  readonly workers: number;
+}
+
+export interface LocalizeServiceOptions {
+  factory?: WorkerFactory<LocalizeApi>;
+  size?: number;
+  chunkSize?: number;
+}
+
+export class LocalizeService implements LocalizeEngine {
+  private pool: WorkerPool<LocalizeApi> | null = null;
+  private previewPool: WorkerPool<LocalizeApi> | null = null;
+  private readonly keys = new WeakMap<StackRecipe, string>();
+  private nextKey = 1;
+
+  constructor(private readonly options: LocalizeServiceOptions = {}) {}
+
+  private factory(): WorkerFactory<LocalizeApi> {
+    return this.options.factory ?? localizeWorkerFactory<LocalizeApi>();
+  }
+
+  /** A name per recipe object, so workers keep a stack open across runs and previews. */
+  private key(recipe: StackRecipe): string {
+    let k = this.keys.get(recipe);
+    if (!k) {
+      k = `stack-${this.nextKey++}`;
+      this.keys.set(recipe, k);
+    }
+    return k;
+  }
+
+  get workers(): number {
+    return this.pool?.liveWorkers ?? 0;
+  }
+
+  run(req: LocalizeRequest): Promise<LocalizeRunResult> {
+    // Idle workers go after a while: each holds an open stack and its scratch buffers.
+    this.pool ??= new WorkerPool<LocalizeApi>(this.factory(), {
+      size: this.options.size ?? defaultPoolSize(),
+      idleTtlMs: 120_000,
+    });
+    return localizeRun({
+      source: {
+        width: req.stack.width,
+        height: req.stack.height,
+        frameCount: req.stack.frameCount,
+        recipe: req.stack.recipe,
+        channel: req.channel,
+        key: this.key(req.stack.recipe),
+      },
+      params: req.params,
+      pool: this.pool,
+      frames: req.frames,
+      roi: req.roi,
+      chunkSize: this.options.chunkSize ?? 16,
+      onChunk: req.onChunk,
+      onProgress: req.onProgress,
+      progressIntervalMs: 250,
+      signal: req.signal,
+    });
+  }
+
+  preview(req: PreviewRequest): Promise<PreviewResult> {
+    this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), { size: 1, maxRetries: 1 });
+    const key = this.key(req.stack.recipe);
+    return this.previewPool.run(async (api) => {
+      await api.openSource(req.stack.recipe, req.channel, key);
+      return api.previewFrame(req.frame, req.params, req.roi);
+    });
+  }
+
+  terminate(): void {
+    this.pool?.terminate();
+    this.previewPool?.terminate();
+    this.pool = null;
+    this.previewPool = null;
+  }
+}
+
+/** The app's localization engine. */
+export const localizeService = new LocalizeService();

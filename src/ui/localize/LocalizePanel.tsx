@@ -1,0 +1,437 @@
+// Localize step, left panel: detection and fit parameters with units and explanations, the
+// camera settings read from the stack's metadata, frame range and region, the live preview on
+// the frame shown, and Run / Cancel with progress.
+import { useEffect, useState } from 'react';
+import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
+import { localizeActions } from '../../state/localizeActions';
+import {
+  FALLBACK_PIXEL_NM,
+  FALLBACK_SIGMA_NM,
+  localizeParamsStore,
+  planRun,
+  stackSigmaNm,
+  useLocalizeParams,
+} from '../../state/localizeParamsStore';
+import { useLocs } from '../../state/locsStore';
+import { uiStore } from '../../state/uiStore';
+import { overlayStore } from '../viewer/overlays';
+import { NumberField, SelectField } from './fields';
+import { ROI_OVERLAY, roiOverlay, usePreview } from './preview';
+import { RunProgressBar } from './RunProgressBar';
+import { formatCount, useIsStale } from './runState';
+import './scripting';
+import './localize.css';
+
+const set = (patch: Parameters<ReturnType<typeof localizeParamsStore.getState>['set']>[0]) =>
+  localizeParamsStore.getState().set(patch);
+
+function CameraFacts() {
+  const st = useData(activeStack)!;
+  const m = effectiveMeta(st);
+  const kind = st.info.meta.camera?.kind ?? 'ccd';
+  const known = (v: number | undefined, fallback: number) =>
+    v === undefined ? (
+      <span className="warn" title="The file does not say; this default is used">
+        {fallback} (assumed)
+      </span>
+    ) : (
+      String(v)
+    );
+  return (
+    <div
+      className="camera-facts"
+      title="Camera settings come from the stack's metadata (your corrections in Data win)"
+    >
+      <dl>
+        <dt>Camera</dt>
+        <dd>{kind.toUpperCase()}</dd>
+        <dt>Offset (ADU)</dt>
+        <dd className="num">{known(m.offsetAdu, 0)}</dd>
+        <dt>Gain (e⁻/ADU)</dt>
+        <dd className="num">{known(m.electronsPerAdu, 1)}</dd>
+        {kind === 'emccd' && (
+          <>
+            <dt>EM gain</dt>
+            <dd className="num">{known(m.emGain, 1)}</dd>
+          </>
+        )}
+      </dl>
+      <button type="button" className="link" onClick={() => uiStore.getState().setActiveStep('data')}>
+        Edit in Data…
+      </button>
+    </div>
+  );
+}
+
+function PixelSizeField() {
+  const st = useData(activeStack)!;
+  const setOverride = useData((s) => s.setOverride);
+  const m = effectiveMeta(st);
+  return (
+    <NumberField
+      spec={{
+        label: 'Pixel size',
+        unit: 'nm',
+        hint: 'Camera pixel size in the sample plane. This is the stack’s metadata: changing it here changes it in Data too.',
+        min: 0,
+        minInclusive: false,
+        max: 10_000,
+        emptyLabel: `${FALLBACK_PIXEL_NM} (assumed)`,
+      }}
+      value={m.pixelSizeNm ?? null}
+      onCommit={(v) =>
+        setOverride(st.info.id, 'pixelSizeNm', v === null || v === st.info.meta.pixelSizeNm ? undefined : v)
+      }
+    />
+  );
+}
+
+function RoiFields() {
+  const st = useData(activeStack)!;
+  const roi = useLocalizeParams((s) => s.settings.roi);
+  const { width, height } = st.info;
+  const r = roi ?? { x: 0, y: 0, width, height };
+  const setPart = (k: 'x' | 'y' | 'width' | 'height', v: number | null) => {
+    const next = { ...r, [k]: v ?? (k === 'width' ? width : k === 'height' ? height : 0) };
+    const whole = next.x === 0 && next.y === 0 && next.width === width && next.height === height;
+    set({ roi: whole ? null : next });
+  };
+  const spec = (label: string, max: number, hint: string) => ({
+    label,
+    hint,
+    min: label === 'Width' || label === 'Height' ? 1 : 0,
+    max,
+    integer: true,
+  });
+  return (
+    <fieldset className="group">
+      <legend title="Only this rectangle of each frame is localized; positions stay in full-frame coordinates">
+        Region (camera px)
+      </legend>
+      <div className="pair">
+        <NumberField
+          spec={spec('Left', width - 1, 'Left edge of the region, in camera pixels from 0')}
+          value={r.x}
+          onCommit={(v) => setPart('x', v)}
+        />
+        <NumberField
+          spec={spec('Top', height - 1, 'Top edge of the region, in camera pixels from 0')}
+          value={r.y}
+          onCommit={(v) => setPart('y', v)}
+        />
+        <NumberField
+          spec={spec('Width', width, 'Width of the region in camera pixels')}
+          value={r.width}
+          onCommit={(v) => setPart('width', v)}
+        />
+        <NumberField
+          spec={spec('Height', height, 'Height of the region in camera pixels')}
+          value={r.height}
+          onCommit={(v) => setPart('height', v)}
+        />
+      </div>
+      {roi && (
+        <button type="button" className="link" onClick={() => set({ roi: null })}>
+          Use the whole frame
+        </button>
+      )}
+    </fieldset>
+  );
+}
+
+function PreviewLine({ enabled, setEnabled }: { enabled: boolean; setEnabled: (b: boolean) => void }) {
+  const state = usePreview(enabled);
+  return (
+    <div className="preview-line" data-testid="preview-state">
+      <label
+        className="row"
+        title="Detect and fit the frame shown in the viewer with these parameters, and draw the result over it"
+      >
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+        Live preview on the frame shown
+      </label>
+      {state.kind === 'ok' && (
+        <div className="muted num" data-testid="preview-summary">
+          Frame {state.summary.frame + 1}: {state.summary.candidates} candidates, {state.summary.fits} fits
+          {state.summary.rejected > 0 ? `, ${state.summary.rejected} rejected` : ''} ·{' '}
+          {state.summary.ms.toFixed(0)} ms
+        </div>
+      )}
+      {state.kind === 'waiting' && <div className="muted">Previewing…</div>}
+      {state.kind === 'error' && (
+        <div className="invalid" role="alert">
+          Preview: {state.message}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function LocalizePanel() {
+  const st = useData(activeStack);
+  const s = useLocalizeParams((x) => x.settings);
+  const canUndo = useLocalizeParams((x) => x.past.length > 0);
+  const canRedo = useLocalizeParams((x) => x.future.length > 0);
+  const status = useLocs((x) => x.status);
+  const count = useLocs((x) => x.count);
+  const stale = useIsStale();
+  const [preview, setPreview] = useState(true);
+  const roi = s.roi;
+
+  useEffect(() => {
+    if (roi) overlayStore.getState().set(roiOverlay(roi));
+    else overlayStore.getState().remove(ROI_OVERLAY);
+    return () => overlayStore.getState().remove(ROI_OVERLAY);
+  }, [roi]);
+
+  if (!st) {
+    return (
+      <section className="section" data-step-panel="localize" aria-labelledby="loc-title">
+        <h2 id="loc-title">Localize</h2>
+        <p className="muted small-text">Open a stack (or the demo) in the Data step to localize it.</p>
+        <button type="button" className="btn" onClick={() => uiStore.getState().setActiveStep('data')}>
+          Go to Data
+        </button>
+      </section>
+    );
+  }
+  const planned = planRun(s, st);
+  const running = status === 'running';
+  const sigmaDefault = stackSigmaNm(st.info, s.channel);
+  const pixelNm = effectiveMeta(st).pixelSizeNm ?? FALLBACK_PIXEL_NM;
+  const sigmaPx = (s.sigmaNm ?? sigmaDefault ?? FALLBACK_SIGMA_NM) / pixelNm;
+  const channelNames = st.info.meta.channelNames;
+
+  return (
+    <section
+      className="section localize-panel"
+      data-step-panel="localize"
+      aria-labelledby="loc-title"
+      onKeyDown={(e) => {
+        // Undo/redo of parameters while the focus is in this panel (not inside a text field, where
+        // the browser's own undo applies).
+        if (!(e.ctrlKey || e.metaKey) || e.target instanceof HTMLInputElement) return;
+        if (e.key.toLowerCase() === 'z') {
+          e.preventDefault();
+          if (e.shiftKey) localizeParamsStore.getState().redo();
+          else localizeParamsStore.getState().undo();
+        }
+      }}
+    >
+      <div className="row head-row">
+        <h2 id="loc-title">Localize</h2>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="btn small"
+          disabled={!canUndo}
+          title="Undo the last parameter change (Ctrl+Z)"
+          onClick={() => localizeParamsStore.getState().undo()}
+        >
+          Undo
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          disabled={!canRedo}
+          title="Redo (Ctrl+Shift+Z)"
+          onClick={() => localizeParamsStore.getState().redo()}
+        >
+          Redo
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          title="Back to the default parameters"
+          onClick={() => localizeParamsStore.getState().reset()}
+        >
+          Defaults
+        </button>
+      </div>
+
+      {st.info.channels > 1 && (
+        <SelectField
+          label="Channel"
+          hint="Which channel of the stack to localize"
+          value={String(s.channel)}
+          options={Array.from({ length: st.info.channels }, (_, c) => ({
+            value: String(c),
+            label: `${c + 1}${channelNames?.[c] ? ` · ${channelNames[c]}` : ''}`,
+          }))}
+          onChange={(v) => set({ channel: Number(v) })}
+        />
+      )}
+
+      <fieldset className="group">
+        <legend>Optics and camera</legend>
+        <PixelSizeField />
+        <NumberField
+          spec={{
+            label: 'PSF σ',
+            unit: 'nm',
+            hint: 'Standard deviation of the Gaussian point-spread function in the sample plane (≈ 0.21 λ / NA). Fixed in the fit, or its start value when σ is fitted.',
+            min: 0,
+            minInclusive: false,
+            max: 2000,
+            emptyLabel: `${sigmaDefault ?? FALLBACK_SIGMA_NM}${sigmaDefault !== undefined ? ' (simulated)' : ' (default)'}`,
+          }}
+          value={s.sigmaNm}
+          onCommit={(v) => set({ sigmaNm: v })}
+        />
+        <CameraFacts />
+      </fieldset>
+
+      <fieldset className="group">
+        <legend>Detection</legend>
+        <SelectField
+          label="Detector"
+          hint="Wavelet: à trous B-spline filter, second level (ThunderSTORM's default). DoG: difference of Gaussians at σ and 1.6 σ."
+          value={s.detector}
+          options={[
+            { value: 'wavelet', label: 'Wavelet' },
+            { value: 'dog', label: 'DoG' },
+          ]}
+          onChange={(v) => set({ detector: v })}
+        />
+        <NumberField
+          spec={{
+            label: 'Threshold',
+            unit: '× std',
+            hint: 'A local maximum is a candidate when it exceeds k × the standard deviation of the first wavelet level (ThunderSTORM: std(Wave.F1), k = 1). Raise it to drop dim spots and noise.',
+            min: 0,
+            minInclusive: false,
+            max: 100,
+          }}
+          value={s.thresholdFactor}
+          onCommit={(v) => set({ thresholdFactor: v ?? 1 })}
+        />
+        <NumberField
+          spec={{
+            label: 'Min. distance',
+            unit: 'px',
+            hint: 'Of two candidates closer than this, only the brighter is fitted (overlapping spots fit badly).',
+            min: 0,
+            max: 50,
+          }}
+          value={s.minDistancePx}
+          onCommit={(v) => set({ minDistancePx: v ?? 3 })}
+        />
+      </fieldset>
+
+      <fieldset className="group">
+        <legend>Fit</legend>
+        <SelectField
+          label="Fitter"
+          hint="MLE: Poisson maximum likelihood, reaches the Cramér–Rao bound. LSQ: least squares (ThunderSTORM's default). WLSQ: weighted least squares."
+          value={s.fitter}
+          options={[
+            { value: 'mle', label: 'MLE (Poisson)' },
+            { value: 'lsq', label: 'Least squares' },
+            { value: 'wlsq', label: 'Weighted LSQ' },
+          ]}
+          onChange={(v) => set({ fitter: v })}
+        />
+        <SelectField
+          label="PSF σ in the fit"
+          hint="Fixed: σ is the PSF σ above (faster, more precise for in-focus spots). Free: fitted per spot (reports defocus and blur)."
+          value={s.fitSigma ? 'free' : 'fixed'}
+          options={[
+            { value: 'fixed', label: 'Fixed' },
+            { value: 'free', label: 'Free' },
+          ]}
+          onChange={(v) => set({ fitSigma: v === 'free' })}
+        />
+        <NumberField
+          spec={{
+            label: 'Fit radius',
+            unit: 'px',
+            hint: 'Half-width of the fitting window; the window is 2r + 1 pixels wide. Empty: round(2.5 σ).',
+            min: 1,
+            max: 20,
+            integer: true,
+            emptyLabel: `auto (${Math.max(2, Math.round(2.5 * sigmaPx))})`,
+          }}
+          value={s.fitRadiusPx}
+          onCommit={(v) => set({ fitRadiusPx: v })}
+        />
+      </fieldset>
+
+      <fieldset className="group">
+        <legend title="1-based, inclusive, like ImageJ and ThunderSTORM">Frames</legend>
+        <div className="pair">
+          <NumberField
+            spec={{
+              label: 'First',
+              hint: 'First frame to localize (1-based)',
+              min: 1,
+              max: st.info.frameCount,
+              integer: true,
+              emptyLabel: '1',
+            }}
+            value={s.firstFrame}
+            onCommit={(v) => set({ firstFrame: v })}
+            testId="first-frame"
+          />
+          <NumberField
+            spec={{
+              label: 'Last',
+              hint: 'Last frame to localize (1-based, inclusive)',
+              min: 1,
+              max: st.info.frameCount,
+              integer: true,
+              emptyLabel: String(st.info.frameCount),
+            }}
+            value={s.lastFrame}
+            onCommit={(v) => set({ lastFrame: v })}
+            testId="last-frame"
+          />
+        </div>
+      </fieldset>
+      <RoiFields />
+
+      <PreviewLine enabled={preview} setEnabled={setPreview} />
+
+      <div className="run-block">
+        {!planned.ok && (
+          <ul className="plan-errors" role="alert">
+            {planned.errors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        )}
+
+        <div className="row">
+          {running ? (
+            <button
+              type="button"
+              className="btn"
+              data-testid="cancel-localize"
+              onClick={() => localizeActions.cancel()}
+            >
+              Cancel
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn primary"
+              data-testid="run-localize"
+              disabled={!planned.ok}
+              title={
+                planned.ok ? 'Localize every frame in the range on all cores' : 'Correct the parameters first'
+              }
+              onClick={() => void localizeActions.start()}
+            >
+              {status === 'idle' ? 'Run' : 'Run again'}
+            </button>
+          )}
+          {!running && status !== 'idle' && (
+            <span className={`muted small-text ${stale ? 'warn' : ''}`}>
+              {stale ? 'Parameters changed since the last run' : `${formatCount(count)} localizations`}
+            </span>
+          )}
+        </div>
+        <RunProgressBar />
+      </div>
+    </section>
+  );
+}

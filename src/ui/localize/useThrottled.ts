@@ -1,0 +1,24 @@
+import { useEffect, useRef, useState } from 'react';
+
+/**
+ * `value`, updated at most every `ms` (the latest value always arrives): streaming runs change
+ * the store per chunk, views redraw a few times per second.
+ */
+export function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + ms - performance.now();
+    if (wait <= 0) {
+      last.current = performance.now();
+      setShown(value);
+      return;
+    }
+    const t = setTimeout(() => {
+      last.current = performance.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return shown;
+}

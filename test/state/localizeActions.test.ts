@@ -1,0 +1,137 @@
+import { beforeEach, expect, test } from 'vitest';
+import { locTableFromColumns } from '../../src/core/locs/table';
+import type { LocalizeEngine, LocalizeRequest } from '../../src/engine/localizeService';
+import type { StackInfo } from '../../src/engine/stackService';
+import { dataStore } from '../../src/state/dataStore';
+import { isLocalizeRecord, makeLocalizeActions } from '../../src/state/localizeActions';
+import { DEFAULT_SETTINGS, localizeParamsStore } from '../../src/state/localizeParamsStore';
+import { locsStore, locsTable } from '../../src/state/locsStore';
+
+const info: StackInfo = {
+  id: 41,
+  name: 'run.tif',
+  files: ['run.tif'],
+  recipe: { kind: 'files', files: [] },
+  width: 32,
+  height: 32,
+  frameCount: 10,
+  channels: 1,
+  dtype: 'uint16',
+  meta: { flavour: 'multipage', byteOrder: 'little', pixelSizeNm: 100 },
+};
+
+const chunk = (first: number, n: number) =>
+  locTableFromColumns({
+    frame: Uint32Array.from({ length: n }, () => first),
+    x: Float64Array.from({ length: n }, (_, i) => i * 100),
+  });
+
+/** An engine that delivers one chunk per frame, pausing between them, and obeys the signal. */
+function fakeEngine(opts: { failAt?: number } = {}) {
+  const requests: LocalizeRequest[] = [];
+  const engine: LocalizeEngine = {
+    workers: 2,
+    async run(req) {
+      requests.push(req);
+      let done = 0;
+      for (let f = req.frames!.start; f < req.frames!.end; f++) {
+        if (req.signal?.aborted) break;
+        if (f === opts.failAt) throw new Error(`frame ${f}: the file ended early`);
+        await new Promise<void>((r) => setTimeout(r, 0));
+        req.onChunk?.(chunk(f, 3), { chunkIndex: done, firstFrame: f, frameCount: 1 });
+        done++;
+        req.onProgress?.({
+          framesDone: done,
+          framesTotal: req.frames!.end - req.frames!.start,
+          localizations: done * 3,
+          framesPerSecond: 100,
+          etaSeconds: 0.1,
+        });
+      }
+      const total = req.frames!.end - req.frames!.start;
+      return {
+        framesDone: done,
+        localizations: done * 3,
+        seconds: 0.1,
+        framesPerSecond: 100,
+        cancelled: done < total,
+      };
+    },
+    preview: () => Promise.reject(new Error('not used')),
+  };
+  return { engine, requests };
+}
+
+const notices: string[] = [];
+const stores = {
+  data: dataStore,
+  notify: (_k: string, title: string, message: string) => void notices.push(`${title}: ${message}`),
+};
+
+beforeEach(() => {
+  notices.length = 0;
+  locsStore.getState().clear();
+  localizeParamsStore.getState().load(DEFAULT_SETTINGS);
+  dataStore.setState({ stacks: [{ info, overrides: { offsetAdu: 100 } }], activeId: info.id });
+});
+
+test('a run streams every chunk into locsStore in order and ends done with its plan recorded', async () => {
+  const { engine, requests } = fakeEngine();
+  const actions = makeLocalizeActions(engine, stores);
+  localizeParamsStore.getState().set({ firstFrame: 3, lastFrame: 8 });
+  const out = await actions.start();
+  expect(out).toEqual({ count: 18, status: 'done' });
+  expect(requests[0].frames).toEqual({ start: 2, end: 8 });
+  expect(requests[0].params.camera?.offsetAdu).toBe(100);
+  expect([...new Set(locsTable().columns.frame)]).toEqual([2, 3, 4, 5, 6, 7]);
+  const s = locsStore.getState();
+  expect(s.progress?.framesDone).toBe(6);
+  expect(isLocalizeRecord(s.params) && s.params.plan.stackId).toBe(41);
+});
+
+test('cancel keeps what was done; start while running returns the same run', async () => {
+  const { engine, requests } = fakeEngine();
+  const actions = makeLocalizeActions(engine, stores);
+  const a = actions.start();
+  expect(actions.start()).toBe(a);
+  await new Promise((r) => setTimeout(r, 5));
+  actions.cancel();
+  const out = await a;
+  expect(out.status).toBe('cancelled');
+  expect(out.count).toBeGreaterThan(0);
+  expect(out.count).toBeLessThan(30);
+  expect(locsStore.getState().status).toBe('cancelled');
+  expect(locsTable().length).toBe(out.count);
+  expect(requests).toHaveLength(1);
+  expect(actions.running).toBe(false);
+});
+
+test('a failure keeps the chunks found before it and says what went wrong', async () => {
+  const actions = makeLocalizeActions(fakeEngine({ failAt: 4 }).engine, stores);
+  const out = await actions.start();
+  expect(out.status).toBe('failed');
+  expect(out.count).toBe(12);
+  expect(locsStore.getState().error).toMatch(/the file ended early/);
+  expect(notices[0]).toMatch(/Localization of run.tif failed: frame 4/);
+});
+
+test('invalid settings or no stack refuse to start, with the reason', async () => {
+  const actions = makeLocalizeActions(fakeEngine().engine, stores);
+  localizeParamsStore.getState().set({ lastFrame: 11 });
+  const out = await actions.start();
+  expect(out.status).toBe('failed');
+  expect(out.error).toMatch(/Last frame must be a whole number from 1 to 10/);
+  expect(locsStore.getState().status).toBe('idle');
+  dataStore.setState({ stacks: [], activeId: null });
+  expect((await actions.start()).error).toMatch(/No stack is open/);
+});
+
+test('a table loaded elsewhere mid-run stops the run without writing into it', async () => {
+  const actions = makeLocalizeActions(fakeEngine().engine, stores);
+  const run = actions.start();
+  await new Promise((r) => setTimeout(r, 3));
+  locsStore.getState().load(41, chunk(0, 5), { source: 'import.csv' });
+  await run;
+  expect(locsStore.getState().count).toBe(5);
+  expect(locsStore.getState().status).toBe('done');
+});

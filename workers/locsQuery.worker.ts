@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createLocsQueryApi } from './locsQuery.api';
+
+Comlink.expose(createLocsQueryApi());
