@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, useData } from '../../state/dataStore';
+import { OpenLocsButton } from '../post/OpenLocsButton';
 import { FileButton } from './FileButton';
 
 export function DataPanel() {
@@ -23,6 +24,7 @@ export function DataPanel() {
         >
           Open your own data…
         </FileButton>
+        <OpenLocsButton />
       </div>
       <p className="muted" style={{ margin: '6px 0 0', fontSize: 12 }}>
         Or drop files anywhere. Files chosen together form one stack.

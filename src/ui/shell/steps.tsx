@@ -6,6 +6,8 @@ import { useData } from '../../state/dataStore';
 import type { StepId } from '../../state/uiStore';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
+import { PostPanel, usePostStateLabel } from '../post/PostPanel';
+import { PostResults } from '../post/PostResults';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
 export type { StepId } from '../../state/uiStore';
@@ -46,7 +48,14 @@ export const STEPS: StepDef[] = [
     useStateLabel: useDataState,
   },
   { id: 'localize', name: 'Localize', hint: 'Detect and fit single molecules' },
-  { id: 'post', name: 'Post-process', hint: 'Drift, blink merging, filters, reconstruction' },
+  {
+    id: 'post',
+    name: 'Post-process',
+    hint: 'Drift, blink merging, filters, reconstruction',
+    Panel: PostPanel,
+    Results: PostResults,
+    useStateLabel: usePostStateLabel,
+  },
   { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
   { id: 'markers', name: 'EV markers', hint: 'CD9/CD63/CD81 counts per EV and subtypes' },
