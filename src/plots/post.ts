@@ -59,10 +59,9 @@ export function driftFigure(d: DriftData, theme: ThemeName): Figure {
   return {
     data,
     layout: baseLayout(theme, {
-      title: { text: 'Drift', font: { size: 12 } },
       showlegend: true,
-      legend: { orientation: 'h', y: -0.3, font: { size: 10 } },
-      margin: { l: 48, r: 10, t: 28, b: 52 },
+      legend: { orientation: 'h', x: 0, y: 1.14, font: { size: 10 } },
+      margin: { l: 48, r: 10, t: 30, b: 40 },
       xaxis: { title: { text: 'frame' } },
       yaxis: { title: { text: 'drift (nm)' } },
     }),

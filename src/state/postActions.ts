@@ -20,7 +20,8 @@ export interface PostEngine {
 
 export function startPostEngine(backend: RenderBackend, opts: { throttleMs?: number } = {}): PostEngine {
   const throttleMs = opts.throttleMs ?? 400;
-  let sent: LocTable[] = [];
+  // null: the worker's copy is unknown (start, crash) and must be replaced, even by nothing.
+  let sent: LocTable[] | null = null;
   let seq = 0;
   let lastStart = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -28,9 +29,10 @@ export function startPostEngine(backend: RenderBackend, opts: { throttleMs?: num
 
   const syncData = async () => {
     const chunks = locsStore.getState().chunks;
-    const isPrefix = sent.length <= chunks.length && sent.every((c, i) => c === chunks[i]);
-    if (isPrefix && sent.length === chunks.length) return;
-    if (isPrefix) await backend.append(chunks.slice(sent.length));
+    const prev = sent;
+    const isPrefix = prev !== null && prev.length <= chunks.length && prev.every((c, i) => c === chunks[i]);
+    if (isPrefix && prev.length === chunks.length) return;
+    if (isPrefix) await backend.append(chunks.slice(prev.length));
     else await backend.reset(chunks);
     sent = chunks;
   };
@@ -104,7 +106,7 @@ export function startPostEngine(backend: RenderBackend, opts: { throttleMs?: num
     computeNena: () => compute('nena'),
     computeFrc: () => compute('frc'),
     resync: () => {
-      sent = [];
+      sent = null;
       request();
     },
     stop: () => {
