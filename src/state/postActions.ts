@@ -87,9 +87,11 @@ export function startPostEngine(backend: RenderBackend, opts: { throttleMs?: num
 
   const compute = async <K extends 'nena' | 'frc'>(key: K) => {
     const set = key === 'nena' ? postStore.getState().setNena : postStore.getState().setFrc;
-    const version = postStore.getState().processedVersion;
     set({ status: 'running' });
     try {
+      // Compute on the table the current steps give, not one a pending run is about to replace.
+      await settledNow();
+      const version = postStore.getState().processedVersion;
       const result = key === 'nena' ? await backend.nena({}) : await backend.frc({});
       (set as (c: unknown) => void)({ status: 'done', result, forVersion: version });
     } catch (e) {
@@ -97,12 +99,14 @@ export function startPostEngine(backend: RenderBackend, opts: { throttleMs?: num
     }
   };
 
+  const settledNow = () =>
+    new Promise<ProcessSummary>((resolve, reject) => {
+      waiters.push({ after: seq, resolve, reject });
+      if (!runner.busy && !timer) request();
+    });
+
   return {
-    settled: () =>
-      new Promise((resolve, reject) => {
-        waiters.push({ after: seq, resolve, reject });
-        if (!runner.busy && !timer) request();
-      }),
+    settled: settledNow,
     computeNena: () => compute('nena'),
     computeFrc: () => compute('frc'),
     resync: () => {

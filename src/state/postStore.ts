@@ -89,10 +89,8 @@ export const postStore = createStore<PostState>()((set, get) => {
         status: 'done',
         summary,
         error: null,
+        // NeNA and FRC keep their result; `forVersion` tells the panel they describe an older table.
         processedVersion: s.processedVersion + 1,
-        // Precision and resolution describe the previous table: mark them for recomputation.
-        nena: { status: 'idle' },
-        frc: { status: 'idle' },
       })),
     setFailed: (error) => set((s) => ({ status: 'failed', error, processedVersion: s.processedVersion + 1 })),
     setNena: (nena) => set({ nena }),

@@ -41,6 +41,15 @@ function DriftResult() {
   );
 }
 
+function Stale({ forVersion }: { forVersion: number }) {
+  const current = usePost((s) => s.processedVersion);
+  return forVersion === current ? null : (
+    <span className="post-note" title="The steps or the localizations changed since this was computed">
+      (before the latest changes: recompute)
+    </span>
+  );
+}
+
 function NenaResult() {
   const nena = usePost((s) => s.nena);
   const theme = useUi((s) => s.theme);
@@ -63,6 +72,7 @@ function NenaResult() {
             σ<sub>NeNA</sub> = {nena.result.sigmaNm.toFixed(1)} nm
           </span>
         )}
+        {nena.status === 'done' && <Stale forVersion={nena.forVersion} />}
       </div>
       {nena.status === 'failed' && <div className="post-error">{nena.error}</div>}
       {fig && <Plot figure={fig} label="NeNA histogram" className="plot post-plot" />}

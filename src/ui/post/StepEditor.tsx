@@ -129,7 +129,7 @@ function MergeEditor({ step, onChange }: Props<'merge'>) {
         onCommit={(v) => onChange({ ...step, radiusNm: v })}
       />
       <NumField
-        label="Max dark frames"
+        label="Max dark"
         unit="frames"
         hint="Frames a molecule may stay dark between two blinks and still be merged"
         value={step.maxGapFrames}
@@ -207,7 +207,7 @@ function RegionEditor({ step, index, onChange }: Props<'region'>) {
   };
   return (
     <>
-      <div className="post-grid2">
+      <div>
         <NumField
           label="x₀"
           unit="nm"

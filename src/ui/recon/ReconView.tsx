@@ -222,7 +222,7 @@ export function ReconView() {
         {readout && (
           <div className="readout num" data-testid="recon-readout">
             {readout}
-            {image ? ` · ${image.view.pixelNm.toPrecision(3)} nm/px` : ''}
+            {image ? ` · rendered at ${image.view.pixelNm.toPrecision(3)} nm/px` : ''}
           </div>
         )}
         {draw && (
