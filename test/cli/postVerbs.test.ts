@@ -68,7 +68,7 @@ describe('evscope render / drift / merge', () => {
     expect(r.code).toBe(0);
     const img = readFloatTiff(readFileSync(file('four.tif')));
     expect(img.pixelNm).toBeCloseTo(10);
-    expect([img.width, img.height]).toEqual([5, 4]); // covers x up to 35 + one pixel from the origin
+    expect([img.width, img.height]).toEqual([4, 3]); // from the origin to the pixels holding x = 35, y = 25
     const at = (i: number, j: number) => img.pixels[j * img.width + i];
     expect(at(0, 0)).toBe(2); // x = 0 and x = 9.99 share pixel 0
     expect(at(1, 0)).toBe(1); // x = 10 starts pixel 1

@@ -140,8 +140,9 @@ export function exportView(
   if (!(pixelNm > 0)) throw new Error(`render pixel must be > 0 nm, got ${pixelNm}`);
   const x0 = Math.min(0, bounds ? Math.floor(bounds.x0 / pixelNm) * pixelNm : 0);
   const y0 = Math.min(0, bounds ? Math.floor(bounds.y0 / pixelNm) * pixelNm : 0);
-  const x1 = Math.max(fieldNm?.width ?? 0, bounds ? bounds.x1 + pixelNm : 0);
-  const y1 = Math.max(fieldNm?.height ?? 0, bounds ? bounds.y1 + pixelNm : 0);
+  // The last localization's pixel is included: [k·px, (k+1)·px) with k = floor(x/px).
+  const x1 = Math.max(fieldNm?.width ?? 0, bounds ? (Math.floor(bounds.x1 / pixelNm) + 1) * pixelNm : 0);
+  const y1 = Math.max(fieldNm?.height ?? 0, bounds ? (Math.floor(bounds.y1 / pixelNm) + 1) * pixelNm : 0);
   if (!(x1 > x0 && y1 > y0)) throw new Error('nothing to export: no localizations and no field size');
   const width = Math.ceil((x1 - x0) / pixelNm);
   const height = Math.ceil((y1 - y0) / pixelNm);
