@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
-import { cases } from './cases';
-import type { Figures } from './types';
+import { cases as sharedCases } from './cases';
+import { stackNodeCases } from './stack.node.cases';
+import type { BenchCase, Figures } from './types';
+
+// Cases that need Node APIs run only here; bench/cases.ts is what the browser page imports.
+const cases: BenchCase[] = [...sharedCases, ...stackNodeCases];
 
 const args = process.argv.slice(2);
 const only = args.find((a) => !a.startsWith('--'))?.split(',');
@@ -59,10 +63,13 @@ async function runBrowser() {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => console.log(`  ${m.text()}`));
     await page.goto(`${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}`);
-    await page.waitForFunction(() => window.__benchDone === true, null, {
-      timeout: 15 * 60_000,
-      polling: 500,
-    });
+    // A module that fails to load in the page (e.g. one importing node:fs) would otherwise leave
+    // the runner waiting for the full timeout.
+    const failed = new Promise<never>((_, reject) => page.on('pageerror', (e) => reject(e)));
+    await Promise.race([
+      page.waitForFunction(() => window.__benchDone === true, null, { timeout: 15 * 60_000, polling: 500 }),
+      failed,
+    ]);
     const results = await page.evaluate(() => window.__benchResults ?? []);
     for (const r of results) print('chromium', r.name, r.figures, r.error);
   } finally {

@@ -1,10 +1,6 @@
 // Stack reading: open time (to frame 1 on screen) and sequential frames/s for a generated
 // 2,000-frame 256×256 stack — from a Blob in both Node and Chromium (the browser's File path),
-// and from files through a Node file handle (the CLI's path).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openFileByteSource } from '../src/cli/nodeByteSource';
+// and from files through a Node file handle (the CLI's path, in stack.node.cases.ts).
 import { benchReadStack } from '../src/core/stack/benchReadStack';
 import { blobByteSource } from '../src/core/stack/byteSource';
 import { openStack } from '../src/core/stack/open';
@@ -12,9 +8,9 @@ import type { ByteSource } from '../src/core/stack/types';
 import { deflateParts, imageJContiguousParts, multipageParts } from './stackFixtures';
 import type { BenchCase, Figures } from './types';
 
-const FRAMES = 2000;
+export const FRAMES = 2000;
 
-async function measure(src: ByteSource, prefix: string, figures: Figures): Promise<void> {
+export async function measure(src: ByteSource, prefix: string, figures: Figures): Promise<void> {
   const t0 = performance.now();
   const stack = await openStack([src]);
   await stack.readFrame(0);
@@ -24,7 +20,24 @@ async function measure(src: ByteSource, prefix: string, figures: Figures): Promi
   figures[`${prefix} MB/s`] = r.megabytesPerSecond;
 }
 
-const layouts = [
+/**
+ * In the browser the stack goes through the origin-private file system, so it is read as a
+ * disk-backed File, as a dropped file would be (Chromium refuses to read in-memory Blobs of a
+ * few hundred MB). Node reads an in-memory Blob.
+ */
+async function toBlob(name: string, parts: Uint8Array[]): Promise<Blob> {
+  const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<unknown> } } })
+    .navigator?.storage;
+  if (!storage?.getDirectory) return new Blob(parts as BlobPart[]);
+  const dir = (await storage.getDirectory()) as FileSystemDirectoryHandle;
+  const handle = await dir.getFileHandle(`${name}.tif`, { create: true });
+  const w = await handle.createWritable();
+  for (const p of parts) await w.write(p as BlobPart);
+  await w.close();
+  return handle.getFile();
+}
+
+export const layouts = [
   ['multipage', multipageParts],
   ['imagej', imageJContiguousParts],
   ['deflate', deflateParts],
@@ -38,32 +51,8 @@ export const stackCases: BenchCase[] = [
       log(`${FRAMES} frames 256×256 uint16 from a Blob`);
       const figures: Figures = {};
       for (const [label, make] of layouts) {
-        const blob = new Blob((await make(FRAMES)) as BlobPart[]);
+        const blob = await toBlob(label, await make(FRAMES));
         await measure(blobByteSource(blob, `${label}.tif`), label, figures);
-      }
-      return figures;
-    },
-  },
-  {
-    name: 'stack-read-file',
-    where: ['node'],
-    async run(log) {
-      log(`${FRAMES} frames 256×256 uint16 from files (OS cache warm)`);
-      const dir = await mkdtemp(join(tmpdir(), 'evscope-bench-'));
-      const figures: Figures = {};
-      try {
-        for (const [label, make] of layouts) {
-          const path = join(dir, `${label}.tif`);
-          await writeFile(path, await make(FRAMES));
-          const src = await openFileByteSource(path);
-          try {
-            await measure(src, label, figures);
-          } finally {
-            await src.close();
-          }
-        }
-      } finally {
-        await rm(dir, { recursive: true, force: true });
       }
       return figures;
     },

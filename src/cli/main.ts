@@ -7,6 +7,9 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   localize: () => import('./verbs/localize'),
   simulate: () => import('./verbs/simulate'),
   score: () => import('./verbs/score'),
+  render: () => import('./verbs/render'),
+  drift: () => import('./verbs/drift'),
+  merge: () => import('./verbs/merge'),
 };
 
 function usage(): string {

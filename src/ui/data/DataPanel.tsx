@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, useData } from '../../state/dataStore';
+import { OpenLocsButton } from '../post/OpenLocsButton';
 import { NewSimulationButton } from '../sim/NewSimulationDialog';
 import { SimulatedTag } from '../sim/SimulatedBadge';
 import { SimulationGuide } from '../sim/SimulationGuide';
@@ -27,6 +28,7 @@ export function DataPanel() {
           Open your own data…
         </FileButton>
         <NewSimulationButton />
+        <OpenLocsButton />
       </div>
       <p className="muted" style={{ margin: '6px 0 0', fontSize: 12 }}>
         Or drop files anywhere. Files chosen together form one stack.

@@ -9,6 +9,8 @@ import { MetadataPanel } from '../data/MetadataPanel';
 import { LocalizePanel } from '../localize/LocalizePanel';
 import { LocalizeResults } from '../localize/LocalizeResults';
 import { useLocalizeStateLabel } from '../localize/runState';
+import { PostPanel, usePostStateLabel } from '../post/PostPanel';
+import { PostResults } from '../post/PostResults';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -68,7 +70,14 @@ export const STEPS: StepDef[] = [
     Results: LocalizeStepResults,
     useStateLabel: useLocalizeStateLabel,
   },
-  { id: 'post', name: 'Post-process', hint: 'Drift, blink merging, filters, reconstruction' },
+  {
+    id: 'post',
+    name: 'Post-process',
+    hint: 'Drift, blink merging, filters, reconstruction',
+    Panel: PostPanel,
+    Results: PostResults,
+    useStateLabel: usePostStateLabel,
+  },
   { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
   { id: 'markers', name: 'EV markers', hint: 'CD9/CD63/CD81 counts per EV and subtypes' },

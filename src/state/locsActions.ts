@@ -1,0 +1,62 @@
+// Localization tables in and out: ThunderSTORM CSV import (parsed in the render worker, so a
+// file of millions of rows never freezes the page) into locsStore, tied to the active stack,
+// and export of the current post-processed table.
+import type { LocTable } from '../core/locs/table';
+import { dataStore } from './dataStore';
+import { locsStore } from './locsStore';
+import { uiStore } from './uiStore';
+
+export interface LocsIo {
+  /** Parses ThunderSTORM CSV text or a file; errors name the file, line and column. */
+  parseCsv(source: Blob | string, fileName: string): Promise<LocTable>;
+  /** The post-processed table as ThunderSTORM CSV. */
+  exportCsv(): Promise<string>;
+}
+
+export interface LocsActions {
+  /** Loads the file; resolves with the number of localizations, or null when it failed (a notice says why). */
+  importCsv(file: Blob, fileName: string): Promise<number | null>;
+  /** The current (post-processed) localizations as CSV text, or null when there are none. */
+  exportCsv(): Promise<string | null>;
+}
+
+export function createLocsActions(io: LocsIo): LocsActions {
+  return {
+    async importCsv(file, fileName) {
+      const ui = uiStore.getState();
+      try {
+        const table = await io.parseCsv(file, fileName);
+        if (table.length === 0) {
+          ui.notify('warning', `${fileName} holds no localizations`, 'The file has a header but no rows.');
+          return null;
+        }
+        // Tie the table to the stack on screen, so overlays and the camera field line up.
+        locsStore.getState().load(dataStore.getState().activeId, table, { source: fileName });
+        return table.length;
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        ui.notify(
+          'error',
+          `Could not read localizations from ${fileName}`,
+          msg,
+          'Expected ThunderSTORM CSV: a header with "frame", "x [nm]", "y [nm]" and one localization per line.',
+        );
+        return null;
+      }
+    },
+    async exportCsv() {
+      if (locsStore.getState().count === 0) {
+        uiStore.getState().notify('warning', 'Nothing to export', 'No localizations are loaded.');
+        return null;
+      }
+      try {
+        return await io.exportCsv();
+      } catch (e) {
+        uiStore
+          .getState()
+          .notify('error', 'Export of localizations failed', e instanceof Error ? e.message : String(e));
+        return null;
+      }
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The reconstruction view: render settings, where the view looks (centre and scale in nm, so
+// zooming re-renders at the visible resolution instead of magnifying a fixed image), and the
+// last image the render worker returned.
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { DEFAULT_RECON, type ReconSettings } from '../core/render/reconstruct';
+import type { RenderView } from '../core/render/view';
+import type { RenderedImage } from '../engine/renderService';
+
+/** Finest render pixel (nm) the workbench offers. */
+export const MIN_PIXEL_NM = 1;
+export const FIT_MARGIN_PX = 16;
+/** Zoom limits, nm per screen pixel. */
+export const MIN_NM_PER_PX = 0.25;
+export const MAX_NM_PER_PX = 5000;
+
+export type DrawMode = null | 'region' | 'fiducial';
+
+export interface ReconState {
+  settings: ReconSettings;
+  /** Render pixel for exports, and the finest pixel the screen view renders at (nm). */
+  pixelNm: number;
+  scaleBar: boolean;
+  /** View centre (nm) and scale (nm per CSS pixel). */
+  cx: number;
+  cy: number;
+  nmPerPx: number;
+  /** While true the view follows the field and the window size. */
+  fit: boolean;
+  viewport: { w: number; h: number; dpr: number };
+  image: RenderedImage | null;
+  error: string | null;
+  /** What a drag on the image does: pan (null) or draw a rectangle for a post-processing step. */
+  draw: DrawMode;
+  /** The post-processing step the drawn rectangle goes to. */
+  drawStep: number;
+  setSettings(patch: Partial<ReconSettings>): void;
+  /** False (nothing changes) unless the pixel is a finite number ≥ MIN_PIXEL_NM. */
+  setPixelNm(nm: number): boolean;
+  setScaleBar(on: boolean): void;
+  setViewport(w: number, h: number, dpr: number): void;
+  fitTo(field: { x0: number; y0: number; x1: number; y1: number } | null): void;
+  setFit(fit: boolean): void;
+  zoomAt(factor: number, sx?: number, sy?: number): void;
+  panBy(dx: number, dy: number): void;
+  setImage(img: RenderedImage): void;
+  setError(e: string | null): void;
+  setDraw(d: DrawMode, step?: number): void;
+}
+
+export const reconStore = createStore<ReconState>()((set) => ({
+  settings: DEFAULT_RECON,
+  pixelNm: 10,
+  scaleBar: true,
+  cx: 0,
+  cy: 0,
+  nmPerPx: 10,
+  fit: true,
+  viewport: { w: 0, h: 0, dpr: 1 },
+  image: null,
+  error: null,
+  draw: null,
+  drawStep: -1,
+  setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+  setPixelNm: (nm) => {
+    if (!(Number.isFinite(nm) && nm >= MIN_PIXEL_NM)) return false;
+    set({ pixelNm: nm });
+    return true;
+  },
+  setScaleBar: (scaleBar) => set({ scaleBar }),
+  setViewport: (w, h, dpr) => set({ viewport: { w, h, dpr } }),
+  fitTo: (field) =>
+    set((s) => {
+      if (!field || s.viewport.w <= 0) return s;
+      const aw = Math.max(1, s.viewport.w - 2 * FIT_MARGIN_PX);
+      const ah = Math.max(1, s.viewport.h - 2 * FIT_MARGIN_PX);
+      const nmPerPx = clampScale(Math.max((field.x1 - field.x0) / aw, (field.y1 - field.y0) / ah));
+      return { cx: (field.x0 + field.x1) / 2, cy: (field.y0 + field.y1) / 2, nmPerPx };
+    }),
+  setFit: (fit) => set({ fit }),
+  zoomAt: (factor, sx, sy) =>
+    set((s) => {
+      const nmPerPx = clampScale(s.nmPerPx / factor);
+      const ax = (sx ?? s.viewport.w / 2) - s.viewport.w / 2;
+      const ay = (sy ?? s.viewport.h / 2) - s.viewport.h / 2;
+      // Keep the nm position under the anchor where it is.
+      return {
+        nmPerPx,
+        cx: s.cx + ax * (s.nmPerPx - nmPerPx),
+        cy: s.cy + ay * (s.nmPerPx - nmPerPx),
+        fit: false,
+      };
+    }),
+  panBy: (dx, dy) => set((s) => ({ cx: s.cx - dx * s.nmPerPx, cy: s.cy - dy * s.nmPerPx, fit: false })),
+  setImage: (image) => set({ image, error: null }),
+  setError: (error) => set({ error }),
+  setDraw: (draw, step = -1) => set({ draw, drawStep: step }),
+}));
+
+function clampScale(v: number): number {
+  return Math.min(MAX_NM_PER_PX, Math.max(MIN_NM_PER_PX, v));
+}
+
+/**
+ * The render grid for what is on screen: the visible nm rectangle at screen resolution (device
+ * pixels), never finer than the chosen render pixel, snapped to whole render pixels so panning
+ * does not shimmer. Its size is bounded by the window, whatever the field and the zoom.
+ */
+export function visibleView(
+  s: Pick<ReconState, 'cx' | 'cy' | 'nmPerPx' | 'viewport' | 'pixelNm'>,
+): RenderView {
+  const { w, h, dpr } = s.viewport;
+  const px = Math.max(s.pixelNm, s.nmPerPx / dpr);
+  const vx0 = s.cx - (w / 2) * s.nmPerPx;
+  const vy0 = s.cy - (h / 2) * s.nmPerPx;
+  const x0 = Math.floor(vx0 / px) * px;
+  const y0 = Math.floor(vy0 / px) * px;
+  return {
+    x0,
+    y0,
+    width: Math.max(1, Math.ceil((vx0 + w * s.nmPerPx - x0) / px)),
+    height: Math.max(1, Math.ceil((vy0 + h * s.nmPerPx - y0) / px)),
+    pixelNm: px,
+  };
+}
+
+/** Screen (CSS px) → nm. */
+export function screenToNm(
+  s: Pick<ReconState, 'cx' | 'cy' | 'nmPerPx' | 'viewport'>,
+  sx: number,
+  sy: number,
+) {
+  return {
+    x: s.cx + (sx - s.viewport.w / 2) * s.nmPerPx,
+    y: s.cy + (sy - s.viewport.h / 2) * s.nmPerPx,
+  };
+}
+
+export const useRecon = <T>(sel: (s: ReconState) => T): T => useStore(reconStore, sel);

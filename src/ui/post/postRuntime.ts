@@ -1,0 +1,146 @@
+// Wires the post-processing and reconstruction machinery to the render worker once, on first
+// use (opening the step or the view, or a scripting call), and registers the scripting API.
+
+import { parsePipeline } from '../../core/locs/pipeline';
+import { type ColumnArray, type LocTable, locTableFromColumns } from '../../core/locs/table';
+import { renderService } from '../../engine/renderService';
+import { registerScripting } from '../../scripting/api';
+import { dataStore } from '../../state/dataStore';
+import { createLocsActions } from '../../state/locsActions';
+import { locsStore } from '../../state/locsStore';
+import { type PostEngine, startPostEngine } from '../../state/postActions';
+import { postStore } from '../../state/postStore';
+import { type ReconRenderer, startReconRenderer } from '../../state/reconActions';
+import { reconStore } from '../../state/reconStore';
+import { uiStore } from '../../state/uiStore';
+
+let runtime: { post: PostEngine; recon: ReconRenderer } | null = null;
+
+export function postRuntime() {
+  if (!runtime) {
+    const backend = renderService.backend;
+    runtime = { post: startPostEngine(backend), recon: startReconRenderer(backend) };
+    renderService.onCrash = (msg) => {
+      uiStore
+        .getState()
+        .notify(
+          'error',
+          'The render worker stopped',
+          msg,
+          'It restarts on its own; the localizations are sent again.',
+        );
+      runtime?.post.resync();
+    };
+  }
+  return runtime;
+}
+
+export const locsActions = createLocsActions({
+  parseCsv: (source, name) => renderService.backend.parseCsv(source, name),
+  exportCsv: () => renderService.backend.exportCsv(),
+});
+
+/** Offers bytes or text as a file download. */
+export function saveFile(name: string, data: Uint8Array | string, type: string): void {
+  const blob = new Blob([data as BlobPart], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function baseName(): string {
+  const src = (locsStore.getState().params as { source?: string } | null)?.source;
+  return (src ?? 'localizations').replace(/\.[^.]*$/, '');
+}
+
+export async function exportReconstruction(format: 'png' | 'tiff', download: boolean): Promise<number> {
+  try {
+    await postRuntime().post.settled();
+    const bytes = await postRuntime().recon.exportImage(format);
+    if (download)
+      saveFile(
+        `${baseName()}_${reconStore.getState().pixelNm}nm.${format === 'png' ? 'png' : 'tif'}`,
+        bytes,
+        format === 'png' ? 'image/png' : 'image/tiff',
+      );
+    return bytes.length;
+  } catch (e) {
+    uiStore
+      .getState()
+      .notify(
+        'error',
+        `Export of the reconstruction as ${format.toUpperCase()} failed`,
+        e instanceof Error ? e.message : String(e),
+      );
+    throw e;
+  }
+}
+
+export async function exportLocalizationsCsv(): Promise<void> {
+  await postRuntime().post.settled();
+  const text = await locsActions.exportCsv();
+  if (text !== null) saveFile(`${baseName()}_processed.csv`, text, 'text/csv');
+}
+
+function toColumns(cols: Record<string, ArrayLike<number>>): LocTable {
+  const typed: Record<string, ColumnArray> = {};
+  for (const [k, v] of Object.entries(cols))
+    typed[k] = k === 'frame' || k === 'channel' ? Uint32Array.from(v) : Float64Array.from(v);
+  return locTableFromColumns(typed);
+}
+
+registerScripting('postProcess', async (steps: unknown) => {
+  const rt = postRuntime();
+  postStore.getState().setSteps(parsePipeline(steps));
+  const s = await rt.post.settled();
+  return { rowsIn: s.rowsIn, rowsOut: s.rowsOut, stats: s.stats, columns: s.columns };
+});
+registerScripting('postSteps', () => postStore.getState().steps);
+registerScripting('undoPost', () => postStore.getState().undo());
+registerScripting('redoPost', () => postStore.getState().redo());
+registerScripting('driftTrace', () => {
+  const d = postStore.getState().summary?.drift;
+  return d ? { method: d.method, dx: Array.from(d.dx), dy: Array.from(d.dy) } : null;
+});
+registerScripting('reconstructionStats', async () => {
+  const rt = postRuntime();
+  await rt.post.settled();
+  await rt.recon.settled();
+  const img = reconStore.getState().image;
+  return img
+    ? { width: img.width, height: img.height, pixelNm: img.view.pixelNm, sum: img.sum, count: img.count }
+    : null;
+});
+registerScripting('exportReconstruction', (format: 'png' | 'tiff') => exportReconstruction(format, false));
+registerScripting('nena', async () => {
+  const rt = postRuntime();
+  await rt.post.settled();
+  await rt.post.computeNena();
+  const n = postStore.getState().nena;
+  return n.status === 'done' ? { sigmaNm: n.result.sigmaNm, pairs: n.result.pairs } : n;
+});
+registerScripting('frc', async () => {
+  const rt = postRuntime();
+  await rt.post.settled();
+  await rt.post.computeFrc();
+  const f = postStore.getState().frc;
+  return f.status === 'done' ? { resolutionNm: f.result.resolutionNm } : f;
+});
+/** Streams a chunk into the current run, as a localization worker would (tests, custom loaders). */
+registerScripting('appendLocalizations', (cols: Record<string, ArrayLike<number>>) => {
+  postRuntime();
+  const s = locsStore.getState();
+  if (s.status !== 'running') s.startRun(dataStore.getState().activeId ?? -1, { source: 'script' }, 0);
+  locsStore.getState().append(toColumns(cols));
+  return locsStore.getState().count;
+});
+registerScripting('finishLocalizations', () => locsStore.getState().finish('done'));
+registerScripting('importLocalizationsCsv', async (text: string, fileName = 'localizations.csv') => {
+  postRuntime();
+  return locsActions.importCsv(new Blob([text]), fileName);
+});

@@ -1,0 +1,253 @@
+// The reconstruction: the post-processed localizations rendered in the render worker for the
+// visible region at screen resolution, redrawn with the old image transformed while a new one
+// renders (so pan and zoom stay smooth), with a scale bar, a cursor readout in nm, and
+// rectangles drawn for region filters and fiducial picks.
+import { useEffect, useRef, useState } from 'react';
+import type { PostStep } from '../../core/locs/pipeline';
+import type { Region } from '../../core/locs/region';
+import { scaleBar } from '../../core/render/scaleBar';
+import { useLocs } from '../../state/locsStore';
+import { postStore, usePost } from '../../state/postStore';
+import { reconStore, screenToNm, useRecon } from '../../state/reconStore';
+import { postRuntime } from '../post/postRuntime';
+import { ReconToolbar } from './ReconToolbar';
+import './recon.css';
+
+type Rect = { x0: number; y0: number; x1: number; y1: number };
+
+function formatNm(nm: number): string {
+  return Math.abs(nm) >= 10_000 ? `${(nm / 1000).toFixed(2)} µm` : `${nm.toFixed(0)} nm`;
+}
+
+function regionsOf(steps: PostStep[]): { rect: Rect; kind: 'region' | 'fiducial' }[] {
+  const out: { rect: Rect; kind: 'region' | 'fiducial' }[] = [];
+  const add = (r: Region, kind: 'region' | 'fiducial') => {
+    if (r.kind === 'rect') out.push({ rect: r, kind });
+  };
+  for (const s of steps) {
+    if (s.enabled === false) continue;
+    if (s.kind === 'region') add(s.region, 'region');
+    if (s.kind === 'drift' && s.method === 'fiducial')
+      for (const r of s.options?.regions ?? []) add(r, 'fiducial');
+  }
+  return out;
+}
+
+/** Hands a drawn rectangle to the step that asked for it. */
+function applyDrawn(rect: Rect) {
+  const { draw, drawStep } = reconStore.getState();
+  const post = postStore.getState();
+  const step = post.steps[drawStep];
+  const region: Region = { kind: 'rect', ...rect };
+  if (draw === 'region' && step?.kind === 'region') post.updateStep(drawStep, { ...step, region });
+  else if (draw === 'fiducial' && step?.kind === 'drift' && step.method === 'fiducial')
+    post.updateStep(drawStep, {
+      ...step,
+      options: { ...step.options, regions: [...(step.options?.regions ?? []), region] },
+    });
+  // Fiducial picking continues (several beads); a region is one rectangle.
+  if (draw === 'region') reconStore.getState().setDraw(null);
+}
+
+export function ReconView() {
+  useEffect(() => void postRuntime(), []);
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const bitmap = useRef<{ src: object; canvas: HTMLCanvasElement } | null>(null);
+  const image = useRecon((s) => s.image);
+  const cx = useRecon((s) => s.cx);
+  const cy = useRecon((s) => s.cy);
+  const nmPerPx = useRecon((s) => s.nmPerPx);
+  const viewport = useRecon((s) => s.viewport);
+  const showBar = useRecon((s) => s.scaleBar);
+  const draw = useRecon((s) => s.draw);
+  const error = useRecon((s) => s.error);
+  const steps = usePost((s) => s.steps);
+  const count = useLocs((s) => s.count);
+  const [hover, setHover] = useState<{ sx: number; sy: number } | null>(null);
+  const [drag, setDrag] = useState<{
+    sx: number;
+    sy: number;
+    ex: number;
+    ey: number;
+    mode: 'pan' | 'rect';
+  } | null>(null);
+
+  useEffect(() => {
+    const el = wrap.current!;
+    const ro = new ResizeObserver(() =>
+      reconStore.getState().setViewport(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1),
+    );
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = canvas.current!;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = el.getBoundingClientRect();
+      reconStore.getState().zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && reconStore.getState().draw) reconStore.getState().setDraw(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    const c = canvas.current!;
+    const dpr = viewport.dpr;
+    const w = Math.max(1, Math.round(viewport.w * dpr));
+    const h = Math.max(1, Math.round(viewport.h * dpr));
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+    const ctx = c.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const toScreen = (x: number, y: number) => [
+      (x - cx) / nmPerPx + viewport.w / 2,
+      (y - cy) / nmPerPx + viewport.h / 2,
+    ];
+    if (image) {
+      if (bitmap.current?.src !== image) {
+        const off = bitmap.current?.canvas ?? document.createElement('canvas');
+        off.width = image.width;
+        off.height = image.height;
+        off
+          .getContext('2d')!
+          .putImageData(
+            new ImageData(image.rgba as Uint8ClampedArray<ArrayBuffer>, image.width, image.height),
+            0,
+            0,
+          );
+        bitmap.current = { src: image, canvas: off };
+      }
+      const [sx, sy] = toScreen(image.view.x0, image.view.y0);
+      const scale = image.view.pixelNm / nmPerPx;
+      ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * sx, dpr * sy);
+      // Render pixels larger than the screen's stay crisp (the chosen pixel is the finest).
+      ctx.imageSmoothingEnabled = scale < 1;
+      ctx.drawImage(bitmap.current!.canvas, 0, 0);
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.lineWidth = 1.5;
+    for (const { rect, kind } of regionsOf(steps)) {
+      const [x0, y0] = toScreen(rect.x0, rect.y0);
+      const [x1, y1] = toScreen(rect.x1, rect.y1);
+      ctx.strokeStyle = kind === 'region' ? '#ffd43b' : '#63e6be';
+      ctx.setLineDash([6, 4]);
+      ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
+    }
+    ctx.setLineDash([]);
+    if (drag?.mode === 'rect') {
+      ctx.strokeStyle = '#ffffff';
+      ctx.strokeRect(drag.sx, drag.sy, drag.ex - drag.sx, drag.ey - drag.sy);
+    }
+    if (showBar && image) {
+      const bar = scaleBar(nmPerPx, viewport.w, 0.2);
+      const x = viewport.w - 16 - bar.widthPx;
+      const y = viewport.h - 18;
+      ctx.fillStyle = 'rgba(0,0,0,0.55)';
+      ctx.fillRect(x - 6, y - 18, bar.widthPx + 12, 28);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(x, y, bar.widthPx, 4);
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.fillText(bar.label, x + bar.widthPx / 2, y - 5);
+    }
+  }, [image, cx, cy, nmPerPx, viewport, showBar, steps, drag]);
+
+  const readout = (() => {
+    if (!hover) return null;
+    const p = screenToNm(reconStore.getState(), hover.sx, hover.sy);
+    return `x ${formatNm(p.x)}, y ${formatNm(p.y)}`;
+  })();
+
+  const local = (e: React.PointerEvent) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return { sx: e.clientX - r.left, sy: e.clientY - r.top };
+  };
+
+  return (
+    <>
+      <ReconToolbar />
+      <div
+        ref={wrap}
+        className={`canvas-wrap recon-wrap ${drag?.mode === 'pan' ? 'panning' : ''} ${draw ? 'drawing' : ''}`}
+      >
+        <canvas
+          ref={canvas}
+          data-testid="recon-canvas"
+          aria-label={image ? `Reconstruction, ${image.count} localizations` : 'No reconstruction yet'}
+          onPointerDown={(e) => {
+            if (e.button !== 0) return;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            const { sx, sy } = local(e);
+            setDrag({ sx, sy, ex: sx, ey: sy, mode: draw || e.shiftKey ? 'rect' : 'pan' });
+          }}
+          onPointerMove={(e) => {
+            const { sx, sy } = local(e);
+            setHover({ sx, sy });
+            if (!drag) return;
+            if (drag.mode === 'pan') reconStore.getState().panBy(e.movementX, e.movementY);
+            setDrag({ ...drag, ex: sx, ey: sy });
+          }}
+          onPointerUp={() => {
+            if (drag?.mode === 'rect' && Math.abs(drag.ex - drag.sx) > 3 && Math.abs(drag.ey - drag.sy) > 3) {
+              const s = reconStore.getState();
+              const a = screenToNm(s, Math.min(drag.sx, drag.ex), Math.min(drag.sy, drag.ey));
+              const b = screenToNm(s, Math.max(drag.sx, drag.ex), Math.max(drag.sy, drag.ey));
+              const q = (v: number) => Math.round(v);
+              if (s.draw) applyDrawn({ x0: q(a.x), y0: q(a.y), x1: q(b.x), y1: q(b.y) });
+              else
+                postStore.getState().addStep({
+                  kind: 'region',
+                  region: { kind: 'rect', x0: q(a.x), y0: q(a.y), x1: q(b.x), y1: q(b.y) },
+                });
+            }
+            setDrag(null);
+          }}
+          onPointerCancel={() => setDrag(null)}
+          onPointerLeave={() => setHover(null)}
+        />
+        {readout && (
+          <div className="readout num" data-testid="recon-readout">
+            {readout}
+            {image ? ` · rendered at ${image.view.pixelNm.toPrecision(3)} nm/px` : ''}
+          </div>
+        )}
+        {draw && (
+          <div className="recon-banner" role="status">
+            {draw === 'region'
+              ? 'Drag a rectangle for the region filter'
+              : 'Drag rectangles around fiducial beads'}{' '}
+            ·{' '}
+            <button type="button" className="btn small" onClick={() => reconStore.getState().setDraw(null)}>
+              Done (Esc)
+            </button>
+          </div>
+        )}
+        {count === 0 && (
+          <div className="empty">
+            <h1>No localizations yet</h1>
+            <div>Run Localize, or open a ThunderSTORM CSV from the Data or Post-process step.</div>
+          </div>
+        )}
+        {error && count > 0 && (
+          <div className="recon-error" role="alert">
+            Rendering failed: {error}
+          </div>
+        )}
+      </div>
+    </>
+  );
+}

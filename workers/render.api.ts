@@ -1,0 +1,212 @@
+// The render worker: owns a copy of the raw localizations (streamed in as chunks), runs the
+// post-processing pipeline over them, and renders the processed table for the screen and for
+// export. The main thread only sends settings and receives RGBA bytes, so panning a
+// reconstruction of millions of localizations never blocks scrolling.
+import * as Comlink from 'comlink';
+import { writeDriftCsv } from '../src/core/io/driftCsv';
+import { encodePng } from '../src/core/io/png';
+import { readThunderstormCsv, writeThunderstormCsv } from '../src/core/io/thunderstormCsv';
+import { frameCountOf } from '../src/core/locs/driftTrace';
+import { type FrcOptions, type FrcResult, frc } from '../src/core/locs/frc';
+import { type NenaOptions, type NenaResult, nena } from '../src/core/locs/nena';
+import { applyPipeline, type PostStep, type StepStats } from '../src/core/locs/pipeline';
+import { concatLocTables, type LocTable } from '../src/core/locs/table';
+import { burnScaleBar } from '../src/core/render/burnScaleBar';
+import { exportView, type ReconSettings, reconstruct } from '../src/core/render/reconstruct';
+import { boundsOf, type RenderView } from '../src/core/render/view';
+import { encodeTiff } from '../src/core/stack/tiffWriter';
+
+export interface DriftSummary {
+  method: 'rcc' | 'fiducial';
+  dx: Float64Array;
+  dy: Float64Array;
+  nodes: { frame: Float64Array; dx: Float64Array; dy: Float64Array };
+}
+
+export interface ProcessSummary {
+  rowsIn: number;
+  rowsOut: number;
+  stats: StepStats[];
+  drift: DriftSummary | null;
+  /** Columns of the processed table (for filter validation and colour-by). */
+  columns: string[];
+  /** Extent of the processed localizations (nm), or null when there are none. */
+  bounds: { x0: number; y0: number; x1: number; y1: number } | null;
+  ms: number;
+}
+
+export interface RenderRequest {
+  view: RenderView;
+  settings: ReconSettings;
+}
+
+export interface RenderedImage {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+  view: RenderView;
+  sum: number;
+  maxPerUm2: number;
+  twoChannels: boolean;
+  /** Localizations in the processed table (the image shows those inside the view). */
+  count: number;
+  ms: number;
+}
+
+export interface ExportRequest {
+  format: 'png' | 'tiff';
+  pixelNm: number;
+  settings: ReconSettings;
+  /** The camera field (nm) so exports line up with the raw frames; grown to hold every localization. */
+  fieldNm?: { width: number; height: number };
+  scaleBar?: boolean;
+}
+
+const transferTable = (t: LocTable) =>
+  Comlink.transfer(
+    t,
+    Object.values(t.columns).map((c) => c.buffer as ArrayBuffer),
+  );
+
+export function createRenderApi() {
+  let chunks: LocTable[] = [];
+  let raw: LocTable | null = null;
+  let processed: LocTable | null = null;
+  let lastDrift: DriftSummary | null = null;
+  let steps: PostStep[] = [];
+
+  const rawTable = () => {
+    raw ??= concatLocTables(chunks);
+    return raw;
+  };
+  /** The processed table, re-running the pipeline if the raw data changed since. */
+  const table = () => {
+    if (!processed) processed = applyPipeline(rawTable(), steps).table;
+    return processed;
+  };
+  const need = (t: LocTable) => {
+    if (t.length === 0) throw new Error('no localizations loaded');
+    return t;
+  };
+
+  return {
+    /** Parses a ThunderSTORM CSV off the main thread; the table's buffers are transferred back. */
+    async parseCsv(source: Blob | string, fileName: string): Promise<LocTable> {
+      const text = typeof source === 'string' ? source : await source.text();
+      return transferTable(readThunderstormCsv(text, { fileName }).table);
+    },
+    /** Replaces the raw localizations. */
+    reset(next: LocTable[]): void {
+      chunks = [...next];
+      raw = null;
+      processed = null;
+    },
+    /** Adds streamed chunks to the raw localizations. */
+    append(more: LocTable[]): void {
+      chunks.push(...more);
+      raw = null;
+      processed = null;
+    },
+    rawCount(): number {
+      return chunks.reduce((n, c) => n + c.length, 0);
+    },
+    /** Runs the pipeline over the raw table; the raw table itself is never modified. */
+    process(next: PostStep[]): ProcessSummary {
+      const t0 = performance.now();
+      steps = next;
+      const input = rawTable();
+      if (input.length === 0) {
+        processed = input;
+        lastDrift = null;
+        return {
+          rowsIn: 0,
+          rowsOut: 0,
+          stats: [],
+          drift: null,
+          columns: Object.keys(input.columns),
+          bounds: null,
+          ms: 0,
+        };
+      }
+      const r = applyPipeline(input, steps);
+      processed = r.table;
+      lastDrift = r.drift
+        ? { method: r.drift.method, dx: r.drift.dx, dy: r.drift.dy, nodes: r.drift.nodes }
+        : null;
+      const { x, y } = r.table.columns;
+      return {
+        rowsIn: input.length,
+        rowsOut: r.table.length,
+        stats: r.stats,
+        drift: lastDrift,
+        columns: Object.keys(r.table.columns),
+        bounds: x && y ? boundsOf(x, y, r.table.length) : null,
+        ms: performance.now() - t0,
+      };
+    },
+    render(req: RenderRequest): RenderedImage {
+      const t0 = performance.now();
+      const t = table();
+      const r = reconstruct(t, req.view, req.settings);
+      const out: RenderedImage = {
+        width: req.view.width,
+        height: req.view.height,
+        rgba: r.rgba,
+        view: req.view,
+        sum: r.sum,
+        maxPerUm2: r.maxPerUm2,
+        twoChannels: r.twoChannels,
+        count: t.length,
+        ms: performance.now() - t0,
+      };
+      return Comlink.transfer(out, [r.rgba.buffer as ArrayBuffer]);
+    },
+    /** The whole field at the chosen pixel: PNG (colours, scale bar burned in) or float32 TIFF. */
+    async exportImage(req: ExportRequest): Promise<Uint8Array> {
+      const t = need(table());
+      const { x, y } = t.columns;
+      const view = exportView(boundsOf(x, y, t.length), req.pixelNm, req.fieldNm);
+      const r = reconstruct(t, view, req.settings);
+      let bytes: Uint8Array;
+      if (req.format === 'tiff') {
+        bytes = await encodeTiff([r.intensity], {
+          width: view.width,
+          height: view.height,
+          dtype: 'float32',
+          pixelSizeNm: view.pixelNm,
+        });
+      } else {
+        if (req.scaleBar ?? true) burnScaleBar(r.rgba, view.width, view.height, view.pixelNm);
+        bytes = encodePng(
+          { width: view.width, height: view.height, data: r.rgba, color: 'rgba' },
+          {
+            pixelSizeNm: view.pixelNm,
+            text: { Software: 'evscope', Description: `${t.length} localizations, ${view.pixelNm} nm/px` },
+          },
+        );
+      }
+      return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    },
+    /** The processed table as ThunderSTORM CSV. */
+    exportCsv(): string {
+      return writeThunderstormCsv(need(table()));
+    },
+    /** The drift trace of the last pipeline run as CSV (frame 1-based, like the localizations). */
+    driftCsv(): string {
+      if (!lastDrift) throw new Error('no drift correction has run');
+      return writeDriftCsv(lastDrift);
+    },
+    nena(opts: NenaOptions = {}): NenaResult {
+      return nena(need(table()), opts);
+    },
+    frc(opts: FrcOptions = {}): FrcResult {
+      const t = need(table());
+      // Alternating blocks need several blocks per half: scale the default to short runs.
+      const frames = frameCountOf(t);
+      const blockFrames = opts.blockFrames ?? Math.max(1, Math.min(100, Math.floor(frames / 20)));
+      return frc(t, { ...opts, blockFrames });
+    },
+  };
+}
+
+export type RenderApi = ReturnType<typeof createRenderApi>;

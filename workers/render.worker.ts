@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createRenderApi } from './render.api';
+
+Comlink.expose(createRenderApi());
