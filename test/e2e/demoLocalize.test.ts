@@ -62,3 +62,44 @@ test('localizing the demo streams results that agree with its ground truth', asy
   await page.screenshot({ path: '/tmp/evscope-demo-localized.png' });
   expect(s.errors).toEqual([]);
 });
+
+test("the demo's localizations reconstruct, and drift correction updates the reconstruction", async () => {
+  const { page } = s;
+  await page.locator('[data-step=post]').click();
+  await page.getByRole('tab', { name: 'Reconstruction' }).click();
+  const count = (await page.evaluate(
+    () => ((window as unknown as { evscope: Api }).evscope.runStatus() as { count: number }).count,
+  )) as number;
+  await page
+    .getByTestId('post-count-out')
+    .filter({ hasText: count.toLocaleString('en-US') })
+    .waitFor();
+  const hash = () =>
+    page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid=recon-canvas]')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      for (let i = 0; i < d.length; i += 4) h = (Math.imul(h, 31) + d[i] + 7 * d[i + 1]) | 0;
+      return h;
+    });
+  const stats = () =>
+    page.evaluate(
+      () => (window as unknown as { evscope: Api }).evscope.reconstructionStats() as Promise<{ sum: number }>,
+    );
+  const before = await stats();
+  expect(before.sum).toBeGreaterThan(0.95 * count);
+  const hashBefore = await hash();
+  await page.locator('[data-add-step="Drift (RCC)"]').click();
+  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 60_000 });
+  await stats();
+  await page.waitForFunction((h) => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid=recon-canvas]');
+    if (!c) return false;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let x = 0;
+    for (let i = 0; i < d.length; i += 4) x = (Math.imul(x, 31) + d[i] + 7 * d[i + 1]) | 0;
+    return x !== h;
+  }, hashBefore);
+  await page.screenshot({ path: '/tmp/evscope-demo-recon.png' });
+  expect(s.errors).toEqual([]);
+});
