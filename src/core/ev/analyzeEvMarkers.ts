@@ -101,6 +101,7 @@ export async function analyzeEvMarkers(
         method: params.steps.method,
         penaltyFactor: params.steps.penaltyFactor,
         minSegment: params.steps.minSegment,
+        minFirstSegment: params.steps.minFirstSegment,
       },
       noiseOf,
       (k) => {
@@ -166,7 +167,10 @@ async function detect(
     thresholdK: d.thresholdK,
     dedupRadiusPx: d.dedupRadiusPx,
     minSeparationPx: d.minSeparationPx,
-    borderPx: params.roi.annulusOuterPx + 1,
+    // Only the signal disc must be whole: the annulus is clipped at the edge and its median is
+    // still a fine background from the pixels left. Requiring the whole annulus dropped every
+    // EV within 9 px of the edge — 15 % of the simulator's evMarkers scene.
+    borderPx: Math.ceil(params.roi.radiusPx) + 1,
   });
 }
 
