@@ -6,6 +6,9 @@ import { useData } from '../../state/dataStore';
 import type { StepId } from '../../state/uiStore';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
+import { MarkersPanel } from '../markers/MarkersPanel';
+import { MarkersResults } from '../markers/MarkersResults';
+import { useMarkersState } from '../markers/useMarkersState';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
 export type { StepId } from '../../state/uiStore';
@@ -49,7 +52,14 @@ export const STEPS: StepDef[] = [
   { id: 'post', name: 'Post-process', hint: 'Drift, blink merging, filters, reconstruction' },
   { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
-  { id: 'markers', name: 'EV markers', hint: 'CD9/CD63/CD81 counts per EV and subtypes' },
+  {
+    id: 'markers',
+    name: 'EV markers',
+    hint: 'CD9/CD63/CD81 counts per EV and subtypes',
+    Panel: MarkersPanel,
+    Results: MarkersResults,
+    useStateLabel: useMarkersState,
+  },
   { id: 'session', name: 'Session', hint: 'Save, share and review analyses' },
 ];
 
