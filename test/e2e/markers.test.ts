@@ -56,7 +56,9 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   await page.screenshot({ path: '/tmp/wev-markers-trace.png' });
 
   // The scripting API reads the same result.
-  const res = (await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.markerResults())) as {
+  const res = (await page.evaluate(() =>
+    (window as unknown as { evscope: Api }).evscope.markerResults(),
+  )) as {
     evs: { length: number; columns: Record<string, number[]> };
     subtypes: { name: string; fraction: number }[];
   };

@@ -1,8 +1,8 @@
 // The EV table: one row per EV, virtualised (only the visible rows are in the DOM, so thousands
 // of EVs scroll smoothly), sortable by any column, a click selects the EV.
 import { useMemo, useState } from 'react';
+import { formatCount } from '../../core/ev/format';
 import type { MarkersResult } from '../../engine/markersService';
-import { formatCount } from './format';
 
 const ROW_H = 22;
 const OVERSCAN = 8;

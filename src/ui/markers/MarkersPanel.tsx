@@ -1,6 +1,7 @@
 // EV markers step, left panel: which channel is which marker (or the fluidity probe), how EVs
 // are found and traced, presence thresholds and subtype names, and Run/Cancel with progress.
 import { useEffect } from 'react';
+import { formatDuration, PHASE_NAMES, PHASE_UNITS } from '../../core/ev/format';
 import { defaultSubtypeName } from '../../core/ev/subtypes';
 import { presetParams } from '../../core/sim/presets';
 import { inputFiles } from '../../engine/stackService';
@@ -11,7 +12,6 @@ import { isStale, markersStore, useMarkers } from '../../state/markersStore';
 import { uiStore } from '../../state/uiStore';
 import { FileButton } from '../data/FileButton';
 import { NumberField, SelectField } from './fields';
-import { formatDuration, PHASE_NAMES, PHASE_UNITS } from './format';
 import './markers.css';
 import './scripting';
 

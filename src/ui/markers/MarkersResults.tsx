@@ -2,12 +2,12 @@
 // subtypes, and the selected EV's traces with their fitted steps. The big figures (ternary,
 // histograms, probe box plot, EV table) are in the centre's "EV markers" view.
 import { useMemo } from 'react';
+import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
 import { evTraceFigure } from '../../plots/markers';
 import { Plot } from '../../plots/Plot';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { isStale, markersStore, useMarkers } from '../../state/markersStore';
 import { useUi } from '../../state/uiStore';
-import { formatCiRange, formatP, formatPercent, significanceStars } from './format';
 import { showEvInViewer } from './showInViewer';
 
 export function MarkersResults() {

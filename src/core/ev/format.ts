@@ -1,4 +1,4 @@
-// Text for the EV-marker tables: fractions with their CIs, p-values the way papers print them,
+// Text for the EV-marker tables and the CLI: fractions with their CIs, p-values the way papers print them,
 // counts with uncertainties. Pure, so the tables and the CLI read the same.
 
 /** "43.0 % (33.2–52.9)"; "–" when there is no fraction (no classified EV). */
