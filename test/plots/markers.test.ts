@@ -135,7 +135,7 @@ describe('EV trace plot', () => {
     expect(t.length).toBe(4);
     expect(t[0].x).toEqual([11, 12, 13, 14, 15, 16]); // 1-based frames from the first analysed one
     const y = t[0].y as number[];
-    [2, 2.1, 1.9, 0.05, -0.05, 0].forEach((v, i) => expect(y[i]).toBeCloseTo(v, 12));
+    for (const [i, v] of [2, 2.1, 1.9, 0.05, -0.05, 0].entries()) expect(y[i]).toBeCloseTo(v, 12);
     expect(t[1].x).toEqual([10.5, 13.5, 13.5, 16.5]);
     expect(t[1].y).toEqual([2, 2, 0, 0]);
     // Unknown unit: ADU, on the second row's axes.
