@@ -1,7 +1,7 @@
 // Figures of the EV-marker step, as pure builders: the ternary plot of marker composition, count
 // histograms per channel, probe counts per subtype (box or violin) and one EV's traces with
 // their fitted steps. Points carry the EV's row index as customdata, so a click selects the EV.
-import type { Data, Layout } from 'plotly.js';
+import type { Annotation, Data, Layout } from 'plotly.js';
 import type { Figure } from './Plot';
 import { baseLayout, type ThemeName } from './theme';
 
@@ -228,6 +228,7 @@ export function evTraceFigure(
   const h = (1 - gap * (n - 1)) / Math.max(1, n);
   const data: Data[] = [];
   const layout: Record<string, unknown> = {};
+  const annotations: Partial<Annotation>[] = [];
   channels.forEach((ch, i) => {
     const scale = ch.unit > 0 ? 1 / ch.unit : 1;
     const ax = i === 0 ? '' : String(i + 1);
@@ -265,9 +266,21 @@ export function evTraceFigure(
     const top = 1 - i * (h + gap);
     layout[`yaxis${ax}`] = {
       domain: [Math.max(0, top - h), top],
-      title: { text: ch.unit > 0 ? `${ch.name} (mol.)` : `${ch.name} (ADU)`, font: { size: 10 } },
+      title: { text: ch.unit > 0 ? 'mol.' : 'ADU', font: { size: 10 }, standoff: 2 },
       zeroline: true,
     };
+    // The channel's name inside its row: axis titles that long would overlap in short rows.
+    annotations.push({
+      text: ch.name,
+      xref: 'paper',
+      yref: 'paper',
+      x: 1,
+      y: top,
+      xanchor: 'right',
+      yanchor: 'top',
+      showarrow: false,
+      font: { size: 10, color: channelColour(i) },
+    });
     layout[`xaxis${ax}`] = {
       anchor: `y${ax}`,
       matches: i === 0 ? undefined : 'x',
@@ -276,12 +289,12 @@ export function evTraceFigure(
     };
   });
   const base = baseLayout(theme, {
-    margin: { l: 52, r: 10, t: title ? 24 : 10, b: 36 },
+    margin: { l: 40, r: 8, t: title ? 24 : 8, b: 34 },
     title: title ? { text: title, font: { size: 12 }, x: 0.02 } : undefined,
   });
   // The theme's grid colours apply to every row.
   const grid = (base.xaxis as { gridcolor?: string }).gridcolor;
   for (const k of Object.keys(layout))
     layout[k] = { gridcolor: grid, zerolinecolor: grid, ...(layout[k] as object) };
-  return { data, layout: { ...base, ...layout } as Partial<Layout> };
+  return { data, layout: { ...base, ...layout, annotations } as Partial<Layout> };
 }

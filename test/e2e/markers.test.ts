@@ -34,7 +34,7 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   expect(await ternary.locator('.scatterlayer .point').count()).toBeGreaterThan(20);
   const rows = page.getByTestId('subtype-table').locator('tbody tr');
   expect(await rows.count()).toBeGreaterThanOrEqual(2);
-  await expect.poll(() => rows.first().innerText()).toMatch(/%/);
+  await expect.poll(() => rows.first().textContent()).toMatch(/%/);
   expect(await page.getByTestId('comparison-table').locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
   // Virtualised: a screenful of rows is in the DOM, not all 40 EVs.
   const rendered = await page.getByTestId('ev-table').locator('tbody tr:not(.mk-spacer)').count();
@@ -42,6 +42,11 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   expect(rendered).toBeLessThan(40);
   await page.screenshot({ path: '/tmp/wev-markers.png' });
 
+  const res0 = (await page.evaluate(() =>
+    (window as unknown as { evscope: Api }).evscope.markerResults(),
+  )) as {
+    evs: { columns: Record<string, number[]> };
+  };
   // Clicking a ternary point selects its EV: the trace plot appears on the right.
   // (The last trace's points sit inside the triangle; CD63-only EVs pile up in a corner.)
   const point = ternary.locator('.scatterlayer .trace').last().locator('.point').first();
@@ -54,6 +59,20 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   await page.mouse.up();
   await page.locator('[data-plot="EV traces"] .main-svg').first().waitFor({ timeout: 10_000 });
   await page.screenshot({ path: '/tmp/wev-markers-trace.png' });
+  // The EV table under the figures: sorting by a column header reorders the rows.
+  await page.getByTestId('markers-view').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await page.getByRole('button', { name: /^CD63/ }).first().click();
+  await page.getByRole('button', { name: /^CD63/ }).first().click();
+  const firstCd63 = await page
+    .getByTestId('ev-table')
+    .locator('tbody tr:not(.mk-spacer)')
+    .first()
+    .locator('td')
+    .nth(4)
+    .textContent();
+  const counts = res0.evs.columns['CD63 steps'];
+  expect(Number((firstCd63 ?? '').split(' ')[0])).toBe(Math.max(...counts));
+  await page.screenshot({ path: '/tmp/wev-markers-table.png' });
 
   // The scripting API reads the same result.
   const res = (await page.evaluate(() =>

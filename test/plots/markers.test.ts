@@ -142,8 +142,10 @@ describe('EV trace plot', () => {
     expect(t[2].y).toEqual([50, 50, 50, 50, 50, 50]);
     expect(t[2].yaxis).toBe('y2');
     const l = fig.layout as Record<string, { domain?: number[]; title?: { text: string }; matches?: string }>;
-    expect(l.yaxis.title!.text).toBe('CD9 (mol.)');
-    expect(l.yaxis2.title!.text).toBe('CD63 (ADU)');
+    expect(l.yaxis.title!.text).toBe('mol.');
+    expect(l.yaxis2.title!.text).toBe('ADU');
+    const notes = (fig.layout.annotations ?? []).map((a) => a.text);
+    expect(notes).toEqual(['CD9', 'CD63']);
     expect(l.yaxis.domain![0]).toBeGreaterThan(l.yaxis2.domain![1]);
     expect(l.xaxis2.matches).toBe('x');
   });

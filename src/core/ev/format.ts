@@ -37,11 +37,16 @@ export function significanceStars(pAdjusted: number): string {
   return '*';
 }
 
-/** "4 ± 0.3", "2.6 ± 0.4"; "–" for a missing count. */
+/** "4 ± 0.3", "2.6 ± 0.4", "4" when the uncertainty rounds to 0; "–" for a missing count. */
 export function formatCount(v: number, sd: number): string {
   if (!Number.isFinite(v)) return '–';
   const val = Number.isInteger(v) ? String(v) : v.toFixed(1);
-  return Number.isFinite(sd) ? `${val} ± ${sd < 0.05 ? '0' : sd.toFixed(1)}` : val;
+  return Number.isFinite(sd) && sd >= 0.05 ? `${val} ± ${sd.toFixed(1)}` : val;
+}
+
+/** Lets a long subtype name ("CD9+CD63+CD81+") wrap between markers, not inside one. */
+export function breakableSubtype(name: string): string {
+  return name.replace(/\+(?=.)/g, '+\u200b');
 }
 
 /** "12 s", "3 min 05 s"; "" when unknown. */

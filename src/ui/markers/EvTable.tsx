@@ -39,8 +39,8 @@ export function evTableColumns(r: MarkersResult, method: 'steps' | 'ratio'): Col
     const k = `${ch.name} ${method}`;
     cols.push({
       key: k,
-      label: ch.role === 'probe' ? `${ch.name} (probe)` : ch.name,
-      title: `${ch.name}: molecules from ${method === 'steps' ? 'bleaching steps' : 'initial intensity ÷ unit'} ± 1 sd`,
+      label: ch.name,
+      title: `${ch.name}${ch.role === 'probe' ? ' (probe)' : ''}: molecules from ${method === 'steps' ? 'bleaching steps' : 'initial intensity ÷ unit'} ± 1 sd`,
       value: num(k),
       text: (e) => formatCount(Number(c[k][e]), Number(c[`${k} sd`][e])),
     });

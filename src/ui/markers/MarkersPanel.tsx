@@ -98,12 +98,12 @@ function ParamsForm({ params }: { params: MarkersParams }) {
         <table className="mk-channels">
           <thead>
             <tr>
-              <th title="Channel of the stack">ch</th>
+              <th title="Channel of the stack">#</th>
               <th title="Marker or probe name, used in tables and subtype names">name</th>
               <th title="Markers define subtypes; the fluidity probe is counted per EV; skip leaves a channel out">
                 role
               </th>
-              <th title="Molecules needed to call the marker present on an EV">≥ mol.</th>
+              <th title="Molecules needed to call the marker present on an EV">≥ n</th>
             </tr>
           </thead>
           <tbody>

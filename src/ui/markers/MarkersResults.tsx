@@ -1,8 +1,14 @@
 // EV markers step, results: the subtype table with bootstrap CIs, the probe-count tests between
 // subtypes, and the selected EV's traces with their fitted steps. The big figures (ternary,
 // histograms, probe box plot, EV table) are in the centre's "EV markers" view.
-import { useMemo } from 'react';
-import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
+import { Fragment, useMemo } from 'react';
+import {
+  breakableSubtype,
+  formatCiRange,
+  formatP,
+  formatPercent,
+  significanceStars,
+} from '../../core/ev/format';
 import { evTraceFigure } from '../../plots/markers';
 import { Plot } from '../../plots/Plot';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
@@ -102,8 +108,8 @@ function SubtypeTable() {
             <th className="num" title="EVs of this subtype">
               n
             </th>
-            <th className="num" title="Fraction of classified EVs, percentile-bootstrap 95 % CI">
-              % (95 % CI)
+            <th className="num" title="Fraction of classified EVs; below it the percentile-bootstrap 95 % CI">
+              % · CI
             </th>
             {probe && (
               <th className="num" title="Mean probe molecules per EV">
@@ -118,7 +124,7 @@ function SubtypeTable() {
               <td>
                 <span className="mk-subtype-name">
                   <span className="mk-swatch" data-code={row.k} />
-                  {row.name}
+                  {breakableSubtype(row.name)}
                 </span>
               </td>
               <td className="num">{row.count}</td>
@@ -165,7 +171,7 @@ function Comparisons() {
         <table className="mk-small" data-testid="comparison-table">
           <thead>
             <tr>
-              <th>pair</th>
+              <th />
               <th className="num" title={r.statistics.test === 'welch' ? 't statistic' : 'U statistic'}>
                 {r.statistics.test === 'welch' ? 't' : 'U'}
               </th>
@@ -180,19 +186,24 @@ function Comparisons() {
           </thead>
           <tbody>
             {comps.map((c) => (
-              <tr key={`${c.groupA}|${c.groupB}`}>
-                <td>
-                  {c.groupA} vs {c.groupB}
-                </td>
-                <td className="num">
-                  {Number.isFinite(c.statistic)
-                    ? c.statistic.toFixed(r.statistics.test === 'welch' ? 2 : 0)
-                    : '∞'}
-                </td>
-                <td className="num">{formatP(c.p)}</td>
-                <td className="num">{formatP(c.pAdjusted)}</td>
-                <td>{significanceStars(c.pAdjusted)}</td>
-              </tr>
+              <Fragment key={`${c.groupA}|${c.groupB}`}>
+                <tr className="mk-pair">
+                  <td colSpan={5}>
+                    {breakableSubtype(c.groupA)} vs {breakableSubtype(c.groupB)}
+                  </td>
+                </tr>
+                <tr>
+                  <td />
+                  <td className="num">
+                    {Number.isFinite(c.statistic)
+                      ? c.statistic.toFixed(r.statistics.test === 'welch' ? 2 : 0)
+                      : '∞'}
+                  </td>
+                  <td className="num">{formatP(c.p)}</td>
+                  <td className="num">{formatP(c.pAdjusted)}</td>
+                  <td className="mk-stars">{significanceStars(c.pAdjusted)}</td>
+                </tr>
+              </Fragment>
             ))}
           </tbody>
         </table>

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  breakableSubtype,
   formatCiRange,
   formatCount,
   formatDuration,
@@ -26,7 +27,8 @@ describe('EV table and statistics text', () => {
     expect([0.2, 0.04, 0.009, 0.0001].map(significanceStars)).toEqual(['n.s.', '*', '**', '***']);
   });
   test('counts with uncertainties and durations', () => {
-    expect(formatCount(4, 0.01)).toBe('4 ± 0');
+    expect(formatCount(4, 0.01)).toBe('4');
+    expect(breakableSubtype('CD9+CD63+')).toBe('CD9+\u200bCD63+');
     expect(formatCount(2.64, 0.41)).toBe('2.6 ± 0.4');
     expect(formatCount(Number.NaN, 1)).toBe('–');
     expect(formatDuration(4.2)).toBe('5 s');
