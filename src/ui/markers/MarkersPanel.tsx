@@ -93,6 +93,61 @@ function ParamsForm({ params }: { params: MarkersParams }) {
 
   return (
     <>
+      {errors.length > 0 && (
+        <ul className="mk-errors" role="alert">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+      <div className="row mk-run">
+        {running ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => markersStore.getState().cancel()}
+            data-testid="markers-cancel"
+          >
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn primary"
+            disabled={errors.length > 0}
+            title={errors.length ? errors[0] : 'Find the EVs and count molecules in every channel'}
+            onClick={() =>
+              void markersStore
+                .getState()
+                .run(info, pixelSizeNm)
+                .then((r) => {
+                  // The figures live in the centre: show them when a count arrives.
+                  if (r) uiStore.getState().setCentreView('markers');
+                })
+            }
+            data-testid="markers-run"
+          >
+            {stale ? 'Run again' : 'Count markers'}
+          </button>
+        )}
+        <span className="muted mk-state" data-testid="markers-status">
+          {running
+            ? 'running'
+            : status === 'done'
+              ? stale
+                ? 'stale: parameters changed'
+                : 'done'
+              : status === 'idle'
+                ? ''
+                : status}
+        </span>
+      </div>
+      {running && <Progress progress={progress} />}
+      {error && !running && (
+        <p className="mk-error" role="alert">
+          {error}
+        </p>
+      )}
       <fieldset className="mk-group" disabled={running}>
         <legend>Channels</legend>
         <table className="mk-channels">
@@ -281,62 +336,6 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           </details>
         )}
       </fieldset>
-
-      {errors.length > 0 && (
-        <ul className="mk-errors" role="alert">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      )}
-      <div className="row mk-run">
-        {running ? (
-          <button
-            type="button"
-            className="btn"
-            onClick={() => markersStore.getState().cancel()}
-            data-testid="markers-cancel"
-          >
-            Cancel
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="btn primary"
-            disabled={errors.length > 0}
-            title={errors.length ? errors[0] : 'Find the EVs and count molecules in every channel'}
-            onClick={() =>
-              void markersStore
-                .getState()
-                .run(info, pixelSizeNm)
-                .then((r) => {
-                  // The figures live in the centre: show them when a count arrives.
-                  if (r) uiStore.getState().setCentreView('markers');
-                })
-            }
-            data-testid="markers-run"
-          >
-            {stale ? 'Run again' : 'Count markers'}
-          </button>
-        )}
-        <span className="muted mk-state" data-testid="markers-status">
-          {running
-            ? 'running'
-            : status === 'done'
-              ? stale
-                ? 'stale: parameters changed'
-                : 'done'
-              : status === 'idle'
-                ? ''
-                : status}
-        </span>
-      </div>
-      {running && <Progress progress={progress} />}
-      {error && !running && (
-        <p className="mk-error" role="alert">
-          {error}
-        </p>
-      )}
     </>
   );
 }
