@@ -98,8 +98,12 @@ const YIELD_INTERVAL_MS = 40;
 function yielding(src: FrameSource): FrameSource {
   let last = performance.now();
   return new Proxy(src, {
-    get(target, prop, receiver) {
-      if (prop !== 'readFrame') return Reflect.get(target, prop, receiver);
+    get(target, prop) {
+      if (prop !== 'readFrame') {
+        // Read on the source itself, so getters and methods keep their own `this`.
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
       return async (index: number, options?: ReadOptions) => {
         const now = performance.now();
         if (now - last > YIELD_INTERVAL_MS) {

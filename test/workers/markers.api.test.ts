@@ -2,10 +2,15 @@
 // proxies), through the engine's backend and the store as the page uses them: a simulated
 // marker stack is opened from its recipe, counted with throttled progress, re-typed without
 // re-reading, one EV's traces fetched, and a long run cancelled.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
 import { presetParams } from '../../src/core/sim/presets';
+import { simulate } from '../../src/core/sim/simulate';
 import { CancelledError, type MarkersBackend, markersBackend } from '../../src/engine/markersService';
 import type { StackInfo } from '../../src/engine/stackService';
 import { defaultMarkersParams } from '../../src/state/markersParams';
@@ -113,6 +118,29 @@ describe('markers worker API + store', () => {
       expect(c.trace.length).toBe(120);
       expect(Array.from(c.segLength).reduce((a, b) => a + b, 0)).toBe(120);
       expect(c.unit).toBeGreaterThan(0);
+    }
+  });
+
+  test('a TIFF recipe (files as Blobs) counts the same EVs as the simulation it was written from', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'evscope-mk-'));
+    try {
+      const file = path.join(dir, 'evs.tif');
+      await writeSimulatedTiff(file, simulate(sim));
+      const blob = new Blob([readFileSync(file)]);
+      const fromFile = await backend.run(
+        {
+          recipe: { kind: 'files', files: [{ name: 'evs.tif', blob }] },
+          params: { pixelSizeNm: 100 },
+          test: 'welch',
+        },
+        () => {},
+      );
+      const fromSim = await backend.run({ recipe, params: { pixelSizeNm: 100 }, test: 'welch' }, () => {});
+      expect(fromFile.length).toBe(fromSim.length);
+      expect(Array.from(fromFile.columns['CD63 steps'])).toEqual(Array.from(fromSim.columns['CD63 steps']));
+      expect(Array.from(fromFile.classification.subtype)).toEqual(Array.from(fromSim.classification.subtype));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
