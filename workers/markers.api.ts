@@ -13,11 +13,13 @@ import {
 import {
   type Classification,
   type ClassifyChannel,
+  type CountMethod,
   classifyEvs,
   type ProbeTest,
   type SubtypeStatistics,
   subtypeStatistics,
 } from '../src/core/ev/classify';
+import { type EvLocalizationParams, evLocalizationColumns, type LocalizationColumns } from '../src/core/ev/localizationCounts';
 import type { NoiseModel } from '../src/core/ev/noiseModel';
 import type { EvMarkerParamsInput } from '../src/core/ev/params';
 import type { UnitIntensity } from '../src/core/ev/unitIntensity';
@@ -25,9 +27,19 @@ import type { ColumnArray } from '../src/core/locs/table';
 import type { FrameSource, ReadOptions } from '../src/core/stack/types';
 import { openRecipe, type StackRecipe } from './stackRecipe';
 
+export interface LocalizationInput extends LocalizationColumns {
+  /** The counted channel (its name) the localizations were made from. */
+  channelName: string;
+  params: EvLocalizationParams;
+}
+
 export interface MarkersRunRequest {
   recipe: StackRecipe;
   params: EvMarkerParamsInput;
+  /** Which count types the EVs; 'locs' needs `localizations`. Default: params.counting.method. */
+  method?: CountMethod;
+  /** PALM/dSTORM localizations of one channel, counted per EV after blink merging. */
+  localizations?: LocalizationInput;
   test: ProbeTest;
   /** Seed of the bootstrap, so a session reproduces its intervals. */
   bootstrapSeed?: number;
@@ -83,7 +95,7 @@ export interface EvTraces {
 
 export interface ReclassifyRequest {
   channels: ClassifyChannel[];
-  method: 'steps' | 'ratio';
+  method: CountMethod;
   rename: Record<string, string>;
   test: ProbeTest;
   bootstrapSeed?: number;
@@ -152,6 +164,17 @@ export function createMarkersApi(
           ctl.signal,
         );
         const frameStart = req.params.frameStart ?? 0;
+        const method = req.method ?? req.params.counting?.method ?? 'steps';
+        if (req.localizations) {
+          const l = req.localizations;
+          if (!table.channels.some((c) => c.name === l.channelName))
+            throw new Error(`The localizations are said to come from "${l.channelName}", which is not a counted channel.`);
+          Object.assign(
+            table.columns,
+            evLocalizationColumns(l.channelName, table.columns.x as Float64Array, table.columns.y as Float64Array, l, l.params),
+          );
+        } else if (method === 'locs')
+          throw new Error('Counting from localizations needs the localizations of this stack: run Localize first.');
         last = { table, frameStart };
         const channels = table.channels.map((c) => ({
           name: c.name,
@@ -160,7 +183,7 @@ export function createMarkersApi(
         }));
         const classified = classify(table, {
           channels,
-          method: req.params.counting?.method ?? 'steps',
+          method,
           rename: req.params.subtypeNames ?? {},
           test: req.test,
           bootstrapSeed: req.bootstrapSeed,

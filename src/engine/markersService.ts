@@ -14,6 +14,7 @@ import type {
 
 export type {
   EvTraces,
+  LocalizationInput,
   MarkersChannelSummary,
   MarkersClassified,
   MarkersProgress,

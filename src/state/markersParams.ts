@@ -2,7 +2,7 @@
 // defaults from the stack (channel names, pixel size, frames), and the translation to the
 // kernel's EvMarkerParamsInput. Validation is the kernel's own, so the panel refuses exactly
 // what the worker would.
-import type { ProbeTest } from '../core/ev/classify';
+import type { CountMethod, ProbeTest } from '../core/ev/classify';
 import {
   type EvMarkerParams,
   type EvMarkerParamsInput,
@@ -25,6 +25,20 @@ export interface MarkerChannelConfig {
   unitIntensity?: number;
 }
 
+export interface LocsCountConfig {
+  use: boolean;
+  /** Stack channel the localizations were made from. */
+  channel: number;
+  /** Localizations within this distance (nm) of an EV centre belong to it. */
+  radiusNm: number;
+  /** Detections of one blink lie within this distance (nm). */
+  mergeRadiusNm: number;
+  /** Dark frames tolerated inside one blink. */
+  maxDarkFrames: number;
+  /** The dye's mean bursts per molecule, from a calibration (≥ 1). */
+  burstsPerMolecule: number;
+}
+
 export interface MarkersParams {
   channels: MarkerChannelConfig[];
   /** 'union': EVs seen in any marker channel; a number: only that channel. */
@@ -41,8 +55,11 @@ export interface MarkersParams {
   /** 0-based first frame and number of frames. */
   frameStart: number;
   frameCount: number;
-  method: 'steps' | 'ratio';
+  /** Which count types the EVs; 'locs' counts the active localizations (PALM/dSTORM). */
+  method: CountMethod;
   disagreementZ: number;
+  /** Counting from localizations (issue 8 (c)): the run's localizations of this stack. */
+  locs: LocsCountConfig;
   /** Default subtype name → the user's name. */
   rename: Record<string, string>;
   test: ProbeTest;
@@ -87,6 +104,14 @@ export function defaultMarkersParams(info: Parameters<typeof stackShape>[0]): Ma
     frameCount: k.frameCount,
     method: k.counting.method,
     disagreementZ: k.counting.disagreementZ,
+    locs: {
+      use: false,
+      channel: k.channels.find((c) => c.role === 'marker')?.channel ?? 0,
+      radiusNm: k.roi.radiusPx * k.pixelSizeNm,
+      mergeRadiusNm: 50,
+      maxDarkFrames: 3,
+      burstsPerMolecule: 1,
+    },
     rename: {},
     test: 'welch',
   };
@@ -116,7 +141,8 @@ export function toEvParams(p: MarkersParams, pixelSizeNm: number | undefined): E
     },
     roi: { radiusPx: p.radiusPx, annulusInnerPx: p.annulusInnerPx, annulusOuterPx: p.annulusOuterPx },
     steps: { penaltyFactor: p.penaltyFactor, minSegment: p.minSegment },
-    counting: { method: p.method, disagreementZ: p.disagreementZ },
+    // 'locs' types from localizations after the run; the stack's own counts still come from steps.
+    counting: { method: p.method === 'locs' ? 'steps' : p.method, disagreementZ: p.disagreementZ },
     subtypeNames: p.rename,
   };
 }
@@ -133,14 +159,32 @@ export function markersParamErrors(
     extra.push('Mark at least one channel as a marker: subtypes are defined by markers.');
   if (p.channels.filter((c) => c.role === 'probe').length > 1)
     extra.push('Only one channel can be the fluidity probe.');
+  const l = p.locs;
+  if (p.method === 'locs' && !l.use)
+    extra.push('Counting from localizations needs “Count localizations” on.');
+  if (l.use) {
+    const ch = p.channels.find((c) => c.channel === l.channel);
+    if (!ch || ch.role === 'skip')
+      extra.push('The localizations’ channel must be one of the counted channels.');
+    if (!(l.burstsPerMolecule >= 1))
+      extra.push(
+        `Bursts per molecule must be ≥ 1, from a calibration of the dye (got ${l.burstsPerMolecule}).`,
+      );
+    if (!(l.radiusNm > 0)) extra.push(`The EV radius for localizations must be > 0 nm (got ${l.radiusNm}).`);
+    if (!(l.mergeRadiusNm >= 0))
+      extra.push(`The blink merge radius must be ≥ 0 nm (got ${l.mergeRadiusNm}).`);
+    if (!(Number.isInteger(l.maxDarkFrames) && l.maxDarkFrames >= 0))
+      extra.push(`Dark frames within a blink must be a whole number ≥ 0 (got ${l.maxDarkFrames}).`);
+  }
   return [...extra, ...validateEvMarkerParams(resolveEvMarkerParams(toEvParams(p, pixelSizeNm), src), src)];
 }
 
 /** The parameters that need a new pass over the stack when they change (the rest re-type only). */
 export function runKey(p: MarkersParams, pixelSizeNm: number | undefined): string {
-  const { rename: _r, test: _t, method: _m, ...rest } = p;
+  const { rename: _r, test: _t, method: _m, locs, ...rest } = p;
   return JSON.stringify({
     ...rest,
+    locs: locs.use ? locs : null,
     channels: p.channels.map(({ threshold: _th, ...c }) => c),
     pixelSizeNm,
   });

@@ -8,6 +8,7 @@ import type { ClassifyChannel } from '../core/ev/classify';
 import {
   CancelledError,
   type EvTraces,
+  type LocalizationInput,
   type MarkersBackend,
   type MarkersClassified,
   type MarkersProgress,
@@ -15,6 +16,7 @@ import {
   markersService,
 } from '../engine/markersService';
 import type { StackInfo } from '../engine/stackService';
+import { locsStore, locsTable } from './locsStore';
 import {
   defaultMarkersParams,
   type MarkerChannelConfig,
@@ -107,6 +109,9 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
         .join('|');
       if (resultNames !== now) return;
       if (s.params.channels.some((c) => !(c.threshold >= 0))) return;
+      // Typing by localizations needs a result that counted them.
+      if (s.params.method === 'locs' && !Object.keys(s.result.columns).some((k) => k.endsWith(' locs')))
+        return;
       const seq = ++reclassifySeq;
       const params = s.params;
       backend()
@@ -181,10 +186,37 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
         let phase = '';
         let phaseT0 = 0;
         let phaseD0 = 0;
+        let localizations: LocalizationInput | undefined;
+        if (params.locs.use) {
+          const ls = locsStore.getState();
+          if (ls.stackId !== info.id || ls.count === 0) {
+            set({
+              status: 'failed',
+              error:
+                'There are no localizations of this stack to count: run Localize on it (or load its CSV) first.',
+            });
+            return null;
+          }
+          const t = locsTable();
+          const { use: _u, channel, ...locParams } = params.locs;
+          localizations = {
+            channelName: params.channels.find((c) => c.channel === channel)!.name.trim(),
+            frame: t.columns.frame,
+            x: t.columns.x,
+            y: t.columns.y,
+            params: locParams,
+          };
+        }
         set({ status: 'running', error: null, progress: null });
         try {
           const result = await backend().run(
-            { recipe: info.recipe, params: toEvParams(params, pixelSizeNm), test: params.test },
+            {
+              recipe: info.recipe,
+              params: toEvParams(params, pixelSizeNm),
+              method: params.method,
+              localizations,
+              test: params.test,
+            },
             (p) => {
               if (ctl.signal.aborted) return;
               if (p.phase !== phase) {

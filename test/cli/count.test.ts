@@ -1,11 +1,13 @@
 // `evscope count` on a simulated evMarkers TIFF written to disk: one multi-channel file, and the
 // same data as one file per channel, give the same EV table; options are validated in words.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
 import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
+import { writeThunderstormCsv } from '../../src/core/io/thunderstormCsv';
+import { locTableFromColumns } from '../../src/core/locs/table';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
 
@@ -138,6 +140,64 @@ describe('evscope count', () => {
     expect(r.out).toMatch(/Mann–Whitney U/);
     // With CD63 needing 4 molecules, some triple-positive EVs become CD9+CD81+.
     expect(r.out).toMatch(/CD9\+CD81\+\t/);
+  });
+
+  test('--locs counts localizations per EV: continuous dyes are one burst each', async () => {
+    // The CD63 channel's truth emissions as perfect localizations: a bleaching dye is on from
+    // frame 0 until it bleaches, so with 1 burst per molecule the count is the dye count.
+    const ec = sim.truth.events.columns;
+    const rows = Array.from({ length: ec.frame.length }, (_, i) => i).filter((i) => ec.channel[i] === 1);
+    const table = locTableFromColumns({
+      frame: Uint32Array.from(rows, (i) => ec.frame[i]),
+      x: Float64Array.from(rows, (i) => ec.x[i]),
+      y: Float64Array.from(rows, (i) => ec.y[i]),
+    });
+    const locs = path.join(dir, 'cd63.csv');
+    writeFileSync(locs, writeThunderstormCsv(table));
+    const out = path.join(dir, 'locs.csv');
+    const r = await run([
+      'count',
+      stack,
+      '--out',
+      out,
+      '--locs',
+      locs,
+      '--locs-channel',
+      'CD63',
+      '--bursts',
+      '1',
+      '--blink-radius',
+      '1',
+      '--method',
+      'locs',
+    ]);
+    expect(r.err).toBe('');
+    const { header, rows: evs } = parseCsv(readFileSync(out, 'utf8'));
+    const col = header.indexOf('CD63 locs');
+    expect(col).toBeGreaterThan(0);
+    expect(header).toContain('CD63 bursts');
+    let exact = 0;
+    for (const row of evs) {
+      const x = Number(row[1]);
+      const y = Number(row[2]);
+      let best = 0;
+      let bd = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < sim.truth.evs.length; i++) {
+        const d = Math.hypot(x - sim.truth.evs.x[i], y - sim.truth.evs.y[i]);
+        if (d < bd) {
+          bd = d;
+          best = i;
+        }
+      }
+      if (Number(row[col]) === sim.truth.evs.labelledCounts.CD63[best]) exact++;
+    }
+    expect(exact).toBe(evs.length);
+    // Typed by localizations: only CD63 has them, so the other markers cannot be decided.
+    expect(new Set(evs.map((row) => row[header.indexOf('subtype')]))).toEqual(new Set(['unclassified']));
+    const bad = await run(['count', stack, '--out', out, '--method', 'locs']);
+    expect(bad.err).toMatch(/--method locs needs --locs/);
+    const noB = await run(['count', stack, '--out', out, '--locs', locs]);
+    expect(noB.err).toMatch(/needs --bursts/);
   });
 
   test('explains wrong options', async () => {

@@ -9,10 +9,12 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
+import { locTableFromColumns } from '../../src/core/locs/table';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
 import { CancelledError, type MarkersBackend, markersBackend } from '../../src/engine/markersService';
 import type { StackInfo } from '../../src/engine/stackService';
+import { locsStore } from '../../src/state/locsStore';
 import { defaultMarkersParams } from '../../src/state/markersParams';
 import { createMarkersStore, isStale } from '../../src/state/markersStore';
 import { createMarkersApi, type MarkersApi, type MarkersProgress } from '../../workers/markers.api';
@@ -142,6 +144,50 @@ describe('markers worker API + store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('PALM/dSTORM: the active localizations are counted per EV and can type the EVs', async () => {
+    const ds = presetParams('dstorm');
+    ds.frames = 600;
+    const dsRecipe: StackRecipe = { kind: 'simulated', params: ds };
+    const src = await openRecipe(dsRecipe);
+    const st: StackInfo = {
+      ...(await info()),
+      id: 9,
+      recipe: dsRecipe,
+      frameCount: 600,
+      channels: 1,
+      meta: src.meta,
+    };
+    const ev = simulate(ds).truth.events.columns;
+    locsStore
+      .getState()
+      .load(9, locTableFromColumns({ frame: ev.frame, x: ev.x, y: ev.y }), { source: 'truth' });
+    const store = createMarkersStore(() => backend);
+    store.getState().forStack(st);
+    const name = store.getState().params!.channels[0].name;
+    expect(name).toBe('CD63 (dSTORM)');
+    // Blinking data: EVs are found in the maximum of many frames.
+    store.getState().setParams({ projection: 'max', projectionFrames: 300, method: 'locs' });
+    expect(await store.getState().run(st, 100)).toBeNull();
+    expect(store.getState().error).toMatch(/needs “Count localizations” on/);
+    store
+      .getState()
+      .setParams({ locs: { ...store.getState().params!.locs, use: true, burstsPerMolecule: 3 } });
+    const r = await store.getState().run(st, 100);
+    expect(r).not.toBeNull();
+    const locs = r!.columns[`${name} locs`] as Float64Array;
+    const bursts = r!.columns[`${name} bursts`] as Uint32Array;
+    expect(r!.length).toBeGreaterThan(20);
+    expect(locs.length).toBe(r!.length);
+    for (let e = 0; e < r!.length; e++) expect(locs[e]).toBeCloseTo(bursts[e] / 3, 12);
+    // Typed by the localization count: CD63-positive exactly where ≥ 1 molecule was counted.
+    const codes = r!.classification.subtype;
+    for (let e = 0; e < r!.length; e++) expect(codes[e]).toBe(locs[e] >= 1 ? 1 : 0);
+    // Localizations of another stack are refused in words.
+    locsStore.getState().load(8, locTableFromColumns({ frame: ev.frame, x: ev.x, y: ev.y }), {});
+    expect(await store.getState().run(st, 100)).toBeNull();
+    expect(store.getState().error).toMatch(/no localizations of this stack/);
   });
 
   test('invalid parameters are refused before the worker, with the kernel’s reasons', async () => {

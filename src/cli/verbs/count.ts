@@ -1,9 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { analyzeEvMarkers, type EvProgress } from '../../core/ev/analyzeEvMarkers';
 import { classifyEvs, subtypeStatistics } from '../../core/ev/classify';
 import { evTableCsv } from '../../core/ev/evTableCsv';
 import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
+import { evLocalizationColumns } from '../../core/ev/localizationCounts';
 import type { EvChannel, EvMarkerParamsInput } from '../../core/ev/params';
+import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
+import type { ColumnArray } from '../../core/locs/table';
 import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
@@ -23,7 +26,7 @@ options:
   --skip NAME,…         channels to leave out
   --thresholds T,…      molecules for a marker to be present, one per marker or one for all (1)
   --reference NAME|union  channel to find EVs in, or any marker channel (union, default)
-  --method steps|ratio  which count decides subtypes and composition (steps)
+  --method steps|ratio|locs  which count decides subtypes and composition (steps)
   --frames a:b          frames analysed, 1-based inclusive (all)
   --pixel-nm P          camera pixel size, nm (from the file, else 100)
   --detect-k K          detection threshold, × noise σ (3)
@@ -32,6 +35,14 @@ options:
   --unit U,…            single-dye intensity per channel (ADU over the ROI); empty = learnt
   --rename OLD=NEW,…    subtype names, e.g. CD63-only=small
   --test welch|mann-whitney  test between subtypes' probe counts (welch), Bonferroni-corrected
+  --locs LOCS.csv       PALM/dSTORM localizations (ThunderSTORM CSV) of one channel: adds
+                        molecules per EV from blinks (columns "<name> locs", "<name> bursts")
+  --locs-channel NAME   the channel the localizations come from (the first marker)
+  --bursts B            the dye's mean bursts per molecule, from a calibration (needed with --locs)
+  --blink-radius NM     detections of one blink lie within this distance (50)
+  --dark-frames N       frames missed inside one blink (3)
+  --ev-radius NM        localizations this close to an EV centre belong to it (ROI radius)
+  (--method locs types the EVs from the localization counts)
   --json                print the summary as JSON`;
 
 const list = (v: string | true | undefined): string[] | undefined =>
@@ -57,6 +68,12 @@ export const verb: Verb = {
         'unit',
         'rename',
         'test',
+        'locs',
+        'locs-channel',
+        'bursts',
+        'blink-radius',
+        'dark-frames',
+        'ev-radius',
       ],
       booleans: ['json'],
     });
@@ -64,8 +81,11 @@ export const verb: Verb = {
     if (typeof out !== 'string') throw new Error('--out EVS.csv is required');
     if (a.positionals.length === 0) throw new Error('give at least one STACK');
     const method = (a.flags.get('method') ?? 'steps') as string;
-    if (method !== 'steps' && method !== 'ratio')
-      throw new Error(`--method must be steps or ratio, got "${method}"`);
+    if (method !== 'steps' && method !== 'ratio' && method !== 'locs')
+      throw new Error(`--method must be steps, ratio or locs, got "${method}"`);
+    const locsPath = a.flags.get('locs');
+    if (method === 'locs' && typeof locsPath !== 'string')
+      throw new Error('--method locs needs --locs LOCS.csv');
     const test = (a.flags.get('test') ?? 'welch') as string;
     if (test !== 'welch' && test !== 'mann-whitney')
       throw new Error(`--test must be welch or mann-whitney, got "${test}"`);
@@ -80,7 +100,7 @@ export const verb: Verb = {
         stacks.push(await openStack(h));
       }
       const source = stacks.length === 1 ? stacks[0] : await openChannels(stacks);
-      const params = buildParams(a, source, method);
+      const params = buildParams(a, source, method === 'locs' ? 'steps' : method);
       const t0 = performance.now();
       let lastPct = -1;
       const table = await analyzeEvMarkers(source, params, (p: EvProgress) => {
@@ -91,6 +111,7 @@ export const verb: Verb = {
         }
       });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      if (typeof locsPath === 'string') addLocalizationCounts(a, locsPath, table, params);
       const classification = classifyEvs(
         table.columns,
         params.channels!.map((c) => ({ name: c.name, role: c.role, threshold: c.threshold })),
@@ -98,9 +119,13 @@ export const verb: Verb = {
         params.subtypeNames,
       );
       const stats = subtypeStatistics(classification, test);
+      // The file holds the typing asked for (thresholds, names, count method).
+      const columns: Record<string, ColumnArray> = { ...table.columns, subtype: classification.subtype };
+      for (const m of classification.markerNames) columns[`${m} fraction`] = classification.composition[m];
+      if (classification.probe) columns['probe count'] = classification.probe;
       writeFileSync(
         out,
-        evTableCsv({ length: table.length, columns: table.columns, subtypeNames: table.subtypeNames }),
+        evTableCsv({ length: table.length, columns, subtypeNames: classification.subtypeNames }),
       );
       const f = stats.fractions;
       const summary = {
@@ -158,6 +183,40 @@ export const verb: Verb = {
     }
   },
 };
+
+/** Count (c): the localizations' blinks per EV, added as `<name> locs` columns. */
+function addLocalizationCounts(
+  a: ReturnType<typeof parseArgs>,
+  file: string,
+  table: Awaited<ReturnType<typeof analyzeEvMarkers>>,
+  params: EvMarkerParamsInput,
+): void {
+  const bursts = numberFlag(a, 'bursts');
+  if (bursts === undefined)
+    throw new Error("--locs needs --bursts B, the dye's mean bursts per molecule from a calibration");
+  const names = params.channels!.map((c) => c.name);
+  const flag = a.flags.get('locs-channel');
+  const name = typeof flag === 'string' ? flag : params.channels!.find((c) => c.role === 'marker')?.name;
+  if (!name || !names.includes(name))
+    throw new Error(`--locs-channel ${String(name)} is not a counted channel (${names.join(', ')})`);
+  const { table: locs } = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
+  const pixel = params.pixelSizeNm ?? 100;
+  Object.assign(
+    table.columns,
+    evLocalizationColumns(
+      name,
+      table.columns.x as Float64Array,
+      table.columns.y as Float64Array,
+      { frame: locs.columns.frame, x: locs.columns.x, y: locs.columns.y },
+      {
+        radiusNm: numberFlag(a, 'ev-radius') ?? (params.roi?.radiusPx ?? 3) * pixel,
+        mergeRadiusNm: numberFlag(a, 'blink-radius') ?? 50,
+        maxDarkFrames: numberFlag(a, 'dark-frames') ?? 3,
+        burstsPerMolecule: bursts,
+      },
+    ),
+  );
+}
 
 function buildParams(
   a: ReturnType<typeof parseArgs>,

@@ -31,19 +31,28 @@ export interface Classification {
   probe: Float64Array | null;
 }
 
+/** Which count decides: bleaching steps, intensity ratio, or localizations (PALM/dSTORM). */
+export type CountMethod = 'steps' | 'ratio' | 'locs';
+
 /**
- * Classifies the EVs of a table with `<name> steps` / `<name> ratio` columns. `method` picks
- * which count decides; `rename` maps default subtype names to the user's.
+ * Classifies the EVs of a table with `<name> steps` / `<name> ratio` (and, for localizations,
+ * `<name> locs`) columns. `method` picks which count decides; `rename` maps default subtype
+ * names to the user's. Channels without localizations have no 'locs' count: their EVs are
+ * unclassified rather than wrongly typed.
  */
 export function classifyEvs(
   columns: Record<string, ColumnArray>,
   channels: readonly ClassifyChannel[],
-  method: 'steps' | 'ratio',
+  method: CountMethod,
   rename: Readonly<Record<string, string>> = {},
 ): Classification {
+  const n = columns.id?.length ?? Object.values(columns)[0]?.length ?? 0;
   const count = (name: string): Float64Array => {
     const c = columns[`${name} ${method}`];
-    if (!c) throw new RangeError(`the table has no "${name} ${method}" column`);
+    if (!c) {
+      if (method === 'locs') return new Float64Array(n).fill(Number.NaN);
+      throw new RangeError(`the table has no "${name} ${method}" column`);
+    }
     return c instanceof Float64Array ? c : Float64Array.from(c);
   };
   const markers = channels.filter((c) => c.role === 'marker');

@@ -1,6 +1,7 @@
 // The EV table: one row per EV, virtualised (only the visible rows are in the DOM, so thousands
 // of EVs scroll smoothly), sortable by any column, a click selects the EV.
 import { useMemo, useState } from 'react';
+import type { CountMethod } from '../../core/ev/classify';
 import { formatCount } from '../../core/ev/format';
 import type { MarkersResult } from '../../engine/markersService';
 
@@ -15,7 +16,7 @@ interface Col {
   text(e: number): string;
 }
 
-export function evTableColumns(r: MarkersResult, method: 'steps' | 'ratio'): Col[] {
+export function evTableColumns(r: MarkersResult, method: CountMethod): Col[] {
   const c = r.columns;
   const num = (k: string) => (e: number) => Number(c[k]?.[e] ?? Number.NaN);
   const cols: Col[] = [
@@ -35,14 +36,19 @@ export function evTableColumns(r: MarkersResult, method: 'steps' | 'ratio'): Col
       text: (e) => (c.y[e] / 1000).toFixed(2),
     },
   ];
+  const how = {
+    steps: 'bleaching steps',
+    ratio: 'initial intensity ÷ unit',
+    locs: 'localizations (bursts ÷ bursts per molecule)',
+  }[method];
   for (const ch of r.channels) {
     const k = `${ch.name} ${method}`;
     cols.push({
       key: k,
       label: ch.name,
-      title: `${ch.name}${ch.role === 'probe' ? ' (probe)' : ''}: molecules from ${method === 'steps' ? 'bleaching steps' : 'initial intensity ÷ unit'} ± 1 sd`,
+      title: `${ch.name}${ch.role === 'probe' ? ' (probe)' : ''}: molecules from ${how} ± 1 sd`,
       value: num(k),
-      text: (e) => formatCount(Number(c[k][e]), Number(c[`${k} sd`][e])),
+      text: (e) => formatCount(Number(c[k]?.[e] ?? Number.NaN), Number(c[`${k} sd`]?.[e] ?? Number.NaN)),
     });
   }
   const dis = r.channels.map((ch) => c[`${ch.name} disagree`]);
@@ -70,7 +76,7 @@ export function evTableColumns(r: MarkersResult, method: 'steps' | 'ratio'): Col
 
 interface Props {
   result: MarkersResult;
-  method: 'steps' | 'ratio';
+  method: CountMethod;
   selected: number | null;
   onSelect(row: number): void;
   height?: number;

@@ -7,6 +7,7 @@ import { presetParams } from '../../core/sim/presets';
 import { inputFiles } from '../../engine/stackService';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
+import { useLocs } from '../../state/locsStore';
 import { type ChannelRole, type MarkersParams, markersParamErrors } from '../../state/markersParams';
 import { isStale, markersStore, useMarkers } from '../../state/markersStore';
 import { uiStore } from '../../state/uiStore';
@@ -228,6 +229,16 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           rule={{ min: 0, exclusiveMin: true }}
           onCommit={(v) => set({ thresholdK: v! })}
         />
+        <SelectField
+          label="Projection"
+          hint="Mean of the first frames (bleaching data), or their maximum (blinking PALM/dSTORM data)"
+          value={params.projection}
+          options={[
+            { value: 'mean', label: 'mean' },
+            { value: 'max', label: 'maximum' },
+          ]}
+          onChange={(projection) => set({ projection })}
+        />
         <NumberField
           label="Projection (frames)"
           hint="Frames averaged from the first analysed frame to find EVs, before they bleach"
@@ -299,6 +310,8 @@ function ParamsForm({ params }: { params: MarkersParams }) {
         />
       </fieldset>
 
+      <LocalizationFields params={params} stackId={info.id} running={running} />
+
       <fieldset className="mk-group">
         <legend>Counting and subtypes</legend>
         <SelectField
@@ -308,6 +321,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           options={[
             { value: 'steps', label: 'bleaching steps' },
             { value: 'ratio', label: 'intensity ratio' },
+            ...(params.locs.use ? [{ value: 'locs' as const, label: 'localizations' }] : []),
           ]}
           onChange={(method) => set({ method })}
         />
@@ -337,6 +351,87 @@ function ParamsForm({ params }: { params: MarkersParams }) {
         )}
       </fieldset>
     </>
+  );
+}
+
+/** Count (c): localizations of PALM/dSTORM data, merged into blinks, per EV. */
+function LocalizationFields({
+  params,
+  stackId,
+  running,
+}: {
+  params: MarkersParams;
+  stackId: number;
+  running: boolean;
+}) {
+  const available = useLocs((s) => (s.stackId === stackId ? s.count : 0));
+  const l = params.locs;
+  const setLocs = (patch: Partial<MarkersParams['locs']>) => {
+    const locs = { ...l, ...patch };
+    markersStore
+      .getState()
+      .setParams({ locs, method: !locs.use && params.method === 'locs' ? 'steps' : params.method });
+  };
+  return (
+    <fieldset className="mk-group" disabled={running}>
+      <legend>From localizations (PALM/dSTORM)</legend>
+      <label
+        className="mk-check"
+        title="Count each EV's molecules from the localizations of this stack, after merging blinks"
+      >
+        <input
+          type="checkbox"
+          checked={l.use}
+          disabled={available === 0 && !l.use}
+          onChange={(e) => setLocs({ use: e.target.checked })}
+        />
+        Count localizations{' '}
+        <span className="muted num">
+          {available > 0 ? `(${available.toLocaleString()} of this stack)` : '(none yet: run Localize)'}
+        </span>
+      </label>
+      {l.use && (
+        <>
+          <SelectField
+            label="Made from channel"
+            hint="The channel the localizations were fitted in"
+            value={String(l.channel)}
+            options={params.channels
+              .filter((c) => c.role !== 'skip')
+              .map((c) => ({ value: String(c.channel), label: c.name }))}
+            onChange={(v) => setLocs({ channel: Number(v) })}
+          />
+          <NumberField
+            label="EV radius (nm)"
+            hint="Localizations within this distance of an EV centre belong to it"
+            value={l.radiusNm}
+            rule={{ min: 0, exclusiveMin: true }}
+            onCommit={(v) => setLocs({ radiusNm: v! })}
+          />
+          <NumberField
+            label="Blink radius (nm)"
+            hint="Detections in nearby frames within this distance are one blink (burst)"
+            value={l.mergeRadiusNm}
+            rule={{ min: 0 }}
+            onCommit={(v) => setLocs({ mergeRadiusNm: v! })}
+          />
+          <NumberField
+            label="Dark frames in a blink"
+            hint="Frames a molecule may be missed inside one blink"
+            value={l.maxDarkFrames}
+            rule={{ min: 0, integer: true }}
+            onCommit={(v) => setLocs({ maxDarkFrames: v! })}
+          />
+          <NumberField
+            label="Bursts per molecule"
+            hint="The dye's mean number of blinks per molecule, from a calibration (e.g. single dyes on glass)"
+            value={l.burstsPerMolecule}
+            rule={{ min: 1 }}
+            onCommit={(v) => setLocs({ burstsPerMolecule: v! })}
+          />
+        </>
+      )}
+    </fieldset>
   );
 }
 

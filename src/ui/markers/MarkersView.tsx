@@ -60,10 +60,9 @@ export function MarkersView() {
       result &&
       countHistogramFigure(
         {
-          channels: result.channels.map((ch) => ({
-            name: ch.name,
-            counts: result.columns[`${ch.name} ${method}`],
-          })),
+          channels: result.channels
+            .filter((ch) => result.columns[`${ch.name} ${method}`])
+            .map((ch) => ({ name: ch.name, counts: result.columns[`${ch.name} ${method}`] })),
         },
         theme,
       ),
