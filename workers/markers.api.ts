@@ -19,7 +19,11 @@ import {
   type SubtypeStatistics,
   subtypeStatistics,
 } from '../src/core/ev/classify';
-import { type EvLocalizationParams, evLocalizationColumns, type LocalizationColumns } from '../src/core/ev/localizationCounts';
+import {
+  type EvLocalizationParams,
+  evLocalizationColumns,
+  type LocalizationColumns,
+} from '../src/core/ev/localizationCounts';
 import type { NoiseModel } from '../src/core/ev/noiseModel';
 import type { EvMarkerParamsInput } from '../src/core/ev/params';
 import type { UnitIntensity } from '../src/core/ev/unitIntensity';
@@ -168,13 +172,23 @@ export function createMarkersApi(
         if (req.localizations) {
           const l = req.localizations;
           if (!table.channels.some((c) => c.name === l.channelName))
-            throw new Error(`The localizations are said to come from "${l.channelName}", which is not a counted channel.`);
+            throw new Error(
+              `The localizations are said to come from "${l.channelName}", which is not a counted channel.`,
+            );
           Object.assign(
             table.columns,
-            evLocalizationColumns(l.channelName, table.columns.x as Float64Array, table.columns.y as Float64Array, l, l.params),
+            evLocalizationColumns(
+              l.channelName,
+              table.columns.x as Float64Array,
+              table.columns.y as Float64Array,
+              l,
+              l.params,
+            ),
           );
         } else if (method === 'locs')
-          throw new Error('Counting from localizations needs the localizations of this stack: run Localize first.');
+          throw new Error(
+            'Counting from localizations needs the localizations of this stack: run Localize first.',
+          );
         last = { table, frameStart };
         const channels = table.channels.map((c) => ({
           name: c.name,
