@@ -48,6 +48,8 @@ export interface MarkersState {
   version: number;
   selected: number | null;
   traces: EvTraces | null;
+  /** EV outlines drawn over the raw frames. */
+  showOverlay: boolean;
 }
 
 export interface MarkersActions {
@@ -59,6 +61,7 @@ export interface MarkersActions {
   run(info: StackInfo, pixelSizeNm: number | undefined): Promise<MarkersResult | null>;
   cancel(): void;
   select(ev: number | null): Promise<void>;
+  setShowOverlay(show: boolean): void;
   clear(): void;
 }
 
@@ -76,6 +79,7 @@ const EMPTY: MarkersState = {
   version: 0,
   selected: null,
   traces: null,
+  showOverlay: true,
 };
 
 /** Parameters that only re-type: which changed since the result? */
@@ -260,6 +264,9 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
       cancel() {
         abort?.abort();
       },
+      setShowOverlay(showOverlay) {
+        set({ showOverlay });
+      },
       async select(ev) {
         const seq = ++selectSeq;
         if (ev === null || !get().result) {
@@ -277,7 +284,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
       clear() {
         abort?.abort();
         classifiedKey = null;
-        set((s) => ({ ...EMPTY, version: s.version + 1 }));
+        set((s) => ({ ...EMPTY, showOverlay: s.showOverlay, version: s.version + 1 }));
       },
     };
   });

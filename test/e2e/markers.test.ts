@@ -87,6 +87,9 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   // Show in raw frames centres the viewer on the EV.
   await page.getByTestId('show-ev').click();
   await page.getByTestId('viewer-canvas').waitFor();
+  // The EVs are outlined on the frames, the selected one highlighted.
+  expect(await page.getByTestId('ev-overlay').locator('circle.mk-ov-ev').count()).toBeGreaterThan(20);
+  expect(await page.getByTestId('ev-overlay').locator('circle.mk-ov-selected').count()).toBe(1);
   await page.screenshot({ path: '/tmp/wev-markers-viewer.png' });
   expect(s.errors).toEqual([]);
 });

@@ -42,6 +42,7 @@ export function MarkersResults() {
 
 function Summary({ stale }: { stale: boolean }) {
   const r = useMarkers((s) => s.result)!;
+  const showOverlay = useMarkers((s) => s.showOverlay);
   const d = r.dropped;
   return (
     <section className="section" aria-labelledby="mk-sum">
@@ -64,6 +65,18 @@ function Summary({ stale }: { stale: boolean }) {
           </div>
         ))}
       </dl>
+      <label
+        className="mk-check"
+        title="Outline every counted EV's ROI on the raw frames; the selected one in yellow with its background ring"
+      >
+        <input
+          type="checkbox"
+          checked={showOverlay}
+          onChange={(e) => markersStore.getState().setShowOverlay(e.target.checked)}
+          data-testid="ev-overlay-toggle"
+        />
+        Outline EVs on the raw frames
+      </label>
       {stale && <p className="mk-warn">Parameters changed since this count: run it again to update.</p>}
       {r.warnings.map((w) => (
         <p key={w} className="mk-warn" role="alert">

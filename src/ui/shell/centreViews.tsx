@@ -2,6 +2,7 @@
 // (reconstruction, movie) here so they share one place, one toolbar row and one tab order.
 import type { ComponentType } from 'react';
 import type { CentreViewId } from '../../state/uiStore';
+import { EvOverlay } from '../markers/EvOverlay';
 import { MarkersView } from '../markers/MarkersView';
 import { FrameBar } from '../viewer/FrameBar';
 import { ViewerCanvas } from '../viewer/ViewerCanvas';
@@ -17,7 +18,10 @@ function RawView() {
   return (
     <>
       <ViewerToolbar />
-      <ViewerCanvas />
+      <div className="mk-raw">
+        <ViewerCanvas />
+        <EvOverlay />
+      </div>
       <FrameBar />
     </>
   );
