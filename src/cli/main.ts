@@ -10,6 +10,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   render: () => import('./verbs/render'),
   drift: () => import('./verbs/drift'),
   merge: () => import('./verbs/merge'),
+  count: () => import('./verbs/count'),
 };
 
 function usage(): string {

@@ -43,6 +43,11 @@ export interface EvMarkerParams {
     penaltyFactor: number;
     minSegment: number;
     /**
+     * Shortest first level (frames). 1: the dyes start bleaching with the illumination at frame
+     * 0, so one lost during the first frame shows only there (see StepFinderOptions).
+     */
+    minFirstSegment: number;
+    /**
      * 'auto': variance = σ0² + gain·level fitted from all traces of the channel (shot noise of the
      * molecules); 'constant': one σ per trace from the MAD of its first differences; or given.
      */
@@ -105,6 +110,7 @@ export function resolveEvMarkerParams(input: EvMarkerParamsInput, source: FrameS
       method: 'pelt',
       penaltyFactor: DEFAULT_PENALTY_FACTOR,
       minSegment: 2,
+      minFirstSegment: 1,
       noise: 'auto',
       ...input.steps,
     },
@@ -184,6 +190,8 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
   positive(s.penaltyFactor, 'The step penalty factor');
   if (!Number.isInteger(s.minSegment) || s.minSegment < 1)
     errors.push(`The shortest step segment must be ≥ 1 frame (got ${s.minSegment}).`);
+  if (!Number.isInteger(s.minFirstSegment) || s.minFirstSegment < 1)
+    errors.push(`The shortest first level must be ≥ 1 frame (got ${s.minFirstSegment}).`);
   if (typeof s.noise === 'object') {
     positive(s.noise.sigma0, 'The noise σ0');
     if (!(s.noise.gain >= 0)) errors.push(`The noise gain must be ≥ 0 (got ${s.noise.gain}).`);

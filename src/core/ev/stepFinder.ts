@@ -20,6 +20,12 @@ export interface StepFinderOptions {
   penaltyFactor?: number;
   /** Shortest segment in frames: 2 keeps a frame caught mid-bleach from becoming its own level. */
   minSegment?: number;
+  /**
+   * Shortest first segment (default: minSegment). 1 lets a dye that bleaches during the first
+   * frame(s) of the illumination show as its own level: its light is in frame 0 only, and
+   * averaging it into frame 1 halves the step (a molecule lost at every EV where it happens).
+   */
+  minFirstSegment?: number;
   method?: StepMethod;
 }
 
@@ -79,6 +85,7 @@ export class StepFinder {
     if (length > this.maxLength) throw new RangeError(`trace of ${length} frames exceeds ${this.maxLength}`);
     const { noise } = options;
     const minSeg = Math.max(1, Math.floor(options.minSegment ?? 2));
+    const minFirst = Math.max(1, Math.floor(options.minFirstSegment ?? minSeg));
     const penalty =
       options.penalty ??
       (options.penaltyFactor ?? DEFAULT_PENALTY_FACTOR) * 2 * Math.log(Math.max(length, 2));
@@ -95,9 +102,9 @@ export class StepFinder {
       p2[i + 1] = p2[i] + x * x;
     }
     let nCps: number;
-    if (length < 2 * minSeg) nCps = 0;
-    else if ((options.method ?? 'pelt') === 'pelt') nCps = this.pelt(length, minSeg, penalty, ref);
-    else nCps = this.binary(length, minSeg, penalty, ref);
+    if (length < minFirst + minSeg) nCps = 0;
+    else if ((options.method ?? 'pelt') === 'pelt') nCps = this.pelt(length, minSeg, minFirst, penalty, ref);
+    else nCps = this.binary(length, minSeg, minFirst, penalty, ref);
     const out = this.out;
     out.steps = nCps;
     let start = 0;
@@ -123,16 +130,18 @@ export class StepFinder {
   }
 
   /** Exact optimal partitioning with PELT pruning; fills cps, returns their number. */
-  private pelt(n: number, minSeg: number, penalty: number, ref: number): number {
+  private pelt(n: number, minSeg: number, minFirst: number, penalty: number, ref: number): number {
     const { best, last, cand, candCost, cps } = this;
     best[0] = -penalty;
     let nc = 1;
     cand[0] = 0;
+    const minOf = (tau: number) => (tau === 0 ? minFirst : minSeg);
     for (let t = 1; t <= n; t++) {
-      // τ becomes a usable change point once its own segment [.., τ) is long enough.
+      // τ becomes a usable change point once its own segment [.., τ) is long enough; it is
+      // first evaluated when the segment after it reaches minSeg.
       const fresh = t - minSeg;
-      if (fresh >= minSeg) cand[nc++] = fresh;
-      if (t < minSeg) {
+      if (fresh >= Math.max(1, minFirst)) cand[nc++] = fresh;
+      if (t < Math.min(minSeg, minFirst)) {
         best[t] = Number.POSITIVE_INFINITY;
         continue;
       }
@@ -140,7 +149,7 @@ export class StepFinder {
       let bestTau = 0;
       for (let k = 0; k < nc; k++) {
         const tau = cand[k];
-        if (t - tau < minSeg) continue;
+        if (t - tau < minOf(tau)) continue;
         const v = best[tau] + this.cost(tau, t, ref);
         candCost[k] = v;
         if (v + penalty < bestVal) {
@@ -155,7 +164,7 @@ export class StepFinder {
       let w = 0;
       for (let k = 0; k < nc; k++) {
         const tau = cand[k];
-        if (t - tau < minSeg || candCost[k] <= bestVal) cand[w++] = tau;
+        if (t - tau < minOf(tau) || candCost[k] <= bestVal) cand[w++] = tau;
       }
       nc = w;
     }
@@ -166,7 +175,7 @@ export class StepFinder {
   }
 
   /** Greedy binary segmentation: split wherever the best split lowers cost by > penalty. */
-  private binary(n: number, minSeg: number, penalty: number, ref: number): number {
+  private binary(n: number, minSeg: number, minFirst: number, penalty: number, ref: number): number {
     const { stack, cps } = this;
     let sp = 0;
     stack[sp++] = 0;
@@ -175,11 +184,12 @@ export class StepFinder {
     while (sp > 0) {
       const b = stack[--sp];
       const a = stack[--sp];
-      if (b - a < 2 * minSeg) continue;
+      const minA = a === 0 ? minFirst : minSeg;
+      if (b - a < minA + minSeg) continue;
       const whole = this.cost(a, b, ref);
       let bestGain = penalty;
       let bestTau = -1;
-      for (let tau = a + minSeg; tau <= b - minSeg; tau++) {
+      for (let tau = a + minA; tau <= b - minSeg; tau++) {
         const gain = whole - this.cost(a, tau, ref) - this.cost(tau, b, ref);
         if (gain > bestGain) {
           bestGain = gain;

@@ -44,7 +44,7 @@ export function pairwiseComparisons(
       const a = usable[i];
       const b = usable[j];
       if (test === 'welch') {
-        const r = welchTTest(a.values, b.values);
+        const r = constantPair(a.values, b.values) ?? welchTTest(a.values, b.values);
         raw.push({ groupA: a.name, groupB: b.name, statistic: r.t, p: r.p });
       } else {
         const r = mannWhitneyU(a.values, b.values);
@@ -54,6 +54,25 @@ export function pairwiseComparisons(
   }
   const adjusted = bonferroni(raw.map((r) => r.p));
   return raw.map((r, k) => ({ ...r, pAdjusted: adjusted[k], significant: adjusted[k] < alpha }));
+}
+
+/**
+ * Two groups without any spread (e.g. every EV of both subtypes bound no probe) have no t: equal
+ * values cannot differ (p = 1), different ones cannot be the same distribution (p = 0).
+ */
+function constantPair(a: NumericArray, b: NumericArray): { t: number; p: number } | null {
+  const va = finiteValues(a);
+  const vb = finiteValues(b);
+  const all = [...va, ...vb];
+  if (va.some((v) => v !== va[0]) || vb.some((v) => v !== vb[0]) || all.length === 0) return null;
+  if (va[0] === vb[0]) return { t: 0, p: 1 };
+  return { t: va[0] > vb[0] ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY, p: 0 };
+}
+
+function finiteValues(x: NumericArray): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) out.push(x[i]);
+  return out;
 }
 
 function countFinite(x: NumericArray): number {

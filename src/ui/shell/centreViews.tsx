@@ -2,6 +2,8 @@
 // (reconstruction, movie) here so they share one place, one toolbar row and one tab order.
 import type { ComponentType } from 'react';
 import type { CentreViewId } from '../../state/uiStore';
+import { EvOverlay } from '../markers/EvOverlay';
+import { MarkersView } from '../markers/MarkersView';
 import { ReconView } from '../recon/ReconView';
 import { FrameBar } from '../viewer/FrameBar';
 import { ViewerCanvas } from '../viewer/ViewerCanvas';
@@ -17,7 +19,10 @@ function RawView() {
   return (
     <>
       <ViewerToolbar />
-      <ViewerCanvas />
+      <div className="mk-raw">
+        <ViewerCanvas />
+        <EvOverlay />
+      </div>
       <FrameBar />
     </>
   );
@@ -26,4 +31,5 @@ function RawView() {
 export const CENTRE_VIEWS: CentreViewDef[] = [
   { id: 'raw', name: 'Raw frames', Component: RawView },
   { id: 'reconstruction', name: 'Reconstruction', Component: ReconView },
+  { id: 'markers', name: 'EV markers', Component: MarkersView },
 ];

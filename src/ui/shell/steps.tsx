@@ -9,6 +9,9 @@ import { MetadataPanel } from '../data/MetadataPanel';
 import { LocalizePanel } from '../localize/LocalizePanel';
 import { LocalizeResults } from '../localize/LocalizeResults';
 import { useLocalizeStateLabel } from '../localize/runState';
+import { MarkersPanel } from '../markers/MarkersPanel';
+import { MarkersResults } from '../markers/MarkersResults';
+import { useMarkersState } from '../markers/useMarkersState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
@@ -80,7 +83,14 @@ export const STEPS: StepDef[] = [
   },
   { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
-  { id: 'markers', name: 'EV markers', hint: 'CD9/CD63/CD81 counts per EV and subtypes' },
+  {
+    id: 'markers',
+    name: 'EV markers',
+    hint: 'CD9/CD63/CD81 counts per EV and subtypes',
+    Panel: MarkersPanel,
+    Results: MarkersResults,
+    useStateLabel: useMarkersState,
+  },
   { id: 'session', name: 'Session', hint: 'Save, share and review analyses' },
 ];
 

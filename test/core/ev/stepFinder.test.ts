@@ -104,20 +104,55 @@ describe('step finder', () => {
     const penalty = 6;
     const noise: NoiseModel = { sigma0: 1, gain: 0.3 };
     const finder = new StepFinder(n);
-    for (let rep = 0; rep < 30; rep++) {
-      const tr = stepTrace(rng, n, [6, 3, 5, 0], [3, 6, 10], { sigma0: 1, gain: 0.3 });
-      const fit = finder.fit(tr, 0, n, { noise, penalty, minSegment: 2 });
-      const found = Array.from(fit.positions.subarray(0, fit.steps));
-      let bestCost = Number.POSITIVE_INFINITY;
-      for (let mask = 0; mask < 1 << (n - 1); mask++) {
-        const cps: number[] = [];
-        for (let i = 1; i < n; i++) if ((mask >> (i - 1)) & 1) cps.push(i);
-        const bounds = [0, ...cps, n];
-        if (bounds.some((b, i) => i > 0 && b - bounds[i - 1] < 2)) continue;
-        bestCost = Math.min(bestCost, segmentationCost(tr, bounds, noise) + penalty * cps.length);
+    // [minSegment, minFirstSegment]: the default, a one-frame first level, and a long first level.
+    const limits: [number, number][] = [
+      [2, 2],
+      [2, 1],
+      [3, 1],
+      [1, 3],
+    ];
+    for (const [minSeg, minFirst] of limits) {
+      for (let rep = 0; rep < 20; rep++) {
+        // A dye lost during frame 0 leaves a one-frame first level in half of the traces.
+        const first = rep % 2 ? [1, 3, 6, 10] : [3, 6, 10];
+        const levels = rep % 2 ? [8, 6, 3, 5, 0] : [6, 3, 5, 0];
+        const tr = stepTrace(rng, n, levels, first, { sigma0: 1, gain: 0.3 });
+        const fit = finder.fit(tr, 0, n, { noise, penalty, minSegment: minSeg, minFirstSegment: minFirst });
+        const found = Array.from(fit.positions.subarray(0, fit.steps));
+        let bestCost = Number.POSITIVE_INFINITY;
+        for (let mask = 0; mask < 1 << (n - 1); mask++) {
+          const cps: number[] = [];
+          for (let i = 1; i < n; i++) if ((mask >> (i - 1)) & 1) cps.push(i);
+          const bounds = [0, ...cps, n];
+          if (bounds.some((b, i) => i > 0 && b - bounds[i - 1] < (i === 1 ? minFirst : minSeg))) continue;
+          bestCost = Math.min(bestCost, segmentationCost(tr, bounds, noise) + penalty * cps.length);
+        }
+        const bounds = [0, ...found, n];
+        expect(bounds.every((b, i) => i === 0 || b - bounds[i - 1] >= (i === 1 ? minFirst : minSeg))).toBe(
+          true,
+        );
+        expect(segmentationCost(tr, bounds, noise) + penalty * found.length).toBeCloseTo(bestCost, 9);
       }
-      expect(segmentationCost(tr, [0, ...found, n], noise) + penalty * found.length).toBeCloseTo(bestCost, 9);
     }
+  });
+
+  test('a one-frame first level is found only when allowed, and binary segmentation honours it', () => {
+    const rng = new Rng(18);
+    let found = 0;
+    let foundBinary = 0;
+    for (let rep = 0; rep < 20; rep++) {
+      // Frame 0 holds a fourth dye that bleached 0.9 frames into the illumination.
+      const tr = stepTrace(rng, 200, [3.9 * U, 3 * U, 2 * U, U, 0], [1, 40, 90, 150], { sigma0: U / 8 });
+      const noise = estimateConstantNoise(tr);
+      const strict = findSteps(tr, { noise });
+      expect(strict.positions[0]).not.toBe(1);
+      const loose = findSteps(tr, { noise, minFirstSegment: 1 });
+      if (loose.steps === 4 && loose.positions[0] === 1) found++;
+      const bin = findSteps(tr, { noise, minFirstSegment: 1, method: 'binary' });
+      if (bin.steps === 4 && bin.positions[0] === 1) foundBinary++;
+    }
+    expect(found).toBeGreaterThanOrEqual(19);
+    expect(foundBinary).toBeGreaterThanOrEqual(19);
   });
 
   test('binary segmentation agrees with PELT on well-separated steps', () => {

@@ -145,6 +145,23 @@ describe('Bonferroni', () => {
     expect(Array.from(bonferroni([0.01, 0.02, 0.5]))).toEqual([0.03, 0.06, 1]);
   });
 
+  test('pairwise Welch between groups without spread: equal → p 1, different → p 0', () => {
+    const res = pairwiseComparisons(
+      [
+        { name: 'a', values: [0, 0, 0] },
+        { name: 'b', values: [0, 0] },
+        { name: 'c', values: [2, 2, 2] },
+      ],
+      'welch',
+    );
+    expect(res.map((r) => [r.groupA, r.groupB, r.p, r.pAdjusted])).toEqual([
+      ['a', 'b', 1, 1],
+      ['a', 'c', 0, 0],
+      ['b', 'c', 0, 0],
+    ]);
+    expect(res[1].statistic).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   test('pairwise comparisons among three groups use m = 3', () => {
     const groups = [
       { name: 'CD63-only', values: [1, 2, 2, 3, 1, 2, 3, 2] },

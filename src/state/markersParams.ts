@@ -1,0 +1,191 @@
+// The EV-marker step's parameters as plain data (sessions, undo, "stale" detection), their
+// defaults from the stack (channel names, pixel size, frames), and the translation to the
+// kernel's EvMarkerParamsInput. Validation is the kernel's own, so the panel refuses exactly
+// what the worker would.
+import type { CountMethod, ProbeTest } from '../core/ev/classify';
+import {
+  type EvMarkerParams,
+  type EvMarkerParamsInput,
+  resolveEvMarkerParams,
+  validateEvMarkerParams,
+} from '../core/ev/params';
+import type { FrameSource } from '../core/stack/types';
+import type { StackInfo } from '../engine/stackService';
+
+export type ChannelRole = 'marker' | 'probe' | 'skip';
+
+export interface MarkerChannelConfig {
+  /** 0-based channel of the stack. */
+  channel: number;
+  name: string;
+  role: ChannelRole;
+  /** Molecules needed to call the marker present. */
+  threshold: number;
+  /** Single-dye intensity (ADU over the ROI); empty = learnt from the final bleaching steps. */
+  unitIntensity?: number;
+}
+
+export interface LocsCountConfig {
+  use: boolean;
+  /** Stack channel the localizations were made from. */
+  channel: number;
+  /** Localizations within this distance (nm) of an EV centre belong to it. */
+  radiusNm: number;
+  /** Detections of one blink lie within this distance (nm). */
+  mergeRadiusNm: number;
+  /** Dark frames tolerated inside one blink. */
+  maxDarkFrames: number;
+  /** The dye's mean bursts per molecule, from a calibration (≥ 1). */
+  burstsPerMolecule: number;
+}
+
+export interface MarkersParams {
+  channels: MarkerChannelConfig[];
+  /** 'union': EVs seen in any marker channel; a number: only that channel. */
+  reference: 'union' | number;
+  thresholdK: number;
+  projectionFrames: number;
+  projection: 'mean' | 'max';
+  minSeparationPx: number;
+  radiusPx: number;
+  annulusInnerPx: number;
+  annulusOuterPx: number;
+  penaltyFactor: number;
+  minSegment: number;
+  /** 0-based first frame and number of frames. */
+  frameStart: number;
+  frameCount: number;
+  /** Which count types the EVs; 'locs' counts the active localizations (PALM/dSTORM). */
+  method: CountMethod;
+  disagreementZ: number;
+  /** Counting from localizations (issue 8 (c)): the run's localizations of this stack. */
+  locs: LocsCountConfig;
+  /** Default subtype name → the user's name. */
+  rename: Record<string, string>;
+  test: ProbeTest;
+}
+
+/** What the kernel reads of a stack: enough of a FrameSource for defaults and validation. */
+export function stackShape(
+  info: Pick<StackInfo, 'width' | 'height' | 'frameCount' | 'channels' | 'meta' | 'name'>,
+): FrameSource {
+  return {
+    name: info.name,
+    width: info.width,
+    height: info.height,
+    frameCount: info.frameCount,
+    channels: info.channels,
+    dtype: 'uint16',
+    meta: info.meta,
+    readFrame: () => Promise.reject(new Error('stack shape only: frames are read in the worker')),
+  };
+}
+
+export function defaultMarkersParams(info: Parameters<typeof stackShape>[0]): MarkersParams {
+  const k: EvMarkerParams = resolveEvMarkerParams({}, stackShape(info));
+  return {
+    channels: k.channels.map((c) => ({
+      channel: c.channel,
+      name: c.name,
+      role: c.role,
+      threshold: c.threshold,
+    })),
+    reference: k.detection.reference,
+    thresholdK: k.detection.thresholdK,
+    projectionFrames: k.detection.projectionFrames,
+    projection: k.detection.projection,
+    minSeparationPx: k.detection.minSeparationPx,
+    radiusPx: k.roi.radiusPx,
+    annulusInnerPx: k.roi.annulusInnerPx,
+    annulusOuterPx: k.roi.annulusOuterPx,
+    penaltyFactor: k.steps.penaltyFactor,
+    minSegment: k.steps.minSegment,
+    frameStart: k.frameStart,
+    frameCount: k.frameCount,
+    method: k.counting.method,
+    disagreementZ: k.counting.disagreementZ,
+    locs: {
+      use: false,
+      channel: k.channels.find((c) => c.role === 'marker')?.channel ?? 0,
+      radiusNm: k.roi.radiusPx * k.pixelSizeNm,
+      mergeRadiusNm: 50,
+      maxDarkFrames: 3,
+      burstsPerMolecule: 1,
+    },
+    rename: {},
+    test: 'welch',
+  };
+}
+
+/** The kernel's parameters; `pixelSizeNm` is the stack's after the user's corrections. */
+export function toEvParams(p: MarkersParams, pixelSizeNm: number | undefined): EvMarkerParamsInput {
+  return {
+    channels: p.channels
+      .filter((c) => c.role !== 'skip')
+      .map((c) => ({
+        channel: c.channel,
+        name: c.name.trim(),
+        role: c.role as 'marker' | 'probe',
+        threshold: c.threshold,
+        ...(c.unitIntensity !== undefined ? { unitIntensity: c.unitIntensity } : {}),
+      })),
+    ...(pixelSizeNm !== undefined ? { pixelSizeNm } : {}),
+    frameStart: p.frameStart,
+    frameCount: p.frameCount,
+    detection: {
+      reference: p.reference,
+      thresholdK: p.thresholdK,
+      projectionFrames: p.projectionFrames,
+      projection: p.projection,
+      minSeparationPx: p.minSeparationPx,
+    },
+    roi: { radiusPx: p.radiusPx, annulusInnerPx: p.annulusInnerPx, annulusOuterPx: p.annulusOuterPx },
+    steps: { penaltyFactor: p.penaltyFactor, minSegment: p.minSegment },
+    // 'locs' types from localizations after the run; the stack's own counts still come from steps.
+    counting: { method: p.method === 'locs' ? 'steps' : p.method, disagreementZ: p.disagreementZ },
+    subtypeNames: p.rename,
+  };
+}
+
+/** Every reason the parameters cannot run on this stack, in the kernel's words. */
+export function markersParamErrors(
+  p: MarkersParams,
+  info: Parameters<typeof stackShape>[0],
+  pixelSizeNm: number | undefined,
+): string[] {
+  const src = stackShape(info);
+  const extra: string[] = [];
+  if (!p.channels.some((c) => c.role === 'marker'))
+    extra.push('Mark at least one channel as a marker: subtypes are defined by markers.');
+  if (p.channels.filter((c) => c.role === 'probe').length > 1)
+    extra.push('Only one channel can be the fluidity probe.');
+  const l = p.locs;
+  if (p.method === 'locs' && !l.use)
+    extra.push('Counting from localizations needs “Count localizations” on.');
+  if (l.use) {
+    const ch = p.channels.find((c) => c.channel === l.channel);
+    if (!ch || ch.role === 'skip')
+      extra.push('The localizations’ channel must be one of the counted channels.');
+    if (!(l.burstsPerMolecule >= 1))
+      extra.push(
+        `Bursts per molecule must be ≥ 1, from a calibration of the dye (got ${l.burstsPerMolecule}).`,
+      );
+    if (!(l.radiusNm > 0)) extra.push(`The EV radius for localizations must be > 0 nm (got ${l.radiusNm}).`);
+    if (!(l.mergeRadiusNm >= 0))
+      extra.push(`The blink merge radius must be ≥ 0 nm (got ${l.mergeRadiusNm}).`);
+    if (!(Number.isInteger(l.maxDarkFrames) && l.maxDarkFrames >= 0))
+      extra.push(`Dark frames within a blink must be a whole number ≥ 0 (got ${l.maxDarkFrames}).`);
+  }
+  return [...extra, ...validateEvMarkerParams(resolveEvMarkerParams(toEvParams(p, pixelSizeNm), src), src)];
+}
+
+/** The parameters that need a new pass over the stack when they change (the rest re-type only). */
+export function runKey(p: MarkersParams, pixelSizeNm: number | undefined): string {
+  const { rename: _r, test: _t, method: _m, locs, ...rest } = p;
+  return JSON.stringify({
+    ...rest,
+    locs: locs.use ? locs : null,
+    channels: p.channels.map(({ threshold: _th, ...c }) => c),
+    pixelSizeNm,
+  });
+}

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createMarkersApi } from './markers.api';
+
+Comlink.expose(createMarkersApi());
