@@ -1,6 +1,7 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
 import { evCases } from './ev.cases';
+import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
 import { renderCases } from './render.cases';
 import { stackCases } from './stack.cases';
@@ -21,4 +22,11 @@ const rngPoisson: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [rngPoisson, ...stackCases, ...renderCases, ...movieCases, ...evCases];
+export const cases: BenchCase[] = [
+  rngPoisson,
+  ...stackCases,
+  ...renderCases,
+  ...movieCases,
+  ...evCases,
+  ...localizeCases,
+];

@@ -58,7 +58,11 @@ async function runBrowser() {
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => console.log(`  ${m.text()}`));
-    await page.goto(`${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}`);
+    // BENCH_FRAMES reaches the page as ?frames= (cases that honour it shorten their run).
+    const frames = process.env.BENCH_FRAMES ? `&frames=${encodeURIComponent(process.env.BENCH_FRAMES)}` : '';
+    await page.goto(
+      `${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}${frames}`,
+    );
     await page.waitForFunction(() => window.__benchDone === true, null, {
       timeout: 15 * 60_000,
       polling: 500,

@@ -1,10 +1,6 @@
 // Stack reading: open time (to frame 1 on screen) and sequential frames/s for a generated
 // 2,000-frame 256×256 stack — from a Blob in both Node and Chromium (the browser's File path),
 // and from files through a Node file handle (the CLI's path).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openFileByteSource } from '../src/cli/nodeByteSource';
 import { benchReadStack } from '../src/core/stack/benchReadStack';
 import { blobByteSource } from '../src/core/stack/byteSource';
 import { openStack } from '../src/core/stack/open';
@@ -48,6 +44,12 @@ export const stackCases: BenchCase[] = [
     name: 'stack-read-file',
     where: ['node'],
     async run(log) {
+      // Node-only modules load here: bench/cases.ts is also the browser page's module graph,
+      // where Vite's stand-ins for node: modules throw as soon as a named import is read.
+      const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const { openFileByteSource } = await import('../src/cli/nodeByteSource');
       log(`${FRAMES} frames 256×256 uint16 from files (OS cache warm)`);
       const dir = await mkdtemp(join(tmpdir(), 'evscope-bench-'));
       const figures: Figures = {};
