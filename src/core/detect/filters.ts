@@ -2,12 +2,15 @@
 // filtered image and the noise level the threshold is a multiple of.
 import { atrousKernel, bSplineKernel } from './bspline';
 import { convolveColumns, convolveRows, type SparseKernel, sparseKernel } from './convolve';
+import { WaveletWasm, waveletWasmModule } from './waveletWasm';
 
 export interface SpotFilter {
   readonly width: number;
   readonly height: number;
   /** The band-passed image of the last `apply`, width × height. */
   readonly filtered: Float32Array;
+  /** A width × height buffer `apply` reads without copying: write the next frame's photons here. */
+  readonly input: Float32Array;
   /** Filters `image` (photons, width × height) and returns the std of its first (noise) level. */
   apply(image: Float32Array): number;
 }
@@ -62,6 +65,12 @@ export interface WaveletOptions {
 export const DEFAULT_WAVELET: WaveletOptions = { order: 3, scale: 2, samples: 5 };
 
 /**
+ * Which code runs the default kernels: WebAssembly SIMD where the engine has it ('auto'), or
+ * JavaScript. Both give the same image to float32 rounding; other kernels always run generic JS.
+ */
+export type FilterImplementation = 'auto' | 'js';
+
+/**
  * ThunderSTORM's CompoundWaveletFilter, reproduced so thresholds mean the same: pad the image by
  * duplicating edges (margin = radius of the level-2 kernel), V1 = image ⊛ k1 and V2 = V1 ⊛ k2
  * with zero padding beyond the margin, then crop. `filtered` is F = V1 − V2 (the second wavelet
@@ -72,9 +81,15 @@ export const DEFAULT_WAVELET: WaveletOptions = { order: 3, scale: 2, samples: 5 
  * row table, columns through clamped edge loops), only the distinct rows of the padded image are
  * filtered horizontally, std(F1) is accumulated while V1 is written, and F while V2 is.
  * Other kernels take the generic separable path; both are tested against a naive 2-D reference.
+ * Where WebAssembly SIMD is available the default kernels run there instead (waveletWasm.ts), four
+ * pixels per instruction.
  */
 export class WaveletFilter implements SpotFilter {
   readonly filtered: Float32Array;
+  readonly input: Float32Array;
+  /** Whether the default kernels run in WebAssembly SIMD (else JavaScript). */
+  readonly simd: boolean;
+  private readonly wasm: WaveletWasm | null;
   private readonly k1: SparseKernel;
   private readonly k2: SparseKernel;
   private readonly margin: number;
@@ -96,12 +111,29 @@ export class WaveletFilter implements SpotFilter {
     readonly width: number,
     readonly height: number,
     options: WaveletOptions = DEFAULT_WAVELET,
+    implementation: FilterImplementation = 'auto',
   ) {
     const base = bSplineKernel(options.order, options.scale, options.samples);
     this.k1 = sparseKernel(base);
     this.k2 = sparseKernel(atrousKernel(base, 2));
     this.margin = this.k2.radius;
     this.fast = this.k1.symmetric5?.step === 1 && this.k2.symmetric5?.step === 2;
+    const module = this.fast && implementation === 'auto' ? waveletWasmModule() : null;
+    const s1 = this.k1.symmetric5;
+    const s2 = this.k2.symmetric5;
+    this.wasm =
+      module && s1 && s2
+        ? new WaveletWasm(module, width, height, [s1.w0, s1.w1, s1.w2], [s2.w0, s2.w1, s2.w2])
+        : null;
+    this.simd = this.wasm !== null;
+    if (this.wasm) {
+      this.filtered = this.wasm.filtered;
+      this.input = this.wasm.input;
+      this.h1 = this.tmp = this.v1 = this.h2 = this.v2 = new Float32Array(0);
+      this.rowOffset = new Int32Array(0);
+      return;
+    }
+    this.input = new Float32Array(width * height);
     const m = this.margin;
     const pw = width + 2 * m;
     const ph = height + 2 * m;
@@ -119,6 +151,7 @@ export class WaveletFilter implements SpotFilter {
   }
 
   apply(image: Float32Array): number {
+    if (this.wasm) return this.wasm.apply(image);
     if (!this.fast) return this.applyGeneric(image);
     const { width: w, height: h, margin: m, h1, v1, h2, rowOffset } = this;
     const s1 = this.k1.symmetric5!;
@@ -380,6 +413,7 @@ export interface DogOptions {
  */
 export class DogFilter implements SpotFilter {
   readonly filtered: Float32Array;
+  readonly input: Float32Array;
   private readonly k1: SparseKernel;
   private readonly k2: SparseKernel;
   private readonly margin: number;
@@ -405,6 +439,7 @@ export class DogFilter implements SpotFilter {
     this.g1 = new Float32Array(width * height);
     this.g2 = new Float32Array(width * height);
     this.filtered = new Float32Array(width * height);
+    this.input = new Float32Array(width * height);
   }
 
   apply(image: Float32Array): number {

@@ -45,12 +45,14 @@ export class LocalizeScratch {
     const camera: CameraParams = params.camera;
     validateCamera(camera, width * height);
     const sigmaPx = params.sigmaNm / params.pixelSizeNm;
-    this.photons = new Float32Array(width * height);
     this.mask = new Uint8Array(width * height);
     this.filter =
       params.detector === 'dog'
         ? new DogFilter(width, height, { sigma1Px: sigmaPx, sigma2Px: 1.6 * sigmaPx })
         : new WaveletFilter(width, height, params.wavelet);
+    // The camera model writes straight into the filter's input (WebAssembly memory for the
+    // SIMD wavelet), saving a frame-sized copy.
+    this.photons = this.filter.input;
     this.fitter = new GaussianFitter({
       size: n,
       sigmaPx,
