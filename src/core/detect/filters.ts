@@ -2,6 +2,7 @@
 // filtered image and the noise level the threshold is a multiple of.
 import { atrousKernel, bSplineKernel } from './bspline';
 import { convolveColumns, convolveRows, type SparseKernel, sparseKernel } from './convolve';
+import { type Candidates, findLocalMaxima, findLocalMaximaInGroups } from './maxima';
 import { WaveletWasm, waveletWasmModule } from './waveletWasm';
 
 export interface SpotFilter {
@@ -13,6 +14,8 @@ export interface SpotFilter {
   readonly input: Float32Array;
   /** Filters `image` (photons, width × height) and returns the std of its first (noise) level. */
   apply(image: Float32Array): number;
+  /** The local maxima of `filtered` above `threshold` (findLocalMaxima's rules) into `out`. */
+  findMaxima(threshold: number, out: Candidates): void;
 }
 
 /** Copies `src` into the centre of `dst`, repeating edge pixels into the margin. */
@@ -164,6 +167,17 @@ export class WaveletFilter implements SpotFilter {
     atrousRows(v1, w, h, m, h2, s2.w0, s2.w1, s2.w2);
     atrousColumnsDifference(v1, h2, w, h, m, this.filtered, s2.w0, s2.w1, s2.w2);
     return stdFromMoments(moments[0], moments[1], w * h);
+  }
+
+  findMaxima(threshold: number, out: Candidates): void {
+    const { width: w, height: h, wasm } = this;
+    if (!wasm) {
+      findLocalMaxima(this.filtered, w, h, threshold, out);
+      return;
+    }
+    // A SIMD pass lists the few 4-pixel groups above the threshold; only they are examined.
+    const count = wasm.groupsAbove(threshold);
+    findLocalMaximaInGroups(this.filtered, w, h, threshold, wasm.groupStarts(), count, out);
   }
 
   /** Any kernel: materialise the padding, four separable passes, then crop. */
@@ -440,6 +454,10 @@ export class DogFilter implements SpotFilter {
     this.g2 = new Float32Array(width * height);
     this.filtered = new Float32Array(width * height);
     this.input = new Float32Array(width * height);
+  }
+
+  findMaxima(threshold: number, out: Candidates): void {
+    findLocalMaxima(this.filtered, this.width, this.height, threshold, out);
   }
 
   apply(image: Float32Array): number {

@@ -140,6 +140,8 @@ export const OP = {
 
 export const SIMD = {
   f32x4Splat: 0x13,
+  f32x4Gt: 0x44,
+  v128AnyTrue: 0x53,
   f32x4ExtractLane: 0x1f,
   f32x4Add: 0xe4,
   f32x4Sub: 0xe5,

@@ -408,6 +408,36 @@ interface WasmJsApi {
 }
 const wasmApi = (globalThis as { WebAssembly?: WasmJsApi }).WebAssembly;
 
+/**
+ * Start indices (pixels) of the 4-pixel groups of `img` (n pixels) with any value > threshold,
+ * into `list`; their count into `res` (i32). The local-maximum test then runs on these only.
+ */
+function abovePass(): Body {
+  // (img, n, threshold, list, res)
+  const b = new Body([I32, I32, F32, I32, I32]);
+  const [img, n, threshold, list, res] = [0, 1, 2, 3, 4];
+  const i = b.local(I32);
+  const count = b.local(I32);
+  const t = b.local(0x7b);
+  b.get(threshold).simd(SIMD.f32x4Splat).set(t);
+  b.forLoop(
+    i,
+    () => b.i32(0),
+    n,
+    4,
+    () => {
+      b.get(img).get(i).i32(2).op(OP.i32Shl).op(OP.i32Add).v128Load().get(t);
+      b.simd(SIMD.f32x4Gt).simd(SIMD.v128AnyTrue);
+      b.op(0x04, 0x40); // if
+      b.get(list).get(count).i32(2).op(OP.i32Shl).op(OP.i32Add).get(i).op(0x36, 2, 0); // i32.store
+      b.get(count).i32(1).op(OP.i32Add).set(count);
+      b.op(0x0b); // end
+    },
+  );
+  b.get(res).get(count).op(0x36, 2, 0);
+  return b;
+}
+
 let compiled: WasmModule | null | undefined;
 
 /** The compiled kernels, or null where WebAssembly SIMD is unavailable (then JavaScript runs). */
@@ -422,6 +452,7 @@ export function waveletWasmModule(): WasmModule | null {
       { name: 'atrousRows', body: atrousRowsPass() },
       { name: 'atrousColumns', body: atrousColumnsPass() },
       { name: 'moments', body: momentsPass() },
+      { name: 'above', body: abovePass() },
     ]);
     if (wasmApi.validate(bytes)) compiled = new wasmApi.Module(bytes);
   } catch {
@@ -445,6 +476,7 @@ interface Exports {
     b2: number,
   ): void;
   moments(img: number, v1: number, w: number, h: number, res: number): void;
+  above(img: number, n: number, threshold: number, list: number, res: number): void;
 }
 
 /** One frame size's buffers and an instance of the kernels. */
@@ -454,6 +486,9 @@ export class WaveletWasm {
   readonly filtered: Float32Array;
   private readonly exports: Exports;
   private readonly moments: Float64Array;
+  /** Group starts written by `above`, and their count. */
+  private readonly groups: Int32Array;
+  private readonly groupCount: Int32Array;
   private readonly addr: {
     img: number;
     prow: number;
@@ -463,6 +498,8 @@ export class WaveletWasm {
     h2: number;
     out: number;
     res: number;
+    groups: number;
+    count: number;
   };
 
   constructor(
@@ -492,13 +529,17 @@ export class WaveletWasm {
     const h2 = take(4 * ph * w);
     const out = take(4 * w * h);
     const res = take(16);
+    const groups = take(4 * Math.ceil((w * h) / 4));
+    const count = take(4);
     // Only constructed after waveletWasmModule() found the API.
     const api = wasmApi!;
     const memory = new api.Memory({ initial: Math.ceil(top / 65536) + 1 });
     const instance = new api.Instance(module, { env: { memory } });
     this.exports = instance.exports as unknown as Exports;
     const buf = memory.buffer;
-    this.addr = { img, prow, rowtab, h1, v1, h2, out, res };
+    this.addr = { img, prow, rowtab, h1, v1, h2, out, res, groups, count };
+    this.groups = new Int32Array(buf, groups, Math.ceil((w * h) / 4));
+    this.groupCount = new Int32Array(buf, count, 1);
     this.input = new Float32Array(buf, img, w * h);
     this.filtered = new Float32Array(buf, out, w * h);
     this.moments = new Float64Array(buf, res, 2);
@@ -522,5 +563,19 @@ export class WaveletWasm {
     const n = w * h;
     const mean = this.moments[0] / n;
     return Math.sqrt(Math.max(0, (this.moments[1] - n * mean * mean) / Math.max(1, n - 1)));
+  }
+
+  /**
+   * Pixels of `filtered` that can be local maxima above `threshold`: their 4-pixel groups'
+   * starts in `groups()[0 … count)` (a group may run past the image's last pixel).
+   */
+  groupsAbove(threshold: number): number {
+    const a = this.addr;
+    this.exports.above(a.out, this.width * this.height, threshold, a.groups, a.count);
+    return this.groupCount[0];
+  }
+
+  groupStarts(): Int32Array {
+    return this.groups;
   }
 }

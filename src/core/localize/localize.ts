@@ -15,7 +15,7 @@ import {
   validateCamera,
 } from '../camera/camera';
 import { DogFilter, type SpotFilter, WaveletFilter } from '../detect/filters';
-import { Candidates, findLocalMaxima, suppressClose } from '../detect/maxima';
+import { Candidates, suppressClose } from '../detect/maxima';
 import { GaussianFitter } from '../fit/gaussianFitter';
 import type { LocTable } from '../locs/table';
 import type { PixelArray } from '../stack/types';
@@ -73,7 +73,7 @@ export function localizeFrame(frame: PixelArray, frameIndex: number, s: Localize
   adusToPhotons(frame, params.camera, s.photons);
   const noise = s.filter.apply(s.photons);
   s.lastThreshold = params.thresholdFactor * noise;
-  findLocalMaxima(s.filter.filtered, w, h, s.lastThreshold, candidates);
+  s.filter.findMaxima(s.lastThreshold, candidates);
   suppressClose(candidates, w, h, params.minDistancePx, s.mask);
 
   const n = fitter.size;

@@ -92,6 +92,29 @@ describe('wavelet filter', () => {
     }
   }
 
+  test('SIMD maxima search finds exactly the JavaScript scan’s candidates (odd widths too)', () => {
+    for (const [w, h] of [
+      [64, 48],
+      [37, 23],
+    ]) {
+      const rng = new Rng(w);
+      const img = poissonImage(expectedImage(w, h, gridSpots(w, h, 9, 800, rng), 1.3, 10), rng);
+      const a = new WaveletFilter(w, h);
+      const b = new WaveletFilter(w, h, undefined, 'js');
+      const t = a.apply(img);
+      b.apply(img);
+      for (const k of [0.5, 1, 2]) {
+        const ca = new Candidates();
+        const cb = new Candidates();
+        a.findMaxima(k * t, ca);
+        b.findMaxima(k * t, cb);
+        expect(ca.count).toBeGreaterThan(0);
+        expect([...ca.x.subarray(0, ca.count)]).toEqual([...cb.x.subarray(0, cb.count)]);
+        expect([...ca.y.subarray(0, ca.count)]).toEqual([...cb.y.subarray(0, cb.count)]);
+      }
+    }
+  });
+
   test('other B-spline settings take the generic path and still match it', () => {
     const rng = new Rng(5);
     const w = 20;
