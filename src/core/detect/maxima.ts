@@ -96,7 +96,7 @@ export function findLocalMaximaInGroups(
   const n = width * height;
   for (let g = 0; g < count; g++) {
     const s = starts[g];
-    const end = s + 4 < n ? s + 4 : n;
+    const end = Math.min(s + 4, n);
     for (let i = s; i < end; i++) {
       const v = img[i];
       if (!(v > threshold)) continue;
