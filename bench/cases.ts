@@ -1,6 +1,7 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
 import { evCases } from './ev.cases';
+import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
 import { renderCases } from './render.cases';
 import { sptCases } from './spt.cases';
@@ -29,4 +30,5 @@ export const cases: BenchCase[] = [
   ...movieCases,
   ...evCases,
   ...sptCases,
+  ...localizeCases,
 ];

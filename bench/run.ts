@@ -62,7 +62,11 @@ async function runBrowser() {
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => console.log(`  ${m.text()}`));
-    await page.goto(`${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}`);
+    // BENCH_FRAMES reaches the page as ?frames= (cases that honour it shorten their run).
+    const frames = process.env.BENCH_FRAMES ? `&frames=${encodeURIComponent(process.env.BENCH_FRAMES)}` : '';
+    await page.goto(
+      `${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}${frames}`,
+    );
     // A module that fails to load in the page (e.g. one importing node:fs) would otherwise leave
     // the runner waiting for the full timeout.
     const failed = new Promise<never>((_, reject) => page.on('pageerror', (e) => reject(e)));

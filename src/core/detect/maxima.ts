@@ -71,29 +71,67 @@ export function findLocalMaxima(
   out.count = 0;
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    const up = y > 0;
-    const down = y < height - 1;
     for (let x = 0; x < width; x++) {
       const v = img[row + x];
-      if (!(v > threshold)) continue;
-      const left = x > 0;
-      const right = x < width - 1;
-      const i = row + x;
-      if (left && !(v > img[i - 1])) continue;
-      if (right && !(v >= img[i + 1])) continue;
-      if (up) {
-        if (!(v > img[i - width])) continue;
-        if (left && !(v > img[i - width - 1])) continue;
-        if (right && !(v > img[i - width + 1])) continue;
-      }
-      if (down) {
-        if (!(v >= img[i + width])) continue;
-        if (left && !(v >= img[i + width - 1])) continue;
-        if (right && !(v >= img[i + width + 1])) continue;
-      }
-      out.push(x, y, v);
+      if (v > threshold && isLocalMaximum(img, width, height, x, y, v)) out.push(x, y, v);
     }
   }
+}
+
+/**
+ * findLocalMaxima restricted to the pixels of 4-pixel groups starting at `starts[0 … count)`
+ * (raster order; pixels past the image ignored): the same candidates when every pixel above the
+ * threshold lies in a listed group.
+ */
+export function findLocalMaximaInGroups(
+  img: Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+  starts: Int32Array,
+  count: number,
+  out: Candidates,
+): void {
+  out.count = 0;
+  const n = width * height;
+  for (let g = 0; g < count; g++) {
+    const s = starts[g];
+    const end = Math.min(s + 4, n);
+    for (let i = s; i < end; i++) {
+      const v = img[i];
+      if (!(v > threshold)) continue;
+      const y = (i / width) | 0;
+      const x = i - y * width;
+      if (isLocalMaximum(img, width, height, x, y, v)) out.push(x, y, v);
+    }
+  }
+}
+
+/** The plateau-safe 8-neighbour test of findLocalMaxima for pixel (x, y) of value v. */
+function isLocalMaximum(
+  img: Float32Array,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  v: number,
+): boolean {
+  const i = y * width + x;
+  const left = x > 0;
+  const right = x < width - 1;
+  if (left && !(v > img[i - 1])) return false;
+  if (right && !(v >= img[i + 1])) return false;
+  if (y > 0) {
+    if (!(v > img[i - width])) return false;
+    if (left && !(v > img[i - width - 1])) return false;
+    if (right && !(v > img[i - width + 1])) return false;
+  }
+  if (y < height - 1) {
+    if (!(v >= img[i + width])) return false;
+    if (left && !(v >= img[i + width - 1])) return false;
+    if (right && !(v >= img[i + width + 1])) return false;
+  }
+  return true;
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   validateCamera,
 } from '../camera/camera';
 import { DogFilter, type SpotFilter, WaveletFilter } from '../detect/filters';
-import { Candidates, findLocalMaxima, suppressClose } from '../detect/maxima';
+import { Candidates, suppressClose } from '../detect/maxima';
 import { GaussianFitter } from '../fit/gaussianFitter';
 import type { LocTable } from '../locs/table';
 import type { PixelArray } from '../stack/types';
@@ -45,12 +45,14 @@ export class LocalizeScratch {
     const camera: CameraParams = params.camera;
     validateCamera(camera, width * height);
     const sigmaPx = params.sigmaNm / params.pixelSizeNm;
-    this.photons = new Float32Array(width * height);
     this.mask = new Uint8Array(width * height);
     this.filter =
       params.detector === 'dog'
         ? new DogFilter(width, height, { sigma1Px: sigmaPx, sigma2Px: 1.6 * sigmaPx })
         : new WaveletFilter(width, height, params.wavelet);
+    // The camera model writes straight into the filter's input (WebAssembly memory for the
+    // SIMD wavelet), saving a frame-sized copy.
+    this.photons = this.filter.input;
     this.fitter = new GaussianFitter({
       size: n,
       sigmaPx,
@@ -71,7 +73,7 @@ export function localizeFrame(frame: PixelArray, frameIndex: number, s: Localize
   adusToPhotons(frame, params.camera, s.photons);
   const noise = s.filter.apply(s.photons);
   s.lastThreshold = params.thresholdFactor * noise;
-  findLocalMaxima(s.filter.filtered, w, h, s.lastThreshold, candidates);
+  s.filter.findMaxima(s.lastThreshold, candidates);
   suppressClose(candidates, w, h, params.minDistancePx, s.mask);
 
   const n = fitter.size;

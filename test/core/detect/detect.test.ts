@@ -58,16 +58,73 @@ function referenceWavelet(img: Float32Array, w: number, h: number) {
 }
 
 describe('wavelet filter', () => {
-  test('matches the hand computation, borders included', () => {
-    const rng = new Rng(1);
-    const w = 13;
-    const h = 9;
-    const img = Float32Array.from({ length: w * h }, () => rng.poisson(20) + (rng.uniform() < 0.1 ? 200 : 0));
-    const wf = new WaveletFilter(w, h);
-    const std = wf.apply(img);
-    const ref = referenceWavelet(img, w, h);
-    for (let i = 0; i < w * h; i++) expect(wf.filtered[i]).toBeCloseTo(ref.f[i], 3);
-    expect(std).toBeCloseTo(ref.std, 4);
+  test('WebAssembly SIMD is available here (else the JavaScript path is all that runs)', () => {
+    expect(new WaveletFilter(8, 8).simd).toBe(true);
+    expect(new WaveletFilter(8, 8, undefined, 'js').simd).toBe(false);
+  });
+
+  for (const implementation of ['auto', 'js'] as const) {
+    for (const [w, h] of [
+      [13, 9],
+      [7, 7],
+      [30, 17],
+      [2, 5],
+      [64, 48],
+    ]) {
+      test(`${implementation === 'auto' ? 'SIMD' : 'JavaScript'}: matches the hand computation on ${w}×${h}, borders included`, () => {
+        const rng = new Rng(w * 100 + h);
+        // Non-integer values: the paths round differently (float32 vs float64 arithmetic).
+        const img = Float32Array.from(
+          { length: w * h },
+          () => rng.poisson(20) + rng.uniform() + (rng.uniform() < 0.1 ? 200 : 0),
+        );
+        const wf = new WaveletFilter(w, h, undefined, implementation);
+        const std = wf.apply(img);
+        const ref = referenceWavelet(img, w, h);
+        for (let i = 0; i < w * h; i++) expect(wf.filtered[i]).toBeCloseTo(ref.f[i], 3);
+        expect(std).toBeCloseTo(ref.std, 4);
+        // Filtering in place (the localizer writes photons into `input`) gives the same.
+        const before = Float32Array.from(wf.filtered);
+        wf.input.set(img);
+        expect(wf.apply(wf.input)).toBe(std);
+        expect(wf.filtered).toEqual(before);
+      });
+    }
+  }
+
+  test('SIMD maxima search finds exactly the JavaScript scan’s candidates (odd widths too)', () => {
+    for (const [w, h] of [
+      [64, 48],
+      [37, 23],
+    ]) {
+      const rng = new Rng(w);
+      const img = poissonImage(expectedImage(w, h, gridSpots(w, h, 9, 800, rng), 1.3, 10), rng);
+      const a = new WaveletFilter(w, h);
+      const b = new WaveletFilter(w, h, undefined, 'js');
+      const t = a.apply(img);
+      b.apply(img);
+      for (const k of [0.5, 1, 2]) {
+        const ca = new Candidates();
+        const cb = new Candidates();
+        a.findMaxima(k * t, ca);
+        b.findMaxima(k * t, cb);
+        expect(ca.count).toBeGreaterThan(0);
+        expect([...ca.x.subarray(0, ca.count)]).toEqual([...cb.x.subarray(0, cb.count)]);
+        expect([...ca.y.subarray(0, ca.count)]).toEqual([...cb.y.subarray(0, cb.count)]);
+      }
+    }
+  });
+
+  test('other B-spline settings take the generic path and still match it', () => {
+    const rng = new Rng(5);
+    const w = 20;
+    const h = 12;
+    const img = Float32Array.from({ length: w * h }, () => rng.poisson(20));
+    const a = new WaveletFilter(w, h, { order: 4, scale: 2, samples: 7 });
+    const b = new WaveletFilter(w, h, { order: 4, scale: 2, samples: 7 }, 'js');
+    expect(a.simd).toBe(false);
+    expect(a.apply(img)).toBe(b.apply(img));
+    expect(a.filtered).toEqual(b.filtered);
   });
 
   test('unrolled row pass equals the generic one', () => {
