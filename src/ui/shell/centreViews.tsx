@@ -2,6 +2,7 @@
 // (reconstruction, movie) here so they share one place, one toolbar row and one tab order.
 import type { ComponentType } from 'react';
 import type { CentreViewId } from '../../state/uiStore';
+import { MovieView } from '../movie/MovieView';
 import { FrameBar } from '../viewer/FrameBar';
 import { ViewerCanvas } from '../viewer/ViewerCanvas';
 import { ViewerToolbar } from '../viewer/ViewerToolbar';
@@ -22,4 +23,7 @@ function RawView() {
   );
 }
 
-export const CENTRE_VIEWS: CentreViewDef[] = [{ id: 'raw', name: 'Raw frames', Component: RawView }];
+export const CENTRE_VIEWS: CentreViewDef[] = [
+  { id: 'raw', name: 'Raw frames', Component: RawView },
+  { id: 'movie', name: 'Movie', Component: MovieView },
+];

@@ -6,6 +6,9 @@ import { useData } from '../../state/dataStore';
 import type { StepId } from '../../state/uiStore';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
+import { MoviePanel } from '../movie/MoviePanel';
+import { MovieResults } from '../movie/MovieResults';
+import { useMovieState } from '../movie/useMovieState';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
 export type { StepId } from '../../state/uiStore';
@@ -47,7 +50,14 @@ export const STEPS: StepDef[] = [
   },
   { id: 'localize', name: 'Localize', hint: 'Detect and fit single molecules' },
   { id: 'post', name: 'Post-process', hint: 'Drift, blink merging, filters, reconstruction' },
-  { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
+  {
+    id: 'movie',
+    name: 'Movie',
+    hint: 'Sliding-window super-resolution movie and structures',
+    Panel: MoviePanel,
+    Results: MovieResults,
+    useStateLabel: useMovieState,
+  },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
   { id: 'markers', name: 'EV markers', hint: 'CD9/CD63/CD81 counts per EV and subtypes' },
   { id: 'session', name: 'Session', hint: 'Save, share and review analyses' },
