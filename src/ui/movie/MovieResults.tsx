@@ -14,6 +14,7 @@ import {
   useMovie,
 } from '../../state/movieStore';
 import { uiStore, useUi } from '../../state/uiStore';
+import { downloadBlob } from './download';
 import { type ExportKind, runExport } from './exports';
 import { webmSupported } from './exportWebm';
 import { NumField, ProgressLine } from './fields';
@@ -224,8 +225,7 @@ function StructuresSection() {
       <div
         ref={box}
         className="structure-table"
-        role="group"
-        aria-label={`Structures (${st.id.length})`}
+        data-testid="structure-table"
         onScroll={(e) => setScroll(e.currentTarget.scrollTop)}
       >
         <div className="tr th">
@@ -282,9 +282,7 @@ function StructuresSection() {
                   st.yNm[i].toFixed(1),
                 ].join(','),
               );
-            void import('./download').then(({ downloadBlob }) =>
-              downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'structures.csv'),
-            );
+            downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'structures.csv');
           }}
         >
           Table CSV
