@@ -7,6 +7,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   localize: () => import('./verbs/localize'),
   simulate: () => import('./verbs/simulate'),
   score: () => import('./verbs/score'),
+  movie: () => import('./verbs/movie'),
 };
 
 function usage(): string {
