@@ -42,13 +42,13 @@ export function structuresOverTimeFigure(d: StructuresOverTime, theme: ThemeName
   ];
   const layout = baseLayout(theme, {
     height: 210,
-    margin: { l: 44, r: 48, t: 24, b: 36 },
-    showlegend: true,
-    legend: { orientation: 'h', x: 0, y: 1.18, font: { size: 10 } },
+    margin: { l: 44, r: 48, t: 12, b: 36 },
+    // Axis titles in the trace colours stand in for a legend, which would cover the curves.
+    showlegend: false,
     xaxis: { title: { text: 'window centre (s)' } },
-    yaxis: { title: { text: 'structures' }, rangemode: 'tozero' },
+    yaxis: { title: { text: 'structures', font: { color: '#5aa9ff' } }, rangemode: 'tozero' },
     yaxis2: {
-      title: { text: 'mean Ø (nm)' },
+      title: { text: 'mean Ø (nm)', font: { color: '#ffb454' } },
       overlaying: 'y',
       side: 'right',
       rangemode: 'tozero',

@@ -74,7 +74,7 @@ function BinarizeSection() {
             });
           }}
         >
-          <option value="otsu">Otsu (pooled)</option>
+          <option value="otsu">Otsu</option>
           <option value="manual">manual</option>
         </select>
       </div>
@@ -117,8 +117,8 @@ function BinarizeSection() {
           value={s.connectivity}
           onChange={(e) => m.set({ connectivity: Number(e.target.value) as 8 | 26, result: null })}
         >
-          <option value={26}>26 (x, y, t)</option>
-          <option value={8}>8 (per frame)</option>
+          <option value={26}>26 (x,y,t)</option>
+          <option value={8}>8 (frame)</option>
         </select>
       </div>
       <div className="row" style={{ marginTop: 8 }}>
@@ -234,7 +234,7 @@ function StructuresSection() {
           <span title="Duration, s (frames × step × raw interval)">dur s</span>
           <span title="Largest area in one frame, nm²">max nm²</span>
           <span title="Mean equivalent diameter, nm">Ø nm</span>
-          <span title="Centroid over all its pixels, nm">centroid nm</span>
+          <span title="Centroid over all its pixels, µm">x, y µm</span>
         </div>
         <div style={{ height: st.id.length * ROW, position: 'relative' }}>
           {Array.from({ length: Math.max(0, last - first) }, (_, k) => {
@@ -255,7 +255,7 @@ function StructuresSection() {
                 <span>{Math.round(st.maxAreaNm2[i]).toLocaleString()}</span>
                 <span>{st.meanDiameterNm[i].toFixed(0)}</span>
                 <span>
-                  {st.xNm[i].toFixed(0)}, {st.yNm[i].toFixed(0)}
+                  {(st.xNm[i] / 1000).toFixed(2)}, {(st.yNm[i] / 1000).toFixed(2)}
                 </span>
               </button>
             );

@@ -349,7 +349,6 @@ function MovieToolbar({ drawRate }: { drawRate: number | null }) {
         className="row"
         title="Pooled: one window for the whole movie (from 10 evenly spaced frames), so intensities compare across time. Per frame: re-derived for each frame."
       >
-        <span className="muted">Contrast</span>
         <select
           value={s.contrastMode}
           aria-label="Movie contrast"

@@ -69,7 +69,7 @@ export function useMovieFrame(): DrawnFrames {
             frame: rawFrame,
             layout: 'single',
             views: [
-              { channel: 1, colormap: s.evColormap, contrast: { mode: 'auto', lowPct: 1, highPct: 99.9 } },
+              { channel: 1, colormap: s.evColormap, contrast: { mode: 'auto', lowPct: 70, highPct: 99.95 } },
             ],
           });
         },
