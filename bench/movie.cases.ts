@@ -6,6 +6,7 @@ import { labelMovieStructures } from '../src/core/binarize/movieStructures';
 import { pooledOtsuThreshold } from '../src/core/binarize/otsu';
 import { binarize } from '../src/core/binarize/smooth';
 import { StructureDistances, signedDistanceField } from '../src/core/coloc/signedDistance';
+import { colormapLut, paintFrame } from '../src/core/display/colormaps';
 import { locTableFromColumns } from '../src/core/locs/table';
 import { gridForCameraRegion } from '../src/core/movie/grid';
 import { SlidingMovie } from '../src/core/movie/slidingMovie';
@@ -172,4 +173,60 @@ const movieEdt: BenchCase = {
   },
 };
 
-export const movieCases: BenchCase[] = [movieAllFrames, movieStructures, movieEdt];
+// Playback in Chromium: (a) precomputed RGBA frames drawn to an on-screen canvas the way the
+// player does (putImageData on a native-size canvas, drawImage scaled into the view), and (b) the
+// whole path per frame as the movie worker runs it (slide to frame n, colour map, draw).
+const moviePlayback: BenchCase = {
+  name: 'movie-playback',
+  where: ['browser'],
+  async run() {
+    const { movie } = referenceMovie();
+    const { width, height } = grid;
+    const lut = colormapLut('hot');
+    const win = { min: 0, max: 0.002 };
+    const K = 60;
+    const frames = Array.from({ length: K }, (_, k) => {
+      const rgba = new Uint8ClampedArray(width * height * 4);
+      paintFrame(movie.getFrame(k * 10), width, height, win, lut, rgba, width);
+      return new ImageData(rgba, width, height);
+    });
+    const native = document.createElement('canvas');
+    native.width = width;
+    native.height = height;
+    const view = document.createElement('canvas');
+    view.width = 900;
+    view.height = 700;
+    document.body.appendChild(view);
+    const nctx = native.getContext('2d')!;
+    const vctx = view.getContext('2d')!;
+    const draw = (img: ImageData) => {
+      nctx.putImageData(img, 0, 0);
+      vctx.setTransform(0.5, 0, 0, 0.5, 0, 0);
+      vctx.drawImage(native, 0, 0);
+    };
+    draw(frames[0]);
+    const t0 = performance.now();
+    for (let r = 0; r < 3; r++) for (const f of frames) draw(f);
+    // Force the drawing to complete before stopping the clock.
+    vctx.getImageData(0, 0, 1, 1);
+    const precomputedMs = (performance.now() - t0) / (3 * K);
+    const rgba = new Uint8ClampedArray(width * height * 4);
+    const t1 = performance.now();
+    for (let n = 100; n < 100 + K; n++) {
+      paintFrame(movie.getFrame(n), width, height, win, lut, rgba, width);
+      draw(new ImageData(rgba, width, height));
+    }
+    vctx.getImageData(0, 0, 1, 1);
+    const liveMs = (performance.now() - t1) / K;
+    view.remove();
+    return {
+      'frame px': `${width}×${height}`,
+      'precomputed draw ms/frame': precomputedMs,
+      'precomputed fps': 1000 / precomputedMs,
+      'slide+colour+draw ms/frame': liveMs,
+      'live fps (one thread)': 1000 / liveMs,
+    };
+  },
+};
+
+export const movieCases: BenchCase[] = [movieAllFrames, movieStructures, movieEdt, moviePlayback];

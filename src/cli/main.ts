@@ -11,6 +11,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   drift: () => import('./verbs/drift'),
   merge: () => import('./verbs/merge'),
   count: () => import('./verbs/count'),
+  movie: () => import('./verbs/movie'),
 };
 
 function usage(): string {

@@ -4,6 +4,7 @@ import type { ComponentType } from 'react';
 import type { CentreViewId } from '../../state/uiStore';
 import { EvOverlay } from '../markers/EvOverlay';
 import { MarkersView } from '../markers/MarkersView';
+import { MovieView } from '../movie/MovieView';
 import { ReconView } from '../recon/ReconView';
 import { FrameBar } from '../viewer/FrameBar';
 import { ViewerCanvas } from '../viewer/ViewerCanvas';
@@ -32,4 +33,5 @@ export const CENTRE_VIEWS: CentreViewDef[] = [
   { id: 'raw', name: 'Raw frames', Component: RawView },
   { id: 'reconstruction', name: 'Reconstruction', Component: ReconView },
   { id: 'markers', name: 'EV markers', Component: MarkersView },
+  { id: 'movie', name: 'Movie', Component: MovieView },
 ];

@@ -12,6 +12,9 @@ import { useLocalizeStateLabel } from '../localize/runState';
 import { MarkersPanel } from '../markers/MarkersPanel';
 import { MarkersResults } from '../markers/MarkersResults';
 import { useMarkersState } from '../markers/useMarkersState';
+import { MoviePanel } from '../movie/MoviePanel';
+import { MovieResults } from '../movie/MovieResults';
+import { useMovieState } from '../movie/useMovieState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
@@ -81,7 +84,14 @@ export const STEPS: StepDef[] = [
     Results: PostResults,
     useStateLabel: usePostStateLabel,
   },
-  { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
+  {
+    id: 'movie',
+    name: 'Movie',
+    hint: 'Sliding-window super-resolution movie and structures',
+    Panel: MoviePanel,
+    Results: MovieResults,
+    useStateLabel: useMovieState,
+  },
   { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
   {
     id: 'markers',

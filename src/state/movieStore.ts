@@ -1,0 +1,432 @@
+// The super-resolution movie: its parameters, the build (fed from locsStore while localization
+// streams), the player (frame, playback, zoom/pan), display settings, binarization and the
+// structure results. The heavy work happens in the movie worker (movieService); this keeps what
+// the UI shows and the actions that drive it.
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { Connectivity } from '../core/binarize/structures';
+import type { ColormapName } from '../core/display/colormaps';
+import type { RenderGrid } from '../core/movie/grid';
+import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
+import { activeStack, dataStore, effectiveMeta } from './dataStore';
+import { locsStore } from './locsStore';
+import {
+  type CameraRoi,
+  type CheckedMovieParams,
+  checkMovieParams,
+  DEFAULT_MOVIE_PARAMS,
+  type MovieParamErrors,
+  type MovieParams,
+} from './movieParams';
+import { uiStore } from './uiStore';
+import { fitTransform, MAX_ZOOM, MIN_ZOOM } from './viewerStore';
+
+export type BuildStatus = 'idle' | 'building' | 'streaming' | 'ready' | 'stale' | 'failed';
+
+export interface JobProgress {
+  label: string;
+  done: number;
+  total: number;
+  startedAt: number;
+}
+
+export interface BuiltMovie {
+  grid: RenderGrid;
+  roi: CameraRoi;
+  window: number;
+  step: number;
+  rawFrames: number;
+  rawFrameIntervalS: number;
+  /** Camera pixel size, for drawing the EV channel under the movie. */
+  cameraPixelNm: number;
+  stackId: number;
+  channels: number;
+}
+
+export type ContrastMode = 'pooled' | 'frame' | 'manual';
+
+export interface MovieState {
+  params: MovieParams;
+  errors: MovieParamErrors;
+  notes: string[];
+  status: BuildStatus;
+  error: string | null;
+  built: BuiltMovie | null;
+  info: MovieStatus | null;
+  build: JobProgress | null;
+  // player
+  frame: number;
+  playing: boolean;
+  fps: number;
+  loop: boolean;
+  zoom: number;
+  panX: number;
+  panY: number;
+  fit: boolean;
+  viewport: { w: number; h: number };
+  // display
+  colormap: ColormapName;
+  contrastMode: ContrastMode;
+  window: { min: number; max: number };
+  showEv: boolean;
+  evColormap: ColormapName;
+  showOutlines: boolean;
+  // binarization
+  method: 'otsu' | 'manual';
+  sampleFrames: number;
+  manualThreshold: number;
+  smoothSigmaPx: number;
+  connectivity: Connectivity;
+  threshold: number | null;
+  preview: boolean;
+  analysis: JobProgress | null;
+  result: StructureResult | null;
+  selected: number | null;
+  exporting: JobProgress | null;
+
+  setParams(p: Partial<MovieParams>): void;
+  set(p: Partial<MovieState>): void;
+  setFrame(f: number): void;
+  step(d: number): void;
+  setPlaying(p: boolean): void;
+  setViewport(w: number, h: number): void;
+  fitToWindow(): void;
+  zoomAt(factor: number, sx?: number, sy?: number): void;
+  panBy(dx: number, dy: number): void;
+}
+
+/** Frames the player may show: the final ones, or all arrived so far while streaming. */
+export function playableFrames(s: Pick<MovieState, 'info'>): number {
+  return s.info?.ready ?? 0;
+}
+
+function clamp(f: number, count: number) {
+  return count <= 0 ? 0 : Math.max(0, Math.min(count - 1, Math.round(f)));
+}
+
+function imageOf(s: MovieState) {
+  return s.built ? { w: s.built.grid.width, h: s.built.grid.height } : { w: 0, h: 0 };
+}
+
+export const movieStore = createStore<MovieState>()((set) => ({
+  params: DEFAULT_MOVIE_PARAMS,
+  errors: {},
+  notes: [],
+  status: 'idle',
+  error: null,
+  built: null,
+  info: null,
+  build: null,
+  frame: 0,
+  playing: false,
+  fps: 30,
+  loop: true,
+  zoom: 1,
+  panX: 0,
+  panY: 0,
+  fit: true,
+  viewport: { w: 0, h: 0 },
+  colormap: 'hot',
+  contrastMode: 'pooled',
+  window: { min: 0, max: 1 },
+  showEv: true,
+  evColormap: 'magenta',
+  showOutlines: true,
+  method: 'otsu',
+  sampleFrames: 10,
+  manualThreshold: 0,
+  smoothSigmaPx: 1,
+  connectivity: 26,
+  threshold: null,
+  preview: true,
+  analysis: null,
+  result: null,
+  selected: null,
+  exporting: null,
+
+  setParams: (p) => set((s) => ({ params: { ...s.params, ...p } })),
+  set: (p) => set(p),
+  setFrame: (f) => set((s) => ({ frame: clamp(f, playableFrames(s)) })),
+  step: (d) =>
+    set((s) => {
+      const n = playableFrames(s);
+      if (n === 0) return s;
+      const f = s.frame + d;
+      return { frame: s.loop ? ((f % n) + n) % n : clamp(f, n) };
+    }),
+  setPlaying: (playing) => set((s) => ({ playing: playing && playableFrames(s) > 1 })),
+  setViewport: (w, h) =>
+    set((s) => {
+      const viewport = { w, h };
+      return s.fit ? { viewport, ...fitTransform(viewport, imageOf(s)) } : { viewport };
+    }),
+  fitToWindow: () => set((s) => ({ fit: true, ...fitTransform(s.viewport, imageOf(s)) })),
+  zoomAt: (factor, sx, sy) =>
+    set((s) => {
+      const zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, s.zoom * factor));
+      const ax = sx ?? s.viewport.w / 2;
+      const ay = sy ?? s.viewport.h / 2;
+      const ix = (ax - s.panX) / s.zoom;
+      const iy = (ay - s.panY) / s.zoom;
+      return { zoom, panX: ax - ix * zoom, panY: ay - iy * zoom, fit: false };
+    }),
+  panBy: (dx, dy) => set((s) => ({ panX: s.panX + dx, panY: s.panY + dy, fit: false })),
+}));
+
+export const useMovie = <T>(sel: (s: MovieState) => T): T => useStore(movieStore, sel);
+
+// ---- actions ----
+
+let buildSeq = 0;
+/** Chunks of locsStore already sent to the worker, and which array they came from. */
+let fed: { build: number; chunks: readonly unknown[]; sent: number } | null = null;
+let feeding: Promise<void> | null = null;
+
+/** The parameters checked against the active stack (for the panel's live messages). */
+export function checkAgainstActive(p: MovieParams = movieStore.getState().params): CheckedMovieParams | null {
+  const st = activeStack(dataStore.getState());
+  if (!st) return null;
+  return checkMovieParams(p, {
+    rawFrames: st.info.frameCount,
+    cameraWidth: st.info.width,
+    cameraHeight: st.info.height,
+    cameraPixelNm: effectiveMeta(st).pixelSizeNm,
+  });
+}
+
+function fail(message: string, hint?: string) {
+  movieStore.setState({ status: 'failed', error: message, build: null });
+  uiStore.getState().notify('error', 'Movie', message, hint);
+}
+
+/** Localized raw frames according to the localization run (all of them once it is done). */
+function localizedFrames(rawFrames: number): number {
+  const l = locsStore.getState();
+  if (l.status === 'running') return l.progress?.framesDone ?? 0;
+  return rawFrames;
+}
+
+async function feed(build: number): Promise<void> {
+  const s = movieStore.getState();
+  if (!fed || fed.build !== build || !s.built) return;
+  const l = locsStore.getState();
+  if (l.chunks !== fed.chunks && (l.chunks.length < fed.sent || l.chunks[0] !== fed.chunks[0])) {
+    // A new run or a new CSV replaced what the movie was built from.
+    movieStore.setState({ status: 'stale', playing: false });
+    return;
+  }
+  fed.chunks = l.chunks;
+  const total = l.chunks.length;
+  const startedAt = movieStore.getState().build?.startedAt ?? performance.now();
+  while (fed.sent < l.chunks.length) {
+    if (build !== buildSeq) return;
+    const info = await movieService.append(l.chunks[fed.sent]);
+    fed.sent++;
+    movieStore.setState({ info, build: { label: 'Adding localizations', done: fed.sent, total, startedAt } });
+  }
+  if (build !== buildSeq) return;
+  const info = await movieService.setLocalizedFrames(localizedFrames(s.built.rawFrames));
+  const running = locsStore.getState().status === 'running';
+  movieStore.setState((st) => ({
+    info,
+    status: running ? 'streaming' : 'ready',
+    build: running ? st.build : null,
+    frame: clamp(st.frame, info.ready),
+  }));
+}
+
+function pump(build: number) {
+  if (feeding) return;
+  feeding = feed(build)
+    .catch((e) => fail(`Adding localizations to the movie failed: ${e instanceof Error ? e.message : e}`))
+    .finally(() => {
+      feeding = null;
+      // Chunks that arrived meanwhile.
+      const l = locsStore.getState();
+      if (fed && fed.build === build && build === buildSeq && l.chunks.length > fed.sent) pump(build);
+    });
+}
+
+locsStore.subscribe((l, prev) => {
+  const s = movieStore.getState();
+  if (!fed || !s.built || (s.status !== 'streaming' && s.status !== 'ready')) return;
+  if (l.chunks === prev.chunks && l.status === prev.status && l.progress === prev.progress) return;
+  pump(fed.build);
+});
+
+export async function refreshContrast(): Promise<void> {
+  const s = movieStore.getState();
+  if (!s.built || s.contrastMode !== 'pooled') return;
+  const window = await movieService.contrast(10, 99.5);
+  movieStore.setState({ window });
+}
+
+/** Builds the movie from the localizations in locsStore; resolves with the final frame count. */
+export async function buildMovie(override?: Partial<MovieParams>): Promise<number> {
+  const store = movieStore.getState();
+  if (override) store.setParams(override);
+  const params = movieStore.getState().params;
+  const st = activeStack(dataStore.getState());
+  if (!st) {
+    fail('No stack is open', 'Open a stack (or the demo) in the Data step first.');
+    return 0;
+  }
+  const checked = checkAgainstActive(params);
+  if (!checked?.ok) {
+    movieStore.setState({ errors: checked && !checked.ok ? checked.errors : {}, status: 'failed' });
+    const first = checked && !checked.ok ? Object.values(checked.errors)[0] : 'invalid parameters';
+    fail(`The movie parameters are invalid: ${first}`);
+    return 0;
+  }
+  const l = locsStore.getState();
+  if (l.count === 0 && l.status !== 'running') {
+    fail(
+      'There are no localizations to build the movie from',
+      'Run the Localize step or load a ThunderSTORM CSV.',
+    );
+    return 0;
+  }
+  if (params.sigma.kind === 'precision' && l.chunks.length > 0 && !l.chunks[0].columns.precision) {
+    fail(
+      'These localizations have no precision column, so σ cannot follow the precision',
+      'Choose a fixed σ (nm) in the Movie step.',
+    );
+    return 0;
+  }
+  const build = ++buildSeq;
+  const meta = effectiveMeta(st);
+  const intervalS = (meta.frameIntervalMs ?? 5) / 1000;
+  const built: BuiltMovie = {
+    grid: checked.grid,
+    roi: checked.roi,
+    window: params.window,
+    step: params.step,
+    rawFrames: st.info.frameCount,
+    rawFrameIntervalS: intervalS,
+    cameraPixelNm: meta.pixelSizeNm ?? 100,
+    stackId: st.info.id,
+    channels: st.info.channels,
+  };
+  movieStore.setState((s) => ({
+    errors: {},
+    notes: checked.notes,
+    status: 'building',
+    error: null,
+    built,
+    result: null,
+    selected: null,
+    threshold: s.method === 'manual' ? s.manualThreshold : null,
+    frame: 0,
+    playing: false,
+    build: { label: 'Preparing', done: 0, total: l.chunks.length, startedAt: performance.now() },
+  }));
+  movieStore.getState().fitToWindow();
+  try {
+    const info = await movieService.configure({
+      window: params.window,
+      step: params.step,
+      grid: checked.grid,
+      sigma: params.sigma,
+      frameIntervalS: intervalS,
+      rawFrames: st.info.frameCount,
+    });
+    if (build !== buildSeq) return 0;
+    movieStore.setState({ info });
+    fed = { build, chunks: locsStore.getState().chunks, sent: 0 };
+    await feed(build);
+    if (build !== buildSeq) return 0;
+    await refreshContrast();
+    return movieStore.getState().info?.ready ?? 0;
+  } catch (e) {
+    if (build === buildSeq) fail(`Building the movie failed: ${e instanceof Error ? e.message : String(e)}`);
+    return 0;
+  }
+}
+
+/** Stops feeding the worker; the frames built so far stay playable. */
+export function cancelBuild(): void {
+  buildSeq++;
+  movieStore.setState((s) => ({ build: null, status: s.info && s.info.ready > 0 ? 'ready' : 'idle' }));
+}
+
+let analysisCancel: (() => void) | null = null;
+
+/** Otsu (pooled over `sampleFrames` frames) or the manual value; sets `threshold`. */
+export async function chooseThreshold(): Promise<number> {
+  const s = movieStore.getState();
+  const t =
+    s.method === 'otsu' ? await movieService.otsu(s.sampleFrames, s.smoothSigmaPx) : s.manualThreshold;
+  movieStore.setState({ threshold: t });
+  return t;
+}
+
+export async function analyseStructures(): Promise<StructureResult | null> {
+  const s = movieStore.getState();
+  if (!s.built || !s.info || s.info.ready === 0) throw new Error('build the movie first');
+  const threshold = await chooseThreshold();
+  if (!Number.isFinite(threshold))
+    throw new Error('Otsu found no split (the pooled frames are flat): set a threshold by hand');
+  const startedAt = performance.now();
+  movieStore.setState({
+    analysis: { label: 'Labelling structures', done: 0, total: s.info.ready, startedAt },
+  });
+  const job = movieService.analyse(
+    { threshold, smoothSigmaPx: s.smoothSigmaPx, connectivity: s.connectivity },
+    (done, total) =>
+      movieStore.setState({ analysis: { label: 'Labelling structures', done, total, startedAt } }),
+  );
+  analysisCancel = job.cancel;
+  try {
+    const result = await job.promise;
+    movieStore.setState({ result, analysis: null, selected: null, showOutlines: true });
+    return result;
+  } catch (e) {
+    movieStore.setState({ analysis: null });
+    if (e instanceof Error && e.name === 'AbortError') return null;
+    if (e instanceof Error && /cancelled/.test(e.message)) return null;
+    throw e;
+  } finally {
+    analysisCancel = null;
+  }
+}
+
+export function cancelAnalysis(): void {
+  analysisCancel?.();
+}
+
+let exportCancel: (() => void) | null = null;
+
+export async function exportTiff(kind: 'movie' | 'mask' | 'labels'): Promise<Blob | null> {
+  const s = movieStore.getState();
+  if (!s.built || !s.info?.ready) throw new Error('build the movie first');
+  let threshold = s.threshold;
+  if (kind !== 'movie' && threshold === null) threshold = await chooseThreshold();
+  const label =
+    kind === 'movie' ? 'Writing movie TIFF' : kind === 'mask' ? 'Writing binary TIFF' : 'Writing label TIFF';
+  const startedAt = performance.now();
+  movieStore.setState({ exporting: { label, done: 0, total: 1, startedAt } });
+  const job = movieService.exportTiff(
+    kind,
+    { threshold: threshold ?? undefined, smoothSigmaPx: s.smoothSigmaPx, connectivity: s.connectivity },
+    (done, total) => movieStore.setState({ exporting: { label, done, total, startedAt } }),
+  );
+  exportCancel = job.cancel;
+  try {
+    return await job.promise;
+  } catch (e) {
+    if (e instanceof Error && (e.name === 'AbortError' || /cancelled/.test(e.message))) return null;
+    throw e;
+  } finally {
+    exportCancel = null;
+    movieStore.setState({ exporting: null });
+  }
+}
+
+export function setExportProgress(p: JobProgress | null, cancel: (() => void) | null = null) {
+  exportCancel = cancel;
+  movieStore.setState({ exporting: p });
+}
+
+export function cancelExport(): void {
+  exportCancel?.();
+}

@@ -1,0 +1,348 @@
+// The Movie step's results (right): binarization (Otsu pooled over N frames or a manual value,
+// with a live outline preview on the movie), structure labelling with progress, the structures
+// over time plot, a virtualised structure table and the exports.
+import { useMemo, useRef, useState } from 'react';
+import { movieFrameTimes } from '../../core/movie/window';
+import { structuresOverTimeFigure } from '../../plots/movie';
+import { Plot } from '../../plots/Plot';
+import {
+  analyseStructures,
+  cancelAnalysis,
+  cancelExport,
+  chooseThreshold,
+  movieStore,
+  useMovie,
+} from '../../state/movieStore';
+import { uiStore, useUi } from '../../state/uiStore';
+import { downloadBlob } from './download';
+import { type ExportKind, runExport } from './exports';
+import { webmSupported } from './exportWebm';
+import { NumField, ProgressLine } from './fields';
+import './movie.css';
+
+function fail(title: string) {
+  return (e: unknown) =>
+    uiStore.getState().notify('error', title, e instanceof Error ? e.message : String(e));
+}
+
+export function MovieResults() {
+  const ready = useMovie((s) => s.info?.ready ?? 0);
+  const status = useMovie((s) => s.status);
+  if (ready === 0) {
+    return (
+      <section className="section movie-results">
+        <h2>Binarization & structures</h2>
+        <p className="muted" style={{ margin: 0, fontSize: 12 }}>
+          {status === 'building' || status === 'streaming'
+            ? 'Waiting for the first complete movie frame…'
+            : 'Build the movie (left) to threshold it and follow its structures over time.'}
+        </p>
+      </section>
+    );
+  }
+  return (
+    <div className="movie-results">
+      <BinarizeSection />
+      <StructuresSection />
+      <ExportSection />
+    </div>
+  );
+}
+
+function BinarizeSection() {
+  const s = useMovie((x) => x);
+  const m = movieStore.getState();
+  const [busy, setBusy] = useState(false);
+  const threshold = s.method === 'manual' ? s.manualThreshold : s.threshold;
+  return (
+    <section className="section" aria-labelledby="bin-title">
+      <h2 id="bin-title">Binarization</h2>
+      <div
+        className="field"
+        title="Otsu's threshold on pixels pooled from evenly spaced frames, or a value set by hand"
+      >
+        <label htmlFor="bin-method">Threshold</label>
+        <select
+          id="bin-method"
+          value={s.method}
+          onChange={(e) => {
+            const method = e.target.value as 'otsu' | 'manual';
+            m.set({
+              method,
+              result: null,
+              manualThreshold: method === 'manual' && s.threshold !== null ? s.threshold : s.manualThreshold,
+            });
+          }}
+        >
+          <option value="otsu">Otsu</option>
+          <option value="manual">manual</option>
+        </select>
+      </div>
+      {s.method === 'otsu' ? (
+        <NumField
+          id="bin-frames"
+          label="Frames pooled"
+          hint="Evenly spaced movie frames whose pixels are pooled for Otsu's threshold"
+          value={s.sampleFrames}
+          check={(v) => (Number.isInteger(v) && v >= 1 && v <= 1000 ? null : 'A whole number from 1 to 1000')}
+          onCommit={(sampleFrames) => m.set({ sampleFrames, threshold: null, result: null })}
+        />
+      ) : (
+        <NumField
+          id="bin-value"
+          label="Value (locs/px/frame)"
+          hint="Pixels at or above this (after smoothing) are structure; the outline on the movie updates as you type"
+          value={s.manualThreshold}
+          check={(v) => (v > 0 ? null : 'The threshold must be > 0')}
+          onCommit={(manualThreshold) => m.set({ manualThreshold, threshold: manualThreshold, result: null })}
+        />
+      )}
+      <NumField
+        id="bin-smooth"
+        label="Smoothing σ (px)"
+        hint="Gaussian smoothing before thresholding, in render pixels (0 = none)"
+        value={s.smoothSigmaPx}
+        check={(v) => (v >= 0 && v <= 20 ? null : 'σ must be in [0, 20] px')}
+        onCommit={(smoothSigmaPx) =>
+          m.set({ smoothSigmaPx, threshold: s.method === 'manual' ? s.manualThreshold : null, result: null })
+        }
+      />
+      <div
+        className="field"
+        title="26: structures connected in x, y and time (they keep one id while they last). 8: structures found in each frame separately."
+      >
+        <label htmlFor="bin-conn">Connectivity</label>
+        <select
+          id="bin-conn"
+          value={s.connectivity}
+          onChange={(e) => m.set({ connectivity: Number(e.target.value) as 8 | 26, result: null })}
+        >
+          <option value={26}>26 (x,y,t)</option>
+          <option value={8}>8 (frame)</option>
+        </select>
+      </div>
+      <div className="row" style={{ marginTop: 8 }}>
+        {s.method === 'otsu' && (
+          <button
+            type="button"
+            className="btn"
+            disabled={busy || !!s.analysis}
+            title="Compute Otsu's threshold and preview the outline on the movie"
+            onClick={() => {
+              setBusy(true);
+              m.set({ preview: true, result: null });
+              chooseThreshold()
+                .catch(fail('Otsu threshold failed'))
+                .finally(() => setBusy(false));
+            }}
+          >
+            Preview
+          </button>
+        )}
+        <button
+          type="button"
+          className="btn primary"
+          disabled={busy || !!s.analysis}
+          onClick={() => {
+            setBusy(true);
+            analyseStructures()
+              .catch(fail('Labelling the structures failed'))
+              .finally(() => setBusy(false));
+          }}
+        >
+          Find structures
+        </button>
+        <span
+          className="num"
+          data-testid="movie-threshold"
+          title="Structure where the (smoothed) movie value ≥ this"
+        >
+          {threshold !== null && Number.isFinite(threshold) ? `threshold ${threshold.toPrecision(3)}` : ''}
+        </span>
+      </div>
+      {s.analysis && <ProgressLine p={s.analysis} unit="frames" onCancel={cancelAnalysis} />}
+    </section>
+  );
+}
+
+const ROW = 22;
+
+function StructuresSection() {
+  const result = useMovie((s) => s.result);
+  const built = useMovie((s) => s.built);
+  const selected = useMovie((s) => s.selected);
+  const frame = useMovie((s) => s.frame);
+  const theme = useUi((s) => s.theme);
+  const [scroll, setScroll] = useState(0);
+  const box = useRef<HTMLDivElement>(null);
+  const times = useMemo(
+    () =>
+      result && built
+        ? Array.from(
+            { length: result.frames },
+            (_, n) => movieFrameTimes(n, built, built.rawFrameIntervalS).centreS,
+          )
+        : [],
+    [result, built],
+  );
+  const figure = useMemo(
+    () =>
+      result
+        ? structuresOverTimeFigure(
+            { timeS: times, count: result.perFrame.count, meanDiameterNm: result.perFrame.meanDiameterNm },
+            theme,
+            times[frame],
+          )
+        : null,
+    [result, times, theme, frame],
+  );
+  if (!result || !built || !figure) return null;
+  const st = result.structures;
+  const dt = built.step * built.rawFrameIntervalS;
+  const m = movieStore.getState();
+  const first = Math.max(0, Math.floor(scroll / ROW) - 5);
+  const last = Math.min(st.id.length, first + 20);
+  const select = (i: number) => {
+    m.set({ selected: st.id[i], showOutlines: true });
+    m.setFrame(st.firstFrame[i]);
+  };
+  return (
+    <section className="section" aria-labelledby="struct-title">
+      <h2 id="struct-title">Structures</h2>
+      <dl className="stats">
+        <dt>Found</dt>
+        <dd className="num" data-testid="structure-count">
+          {result.count} ({result.connectivity === 26 ? 'connected in x, y, t' : 'per frame'})
+        </dd>
+        <dt>Threshold</dt>
+        <dd className="num">{result.threshold.toPrecision(3)} locs/px/frame</dd>
+      </dl>
+      <Plot
+        figure={figure}
+        label="Structures over time"
+        onClickPoint={(p) => typeof p.customdata === 'number' && m.setFrame(p.customdata)}
+      />
+      <div
+        ref={box}
+        className="structure-table"
+        data-testid="structure-table"
+        onScroll={(e) => setScroll(e.currentTarget.scrollTop)}
+      >
+        <div className="tr th">
+          <span title="Structure id (label value in the label TIFF)">id</span>
+          <span title="First–last movie frame (1-based)">frames</span>
+          <span title="Duration, s (frames × step × raw interval)">dur s</span>
+          <span title="Largest area in one frame, nm²">max nm²</span>
+          <span title="Mean equivalent diameter, nm">Ø nm</span>
+          <span title="Centroid over all its pixels, µm">x, y µm</span>
+        </div>
+        <div style={{ height: st.id.length * ROW, position: 'relative' }}>
+          {Array.from({ length: Math.max(0, last - first) }, (_, k) => {
+            const i = first + k;
+            return (
+              <button
+                type="button"
+                key={st.id[i]}
+                className={`tr num ${selected === st.id[i] ? 'selected' : ''}`}
+                style={{ position: 'absolute', top: i * ROW, left: 0, right: 0 }}
+                onClick={() => select(i)}
+              >
+                <span>{st.id[i]}</span>
+                <span>
+                  {st.firstFrame[i] + 1}–{st.lastFrame[i] + 1}
+                </span>
+                <span>{((st.lastFrame[i] - st.firstFrame[i] + 1) * dt).toFixed(2)}</span>
+                <span>{Math.round(st.maxAreaNm2[i]).toLocaleString()}</span>
+                <span>{st.meanDiameterNm[i].toFixed(0)}</span>
+                <span>
+                  {(st.xNm[i] / 1000).toFixed(2)}, {(st.yNm[i] / 1000).toFixed(2)}
+                </span>
+              </button>
+            );
+          })}
+        </div>
+      </div>
+      <div className="row" style={{ marginTop: 6 }}>
+        <button
+          type="button"
+          className="btn small"
+          title="Download the structure table as CSV"
+          onClick={() => {
+            const lines = ['id,first_frame,last_frame,duration_s,max_area_nm2,mean_diameter_nm,x_nm,y_nm'];
+            for (let i = 0; i < st.id.length; i++)
+              lines.push(
+                [
+                  st.id[i],
+                  st.firstFrame[i] + 1,
+                  st.lastFrame[i] + 1,
+                  ((st.lastFrame[i] - st.firstFrame[i] + 1) * dt).toFixed(4),
+                  st.maxAreaNm2[i].toFixed(0),
+                  st.meanDiameterNm[i].toFixed(1),
+                  st.xNm[i].toFixed(1),
+                  st.yNm[i].toFixed(1),
+                ].join(','),
+              );
+            downloadBlob(new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }), 'structures.csv');
+          }}
+        >
+          Table CSV
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ExportSection() {
+  const exporting = useMovie((s) => s.exporting);
+  const hasThreshold = useMovie((s) => (s.method === 'manual' ? s.manualThreshold > 0 : true));
+  const webm = webmSupported();
+  const run = (k: ExportKind) => () => void runExport(k).catch(() => {});
+  return (
+    <section className="section" aria-labelledby="export-title">
+      <h2 id="export-title">Export</h2>
+      <div className="row">
+        <button
+          type="button"
+          className="btn"
+          disabled={!!exporting}
+          title="Multi-page 32-bit float TIFF with pixel size and frame interval (S × raw interval)"
+          onClick={run('tiff')}
+        >
+          Movie TIFF
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!!exporting || !hasThreshold}
+          title="Binary movie, 8-bit (1 = structure)"
+          onClick={run('mask')}
+        >
+          Binary TIFF
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!!exporting || !hasThreshold}
+          title="Label movie, 16-bit (32-bit beyond 65535 structures); 0 = background"
+          onClick={run('labels')}
+        >
+          Labels TIFF
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={!!exporting || !webm}
+          title={
+            webm
+              ? `WebM video (${webm}) at the player's speed, with time stamp and scale bar`
+              : 'This browser cannot record WebM'
+          }
+          onClick={run('webm')}
+        >
+          WebM video
+        </button>
+      </div>
+      {exporting && <ProgressLine p={exporting} unit="frames" onCancel={cancelExport} />}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+// window.evscope functions for the movie (console scripting and browser tests).
+
+import { movieService } from '../../engine/movieService';
+import { registerScripting } from '../../scripting/api';
+import type { MovieParams } from '../../state/movieParams';
+import { analyseStructures, buildMovie, chooseThreshold, movieStore } from '../../state/movieStore';
+import { type ExportKind, runExport } from './exports';
+
+registerScripting('buildMovie', async (params: Partial<MovieParams> = {}) => {
+  const frames = await buildMovie(params);
+  const s = movieStore.getState();
+  if (s.status === 'failed') throw new Error(s.error ?? 'the movie could not be built');
+  return {
+    frames,
+    expected: s.info?.expected ?? 0,
+    width: s.built?.grid.width,
+    height: s.built?.grid.height,
+  };
+});
+
+registerScripting('movieFrame', (n: number) => movieService.frameStats(n));
+
+registerScripting('movieState', () => {
+  const s = movieStore.getState();
+  return {
+    status: s.status,
+    frame: s.frame,
+    playing: s.playing,
+    ready: s.info?.ready ?? 0,
+    threshold: s.threshold,
+  };
+});
+
+registerScripting(
+  'binarizeMovie',
+  async (
+    o: {
+      method?: 'otsu' | 'manual';
+      value?: number;
+      sampleFrames?: number;
+      smoothSigmaPx?: number;
+      connectivity?: 8 | 26;
+    } = {},
+  ) => {
+    const st = movieStore.getState();
+    st.set({
+      method: o.method ?? st.method,
+      manualThreshold: o.value ?? st.manualThreshold,
+      sampleFrames: o.sampleFrames ?? st.sampleFrames,
+      smoothSigmaPx: o.smoothSigmaPx ?? st.smoothSigmaPx,
+      connectivity: o.connectivity ?? st.connectivity,
+    });
+    await chooseThreshold();
+    const r = await analyseStructures();
+    return { threshold: movieStore.getState().threshold, structures: r?.count ?? 0 };
+  },
+);
+
+registerScripting('exportMovie', (kind: ExportKind = 'tiff') => runExport(kind));

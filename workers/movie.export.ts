@@ -1,0 +1,128 @@
+// Streams a movie (and optionally its binary and label movies) into multi-page TIFFs one frame
+// at a time, for the movie worker's downloads and `evscope movie` alike: memory is one movie
+// frame, one mask and the labeller's run lists, never the whole movie.
+import { gaussianSmooth } from '../src/core/binarize/smooth';
+import {
+  type Connectivity,
+  type LabelledStructures,
+  StructureLabeller,
+} from '../src/core/binarize/structures';
+import type { SlidingMovie } from '../src/core/movie/slidingMovie';
+import { createTiffWriter } from '../src/core/stack/tiffWriter';
+
+export type ByteSink = (chunk: Uint8Array) => void | Promise<void>;
+
+export interface MovieTiffOptions {
+  /** Float32 movie frames. */
+  movie?: ByteSink;
+  /** Binary movie, uint8 0/1 (needs threshold). */
+  mask?: ByteSink;
+  /** Label movie, uint16 (uint32 beyond 65535 structures) (needs threshold). */
+  labels?: ByteSink;
+  threshold?: number;
+  smoothSigmaPx?: number;
+  connectivity?: Connectivity;
+  /** Raw frame interval, ms: the movie's interval is step × this. */
+  rawFrameIntervalMs?: number;
+  first?: number;
+  end?: number;
+  /** Called after each frame of each pass; returning true stops (cancel) with an AbortError. */
+  onFrame?: (done: number, total: number) => boolean | undefined | Promise<boolean | undefined>;
+}
+
+export interface MovieTiffResult {
+  frames: number;
+  structures: LabelledStructures | null;
+  bytes: { movie: number; mask: number; labels: number };
+}
+
+export function abortError(): Error {
+  const e = new Error('cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions): Promise<MovieTiffResult> {
+  const first = o.first ?? 0;
+  const end = o.end ?? movie.frameCount;
+  const frames = end - first;
+  if (!(frames > 0)) throw new Error('the movie has no complete frames yet');
+  const { width, height, pixelNm } = movie.grid;
+  const needMask = !!(o.mask || o.labels);
+  if (needMask && !Number.isFinite(o.threshold ?? Number.NaN))
+    throw new Error('a binary or label movie needs a finite threshold');
+  const intervalMs = o.rawFrameIntervalMs ? o.rawFrameIntervalMs * movie.step : undefined;
+  const common = { width, height, frameCount: frames, pixelSizeNm: pixelNm, frameIntervalMs: intervalMs };
+  const movieW = o.movie ? createTiffWriter({ ...common, dtype: 'float32', sink: o.movie }) : null;
+  const maskW = o.mask ? createTiffWriter({ ...common, dtype: 'uint8', sink: o.mask }) : null;
+  const labeller = o.labels ? new StructureLabeller(width, height, o.connectivity ?? 26, movie.grid) : null;
+  const total = o.labels ? 2 * frames : frames;
+  const mask = new Uint8Array(width * height);
+  const smoothed = new Float32Array(width * height);
+  const sigma = o.smoothSigmaPx ?? 0;
+  const threshold = o.threshold ?? Number.POSITIVE_INFINITY;
+  let done = 0;
+  for (const f of movie.frames(first, end)) {
+    if (movieW) await movieW.writeFrame(f.image);
+    if (needMask) {
+      const v = sigma > 0 ? gaussianSmooth(f.image, width, height, sigma, smoothed) : f.image;
+      for (let i = 0; i < mask.length; i++) mask[i] = v[i] >= threshold ? 1 : 0;
+      if (maskW) await maskW.writeFrame(mask);
+      labeller?.addFrame(mask);
+    }
+    if (await o.onFrame?.(++done, total)) throw abortError();
+  }
+  await movieW?.close();
+  await maskW?.close();
+  let structures: LabelledStructures | null = null;
+  let labelBytes = 0;
+  if (labeller && o.labels) {
+    structures = labeller.finish();
+    const wide = structures.count > 0xffff;
+    const labelsW = createTiffWriter({ ...common, dtype: wide ? 'uint32' : 'uint16', sink: o.labels });
+    const lab = new Uint32Array(width * height);
+    const narrow = wide ? null : new Uint16Array(width * height);
+    for (let t = 0; t < frames; t++) {
+      structures.labelFrame(t, lab);
+      if (narrow) {
+        for (let i = 0; i < lab.length; i++) narrow[i] = lab[i];
+        await labelsW.writeFrame(narrow);
+      } else await labelsW.writeFrame(lab);
+      if (await o.onFrame?.(++done, total)) throw abortError();
+    }
+    await labelsW.close();
+    labelBytes = labelsW.totalBytes;
+  }
+  return {
+    frames,
+    structures,
+    bytes: { movie: movieW?.totalBytes ?? 0, mask: maskW?.totalBytes ?? 0, labels: labelBytes },
+  };
+}
+
+/**
+ * Collects a stream into a Blob without one big contiguous buffer: parts are folded into an
+ * intermediate Blob every few tens of MB, which the browser may keep on disk.
+ */
+export function blobSink(type = 'image/tiff', foldBytes = 32 * 2 ** 20) {
+  let blob = new Blob([], { type });
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const fold = () => {
+    blob = new Blob([blob, ...(pending as BlobPart[])], { type });
+    pending = [];
+    pendingBytes = 0;
+  };
+  return {
+    sink: (chunk: Uint8Array) => {
+      // The writer may reuse its buffers: keep a copy.
+      pending.push(chunk.slice());
+      pendingBytes += chunk.length;
+      if (pendingBytes >= foldBytes) fold();
+    },
+    blob(): Blob {
+      fold();
+      return blob;
+    },
+  };
+}
