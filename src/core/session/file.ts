@@ -33,6 +33,7 @@ import {
   type SessionTable,
   type TableInfo,
 } from './model';
+import { cleanText } from './schema';
 import { validateSession } from './validate';
 
 export const SESSION_ENTRY = 'evscope/session.json';
@@ -245,8 +246,6 @@ function openInner(bytes: Uint8Array, options: OpenSessionOptions, file: string)
   return { ok: true, session, tables, source: 'evscope', warnings };
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/g;
-
 function fromPlainSmlm(
   bytes: Uint8Array,
   found: ReturnType<typeof readSmlm>['tables'],
@@ -255,11 +254,7 @@ function fromPlainSmlm(
   file: string,
 ): OpenSessionResult {
   if (found.length === 0) throw new SessionFileError('the file holds no localization table');
-  const baseName =
-    file
-      .replace(/^.*[\\/]/, '')
-      .replace(CONTROL, '')
-      .slice(0, 512) || 'file.smlm';
+  const baseName = cleanText(file.replace(/^.*[\\/]/, ''), 512) || 'file.smlm';
   const session = createSession({
     appVersion: options.appVersion ?? 'unknown',
     title: baseName.slice(0, 200),
@@ -277,13 +272,13 @@ function fromPlainSmlm(
     const columns: Record<string, ColumnArray> = {};
     const units: Record<string, string> = {};
     for (const [name, c] of Object.entries(t.table.columns)) {
-      const clean = name.replace(CONTROL, '').slice(0, 64) || `column${Object.keys(columns).length}`;
+      const clean = cleanText(name, 64) || `column${Object.keys(columns).length}`;
       columns[clean] = c;
-      units[clean] = (t.units[name] ?? '').replace(CONTROL, '').slice(0, 32);
+      units[clean] = cleanText(t.units[name] ?? '', 32);
     }
     return {
       id: `loc${k + 1}`,
-      name: `${t.channel.replace(CONTROL, '').slice(0, 100)} (${t.file.replace(CONTROL, '').slice(0, 80)})`,
+      name: `${cleanText(t.channel, 100)} (${cleanText(t.file, 80)})`,
       kind: 'localizations' as const,
       length: t.table.length,
       columns,

@@ -28,7 +28,24 @@ export type Check<T> = (v: unknown, path: string, issues: Issues) => T | undefin
 /** Keys that would reach an object's prototype if copied naively: never accepted. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** True if `s` has control characters (tab, LF and CR allowed when `multiline`). */
+export function hasControl(s: string, multiline = false): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 || c === 127) && !(multiline && (c === 9 || c === 10 || c === 13))) return true;
+  }
+  return false;
+}
+
+/** `s` without control characters, cut to `max` characters (for names taken from foreign files). */
+export function cleanText(s: string, max: number): string {
+  let out = '';
+  for (let i = 0; i < s.length && out.length < max; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 32 && c !== 127) out += s[i];
+  }
+  return out;
+}
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
@@ -53,8 +70,7 @@ export function str(o: StrOptions): Check<string> {
     if (typeof v !== 'string') return void issues.add(path, `expected text, got ${describe(v)}`);
     if (v.length > o.max) return void issues.add(path, `text longer than ${o.max} characters (${v.length})`);
     if (v.length < (o.min ?? 0)) return void issues.add(path, `text shorter than ${o.min} characters`);
-    if (o.multiline ? CONTROL.test(v) : /[\u0000-\u001f\u007f]/.test(v))
-      return void issues.add(path, 'text contains control characters');
+    if (hasControl(v, o.multiline)) return void issues.add(path, 'text contains control characters');
     if (o.pattern && !o.pattern.test(v))
       return void issues.add(
         path,
