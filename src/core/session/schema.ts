@@ -11,7 +11,10 @@ export class Issues {
   static readonly MAX = 50;
   private dropped = 0;
   add(path: string, reason: string): void {
-    if (this.list.length < Issues.MAX) this.list.push(path ? `${path}: ${reason}` : reason);
+    // Feature parsers quote the offending value; a hostile value must not make a huge message.
+    const r = reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
+    const p = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    if (this.list.length < Issues.MAX) this.list.push(p ? `${p}: ${r}` : r);
     else this.dropped++;
   }
   get ok(): boolean {
