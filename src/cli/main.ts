@@ -7,6 +7,8 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   localize: () => import('./verbs/localize'),
   simulate: () => import('./verbs/simulate'),
   score: () => import('./verbs/score'),
+  session: () => import('./verbs/session'),
+  'convert-locs': () => import('./verbs/convertLocs'),
 };
 
 function usage(): string {

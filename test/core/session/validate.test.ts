@@ -217,7 +217,7 @@ describe('fingerprints', () => {
     c[(9 << 20) - 1] ^= 1;
     expect(fingerprintBytes(c)).not.toBe(f);
     expect(fingerprintBytes(b.subarray(0, b.length - 1))).not.toBe(f);
-    expect(await fingerprintFile(blobRangeReader(new Blob([b])))).toBe(f);
+    expect(await fingerprintFile(blobRangeReader(new Blob([b as Uint8Array<ArrayBuffer>])))).toBe(f);
     // A reader that reads in odd pieces gives the same value.
     expect(
       await fingerprintFile({
