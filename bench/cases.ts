@@ -4,6 +4,7 @@ import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
 import { renderCases } from './render.cases';
+import { sessionCases } from './session.cases';
 import { sptCases } from './spt.cases';
 import { stackCases } from './stack.cases';
 import type { BenchCase } from './types';
@@ -30,5 +31,6 @@ export const cases: BenchCase[] = [
   ...movieCases,
   ...evCases,
   ...sptCases,
+  ...sessionCases,
   ...localizeCases,
 ];

@@ -12,6 +12,8 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   merge: () => import('./verbs/merge'),
   count: () => import('./verbs/count'),
   movie: () => import('./verbs/movie'),
+  session: () => import('./verbs/session'),
+  'convert-locs': () => import('./verbs/convertLocs'),
 };
 
 function usage(): string {

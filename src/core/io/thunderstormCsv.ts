@@ -87,6 +87,15 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
     parseCsv(text, (fields, line) => {
       if (!header) {
         header = fields.map((f) => f.trim());
+        // Some tools (Locan's test data, spreadsheets re-saving the file) quote the whole header
+        // line as one field: "id,""frame"",…". Split it again.
+        if (header.length === 1 && header[0].includes(',')) {
+          let inner: string[] = [];
+          parseCsv(header[0], (f) => {
+            if (!inner.length) inner = f.map((x) => x.trim());
+          });
+          header = inner;
+        }
         targets = header.map((h) => {
           if (ROW_IDS.has(h.toLowerCase())) return null;
           const known = KNOWN[h] ?? KNOWN[h.toLowerCase()];

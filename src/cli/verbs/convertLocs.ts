@@ -1,0 +1,41 @@
+// `evscope convert-locs IN --out OUT`: localizations between formats, chosen by the output's
+// extension (.csv ThunderSTORM, .hdf5 Picasso + .yaml, .smlm ShareLoc/evscope session); the
+// input may be any format evscope reads (see src/core/io/localizationFiles.ts).
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { writeLocalizationFile } from '../../core/io/localizationFiles';
+import { appVersion } from '../appVersion';
+import { numberFlag, parseArgs } from '../args';
+import { readLocsFromDisk } from '../locFiles';
+import type { Verb } from '../verb';
+
+export const verb: Verb = {
+  help: `usage: evscope convert-locs IN --out OUT [--pixel-size NM] [--width PX --height PX --frames N]
+  IN:  ThunderSTORM CSV, Picasso .hdf5 (+ .yaml beside it), .smlm, rapidSTORM .txt, Nanoimager CSV, Elyra .txt
+  OUT: .csv (ThunderSTORM), .hdf5 (Picasso, writes OUT.yaml too), .smlm (ShareLoc / evscope session)
+  --pixel-size  camera pixel size in nm (Picasso in/out; taken from the input's YAML when it has one)
+  --width/--height/--frames  camera frame size and count for Picasso's YAML (from the input when known)`,
+  async run(args) {
+    const p = parseArgs(args, { values: ['out', 'pixel-size', 'width', 'height', 'frames'] });
+    const out = p.flags.get('out');
+    if (p.positionals.length !== 1 || typeof out !== 'string') {
+      console.error(this.help);
+      return 2;
+    }
+    const input = await readLocsFromDisk(resolve(p.positionals[0]), numberFlag(p, 'pixel-size'));
+    for (const w of input.warnings) console.error(`warning: ${w}`);
+    const r = await writeLocalizationFile(out, input.table, input.units, {
+      appVersion,
+      pixelSizeNm: numberFlag(p, 'pixel-size') ?? input.pixelSizeNm,
+      width: numberFlag(p, 'width') ?? input.width,
+      height: numberFlag(p, 'height') ?? input.height,
+      frames: numberFlag(p, 'frames') ?? input.frames,
+    });
+    await writeFile(resolve(out), r.bytes);
+    if (r.sidecar) await writeFile(resolve(r.sidecar.name), r.sidecar.text);
+    console.log(
+      `${input.format} → ${out}: ${input.table.length} localizations${r.sidecar ? ` (+ ${r.sidecar.name})` : ''}`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,258 @@
+// The session document: everything needed to reproduce what is on screen — inputs (by name, size
+// and fingerprint, never their bytes), how stacks were assembled from them (or simulated), every
+// step's parameters, the result tables' descriptions, the view state and notes. Plain JSON, so it
+// autosaves, travels in a .smlm file and validates against the versioned schema in validate.ts.
+import type { ColumnArray } from '../locs/table';
+import type { Json } from './schema';
+
+export const SESSION_FORMAT = 'evscope-session';
+/** Bumped on any incompatible change; migrate.ts lifts older documents. */
+export const SESSION_VERSION = 1;
+
+export type InputRole = 'stack' | 'localizations' | 'tracks' | 'other';
+
+/** A file the analysis read. The bytes stay with the user; the fingerprint recognises them later. */
+export interface SessionInput {
+  /** Stable id referenced by stack recipes, e.g. "in1". */
+  id: string;
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** `evfp1:…` (see fingerprint.ts), or null when it was not computed. */
+  fingerprint: string | null;
+  role: InputRole;
+}
+
+/** How a stack was made: the JSON form of workers/stackRecipe.ts's StackRecipe. */
+export type RecipeJson =
+  | { kind: 'files'; inputs: string[] }
+  | { kind: 'channels'; parts: RecipeJson[] }
+  | { kind: 'dualView'; base: RecipeJson; layout: 'left-right' | 'top-bottom' }
+  /** Simulation parameters in full: opening the session re-creates the stack exactly. */
+  | { kind: 'simulated'; params: Json };
+
+export interface SessionStack {
+  id: string;
+  label: string;
+  recipe: RecipeJson;
+  /** Pixel size, frame interval, camera offset/gain… as corrected by the user (dataStore overrides). */
+  meta: Record<string, number>;
+  width?: number;
+  height?: number;
+  frameCount?: number;
+}
+
+export type TableKind =
+  | 'localizations'
+  | 'localizations-post'
+  | 'tracks'
+  | 'structures'
+  | 'ev-counts'
+  | 'distances'
+  | 'other';
+
+export const TABLE_KINDS: readonly TableKind[] = [
+  'localizations',
+  'localizations-post',
+  'tracks',
+  'structures',
+  'ev-counts',
+  'distances',
+  'other',
+];
+
+/** Column dtypes a session stores (LocTable's, spelled as in NumPy/ShareLoc). */
+export type Dtype = 'float64' | 'float32' | 'uint32' | 'int32' | 'uint16' | 'uint8';
+export const DTYPES: readonly Dtype[] = ['float64', 'float32', 'uint32', 'int32', 'uint16', 'uint8'];
+
+export interface TableColumnInfo {
+  name: string;
+  dtype: Dtype;
+  unit: string;
+}
+
+/** A result table as described in session.json; its columns travel as binary entries. */
+export interface TableInfo {
+  id: string;
+  name: string;
+  kind: TableKind;
+  rows: number;
+  columns: TableColumnInfo[];
+  /** Stack the table derives from, if any. */
+  stack?: string;
+  /** Table this one was computed from (e.g. post-processed ← raw). */
+  source?: string;
+}
+
+/** A result table in memory: columns of equal length plus their units. */
+export interface SessionTable {
+  id: string;
+  name: string;
+  kind: TableKind;
+  length: number;
+  columns: Record<string, ColumnArray>;
+  /** Unit per column ("" for counts and ids). */
+  units: Record<string, string>;
+  stack?: string;
+  source?: string;
+}
+
+export interface ViewState {
+  /** Pipeline step shown on the left (uiStore's StepId). */
+  step: string;
+  /** What the centre shows (uiStore's CentreViewId). */
+  centreView: string;
+  activeStack?: string;
+  /** 0-based frame. */
+  frame: number;
+  zoom: number;
+  pan: { x: number; y: number };
+  /** Colour map per channel or view, e.g. { "raw:0": "gray", reconstruction: "hot" }. */
+  colormaps: Record<string, string>;
+  /** Anything else a view keeps (contrast limits, plot axes, bin sizes…), as plain JSON. */
+  settings: Record<string, Json>;
+}
+
+export interface Session {
+  format: typeof SESSION_FORMAT;
+  version: typeof SESSION_VERSION;
+  app: { name: string; version: string };
+  /** ISO 8601 times. */
+  created: string;
+  modified: string;
+  title: string;
+  /** Free text from the user; shown as text, never as HTML. */
+  notes: string;
+  inputs: SessionInput[];
+  stacks: SessionStack[];
+  /**
+   * Parameters per step as plain JSON: localize (LocalizeParamsInput), post (PostStep[]), movie,
+   * binarize, tracking, coloc, markers… Known steps are checked by their own schema (steps.ts),
+   * unknown ones are kept as bounded JSON so a newer file still opens.
+   */
+  steps: Record<string, Json>;
+  tables: TableInfo[];
+  view: ViewState;
+}
+
+export const DEFAULT_VIEW: ViewState = {
+  step: 'data',
+  centreView: 'raw',
+  frame: 0,
+  zoom: 1,
+  pan: { x: 0, y: 0 },
+  colormaps: {},
+  settings: {},
+};
+
+export interface CreateSessionOptions {
+  appVersion: string;
+  title?: string;
+  notes?: string;
+  inputs?: SessionInput[];
+  stacks?: SessionStack[];
+  steps?: Record<string, Json>;
+  view?: Partial<ViewState>;
+  /** Defaults to now. */
+  now?: Date;
+}
+
+/** A new session document (no tables yet; saveSessionFile describes the tables it writes). */
+export function createSession(o: CreateSessionOptions): Session {
+  const t = (o.now ?? new Date()).toISOString();
+  return {
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    app: { name: 'evscope', version: o.appVersion },
+    created: t,
+    modified: t,
+    title: o.title ?? '',
+    notes: o.notes ?? '',
+    inputs: o.inputs ?? [],
+    stacks: o.stacks ?? [],
+    steps: o.steps ?? {},
+    tables: [],
+    view: { ...DEFAULT_VIEW, ...o.view },
+  };
+}
+
+export function dtypeOf(a: ColumnArray): Dtype {
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Uint32Array) return 'uint32';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Uint16Array) return 'uint16';
+  return 'uint8';
+}
+
+export function bytesPerElement(d: Dtype): number {
+  return d === 'float64'
+    ? 8
+    : d === 'float32' || d === 'uint32' || d === 'int32'
+      ? 4
+      : d === 'uint16'
+        ? 2
+        : 1;
+}
+
+/** A column of `dtype` over (a copy of) `bytes`, little-endian. */
+export function columnFromBytes(dtype: Dtype, bytes: Uint8Array): ColumnArray {
+  const b = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  const n = b.byteLength / bytesPerElement(dtype);
+  switch (dtype) {
+    case 'float64':
+      return new Float64Array(b.buffer, b.byteOffset, n);
+    case 'float32':
+      return new Float32Array(b.buffer, b.byteOffset, n);
+    case 'uint32':
+      return new Uint32Array(b.buffer, b.byteOffset, n);
+    case 'int32':
+      return new Int32Array(b.buffer, b.byteOffset, n);
+    case 'uint16':
+      return new Uint16Array(b.buffer, b.byteOffset, n);
+    case 'uint8':
+      return new Uint8Array(b.buffer, b.byteOffset, n);
+  }
+}
+
+/** Descriptions of in-memory tables, as written into session.json. */
+export function describeTables(tables: readonly SessionTable[]): TableInfo[] {
+  return tables.map((t) => ({
+    id: t.id,
+    name: t.name,
+    kind: t.kind,
+    rows: t.length,
+    columns: Object.entries(t.columns).map(([name, c]) => ({
+      name,
+      dtype: dtypeOf(c),
+      unit: t.units[name] ?? '',
+    })),
+    ...(t.stack !== undefined ? { stack: t.stack } : {}),
+    ...(t.source !== undefined ? { source: t.source } : {}),
+  }));
+}
+
+export interface FingerprintMatch {
+  input: SessionInput;
+  /** 'match' = same fingerprint and size; 'size-only' = no fingerprint stored, sizes agree. */
+  status: 'match' | 'mismatch' | 'size-only';
+}
+
+/**
+ * Which session input a supplied raw file is: first by fingerprint, then (for inputs saved
+ * without one) by name and size. Returns null when nothing fits, so the UI can say so.
+ */
+export function matchInput(
+  session: Pick<Session, 'inputs'>,
+  file: { name: string; size: number; fingerprint: string },
+): FingerprintMatch | null {
+  const exact = session.inputs.find((i) => i.fingerprint === file.fingerprint && i.size === file.size);
+  if (exact) return { input: exact, status: 'match' };
+  const byName = session.inputs.find((i) => i.name === file.name);
+  if (byName) {
+    if (byName.fingerprint === null && byName.size === file.size)
+      return { input: byName, status: 'size-only' };
+    return { input: byName, status: 'mismatch' };
+  }
+  return null;
+}

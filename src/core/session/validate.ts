@@ -1,0 +1,254 @@
+// The versioned session schema, as code. validateSession takes anything (parsed JSON from an
+// untrusted file or from storage), migrates older versions, and returns either a fresh,
+// fully-checked Session or every problem found ("stacks[0].recipe.inputs[1]: unknown input …").
+// It never throws and never modifies its argument.
+import { resolveLocalizeParams } from '../localize/params';
+import { parsePipeline } from '../locs/pipeline';
+import type { SimulationParams } from '../sim/params';
+import { validateSimulationParams } from '../sim/validate';
+import { FINGERPRINT_PATTERN } from './fingerprint';
+import { migrateSession } from './migrate';
+import { DTYPES, type RecipeJson, SESSION_FORMAT, SESSION_VERSION, type Session, TABLE_KINDS } from './model';
+import {
+  arr,
+  type Check,
+  checkedJson,
+  Issues,
+  type Json,
+  nullable,
+  num,
+  obj,
+  oneOf,
+  plainJson,
+  record,
+  str,
+} from './schema';
+
+export const SESSION_LIMITS = {
+  maxInputs: 256,
+  maxStacks: 64,
+  maxTables: 64,
+  maxColumns: 64,
+  /** Rows per table: a typed array's length must stay below 2^31 in every engine. */
+  maxRows: 2 ** 31 - 1,
+  maxSteps: 32,
+  maxNotes: 100_000,
+  maxRecipeDepth: 4,
+} as const;
+
+const id = str({
+  max: 64,
+  min: 1,
+  pattern: /^[A-Za-z0-9_.-]+$/,
+  patternHint: 'an id of letters, digits, "_", "." or "-"',
+});
+const label = str({ max: 512 });
+const isoTime = str({
+  max: 40,
+  pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/,
+  patternHint: 'an ISO 8601 time',
+});
+const finite = num();
+
+const input = obj({
+  id,
+  name: label,
+  size: num({ min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
+  fingerprint: nullable(str({ max: 40, pattern: FINGERPRINT_PATTERN, patternHint: 'an evfp1 fingerprint' })),
+  role: oneOf(['stack', 'localizations', 'tracks', 'other'] as const),
+});
+
+function recipe(depth: number): Check<RecipeJson> {
+  return (v, path, issues) => {
+    if (depth > SESSION_LIMITS.maxRecipeDepth)
+      return void issues.add(path, `stack recipes nest deeper than ${SESSION_LIMITS.maxRecipeDepth} levels`);
+    const kind = (v as { kind?: unknown } | null)?.kind;
+    switch (kind) {
+      case 'files':
+        return obj({ kind: oneOf(['files'] as const), inputs: arr(id, { min: 1, max: 64 }) })(
+          v,
+          path,
+          issues,
+        );
+      case 'channels':
+        return obj({ kind: oneOf(['channels'] as const), parts: arr(recipe(depth + 1), { min: 1, max: 8 }) })(
+          v,
+          path,
+          issues,
+        );
+      case 'dualView':
+        return obj({
+          kind: oneOf(['dualView'] as const),
+          base: recipe(depth + 1),
+          layout: oneOf(['left-right', 'top-bottom'] as const),
+        })(v, path, issues);
+      case 'simulated':
+        return obj({ kind: oneOf(['simulated'] as const), params: simulationParams })(v, path, issues);
+      default:
+        return void issues.add(
+          path,
+          `unknown stack recipe kind ${JSON.stringify(kind ?? null)?.slice(0, 40)}`,
+        );
+    }
+  };
+}
+
+const simulationParams = checkedJson(plainJson({ maxNodes: 20_000 }), (j) => {
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new Error('expected an object');
+  let errors: string[];
+  try {
+    errors = validateSimulationParams(j as unknown as SimulationParams);
+  } catch {
+    throw new Error('simulation parameters are incomplete or malformed');
+  }
+  if (errors.length) throw new Error(`simulation parameters: ${errors.slice(0, 3).join('; ')}`);
+});
+
+const stack = obj(
+  { id, label, recipe: recipe(0), meta: record(finite, { maxKeys: 32 }) },
+  {
+    width: num({ min: 1, max: 1 << 20, integer: true }),
+    height: num({ min: 1, max: 1 << 20, integer: true }),
+    frameCount: num({ min: 0, max: 2 ** 31, integer: true }),
+  },
+);
+
+const column = obj({
+  name: str({ max: 64, min: 1 }),
+  dtype: oneOf(DTYPES),
+  unit: str({ max: 32 }),
+});
+
+const table = obj(
+  {
+    id,
+    name: str({ max: 200 }),
+    kind: oneOf(TABLE_KINDS),
+    rows: num({ min: 0, max: SESSION_LIMITS.maxRows, integer: true }),
+    columns: arr(column, { max: SESSION_LIMITS.maxColumns }),
+  },
+  { stack: id, source: id },
+);
+
+const view = obj(
+  {
+    step: str({ max: 32 }),
+    centreView: str({ max: 32 }),
+    frame: num({ min: 0, max: 2 ** 31, integer: true }),
+    zoom: num({ min: 0, exclusiveMin: true, max: 1e6 }),
+    pan: obj({ x: finite, y: finite }),
+    colormaps: record(str({ max: 32 }), { maxKeys: 64 }),
+    settings: record(plainJson({ maxNodes: 20_000 }), { maxKeys: 256 }),
+  },
+  { activeStack: id },
+);
+
+// ---------------------------------------------------------------- step sections
+
+const stepSchemas = new Map<string, Check<Json>>([
+  [
+    'localize',
+    checkedJson(plainJson(), (j) => {
+      if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new Error('expected an object');
+      resolveLocalizeParams(j as never);
+    }),
+  ],
+  ['post', checkedJson(plainJson(), (j) => parsePipeline(j))],
+]);
+const genericStep = plainJson({ maxNodes: 50_000 });
+
+/**
+ * Lets a feature check its own section (movie, binarize, tracking, coloc, markers…) when it
+ * lands: `registerStepSchema('movie', checkedJson(plainJson(), parseMovieParams))`. Until then
+ * a section is kept as bounded plain JSON.
+ */
+export function registerStepSchema(step: string, check: Check<Json>): void {
+  stepSchemas.set(step, check);
+}
+
+const stepKey = str({ max: 32, min: 1, pattern: /^[a-z][A-Za-z0-9_-]*$/, patternHint: 'a step name' });
+const steps: Check<Record<string, Json>> = (v, path, issues) =>
+  record<Json>((x, p, is) => (stepSchemas.get(p.slice(p.lastIndexOf('.') + 1)) ?? genericStep)(x, p, is), {
+    maxKeys: SESSION_LIMITS.maxSteps,
+    key: stepKey,
+  })(v, path, issues);
+
+const session = obj({
+  format: oneOf([SESSION_FORMAT] as const),
+  version: oneOf([SESSION_VERSION] as const),
+  app: obj({ name: str({ max: 40 }), version: str({ max: 40 }) }),
+  created: isoTime,
+  modified: isoTime,
+  title: str({ max: 200 }),
+  notes: str({ max: SESSION_LIMITS.maxNotes, multiline: true }),
+  inputs: arr(input, { max: SESSION_LIMITS.maxInputs }),
+  stacks: arr(stack, { max: SESSION_LIMITS.maxStacks }),
+  steps,
+  tables: arr(table, { max: SESSION_LIMITS.maxTables }),
+  view,
+});
+
+function recipeInputs(r: RecipeJson): string[] {
+  switch (r.kind) {
+    case 'files':
+      return r.inputs;
+    case 'channels':
+      return r.parts.flatMap(recipeInputs);
+    case 'dualView':
+      return recipeInputs(r.base);
+    case 'simulated':
+      return [];
+  }
+}
+
+function crossCheck(s: Session, issues: Issues): void {
+  const unique = (ids: string[], what: string) => {
+    const seen = new Set<string>();
+    for (const i of ids) {
+      if (seen.has(i)) issues.add(what, `id "${i}" is used twice`);
+      seen.add(i);
+    }
+    return seen;
+  };
+  const inputs = unique(
+    s.inputs.map((i) => i.id),
+    'inputs',
+  );
+  const stacks = unique(
+    s.stacks.map((x) => x.id),
+    'stacks',
+  );
+  const tables = unique(
+    s.tables.map((t) => t.id),
+    'tables',
+  );
+  s.stacks.forEach((st, k) => {
+    for (const i of recipeInputs(st.recipe))
+      if (!inputs.has(i)) issues.add(`stacks[${k}].recipe`, `refers to unknown input "${i}"`);
+  });
+  s.tables.forEach((t, k) => {
+    unique(
+      t.columns.map((c) => c.name),
+      `tables[${k}].columns`,
+    );
+    if (t.stack !== undefined && !stacks.has(t.stack))
+      issues.add(`tables[${k}].stack`, `unknown stack "${t.stack}"`);
+    if (t.source !== undefined && !tables.has(t.source))
+      issues.add(`tables[${k}].source`, `unknown table "${t.source}"`);
+  });
+  if (s.view.activeStack !== undefined && !stacks.has(s.view.activeStack))
+    issues.add('view.activeStack', `unknown stack "${s.view.activeStack}"`);
+}
+
+export type ValidationResult = { ok: true; session: Session } | { ok: false; errors: string[] };
+
+/** Checks (and migrates) a parsed session document. Never throws, never mutates `json`. */
+export function validateSession(json: unknown): ValidationResult {
+  const migrated = migrateSession(json);
+  if (!migrated.ok) return migrated;
+  const issues = new Issues();
+  const s = session(migrated.json, '', issues) as Session | undefined;
+  if (s && issues.ok) crossCheck(s, issues);
+  if (!s || !issues.ok) return { ok: false, errors: issues.messages() };
+  return { ok: true, session: s };
+}
