@@ -56,6 +56,12 @@ function parseNumber(s: string, what: string, line: number): number {
   return v;
 }
 
+/** Intensity is optional: an empty cell or NaN (as tracksToCsv writes for a missing value) stays NaN. */
+function parseOptionalNumber(s: string, what: string, line: number): number {
+  const t = s.trim();
+  return t === '' || t === 'NaN' ? Number.NaN : parseNumber(t, what, line);
+}
+
 function parseFrame(s: string, base: number, line: number): number {
   const v = parseNumber(s, 'frame', line);
   if (!Number.isInteger(v) || v < base)
@@ -149,7 +155,7 @@ export function parseTrackCsv(text: string, options: CsvImportOptions = {}): Tra
     b.frame.push(parseFrame(f[iFrame], base, line));
     b.x.push(parseNumber(f[iX], 'x', line) * sx);
     b.y.push(parseNumber(f[iY], 'y', line) * sy);
-    b.intensity.push(iI >= 0 ? parseNumber(f[iI], 'intensity', line) : Number.NaN);
+    b.intensity.push(iI >= 0 ? parseOptionalNumber(f[iI], 'intensity', line) : Number.NaN);
   }
   try {
     return finish(b);

@@ -45,6 +45,17 @@ describe('parseTrackCsv', () => {
     expect(back).toEqual(t);
     expect(tracksToCsv(t).split('\n')[0]).toBe('"track","frame","x [nm]","y [nm]","intensity"');
   });
+
+  test('tracks without intensity round-trip: the missing value stays NaN, other bad numbers are refused', () => {
+    const t = parseTrackCsv('"track","frame","x [nm]","y [nm]","intensity"\n0,1,1,2,\n0,2,3,4,NaN\n');
+    expect(Number.isNaN(t.columns.intensity[0]) && Number.isNaN(t.columns.intensity[1])).toBe(true);
+    const back = parseTrackCsv(tracksToCsv(t));
+    expect(Array.from(back.columns.x)).toEqual([1, 3]);
+    expect(Number.isNaN(back.columns.intensity[1])).toBe(true);
+    expect(() => parseTrackCsv('"track","frame","x [nm]","y [nm]","intensity"\n0,1,1,2,bright\n')).toThrow(
+      /intensity "bright"/,
+    );
+  });
 });
 
 describe('parseSptText (frame, x px, y px, intensity, …)', () => {
