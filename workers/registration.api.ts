@@ -123,7 +123,9 @@ export function createRegistrationApi(
             );
         const { start, count } = req.frames;
         if (!(Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 1))
-          throw new Error(`The frames must be whole numbers with at least one frame (got ${start}, ${count}).`);
+          throw new Error(
+            `The frames must be whole numbers with at least one frame (got ${start}, ${count}).`,
+          );
         if (start + count > src.frameCount)
           throw new Error(
             `Frames ${start + 1}–${start + count} are past the end of ${src.name} (${src.frameCount} frames).`,

@@ -40,8 +40,18 @@ export function planFit(target: LoadedStack, beads: LoadedStack, opts: FitOption
     );
   const first = opts.frames?.[0] ?? 1;
   const last = opts.frames?.[1] ?? Math.min(b.frameCount, first - 1 + DEFAULT_FIT_FRAMES);
-  if (!(Number.isInteger(first) && Number.isInteger(last) && first >= 1 && last >= first && last <= b.frameCount))
-    errors.push(`Frames must be whole numbers with 1 ≤ first ≤ last ≤ ${b.frameCount} (got ${first}–${last}).`);
+  if (
+    !(
+      Number.isInteger(first) &&
+      Number.isInteger(last) &&
+      first >= 1 &&
+      last >= first &&
+      last <= b.frameCount
+    )
+  )
+    errors.push(
+      `Frames must be whole numbers with 1 ≤ first ≤ last ≤ ${b.frameCount} (got ${first}–${last}).`,
+    );
   const thresholdFactor = opts.thresholdFactor ?? 2;
   if (!(thresholdFactor > 0)) errors.push(`The detection threshold must be > 0 (got ${thresholdFactor}).`);
   if (errors.length) return { ok: false, errors };

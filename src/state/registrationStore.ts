@@ -18,8 +18,8 @@ import {
 import {
   type ChannelFit,
   type ChannelFitError,
-  RegistrationCancelled,
   type RegistrationBackend,
+  RegistrationCancelled,
   type RegistrationFitRequest,
   type RegistrationMode,
   registrationService,
@@ -182,7 +182,9 @@ export function createRegistrationStore(backend: () => RegistrationBackend = reg
     showOverlay: false,
     setChannel(stackId, reg) {
       if (!(Number.isInteger(reg.channel) && reg.channel >= 1))
-        throw new Error(`Channel ${reg.channel + 1} is the reference or does not exist: register channels 2 and up.`);
+        throw new Error(
+          `Channel ${reg.channel + 1} is the reference or does not exist: register channels 2 and up.`,
+        );
       set((s) => ({ byStack: { ...s.byStack, [stackId]: { ...s.byStack[stackId], [reg.channel]: reg } } }));
     },
     setAffine(stackId, channel, affine) {
@@ -252,7 +254,9 @@ export function createRegistrationStore(backend: () => RegistrationBackend = reg
               stackId,
               status: fits.length ? 'done' : 'failed',
               progress: null,
-              error: fits.length ? null : errors.map((e) => `Channel ${e.channel + 1}: ${e.error}`).join('\n'),
+              error: fits.length
+                ? null
+                : errors.map((e) => `Channel ${e.channel + 1}: ${e.error}`).join('\n'),
               channelErrors: errors,
             },
           };
@@ -264,7 +268,12 @@ export function createRegistrationStore(backend: () => RegistrationBackend = reg
           set((s) => ({ fit: { ...s.fit, status: 'cancelled', progress: null } }));
         else
           set((s) => ({
-            fit: { ...s.fit, status: 'failed', progress: null, error: e instanceof Error ? e.message : String(e) },
+            fit: {
+              ...s.fit,
+              status: 'failed',
+              progress: null,
+              error: e instanceof Error ? e.message : String(e),
+            },
           }));
         return null;
       } finally {
@@ -288,7 +297,9 @@ export const registrationStore = createRegistrationStore();
 export const useRegistration = <T>(sel: (s: RegistrationState) => T): T => useStore(registrationStore, sel);
 
 /** Plain data for a session. */
-export function registrationSnapshot(s: RegistrationSnapshot = registrationStore.getState()): RegistrationSnapshot {
+export function registrationSnapshot(
+  s: RegistrationSnapshot = registrationStore.getState(),
+): RegistrationSnapshot {
   return { byStack: structuredClone(s.byStack) };
 }
 
@@ -341,7 +352,10 @@ export function registrationAffines(
 }
 
 /** Whether any channel of the stack has a registration other than identity. */
-export function hasRegistration(stackId: number, s: RegistrationSnapshot = registrationStore.getState()): boolean {
+export function hasRegistration(
+  stackId: number,
+  s: RegistrationSnapshot = registrationStore.getState(),
+): boolean {
   return Object.values(s.byStack[stackId] ?? {}).some((r) => !isIdentity6(r.toReference));
 }
 
@@ -360,14 +374,20 @@ export function describeSource(src: RegistrationSource): string {
 }
 
 /** Names the registration a result used, e.g. for a results table: "ch2: from beads: …". */
-export function registrationLabel(stackId: number, s: RegistrationSnapshot = registrationStore.getState()): string {
+export function registrationLabel(
+  stackId: number,
+  s: RegistrationSnapshot = registrationStore.getState(),
+): string {
   const regs = Object.values(s.byStack[stackId] ?? {}).filter((r) => !isIdentity6(r.toReference));
   if (regs.length === 0) return 'none (channels taken as aligned)';
   return regs.map((r) => `ch${r.channel + 1} ${describeSource(r.source)}`).join('; ');
 }
 
 /** A key that changes whenever the stack's registration changes (results made with another are stale). */
-export function registrationKey(stackId: number | null, s: RegistrationSnapshot = registrationStore.getState()): string {
+export function registrationKey(
+  stackId: number | null,
+  s: RegistrationSnapshot = registrationStore.getState(),
+): string {
   if (stackId === null) return '';
   const regs = Object.values(s.byStack[stackId] ?? {})
     .filter((r) => !isIdentity6(r.toReference))

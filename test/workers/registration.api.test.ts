@@ -11,8 +11,8 @@ import { presetParams } from '../../src/core/sim/presets';
 import { type RegistrationBackend, registrationBackend } from '../../src/engine/registrationService';
 import { createRegistrationStore, describeSource } from '../../src/state/registrationStore';
 import {
-  createRegistrationApi,
   type ChannelFit,
+  createRegistrationApi,
   type RegistrationApi,
   type RegistrationFitRequest,
 } from '../../workers/registration.api';
@@ -22,7 +22,13 @@ function twoChannelBeads(frames: number) {
   const p = presetParams('isolated');
   p.frames = frames;
   p.seed = 4;
-  p.scene = { kind: 'isolated', emittersPerFrame: 12, layout: 'random', minSeparationNm: 1200, marginNm: 700 };
+  p.scene = {
+    kind: 'isolated',
+    emittersPerFrame: 12,
+    layout: 'random',
+    minSeparationNm: 1200,
+    marginNm: 700,
+  };
   const c1 = structuredClone(p.channels[0]);
   c1.name = 'beads 2';
   c1.psfSigmaNm = 150;
@@ -101,19 +107,27 @@ describe('registration worker', () => {
   test('a mean projection of static beads registers too; a one-channel stack is refused', async () => {
     // Static beads: continuous emitters never move, so each frame's emitters are the same.
     const p = twoChannelBeads(1);
-    const r = await backend.fit(request({ recipe: { kind: 'simulated', params: p }, frames: { start: 0, count: 1 }, mode: 'mean' }), () => {});
+    const r = await backend.fit(
+      request({ recipe: { kind: 'simulated', params: p }, frames: { start: 0, count: 1 }, mode: 'mean' }),
+      () => {},
+    );
     const f = r.channels[0] as ChannelFit;
     expect(f.pairs).toBeGreaterThanOrEqual(10);
     expect(fieldError(f.toReference, invertAffine6(fromSimAffine(p.channels[1].transform)))).toBeLessThan(25);
     const one = presetParams('isolated');
-    await expect(backend.fit(request({ recipe: { kind: 'simulated', params: one } }), () => {})).rejects.toThrow(
-      /one channel/,
-    );
+    await expect(
+      backend.fit(request({ recipe: { kind: 'simulated', params: one } }), () => {}),
+    ).rejects.toThrow(/one channel/);
   });
 
   test('the store keeps the fit per stack and channel with its provenance; cancel keeps the old one', async () => {
     const store = createRegistrationStore(() => backend);
-    const source = { kind: 'frames' as const, stackName: 'beads.tif', frames: { start: 0, count: 60 }, mode: 'frames' as const };
+    const source = {
+      kind: 'frames' as const,
+      stackName: 'beads.tif',
+      frames: { start: 0, count: 60 },
+      mode: 'frames' as const,
+    };
     const regs = await store.getState().runFit(3, request(), source);
     expect(regs).toHaveLength(1);
     const reg = store.getState().byStack[3][1];

@@ -30,7 +30,9 @@ export function isIdentity6(v: readonly number[] | null | undefined): boolean {
 }
 
 /** A point map for one affine; identity returns the point unchanged (bit-exact). */
-export function affinePointFn(v: readonly number[] | null | undefined): (x: number, y: number) => [number, number] {
+export function affinePointFn(
+  v: readonly number[] | null | undefined,
+): (x: number, y: number) => [number, number] {
   if (isIdentity6(v)) return (x, y) => [x, y];
   const [a, b, c, d, e, f] = v as Affine6;
   return (x, y) => [a * x + b * y + c, d * x + e * y + f];
@@ -41,14 +43,20 @@ export function affine6Problem(v: readonly number[]): string | null {
   if (v.length !== 6) return `an affine needs 6 numbers (a b c d e f), got ${v.length}`;
   if (!v.every(Number.isFinite)) return 'every coefficient must be a finite number';
   const det = v[0] * v[4] - v[1] * v[3];
-  if (!(Math.abs(det) > 1e-9)) return 'the transform is singular (a·e − b·d = 0): it would collapse the image';
+  if (!(Math.abs(det) > 1e-9))
+    return 'the transform is singular (a·e − b·d = 0): it would collapse the image';
   if (det < 0.5 || det > 2)
     return `the transform scales areas by ${det.toPrecision(3)}: two cameras of one microscope differ by a few per cent at most`;
   return null;
 }
 
 /** Rotation (degrees), mean scale and shift at the origin of an affine, for labels. */
-export function describeAffine6(v: readonly number[]): { rotationDeg: number; scale: number; tx: number; ty: number } {
+export function describeAffine6(v: readonly number[]): {
+  rotationDeg: number;
+  scale: number;
+  tx: number;
+  ty: number;
+} {
   const [a, b, c, d, e, f] = v;
   return {
     rotationDeg: (Math.atan2(d - b, a + e) * 180) / Math.PI,

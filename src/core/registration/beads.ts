@@ -112,7 +112,8 @@ function pairBeads(
   linkRadius: number,
 ): { beads: BeadPairs; pairs: number } {
   const moved = applyAffine(transform, mov.x, mov.y);
-  const sums: { rx: number; ry: number; mx: number; my: number; n: number; lastX: number; lastY: number }[] = [];
+  const sums: { rx: number; ry: number; mx: number; my: number; n: number; lastX: number; lastY: number }[] =
+    [];
   let active: number[] = [];
   let lastFrame = Number.NaN;
   let pairs = 0;
@@ -229,7 +230,8 @@ export function registerBeads(
   for (let iter = 0; iter < 10; iter++) {
     const { beads } = pairBeads(ref, mov, refIdx, movIdx, transform, radius, linkRadius);
     const n = beads.refX.length;
-    if (n < 3) throw new Error(`only ${n} bead(s) paired between the channels: need ≥ 3 spread over the field`);
+    if (n < 3)
+      throw new Error(`only ${n} bead(s) paired between the channels: need ≥ 3 spread over the field`);
     let keep = Array.from({ length: n }, (_, i) => i);
     for (;;) {
       const b = takeBeads(beads, keep);
