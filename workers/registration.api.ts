@@ -3,7 +3,6 @@
 // channel with the project's localizer, and registers each moving channel onto channel 0 from
 // localizations paired frame by frame and averaged per bead (src/core/registration/beads.ts).
 // Only the fitted numbers and the per-bead residuals travel back.
-import * as Comlink from 'comlink';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
 import { type Affine6, toAffine6 } from '../src/core/registration/affine6';
