@@ -14,6 +14,7 @@ import { MarkersResults } from '../markers/MarkersResults';
 import { useMarkersState } from '../markers/useMarkersState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
+import { RegistrationPanel } from '../registration/RegistrationPanel';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -35,6 +36,7 @@ function DataResults() {
     <>
       <GroundTruthPanel />
       <MetadataPanel />
+      <RegistrationPanel />
       <ContrastPanel />
     </>
   );
