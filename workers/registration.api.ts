@@ -47,6 +47,7 @@ export interface BeadData {
   residualX: Float64Array;
   residualY: Float64Array;
   frames: Uint32Array;
+  firstFrame: Uint32Array;
 }
 
 export interface ChannelFit {

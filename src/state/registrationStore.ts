@@ -68,6 +68,9 @@ export interface RegistrationBeads {
   outlierRefY: number[];
   outlierMovX: number[];
   outlierMovY: number[];
+  /** 0-based frames each bead was seen in: firstFrame … firstFrame + frames − 1. */
+  firstFrame: number[];
+  frames: number[];
 }
 
 export interface ChannelRegistration {
@@ -169,6 +172,8 @@ function fromFit(f: ChannelFit, source: RegistrationSource): ChannelRegistration
       outlierRefY: arr(f.outlierBeads.refY),
       outlierMovX: arr(f.outlierBeads.movX),
       outlierMovY: arr(f.outlierBeads.movY),
+      firstFrame: arr(f.beads.firstFrame),
+      frames: arr(f.beads.frames),
     },
     at: now(),
   };

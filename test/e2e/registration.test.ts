@@ -26,7 +26,13 @@ test('fitting the registration from a stack’s frames shows residuals, the plot
       channels: Record<string, unknown>[];
     };
     p.frames = 80;
-    p.scene = { kind: 'isolated', emittersPerFrame: 12, layout: 'random', minSeparationNm: 1200, marginNm: 700 };
+    p.scene = {
+      kind: 'isolated',
+      emittersPerFrame: 12,
+      layout: 'random',
+      minSeparationNm: 1200,
+      marginNm: 700,
+    };
     p.channels[0].photonsPerFrame = 4000;
     // Channel 0 → 1: 0.5° about the field centre (3200 nm) and a (120, −90) nm shift.
     const r = (0.5 * Math.PI) / 180;
@@ -42,7 +48,9 @@ test('fitting the registration from a stack’s frames shows residuals, the plot
   await page.getByTestId('registration-fit-run').click();
   const rms = page.getByTestId('registration-rms-1');
   await expect.poll(() => rms.textContent(), { timeout: 60_000 }).toMatch(/\d/);
-  const reg = (await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.registration())) as Record<
+  const reg = (await page.evaluate(() =>
+    (window as unknown as { evscope: Api }).evscope.registration(),
+  )) as Record<
     number,
     { toReference: number[]; stats: { rms: number; looRms: number; pairs: number }; source: { kind: string } }
   >;
@@ -73,7 +81,9 @@ test('fitting the registration from a stack’s frames shows residuals, the plot
   await page.screenshot({ path: '/tmp/wreg-registration.png' });
 
   // Typed entry: a translation replaces the fit; an implausible affine is refused.
-  await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.setRegistration(1, [1, 0, 35, 0, 1, -20]));
+  await page.evaluate(() =>
+    (window as unknown as { evscope: Api }).evscope.setRegistration(1, [1, 0, 35, 0, 1, -20]),
+  );
   await expect.poll(() => page.getByTestId('registration-row-1').textContent()).toMatch(/typed/);
   const refused = await page.evaluate(() => {
     try {

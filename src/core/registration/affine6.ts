@@ -50,18 +50,20 @@ export function affine6Problem(v: readonly number[]): string | null {
   return null;
 }
 
-/** Rotation (degrees), mean scale and shift at the origin of an affine, for labels. */
-export function describeAffine6(v: readonly number[]): {
-  rotationDeg: number;
-  scale: number;
-  tx: number;
-  ty: number;
-} {
+/**
+ * Rotation (degrees), mean scale and the shift of the point (cx, cy) — the field centre, where
+ * the shift means what a user expects (at the origin a rotation adds to it) — for labels.
+ */
+export function describeAffine6(
+  v: readonly number[],
+  cx = 0,
+  cy = 0,
+): { rotationDeg: number; scale: number; tx: number; ty: number } {
   const [a, b, c, d, e, f] = v;
   return {
     rotationDeg: (Math.atan2(d - b, a + e) * 180) / Math.PI,
     scale: Math.sqrt(Math.abs(a * e - b * d)),
-    tx: c,
-    ty: f,
+    tx: a * cx + b * cy + c - cx,
+    ty: d * cx + e * cy + f - cy,
   };
 }

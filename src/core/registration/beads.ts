@@ -29,8 +29,9 @@ export interface BeadPairs {
   /** Mean moving-channel position (its own camera coordinates), nm. */
   movX: Float64Array;
   movY: Float64Array;
-  /** Frames the bead was paired in. */
+  /** Frames the bead was paired in (consecutive, from firstFrame). */
   frames: Uint32Array;
+  firstFrame: Uint32Array;
 }
 
 export interface BeadRegistration extends AffineFit {
@@ -85,6 +86,7 @@ function emptyBeads(): BeadPairs {
     movX: new Float64Array(0),
     movY: new Float64Array(0),
     frames: new Uint32Array(0),
+    firstFrame: new Uint32Array(0),
   };
 }
 
@@ -95,6 +97,7 @@ function takeBeads(b: BeadPairs, idx: readonly number[]): BeadPairs {
     movX: pick(b.movX, idx),
     movY: pick(b.movY, idx),
     frames: Uint32Array.from(idx, (i) => b.frames[i]),
+    firstFrame: Uint32Array.from(idx, (i) => b.firstFrame[i]),
   };
 }
 
@@ -112,8 +115,16 @@ function pairBeads(
   linkRadius: number,
 ): { beads: BeadPairs; pairs: number } {
   const moved = applyAffine(transform, mov.x, mov.y);
-  const sums: { rx: number; ry: number; mx: number; my: number; n: number; lastX: number; lastY: number }[] =
-    [];
+  const sums: {
+    rx: number;
+    ry: number;
+    mx: number;
+    my: number;
+    n: number;
+    first: number;
+    lastX: number;
+    lastY: number;
+  }[] = [];
   let active: number[] = [];
   let lastFrame = Number.NaN;
   let pairs = 0;
@@ -150,7 +161,7 @@ function pairBeads(
       }
       if (best < 0) {
         best = sums.length;
-        sums.push({ rx: 0, ry: 0, mx: 0, my: 0, n: 0, lastX: x, lastY: y });
+        sums.push({ rx: 0, ry: 0, mx: 0, my: 0, n: 0, first: f, lastX: x, lastY: y });
       }
       const s = sums[best];
       s.rx += x;
@@ -174,6 +185,7 @@ function pairBeads(
       movX: Float64Array.from(sums, (s) => s.mx / s.n),
       movY: Float64Array.from(sums, (s) => s.my / s.n),
       frames: Uint32Array.from(sums, (s) => s.n),
+      firstFrame: Uint32Array.from(sums, (s) => s.first),
     },
     pairs,
   };

@@ -38,6 +38,8 @@ function Panel({ st }: { st: LoadedStack }) {
   const running = fit.status === 'running' && fit.stackId === id;
   const channels = Array.from({ length: st.info.channels - 1 }, (_, i) => i + 1);
   const shown = regs?.[plotChannel];
+  const px = effectiveMeta(st).pixelSizeNm ?? 100;
+  const centre: [number, number] = [(st.info.width * px) / 2, (st.info.height * px) / 2];
   return (
     <section className="section rg-panel" aria-labelledby="rg-title" data-testid="registration-panel">
       <h2 id="rg-title">Channel registration</h2>
@@ -58,7 +60,7 @@ function Panel({ st }: { st: LoadedStack }) {
         </thead>
         <tbody>
           {channels.map((c) => (
-            <ChannelRow key={c} channel={c} reg={regs?.[c] ?? null} />
+            <ChannelRow key={c} channel={c} reg={regs?.[c] ?? null} centre={centre} />
           ))}
         </tbody>
       </table>
@@ -162,7 +164,15 @@ function fmt(v: number, d = 1): string {
   return Number.isFinite(v) ? v.toFixed(d) : '–';
 }
 
-function ChannelRow({ channel, reg }: { channel: number; reg: ChannelRegistration | null }) {
+function ChannelRow({
+  channel,
+  reg,
+  centre,
+}: {
+  channel: number;
+  reg: ChannelRegistration | null;
+  centre: [number, number];
+}) {
   if (!reg)
     return (
       <tr>
@@ -172,7 +182,7 @@ function ChannelRow({ channel, reg }: { channel: number; reg: ChannelRegistratio
         </td>
       </tr>
     );
-  const g = describeAffine6(reg.toReference);
+  const g = describeAffine6(reg.toReference, centre[0], centre[1]);
   const s = reg.stats;
   const title = `x' = ${reg.toReference
     .slice(0, 3)
@@ -188,7 +198,9 @@ function ChannelRow({ channel, reg }: { channel: number; reg: ChannelRegistratio
         <div className="rg-src">{describeSource(reg.source)}</div>
         {!isIdentity6(reg.toReference) && (
           <div className="muted rg-geom">
-            shift {fmt(g.tx)}, {fmt(g.ty)} nm · {fmt(g.rotationDeg, 3)}° · scale {g.scale.toFixed(5)}
+            <span title="Shift of the field centre, rotation and scale of the map onto channel 1">
+              centre shift {fmt(g.tx)}, {fmt(g.ty)} nm · {fmt(g.rotationDeg, 3)}° · ×{g.scale.toFixed(5)}
+            </span>
           </div>
         )}
       </td>

@@ -1,10 +1,13 @@
 // The registration's beads over the raw frames: channel-1 beads as circles, the other channel's
 // beads mapped through the registration as crosses (they should sit inside the circles), and a
-// faint line from where that bead is on its own camera — the correction the map applies.
+// faint line from where that bead is on its own camera — the correction the map applies. Fitted
+// from this stack's frames, only the beads of the frame on screen are drawn (emitters that
+// change every frame would otherwise cover the image); from a bead stack, all of them.
 import { useEffect } from 'react';
 import { affinePointFn } from '../../core/registration/affine6';
 import { effectiveMeta, type LoadedStack } from '../../state/dataStore';
 import { registrationStore, useRegistration } from '../../state/registrationStore';
+import { useViewer } from '../../state/viewerStore';
 import { overlayStore, toScreen } from '../viewer/overlays';
 
 export const REGISTRATION_OVERLAY = 'registration-beads';
@@ -13,6 +16,7 @@ export function useRegistrationOverlay(st: LoadedStack): void {
   const show = useRegistration((s) => s.showOverlay);
   const regs = useRegistration((s) => s.byStack[st.info.id]);
   const px = effectiveMeta(st).pixelSizeNm ?? 100;
+  const frame = useViewer((s) => s.frame);
   useEffect(() => {
     const withBeads = Object.values(regs ?? {}).filter((r) => r.beads);
     if (!show || withBeads.length === 0) {
@@ -32,7 +36,9 @@ export function useRegistrationOverlay(st: LoadedStack): void {
         for (const reg of withBeads) {
           const b = reg.beads!;
           const map = affinePointFn(reg.toReference);
+          const ownFrames = reg.source.kind === 'frames';
           for (let i = 0; i < b.refX.length; i++) {
+            if (ownFrames && (frame < b.firstFrame[i] || frame >= b.firstFrame[i] + b.frames[i])) continue;
             const [rx, ry] = toScreen(view, b.refX[i] / px, b.refY[i] / px);
             if (!inView(rx, ry)) continue;
             const [mx, my] = toScreen(view, b.movX[i] / px, b.movY[i] / px);
@@ -58,7 +64,7 @@ export function useRegistrationOverlay(st: LoadedStack): void {
         }
       },
     });
-  }, [show, regs, px]);
+  }, [show, regs, px, frame]);
   // Leaving the Data step (or the stack) takes the overlay away with the panel.
   useEffect(() => () => overlayStore.getState().remove(REGISTRATION_OVERLAY), []);
 }
