@@ -29,7 +29,7 @@ export function useRegistrationOverlay(st: LoadedStack): void {
       color: '#ff5dd2',
       order: 30,
       draw(ctx, view) {
-        const r = Math.max(4, 0.6 * view.zoom);
+        const r = Math.max(5, 1.2 * view.zoom);
         const inView = (x: number, y: number) =>
           x > -20 && y > -20 && x < view.width + 20 && y < view.height + 20;
         ctx.lineWidth = 1.25;
