@@ -2,7 +2,12 @@
 // (shear + rotation + shift, so any transposition or sign slip shows): toReference maps channel
 // c onto channel 0, referenceToChannel is its inverse, workers get the same six numbers.
 import { describe, expect, test } from 'vitest';
-import { type Affine6, describeAffine6, fromSimAffine, invertAffine6 } from '../../src/core/registration/affine6';
+import {
+  type Affine6,
+  describeAffine6,
+  fromSimAffine,
+  invertAffine6,
+} from '../../src/core/registration/affine6';
 import { similarityAffine } from '../../src/core/sim/geometry';
 import {
   channelToReference,
