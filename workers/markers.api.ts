@@ -25,7 +25,7 @@ import {
   type LocalizationColumns,
 } from '../src/core/ev/localizationCounts';
 import type { NoiseModel } from '../src/core/ev/noiseModel';
-import type { EvMarkerParamsInput } from '../src/core/ev/params';
+import type { EvMarkerParamsInput, EvRegistration } from '../src/core/ev/params';
 import type { UnitIntensity } from '../src/core/ev/unitIntensity';
 import type { ColumnArray } from '../src/core/locs/table';
 import type { FrameSource, ReadOptions } from '../src/core/stack/types';
@@ -78,6 +78,8 @@ export interface MarkersResult extends MarkersClassified {
   pixelSizeNm: number;
   dropped: EvTable['dropped'];
   warnings: string[];
+  /** The two-colour registration the ROIs were placed with (params.registration), or null. */
+  registration: EvRegistration | null;
   elapsedMs: number;
 }
 
@@ -219,6 +221,7 @@ export function createMarkersApi(
           pixelSizeNm,
           dropped: table.dropped,
           warnings: table.warnings,
+          registration: table.registration,
           elapsedMs: performance.now() - t0,
         };
       } catch (e) {

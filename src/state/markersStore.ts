@@ -25,6 +25,12 @@ import {
   runKey,
   toEvParams,
 } from './markersParams';
+import {
+  hasRegistration,
+  registrationAffines,
+  registrationKey,
+  registrationLabel,
+} from './registrationStore';
 
 export type MarkersStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -212,11 +218,23 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
           };
         }
         set({ status: 'running', error: null, progress: null });
+        const regKey = registrationKey(info.id);
         try {
           const result = await backend().run(
             {
               recipe: info.recipe,
-              params: toEvParams(params, pixelSizeNm),
+              params: {
+                ...toEvParams(params, pixelSizeNm),
+                // The Data step's two-colour registration places each channel's ROIs.
+                ...(hasRegistration(info.id)
+                  ? {
+                      registration: {
+                        toReference: registrationAffines(info.id, info.channels),
+                        label: registrationLabel(info.id),
+                      },
+                    }
+                  : {}),
+              },
               method: params.method,
               localizations,
               test: params.test,
@@ -243,7 +261,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
             progress: null,
             result,
             resultStackId: info.id,
-            resultKey: runKey(params, pixelSizeNm),
+            resultKey: runKey(params, pixelSizeNm) + regKey,
             version: s.version + 1,
             selected: null,
             traces: null,
@@ -297,5 +315,8 @@ export const useMarkers = <T>(sel: (s: MarkersStore) => T): T => useStore(marker
 /** Whether the result was made with other run parameters or another stack than now. */
 export function isStale(s: MarkersState, pixelSizeNm: number | undefined): boolean {
   if (!s.result || !s.params) return false;
-  return s.resultStackId !== s.stackId || s.resultKey !== runKey(s.params, pixelSizeNm);
+  return (
+    s.resultStackId !== s.stackId ||
+    s.resultKey !== runKey(s.params, pixelSizeNm) + registrationKey(s.stackId)
+  );
 }

@@ -10,11 +10,13 @@ import { estimateConstantNoise, estimateNoiseModel, type NoiseModel } from './no
 import {
   type EvMarkerParams,
   type EvMarkerParamsInput,
+  type EvRegistration,
   resolveEvMarkerParams,
   validateEvMarkerParams,
 } from './params';
+import { type ChannelPixelMaps, channelPixelMaps, roiMasksPerChannel, warpToReference } from './registration';
 import { finalStepHeights, fitAllTraces, type StepFitTable } from './stepFits';
-import { buildRoiMasks, extractEvTraces, projectFrames } from './traces';
+import { extractEvTraces, projectFrames } from './traces';
 import { estimateUnitIntensity, type UnitIntensity } from './unitIntensity';
 
 export interface EvProgress {
@@ -53,6 +55,8 @@ export interface EvTable {
   dropped: EvSpots['dropped'];
   /** Non-fatal problems, e.g. a channel whose unit could not be estimated. */
   warnings: string[];
+  /** The registration the ROIs were placed with (positions are then channel 0's), or null. */
+  registration: EvRegistration | null;
 }
 
 /** Thrown with every validation message when the parameters cannot work on this stack. */
@@ -73,11 +77,25 @@ export async function analyzeEvMarkers(
   const errors = validateEvMarkerParams(params, source);
   if (errors.length) throw new EvParamsError(errors);
   const warnings: string[] = [];
-  const spots = await detect(source, params, signal, onProgress);
+  const maps = (c: number) => channelPixelMaps(params.registration?.toReference[c], params.pixelSizeNm);
+  const spots = await detect(source, params, maps, signal, onProgress);
   const nEv = spots.length;
   const nF = params.frameCount;
-  const masks = buildRoiMasks(spots.x, spots.y, source.width, source.height, params.roi);
   const chans = params.channels;
+  const { masks, clipped } = roiMasksPerChannel(
+    spots.x,
+    spots.y,
+    source.width,
+    source.height,
+    params.roi,
+    chans.map((c) => maps(c.channel)),
+  );
+  chans.forEach((c, ci) => {
+    if (clipped[ci])
+      warnings.push(
+        `${c.name}: ${clipped[ci]} EV(s) map outside the image edge in this channel after registration; their ROI is cut and the count low.`,
+      );
+  });
   const traces = await extractEvTraces(
     source,
     masks,
@@ -138,6 +156,7 @@ export async function analyzeEvMarkers(
 async function detect(
   source: FrameSource,
   params: EvMarkerParams,
+  maps: (channel: number) => ChannelPixelMaps,
   signal: AbortSignal | undefined,
   onProgress: ((p: EvProgress) => void) | undefined,
 ): Promise<EvSpots> {
@@ -158,7 +177,11 @@ async function detect(
       d.projection,
       signal,
     );
-    const snr = waveletSnrMap(proj, width, height);
+    const raw = waveletSnrMap(proj, width, height);
+    // Registered channels are detected on channel 0's grid, so an EV is one spot in the union
+    // and every position is in the reference's coordinates.
+    const back = maps(use[i]).fromReference;
+    const snr = back ? warpToReference(raw, width, height, back) : raw;
     if (!combined) combined = snr;
     else for (let p = 0; p < snr.length; p++) combined[p] = Math.max(combined[p], snr[p]);
     onProgress?.({ phase: 'detect', done: i + 1, total: use.length });
@@ -238,5 +261,6 @@ function buildTable(
     nFrames,
     dropped: spots.dropped,
     warnings,
+    registration: params.registration ?? null,
   };
 }

@@ -1,6 +1,7 @@
 // Parameters of the EV marker-counting pipeline: typed, with units in their names or docs,
 // defaults taken from the study (SCIENCE.md §5) where it gives them, and validation that
 // returns sentences a user can act on rather than throwing on the first problem.
+import { type Affine6, affine6Problem } from '../registration/affine6';
 import type { FrameSource } from '../stack/types';
 import type { NoiseModel } from './noiseModel';
 import type { StepMethod } from './stepFinder';
@@ -60,6 +61,18 @@ export interface EvMarkerParams {
   };
   /** Default subtype names → the user's names. */
   subtypeNames: Record<string, string>;
+  /**
+   * Two-colour registration: per source channel, the affine mapping its camera coordinates (nm)
+   * onto channel 0's (index = channel; missing or identity = aligned). EV positions are then in
+   * channel 0's coordinates and each channel's ROI is placed at the EV mapped into that channel.
+   */
+  registration?: EvRegistration;
+}
+
+export interface EvRegistration {
+  toReference: Affine6[];
+  /** Where it came from, recorded with the result. */
+  label: string;
 }
 
 export type EvMarkerParamsInput = Partial<
@@ -116,6 +129,7 @@ export function resolveEvMarkerParams(input: EvMarkerParamsInput, source: FrameS
     },
     counting: { method: 'steps', disagreementZ: 2, ...input.counting },
     subtypeNames: input.subtypeNames ?? {},
+    ...(input.registration ? { registration: input.registration } : {}),
   };
 }
 
@@ -197,5 +211,14 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
     if (!(s.noise.gain >= 0)) errors.push(`The noise gain must be ≥ 0 (got ${s.noise.gain}).`);
   }
   positive(p.counting.disagreementZ, 'The disagreement z');
+  if (p.registration) {
+    const t = p.registration.toReference;
+    if (t.length > source.channels)
+      errors.push(`The registration has ${t.length} channels but the stack has ${source.channels}.`);
+    t.forEach((a, c) => {
+      const problem = a ? affine6Problem(a) : null;
+      if (problem) errors.push(`The registration of channel ${c + 1} is unusable: ${problem}.`);
+    });
+  }
   return errors;
 }

@@ -69,26 +69,34 @@ export function buildRoiMasks(
 
 /**
  * Traces for every EV in every listed channel: result[c][e · frames + f]. Reads frames
- * start … start+count−1 of each channel once, lazily, in frame order.
+ * start … start+count−1 of each channel once, lazily, in frame order. `allMasks` is one set for
+ * all channels, or one per listed channel (registered channels place each EV's ROI where the
+ * EV lies in that channel).
  */
 export async function extractEvTraces(
   source: FrameSource,
-  masks: RoiMasks,
+  allMasks: RoiMasks | readonly RoiMasks[],
   channels: readonly number[],
   range: FrameRange,
   signal?: AbortSignal,
   onProgress?: (p: TraceProgress) => void,
 ): Promise<Float64Array[]> {
-  const nEv = masks.discStart.length - 1;
+  const perChannel = Array.isArray(allMasks)
+    ? (allMasks as readonly RoiMasks[])
+    : channels.map(() => allMasks as RoiMasks);
+  if (perChannel.length !== channels.length)
+    throw new Error(`${perChannel.length} ROI mask sets for ${channels.length} channels`);
+  const nEv = perChannel[0] ? perChannel[0].discStart.length - 1 : 0;
   const nF = range.count;
   const traces = channels.map(() => new Float64Array(nEv * nF));
-  const scratch = new Float64Array(Math.max(1, masks.maxRing));
+  const scratch = new Float64Array(Math.max(1, ...perChannel.map((m) => m.maxRing)));
   const total = nF * channels.length;
   for (let f = 0; f < nF; f++) {
     for (let ci = 0; ci < channels.length; ci++) {
       signal?.throwIfAborted();
       const frame = await source.readFrame(range.start + f, { channel: channels[ci], signal });
       const tr = traces[ci];
+      const masks = perChannel[ci];
       for (let e = 0; e < nEv; e++) {
         let sum = 0;
         const d0 = masks.discStart[e];

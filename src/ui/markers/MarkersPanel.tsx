@@ -10,6 +10,7 @@ import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
 import { type ChannelRole, type MarkersParams, markersParamErrors } from '../../state/markersParams';
 import { isStale, markersStore, useMarkers } from '../../state/markersStore';
+import { useRegistration } from '../../state/registrationStore';
 import { uiStore } from '../../state/uiStore';
 import { FileButton } from '../data/FileButton';
 import { NumberField, SelectField } from './fields';
@@ -81,6 +82,8 @@ function ParamsForm({ params }: { params: MarkersParams }) {
   const status = useMarkers((s) => s.status);
   const progress = useMarkers((s) => s.progress);
   const error = useMarkers((s) => s.error);
+  // A new registration makes the count stale: re-render when it changes.
+  useRegistration((s) => s.byStack);
   const stale = useMarkers((s) => isStale(s, pixelSizeNm));
   const set = markersStore.getState().setParams;
   const setChannel = markersStore.getState().setChannel;

@@ -13,12 +13,15 @@ import { evTraceFigure } from '../../plots/markers';
 import { Plot } from '../../plots/Plot';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { isStale, markersStore, useMarkers } from '../../state/markersStore';
+import { useRegistration } from '../../state/registrationStore';
 import { useUi } from '../../state/uiStore';
 import { showEvInViewer } from './showInViewer';
 
 export function MarkersResults() {
   const result = useMarkers((s) => s.result);
   const st = useData(activeStack);
+  // A new registration makes the count stale: re-render when it changes.
+  useRegistration((s) => s.byStack);
   const stale = useMarkers((s) => isStale(s, st ? effectiveMeta(st).pixelSizeNm : undefined));
   if (!result)
     return (
@@ -65,6 +68,13 @@ function Summary({ stale }: { stale: boolean }) {
           </div>
         ))}
       </dl>
+      <p
+        className="mk-note"
+        data-testid="markers-registration"
+        title="Two-colour registration the ROIs were placed with (Data step)"
+      >
+        Registration: {r.registration ? r.registration.label : 'none (channels taken as aligned)'}
+      </p>
       <label
         className="mk-check"
         title="Outline every counted EV's ROI on the raw frames; the selected one in yellow with its background ring"

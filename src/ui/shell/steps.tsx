@@ -17,6 +17,7 @@ import { MovieResults } from '../movie/MovieResults';
 import { useMovieState } from '../movie/useMovieState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
+import { RegistrationPanel } from '../registration/RegistrationPanel';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -38,6 +39,7 @@ function DataResults() {
     <>
       <GroundTruthPanel />
       <MetadataPanel />
+      <RegistrationPanel />
       <ContrastPanel />
     </>
   );

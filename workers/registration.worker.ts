@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createRegistrationApi } from './registration.api';
+
+Comlink.expose(createRegistrationApi());
