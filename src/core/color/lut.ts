@@ -163,6 +163,18 @@ export function hsvToRgb(h: number, s: number, v: number): [number, number, numb
   }
 }
 
+/**
+ * A view's own map names → the shared LUTs, e.g. the raw viewer's "hot" is `hotThirds`. Names
+ * outside the table (from untyped callers: saved settings, scripting) are refused by name.
+ */
+export function lutsByName<N extends string>(table: Record<N, LutKey>): (name: N) => Lut {
+  return (name) => {
+    const key = Object.hasOwn(table, name) ? table[name] : undefined;
+    if (!key) throw new Error(`unknown colour map "${name}"`);
+    return namedLut(key);
+  };
+}
+
 const cache = new Map<LutKey, Lut>();
 
 /** The (cached, shared — do not write into it) LUT of a named map. */

@@ -1,6 +1,6 @@
 // Raw-frame display: the viewer's colour maps and contrast-window painting.
 
-import { type Lut, type LutKey, namedLut } from '../color/lut';
+import { type Lut, lutsByName } from '../color/lut';
 
 export type ColormapName = 'gray' | 'inferno' | 'viridis' | 'hot' | 'green' | 'magenta';
 
@@ -8,21 +8,15 @@ export const COLORMAPS: readonly ColormapName[] = ['gray', 'inferno', 'viridis',
 
 export type { Lut } from '../color/lut';
 
-// The raw viewer's maps, from the LUT module it shares with the reconstruction.
-const LUT_OF: Record<ColormapName, LutKey> = {
+/** The raw viewer's maps, from the LUT module it shares with the reconstruction. */
+export const colormapLut: (name: ColormapName) => Lut = lutsByName<ColormapName>({
   gray: 'gray',
   inferno: 'inferno',
   viridis: 'viridis',
   hot: 'hotThirds',
   green: 'green',
   magenta: 'magenta',
-};
-
-export function colormapLut(name: ColormapName): Lut {
-  const key = LUT_OF[name];
-  if (!key) throw new Error(`unknown colour map "${name}"`);
-  return namedLut(key);
-}
+});
 
 export function isColormapName(s: string): s is ColormapName {
   return (COLORMAPS as readonly string[]).includes(s);

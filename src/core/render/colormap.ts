@@ -1,25 +1,19 @@
 // Reconstruction colour: its colour maps, and intensity → RGBA with percentile contrast.
 
-import { type Lut, type LutKey, namedLut } from '../color/lut';
+import { type Lut, lutsByName } from '../color/lut';
 
 export type ColormapName = 'gray' | 'hot' | 'inferno' | 'viridis' | 'hue';
 
 export { hsvToRgb, type Lut } from '../color/lut';
 
-// The reconstruction's maps, from the LUT module it shares with the raw viewer.
-const LUT_OF: Record<ColormapName, LutKey> = {
+/** The reconstruction's maps, from the LUT module it shares with the raw viewer. */
+export const colormap: (name: ColormapName) => Lut = lutsByName<ColormapName>({
   gray: 'gray',
   hot: 'hot',
   inferno: 'inferno',
   viridis: 'viridisAlt',
   hue: 'hue',
-};
-
-export function colormap(name: ColormapName): Lut {
-  const key = LUT_OF[name];
-  if (!key) throw new Error(`unknown colour map "${name}"`);
-  return namedLut(key);
-}
+});
 
 export interface Contrast {
   /** Value mapped to the bottom of the colour map. */

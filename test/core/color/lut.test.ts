@@ -51,6 +51,10 @@ describe('shared colour LUTs', () => {
   test('maps both views offer are one shared table', () => {
     expect(colormap('inferno')).toBe(colormapLut('inferno'));
     expect(colormap('gray')).toBe(namedLut('gray'));
+    // Each view refuses names it does not offer, even ones the other view has.
+    expect(() => colormapLut('hue' as 'gray')).toThrow(/unknown colour map "hue"/);
+    expect(() => colormap('magenta' as 'gray')).toThrow(/unknown colour map "magenta"/);
+    expect(() => colormap('constructor' as 'gray')).toThrow(/unknown colour map/);
   });
 
   test('positioned stops hit their colours at their knots and interpolate linearly between', () => {
