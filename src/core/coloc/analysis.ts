@@ -1,7 +1,7 @@
 // The EV ↔ structure distance analysis in one call (SCIENCE.md §4): signed distance of every EV
 // position in every movie frame, the same for random control positions, histograms side by
 // side, KS and chi-square comparisons, time within the cut-off and colocalization durations
-// with an exponential fit. Every table is columnar and can be written with spt/csv's writeCsv.
+// with an exponential fit. Every table is columnar and can be written with io/resultCsv's writeResultCsv.
 import { type ControlPositions, type ControlRegion, controlPositions } from './analysisControl';
 import type { SignedDistanceProvider } from './analysisDistance';
 import { type DurationFit, fitDurations } from './analysisDurations';

@@ -2,6 +2,7 @@
 // EV, positions in nm (ThunderSTORM convention), every count with its uncertainty, and the
 // subtype by name so the file reads without the session.
 import { csvField } from '../io/csv';
+import { csvText } from '../io/resultCsv';
 import type { ColumnArray } from '../locs/table';
 
 export interface EvCsvInput {
@@ -33,15 +34,16 @@ const HEADER: Record<string, string> = { x: 'x [nm]', y: 'y [nm]' };
 /** CSV with a header line; counts keep 4 significant decimals, NaN is written empty. */
 export function evTableCsv(t: EvCsvInput): string {
   const keys = evTableColumns(t.columns);
-  const lines = [keys.map((k) => csvField(HEADER[k] ?? k)).join(',')];
-  for (let e = 0; e < t.length; e++) {
-    const row = keys.map((k) => {
+  return csvText(
+    keys.map((k) => HEADER[k] ?? k),
+    t.length,
+    (e, c) => {
+      const k = keys[c];
       const v = t.columns[k][e];
       if (k === 'subtype') return csvField(v >= 0 ? (t.subtypeNames[v] ?? String(v)) : 'unclassified');
       if (!Number.isFinite(v)) return '';
       return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(4)));
-    });
-    lines.push(row.join(','));
-  }
-  return `${lines.join('\n')}\n`;
+    },
+    'minimal',
+  );
 }

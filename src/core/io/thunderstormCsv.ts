@@ -10,6 +10,7 @@ import {
 } from '../locs/table';
 import { CsvError, parseCsv } from './csv';
 import { formatFloat32, formatFloat64 } from './numberFormat';
+import { csvText } from './resultCsv';
 
 /** Header → LocTable column for the columns evscope understands (v1.3 names and known aliases). */
 const KNOWN: Record<string, string> = {
@@ -227,7 +228,6 @@ export function writeThunderstormCsv(t: LocTable, options: WriteCsvOptions = {})
       options.units?.[name] ?? (STANDARD_COLUMNS as Record<string, { unit: string }>)[name]?.unit ?? '';
     order.push({ name, header: unit ? `${name} [${unit}]` : name });
   }
-  const headerLine = ['"id"', ...order.map((o) => `"${o.header.replace(/"/g, '""')}"`)].join(',');
   const writers = order.map(({ name }) => {
     const col = t.columns[name];
     const type = columnType(col);
@@ -236,12 +236,7 @@ export function writeThunderstormCsv(t: LocTable, options: WriteCsvOptions = {})
     if (type === 'f64') return (i: number) => formatFloat64(col[i]);
     return (i: number) => String(col[i]);
   });
-  const lines: string[] = [headerLine];
-  const cells: string[] = new Array(order.length + 1);
-  for (let i = 0; i < t.length; i++) {
-    cells[0] = String(i + 1);
-    for (let c = 0; c < writers.length; c++) cells[c + 1] = writers[c](i);
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
+  return csvText(['id', ...order.map((o) => o.header)], t.length, (i, c) =>
+    c === 0 ? String(i + 1) : writers[c - 1](i),
+  );
 }

@@ -8,6 +8,8 @@
 // are bucketed into a spatial hash with cells of one radius, rebuilt from scratch in O(live):
 // no per-object allocation, total cost O(n·(g+1)).
 
+import { groupByFrame } from './groupByFrame';
+
 export interface LinkOptions {
   radiusNm: number;
   /** Dark frames allowed inside one group (0 = strictly consecutive). */
@@ -38,14 +40,8 @@ export function linkBlinks(
   const mask = opts.mask;
   const group = new Int32Array(n).fill(-1);
 
-  let maxFrame = -1;
-  for (let i = 0; i < n; i++) if ((!mask || mask[i]) && frame[i] > maxFrame) maxFrame = frame[i];
-  const start = new Int32Array(maxFrame + 2);
-  for (let i = 0; i < n; i++) if (!mask || mask[i]) start[frame[i] + 1]++;
-  for (let f = 0; f <= maxFrame; f++) start[f + 1] += start[f];
-  const order = new Int32Array(start[maxFrame + 1]);
-  const fill = start.slice(0, maxFrame + 1);
-  for (let i = 0; i < n; i++) if (!mask || mask[i]) order[fill[frame[i]]++] = i;
+  const { order, start, frames } = groupByFrame(frame, n, { mask });
+  const maxFrame = frames - 1;
 
   const lastX = new Float64Array(order.length);
   const lastY = new Float64Array(order.length);

@@ -7,6 +7,7 @@
 // where B·d absorbs pairs of unrelated molecules (at small d, chance neighbours grow linearly).
 // A and B enter linearly, so for each σ they come from a 2×2 non-negative least squares and only
 // σ is searched (log grid, then golden section), which makes the fit start-value free.
+import { groupByFrame } from './groupByFrame';
 import type { LocTable } from './table';
 
 export interface NenaOptions {
@@ -154,14 +155,8 @@ export function adjacentFrameDistances(
   maxD: number,
   mask?: Uint8Array,
 ): Float64Array {
-  let maxFrame = -1;
-  for (let i = 0; i < n; i++) if ((!mask || mask[i]) && frame[i] > maxFrame) maxFrame = frame[i];
-  const start = new Int32Array(maxFrame + 2);
-  for (let i = 0; i < n; i++) if (!mask || mask[i]) start[frame[i] + 1]++;
-  for (let f = 0; f <= maxFrame; f++) start[f + 1] += start[f];
-  const order = new Int32Array(start[maxFrame + 1]);
-  const fill = start.slice(0, maxFrame + 1);
-  for (let i = 0; i < n; i++) if (!mask || mask[i]) order[fill[frame[i]]++] = i;
+  const { order, start, frames } = groupByFrame(frame, n, { mask });
+  const maxFrame = frames - 1;
 
   const out = new Float64Array(order.length);
   let nOut = 0;

@@ -1,61 +1,19 @@
-// 2D affine transforms between channels: x' = a·x + b·y + c, y' = d·x + e·y + f (nm).
+// Fitting the 2D affine transform between channels: x' = a·x + b·y + c, y' = d·x + e·y + f (nm).
 // Fitted by least squares on centred coordinates (so a 25 µm field does not make the normal
 // equations ill-conditioned), with exact leave-one-out residuals from the hat matrix.
 
-export interface Affine {
-  a: number;
-  b: number;
-  c: number;
-  d: number;
-  e: number;
-  f: number;
-}
+import type { Affine } from '../math/affine';
 
-export const IDENTITY: Affine = { a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 };
-
-/** The transform of a rotation by `angleRad` and isotropic `scale` about the origin, then a shift. */
-export function similarity(angleRad: number, scale: number, tx: number, ty: number): Affine {
-  const cs = scale * Math.cos(angleRad);
-  const sn = scale * Math.sin(angleRad);
-  return { a: cs, b: -sn, c: tx, d: sn, e: cs, f: ty };
-}
-
-export function applyAffine(
-  t: Affine,
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-): { x: Float64Array; y: Float64Array } {
-  const n = x.length;
-  const ox = new Float64Array(n);
-  const oy = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    ox[i] = t.a * x[i] + t.b * y[i] + t.c;
-    oy[i] = t.d * x[i] + t.e * y[i] + t.f;
-  }
-  return { x: ox, y: oy };
-}
-
-export function invertAffine(t: Affine): Affine {
-  const det = t.a * t.e - t.b * t.d;
-  if (!(Math.abs(det) > 1e-12)) throw new Error('affine transform is singular');
-  const a = t.e / det;
-  const b = -t.b / det;
-  const d = -t.d / det;
-  const e = t.a / det;
-  return { a, b, c: -(a * t.c + b * t.f), d, e, f: -(d * t.c + e * t.f) };
-}
-
-/** `second ∘ first`: applies `first`, then `second`. */
-export function composeAffine(second: Affine, first: Affine): Affine {
-  return {
-    a: second.a * first.a + second.b * first.d,
-    b: second.a * first.b + second.b * first.e,
-    c: second.a * first.c + second.b * first.f + second.c,
-    d: second.d * first.a + second.e * first.d,
-    e: second.d * first.b + second.e * first.e,
-    f: second.d * first.c + second.e * first.f + second.f,
-  };
-}
+// The maths of the map itself lives in src/core/math/affine.ts; re-exported here so the
+// registration's importers keep one entry point.
+export {
+  type Affine,
+  applyAffine,
+  composeAffine,
+  IDENTITY,
+  invertAffine,
+  similarity,
+} from '../math/affine';
 
 export interface AffineFit {
   transform: Affine;

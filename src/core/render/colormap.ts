@@ -1,91 +1,19 @@
-// Colour maps as 256-entry RGB lookup tables, and intensity → RGBA with percentile contrast.
+// Reconstruction colour: its colour maps, and intensity → RGBA with percentile contrast.
+
+import { type Lut, lutsByName } from '../color/lut';
 
 export type ColormapName = 'gray' | 'hot' | 'inferno' | 'viridis' | 'hue';
 
-/** 256 × RGB, 0–255. */
-export type Lut = Uint8Array;
+export { hsvToRgb, type Lut } from '../color/lut';
 
-// Nine evenly spaced stops sampled from matplotlib's maps; linear interpolation between them
-// stays within a few levels of the originals and keeps them perceptually ordered.
-const STOPS: Record<'inferno' | 'viridis', string[]> = {
-  inferno: ['000004', '1f0c48', '550f6d', '88226a', 'ba3655', 'e35933', 'f98c0a', 'f9c932', 'fcffa4'],
-  viridis: ['440154', '472c7a', '3b518b', '2c718e', '21908d', '27ad81', '5cc863', 'aadc32', 'fde725'],
-};
-
-const luts = new Map<ColormapName, Lut>();
-
-export function colormap(name: ColormapName): Lut {
-  let lut = luts.get(name);
-  if (lut) return lut;
-  lut = new Uint8Array(256 * 3);
-  for (let i = 0; i < 256; i++) {
-    const t = i / 255;
-    let r: number;
-    let g: number;
-    let b: number;
-    switch (name) {
-      case 'gray':
-        r = g = b = t;
-        break;
-      case 'hot':
-        // Black → red → yellow → white, the classic ImageJ/matplotlib "hot".
-        r = Math.min(1, t / 0.375);
-        g = Math.min(1, Math.max(0, (t - 0.375) / 0.375));
-        b = Math.min(1, Math.max(0, (t - 0.75) / 0.25));
-        break;
-      case 'hue':
-        // Red → yellow → green → cyan → blue: a hue wheel stopped before it returns to red, so
-        // first and last values stay distinguishable when colouring by frame.
-        [r, g, b] = hsvToRgb(t * (240 / 360), 1, 1);
-        break;
-      default:
-        [r, g, b] = interpolateStops(STOPS[name], t);
-    }
-    lut[3 * i] = Math.round(r * 255);
-    lut[3 * i + 1] = Math.round(g * 255);
-    lut[3 * i + 2] = Math.round(b * 255);
-  }
-  luts.set(name, lut);
-  return lut;
-}
-
-function interpolateStops(stops: string[], t: number): [number, number, number] {
-  const f = t * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(f));
-  const a = hex(stops[i]);
-  const b = hex(stops[i + 1]);
-  const u = f - i;
-  return [a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1]), a[2] + u * (b[2] - a[2])];
-}
-
-function hex(s: string): [number, number, number] {
-  const v = Number.parseInt(s, 16);
-  return [((v >> 16) & 255) / 255, ((v >> 8) & 255) / 255, (v & 255) / 255];
-}
-
-/** h, s, v in [0, 1]. */
-export function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
-  const hh = (((h % 1) + 1) % 1) * 6;
-  const i = Math.floor(hh);
-  const f = hh - i;
-  const p = v * (1 - s);
-  const q = v * (1 - s * f);
-  const t = v * (1 - s * (1 - f));
-  switch (i) {
-    case 0:
-      return [v, t, p];
-    case 1:
-      return [q, v, p];
-    case 2:
-      return [p, v, t];
-    case 3:
-      return [p, q, v];
-    case 4:
-      return [t, p, v];
-    default:
-      return [v, p, q];
-  }
-}
+/** The reconstruction's maps, from the LUT module it shares with the raw viewer. */
+export const colormap: (name: ColormapName) => Lut = lutsByName<ColormapName>({
+  gray: 'gray',
+  hot: 'hot',
+  inferno: 'inferno',
+  viridis: 'viridisAlt',
+  hue: 'hue',
+});
 
 export interface Contrast {
   /** Value mapped to the bottom of the colour map. */

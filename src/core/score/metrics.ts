@@ -3,6 +3,7 @@
 // assignment, pairs farther apart than the tolerance are not matches; then
 //   Jaccard = TP / (TP + FP + FN), recall = TP / (TP + FN), precision = TP / (TP + FP),
 //   lateral RMSE over matches, efficiency = 1 − sqrt((1 − J)² + (RMSE / 100 nm)²).
+import { groupByFrame } from '../locs/groupByFrame';
 import type { LocTable } from '../locs/table';
 import { minCostAssignment } from './assignment';
 
@@ -41,21 +42,6 @@ export interface ScoreResult {
   matches: Matches;
 }
 
-/** Row indices grouped by frame: rows of frame f are order[start[f]] … order[start[f+1]−1]. */
-function groupByFrame(
-  frame: ArrayLike<number>,
-  n: number,
-  frames: number,
-): { order: Uint32Array; start: Uint32Array } {
-  const start = new Uint32Array(frames + 1);
-  for (let i = 0; i < n; i++) start[frame[i] + 1]++;
-  for (let f = 0; f < frames; f++) start[f + 1] += start[f];
-  const next = start.slice(0, frames);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[next[frame[i]]++] = i;
-  return { order, start };
-}
-
 function column(t: LocTable, name: string, which: string): ArrayLike<number> {
   const c = t.columns[name];
   if (!c) throw new Error(`${which} table has no "${name}" column`);
@@ -74,8 +60,8 @@ export function scoreLocalizations(truth: LocTable, locs: LocTable, options: Sco
   let frames = 0;
   for (let i = 0; i < truth.length; i++) frames = Math.max(frames, tf[i] + 1);
   for (let i = 0; i < locs.length; i++) frames = Math.max(frames, lf[i] + 1);
-  const gt = groupByFrame(tf, truth.length, frames);
-  const gl = groupByFrame(lf, locs.length, frames);
+  const gt = groupByFrame(tf, truth.length, { frames });
+  const gl = groupByFrame(lf, locs.length, { frames });
   const mt: number[] = [];
   const ml: number[] = [];
   const tol2 = tol * tol;

@@ -1,7 +1,12 @@
 // Geometry shared by scenes, truth and rendering: affine maps between channels, stage drift,
 // and the ellipses that describe membrane structures. All lengths in nm.
 
-/** x' = a·x + b·y + tx, y' = c·x + d·y + ty (row-major 2×3). */
+import { type Affine, invertAffine as invertMathAffine, isIdentity, similarity } from '../math/affine';
+
+/**
+ * x' = a·x + b·y + tx, y' = c·x + d·y + ty (row-major 2×3). The simulator's stored layout of the
+ * map (it is part of SimulationParams, recipes and truth files); the maths is src/core/math/affine.ts.
+ */
 export interface Affine2D {
   a: number;
   b: number;
@@ -13,6 +18,15 @@ export interface Affine2D {
 
 export const IDENTITY_AFFINE: Affine2D = { a: 1, b: 0, c: 0, d: 1, tx: 0, ty: 0 };
 
+/** The same map in the registration's layout. */
+export function toAffine(t: Affine2D): Affine {
+  return { a: t.a, b: t.b, c: t.tx, d: t.c, e: t.d, f: t.ty };
+}
+
+export function fromAffine(t: Affine): Affine2D {
+  return { a: t.a, b: t.b, c: t.d, d: t.e, tx: t.c, ty: t.f };
+}
+
 /** A similarity transform (scale, rotation about the field centre, translation), the usual two-camera misregistration. */
 export function similarityAffine(
   scale: number,
@@ -22,34 +36,15 @@ export function similarityAffine(
   centreXNm: number,
   centreYNm: number,
 ): Affine2D {
-  const r = (rotationDeg * Math.PI) / 180;
-  const a = scale * Math.cos(r);
-  const b = -scale * Math.sin(r);
-  const c = scale * Math.sin(r);
-  const d = scale * Math.cos(r);
-  // Rotating about the centre keeps the field where it was instead of swinging it about the corner.
-  return {
-    a,
-    b,
-    c,
-    d,
-    tx: centreXNm - (a * centreXNm + b * centreYNm) + txNm,
-    ty: centreYNm - (c * centreXNm + d * centreYNm) + tyNm,
-  };
+  return fromAffine(similarity((rotationDeg * Math.PI) / 180, scale, txNm, tyNm, centreXNm, centreYNm));
 }
 
 export function isIdentityAffine(t: Affine2D): boolean {
-  return t.a === 1 && t.b === 0 && t.c === 0 && t.d === 1 && t.tx === 0 && t.ty === 0;
+  return isIdentity(toAffine(t));
 }
 
 export function invertAffine(t: Affine2D): Affine2D {
-  const det = t.a * t.d - t.b * t.c;
-  if (!(Math.abs(det) > 1e-12)) throw new Error('affine transform is singular (determinant 0)');
-  const a = t.d / det;
-  const b = -t.b / det;
-  const c = -t.c / det;
-  const d = t.a / det;
-  return { a, b, c, d, tx: -(a * t.tx + b * t.ty), ty: -(c * t.tx + d * t.ty) };
+  return fromAffine(invertMathAffine(toAffine(t)));
 }
 
 export interface DriftParams {

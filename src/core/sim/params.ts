@@ -1,9 +1,11 @@
 // Everything a simulation depends on, as one plain JSON-serialisable object: the UI's "New
 // simulation" dialog edits it, sessions store it, and the same params + seed always give the
 // same dataset. Units are in the names (Nm, Ms, S, PerFrame…) so nobody guesses.
+import type { CameraKind } from '../camera/camera';
 import type { Affine2D, DriftParams } from './geometry';
 
-export type CameraKind = 'ccd' | 'emccd' | 'scmos';
+// One camera-kind vocabulary for the simulator and the localizer's camera model.
+export type { CameraKind };
 
 export interface CameraParams {
   /** ccd: Poisson + Gaussian read noise (readNoiseE 0 gives an ideal camera); emccd: Gamma gain register; scmos: per-pixel maps. */

@@ -2,6 +2,7 @@
 // tool that reads ThunderSTORM results (and evscope's scorer) reads them as is. Frames are 1-based
 // in every file, like ThunderSTORM; a frame of 0 means "never".
 import { csvField } from '../io/csv';
+import { csvText } from '../io/resultCsv';
 import { writeThunderstormCsv } from '../io/thunderstormCsv';
 import type { LocTable } from '../locs/table';
 import type { TruthEvents } from './events';
@@ -37,16 +38,6 @@ export function truthEventsCsv(e: TruthEvents): string {
   return writeThunderstormCsv(truthEventsTable(e), { units: { x_sample: 'nm', y_sample: 'nm' } });
 }
 
-function table(header: string[], rows: number, cell: (r: number, c: number) => string): string {
-  const lines = [header.map((h) => `"${h.replace(/"/g, '""')}"`).join(',')];
-  const cells: string[] = new Array(header.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < header.length; c++) cells[c] = cell(r, c);
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** One row per EV: subtype, size, position, molecules per marker (and labelled), probe count, arrival, internalisation. */
 export function truthEvsCsv(ev: EvTruth): string {
   const header = ['id', 'subtype', 'diameter [nm]', 'x [nm]', 'y [nm]'];
@@ -70,12 +61,12 @@ export function truthEvsCsv(ev: EvTruth): string {
     (r) => String(ev.arrivalFrame[r] + 1),
     (r) => String(ev.internalisedFrame[r] + 1),
   );
-  return table(header, ev.length, (r, c) => getters[c](r));
+  return csvText(header, ev.length, (r, c) => getters[c](r));
 }
 
 /** One row per EV per frame while visible: sample position, state and the structure involved (−1: none). */
 export function truthTrajectoriesCsv(t: TrajectoryTruth): string {
-  return table(['ev', 'frame', 'x [nm]', 'y [nm]', 'state', 'structure'], t.length, (r, c) => {
+  return csvText(['ev', 'frame', 'x [nm]', 'y [nm]', 'state', 'structure'], t.length, (r, c) => {
     switch (c) {
       case 0:
         return String(t.ev[r]);
@@ -108,7 +99,7 @@ export function truthStructuresCsv(s: StructureTruth): string {
     'ramp frames',
     'molecules',
   ];
-  return table(header, s.length, (r, c) => {
+  return csvText(header, s.length, (r, c) => {
     switch (c) {
       case 0:
         return String(s.id[r]);

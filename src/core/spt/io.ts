@@ -11,7 +11,7 @@
 //   data line must have the same number of columns (≥ 4). Trajectories are told apart by a
 //   track-id column if `trackColumn` is given; otherwise a new trajectory starts after a blank
 //   line or where the frame number does not increase (files that concatenate trajectories).
-import { writeCsv } from './csv';
+import { writeResultCsv } from '../io/resultCsv';
 import { sortTrackTable, type TrackTable } from './types';
 
 export class TrackImportError extends Error {
@@ -233,7 +233,7 @@ export function parseSptText(text: string, options: TextImportOptions): TrackTab
 
 /** Tracks as ThunderSTORM-style CSV (frames 1-based, nm), readable by parseTrackCsv. */
 export function tracksToCsv(t: TrackTable): string {
-  return writeCsv(t, {
+  return writeResultCsv(t, {
     order: ['track', 'frame', 'x', 'y', 'intensity'],
     headers: { x: 'x [nm]', y: 'y [nm]' },
     offsets: { frame: 1 },

@@ -1,64 +1,14 @@
-// Linear assignment problem (min-cost perfect matching on a square cost matrix) by shortest
-// augmenting paths with dual potentials — the Jonker–Volgenant / Hungarian family, O(n³) worst
-// case. The trackers only hand it small matrices: each connected component of candidate links
-// is solved on its own (see `assignWithAlternatives`), so dense storage is the simple, fast choice.
+// Linear assignment with "no link" alternatives for the trackers. Each connected component of
+// candidate links is solved on its own (see `assignWithAlternatives`), so the dense square
+// solver in src/core/math/assignment.ts only ever sees small matrices.
+import { solveAssignment } from '../math/assignment';
 
 /**
  * Solves min Σ cost[i·n + assignment[i]] over permutations. `Infinity` marks forbidden pairs.
  * Returns row → column. Throws if no perfect matching avoids the forbidden pairs.
  */
 export function solveLap(cost: Float64Array, n: number): Int32Array {
-  // 1-based arrays with a virtual column 0, as in the classic formulation: p[j] is the row
-  // matched to column j, u/v are row/column potentials kept feasible (u_i + v_j ≤ c_ij).
-  const u = new Float64Array(n + 1);
-  const v = new Float64Array(n + 1);
-  const p = new Int32Array(n + 1);
-  const way = new Int32Array(n + 1);
-  const minv = new Float64Array(n + 1);
-  const used = new Uint8Array(n + 1);
-  for (let i = 1; i <= n; i++) {
-    p[0] = i;
-    let j0 = 0;
-    minv.fill(Number.POSITIVE_INFINITY);
-    used.fill(0);
-    do {
-      used[j0] = 1;
-      const i0 = p[j0];
-      const rowBase = (i0 - 1) * n - 1;
-      let delta = Number.POSITIVE_INFINITY;
-      let j1 = -1;
-      const ui0 = u[i0];
-      for (let j = 1; j <= n; j++) {
-        if (used[j]) continue;
-        const cur = cost[rowBase + j] - ui0 - v[j];
-        if (cur < minv[j]) {
-          minv[j] = cur;
-          way[j] = j0;
-        }
-        if (minv[j] < delta) {
-          delta = minv[j];
-          j1 = j;
-        }
-      }
-      if (j1 < 0 || delta === Number.POSITIVE_INFINITY)
-        throw new Error('solveLap: no assignment avoids the forbidden (infinite) costs');
-      for (let j = 0; j <= n; j++) {
-        if (used[j]) {
-          u[p[j]] += delta;
-          v[j] -= delta;
-        } else minv[j] -= delta;
-      }
-      j0 = j1;
-    } while (p[j0] !== 0);
-    do {
-      const j1 = way[j0];
-      p[j0] = p[j1];
-      j0 = j1;
-    } while (j0 !== 0);
-  }
-  const rowToCol = new Int32Array(n);
-  for (let j = 1; j <= n; j++) rowToCol[p[j] - 1] = j - 1;
-  return rowToCol;
+  return solveAssignment(cost, n, n);
 }
 
 /** Candidate links of a rectangular assignment: parallel arrays (source, target, cost). */

@@ -1,0 +1,195 @@
+// Colour lookup tables shared by the raw-frame viewer (src/core/display/colormaps.ts) and the
+// reconstruction renderer (src/core/render/colormap.ts): 256 RGB entries built once per map, so
+// colouring a pixel is one table read instead of per-pixel maths.
+
+/** 256 × RGB, row-major: entry i is [3i, 3i+1, 3i+2]. */
+export type Lut = Uint8Array;
+
+export type Rgb = readonly [number, number, number];
+
+/** A colour map as RGB stops (0–255); `at` gives their positions in [0, 1] (evenly spaced if absent). */
+export interface LutStops {
+  rgb: readonly Rgb[];
+  at?: readonly number[];
+}
+
+// Anchors sampled at equal steps from matplotlib's perceptually uniform maps (CC0), close
+// enough by linear interpolation that a reader cannot tell the difference on an image.
+const INFERNO: Rgb[] = [
+  [0, 0, 4],
+  [31, 12, 72],
+  [85, 15, 109],
+  [136, 34, 106],
+  [186, 54, 85],
+  [227, 89, 51],
+  [249, 140, 10],
+  [249, 201, 50],
+  [252, 255, 164],
+];
+
+/**
+ * Every map either view offers. The raw viewer and the reconstruction were written apart and
+ * their "viridis" and "hot" differ (viridis by ≤ 3 levels from another sampling of matplotlib's
+ * table; hot by its knots); both variants are kept so neither view changes its look.
+ */
+export const LUT_STOPS = {
+  gray: {
+    rgb: [
+      [0, 0, 0],
+      [255, 255, 255],
+    ],
+  },
+  inferno: { rgb: INFERNO },
+  viridis: {
+    rgb: [
+      [68, 1, 84],
+      [71, 45, 123],
+      [59, 82, 139],
+      [44, 114, 142],
+      [33, 145, 140],
+      [40, 174, 128],
+      [94, 201, 98],
+      [173, 220, 48],
+      [253, 231, 37],
+    ],
+  },
+  /** The reconstruction's viridis stops. */
+  viridisAlt: {
+    rgb: [
+      [0x44, 0x01, 0x54],
+      [0x47, 0x2c, 0x7a],
+      [0x3b, 0x51, 0x8b],
+      [0x2c, 0x71, 0x8e],
+      [0x21, 0x90, 0x8d],
+      [0x27, 0xad, 0x81],
+      [0x5c, 0xc8, 0x63],
+      [0xaa, 0xdc, 0x32],
+      [0xfd, 0xe7, 0x25],
+    ],
+  },
+  /** Black → red → yellow → white with matplotlib's/ImageJ's knots (red saturates at 3/8). */
+  hot: {
+    rgb: [
+      [0, 0, 0],
+      [255, 0, 0],
+      [255, 255, 0],
+      [255, 255, 255],
+    ],
+    at: [0, 0.375, 0.75, 1],
+  },
+  /** The raw viewer's hot: the same colours in equal thirds. */
+  hotThirds: {
+    rgb: [
+      [0, 0, 0],
+      [255, 0, 0],
+      [255, 255, 0],
+      [255, 255, 255],
+    ],
+  },
+  green: {
+    rgb: [
+      [0, 0, 0],
+      [0, 255, 0],
+    ],
+  },
+  magenta: {
+    rgb: [
+      [0, 0, 0],
+      [255, 0, 255],
+    ],
+  },
+} satisfies Record<string, LutStops>;
+
+/** Maps built from stops, plus 'hue' (a function of t, below). */
+export type LutKey = keyof typeof LUT_STOPS | 'hue';
+
+export function lutFromStops(stops: LutStops): Lut {
+  const { rgb, at } = stops;
+  const segments = rgb.length - 1;
+  if (segments < 1) throw new Error('a colour map needs at least two stops');
+  const lut = new Uint8Array(256 * 3);
+  let k = 0;
+  for (let i = 0; i < 256; i++) {
+    let f: number;
+    if (at) {
+      const t = i / 255;
+      while (k < segments - 1 && t > at[k + 1]) k++;
+      f = (t - at[k]) / (at[k + 1] - at[k]);
+    } else {
+      const t = (i / 255) * segments;
+      k = Math.min(segments - 1, Math.floor(t));
+      f = t - k;
+    }
+    const a = rgb[k];
+    const b = rgb[k + 1];
+    for (let c = 0; c < 3; c++) lut[3 * i + c] = Math.round(a[c] + (b[c] - a[c]) * f);
+  }
+  return lut;
+}
+
+/** A LUT sampled from `colour(t)` (components in [0, 1]) at t = i/255. */
+export function lutFromFunction(colour: (t: number) => readonly [number, number, number]): Lut {
+  const lut = new Uint8Array(256 * 3);
+  for (let i = 0; i < 256; i++) {
+    const [r, g, b] = colour(i / 255);
+    lut[3 * i] = Math.round(r * 255);
+    lut[3 * i + 1] = Math.round(g * 255);
+    lut[3 * i + 2] = Math.round(b * 255);
+  }
+  return lut;
+}
+
+/** h, s, v in [0, 1]. */
+export function hsvToRgb(h: number, s: number, v: number): [number, number, number] {
+  const hh = (((h % 1) + 1) % 1) * 6;
+  const i = Math.floor(hh);
+  const f = hh - i;
+  const p = v * (1 - s);
+  const q = v * (1 - s * f);
+  const t = v * (1 - s * (1 - f));
+  switch (i) {
+    case 0:
+      return [v, t, p];
+    case 1:
+      return [q, v, p];
+    case 2:
+      return [p, v, t];
+    case 3:
+      return [p, q, v];
+    case 4:
+      return [t, p, v];
+    default:
+      return [v, p, q];
+  }
+}
+
+/**
+ * A view's own map names → the shared LUTs, e.g. the raw viewer's "hot" is `hotThirds`. Names
+ * outside the table (from untyped callers: saved settings, scripting) are refused by name.
+ */
+export function lutsByName<N extends string>(table: Record<N, LutKey>): (name: N) => Lut {
+  return (name) => {
+    const key = Object.hasOwn(table, name) ? table[name] : undefined;
+    if (!key) throw new Error(`unknown colour map "${name}"`);
+    return namedLut(key);
+  };
+}
+
+const cache = new Map<LutKey, Lut>();
+
+/** The (cached, shared — do not write into it) LUT of a named map. */
+export function namedLut(key: LutKey): Lut {
+  let lut = cache.get(key);
+  if (lut) return lut;
+  if (key === 'hue') {
+    // Red → yellow → green → cyan → blue: a hue wheel stopped before it returns to red, so the
+    // first and last values stay distinguishable (colouring by frame).
+    lut = lutFromFunction((t) => hsvToRgb(t * (240 / 360), 1, 1));
+  } else {
+    const stops = (LUT_STOPS as Record<string, LutStops>)[key];
+    if (!stops) throw new Error(`unknown colour map "${key}"`);
+    lut = lutFromStops(stops);
+  }
+  cache.set(key, lut);
+  return lut;
+}
