@@ -5,6 +5,7 @@ import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
 import { renderCases } from './render.cases';
 import { sessionCases } from './session.cases';
+import { simCases } from './sim.cases';
 import { sptCases } from './spt.cases';
 import { stackCases } from './stack.cases';
 import type { BenchCase } from './types';
@@ -32,5 +33,6 @@ export const cases: BenchCase[] = [
   ...evCases,
   ...sptCases,
   ...sessionCases,
+  ...simCases,
   ...localizeCases,
 ];
