@@ -2,7 +2,7 @@
 // camera settings read from the stack's metadata, frame range and region, the live preview on
 // the frame shown, and Run / Cancel with progress.
 import { useEffect, useState } from 'react';
-import { useCameraMaps } from '../../state/cameraMapsStore';
+import { chooseMaps, useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, effectiveCameraKind, effectiveMeta, useData } from '../../state/dataStore';
 import { localizeActions } from '../../state/localizeActions';
 import {
@@ -31,8 +31,15 @@ function CameraFacts() {
   const st = useData(activeStack)!;
   const m = effectiveMeta(st);
   const kind = effectiveCameraKind(st);
+  const maps = useCameraMaps((x) => x.byStack[st.info.id]);
+  const choice = chooseMaps(st, maps);
+  const perPixel = choice.ok && choice.ref !== undefined;
   const known = (v: number | undefined, fallback: number) =>
-    v === undefined ? (
+    perPixel ? (
+      <span className="muted" title="The sCMOS calibration maps give every pixel its own value">
+        per pixel (maps)
+      </span>
+    ) : v === undefined ? (
       <span className="warn" title="The file does not say; this default is used">
         {fallback} (assumed)
       </span>
