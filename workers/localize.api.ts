@@ -8,12 +8,13 @@
 // localizes one frame of the open source with any parameters and also returns the detection
 // candidates, for the live preview over the raw image.
 import * as Comlink from 'comlink';
-import { cropCamera } from '../src/core/camera/camera';
+import { type CameraParams, cropCamera, type ScmosMaps } from '../src/core/camera/camera';
+import { type GainUnit, type MapRole, readMap, scmosMapsFromSimulation } from '../src/core/camera/scmosMaps';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
 import type { LocTable } from '../src/core/locs/table';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
-import { openRecipe, type StackRecipe } from './stackRecipe';
+import { type InputFile, openRecipe, type StackRecipe, simulationOf } from './stackRecipe';
 
 export interface LocalizeInit {
   /** Frame size (of the region of interest, if any) in pixels. */
@@ -21,6 +22,20 @@ export interface LocalizeInit {
   height: number;
   /** Localization and camera parameters; sCMOS maps must already match width × height. */
   params: LocalizeParamsInput;
+  /**
+   * Take the sCMOS calibration maps from the open source's simulation (its truth maps), cut to
+   * this region of the full frame. The simulator's maps are seeded, so every worker derives the
+   * same maps without any crossing threads.
+   */
+  mapsFromSource?: PixelRect;
+}
+
+/** One calibration map read from an image, for the main thread to keep and pass to runs. */
+export interface ReadMapResult {
+  map: Float32Array;
+  mean: number;
+  min: number;
+  max: number;
 }
 
 /** A rectangle of camera pixels: top-left corner and size. */
@@ -83,6 +98,30 @@ function copyRect(
 export function createLocalizeApi() {
   let scratch: LocalizeScratch | null = null;
   let source: { key: string; src: FrameSource; channel: number } | null = null;
+  const simMaps = new WeakMap<FrameSource, ScmosMaps>();
+
+  /** The open simulated source's sCMOS maps in camera units, cropped to `rect`, in `camera`. */
+  function withSourceMaps(camera: CameraParams, rect: PixelRect): CameraParams {
+    const { src } = openedSource();
+    let maps = simMaps.get(src);
+    if (!maps) {
+      const truth = simulationOf(src)?.truth.scmosMaps;
+      if (!truth)
+        throw new Error(
+          `${src.name} is not a simulated sCMOS stack: its calibration maps must be loaded from TIFF files`,
+        );
+      maps = scmosMapsFromSimulation(truth);
+      simMaps.set(src, maps);
+    }
+    return cropCamera(
+      { ...camera, kind: 'scmos', emGain: 1, scmosMaps: maps },
+      src.width,
+      rect.x,
+      rect.y,
+      rect.width,
+      rect.height,
+    );
+  }
 
   function openedSource(): { src: FrameSource; channel: number } {
     if (!source) throw new Error('localize worker: openSource() must be called first');
@@ -137,7 +176,34 @@ export function createLocalizeApi() {
 
   return {
     init(config: LocalizeInit): void {
-      scratch = new LocalizeScratch(config.width, config.height, resolveLocalizeParams(config.params));
+      const p = resolveLocalizeParams(config.params);
+      if (config.mapsFromSource) p.camera = withSourceMaps(p.camera, config.mapsFromSource);
+      scratch = new LocalizeScratch(config.width, config.height, p);
+    },
+
+    /**
+     * Reads one sCMOS calibration map (frame 0 of an image, any pixel type) for a width × height
+     * stack; refused with a reason naming the file when its size or values are wrong.
+     */
+    async readScmosMap(
+      role: MapRole,
+      file: InputFile,
+      width: number,
+      height: number,
+      gainUnit: GainUnit = 'electronsPerAdu',
+    ): Promise<ReadMapResult> {
+      const src = await openRecipe({ kind: 'files', files: [file] });
+      const map = await readMap(role, src, width, height, { gainUnit });
+      let sum = 0;
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < map.length; i++) {
+        const v = map[i];
+        sum += v;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      return Comlink.transfer({ map, mean: sum / map.length, min, max }, [map.buffer as ArrayBuffer]);
     },
 
     /** Localizes `frameCount` frames packed back to back in `pixels`, numbered from `firstFrameIndex`. */
@@ -182,14 +248,22 @@ export function createLocalizeApi() {
 
     /**
      * Detection and fitting of one frame of the open source with `params`, inside `roi` (default
-     * the whole frame). Failed fits are kept (flags ≠ 0) so the preview can show them.
+     * the whole frame). Failed fits are kept (flags ≠ 0) so the preview can show them. sCMOS maps
+     * in `params` cover the full frame (they are cropped here), or come from the simulation.
      */
-    async previewFrame(frame: number, params: LocalizeParamsInput, roi?: PixelRect): Promise<PreviewResult> {
+    async previewFrame(
+      frame: number,
+      params: LocalizeParamsInput,
+      roi?: PixelRect,
+      mapsFromSource = false,
+    ): Promise<PreviewResult> {
       const t0 = performance.now();
       const { src } = openedSource();
       const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
       const p = resolveLocalizeParams({ ...params, keepFailed: true });
-      p.camera = cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
+      p.camera = mapsFromSource
+        ? withSourceMaps(p.camera, rect)
+        : cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
       const block = await readBlock(frame, 1, rect);
       const s = new LocalizeScratch(rect.width, rect.height, p);
       const fits = localizeFrames(block, 1, frame, s);

@@ -31,6 +31,8 @@ export interface WorkerSource {
   readonly channel?: number;
   /** Names the stack, so workers that already opened it keep it open across runs. */
   readonly key?: string;
+  /** Each worker takes the sCMOS calibration maps from the stack's simulation. */
+  readonly scmosMapsFromSimulation?: boolean;
 }
 
 export function isWorkerSource(s: FrameReader | WorkerSource): s is WorkerSource {
@@ -145,7 +147,12 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
           `the worker opened a ${shape.width}×${shape.height} px stack of ${shape.frameCount} frames, expected ${ws.width}×${ws.height} px with ${ws.frameCount}`,
         );
     }
-    await api.init({ width: roi.width, height: roi.height, params: workerParams });
+    await api.init({
+      width: roi.width,
+      height: roi.height,
+      params: workerParams,
+      mapsFromSource: ws?.scmosMapsFromSimulation ? roi : undefined,
+    });
   });
   const chunkSize = Math.max(1, Math.floor(o.chunkSize ?? 32));
   const chunkCount = Math.ceil((end - start) / chunkSize);

@@ -1,8 +1,9 @@
 // Localization in the browser: a pool of localize workers (one per core) that each open the
 // stack from its recipe and read their own frames, plus one separate worker for the live preview
 // so that moving a slider stays responsive while a run keeps the pool busy.
-import type { LocalizeApi, PixelRect, PreviewResult } from '../../workers/localize.api';
-import type { StackRecipe } from '../../workers/stackRecipe';
+import type { LocalizeApi, PixelRect, PreviewResult, ReadMapResult } from '../../workers/localize.api';
+import type { InputFile, StackRecipe } from '../../workers/stackRecipe';
+import type { GainUnit, MapRole } from '../core/camera/scmosMaps';
 import type { LocalizeParamsInput } from '../core/localize/params';
 import type { LocTable } from '../core/locs/table';
 import { localizeWorkerFactory } from './browserWorker';
@@ -15,7 +16,7 @@ import {
 } from './localizeRun';
 import { defaultPoolSize, type WorkerFactory, WorkerPool } from './workerPool';
 
-export type { PreviewResult } from '../../workers/localize.api';
+export type { PreviewResult, ReadMapResult } from '../../workers/localize.api';
 export type { LocalizeProgress, LocalizeRunResult, RegionOfInterest } from './localizeRun';
 
 /** What a run or a preview needs to know about the stack (a StackInfo satisfies it). */
@@ -29,7 +30,10 @@ export interface LocalizeStack {
 export interface LocalizeRequest {
   stack: LocalizeStack;
   channel: number;
+  /** sCMOS maps from files are in `params.camera.scmosMaps`, for the full frame. */
   params: LocalizeParamsInput;
+  /** Workers take the sCMOS maps from the stack's simulation instead. */
+  scmosMapsFromSimulation?: boolean;
   /** 0-based, end exclusive; default all frames. */
   frames?: { start: number; end: number };
   roi?: RegionOfInterest;
@@ -44,6 +48,7 @@ export interface PreviewRequest {
   frame: number;
   params: LocalizeParamsInput;
   roi?: PixelRect;
+  scmosMapsFromSimulation?: boolean;
 }
 
 /** The engine as the stores see it; tests substitute a fake. */
@@ -100,6 +105,7 @@ export class LocalizeService implements LocalizeEngine {
         recipe: req.stack.recipe,
         channel: req.channel,
         key: this.key(req.stack.recipe),
+        scmosMapsFromSimulation: req.scmosMapsFromSimulation,
       },
       params: req.params,
       pool: this.pool,
@@ -113,13 +119,28 @@ export class LocalizeService implements LocalizeEngine {
     });
   }
 
-  preview(req: PreviewRequest): Promise<PreviewResult> {
+  private previewWorkers(): WorkerPool<LocalizeApi> {
     this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), { size: 1, maxRetries: 1 });
+    return this.previewPool;
+  }
+
+  preview(req: PreviewRequest): Promise<PreviewResult> {
     const key = this.key(req.stack.recipe);
-    return this.previewPool.run(async (api) => {
+    return this.previewWorkers().run(async (api) => {
       await api.openSource(req.stack.recipe, req.channel, key);
-      return api.previewFrame(req.frame, req.params, req.roi);
+      return api.previewFrame(req.frame, req.params, req.roi, req.scmosMapsFromSimulation ?? false);
     });
+  }
+
+  /** Reads one sCMOS calibration map image (frame 0) for a width × height stack, in a worker. */
+  readScmosMap(
+    role: MapRole,
+    file: InputFile,
+    width: number,
+    height: number,
+    gainUnit?: GainUnit,
+  ): Promise<ReadMapResult> {
+    return this.previewWorkers().run((api) => api.readScmosMap(role, file, width, height, gainUnit));
   }
 
   terminate(): void {

@@ -1,6 +1,7 @@
 // Loaded stacks, which one is shown, and the user's corrections to their metadata.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { CameraKind } from '../core/camera/camera';
 import type { StackInfo } from '../engine/stackService';
 
 /** Metadata the user can correct; undefined means "use what the file says". */
@@ -10,8 +11,12 @@ export interface MetaOverrides {
   offsetAdu?: number;
   electronsPerAdu?: number;
   emGain?: number;
+  /** The camera type, when the file does not say or says wrongly (decides e.g. sCMOS maps). */
+  cameraKind?: CameraKind;
 }
 export type OverrideKey = keyof MetaOverrides;
+/** The numeric corrections (all but the camera type). */
+export type NumericOverrideKey = Exclude<OverrideKey, 'cameraKind'>;
 
 export interface LoadedStack {
   info: StackInfo;
@@ -30,7 +35,7 @@ export interface DataState {
   addStack(info: StackInfo): void;
   removeStack(id: number): void;
   setActive(id: number): void;
-  setOverride(id: number, key: OverrideKey, value: number | undefined): void;
+  setOverride<K extends OverrideKey>(id: number, key: K, value: MetaOverrides[K]): void;
   setLoading(l: Loading | null): void;
 }
 
@@ -66,7 +71,7 @@ export function activeStack(s: Pick<DataState, 'stacks' | 'activeId'>): LoadedSt
 }
 
 /** The file's value, unless the user corrected it. */
-export function effectiveMeta(st: LoadedStack): Required<{ [K in OverrideKey]: number | undefined }> {
+export function effectiveMeta(st: LoadedStack): Required<{ [K in NumericOverrideKey]: number | undefined }> {
   const { meta } = st.info;
   const o = st.overrides;
   return {
@@ -76,4 +81,9 @@ export function effectiveMeta(st: LoadedStack): Required<{ [K in OverrideKey]: n
     electronsPerAdu: o.electronsPerAdu ?? meta.camera?.electronsPerAdu,
     emGain: o.emGain ?? meta.camera?.emGain,
   };
+}
+
+/** The camera type: the user's choice, else the file's, else CCD. */
+export function effectiveCameraKind(st: LoadedStack): CameraKind {
+  return st.overrides.cameraKind ?? st.info.meta.camera?.kind ?? 'ccd';
 }

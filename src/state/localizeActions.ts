@@ -2,6 +2,7 @@
 // the engine streams chunks into locsStore (in frame order), and the run ends as done, cancelled
 // (keeping what was done) or failed (keeping it too, with the reason in a notice).
 import { type LocalizeEngine, localizeService } from '../engine/localizeService';
+import { attachMaps } from './cameraMapsStore';
 import { activeStack, type DataState, dataStore } from './dataStore';
 import { localizeParamsStore, planRun, type RunPlan } from './localizeParamsStore';
 import { locsStore, type RunStatus } from './locsStore';
@@ -51,10 +52,12 @@ export function makeLocalizeActions(
     const mine = () => locsStore.getState().version === seen;
     const st = stores.data.getState().stacks.find((x) => x.info.id === plan.stackId)!;
     try {
+      const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
       const res = await engine.run({
         stack: st.info,
         channel: plan.channel,
-        params: plan.params,
+        params,
+        scmosMapsFromSimulation,
         frames: plan.frames,
         roi: plan.roi,
         signal: ctl.signal,

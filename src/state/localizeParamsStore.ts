@@ -4,11 +4,11 @@
 // the stack (Data step) so the viewer's scale bar and the fit always agree.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { CameraKind } from '../core/camera/camera';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
 import type { RegionOfInterest } from '../engine/localizeRun';
 import type { StackInfo } from '../engine/stackService';
-import { effectiveMeta, type LoadedStack } from './dataStore';
+import { chooseMaps, type MapsRef, type StackMaps, stackMaps } from './cameraMapsStore';
+import { effectiveCameraKind, effectiveMeta, type LoadedStack } from './dataStore';
 
 export interface LocalizeSettings {
   /** PSF standard deviation, nm; null: from the stack (a simulation knows its PSF), else 130. */
@@ -60,6 +60,8 @@ export interface RunPlan {
   params: LocalizeParamsInput;
   frames: { start: number; end: number };
   roi: RegionOfInterest | undefined;
+  /** The sCMOS calibration maps used (sCMOS cameras only); `attachMaps` turns it into arrays. */
+  scmosMaps: MapsRef | undefined;
   /** Identifies the inputs: a finished run whose plan differs is stale. */
   signature: string;
 }
@@ -70,7 +72,7 @@ export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; errors: stri
 export function localizeInput(s: LocalizeSettings, st: LoadedStack): LocalizeParamsInput {
   const meta = effectiveMeta(st);
   const cam = st.info.meta.camera;
-  const kind: CameraKind = cam?.kind ?? 'ccd';
+  const kind = effectiveCameraKind(st);
   return {
     pixelSizeNm: meta.pixelSizeNm ?? FALLBACK_PIXEL_NM,
     sigmaNm: s.sigmaNm ?? stackSigmaNm(st.info, s.channel) ?? FALLBACK_SIGMA_NM,
@@ -91,9 +93,18 @@ export function localizeInput(s: LocalizeSettings, st: LoadedStack): LocalizePar
   };
 }
 
-/** Checks the settings against the stack; every problem is a sentence a user can act on. */
-export function planRun(s: LocalizeSettings, st: LoadedStack): PlanResult {
+/**
+ * Checks the settings against the stack; every problem is a sentence a user can act on. `maps`:
+ * the stack's loaded sCMOS calibration maps (default: from cameraMapsStore).
+ */
+export function planRun(
+  s: LocalizeSettings,
+  st: LoadedStack,
+  maps: StackMaps = stackMaps(st.info.id),
+): PlanResult {
   const errors: string[] = [];
+  const mapsChoice = chooseMaps(st, maps);
+  if (!mapsChoice.ok) errors.push(mapsChoice.error);
   const { info } = st;
   if (!(Number.isInteger(s.channel) && s.channel >= 0 && s.channel < info.channels))
     errors.push(`Channel ${s.channel + 1} does not exist: the stack has ${info.channels}.`);
@@ -129,7 +140,8 @@ export function planRun(s: LocalizeSettings, st: LoadedStack): PlanResult {
   }
   if (errors.length) return { ok: false, errors };
   const frames = { start: first - 1, end: last };
-  const plan = { stackId: info.id, channel: s.channel, params, frames, roi };
+  const scmosMaps = mapsChoice.ok ? mapsChoice.ref : undefined;
+  const plan = { stackId: info.id, channel: s.channel, params, frames, roi, scmosMaps };
   return { ok: true, plan: { ...plan, signature: JSON.stringify(plan) } };
 }
 

@@ -5,7 +5,8 @@
 // tested with in-memory fakes and wired to openStack / writeThunderstormCsv by the dispatcher.
 import { writeFile } from 'node:fs/promises';
 import type { LocalizeApi } from '../../../workers/localize.api';
-import type { CameraKind } from '../../core/camera/camera';
+import type { CameraKind, ScmosMaps } from '../../core/camera/camera';
+import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMaps';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import type { LocalizeParamsInput } from '../../core/localize/params';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
@@ -36,6 +37,12 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
   --offset ADU        camera offset (default: from the file, else 0)
   --gain E_PER_ADU    photoelectrons per ADU (default: from the file, else 1)
   --em-gain N         EM gain (default: from the file, else 1)
+  --scmos-offset F --scmos-gain F --scmos-variance F
+                      sCMOS per-pixel calibration maps, all three together, each an image of the
+                      full frame (frame 0 is read; any pixel type): offset in ADU, gain in e⁻/ADU,
+                      read-noise variance in ADU². They imply --camera scmos and replace
+                      --offset/--gain. (evscope simulate --camera scmos writes such maps.)
+  --scmos-gain-unit U e-per-adu (default) | adu-per-e, for gain maps stored as ADU per e⁻
   --fitter KIND       mle | lsq | wlsq (default mle)
   --threshold K       detection threshold K × std(Wave.F1) (default 1)
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
@@ -64,6 +71,75 @@ export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): Local
   };
 }
 
+const MAP_FLAGS: [MapRole, string][] = [
+  ['offset', 'scmos-offset'],
+  ['gain', 'scmos-gain'],
+  ['variance', 'scmos-variance'],
+];
+
+/** The --scmos-* map files, or null without them; all three or none. */
+export function scmosMapPaths(p: ParsedArgs): Record<MapRole, string> | null {
+  const given = MAP_FLAGS.filter(([, f]) => p.flags.has(f));
+  if (given.length === 0) {
+    if (p.flags.has('scmos-gain-unit')) throw new Error('--scmos-gain-unit needs the --scmos-gain map');
+    return null;
+  }
+  if (given.length < 3) {
+    const missing = MAP_FLAGS.filter(([, f]) => !p.flags.has(f)).map(([, f]) => `--${f}`);
+    throw new Error(
+      `sCMOS calibration needs all three maps: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing`,
+    );
+  }
+  const camera = p.flags.get('camera');
+  if (camera !== undefined && camera !== 'scmos')
+    throw new Error(
+      `sCMOS maps were given but --camera is ${String(camera)}: drop --camera or make it scmos`,
+    );
+  const out = {} as Record<MapRole, string>;
+  for (const [role, f] of MAP_FLAGS) {
+    const v = p.flags.get(f);
+    if (typeof v !== 'string') throw new Error(`--${f} needs a file name`);
+    out[role] = v;
+  }
+  return out;
+}
+
+function gainUnitFlag(p: ParsedArgs): GainUnit {
+  const u = p.flags.get('scmos-gain-unit');
+  if (u === undefined || u === 'e-per-adu') return 'electronsPerAdu';
+  if (u === 'adu-per-e') return 'aduPerElectron';
+  throw new Error(`--scmos-gain-unit must be e-per-adu or adu-per-e, got "${String(u)}"`);
+}
+
+/** Reads the three map files (frame 0 of each) for a stack of the given size. */
+async function readScmosMapFiles(
+  paths: Record<MapRole, string>,
+  width: number,
+  height: number,
+  gainUnit: GainUnit,
+  open: LocalizeVerbDeps['openStack'],
+): Promise<ScmosMaps> {
+  const read = async (role: MapRole): Promise<Float32Array> => {
+    const files = await openFileByteSources([paths[role]]);
+    try {
+      let src: FrameSource;
+      try {
+        src = await open(files);
+      } catch (e) {
+        throw new Error(`cannot read the sCMOS ${role} map ${paths[role]}: ${(e as Error).message}`);
+      }
+      return await readMap(role, src, width, height, { gainUnit });
+    } finally {
+      await Promise.all(files.map((f) => f.close()));
+    }
+  };
+  return {
+    offsetAdu: await read('offset'),
+    electronsPerAdu: await read('gain'),
+    varianceAdu2: await read('variance'),
+  };
+}
+
 export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
   return {
     help: HELP,
@@ -81,6 +157,10 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           'threshold',
           'frames',
           'threads',
+          'scmos-offset',
+          'scmos-gain',
+          'scmos-variance',
+          'scmos-gain-unit',
         ],
         booleans: ['fit-sigma'],
       });
@@ -90,11 +170,23 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
       const threads = numberFlag(p, 'threads') ?? nodePoolSize();
       if (!(Number.isInteger(threads) && threads >= 1))
         throw new Error(`--threads must be a whole number ≥ 1, got ${threads}`);
+      const mapPaths = scmosMapPaths(p);
+      const gainUnit = gainUnitFlag(p);
       const files = await openFileByteSources(p.positionals);
       const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
       try {
         const stack = await deps.openStack(files);
         const params = localizeParamsFromArgs(p, stack);
+        if (mapPaths) {
+          const scmosMaps = await readScmosMapFiles(
+            mapPaths,
+            stack.width,
+            stack.height,
+            gainUnit,
+            deps.openStack,
+          );
+          params.camera = { ...params.camera, kind: 'scmos', emGain: 1, scmosMaps };
+        }
         const range =
           typeof p.flags.get('frames') === 'string'
             ? parseFrameRange(String(p.flags.get('frames')), stack.frameCount)

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { scmosMapsFromSimulation } from '../../core/camera/scmosMaps';
 import {
   CAMERA_PRESETS,
   PRESET_DESCRIPTIONS,
@@ -11,6 +12,7 @@ import {
   truthStructuresCsv,
   truthTrajectoriesCsv,
 } from '../../core/sim';
+import { encodeTiff } from '../../core/stack/tiffWriter';
 import { numberFlag, parseArgs } from '../args';
 import type { Verb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
@@ -18,7 +20,9 @@ import { writeSimulatedTiff } from '../writeSimulatedTiff';
 const help = `usage: evscope simulate --preset NAME --out PREFIX [options]
 Writes PREFIX.tif (uint16, channels interleaved as an ImageJ hyperstack), PREFIX_truth_events.csv
 (ThunderSTORM-style ground truth of every emission), PREFIX_truth_evs.csv, PREFIX_truth_structures.csv
-and, when EVs move, PREFIX_truth_trajectories.csv.
+and, when EVs move, PREFIX_truth_trajectories.csv. An sCMOS camera also gets its calibration maps
+as float32 TIFFs, in the units evscope localize --scmos-* reads: PREFIX_scmos_offset.tif (ADU),
+PREFIX_scmos_gain.tif (e⁻/ADU) and PREFIX_scmos_variance.tif (read-noise variance, ADU²).
 presets:
 ${PRESET_NAMES.map((n) => `  ${n}: ${PRESET_DESCRIPTIONS[n]}`).join('\n')}
 options (override the preset):
@@ -30,6 +34,10 @@ options (override the preset):
   --sigma-nm S        PSF standard deviation, nm (all channels)
   --pixel-nm P        camera pixel size, nm
   --camera KIND       ccd | emccd | scmos (typical settings of that camera)
+  --read-noise E      read noise, e⁻ rms (sCMOS: the median pixel)
+  --scmos-offset-sd A sCMOS: spread of the per-pixel offsets, ADU (sd)
+  --scmos-gain-cv C   sCMOS: relative spread of the per-pixel gains (0–0.5)
+  --scmos-noise-spread S  sCMOS: spread of the per-pixel read noise (σ of its log, 0–2)
   --no-tiff           write only the truth CSV files`;
 
 export const verb: Verb = {
@@ -47,6 +55,10 @@ export const verb: Verb = {
         'sigma-nm',
         'pixel-nm',
         'camera',
+        'read-noise',
+        'scmos-offset-sd',
+        'scmos-gain-cv',
+        'scmos-noise-spread',
       ],
       booleans: ['no-tiff'],
     });
@@ -78,6 +90,19 @@ export const verb: Verb = {
       if (!c) throw new Error(`--camera must be ccd, emccd or scmos, got "${cam}"`);
       p.camera = { ...c };
     }
+    const cameraFlags = [
+      ['read-noise', 'readNoiseE'],
+      ['scmos-offset-sd', 'scmosOffsetSdAdu'],
+      ['scmos-gain-cv', 'scmosGainCv'],
+      ['scmos-noise-spread', 'scmosReadNoiseLogSd'],
+    ] as const;
+    for (const [flag, key] of cameraFlags) {
+      const v = numberFlag(a, flag);
+      if (v === undefined) continue;
+      if (flag.startsWith('scmos') && p.camera.kind !== 'scmos')
+        throw new Error(`--${flag} needs an sCMOS camera: add --camera scmos`);
+      p.camera = { ...p.camera, [key]: v };
+    }
     const photons = numberFlag(a, 'photons');
     const background = numberFlag(a, 'background');
     const sigma = numberFlag(a, 'sigma-nm');
@@ -100,6 +125,27 @@ export const verb: Verb = {
     if (!a.flags.has('no-tiff')) {
       await writeSimulatedTiff(`${out}.tif`, sim);
       written.unshift(`${out}.tif`);
+      if (truth.scmosMaps) {
+        const m = scmosMapsFromSimulation(truth.scmosMaps);
+        const maps: [string, Float32Array][] = [
+          ['offset', m.offsetAdu],
+          ['gain', m.electronsPerAdu],
+          ['variance', m.varianceAdu2],
+        ];
+        for (const [name, map] of maps) {
+          const file = `${out}_scmos_${name}.tif`;
+          writeFileSync(
+            file,
+            await encodeTiff([map], {
+              width: p.width,
+              height: p.height,
+              dtype: 'float32',
+              pixelSizeNm: p.pixelSizeNm,
+            }),
+          );
+          written.push(file);
+        }
+      }
     }
     const s = (performance.now() - t0) / 1000;
     console.log(

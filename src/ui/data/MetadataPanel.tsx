@@ -1,6 +1,13 @@
 // What the file says about itself, with the values analysis depends on editable.
 import { useEffect, useState } from 'react';
-import { activeStack, effectiveMeta, type LoadedStack, useData } from '../../state/dataStore';
+import type { CameraKind } from '../../core/camera/camera';
+import {
+  activeStack,
+  effectiveCameraKind,
+  effectiveMeta,
+  type LoadedStack,
+  useData,
+} from '../../state/dataStore';
 import { type FieldSpec, META_FIELDS, parseField } from './validate';
 
 function fileValue(st: LoadedStack, key: FieldSpec['key']): number | undefined {
@@ -73,6 +80,47 @@ function MetaField({ st, spec }: { st: LoadedStack; spec: FieldSpec }) {
   );
 }
 
+const CAMERA_KINDS: { value: CameraKind; label: string }[] = [
+  { value: 'ccd', label: 'CCD' },
+  { value: 'emccd', label: 'EMCCD' },
+  { value: 'scmos', label: 'sCMOS' },
+];
+
+/** The camera type decides the noise model (EM excess noise, sCMOS per-pixel maps). */
+function CameraKindField({ st }: { st: LoadedStack }) {
+  const setOverride = useData((s) => s.setOverride);
+  const fromFile = st.info.meta.camera?.kind;
+  const kind = effectiveCameraKind(st);
+  return (
+    <div
+      className="field"
+      title="Camera type: EMCCD adds excess noise; sCMOS pixels each have their own offset, gain and read noise (calibration maps are loaded in the Localize step)"
+    >
+      <label htmlFor="meta-cameraKind">Camera</label>
+      <select
+        id="meta-cameraKind"
+        value={kind}
+        onChange={(e) => {
+          const v = e.target.value as CameraKind;
+          setOverride(st.info.id, 'cameraKind', v === (fromFile ?? 'ccd') ? undefined : v);
+        }}
+      >
+        {CAMERA_KINDS.map((k) => (
+          <option key={k.value} value={k.value}>
+            {k.label}
+            {k.value === fromFile ? ' (file)' : ''}
+          </option>
+        ))}
+      </select>
+      {fromFile === undefined && st.overrides.cameraKind === undefined ? (
+        <span className="from-file">The file does not say; CCD is assumed.</span>
+      ) : fromFile !== undefined && kind !== fromFile ? (
+        <span className="from-file">File says {fromFile.toUpperCase()}; your choice is used.</span>
+      ) : null}
+    </div>
+  );
+}
+
 export function MetadataPanel() {
   const st = useData(activeStack);
   if (!st) {
@@ -129,6 +177,7 @@ export function MetadataPanel() {
         ))}
       </dl>
       <div key={info.id} style={{ marginTop: 8 }}>
+        <CameraKindField st={st} />
         {META_FIELDS.map((spec) => (
           <MetaField key={spec.key} st={st} spec={spec} />
         ))}

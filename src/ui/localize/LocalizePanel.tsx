@@ -2,7 +2,8 @@
 // camera settings read from the stack's metadata, frame range and region, the live preview on
 // the frame shown, and Run / Cancel with progress.
 import { useEffect, useState } from 'react';
-import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
+import { chooseMaps, useCameraMaps } from '../../state/cameraMapsStore';
+import { activeStack, effectiveCameraKind, effectiveMeta, useData } from '../../state/dataStore';
 import { localizeActions } from '../../state/localizeActions';
 import {
   FALLBACK_PIXEL_NM,
@@ -15,6 +16,7 @@ import {
 import { useLocs } from '../../state/locsStore';
 import { uiStore } from '../../state/uiStore';
 import { overlayStore } from '../viewer/overlays';
+import { CameraMaps } from './CameraMaps';
 import { NumberField, SelectField } from './fields';
 import { ROI_OVERLAY, roiOverlay, usePreview } from './preview';
 import { RunProgressBar } from './RunProgressBar';
@@ -28,9 +30,16 @@ const set = (patch: Parameters<ReturnType<typeof localizeParamsStore.getState>['
 function CameraFacts() {
   const st = useData(activeStack)!;
   const m = effectiveMeta(st);
-  const kind = st.info.meta.camera?.kind ?? 'ccd';
+  const kind = effectiveCameraKind(st);
+  const maps = useCameraMaps((x) => x.byStack[st.info.id]);
+  const choice = chooseMaps(st, maps);
+  const perPixel = choice.ok && choice.ref !== undefined;
   const known = (v: number | undefined, fallback: number) =>
-    v === undefined ? (
+    perPixel ? (
+      <span className="muted" title="The sCMOS calibration maps give every pixel its own value">
+        per pixel (maps)
+      </span>
+    ) : v === undefined ? (
       <span className="warn" title="The file does not say; this default is used">
         {fallback} (assumed)
       </span>
@@ -44,7 +53,7 @@ function CameraFacts() {
     >
       <dl>
         <dt>Camera</dt>
-        <dd>{kind.toUpperCase()}</dd>
+        <dd>{kind === 'scmos' ? 'sCMOS' : kind.toUpperCase()}</dd>
         <dt>Offset (ADU)</dt>
         <dd className="num">{known(m.offsetAdu, 0)}</dd>
         <dt>Gain (e⁻/ADU)</dt>
@@ -59,6 +68,7 @@ function CameraFacts() {
       <button type="button" className="link" onClick={() => uiStore.getState().setActiveStep('data')}>
         Edit in Data…
       </button>
+      {kind === 'scmos' && <CameraMaps st={st} />}
     </div>
   );
 }
@@ -176,6 +186,7 @@ export function LocalizePanel() {
   const count = useLocs((x) => x.count);
   const stale = useIsStale();
   const [preview, setPreview] = useState(true);
+  const maps = useCameraMaps((x) => (st ? x.byStack[st.info.id] : undefined));
   const roi = s.roi;
 
   useEffect(() => {
@@ -195,7 +206,7 @@ export function LocalizePanel() {
       </section>
     );
   }
-  const planned = planRun(s, st);
+  const planned = planRun(s, st, maps);
   const running = status === 'running';
   const sigmaDefault = stackSigmaNm(st.info, s.channel);
   const pixelNm = effectiveMeta(st).pixelSizeNm ?? FALLBACK_PIXEL_NM;

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { latestOnly } from '../../engine/latestOnly';
 import type { RegionOfInterest } from '../../engine/localizeRun';
 import { localizeService, type PreviewRequest, type PreviewResult } from '../../engine/localizeService';
+import { attachMaps, useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, dataStore, useData } from '../../state/dataStore';
 import { planRun, useLocalizeParams } from '../../state/localizeParamsStore';
 import { useViewer } from '../../state/viewerStore';
@@ -95,6 +96,7 @@ export function usePreview(enabled: boolean): PreviewState {
   const st = useData(activeStack);
   const settings = useLocalizeParams((s) => s.settings);
   const frame = useViewer((s) => s.frame);
+  const maps = useCameraMaps((s) => (st ? s.byStack[st.info.id] : undefined));
   const [state, setState] = useState<PreviewState>({ kind: 'off' });
   const [queue] = useState(() =>
     latestOnly<{ req: PreviewRequest; pixelSizeNm: number }, { res: PreviewResult; pixelSizeNm: number }>(
@@ -131,7 +133,7 @@ export function usePreview(enabled: boolean): PreviewState {
       setState({ kind: 'off' });
       return;
     }
-    const planned = planRun(settings, st);
+    const planned = planRun(settings, st, maps);
     if (!planned.ok) {
       overlayStore.getState().remove(PREVIEW_OVERLAY);
       setState({ kind: 'error', message: planned.errors[0] });
@@ -140,19 +142,21 @@ export function usePreview(enabled: boolean): PreviewState {
     const { plan } = planned;
     setState((s) => (s.kind === 'ok' ? s : { kind: 'waiting' }));
     const t = setTimeout(() => {
+      const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
       queue.request({
         req: {
           stack: st.info,
           channel: plan.channel,
           frame: Math.min(frame, st.info.frameCount - 1),
-          params: plan.params,
+          params,
           roi: plan.roi,
+          scmosMapsFromSimulation,
         },
         pixelSizeNm: plan.params.pixelSizeNm ?? 100,
       });
     }, DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [enabled, st, settings, frame, queue]);
+  }, [enabled, st, settings, frame, queue, maps]);
 
   useEffect(() => () => overlayStore.getState().remove(PREVIEW_OVERLAY), []);
   return state;

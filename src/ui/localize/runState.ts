@@ -1,5 +1,6 @@
 // The Localize step's state as the pipeline shows it: not run / running 40 % / done · 61,234
 // locs / stale (the parameters or the stack's metadata changed after the run).
+import { useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, useData } from '../../state/dataStore';
 import { isLocalizeRecord } from '../../state/localizeActions';
 import { planRun, useLocalizeParams } from '../../state/localizeParamsStore';
@@ -27,9 +28,10 @@ export function useIsStale(): boolean {
   const status = useLocs((s) => s.status);
   const st = useData(activeStack);
   const settings = useLocalizeParams((s) => s.settings);
+  const maps = useCameraMaps((s) => (st ? s.byStack[st.info.id] : undefined));
   if (status === 'running' || status === 'idle' || !isLocalizeRecord(params)) return false;
   if (!st || st.info.id !== params.plan.stackId) return true;
-  const now = planRun(settings, st);
+  const now = planRun(settings, st, maps);
   return !now.ok || now.plan.signature !== params.signature;
 }
 
