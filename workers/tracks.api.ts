@@ -9,8 +9,8 @@
 //    then runs the colocalization statistics.
 // Progress is throttled; `cancel` aborts the running call between frames.
 import * as Comlink from 'comlink';
-import { binarize, gaussianSmooth } from '../src/core/binarize/smooth';
 import { otsuThreshold, pooledOtsuThreshold } from '../src/core/binarize/otsu';
+import { binarize, gaussianSmooth } from '../src/core/binarize/smooth';
 import { analyzeColocalization, type ColocResult } from '../src/core/coloc/analysis';
 import { type ControlRegion, controlPositions } from '../src/core/coloc/analysisControl';
 import type { HistogramSpec } from '../src/core/coloc/analysisHistogram';
@@ -362,9 +362,12 @@ export function createTracksApi(
           throw new Error(
             `The movie window (${m.window} frames) is longer than the stack (${req.rawFrames} frames): shorten it.`,
           );
-        if (!req.tracks.length) throw new Error('There are no tracks to measure: track the EVs or import tracks first.');
+        if (!req.tracks.length)
+          throw new Error('There are no tracks to measure: track the EVs or import tracks first.');
         if (!req.locs.length)
-          throw new Error('There are no PALM localizations to build the movie from: run Localize on channel 1 first.');
+          throw new Error(
+            'There are no PALM localizations to build the movie from: run Localize on channel 1 first.',
+          );
         const grid = gridForCameraRegion(
           { x: 0, y: 0, width: req.camera.width, height: req.camera.height },
           req.camera.pixelNm,
@@ -383,7 +386,14 @@ export function createTracksApi(
         pace.report('movie', 0, 1, true);
         const movie = SlidingMovie.fromTable(
           { length: req.locs.length, columns },
-          { window: m.window, step: m.step, grid, sigma, frameIntervalS: req.rawFrameIntervalS, cacheSize: 2 },
+          {
+            window: m.window,
+            step: m.step,
+            grid,
+            sigma,
+            frameIntervalS: req.rawFrameIntervalS,
+            cacheSize: 2,
+          },
           req.rawFrames,
         );
         await pace.tick();
@@ -397,8 +407,15 @@ export function createTracksApi(
           pace.report('cell', 0, 1, true);
           const src = await open(req.control.recipe, ctl.signal);
           const proj = await meanProjection(src, req.control.channel, CELL_PROJECTION_FRAMES, pace.tick);
-          cellMask = cellMaskFromProjection(proj, src.width, src.height, req.camera.pixelNm, req.control.smoothPx);
-          if (!(cellMask.coverage > 0)) throw new Error('The cell mask is empty: use the whole field as control.');
+          cellMask = cellMaskFromProjection(
+            proj,
+            src.width,
+            src.height,
+            req.camera.pixelNm,
+            req.control.smoothPx,
+          );
+          if (!(cellMask.coverage > 0))
+            throw new Error('The cell mask is empty: use the whole field as control.');
           region = {
             kind: 'mask',
             mask: cellMask.mask,
@@ -445,7 +462,10 @@ export function createTracksApi(
         for (const frame of movie.frames(0, movieFrames)) {
           const t = frame.index;
           if (sweep.needs(t)) {
-            const v = m.smoothSigmaPx > 0 ? gaussianSmooth(frame.image, grid.width, grid.height, m.smoothSigmaPx, smoothed) : frame.image;
+            const v =
+              m.smoothSigmaPx > 0
+                ? gaussianSmooth(frame.image, grid.width, grid.height, m.smoothSigmaPx, smoothed)
+                : frame.image;
             binarize(v, threshold, mask);
             let c = 0;
             for (let i = 0; i < mask.length; i++) c += mask[i];

@@ -30,7 +30,11 @@ export type {
 
 /** What the store needs: a seam for tests (a fake, or the API over a MessageChannel). */
 export interface TracksBackend {
-  track(req: TrackingRequest, onProgress: (p: TracksProgress) => void, signal?: AbortSignal): Promise<TracksResult>;
+  track(
+    req: TrackingRequest,
+    onProgress: (p: TracksProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<TracksResult>;
   importTracks(req: TrackImportRequest): Promise<TracksResult>;
   distances(
     req: DistanceRequest,
@@ -63,7 +67,11 @@ export function tracksBackend(
         .then(resolve, reject)
         .finally(() => pending.delete(reject));
     });
-  function cancellable<T>(what: string, call: (api: Comlink.Remote<TracksApi>) => Promise<T>, signal?: AbortSignal) {
+  function cancellable<T>(
+    what: string,
+    call: (api: Comlink.Remote<TracksApi>) => Promise<T>,
+    signal?: AbortSignal,
+  ) {
     if (signal?.aborted) return Promise.reject(new CancelledError(what));
     const api = getApi();
     const onAbort = () => void api.cancel();

@@ -1,14 +1,15 @@
 // Parameters of the Tracks & distances step as the user sets them, their checks (every problem a
 // sentence naming the field and what to do) and the requests they become. Pure, so the panel,
 // the scripting API, the CLI-free tests and the store share one set of rules.
-import type { LocalizeSettings } from './localizeParamsStore';
-import { DEFAULT_SETTINGS, localizeInput, stackSigmaNm } from './localizeParamsStore';
-import type { LoadedStack } from './dataStore';
-import { effectiveMeta } from './dataStore';
-import type { MovieSettings, ThresholdChoice, TrackFilterParams } from '../engine/tracksService';
-import type { StackInfo } from '../engine/stackService';
+
 import type { HistogramSpec } from '../core/coloc/analysisHistogram';
 import { resolveLocalizeParams } from '../core/localize/params';
+import type { StackInfo } from '../engine/stackService';
+import type { MovieSettings, ThresholdChoice, TrackFilterParams } from '../engine/tracksService';
+import type { LoadedStack } from './dataStore';
+import { effectiveMeta } from './dataStore';
+import type { LocalizeSettings } from './localizeParamsStore';
+import { DEFAULT_SETTINGS, localizeInput, stackSigmaNm } from './localizeParamsStore';
 
 export interface TracksParams {
   // Tracking
@@ -94,8 +95,10 @@ export function trackingErrors(p: TracksParams, st: LoadedStack): string[] {
   if (!(p.thresholdFactor > 0)) e.push('Detection threshold must be > 0 (× noise std).');
   if (p.sigmaNm !== null && !(p.sigmaNm > 0)) e.push('PSF σ must be > 0 nm.');
   if (!(p.radiusNm > 0)) e.push('Search radius must be > 0 nm.');
-  if (!(isInt(p.maxGap) && p.maxGap >= 0 && p.maxGap <= 50)) e.push('Max gap must be a whole number of frames, 0–50.');
-  if (!(isInt(p.minLength) && p.minLength >= 1)) e.push('Min length must be a whole number of positions ≥ 1.');
+  if (!(isInt(p.maxGap) && p.maxGap >= 0 && p.maxGap <= 50))
+    e.push('Max gap must be a whole number of frames, 0–50.');
+  if (!(isInt(p.minLength) && p.minLength >= 1))
+    e.push('Min length must be a whole number of positions ≥ 1.');
   if (!(p.minIntensity >= 0)) e.push('Min intensity must be ≥ 0 photons.');
   if (!e.length) {
     try {
@@ -136,7 +139,9 @@ export function distanceErrors(p: TracksParams, st: LoadedStack): string[] {
   const { info } = st;
   if (!(isInt(p.window) && p.window >= 1)) e.push('Window W must be a whole number of raw frames ≥ 1.');
   else if (p.window > info.frameCount)
-    e.push(`Window W (${p.window}) is longer than the stack (${info.frameCount} frames): no movie frame fits.`);
+    e.push(
+      `Window W (${p.window}) is longer than the stack (${info.frameCount} frames): no movie frame fits.`,
+    );
   if (!(isInt(p.step) && p.step >= 1)) e.push('Step S must be a whole number of raw frames ≥ 1.');
   if (!(p.renderPxNm > 0)) e.push('Render pixel must be > 0 nm.');
   else {
@@ -150,8 +155,9 @@ export function distanceErrors(p: TracksParams, st: LoadedStack): string[] {
   if (!(p.smoothSigmaPx >= 0 && p.smoothSigmaPx <= 20)) e.push('Smoothing must be 0–20 render px.');
   if (p.thresholdMode === 'manual' && !(p.manualThreshold > 0)) e.push('The manual threshold must be > 0.');
   if (!(p.histWidthNm > 0)) e.push('Bin width must be > 0 nm.');
-  if (!(Number.isFinite(p.histStartNm))) e.push('First bin must be a number of nm.');
-  if (!(isInt(p.histCount) && p.histCount >= 1 && p.histCount <= 1000)) e.push('Bins must be a whole number, 1–1000.');
+  if (!Number.isFinite(p.histStartNm)) e.push('First bin must be a number of nm.');
+  if (!(isInt(p.histCount) && p.histCount >= 1 && p.histCount <= 1000))
+    e.push('Bins must be a whole number, 1–1000.');
   if (!(p.cutoffNm >= 0)) e.push('Cut-off must be ≥ 0 nm.');
   if (!(isInt(p.controlPerFrame) && p.controlPerFrame >= 1 && p.controlPerFrame <= 10000))
     e.push('Control points per frame must be a whole number, 1–10000.');
@@ -181,7 +187,16 @@ export function thresholdFor(p: TracksParams): ThresholdChoice {
 
 /** Keys of the inputs of each run, to tell a result made with other parameters (stale). */
 export function trackingKey(p: TracksParams): string {
-  return JSON.stringify([p.channel, p.thresholdFactor, p.sigmaNm, p.fitSigma, p.radiusNm, p.maxGap, p.minLength, p.minIntensity]);
+  return JSON.stringify([
+    p.channel,
+    p.thresholdFactor,
+    p.sigmaNm,
+    p.fitSigma,
+    p.radiusNm,
+    p.maxGap,
+    p.minLength,
+    p.minIntensity,
+  ]);
 }
 
 export function distanceKey(p: TracksParams): string {

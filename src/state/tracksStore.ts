@@ -69,7 +69,12 @@ export interface TracksActions {
   forStack(info: StackInfo | null): void;
   setParams(patch: Partial<TracksParams>): void;
   runTracking(st: LoadedStack): Promise<TracksResult | null>;
-  importTracks(st: LoadedStack, text: string, fileName: string, format: 'csv' | 'text'): Promise<TracksResult | null>;
+  importTracks(
+    st: LoadedStack,
+    text: string,
+    fileName: string,
+    format: 'csv' | 'text',
+  ): Promise<TracksResult | null>;
   runDistances(st: LoadedStack): Promise<DistanceResult | null>;
   cancel(): void;
   selectTrack(id: number | null): void;

@@ -14,6 +14,9 @@ import { MarkersResults } from '../markers/MarkersResults';
 import { useMarkersState } from '../markers/useMarkersState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
+import { TracksPanel } from '../tracks/TracksPanel';
+import { TracksResults } from '../tracks/TracksResults';
+import { useTracksState } from '../tracks/useTracksState';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -82,7 +85,14 @@ export const STEPS: StepDef[] = [
     useStateLabel: usePostStateLabel,
   },
   { id: 'movie', name: 'Movie', hint: 'Sliding-window super-resolution movie and structures' },
-  { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
+  {
+    id: 'tracks',
+    name: 'Tracks & distances',
+    hint: 'EV tracking and distance to structures',
+    Panel: TracksPanel,
+    Results: TracksResults,
+    useStateLabel: useTracksState,
+  },
   {
     id: 'markers',
     name: 'EV markers',
