@@ -16,6 +16,16 @@ export const EV_COLOUR = '#f0a43a';
 export const CONTROL_COLOUR = '#6f8fb8';
 export const MOBILITY_COLOURS = ['#4e9cf5', '#e76fb4', '#5fd08a', '#9aa5b4'];
 
+/** Legend in the plot's top-right corner, clear of the title line. */
+const INSIDE_LEGEND = {
+  x: 0.99,
+  xanchor: 'right' as const,
+  y: 0.99,
+  yanchor: 'top' as const,
+  bgcolor: 'rgba(0,0,0,0)',
+  font: { size: 10 },
+};
+
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return '—';
   if (p < 1e-4) return p === 0 ? '< 1e-300' : p.toExponential(1);
@@ -67,23 +77,24 @@ export function distanceHistogramFigure(
     layout: baseLayout(theme, {
       barmode: 'overlay',
       showlegend: true,
-      legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
+      legend: INSIDE_LEGEND,
       title: { text: title, font: { size: 11 }, x: 0, xanchor: 'left' },
-      margin: { l: 52, r: 12, t: 40, b: 40 },
+      margin: { l: 52, r: 12, t: 30, b: 40 },
       xaxis: { title: { text: 'signed distance to structure edge (nm)' }, zeroline: true },
-      yaxis: { title: { text: units === 'percent' ? '% of positions' : 'positions' } },
       annotations: [
         {
-          text: `< ${c.binEnd[0]} nm: EV ${fmt(ev[0])}, ctl ${fmt(ctl[0])} · ≥ ${c.binStart[last]} nm: EV ${fmt(ev[last])}, ctl ${fmt(ctl[last])}`,
+          text: `beyond the bins: EV ${fmt(ev[0] + ev[last])}, ctl ${fmt(ctl[0] + ctl[last])}`,
           xref: 'paper',
           yref: 'paper',
-          x: 1,
-          y: 0.98,
-          xanchor: 'right',
+          x: 0.01,
+          y: 0.99,
+          xanchor: 'left',
+          yanchor: 'top',
           showarrow: false,
           font: { size: 10 },
         },
       ],
+      yaxis: { title: { text: units === 'percent' ? '% of positions' : 'positions' } },
     }),
   };
 }
@@ -182,9 +193,9 @@ export function fractionWithinFigure(
     ],
     layout: baseLayout(theme, {
       showlegend: true,
-      legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
+      legend: INSIDE_LEGEND,
       title: { text: `Time within ${cutoffNm} nm`, font: { size: 11 }, x: 0, xanchor: 'left' },
-      margin: { l: 52, r: 12, t: 40, b: 40 },
+      margin: { l: 52, r: 12, t: 30, b: 40 },
       xaxis: { title: { text: 'track' }, type: 'category' },
       yaxis: { title: { text: '% of movie frames' }, range: [0, 100] },
     }),
@@ -214,8 +225,8 @@ export function durationFigure(
   const kminR = Number.isFinite(kmin) ? Math.round(kmin) : 1;
   const model = ks.map((k) => (k >= kminR ? fit.runs * (1 - fit.q) * fit.q ** (k - kminR) : null));
   const ci = Number.isFinite(fit.tau)
-    ? `τ = ${fit.tau.toFixed(3)} s (95% CI ${fit.tauLow.toFixed(3)}–${Number.isFinite(fit.tauHigh) ? fit.tauHigh.toFixed(3) : '∞'})`
-    : 'τ: no complete run to fit';
+    ? `τ = ${fit.tau.toFixed(3)} s [${fit.tauLow.toFixed(3)}, ${Number.isFinite(fit.tauHigh) ? fit.tauHigh.toFixed(3) : '∞'}] 95%`
+    : 'τ: no run to fit';
   return {
     data: [
       {
@@ -230,7 +241,7 @@ export function durationFigure(
         type: 'bar',
         x: times,
         y: ks.map((k) => censored[k]),
-        name: 'cut by track end',
+        name: 'censored (track end)',
         marker: { color: EV_COLOUR, opacity: 0.35 },
         hovertemplate: '%{x:.3f} s: %{y}<extra>censored</extra>',
       },
@@ -246,14 +257,14 @@ export function durationFigure(
     layout: baseLayout(theme, {
       barmode: 'stack',
       showlegend: true,
-      legend: { orientation: 'h', x: 1, xanchor: 'right', y: 1.02, yanchor: 'bottom' },
+      legend: INSIDE_LEGEND,
       title: {
         text: `Colocalization durations · ${ci} · ${fit.runs} runs`,
         font: { size: 11 },
         x: 0,
         xanchor: 'left',
       },
-      margin: { l: 52, r: 12, t: 40, b: 40 },
+      margin: { l: 52, r: 12, t: 30, b: 40 },
       xaxis: { title: { text: 'duration within cut-off (s)' } },
       yaxis: { title: { text: 'runs' } },
     }),

@@ -144,6 +144,14 @@ const DEFAULT_DEPS: TracksStoreDeps = {
   evAffine: registeredEvAffine,
 };
 
+/** The track with most positions: selected by default so the per-track plots show something. */
+function longestTrack(r: TracksResult): number | null {
+  const s = r.summary.columns;
+  let best = -1;
+  for (let i = 0; i < r.summary.length; i++) if (best < 0 || s.positions[i] > s.positions[best]) best = i;
+  return best < 0 ? null : s.track[best];
+}
+
 export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
   let abort: AbortController | null = null;
 
@@ -199,7 +207,7 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
         tracks: r,
         tracksStackId: stackId,
         tracksKey: key,
-        selectedTrack: null,
+        selectedTrack: longestTrack(r),
       });
     }
 
