@@ -11,6 +11,8 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   drift: () => import('./verbs/drift'),
   merge: () => import('./verbs/merge'),
   count: () => import('./verbs/count'),
+  track: () => import('./verbs/track'),
+  coloc: () => import('./verbs/coloc'),
 };
 
 function usage(): string {
