@@ -259,7 +259,7 @@ export function durationFigure(
       showlegend: true,
       legend: INSIDE_LEGEND,
       title: {
-        text: `Colocalization durations · ${ci} · ${fit.runs} runs`,
+        text: `Durations · ${ci}`,
         font: { size: 11 },
         x: 0,
         xanchor: 'left',
