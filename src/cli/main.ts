@@ -14,6 +14,8 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   movie: () => import('./verbs/movie'),
   session: () => import('./verbs/session'),
   'convert-locs': () => import('./verbs/convertLocs'),
+  track: () => import('./verbs/track'),
+  coloc: () => import('./verbs/coloc'),
 };
 
 function usage(): string {

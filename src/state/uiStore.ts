@@ -5,7 +5,7 @@ import type { Activity } from '../engine/stackService';
 
 /** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
 export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'session';
-export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'markers';
+export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers';
 
 export type Theme = 'dark' | 'light';
 

@@ -6,6 +6,7 @@ import { EvOverlay } from '../markers/EvOverlay';
 import { MarkersView } from '../markers/MarkersView';
 import { MovieView } from '../movie/MovieView';
 import { ReconView } from '../recon/ReconView';
+import { TracksView } from '../tracks/TracksView';
 import { FrameBar } from '../viewer/FrameBar';
 import { ViewerCanvas } from '../viewer/ViewerCanvas';
 import { ViewerToolbar } from '../viewer/ViewerToolbar';
@@ -32,6 +33,7 @@ function RawView() {
 export const CENTRE_VIEWS: CentreViewDef[] = [
   { id: 'raw', name: 'Raw frames', Component: RawView },
   { id: 'reconstruction', name: 'Reconstruction', Component: ReconView },
+  { id: 'tracks', name: 'Tracks & distances', Component: TracksView },
   { id: 'markers', name: 'EV markers', Component: MarkersView },
   { id: 'movie', name: 'Movie', Component: MovieView },
 ];

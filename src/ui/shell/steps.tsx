@@ -18,6 +18,9 @@ import { useMovieState } from '../movie/useMovieState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
 import { RegistrationPanel } from '../registration/RegistrationPanel';
+import { TracksPanel } from '../tracks/TracksPanel';
+import { TracksResults } from '../tracks/TracksResults';
+import { useTracksState } from '../tracks/useTracksState';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -94,7 +97,14 @@ export const STEPS: StepDef[] = [
     Results: MovieResults,
     useStateLabel: useMovieState,
   },
-  { id: 'tracks', name: 'Tracks & distances', hint: 'EV tracking and distance to structures' },
+  {
+    id: 'tracks',
+    name: 'Tracks & distances',
+    hint: 'EV tracking and distance to structures',
+    Panel: TracksPanel,
+    Results: TracksResults,
+    useStateLabel: useTracksState,
+  },
   {
     id: 'markers',
     name: 'EV markers',

@@ -1,0 +1,169 @@
+// Signed distances for a whole movie, one frame at a time. analyzeColocalization asks its
+// provider for (frame, x, y) in track order, i.e. sweeping through the movie once per track; a
+// movie's signed-distance fields (668 frames of up to 1280² at 10 nm) cannot all be held, and
+// recomputing a field per request would repeat each frame's EDT for every track. So the sweep is
+// turned around: every position that will be asked about (EV positions, control points) is
+// registered first, grouped by movie frame; then the binary frames stream through once, in
+// order, each frame's field is computed only if some position falls in it, sampled at those
+// positions, and dropped. The provider handed to the analysis answers from the sampled values.
+// Values are exactly those of signedDistanceField / StructureDistances + sampleField.
+import { labelComponents2D } from '../binarize/structures';
+import type { RenderGrid } from '../movie/grid';
+import type { SignedDistanceProvider } from './analysisDistance';
+import { type FieldSampling, StructureDistances, sampleField, signedDistanceField } from './signedDistance';
+
+export interface QueryPoints {
+  readonly frame: ArrayLike<number>;
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
+}
+
+export interface FrameSweepOptions {
+  grid: RenderGrid;
+  /** Also keep the distance to every structure of the frame (for pooled histograms). */
+  perStructure?: boolean;
+  sampling?: FieldSampling;
+}
+
+const key = (x: number, y: number) => `${x}|${y}`;
+
+export class FrameSweep {
+  readonly grid: RenderGrid;
+  readonly frameCount: number;
+  private readonly perStructure: boolean;
+  private readonly sampling: FieldSampling;
+  /** Points of each frame: CSR over frames into (x, y) arrays. */
+  private readonly start: Uint32Array;
+  private readonly px: Float64Array;
+  private readonly py: Float64Array;
+  private readonly nearest: Float64Array;
+  private readonly lookup: Map<string, number>[];
+  private structValues: Float64Array[] = [];
+  private maxStructures = 0;
+  private readonly field: Float32Array;
+  private done = 0;
+
+  /** `frameCount` movie frames; points outside [0, frameCount) are ignored (their distance is NaN). */
+  constructor(frameCount: number, sets: readonly QueryPoints[], options: FrameSweepOptions) {
+    this.grid = options.grid;
+    this.frameCount = frameCount;
+    this.perStructure = options.perStructure ?? false;
+    this.sampling = options.sampling ?? 'bilinear';
+    const counts = new Uint32Array(frameCount + 1);
+    for (const s of sets)
+      for (let i = 0; i < s.frame.length; i++) if (s.frame[i] < frameCount) counts[s.frame[i] + 1]++;
+    for (let f = 0; f < frameCount; f++) counts[f + 1] += counts[f];
+    this.start = counts;
+    const n = counts[frameCount];
+    this.px = new Float64Array(n);
+    this.py = new Float64Array(n);
+    this.nearest = new Float64Array(n).fill(Number.NaN);
+    this.lookup = Array.from({ length: frameCount }, () => new Map<string, number>());
+    const at = counts.slice(0, frameCount);
+    for (const s of sets)
+      for (let i = 0; i < s.frame.length; i++) {
+        const f = s.frame[i];
+        if (f >= frameCount) continue;
+        const k = key(s.x[i], s.y[i]);
+        // The same point asked twice (a control point on an EV position) is sampled once.
+        if (this.lookup[f].has(k)) continue;
+        const r = at[f]++;
+        this.px[r] = s.x[i];
+        this.py[r] = s.y[i];
+        this.lookup[f].set(k, r);
+      }
+    this.field = new Float32Array(this.grid.width * this.grid.height);
+  }
+
+  /** Whether movie frame t has any point to measure (frames without can be skipped unrendered). */
+  needs(t: number): boolean {
+    return t < this.frameCount && this.lookup[t].size > 0;
+  }
+
+  /** Frames measured so far (they must arrive in order, 0, 1, 2…). */
+  get framesDone(): number {
+    return this.done;
+  }
+
+  /**
+   * Measures the points of movie frame t against its binary mask (non-zero = structure); null
+   * for a frame without points (see `needs`).
+   */
+  addFrame(t: number, mask: ArrayLike<number> | null): void {
+    const g = this.grid;
+    if (t !== this.done) throw new Error(`frames must arrive in order: expected ${this.done}, got ${t}`);
+    if (!this.needs(t)) {
+      this.done++;
+      return;
+    }
+    if (!mask) throw new Error(`movie frame ${t} has positions to measure: its mask is needed`);
+    if (mask.length !== g.width * g.height) throw new RangeError('mask size does not match the grid');
+    this.done++;
+    const a = this.start[t];
+    const b = a + this.lookup[t].size;
+    let structurePixels = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i]) structurePixels++;
+    // Structures cover a small part of a movie frame and the points are few: reading each
+    // needed pixel centre from the structures' contours (StructureDistances) then costs far less
+    // than a whole-frame EDT. The values are the same: at a centre, the nearest-structure field
+    // is the minimum of the per-structure distances (inside one structure, its own negative
+    // value; 8-connected labels never touch, so its nearest non-member pixel is background).
+    const contourWork = 4 * (b - a) * structurePixels;
+    const useContours = this.perStructure || (structurePixels > 0 && contourWork < 8 * mask.length);
+    if (!useContours) {
+      signedDistanceField(mask, g.width, g.height, g.pixelNm, this.field);
+      for (let r = a; r < b; r++)
+        this.nearest[r] = sampleField(this.field, g, this.px[r], this.py[r], this.sampling);
+      return;
+    }
+    const { labels, count } = labelComponents2D(mask, g.width, g.height, 8);
+    if (count > this.maxStructures) this.maxStructures = count;
+    const sd = count ? new StructureDistances(labels, g) : null;
+    const centre = (p: number) => {
+      if (!sd) return Number.POSITIVE_INFINITY;
+      const cx = g.x0Nm + ((p % g.width) + 0.5) * g.pixelNm;
+      const cy = g.y0Nm + (Math.floor(p / g.width) + 0.5) * g.pixelNm;
+      let best = Number.POSITIVE_INFINITY;
+      for (let k = 1; k <= count; k++) {
+        const v = sd.signedDistance(k, cx, cy, 'nearest');
+        if (v < best) best = v;
+      }
+      return best;
+    };
+    // sampleField reads only the few centres around each point: hand it those, computed on demand.
+    const field = new Proxy([] as number[], {
+      get: (_t, k) => (k === 'length' ? mask.length : centre(Number(k))),
+    });
+    for (let r = a; r < b; r++) {
+      this.nearest[r] = sampleField(field, g, this.px[r], this.py[r], this.sampling);
+      if (!this.perStructure) continue;
+      const v = new Float64Array(count);
+      if (sd) sd.signedDistances(this.px[r], this.py[r], v, this.sampling);
+      this.structValues[r] = v;
+    }
+  }
+
+  /** The provider over what was measured; a point never registered or not yet swept reads NaN. */
+  provider(): SignedDistanceProvider {
+    const find = (frame: number, x: number, y: number) =>
+      frame < this.frameCount ? (this.lookup[frame].get(key(x, y)) ?? -1) : -1;
+    const p: SignedDistanceProvider = {
+      distance: (frame, x, y) => {
+        const r = find(frame, x, y);
+        return r < 0 ? Number.NaN : this.nearest[r];
+      },
+    };
+    if (!this.perStructure) return p;
+    return {
+      ...p,
+      maxStructures: this.maxStructures,
+      structureDistances: (frame, x, y, out) => {
+        const r = find(frame, x, y);
+        const v = r < 0 ? undefined : this.structValues[r];
+        if (!v) return 0;
+        out.set(v);
+        return v.length;
+      },
+    };
+  }
+}

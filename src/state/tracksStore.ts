@@ -1,0 +1,381 @@
+// The Tracks & distances step: parameters for the active stack, the two runs (tracking or
+// import, then the distance analysis) with progress, rate and time left, their results, the
+// selected track and how the overlay colours tracks. A cancelled or failed run keeps the
+// previous result on screen.
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { Affine } from '../core/registration/affine';
+import { fromAffine6, isIdentity6 } from '../core/registration/affine6';
+import type { StackInfo } from '../engine/stackService';
+import {
+  CancelledError,
+  type DistanceResult,
+  type PalmLocalizations,
+  type TracksBackend,
+  type TracksPhase,
+  type TracksProgress,
+  type TracksResult,
+  tracksService,
+} from '../engine/tracksService';
+import { effectiveMeta, type LoadedStack } from './dataStore';
+import { locsStore, locsTable } from './locsStore';
+import { toReferenceAffine } from './registrationStore';
+import {
+  defaultTracksParams,
+  distanceErrors,
+  distanceKey,
+  filterFor,
+  frameIntervalS,
+  histogramFor,
+  localizeFor,
+  movieFor,
+  type TracksParams,
+  thresholdFor,
+  trackingErrors,
+  trackingKey,
+} from './tracksParams';
+
+export type TracksRunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
+export type TrackColouring = 'time' | 'distance';
+
+export interface TracksRunProgress extends TracksProgress {
+  /** Items per second in the current phase (frames, movie frames). */
+  rate: number;
+  etaSeconds: number;
+}
+
+export interface TracksState {
+  stackId: number | null;
+  params: TracksParams | null;
+  /** Which run is going: only one at a time (they share the worker). */
+  running: 'tracking' | 'distances' | null;
+  trackStatus: TracksRunStatus;
+  distanceStatus: TracksRunStatus;
+  progress: TracksRunProgress | null;
+  error: string | null;
+  tracks: TracksResult | null;
+  tracksStackId: number | null;
+  tracksKey: string | null;
+  distances: DistanceResult | null;
+  distancesKey: string | null;
+  /** The tracks the distances were measured on (a new tracking makes the distances stale). */
+  distancesTracks: TracksResult | null;
+  selectedTrack: number | null;
+  colouring: TrackColouring;
+  showOverlay: boolean;
+  /** Histogram as counts or percent. */
+  histogramUnits: 'counts' | 'percent';
+}
+
+export interface TracksActions {
+  forStack(info: StackInfo | null): void;
+  setParams(patch: Partial<TracksParams>): void;
+  runTracking(st: LoadedStack): Promise<TracksResult | null>;
+  importTracks(
+    st: LoadedStack,
+    text: string,
+    fileName: string,
+    format: 'csv' | 'text',
+  ): Promise<TracksResult | null>;
+  runDistances(st: LoadedStack): Promise<DistanceResult | null>;
+  cancel(): void;
+  selectTrack(id: number | null): void;
+  setColouring(c: TrackColouring): void;
+  setShowOverlay(show: boolean): void;
+  setHistogramUnits(u: 'counts' | 'percent'): void;
+  clear(): void;
+}
+
+export type TracksStore = TracksState & TracksActions;
+
+const EMPTY: TracksState = {
+  stackId: null,
+  params: null,
+  running: null,
+  trackStatus: 'idle',
+  distanceStatus: 'idle',
+  progress: null,
+  error: null,
+  tracks: null,
+  tracksStackId: null,
+  tracksKey: null,
+  distances: null,
+  distancesKey: null,
+  distancesTracks: null,
+  selectedTrack: null,
+  colouring: 'time',
+  showOverlay: true,
+  histogramUnits: 'percent',
+};
+
+export interface TracksStoreDeps {
+  backend: () => TracksBackend;
+  /** PALM localizations of the stack (channel 0), or null when there are none. */
+  palm: (stackId: number) => PalmLocalizations | null;
+  /** Two-colour registration: EV-channel nm → PALM-channel nm, or null (identity). */
+  evAffine: (stackId: number, channel: number) => Affine | null;
+}
+
+/** The active localizations, if they belong to this stack. */
+export function palmFromLocsStore(stackId: number): PalmLocalizations | null {
+  const s = locsStore.getState();
+  if (s.stackId !== stackId || s.count === 0) return null;
+  const t = locsTable();
+  const c = t.columns;
+  const precision = c.precision;
+  return {
+    length: t.length,
+    frame: c.frame as Uint32Array,
+    x: c.x as Float64Array,
+    y: c.y as Float64Array,
+    precision: precision instanceof Float32Array || precision instanceof Float64Array ? precision : undefined,
+  };
+}
+
+/**
+ * The registration of the EV channel onto channel 0 (EV-channel nm → channel-0 nm), from the
+ * registration step (beads → a per-stack affine per channel); null while none is set.
+ */
+export function registeredEvAffine(stackId: number, channel: number): Affine | null {
+  const t = toReferenceAffine(stackId, channel);
+  return isIdentity6(t) ? null : fromAffine6(t);
+}
+
+const DEFAULT_DEPS: TracksStoreDeps = {
+  backend: tracksService,
+  palm: palmFromLocsStore,
+  evAffine: registeredEvAffine,
+};
+
+/** The track with most positions: selected by default so the per-track plots show something. */
+function longestTrack(r: TracksResult): number | null {
+  const s = r.summary.columns;
+  let best = -1;
+  for (let i = 0; i < r.summary.length; i++) if (best < 0 || s.positions[i] > s.positions[best]) best = i;
+  return best < 0 ? null : s.track[best];
+}
+
+export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
+  let abort: AbortController | null = null;
+
+  return createStore<TracksStore>()((set, get) => {
+    /** Progress with the rate of the current phase. */
+    function progressHandler(ctl: AbortController) {
+      let phase: TracksPhase | '' = '';
+      let t0 = 0;
+      let d0 = 0;
+      return (p: TracksProgress) => {
+        if (ctl.signal.aborted) return;
+        if (p.phase !== phase) {
+          phase = p.phase;
+          t0 = p.elapsed;
+          d0 = p.done;
+        }
+        const dt = p.elapsed - t0;
+        const rate = dt > 0 ? (p.done - d0) / dt : 0;
+        set({ progress: { ...p, rate, etaSeconds: rate > 0 ? (p.total - p.done) / rate : Number.NaN } });
+      };
+    }
+
+    function start(kind: 'tracking' | 'distances'): AbortController {
+      abort?.abort();
+      const ctl = new AbortController();
+      abort = ctl;
+      set({
+        running: kind,
+        error: null,
+        progress: null,
+        ...(kind === 'tracking' ? { trackStatus: 'running' } : { distanceStatus: 'running' }),
+      });
+      return ctl;
+    }
+
+    function fail(kind: 'tracking' | 'distances', ctl: AbortController, e: unknown) {
+      if (abort !== ctl) return;
+      const cancelled = e instanceof CancelledError || ctl.signal.aborted;
+      const status: TracksRunStatus = cancelled ? 'cancelled' : 'failed';
+      set({
+        running: null,
+        progress: null,
+        error: cancelled ? null : e instanceof Error ? e.message : String(e),
+        ...(kind === 'tracking' ? { trackStatus: status } : { distanceStatus: status }),
+      });
+    }
+
+    function tracksDone(r: TracksResult, stackId: number, key: string | null) {
+      set({
+        running: null,
+        progress: null,
+        trackStatus: 'done',
+        tracks: r,
+        tracksStackId: stackId,
+        tracksKey: key,
+        selectedTrack: longestTrack(r),
+      });
+    }
+
+    return {
+      ...EMPTY,
+      forStack(info) {
+        if (!info) {
+          if (get().stackId !== null) set({ stackId: null, params: null });
+          return;
+        }
+        if (get().stackId === info.id && get().params) return;
+        set({ stackId: info.id, params: defaultTracksParams(info) });
+      },
+      setParams(patch) {
+        const p = get().params;
+        if (p) set({ params: { ...p, ...patch } });
+      },
+      async runTracking(st) {
+        const p = get().params;
+        if (!p) return null;
+        const errors = trackingErrors(p, st);
+        if (errors.length) {
+          set({ trackStatus: 'failed', error: errors.join('\n') });
+          return null;
+        }
+        const ctl = start('tracking');
+        try {
+          const r = await deps.backend().track(
+            {
+              recipe: st.info.recipe,
+              channel: p.channel,
+              localize: localizeFor(p, st),
+              link: { maxLinkDistance: p.radiusNm, maxGap: p.maxGap },
+              filter: filterFor(p),
+              frameIntervalS: frameIntervalS(st),
+            },
+            progressHandler(ctl),
+            ctl.signal,
+          );
+          if (abort !== ctl) return null;
+          tracksDone(r, st.info.id, trackingKey(p));
+          return r;
+        } catch (e) {
+          fail('tracking', ctl, e);
+          return null;
+        } finally {
+          if (abort === ctl) abort = null;
+        }
+      },
+      async importTracks(st, text, fileName, format) {
+        const p = get().params;
+        if (!p) return null;
+        const ctl = start('tracking');
+        try {
+          const r = await deps.backend().importTracks({
+            text,
+            fileName,
+            format,
+            pixelSizeNm: effectiveMeta(st).pixelSizeNm ?? 100,
+            frameBase: p.frameBase,
+            filter: filterFor(p),
+            frameIntervalS: frameIntervalS(st),
+          });
+          if (abort !== ctl) return null;
+          tracksDone(r, st.info.id, null);
+          return r;
+        } catch (e) {
+          fail('tracking', ctl, e);
+          return null;
+        } finally {
+          if (abort === ctl) abort = null;
+        }
+      },
+      async runDistances(st) {
+        const p = get().params;
+        const tracks = get().tracks;
+        if (!p) return null;
+        const errors = distanceErrors(p, st);
+        if (!tracks || get().tracksStackId !== st.info.id)
+          errors.push('There are no tracks of this stack: run tracking or import tracks first.');
+        const locs = deps.palm(st.info.id);
+        if (!locs)
+          errors.push(
+            'There are no PALM localizations of this stack to build the movie from: run Localize on channel 1 (or load its CSV) first.',
+          );
+        if (errors.length) {
+          set({ distanceStatus: 'failed', error: errors.join('\n') });
+          return null;
+        }
+        const meta = effectiveMeta(st);
+        const ctl = start('distances');
+        try {
+          const r = await deps.backend().distances(
+            {
+              tracks: tracks!.tracks,
+              locs: locs!,
+              rawFrames: st.info.frameCount,
+              rawFrameIntervalS: frameIntervalS(st),
+              camera: { width: st.info.width, height: st.info.height, pixelNm: meta.pixelSizeNm ?? 100 },
+              movie: movieFor(p),
+              threshold: thresholdFor(p),
+              evAffine: tracks!.source.kind === 'tracked' ? deps.evAffine(st.info.id, p.channel) : null,
+              control:
+                p.controlRegion === 'cell'
+                  ? { kind: 'cell', recipe: st.info.recipe, channel: 0, smoothPx: 2 }
+                  : { kind: 'field' },
+              controlPerFrame: p.controlPerFrame,
+              cutoffNm: p.cutoffNm,
+              histogram: histogramFor(p),
+              pooling: p.pooling,
+            },
+            progressHandler(ctl),
+            ctl.signal,
+          );
+          if (abort !== ctl) return null;
+          set({
+            running: null,
+            progress: null,
+            distanceStatus: 'done',
+            distances: r,
+            distancesKey: distanceKey(p),
+            distancesTracks: tracks,
+          });
+          return r;
+        } catch (e) {
+          fail('distances', ctl, e);
+          return null;
+        } finally {
+          if (abort === ctl) abort = null;
+        }
+      },
+      cancel() {
+        abort?.abort();
+      },
+      selectTrack(selectedTrack) {
+        set({ selectedTrack });
+      },
+      setColouring(colouring) {
+        set({ colouring });
+      },
+      setShowOverlay(showOverlay) {
+        set({ showOverlay });
+      },
+      setHistogramUnits(histogramUnits) {
+        set({ histogramUnits });
+      },
+      clear() {
+        abort?.abort();
+        set((s) => ({ ...EMPTY, colouring: s.colouring, showOverlay: s.showOverlay }));
+      },
+    };
+  });
+}
+
+export const tracksStore = createTracksStore();
+
+export const useTracks = <T>(sel: (s: TracksStore) => T): T => useStore(tracksStore, sel);
+
+/** Tracks made with other tracking parameters than now (imports never go stale). */
+export function tracksStale(s: TracksState): boolean {
+  return !!(s.tracks && s.params && s.tracksKey !== null && s.tracksKey !== trackingKey(s.params));
+}
+
+/** Distances made with other parameters, or on other tracks, than now. */
+export function distancesStale(s: TracksState): boolean {
+  if (!s.distances || !s.params) return false;
+  return s.distancesKey !== distanceKey(s.params) || s.distancesTracks !== s.tracks;
+}

@@ -1,0 +1,454 @@
+// Tracks & distances step, left panel: EV tracking (channel, detection, linking, filters) or a
+// track import, then the distance analysis (movie, binarization, histogram, cut-off, control),
+// each with Run/Cancel and progress with rate and time left.
+import { useEffect, useRef } from 'react';
+import { activeStack, type LoadedStack, useData } from '../../state/dataStore';
+import { useLocs } from '../../state/locsStore';
+import { distanceErrors, type TracksParams, trackingErrors } from '../../state/tracksParams';
+import {
+  distancesStale,
+  type TracksRunProgress,
+  tracksStale,
+  tracksStore,
+  useTracks,
+} from '../../state/tracksStore';
+import { uiStore } from '../../state/uiStore';
+import { NumberField, SelectField } from '../markers/fields';
+import '../markers/markers.css';
+import './tracks.css';
+import './overlay';
+import './scripting';
+
+const PHASES: Record<string, [string, string]> = {
+  detect: ['Detecting EVs', 'frames'],
+  link: ['Linking', ''],
+  movie: ['Rendering the movie', ''],
+  threshold: ['Otsu threshold', ''],
+  cell: ['Cell mask', ''],
+  distances: ['Measuring distances', 'movie frames'],
+  statistics: ['Statistics', ''],
+};
+
+function formatEta(s: number): string {
+  if (!Number.isFinite(s)) return '';
+  if (s < 60) return `${Math.ceil(s)} s left`;
+  return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s left`;
+}
+
+export function Progress({ p }: { p: TracksRunProgress | null }) {
+  const [name, unit] = p ? (PHASES[p.phase] ?? [p.phase, '']) : ['Starting', ''];
+  const frac = p && p.total > 0 ? p.done / p.total : 0;
+  return (
+    <div className="tk-progress" data-testid="tracks-progress">
+      <div
+        className="tk-bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(100 * frac)}
+      >
+        <span style={{ width: `${100 * frac}%` }} />
+      </div>
+      <span className="muted num">
+        {name}
+        {p && p.total > 1 ? ` ${p.done}/${p.total}` : ''}
+        {p && p.rate > 0 && unit ? ` · ${p.rate.toFixed(0)} ${unit}/s · ${formatEta(p.etaSeconds)}` : ''}
+      </span>
+    </div>
+  );
+}
+
+export function TracksPanel() {
+  const st = useData(activeStack);
+  const params = useTracks((s) => s.params);
+  useEffect(() => {
+    tracksStore.getState().forStack(st?.info ?? null);
+  }, [st?.info]);
+  return (
+    <section className="section mk-panel tk-panel" aria-labelledby="tk-title" data-step-panel="tracks">
+      <h2 id="tk-title">Tracks &amp; distances</h2>
+      {!st || !params ? (
+        <p className="muted mk-note">
+          Open a two-channel stack (PALM of the structures + EVs) or the demo first.
+        </p>
+      ) : (
+        <Form st={st} params={params} />
+      )}
+    </section>
+  );
+}
+
+function readText(file: File): Promise<string> {
+  return file.text();
+}
+
+function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
+  const set = tracksStore.getState().setParams;
+  const running = useTracks((s) => s.running);
+  const progress = useTracks((s) => s.progress);
+  const error = useTracks((s) => s.error);
+  const trackStatus = useTracks((s) => s.trackStatus);
+  const distanceStatus = useTracks((s) => s.distanceStatus);
+  const tracks = useTracks((s) => s.tracks);
+  const tStale = useTracks(tracksStale);
+  const dStale = useTracks(distancesStale);
+  const locCount = useLocs((s) => (s.stackId === st.info.id ? s.count : 0));
+  const tErrors = trackingErrors(params, st);
+  const dErrors = distanceErrors(params, st);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const importFormat = useRef<'csv' | 'text'>('csv');
+  const channels = Array.from({ length: st.info.channels }, (_, c) => ({
+    value: String(c),
+    label: `${c + 1}`,
+  }));
+  const showFigures = () => uiStore.getState().setCentreView('tracks');
+
+  const trackingLabel =
+    trackStatus === 'done' && tracks
+      ? `${tracks.summary.length} tracks${tStale ? ' · stale' : ''}`
+      : trackStatus === 'running'
+        ? 'running'
+        : trackStatus === 'idle'
+          ? ''
+          : trackStatus;
+
+  return (
+    <>
+      {error && !running && (
+        <p className="mk-error" role="alert" data-testid="tracks-error">
+          {error}
+        </p>
+      )}
+      <fieldset className="mk-group" disabled={running !== null}>
+        <legend>EV tracking</legend>
+        <SelectField
+          label="EV channel"
+          hint="The channel with the EVs (the study's CD63-Halo7/SF650T channel)"
+          value={String(params.channel)}
+          options={channels}
+          onChange={(v) => set({ channel: Number(v) })}
+          testId="tracks-channel"
+        />
+        <NumberField
+          label="Detection threshold (× noise)"
+          hint="Spots above this many × std of the first wavelet level (ThunderSTORM's k); EVs are bright, 2 rejects noise"
+          value={params.thresholdFactor}
+          rule={{ min: 0, exclusiveMin: true }}
+          onCommit={(v) => set({ thresholdFactor: v ?? 2 })}
+        />
+        <NumberField
+          label="PSF σ (nm)"
+          hint="Start value of the fitted σ; empty: the stack's (simulations know it) or 150 nm. EVs are up to a few hundred nm, so σ is fitted"
+          value={params.sigmaNm ?? undefined}
+          rule={{ min: 0, exclusiveMin: true, optional: true }}
+          placeholder="auto"
+          onCommit={(v) => set({ sigmaNm: v ?? null })}
+        />
+        <label className="mk-check" title="Fit σ per spot (EVs are larger than the PSF); off: fixed σ">
+          <input
+            type="checkbox"
+            checked={params.fitSigma}
+            onChange={(e) => set({ fitSigma: e.target.checked })}
+          />{' '}
+          fit σ
+        </label>
+        <NumberField
+          label="Search radius (nm)"
+          hint="Largest displacement between consecutive frames; gaps allow radius × √(frames)"
+          value={params.radiusNm}
+          rule={{ min: 0, exclusiveMin: true }}
+          onCommit={(v) => set({ radiusNm: v ?? 200 })}
+          testId="tracks-radius"
+        />
+        <NumberField
+          label="Max gap (frames)"
+          hint="Missing frames a track may bridge (blinking, missed detections); 0 disables gap closing"
+          value={params.maxGap}
+          rule={{ min: 0, max: 50, integer: true }}
+          onCommit={(v) => set({ maxGap: v ?? 2 })}
+        />
+        <NumberField
+          label="Min length (positions)"
+          hint="Shorter tracks are dropped (their MSD is too noisy)"
+          value={params.minLength}
+          rule={{ min: 1, integer: true }}
+          onCommit={(v) => set({ minLength: v ?? 10 })}
+          testId="tracks-min-length"
+        />
+        <NumberField
+          label="Min intensity (photons)"
+          hint="Tracks with a lower mean intensity are dropped; 0 keeps all"
+          value={params.minIntensity}
+          rule={{ min: 0 }}
+          onCommit={(v) => set({ minIntensity: v ?? 0 })}
+        />
+        {tErrors.length > 0 && (
+          <ul className="mk-errors" role="alert">
+            {tErrors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+      <div className="row mk-run">
+        {running === 'tracking' ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => tracksStore.getState().cancel()}
+            data-testid="tracks-cancel"
+          >
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn primary"
+            disabled={running !== null || tErrors.length > 0}
+            title={tErrors[0] ?? 'Detect, fit and link the EVs of the chosen channel'}
+            onClick={() =>
+              void tracksStore
+                .getState()
+                .runTracking(st)
+                .then((r) => r && showFigures())
+            }
+            data-testid="tracks-run"
+          >
+            Run tracking
+          </button>
+        )}
+        <span className="muted mk-state" data-testid="tracks-status">
+          {trackingLabel}
+        </span>
+      </div>
+      {running === 'tracking' && <Progress p={progress} />}
+      <div className="row tk-import">
+        <button
+          type="button"
+          className="btn"
+          disabled={running !== null}
+          title="ThunderSTORM-style CSV with a track column (track, frame, x [nm], y [nm], intensity)"
+          onClick={() => {
+            importFormat.current = 'csv';
+            fileInput.current?.click();
+          }}
+        >
+          Import CSV…
+        </button>
+        <button
+          type="button"
+          className="btn"
+          disabled={running !== null}
+          title="7-column SPT text: frame, x px, y px, intensity, … (blank lines or frame resets separate tracks)"
+          onClick={() => {
+            importFormat.current = 'text';
+            fileInput.current?.click();
+          }}
+        >
+          Import text…
+        </button>
+        <SelectField
+          label="frames from"
+          hint="First frame number in imported files (ThunderSTORM writes 1)"
+          value={String(params.frameBase) as '0' | '1'}
+          options={[
+            { value: '1', label: '1' },
+            { value: '0', label: '0' },
+          ]}
+          onChange={(v) => set({ frameBase: Number(v) as 0 | 1 })}
+        />
+        <input
+          ref={fileInput}
+          className="sr-only"
+          type="file"
+          accept=".csv,.txt,.tsv,.dat"
+          tabIndex={-1}
+          aria-hidden="true"
+          data-testid="tracks-import-file"
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            e.currentTarget.value = '';
+            if (!f) return;
+            void readText(f).then((text) =>
+              tracksStore
+                .getState()
+                .importTracks(st, text, f.name, importFormat.current)
+                .then((r) => r && showFigures()),
+            );
+          }}
+        />
+      </div>
+
+      <fieldset className="mk-group" disabled={running !== null}>
+        <legend>Movie &amp; structures</legend>
+        <p className="muted mk-note">
+          PALM localizations of this stack: <span className="num">{locCount.toLocaleString()}</span>
+          {locCount === 0 && ' — run Localize (channel 1) or load a CSV first.'}
+        </p>
+        <NumberField
+          label="Window W (frames)"
+          hint="Raw frames per movie frame (the study: 1002), as in the Movie step"
+          value={params.window}
+          rule={{ min: 1, integer: true }}
+          onCommit={(v) => set({ window: v ?? 1002 })}
+          testId="tracks-window"
+        />
+        <NumberField
+          label="Step S (frames)"
+          hint="Raw frames the window advances (the study: 6 = 30 ms); EV positions are averaged over the same S frames"
+          value={params.step}
+          rule={{ min: 1, integer: true }}
+          onCommit={(v) => set({ step: v ?? 6 })}
+          testId="tracks-step"
+        />
+        <NumberField
+          label="Render pixel (nm)"
+          hint="Pixel of the super-resolution movie (camera px / render px = scale, e.g. 100 → 10 nm: ×10)"
+          value={params.renderPxNm}
+          rule={{ min: 0, exclusiveMin: true }}
+          onCommit={(v) => set({ renderPxNm: v ?? 10 })}
+        />
+        <NumberField
+          label="Smoothing σ (render px)"
+          hint="Gaussian smoothing before thresholding; 0: none"
+          value={params.smoothSigmaPx}
+          rule={{ min: 0, max: 20 }}
+          onCommit={(v) => set({ smoothSigmaPx: v ?? 1 })}
+        />
+        <SelectField
+          label="Threshold"
+          hint="Otsu on pixels pooled from 10 evenly spaced movie frames, or a value set by hand"
+          value={params.thresholdMode}
+          options={[
+            { value: 'otsu', label: 'Otsu (pooled)' },
+            { value: 'manual', label: 'manual' },
+          ]}
+          onChange={(v) => set({ thresholdMode: v })}
+        />
+        {params.thresholdMode === 'manual' && (
+          <NumberField
+            label="Threshold (locs/px/frame)"
+            hint="Movie intensity: localizations per render pixel per raw frame"
+            value={params.manualThreshold}
+            rule={{ min: 0, exclusiveMin: true }}
+            onCommit={(v) => set({ manualThreshold: v ?? 0.001 })}
+          />
+        )}
+      </fieldset>
+      <fieldset className="mk-group" disabled={running !== null}>
+        <legend>Distances</legend>
+        <div className="tk-triple">
+          <NumberField
+            label="Bins from (nm)"
+            hint="Left edge of the first histogram bin (the study: −500 nm)"
+            value={params.histStartNm}
+            rule={{}}
+            onCommit={(v) => set({ histStartNm: v ?? -500 })}
+          />
+          <NumberField
+            label="Bin width (nm)"
+            hint="Histogram bin width (the study: 50 nm)"
+            value={params.histWidthNm}
+            rule={{ min: 0, exclusiveMin: true }}
+            onCommit={(v) => set({ histWidthNm: v ?? 50 })}
+          />
+          <NumberField
+            label="Bins"
+            hint="Number of bins; values beyond go to the under/overflow rows of the CSV"
+            value={params.histCount}
+            rule={{ min: 1, max: 1000, integer: true }}
+            onCommit={(v) => set({ histCount: v ?? 30 })}
+          />
+        </div>
+        <NumberField
+          label="Cut-off (nm)"
+          hint="Within = signed distance ≤ cut-off (240 nm in the lab's single-molecule work); inside is within"
+          value={params.cutoffNm}
+          rule={{ min: 0 }}
+          onCommit={(v) => set({ cutoffNm: v ?? 240 })}
+          testId="tracks-cutoff"
+        />
+        <NumberField
+          label="Control points / movie frame"
+          hint="Random positions per movie frame measured the same way (the null model)"
+          value={params.controlPerFrame}
+          rule={{ min: 1, max: 10000, integer: true }}
+          onCommit={(v) => set({ controlPerFrame: v ?? 100 })}
+        />
+        <SelectField
+          label="Control region"
+          hint="Uniform over the whole field, or over the cell (mean projection of channel 1, smoothed, Otsu threshold)"
+          value={params.controlRegion}
+          options={[
+            { value: 'field', label: 'whole field' },
+            { value: 'cell', label: 'cell mask (raw image)' },
+          ]}
+          onChange={(v) => set({ controlRegion: v })}
+          testId="tracks-control-region"
+        />
+        <SelectField
+          label="Pooling"
+          hint="Histogram of the distance to the nearest structure only, or to every structure in the frame"
+          value={params.pooling}
+          options={[
+            { value: 'nearest', label: 'nearest structure' },
+            { value: 'pooled', label: 'all structures' },
+          ]}
+          onChange={(v) => set({ pooling: v })}
+        />
+        {dErrors.length > 0 && (
+          <ul className="mk-errors" role="alert">
+            {dErrors.map((e) => (
+              <li key={e}>{e}</li>
+            ))}
+          </ul>
+        )}
+      </fieldset>
+      <div className="row mk-run">
+        {running === 'distances' ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => tracksStore.getState().cancel()}
+            data-testid="distances-cancel"
+          >
+            Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn primary"
+            disabled={running !== null || dErrors.length > 0 || !tracks || locCount === 0}
+            title={
+              dErrors[0] ??
+              (!tracks
+                ? 'Track or import EVs first'
+                : locCount === 0
+                  ? 'Localize channel 1 first'
+                  : 'Build the movie, binarize it and measure every EV position and control point')
+            }
+            onClick={() =>
+              void tracksStore
+                .getState()
+                .runDistances(st)
+                .then((r) => r && showFigures())
+            }
+            data-testid="distances-run"
+          >
+            Run distances
+          </button>
+        )}
+        <span className="muted mk-state" data-testid="distances-status">
+          {distanceStatus === 'done'
+            ? dStale
+              ? 'done · stale'
+              : 'done'
+            : distanceStatus === 'idle'
+              ? ''
+              : distanceStatus}
+        </span>
+      </div>
+      {running === 'distances' && <Progress p={progress} />}
+    </>
+  );
+}

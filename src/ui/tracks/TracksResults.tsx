@@ -1,0 +1,154 @@
+// Tracks & distances step, right column: the numbers of the last runs (tracks, classes, KS and
+// χ², fractions within the cut-off, τ), the selected track's MSD, and the overlay's controls.
+import { useMemo } from 'react';
+import { tracksToCsv } from '../../core/spt/io';
+import { MOBILITY_NAMES } from '../../core/spt/summary';
+import { Plot } from '../../plots/Plot';
+import { formatP, msdFigure, trackSummaryCsv } from '../../plots/tracks';
+import { activeStack, useData } from '../../state/dataStore';
+import { frameIntervalS } from '../../state/tracksParams';
+import { distancesStale, tracksStore, useTracks } from '../../state/tracksStore';
+import { uiStore, useUi } from '../../state/uiStore';
+import { downloadText } from './download';
+
+export function TracksResults() {
+  const tracks = useTracks((s) => s.tracks);
+  const dist = useTracks((s) => s.distances);
+  const stale = useTracks(distancesStale);
+  const selected = useTracks((s) => s.selectedTrack);
+  const colouring = useTracks((s) => s.colouring);
+  const show = useTracks((s) => s.showOverlay);
+  const theme = useUi((s) => s.theme);
+  const st = useData(activeStack);
+  const dt = st ? frameIntervalS(st) : 0.005;
+  const msd = useMemo(
+    () => (tracks ? msdFigure(tracks.tracks, tracks.summary, selected, dt, theme) : null),
+    [tracks, selected, dt, theme],
+  );
+  if (!tracks)
+    return (
+      <section className="section">
+        <h2>Tracks</h2>
+        <p className="muted mk-note">
+          Track the EVs (or import tracks), then measure their distance to the structures of the PALM movie.
+        </p>
+      </section>
+    );
+  const s = tracks.summary.columns;
+  const classes = MOBILITY_NAMES.map((name, k) => ({ name, n: s.mobility.filter((m) => m === k).length }));
+  const c = dist?.coloc;
+  return (
+    <>
+      <section className="section" aria-labelledby="tk-sum">
+        <h2 id="tk-sum">Tracks</h2>
+        <p className="mk-note num" data-testid="tracks-summary">
+          {tracks.summary.length} tracks ({tracks.tracksBefore} before filters) ·{' '}
+          {tracks.tracks.length.toLocaleString()} positions
+          {tracks.source.kind === 'tracked'
+            ? ` · ${tracks.detections.toLocaleString()} spots, ${tracks.gapsClosed} gaps closed`
+            : ` · from ${tracks.source.fileName}`}
+        </p>
+        <p className="mk-note num">
+          {classes
+            .filter((k) => k.n)
+            .map((k) => `${k.n} ${k.name}`)
+            .join(' · ')}
+        </p>
+        <div className="row tk-buttons">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => downloadText('tracks.csv', tracksToCsv(tracks.tracks))}
+          >
+            Tracks CSV
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              downloadText('track-summary.csv', trackSummaryCsv(tracks.summary, c?.perTrack ?? null))
+            }
+          >
+            Summary CSV
+          </button>
+          <button type="button" className="btn" onClick={() => uiStore.getState().setCentreView('tracks')}>
+            Figures
+          </button>
+        </div>
+        <div className="row tk-overlay-row">
+          <label className="mk-check" title="Draw the tracks over the raw frames">
+            <input
+              type="checkbox"
+              checked={show}
+              onChange={(e) => tracksStore.getState().setShowOverlay(e.target.checked)}
+            />{' '}
+            overlay
+          </label>
+          <select
+            aria-label="Colour tracks by"
+            value={colouring}
+            title="Colour the overlay by time along the track, or by the distance to the nearest structure"
+            onChange={(e) => tracksStore.getState().setColouring(e.target.value as 'time' | 'distance')}
+          >
+            <option value="time">colour by time</option>
+            <option value="distance" disabled={!c}>
+              colour by distance
+            </option>
+          </select>
+        </div>
+      </section>
+      {c && dist && (
+        <section className="section" aria-labelledby="tk-dist">
+          <h2 id="tk-dist">Distances</h2>
+          {stale && <p className="mk-warn">Parameters or tracks changed since: run the distances again.</p>}
+          <dl className="meta-grid tk-stats" data-testid="distance-summary">
+            <dt>movie</dt>
+            <dd className="num">
+              {dist.movieFrames} frames · W {dist.window} · S {dist.step}
+            </dd>
+            <dt>threshold</dt>
+            <dd className="num">
+              {dist.threshold.toPrecision(3)} ({dist.thresholdKind}) ·{' '}
+              {(100 * dist.structureCoverage).toFixed(2)}% covered
+            </dd>
+            <dt>positions</dt>
+            <dd className="num">
+              EV {c.distances.length.toLocaleString()} · ctl {c.control.length.toLocaleString()}
+            </dd>
+            <dt>KS</dt>
+            <dd className="num" data-testid="ks">
+              D {c.ks.D.toFixed(3)}, p {formatP(c.ks.p)}
+            </dd>
+            <dt>χ²</dt>
+            <dd className="num">
+              {c.chiSquare.statistic.toFixed(1)} (df {c.chiSquare.df}), p {formatP(c.chiSquare.p)}
+            </dd>
+            <dt>within cut-off</dt>
+            <dd className="num">
+              EV {(100 * c.evFractionWithin).toFixed(1)}% · ctl {(100 * c.controlFractionWithin).toFixed(1)}%
+            </dd>
+            <dt>τ</dt>
+            <dd className="num">
+              {Number.isFinite(c.durationFit.tau)
+                ? `${c.durationFit.tau.toFixed(3)} s (${c.durationFit.tauLow.toFixed(3)}–${Number.isFinite(c.durationFit.tauHigh) ? c.durationFit.tauHigh.toFixed(3) : '∞'})`
+                : '—'}{' '}
+              · {c.runs.length} runs
+            </dd>
+            {dist.cellMask && (
+              <>
+                <dt>cell mask</dt>
+                <dd className="num">{(100 * dist.cellMask.coverage).toFixed(0)}% of the field</dd>
+              </>
+            )}
+          </dl>
+        </section>
+      )}
+      {msd && (
+        <section className="section">
+          <h2>MSD</h2>
+          <Plot figure={msd} label="Track MSD" className="plot tk-plot-small" />
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createTracksApi } from './tracks.api';
+
+Comlink.expose(createTracksApi());
