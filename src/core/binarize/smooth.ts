@@ -2,6 +2,10 @@
 // ±3σ. Near the border the kernel is renormalised over the pixels that exist, so a flat image
 // stays flat and structures touching the edge are not dimmed.
 
+// Scratch reused across calls: movies smooth hundreds of frames of the same size, and a fresh
+// multi-megabyte buffer per frame costs more than the convolution itself.
+let scratch = new Float64Array(0);
+
 export function gaussianSmooth(
   src: ArrayLike<number>,
   width: number,
@@ -9,41 +13,78 @@ export function gaussianSmooth(
   sigmaPx: number,
   out: Float32Array = new Float32Array(width * height),
 ): Float32Array {
+  const n = width * height;
   if (!(sigmaPx > 0)) {
-    for (let i = 0; i < width * height; i++) out[i] = src[i];
+    for (let i = 0; i < n; i++) out[i] = src[i];
     return out;
   }
   const r = Math.max(1, Math.ceil(3 * sigmaPx));
   const kernel = new Float64Array(2 * r + 1);
   for (let k = -r; k <= r; k++) kernel[k + r] = Math.exp((-0.5 * k * k) / (sigmaPx * sigmaPx));
-  const tmp = new Float64Array(width * height);
+  if (scratch.length < n) scratch = new Float64Array(n);
+  const tmp = scratch;
+  horizontalPass(src, width, height, kernel, r, tmp);
+  verticalPass(tmp, width, height, kernel, r, out);
+  return out;
+}
+
+function horizontalPass(
+  src: ArrayLike<number>,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  r: number,
+  tmp: Float64Array,
+): void {
+  let wFull = 0;
+  for (let k = 0; k < kernel.length; k++) wFull += kernel[k];
+  const invFull = 1 / wFull;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
-      const lo = Math.max(-r, -x);
-      const hi = Math.min(r, width - 1 - x);
+      const lo = x < r ? -x : -r;
+      const hi = x + r >= width ? width - 1 - x : r;
       let s = 0;
-      let w = 0;
-      for (let k = lo; k <= hi; k++) {
-        s += kernel[k + r] * src[row + x + k];
-        w += kernel[k + r];
+      if (lo === -r && hi === r) {
+        for (let k = -r; k <= r; k++) s += kernel[k + r] * src[row + x + k];
+        tmp[row + x] = s * invFull;
+      } else {
+        let w = 0;
+        for (let k = lo; k <= hi; k++) {
+          s += kernel[k + r] * src[row + x + k];
+          w += kernel[k + r];
+        }
+        tmp[row + x] = s / w;
       }
-      tmp[row + x] = s / w;
     }
   }
+}
+
+/** Row-wise accumulation (k outer, x inner) keeps memory access sequential. */
+function verticalPass(
+  tmp: Float64Array,
+  width: number,
+  height: number,
+  kernel: Float64Array,
+  r: number,
+  out: Float32Array,
+): void {
+  const acc = new Float64Array(width);
   for (let y = 0; y < height; y++) {
-    const lo = Math.max(-r, -y);
-    const hi = Math.min(r, height - 1 - y);
+    const lo = y < r ? -y : -r;
+    const hi = y + r >= height ? height - 1 - y : r;
     let w = 0;
     for (let k = lo; k <= hi; k++) w += kernel[k + r];
-    const inv = 1 / w;
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = lo; k <= hi; k++) s += kernel[k + r] * tmp[(y + k) * width + x];
-      out[y * width + x] = s * inv;
+    acc.fill(0);
+    for (let k = lo; k <= hi; k++) {
+      const c = kernel[k + r];
+      const base = (y + k) * width;
+      for (let x = 0; x < width; x++) acc[x] += c * tmp[base + x];
     }
+    const inv = 1 / w;
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = acc[x] * inv;
   }
-  return out;
 }
 
 /** Structure mask: 1 where value ≥ threshold (evscope's convention, see otsu.ts). */
