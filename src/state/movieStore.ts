@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
+import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
@@ -69,6 +70,8 @@ export interface MovieState {
   contrastMode: ContrastMode;
   window: { min: number; max: number };
   showEv: boolean;
+  /** EV layer: the raw frame at the window centre, or the mean of the S frames of its block. */
+  evMode: EvLayerMode;
   evColormap: ColormapName;
   showOutlines: boolean;
   // binarization
@@ -130,6 +133,7 @@ export const movieStore = createStore<MovieState>()((set) => ({
   contrastMode: 'pooled',
   window: { min: 0, max: 1 },
   showEv: true,
+  evMode: 'mean',
   evColormap: 'magenta',
   showOutlines: true,
   method: 'otsu',
