@@ -214,7 +214,12 @@ async function feed(build: number): Promise<void> {
   const s = movieStore.getState();
   if (!fed || fed.build !== build || !s.built) return;
   const l = locsStore.getState();
-  if (l.chunks !== fed.chunks && (l.chunks.length < fed.sent || l.chunks[0] !== fed.chunks[0])) {
+  // The chunks sent so far must still be the head of locsStore's list. A movie built as a run
+  // starts has sent nothing yet, so the run's first chunks are simply adopted.
+  if (
+    l.chunks !== fed.chunks &&
+    (l.chunks.length < fed.sent || (fed.sent > 0 && l.chunks[0] !== fed.chunks[0]))
+  ) {
     // A new run or a new CSV replaced what the movie was built from.
     movieStore.setState({ status: 'stale', playing: false });
     return;
@@ -245,9 +250,18 @@ function pump(build: number) {
     .catch((e) => fail(`Adding localizations to the movie failed: ${e instanceof Error ? e.message : e}`))
     .finally(() => {
       feeding = null;
-      // Chunks that arrived meanwhile.
+      // Chunks that arrived meanwhile (not once the movie went stale or failed: feed() would return
+      // at once and this would spin forever on microtasks).
       const l = locsStore.getState();
-      if (fed && fed.build === build && build === buildSeq && l.chunks.length > fed.sent) pump(build);
+      const live = movieStore.getState().status;
+      if (
+        fed &&
+        fed.build === build &&
+        build === buildSeq &&
+        (live === 'streaming' || live === 'ready') &&
+        l.chunks.length > fed.sent
+      )
+        pump(build);
     });
 }
 
