@@ -236,12 +236,18 @@ async function feed(build: number): Promise<void> {
   if (build !== buildSeq) return;
   const info = await movieService.setLocalizedFrames(localizedFrames(s.built.rawFrames));
   const running = locsStore.getState().status === 'running';
+  const before = movieStore.getState();
+  // The pooled display window was taken from whatever was built: retake it when the first frames
+  // complete and when the run ends, or a movie built while streaming stays black.
+  const retakeContrast =
+    (info.ready > 0 && (before.info?.ready ?? 0) === 0) || (!running && before.status === 'streaming');
   movieStore.setState((st) => ({
     info,
     status: running ? 'streaming' : 'ready',
     build: running ? st.build : null,
     frame: clamp(st.frame, info.ready),
   }));
+  if (retakeContrast) await refreshContrast();
 }
 
 function pump(build: number) {
