@@ -3,6 +3,7 @@
 import { type ColormapName, colormapLut, paintFrame } from '../src/core/display/colormaps';
 import { type FrameStats, frameStats, percentileWindow } from '../src/core/display/contrast';
 import { SIDE_GAP } from '../src/core/display/tiles';
+import { meanOfFrames } from '../src/core/movie/evFrames';
 import type { FrameSource, PixelArray, PixelType, StackMeta } from '../src/core/stack/types';
 import { StackError } from '../src/core/stack/types';
 import { LruCache } from './frameCache';
@@ -45,6 +46,11 @@ export interface RenderRequest {
   layout: ChannelLayout;
   /** One entry for 'single'; one per shown channel otherwise. */
   views: ChannelView[];
+  /**
+   * Show the mean of raw frames [frame, frame + meanOf) instead of the single frame (the movie's
+   * EV layer averaged over S frames); clipped to the stack's end. Default 1.
+   */
+  meanOf?: number;
 }
 
 export interface RenderedTile {
@@ -126,6 +132,19 @@ export function createStackApi(options: StackApiOptions = {}) {
     return { ok: false, fileName: files.join(', '), reason };
   }
 
+  /** Mean of raw frames [frame, frame + count), cached like a frame (the player revisits it). */
+  async function readMean(stackId: number, frame: number, count: number, channel: number) {
+    const key = `${stackId}:mean:${channel}:${frame}:${count}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const frames: PixelArray[] = [];
+    // One at a time: a block of frames read together would evict each other from a small cache.
+    for (let f = frame; f < frame + count; f++) frames.push(await readCached(stackId, f, channel));
+    const mean = meanOfFrames(frames);
+    cache.set(key, mean);
+    return mean;
+  }
+
   function readCached(stackId: number, frame: number, channel: number): Promise<PixelArray> {
     const key = `${stackId}:${channel}:${frame}`;
     const hit = cache.get(key);
@@ -203,7 +222,14 @@ export function createStackApi(options: StackApiOptions = {}) {
       const { src } = get(req.stackId);
       const frame = Math.max(0, Math.min(src.frameCount - 1, Math.round(req.frame)));
       const t0 = performance.now();
-      const frames = await Promise.all(req.views.map((v) => readCached(req.stackId, frame, v.channel)));
+      const meanOf = Math.max(1, Math.min(src.frameCount - frame, Math.round(req.meanOf ?? 1)));
+      const frames = await Promise.all(
+        req.views.map((v) =>
+          meanOf > 1
+            ? readMean(req.stackId, frame, meanOf, v.channel)
+            : readCached(req.stackId, frame, v.channel),
+        ),
+      );
       const decodeMs = performance.now() - t0;
       const w = src.width;
       const h = src.height;
@@ -242,8 +268,10 @@ export function createStackApi(options: StackApiOptions = {}) {
         };
       });
       // Prefetch the next frame while the user is likely playing or stepping forward.
-      if (frame + 1 < src.frameCount) {
+      if (meanOf === 1 && frame + 1 < src.frameCount) {
         for (const v of req.views) readCached(req.stackId, frame + 1, v.channel).catch(() => {});
+      } else if (meanOf > 1 && frame + 2 * meanOf <= src.frameCount) {
+        for (const v of req.views) readMean(req.stackId, frame + meanOf, meanOf, v.channel).catch(() => {});
       }
       return transfer({ stackId: req.stackId, frame, width: outW, height: h, rgba, tiles, decodeMs }, [
         rgba.buffer,

@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
+import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
@@ -69,6 +70,8 @@ export interface MovieState {
   contrastMode: ContrastMode;
   window: { min: number; max: number };
   showEv: boolean;
+  /** EV layer: the raw frame at the window centre, or the mean of the S frames of its block. */
+  evMode: EvLayerMode;
   evColormap: ColormapName;
   showOutlines: boolean;
   // binarization
@@ -130,6 +133,7 @@ export const movieStore = createStore<MovieState>()((set) => ({
   contrastMode: 'pooled',
   window: { min: 0, max: 1 },
   showEv: true,
+  evMode: 'mean',
   evColormap: 'magenta',
   showOutlines: true,
   method: 'otsu',
@@ -210,7 +214,12 @@ async function feed(build: number): Promise<void> {
   const s = movieStore.getState();
   if (!fed || fed.build !== build || !s.built) return;
   const l = locsStore.getState();
-  if (l.chunks !== fed.chunks && (l.chunks.length < fed.sent || l.chunks[0] !== fed.chunks[0])) {
+  // The chunks sent so far must still be the head of locsStore's list. A movie built as a run
+  // starts has sent nothing yet, so the run's first chunks are simply adopted.
+  if (
+    l.chunks !== fed.chunks &&
+    (l.chunks.length < fed.sent || (fed.sent > 0 && l.chunks[0] !== fed.chunks[0]))
+  ) {
     // A new run or a new CSV replaced what the movie was built from.
     movieStore.setState({ status: 'stale', playing: false });
     return;
@@ -227,12 +236,18 @@ async function feed(build: number): Promise<void> {
   if (build !== buildSeq) return;
   const info = await movieService.setLocalizedFrames(localizedFrames(s.built.rawFrames));
   const running = locsStore.getState().status === 'running';
+  const before = movieStore.getState();
+  // The pooled display window was taken from whatever was built: retake it when the first frames
+  // complete and when the run ends, or a movie built while streaming stays black.
+  const retakeContrast =
+    (info.ready > 0 && (before.info?.ready ?? 0) === 0) || (!running && before.status === 'streaming');
   movieStore.setState((st) => ({
     info,
     status: running ? 'streaming' : 'ready',
     build: running ? st.build : null,
     frame: clamp(st.frame, info.ready),
   }));
+  if (retakeContrast) await refreshContrast();
 }
 
 function pump(build: number) {
@@ -241,9 +256,18 @@ function pump(build: number) {
     .catch((e) => fail(`Adding localizations to the movie failed: ${e instanceof Error ? e.message : e}`))
     .finally(() => {
       feeding = null;
-      // Chunks that arrived meanwhile.
+      // Chunks that arrived meanwhile (not once the movie went stale or failed: feed() would return
+      // at once and this would spin forever on microtasks).
       const l = locsStore.getState();
-      if (fed && fed.build === build && build === buildSeq && l.chunks.length > fed.sent) pump(build);
+      const live = movieStore.getState().status;
+      if (
+        fed &&
+        fed.build === build &&
+        build === buildSeq &&
+        (live === 'streaming' || live === 'ready') &&
+        l.chunks.length > fed.sent
+      )
+        pump(build);
     });
 }
 

@@ -3,6 +3,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { evFramesFor } from '../../src/core/movie/evFrames';
 import { createStackApi, type RenderRequest, type StackApi, type StackInfo } from '../../workers/stack.api';
 import { writeTiff16 } from '../helpers/tiff';
 
@@ -189,4 +190,55 @@ test('a closed stack can no longer be rendered', async () => {
   const info = await open([tiff('gone.tif')]);
   await api.close(info.id);
   await expect(api.render(manual(info.id, 0))).rejects.toThrow(/not open/);
+});
+
+describe('EV layer averaged over the movie step', () => {
+  test('meanOf renders the mean of the S raw frames of the block holding the window centre', async () => {
+    const FR = 40;
+    // Values that differ irregularly from frame to frame, so a wrong frame range cannot pass.
+    const px = (f: number, x: number, y: number) => ((f * 7919 + y * 131 + x * 17 + f * f * 13) % 4093) + 50;
+    const base = await open([tiff('movie.tif', { frames: FR })]);
+    const both = await api.addChannel(base.id, [tiff('ev.tif', { frames: FR, pixel: px })], 2);
+    if (!both.ok) throw new Error(both.reason);
+    const id = both.info.id;
+    const w = { window: 10, step: 4 };
+    const n = 3;
+    const { start, count } = evFramesFor(n, w, FR, 'mean');
+    // Block n + ⌊(W−1)/2S⌋ = 4: raw frames [16, 20), which hold the window centre 12 + 4.5.
+    expect({ start, count }).toEqual({ start: 16, count: 4 });
+    const view = {
+      channel: 1,
+      colormap: 'gray' as const,
+      contrast: { mode: 'manual' as const, min: 0, max: 5000 },
+    };
+    const mean = await api.render({
+      stackId: id,
+      frame: start,
+      layout: 'single',
+      views: [view],
+      meanOf: count,
+    });
+    const singles = await Promise.all(
+      Array.from({ length: count }, (_, k) =>
+        api.render({ stackId: id, frame: start + k, layout: 'single', views: [view] }),
+      ),
+    );
+    const got = mean.tiles[0].values;
+    expect(got).toBeInstanceOf(Float32Array);
+    let maxErr = 0;
+    for (let i = 0; i < got.length; i++) {
+      let sum = 0;
+      for (const s of singles) sum += s.tiles[0].values[i];
+      maxErr = Math.max(maxErr, Math.abs(got[i] - sum / count));
+    }
+    expect(maxErr).toBeLessThan(1e-3);
+    // Pixel (0, 0) by hand: the mean of the generator over frames 16–19.
+    expect(got[0]).toBeCloseTo((px(16, 0, 0) + px(17, 0, 0) + px(18, 0, 0) + px(19, 0, 0)) / 4, 3);
+    // And it is not the single centre frame.
+    expect(got[0]).not.toBeCloseTo(px(16, 0, 0), 1);
+    // Near the end the block is clipped to the stack.
+    expect(evFramesFor(9, w, FR, 'mean')).toEqual({ start: 39, count: 1 });
+    const clipped = await api.render({ stackId: id, frame: 38, layout: 'single', views: [view], meanOf: 4 });
+    expect(clipped.tiles[0].values[0]).toBeCloseTo((px(38, 0, 0) + px(39, 0, 0)) / 2, 3);
+  });
 });

@@ -121,6 +121,14 @@ export interface UptakeScene {
   patchMoleculesPerUm2: number;
   /** Fraction of a structure's life spent assembling (and again disassembling): density ramps. */
   rampFraction: number;
+  /**
+   * How a structure's labelled molecules relate to its lifetime. 'perLifetime' (default): the counts
+   * above are recruited over the whole life, so a long-lived structure is fainter per frame.
+   * 'perTime': the counts are those of a structure living the mean lifetime and scale with its
+   * life, so every structure emits at the same density per unit area and time (a pit that keeps
+   * recruiting caveolin while it exists).
+   */
+  structureLabelling?: 'perLifetime' | 'perTime';
   /** Diffuse, unstructured labelled molecules in the cell membrane over the whole movie, per µm². */
   freeMoleculesPerUm2: number;
   evCount: number;

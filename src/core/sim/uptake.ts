@@ -125,7 +125,10 @@ function emitStructureChannels(
   const pt = new Float64Array(2);
   for (let i = 0; i < st.length; i++) {
     const area = (Math.PI * st.rx[i] * st.ry[i]) / 1e6;
-    const mean = st.kind[i] === 0 ? s.caveolaMolecules : s.patchMoleculesPerUm2 * area;
+    const perLife = st.kind[i] === 0 ? s.caveolaMolecules : s.patchMoleculesPerUm2 * area;
+    const meanLifeS = st.kind[i] === 0 ? s.caveolaMeanLifetimeS : s.patchMeanLifetimeS;
+    const lifeS = ((st.endFrame[i] - st.startFrame[i]) * p.frameIntervalMs) / 1000;
+    const mean = s.structureLabelling === 'perTime' ? (perLife * lifeS) / meanLifeS : perLife;
     const n = rng.poisson(mean);
     st.molecules[i] = n;
     const a = st.startFrame[i];

@@ -199,7 +199,7 @@ function validateScene(p: SimulationParams, check: Check): void {
         'cell fraction must be in (0, 1]',
       );
       for (const [k, v] of Object.entries(s)) {
-        if (k === 'kind') continue;
+        if (k === 'kind' || k === 'structureLabelling') continue;
         check(nonNeg(v), `${k} must be a number ≥ 0 (got ${v})`);
       }
       check(
@@ -215,6 +215,12 @@ function validateScene(p: SimulationParams, check: Check): void {
       check(
         fin(s.rampFraction) && s.rampFraction <= 0.5,
         `ramp fraction must be 0–0.5 (got ${s.rampFraction})`,
+      );
+      check(
+        s.structureLabelling === undefined ||
+          s.structureLabelling === 'perLifetime' ||
+          s.structureLabelling === 'perTime',
+        `structure labelling must be "perLifetime" or "perTime" (got ${String(s.structureLabelling)})`,
       );
       check(int(s.evCount), `EV count must be a whole number (got ${s.evCount})`);
       check(prob(s.bindProbabilityPerFrame), 'bind probability must be 0–1 per frame');

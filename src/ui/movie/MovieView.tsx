@@ -5,6 +5,7 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { COLORMAPS, type ColormapName } from '../../core/display/colormaps';
 import { niceScaleBar } from '../../core/display/scaleBar';
+import type { EvLayerMode } from '../../core/movie/evFrames';
 import { movieService } from '../../engine/movieService';
 import { movieStore, playableFrames, useMovie } from '../../state/movieStore';
 import { useUi } from '../../state/uiStore';
@@ -375,10 +376,7 @@ function MovieToolbar({ drawRate }: { drawRate: number | null }) {
         }}
       />
       <span className="sep" />
-      <label
-        className="row"
-        title="Show the EV channel (second channel, raw frame at the window centre) as a second colour layer"
-      >
+      <label className="row" title="Show the EV channel (second channel) as a second colour layer">
         <input
           type="checkbox"
           checked={s.showEv}
@@ -387,6 +385,16 @@ function MovieToolbar({ drawRate }: { drawRate: number | null }) {
         />
         EV channel
       </label>
+      <select
+        value={s.evMode}
+        aria-label="EV layer frames"
+        title="EV layer: the raw frame at the window centre, or the mean of the S raw frames of the step holding the centre (the block the EV tracks are averaged over; S× less noise, still in step with the movie)"
+        disabled={none || !s.showEv || (s.built?.channels ?? 0) < 2}
+        onChange={(e) => m.set({ evMode: e.target.value as EvLayerMode })}
+      >
+        <option value="mean">mean of S frames</option>
+        <option value="raw">raw centre frame</option>
+      </select>
       <label className="row" title="Outlines of the binarized structures (or the threshold preview)">
         <input
           type="checkbox"

@@ -1,9 +1,11 @@
 // WebM video of the movie: each frame is rendered by the movie worker, drawn on a canvas with the
 // time stamp and a scale bar burned in, and recorded from canvas.captureStream() by MediaRecorder
 // (VP9 or VP8, whichever the browser encodes). Frames are pushed one by one with requestFrame()
-// at the chosen frame rate, so the video plays at that rate whatever the rendering speed.
+// at the chosen frame rate, so the video plays at that rate whatever the rendering speed; the
+// Duration the live recorder leaves out is written in afterwards (core/video/webmDuration.ts).
 import { niceScaleBar } from '../../core/display/scaleBar';
 import { movieFrameTimes } from '../../core/movie/window';
+import { withWebmDuration } from '../../core/video/webmDuration';
 import { movieService } from '../../engine/movieService';
 import type { MovieState } from '../../state/movieStore';
 import { movieTimeLabel } from './format';
@@ -96,5 +98,8 @@ export async function exportWebm(
     track.stop();
   }
   await stopped;
-  return new Blob(parts, { type: 'video/webm' });
+  // The recorder leaves the length out (it streams): write it in, frames / frame rate.
+  const raw = new Uint8Array(await new Blob(parts).arrayBuffer());
+  const fixed = withWebmDuration(raw, frames * period);
+  return new Blob([fixed as Uint8Array<ArrayBuffer>], { type: 'video/webm' });
 }

@@ -1,7 +1,8 @@
 // Fetches what the movie canvas draws: the current movie frame rendered by the movie worker and,
-// when the stack has a second channel, the raw EV frame at the window's centre from the stack
-// worker. Both go through latest-only queues so playback and scrubbing never pile up requests.
+// when the stack has a second channel, the EV layer from the stack worker (the raw frame at the
+// window's centre, or the mean of the S frames of the block holding it: core/movie/evFrames.ts). Both go through latest-only queues so playback and scrubbing never pile up requests.
 import { useEffect, useRef, useState } from 'react';
+import { evFramesFor } from '../../core/movie/evFrames';
 import { latestOnly } from '../../engine/latestOnly';
 import {
   type FrameRequest,
@@ -43,10 +44,11 @@ export function useMovieFrame(): DrawnFrames {
   const overlay = useMovie((s) => JSON.stringify(overlayOf(s)));
   const showEv = useMovie((s) => s.showEv);
   const evColormap = useMovie((s) => s.evColormap);
+  const evMode = useMovie((s) => s.evMode);
 
   const queues = useRef<{
     movie: ReturnType<typeof latestOnly<FrameRequest, RenderedMovieFrame>>;
-    ev: ReturnType<typeof latestOnly<number, RenderResult>>;
+    ev: ReturnType<typeof latestOnly<{ start: number; count: number }, RenderResult>>;
   } | null>(null);
   if (!queues.current) {
     queues.current = {
@@ -61,12 +63,13 @@ export function useMovieFrame(): DrawnFrames {
         (e) => setError(e instanceof Error ? e.message : String(e)),
       ),
       ev: latestOnly(
-        (rawFrame: number) => {
+        (r: { start: number; count: number }) => {
           const b = movieStore.getState().built!;
           const s = movieStore.getState();
           return stackService.render({
             stackId: b.stackId,
-            frame: rawFrame,
+            frame: r.start,
+            meanOf: r.count,
             layout: 'single',
             views: [
               { channel: 1, colormap: s.evColormap, contrast: { mode: 'auto', lowPct: 70, highPct: 99.95 } },
@@ -99,9 +102,8 @@ export function useMovieFrame(): DrawnFrames {
       setEv(null);
       return;
     }
-    const centre = Math.min(built.rawFrames - 1, frame * built.step + Math.floor(built.window / 2));
-    queues.current!.ev.request(centre);
-  }, [frame, built, showEv, evColormap, ready]);
+    queues.current!.ev.request(evFramesFor(frame, built, built.rawFrames, evMode));
+  }, [frame, built, showEv, evColormap, evMode, ready]);
 
   return { movie, ev, error, drawRate: stamps.current.length };
 }

@@ -1,15 +1,17 @@
 // Issue 6 "Done when": on simulated assembling structures, the Otsu-binarized movie recovers the
 // simulator's structure masks (pixel Jaccard ≥ 0.8 for structures larger than 100 nm).
 //
-// Localizations are the simulator's emission events of the PALM channel, each displaced by its
-// own precision (≈ 10–25 nm, see movieTruthLocs.ts). Alignment of truth and movie: movie frame n
-// renders raw frames [nS, nS + W); a structure counts as present in it when its full-density life
-// (its lifetime minus the assembly and disassembly ramps) covers the whole window. Structures that
-// exist during only part of the window, or only while ramping, are drawn at a fraction of their
-// density and may or may not pass the threshold: their pixels (dilated by 60 nm for the render
-// blur) are left out of the comparison, as are those of structures ≤ 100 nm across (caveolae,
-// below the size the criterion covers) and those too faint for any global threshold (DENSE). Everything else counts: a false structure anywhere, or a
-// missed or misshapen one, lowers the Jaccard.
+// The scene labels its structures at a constant density per unit area and time
+// (structureLabelling 'perTime': a pit keeps recruiting caveolin while it exists), so one global
+// threshold suits short- and long-lived structures alike. Localizations are the simulator's
+// emission events of the PALM channel, each displaced by its own precision (≈ 10–25 nm, see
+// movieTruthLocs.ts). Alignment of truth and movie: movie frame n renders raw frames [nS, nS + W);
+// every structure larger than 100 nm that exists over the whole window counts. Structures that
+// exist during only part of the window are drawn at a fraction of their density and may or may
+// not pass the threshold, and those ≤ 100 nm across (caveolae) are below the size the criterion
+// covers: their pixels (dilated by 60 nm for the render blur) are left out of the comparison.
+// Everything else counts: a false structure anywhere, or a missed or misshapen one, lowers the
+// Jaccard.
 import { describe, expect, test } from 'vitest';
 import { pooledOtsuThreshold } from '../../../src/core/binarize/otsu';
 import { binarize, gaussianSmooth } from '../../../src/core/binarize/smooth';
@@ -33,23 +35,16 @@ function scene() {
   // More endocytic patches than the demo so the comparison covers many structures.
   p.scene.patchBirthsPerUm2PerS = 0.05;
   p.scene.patchMoleculesPerUm2 = 4000;
+  p.scene.structureLabelling = 'perTime';
   return simulate(p);
 }
 
-/** Structure i subset of one window: 'full' over the whole window, 'partial', or absent. */
+/** Structure i in one window: 'full' over the whole window, 'partial', or absent. */
 function presence(s: StructureTruth, i: number, start: number, end: number): 'full' | 'partial' | 'none' {
   if (s.endFrame[i] <= start || s.startFrame[i] >= end) return 'none';
-  const a = s.startFrame[i] + s.rampFrames[i];
-  const b = s.endFrame[i] - s.rampFrames[i];
-  return a <= start && b >= end ? 'full' : 'partial';
+  return s.startFrame[i] <= start && s.endFrame[i] >= end ? 'full' : 'partial';
 }
 
-// The simulator gives each structure a fixed number of molecules over its Gamma(2)-distributed
-// life, so a long-lived structure is up to ~10× fainter per window than a short-lived one, and no
-// single threshold can outline both. A structure is counted where its localization density over
-// the window is at least this × the threshold, i.e. where it is clearly there to be recovered;
-// fainter ones are left out of the comparison like partial ones.
-const DENSE = 1.5;
 describe('binarized movie vs the simulator’s structure masks', () => {
   test('pixel Jaccard ≥ 0.8 for structures larger than 100 nm', () => {
     const sim = scene();
@@ -73,21 +68,7 @@ describe('binarized movie vs the simulator’s structure masks', () => {
 
     const s = sim.truth.structures;
     const n = grid.width * grid.height;
-    // Localizations of each structure per raw frame (the truth events name their structure).
-    const locsOf = Array.from({ length: s.length }, () => new Uint32Array(p.frames));
-    {
-      const ev = sim.truth.events.columns;
-      for (let i = 0; i < sim.truth.events.length; i++)
-        if (ev.channel[i] === 0 && ev.parent[i] >= 0 && ev.photons[i] >= 60)
-          locsOf[ev.parent[i]][ev.frame[i]]++;
-    }
-    const density = (i: number, start: number, end: number) => {
-      let c = 0;
-      for (let f = start; f < end; f++) c += locsOf[i][f];
-      return c / (((Math.PI * s.rx[i] * s.ry[i]) / (PX * PX)) * (end - start));
-    };
-    let dense = 0;
-    let sparse = 0;
+    let counted = 0;
     const one = new Int32Array(n);
     let inter = 0;
     let union = 0;
@@ -101,14 +82,10 @@ describe('binarized movie vs the simulator’s structure masks', () => {
         const pr = presence(s, i, f.startFrame, f.endFrame);
         if (pr === 'none') continue;
         const big = 2 * Math.max(s.rx[i], s.ry[i]) > 100;
-        const rich = density(i, f.startFrame, f.endFrame) >= DENSE * threshold;
-        const counted = pr === 'full' && big && rich;
-        if (pr === 'full' && big) {
-          if (rich) dense++;
-          else sparse++;
-        }
+        const counts = pr === 'full' && big;
+        if (counts) counted++;
         // Rasterize this structure alone (dilated when it is excluded).
-        const pad = counted ? 0 : 60;
+        const pad = counts ? 0 : 60;
         const only: StructureTruth = {
           ...s,
           length: 1,
@@ -122,7 +99,7 @@ describe('binarized movie vs the simulator’s structure masks', () => {
           endFrame: Int32Array.of(1),
         };
         rasterizeStructureMask(only, 0, { width: grid.width, height: grid.height, pixelSizeNm: PX }, one);
-        const target = counted ? truth : ignore;
+        const target = counts ? truth : ignore;
         for (let k = 0; k < n; k++) if (one[k]) target[k] = 1;
       }
       let fi = 0;
@@ -143,9 +120,10 @@ describe('binarized movie vs the simulator’s structure masks', () => {
       union += fu;
     }
     const jaccard = inter / union;
-    // About a third of the large full-life structure-windows are dense enough in this scene.
-    expect(dense).toBeGreaterThanOrEqual(20);
-    expect(dense / (dense + sparse)).toBeGreaterThan(0.2);
+    console.info(
+      `recovery: ${counted} structure-windows, Jaccard ${jaccard.toFixed(3)}, missed-vs-truth ${(am / bt).toFixed(2)}`,
+    );
+    expect(counted).toBeGreaterThanOrEqual(20);
     // Both kinds of error count: missed pixels (am < bt) and false ones.
     expect(am).toBeGreaterThan(0.8 * bt);
     expect(jaccard).toBeGreaterThanOrEqual(0.8);
