@@ -83,20 +83,6 @@ function unitsOf(t: LocTable): Record<string, string> {
   return units;
 }
 
-/** Files a stack read, in recipe order. */
-function recipeFiles(r: StackRecipe): InputFile[] {
-  switch (r.kind) {
-    case 'files':
-      return r.files;
-    case 'channels':
-      return r.inputs.flatMap(recipeFiles);
-    case 'dualView':
-      return recipeFiles(r.base);
-    case 'simulated':
-      return [];
-  }
-}
-
 /** The whole workbench as a session document and its tables. */
 export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const data = dataStore.getState();

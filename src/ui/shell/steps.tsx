@@ -17,6 +17,9 @@ import { MovieResults } from '../movie/MovieResults';
 import { useMovieState } from '../movie/useMovieState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
+import { SessionPanel } from '../session/SessionPanel';
+import { SessionResults } from '../session/SessionResults';
+import { useSessionStateLabel } from '../session/useSessionState';
 import { GroundTruthPanel } from '../truth/GroundTruthPanel';
 import { ContrastPanel } from '../viewer/ContrastPanel';
 
@@ -101,7 +104,14 @@ export const STEPS: StepDef[] = [
     Results: MarkersResults,
     useStateLabel: useMarkersState,
   },
-  { id: 'session', name: 'Session', hint: 'Save, share and review analyses' },
+  {
+    id: 'session',
+    name: 'Session',
+    hint: 'Save, share and review analyses',
+    Panel: SessionPanel,
+    Results: SessionResults,
+    useStateLabel: useSessionStateLabel,
+  },
 ];
 
 export function stepById(id: StepId): StepDef {

@@ -1,0 +1,212 @@
+// Sessions end to end: analyse the demo, save the session file, open it in a fresh browser
+// profile and find the same localizations, plot data, reconstruction pixels and movie frame;
+// reload mid-analysis and find the autosaved state; a hostile file changes nothing.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type BrowserSession, openApp } from './browser';
+
+type Api = Record<string, (...a: unknown[]) => unknown>;
+// Page functions cannot close over test code: `api()` is defined in the page itself.
+declare const api: () => Api;
+const defineApi = () => {
+  (window as unknown as { api: () => unknown }).api = () => (window as unknown as { evscope: Api }).evscope;
+};
+async function prepare(s: BrowserSession) {
+  await s.context.addInitScript(defineApi);
+  await s.page.evaluate(defineApi);
+  await s.page.waitForFunction(() => 'evscope' in window);
+}
+
+let a: BrowserSession;
+beforeAll(async () => {
+  a = await openApp();
+  await prepare(a);
+});
+afterAll(async () => {
+  await a?.close();
+});
+
+async function demoReady(s: BrowserSession) {
+  await s.page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 60_000 });
+}
+
+/** Hash of the reconstruction canvas once it has drawn the expected number of localizations. */
+async function reconHash(s: BrowserSession, rows: number): Promise<string> {
+  const { page } = s;
+  await dismissNotices(s);
+  await page.locator('[data-step=post]').click();
+  await page.getByRole('tab', { name: 'Reconstruction' }).click();
+  await page
+    .getByTestId('post-count-out')
+    .filter({ hasText: rows.toLocaleString('en-US') })
+    .waitFor();
+  let last = '';
+  // Redraws settle: the same hash twice in a row, 300 ms apart.
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(300);
+    const h = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid=recon-canvas]')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let h = 2166136261;
+      let lit = 0;
+      for (let k = 0; k < d.length; k++) {
+        h = Math.imul(h ^ d[k], 16777619);
+        if ((k & 3) === 0 && d[k] > 0) lit++;
+      }
+      return `${c.width}x${c.height}:${(h >>> 0).toString(16)}:${lit}`;
+    });
+    if (h === last && !h.endsWith(':0')) return h;
+    last = h;
+  }
+  return last;
+}
+
+async function dismissNotices(s: BrowserSession) {
+  for (const b of await s.page.locator('.notices .close-x').all()) await b.click();
+}
+
+async function histogramData(s: BrowserSession): Promise<string> {
+  const { page } = s;
+  await page.locator('[data-step=localize]').click();
+  await page.locator('[data-testid=loc-histograms] .main-svg').first().waitFor();
+  await page.waitForTimeout(500);
+  return page.evaluate(() =>
+    JSON.stringify(
+      [...document.querySelectorAll('[data-testid=loc-histograms] .js-plotly-plot')].map((el) =>
+        ((el as unknown as { data: { x?: unknown; y?: unknown }[] }).data ?? []).map((t) => [t.x, t.y]),
+      ),
+    ),
+  );
+}
+
+test('a saved session opens in a fresh profile with the same results, pixels and movie frame', async () => {
+  const { page } = a;
+  await demoReady(a);
+  const count = (await page.evaluate(async () => {
+    api().setLocalizeParams({ channel: 0, firstFrame: 1, lastFrame: 300 });
+    const r = (await api().runLocalization()) as { count: number };
+    await api().postProcess([{ kind: 'filter', expression: 'photons > 200' }]);
+    return r.count;
+  })) as number;
+  expect(count).toBeGreaterThan(100);
+  const rowsOut = (await page.evaluate(
+    async () =>
+      ((await api().postProcess([{ kind: 'filter', expression: 'photons > 200' }])) as { rowsOut: number })
+        .rowsOut,
+  )) as number;
+  expect(rowsOut).toBeLessThan(count);
+  const movie = (await page.evaluate(() => api().buildMovie({ window: 100, step: 100, renderPxNm: 40 }))) as {
+    frames: number;
+  };
+  expect(movie.frames).toBeGreaterThan(1);
+  const frame1 = await page.evaluate(() => api().movieFrame(1));
+  const hash = await reconHash(a, rowsOut);
+  const hist = await histogramData(a);
+  await page.locator('[data-step=session]').click();
+  await page.getByTestId('session-notes').fill('demo, PALM channel, frames 1–300 <b>not bold</b>');
+  const download = page.waitForEvent('download');
+  await page.keyboard.press('Control+s').catch(() => {});
+  // Ctrl+S from the notes field is the browser's; the button is the sure way in a test.
+  await page.getByTestId('save-session').click();
+  const file = await (await download).path();
+  const bytes = readFileSync(file);
+  console.log(`session file: ${bytes.length} bytes for ${count} localizations`);
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+
+  const b = await openApp();
+  try {
+    await prepare(b);
+    await demoReady(b);
+    await b.page.locator('[data-step=session]').click();
+    await b.page
+      .getByTestId('open-session-input')
+      .setInputFiles({ name: 'demo-analysis.smlm', mimeType: 'application/zip', buffer: bytes });
+    await b.page.getByTestId('review-badge').waitFor();
+    await b.page.getByTestId('provenance').filter({ hasText: 'demo-analysis.smlm' }).waitFor();
+    await b.page.waitForFunction((n) => (api().runStatus() as { count: number }).count === n, count);
+    const summary = (await b.page.evaluate(() => api().sessionSummary())) as {
+      mode: string;
+      steps: Record<string, unknown>;
+    };
+    expect(summary.mode).toBe('review');
+    expect(summary.steps.post).toEqual([{ kind: 'filter', expression: 'photons > 200' }]);
+    expect(await b.page.getByTestId('session-notes').inputValue()).toContain('<b>not bold</b>');
+    await b.page.waitForFunction(
+      () => (api().movieState() as { status: string }).status === 'ready',
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await b.page.evaluate(() => api().movieFrame(1))).toEqual(frame1);
+    expect(await reconHash(b, rowsOut)).toBe(hash);
+    expect(await histogramData(b)).toBe(hist);
+    // Review mode: changing an analysis parameter forks an editable copy.
+    await b.page.evaluate(() => api().setLocalizeParams({ thresholdFactor: 1.2 }));
+    await b.page.waitForFunction(
+      async () => ((await api().sessionSummary()) as { mode: string }).mode === 'edit',
+    );
+    await b.page.screenshot({ path: '/tmp/evscope-session-review.png' });
+    expect(b.errors).toEqual([]);
+  } finally {
+    await b.close();
+  }
+  expect(a.errors).toEqual([]);
+});
+
+test('a hostile session file gives a clear message and leaves the current session untouched', async () => {
+  const { page } = a;
+  const before = await page.evaluate(async () => ({
+    count: (api().runStatus() as { count: number }).count,
+    post: api().postSteps(),
+    scripts: document.scripts.length,
+  }));
+  await page.locator('[data-step=session]').click();
+  const name = '<img src=x onerror=alert(1)><script>alert(2)</script>.smlm';
+  await page
+    .getByTestId('open-session-input')
+    .setInputFiles({
+      name,
+      mimeType: 'application/zip',
+      buffer: Buffer.from('PK\u0003\u0004 this is not a zip'),
+    });
+  const notice = page.locator('.notice').filter({ hasText: 'Could not open' }).last();
+  await notice.waitFor();
+  expect(await notice.textContent()).toContain('<script>');
+  expect(await notice.textContent()).toMatch(/unchanged/);
+  const after = await page.evaluate(async () => ({
+    count: (api().runStatus() as { count: number }).count,
+    post: api().postSteps(),
+    scripts: document.scripts.length,
+  }));
+  expect(after).toEqual(before);
+  expect(await page.locator('img[src=x]').count()).toBe(0);
+  expect(a.errors).toEqual([]);
+});
+
+test('a reload mid-analysis brings the autosaved session back', async () => {
+  const { page } = a;
+  await page.evaluate(async () => {
+    api().setLocalizeParams({ thresholdFactor: 1.3 });
+    await api().postProcess([{ kind: 'filter', expression: 'photons > 250' }]);
+  });
+  const before = (await page.evaluate(async () => {
+    await api().flushAutosave();
+    return {
+      count: (api().runStatus() as { count: number }).count,
+      params: api().localizeParams(),
+      post: api().postSteps(),
+    };
+  })) as { count: number };
+  await page.getByTestId('session-status').locator('[data-state=saved]').waitFor();
+  await page.reload();
+  await page.waitForFunction(() => 'evscope' in window);
+  await page.getByTestId('start-fresh').waitFor({ timeout: 60_000 });
+  await page.waitForFunction((n) => (api().runStatus() as { count: number }).count === n, before.count);
+  const after = await page.evaluate(() => ({
+    count: (api().runStatus() as { count: number }).count,
+    params: api().localizeParams(),
+    post: api().postSteps(),
+  }));
+  expect(after).toEqual(before);
+  await page.screenshot({ path: '/tmp/evscope-session-restored.png' });
+  expect(a.errors).toEqual([]);
+});
