@@ -496,13 +496,11 @@ export async function bootSession(location: Pick<Location, 'hash'>): Promise<voi
     );
     return;
   }
-  sessionStore
-    .getState()
-    .set({
-      id: last.id,
-      restoredAt: last.saved,
-      autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
-    });
+  sessionStore.getState().set({
+    id: last.id,
+    restoredAt: last.saved,
+    autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+  });
   await apply(r, 'edit', null);
   notify(
     'info',

@@ -101,6 +101,7 @@ test('a saved session opens in a fresh profile with the same results, pixels and
   expect(movie.frames).toBeGreaterThan(1);
   const frame1 = await page.evaluate(() => api().movieFrame(1));
   const hash = await reconHash(a, rowsOut);
+  expect(hash).toMatch(/:[1-9]\d*$/);
   const hist = await histogramData(a);
   await page.locator('[data-step=session]').click();
   await page.getByTestId('session-notes').fill('demo, PALM channel, frames 1–300 <b>not bold</b>');
@@ -123,6 +124,7 @@ test('a saved session opens in a fresh profile with the same results, pixels and
       .setInputFiles({ name: 'demo-analysis.smlm', mimeType: 'application/zip', buffer: bytes });
     await b.page.getByTestId('review-badge').waitFor();
     await b.page.getByTestId('provenance').filter({ hasText: 'demo-analysis.smlm' }).waitFor();
+    await b.page.screenshot({ path: '/tmp/evscope-session-provenance.png' });
     await b.page.waitForFunction((n) => (api().runStatus() as { count: number }).count === n, count);
     const summary = (await b.page.evaluate(() => api().sessionSummary())) as {
       mode: string;
@@ -161,13 +163,11 @@ test('a hostile session file gives a clear message and leaves the current sessio
   }));
   await page.locator('[data-step=session]').click();
   const name = '<img src=x onerror=alert(1)><script>alert(2)</script>.smlm';
-  await page
-    .getByTestId('open-session-input')
-    .setInputFiles({
-      name,
-      mimeType: 'application/zip',
-      buffer: Buffer.from('PK\u0003\u0004 this is not a zip'),
-    });
+  await page.getByTestId('open-session-input').setInputFiles({
+    name,
+    mimeType: 'application/zip',
+    buffer: Buffer.from('PK\u0003\u0004 this is not a zip'),
+  });
   const notice = page.locator('.notice').filter({ hasText: 'Could not open' }).last();
   await notice.waitFor();
   expect(await notice.textContent()).toContain('<script>');
