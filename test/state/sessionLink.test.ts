@@ -22,7 +22,7 @@ test('a link carries parameters and view and puts them back', () => {
   movieStore.getState().setParams({ window: 1002, step: 6 });
   uiStore.getState().setActiveStep('data');
   const parsed = parseLinkHash(hash);
-  if (!parsed?.ok) throw new Error(String(parsed && parsed.error));
+  if (!parsed?.ok) throw new Error(String(parsed?.error));
   applyLink(parsed.state);
   expect(localizeParamsStore.getState().settings).toMatchObject({
     thresholdFactor: 1.7,
