@@ -7,7 +7,7 @@
 
 import type { InputFile } from '../../workers/stackRecipe';
 import { parsePipeline } from '../core/locs/pipeline';
-import type { LocTable } from '../core/locs/table';
+import type { ColumnArray, LocTable } from '../core/locs/table';
 import { STANDARD_COLUMNS } from '../core/locs/table';
 import {
   createSession,
@@ -23,7 +23,7 @@ import {
 import type { SimulationParams } from '../core/sim/params';
 import type { StackInfo, StackRecipe } from '../engine/stackService';
 import { dataActions } from './dataActions';
-import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
+import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
 import { isLocalizeRecord, type LocalizeRunRecord } from './localizeActions';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
 import { locsStore, locsTable } from './locsStore';
@@ -178,13 +178,59 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const movie: Record<string, Json> = {
     params: json(mv.params),
     built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
+    analysed: mv.result !== null,
   };
+  // Result tables travel in the file for readers without the raw data (and other tools); the
+  // workbench itself recomputes them on restore so its views stay live.
+  if (mv.result) {
+    const st = mv.result.structures;
+    const columns: Record<string, ColumnArray> = {};
+    const units: Record<string, string> = {};
+    for (const [k, unit] of [
+      ['id', ''],
+      ['firstFrame', ''],
+      ['lastFrame', ''],
+      ['maxAreaNm2', 'nm^2'],
+      ['meanDiameterNm', 'nm'],
+      ['xNm', 'nm'],
+      ['yNm', 'nm'],
+    ] as const) {
+      columns[k] = Float64Array.from(st[k]);
+      units[k] = unit;
+    }
+    tables.push({
+      id: 'structures',
+      name: 'movie structures',
+      kind: 'structures',
+      length: st.id.length,
+      columns,
+      units,
+      ...(locStack ? { stack: locStack } : {}),
+    });
+  }
   for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
   steps.movie = movie;
 
   const mk = markersStore.getState();
-  if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId))
-    steps.markers = { stack: stackIds.get(mk.stackId)!, params: json(mk.params) };
+  if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId)) {
+    const counted = mk.result !== null && mk.resultStackId === mk.stackId;
+    steps.markers = { stack: stackIds.get(mk.stackId)!, params: json(mk.params), counted };
+    if (counted && mk.result) {
+      const columns: Record<string, ColumnArray> = {};
+      for (const [k, c] of Object.entries(mk.result.columns)) if (k.length <= 64) columns[k] = c;
+      const units: Record<string, string> = {};
+      for (const k of Object.keys(columns)) units[k] = /nm$/i.test(k) || k === 'x' || k === 'y' ? 'nm' : '';
+      tables.push({
+        id: 'evcounts',
+        name: 'EV marker counts',
+        kind: 'ev-counts',
+        length: mk.result.length,
+        columns,
+        units,
+        stack: stackIds.get(mk.stackId)!,
+      });
+    }
+  }
 
   const ui = uiStore.getState();
   const v = viewerStore.getState();
@@ -248,6 +294,7 @@ export interface RestoreOptions {
   actions?: Pick<typeof dataActions, 'openRecipe' | 'close' | 'select'>;
   /** Rebuilds the movie when the session had one (default: the movie store's buildMovie). */
   buildMovie?: () => Promise<unknown>;
+  analyseStructures?: () => Promise<unknown>;
 }
 
 export interface RestoreReport {
@@ -392,6 +439,11 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   if (mk && mkStack && obj(mk.params)) {
     markersStore.getState().forStack(mkStack);
     markersStore.setState({ params: mk.params as unknown as MarkersParams });
+    if (mk.counted === true) {
+      const st = dataStore.getState().stacks.find((x) => x.info.id === mkStack.id);
+      // Counting reads the marker channels' frames: re-run it in its worker, not awaited.
+      if (st) void markersStore.getState().run(mkStack, effectiveMeta(st).pixelSizeNm);
+    }
   }
 
   restoreView(session.view);
@@ -422,6 +474,8 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         if (threshold !== undefined) movieStore.setState({ threshold });
         const frame = num(mv.frame);
         if (frame !== undefined) movieStore.getState().setFrame(frame);
+        if (mv.analysed === true)
+          await (o.analyseStructures ?? (await import('./movieStore')).analyseStructures)();
       } catch (e) {
         report.warnings.push(`the movie could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
       }

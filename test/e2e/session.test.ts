@@ -100,6 +100,11 @@ test('a saved session opens in a fresh profile with the same results, pixels and
   };
   expect(movie.frames).toBeGreaterThan(1);
   const frame1 = await page.evaluate(() => api().movieFrame(1));
+  const structures = (await page.evaluate(() => api().binarizeMovie({ method: 'otsu' }))) as {
+    threshold: number;
+    structures: number;
+  };
+  expect(structures.structures).toBeGreaterThan(0);
   const hash = await reconHash(a, rowsOut);
   expect(hash).toMatch(/:[1-9]\d*$/);
   const hist = await histogramData(a);
@@ -139,6 +144,16 @@ test('a saved session opens in a fresh profile with the same results, pixels and
       { timeout: 60_000 },
     );
     expect(await b.page.evaluate(() => api().movieFrame(1))).toEqual(frame1);
+    // Structures are recomputed from the rebuilt movie with the saved threshold, and travel as a table.
+    await b.page.waitForFunction(
+      (t) => (api().movieState() as { threshold: number | null }).threshold === t,
+      structures.threshold,
+    );
+    const tables = (
+      (await b.page.evaluate(() => api().sessionSummary())) as { tables: { kind: string; rows: number }[] }
+    ).tables;
+    expect(tables.find((t) => t.kind === 'structures')?.rows).toBe(structures.structures);
+    expect(tables.find((t) => t.kind === 'localizations')?.rows).toBe(count);
     expect(await reconHash(b, rowsOut)).toBe(hash);
     expect(await histogramData(b)).toBe(hist);
     // Review mode: changing an analysis parameter forks an editable copy.
@@ -151,6 +166,30 @@ test('a saved session opens in a fresh profile with the same results, pixels and
   } finally {
     await b.close();
   }
+  expect(a.errors).toEqual([]);
+});
+
+test('the Content-Security-Policy is in force: no eval, no foreign connections', async () => {
+  const r = await a.page.evaluate(async () => {
+    let evalAllowed = true;
+    try {
+      new Function('return 1')();
+    } catch {
+      evalAllowed = false;
+    }
+    let fetched = true;
+    try {
+      await fetch('https://example.org/');
+    } catch {
+      fetched = false;
+    }
+    return { evalAllowed, fetched };
+  });
+  expect(r).toEqual({ evalAllowed: false, fetched: false });
+  // The refusals themselves are logged as errors: the only ones allowed in this suite.
+  const csp = a.errors.filter((e) => /Content Security Policy/.test(e));
+  expect(csp.length).toBeGreaterThan(0);
+  a.errors.splice(0, a.errors.length, ...a.errors.filter((e) => !/Content Security Policy/.test(e)));
   expect(a.errors).toEqual([]);
 });
 

@@ -29,6 +29,7 @@ registerScripting('sessionSummary', async () => {
     inputs: doc?.inputs ?? [],
     stacks: (doc?.stacks ?? []).map((x) => ({ id: x.id, label: x.label, kind: x.recipe.kind })),
     steps: doc?.steps ?? {},
+    tables: (doc?.tables ?? []).map((t) => ({ id: t.id, kind: t.kind, rows: t.rows })),
     missing: s.missing.map((m) => m.label),
     autosave: s.autosave,
   };
