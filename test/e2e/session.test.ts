@@ -3,6 +3,7 @@
 // reload mid-analysis and find the autosaved state; a hostile file changes nothing.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { writeTiff16 } from '../helpers/tiff';
 import { type BrowserSession, openApp } from './browser';
 
 type Api = Record<string, (...a: unknown[]) => unknown>;
@@ -111,9 +112,8 @@ test('a saved session opens in a fresh profile with the same results, pixels and
   await page.locator('[data-step=session]').click();
   await page.getByTestId('session-notes').fill('demo, PALM channel, frames 1–300 <b>not bold</b>');
   const download = page.waitForEvent('download');
-  await page.keyboard.press('Control+s').catch(() => {});
-  // Ctrl+S from the notes field is the browser's; the button is the sure way in a test.
-  await page.getByTestId('save-session').click();
+  // Ctrl+S saves the session file (from a text field too), instead of the browser saving the page.
+  await page.keyboard.press('Control+s');
   const file = await (await download).path();
   const bytes = readFileSync(file);
   console.log(`session file: ${bytes.length} bytes for ${count} localizations`);
@@ -250,4 +250,97 @@ test('a reload mid-analysis brings the autosaved session back', async () => {
   expect(after).toEqual(before);
   await page.screenshot({ path: '/tmp/evscope-session-restored.png' });
   expect(a.errors).toEqual([]);
+});
+
+/** Drops files on the window as a user would (DragEvent with a DataTransfer). */
+async function drop(s: BrowserSession, files: { name: string; bytes: Uint8Array }[]) {
+  await s.page.evaluate(
+    (fs) => {
+      const dt = new DataTransfer();
+      for (const f of fs) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+      const target = document.querySelector('.centre') ?? document.body;
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    files.map((f) => ({ name: f.name, bytes: [...f.bytes] as unknown as Uint8Array })),
+  );
+}
+
+test('a session of a file opens without its raw data; the file dropped later re-attaches by fingerprint', async () => {
+  const tiff = writeTiff16({ width: 32, height: 24, frames: 10 });
+  const c = await openApp('/?demo=0');
+  let bytes: Buffer;
+  try {
+    await prepare(c);
+    await c.page.setInputFiles('[data-testid=open-input]', {
+      name: 'ramp.tif',
+      mimeType: 'image/tiff',
+      buffer: Buffer.from(tiff),
+    });
+    await c.page.getByTestId('frame-count').filter({ hasText: '/ 10' }).waitFor();
+    await c.page.evaluate(() => {
+      api().appendLocalizations({
+        frame: [0, 1, 2, 3],
+        x: [100, 200, 300, 400],
+        y: [50, 60, 70, 80],
+        photons: [500, 600, 700, 800],
+      });
+      api().finishLocalizations();
+    });
+    await c.page.locator('[data-step=session]').click();
+    await c.page.locator('#session-name').fill('ramp analysis');
+    const download = c.page.waitForEvent('download');
+    await c.page.getByTestId('save-session').click();
+    const dl = await download;
+    expect(dl.suggestedFilename()).toBe('ramp_analysis.smlm');
+    bytes = readFileSync(await dl.path());
+    expect(c.errors).toEqual([]);
+  } finally {
+    await c.close();
+  }
+  const d = await openApp('/?demo=0');
+  try {
+    await prepare(d);
+    await drop(d, [{ name: 'ramp analysis.smlm', bytes }]);
+    await d.page.getByTestId('review-badge').waitFor();
+    await d.page.getByTestId('session-missing').filter({ hasText: 'ramp.tif' }).waitFor();
+    await d.page
+      .getByTestId('prov-inputs')
+      .filter({ hasText: /evfp1:[0-9a-f]{16}/ })
+      .waitFor();
+    expect(await d.page.evaluate(() => (api().runStatus() as { count: number }).count)).toBe(4);
+    // Renamed on the reviewer's disk: recognised by content, not by name.
+    await drop(d, [{ name: 'renamed copy.tif', bytes: tiff }]);
+    await d.page.getByTestId('session-missing').waitFor({ state: 'detached' });
+    await d.page.getByTestId('frame-count').filter({ hasText: '/ 10' }).waitFor();
+    expect(await d.page.evaluate(() => (api().runStatus() as { count: number }).count)).toBe(4);
+    expect(d.errors).toEqual([]);
+  } finally {
+    await d.close();
+  }
+});
+
+test('a shared link applies its parameters and view; a bad link is refused with a notice', async () => {
+  const link = {
+    step: 'post',
+    localize: { thresholdFactor: 1.4, lastFrame: 50 },
+    post: [{ kind: 'filter', expression: 'photons > 400' }],
+  };
+  const e = await openApp(`/?demo=0#s=${encodeURIComponent(JSON.stringify(link))}`);
+  try {
+    await prepare(e);
+    await e.page.waitForFunction(
+      () => (api().localizeParams() as { thresholdFactor: number }).thresholdFactor === 1.4,
+    );
+    expect(await e.page.evaluate(() => api().postSteps())).toEqual(link.post);
+    expect(await e.page.locator('[data-step=post]').getAttribute('aria-current')).toBeTruthy();
+    await e.page.goto(
+      `${e.url}?demo=0&again=1#s=${encodeURIComponent('{"step":"<script>alert(1)</script>"}')}`,
+    );
+    await e.page.locator('.notice').filter({ hasText: 'This link could not be applied' }).waitFor();
+    expect(await e.page.locator('.notice').last().textContent()).toContain('unknown step');
+    expect(e.errors).toEqual([]);
+  } finally {
+    await e.close();
+  }
 });
