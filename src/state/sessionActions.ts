@@ -1,7 +1,7 @@
 // Saving, opening, re-attaching raw files, autosave and review-mode forking. The heavy parts
 // (serialising, parsing, hashing, IndexedDB) run in the session worker; a file that fails to
 // open changes nothing here, the current session stays as it was.
-import { matchInput, type OpenSessionResult, type Session } from '../core/session/index';
+import { describeTables, matchInput, type OpenSessionResult, type Session } from '../core/session/index';
 import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
@@ -38,7 +38,8 @@ export async function captureNow(): Promise<Captured> {
     base: { created: s.created, title: s.title, notes: s.notes },
   });
   // Under review the summary describes the file as received (its app version, its times).
-  if (sessionStore.getState().mode === 'edit') sessionStore.getState().set({ doc: c.session });
+  if (sessionStore.getState().mode === 'edit')
+    sessionStore.getState().set({ doc: { ...c.session, tables: describeTables(c.tables) } });
   return c;
 }
 

@@ -104,8 +104,9 @@ export function SessionResults() {
         <tbody>
           {doc.stacks.map((s) => (
             <tr key={s.id}>
-              <td>{s.label}</td>
               <td>
+                <b>{s.label}</b>
+                <br />
                 {describeRecipe(s.recipe, doc)}
                 {s.width ? ` · ${s.width}×${s.height} px × ${s.frameCount} frames` : ''}
                 {Object.keys(s.meta).length ? ` · corrected: ${compact(s.meta)}` : ''}
@@ -124,7 +125,7 @@ export function SessionResults() {
       <h2 style={{ marginTop: 10 }}>Result tables</h2>
       {doc.tables.length === 0 ? (
         <p className="muted" style={{ fontSize: 12 }}>
-          {mode === 'edit' ? 'Listed when the session is saved.' : 'None.'}
+          None yet.
         </p>
       ) : (
         <table className="prov-table" data-testid="prov-tables">
