@@ -24,7 +24,7 @@ import type { SimulationParams } from '../core/sim/params';
 import type { StackInfo, StackRecipe } from '../engine/stackService';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
-import { isLocalizeRecord, type LocalizeRunRecord } from './localizeActions';
+import { isLocalizeRecord, type LocalizeRunRecord, localizeActions } from './localizeActions';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
 import { locsStore, locsTable } from './locsStore';
 import type { MarkersParams } from './markersParams';
@@ -217,7 +217,8 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
     steps.markers = { stack: stackIds.get(mk.stackId)!, params: json(mk.params), counted };
     if (counted && mk.result) {
       const columns: Record<string, ColumnArray> = {};
-      for (const [k, c] of Object.entries(mk.result.columns)) if (k.length <= 64) columns[k] = c;
+      // Within the schema's limits (64 columns, names ≤ 64 characters), so saving never fails on it.
+      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) if (k.length <= 64) columns[k] = c;
       const units: Record<string, string> = {};
       for (const k of Object.keys(columns)) units[k] = /nm$/i.test(k) || k === 'x' || k === 'y' ? 'nm' : '';
       tables.push({
@@ -370,6 +371,8 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   const { session, tables } = result;
   const report: RestoreReport = { opened: [], missing: [], warnings: [...result.warnings] };
   const actions = o.actions ?? dataActions;
+  // A run still streaming would write into the restored session's table.
+  if (locsStore.getState().status === 'running') localizeActions.cancel();
   await idle();
   for (const st of [...dataStore.getState().stacks]) actions.close(st.info.id);
   locsStore.getState().clear();
