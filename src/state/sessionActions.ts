@@ -450,7 +450,14 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
  * (a notice and the status bar offer "Start fresh"; the friendlier default, since a reload or
  * crash should cost nothing, and starting over is one click that deletes nothing).
  */
-export async function bootSession(location: Pick<Location, 'hash'>): Promise<void> {
+export async function bootSession(
+  location: Pick<Location, 'hash' | 'search' | 'href' | 'origin'>,
+): Promise<void> {
+  const fileLink = new URLSearchParams(location.search).get('session');
+  if (fileLink) {
+    await openSessionUrl(fileLink, location);
+    return;
+  }
   const link = parseLinkHash(location.hash);
   if (link) {
     await waitForStack();
@@ -509,6 +516,49 @@ export async function bootSession(location: Pick<Location, 'hash'>): Promise<voi
     'Everything is as you left it.',
     '“Start fresh” in the status bar begins a new session; this one stays in Recent sessions.',
   );
+}
+
+/**
+ * `?session=<url>`: a session file the page links to, opened for review. Only this site's own
+ * files (the CSP's connect-src 'self' would refuse others anyway; the notice says why).
+ */
+export async function openSessionUrl(
+  link: string,
+  location: Pick<Location, 'href' | 'origin'>,
+): Promise<boolean> {
+  let url: URL;
+  try {
+    url = new URL(link, location.href);
+  } catch {
+    notify('error', 'The session link is not a URL', link.slice(0, 200));
+    return false;
+  }
+  const name = decodeURIComponent(url.pathname.split('/').pop() || 'session file').slice(0, 200);
+  if (url.origin !== location.origin) {
+    notify(
+      'error',
+      `Could not open ${name}`,
+      `Session files are only fetched from this site (${location.origin}), not from ${url.origin}.`,
+      'Download the file and drop it on the window instead.',
+    );
+    return false;
+  }
+  let bytes: Uint8Array;
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    notify(
+      'error',
+      `Could not open ${name}`,
+      e instanceof Error ? e.message : String(e),
+      'Check the link, or download the file and drop it on the window.',
+    );
+    return false;
+  }
+  await waitForStack();
+  return openSession(bytes, name);
 }
 
 async function waitForStack(): Promise<void> {

@@ -1,7 +1,7 @@
 // Sessions end to end: analyse the demo, save the session file, open it in a fresh browser
 // profile and find the same localizations, plot data, reconstruction pixels and movie frame;
 // reload mid-analysis and find the autosaved state; a hostile file changes nothing.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeTiff16 } from '../helpers/tiff';
 import { type BrowserSession, openApp } from './browser';
@@ -252,6 +252,8 @@ test('a reload mid-analysis brings the autosaved session back', async () => {
   expect(a.errors).toEqual([]);
 });
 
+let rampSession: Buffer | null = null;
+
 /** Drops files on the window as a user would (DragEvent with a DataTransfer). */
 async function drop(s: BrowserSession, files: { name: string; bytes: Uint8Array }[]) {
   await s.page.evaluate(
@@ -298,6 +300,7 @@ test('a session of a file opens without its raw data; the file dropped later re-
   } finally {
     await c.close();
   }
+  rampSession = bytes;
   const d = await openApp('/?demo=0');
   try {
     await prepare(d);
@@ -342,5 +345,26 @@ test('a shared link applies its parameters and view; a bad link is refused with 
     expect(e.errors).toEqual([]);
   } finally {
     await e.close();
+  }
+});
+
+test("?session= opens a session file this site serves; another site's is refused", async () => {
+  expect(rampSession).not.toBeNull();
+  // The preview server serves dist/: put the file there for the duration of the test.
+  const path = new URL('../../dist/e2e-linked.smlm', import.meta.url);
+  writeFileSync(path, rampSession!);
+  const f = await openApp('/?demo=0&session=/e2e-linked.smlm');
+  try {
+    await prepare(f);
+    await f.page.getByTestId('review-badge').waitFor();
+    await f.page.getByTestId('provenance').filter({ hasText: 'e2e-linked.smlm' }).waitFor();
+    await f.page.getByTestId('session-missing').filter({ hasText: 'ramp.tif' }).waitFor();
+    expect(await f.page.evaluate(() => (api().runStatus() as { count: number }).count)).toBe(4);
+    await f.page.goto(`${f.url}?demo=0&session=${encodeURIComponent('https://example.org/x.smlm')}`);
+    await f.page.locator('.notice').filter({ hasText: 'only fetched from this site' }).waitFor();
+    expect(f.errors).toEqual([]);
+  } finally {
+    await f.close();
+    rmSync(path, { force: true });
   }
 });
