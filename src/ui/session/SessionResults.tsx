@@ -132,7 +132,7 @@ export function SessionResults() {
           <tbody>
             {doc.tables.map((t) => (
               <tr key={t.id}>
-                <td>{t.name}</td>
+                <td className="nowrap">{t.name}</td>
                 <td className="num">{t.rows.toLocaleString('en-US')} rows</td>
                 <td>{t.columns.map((c) => c.name).join(', ')}</td>
               </tr>
