@@ -246,6 +246,12 @@ export function createRegistrationStore(backend: () => RegistrationBackend = reg
           ctl.signal,
         );
         if (abort !== ctl) return null;
+        // A cancel that arrives after the worker finished but before the result is applied still
+        // wins: the user asked to keep the old registration.
+        if (ctl.signal.aborted) {
+          set((s) => ({ fit: { ...s.fit, status: 'cancelled', progress: null } }));
+          return null;
+        }
         const fits = result.channels.filter((c): c is ChannelFit => !('error' in c));
         const errors = result.channels.filter((c): c is ChannelFitError => 'error' in c);
         const regs = fits.map((f) => fromFit(f, source));

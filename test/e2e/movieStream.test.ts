@@ -6,10 +6,10 @@ import { readWebm } from '../helpers/webm';
 import { type BrowserSession, openApp } from './browser';
 
 type Api = Record<string, (...a: unknown[]) => Promise<unknown> | unknown>;
-const FRAMES = 300;
+const FRAMES = 900;
 const W = 100;
 const S = 20;
-const EXPECTED = Math.floor((FRAMES - W) / S) + 1; // 11
+const EXPECTED = Math.floor((FRAMES - W) / S) + 1; // 41
 
 let s: BrowserSession;
 beforeAll(async () => {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useFrame } from '../../state/frameStore';
 import { useUi } from '../../state/uiStore';
 import { RunProgressBar } from '../localize/RunProgressBar';
+import { SessionStatus } from '../session/SessionStatus';
 
 interface ChromeMemory {
   usedJSHeapSize: number;
@@ -47,9 +48,7 @@ export function StatusBar() {
       </span>
       <RunProgressBar compact />
       <span className="spacer" />
-      <span title="Sessions arrive with the Session step">
-        Session: <b>—</b>
-      </span>
+      <SessionStatus />
     </footer>
   );
 }

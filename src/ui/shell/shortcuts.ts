@@ -1,4 +1,5 @@
 // Global keyboard shortcuts (Fiji/napari habits). Keys typed into a field stay with the field.
+import { downloadSession } from '../../state/sessionActions';
 import { uiStore } from '../../state/uiStore';
 import { viewerStore } from '../../state/viewerStore';
 
@@ -11,6 +12,7 @@ export const SHORTCUTS: [keys: string[], action: string][] = [
   [['0'], 'fit to window'],
   [['Wheel'], 'zoom about the cursor'],
   [['Drag'], 'pan'],
+  [['Ctrl/⌘', 'S'], 'save the session file'],
   [['?'], 'show this list'],
   [['Esc'], 'close dialogs'],
 ];
@@ -23,6 +25,11 @@ function isTyping(t: EventTarget | null): boolean {
 }
 
 export function handleShortcut(e: KeyboardEvent): boolean {
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
+    // Instead of the browser saving the page.
+    void downloadSession();
+    return true;
+  }
   if (e.ctrlKey || e.metaKey || e.altKey) return false;
   const ui = uiStore.getState();
   if (e.key === 'Escape') {

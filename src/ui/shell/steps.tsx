@@ -18,6 +18,9 @@ import { useMovieState } from '../movie/useMovieState';
 import { PostPanel, usePostStateLabel } from '../post/PostPanel';
 import { PostResults } from '../post/PostResults';
 import { RegistrationPanel } from '../registration/RegistrationPanel';
+import { SessionPanel } from '../session/SessionPanel';
+import { SessionResults } from '../session/SessionResults';
+import { useSessionStateLabel } from '../session/useSessionState';
 import { TracksPanel } from '../tracks/TracksPanel';
 import { TracksResults } from '../tracks/TracksResults';
 import { useTracksState } from '../tracks/useTracksState';
@@ -113,7 +116,14 @@ export const STEPS: StepDef[] = [
     Results: MarkersResults,
     useStateLabel: useMarkersState,
   },
-  { id: 'session', name: 'Session', hint: 'Save, share and review analyses' },
+  {
+    id: 'session',
+    name: 'Session',
+    hint: 'Save, share and review analyses',
+    Panel: SessionPanel,
+    Results: SessionResults,
+    useStateLabel: useSessionStateLabel,
+  },
 ];
 
 export function stepById(id: StepId): StepDef {

@@ -1,5 +1,7 @@
-// Files dropped anywhere on the window open as one stack.
+// Files dropped anywhere on the window open as one stack (session files open as sessions, and
+// raw files a session misses re-attach: see session/dropRoute.ts).
 import { useEffect, useState } from 'react';
+import { routeDrop } from '../session/dropRoute';
 
 function hasFiles(e: DragEvent): boolean {
   return [...(e.dataTransfer?.types ?? [])].includes('Files');
@@ -32,7 +34,7 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
       depth = 0;
       setOver(false);
       const files = [...(e.dataTransfer?.files ?? [])];
-      if (files.length > 0) onFiles(files);
+      if (files.length > 0) void routeDrop(files, onFiles);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);

@@ -1,0 +1,570 @@
+// Saving, opening, re-attaching raw files, autosave and review-mode forking. The heavy parts
+// (serialising, parsing, hashing, IndexedDB) run in the session worker; a file that fails to
+// open changes nothing here, the current session stays as it was.
+import { describeTables, matchInput, type OpenSessionResult, type Session } from '../core/session/index';
+import type { PresetName } from '../core/sim/params';
+import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
+import { dataActions } from './dataActions';
+import { dataStore } from './dataStore';
+import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
+import { locsStore } from './locsStore';
+import { markersStore } from './markersStore';
+import { DEFAULT_MOVIE_PARAMS } from './movieParams';
+import { movieStore } from './movieStore';
+import { postStore } from './postStore';
+import { reconStore } from './reconStore';
+import { type Captured, captureSession, restoreSession } from './sessionCapture';
+import { applyLink, parseLinkHash } from './sessionLink';
+import { newSessionId, sessionStore } from './sessionStore';
+import { uiStore } from './uiStore';
+import { viewerStore } from './viewerStore';
+
+export const APP_VERSION = __APP_VERSION__;
+type OkResult = Extract<OpenSessionResult, { ok: true }>;
+
+const notify = (...a: Parameters<ReturnType<typeof uiStore.getState>['notify']>) =>
+  uiStore.getState().notify(...a);
+
+/** True while a session is being put back: store changes then are not the user's edits. */
+let restoring = false;
+/** The last opened session and the raw files re-attached to it so far, by input id. */
+let opened: { result: OkResult; files: Map<string, File> } | null = null;
+
+export async function captureNow(): Promise<Captured> {
+  const s = sessionStore.getState();
+  const c = await captureSession({
+    appVersion: APP_VERSION,
+    fingerprint: fingerprintBlob,
+    base: { created: s.created, title: s.title, notes: s.notes },
+  });
+  // Under review the summary describes the file as received (its app version, its times).
+  if (sessionStore.getState().mode === 'edit')
+    sessionStore.getState().set({ doc: { ...c.session, tables: describeTables(c.tables) } });
+  return c;
+}
+
+/** The session as .smlm bytes, serialised in the worker. */
+export async function saveSessionBytes(): Promise<Uint8Array> {
+  const { session, tables } = await captureNow();
+  return sessionWorker().save(session, tables);
+}
+
+export function sessionFileName(): string {
+  const s = sessionStore.getState();
+  const base = (s.title || s.doc?.stacks[0]?.label || 'evscope-session')
+    .replace(/[^\w.-]+/g, '_')
+    .slice(0, 80);
+  return `${base.replace(/\.smlm$/i, '')}.smlm`;
+}
+
+/** Saves the session file (a download); resolves with its size in bytes, 0 when it failed. */
+export async function downloadSession(): Promise<number> {
+  try {
+    const bytes = await saveSessionBytes();
+    const url = URL.createObjectURL(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
+    );
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = sessionFileName();
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    return bytes.byteLength;
+  } catch (e) {
+    notify(
+      'error',
+      'Could not save the session',
+      e instanceof Error ? e.message : String(e),
+      'Nothing was lost: the workbench is unchanged. Try again, or export the localizations as CSV.',
+    );
+    return 0;
+  }
+}
+
+async function apply(
+  result: OkResult,
+  mode: 'edit' | 'review',
+  sourceName: string | null,
+  files = new Map<string, File>(),
+) {
+  restoring = true;
+  try {
+    const report = await restoreSession(result, { files });
+    opened = { result, files };
+    sessionStore.getState().set({
+      // A received file gets its own autosave slot; a reopened autosave keeps updating its own.
+      title: result.session.title,
+      notes: result.session.notes,
+      created: result.session.created,
+      mode,
+      sourceName,
+      doc: result.session,
+      missing: report.missing,
+    });
+    for (const w of report.warnings)
+      notify('warning', `Opened ${sourceName ?? 'the session'} with a problem`, w);
+    return report;
+  } finally {
+    // Store subscribers run synchronously; late ones (movie build) are covered by the flag too.
+    setTimeout(() => {
+      restoring = false;
+    }, 0);
+  }
+}
+
+/**
+ * Opens a session file (.smlm from evscope or any ShareLoc file) for review. A malformed or
+ * hostile file gives a notice and leaves the workbench untouched.
+ */
+export async function openSession(input: Blob | Uint8Array, fileName?: string): Promise<boolean> {
+  const name = fileName ?? (input instanceof File ? input.name : 'session file');
+  let r: OpenSessionResult;
+  try {
+    r =
+      input instanceof Uint8Array
+        ? await sessionWorker().open(input, name, APP_VERSION)
+        : await sessionWorker().openBlob(input, APP_VERSION);
+  } catch (e) {
+    r = { ok: false, errors: [`${name}: ${e instanceof Error ? e.message : String(e)}`] };
+  }
+  if (!r.ok) {
+    const more = r.errors.length > 3 ? ` (and ${r.errors.length - 3} more problems)` : '';
+    notify(
+      'error',
+      `Could not open ${name}`,
+      r.errors.slice(0, 3).join('; ') + more,
+      'Your current session is unchanged. Ask for the file again, or save it again from evscope.',
+    );
+    return false;
+  }
+  sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
+  const report = await apply(r, 'review', name);
+  // The reviewer sees the provenance first; the centre shows what the sender was looking at.
+  uiStore.getState().setActiveStep('session');
+  const n = report.missing.length;
+  notify(
+    'info',
+    `Opened ${name} for review`,
+    `${r.session.stacks.length} stack(s), ${r.tables.reduce((a, t) => a + (t.kind === 'localizations' ? t.length : 0), 0).toLocaleString('en-US')} localizations.` +
+      (n ? ` Raw data of ${n} stack(s) not attached: drop the files to re-attach them.` : ''),
+    'Views change freely; changing an analysis parameter forks an editable copy.',
+  );
+  return true;
+}
+
+/**
+ * Raw files dropped while a session misses its stacks: those whose fingerprint matches an input
+ * re-attach (the session is put back with them); the others are returned to open as usual.
+ */
+export async function reattachFiles(files: File[]): Promise<File[]> {
+  const missing = sessionStore.getState().missing;
+  if (!opened || missing.length === 0) return files;
+  const rest: File[] = [];
+  let matched = 0;
+  for (const f of files) {
+    const fp = await fingerprintBlob(f);
+    const m = fp ? matchInput(opened.result.session, { name: f.name, size: f.size, fingerprint: fp }) : null;
+    if (m && m.status !== 'mismatch') {
+      opened.files.set(m.input.id, f);
+      matched++;
+    } else if (m) {
+      notify(
+        'warning',
+        `${f.name} is not the file this session was made from`,
+        `Its content differs from the session's "${m.input.name}" (${m.input.size.toLocaleString('en-US')} bytes).`,
+        'Drop the original acquisition; this file was opened as a new stack instead.',
+      );
+      rest.push(f);
+    } else rest.push(f);
+  }
+  if (matched) {
+    const s = sessionStore.getState();
+    const report = await apply(opened.result, s.mode, s.sourceName, opened.files);
+    notify(
+      'info',
+      `Re-attached ${matched} raw file(s)`,
+      report.missing.length
+        ? `${report.missing.length} stack(s) still miss their raw data.`
+        : 'Every stack has its raw data again.',
+    );
+  }
+  return rest;
+}
+
+/** Review mode → an editable copy with a new identity; the received file is never changed. */
+export function forkSession(reason?: string): void {
+  const s = sessionStore.getState();
+  if (s.mode !== 'review') return;
+  const base = s.title || s.sourceName?.replace(/\.smlm$/i, '') || 'session';
+  sessionStore.getState().set({
+    mode: 'edit',
+    id: newSessionId(),
+    title: `${base} (copy)`.slice(0, 200),
+    created: new Date().toISOString(),
+  });
+  notify(
+    'info',
+    'Forked an editable copy',
+    reason ?? 'The received session is kept as it was; your changes go to the copy.',
+  );
+}
+
+// ------------------------------------------------------------------------------- autosave
+
+/** Quiet time after the last change before autosaving, and the longest a change waits. */
+export const AUTOSAVE_DEBOUNCE_MS = 2000;
+export const AUTOSAVE_MAX_WAIT_MS = 10_000;
+
+function worthSaving(c: Captured): boolean {
+  const s = c.session;
+  return (
+    c.tables.length > 0 ||
+    s.inputs.length > 0 ||
+    s.notes !== '' ||
+    s.title !== '' ||
+    s.steps.post !== undefined ||
+    JSON.stringify(localizeParamsStore.getState().settings) !== JSON.stringify(DEFAULT_SETTINGS)
+  );
+}
+
+/** What autosave watches: a change in any of these means the session changed. */
+function watchedKey(): unknown[] {
+  const m = movieStore.getState();
+  const v = viewerStore.getState();
+  const r = reconStore.getState();
+  const u = uiStore.getState();
+  const s = sessionStore.getState();
+  return [
+    dataStore.getState().stacks,
+    locsStore.getState().version,
+    postStore.getState().steps,
+    localizeParamsStore.getState().settings,
+    m.params,
+    m.threshold,
+    m.built,
+    markersStore.getState().params,
+    u.activeStep,
+    u.centreView,
+    v.frame,
+    v.zoom,
+    v.panX,
+    v.panY,
+    v.channels,
+    r.settings,
+    r.pixelNm,
+    r.cx,
+    r.cy,
+    r.nmPerPx,
+    s.title,
+    s.notes,
+    s.id,
+  ];
+}
+
+let stopAutosave: (() => void) | null = null;
+let saveNow: (() => Promise<void>) | null = null;
+
+/** Watches the stores and autosaves to IndexedDB (in the session worker). */
+export function startAutosave(): () => void {
+  if (stopAutosave) return stopAutosave;
+  let key = watchedKey();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let firstPending = 0;
+  let lastSig = '';
+  let running = false;
+  let again = false;
+
+  const run = async () => {
+    timer = null;
+    firstPending = 0;
+    if (running || restoring) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      const c = await captureNow();
+      if (!worthSaving(c)) return;
+      const { created: _c, modified: _m, ...rest } = c.session;
+      const sig = `${sessionStore.getState().id}|${locsStore.getState().version}|${JSON.stringify(rest)}`;
+      if (sig === lastSig) return;
+      const set = sessionStore.getState().set;
+      set({ autosave: { ...sessionStore.getState().autosave, state: 'saving' } });
+      const bytes = await sessionWorker().autosave(sessionStore.getState().id, c.session, c.tables);
+      lastSig = sig;
+      set({ autosave: { state: 'saved', at: new Date().toISOString(), bytes, error: null } });
+      void refreshRecent();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      sessionStore.getState().set({
+        autosave: {
+          ...sessionStore.getState().autosave,
+          state: /IndexedDB/i.test(msg) ? 'unavailable' : 'failed',
+          error: msg,
+        },
+      });
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        schedule();
+      }
+    }
+  };
+
+  const schedule = () => {
+    const now = Date.now();
+    if (!firstPending) firstPending = now;
+    if (timer) clearTimeout(timer);
+    const wait = Math.min(AUTOSAVE_DEBOUNCE_MS, Math.max(0, firstPending + AUTOSAVE_MAX_WAIT_MS - now));
+    timer = setTimeout(() => void run(), wait);
+  };
+
+  const onChange = () => {
+    const next = watchedKey();
+    if (next.length === key.length && next.every((x, i) => x === key[i])) return;
+    key = next;
+    schedule();
+  };
+  const stores = [
+    dataStore,
+    locsStore,
+    postStore,
+    localizeParamsStore,
+    movieStore,
+    markersStore,
+    uiStore,
+    viewerStore,
+    reconStore,
+    sessionStore,
+  ];
+  const unsubs = stores.map((s) => (s as { subscribe(l: () => void): () => void }).subscribe(onChange));
+
+  // Analysis parameters changed under review: fork before the change is saved anywhere.
+  const params = () => [
+    localizeParamsStore.getState().settings,
+    postStore.getState().steps,
+    movieStore.getState().params,
+    markersStore.getState().params,
+  ];
+  let prevParams = params();
+  const onParams = () => {
+    const next = params();
+    const changed = next.some((x, i) => x !== prevParams[i]);
+    prevParams = next;
+    if (changed && !restoring && sessionStore.getState().mode === 'review')
+      forkSession(
+        'You changed an analysis parameter: the received session is kept as it was, your changes go to this copy.',
+      );
+  };
+  const unsubParams = [localizeParamsStore, postStore, movieStore, markersStore].map((s) =>
+    (s as { subscribe(l: () => void): () => void }).subscribe(onParams),
+  );
+
+  saveNow = async () => {
+    if (timer) clearTimeout(timer);
+    await run();
+  };
+  stopAutosave = () => {
+    if (timer) clearTimeout(timer);
+    for (const u of [...unsubs, ...unsubParams]) u();
+    stopAutosave = null;
+    saveNow = null;
+  };
+  return stopAutosave;
+}
+
+/** Autosaves at once (scripting, tests); resolves when stored. */
+export async function flushAutosave(): Promise<void> {
+  await saveNow?.();
+}
+
+export async function refreshRecent(): Promise<void> {
+  try {
+    sessionStore.getState().set({ recent: await sessionWorker().listAutosaves() });
+  } catch {
+    sessionStore.getState().set({ recent: [] });
+  }
+}
+
+/** Reopens an autosaved session to continue working on it. */
+export async function openRecent(id: string): Promise<boolean> {
+  const r = await sessionWorker().openAutosave(id, APP_VERSION);
+  if (!r.ok) {
+    notify(
+      'error',
+      'Could not reopen the autosaved session',
+      r.errors.slice(0, 3).join('; '),
+      'Your current session is unchanged.',
+    );
+    return false;
+  }
+  sessionStore.getState().set({ id, restoredAt: null });
+  await apply(r, 'edit', null);
+  return true;
+}
+
+export async function deleteRecent(id: string): Promise<void> {
+  await sessionWorker().deleteAutosave(id);
+  await refreshRecent();
+}
+
+/** Leaves the restored session (it stays in Recent sessions) for a new one on the demo. */
+export async function startFresh(demo: PresetName | null = 'demo'): Promise<void> {
+  restoring = true;
+  try {
+    for (const st of [...dataStore.getState().stacks]) dataActions.close(st.info.id);
+    locsStore.getState().clear();
+    markersStore.getState().clear();
+    postStore.setState({ steps: [], past: [], future: [] });
+    localizeParamsStore.getState().load(DEFAULT_SETTINGS);
+    movieStore.getState().setParams(DEFAULT_MOVIE_PARAMS);
+    movieStore.setState({ threshold: null });
+    uiStore.getState().setActiveStep('data');
+    uiStore.getState().setCentreView('raw');
+    sessionStore.getState().set({
+      id: newSessionId(),
+      title: '',
+      notes: '',
+      created: new Date().toISOString(),
+      mode: 'edit',
+      sourceName: null,
+      doc: null,
+      missing: [],
+      restoredAt: null,
+      autosave: { state: 'idle', at: null, bytes: 0, error: null },
+    });
+  } finally {
+    restoring = false;
+  }
+  if (demo) {
+    const { openDemo } = await import('./simulationActions');
+    await openDemo(demo);
+  }
+}
+
+/**
+ * Start-up: a shared link's parameters, else the last autosaved session, restored as it was
+ * (a notice and the status bar offer "Start fresh"; the friendlier default, since a reload or
+ * crash should cost nothing, and starting over is one click that deletes nothing).
+ */
+export async function bootSession(
+  location: Pick<Location, 'hash' | 'search' | 'href' | 'origin'>,
+): Promise<void> {
+  const fileLink = new URLSearchParams(location.search).get('session');
+  if (fileLink) {
+    await openSessionUrl(fileLink, location);
+    return;
+  }
+  const link = parseLinkHash(location.hash);
+  if (link) {
+    await waitForStack();
+    if (link.ok) {
+      restoring = true;
+      try {
+        applyLink(link.state);
+      } finally {
+        restoring = false;
+      }
+    } else
+      notify(
+        'error',
+        'This link could not be applied',
+        link.error,
+        'The workbench opened with its defaults; ask for the link again.',
+      );
+    return;
+  }
+  let recent: Awaited<ReturnType<ReturnType<typeof sessionWorker>['listAutosaves']>>;
+  try {
+    recent = await sessionWorker().listAutosaves();
+  } catch (e) {
+    sessionStore.getState().set({
+      autosave: {
+        state: 'unavailable',
+        at: null,
+        bytes: 0,
+        error: e instanceof Error ? e.message : String(e),
+      },
+    });
+    return;
+  }
+  sessionStore.getState().set({ recent });
+  const last = recent[0];
+  if (!last) return;
+  const r = await sessionWorker().openAutosave(last.id, APP_VERSION);
+  if (!r.ok) {
+    notify(
+      'warning',
+      'The last session could not be restored',
+      r.errors.slice(0, 2).join('; '),
+      'It stays in Recent sessions (Session step).',
+    );
+    return;
+  }
+  sessionStore.getState().set({
+    id: last.id,
+    restoredAt: last.saved,
+    autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+  });
+  await apply(r, 'edit', null);
+  notify(
+    'info',
+    `Restored your last session (saved ${new Date(last.saved).toLocaleTimeString()})`,
+    'Everything is as you left it.',
+    '“Start fresh” in the status bar begins a new session; this one stays in Recent sessions.',
+  );
+}
+
+/**
+ * `?session=<url>`: a session file the page links to, opened for review. Only this site's own
+ * files (the CSP's connect-src 'self' would refuse others anyway; the notice says why).
+ */
+export async function openSessionUrl(
+  link: string,
+  location: Pick<Location, 'href' | 'origin'>,
+): Promise<boolean> {
+  let url: URL;
+  try {
+    url = new URL(link, location.href);
+  } catch {
+    notify('error', 'The session link is not a URL', link.slice(0, 200));
+    return false;
+  }
+  const name = decodeURIComponent(url.pathname.split('/').pop() || 'session file').slice(0, 200);
+  if (url.origin !== location.origin) {
+    notify(
+      'error',
+      `Could not open ${name}`,
+      `Session files are only fetched from this site (${location.origin}), not from ${url.origin}.`,
+      'Download the file and drop it on the window instead.',
+    );
+    return false;
+  }
+  let bytes: Uint8Array;
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`);
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    notify(
+      'error',
+      `Could not open ${name}`,
+      e instanceof Error ? e.message : String(e),
+      'Check the link, or download the file and drop it on the window.',
+    );
+    return false;
+  }
+  await waitForStack();
+  return openSession(bytes, name);
+}
+
+async function waitForStack(): Promise<void> {
+  while (dataStore.getState().loading) await new Promise((r) => setTimeout(r, 50));
+}
+
+export function sessionDoc(): Session | null {
+  return sessionStore.getState().doc;
+}

@@ -1,0 +1,531 @@
+// What is on screen as a session document, and back. Capture reads every store (stacks and how
+// they were made, the localizations and the run that made them, post-processing steps, movie and
+// marker parameters, view state) into `createSession` + result tables; restore replaces the
+// workbench with a session. Derived results (post-processed table, reconstruction, movie) are not
+// stored: they are recomputed from the raw localizations and the parameters, deterministically,
+// so a reviewer sees the same pixels without the file carrying them twice.
+
+import type { InputFile } from '../../workers/stackRecipe';
+import { parsePipeline } from '../core/locs/pipeline';
+import type { ColumnArray, LocTable } from '../core/locs/table';
+import { STANDARD_COLUMNS } from '../core/locs/table';
+import {
+  createSession,
+  type Json,
+  type OpenSessionResult,
+  type RecipeJson,
+  type Session,
+  type SessionInput,
+  type SessionStack,
+  type SessionTable,
+  type ViewState,
+} from '../core/session/index';
+import type { SimulationParams } from '../core/sim/params';
+import type { StackInfo, StackRecipe } from '../engine/stackService';
+import { dataActions } from './dataActions';
+import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
+import { isLocalizeRecord, type LocalizeRunRecord, localizeActions } from './localizeActions';
+import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
+import { locsStore, locsTable } from './locsStore';
+import type { MarkersParams } from './markersParams';
+import { markersStore } from './markersStore';
+import type { MovieParams } from './movieParams';
+import { movieStore } from './movieStore';
+import { postStore } from './postStore';
+import { reconStore } from './reconStore';
+import { type CentreViewId, type StepId, uiStore } from './uiStore';
+import { viewerStore } from './viewerStore';
+
+export type Fingerprinter = (blob: Blob) => Promise<string | null>;
+
+export interface Captured {
+  session: Session;
+  tables: SessionTable[];
+}
+
+export interface CaptureOptions {
+  appVersion: string;
+  /** Content fingerprint of an input file (computed in a worker in the app). */
+  fingerprint: Fingerprinter;
+  /** The session being continued: keeps its creation time, title and notes. */
+  base?: Pick<Session, 'created' | 'title' | 'notes'> | null;
+  now?: Date;
+}
+
+const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
+const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'markers'];
+
+/** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
+const MOVIE_KEYS = [
+  'method',
+  'sampleFrames',
+  'manualThreshold',
+  'smoothSigmaPx',
+  'connectivity',
+  'threshold',
+  'colormap',
+  'contrastMode',
+  'window',
+  'showEv',
+  'evColormap',
+  'showOutlines',
+  'frame',
+] as const;
+
+function json<T>(v: T): Json {
+  return JSON.parse(JSON.stringify(v)) as Json;
+}
+
+function unitsOf(t: LocTable): Record<string, string> {
+  const units: Record<string, string> = {};
+  for (const k of Object.keys(t.columns))
+    units[k] = (STANDARD_COLUMNS as Record<string, { unit: string }>)[k]?.unit ?? '';
+  return units;
+}
+
+/** The whole workbench as a session document and its tables. */
+export async function captureSession(o: CaptureOptions): Promise<Captured> {
+  const data = dataStore.getState();
+  const inputs: SessionInput[] = [];
+  const inputIds = new Map<Blob, string>();
+  const stackIds = new Map<number, string>();
+  const stacks: SessionStack[] = [];
+
+  const recipeJson = async (r: StackRecipe): Promise<RecipeJson> => {
+    switch (r.kind) {
+      case 'files': {
+        const ids: string[] = [];
+        for (const f of r.files) {
+          let id = inputIds.get(f.blob);
+          if (!id) {
+            id = `in${inputs.length + 1}`;
+            inputIds.set(f.blob, id);
+            inputs.push({
+              id,
+              name: f.name,
+              size: f.blob.size,
+              fingerprint: await o.fingerprint(f.blob),
+              role: 'stack',
+            });
+          }
+          ids.push(id);
+        }
+        return { kind: 'files', inputs: ids };
+      }
+      case 'channels':
+        return { kind: 'channels', parts: await Promise.all(r.inputs.map(recipeJson)) };
+      case 'dualView':
+        return { kind: 'dualView', base: await recipeJson(r.base), layout: r.layout };
+      case 'simulated':
+        return { kind: 'simulated', params: json(r.params) };
+    }
+  };
+
+  for (const st of data.stacks) {
+    const id = `s${stacks.length + 1}`;
+    stackIds.set(st.info.id, id);
+    const meta: Record<string, number> = {};
+    for (const [k, v] of Object.entries(st.overrides))
+      if (typeof v === 'number' && Number.isFinite(v)) meta[k] = v;
+    stacks.push({
+      id,
+      label: st.info.name.slice(0, 512),
+      recipe: await recipeJson(st.info.recipe),
+      meta,
+      width: st.info.width,
+      height: st.info.height,
+      frameCount: st.info.frameCount,
+    });
+  }
+
+  const steps: Record<string, Json> = {};
+  const settings = localizeParamsStore.getState().settings;
+  steps.localizeSettings = json(settings);
+
+  const locs = locsStore.getState();
+  const tables: SessionTable[] = [];
+  const locStack = locs.stackId !== null ? stackIds.get(locs.stackId) : undefined;
+  if (locs.count > 0 || locs.status === 'done') {
+    const t = locsTable();
+    tables.push({
+      id: 'locs',
+      name: 'localizations',
+      kind: 'localizations',
+      length: t.length,
+      columns: { ...t.columns },
+      units: unitsOf(t),
+      ...(locStack ? { stack: locStack } : {}),
+    });
+    const run: Record<string, Json> = {
+      status: locs.status === 'running' ? 'cancelled' : locs.status,
+    };
+    if (isLocalizeRecord(locs.params)) {
+      const { plan } = locs.params;
+      steps.localize = json(plan.params);
+      run.channel = plan.channel;
+      run.frames = json(plan.frames);
+      run.roi = json(plan.roi ?? null);
+    } else if (locs.params !== null && locs.params !== undefined) {
+      run.source = json(locs.params);
+    }
+    steps.localizeRun = run;
+  }
+
+  const post = postStore.getState().steps;
+  if (post.length) steps.post = json(post);
+
+  const mv = movieStore.getState();
+  const movie: Record<string, Json> = {
+    params: json(mv.params),
+    built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
+    analysed: mv.result !== null,
+  };
+  // Result tables travel in the file for readers without the raw data (and other tools); the
+  // workbench itself recomputes them on restore so its views stay live.
+  if (mv.result) {
+    const st = mv.result.structures;
+    const columns: Record<string, ColumnArray> = {};
+    const units: Record<string, string> = {};
+    for (const [k, unit] of [
+      ['id', ''],
+      ['firstFrame', ''],
+      ['lastFrame', ''],
+      ['maxAreaNm2', 'nm^2'],
+      ['meanDiameterNm', 'nm'],
+      ['xNm', 'nm'],
+      ['yNm', 'nm'],
+    ] as const) {
+      columns[k] = Float64Array.from(st[k]);
+      units[k] = unit;
+    }
+    tables.push({
+      id: 'structures',
+      name: 'movie structures',
+      kind: 'structures',
+      length: st.id.length,
+      columns,
+      units,
+      ...(locStack ? { stack: locStack } : {}),
+    });
+  }
+  for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
+  steps.movie = movie;
+
+  const mk = markersStore.getState();
+  if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId)) {
+    const counted = mk.result !== null && mk.resultStackId === mk.stackId;
+    steps.markers = { stack: stackIds.get(mk.stackId)!, params: json(mk.params), counted };
+    if (counted && mk.result) {
+      const columns: Record<string, ColumnArray> = {};
+      // Within the schema's limits (64 columns, names ≤ 64 characters), so saving never fails on it.
+      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) if (k.length <= 64) columns[k] = c;
+      const units: Record<string, string> = {};
+      for (const k of Object.keys(columns)) units[k] = /nm$/i.test(k) || k === 'x' || k === 'y' ? 'nm' : '';
+      tables.push({
+        id: 'evcounts',
+        name: 'EV marker counts',
+        kind: 'ev-counts',
+        length: mk.result.length,
+        columns,
+        units,
+        stack: stackIds.get(mk.stackId)!,
+      });
+    }
+  }
+
+  const ui = uiStore.getState();
+  const v = viewerStore.getState();
+  const r = reconStore.getState();
+  const colormaps: Record<string, string> = {};
+  v.channels.forEach((c, i) => {
+    colormaps[`raw:${i}`] = c.colormap;
+  });
+  colormaps.reconstruction = r.settings.colormap;
+  const active = activeStack(data);
+  const view: ViewState = {
+    step: ui.activeStep,
+    centreView: ui.centreView,
+    ...(active ? { activeStack: stackIds.get(active.info.id) } : {}),
+    frame: v.frame,
+    zoom: v.zoom,
+    pan: { x: v.panX, y: v.panY },
+    colormaps,
+    settings: {
+      viewer: json({
+        fit: v.fit,
+        layout: v.layout,
+        channel: v.channel,
+        channels: v.channels,
+        autoEveryFrame: v.autoEveryFrame,
+        lowPct: v.lowPct,
+        highPct: v.highPct,
+      }),
+      recon: json({
+        settings: r.settings,
+        pixelNm: r.pixelNm,
+        scaleBar: r.scaleBar,
+        cx: r.cx,
+        cy: r.cy,
+        nmPerPx: r.nmPerPx,
+        fit: r.fit,
+      }),
+    },
+  };
+
+  const session = createSession({
+    appVersion: o.appVersion,
+    title: o.base?.title ?? '',
+    notes: o.base?.notes ?? '',
+    inputs,
+    stacks,
+    steps,
+    view,
+    now: o.now,
+  });
+  if (o.base) session.created = o.base.created;
+  return { session, tables };
+}
+
+// ---------------------------------------------------------------------------------- restore
+
+export interface RestoreOptions {
+  /** Raw files the user supplied for the session's inputs, by input id (see matchInput). */
+  files?: Map<string, File>;
+  /** The data actions (tests pass a fake stack service's). */
+  actions?: Pick<typeof dataActions, 'openRecipe' | 'close' | 'select'>;
+  /** Rebuilds the movie when the session had one (default: the movie store's buildMovie). */
+  buildMovie?: () => Promise<unknown>;
+  analyseStructures?: () => Promise<unknown>;
+}
+
+export interface RestoreReport {
+  /** Stacks re-created (simulations, or files re-attached). */
+  opened: string[];
+  /** Stacks whose raw files are not attached: their results show, their frames do not. */
+  missing: { stack: string; label: string; inputs: SessionInput[] }[];
+  warnings: string[];
+}
+
+type OkResult = Extract<OpenSessionResult, { ok: true }>;
+
+function obj(j: Json | undefined): Record<string, Json> | null {
+  return typeof j === 'object' && j !== null && !Array.isArray(j) ? j : null;
+}
+
+function num(j: Json | undefined): number | undefined {
+  return typeof j === 'number' && Number.isFinite(j) ? j : undefined;
+}
+
+/** The worker recipe for a stored one, or null when a file it needs is not attached. */
+function liveRecipe(
+  r: RecipeJson,
+  inputs: Map<string, SessionInput>,
+  files: Map<string, File>,
+): StackRecipe | null {
+  switch (r.kind) {
+    case 'files': {
+      const out: InputFile[] = [];
+      for (const id of r.inputs) {
+        const f = files.get(id);
+        if (!f) return null;
+        out.push({ name: inputs.get(id)?.name ?? f.name, blob: f });
+      }
+      return { kind: 'files', files: out };
+    }
+    case 'channels': {
+      const parts = r.parts.map((p) => liveRecipe(p, inputs, files));
+      return parts.every((p) => p !== null) ? { kind: 'channels', inputs: parts as StackRecipe[] } : null;
+    }
+    case 'dualView': {
+      const base = liveRecipe(r.base, inputs, files);
+      return base ? { kind: 'dualView', base, layout: r.layout } : null;
+    }
+    case 'simulated':
+      return { kind: 'simulated', params: r.params as unknown as SimulationParams };
+  }
+}
+
+function recipeInputIds(r: RecipeJson): string[] {
+  switch (r.kind) {
+    case 'files':
+      return r.inputs;
+    case 'channels':
+      return r.parts.flatMap(recipeInputIds);
+    case 'dualView':
+      return recipeInputIds(r.base);
+    case 'simulated':
+      return [];
+  }
+}
+
+async function idle(): Promise<void> {
+  // A stack still opening (the demo at start-up) would land after the restore and take the screen.
+  while (dataStore.getState().loading) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * Replaces the workbench with a session. Simulated stacks are re-simulated from their
+ * parameters (the same images); stacks read from files come back when their files are supplied.
+ */
+export async function restoreSession(result: OkResult, o: RestoreOptions = {}): Promise<RestoreReport> {
+  const { session, tables } = result;
+  const report: RestoreReport = { opened: [], missing: [], warnings: [...result.warnings] };
+  const actions = o.actions ?? dataActions;
+  // A run still streaming would write into the restored session's table.
+  if (locsStore.getState().status === 'running') localizeActions.cancel();
+  await idle();
+  for (const st of [...dataStore.getState().stacks]) actions.close(st.info.id);
+  locsStore.getState().clear();
+  markersStore.getState().clear();
+
+  const inputs = new Map(session.inputs.map((i) => [i.id, i]));
+  const files = o.files ?? new Map<string, File>();
+  const live = new Map<string, StackInfo>();
+  for (const st of session.stacks) {
+    const recipe = liveRecipe(st.recipe, inputs, files);
+    if (!recipe) {
+      report.missing.push({
+        stack: st.id,
+        label: st.label,
+        inputs: recipeInputIds(st.recipe).map((id) => inputs.get(id)!),
+      });
+      continue;
+    }
+    const ok = await actions.openRecipe(recipe, st.label);
+    const info = ok ? activeStack(dataStore.getState())?.info : undefined;
+    if (!info) {
+      report.warnings.push(`stack "${st.label}" could not be re-created`);
+      continue;
+    }
+    live.set(st.id, info);
+    report.opened.push(st.label);
+    for (const [k, value] of Object.entries(st.meta))
+      dataStore.getState().setOverride(info.id, k as OverrideKey, value as MetaOverrides[OverrideKey]);
+  }
+
+  const activeInfo = session.view.activeStack ? live.get(session.view.activeStack) : undefined;
+  if (activeInfo) actions.select(activeInfo.id);
+  const ls = obj(session.steps.localizeSettings);
+  localizeParamsStore
+    .getState()
+    .load(
+      ls
+        ? ({ ...DEFAULT_SETTINGS, ...(ls as unknown as Partial<LocalizeSettings>) } as LocalizeSettings)
+        : DEFAULT_SETTINGS,
+    );
+  const post = session.steps.post !== undefined ? parsePipeline(session.steps.post) : [];
+  postStore.setState({ steps: post, past: [], future: [] });
+
+  const locTable = tables.find((t) => t.kind === 'localizations');
+  if (locTable) {
+    const stackInfo = locTable.stack ? live.get(locTable.stack) : undefined;
+    const run = obj(session.steps.localizeRun);
+    let params: unknown = run?.source ?? { source: 'session' };
+    if (session.steps.localize !== undefined && run && stackInfo) {
+      const plan = {
+        stackId: stackInfo.id,
+        channel: num(run.channel) ?? 0,
+        params: session.steps.localize,
+        frames: run.frames,
+        roi: run.roi ?? undefined,
+      } as unknown as LocalizeRunRecord['plan'];
+      params = { kind: 'localize', signature: JSON.stringify(plan), plan } satisfies LocalizeRunRecord;
+    }
+    const table: LocTable = { length: locTable.length, columns: locTable.columns };
+    locsStore.getState().load(stackInfo?.id ?? null, table, params);
+    if (run?.status === 'cancelled' || run?.status === 'failed')
+      locsStore.getState().finish(run.status as 'cancelled' | 'failed');
+  }
+
+  const mk = obj(session.steps.markers);
+  const mkStack = typeof mk?.stack === 'string' ? live.get(mk.stack) : undefined;
+  if (mk && mkStack && obj(mk.params)) {
+    markersStore.getState().forStack(mkStack);
+    markersStore.setState({ params: mk.params as unknown as MarkersParams });
+    if (mk.counted === true) {
+      const st = dataStore.getState().stacks.find((x) => x.info.id === mkStack.id);
+      // Counting reads the marker channels' frames: re-run it in its worker, not awaited.
+      if (st) void markersStore.getState().run(mkStack, effectiveMeta(st).pixelSizeNm);
+    }
+  }
+
+  restoreView(session.view);
+
+  const mv = obj(session.steps.movie);
+  if (mv) {
+    const patch: Record<string, unknown> = {};
+    for (const k of [
+      'method',
+      'sampleFrames',
+      'manualThreshold',
+      'smoothSigmaPx',
+      'connectivity',
+      'colormap',
+      'contrastMode',
+      'window',
+      'showEv',
+      'evColormap',
+      'showOutlines',
+    ] as const)
+      if (mv[k] !== undefined && mv[k] !== null) patch[k] = mv[k];
+    const params = obj(mv.params);
+    movieStore.setState({ ...(params ? { params: params as unknown as MovieParams } : {}), ...patch });
+    if (mv.built === true && locTable) {
+      try {
+        await (o.buildMovie ?? (await import('./movieStore')).buildMovie)();
+        const threshold = num(mv.threshold);
+        if (threshold !== undefined) movieStore.setState({ threshold });
+        const frame = num(mv.frame);
+        if (frame !== undefined) movieStore.getState().setFrame(frame);
+        if (mv.analysed === true)
+          await (o.analyseStructures ?? (await import('./movieStore')).analyseStructures)();
+      } catch (e) {
+        report.warnings.push(`the movie could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  return report;
+}
+
+/** View state only (also what a shared link carries). */
+export function restoreView(view: ViewState): void {
+  const ui = uiStore.getState();
+  if ((STEP_IDS as string[]).includes(view.step)) ui.setActiveStep(view.step as StepId);
+  if ((VIEW_IDS as string[]).includes(view.centreView)) ui.setCentreView(view.centreView as CentreViewId);
+  const v = viewerStore.getState();
+  const vs = obj(view.settings.viewer);
+  v.setFrame(view.frame);
+  if (vs) {
+    const channels = Array.isArray(vs.channels) ? vs.channels : null;
+    viewerStore.setState((s) => ({
+      layout: (vs.layout as typeof s.layout) ?? s.layout,
+      channel: num(vs.channel) ?? s.channel,
+      channels:
+        channels && channels.length === s.channels.length
+          ? (channels as unknown as typeof s.channels)
+          : s.channels,
+      pendingAuto: !(channels && channels.length === s.channels.length),
+      autoEveryFrame: vs.autoEveryFrame === true,
+      lowPct: num(vs.lowPct) ?? s.lowPct,
+      highPct: num(vs.highPct) ?? s.highPct,
+    }));
+    if (vs.fit === false)
+      viewerStore.setState({ fit: false, zoom: view.zoom, panX: view.pan.x, panY: view.pan.y });
+  }
+  const rs = obj(view.settings.recon);
+  if (rs) {
+    const r = reconStore.getState();
+    const settings = obj(rs.settings);
+    if (settings) r.setSettings(settings as unknown as Partial<typeof r.settings>);
+    const px = num(rs.pixelNm);
+    if (px !== undefined) r.setPixelNm(px);
+    if (typeof rs.scaleBar === 'boolean') r.setScaleBar(rs.scaleBar);
+    if (rs.fit === false) {
+      const cx = num(rs.cx);
+      const cy = num(rs.cy);
+      const nm = num(rs.nmPerPx);
+      if (cx !== undefined && cy !== undefined && nm !== undefined)
+        reconStore.setState({ fit: false, cx, cy, nmPerPx: nm });
+    }
+  }
+}

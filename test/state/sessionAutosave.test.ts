@@ -1,0 +1,79 @@
+// Autosave timing (2 s after the last change, never more than 10 s behind a stream of changes,
+// nothing when nothing changed) and review mode forking on a parameter change.
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+
+const saves: { id: string; at: number; rows: number }[] = [];
+vi.mock('../../src/engine/sessionService', () => ({
+  sessionWorker: () => ({
+    autosave: async (id: string, _s: unknown, tables: { length: number }[]) => {
+      saves.push({ id, at: Date.now(), rows: tables[0]?.length ?? 0 });
+      return 1234;
+    },
+    listAutosaves: async () => [],
+  }),
+  fingerprintBlob: async () => null,
+}));
+
+const { allocColumn } = await import('../../src/core/locs/table');
+const { AUTOSAVE_DEBOUNCE_MS, AUTOSAVE_MAX_WAIT_MS, forkSession, startAutosave } = await import(
+  '../../src/state/sessionActions'
+);
+const { sessionStore } = await import('../../src/state/sessionStore');
+const { locsStore } = await import('../../src/state/locsStore');
+const { postStore } = await import('../../src/state/postStore');
+const { localizeParamsStore } = await import('../../src/state/localizeParamsStore');
+
+let stop: () => void;
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+  saves.length = 0;
+  stop = startAutosave();
+});
+afterEach(() => {
+  stop();
+  vi.useRealTimers();
+});
+
+const addRows = (n: number) =>
+  locsStore.getState().append({ length: n, columns: { x: allocColumn('f64', n) } });
+const settle = async (ms: number) => {
+  await vi.advanceTimersByTimeAsync(ms);
+};
+
+test('saves 2 s after the last change, at most 10 s behind a stream of changes, never twice the same', async () => {
+  locsStore.getState().startRun(1, { source: 'test' }, 0);
+  addRows(10);
+  await settle(AUTOSAVE_DEBOUNCE_MS - 100);
+  expect(saves).toEqual([]);
+  await settle(200);
+  expect(saves.map((s) => s.rows)).toEqual([10]);
+
+  // A chunk every second for 15 s: the debounce alone would never fire.
+  const t0 = Date.now();
+  for (let i = 0; i < 15; i++) {
+    addRows(1);
+    await settle(1000);
+  }
+  expect(saves.length).toBe(2);
+  expect(saves[1].at - t0).toBeLessThanOrEqual(AUTOSAVE_MAX_WAIT_MS);
+  await settle(AUTOSAVE_DEBOUNCE_MS + 100);
+  expect(saves.at(-1)!.rows).toBe(25);
+  const n = saves.length;
+  // A change that changes nothing saved does not write again.
+  postStore.getState().setSteps([]);
+  await settle(AUTOSAVE_DEBOUNCE_MS + 100);
+  expect(saves.length).toBe(n);
+  expect(sessionStore.getState().autosave).toMatchObject({ state: 'saved', bytes: 1234 });
+});
+
+test('in review mode an analysis parameter change forks an editable copy with a new identity', async () => {
+  sessionStore.getState().set({ mode: 'review', sourceName: 'received.smlm', title: '' });
+  const id = sessionStore.getState().id;
+  localizeParamsStore.getState().set({ thresholdFactor: 2.5 });
+  const s = sessionStore.getState();
+  expect(s.mode).toBe('edit');
+  expect(s.id).not.toBe(id);
+  expect(s.title).toBe('received (copy)');
+  forkSession(); // already editable: nothing happens
+  expect(sessionStore.getState().id).toBe(s.id);
+});

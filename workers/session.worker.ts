@@ -1,0 +1,4 @@
+import * as Comlink from 'comlink';
+import { createSessionApi } from './session.api';
+
+Comlink.expose(createSessionApi());
