@@ -104,5 +104,28 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
     await page.locator('[data-plot="Track distance over time"] .scatterlayer .trace path.js-line').count(),
   ).toBeGreaterThan(0);
   await page.screenshot({ path: '/tmp/wtracks-selected.png' });
+
+  // The same tracks are drawn over the movie, at the movie's scale: toggling them changes the player.
+  await page.evaluate(() =>
+    (window as unknown as { evscope: Api }).evscope.buildMovie({ window: 200, step: 6, renderPxNm: 20 }),
+  );
+  await page.getByRole('tab', { name: 'Movie' }).click();
+  const movieHash = () =>
+    page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('.movie-view canvas, [data-testid=movie-canvas]')!;
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      for (let i = 0; i < px.length; i += 4)
+        h = (Math.imul(h, 31) + px[i] + 7 * px[i + 1] + 13 * px[i + 2]) | 0;
+      return h;
+    });
+  await page.waitForTimeout(500);
+  const withTracks = await movieHash();
+  await page.getByTestId('tracks-overlay-toggle').uncheck();
+  await page.waitForTimeout(300);
+  const without = await movieHash();
+  expect(without).not.toBe(withTracks);
+  await page.getByTestId('tracks-overlay-toggle').check();
+  await page.screenshot({ path: '/tmp/wtracks-movie.png' });
   expect(s.errors).toEqual([]);
 }, 240_000);

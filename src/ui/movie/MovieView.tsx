@@ -9,6 +9,7 @@ import type { EvLayerMode } from '../../core/movie/evFrames';
 import { movieService } from '../../engine/movieService';
 import { movieStore, playableFrames, useMovie } from '../../state/movieStore';
 import { useUi } from '../../state/uiStore';
+import { useOverlays } from '../viewer/overlays';
 import { formatSeconds, movieTimeLabel } from './format';
 import { useMovieFrame } from './useMovieFrame';
 import './movie.css';
@@ -61,6 +62,10 @@ export function MovieView() {
   const [hover, setHover] = useState<{ x: number; y: number; value: number | null } | null>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
   const setCentre = useUi((u) => u.setCentreView);
+  // Overlays drawn in camera pixels that make sense over the movie (EV tracks) are drawn here too.
+  const trackOverlay = useOverlays((o) =>
+    o.hidden.tracks ? null : (o.overlays.find((x) => x.id === 'tracks') ?? null),
+  );
 
   useEffect(() => {
     const el = wrap.current!;
@@ -136,6 +141,19 @@ export function MovieView() {
       ctx.restore();
     }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (trackOverlay) {
+      // Camera px → screen: render px = (camera px − ROI origin) · k, then the player's zoom/pan.
+      // The overlay marks the EV at the raw frame at the window's centre.
+      const k = built.cameraPixelNm / built.grid.pixelNm;
+      trackOverlay.draw(ctx, {
+        zoom: zoom * k,
+        panX: panX - built.roi.x0 * k * zoom,
+        panY: panY - built.roi.y0 * k * zoom,
+        width: viewport.w,
+        height: viewport.h,
+        frame: s.frame * built.step + Math.floor(built.window / 2),
+      });
+    }
     const bar = niceScaleBar(built.grid.pixelNm, zoom);
     if (bar) {
       const x = viewport.w - 16 - bar.screenPx;
@@ -165,7 +183,7 @@ export function MovieView() {
       ctx.strokeRect(x, y, Math.abs(drag.x1 - drag.x0) * zoom, Math.abs(drag.y1 - drag.y0) * zoom);
       ctx.setLineDash([]);
     }
-  }, [movie, ev, built, zoom, panX, panY, viewport, drag, s.showEv]);
+  }, [movie, ev, built, zoom, panX, panY, viewport, drag, s.showEv, s.frame, trackOverlay]);
 
   const toImage = (e: { clientX: number; clientY: number }) => {
     const r = canvas.current!.getBoundingClientRect();

@@ -76,9 +76,10 @@ export function TracksResults() {
           </button>
         </div>
         <div className="row tk-overlay-row">
-          <label className="mk-check" title="Draw the tracks over the raw frames">
+          <label className="mk-check" title="Draw the tracks over the raw frames and the movie">
             <input
               type="checkbox"
+              data-testid="tracks-overlay-toggle"
               checked={show}
               onChange={(e) => tracksStore.getState().setShowOverlay(e.target.checked)}
             />{' '}

@@ -50,7 +50,7 @@ function update() {
   const c = t.columns;
   const byDistance = s.colouring === 'distance' ? rowDistances(s) : null;
   const cutoff = s.params?.cutoffNm ?? 240;
-  const frame = viewerStore.getState().frame;
+  const rawFrame = viewerStore.getState().frame;
   const selected = s.selectedTrack;
   overlayStore.getState().set({
     id: ID,
@@ -58,6 +58,7 @@ function update() {
     color: WITHIN,
     order: 20,
     draw(ctx: CanvasRenderingContext2D, v: OverlayView) {
+      const frame = v.frame ?? rawFrame;
       ctx.lineWidth = 1.2;
       for (let k = 0; k < ids.length; k++) {
         const a = start[k];

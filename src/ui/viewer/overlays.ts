@@ -14,6 +14,11 @@ export interface OverlayView {
   /** Visible area in CSS px. */
   width: number;
   height: number;
+  /**
+   * The raw frame this view stands for when it is not the raw viewer's (the movie player passes
+   * its window's centre frame); overlays that mark "now" use it.
+   */
+  frame?: number;
 }
 
 export interface Overlay {
