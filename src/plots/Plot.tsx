@@ -18,11 +18,22 @@ export interface PlotProps {
   onClickPoint?: (point: { curveNumber: number; pointIndex: number; customdata?: unknown }) => void;
 }
 
+// Every figure exports as PNG (the camera button) and as SVG for papers (the extra button).
 const CONFIG: Partial<Config> = {
   displaylogo: false,
   responsive: true,
   toImageButtonOptions: { format: 'png', scale: 2 },
   modeBarButtonsToRemove: ['lasso2d', 'select2d'],
+  modeBarButtonsToAdd: [
+    {
+      name: 'svg',
+      title: 'Download plot as SVG',
+      icon: Plotly.Icons.disk,
+      click: (gd: PlotlyHTMLElement) => {
+        void Plotly.downloadImage(gd, { format: 'svg', filename: 'evscope-figure', width: 900, height: 600 });
+      },
+    },
+  ],
 };
 
 export function Plot({ figure, label, className, onClickPoint }: PlotProps) {

@@ -43,6 +43,13 @@ test('localizing the demo streams results that agree with its ground truth', asy
   );
   await page.locator('[data-testid=loc-histograms] .main-svg').first().waitFor();
   expect(await page.locator('[data-testid=loc-histograms] .js-plotly-plot').count()).toBe(4);
+  // Every figure exports as SVG from its mode bar (PNG is plotly's own camera button).
+  const plot = page.locator('[data-testid=loc-histograms] .js-plotly-plot').first();
+  await plot.hover();
+  const svgDownload = page.waitForEvent('download');
+  await plot.locator('[data-title="Download plot as SVG"]').click();
+  const svg = await svgDownload;
+  expect(svg.suggestedFilename()).toMatch(/\.svg$/);
   // PALM molecules in the demo are bright and sparse: most are found, and the error is near the CRLB.
   const jaccard = page.getByTestId('truth-jaccard');
   await jaccard.waitFor({ timeout: 20_000 });
