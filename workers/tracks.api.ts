@@ -109,7 +109,9 @@ export type ThresholdChoice = { kind: 'otsu'; sampleFrames: number } | { kind: '
 export type ControlChoice =
   | { kind: 'field' }
   /** Uniform over the cell: the mean projection of `channel`, smoothed, thresholded by Otsu. */
-  | { kind: 'cell'; recipe: StackRecipe; channel: number; smoothPx: number };
+  | { kind: 'cell'; recipe: StackRecipe; channel: number; smoothPx: number }
+  /** Uniform inside a polygon drawn by the user (nm, channel-0 coordinates). */
+  | { kind: 'polygon'; x: number[]; y: number[] };
 
 export interface DistanceRequest {
   tracks: TrackTable;
@@ -425,6 +427,8 @@ export function createTracksApi(
             width: cellMask.width,
             height: cellMask.height,
           };
+        } else if (req.control.kind === 'polygon') {
+          region = { kind: 'polygon', x: req.control.x, y: req.control.y };
         } else {
           region = {
             kind: 'rect',

@@ -44,7 +44,8 @@ export interface TracksParams {
   histCount: number;
   cutoffNm: number;
   controlPerFrame: number;
-  controlRegion: 'field' | 'cell';
+  /** 'drawn': the region drawn in Post-process (its Region step) on the reconstruction. */
+  controlRegion: 'field' | 'cell' | 'drawn';
   pooling: 'nearest' | 'pooled';
 }
 

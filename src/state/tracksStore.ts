@@ -4,6 +4,7 @@
 // previous result on screen.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { PostStep } from '../core/locs/pipeline';
 import type { Affine } from '../core/registration/affine';
 import { fromAffine6, isIdentity6 } from '../core/registration/affine6';
 import type { StackInfo } from '../engine/stackService';
@@ -19,6 +20,7 @@ import {
 } from '../engine/tracksService';
 import { effectiveMeta, type LoadedStack } from './dataStore';
 import { locsStore, locsTable } from './locsStore';
+import { postStore } from './postStore';
 import { toReferenceAffine } from './registrationStore';
 import {
   defaultTracksParams,
@@ -130,6 +132,22 @@ export function palmFromLocsStore(stackId: number): PalmLocalizations | null {
     y: c.y as Float64Array,
     precision: precision instanceof Float32Array || precision instanceof Float64Array ? precision : undefined,
   };
+}
+
+/**
+ * The control region the user drew: the first enabled Region step of Post-process (a rectangle
+ * or polygon drawn on the reconstruction, nm). Throws a sentence the panel shows when none exists.
+ */
+export function drawnControl(steps: readonly PostStep[]): { kind: 'polygon'; x: number[]; y: number[] } {
+  const step = steps.find((s) => s.kind === 'region' && s.enabled !== false && !s.invert);
+  if (step?.kind !== 'region')
+    throw new Error(
+      'No drawn region: add a Region step in Post-process and draw the cell on the reconstruction (Shift+drag), or choose another control region.',
+    );
+  const r = step.region;
+  return r.kind === 'rect'
+    ? { kind: 'polygon', x: [r.x0, r.x1, r.x1, r.x0], y: [r.y0, r.y0, r.y1, r.y1] }
+    : { kind: 'polygon', x: [...r.x], y: [...r.y] };
 }
 
 /**
@@ -296,6 +314,13 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
           errors.push(
             'There are no PALM localizations of this stack to build the movie from: run Localize on channel 1 (or load its CSV) first.',
           );
+        if (p.controlRegion === 'drawn') {
+          try {
+            drawnControl(postStore.getState().steps);
+          } catch (e) {
+            errors.push(e instanceof Error ? e.message : String(e));
+          }
+        }
         if (errors.length) {
           set({ distanceStatus: 'failed', error: errors.join('\n') });
           return null;
@@ -316,7 +341,9 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
               control:
                 p.controlRegion === 'cell'
                   ? { kind: 'cell', recipe: st.info.recipe, channel: 0, smoothPx: 2 }
-                  : { kind: 'field' },
+                  : p.controlRegion === 'drawn'
+                    ? drawnControl(postStore.getState().steps)
+                    : { kind: 'field' },
               controlPerFrame: p.controlPerFrame,
               cutoffNm: p.cutoffNm,
               histogram: histogramFor(p),

@@ -377,11 +377,12 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
         />
         <SelectField
           label="Control region"
-          hint="Uniform over the whole field, or over the cell (mean projection of channel 1, smoothed, Otsu threshold)"
+          hint="Uniform over the whole field, over the cell (mean projection of channel 1, smoothed, Otsu threshold), or inside the region drawn in Post-process (Region step, Shift+drag on the reconstruction)"
           value={params.controlRegion}
           options={[
             { value: 'field', label: 'whole field' },
             { value: 'cell', label: 'cell mask (raw image)' },
+            { value: 'drawn', label: 'drawn region (Post-process)' },
           ]}
           onChange={(v) => set({ controlRegion: v })}
           testId="tracks-control-region"
