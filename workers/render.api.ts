@@ -4,6 +4,7 @@
 // reconstruction of millions of localizations never blocks scrolling.
 import * as Comlink from 'comlink';
 import { writeDriftCsv } from '../src/core/io/driftCsv';
+import { detectLocFormat, type LocFormat, readLocalizationFile } from '../src/core/io/localizationFiles';
 import { encodePng } from '../src/core/io/png';
 import { readThunderstormCsv, writeThunderstormCsv } from '../src/core/io/thunderstormCsv';
 import { frameCountOf } from '../src/core/locs/driftTrace';
@@ -62,6 +63,59 @@ export interface ExportRequest {
   scaleBar?: boolean;
 }
 
+/** A file the user picked, as the main thread hands it over (Blobs cross to workers without copying). */
+export interface PickedFile {
+  name: string;
+  blob: Blob;
+}
+
+export interface ParsedLocFile {
+  table: LocTable;
+  format: LocFormat;
+  /** The format as users know it ("Picasso HDF5 + YAML"). */
+  formatName: string;
+  /** The data file read (the sidecar is not counted). */
+  fileName: string;
+  /** The YAML read beside a Picasso file, if any. */
+  sidecarName: string | null;
+  /** Camera pixel size the file declared (Picasso YAML), nm. */
+  pixelSizeNm: number | null;
+  warnings: string[];
+}
+
+export const LOC_FORMAT_NAMES: Record<LocFormat, string> = {
+  'thunderstorm-csv': 'ThunderSTORM CSV',
+  'picasso-hdf5': 'Picasso HDF5 + YAML',
+  smlm: 'SMLM (.smlm)',
+  rapidstorm: 'rapidSTORM',
+  'nanoimager-csv': 'Nanoimager CSV',
+  'elyra-txt': 'Zeiss Elyra text',
+};
+
+const isYaml = (n: string) => /\.ya?ml$/i.test(n);
+const stem = (n: string) => n.replace(/\.[^.]*$/, '');
+
+/**
+ * Which of the picked files holds the localizations and which is its Picasso sidecar: Picasso
+ * keeps the pixel size in `name.yaml` beside `name.hdf5`, so users select both at once.
+ */
+export function pickLocFiles(files: PickedFile[]): { data: PickedFile; sidecar: PickedFile | null } {
+  if (files.length === 0) throw new Error('No file selected');
+  const data = files.filter((f) => !isYaml(f.name));
+  const yamls = files.filter((f) => isYaml(f.name));
+  if (data.length === 0)
+    throw new Error(
+      `${yamls.map((f) => f.name).join(', ')}: Picasso's YAML holds only the metadata — select the .hdf5 localization file together with it`,
+    );
+  if (data.length > 1)
+    throw new Error(
+      `${data.map((f) => f.name).join(', ')}: select one localization file at a time (plus its .yaml for Picasso HDF5)`,
+    );
+  const d = data[0];
+  const sidecar = yamls.find((y) => stem(y.name) === stem(d.name)) ?? (yamls.length === 1 ? yamls[0] : null);
+  return { data: d, sidecar };
+}
+
 const transferTable = (t: LocTable) =>
   Comlink.transfer(
     t,
@@ -94,6 +148,49 @@ export function createRenderApi() {
     async parseCsv(source: Blob | string, fileName: string): Promise<LocTable> {
       const text = typeof source === 'string' ? source : await source.text();
       return transferTable(readThunderstormCsv(text, { fileName }).table);
+    },
+    /**
+     * Reads a localization file of any supported format (ThunderSTORM CSV, Picasso HDF5 + YAML,
+     * .smlm, rapidSTORM, Nanoimager, Zeiss Elyra) from the files the user picked; the table's
+     * buffers are transferred back. Errors name the file and what is missing.
+     */
+    async parseLocalizationFile(files: PickedFile[]): Promise<ParsedLocFile> {
+      const { data, sidecar } = pickLocFiles(files);
+      const name = data.name;
+      const head = new Uint8Array(await data.blob.slice(0, 4096).arrayBuffer());
+      const format = detectLocFormat(name, head);
+      let parsed: Omit<ParsedLocFile, 'formatName' | 'fileName' | 'sidecarName'>;
+      if (format === 'thunderstorm-csv') {
+        // Fast path: straight from text, without a copy of the bytes beside it.
+        const r = readThunderstormCsv(await data.blob.text(), { fileName: name });
+        parsed = { table: r.table, format, pixelSizeNm: null, warnings: [] };
+      } else {
+        if (format === 'picasso-hdf5' && !sidecar)
+          throw new Error(
+            `${name}: Picasso HDF5 needs its .yaml (pixel size) — select both files (${stem(name)}.hdf5 and ${stem(name)}.yaml)`,
+          );
+        const bytes = new Uint8Array(await data.blob.arrayBuffer());
+        const r = await readLocalizationFile(name, bytes, {
+          sidecarText: format === 'picasso-hdf5' && sidecar ? await sidecar.blob.text() : null,
+        });
+        parsed = {
+          table: r.table,
+          format: r.format,
+          pixelSizeNm: r.pixelSizeNm ?? null,
+          warnings: r.warnings,
+        };
+      }
+      const usedSidecar = parsed.format === 'picasso-hdf5' ? sidecar : null;
+      const result: ParsedLocFile = {
+        ...parsed,
+        formatName: LOC_FORMAT_NAMES[parsed.format],
+        fileName: name,
+        sidecarName: usedSidecar?.name ?? null,
+      };
+      // A Set: columns decoded from one archive entry may share a buffer, and listing it twice throws.
+      return Comlink.transfer(result, [
+        ...new Set(Object.values(result.table.columns).map((c) => c.buffer as ArrayBuffer)),
+      ]);
     },
     /** Replaces the raw localizations. */
     reset(next: LocTable[]): void {

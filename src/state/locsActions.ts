@@ -1,6 +1,9 @@
-// Localization tables in and out: ThunderSTORM CSV import (parsed in the render worker, so a
+// Localization tables in and out: import of any supported localization file (ThunderSTORM CSV,
+// Picasso HDF5 + YAML, .smlm, rapidSTORM, Nanoimager, Elyra; parsed in the render worker, so a
 // file of millions of rows never freezes the page) into locsStore, tied to the active stack,
 // and export of the current post-processed table.
+
+import type { ParsedLocFile, PickedFile } from '../../workers/render.api';
 import type { LocTable } from '../core/locs/table';
 import { dataStore } from './dataStore';
 import { locsStore } from './locsStore';
@@ -9,6 +12,8 @@ import { uiStore } from './uiStore';
 export interface LocsIo {
   /** Parses ThunderSTORM CSV text or a file; errors name the file, line and column. */
   parseCsv(source: Blob | string, fileName: string): Promise<LocTable>;
+  /** Reads the localization file among `files` (with its Picasso .yaml); errors name the file and what is missing. */
+  parseLocalizationFile(files: PickedFile[]): Promise<ParsedLocFile>;
   /** The post-processed table as ThunderSTORM CSV. */
   exportCsv(): Promise<string>;
 }
@@ -16,6 +21,11 @@ export interface LocsIo {
 export interface LocsActions {
   /** Loads the file; resolves with the number of localizations, or null when it failed (a notice says why). */
   importCsv(file: Blob, fileName: string): Promise<number | null>;
+  /**
+   * Loads a localization file of any supported format from the files the user picked (a Picasso
+   * .hdf5 together with its .yaml); resolves with the count, or null when it failed (a notice says why).
+   */
+  importFiles(files: PickedFile[]): Promise<number | null>;
   /** The current (post-processed) localizations as CSV text, or null when there are none. */
   exportCsv(): Promise<string | null>;
 }
@@ -40,6 +50,43 @@ export function createLocsActions(io: LocsIo): LocsActions {
           `Could not read localizations from ${fileName}`,
           msg,
           'Expected ThunderSTORM CSV: a header with "frame", "x [nm]", "y [nm]" and one localization per line.',
+        );
+        return null;
+      }
+    },
+    async importFiles(files) {
+      const ui = uiStore.getState();
+      const names = files.map((f) => f.name).join(' + ') || 'nothing';
+      try {
+        const r = await io.parseLocalizationFile(files);
+        if (r.table.length === 0) {
+          ui.notify(
+            'warning',
+            `${r.fileName} holds no localizations`,
+            `Read as ${r.formatName}, but it has no rows.`,
+          );
+          return null;
+        }
+        locsStore.getState().load(dataStore.getState().activeId, r.table, {
+          source: r.fileName,
+          format: r.formatName,
+          ...(r.sidecarName ? { sidecar: r.sidecarName } : {}),
+          ...(r.pixelSizeNm ? { pixelSizeNm: r.pixelSizeNm } : {}),
+        });
+        const px = r.pixelSizeNm ? `, ${r.pixelSizeNm} nm camera pixels` : '';
+        ui.notify(
+          r.warnings.length ? 'warning' : 'info',
+          `${r.table.length.toLocaleString('en-US')} localizations from ${r.fileName}`,
+          `Read as ${r.formatName}${px}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`,
+        );
+        return r.table.length;
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        ui.notify(
+          'error',
+          `Could not read localizations from ${names}`,
+          msg,
+          'Supported: ThunderSTORM CSV, Picasso HDF5 (select the .hdf5 and its .yaml together), .smlm, rapidSTORM, Nanoimager CSV, Zeiss Elyra text.',
         );
         return null;
       }

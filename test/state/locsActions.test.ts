@@ -4,11 +4,13 @@ import { dataStore } from '../../src/state/dataStore';
 import { createLocsActions } from '../../src/state/locsActions';
 import { locsStore } from '../../src/state/locsStore';
 import { uiStore } from '../../src/state/uiStore';
+import { createRenderApi } from '../../workers/render.api';
 
 // The worker is faked by the same parser it runs, called asynchronously.
 const io = {
   parseCsv: async (src: Blob | string, name: string) =>
     readThunderstormCsv(typeof src === 'string' ? src : await src.text(), { fileName: name }).table,
+  parseLocalizationFile: createRenderApi().parseLocalizationFile,
   exportCsv: async () => 'csv',
 };
 
@@ -45,4 +47,34 @@ test('exporting with nothing loaded warns instead of writing an empty file', asy
   const a = createLocsActions(io);
   expect(await a.exportCsv()).toBeNull();
   expect(uiStore.getState().notices[0].kind).toBe('warning');
+});
+
+test('importFiles reads any supported format and the notice names the format and the count', async () => {
+  const a = createLocsActions(io);
+  const rapid =
+    '# <localizations insequence="true" repetitions="variable"><field identifier="Position-0-0" syntax="floating point with . for decimals and optional scientific e-notation" semantic="position in sample space in X" unit="nanometer" min="0 m" max="3.6e-05 m" /><field identifier="Position-1-0" syntax="floating point with . for decimals and optional scientific e-notation" semantic="position in sample space in Y" unit="nanometer" min="0 m" max="3.6e-05 m" /><field identifier="ImageNumber-0-0" syntax="integer" semantic="frame number" unit="frame" min="0 fr" /><field identifier="Amplitude-0-0" syntax="floating point with . for decimals and optional scientific e-notation" semantic="emission strength" unit="A/D count" /></localizations>\n100.5 200.5 0 1000\n300 400 1 2000\n';
+  const n = await a.importFiles([{ name: 'run.txt', blob: new Blob([rapid]) }]);
+  expect(n).toBe(2);
+  expect(locsStore.getState().count).toBe(2);
+  expect(locsStore.getState().params).toMatchObject({ source: 'run.txt', format: 'rapidSTORM' });
+  const [notice] = uiStore.getState().notices;
+  expect(notice.kind).toBe('info');
+  expect(notice.title).toBe('2 localizations from run.txt');
+  expect(notice.message).toContain('rapidSTORM');
+});
+
+test('a Picasso HDF5 without its YAML is refused with what to select, and the store is untouched', async () => {
+  const a = createLocsActions(io);
+  await a.importCsv(new Blob(['"frame","x [nm]","y [nm]"\n1,10,20\n']), 'keep.csv');
+  uiStore.setState({ notices: [] });
+  const hdf5Magic = new Uint8Array([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+  expect(await a.importFiles([{ name: 'movie_locs.hdf5', blob: new Blob([hdf5Magic]) }])).toBeNull();
+  expect(locsStore.getState().params).toEqual({ source: 'keep.csv' });
+  const [notice] = uiStore.getState().notices;
+  expect(notice.kind).toBe('error');
+  expect(notice.message).toMatch(
+    /movie_locs\.hdf5: Picasso HDF5 needs its \.yaml \(pixel size\) — select both files/,
+  );
+  expect(await a.importFiles([{ name: 'movie_locs.yaml', blob: new Blob(['Pixelsize: 130\n']) }])).toBeNull();
+  expect(uiStore.getState().notices[1].message).toMatch(/movie_locs\.yaml: .*select the \.hdf5/);
 });

@@ -37,6 +37,7 @@ export function postRuntime() {
 
 export const locsActions = createLocsActions({
   parseCsv: (source, name) => renderService.backend.parseCsv(source, name),
+  parseLocalizationFile: (files) => renderService.backend.parseLocalizationFile(files),
   exportCsv: () => renderService.backend.exportCsv(),
 });
 
