@@ -1,0 +1,86 @@
+// "Open localizations…" in the browser with a Picasso HDF5 + YAML pair written at test time by
+// the core writer: both files are picked at once, h5wasm loads in the render worker under the
+// app's CSP, and Post-process shows the count and the format.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { writeLocalizationFile } from '../../src/core/io/localizationFiles';
+import { locTableFromColumns } from '../../src/core/locs/table';
+import { type BrowserSession, openApp } from './browser';
+
+const N = 1234;
+const PX = 117;
+let s: BrowserSession;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'evscope-import-'));
+  s = await openApp();
+  await s.page.waitForFunction(() => 'evscope' in window);
+}, 60_000);
+afterAll(async () => {
+  await s?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a Picasso HDF5 + YAML pair opens through the button and Post-process shows its localizations', async () => {
+  const { page } = s;
+  // Deterministic positions over a 40 × 30 px camera; photons vary so the columns are not constant.
+  const frame = new Uint32Array(N);
+  const x = new Float64Array(N);
+  const y = new Float64Array(N);
+  const photons = new Float32Array(N);
+  for (let i = 0; i < N; i++) {
+    frame[i] = i % 500;
+    x[i] = (((i * 7919) % 4000) / 100) * PX;
+    y[i] = (((i * 104729) % 3000) / 100) * PX;
+    photons[i] = 500 + (i % 97) * 10;
+  }
+  const table = locTableFromColumns({ frame, x, y, photons });
+  const out = await writeLocalizationFile(
+    'beads_locs.hdf5',
+    table,
+    { x: 'nm', y: 'nm' },
+    {
+      appVersion: 'test',
+      pixelSizeNm: PX,
+      width: 40,
+      height: 30,
+    },
+  );
+  expect(out.sidecar?.name).toBe('beads_locs.yaml');
+  const hdf5 = path.join(dir, 'beads_locs.hdf5');
+  const yaml = path.join(dir, out.sidecar!.name);
+  writeFileSync(hdf5, out.bytes);
+  writeFileSync(yaml, out.sidecar!.text);
+
+  // The HDF5 alone is refused with what to do, and nothing is loaded.
+  const input = page.getByTestId('locs-input').first();
+  await input.setInputFiles([hdf5]);
+  await page
+    .getByText(/Picasso HDF5 needs its \.yaml \(pixel size\) — select both files/)
+    .first()
+    .waitFor();
+
+  await input.setInputFiles([yaml, hdf5]);
+  const shown = N.toLocaleString('en-US');
+  await page.getByText(`${shown} localizations from beads_locs.hdf5`).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByText(/Read as Picasso HDF5 \+ YAML, 117 nm camera pixels/)
+    .first()
+    .waitFor();
+  await page.getByTestId('post-count-out').filter({ hasText: shown }).waitFor({ timeout: 30_000 });
+  const count = await page.evaluate(
+    () =>
+      (
+        (
+          window as unknown as { evscope: Record<string, () => { length: number } | null> }
+        ).evscope.localizations() ?? { length: 0 }
+      ).length,
+  );
+  expect(count).toBe(N);
+  await page.screenshot({ path: '/tmp/importLocs.png' });
+  // No CSP violation (h5wasm's WebAssembly compile) nor any other console error.
+  expect(s.errors).toEqual([]);
+}, 90_000);
