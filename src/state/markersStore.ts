@@ -68,6 +68,16 @@ export interface MarkersActions {
   cancel(): void;
   select(ev: number | null): Promise<void>;
   setShowOverlay(show: boolean): void;
+  /**
+   * Shows a saved result (a session opened without raw frames): table, classification and
+   * statistics as they were. Re-typing and traces need the worker's counts: `run` again.
+   */
+  loadResult(
+    stackId: number | null,
+    params: MarkersParams,
+    result: MarkersResult,
+    resultKey: string | null,
+  ): void;
   clear(): void;
 }
 
@@ -284,6 +294,24 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
       },
       setShowOverlay(showOverlay) {
         set({ showOverlay });
+      },
+      loadResult(stackId, params, result, resultKey) {
+        abort?.abort();
+        // The worker holds no counts for this result: no re-typing until it is counted again.
+        classifiedKey = classifyKey(params);
+        set((s) => ({
+          stackId,
+          params,
+          status: 'done',
+          progress: null,
+          error: null,
+          result,
+          resultStackId: stackId,
+          resultKey,
+          version: s.version + 1,
+          selected: null,
+          traces: null,
+        }));
       },
       async select(ev) {
         const seq = ++selectSeq;

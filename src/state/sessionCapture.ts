@@ -33,6 +33,8 @@ import type { MovieParams } from './movieParams';
 import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
+import { captureMarkersResult, captureTracks, restoreMarkersResult, restoreTracks } from './sessionResults';
+import { tracksStore } from './tracksStore';
 import { type CentreViewId, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
@@ -214,8 +216,16 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const mk = markersStore.getState();
   if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId)) {
     const counted = mk.result !== null && mk.resultStackId === mk.stackId;
-    steps.markers = { stack: stackIds.get(mk.stackId)!, params: json(mk.params), counted };
+    steps.markers = {
+      stack: stackIds.get(mk.stackId)!,
+      params: json(mk.params),
+      counted,
+      resultKey: mk.resultKey,
+    };
     if (counted && mk.result) {
+      const packed = captureMarkersResult(mk.result, stackIds.get(mk.stackId)!);
+      steps.markers.result = packed.json;
+      tables.push(...packed.tables);
       const columns: Record<string, ColumnArray> = {};
       // Within the schema's limits (64 columns, names ≤ 64 characters), so saving never fails on it.
       for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) if (k.length <= 64) columns[k] = c;
@@ -231,6 +241,12 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
         stack: stackIds.get(mk.stackId)!,
       });
     }
+  }
+
+  const tracks = captureTracks(stackIds);
+  if (tracks) {
+    steps.tracks = tracks.section;
+    tables.push(...tracks.tables);
   }
 
   const ui = uiStore.getState();
@@ -439,14 +455,48 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
 
   const mk = obj(session.steps.markers);
   const mkStack = typeof mk?.stack === 'string' ? live.get(mk.stack) : undefined;
-  if (mk && mkStack && obj(mk.params)) {
-    markersStore.getState().forStack(mkStack);
-    markersStore.setState({ params: mk.params as unknown as MarkersParams });
-    if (mk.counted === true) {
-      const st = dataStore.getState().stacks.find((x) => x.info.id === mkStack.id);
-      // Counting reads the marker channels' frames: re-run it in its worker, not awaited.
-      if (st) void markersStore.getState().run(mkStack, effectiveMeta(st).pixelSizeNm);
+  if (mk && obj(mk.params)) {
+    const params = mk.params as unknown as MarkersParams;
+    const counts = tables.find((t) => t.kind === 'ev-counts' && t.id === 'evcounts');
+    if (mk.counted === true && mk.result !== undefined && counts) {
+      // The saved result shows as it was, with or without the raw frames; Run counts again.
+      try {
+        restoreMarkersResult(
+          mkStack?.id ?? null,
+          params,
+          mk.result,
+          typeof mk.resultKey === 'string' ? mk.resultKey : null,
+          counts,
+          tables,
+        );
+      } catch (e) {
+        report.warnings.push(
+          `the EV-marker result could not be read: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    } else if (mkStack) {
+      markersStore.getState().forStack(mkStack);
+      markersStore.setState({ params });
+      if (mk.counted === true) {
+        const st = dataStore.getState().stacks.find((x) => x.info.id === mkStack.id);
+        // An older session without the result: count again from the marker channels' frames.
+        if (st) void markersStore.getState().run(mkStack, effectiveMeta(st).pixelSizeNm);
+      }
     }
+  }
+
+  const tk = obj(session.steps.tracks);
+  try {
+    restoreTracks(
+      tk ?? undefined,
+      tables,
+      typeof tk?.stack === 'string' ? (live.get(tk.stack)?.id ?? null) : null,
+    );
+  } catch (e) {
+    tracksStore.getState().clear();
+    report.warnings.push(
+      `the tracks and distances could not be read: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 
   restoreView(session.view);

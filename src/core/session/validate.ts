@@ -23,6 +23,7 @@ import {
   record,
   str,
 } from './schema';
+import { tracksSectionSchema } from './tracksSection';
 
 export const SESSION_LIMITS = {
   maxInputs: 256,
@@ -154,6 +155,7 @@ const stepSchemas = new Map<string, Check<Json>>([
     }),
   ],
   ['post', checkedJson(plainJson(), (j) => parsePipeline(j))],
+  ['tracks', tracksSectionSchema],
 ]);
 const genericStep = plainJson({ maxNodes: 50_000 });
 
