@@ -100,6 +100,11 @@ export interface EvTraces {
 }
 
 export interface ReclassifyRequest {
+  /**
+   * The EV table's count columns; lets a result restored from a session (which this worker never
+   * counted) be re-typed. Defaults to the worker's last count.
+   */
+  columns?: Record<string, ColumnArray>;
   channels: ClassifyChannel[];
   method: CountMethod;
   rename: Record<string, string>;
@@ -240,13 +245,21 @@ export function createMarkersApi(
 
     /** Re-types the last result's EVs: cheap, no stack access. */
     reclassify(req: ReclassifyRequest): MarkersClassified {
-      if (!last) throw new Error('No EV count to re-type yet: run the count first.');
-      return classify(last.table, req);
+      const columns = req.columns ?? last?.table.columns;
+      if (!columns) throw new Error('No EV count to re-type yet: run the count first.');
+      const classification = classifyEvs(columns, req.channels, req.method, req.rename);
+      return {
+        classification,
+        statistics: subtypeStatistics(classification, req.test, { seed: req.bootstrapSeed ?? 1 }),
+      };
     },
 
     /** One EV's traces and fitted steps in every counted channel. */
     traces(ev: number): EvTraces {
-      if (!last) throw new Error('No EV count yet: run the count first.');
+      if (!last)
+        throw new Error(
+          'Intensity traces need the raw frames: this result came from a session. Attach the stack and run the count to see them.',
+        );
       const { table, frameStart } = last;
       if (!Number.isInteger(ev) || ev < 0 || ev >= table.length)
         throw new RangeError(`EV index ${ev} is outside 0–${table.length - 1}`);

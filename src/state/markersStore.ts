@@ -136,6 +136,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
       const params = s.params;
       backend()
         .reclassify({
+          columns: s.result.columns,
           channels: classifyChannels(params),
           method: params.method,
           rename: params.rename,
