@@ -4,7 +4,12 @@
 // reconstruction of millions of localizations never blocks scrolling.
 import * as Comlink from 'comlink';
 import { writeDriftCsv } from '../src/core/io/driftCsv';
-import { detectLocFormat, type LocFormat, readLocalizationFile } from '../src/core/io/localizationFiles';
+import {
+  detectLocFormat,
+  type LocFormat,
+  readLocalizationFile,
+  writeLocalizationFile,
+} from '../src/core/io/localizationFiles';
 import { encodePng } from '../src/core/io/png';
 import { readThunderstormCsv, writeThunderstormCsv } from '../src/core/io/thunderstormCsv';
 import { frameCountOf } from '../src/core/locs/driftTrace';
@@ -287,6 +292,24 @@ export function createRenderApi() {
     /** The processed table as ThunderSTORM CSV. */
     exportCsv(): string {
       return writeThunderstormCsv(need(table()));
+    },
+    /**
+     * The processed table as Picasso HDF5 (/locs, camera px with pixel centres at integers,
+     * 0-based frames) plus its YAML, for Picasso's Render and Average.
+     */
+    async exportPicasso(camera: { pixelSizeNm: number; width: number; height: number; frames: number }) {
+      const r = await writeLocalizationFile(
+        'localizations.hdf5',
+        need(table()),
+        { x: 'nm', y: 'nm' },
+        {
+          ...camera,
+          appVersion: 'evscope',
+        },
+      );
+      return Comlink.transfer({ bytes: r.bytes, yaml: r.sidecar?.text ?? '' }, [
+        r.bytes.buffer as ArrayBuffer,
+      ]);
     },
     /** The drift trace of the last pipeline run as CSV (frame 1-based, like the localizations). */
     driftCsv(): string {

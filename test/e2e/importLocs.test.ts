@@ -1,7 +1,7 @@
 // "Open localizations…" in the browser with a Picasso HDF5 + YAML pair written at test time by
 // the core writer: both files are picked at once, h5wasm loads in the render worker under the
 // app's CSP, and Post-process shows the count and the format.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -81,6 +81,18 @@ test('a Picasso HDF5 + YAML pair opens through the button and Post-process shows
   );
   expect(count).toBe(N);
   await page.screenshot({ path: '/tmp/importLocs.png' });
+
+  // …and they export back to Picasso: an HDF5 file (its signature) and its YAML.
+  const downloads: import('playwright-core').Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByTestId('export-picasso').click();
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+  const names = downloads.map((d) => d.suggestedFilename()).sort();
+  expect(names[0]).toMatch(/_locs\.hdf5$/);
+  expect(names[1]).toMatch(/_locs\.yaml$/);
+  const h5 = downloads.find((d) => d.suggestedFilename().endsWith('.hdf5'))!;
+  const bytes = readFileSync((await h5.path())!);
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
   // No CSP violation (h5wasm's WebAssembly compile) nor any other console error.
   expect(s.errors).toEqual([]);
 }, 90_000);

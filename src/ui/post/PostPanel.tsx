@@ -6,7 +6,7 @@ import { useLocs } from '../../state/locsStore';
 import { postStore, usePost } from '../../state/postStore';
 import { reconStore } from '../../state/reconStore';
 import { OpenLocsButton } from './OpenLocsButton';
-import { exportLocalizationsCsv, postRuntime } from './postRuntime';
+import { exportLocalizationsCsv, exportLocalizationsPicasso, postRuntime } from './postRuntime';
 import { StepEditor } from './StepEditor';
 import './post.css';
 
@@ -111,6 +111,16 @@ export function PostPanel() {
           onClick={() => void exportLocalizationsCsv()}
         >
           Export CSV
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          disabled={count === 0}
+          title="Save the post-processed localizations as Picasso HDF5 + YAML (camera pixels, 0-based frames)"
+          onClick={() => void exportLocalizationsPicasso()}
+          data-testid="export-picasso"
+        >
+          Export Picasso
         </button>
       </div>
       <div className="post-counts num" data-testid="post-counts" aria-live="polite">

@@ -5,7 +5,7 @@ import { parsePipeline } from '../../core/locs/pipeline';
 import { type ColumnArray, type LocTable, locTableFromColumns } from '../../core/locs/table';
 import { renderService } from '../../engine/renderService';
 import { registerScripting } from '../../scripting/api';
-import { dataStore } from '../../state/dataStore';
+import { activeStack, dataStore, effectiveMeta } from '../../state/dataStore';
 import { createLocsActions } from '../../state/locsActions';
 import { locsStore } from '../../state/locsStore';
 import { type PostEngine, startPostEngine } from '../../state/postActions';
@@ -86,6 +86,36 @@ export async function exportLocalizationsCsv(): Promise<void> {
   await postRuntime().post.settled();
   const text = await locsActions.exportCsv();
   if (text !== null) saveFile(`${baseName()}_processed.csv`, text, 'text/csv');
+}
+
+/** Picasso HDF5 + YAML of the post-processed table, with the stack's camera geometry. */
+export async function exportLocalizationsPicasso(): Promise<void> {
+  await postRuntime().post.settled();
+  const st = activeStack(dataStore.getState());
+  const pixelSizeNm = st ? effectiveMeta(st).pixelSizeNm : undefined;
+  if (!st || !pixelSizeNm) {
+    uiStore
+      .getState()
+      .notify(
+        'warning',
+        'Picasso export needs the camera geometry',
+        'Open the stack these localizations belong to (Picasso stores positions in camera pixels).',
+        'Set its pixel size in Data if the file did not say it.',
+      );
+    return;
+  }
+  try {
+    const r = await renderService.backend.exportPicasso({
+      pixelSizeNm,
+      width: st.info.width,
+      height: st.info.height,
+      frames: st.info.frameCount,
+    });
+    saveFile(`${baseName()}_locs.hdf5`, r.bytes, 'application/x-hdf5');
+    saveFile(`${baseName()}_locs.yaml`, r.yaml, 'text/yaml');
+  } catch (e) {
+    uiStore.getState().notify('error', 'Picasso export failed', e instanceof Error ? e.message : String(e));
+  }
 }
 
 function toColumns(cols: Record<string, ArrayLike<number>>): LocTable {
