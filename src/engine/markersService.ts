@@ -11,6 +11,7 @@ import type {
   MarkersRunRequest,
   ReclassifyRequest,
 } from '../../workers/markers.api';
+import { workerCalls } from './workerCalls';
 
 export type {
   EvTraces,
@@ -34,44 +35,19 @@ export interface MarkersBackend {
   traces(ev: number): Promise<EvTraces>;
 }
 
-export class CancelledError extends Error {
-  constructor() {
-    super('The EV count was cancelled.');
-    this.name = 'CancelledError';
-  }
-}
+export { CancelledError } from './workerCalls';
 
 /** A backend over any comlink endpoint to a markers API (a Worker, or a MessagePort in tests). */
 export function markersBackend(
   getApi: () => Comlink.Remote<MarkersApi>,
   onDeath?: (l: (e: Error) => void) => void,
 ): MarkersBackend {
-  const pending = new Set<(e: Error) => void>();
-  onDeath?.((e) => {
-    for (const reject of pending) reject(e);
-    pending.clear();
-  });
-  const track = <T>(call: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      pending.add(reject);
-      call()
-        .then(resolve, reject)
-        .finally(() => pending.delete(reject));
-    });
+  const { guarded, cancellable } = workerCalls(getApi, onDeath);
   return {
-    run(req, onProgress, signal) {
-      if (signal?.aborted) return Promise.reject(new CancelledError());
-      const api = getApi();
-      const onAbort = () => void api.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      return track(() => api.run(req, Comlink.proxy(onProgress)))
-        .catch((e: unknown) => {
-          throw signal?.aborted ? new CancelledError() : e;
-        })
-        .finally(() => signal?.removeEventListener('abort', onAbort));
-    },
-    reclassify: (req) => track(() => getApi().reclassify(req)),
-    traces: (ev) => track(() => getApi().traces(ev)),
+    run: (req, onProgress, signal) =>
+      cancellable('The EV count', (api) => api.run(req, Comlink.proxy(onProgress)), signal),
+    reclassify: (req) => guarded(() => getApi().reclassify(req)),
+    traces: (ev) => guarded(() => getApi().traces(ev)),
   };
 }
 

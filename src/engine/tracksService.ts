@@ -11,6 +11,7 @@ import type {
   TracksProgress,
   TracksResult,
 } from '../../workers/tracks.api';
+import { workerCalls } from './workerCalls';
 
 export type {
   CellMask,
@@ -43,45 +44,14 @@ export interface TracksBackend {
   ): Promise<DistanceResult>;
 }
 
-export class CancelledError extends Error {
-  constructor(what: string) {
-    super(`${what} was cancelled.`);
-    this.name = 'CancelledError';
-  }
-}
+export { CancelledError } from './workerCalls';
 
 /** A backend over any comlink endpoint to a tracks API (a Worker, or a MessagePort in tests). */
 export function tracksBackend(
   getApi: () => Comlink.Remote<TracksApi>,
   onDeath?: (l: (e: Error) => void) => void,
 ): TracksBackend {
-  const pending = new Set<(e: Error) => void>();
-  onDeath?.((e) => {
-    for (const reject of pending) reject(e);
-    pending.clear();
-  });
-  const guarded = <T>(call: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      pending.add(reject);
-      call()
-        .then(resolve, reject)
-        .finally(() => pending.delete(reject));
-    });
-  function cancellable<T>(
-    what: string,
-    call: (api: Comlink.Remote<TracksApi>) => Promise<T>,
-    signal?: AbortSignal,
-  ) {
-    if (signal?.aborted) return Promise.reject(new CancelledError(what));
-    const api = getApi();
-    const onAbort = () => void api.cancel();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return guarded(() => call(api))
-      .catch((e: unknown) => {
-        throw signal?.aborted ? new CancelledError(what) : e;
-      })
-      .finally(() => signal?.removeEventListener('abort', onAbort));
-  }
+  const { guarded, cancellable } = workerCalls(getApi, onDeath);
   return {
     track: (req, onProgress, signal) =>
       cancellable('Tracking', (api) => api.track(req, Comlink.proxy(onProgress)), signal),
