@@ -289,6 +289,14 @@ export function createRenderApi() {
       }
       return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
     },
+    /** A copy of the processed table (e.g. for a movie built from it); buffers transferred. */
+    processedTable(): LocTable {
+      const t = table();
+      const columns = Object.fromEntries(
+        Object.entries(t.columns).map(([k, v]) => [k, v.slice(0, t.length)]),
+      );
+      return transferTable({ length: t.length, columns });
+    },
     /** The processed table as ThunderSTORM CSV. */
     exportCsv(): string {
       return writeThunderstormCsv(need(table()));

@@ -7,6 +7,7 @@ import { presetParams } from '../core/sim/presets';
 import type { StackRecipe } from '../engine/stackService';
 import { dataActions } from '../state/dataActions';
 import { activeStack, dataStore } from '../state/dataStore';
+import { importTarget } from '../state/locsActions';
 import { locsStore, locsTable } from '../state/locsStore';
 
 type ScriptFn = (...args: never[]) => unknown;
@@ -28,7 +29,9 @@ function core() {
   registerScripting('activeStack', () => activeStack(dataStore.getState())?.info ?? null);
   registerScripting('loadLocalizationsCsv', (text: string, fileName = 'localizations.csv') => {
     const { table } = readThunderstormCsv(text, { fileName });
-    locsStore.getState().load(dataStore.getState().activeId, table, { source: fileName });
+    locsStore.getState().load(importTarget(fileName, table.length, 'ThunderSTORM CSV'), table, {
+      source: fileName,
+    });
     return table.length;
   });
   registerScripting('localizations', (): { length: number; columns: Record<string, number[]> } => {

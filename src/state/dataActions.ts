@@ -113,18 +113,25 @@ export function makeDataActions(service: StackService) {
       s.setActive(id);
       const st = activeStack(dataStore.getState());
       if (st) viewerStore.getState().resetForStack(st.info.frameCount, st.info.channels);
+      else viewerStore.getState().resetForStack(0, 1);
     },
 
     /** The worker died and took every stack with it: forget them so nothing asks for their frames. */
     forgetAll(): void {
-      dataStore.setState({ stacks: [], activeId: null, loading: null });
+      // Imported tables never lived in the worker: they stay.
+      dataStore.setState((s) => ({ stacks: [], activeId: s.tables.at(-1)?.id ?? null, loading: null }));
       viewerStore.getState().resetForStack(0, 1);
     },
 
+    /** Closes a stack or an imported table, with the results that belong to it. */
     close(id: number): void {
       const wasActive = dataStore.getState().activeId === id;
-      dataStore.getState().removeStack(id);
-      service.close(id);
+      if (dataStore.getState().tables.some((t) => t.id === id)) {
+        dataStore.getState().removeTable(id);
+      } else {
+        dataStore.getState().removeStack(id);
+        service.close(id);
+      }
       const st = activeStack(dataStore.getState());
       if (wasActive && st) viewerStore.getState().resetForStack(st.info.frameCount, st.info.channels);
       if (!st) viewerStore.getState().resetForStack(0, 1);

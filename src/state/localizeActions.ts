@@ -3,9 +3,9 @@
 // (keeping what was done) or failed (keeping it too, with the reason in a notice).
 import { type LocalizeEngine, localizeService } from '../engine/localizeService';
 import { attachMaps } from './cameraMapsStore';
-import { activeStack, type DataState, dataStore } from './dataStore';
+import { activeStack, type DataState, dataStore, inputName } from './dataStore';
 import { localizeParamsStore, planRun, type RunPlan } from './localizeParamsStore';
-import { locsStore, type RunStatus } from './locsStore';
+import { type LocsState, locsOf, locsStore, type RunStatus } from './locsStore';
 import { uiStore } from './uiStore';
 
 export interface RunOutcome {
@@ -26,7 +26,7 @@ export function isLocalizeRecord(p: unknown): p is LocalizeRunRecord {
 }
 
 interface Stores {
-  data: { getState(): Pick<DataState, 'stacks' | 'activeId'> };
+  data: { getState(): Pick<DataState, 'stacks' | 'tables' | 'activeId'> };
   notify(kind: 'error' | 'warning' | 'info', title: string, message: string, hint?: string): void;
 }
 
@@ -39,17 +39,28 @@ export function makeLocalizeActions(
 ) {
   let controller: AbortController | null = null;
   let current: Promise<RunOutcome> | null = null;
+  let currentStack: number | null = null;
 
   async function execute(plan: RunPlan, stackName: string, ctl: AbortController): Promise<RunOutcome> {
-    const locs = locsStore.getState();
     const { signature, ...rest } = plan;
     const record: LocalizeRunRecord = { kind: 'localize', signature, plan: rest };
-    locs.startRun(plan.stackId, record, plan.frames.end - plan.frames.start);
-    const version = locsStore.getState().version;
-    let seen = version;
-    // Someone else replaced the localizations (e.g. a CSV import) while we ran: stop, and do not
-    // write into their table.
-    const mine = () => locsStore.getState().version === seen;
+    const input = plan.stackId;
+    locsStore.getState().startRun(input, record, plan.frames.end - plan.frames.start);
+    const runId = locsStore.getState().runId;
+    // The run writes into its own stack's table, on screen or not. Someone else replaced that
+    // table (e.g. a CSV import) or the stack closed: stop, and do not write into theirs.
+    const mine = () => locsOf.read(input)?.runId === runId;
+    const write = (change: (s: LocsState) => Partial<LocsState>) => {
+      if (mine()) locsOf.update(input, change);
+    };
+    const outcome = (status: RunStatus, error?: string): RunOutcome => {
+      const now = locsOf.read(input);
+      return {
+        count: now?.count ?? 0,
+        status: mine() ? status : (now?.status ?? status),
+        ...(error ? { error } : {}),
+      };
+    };
     const st = stores.data.getState().stacks.find((x) => x.info.id === plan.stackId)!;
     try {
       const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
@@ -63,35 +74,37 @@ export function makeLocalizeActions(
         signal: ctl.signal,
         onChunk: (t) => {
           if (!mine()) return ctl.abort();
-          locsStore.getState().append(t);
-          seen = locsStore.getState().version;
+          write((s) => ({ chunks: [...s.chunks, t], count: s.count + t.length, version: s.version + 1 }));
         },
-        onProgress: (p) => {
-          if (mine()) locsStore.getState().setProgress(p);
-        },
+        onProgress: (p) => write(() => ({ progress: p })),
       });
-      if (!mine()) return { count: locsStore.getState().count, status: locsStore.getState().status };
       const status = res.cancelled ? 'cancelled' : 'done';
-      locsStore.getState().finish(status);
-      return { count: locsStore.getState().count, status };
+      // The table is complete here: every chunk was committed before the engine resolved.
+      write((s) => ({ status, error: null, version: s.version + 1 }));
+      return outcome(status);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (mine()) locsStore.getState().finish('failed', msg);
+      write((s) => ({ status: 'failed', error: msg, version: s.version + 1 }));
       stores.notify(
         'error',
         `Localization of ${stackName} failed`,
         msg,
         'The localizations found before the failure are kept. Check the parameters and the file, then run again.',
       );
-      return { count: locsStore.getState().count, status: 'failed', error: msg };
+      return { ...outcome('failed'), status: 'failed', error: msg };
     }
   }
 
   return {
     /** Starts a run of the active stack with the current settings; resolves when it ends. */
     start(): Promise<RunOutcome> {
-      if (current) return current;
       const st = activeStack(stores.data.getState());
+      if (current && currentStack === st?.info.id) return current;
+      if (current) {
+        const error = `Localization of ${inputName(stores.data.getState(), currentStack)} is still running: wait for it or cancel it first.`;
+        stores.notify('warning', 'One localization at a time', error);
+        return Promise.resolve({ count: 0, status: 'failed', error });
+      }
       if (!st) {
         const error = 'No stack is open: open a file or the demo in the Data step first.';
         stores.notify('error', 'Nothing to localize', error);
@@ -110,9 +123,11 @@ export function makeLocalizeActions(
       }
       const ctl = new AbortController();
       controller = ctl;
+      currentStack = st.info.id;
       const run = execute(planned.plan, st.info.name, ctl).finally(() => {
         controller = null;
         current = null;
+        currentStack = null;
       });
       current = run;
       return run;
@@ -123,6 +138,10 @@ export function makeLocalizeActions(
     },
     get running(): boolean {
       return current !== null;
+    },
+    /** The stack being localized, or null. */
+    get runningStack(): number | null {
+      return currentStack;
     },
   };
 }

@@ -5,7 +5,7 @@
 
 import type { ParsedLocFile, PickedFile } from '../../workers/render.api';
 import type { LocTable } from '../core/locs/table';
-import { dataStore } from './dataStore';
+import { activeStack, dataStore } from './dataStore';
 import { locsStore } from './locsStore';
 import { uiStore } from './uiStore';
 
@@ -24,10 +24,22 @@ export interface LocsActions {
   /**
    * Loads a localization file of any supported format from the files the user picked (a Picasso
    * .hdf5 together with its .yaml); resolves with the count, or null when it failed (a notice says why).
+   * It goes onto the stack on screen, or in as a table input of its own (`asTable`, or no stack open).
    */
-  importFiles(files: PickedFile[]): Promise<number | null>;
+  importFiles(files: PickedFile[], asTable?: boolean): Promise<number | null>;
   /** The current (post-processed) localizations as CSV text, or null when there are none. */
   exportCsv(): Promise<string | null>;
+}
+
+/**
+ * Where an imported table goes: onto the stack on screen (so overlays and the camera field line
+ * up), or — with no stack on screen, or when asked — in as an input of its own in the Data list.
+ */
+export function importTarget(name: string, count: number, format: string, asTable = false): number {
+  const d = dataStore.getState();
+  const st = activeStack(d);
+  if (st && !asTable) return st.info.id;
+  return d.addTable({ name, count, format });
 }
 
 export function createLocsActions(io: LocsIo): LocsActions {
@@ -40,8 +52,8 @@ export function createLocsActions(io: LocsIo): LocsActions {
           ui.notify('warning', `${fileName} holds no localizations`, 'The file has a header but no rows.');
           return null;
         }
-        // Tie the table to the stack on screen, so overlays and the camera field line up.
-        locsStore.getState().load(dataStore.getState().activeId, table, { source: fileName });
+        const input = importTarget(fileName, table.length, 'ThunderSTORM CSV');
+        locsStore.getState().load(input, table, { source: fileName });
         return table.length;
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
@@ -54,7 +66,7 @@ export function createLocsActions(io: LocsIo): LocsActions {
         return null;
       }
     },
-    async importFiles(files) {
+    async importFiles(files, asTable = false) {
       const ui = uiStore.getState();
       const names = files.map((f) => f.name).join(' + ') || 'nothing';
       try {
@@ -67,7 +79,8 @@ export function createLocsActions(io: LocsIo): LocsActions {
           );
           return null;
         }
-        locsStore.getState().load(dataStore.getState().activeId, r.table, {
+        const input = importTarget(r.fileName, r.table.length, r.formatName, asTable);
+        locsStore.getState().load(input, r.table, {
           source: r.fileName,
           format: r.formatName,
           ...(r.sidecarName ? { sidecar: r.sidecarName } : {}),

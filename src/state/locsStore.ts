@@ -5,6 +5,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { concatLocTables, type LocTable } from '../core/locs/table';
+import { type InputId, readResults, registerResults, updateResults } from './inputResults';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -17,8 +18,10 @@ export interface RunProgress {
 }
 
 export interface LocsState {
-  /** The stack the localizations belong to. */
+  /** The input (stack, or imported table) the localizations belong to. */
   stackId: number | null;
+  /** Names the run that is writing the table (0: none); a run only writes into its own table. */
+  runId: number;
   /** Chunks as they arrived (frame order); use `locsTable()` for one table. */
   chunks: LocTable[];
   count: number;
@@ -28,7 +31,7 @@ export interface LocsState {
   error: string | null;
   /** Parameters of the run, as plain data (for sessions and "stale" detection). */
   params: unknown;
-  startRun(stackId: number, params: unknown, framesTotal: number): void;
+  startRun(stackId: number | null, params: unknown, framesTotal: number): void;
   append(chunk: LocTable): void;
   setProgress(p: RunProgress): void;
   finish(status: Exclude<RunStatus, 'idle' | 'running'>, error?: string): void;
@@ -39,6 +42,7 @@ export interface LocsState {
 
 const EMPTY = {
   stackId: null,
+  runId: 0,
   chunks: [],
   count: 0,
   status: 'idle' as RunStatus,
@@ -47,6 +51,8 @@ const EMPTY = {
   params: null,
 };
 
+let runSeq = 0;
+
 export const locsStore = createStore<LocsState>()((set) => ({
   ...EMPTY,
   version: 0,
@@ -54,6 +60,7 @@ export const locsStore = createStore<LocsState>()((set) => ({
     set((s) => ({
       ...EMPTY,
       stackId,
+      runId: ++runSeq,
       params,
       status: 'running',
       progress: { framesDone: 0, framesTotal, localizations: 0, framesPerSecond: 0, etaSeconds: Number.NaN },
@@ -76,6 +83,31 @@ export const locsStore = createStore<LocsState>()((set) => ({
     })),
   clear: () => set((s) => ({ ...EMPTY, version: s.version + 1 })),
 }));
+
+type LocsData = Omit<LocsState, 'startRun' | 'append' | 'setProgress' | 'finish' | 'load' | 'clear'>;
+
+registerResults<LocsState>('locs', {
+  store: locsStore,
+  capture: ({ stackId, runId, chunks, count, status, progress, error, params }) => ({
+    stackId,
+    runId,
+    chunks,
+    count,
+    status,
+    progress,
+    error,
+    params,
+  }),
+  // `version` only ever grows: views and caches key on it.
+  restore: (saved, s) => ({ ...EMPTY, ...saved, version: s.version + 1 }),
+});
+
+/** Where a run writes: its input's table, on screen or put aside while another input is shown. */
+export const locsOf = {
+  read: (input: InputId): Partial<LocsData> | undefined => readResults<LocsState>(input, 'locs'),
+  update: (input: InputId, change: (s: LocsState) => Partial<LocsState>) =>
+    updateResults<LocsState>(input, 'locs', change),
+};
 
 let cache: { version: number; table: LocTable } | null = null;
 

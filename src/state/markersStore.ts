@@ -16,6 +16,7 @@ import {
   markersService,
 } from '../engine/markersService';
 import type { StackInfo } from '../engine/stackService';
+import { registerResults } from './inputResults';
 import { locsStore, locsTable } from './locsStore';
 import {
   defaultMarkersParams,
@@ -68,6 +69,8 @@ export interface MarkersActions {
   cancel(): void;
   select(ev: number | null): Promise<void>;
   setShowOverlay(show: boolean): void;
+  /** Stops the run in flight without writing anything more (its input is no longer on screen). */
+  detach(): void;
   /**
    * Shows a saved result (a session opened without raw frames): table, classification and
    * statistics as they were. Re-typing and traces need the worker's counts: `run` again.
@@ -114,6 +117,8 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
   let classifiedKey: string | null = null;
   let reclassifySeq = 0;
   let selectSeq = 0;
+  /** The stack whose counts the worker holds (traces and re-typing need them). */
+  let countedStackId: number | null = null;
 
   return createStore<MarkersStore>()((set, get) => {
     /** Re-types the result when only classification parameters changed (and they are valid). */
@@ -267,6 +272,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
           );
           if (abort !== ctl) return null;
           classifiedKey = classifyKey(params);
+          countedStackId = info.id;
           set((s) => ({
             status: 'done',
             progress: null,
@@ -293,6 +299,12 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
       cancel() {
         abort?.abort();
       },
+      detach() {
+        abort?.abort();
+        abort = null;
+        ++reclassifySeq;
+        ++selectSeq;
+      },
       setShowOverlay(showOverlay) {
         set({ showOverlay });
       },
@@ -300,6 +312,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
         abort?.abort();
         // The worker holds no counts for this result: no re-typing until it is counted again.
         classifiedKey = classifyKey(params);
+        countedStackId = null;
         set((s) => ({
           stackId,
           params,
@@ -321,6 +334,13 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
           return;
         }
         set({ selected: ev });
+        if (get().resultStackId !== countedStackId) {
+          set({
+            traces: null,
+            error: "The worker holds the counts of another stack now: Run again to see this EV's traces.",
+          });
+          return;
+        }
         try {
           const traces = await backend().traces(ev);
           if (seq === selectSeq) set({ traces });
@@ -338,6 +358,28 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
 }
 
 export const markersStore = createMarkersStore();
+
+// EV counts belong to their stack. A run cannot follow its stack off screen (one worker), so
+// leaving the stack cancels it; the previous result stays with the stack.
+registerResults<MarkersStore>('markers', {
+  store: markersStore,
+  capture: (s) => {
+    if (s.status === 'running') s.detach();
+    return {
+      stackId: s.stackId,
+      params: s.params,
+      status: s.status === 'running' ? 'cancelled' : s.status,
+      progress: null,
+      error: s.error,
+      result: s.result,
+      resultStackId: s.resultStackId,
+      resultKey: s.resultKey,
+      selected: s.selected,
+      traces: s.traces,
+    };
+  },
+  restore: (saved, s) => ({ ...EMPTY, showOverlay: s.showOverlay, ...saved, version: s.version + 1 }),
+});
 
 export const useMarkers = <T>(sel: (s: MarkersStore) => T): T => useStore(markersStore, sel);
 

@@ -23,7 +23,14 @@ export interface MovieParams {
   sigma: MovieSigma;
   /** null: the whole camera field (centre-cropped when it would be too large). */
   roi: CameraRoi | null;
+  /**
+   * The table the movie is built from: the raw localizations, or what Post-process leaves.
+   * Unset: the post-processed table when post-processing steps exist, else the raw one.
+   */
+  source?: MovieSource;
 }
+
+export type MovieSource = 'raw' | 'post';
 
 /** The reference study (SCIENCE.md §1): 5008 frames, W = 1002, S = 6 → 668 movie frames at 10 nm. */
 export const REFERENCE_MOVIE = { frames: 5008, window: 1002, step: 6, renderPxNm: 10, movieFrames: 668 };

@@ -6,10 +6,12 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
+import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
+import { activeInput, type InputId, registerResults } from './inputResults';
 import { locsStore } from './locsStore';
 import {
   type CameraRoi,
@@ -18,7 +20,9 @@ import {
   DEFAULT_MOVIE_PARAMS,
   type MovieParamErrors,
   type MovieParams,
+  type MovieSource,
 } from './movieParams';
+import { postStore } from './postStore';
 import { uiStore } from './uiStore';
 import { fitTransform, MAX_ZOOM, MIN_ZOOM } from './viewerStore';
 
@@ -42,6 +46,9 @@ export interface BuiltMovie {
   cameraPixelNm: number;
   stackId: number;
   channels: number;
+  /** The table it was built from, and its rows then. */
+  source: MovieSource;
+  sourceRows: number;
 }
 
 export type ContrastMode = 'pooled' | 'frame' | 'manual';
@@ -186,6 +193,44 @@ let buildSeq = 0;
 let fed: { build: number; chunks: readonly unknown[]; sent: number } | null = null;
 let feeding: Promise<void> | null = null;
 
+/** Enabled post-processing steps of the active input. */
+export function hasPostSteps(): boolean {
+  return postStore.getState().steps.some((st) => st.enabled !== false);
+}
+
+/** The table a build uses: the user's choice, else post-processed when there are steps to apply. */
+export function movieSource(p: MovieParams = movieStore.getState().params): MovieSource {
+  return p.source ?? (hasPostSteps() ? 'post' : 'raw');
+}
+
+/** Rows of each table the movie can be built from (post: null until Post-process has run). */
+export function sourceRows(): { raw: number; post: number | null } {
+  const post = postStore.getState();
+  return {
+    raw: locsStore.getState().count,
+    post: post.status === 'done' && post.summary ? post.summary.rowsOut : null,
+  };
+}
+
+export const SOURCE_LABEL: Record<MovieSource, string> = {
+  raw: 'Raw localizations',
+  post: 'After post-process',
+};
+
+/** "Raw localizations (14,804)" / "After post-process (7,678)". */
+export function sourceLabel(source: MovieSource, rows: number | null): string {
+  return rows === null ? SOURCE_LABEL[source] : `${SOURCE_LABEL[source]} (${rows.toLocaleString('en-US')})`;
+}
+
+/** The post-processed table, settled (the Post-process engine lives in the UI layer and registers it). */
+let processedTable: (() => Promise<LocTable>) | null = null;
+export function setProcessedTableSource(fn: () => Promise<LocTable>): void {
+  processedTable = fn;
+}
+
+/** The input whose movie the worker holds (one movie at a time). */
+let movieInput: InputId = null;
+
 /** The parameters checked against the active stack (for the panel's live messages). */
 export function checkAgainstActive(p: MovieParams = movieStore.getState().params): CheckedMovieParams | null {
   const st = activeStack(dataStore.getState());
@@ -273,6 +318,11 @@ function pump(build: number) {
 
 locsStore.subscribe((l, prev) => {
   const s = movieStore.getState();
+  // A movie of the post-processed table does not stream: new localizations make it out of date.
+  if (s.built?.source === 'post' && l.chunks !== prev.chunks && s.status === 'ready') {
+    movieStore.setState({ status: 'stale', playing: false });
+    return;
+  }
   if (!fed || !s.built || (s.status !== 'streaming' && s.status !== 'ready')) return;
   if (l.chunks === prev.chunks && l.status === prev.status && l.progress === prev.progress) return;
   pump(fed.build);
@@ -310,7 +360,36 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     );
     return 0;
   }
-  if (params.sigma.kind === 'precision' && l.chunks.length > 0 && !l.chunks[0].columns.precision) {
+  const source = movieSource(params);
+  let post: LocTable | null = null;
+  if (source === 'post') {
+    if (l.status === 'running') {
+      fail(
+        'The post-processed localizations are final only when the localization run ends',
+        'Wait for the run, or build from the raw localizations (they stream in as they are found).',
+      );
+      return 0;
+    }
+    try {
+      if (!processedTable) throw new Error('Post-process is not running');
+      post = await processedTable();
+    } catch (e) {
+      fail(
+        `The post-processed localizations are not available: ${e instanceof Error ? e.message : String(e)}`,
+        'Check the Post-process step, or build from the raw localizations.',
+      );
+      return 0;
+    }
+    if (post.length === 0) {
+      fail(
+        'Post-process leaves no localizations to build the movie from',
+        'Loosen the Post-process filters, or build from the raw localizations.',
+      );
+      return 0;
+    }
+  }
+  const first = post ?? l.chunks[0];
+  if (params.sigma.kind === 'precision' && first && !first.columns.precision) {
     fail(
       'These localizations have no precision column, so σ cannot follow the precision',
       'Choose a fixed σ (nm) in the Movie step.',
@@ -330,7 +409,11 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     cameraPixelNm: meta.pixelSizeNm ?? 100,
     stackId: st.info.id,
     channels: st.info.channels,
+    source,
+    sourceRows: post ? post.length : l.count,
   };
+  movieInput = st.info.id;
+  fed = null;
   movieStore.setState((s) => ({
     errors: {},
     notes: checked.notes,
@@ -342,7 +425,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     threshold: s.method === 'manual' ? s.manualThreshold : null,
     frame: 0,
     playing: false,
-    build: { label: 'Preparing', done: 0, total: l.chunks.length, startedAt: performance.now() },
+    build: { label: 'Preparing', done: 0, total: post ? 1 : l.chunks.length, startedAt: performance.now() },
   }));
   movieStore.getState().fitToWindow();
   try {
@@ -356,8 +439,11 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     });
     if (build !== buildSeq) return 0;
     movieStore.setState({ info });
-    fed = { build, chunks: locsStore.getState().chunks, sent: 0 };
-    await feed(build);
+    if (post) await feedOnce(build, post, st.info.frameCount);
+    else {
+      fed = { build, chunks: locsStore.getState().chunks, sent: 0 };
+      await feed(build);
+    }
     if (build !== buildSeq) return 0;
     await refreshContrast();
     return movieStore.getState().info?.ready ?? 0;
@@ -366,6 +452,24 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     return 0;
   }
 }
+
+/** A finished table (post-processed): sent once, nothing streams after it. */
+async function feedOnce(build: number, table: LocTable, rawFrames: number): Promise<void> {
+  const startedAt = movieStore.getState().build?.startedAt ?? performance.now();
+  await movieService.append(table);
+  if (build !== buildSeq) return;
+  movieStore.setState({ build: { label: 'Adding localizations', done: 1, total: 1, startedAt } });
+  const info = await movieService.setLocalizedFrames(rawFrames);
+  if (build !== buildSeq) return;
+  movieStore.setState((st) => ({ info, status: 'ready', build: null, frame: clamp(st.frame, info.ready) }));
+}
+
+// A movie built from the post-processed table is out of date once the steps change.
+postStore.subscribe((p, prev) => {
+  const s = movieStore.getState();
+  if (p.steps === prev.steps || s.built?.source !== 'post') return;
+  if (s.status === 'ready') movieStore.setState({ status: 'stale', playing: false });
+});
 
 /** Stops feeding the worker; the frames built so far stay playable. */
 export function cancelBuild(): void {
@@ -454,3 +558,65 @@ export function setExportProgress(p: JobProgress | null, cancel: (() => void) | 
 export function cancelExport(): void {
   exportCancel?.();
 }
+
+const NO_MOVIE: Partial<MovieState> = {
+  errors: {},
+  notes: [],
+  status: 'idle',
+  error: null,
+  built: null,
+  info: null,
+  build: null,
+  frame: 0,
+  playing: false,
+  result: null,
+  selected: null,
+  threshold: null,
+  analysis: null,
+  exporting: null,
+  fit: true,
+};
+
+// The movie, its structures and the player position belong to the input; display settings stay
+// the user's. The worker holds one movie: leaving an input stops its build, and coming back to
+// an input whose movie was since replaced by another's shows its parameters but no movie.
+registerResults<MovieState>('movie', {
+  store: movieStore,
+  capture: (s) => {
+    const inFlight = s.status === 'building' || s.status === 'streaming';
+    if (inFlight) {
+      buildSeq++;
+      fed = null;
+    }
+    analysisCancel?.();
+    exportCancel?.();
+    return {
+      params: s.params,
+      errors: s.errors,
+      notes: s.notes,
+      status: inFlight ? ((s.info?.ready ?? 0) > 0 ? 'stale' : 'idle') : s.status,
+      error: s.error,
+      built: s.built,
+      info: s.info,
+      frame: s.frame,
+      result: s.result,
+      selected: s.selected,
+      threshold: s.threshold,
+      zoom: s.zoom,
+      panX: s.panX,
+      panY: s.panY,
+      fit: s.fit,
+    };
+  },
+  restore: (saved, s) => {
+    // A new input keeps the user's movie settings, but a region of interest belongs to a camera.
+    if (!saved) return { ...NO_MOVIE, params: { ...s.params, roi: null } };
+    if (saved.built && movieInput !== activeInput())
+      return {
+        ...NO_MOVIE,
+        params: saved.params,
+        notes: ['The movie worker now holds a movie of another input: build this one again.'],
+      };
+    return { ...NO_MOVIE, ...saved };
+  },
+});

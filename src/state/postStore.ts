@@ -7,6 +7,7 @@ import type { FrcResult } from '../core/locs/frc';
 import type { NenaResult } from '../core/locs/nena';
 import type { PostStep } from '../core/locs/pipeline';
 import type { ProcessSummary } from '../engine/renderService';
+import { registerResults } from './inputResults';
 
 export type Computation<T> =
   | { status: 'idle' }
@@ -99,3 +100,30 @@ export const postStore = createStore<PostState>()((set, get) => {
 });
 
 export const usePost = <T>(sel: (s: PostState) => T): T => useStore(postStore, sel);
+
+// The step list, its history and what it produced belong to the input; a new input starts with none.
+registerResults<PostState>('post', {
+  store: postStore,
+  capture: ({ steps, past, future, status, summary, error, nena, frc }) => ({
+    steps,
+    past,
+    future,
+    status,
+    summary,
+    error,
+    nena,
+    frc,
+  }),
+  restore: (saved, s) => ({
+    steps: [],
+    past: [],
+    future: [],
+    status: 'idle',
+    summary: null,
+    error: null,
+    nena: { status: 'idle' },
+    frc: { status: 'idle' },
+    ...saved,
+    processedVersion: s.processedVersion + 1,
+  }),
+});

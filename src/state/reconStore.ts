@@ -6,6 +6,7 @@ import { createStore } from 'zustand/vanilla';
 import { DEFAULT_RECON, type ReconSettings } from '../core/render/reconstruct';
 import type { RenderView } from '../core/render/view';
 import type { RenderedImage } from '../engine/renderService';
+import { registerResults } from './inputResults';
 
 /** Finest render pixel (nm) the workbench offers. */
 export const MIN_PIXEL_NM = 1;
@@ -137,3 +138,10 @@ export function screenToNm(
 }
 
 export const useRecon = <T>(sel: (s: ReconState) => T): T => useStore(reconStore, sel);
+
+// The image and where the view looked belong to the input; render settings stay the user's.
+registerResults<ReconState>('recon', {
+  store: reconStore,
+  capture: ({ image, error, cx, cy, nmPerPx, fit }) => ({ image, error, cx, cy, nmPerPx, fit }),
+  restore: (saved) => ({ image: null, error: null, fit: true, draw: null, drawStep: -1, ...saved }),
+});

@@ -416,6 +416,7 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
   restoring = true;
   try {
     for (const st of [...dataStore.getState().stacks]) dataActions.close(st.info.id);
+    for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
     locsStore.getState().clear();
     markersStore.getState().clear();
     postStore.setState({ steps: [], past: [], future: [] });

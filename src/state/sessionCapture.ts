@@ -391,6 +391,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   if (locsStore.getState().status === 'running') localizeActions.cancel();
   await idle();
   for (const st of [...dataStore.getState().stacks]) actions.close(st.info.id);
+  for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
   locsStore.getState().clear();
   markersStore.getState().clear();
 

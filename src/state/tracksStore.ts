@@ -19,6 +19,7 @@ import {
   tracksService,
 } from '../engine/tracksService';
 import { effectiveMeta, type LoadedStack } from './dataStore';
+import { registerResults } from './inputResults';
 import { locsStore, locsTable } from './locsStore';
 import { postStore } from './postStore';
 import { toReferenceAffine } from './registrationStore';
@@ -85,6 +86,8 @@ export interface TracksActions {
   setColouring(c: TrackColouring): void;
   setShowOverlay(show: boolean): void;
   setHistogramUnits(u: 'counts' | 'percent'): void;
+  /** Stops the run in flight without writing anything more (its input is no longer on screen). */
+  detach(): void;
   clear(): void;
 }
 
@@ -384,6 +387,10 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
       setHistogramUnits(histogramUnits) {
         set({ histogramUnits });
       },
+      detach() {
+        abort?.abort();
+        abort = null;
+      },
       clear() {
         abort?.abort();
         set((s) => ({ ...EMPTY, colouring: s.colouring, showOverlay: s.showOverlay }));
@@ -393,6 +400,39 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
 }
 
 export const tracksStore = createTracksStore();
+
+// Tracks and distances belong to their stack. A run cannot follow its stack off screen (it
+// shares one worker), so leaving the stack cancels it; the previous result stays with the stack.
+registerResults<TracksStore>('tracks', {
+  store: tracksStore,
+  capture: (s) => {
+    if (s.running) s.detach();
+    const status = (st: TracksRunStatus): TracksRunStatus => (st === 'running' ? 'cancelled' : st);
+    return {
+      stackId: s.stackId,
+      params: s.params,
+      running: null,
+      trackStatus: status(s.trackStatus),
+      distanceStatus: status(s.distanceStatus),
+      progress: null,
+      error: s.error,
+      tracks: s.tracks,
+      tracksStackId: s.tracksStackId,
+      tracksKey: s.tracksKey,
+      distances: s.distances,
+      distancesKey: s.distancesKey,
+      distancesTracks: s.distancesTracks,
+      selectedTrack: s.selectedTrack,
+    };
+  },
+  restore: (saved, s) => ({
+    ...EMPTY,
+    colouring: s.colouring,
+    showOverlay: s.showOverlay,
+    histogramUnits: s.histogramUnits,
+    ...saved,
+  }),
+});
 
 export const useTracks = <T>(sel: (s: TracksStore) => T): T => useStore(tracksStore, sel);
 

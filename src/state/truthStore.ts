@@ -7,6 +7,7 @@ import type { LocTable } from '../core/locs/table';
 import { latestOnly } from '../engine/latestOnly';
 import type { StackService, TruthComparison, TruthFrames } from '../engine/stackService';
 import { activeStack, dataStore } from './dataStore';
+import { registerResults } from './inputResults';
 import { type LocsState, locsStore, locsTable } from './locsStore';
 import { simulationParamsOf } from './simulationActions';
 
@@ -45,6 +46,13 @@ export const truthStore = createStore<TruthState>()((set) => ({
   setChannel: (channel) => set({ channel }),
   setFrameScope: (frameScope) => set({ frameScope }),
 }));
+
+// A score describes one input's localizations: it goes aside with them.
+registerResults<TruthState>('truth', {
+  store: truthStore,
+  capture: ({ result, resultStackId, status, error }) => ({ result, resultStackId, status, error }),
+  restore: (saved) => ({ result: null, resultStackId: null, status: 'idle', error: null, ...saved }),
+});
 
 export const useTruth = <T>(sel: (s: TruthState) => T): T => useStore(truthStore, sel);
 

@@ -1,5 +1,6 @@
 import { beforeEach, expect, test } from 'vitest';
 import { readThunderstormCsv } from '../../src/core/io/thunderstormCsv';
+import type { StackInfo } from '../../src/engine/stackService';
 import { dataStore } from '../../src/state/dataStore';
 import { createLocsActions } from '../../src/state/locsActions';
 import { locsStore } from '../../src/state/locsStore';
@@ -14,10 +15,24 @@ const io = {
   exportCsv: async () => 'csv',
 };
 
+const stack7: StackInfo = {
+  id: 7,
+  name: 'cell.tif',
+  files: ['cell.tif'],
+  recipe: { kind: 'files', files: [] },
+  width: 8,
+  height: 8,
+  frameCount: 3,
+  channels: 1,
+  dtype: 'uint16',
+  meta: { flavour: 'multipage', byteOrder: 'little', pixelSizeNm: 100 },
+};
+
 beforeEach(() => {
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
   locsStore.getState().clear();
   uiStore.setState({ notices: [] });
-  dataStore.setState({ activeId: 7 });
+  dataStore.getState().addStack(stack7);
 });
 
 test('an imported CSV replaces the localizations and belongs to the active stack', async () => {
@@ -77,4 +92,31 @@ test('a Picasso HDF5 without its YAML is refused with what to select, and the st
   );
   expect(await a.importFiles([{ name: 'movie_locs.yaml', blob: new Blob(['Pixelsize: 130\n']) }])).toBeNull();
   expect(uiStore.getState().notices[1].message).toMatch(/movie_locs\.yaml: .*select the \.hdf5/);
+});
+
+const CSV = '"frame","x [nm]","y [nm]"\n1,10,20\n2,30,40\n3,50,60\n';
+
+test('with no stack open, an imported table becomes an input of its own, and a stack opened later does not inherit it', async () => {
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
+  const a = createLocsActions(io);
+  expect(await a.importCsv(new Blob([CSV]), 'tubulins.csv')).toBe(3);
+  const table = dataStore.getState().tables[0];
+  expect(table).toMatchObject({ name: 'tubulins.csv', count: 3 });
+  expect(dataStore.getState().activeId).toBe(table.id);
+  expect(locsStore.getState().stackId).toBe(table.id);
+  dataStore.getState().addStack(stack7);
+  expect(locsStore.getState().count).toBe(0);
+  dataStore.getState().setActive(table.id);
+  expect(locsStore.getState().count).toBe(3);
+});
+
+test('"as a table" adds the file as its own input and leaves the stack and its localizations alone', async () => {
+  const a = createLocsActions(io);
+  await a.importCsv(new Blob(['"frame","x [nm]","y [nm]"\n1,10,20\n']), 'stack.csv');
+  expect(await a.importFiles([{ name: 'other.csv', blob: new Blob([CSV]) }], true)).toBe(3);
+  const table = dataStore.getState().tables[0];
+  expect(dataStore.getState().stacks).toHaveLength(1);
+  expect(locsStore.getState()).toMatchObject({ stackId: table.id, count: 3 });
+  dataStore.getState().setActive(7);
+  expect(locsStore.getState()).toMatchObject({ stackId: 7, count: 1 });
 });

@@ -10,6 +10,7 @@ import { FileButton } from './FileButton';
 
 export function DataPanel() {
   const stacks = useData((s) => s.stacks);
+  const tables = useData((s) => s.tables);
   const activeId = useData((s) => s.activeId);
   const loading = useData((s) => s.loading);
   const active = useData(activeStack);
@@ -31,7 +32,8 @@ export function DataPanel() {
         <OpenLocsButton />
       </div>
       <p className="muted" style={{ margin: '6px 0 0', fontSize: 12 }}>
-        Or drop files anywhere. Files chosen together form one stack.
+        Or drop files anywhere. Files chosen together form one stack. Each stack and table keeps its own
+        results: choosing one below shows its localizations, steps, movie, tracks and counts.
       </p>
       {loading && (
         <div className="row" role="status" style={{ marginTop: 6 }}>
@@ -42,7 +44,7 @@ export function DataPanel() {
           </button>
         </div>
       )}
-      {stacks.length > 0 && (
+      {stacks.length + tables.length > 0 && (
         <ul className="stack-list" aria-label="Loaded stacks">
           {stacks.map(({ info }) => (
             <li key={info.id} className={info.id === activeId ? 'active' : ''}>
@@ -65,6 +67,30 @@ export function DataPanel() {
                 className="close-x"
                 aria-label={`Close ${info.name}`}
                 onClick={() => dataActions.close(info.id)}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+          {tables.map((t) => (
+            <li key={t.id} className={t.id === activeId ? 'active' : ''}>
+              <button
+                type="button"
+                className="pick"
+                aria-pressed={t.id === activeId}
+                title={`${t.name}: localizations opened without their stack; results made from them stay with them`}
+                onClick={() => dataActions.select(t.id)}
+              >
+                <span>{t.name}</span>
+                <small className="num">
+                  table · {t.count.toLocaleString('en-US')} localizations · {t.format}
+                </small>
+              </button>
+              <button
+                type="button"
+                className="close-x"
+                aria-label={`Close ${t.name}`}
+                onClick={() => dataActions.close(t.id)}
               >
                 ✕
               </button>

@@ -50,10 +50,11 @@ function download(text: string, name: string) {
 }
 
 export function LocTableView() {
-  const version = useThrottled(
-    useLocs((s) => s.version),
-    500,
-  );
+  const liveVersion = useLocs((s) => s.version);
+  const running = useLocs((s) => s.status === 'running');
+  // Streaming chunks redraw a few times a second; a finished (or replaced) table shows at once.
+  const throttled = useThrottled(liveVersion, 500);
+  const version = running ? throttled : liveVersion;
   const table: LocTable = useMemo(() => {
     void version;
     return locsTable();
@@ -137,7 +138,11 @@ export function LocTableView() {
   const exportCsv = async () => {
     setExporting(true);
     try {
-      const text = await locsCsv(table, rows);
+      // The table as it is now, not as last drawn: the drawn one may lag a streaming run.
+      const now = locsTable();
+      const q = { filter, sortBy: sort?.column ?? null, descending: sort?.descending ?? false };
+      const exported = (sort || filter) && now.length > 0 ? await queryLocs(now, q) : null;
+      const text = await locsCsv(now, exported);
       const st = activeStack(dataStore.getState());
       download(text, `${(st?.info.name ?? 'localizations').replace(/\.[^.]+$/, '')}_locs.csv`);
     } catch (e) {

@@ -4,8 +4,19 @@ import { useEffect, useState } from 'react';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
 import { formatRoi, liveFrameCount, parseRoi, REFERENCE_MOVIE } from '../../state/movieParams';
-import { buildMovie, cancelBuild, checkAgainstActive, movieStore, useMovie } from '../../state/movieStore';
+import {
+  buildMovie,
+  cancelBuild,
+  checkAgainstActive,
+  hasPostSteps,
+  movieSource,
+  movieStore,
+  sourceLabel,
+  useMovie,
+} from '../../state/movieStore';
+import { usePost } from '../../state/postStore';
 import { useUi } from '../../state/uiStore';
+import { postRuntime } from '../post/postRuntime';
 import { NumField, ProgressLine } from './fields';
 import './movie.css';
 import './scripting';
@@ -25,6 +36,10 @@ export function MoviePanel() {
   const locStatus = useLocs((s) => s.status);
   const hasPrecision = useLocs((s) => (s.chunks[0] ? !!s.chunks[0].columns.precision : true));
   const setCentre = useUi((s) => s.setCentreView);
+  const built = useMovie((s) => s.built);
+  // Re-render when the steps or their result change: the default source and the counts follow.
+  const postSteps = usePost((s) => s.steps);
+  const postRows = usePost((s) => (s.status === 'done' && s.summary ? s.summary.rowsOut : null));
   const [roiText, setRoiText] = useState(formatRoi(params.roi));
   const [roiError, setRoiError] = useState<string | null>(null);
   const m = movieStore.getState();
@@ -53,6 +68,9 @@ export function MoviePanel() {
     );
   }
   const busy = status === 'building';
+  void postSteps;
+  const source = movieSource(params);
+  const postReady = hasPostSteps();
   const canBuild = !busy && (locCount > 0 || locStatus === 'running') && checked?.ok === true;
   return (
     <section className="section movie-panel" aria-labelledby="movie-title">
@@ -196,6 +214,28 @@ export function MoviePanel() {
           {n}
         </div>
       ))}
+      <div
+        className="field"
+        title="The table the movie is built from: every localization of the run, or what the Post-process steps leave (filters, drift correction, merging)"
+      >
+        <label htmlFor="movie-source">Localizations</label>
+        <select
+          id="movie-source"
+          data-testid="movie-source"
+          value={source}
+          onChange={(e) => m.setParams({ source: e.target.value as 'raw' | 'post' })}
+        >
+          <option value="raw">{sourceLabel('raw', locCount)}</option>
+          <option value="post" disabled={!postReady && source !== 'post'}>
+            {postReady ? sourceLabel('post', postRows) : 'After post-process (no steps)'}
+          </option>
+        </select>
+      </div>
+      {built && (
+        <p className="hint num" data-testid="movie-built-from">
+          Built from: {sourceLabel(built.source, built.sourceRows)}
+        </p>
+      )}
       <div className="row" style={{ marginTop: 8 }}>
         <button
           type="button"
@@ -204,9 +244,10 @@ export function MoviePanel() {
           title={
             locCount === 0 && locStatus !== 'running'
               ? 'No localizations yet: run Localize or load a CSV'
-              : 'Build the movie from the current localizations'
+              : `Build the movie from: ${sourceLabel(source, source === 'raw' ? locCount : postRows)}`
           }
           onClick={() => {
+            postRuntime();
             setCentre('movie');
             void buildMovie();
           }}

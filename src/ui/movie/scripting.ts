@@ -4,9 +4,11 @@ import { movieService } from '../../engine/movieService';
 import { registerScripting } from '../../scripting/api';
 import type { MovieParams } from '../../state/movieParams';
 import { analyseStructures, buildMovie, chooseThreshold, movieStore } from '../../state/movieStore';
+import { postRuntime } from '../post/postRuntime';
 import { type ExportKind, runExport } from './exports';
 
 registerScripting('buildMovie', async (params: Partial<MovieParams> = {}) => {
+  postRuntime();
   const frames = await buildMovie(params);
   const s = movieStore.getState();
   if (s.status === 'failed') throw new Error(s.error ?? 'the movie could not be built');
@@ -15,6 +17,8 @@ registerScripting('buildMovie', async (params: Partial<MovieParams> = {}) => {
     expected: s.info?.expected ?? 0,
     width: s.built?.grid.width,
     height: s.built?.grid.height,
+    source: s.built?.source,
+    sourceRows: s.built?.sourceRows,
   };
 });
 
@@ -28,6 +32,8 @@ registerScripting('movieState', () => {
     playing: s.playing,
     ready: s.info?.ready ?? 0,
     threshold: s.threshold,
+    source: s.built?.source ?? null,
+    sourceRows: s.built?.sourceRows ?? null,
   };
 });
 

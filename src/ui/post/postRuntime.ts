@@ -8,6 +8,7 @@ import { registerScripting } from '../../scripting/api';
 import { activeStack, dataStore, effectiveMeta } from '../../state/dataStore';
 import { createLocsActions } from '../../state/locsActions';
 import { locsStore } from '../../state/locsStore';
+import { setProcessedTableSource } from '../../state/movieStore';
 import { type PostEngine, startPostEngine } from '../../state/postActions';
 import { postStore } from '../../state/postStore';
 import { type ReconRenderer, startReconRenderer } from '../../state/reconActions';
@@ -20,6 +21,11 @@ export function postRuntime() {
   if (!runtime) {
     const backend = renderService.backend;
     runtime = { post: startPostEngine(backend), recon: startReconRenderer(backend) };
+    const post = runtime.post;
+    setProcessedTableSource(async () => {
+      await post.settled();
+      return backend.processedTable();
+    });
     renderService.onCrash = (msg) => {
       uiStore
         .getState()
@@ -166,7 +172,7 @@ registerScripting('frc', async () => {
 registerScripting('appendLocalizations', (cols: Record<string, ArrayLike<number>>) => {
   postRuntime();
   const s = locsStore.getState();
-  if (s.status !== 'running') s.startRun(dataStore.getState().activeId ?? -1, { source: 'script' }, 0);
+  if (s.status !== 'running') s.startRun(dataStore.getState().activeId, { source: 'script' }, 0);
   locsStore.getState().append(toColumns(cols));
   return locsStore.getState().count;
 });

@@ -1,13 +1,28 @@
 // Files dropped on the window: session files open as sessions, raw files a session is missing
 // re-attach by fingerprint, everything else opens as a stack as before.
+import { dataStore } from '../../state/dataStore';
+import { locsStore } from '../../state/locsStore';
 import { openSession, reattachFiles } from '../../state/sessionActions';
+import { locsActions, postRuntime } from '../post/postRuntime';
+import { askDropChoice } from './DropChoice';
 
 export const isSessionFile = (f: File) => /\.smlm$/i.test(f.name);
+
+/** Anything a session would close: open stacks or tables, or localizations. */
+export function workIsOpen(): boolean {
+  const d = dataStore.getState();
+  return d.stacks.length > 0 || d.tables.length > 0 || locsStore.getState().count > 0;
+}
 
 export async function routeDrop(files: File[], openStack: (files: File[]) => void): Promise<void> {
   const session = files.find(isSessionFile);
   if (session) {
-    await openSession(session);
+    const choice = workIsOpen() ? await askDropChoice(session.name) : 'replace';
+    if (choice === 'replace') await openSession(session);
+    else if (choice === 'table') {
+      postRuntime();
+      await locsActions.importFiles([{ name: session.name, blob: session }], true);
+    }
     return;
   }
   const rest = await reattachFiles(files);

@@ -4,6 +4,8 @@
 import { useEffect, useRef } from 'react';
 import { activeStack, type LoadedStack, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
+import { sourceLabel } from '../../state/movieStore';
+import { usePost } from '../../state/postStore';
 import { distanceErrors, type TracksParams, trackingErrors } from '../../state/tracksParams';
 import {
   distancesStale,
@@ -93,6 +95,7 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
   const tStale = useTracks(tracksStale);
   const dStale = useTracks(distancesStale);
   const locCount = useLocs((s) => (s.stackId === st.info.id ? s.count : 0));
+  const postSteps = usePost((s) => s.steps.filter((x) => x.enabled !== false).length);
   const tErrors = trackingErrors(params, st);
   const dErrors = distanceErrors(params, st);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -284,6 +287,10 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
         <p className="muted mk-note">
           PALM localizations of this stack: <span className="num">{locCount.toLocaleString()}</span>
           {locCount === 0 && ' — run Localize (channel 1) or load a CSV first.'}
+        </p>
+        <p className="muted mk-note" data-testid="tracks-source">
+          Movie built from: {sourceLabel('raw', locCount)}
+          {postSteps > 0 && ` — the ${postSteps} Post-process step(s) are not applied here.`}
         </p>
         <NumberField
           label="Window W (frames)"
