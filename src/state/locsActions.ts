@@ -20,7 +20,7 @@ export interface LocsIo {
 
 export interface LocsActions {
   /** Loads the file; resolves with the number of localizations, or null when it failed (a notice says why). */
-  importCsv(file: Blob, fileName: string): Promise<number | null>;
+  importCsv(file: Blob, fileName: string, asTable?: boolean): Promise<number | null>;
   /**
    * Loads a localization file of any supported format from the files the user picked (a Picasso
    * .hdf5 together with its .yaml); resolves with the count, or null when it failed (a notice says why).
@@ -44,7 +44,7 @@ export function importTarget(name: string, count: number, format: string, asTabl
 
 export function createLocsActions(io: LocsIo): LocsActions {
   return {
-    async importCsv(file, fileName) {
+    async importCsv(file, fileName, asTable = false) {
       const ui = uiStore.getState();
       try {
         const table = await io.parseCsv(file, fileName);
@@ -52,7 +52,7 @@ export function createLocsActions(io: LocsIo): LocsActions {
           ui.notify('warning', `${fileName} holds no localizations`, 'The file has a header but no rows.');
           return null;
         }
-        const input = importTarget(fileName, table.length, 'ThunderSTORM CSV');
+        const input = importTarget(fileName, table.length, 'ThunderSTORM CSV', asTable);
         locsStore.getState().load(input, table, { source: fileName });
         return table.length;
       } catch (e) {

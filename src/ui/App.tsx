@@ -4,7 +4,7 @@ import { dataActions } from '../state/dataActions';
 import { startFrameRenderer } from '../state/frameStore';
 import { uiStore, useUi } from '../state/uiStore';
 import { ErrorBoundary } from './ErrorBoundary';
-import { DropChoiceDialog } from './session/DropChoice';
+import { ChoiceDialog } from './shell/ChoiceDialog';
 import { CENTRE_VIEWS } from './shell/centreViews';
 import { Notices } from './shell/Notices';
 import { Pipeline } from './shell/Pipeline';
@@ -113,7 +113,7 @@ export function App() {
       <StatusBar />
       <Notices />
       <ShortcutsDialog />
-      <DropChoiceDialog />
+      <ChoiceDialog />
       {dragging && <div className="drop-overlay">Drop to open as one stack</div>}
     </div>
   );

@@ -177,7 +177,11 @@ registerScripting('appendLocalizations', (cols: Record<string, ArrayLike<number>
   return locsStore.getState().count;
 });
 registerScripting('finishLocalizations', () => locsStore.getState().finish('done'));
-registerScripting('importLocalizationsCsv', async (text: string, fileName = 'localizations.csv') => {
-  postRuntime();
-  return locsActions.importCsv(new Blob([text]), fileName);
-});
+/** Onto the stack on screen (replacing its localizations), or with `asTable` as an input of its own. */
+registerScripting(
+  'importLocalizationsCsv',
+  async (text: string, fileName = 'localizations.csv', asTable = false) => {
+    postRuntime();
+    return locsActions.importCsv(new Blob([text]), fileName, asTable);
+  },
+);

@@ -4,7 +4,7 @@ import { dataStore } from '../../state/dataStore';
 import { locsStore } from '../../state/locsStore';
 import { openSession, reattachFiles } from '../../state/sessionActions';
 import { locsActions, postRuntime } from '../post/postRuntime';
-import { askDropChoice } from './DropChoice';
+import { askChoice } from '../shell/ChoiceDialog';
 
 export const isSessionFile = (f: File) => /\.smlm$/i.test(f.name);
 
@@ -17,7 +17,16 @@ export function workIsOpen(): boolean {
 export async function routeDrop(files: File[], openStack: (files: File[]) => void): Promise<void> {
   const session = files.find(isSessionFile);
   if (session) {
-    const choice = workIsOpen() ? await askDropChoice(session.name) : 'replace';
+    const choice = workIsOpen()
+      ? await askChoice(
+          `Open ${session.name}?`,
+          'It is a session file. Opening it as a session replaces the whole workspace: every open stack and table, and the results made from them, are closed. Or add only its localizations, as a table next to what is open.',
+          [
+            { id: 'replace', label: 'Replace workspace' },
+            { id: 'table', label: 'Add localizations as a table', primary: true },
+          ],
+        )
+      : 'replace';
     if (choice === 'replace') await openSession(session);
     else if (choice === 'table') {
       postRuntime();
