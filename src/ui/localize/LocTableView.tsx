@@ -178,6 +178,7 @@ export function LocTableView() {
           className="btn small"
           disabled={table.length === 0 || exporting}
           title="Save the rows shown (filtered, in this order) as a ThunderSTORM CSV"
+          data-testid="loc-export-csv"
           onClick={() => void exportCsv()}
         >
           {exporting ? 'Exporting…' : 'Export CSV'}
