@@ -52,6 +52,7 @@ function download(text: string, name: string) {
 export function LocTableView() {
   const liveVersion = useLocs((s) => s.version);
   const running = useLocs((s) => s.status === 'running');
+  const liveCount = useLocs((s) => s.count);
   // Streaming chunks redraw a few times a second; a finished (or replaced) table shows at once.
   const throttled = useThrottled(liveVersion, 500);
   const version = running ? throttled : liveVersion;
@@ -176,7 +177,7 @@ export function LocTableView() {
         <button
           type="button"
           className="btn small"
-          disabled={table.length === 0 || exporting}
+          disabled={liveCount === 0 || exporting}
           title="Save the rows shown (filtered, in this order) as a ThunderSTORM CSV"
           data-testid="loc-export-csv"
           onClick={() => void exportCsv()}
