@@ -21,11 +21,6 @@ export function postRuntime() {
   if (!runtime) {
     const backend = renderService.backend;
     runtime = { post: startPostEngine(backend), recon: startReconRenderer(backend) };
-    const post = runtime.post;
-    setProcessedTableSource(async () => {
-      await post.settled();
-      return backend.processedTable();
-    });
     renderService.onCrash = (msg) => {
       uiStore
         .getState()
@@ -40,6 +35,12 @@ export function postRuntime() {
   }
   return runtime;
 }
+
+// A movie of the post-processed table (also one a session rebuilds) starts the engine if needed.
+setProcessedTableSource(async () => {
+  await postRuntime().post.settled();
+  return renderService.backend.processedTable();
+});
 
 export const locsActions = createLocsActions({
   parseCsv: (source, name) => renderService.backend.parseCsv(source, name),
