@@ -422,6 +422,16 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
 
   const activeInfo = session.view.activeStack ? live.get(session.view.activeStack) : undefined;
   if (activeInfo) actions.select(activeInfo.id);
+  // Localizations without their stack are an input of their own (made active before the steps
+  // are set, so the steps go with them), so opening a file later does not drop them.
+  const looseTable = tables.find((t) => t.kind === 'localizations' && !(t.stack && live.get(t.stack)));
+  const tableInput = looseTable
+    ? dataStore.getState().addTable({
+        name: `${session.stacks.find((st) => st.id === looseTable.stack)?.label ?? 'localizations'} (table)`,
+        count: looseTable.length,
+        format: 'session table',
+      })
+    : null;
   const ls = obj(session.steps.localizeSettings);
   localizeParamsStore
     .getState()
@@ -449,7 +459,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
       params = { kind: 'localize', signature: JSON.stringify(plan), plan } satisfies LocalizeRunRecord;
     }
     const table: LocTable = { length: locTable.length, columns: locTable.columns };
-    locsStore.getState().load(stackInfo?.id ?? null, table, params);
+    locsStore.getState().load(stackInfo?.id ?? tableInput, table, params);
     if (run?.status === 'cancelled' || run?.status === 'failed')
       locsStore.getState().finish(run.status as 'cancelled' | 'failed');
   }
