@@ -53,13 +53,10 @@ export function makeLocalizeActions(
     const write = (change: (s: LocsState) => Partial<LocsState>) => {
       if (mine()) locsOf.update(input, change);
     };
-    const outcome = (status: RunStatus, error?: string): RunOutcome => {
+    // What the run's table holds now (another table replaced it: that table's state).
+    const outcome = (status: RunStatus): RunOutcome => {
       const now = locsOf.read(input);
-      return {
-        count: now?.count ?? 0,
-        status: mine() ? status : (now?.status ?? status),
-        ...(error ? { error } : {}),
-      };
+      return { count: now?.count ?? 0, status: mine() ? status : (now?.status ?? status) };
     };
     const st = stores.data.getState().stacks.find((x) => x.info.id === plan.stackId)!;
     try {
