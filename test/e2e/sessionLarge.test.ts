@@ -59,3 +59,28 @@ test('5 million localizations save and reopen through the app with every row', a
   expect(r.ok).toBe(true);
   expect(r.count).toBe(5_000_000);
 });
+
+test("the table scrolls to the last of 5 million rows (past the browsers' element-height cap)", async () => {
+  // 5 M rows × 20 px = 100 M px, three times Chromium's cap: the last row must still be drawn.
+  await s.page.locator('[data-step=localize]').click();
+  const body = s.page.getByTestId('loc-table-body');
+  await body.waitFor();
+  await s.page.waitForFunction(
+    () => document.querySelector('[data-testid=loc-row-count]')?.getAttribute('data-rows') === '5000000',
+  );
+  await body.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+    el.dispatchEvent(new Event('scroll'));
+  });
+  // Frames show 1-based: the last row (index 4,999,999) is in frame 10,000 (500 rows a frame).
+  await s.page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid=loc-table-body]')!;
+    const view = el.getBoundingClientRect();
+    const rows = [...el.querySelectorAll('.loc-row')].filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top >= view.top - 1 && b.bottom <= view.bottom + 1;
+    });
+    return rows.at(-1)?.querySelector('.loc-cell')?.textContent === '10000';
+  });
+  expect(s.errors).toEqual([]);
+});
