@@ -59,7 +59,7 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   await page
     .getByTestId('tracks-status')
     .filter({ hasText: /tracks/ })
-    .waitFor({ timeout: 60_000 });
+    .waitFor({ timeout: 120_000 });
   const tr = (await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.trackResults())) as {
     summary: { length: number };
   };
@@ -128,4 +128,4 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   await page.getByTestId('tracks-overlay-toggle').check();
   await page.screenshot({ path: '/tmp/wtracks-movie.png' });
   expect(s.errors).toEqual([]);
-}, 240_000);
+});
