@@ -5,6 +5,7 @@
 import type { Data } from 'plotly.js';
 import type { ColocResult } from '../core/coloc/analysis';
 import type { DurationFit } from '../core/coloc/analysisDurations';
+import type { TrackTestResult } from '../core/coloc/trackTest';
 import { writeCsv } from '../core/spt/csv';
 import { defaultMaxLag, msdCurve } from '../core/spt/msd';
 import { MOBILITY_NAMES, type TrackSummary } from '../core/spt/summary';
@@ -33,6 +34,47 @@ export function formatP(p: number): string {
 }
 
 type Hist = ColocResult['histogramTable'];
+
+/** Units of a track-level test's summary: signed distance (nm) or a fraction shown in %. */
+function trackValue(t: TrackTestResult, v: number, signed = false): string {
+  if (!Number.isFinite(v)) return '—';
+  const plus = signed && v > 0 ? '+' : '';
+  return t.summary === 'meanDistance' ? `${plus}${v.toFixed(1)} nm` : `${plus}${(100 * v).toFixed(1)} %`;
+}
+
+/** What a track-level test compares, in words. */
+export function trackTestLabel(t: TrackTestResult, cutoffNm: number): string {
+  return t.summary === 'meanDistance'
+    ? 'mean signed distance per track'
+    : `fraction of frames within ${cutoffNm} nm per track`;
+}
+
+/**
+ * The track-level test as one line: p, n, the effect with its CI. EVs are the unit, so n is
+ * tracks first; the cell count is 1 because one stack is analysed at a time.
+ */
+export function formatTrackTest(t: TrackTestResult, cutoffNm: number): string {
+  if (!t.tracks) return `track-level test (${trackTestLabel(t, cutoffNm)}): no track could be measured`;
+  const pct = Math.round(100 * t.level);
+  return (
+    `track-level test (${trackTestLabel(t, cutoffNm)}, EV vs matched control tracks, stratified permutation): ` +
+    `p = ${formatP(t.p)}; n = ${t.tracks} tracks, ${t.positions} positions, 1 cell; ` +
+    `EV ${trackValue(t, t.ev)} vs control ${trackValue(t, t.control)}, ` +
+    `difference ${trackValue(t, t.difference, true)} [${pct} % CI ${trackValue(t, t.ciLow, true)}, ${trackValue(t, t.ciHigh, true)}]` +
+    (t.excluded ? `; ${t.excluded} tracks without a measured position left out` : '')
+  );
+}
+
+/** The position-level KS and χ², labelled descriptive (positions of a track are not independent). */
+export function formatPositionTests(r: Pick<ColocResult, 'ks' | 'chiSquare'>): string {
+  const c = r.chiSquare;
+  const merged =
+    c.bins < c.originalBins ? `, ${c.originalBins} bins merged to ${c.bins} for expected ≥ 5` : '';
+  return (
+    `descriptive, positions treated as independent (n = ${r.ks.n} EV positions, ${r.ks.m} control points): ` +
+    `KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)}; χ² = ${c.statistic.toFixed(1)} (df ${c.df}${merged}), p = ${formatP(c.p)}`
+  );
+}
 
 /** EV and control distance histograms overlaid (inner bins; under/overflow noted), with KS and χ². */
 export function distanceHistogramFigure(
@@ -71,7 +113,8 @@ export function distanceHistogramFigure(
       hovertemplate: '%{x} nm: %{y}<extra>EV</extra>',
     },
   ];
-  const title = `KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)} · χ² p = ${formatP(r.chiSquare.p)}`;
+  // Per-position histograms are descriptive; the test is on tracks (trackTest.ts).
+  const title = `descriptive, per position · KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)} · χ² p = ${formatP(r.chiSquare.p)}`;
   return {
     data,
     layout: baseLayout(theme, {

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { analyzeColocalization } from '../../core/coloc/analysis';
-import { controlPositions } from '../../core/coloc/analysisControl';
+import { analyzeColocalization, type ColocParams, colocControls } from '../../core/coloc/analysis';
 import { FrameSweep } from '../../core/coloc/frameSweep';
-import { trackPositionsForMovie } from '../../core/spt/blocks';
-import { parseTrackCsv } from '../../core/spt/io';
-import { distancesCsv, formatP, histogramCsv } from '../../plots/tracks';
+import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
+import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
+import type { TrackTable } from '../../core/spt/types';
+import { distancesCsv, formatPositionTests, formatTrackTest, histogramCsv } from '../../plots/tracks';
 import { numberFlag, parseArgs } from '../args';
 import { withStack } from '../openInputs';
 import type { Verb } from '../verb';
@@ -12,18 +12,27 @@ import type { Verb } from '../verb';
 const help = `usage: evscope coloc --tracks TRACKS.csv --mask MASK.tif --px 10 --camera-px 50 --out RESULT.csv [options]
 Signed distance of every EV position to the structures of a binarized movie (outside: distance
 to the nearest structure pixel, > 0; inside: minus the distance to its edge), against random
-control points. MASK.tif is the binary (or label) movie as the Movie step exports it: one page
-per movie frame, non-zero = structure, at --px nm per pixel from the camera field's top-left
-corner. Track positions are averaged over each S-frame block, the block at the window's centre
-standing for the movie frame. Writes each EV position's distance (track, movie frame, x, y,
-distance) to RESULT.csv and prints the KS and χ² tests, time within the cut-off and τ.
+controls. MASK.tif is the binary (or label) movie as the Movie step exports it: one page per
+movie frame, non-zero = structure, at --px nm per pixel from the camera field's top-left corner.
+TRACKS is a ThunderSTORM-style CSV with a track column or the 7-column SPT text (frame, x px,
+y px, …; told apart by content). Track positions are averaged over each S-frame block, the block
+at the window's centre standing for the movie frame. Writes each EV position's distance (track,
+movie frame, x, y, distance) to RESULT.csv.
+The test printed first treats the EV track as the unit: each track's mean signed distance (and
+its fraction of frames within the cut-off) against matched control tracks — the same trajectory
+shifted to uniform random places in the field — by a stratified permutation test, with n
+tracks/positions and the EV − control difference with a 95 % bootstrap CI (resampling tracks).
+KS and χ² over all positions follow, labelled descriptive: frames of one track are not
+independent, so their p-values are far too small.
 options:
   --px NM             render pixel of the mask, nm (required)
   --camera-px NM      camera pixel, nm, for track columns in px (required)
   --window W          raw frames per movie frame (1002)
   --step S            raw frames between movie frames (6)
   --frame-ms T        raw frame interval, ms (5)
-  --control N         random control points per movie frame (100)
+  --control N         random control points per movie frame, for the histograms (100)
+  --control-tracks K  matched control tracks per EV track, for the test (20)
+  --permutations B    permutations of the track-level test (9999)
   --cutoff NM         within = distance ≤ cut-off (240)
   --bins START,WIDTH,COUNT  histogram bins, nm (-500,50,30)
   --pooling nearest|pooled  one distance per position, or to every structure (nearest)
@@ -51,6 +60,8 @@ export const verb: Verb = {
         'frame-base',
         'histogram',
         'seed',
+        'control-tracks',
+        'permutations',
       ],
     });
     const tracksPath = a.flags.get('tracks');
@@ -88,48 +99,79 @@ export const verb: Verb = {
       throw new Error('--bins must be START,WIDTH,COUNT in nm (e.g. -500,50,30)');
     const frameBase = numberFlag(a, 'frame-base') ?? 1;
     if (frameBase !== 0 && frameBase !== 1) throw new Error('--frame-base must be 0 or 1');
-    let tracks: ReturnType<typeof parseTrackCsv>;
-    try {
-      tracks = parseTrackCsv(readFileSync(tracksPath, 'utf8'), { pixelSize: cameraPx, frameBase });
-    } catch (e) {
-      throw new Error(`${tracksPath}: ${(e as Error).message}`);
-    }
+    const perTrack = numberFlag(a, 'control-tracks') ?? 20;
+    if (!(Number.isInteger(perTrack) && perTrack >= 1))
+      throw new Error('--control-tracks must be an integer ≥ 1');
+    const permutations = numberFlag(a, 'permutations') ?? 9999;
+    if (!(Number.isInteger(permutations) && permutations >= 99))
+      throw new Error('--permutations must be an integer ≥ 99');
+    const tracks = readTracks(tracksPath, cameraPx, frameBase);
     return withStack([maskPath], async (mask) => {
       const grid = { x0Nm: 0, y0Nm: 0, width: mask.width, height: mask.height, pixelNm: px };
       const movieFrames = mask.frameCount;
       const positions = trackPositionsForMovie(tracks, { step, window, movieFrames });
+      if (!positions.length) {
+        console.error(
+          `${noMoviePositionsReason(tracks, { step, window, movieFrames })} Check --window/--step (W = ${window}, S = ${step}) against the movie the mask was made from, and --frame-base.`,
+        );
+        return 1;
+      }
       const region = { kind: 'rect' as const, x0: 0, y0: 0, x1: mask.width * px, y1: mask.height * px };
-      const ctrl = controlPositions(movieFrames, region, { perFrame, seed });
-      const sweep = new FrameSweep(movieFrames, [positions.columns, ctrl.columns], {
-        grid,
-        perStructure: pooling === 'pooled',
-      });
-      for (let t = 0; t < movieFrames; t++)
-        sweep.addFrame(t, sweep.needs(t) ? await mask.readFrame(t) : null);
-      const r = analyzeColocalization(positions, sweep.provider(), {
+      const params: ColocParams = {
         movieFrames,
         frameInterval: (step * (numberFlag(a, 'frame-ms') ?? 5)) / 1000,
         controlRegion: region,
         controlPerFrame: perFrame,
+        controlTracksPerTrack: perTrack,
+        permutations,
         controlSeed: seed,
         cutoff,
         histogram: { start: bins[0], width: bins[1], count: bins[2] },
         pooling: pooling as 'nearest' | 'pooled',
-      });
+      };
+      const controls = colocControls(positions, params);
+      const sweep = new FrameSweep(
+        movieFrames,
+        [positions.columns, controls.points.columns, controls.tracks.columns],
+        { grid, perStructure: pooling === 'pooled' },
+      );
+      for (let t = 0; t < movieFrames; t++)
+        sweep.addFrame(t, sweep.needs(t) ? await mask.readFrame(t) : null);
+      const r = analyzeColocalization(positions, sweep.provider(), params, controls);
       writeFileSync(out, distancesCsv(r.distances));
       const hist = a.flags.get('histogram');
       if (typeof hist === 'string') writeFileSync(hist, histogramCsv(r.histogramTable));
       const f = r.durationFit;
+      const tt = r.trackTest;
       console.log(
         [
-          `${r.distances.length} EV positions in ${movieFrames} movie frames (${maskPath}); ${r.control.length} control points`,
-          `KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)}; χ² = ${r.chiSquare.statistic.toFixed(1)} (df ${r.chiSquare.df}), p = ${formatP(r.chiSquare.p)}`,
-          `within ${cutoff} nm: EV ${(100 * r.evFractionWithin).toFixed(1)} %, control ${(100 * r.controlFractionWithin).toFixed(1)} %`,
+          `${r.distances.length} EV positions of ${r.perTrack.length} tracks in ${movieFrames} movie frames (${maskPath}); ${r.control.length} control points, ${perTrack} control tracks per EV track`,
+          formatTrackTest(tt.distance, cutoff),
+          formatTrackTest(tt.within, cutoff),
+          formatPositionTests(r),
+          `within ${cutoff} nm, all positions: EV ${(100 * r.evFractionWithin).toFixed(1)} %, control ${(100 * r.controlFractionWithin).toFixed(1)} %`,
           `colocalization runs: ${r.runs.length}; τ = ${Number.isFinite(f.tau) ? `${f.tau.toFixed(3)} s [${f.tauLow.toFixed(3)}, ${f.tauHigh.toFixed(3)}]` : '—'}`,
           `→ ${out}`,
         ].join('\n'),
       );
+      if (!tt.distance.tracks) {
+        console.error(
+          'No EV track has a measured distance (every position falls outside the mask field or in frames without structures): nothing was tested.',
+        );
+        return 1;
+      }
       return 0;
     });
   },
 };
+
+function readTracks(path: string, cameraPx: number, frameBase: 0 | 1): TrackTable {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return detectTrackFormat(text) === 'csv'
+      ? parseTrackCsv(text, { pixelSize: cameraPx, frameBase })
+      : parseSptText(text, { pixelSize: cameraPx, frameBase });
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
