@@ -364,7 +364,9 @@ export function msdFigure(
         line: { color: '#e6e6e6', width: 1.5 },
       });
       title = `Track ${track}: D = ${D.toPrecision(3)} µm²/s, α = ${Number.isFinite(s.alpha[row]) ? s.alpha[row].toFixed(2) : '—'}, ${MOBILITY_NAMES[s.mobility[row]]}`;
-    } else title = `Track ${track}: too short for a D fit`;
+    } else if (row >= 0 && s.msdPoints[row] >= 2)
+      title = `Track ${track}: D not estimable (MSD slope ≤ 0: motion below the localization error), ${MOBILITY_NAMES[s.mobility[row]]}`;
+    else title = `Track ${track}: too short for a D fit`;
   }
   return {
     data,

@@ -67,6 +67,8 @@ export interface ColocParams {
 }
 
 export interface ColocResult {
+  /** The cut-off used (nm). */
+  cutoff: number;
   distances: TrackDistances;
   control: ControlPositions & { distance: Float64Array };
   evHistogram: Histogram;
@@ -154,6 +156,7 @@ export function analyzeColocalization(
   const controlHistogram = histogram(controlValues, spec);
   const runs = colocalizationRuns(distances, cutoff);
   return {
+    cutoff,
     distances,
     control: { ...ctrl, distance: controlDistance },
     evHistogram,

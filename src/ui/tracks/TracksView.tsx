@@ -214,7 +214,12 @@ function TrackTable() {
             >
               <td className="num">{r.id}</td>
               <td className="num">{r.length}</td>
-              <td className="num">{fmt(r.D)}</td>
+              <td
+                className="num"
+                title={Number.isFinite(r.D) ? undefined : 'D not estimable: too short, or MSD slope ≤ 0'}
+              >
+                {Number.isFinite(r.D) ? fmt(r.D) : 'n.e.'}
+              </td>
               <td>
                 <span
                   className="tk-swatch"

@@ -31,6 +31,8 @@ function distancesPlain(r: DistanceResult) {
     step: r.step,
     threshold: r.threshold,
     structureCoverage: r.structureCoverage,
+    /** The headline test, on tracks (see trackTest.ts); KS and χ² are per position, descriptive. */
+    trackTest: { distance: { ...c.trackTest.distance }, within: { ...c.trackTest.within } },
     ks: { ...c.ks },
     chiSquare: { ...c.chiSquare },
     evFractionWithin: c.evFractionWithin,
