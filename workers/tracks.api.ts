@@ -30,6 +30,7 @@ import type { Affine } from '../src/core/registration/affine';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../src/core/spt/blocks';
 import { parseSptText, parseTrackCsv } from '../src/core/spt/io';
 import { trackDetections } from '../src/core/spt/link';
+import { checkSearchRadius, type RadiusCheck } from '../src/core/spt/radiusCheck';
 import { filterTracks, summarizeTracks, type TrackSummary } from '../src/core/spt/summary';
 import { detectionsFromLocTable, type TrackTable } from '../src/core/spt/types';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
@@ -77,6 +78,8 @@ export interface TracksResult {
   tracksBefore: number;
   segments: number;
   gapsClosed: number;
+  /** Tracking only: is the search radius large enough for the EVs' steps (radiusCheck.ts)? */
+  radiusCheck?: RadiusCheck;
   elapsedMs: number;
 }
 
@@ -328,6 +331,7 @@ export function createTracksApi(
           tracksBefore: countTracks(linked.tracks),
           segments: linked.segments,
           gapsClosed: linked.gapsClosed,
+          radiusCheck: checkSearchRadius(linked.tracks, req.link.maxLinkDistance),
           elapsedMs: performance.now() - pace.t0,
         });
       } finally {

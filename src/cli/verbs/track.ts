@@ -17,7 +17,8 @@ options:
   --sigma-nm S       PSF σ start value, nm (150)
   --fixed-sigma      keep σ fixed instead of fitting it
   --threshold K      detection threshold, × noise std of the first wavelet level (2)
-  --radius NM        search radius between consecutive frames, nm (200)
+  --radius NM        search radius between consecutive frames, nm (200); a warning with a
+                     suggested radius is printed when fast EVs' steps exceed it
   --max-gap N        missing frames a gap may bridge (2)
   --min-length N     shortest track kept, positions (10)
   --min-intensity P  lowest mean intensity kept, photons (0)
@@ -99,6 +100,7 @@ export const verb: Verb = {
       const counts = MOBILITY_NAMES.map(
         (n, k) => `${r.summary.columns.mobility.filter((m) => m === k).length} ${n}`,
       );
+      if (r.radiusCheck?.warning) console.error(`warning: ${r.radiusCheck.warning} (--radius)`);
       console.log(
         `${r.summary.length} tracks (${r.tracksBefore} before filters) from ${r.detections} spots in channel ${channel + 1}; ${r.gapsClosed} gaps closed; ${counts.join(', ')} → ${out}`,
       );

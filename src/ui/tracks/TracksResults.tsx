@@ -68,6 +68,11 @@ export function TracksResults() {
             ? ` · ${tracks.detections.toLocaleString()} spots, ${tracks.gapsClosed} gaps closed`
             : ` · from ${tracks.source.fileName}`}
         </p>
+        {tracks.radiusCheck?.warning && (
+          <p className="mk-warn" data-testid="tracks-radius-warning">
+            {tracks.radiusCheck.warning}
+          </p>
+        )}
         <p className="mk-note num">
           {classes
             .filter((k) => k.n)

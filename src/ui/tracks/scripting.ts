@@ -18,6 +18,7 @@ function tracksPlain(r: TracksResult) {
     detections: r.detections,
     tracksBefore: r.tracksBefore,
     gapsClosed: r.gapsClosed,
+    radiusCheck: r.radiusCheck ? { ...r.radiusCheck } : null,
     tracks: { length: r.tracks.length, columns: plainColumns(r.tracks.columns) },
     summary: { length: r.summary.length, columns: plainColumns(r.summary.columns) },
   };
