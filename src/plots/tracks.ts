@@ -65,6 +65,24 @@ export function formatTrackTest(t: TrackTestResult, cutoffNm: number): string {
   );
 }
 
+/** Distinct tracks among the colocalization runs. */
+export function runTracks(runs: ColocResult['runs']): number {
+  return new Set(runs.columns.track).size;
+}
+
+/**
+ * τ with its n: runs and the tracks they come from (runs of one track share its EV, so the
+ * profile-likelihood CI, which treats runs as independent, is optimistic when tracks differ).
+ */
+export function formatDurations(runs: ColocResult['runs'], f: DurationFit): string {
+  const n = `${runs.length} colocalization runs from ${runTracks(runs)} tracks (${f.censored} censored)`;
+  if (!f.runs) return `${n}; τ not estimable: no run`;
+  if (!Number.isFinite(f.tau))
+    return `${n}; τ not estimable: every run is censored (EVs stayed within the cut-off until their track ended)`;
+  const hi = Number.isFinite(f.tauHigh) ? f.tauHigh.toFixed(3) : '∞';
+  return `${n}; τ = ${f.tau.toFixed(3)} s [95 % CI ${f.tauLow.toFixed(3)}, ${hi}] (runs treated as independent)`;
+}
+
 /** The position-level KS and χ², labelled descriptive (positions of a track are not independent). */
 export function formatPositionTests(r: Pick<ColocResult, 'ks' | 'chiSquare'>): string {
   const c = r.chiSquare;

@@ -171,6 +171,8 @@ describe('evscope coloc: the headline test is at the level of tracks', () => {
       expect(p).toBeGreaterThan(0);
       if (p < 0.05) rejects++;
       expect(r.out).toMatch(/^descriptive, positions treated as independent/m);
+      // Immobile EVs never leave: every run is censored, so τ cannot be estimated (no fake value).
+      expect(r.out).toMatch(/colocalization runs from \d+ tracks .*τ not estimable/);
     }
     expect(rejects).toBeLessThanOrEqual(1);
   }, 180_000);

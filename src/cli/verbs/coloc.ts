@@ -4,7 +4,13 @@ import { FrameSweep } from '../../core/coloc/frameSweep';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
 import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
 import type { TrackTable } from '../../core/spt/types';
-import { distancesCsv, formatPositionTests, formatTrackTest, histogramCsv } from '../../plots/tracks';
+import {
+  distancesCsv,
+  formatDurations,
+  formatPositionTests,
+  formatTrackTest,
+  histogramCsv,
+} from '../../plots/tracks';
 import { numberFlag, parseArgs } from '../args';
 import { withStack } from '../openInputs';
 import type { Verb } from '../verb';
@@ -150,7 +156,7 @@ export const verb: Verb = {
           formatTrackTest(tt.within, cutoff),
           formatPositionTests(r),
           `within ${cutoff} nm, all positions: EV ${(100 * r.evFractionWithin).toFixed(1)} %, control ${(100 * r.controlFractionWithin).toFixed(1)} %`,
-          `colocalization runs: ${r.runs.length}; τ = ${Number.isFinite(f.tau) ? `${f.tau.toFixed(3)} s [${f.tauLow.toFixed(3)}, ${f.tauHigh.toFixed(3)}]` : '—'}`,
+          formatDurations(r.runs, f),
           `→ ${out}`,
         ].join('\n'),
       );

@@ -6,7 +6,7 @@ import type { TrackTestResult } from '../../core/coloc/trackTest';
 import { tracksToCsv } from '../../core/spt/io';
 import { MOBILITY_NAMES } from '../../core/spt/summary';
 import { Plot } from '../../plots/Plot';
-import { formatP, msdFigure, trackSummaryCsv } from '../../plots/tracks';
+import { formatP, msdFigure, runTracks, trackSummaryCsv } from '../../plots/tracks';
 import { activeStack, useData } from '../../state/dataStore';
 import { frameIntervalS } from '../../state/tracksParams';
 import { distancesStale, tracksStore, useTracks } from '../../state/tracksStore';
@@ -180,7 +180,7 @@ export function TracksResults() {
               {Number.isFinite(c.durationFit.tau)
                 ? `${c.durationFit.tau.toFixed(3)} s (${c.durationFit.tauLow.toFixed(3)}–${Number.isFinite(c.durationFit.tauHigh) ? c.durationFit.tauHigh.toFixed(3) : '∞'})`
                 : '—'}{' '}
-              · {c.runs.length} runs
+              · {c.runs.length} runs from {runTracks(c.runs)} tracks
             </dd>
             {dist.cellMask && (
               <>
