@@ -114,7 +114,8 @@ describe('tracks worker API through the store', () => {
     expect(tt.tracks).toBeGreaterThan(0);
     expect(tt.tracks).toBeLessThanOrEqual(r!.summary.length);
     expect(tt.positions).toBeLessThanOrEqual(d!.coloc.distances.length);
-    expect(d!.coloc.controlTracks.length).toBe(20 * d!.coloc.distances.length);
+    expect(d!.coloc.controlTracksPerTrack).toBe(20);
+    expect(d!.coloc.controlTrackSummaries.track.length).toBe(20 * d!.coloc.perTrack.length);
     expect(seen.some((x) => x.phase === 'distances')).toBe(true);
     expect(distancesStale(store.getState())).toBe(false);
     store.getState().setParams({ cutoffNm: 100 });

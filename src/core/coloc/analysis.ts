@@ -80,7 +80,8 @@ export interface ColocResult {
    * frames within the cut-off, of EV tracks vs matched control tracks.
    */
   trackTest: { distance: TrackTestResult; within: TrackTestResult };
-  controlTracks: ControlTracks & { distance: Float64Array };
+  /** Matched control tracks per EV track (their positions are not kept: sessions store results). */
+  controlTracksPerTrack: number;
   evTrackSummaries: TrackSummaries;
   controlTrackSummaries: TrackSummaries;
   /** Descriptive (positions are not independent): KS and χ² over all positions. */
@@ -163,7 +164,7 @@ export function analyzeColocalization(
     controlHistogram,
     histogramTable: histogramTable(evHistogram, controlHistogram),
     trackTest,
-    controlTracks: { ...ct, distance: ctDistance },
+    controlTracksPerTrack: ct.perTrack,
     evTrackSummaries,
     controlTrackSummaries,
     ks: ksTwoSample(evValues, controlValues),

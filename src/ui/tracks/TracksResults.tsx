@@ -141,20 +141,31 @@ export function TracksResults() {
             <dd className="num">
               EV {c.distances.length.toLocaleString()} · ctl {c.control.length.toLocaleString()}
             </dd>
-            <dt title="Per-track mean signed distance, EV tracks vs matched control tracks (stratified permutation test)">
-              test (tracks)
-            </dt>
-            <dd className="num" data-testid="track-test">
-              <TrackTest t={c.trackTest.distance} />
-            </dd>
-            <dt
-              title={`Per-track fraction of frames within ${c.cutoff} nm, EV tracks vs matched control tracks`}
-            >
-              within, per track
-            </dt>
-            <dd className="num" data-testid="track-test-within">
-              <TrackTest t={c.trackTest.within} />
-            </dd>
+            {c.trackTest ? (
+              <>
+                <dt title="Per-track mean signed distance, EV tracks vs matched control tracks (stratified permutation test)">
+                  test (tracks)
+                </dt>
+                <dd className="num" data-testid="track-test">
+                  <TrackTest t={c.trackTest.distance} />
+                </dd>
+                <dt
+                  title={`Per-track fraction of frames within ${c.cutoff} nm, EV tracks vs matched control tracks`}
+                >
+                  within, per track
+                </dt>
+                <dd className="num" data-testid="track-test-within">
+                  <TrackTest t={c.trackTest.within} />
+                </dd>
+              </>
+            ) : (
+              <>
+                <dt>test (tracks)</dt>
+                <dd className="mk-warn">
+                  This saved result predates the track-level test: run the distances again.
+                </dd>
+              </>
+            )}
             <dt title="Per position, as if positions were independent: descriptive only, the p-values are far too small">
               KS (descriptive)
             </dt>
@@ -189,23 +200,26 @@ export function TracksResults() {
               </>
             )}
           </dl>
-          <details className="tk-help" data-testid="distance-help">
-            <summary>How the test works</summary>
-            <p>
-              The EV track is the unit. Frames of one track are not independent (an immobile EV repeats its
-              distance in every frame), so tests over all positions reject on random data; KS and χ² are shown
-              as descriptive only.
-            </p>
-            <p>
-              Each EV track gets {c.controlTracks.perTrack} control tracks: the same trajectory, on the same
-              movie frames, shifted to uniform random places in the control region. Per track, the mean signed
-              distance (frames with structures) and the fraction of frames within {c.cutoff} nm are compared
-              with its controls. The p-value comes from {c.trackTest.distance.permutations.toLocaleString()}{' '}
-              permutations of the EV label within each track's set (exact under the null that placement is
-              independent of the structures). The effect is the mean over tracks of EV − control, with a 95 %
-              bootstrap CI resampling tracks. n counts tracks, positions and cells (one stack = one cell).
-            </p>
-          </details>
+          {c.trackTest && (
+            <details className="tk-help" data-testid="distance-help">
+              <summary>How the test works</summary>
+              <p>
+                The EV track is the unit. Frames of one track are not independent (an immobile EV repeats its
+                distance in every frame), so tests over all positions reject on random data; KS and χ² are
+                shown as descriptive only.
+              </p>
+              <p>
+                Each EV track gets {c.controlTracksPerTrack} control tracks: the same trajectory, on the same
+                movie frames, shifted to uniform random places in the control region. Per track, the mean
+                signed distance (frames with structures) and the fraction of frames within {c.cutoff} nm are
+                compared with its controls. The p-value comes from{' '}
+                {c.trackTest.distance.permutations.toLocaleString()} permutations of the EV label within each
+                track's set (exact under the null that placement is independent of the structures). The effect
+                is the mean over tracks of EV − control, with a 95 % bootstrap CI resampling tracks. n counts
+                tracks, positions and cells (one stack = one cell).
+              </p>
+            </details>
+          )}
         </section>
       )}
       {msd && (

@@ -33,7 +33,10 @@ function distancesPlain(r: DistanceResult) {
     threshold: r.threshold,
     structureCoverage: r.structureCoverage,
     /** The headline test, on tracks (see trackTest.ts); KS and χ² are per position, descriptive. */
-    trackTest: { distance: { ...c.trackTest.distance }, within: { ...c.trackTest.within } },
+    // Sessions saved before the track-level test have none.
+    trackTest: c.trackTest
+      ? { distance: { ...c.trackTest.distance }, within: { ...c.trackTest.within } }
+      : null,
     ks: { ...c.ks },
     chiSquare: { ...c.chiSquare },
     evFractionWithin: c.evFractionWithin,
