@@ -54,10 +54,12 @@ export function trackTestLabel(t: TrackTestResult, cutoffNm: number): string {
  * tracks first; the cell count is 1 because one stack is analysed at a time.
  */
 export function formatTrackTest(t: TrackTestResult, cutoffNm: number): string {
-  if (!t.tracks) return `track-level test (${trackTestLabel(t, cutoffNm)}): no track could be measured`;
+  // The mean distance is the primary comparison; the fraction within the cut-off is secondary.
+  const name = t.summary === 'meanDistance' ? 'track-level test' : 'secondary track-level test';
+  if (!t.tracks) return `${name} (${trackTestLabel(t, cutoffNm)}): no track could be measured`;
   const pct = Math.round(100 * t.level);
   return (
-    `track-level test (${trackTestLabel(t, cutoffNm)}, EV vs matched control tracks, stratified permutation): ` +
+    `${name} (${trackTestLabel(t, cutoffNm)}, EV vs matched control tracks, stratified permutation): ` +
     `p = ${formatP(t.p)}; n = ${t.tracks} tracks, ${t.positions} positions, 1 cell; ` +
     `EV ${trackValue(t, t.ev)} vs control ${trackValue(t, t.control)}, ` +
     `difference ${trackValue(t, t.difference, true)} [${pct} % CI ${trackValue(t, t.ciLow, true)}, ${trackValue(t, t.ciHigh, true)}]` +
@@ -84,12 +86,12 @@ export function formatDurations(runs: ColocResult['runs'], f: DurationFit): stri
 }
 
 /** The position-level KS and χ², labelled descriptive (positions of a track are not independent). */
-export function formatPositionTests(r: Pick<ColocResult, 'ks' | 'chiSquare'>): string {
+export function formatPositionTests(r: Pick<ColocResult, 'ks' | 'chiSquare' | 'perTrack'>): string {
   const c = r.chiSquare;
   const merged =
     c.bins < c.originalBins ? `, ${c.originalBins} bins merged to ${c.bins} for expected ≥ 5` : '';
   return (
-    `descriptive, positions treated as independent (n = ${r.ks.n} EV positions, ${r.ks.m} control points): ` +
+    `descriptive, positions treated as independent (n = ${r.ks.n} EV positions of ${r.perTrack.length} tracks, 1 cell; ${r.ks.m} control points): ` +
     `KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)}; χ² = ${c.statistic.toFixed(1)} (df ${c.df}${merged}), p = ${formatP(c.p)}`
   );
 }
@@ -132,7 +134,7 @@ export function distanceHistogramFigure(
     },
   ];
   // Per-position histograms are descriptive; the test is on tracks (trackTest.ts).
-  const title = `descriptive, per position · KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)} · χ² p = ${formatP(r.chiSquare.p)}`;
+  const title = `descriptive, per position (n = ${r.ks.n} EV, ${r.ks.m} ctl) · KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)} · χ² p = ${formatP(r.chiSquare.p)}`;
   return {
     data,
     layout: baseLayout(theme, {

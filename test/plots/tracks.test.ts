@@ -64,7 +64,7 @@ describe('tracks plots', () => {
       r.distances.length,
     );
     expect(String((pct.layout.title as { text: string }).text)).toMatch(
-      /^descriptive, per position · KS D = \d\.\d{3}, p = .* · χ² p = /,
+      /^descriptive, per position \(n = \d+ EV, \d+ ctl\) · KS D = \d\.\d{3}, p = .* · χ² p = /,
     );
     expect(String((pct.layout.yaxis as { title: { text: string } }).title.text)).toMatch(/%/);
   });

@@ -152,7 +152,7 @@ export function TracksResults() {
                 <dt
                   title={`Per-track fraction of frames within ${c.cutoff} nm, EV tracks vs matched control tracks`}
                 >
-                  within, per track
+                  within, per track (secondary)
                 </dt>
                 <dd className="num" data-testid="track-test-within">
                   <TrackTest t={c.trackTest.within} />
