@@ -134,7 +134,7 @@ export function distanceHistogramFigure(
     },
   ];
   // Per-position histograms are descriptive; the test is on tracks (trackTest.ts).
-  const title = `descriptive, per position (n = ${r.ks.n} EV, ${r.ks.m} ctl) · KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)} · χ² p = ${formatP(r.chiSquare.p)}`;
+  const title = `Per position, descriptive (n ${r.ks.n} EV, ${r.ks.m} ctl): KS p ${formatP(r.ks.p)} · χ² p ${formatP(r.chiSquare.p)}`;
   return {
     data,
     layout: baseLayout(theme, {

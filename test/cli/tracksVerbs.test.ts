@@ -232,6 +232,45 @@ describe('evscope coloc: input checks', () => {
     expect(a.out).toMatch(/8 EV positions of 2 tracks in 4 movie frames/);
   }, 60_000);
 
+  test('two 300 nm discs at 10 nm: every EV within half a pixel diagonal of the analytic distance, centres included', async () => {
+    const W = 160;
+    const discs = [
+      { cx: 400, cy: 800, r: 300 },
+      { cx: 1150, cy: 700, r: 300 },
+    ];
+    const sdf = (x: number, y: number) => Math.min(...discs.map((d) => Math.hypot(x - d.cx, y - d.cy) - d.r));
+    const mask = new Uint8Array(W * W);
+    for (let j = 0; j < W; j++)
+      for (let i = 0; i < W; i++) if (sdf(10 * (i + 0.5), 10 * (j + 0.5)) < 0) mask[j * W + i] = 1;
+    const maskPath2 = path.join(dir, 'two-discs.tif');
+    await writeMaskTiff(maskPath2, mask, W, W, 2);
+    const r = new Rng(8);
+    const evs: [number, number][] = [
+      [400, 800],
+      [1150, 700],
+      ...Array.from({ length: 40 }, (): [number, number] => [
+        100 + 1400 * r.uniform(),
+        200 + 1200 * r.uniform(),
+      ]),
+    ];
+    const csv = path.join(dir, 'two-discs.csv');
+    writeTracks(csv, evs, 12);
+    const out = path.join(dir, 'two-discs-out.csv');
+    const a = ['coloc', '--tracks', csv, '--mask', maskPath2, '--px', '10', '--camera-px', '100'];
+    const res = await run([...a, '--window', '12', '--step', '6', '--out', out]);
+    expect(res.code).toBe(0);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
+    expect(rows).toHaveLength(2 * evs.length);
+    for (const [id, , x, y, d] of rows) {
+      expect(Math.abs(d - sdf(x, y))).toBeLessThanOrEqual(Math.SQRT1_2 * 10);
+      if (id <= 2) expect(Math.abs(d + 300)).toBeLessThanOrEqual(Math.SQRT1_2 * 10);
+    }
+  }, 60_000);
+
   test('tracks shorter than the first window: says why and exits non-zero', async () => {
     const csv = path.join(dir, 'short.csv');
     writeTracks(csv, [[500, 500]], 30);
