@@ -29,8 +29,7 @@ import { movieFrameCount } from '../src/core/movie/window';
 import type { Affine } from '../src/core/registration/affine';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../src/core/spt/blocks';
 import { parseSptText, parseTrackCsv } from '../src/core/spt/io';
-import { trackDetections } from '../src/core/spt/link';
-import { checkSearchRadius, type RadiusCheck } from '../src/core/spt/radiusCheck';
+import { linkWithRadiusCheck, type RadiusCheck } from '../src/core/spt/radiusCheck';
 import { filterTracks, summarizeTracks, type TrackSummary } from '../src/core/spt/summary';
 import { detectionsFromLocTable, type TrackTable } from '../src/core/spt/types';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
@@ -49,7 +48,11 @@ export interface TrackingRequest {
   channel: number;
   /** Detection and fitting (pixel size, σ, threshold, camera); σ is fitted by default. */
   localize: LocalizeParamsInput;
-  link: { maxLinkDistance: number; maxGap: number };
+  /**
+   * `autoRadius`: when the radius check (radiusCheck.ts) finds the radius short for the fastest
+   * EVs, link once more with the suggested radius (detections are kept, so this is cheap).
+   */
+  link: { maxLinkDistance: number; maxGap: number; autoRadius?: boolean };
   filter: TrackFilterParams;
   /** Raw frame interval, s (for D). */
   frameIntervalS: number;
@@ -320,7 +323,10 @@ export function createTracksApi(
         const spots = concatLocTables(chunks);
         pace.report('link', 0, 1, true);
         await pace.tick();
-        const linked = trackDetections(detectionsFromLocTable(spots, 'photons'), req.link);
+        const { linked, radiusCheck } = linkWithRadiusCheck(
+          detectionsFromLocTable(spots, 'photons'),
+          req.link,
+        );
         const { kept, summary } = summarize(linked.tracks, req.filter, req.frameIntervalS);
         pace.report('link', 1, 1, true);
         return transferResult({
@@ -331,7 +337,7 @@ export function createTracksApi(
           tracksBefore: countTracks(linked.tracks),
           segments: linked.segments,
           gapsClosed: linked.gapsClosed,
-          radiusCheck: checkSearchRadius(linked.tracks, req.link.maxLinkDistance),
+          radiusCheck,
           elapsedMs: performance.now() - pace.t0,
         });
       } finally {

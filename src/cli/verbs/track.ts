@@ -17,8 +17,9 @@ options:
   --sigma-nm S       PSF σ start value, nm (150)
   --fixed-sigma      keep σ fixed instead of fitting it
   --threshold K      detection threshold, × noise std of the first wavelet level (2)
-  --radius NM        search radius between consecutive frames, nm (200); a warning with a
-                     suggested radius is printed when fast EVs' steps exceed it
+  --radius NM|auto   search radius between consecutive frames, nm (auto: 200, raised to the
+                     radius that keeps 99.9 % of the steps when fast EVs' steps exceed it; with
+                     a fixed radius a warning suggests one instead)
   --max-gap N        missing frames a gap may bridge (2)
   --min-length N     shortest track kept, positions (10)
   --min-intensity P  lowest mean intensity kept, photons (0)
@@ -57,6 +58,7 @@ export const verb: Verb = {
       const kind = cam.kind ?? 'ccd';
       const pixelSizeNm = numberFlag(a, 'pixel-nm') ?? src.meta.pixelSizeNm ?? 100;
       const api = createTracksApi(async () => src);
+      const autoRadius = (a.flags.get('radius') ?? 'auto') === 'auto';
       let last = 0;
       const r = await api.track(
         {
@@ -76,7 +78,11 @@ export const verb: Verb = {
               readNoiseE: cam.readNoiseE ?? 0,
             },
           },
-          link: { maxLinkDistance: numberFlag(a, 'radius') ?? 200, maxGap: numberFlag(a, 'max-gap') ?? 2 },
+          link: {
+            maxLinkDistance: autoRadius ? 200 : (numberFlag(a, 'radius') ?? 200),
+            maxGap: numberFlag(a, 'max-gap') ?? 2,
+            autoRadius,
+          },
           filter: {
             minLength: numberFlag(a, 'min-length') ?? 10,
             minMeanIntensity: numberFlag(a, 'min-intensity') ?? 0,
@@ -100,7 +106,12 @@ export const verb: Verb = {
       const counts = MOBILITY_NAMES.map(
         (n, k) => `${r.summary.columns.mobility.filter((m) => m === k).length} ${n}`,
       );
-      if (r.radiusCheck?.warning) console.error(`warning: ${r.radiusCheck.warning} (--radius)`);
+      const rc = r.radiusCheck;
+      if (rc?.raisedFromNm !== undefined)
+        console.log(
+          `search radius raised from ${rc.raisedFromNm} to ${rc.radiusNm} nm for the fastest EVs' steps`,
+        );
+      if (rc?.warning) console.error(`warning: ${rc.warning} (--radius)`);
       console.log(
         `${r.summary.length} tracks (${r.tracksBefore} before filters) from ${r.detections} spots in channel ${channel + 1}; ${r.gapsClosed} gaps closed; ${counts.join(', ')} → ${out}`,
       );

@@ -6,7 +6,8 @@
 // by the truncated maximum likelihood, and from it the fraction of its steps lost beyond R.
 // A radius covering 99.9 % of steps is R = σ·√(2·ln 1000) ≈ 3.7σ.
 
-import type { TrackTable } from './types';
+import { type TrackingParams, type TrackingResult, trackDetections } from './link';
+import type { Detections, TrackTable } from './types';
 
 /** Steps counted per track before its σ is trusted. */
 const MIN_STEPS = 8;
@@ -26,6 +27,8 @@ export interface RadiusCheck {
   suggestedRadiusNm: number;
   /** A sentence for the user when the radius is too small; null when it is fine. */
   warning: string | null;
+  /** Set when the radius was raised automatically from this value (nm) to `radiusNm`. */
+  raisedFromNm?: number;
 }
 
 /**
@@ -114,5 +117,25 @@ export function checkSearchRadius(t: TrackTable, radiusNm: number): RadiusCheck 
     warning: tooSmall
       ? `The search radius (${radiusNm} nm) is short for the fastest EVs: ${atRisk} of ${sigmas.length} tracks are expected to lose > 1 % of their frame-to-frame steps beyond it (tracks break, D comes out low). A radius of ${suggested} nm keeps 99.9 % of the steps of 90 % of the tracks.`
       : null,
+  };
+}
+
+/**
+ * Links and checks the radius; with `autoRadius`, links once more at the suggested radius when
+ * the check finds the given one short (the result's check then records `raisedFromNm`).
+ */
+export function linkWithRadiusCheck(
+  d: Detections,
+  params: TrackingParams & { autoRadius?: boolean },
+): { linked: TrackingResult; radiusCheck: RadiusCheck } {
+  const { autoRadius, ...link } = params;
+  const linked = trackDetections(d, link);
+  const check = checkSearchRadius(linked.tracks, link.maxLinkDistance);
+  if (!autoRadius || !check.warning) return { linked, radiusCheck: check };
+  const radius = check.suggestedRadiusNm;
+  const again = trackDetections(d, { ...link, maxLinkDistance: radius });
+  return {
+    linked: again,
+    radiusCheck: { ...checkSearchRadius(again.tracks, radius), raisedFromNm: link.maxLinkDistance },
   };
 }

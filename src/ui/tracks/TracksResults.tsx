@@ -70,7 +70,16 @@ export function TracksResults() {
         </p>
         {tracks.radiusCheck?.warning && (
           <p className="mk-warn" data-testid="tracks-radius-warning">
-            {tracks.radiusCheck.warning}
+            {tracks.radiusCheck.warning}{' '}
+            <button
+              type="button"
+              className="btn"
+              onClick={() =>
+                tracksStore.getState().setParams({ radiusNm: tracks.radiusCheck!.suggestedRadiusNm })
+              }
+            >
+              Use {tracks.radiusCheck.suggestedRadiusNm} nm
+            </button>
           </p>
         )}
         <p className="mk-note num">

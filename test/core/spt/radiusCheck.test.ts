@@ -4,7 +4,11 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../../../src/core/random';
 import { trackDetections } from '../../../src/core/spt/link';
-import { checkSearchRadius, truncatedRayleighSigma } from '../../../src/core/spt/radiusCheck';
+import {
+  checkSearchRadius,
+  linkWithRadiusCheck,
+  truncatedRayleighSigma,
+} from '../../../src/core/spt/radiusCheck';
 import { simulateBrownian } from './simulate';
 
 const sim = (dMin: number, dMax: number) =>
@@ -62,10 +66,38 @@ describe('search radius check', () => {
     expect(checkSearchRadius(again.tracks, c.suggestedRadiusNm).warning).toBeNull();
   });
 
+  test('auto radius: fast EVs are relinked at the suggested radius, D within 5 % of the truth', () => {
+    const s = sim(0.5, 0.5);
+    const { linked, radiusCheck } = linkWithRadiusCheck(s.det, {
+      maxLinkDistance: 200,
+      maxGap: 0,
+      autoRadius: true,
+    });
+    expect(radiusCheck.raisedFromNm).toBe(200);
+    expect(radiusCheck.radiusNm).toBeGreaterThan(200);
+    expect(radiusCheck.warning).toBeNull();
+    expect(tracksPerParticle(linked, s.truth)).toBe(1);
+    // Pooled MSD at lag 1 → D (σ_loc = 20 nm known): steps² = 4DΔt + 4σ².
+    const t = linked.tracks.columns;
+    let sq = 0;
+    let n = 0;
+    for (let i = 1; i < linked.tracks.length; i++)
+      if (t.track[i] === t.track[i - 1]) {
+        sq += (t.x[i] - t.x[i - 1]) ** 2 + (t.y[i] - t.y[i - 1]) ** 2;
+        n++;
+      }
+    const D = (sq / n - 4 * 20 * 20) / (4 * 0.005) / 1e6;
+    expect(Math.abs(D - 0.5)).toBeLessThan(0.025);
+  });
+
   test('slow EVs (D ≤ 0.1 µm²/s) at 200 nm: no warning', () => {
     const s = sim(0.02, 0.1);
     const res = trackDetections(s.det, { maxLinkDistance: 200, maxGap: 0 });
     const c = checkSearchRadius(res.tracks, 200);
+    expect(
+      linkWithRadiusCheck(s.det, { maxLinkDistance: 200, maxGap: 0, autoRadius: true }).radiusCheck
+        .raisedFromNm,
+    ).toBeUndefined();
     expect(c.tracks).toBe(20);
     expect(c.warning).toBeNull();
     expect(c.lostFraction).toBeLessThan(0.005);
