@@ -5,7 +5,7 @@
 import type { Data } from 'plotly.js';
 import type { ColocResult } from '../core/coloc/analysis';
 import type { DurationFit } from '../core/coloc/analysisDurations';
-import type { TrackTestResult } from '../core/coloc/trackTest';
+import { matchedControlMeans, type TrackTestResult } from '../core/coloc/trackTest';
 import { writeCsv } from '../core/spt/csv';
 import { defaultMaxLag, msdCurve } from '../core/spt/msd';
 import { MOBILITY_NAMES, type TrackSummary } from '../core/spt/summary';
@@ -487,4 +487,35 @@ export function runsCsv(r: ColocResult['runs']): string {
 
 export function perTrackCsv(p: ColocResult['perTrack']): string {
   return writeCsv(p, { headers: { frames: 'movie frames measured', within: 'frames within cut-off' } });
+}
+
+/**
+ * The data behind the track-level test, one row per EV track: its summaries and the means of its
+ * matched control tracks' summaries (mean distance in nm over frames with structures).
+ */
+export function trackTestCsv(
+  c: Pick<ColocResult, 'evTrackSummaries' | 'controlTrackSummaries' | 'controlTracksPerTrack'>,
+): string {
+  const ev = c.evTrackSummaries;
+  const ctl = matchedControlMeans(ev, c.controlTrackSummaries, c.controlTracksPerTrack);
+  return writeCsv(
+    {
+      length: ev.track.length,
+      columns: {
+        track: ev.track,
+        measured: ev.measured,
+        meanDistance: ev.meanDistance,
+        controlMeanDistance: ctl.meanDistance,
+        fractionWithin: ev.fractionWithin,
+        controlFractionWithin: ctl.fractionWithin,
+      },
+    },
+    {
+      headers: {
+        measured: 'positions measured',
+        meanDistance: 'mean distance [nm]',
+        controlMeanDistance: 'control mean distance [nm]',
+      },
+    },
+  );
 }

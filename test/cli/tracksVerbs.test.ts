@@ -154,6 +154,8 @@ describe('evscope coloc: the headline test is at the level of tracks', () => {
       String(seed),
       '--out',
       path.join(dir, 'null-out.csv'),
+      '--per-track',
+      path.join(dir, 'null-per-track.csv'),
     );
     return run(args);
   }
@@ -183,6 +185,16 @@ describe('evscope coloc: the headline test is at the level of tracks', () => {
     const { line, p } = firstP(r.out);
     expect(line).toMatch(/^track-level test/);
     expect(p).toBeLessThan(0.05);
+    // The data behind it: one row per track, every EV inside (mean distance < 0), controls not.
+    const rows = readFileSync(path.join(dir, 'null-per-track.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/mean distance \[nm\].*control mean distance \[nm\]/);
+    expect(rows).toHaveLength(21);
+    for (const row of rows.slice(1)) {
+      const [, measured, d, cd] = row.split(',').map(Number);
+      expect(measured).toBe(20);
+      expect(d).toBeLessThan(0);
+      expect(cd).toBeGreaterThan(d);
+    }
   }, 60_000);
 });
 

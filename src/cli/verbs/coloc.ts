@@ -10,6 +10,7 @@ import {
   formatPositionTests,
   formatTrackTest,
   histogramCsv,
+  trackTestCsv,
 } from '../../plots/tracks';
 import { numberFlag, parseArgs } from '../args';
 import { withStack } from '../openInputs';
@@ -44,6 +45,8 @@ options:
   --pooling nearest|pooled  one distance per position, or to every structure (nearest)
   --frame-base 0|1    first frame number in TRACKS.csv (1)
   --histogram FILE    also write the EV and control histograms as CSV
+  --per-track FILE    also write the data behind the test: per EV track its mean distance and
+                      fraction within, and the means of its matched control tracks
   --seed N            control points' random seed (1)`;
 
 export const verb: Verb = {
@@ -68,6 +71,7 @@ export const verb: Verb = {
         'seed',
         'control-tracks',
         'permutations',
+        'per-track',
       ],
     });
     const tracksPath = a.flags.get('tracks');
@@ -147,6 +151,8 @@ export const verb: Verb = {
       writeFileSync(out, distancesCsv(r.distances));
       const hist = a.flags.get('histogram');
       if (typeof hist === 'string') writeFileSync(hist, histogramCsv(r.histogramTable));
+      const perTrackPath = a.flags.get('per-track');
+      if (typeof perTrackPath === 'string') writeFileSync(perTrackPath, trackTestCsv(r));
       const f = r.durationFit;
       const tt = r.trackTest;
       console.log(

@@ -140,6 +140,33 @@ export function summarizeTrackDistances(
   return out;
 }
 
+/** Per EV track (rows of `ev`): the mean of its matched control tracks' summaries (NaN-skipping). */
+export function matchedControlMeans(
+  ev: TrackSummaries,
+  control: TrackSummaries,
+  perTrack: number,
+): { meanDistance: Float64Array; fractionWithin: Float64Array } {
+  const byId = new Map<number, number>();
+  for (let i = 0; i < control.track.length; i++) byId.set(control.track[i], i);
+  const mean = (k: number, key: 'meanDistance' | 'fractionWithin') => {
+    let s = 0;
+    let n = 0;
+    for (let j = 0; j < perTrack; j++) {
+      const row = byId.get(k * perTrack + j);
+      const v = row === undefined ? Number.NaN : control[key][row];
+      if (Number.isNaN(v)) continue;
+      s += v;
+      n++;
+    }
+    return n ? s / n : Number.NaN;
+  };
+  const n = ev.track.length;
+  return {
+    meanDistance: Float64Array.from({ length: n }, (_, k) => mean(k, 'meanDistance')),
+    fractionWithin: Float64Array.from({ length: n }, (_, k) => mean(k, 'fractionWithin')),
+  };
+}
+
 export interface TrackTestResult {
   /** Per-track summary compared. */
   summary: 'meanDistance' | 'fractionWithin';
