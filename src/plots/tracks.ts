@@ -60,7 +60,7 @@ export function formatTrackTest(t: TrackTestResult, cutoffNm: number): string {
   const pct = Math.round(100 * t.level);
   return (
     `${name} (${trackTestLabel(t, cutoffNm)}, EV vs matched control tracks, stratified permutation): ` +
-    `p = ${formatP(t.p)}; n = ${t.tracks} tracks, ${t.positions} positions, 1 cell; ` +
+    `p = ${formatP(t.p)}; n = ${t.tracks} tracks, ${t.positions} positions, ${t.cells} cell${t.cells === 1 ? '' : 's'}; ` +
     `EV ${trackValue(t, t.ev)} vs control ${trackValue(t, t.control)}, ` +
     `difference ${trackValue(t, t.difference, true)} [${pct} % CI ${trackValue(t, t.ciLow, true)}, ${trackValue(t, t.ciHigh, true)}]` +
     (t.excluded ? `; ${t.excluded} tracks without a measured position left out` : '')

@@ -198,6 +198,76 @@ describe('evscope coloc: the headline test is at the level of tracks', () => {
   }, 60_000);
 });
 
+describe('evscope coloc: several cells', () => {
+  test('tracks of 3 cells pooled, n cells printed, CI over cells; CSVs get a cell column', async () => {
+    const W = 300;
+    const files = (c: number) => [path.join(dir, `cell-${c}.csv`), path.join(dir, `cell-${c}.tif`)];
+    for (let c = 0; c < 3; c++) {
+      const r = new Rng(40 + c);
+      const discs = Array.from({ length: 8 }, () => ({
+        cx: 300 + 2400 * r.uniform(),
+        cy: 300 + 2400 * r.uniform(),
+      }));
+      const mask = new Uint8Array(W * W);
+      for (let j = 0; j < W; j++)
+        for (let i = 0; i < W; i++)
+          if (discs.some((d) => Math.hypot(10 * (i + 0.5) - d.cx, 10 * (j + 0.5) - d.cy) < 150))
+            mask[j * W + i] = 1;
+      await writeMaskTiff(files(c)[1], mask, W, W, 10);
+      // EVs inside the discs: a positive case in every cell.
+      writeTracks(
+        files(c)[0],
+        discs.map((d): [number, number] => [d.cx + 50 * r.uniform(), d.cy - 50 * r.uniform()]),
+        60,
+      );
+    }
+    const out = path.join(dir, 'cells-out.csv');
+    const res = await run([
+      'coloc',
+      '--tracks',
+      [0, 1, 2].map((c) => files(c)[0]).join(','),
+      '--mask',
+      [0, 1, 2].map((c) => files(c)[1]).join(','),
+      '--px',
+      '10',
+      '--camera-px',
+      '100',
+      '--window',
+      '12',
+      '--step',
+      '6',
+      '--out',
+      out,
+    ]);
+    expect(res.err).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.out).toMatch(/^240 EV positions of 24 tracks in 3 cells/);
+    const { line, p } = firstP(res.out);
+    expect(line).toMatch(/^track-level test .*n = 24 tracks, 240 positions, 3 cells/);
+    expect(p).toBeLessThan(0.05);
+    expect(res.out).toMatch(/^cell 3 \(.*\): track-level test .*n = 8 tracks, 80 positions, 1 cell;/m);
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^"cell","track"/);
+    expect(rows).toHaveLength(1 + 240);
+    expect(new Set(rows.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['1', '2', '3']));
+    const bad = await run([
+      'coloc',
+      '--tracks',
+      files(0)[0],
+      '--mask',
+      `${files(0)[1]},${files(1)[1]}`,
+      '--px',
+      '10',
+      '--camera-px',
+      '100',
+      '--out',
+      out,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/same number of files/);
+  }, 120_000);
+});
+
 describe('evscope coloc: input checks', () => {
   const maskPath = () => path.join(dir, 'small-mask.tif');
   beforeAll(async () => {

@@ -1,6 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { analyzeColocalization, type ColocParams, colocControls } from '../../core/coloc/analysis';
+import {
+  analyzeColocalization,
+  type ColocParams,
+  type ColocResult,
+  colocControls,
+} from '../../core/coloc/analysis';
 import { FrameSweep } from '../../core/coloc/frameSweep';
+import { combineCells, type TrackTestResult, trackPermutationTest } from '../../core/coloc/trackTest';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
 import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
 import type { TrackTable } from '../../core/spt/types';
@@ -47,7 +53,10 @@ options:
   --histogram FILE    also write the EV and control histograms as CSV
   --per-track FILE    also write the data behind the test: per EV track its mean distance and
                       fraction within, and the means of its matched control tracks
-  --seed N            control points' random seed (1)`;
+  --seed N            control points' random seed (1)
+Several cells (stacks) at once: --tracks A.csv,B.csv --mask A.tif,B.tif (one pair per cell). The
+test then pools the tracks of all cells (tracks remain the permutation strata) and its CI
+resamples cells; n cells is printed; the CSVs get a leading cell column.`;
 
 export const verb: Verb = {
   help,
@@ -115,67 +124,120 @@ export const verb: Verb = {
     const permutations = numberFlag(a, 'permutations') ?? 9999;
     if (!(Number.isInteger(permutations) && permutations >= 99))
       throw new Error('--permutations must be an integer ≥ 99');
-    const tracks = readTracks(tracksPath, cameraPx, frameBase);
-    return withStack([maskPath], async (mask) => {
-      const grid = { x0Nm: 0, y0Nm: 0, width: mask.width, height: mask.height, pixelNm: px };
-      const movieFrames = mask.frameCount;
-      const positions = trackPositionsForMovie(tracks, { step, window, movieFrames });
-      if (!positions.length) {
-        console.error(
-          `${noMoviePositionsReason(tracks, { step, window, movieFrames })} Check --window/--step (W = ${window}, S = ${step}) against the movie the mask was made from, and --frame-base.`,
+    const tracksList = tracksPath.split(',');
+    const maskList = maskPath.split(',');
+    if (tracksList.length !== maskList.length)
+      throw new Error('--tracks and --mask must list the same number of files (one pair per cell)');
+    const frameInterval = (step * (numberFlag(a, 'frame-ms') ?? 5)) / 1000;
+    const cells: { r: ColocResult; movieFrames: number; mask: string }[] = [];
+    for (let c = 0; c < tracksList.length; c++) {
+      const tracks = readTracks(tracksList[c], cameraPx, frameBase);
+      const cell = await withStack([maskList[c]], async (mask) => {
+        const grid = { x0Nm: 0, y0Nm: 0, width: mask.width, height: mask.height, pixelNm: px };
+        const movieFrames = mask.frameCount;
+        const positions = trackPositionsForMovie(tracks, { step, window, movieFrames });
+        if (!positions.length)
+          return `${noMoviePositionsReason(tracks, { step, window, movieFrames })} Check --window/--step (W = ${window}, S = ${step}) against the movie the mask was made from, and --frame-base.`;
+        const region = { kind: 'rect' as const, x0: 0, y0: 0, x1: mask.width * px, y1: mask.height * px };
+        const params: ColocParams = {
+          movieFrames,
+          frameInterval,
+          controlRegion: region,
+          controlPerFrame: perFrame,
+          controlTracksPerTrack: perTrack,
+          permutations,
+          controlSeed: seed,
+          cutoff,
+          histogram: { start: bins[0], width: bins[1], count: bins[2] },
+          pooling: pooling as 'nearest' | 'pooled',
+        };
+        const controls = colocControls(positions, params);
+        const sweep = new FrameSweep(
+          movieFrames,
+          [positions.columns, controls.points.columns, controls.tracks.columns],
+          { grid, perStructure: pooling === 'pooled' },
         );
+        for (let t = 0; t < movieFrames; t++)
+          sweep.addFrame(t, sweep.needs(t) ? await mask.readFrame(t) : null);
+        return { r: analyzeColocalization(positions, sweep.provider(), params, controls), movieFrames };
+      });
+      if (typeof cell === 'string') {
+        console.error(tracksList.length > 1 ? `cell ${c + 1} (${tracksList[c]}): ${cell}` : cell);
         return 1;
       }
-      const region = { kind: 'rect' as const, x0: 0, y0: 0, x1: mask.width * px, y1: mask.height * px };
-      const params: ColocParams = {
-        movieFrames,
-        frameInterval: (step * (numberFlag(a, 'frame-ms') ?? 5)) / 1000,
-        controlRegion: region,
-        controlPerFrame: perFrame,
-        controlTracksPerTrack: perTrack,
-        permutations,
-        controlSeed: seed,
-        cutoff,
-        histogram: { start: bins[0], width: bins[1], count: bins[2] },
-        pooling: pooling as 'nearest' | 'pooled',
-      };
-      const controls = colocControls(positions, params);
-      const sweep = new FrameSweep(
-        movieFrames,
-        [positions.columns, controls.points.columns, controls.tracks.columns],
-        { grid, perStructure: pooling === 'pooled' },
+      cells.push({ ...cell, mask: maskList[c] });
+    }
+    const csv = (make: (r: ColocResult) => string) => cellCsv(cells.map((c) => make(c.r)));
+    writeFileSync(
+      out,
+      csv((r) => distancesCsv(r.distances)),
+    );
+    const hist = a.flags.get('histogram');
+    if (typeof hist === 'string')
+      writeFileSync(
+        hist,
+        csv((r) => histogramCsv(r.histogramTable)),
       );
-      for (let t = 0; t < movieFrames; t++)
-        sweep.addFrame(t, sweep.needs(t) ? await mask.readFrame(t) : null);
-      const r = analyzeColocalization(positions, sweep.provider(), params, controls);
-      writeFileSync(out, distancesCsv(r.distances));
-      const hist = a.flags.get('histogram');
-      if (typeof hist === 'string') writeFileSync(hist, histogramCsv(r.histogramTable));
-      const perTrackPath = a.flags.get('per-track');
-      if (typeof perTrackPath === 'string') writeFileSync(perTrackPath, trackTestCsv(r));
-      const f = r.durationFit;
-      const tt = r.trackTest;
-      console.log(
-        [
-          `${r.distances.length} EV positions of ${r.perTrack.length} tracks in ${movieFrames} movie frames (${maskPath}); ${r.control.length} control points, ${perTrack} control tracks per EV track`,
-          formatTrackTest(tt.distance, cutoff),
-          formatTrackTest(tt.within, cutoff),
-          formatPositionTests(r),
-          `within ${cutoff} nm, all positions: EV ${(100 * r.evFractionWithin).toFixed(1)} %, control ${(100 * r.controlFractionWithin).toFixed(1)} %`,
-          formatDurations(r.runs, f),
-          `→ ${out}`,
-        ].join('\n'),
+    const perTrackPath = a.flags.get('per-track');
+    if (typeof perTrackPath === 'string') writeFileSync(perTrackPath, csv(trackTestCsv));
+    const lines: string[] = [];
+    let tested: TrackTestResult;
+    if (cells.length === 1) {
+      const { r, movieFrames } = cells[0];
+      tested = r.trackTest.distance;
+      lines.push(
+        `${r.distances.length} EV positions of ${r.perTrack.length} tracks in ${movieFrames} movie frames (${maskPath}); ${r.control.length} control points, ${perTrack} control tracks per EV track`,
+        formatTrackTest(r.trackTest.distance, cutoff),
+        formatTrackTest(r.trackTest.within, cutoff),
       );
-      if (!tt.distance.tracks) {
-        console.error(
-          'No EV track has a measured distance (every position falls outside the mask field or in frames without structures): nothing was tested.',
-        );
-        return 1;
-      }
-      return 0;
+    } else {
+      // Several stacks: tracks stay the strata of the permutation, cells the bootstrap's unit.
+      const all = combineCells(
+        cells.map((c) => ({ ev: c.r.evTrackSummaries, control: c.r.controlTrackSummaries })),
+        perTrack,
+      );
+      const opts = { cells: all.cells, permutations, seed };
+      tested = trackPermutationTest(all.ev, all.control, perTrack, 'meanDistance', opts);
+      const positions = cells.reduce((n, c) => n + c.r.distances.length, 0);
+      const tracks = cells.reduce((n, c) => n + c.r.perTrack.length, 0);
+      lines.push(
+        `${positions} EV positions of ${tracks} tracks in ${cells.length} cells; ${perTrack} control tracks per EV track`,
+        formatTrackTest(tested, cutoff),
+        formatTrackTest(trackPermutationTest(all.ev, all.control, perTrack, 'fractionWithin', opts), cutoff),
+      );
+    }
+    cells.forEach(({ r, mask }, c) => {
+      const pre = cells.length > 1 ? `cell ${c + 1} (${mask}): ` : '';
+      if (cells.length > 1) lines.push(pre + formatTrackTest(r.trackTest.distance, cutoff));
+      lines.push(
+        pre + formatPositionTests(r),
+        `${pre}within ${cutoff} nm, all positions: EV ${(100 * r.evFractionWithin).toFixed(1)} %, control ${(100 * r.controlFractionWithin).toFixed(1)} %`,
+        pre + formatDurations(r.runs, r.durationFit),
+      );
     });
+    lines.push(`→ ${out}`);
+    console.log(lines.join('\n'));
+    if (!tested.tracks) {
+      console.error(
+        'No EV track has a measured distance (every position falls outside the mask field or in frames without structures): nothing was tested.',
+      );
+      return 1;
+    }
+    return 0;
   },
 };
+
+/** One CSV from per-cell CSVs: unchanged for one cell, else a leading 1-based "cell" column. */
+function cellCsv(parts: string[]): string {
+  if (parts.length === 1) return parts[0];
+  const out: string[] = [];
+  parts.forEach((text, c) => {
+    const lines = text.trimEnd().split('\n');
+    if (c === 0) out.push(`"cell",${lines[0]}`);
+    for (const l of lines.slice(1)) out.push(`${c + 1},${l}`);
+  });
+  return `${out.join('\n')}\n`;
+}
 
 function readTracks(path: string, cameraPx: number, frameBase: 0 | 1): TrackTable {
   try {

@@ -183,6 +183,8 @@ export interface TrackTestResult {
   permutations: number;
   /** Tracks that entered the test (a summary for the EV and ≥ 1 control). */
   tracks: number;
+  /** Cells (stacks) those tracks come from; the bootstrap resamples cells when > 1. */
+  cells: number;
   /** EV positions measured in those tracks. */
   positions: number;
   /** Control tracks that entered the test. */
@@ -192,6 +194,8 @@ export interface TrackTestResult {
 }
 
 export interface TrackTestOptions {
+  /** Cell of each EV track row (several stacks analysed together); default all one cell. */
+  cells?: ArrayLike<number>;
   permutations?: number;
   bootstrap?: number;
   level?: number;
@@ -216,6 +220,7 @@ export function trackPermutationTest(
   const values: number[] = [];
   const off: number[] = [];
   const m: number[] = [];
+  const cellOf: number[] = [];
   let positions = 0;
   const byId = new Map<number, number>();
   for (let i = 0; i < control.track.length; i++) byId.set(control.track[i], i);
@@ -231,6 +236,7 @@ export function trackPermutationTest(
     if (!ctl.length) continue;
     off.push(values.length);
     m.push(ctl.length);
+    cellOf.push(options.cells ? options.cells[k] : 0);
     values.push(v, ...ctl);
     positions += ev.measured[k];
   }
@@ -240,6 +246,7 @@ export function trackPermutationTest(
     level,
     permutations: B,
     tracks: S,
+    cells: new Set(cellOf).size,
     positions,
     controlTracks: m.reduce((a, b) => a + b, 0),
     excluded: ev.track.length - S,
@@ -270,7 +277,13 @@ export function trackPermutationTest(
     }
     if (Math.abs(t / S) >= Math.abs(T) - tol) extreme++;
   }
-  const [ciLow, ciHigh] = bootstrapMeanCi(diff, options.bootstrap ?? DEFAULT_BOOTSTRAP, level, seed);
+  const iterations = options.bootstrap ?? DEFAULT_BOOTSTRAP;
+  // Tracks of one cell share its structures and its biology: with several cells, resample cells
+  // (each with all its tracks), the unit above the track.
+  const [ciLow, ciHigh] =
+    base.cells > 1
+      ? clusterBootstrapMeanCi(diff, cellOf, iterations, level, seed)
+      : bootstrapMeanCi(diff, iterations, level, seed);
   return { ...base, ev: evMean, control: ctlMean, difference: T, ciLow, ciHigh, p: (1 + extreme) / (1 + B) };
 }
 
@@ -293,4 +306,89 @@ export function bootstrapMeanCi(
   means.sort();
   const alpha = (1 - level) / 2;
   return [quantileSorted(means, alpha), quantileSorted(means, 1 - alpha)];
+}
+
+/** Percentile bootstrap CI of the mean over units, resampling whole clusters of units. */
+export function clusterBootstrapMeanCi(
+  x: ArrayLike<number>,
+  cluster: ArrayLike<number>,
+  iterations: number,
+  level: number,
+  seed: number,
+): [number, number] {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < x.length; i++) {
+    const g = groups.get(cluster[i]) ?? [];
+    g.push(x[i]);
+    groups.set(cluster[i], g);
+  }
+  const sums = Array.from(groups.values(), (g) => g.reduce((a, b) => a + b, 0));
+  const counts = Array.from(groups.values(), (g) => g.length);
+  const C = sums.length;
+  if (!C) return [Number.NaN, Number.NaN];
+  const rng = new Rng(seed, 0x70000);
+  const means = new Float64Array(iterations);
+  for (let b = 0; b < iterations; b++) {
+    let s = 0;
+    let n = 0;
+    for (let c = 0; c < C; c++) {
+      const k = Math.floor(rng.uniform() * C);
+      s += sums[k];
+      n += counts[k];
+    }
+    means[b] = s / n;
+  }
+  means.sort();
+  const alpha = (1 - level) / 2;
+  return [quantileSorted(means, alpha), quantileSorted(means, 1 - alpha)];
+}
+
+/**
+ * Several cells' (stacks') per-track summaries as one set for trackPermutationTest: EV rows
+ * concatenated, control track ids re-based so row k still owns ids k·perTrack + j, and the cell
+ * index of every EV row.
+ */
+export function combineCells(
+  parts: readonly { ev: TrackSummaries; control: TrackSummaries }[],
+  perTrack: number,
+): { ev: TrackSummaries; control: TrackSummaries; cells: Uint32Array } {
+  const cat = <T extends Float64Array | Uint32Array>(arrays: T[], make: (n: number) => T): T => {
+    const out = make(arrays.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of arrays) {
+      out.set(x, o);
+      o += x.length;
+    }
+    return out;
+  };
+  const join = (which: 'ev' | 'control'): TrackSummaries => ({
+    track: cat(
+      parts.map((p) => p[which].track),
+      (n) => new Uint32Array(n),
+    ),
+    meanDistance: cat(
+      parts.map((p) => p[which].meanDistance),
+      (n) => new Float64Array(n),
+    ),
+    fractionWithin: cat(
+      parts.map((p) => p[which].fractionWithin),
+      (n) => new Float64Array(n),
+    ),
+    measured: cat(
+      parts.map((p) => p[which].measured),
+      (n) => new Uint32Array(n),
+    ),
+  });
+  const ev = join('ev');
+  const control = join('control');
+  const cells = new Uint32Array(ev.track.length);
+  let evOff = 0;
+  let ctlOff = 0;
+  parts.forEach((p, c) => {
+    cells.fill(c, evOff, evOff + p.ev.track.length);
+    for (let i = 0; i < p.control.track.length; i++) control.track[ctlOff + i] += evOff * perTrack;
+    evOff += p.ev.track.length;
+    ctlOff += p.control.track.length;
+  });
+  return { ev, control, cells };
 }

@@ -23,7 +23,7 @@ function TrackTest({ t }: { t: TrackTestResult }) {
   };
   return (
     <>
-      p {formatP(t.p)} · n {t.tracks} tracks, {t.positions.toLocaleString()} pos., 1 cell
+      p {formatP(t.p)} · n {t.tracks} tracks, {t.positions.toLocaleString()} pos., {t.cells ?? 1} cell
       <br />
       EV − ctl {v(t.difference, true)} (95% CI {v(t.ciLow, true)} to {v(t.ciHigh, true)})
       {t.excluded ? ` · ${t.excluded} unmeasured` : ''}

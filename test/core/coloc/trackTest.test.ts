@@ -10,6 +10,8 @@ import { chiSquareHomogeneity } from '../../../src/core/coloc/analysisStats';
 import type { PositionsTable } from '../../../src/core/coloc/analysisTracks';
 import {
   bootstrapMeanCi,
+  clusterBootstrapMeanCi,
+  combineCells,
   controlTracks,
   summarizeTrackDistances,
   trackPermutationTest,
@@ -137,6 +139,25 @@ describe('stratified permutation test', () => {
     expect(r.tracks).toBe(1);
     expect(r.excluded).toBe(2);
     expect(r.difference).toBeCloseTo(2 - 3.5, 12);
+  });
+
+  test('several cells: control ids re-based per cell, n cells counted, the CI resamples cells', () => {
+    // Cell 1: EVs 0 and 1 below their controls by 1; cell 2: EV 10 below by 5 (one control each).
+    const a = { ev: summaries([0, 0]), control: summaries([1, 1]) };
+    const b = { ev: summaries([10]), control: summaries([15]) };
+    const all = combineCells([a, b], 1);
+    expect(Array.from(all.control.track)).toEqual([0, 1, 2]);
+    expect(Array.from(all.cells)).toEqual([0, 0, 1]);
+    const r = trackPermutationTest(all.ev, all.control, 1, 'meanDistance', { cells: all.cells });
+    expect(r.cells).toBe(2);
+    expect(r.tracks).toBe(3);
+    expect(r.difference).toBeCloseTo(-7 / 3, 12);
+    // Resampling 2 cells: means of {cell 1, cell 1} = −1 up to {cell 2, cell 2} = −5.
+    expect(r.ciLow).toBeCloseTo(-5, 12);
+    expect(r.ciHigh).toBeCloseTo(-1, 12);
+    const [lo, hi] = clusterBootstrapMeanCi([1, 1, 1, 1], [0, 1, 2, 3], 500, 0.95, 1);
+    expect(lo).toBe(1);
+    expect(hi).toBe(1);
   });
 
   test('bootstrap CI of a mean brackets it and narrows with n', () => {
