@@ -100,7 +100,7 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   expect(tt.ciLow).toBeLessThanOrEqual(tt.ciHigh);
   await expect
     .poll(() => page.getByTestId('track-test').textContent())
-    .toMatch(new RegExp(`n ${tt.tracks} tracks, .* pos\\., 1 cell`));
+    .toMatch(new RegExp(`${tt.tracks} tracks, .* pos\\., 1 cell`));
   expect(await page.getByTestId('distance-help').textContent()).toMatch(/The EV track is the unit/);
 
   // Selecting a track from the table draws its distance over time; the overlay is on the raw view.

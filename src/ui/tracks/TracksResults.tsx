@@ -23,7 +23,7 @@ function TrackTest({ t }: { t: TrackTestResult }) {
   };
   return (
     <>
-      p {formatP(t.p)} · n {t.tracks} tracks, {t.positions.toLocaleString()} pos., {t.cells ?? 1} cell
+      p {formatP(t.p)} · {t.tracks} tracks, {t.positions.toLocaleString()} pos., {t.cells ?? 1} cell
       <br />
       EV − ctl {v(t.difference, true)} (95% CI {v(t.ciLow, true)} to {v(t.ciHigh, true)})
       {t.excluded ? ` · ${t.excluded} unmeasured` : ''}
@@ -159,9 +159,9 @@ export function TracksResults() {
                   <TrackTest t={c.trackTest.distance} />
                 </dd>
                 <dt
-                  title={`Per-track fraction of frames within ${c.cutoff} nm, EV tracks vs matched control tracks`}
+                  title={`Secondary comparison: per-track fraction of frames within ${c.cutoff} nm, EV tracks vs matched control tracks`}
                 >
-                  within, per track (secondary)
+                  within, per track
                 </dt>
                 <dd className="num" data-testid="track-test-within">
                   <TrackTest t={c.trackTest.within} />
