@@ -66,6 +66,9 @@ describe('evscope track', () => {
     const r = await run(['track', 'x.tif', '--out', 'y.csv', '--radious', '3']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/unknown option --radious/);
+    const bad = await run(['track', 'x.tif', '--out', 'y.csv', '--radius', '-5']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--radius must be "auto" or a distance > 0 nm/);
   });
 });
 

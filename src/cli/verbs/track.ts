@@ -51,6 +51,9 @@ export const verb: Verb = {
       console.error(help);
       return 2;
     }
+    const autoRadius = (a.flags.get('radius') ?? 'auto') === 'auto';
+    if (!autoRadius && !((numberFlag(a, 'radius') ?? 0) > 0))
+      throw new Error('--radius must be "auto" or a distance > 0 nm');
     const paths = groupWithSidecars(a.positionals)[0];
     return withStack(paths, async (src: FrameSource) => {
       const channel = (numberFlag(a, 'channel') ?? src.channels) - 1;
@@ -58,7 +61,6 @@ export const verb: Verb = {
       const kind = cam.kind ?? 'ccd';
       const pixelSizeNm = numberFlag(a, 'pixel-nm') ?? src.meta.pixelSizeNm ?? 100;
       const api = createTracksApi(async () => src);
-      const autoRadius = (a.flags.get('radius') ?? 'auto') === 'auto';
       let last = 0;
       const r = await api.track(
         {
