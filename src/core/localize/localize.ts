@@ -78,31 +78,50 @@ export class LocalizeScratch {
   }
 }
 
-/** Localizes one frame (raw camera values, width × height) and appends its rows to `s.builder`. */
-export function localizeFrame(frame: PixelArray, frameIndex: number, s: LocalizeScratch): void {
-  const { width: w, height: h, params, fitter, candidates } = s;
+/** Converts one raw frame to photons, filters it and leaves the candidates in `s.candidates`. */
+export function detectFrame(frame: PixelArray, s: LocalizeScratch): void {
+  const { params, candidates } = s;
   adusToPhotons(frame, params.camera, s.photons);
   const noise = s.filter.apply(s.photons);
   s.lastThreshold = params.thresholdFactor * noise;
   s.filter.findMaxima(s.lastThreshold, candidates);
-  suppressClose(candidates, w, h, params.minDistancePx, s.mask);
+  suppressClose(candidates, s.width, s.height, params.minDistancePx, s.mask);
+}
 
+/**
+ * Copies candidate c's window (photons and read variance) of the last detected frame into the
+ * fitter; returns the window's top-left pixel as [x0, y0].
+ */
+export function loadWindow(s: LocalizeScratch, c: number, out: [number, number] = [0, 0]): [number, number] {
+  const { width: w, height: h, fitter, candidates } = s;
   const n = fitter.size;
-  const r = params.fitRadiusPx;
-  const px = params.pixelSizeNm;
+  const r = s.params.fitRadiusPx;
+  const cx = candidates.x[c];
+  const cy = candidates.y[c];
+  const x0 = cx - r < 0 ? 0 : Math.min(cx - r, w - n);
+  const y0 = cy - r < 0 ? 0 : Math.min(cy - r, h - n);
   const data = fitter.data;
   const rv = s.readVariance;
+  for (let j = 0; j < n; j++) {
+    const src = (y0 + j) * w + x0;
+    for (let i = 0; i < n; i++) data[j * n + i] = s.photons[src + i];
+    if (rv) for (let i = 0; i < n; i++) fitter.readVariance[j * n + i] = rv[src + i];
+  }
+  out[0] = x0;
+  out[1] = y0;
+  return out;
+}
+
+const corner: [number, number] = [0, 0];
+
+/** Localizes one frame (raw camera values, width × height) and appends its rows to `s.builder`. */
+export function localizeFrame(frame: PixelArray, frameIndex: number, s: LocalizeScratch): void {
+  const { params, fitter, candidates } = s;
+  detectFrame(frame, s);
+  const px = params.pixelSizeNm;
   const b = s.builder;
   for (let c = 0; c < candidates.count; c++) {
-    const cx = candidates.x[c];
-    const cy = candidates.y[c];
-    const x0 = cx - r < 0 ? 0 : Math.min(cx - r, w - n);
-    const y0 = cy - r < 0 ? 0 : Math.min(cy - r, h - n);
-    for (let j = 0; j < n; j++) {
-      const src = (y0 + j) * w + x0;
-      for (let i = 0; i < n; i++) data[j * n + i] = s.photons[src + i];
-      if (rv) for (let i = 0; i < n; i++) fitter.readVariance[j * n + i] = rv[src + i];
-    }
+    const [x0, y0] = loadWindow(s, c, corner);
     if (s.multi) {
       s.multi.fit();
       addMultiRows(s, frameIndex, c, x0, y0);
@@ -137,6 +156,8 @@ function addMultiRows(s: LocalizeScratch, frameIndex: number, c: number, x0: num
   if (m.flags !== 0 && !params.keepFailed) return;
   const px = params.pixelSizeNm;
   for (let e = 0; e < m.count; e++) {
+    const flags = m.flags | m.emitterFlags[e];
+    if (flags !== 0 && !params.keepFailed) continue;
     const fx = x0 + m.x[e];
     const fy = y0 + m.y[e];
     if (m.count > 1 && nearestCandidate(candidates, fx, fy, c) !== c) continue;
@@ -151,7 +172,7 @@ function addMultiRows(s: LocalizeScratch, frameIndex: number, c: number, x0: num
     col.precision[row] = Math.sqrt(0.5 * (m.varianceX[e] + m.varianceY[e])) * px;
     col.logL[row] = m.logLikelihoodRatio;
     col.iterations[row] = Math.min(m.iterations, 255);
-    col.flags[row] = m.flags;
+    col.flags[row] = flags;
   }
 }
 
