@@ -22,6 +22,7 @@ import { regularizedGammaQ } from '../stats/specialFunctions';
 import { axisModel } from './axisModel';
 import { choleskyFactor, choleskyInverseDiagonal, choleskySolve } from './cholesky';
 import { FIT_FLAGS, type GaussianFitter } from './gaussianFitter';
+import { evaluate2, evaluate3, type JointWindow } from './multiEvaluate';
 
 export interface MultiFitterOptions {
   /** Most emitters in one window (1…8). */
@@ -113,6 +114,7 @@ export class MultiEmitterFitter {
   private readonly gy: Float64Array;
   private readonly dgx: Float64Array;
   private readonly dgy: Float64Array;
+  private readonly window: JointWindow;
   private readonly mu: Float64Array;
   private readonly jac: Float64Array;
   private readonly wjac: Float64Array;
@@ -157,6 +159,16 @@ export class MultiEmitterFitter {
     this.gy = new Float64Array(MAX_K * n);
     this.dgx = new Float64Array(MAX_K * n);
     this.dgy = new Float64Array(MAX_K * n);
+    this.window = {
+      size: n,
+      sigmaPx: this.sigmaPx,
+      obs: this.obs,
+      readVariance: single.readVariance,
+      gx: this.gx,
+      gy: this.gy,
+      dgx: this.dgx,
+      dgy: this.dgy,
+    };
     this.jac = new Float64Array((3 * MAX_K + 1) * n * n);
     this.wjac = new Float64Array((3 * MAX_K + 1) * n * n);
     this.resid = new Float64Array(n * n);
@@ -377,6 +389,8 @@ export class MultiEmitterFitter {
 
   /** Poisson log-likelihood (up to a constant), gradient and Fisher matrix at θ for k emitters. */
   private evaluate(theta: Float64Array, k: number, matrix: Float64Array, gradient: Float64Array): number {
+    if (k === 2) return evaluate2(this.window, theta, matrix, gradient);
+    if (k === 3) return evaluate3(this.window, theta, matrix, gradient);
     const n = this.size;
     const nn = this.nn;
     const np = 3 * k + 1;

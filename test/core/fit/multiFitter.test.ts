@@ -2,6 +2,7 @@
 // counts of pixel-integrated Gaussians plus Poisson noise, so truth is known to the last digit.
 import { describe, expect, test } from 'vitest';
 import { GaussianFitter } from '../../../src/core/fit/gaussianFitter';
+import { evaluate2, evaluate3, type JointWindow } from '../../../src/core/fit/multiEvaluate';
 import {
   chiSquareQuantile,
   MultiEmitterFitter,
@@ -53,6 +54,68 @@ describe('chi-square quantile', () => {
     expect(chiSquareQuantile(0.05, 3)).toBeCloseTo(7.8147, 3);
     expect(chiSquareQuantile(0.001, 3)).toBeCloseTo(16.266, 2);
     expect(chiSquareQuantile(0.05, 45)).toBeCloseTo(61.656, 2);
+  });
+});
+
+describe('unrolled joint models', () => {
+  // Reference: μ from the project's integrated Gaussian, derivatives by central differences.
+  function reference(theta: number[], k: number, obs: Float64Array) {
+    const mu = (t: number[]) =>
+      expectedImage(
+        N,
+        N,
+        Array.from({ length: k }, (_, e) => ({ x: t[3 * e], y: t[3 * e + 1], photons: t[3 * e + 2] })),
+        SIGMA,
+        t[3 * k],
+      );
+    const m0 = mu(theta);
+    const np = 3 * k + 1;
+    const d: Float64Array[] = [];
+    for (let a = 0; a < np; a++) {
+      const h = a % 3 === 2 || a === 3 * k ? 1e-3 : 1e-5;
+      const up = [...theta];
+      const dn = [...theta];
+      up[a] += h;
+      dn[a] -= h;
+      const mu1 = mu(up);
+      const mu2 = mu(dn);
+      d.push(mu1.map((v, p) => (v - mu2[p]) / (2 * h)));
+    }
+    let logL = 0;
+    for (let p = 0; p < N * N; p++) logL += (obs[p] > 0 ? obs[p] * Math.log(m0[p]) : 0) - m0[p];
+    const grad = d.map((da) => da.reduce((sum, v, p) => sum + ((obs[p] - m0[p]) / m0[p]) * v, 0));
+    const fisher = d.flatMap((da) => d.map((dc) => da.reduce((sum, v, p) => sum + (v * dc[p]) / m0[p], 0)));
+    return { logL, grad, fisher };
+  }
+
+  test('evaluate2 and evaluate3 give the Poisson log-likelihood, its gradient and the Fisher matrix', () => {
+    const rng = new Rng(3);
+    const window = (): JointWindow => ({
+      size: N,
+      sigmaPx: SIGMA,
+      obs: Float64Array.from(
+        poissonImage(expectedImage(N, N, [{ x: 3, y: 3.2, photons: 900 }], SIGMA, BG), rng),
+      ),
+      readVariance: new Float64Array(N * N),
+      gx: new Float64Array(8 * N),
+      gy: new Float64Array(8 * N),
+      dgx: new Float64Array(8 * N),
+      dgy: new Float64Array(8 * N),
+    });
+    for (const [k, f, theta] of [
+      [2, evaluate2, [2.4, 3.1, 700, 4.6, 3.9, 300, 9]],
+      [3, evaluate3, [2.4, 3.1, 700, 4.6, 3.9, 300, 1.2, 5.5, 150, 8]],
+    ] as const) {
+      const w = window();
+      const np = 3 * k + 1;
+      const matrix = new Float64Array(np * np);
+      const gradient = new Float64Array(np);
+      const logL = f(w, Float64Array.from(theta), matrix, gradient);
+      const ref = reference([...theta], k, w.obs);
+      expect(logL).toBeCloseTo(ref.logL, 4);
+      for (let a = 0; a < np; a++) expect(gradient[a]).toBeCloseTo(ref.grad[a], 3);
+      for (let a = 0; a < np * np; a++) expect(matrix[a] / ref.fisher[a]).toBeCloseTo(1, 4);
+    }
   });
 });
 
