@@ -16,7 +16,7 @@ import { Rng } from '../../../src/core/random';
 import { type ScoreResult, scoreLocalizations } from '../../../src/core/score/metrics';
 import { type DenseEvStack, denseEvStack } from '../../../src/core/sim/denseEv';
 import { openStack } from '../../../src/core/stack/open';
-import { repoRoot, sharedDataDir } from '../../helpers/sharedData';
+import { sharedDataDir } from '../../helpers/sharedData';
 import { expectedImage, gridSpots, poissonImage } from '../../helpers/spotImage';
 
 function localize(frames: ArrayLike<number>[], width: number, height: number, params: LocalizeParamsInput) {
@@ -129,7 +129,6 @@ describe('σ from data', () => {
 
 const dataDir = sharedDataDir ?? '';
 const present = sharedDataDir !== undefined;
-if (!present) console.warn(`skipping σ-from-data peer tests: no shared/data folder beside ${repoRoot}`);
 
 const opened: FileByteSource[] = [];
 afterAll(async () => {
