@@ -43,7 +43,12 @@ export class SigmaEstimator {
   private frames = 0;
   private readonly corner: [number, number] = [0, 0];
 
-  constructor(width: number, height: number, params: LocalizeParams) {
+  constructor(
+    width: number,
+    height: number,
+    params: LocalizeParams,
+    private readonly options: SigmaOptions = {},
+  ) {
     this.scratch = new LocalizeScratch(width, height, { ...params, fitter: 'mle', fitSigma: true });
   }
 
@@ -55,7 +60,7 @@ export class SigmaEstimator {
     const { candidates, fitter } = s;
     const far = 2 * s.params.fitRadiusPx + 1;
     const n = fitter.size;
-    for (let c = 0; c < candidates.count; c++) {
+    for (let c = 0; c < candidates.count && !this.done(); c++) {
       if (!isolated(candidates.x, candidates.y, candidates.count, c, far)) continue;
       loadWindow(s, c, this.corner);
       fitter.fit();
@@ -68,8 +73,8 @@ export class SigmaEstimator {
   }
 
   /** The estimate from the frames so far. */
-  result(options: SigmaOptions = {}): SigmaEstimate {
-    const minSpots = options.minSpots ?? 10;
+  result(): SigmaEstimate {
+    const minSpots = this.options.minSpots ?? 10;
     const bright = [...this.sigmas].sort((a, b) => a - b);
     if (bright.length < minSpots)
       throw new Error(
@@ -87,8 +92,8 @@ export class SigmaEstimator {
   }
 
   /** Whether enough fits are collected. */
-  done(options: SigmaOptions = {}): boolean {
-    return this.sigmas.length >= (options.maxSpots ?? 400);
+  done(): boolean {
+    return this.sigmas.length >= (this.options.maxSpots ?? 400);
   }
 }
 
@@ -108,9 +113,8 @@ export function estimateSigma(
   params: LocalizeParams,
   options: SigmaOptions = {},
 ): SigmaEstimate {
-  const est = new SigmaEstimator(width, height, params);
+  const est = new SigmaEstimator(width, height, params, options);
   const size = width * height;
-  for (let f = 0; f < frameCount && !est.done(options); f++)
-    est.addFrame(pixels.subarray(f * size, (f + 1) * size));
-  return est.result(options);
+  for (let f = 0; f < frameCount && !est.done(); f++) est.addFrame(pixels.subarray(f * size, (f + 1) * size));
+  return est.result();
 }
