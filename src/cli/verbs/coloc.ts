@@ -1,12 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { analyzeColocalization } from '../../core/coloc/analysis';
 import { controlPositions } from '../../core/coloc/analysisControl';
 import { FrameSweep } from '../../core/coloc/frameSweep';
 import { trackPositionsForMovie } from '../../core/spt/blocks';
 import { parseTrackCsv } from '../../core/spt/io';
 import { distancesCsv, formatP, histogramCsv } from '../../plots/tracks';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, stringFlag } from '../args';
 import { withStack } from '../openInputs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope coloc --tracks TRACKS.csv --mask MASK.tif --px 10 --camera-px 50 --out RESULT.csv [options]
@@ -69,6 +70,7 @@ export const verb: Verb = {
       return 2;
     }
     if (!(px > 0 && cameraPx > 0)) throw new Error('--px and --camera-px must be > 0 nm');
+    await checkOutputs([out, stringFlag(a, 'histogram')], [tracksPath, maskPath]);
     const window = numberFlag(a, 'window') ?? 1002;
     const step = numberFlag(a, 'step') ?? 6;
     const cutoff = numberFlag(a, 'cutoff') ?? 240;
@@ -116,9 +118,9 @@ export const verb: Verb = {
         histogram: { start: bins[0], width: bins[1], count: bins[2] },
         pooling: pooling as 'nearest' | 'pooled',
       });
-      writeFileSync(out, distancesCsv(r.distances));
+      await writeOutputSafely(out, distancesCsv(r.distances));
       const hist = a.flags.get('histogram');
-      if (typeof hist === 'string') writeFileSync(hist, histogramCsv(r.histogramTable));
+      if (typeof hist === 'string') await writeOutputSafely(hist, histogramCsv(r.histogramTable));
       const f = r.durationFit;
       console.log(
         [
