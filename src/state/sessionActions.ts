@@ -14,7 +14,7 @@ import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
 import { type Captured, captureSession, restoreSession } from './sessionCapture';
-import { applyLink, parseLinkHash } from './sessionLink';
+import { applyLink, parseLinkHash, parseSessionFileLink } from './sessionLink';
 import { newSessionId, sessionStore } from './sessionStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -526,23 +526,12 @@ export async function openSessionUrl(
   link: string,
   location: Pick<Location, 'href' | 'origin'>,
 ): Promise<boolean> {
-  let url: URL;
-  try {
-    url = new URL(link, location.href);
-  } catch {
-    notify('error', 'The session link is not a URL', link.slice(0, 200));
+  const parsed = parseSessionFileLink(link, location);
+  if (!parsed.ok) {
+    notify('error', parsed.title, parsed.message, parsed.hint);
     return false;
   }
-  const name = decodeURIComponent(url.pathname.split('/').pop() || 'session file').slice(0, 200);
-  if (url.origin !== location.origin) {
-    notify(
-      'error',
-      `Could not open ${name}`,
-      `Session files are only fetched from this site (${location.origin}), not from ${url.origin}.`,
-      'Download the file and drop it on the window instead.',
-    );
-    return false;
-  }
+  const { url, name } = parsed;
   let bytes: Uint8Array;
   try {
     const res = await fetch(url, { credentials: 'same-origin' });
