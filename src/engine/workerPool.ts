@@ -255,3 +255,23 @@ export class WorkerPool<Api> {
     }
   }
 }
+
+/** A worker API's methods as plain async calls, each run on the pool (death, stall and retry handled). */
+export type PoolCalls<Api> = {
+  [K in keyof Api]: Api[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+export function poolCalls<Api>(pool: Pick<WorkerPool<Api>, 'run'>): PoolCalls<Api> {
+  return new Proxy({} as PoolCalls<Api>, {
+    get(_, key) {
+      // Not a thenable: awaiting the object itself must not call a worker method named "then".
+      if (key === 'then' || typeof key !== 'string') return undefined;
+      return (...args: unknown[]) =>
+        pool.run((api) =>
+          (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[key](...args),
+        );
+    },
+  });
+}
