@@ -1,3 +1,4 @@
+import './noNetwork';
 import * as Comlink from 'comlink';
 import { heartbeat } from './heartbeat';
 import { createLocalizeApi } from './localize.api';
