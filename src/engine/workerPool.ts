@@ -32,7 +32,10 @@ export interface WorkerPoolOptions {
    * 0 (default) waits for ever — only for workers that send no heartbeats.
    */
   stallTimeoutMs?: number;
-  /** The same for a worker's setup (opening a stack can take longer than a chunk); default 4 × stall. */
+  /**
+   * The same for a worker's setup and for a new worker until its first message (loading modules,
+   * opening a stack can take longer than a chunk); default 4 × stall.
+   */
   setupTimeoutMs?: number;
 }
 
@@ -67,6 +70,8 @@ interface Slot<Api> {
   stallTimer: ReturnType<typeof setTimeout> | null;
   /** Setting up: the longer deadline applies. */
   settingUp: number;
+  /** The worker has sent something: it finished loading, so the short deadline applies. */
+  heard: boolean;
   declareDead: (error: Error) => void;
 }
 
@@ -179,6 +184,7 @@ export class WorkerPool<Api> {
       idleTimer: null,
       stallTimer: null,
       settingUp: 0,
+      heard: false,
       declareDead: () => {},
     };
     slot.declareDead = (error) => {
@@ -194,7 +200,10 @@ export class WorkerPool<Api> {
       if (retrying && !this.closed) this.spawn();
     };
     worker.onDeath(slot.declareDead);
-    worker.onActivity?.(() => this.watch(slot));
+    worker.onActivity?.(() => {
+      slot.heard = true;
+      this.watch(slot);
+    });
     this.slots.push(slot);
     return slot;
   }
@@ -203,7 +212,8 @@ export class WorkerPool<Api> {
   private watch(slot: Slot<Api>): void {
     if (slot.stallTimer) clearTimeout(slot.stallTimer);
     slot.stallTimer = null;
-    const ms = slot.settingUp > 0 ? this.setupTimeoutMs : this.stallTimeoutMs;
+    // A worker not heard from yet may still be loading its modules: that is set-up time too.
+    const ms = slot.settingUp > 0 || !slot.heard ? this.setupTimeoutMs : this.stallTimeoutMs;
     if (ms <= 0 || slot.busy === 0 || slot.dead) return;
     slot.stallTimer = setTimeout(() => {
       slot.stallTimer = null;
