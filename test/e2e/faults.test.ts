@@ -9,6 +9,7 @@ import type { Worker } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SESSION_ENTRY, saveSessionFile } from '../../src/core/session/file';
 import { demoSession, demoTables } from '../core/session/fixtures';
+import { damagedCorpus } from '../helpers/damagedTiffs';
 import { type BrowserSession, openApp } from './browser';
 
 type Api = Record<string, (...a: unknown[]) => unknown>;
@@ -132,6 +133,40 @@ test('a tiny session asking for a gigantic simulation is refused; the work stays
     const restored = (await s.page.evaluate(() => api().localizeParams())) as { thresholdFactor: number };
     expect(restored.thresholdFactor).toBe(1.37);
     expect(s.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a stack with a damaged page: localization keeps the frames before it and warns, naming the frame', async () => {
+  const s = await openApp('/?demo=0');
+  try {
+    await s.context.addInitScript(defineApi);
+    await s.page.evaluate(defineApi);
+    await s.page.waitForFunction(() => 'evscope' in window);
+    const damaged = damagedCorpus().find((c) => c.expect.kind === 'prefix')!;
+    const bad = (damaged.expect as { badFrame: number }).badFrame;
+    const out = (await s.page.evaluate(async (bytes) => {
+      const file = new File([new Uint8Array(bytes)], 'damaged.tif', { type: 'image/tiff' });
+      await api().openFiles([file]);
+      api().setLocalizeParams({ thresholdFactor: 1 });
+      const run = (await api().runLocalization()) as { status: string; count: number };
+      const frames = (api().localizations() as { columns: { frame: number[] } }).columns.frame;
+      return { run, maxFrame: Math.max(...frames), frames: new Set(frames).size };
+    }, Array.from(damaged.bytes))) as {
+      run: { status: string; count: number };
+      maxFrame: number;
+      frames: number;
+    };
+    expect(out.run.status).toBe('failed');
+    expect(out.run.count).toBeGreaterThan(0);
+    // Frames are 0-based here: every frame before the bad one has spots, none after it is kept.
+    expect(out.maxFrame).toBe(bad - 1);
+    expect(out.frames).toBe(bad);
+    const notice = s.page.locator('.notice').filter({ hasText: `stopped at frame ${bad + 1}` });
+    await notice.waitFor({ timeout: 60_000 });
+    expect(await notice.textContent()).toMatch(/are kept/);
+    expect(s.errors).toEqual([]);
   } finally {
     await s.close();
   }
