@@ -58,7 +58,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/e2e/**', 'node_modules/**'],
           environment: 'node',
-          testTimeout: 60_000,
+          // Sized for a busy 2-core CI machine: fixtures built in hooks (simulated stacks, worker
+          // pools) take several times longer there than on a quiet one.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
