@@ -75,6 +75,20 @@ export function makeLocalizeActions(
         },
         onProgress: (p) => write(() => ({ progress: p })),
       });
+      if (!mine()) return outcome('done');
+      if (res.failedFrame) {
+        // The frames before the bad one are kept and shown; the rest of the stack is not done.
+        const bad = res.failedFrame.frame + 1;
+        const msg = `frame ${bad} could not be read or localized: ${res.failedFrame.message}`;
+        write((s) => ({ status: 'failed', error: msg, version: s.version + 1 }));
+        stores.notify(
+          'warning',
+          `Localization of ${stackName} stopped at frame ${bad}`,
+          msg,
+          `The localizations of frames ${plan.frames.start + 1}–${bad - 1} are kept. The file may be damaged from frame ${bad} on: check it in Fiji, or localize the frames after it with a frame range.`,
+        );
+        return { ...outcome('failed'), status: 'failed', error: msg };
+      }
       const status = res.cancelled ? 'cancelled' : 'done';
       // The table is complete here: every chunk was committed before the engine resolved.
       write((s) => ({ status, error: null, version: s.version + 1 }));
@@ -95,9 +109,12 @@ export function makeLocalizeActions(
   return {
     /** Starts a run of the active stack with the current settings; resolves when it ends. */
     start(): Promise<RunOutcome> {
+      // A run asked to stop may still wait on a silent worker: a new run must not wait with it
+      // (its chunks stop being written once the new run starts).
+      const busy = current !== null && !controller?.signal.aborted;
       const st = activeStack(stores.data.getState());
-      if (current && currentStack === st?.info.id) return current;
-      if (current) {
+      if (busy && currentStack === st?.info.id) return current!;
+      if (busy) {
         const error = `Localization of ${inputName(stores.data.getState(), currentStack)} is still running: wait for it or cancel it first.`;
         stores.notify('warning', 'One localization at a time', error);
         return Promise.resolve({ count: 0, status: 'failed', error });
@@ -121,7 +138,8 @@ export function makeLocalizeActions(
       const ctl = new AbortController();
       controller = ctl;
       currentStack = st.info.id;
-      const run = execute(planned.plan, st.info.name, ctl).finally(() => {
+      const run: Promise<RunOutcome> = execute(planned.plan, st.info.name, ctl).finally(() => {
+        if (current !== run) return;
         controller = null;
         current = null;
         currentStack = null;
