@@ -32,6 +32,7 @@ import {
   registrationKey,
   registrationLabel,
 } from './registrationStore';
+import { stoppedOnLeave } from './uiStore';
 
 export type MarkersStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -364,7 +365,10 @@ export const markersStore = createMarkersStore();
 registerResults<MarkersStore>('markers', {
   store: markersStore,
   capture: (s) => {
-    if (s.status === 'running') s.detach();
+    if (s.status === 'running') {
+      s.detach();
+      stoppedOnLeave('EV-marker counting');
+    }
     return {
       stackId: s.stackId,
       params: s.params,

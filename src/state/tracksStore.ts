@@ -37,6 +37,7 @@ import {
   trackingErrors,
   trackingKey,
 } from './tracksParams';
+import { stoppedOnLeave } from './uiStore';
 
 export type TracksRunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
 export type TrackColouring = 'time' | 'distance';
@@ -406,7 +407,10 @@ export const tracksStore = createTracksStore();
 registerResults<TracksStore>('tracks', {
   store: tracksStore,
   capture: (s) => {
-    if (s.running) s.detach();
+    if (s.running) {
+      s.detach();
+      stoppedOnLeave('Tracking and distances');
+    }
     const status = (st: TracksRunStatus): TracksRunStatus => (st === 'running' ? 'cancelled' : st);
     return {
       stackId: s.stackId,

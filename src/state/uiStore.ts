@@ -62,3 +62,15 @@ export const uiStore = createStore<UiState>()((set) => ({
 }));
 
 export const useUi = <T>(sel: (s: UiState) => T): T => useStore(uiStore, sel);
+
+/** Work that cannot follow its input off screen (one shared worker) stopped when the user left it. */
+export function stoppedOnLeave(what: string): void {
+  uiStore
+    .getState()
+    .notify(
+      'warning',
+      `${what} stopped`,
+      'It ran on the input you just left and cannot continue while another is shown; its previous result is kept with that input.',
+      'Go back to that input and run it again.',
+    );
+}

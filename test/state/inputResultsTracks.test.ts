@@ -24,6 +24,7 @@ vi.mock('../../src/engine/tracksService', async (orig) => {
 
 const { dataStore } = await import('../../src/state/dataStore');
 const { tracksStore } = await import('../../src/state/tracksStore');
+const { uiStore } = await import('../../src/state/uiStore');
 
 const stack = (id: number): StackInfo => ({
   id,
@@ -46,6 +47,7 @@ test('leaving a stack while it is tracked cancels the run and its result is writ
   expect(tracksStore.getState().running).toBe('tracking');
   d().addStack(stack(2));
   expect(signal?.aborted).toBe(true);
+  expect(uiStore.getState().notices.map((n) => n.title)).toContain('Tracking and distances stopped');
   expect(tracksStore.getState()).toMatchObject({ running: null, trackStatus: 'idle', tracks: null });
   answer({ summary: { length: 0, columns: { track: [], positions: [] } } } as unknown as TracksResult);
   expect(await run).toBeNull();
