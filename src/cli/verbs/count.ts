@@ -11,7 +11,7 @@ import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
-import { groupWithSidecars } from '../openInputs';
+import { groupWithSidecars, reportStackWarnings } from '../openInputs';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope count STACK… --channels CD9,CD63,CD81[,probe] --out EVS.csv [options]
@@ -97,7 +97,7 @@ export const verb: Verb = {
       for (const g of groups) {
         const h = await openFileByteSources(g);
         handles = handles.concat(h);
-        stacks.push(await openStack(h));
+        stacks.push(reportStackWarnings(await openStack(h)));
       }
       const source = stacks.length === 1 ? stacks[0] : await openChannels(stacks);
       const params = buildParams(a, source, method === 'locs' ? 'steps' : method);

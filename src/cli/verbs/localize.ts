@@ -17,6 +17,7 @@ import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker
 import { WorkerPool } from '../../engine/workerPool';
 import { numberFlag, type ParsedArgs, parseArgs } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
+import { reportStackWarnings } from '../openInputs';
 import type { Verb } from '../verb';
 import { parseFrameRange } from './convert';
 
@@ -175,7 +176,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
       const files = await openFileByteSources(p.positionals);
       const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
       try {
-        const stack = await deps.openStack(files);
+        const stack = reportStackWarnings(await deps.openStack(files));
         const params = localizeParamsFromArgs(p, stack);
         if (mapPaths) {
           const scmosMaps = await readScmosMapFiles(

@@ -67,6 +67,14 @@ function blocksOf(name: string, dir: TiffDirectory, bytesPerSample: number, labe
     if (dir.compression !== 1 && !dir.blockByteCounts.length) {
       throw new StackError(name, `${label}: compressed data without byte counts`);
     }
+    // libtiff refuses these too: a zero count or offset is a strip the writer never wrote, and
+    // reading it as zeros (or as the header's bytes) would pass for a dark frame.
+    if (dir.blockOffsets[k] === 0 || (dir.blockByteCounts.length && !(dir.blockByteCounts[k] > 0))) {
+      throw new StackError(
+        name,
+        `${label}: ${dir.tiled ? 'tile' : 'strip'} ${k + 1} has no data (byte count ${dir.blockByteCounts[k] ?? 'missing'}, offset ${dir.blockOffsets[k]})`,
+      );
+    }
     blocks.push({ x, y, rows, offset: dir.blockOffsets[k], byteCount });
   }
   return blocks;
