@@ -9,7 +9,9 @@ import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
 
 export function readLocs(file: string): LocTable {
-  const table = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file }).table;
+  const r = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
+  for (const w of r.warnings) console.error(`warning: ${file}: ${w}`);
+  const table = r.table;
   if (table.length === 0) throw new Error(`${file} holds no localizations`);
   return table;
 }

@@ -95,7 +95,8 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const step = numberFlag(p, 'step') ?? 6;
     const px = numberFlag(p, 'px') ?? 10;
     if (!(px > 0)) throw new Error(`--px must be > 0 nm, got ${px}`);
-    const { table } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
+    const { table, warnings } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
+    for (const w of warnings) console.error(`warning: ${input}: ${w}`);
     const fixed = numberFlag(p, 'sigma');
     const factor = numberFlag(p, 'precision-factor');
     if (fixed !== undefined && factor !== undefined)

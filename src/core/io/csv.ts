@@ -15,8 +15,16 @@ export class CsvError extends Error {
   }
 }
 
-/** Tokenizes `text`, calling `visit` per record. Blank lines are skipped. */
-export function parseCsv(text: string, visit: CsvRecordVisitor, delimiter = ','): void {
+/**
+ * Tokenizes `text`, calling `visit` per record. Blank lines are skipped. A record with more than
+ * `maxFields` fields is refused as soon as it gets there, so a hostile line costs no more.
+ */
+export function parseCsv(
+  text: string,
+  visit: CsvRecordVisitor,
+  delimiter = ',',
+  maxFields = Number.POSITIVE_INFINITY,
+): void {
   const fields: string[] = [];
   const n = text.length;
   const d = delimiter.charCodeAt(0);
@@ -63,6 +71,8 @@ export function parseCsv(text: string, visit: CsvRecordVisitor, delimiter = ',')
         i = j;
       }
       fields.push(value);
+      if (fields.length > maxFields)
+        throw new CsvError(recordLine, null, `more than ${maxFields} fields: not a localization table`);
       const c = text.charCodeAt(i);
       if (i < n && c === d) {
         lineBlank = false;

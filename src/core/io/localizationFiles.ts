@@ -65,7 +65,7 @@ export async function readLocalizationFile(
         fileName: name,
         pixelSizeNm: o.pixelSizeNm,
       });
-      return { format, table: r.table, units: r.units, ...r.info, warnings: [] };
+      return { format, table: r.table, units: r.units, ...r.info, warnings: r.warnings };
     }
     case 'smlm': {
       const r = openSessionFile(bytes, { fileName: name });
@@ -84,7 +84,7 @@ export async function readLocalizationFile(
       return { format, ...readElyraText(text(), { fileName: name }), warnings: [] };
     case 'thunderstorm-csv': {
       const r = readThunderstormCsv(text(), { fileName: name, pixelSizeNm: o.pixelSizeNm });
-      return { format, table: r.table, units: r.units, warnings: [] };
+      return { format, table: r.table, units: r.units, warnings: r.warnings };
     }
     default:
       throw new Error(
