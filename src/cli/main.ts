@@ -1,4 +1,5 @@
 // `npx evscope <verb> …`: each verb lives in src/cli/verbs/<verb>.ts and exports a `Verb`.
+import { terminalText } from './terminalText';
 import type { Verb } from './verb';
 
 const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     return await verb.run(rest);
   } catch (e) {
     // Errors from readers and kernels already name the file and the reason: print them, no stack.
-    console.error(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(terminalText(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`));
     return 1;
   }
 }

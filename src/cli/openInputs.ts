@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { openStack } from '../core/stack/open';
 import type { FrameSource } from '../core/stack/types';
 import { type FileByteSource, openFileByteSources } from './nodeByteSource';
+import { warnOnStderr } from './terminalText';
 
 const SIDECAR = /\.(inf|ya?ml)$/i;
 
@@ -18,7 +19,7 @@ export function groupWithSidecars(paths: string[]): string[][] {
 
 /** The browser shows a reader's warnings beside the stack; a script must see them on stderr. */
 export function reportStackWarnings(stack: FrameSource): FrameSource {
-  for (const w of stack.meta.warnings ?? []) console.error(`warning: ${stack.name}: ${w}`);
+  for (const w of stack.meta.warnings ?? []) warnOnStderr(`${stack.name}: ${w}`);
   return stack;
 }
 

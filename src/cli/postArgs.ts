@@ -7,10 +7,11 @@ import { parseFilter } from '../core/locs/filterExpr';
 import type { PostStep } from '../core/locs/pipeline';
 import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
+import { warnOnStderr } from './terminalText';
 
 export function readLocs(file: string): LocTable {
   const r = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
-  for (const w of r.warnings) console.error(`warning: ${file}: ${w}`);
+  for (const w of r.warnings) warnOnStderr(`${file}: ${w}`);
   const table = r.table;
   if (table.length === 0) throw new Error(`${file} holds no localizations`);
   return table;

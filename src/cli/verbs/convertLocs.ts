@@ -7,6 +7,7 @@ import { writeLocalizationFile } from '../../core/io/localizationFiles';
 import { appVersion } from '../appVersion';
 import { numberFlag, parseArgs } from '../args';
 import { readLocsFromDisk } from '../locFiles';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 export const verb: Verb = {
@@ -23,7 +24,7 @@ export const verb: Verb = {
       return 2;
     }
     const input = await readLocsFromDisk(resolve(p.positionals[0]), numberFlag(p, 'pixel-size'));
-    for (const w of input.warnings) console.error(`warning: ${w}`);
+    for (const w of input.warnings) warnOnStderr(w);
     const r = await writeLocalizationFile(out, input.table, input.units, {
       appVersion,
       pixelSizeNm: numberFlag(p, 'pixel-size') ?? input.pixelSizeNm,

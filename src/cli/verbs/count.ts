@@ -12,6 +12,7 @@ import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
 import { groupWithSidecars, reportStackWarnings } from '../openInputs';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope count STACK… --channels CD9,CD63,CD81[,probe] --out EVS.csv [options]
@@ -176,7 +177,7 @@ export const verb: Verb = {
             `  ${c.groupA} vs ${c.groupB}: p ${formatP(c.p)}, adjusted ${formatP(c.pAdjusted)} ${significanceStars(c.pAdjusted)}`,
           );
       }
-      for (const w of table.warnings) console.error(`warning: ${w}`);
+      for (const w of table.warnings) warnOnStderr(w);
       return 0;
     } finally {
       await Promise.all(handles.map((h) => h.close()));

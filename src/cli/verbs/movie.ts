@@ -11,6 +11,7 @@ import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
 import { movieFrameCount } from '../../core/movie/window';
 import { MAX_MOVIE_SIDE } from '../../state/movieParams';
 import { numberFlag, parseArgs } from '../args';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 /** A file sink that writes to PATH.partial and renames on success. */
@@ -96,7 +97,7 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const px = numberFlag(p, 'px') ?? 10;
     if (!(px > 0)) throw new Error(`--px must be > 0 nm, got ${px}`);
     const { table, warnings } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
-    for (const w of warnings) console.error(`warning: ${input}: ${w}`);
+    for (const w of warnings) warnOnStderr(`${input}: ${w}`);
     const fixed = numberFlag(p, 'sigma');
     const factor = numberFlag(p, 'precision-factor');
     if (fixed !== undefined && factor !== undefined)
