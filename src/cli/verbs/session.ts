@@ -12,7 +12,7 @@ import { parseTrackCsv } from '../../core/spt/io';
 import { appVersion } from '../appVersion';
 import { numberFlag, parseArgs } from '../args';
 import { readLocsFromDisk } from '../locFiles';
-import { terminalField, warnOnStderr } from '../terminalText';
+import { terminalField, terminalText, warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 const HELP = `usage:
@@ -193,9 +193,10 @@ async function info(args: string[]): Promise<number> {
     ),
     `view: step ${s.view.step}, centre ${s.view.centreView}, frame ${s.view.frame}, zoom ${s.view.zoom}`,
   ];
-  if (s.notes) lines.push(`notes: ${s.notes}`);
-  // Titles, names and notes come from whoever wrote the file.
-  console.log(lines.map(terminalField).join('\n'));
+  // Titles, names and notes come from whoever wrote the file; notes keep their line breaks.
+  const shown = lines.map(terminalField);
+  if (s.notes) shown.push(terminalText(`notes: ${s.notes}`));
+  console.log(shown.join('\n'));
   return 0;
 }
 

@@ -41,8 +41,7 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
   if (ij) {
     layout = await openImageJ(src, header, dir0, dtype, ij, meta, signal);
   } else {
-    const index = await IfdIndex.open(src, header, signal);
-    meta.extra!.pageIndex = index.method;
+    const index = await openIndex(src, header, meta, signal);
     const ome = isOmeXml(dir0.imageDescription)
       ? parseOmeXml(dir0.imageDescription!, src.name, index.pageCount)
       : undefined;
@@ -58,6 +57,23 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
   if (dir0.compression !== 1) meta.extra!.compression = dir0.compression;
   if (dir0.tiled) meta.extra!.tiles = `${dir0.blockWidth}×${dir0.blockHeight}`;
   return new TiffFrameSource(src, header, dir0, dtype, frameCount, channels, meta, locator);
+}
+
+/** The page index, with a warning when the chain breaks before its end. */
+async function openIndex(
+  src: ByteSource,
+  header: TiffHeader,
+  meta: StackMeta,
+  signal?: AbortSignal,
+): Promise<IfdIndex> {
+  const index = await IfdIndex.open(src, header, signal);
+  meta.extra!.pageIndex = index.method;
+  if (index.brokenChain)
+    warn(
+      meta,
+      `the file is truncated or damaged: ${index.brokenChain}; the ${index.pageCount} pages before it are read`,
+    );
+  return index;
 }
 
 function warn(meta: StackMeta, message: string): void {
@@ -116,14 +132,14 @@ async function openImageJ(
     };
   }
   meta.flavour = header.bigTiff ? 'imagej-bigtiff' : 'imagej';
-  const index = await IfdIndex.open(src, header, signal);
-  meta.extra!.pageIndex = index.method;
+  const index = await openIndex(src, header, meta, signal);
   let { channels, frameCount } = axes;
-  if (channels * frameCount !== index.pageCount) {
-    ({ channels, frameCount } = chainLayout(index.pageCount, channels));
+  const pages = await completePageCount(src, header, index, meta, signal);
+  if (channels * frameCount !== pages) {
+    ({ channels, frameCount } = chainLayout(pages, channels));
     warn(
       meta,
-      `the ImageJ description says ${stated}, but the IFD chain holds ${index.pageCount} pages; reading them as ${frameCount} frames${channels > 1 ? ` of ${channels} channels` : ''}`,
+      `the ImageJ description says ${stated}, but the file holds ${pages} complete pages; reading them as ${frameCount} frames${channels > 1 ? ` of ${channels} channels` : ''}`,
     );
   }
   const c = channels;
@@ -137,7 +153,8 @@ async function pageCountOrUndefined(
   signal?: AbortSignal,
 ): Promise<number | undefined> {
   try {
-    return (await IfdIndex.open(src, header, signal)).pageCount;
+    const index = await IfdIndex.open(src, header, signal);
+    return index.brokenChain ? undefined : index.pageCount;
   } catch (e) {
     if (e instanceof StackError) return undefined;
     throw e;
@@ -248,7 +265,7 @@ export function clampToCompleteFrames(
   if (complete < declared) {
     meta.warnings = meta.warnings ?? [];
     meta.warnings.push(
-      `the file is truncated: its header declares ${declared} frames but only ${complete} are complete; the missing ${declared - complete} are left out`,
+      `the file is truncated: its header declares ${declared} frames but only ${complete} are complete (or the header is wrong); the missing ${declared - complete} are left out`,
     );
   }
   return complete;
@@ -288,7 +305,15 @@ async function imageJContiguousStart(
       (dir0.bitsPerSample / 8);
   }
   if (dir0.nextOffset === 0) return start;
-  const dir1 = await readDirectory(src, header, dir0.nextOffset, undefined, signal);
+  let dir1: TiffDirectory;
+  try {
+    dir1 = await readDirectory(src, header, dir0.nextOffset, undefined, signal);
+  } catch (e) {
+    // ImageJ puts IFDs 1…N−1 after all pixel data, so a cut file loses them first: its pixels
+    // are still where the layout says.
+    if (e instanceof StackError && dir0.nextOffset >= src.size) return start;
+    throw e;
+  }
   return dir1.compression === 1 && !dir1.tiled && dir1.blockOffsets[0] === start + frameBytes
     ? start
     : undefined;
