@@ -169,6 +169,18 @@ function nonFiniteCsv(): HostileFile[] {
   return [{ name: 'non-finite.csv', bytes: text(`${HEADER}\n${rows.join('\n')}\n`) }];
 }
 
+function nanoimagerNonFinite(): HostileFile[] {
+  const rng = new Rng(SEED, 4);
+  const rows: string[] = [];
+  for (let i = 0; i < 50; i++)
+    rows.push(
+      `0,${i},${(1000 + rng.uniform() * 5000).toFixed(1)},${(1000 + rng.uniform() * 5000).toFixed(1)},0,900,10`,
+    );
+  rows.push('0,50,Infinity,2000,0,900,10', '0,51,2000,0x7d0,0,900,10', '0,52,2000,2000,0,1e400,10');
+  const head = 'Channel,Frame,X (nm),Y (nm),Z (nm),Photons,Background';
+  return [{ name: 'nanoimager-non-finite.csv', bytes: text(`${head}\n${rows.join('\n')}\n`) }];
+}
+
 function wideHeaderCsv(): HostileFile[] {
   // 10 M fields in a 10 MB header line.
   const fields = 10_000_000;
@@ -549,6 +561,21 @@ export const HOSTILE_CASES: HostileCase[] = [
       expect: { exit: 0, stderr: /warning: .*rows? left out/ },
     },
     browser: { message: /rows? left out/ },
+  },
+  {
+    id: 'nanoimager-non-finite',
+    kind: 'locs',
+    what: 'Nanoimager CSV values Infinity, 0x7d0, 1e400',
+    build: async () => nanoimagerNonFinite(),
+    expect: {
+      outcome: 'read',
+      rows: 50,
+      warning: /1 row left out: a value in "X \(nm\)"[\s\S]*1 row left out: a value in "Y \(nm\)"/,
+    },
+    cli: {
+      args: ['convert-locs', 'FILE', '--out', 'OUT.csv'],
+      expect: { exit: 0, stderr: /warning: .*left out/ },
+    },
   },
   {
     id: 'csv-wide-header',

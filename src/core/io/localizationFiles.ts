@@ -79,9 +79,9 @@ export async function readLocalizationFile(
     case 'rapidstorm':
       return { format, ...readRapidStorm(text(), { fileName: name }), warnings: [] };
     case 'nanoimager-csv':
-      return { format, ...readNanoimagerCsv(text(), { fileName: name }), warnings: [] };
+      return { format, ...readNanoimagerCsv(text(), { fileName: name }) };
     case 'elyra-txt':
-      return { format, ...readElyraText(text(), { fileName: name }), warnings: [] };
+      return { format, ...readElyraText(text(), { fileName: name }) };
     case 'thunderstorm-csv': {
       const r = readThunderstormCsv(text(), { fileName: name, pixelSizeNm: o.pixelSizeNm });
       return { format, table: r.table, units: r.units, warnings: r.warnings };

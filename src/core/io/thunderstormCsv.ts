@@ -8,7 +8,7 @@ import {
   type LocTable,
   STANDARD_COLUMNS,
 } from '../locs/table';
-import { CsvError, parseCsv } from './csv';
+import { CsvError, headerEcho, isPlainDecimal, MAX_CSV_COLUMNS, NAN_TEXT, parseCsv, RejectLog } from './csv';
 import { formatFloat32, formatFloat64 } from './numberFormat';
 import { csvText } from './resultCsv';
 
@@ -51,39 +51,6 @@ export interface ThunderstormCsv {
   units: Record<string, string>;
   /** Rows left out or values kept as NaN, counted with the first lines named. */
   warnings: string[];
-}
-
-/** No localization format has this many columns; a header longer than that is not one. */
-export const MAX_CSV_COLUMNS = 1000;
-
-/** Plain decimal notation (what every SMLM tool writes); Number() would also take 0x10 and 1e400. */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NAN = /^[+-]?nan$/i;
-
-/** A header echoed in a message: enough to recognise it, never the whole of a hostile one. */
-function headerEcho(header: string[]): string {
-  const shown = header.slice(0, 12).map((h) => (h.length > 40 ? `${h.slice(0, 40)}…` : h));
-  return `${shown.join(', ')}${header.length > 12 ? `, … (${header.length} fields)` : ''}`;
-}
-
-/** Counts rejected rows per reason and keeps the first few line numbers for the message. */
-class RejectLog {
-  private readonly byReason = new Map<string, { count: number; lines: number[] }>();
-  add(reason: string, line: number): void {
-    let r = this.byReason.get(reason);
-    if (!r) {
-      r = { count: 0, lines: [] };
-      this.byReason.set(reason, r);
-    }
-    r.count++;
-    if (r.lines.length < 5) r.lines.push(line);
-  }
-  messages(): string[] {
-    return [...this.byReason].map(
-      ([reason, { count, lines }]) =>
-        `${count} ${count === 1 ? 'row' : 'rows'} ${reason} (line${count === 1 ? '' : 's'} ${lines.join(', ')}${count > lines.length ? ', …' : ''})`,
-    );
-  }
 }
 
 export interface ReadCsvOptions {
@@ -189,7 +156,7 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
           if (t === null) continue;
           const f = fields[c].trim();
           const v = Number(f);
-          if (f === '' || (Number.isNaN(v) && !NAN.test(f))) {
+          if (f === '' || (Number.isNaN(v) && !NAN_TEXT.test(f))) {
             throw new CsvError(
               line,
               c + 1,
@@ -197,10 +164,10 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
             );
           }
           const required = t === 'frame' || t === 'x' || t === 'y';
-          if (NAN.test(f)) {
+          if (NAN_TEXT.test(f)) {
             if (required) reject ??= `left out: NaN in "${header[c]}"`;
             else nanColumn ??= header[c];
-          } else if (!DECIMAL.test(f) || !Number.isFinite(v)) {
+          } else if (!isPlainDecimal(f) || !Number.isFinite(v)) {
             reject ??= `left out: a value in "${header[c]}" that is not a finite decimal number (Infinity, 1e400, 0x10…)`;
           } else if (t === 'frame' && !(Number.isInteger(v) && v >= 1 && v <= 4294967296)) {
             throw new CsvError(
