@@ -255,6 +255,45 @@ async function resizeLocs(hdf5: Uint8Array, rows: number): Promise<Uint8Array> {
   return bytes;
 }
 
+/** Picasso-like /locs in gzip-compressed chunks, some of them damaged by seeded byte flips. */
+async function damagedGzipLocs(): Promise<HostileFile[]> {
+  const { loadH5wasm } = await import('../../src/core/io/picasso');
+  const m = await loadH5wasm();
+  const n = 100_000;
+  const rng = new Rng(SEED, 5);
+  const frame = new Uint32Array(n).map((_, i) => i % 1000);
+  const x = new Float32Array(n).map(() => rng.uniform() * 40);
+  const y = new Float32Array(n).map(() => rng.uniform() * 40);
+  const path = '/hostile-gzip.h5';
+  const f = new m.File(path, 'w');
+  f.create_dataset({
+    name: 'locs',
+    data: new Map<string, Float32Array | Uint32Array>([
+      ['frame', frame],
+      ['x', x],
+      ['y', y],
+    ]) as never,
+    shape: [n],
+    dtype: [
+      ['frame', '<I'],
+      ['x', '<f'],
+      ['y', '<f'],
+    ] as never,
+    chunks: [1000],
+    compression: 'gzip',
+    compression_opts: 4,
+  });
+  f.close();
+  const bytes = (m.Module.FS.readFile(path) as Uint8Array).slice();
+  m.Module.FS.unlink(path);
+  const from = Math.floor(bytes.length * 0.3);
+  for (let i = 0; i < 500; i++) bytes[from + Math.floor(rng.uniform() * bytes.length * 0.4)] ^= 0x5a;
+  return [
+    { name: 'damaged-gzip.hdf5', bytes },
+    { name: 'damaged-gzip.yaml', bytes: text('Pixelsize: 100\n') },
+  ];
+}
+
 // ---------------------------------------------------------------- sessions
 
 /** Raw DEFLATE of `size` zero bytes, streamed (Z_RLE: seconds for gigabytes). */
@@ -599,6 +638,17 @@ export const HOSTILE_CASES: HostileCase[] = [
       expect: { exit: 1, stderr: /declares 50000000 rows/ },
     },
     browser: { message: /declares 50000000 rows/ },
+  },
+  {
+    id: 'picasso-damaged-gzip',
+    kind: 'locs',
+    what: 'Picasso HDF5 whose gzip chunks are damaged (HDF5 filter errors)',
+    build: damagedGzipLocs,
+    expect: { outcome: 'refused', message: /could not be read: its compressed chunks are damaged/ },
+    cli: {
+      args: ['convert-locs', 'FILE', '--out', 'OUT.csv'],
+      expect: { exit: 1, stderr: /could not be read: its compressed chunks are damaged/ },
+    },
   },
   {
     id: 'picasso-nan',

@@ -102,7 +102,11 @@ export async function readPicassoLocs(
       const ptr = M._malloc(Math.max(1, nbytes));
       if (!ptr) throw new Error(`${name}: ${nbytes} bytes of localizations do not fit in memory`);
       try {
-        M.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr));
+        // A failed read (a damaged compressed chunk) leaves the buffer half-filled: never data.
+        if (M.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr)) < 0)
+          throw new Error(
+            `${name}: "/locs" could not be read${ds.filters.length ? ': its compressed chunks are damaged' : ''} (HDF5 read error)`,
+          );
         return { rows, recordSize: meta.size, members, bytes: M.HEAPU8.slice(ptr, ptr + nbytes) };
       } finally {
         M._free(ptr);
