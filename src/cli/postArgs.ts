@@ -9,10 +9,15 @@ import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
 import { warnOnStderr } from './terminalText';
 
-export function readLocs(file: string): LocTable {
+/** A ThunderSTORM CSV; rows the reader left out are reported on stderr. */
+export function readCsvTable(file: string): LocTable {
   const r = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
   for (const w of r.warnings) warnOnStderr(`${file}: ${w}`);
-  const table = r.table;
+  return r.table;
+}
+
+export function readLocs(file: string): LocTable {
+  const table = readCsvTable(file);
   if (table.length === 0) throw new Error(`${file} holds no localizations`);
   return table;
 }

@@ -1,17 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { analyzeEvMarkers, type EvProgress } from '../../core/ev/analyzeEvMarkers';
 import { classifyEvs, subtypeStatistics } from '../../core/ev/classify';
 import { evTableCsv } from '../../core/ev/evTableCsv';
 import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
 import { evLocalizationColumns } from '../../core/ev/localizationCounts';
 import type { EvChannel, EvMarkerParamsInput } from '../../core/ev/params';
-import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
 import type { ColumnArray } from '../../core/locs/table';
 import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
 import { groupWithSidecars, reportStackWarnings } from '../openInputs';
+import { readCsvTable } from '../postArgs';
 import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
@@ -200,7 +200,7 @@ function addLocalizationCounts(
   const name = typeof flag === 'string' ? flag : params.channels!.find((c) => c.role === 'marker')?.name;
   if (!name || !names.includes(name))
     throw new Error(`--locs-channel ${String(name)} is not a counted channel (${names.join(', ')})`);
-  const { table: locs } = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
+  const locs = readCsvTable(file);
   const pixel = params.pixelSizeNm ?? 100;
   Object.assign(
     table.columns,
