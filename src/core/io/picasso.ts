@@ -103,7 +103,17 @@ export async function readPicassoLocs(
       if (!ptr) throw new Error(`${name}: ${nbytes} bytes of localizations do not fit in memory`);
       try {
         // A failed read (a damaged compressed chunk) leaves the buffer half-filled: never data.
-        if (M.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr)) < 0)
+        // The throwing handler turns HDF5's error stack (dozens of lines on stderr) into one error.
+        let failed: boolean;
+        M.activate_throwing_error_handler();
+        try {
+          failed = M.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr)) < 0;
+        } catch {
+          failed = true;
+        } finally {
+          M.deactivate_throwing_error_handler();
+        }
+        if (failed)
           throw new Error(
             `${name}: "/locs" could not be read${ds.filters.length ? ': its compressed chunks are damaged' : ''} (HDF5 read error)`,
           );
