@@ -138,6 +138,20 @@ function emptyStrip(page: number): Uint8Array {
   });
 }
 
+/** A small Deflate file whose single page claims 40000×40000 pixels in one strip (3.2 GB). */
+function hugeFrameClaim(): Uint8Array {
+  const side = 40_000;
+  return writeTiffFixture({
+    width: W,
+    height: H,
+    dtype: 'uint16',
+    frames: frames20().slice(0, 2),
+    compression: 8,
+    override: (f) =>
+      f.map((x) => (x.tag === 256 || x.tag === 257 || x.tag === 278 ? { ...x, values: [side] } : x)),
+  });
+}
+
 // ---------------------------------------------------------------- localization tables
 
 const HEADER = 'id,frame,x [nm],y [nm],sigma [nm],intensity [photon],uncertainty [nm]';
@@ -566,6 +580,25 @@ export const HOSTILE_CASES: HostileCase[] = [
       args: ['convert', 'FILE', '--out', 'OUT.tif'],
       expect: { exit: 1, stderr: /frame 5: strip 1 has no data/ },
     },
+  },
+  {
+    id: 'tiff-huge-frame-claim',
+    kind: 'stack',
+    what: 'a 10 KB TIFF whose page claims 40000×40000 pixels',
+    build: async () => [{ name: 'huge-frame.tif', bytes: hugeFrameClaim() }],
+    expect: {
+      outcome: 'read',
+      frames: 2,
+      badFrames: {
+        frames: [1, 2],
+        message: /strip 1 holds \d+ bytes of Deflate data, which cannot expand to the 3200000000 bytes/,
+      },
+    },
+    cli: {
+      args: ['convert', 'FILE', '--out', 'OUT.tif'],
+      expect: { exit: 1, stderr: /frame 1: strip 1 holds \d+ bytes .*cannot expand to the 3200000000 bytes/ },
+    },
+    browser: { message: /cannot expand to the 3200000000 bytes/ },
   },
   {
     id: 'csv-frame-1e9',

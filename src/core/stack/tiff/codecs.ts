@@ -19,6 +19,11 @@ export function compressionSupported(c: number): boolean {
 }
 
 const COMPRESSION_NAMES: Record<number, string> = {
+  1: 'uncompressed',
+  5: 'LZW',
+  8: 'Deflate',
+  32946: 'Deflate',
+  32773: 'PackBits',
   2: 'CCITT RLE',
   3: 'CCITT fax 3',
   4: 'CCITT fax 4',
