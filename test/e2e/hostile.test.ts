@@ -58,7 +58,8 @@ for (const c of cases) {
           buffer: Buffer.from(f.bytes),
         })),
       );
-    const notice = page.locator('.notice').filter({ hasText: c.browser!.message }).last();
+    const where = c.browser!.where === 'viewer' ? '[role=alert]' : '.notice';
+    const notice = page.locator(where).filter({ hasText: c.browser!.message }).last();
     await notice.waitFor({ timeout: 120_000 });
     // Each case's message is its own, so the notice found is this file's (the list keeps only the latest few).
     expect(await notice.textContent()).toContain(files[0].name);

@@ -46,8 +46,8 @@ export interface HostileCase {
   expect: Expected;
   /** CLI run: arguments after the verb, FILE standing for the main file's path, OUT for a fresh output path. */
   cli: { args: string[]; expect: CliExpected };
-  /** Shown in the browser e2e test. */
-  browser?: { message: RegExp };
+  /** Shown in the browser e2e test: in a notice, or where the viewer reports a frame it cannot show. */
+  browser?: { message: RegExp; where?: 'notice' | 'viewer' };
 }
 
 export interface CliExpected {
@@ -598,6 +598,7 @@ export const HOSTILE_CASES: HostileCase[] = [
       args: ['convert', 'FILE', '--out', 'OUT.tif'],
       expect: { exit: 1, stderr: /frame 1: strip 1 holds \d+ bytes .*cannot expand to the 3200000000 bytes/ },
     },
+    browser: { message: /could not be shown: .*cannot expand to the 3200000000 bytes/, where: 'viewer' },
   },
   {
     id: 'csv-frame-1e9',
