@@ -74,6 +74,9 @@ const MOVIE_KEYS = [
   'frame',
 ] as const;
 
+/** EV table columns whose CSV header (evTableCsv) differs from the key: positions in nm. */
+const EV_CSV_NAMES: Record<string, string> = { x: 'x [nm]', y: 'y [nm]' };
+
 function json<T>(v: T): Json {
   return JSON.parse(JSON.stringify(v)) as Json;
 }
@@ -227,10 +230,14 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
       steps.markers.result = packed.json;
       tables.push(...packed.tables);
       const columns: Record<string, ColumnArray> = {};
-      // Within the schema's limits (64 columns, names ≤ 64 characters), so saving never fails on it.
-      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) if (k.length <= 64) columns[k] = c;
       const units: Record<string, string> = {};
-      for (const k of Object.keys(columns)) units[k] = /nm$/i.test(k) || k === 'x' || k === 'y' ? 'nm' : '';
+      // Named as in the EV table CSV; within the schema's limits (64 columns, names ≤ 64 characters).
+      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) {
+        const name = EV_CSV_NAMES[k] ?? k;
+        if (name.length > 64) continue;
+        columns[name] = c;
+        units[name] = EV_CSV_NAMES[k] ? 'nm' : '';
+      }
       tables.push({
         id: 'evcounts',
         name: 'EV marker counts',

@@ -4,7 +4,7 @@
 // arrays as binary columns, the rest as small JSON.
 import type { ColumnArray } from '../core/locs/table';
 import type { Json, SessionTable } from '../core/session/index';
-import { packResult, unpackResult } from '../core/session/resultCodec';
+import { packResult, type TableSpec, unpackResult } from '../core/session/resultCodec';
 import type { MarkersResult } from '../engine/markersService';
 import type { DistanceResult, TracksResult } from '../engine/tracksService';
 import type { MarkersParams } from './markersParams';
@@ -15,6 +15,59 @@ import { tracksStore } from './tracksStore';
 function obj(j: Json | undefined): Record<string, Json> | null {
   return typeof j === 'object' && j !== null && !Array.isArray(j) ? j : null;
 }
+
+// Table and column names as in the step's CSV exports (src/plots/tracks.ts, core/spt/io.ts), with
+// units; frames stay 0-based here (as in ShareLoc localization tables), so a frame column keeps its
+// plain name where the CSV writes a 1-based "movie frame".
+const nm = { unit: 'nm' };
+const XY = { x: { name: 'x [nm]', ...nm }, y: { name: 'y [nm]', ...nm } };
+const FRAME = { frame: { unit: 'frame' } };
+
+export const TRACKS_TABLES: Record<string, TableSpec> = {
+  tracks: { name: 'tracks', columns: { ...FRAME, ...XY } },
+  summary: {
+    name: 'track_summary',
+    columns: {
+      firstFrame: { unit: 'frame' },
+      lastFrame: { unit: 'frame' },
+      missingFrames: { unit: 'frame' },
+      meanX: { name: 'meanX [nm]', ...nm },
+      meanY: { name: 'meanY [nm]', ...nm },
+      D: { name: 'D [um^2/s]', unit: 'um^2/s' },
+      sigma: { name: 'sigma [nm]', ...nm },
+      mobility: { name: 'mobility (0 mobile, 1 immobile, 2 confined, 3 unclassified)', unit: '' },
+    },
+  },
+};
+
+const DIST = { ...FRAME, ...XY, distance: { name: 'distance [nm]', ...nm } };
+export const DISTANCE_TABLES: Record<string, TableSpec> = {
+  'coloc.distances': { name: 'distances_ev', columns: DIST },
+  'coloc.control': { name: 'distances_control', columns: DIST },
+  'coloc.histogramTable': {
+    name: 'distance_histogram',
+    columns: {
+      binStart: { name: 'binStart [nm]', ...nm },
+      binEnd: { name: 'binEnd [nm]', ...nm },
+      evPercent: { unit: '%' },
+      controlPercent: { unit: '%' },
+    },
+  },
+  'coloc.perTrack': {
+    name: 'distances_per_track',
+    columns: {
+      frames: { name: 'movie frames measured', unit: 'frame' },
+      within: { name: 'frames within cut-off', unit: 'frame' },
+    },
+  },
+  'coloc.runs': {
+    name: 'colocalization_runs',
+    columns: {
+      startFrame: { unit: 'frame' },
+      duration: { name: 'duration [movie frames]', unit: 'frame' },
+    },
+  },
+};
 
 /** The tracks step as a section and its tables, or null when it has neither parameters nor results. */
 export function captureTracks(
@@ -39,6 +92,7 @@ export function captureTracks(
       kind: 'tracks',
       name: 'EV tracks',
       stack: tablesStack,
+      tables: TRACKS_TABLES,
     });
     section.tracks = p.json;
     section.tracksKey = s.tracksKey;
@@ -50,6 +104,8 @@ export function captureTracks(
       kind: 'distances',
       name: 'EV–structure distances',
       stack: tablesStack,
+      tables: DISTANCE_TABLES,
+      units: { counts: '', mask: '' },
     });
     section.distances = p.json;
     section.distancesKey = s.distancesKey;
@@ -120,6 +176,8 @@ export function restoreMarkersResult(
   tables: readonly SessionTable[],
 ): void {
   const rest = unpackResult(packed, tables) as Omit<MarkersResult, 'columns'>;
-  const columns: Record<string, ColumnArray> = { ...counts.columns };
+  // Sessions name the position columns as the EV CSV does ("x [nm]"); older ones used "x".
+  const columns: Record<string, ColumnArray> = {};
+  for (const [k, c] of Object.entries(counts.columns)) columns[k.replace(/^([xy]) \[nm\]$/, '$1')] = c;
   markersStore.getState().loadResult(stackId, params, { ...rest, columns, length: counts.length }, resultKey);
 }

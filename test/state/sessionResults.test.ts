@@ -186,6 +186,35 @@ test('tracks, distances and the EV-marker result come back from a session file w
 
   const { session, tables } = await captureSession({ appVersion: 'test', fingerprint });
   expect(session.steps.tracks).toBeDefined();
+  // Every table has a distinct name and named columns (no c0…cN), with units where they have one.
+  const names = tables.map((t) => t.name);
+  expect(new Set(names).size).toBe(names.length);
+  for (const t of tables) for (const c of Object.keys(t.columns)) expect(c, t.name).not.toMatch(/^c\d+$/);
+  const byName = (n: string) => tables.find((t) => t.name === n)!;
+  expect(Object.keys(byName('distances_ev').columns)).toEqual([
+    'track',
+    'frame',
+    'x [nm]',
+    'y [nm]',
+    'distance [nm]',
+  ]);
+  expect(Object.keys(byName('distances_control').columns)).toEqual([
+    'frame',
+    'x [nm]',
+    'y [nm]',
+    'distance [nm]',
+  ]);
+  for (const n of ['distances_ev', 'distances_control']) {
+    expect(byName(n).units).toMatchObject({ 'x [nm]': 'nm', 'distance [nm]': 'nm', frame: 'frame' });
+    expect(byName(n).kind).toBe('distances');
+  }
+  expect(byName('distances_ev').length).toBe(dist.coloc.distances.length);
+  expect(byName('distances_control').columns['distance [nm]']).toBe(dist.coloc.control.distance);
+  expect(Object.keys(byName('tracks').columns)).toEqual(['track', 'frame', 'x [nm]', 'y [nm]', 'intensity']);
+  expect(byName('track_summary').units['D [um^2/s]']).toBe('um^2/s');
+  expect(byName('distance_histogram').units['binStart [nm]']).toBe('nm');
+  expect(Object.keys(byName('EV marker counts').columns)).toContain('x [nm]');
+  expect(byName('EV marker counts').units['x [nm]']).toBe('nm');
   const file = saveSessionFile(session, tables);
   const opened = openSessionFile(file);
   if (!opened.ok) throw new Error(opened.errors.join('\n'));
