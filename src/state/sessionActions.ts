@@ -13,20 +13,32 @@ import { DEFAULT_MOVIE_PARAMS } from './movieParams';
 import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
-import { type Captured, captureSession, restoreSession } from './sessionCapture';
+import { type Captured, captureSession, type RestoreReport, restoreSession } from './sessionCapture';
 import { applyLink, parseLinkHash } from './sessionLink';
 import { newSessionId, sessionStore } from './sessionStore';
+import { tracksStore } from './tracksStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
 export const APP_VERSION = __APP_VERSION__;
 type OkResult = Extract<OpenSessionResult, { ok: true }>;
+/** The start-up "Restored your last session" notice, dismissed when another session replaces it. */
+const RESTORED_NOTICE = 'session-restored';
 
 const notify = (...a: Parameters<ReturnType<typeof uiStore.getState>['notify']>) =>
   uiStore.getState().notify(...a);
 
-/** True while a session is being put back: store changes then are not the user's edits. */
-let restoring = false;
+/**
+ * Sessions being put back (a count: the start-up restore and a file the user opens may overlap):
+ * store changes then are not the user's edits.
+ */
+let restoring = 0;
+/** Bumped when a restore starts: an autosave captured across it would mix two sessions. */
+let restoreGen = 0;
+/** Bumped when the user opens a session: the start-up restore then stands aside. */
+let userOpens = 0;
+/** Restores run one after another, in the order they were asked for. */
+let restoreQueue: Promise<unknown> = Promise.resolve();
 /** The last opened session and the raw files re-attached to it so far, by input id. */
 let opened: { result: OkResult; files: Map<string, File> } | null = null;
 
@@ -83,33 +95,49 @@ export async function downloadSession(): Promise<number> {
   }
 }
 
-async function apply(
+function apply(
   result: OkResult,
   mode: 'edit' | 'review',
   sourceName: string | null,
   files = new Map<string, File>(),
-) {
-  restoring = true;
+  before?: () => boolean,
+): Promise<RestoreReport | null> {
+  const run = restoreQueue.then(() =>
+    before && !before() ? null : applyNow(result, mode, sourceName, files),
+  );
+  restoreQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function applyNow(
+  result: OkResult,
+  mode: 'edit' | 'review',
+  sourceName: string | null,
+  files: Map<string, File>,
+): Promise<RestoreReport> {
+  restoring++;
+  restoreGen++;
   try {
-    const report = await restoreSession(result, { files });
-    opened = { result, files };
+    // Who the session is comes first: an autosave or a reload during a long restore (the movie
+    // rebuild) must find the title, notes and creation time as saved, not the previous session's.
     sessionStore.getState().set({
-      // A received file gets its own autosave slot; a reopened autosave keeps updating its own.
       title: result.session.title,
       notes: result.session.notes,
       created: result.session.created,
       mode,
       sourceName,
       doc: result.session,
-      missing: report.missing,
     });
+    const report = await restoreSession(result, { files });
+    opened = { result, files };
+    sessionStore.getState().set({ missing: report.missing });
     for (const w of report.warnings)
       notify('warning', `Opened ${sourceName ?? 'the session'} with a problem`, w);
     return report;
   } finally {
-    // Store subscribers run synchronously; late ones (movie build) are covered by the flag too.
+    // Store subscribers run synchronously; late ones (movie build) are covered by the count too.
     setTimeout(() => {
-      restoring = false;
+      restoring--;
     }, 0);
   }
 }
@@ -139,8 +167,14 @@ export async function openSession(input: Blob | Uint8Array, fileName?: string): 
     );
     return false;
   }
-  sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
-  const report = await apply(r, 'review', name);
+  userOpens++;
+  // The start-up notice would say the last session is back while this one replaces it.
+  uiStore.getState().dismissKey(RESTORED_NOTICE);
+  const report = await apply(r, 'review', name, new Map(), () => {
+    sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
+    return true;
+  });
+  if (!report) return false;
   // The reviewer sees the provenance first; the centre shows what the sender was looking at.
   uiStore.getState().setActiveStep('session');
   const n = report.missing.length;
@@ -182,6 +216,7 @@ export async function reattachFiles(files: File[]): Promise<File[]> {
   if (matched) {
     const s = sessionStore.getState();
     const report = await apply(opened.result, s.mode, s.sourceName, opened.files);
+    if (!report) return rest;
     notify(
       'info',
       `Re-attached ${matched} raw file(s)`,
@@ -284,15 +319,23 @@ export function startAutosave(): () => void {
       return;
     }
     running = true;
+    const id = sessionStore.getState().id;
+    const gen = restoreGen;
     try {
       const c = await captureNow();
+      // A restore began while capturing: this capture mixes two sessions and must not land in
+      // either's slot (it would overwrite the restored session's title, notes and results).
+      if (restoring || gen !== restoreGen || id !== sessionStore.getState().id) {
+        again = true;
+        return;
+      }
       if (!worthSaving(c)) return;
       const { created: _c, modified: _m, ...rest } = c.session;
       const sig = `${sessionStore.getState().id}|${locsStore.getState().version}|${JSON.stringify(rest)}`;
       if (sig === lastSig) return;
       const set = sessionStore.getState().set;
       set({ autosave: { ...sessionStore.getState().autosave, state: 'saving' } });
-      const bytes = await sessionWorker().autosave(sessionStore.getState().id, c.session, c.tables);
+      const bytes = await sessionWorker().autosave(id, c.session, c.tables);
       lastSig = sig;
       set({ autosave: { state: 'saved', at: new Date().toISOString(), bytes, error: null } });
       void refreshRecent();
@@ -362,6 +405,28 @@ export function startAutosave(): () => void {
   const unsubParams = [localizeParamsStore, postStore, movieStore, markersStore].map((s) =>
     (s as { subscribe(l: () => void): () => void }).subscribe(onParams),
   );
+  // Running a step in review replaces the received results: fork first, as a parameter edit does.
+  const forkOnRun = (step: string) => () => {
+    if (!restoring && sessionStore.getState().mode === 'review')
+      forkSession(
+        `You ran ${step}: the received session is kept as it was, the new results go to this copy.`,
+      );
+  };
+  const onLocalize = forkOnRun('Localize');
+  const onTracks = forkOnRun('Tracks & distances');
+  const onMarkers = forkOnRun('EV markers');
+  unsubParams.push(
+    locsStore.subscribe((l, prev) => {
+      if (l.status === 'running' && prev.status !== 'running') onLocalize();
+    }),
+    tracksStore.subscribe((t, prev) => {
+      const started = (k: 'trackStatus' | 'distanceStatus') => t[k] === 'running' && prev[k] !== 'running';
+      if (started('trackStatus') || started('distanceStatus')) onTracks();
+    }),
+    markersStore.subscribe((m, prev) => {
+      if (m.status === 'running' && prev.status !== 'running') onMarkers();
+    }),
+  );
 
   saveNow = async () => {
     if (timer) clearTimeout(timer);
@@ -401,9 +466,13 @@ export async function openRecent(id: string): Promise<boolean> {
     );
     return false;
   }
-  sessionStore.getState().set({ id, restoredAt: null });
-  await apply(r, 'edit', null);
-  return true;
+  userOpens++;
+  uiStore.getState().dismissKey(RESTORED_NOTICE);
+  const report = await apply(r, 'edit', null, new Map(), () => {
+    sessionStore.getState().set({ id, restoredAt: null });
+    return true;
+  });
+  return report !== null;
 }
 
 export async function deleteRecent(id: string): Promise<void> {
@@ -413,7 +482,8 @@ export async function deleteRecent(id: string): Promise<void> {
 
 /** Leaves the restored session (it stays in Recent sessions) for a new one on the demo. */
 export async function startFresh(demo: PresetName | null = 'demo'): Promise<void> {
-  restoring = true;
+  restoring++;
+  restoreGen++;
   try {
     for (const st of [...dataStore.getState().stacks]) dataActions.close(st.info.id);
     locsStore.getState().clear();
@@ -437,7 +507,7 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
       autosave: { state: 'idle', at: null, bytes: 0, error: null },
     });
   } finally {
-    restoring = false;
+    restoring--;
   }
   if (demo) {
     const { openDemo } = await import('./simulationActions');
@@ -453,6 +523,7 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
 export async function bootSession(
   location: Pick<Location, 'hash' | 'search' | 'href' | 'origin'>,
 ): Promise<void> {
+  const opensAtBoot = userOpens;
   const fileLink = new URLSearchParams(location.search).get('session');
   if (fileLink) {
     await openSessionUrl(fileLink, location);
@@ -462,11 +533,11 @@ export async function bootSession(
   if (link) {
     await waitForStack();
     if (link.ok) {
-      restoring = true;
+      restoring++;
       try {
         applyLink(link.state);
       } finally {
-        restoring = false;
+        restoring--;
       }
     } else
       notify(
@@ -504,17 +575,23 @@ export async function bootSession(
     );
     return;
   }
-  sessionStore.getState().set({
-    id: last.id,
-    restoredAt: last.saved,
-    autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+  const report = await apply(r, 'edit', null, new Map(), () => {
+    // A file the user opened meanwhile wins: the last session stays in Recent sessions.
+    if (userOpens !== opensAtBoot) return false;
+    sessionStore.getState().set({
+      id: last.id,
+      restoredAt: last.saved,
+      autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+    });
+    return true;
   });
-  await apply(r, 'edit', null);
+  if (!report || userOpens !== opensAtBoot) return;
   notify(
     'info',
     `Restored your last session (saved ${new Date(last.saved).toLocaleTimeString()})`,
     'Everything is as you left it.',
     '“Start fresh” in the status bar begins a new session; this one stays in Recent sessions.',
+    { key: RESTORED_NOTICE },
   );
 }
 

@@ -33,7 +33,14 @@ import type { MovieParams } from './movieParams';
 import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
-import { captureMarkersResult, captureTracks, restoreMarkersResult, restoreTracks } from './sessionResults';
+import {
+  captureMarkersResult,
+  captureStructures,
+  captureTracks,
+  restoreMarkersResult,
+  restoreStructures,
+  restoreTracks,
+} from './sessionResults';
 import { tracksStore } from './tracksStore';
 import { type CentreViewId, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -185,33 +192,12 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
     built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
     analysed: mv.result !== null,
   };
-  // Result tables travel in the file for readers without the raw data (and other tools); the
-  // workbench itself recomputes them on restore so its views stay live.
+  // The structure analysis travels whole (tables + summary) and comes back as saved: labelling
+  // every movie frame again takes a minute on a real acquisition.
   if (mv.result) {
-    const st = mv.result.structures;
-    const columns: Record<string, ColumnArray> = {};
-    const units: Record<string, string> = {};
-    for (const [k, unit] of [
-      ['id', ''],
-      ['firstFrame', ''],
-      ['lastFrame', ''],
-      ['maxAreaNm2', 'nm^2'],
-      ['meanDiameterNm', 'nm'],
-      ['xNm', 'nm'],
-      ['yNm', 'nm'],
-    ] as const) {
-      columns[k] = Float64Array.from(st[k]);
-      units[k] = unit;
-    }
-    tables.push({
-      id: 'structures',
-      name: 'movie structures',
-      kind: 'structures',
-      length: st.id.length,
-      columns,
-      units,
-      ...(locStack ? { stack: locStack } : {}),
-    });
+    const packed = captureStructures(mv.result, locStack);
+    movie.result = packed.json;
+    tables.push(...packed.tables);
   }
   for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
   steps.movie = movie;
@@ -534,8 +520,16 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         if (threshold !== undefined) movieStore.setState({ threshold });
         const frame = num(mv.frame);
         if (frame !== undefined) movieStore.getState().setFrame(frame);
-        if (mv.analysed === true)
+        if (mv.result !== undefined && mv.result !== null) {
+          movieStore.setState({
+            result: restoreStructures(mv.result, tables),
+            threshold: threshold ?? null,
+            resultFromSession: true,
+          });
+        } else if (mv.analysed === true) {
+          // Sessions written before the analysis travelled whole: label the frames again.
           await (o.analyseStructures ?? (await import('./movieStore')).analyseStructures)();
+        }
       } catch (e) {
         report.warnings.push(`the movie could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -6,6 +6,7 @@ import type { ColumnArray } from '../core/locs/table';
 import type { Json, SessionTable } from '../core/session/index';
 import { packResult, type TableSpec, unpackResult } from '../core/session/resultCodec';
 import type { MarkersResult } from '../engine/markersService';
+import type { StructureResult } from '../engine/movieService';
 import type { DistanceResult, TracksResult } from '../engine/tracksService';
 import type { MarkersParams } from './markersParams';
 import { markersStore } from './markersStore';
@@ -180,4 +181,92 @@ export function restoreMarkersResult(
   const columns: Record<string, ColumnArray> = {};
   for (const [k, c] of Object.entries(counts.columns)) columns[k.replace(/^([xy]) \[nm\]$/, '$1')] = c;
   markersStore.getState().loadResult(stackId, params, { ...rest, columns, length: counts.length }, resultKey);
+}
+
+const STRUCTURE_TABLES: Record<string, TableSpec> = {
+  structures: {
+    name: 'structures',
+    columns: {
+      firstFrame: { unit: 'frame' },
+      lastFrame: { unit: 'frame' },
+      maxAreaNm2: { name: 'max_area_nm2', unit: 'nm^2' },
+      meanDiameterNm: { name: 'mean_diameter_nm', unit: 'nm' },
+      xNm: { name: 'x_nm', unit: 'nm' },
+      yNm: { name: 'y_nm', unit: 'nm' },
+    },
+  },
+  perFrame: {
+    name: 'structures_per_frame',
+    columns: {
+      meanAreaNm2: { name: 'mean_area_nm2', unit: 'nm^2' },
+      meanDiameterNm: { name: 'mean_diameter_nm', unit: 'nm' },
+    },
+  },
+};
+
+const STRUCTURE_KEYS = [
+  'id',
+  'firstFrame',
+  'lastFrame',
+  'maxAreaNm2',
+  'meanDiameterNm',
+  'xNm',
+  'yNm',
+] as const;
+const PER_FRAME_KEYS = ['count', 'meanAreaNm2', 'meanDiameterNm'] as const;
+
+function asTable<K extends string>(src: Record<K, number[]>, keys: readonly K[]) {
+  const columns = {} as Record<K, Float64Array>;
+  for (const k of keys) columns[k] = Float64Array.from(src[k]);
+  return { length: src[keys[0]].length, columns };
+}
+
+function fromTable<K extends string>(t: unknown, keys: readonly K[], what: string): Record<K, number[]> {
+  const cols = (obj(t as Json)?.columns ?? null) as Record<string, unknown> | null;
+  const out = {} as Record<K, number[]>;
+  for (const k of keys) {
+    const c = cols?.[k];
+    if (!ArrayBuffer.isView(c)) throw new Error(`the ${what} table has no "${k}" column`);
+    out[k] = Array.from(c as Float64Array);
+  }
+  return out;
+}
+
+/** The movie's structure analysis as a section and its tables (structures, per-frame statistics). */
+export function captureStructures(
+  r: StructureResult,
+  stack: string | undefined,
+): { json: Json; tables: SessionTable[] } {
+  return packResult(
+    {
+      threshold: r.threshold,
+      connectivity: r.connectivity,
+      frames: r.frames,
+      count: r.count,
+      structures: asTable(r.structures, STRUCTURE_KEYS),
+      perFrame: asTable(r.perFrame, PER_FRAME_KEYS),
+    },
+    { prefix: 'structures', kind: 'structures', name: 'movie structures', stack, tables: STRUCTURE_TABLES },
+  );
+}
+
+/** The structure analysis a session carries, as the movie store holds it (nothing recomputed). */
+export function restoreStructures(section: Json, tables: readonly SessionTable[]): StructureResult {
+  const v = obj(unpackResult(section, tables) as Json);
+  const n = (k: string) => {
+    const x = v?.[k];
+    if (typeof x !== 'number') throw new Error(`the structure result has no ${k}`);
+    return x;
+  };
+  const connectivity = n('connectivity');
+  if (connectivity !== 8 && connectivity !== 26)
+    throw new Error(`connectivity ${connectivity} is not 8 or 26`);
+  return {
+    threshold: n('threshold'),
+    connectivity,
+    frames: n('frames'),
+    count: n('count'),
+    structures: fromTable(v?.structures, STRUCTURE_KEYS, 'structures'),
+    perFrame: fromTable(v?.perFrame, PER_FRAME_KEYS, 'per-frame structures'),
+  };
 }
