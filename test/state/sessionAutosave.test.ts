@@ -77,3 +77,13 @@ test('in review mode an analysis parameter change forks an editable copy with a 
   forkSession(); // already editable: nothing happens
   expect(sessionStore.getState().id).toBe(s.id);
 });
+
+test('in review mode running Localize forks an editable copy before the new results land', async () => {
+  sessionStore.getState().set({ mode: 'review', sourceName: 'received.smlm', title: 'Received' });
+  const id = sessionStore.getState().id;
+  locsStore.getState().startRun(1, { source: 'test' }, 0);
+  const s = sessionStore.getState();
+  expect(s.mode).toBe('edit');
+  expect(s.id).not.toBe(id);
+  expect(s.title).toBe('Received (copy)');
+});
