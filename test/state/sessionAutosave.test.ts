@@ -79,6 +79,7 @@ test('in review mode an analysis parameter change forks an editable copy with a 
 });
 
 test('in review mode running Localize forks an editable copy before the new results land', async () => {
+  locsStore.getState().clear();
   sessionStore.getState().set({ mode: 'review', sourceName: 'received.smlm', title: 'Received' });
   const id = sessionStore.getState().id;
   locsStore.getState().startRun(1, { source: 'test' }, 0);
