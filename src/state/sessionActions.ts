@@ -5,7 +5,7 @@ import { describeTables, matchInput, type OpenSessionResult, type Session } from
 import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
-import { dataStore } from './dataStore';
+import { activeStack, dataStore } from './dataStore';
 import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
 import { markersStore } from './markersStore';
@@ -14,7 +14,7 @@ import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
 import { type Captured, captureSession, type RestoreReport, restoreSession } from './sessionCapture';
-import { applyLink, parseLinkHash } from './sessionLink';
+import { applyLink, linkNotice, parseLinkHash } from './sessionLink';
 import { newSessionId, sessionStore } from './sessionStore';
 import { tracksStore } from './tracksStore';
 import { uiStore } from './uiStore';
@@ -539,6 +539,10 @@ export async function bootSession(
       } finally {
         restoring--;
       }
+      const open = activeStack(dataStore.getState())?.info.name ?? null;
+      const what = linkNotice(link.state, open);
+      // Stays until dismissed: without it the reviewer lands on empty views saying "not run".
+      if (what) notify('info', what.title, what.message, undefined, { timeoutMs: 0 });
     } else
       notify(
         'error',

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { localizeParamsStore } from '../../src/state/localizeParamsStore';
 import { movieStore } from '../../src/state/movieStore';
 import { postStore } from '../../src/state/postStore';
-import { applyLink, linkHash, MAX_LINK_CHARS, parseLinkHash } from '../../src/state/sessionLink';
+import { applyLink, linkHash, linkNotice, MAX_LINK_CHARS, parseLinkHash } from '../../src/state/sessionLink';
 import { uiStore } from '../../src/state/uiStore';
 
 test('a link carries parameters and view and puts them back', () => {
@@ -62,4 +62,70 @@ test('links are validated: unknown or malformed fields are refused with a reason
     ok: false,
     error: expect.stringMatching(/longer/),
   });
+});
+
+test('a link carries every step’s parameters, the stack and which steps had results', async () => {
+  const { presetParams } = await import('../../src/core/sim/presets');
+  const { dataStore } = await import('../../src/state/dataStore');
+  const { markersStore } = await import('../../src/state/markersStore');
+  const { defaultMarkersParams } = await import('../../src/state/markersParams');
+  const { tracksStore } = await import('../../src/state/tracksStore');
+  const { locsStore } = await import('../../src/state/locsStore');
+  const { fakeActions } = await import('./sessionFixtures');
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'demo');
+  const info = dataStore.getState().stacks.at(-1)!.info;
+  tracksStore.getState().forStack(info);
+  tracksStore.getState().setParams({ radiusNm: 175, pooling: 'pooled', sigmaNm: 140 });
+  markersStore.getState().forStack(info);
+  markersStore.getState().setParams({ thresholdK: 3.5, projection: 'max' });
+  movieStore.setState({ method: 'manual', manualThreshold: 0.02, smoothSigmaPx: 0.5, connectivity: 8 });
+  const x = new Float64Array(5);
+  locsStore.getState().load(info.id, { length: 5, columns: { x, y: x } }, { source: 'test' });
+  const tracks = tracksStore.getState().params;
+  const markers = markersStore.getState().params;
+  const hash = linkHash();
+
+  // Another browser: the same stack open, every parameter at its default.
+  tracksStore.getState().clear();
+  markersStore.getState().clear();
+  movieStore.setState({ method: 'otsu', manualThreshold: 0, smoothSigmaPx: 1, connectivity: 26 });
+  const parsed = parseLinkHash(hash);
+  if (!parsed?.ok) throw new Error(String(parsed?.error));
+  expect(parsed.state.stack).toBe('demo');
+  expect(parsed.state.results).toEqual(['localize', 'post']);
+  applyLink(parsed.state);
+  expect(tracksStore.getState().params).toEqual(tracks);
+  expect(markersStore.getState().params).toEqual(markers);
+  expect(movieStore.getState()).toMatchObject({
+    method: 'manual',
+    manualThreshold: 0.02,
+    smoothSigmaPx: 0.5,
+    connectivity: 8,
+  });
+  // What the reviewer is told: parameters only, and what to open.
+  expect(linkNotice(parsed.state, null)).toEqual({
+    title: 'This link carries parameters only: no results (Localize, Post-process)',
+    message: 'To see them, open the session file, or open the stack "demo" and run Localize, Post-process.',
+  });
+  expect(linkNotice(parsed.state, 'demo')?.message).toMatch(/The stack "demo" is open: run Localize/);
+  expect(linkNotice({ step: 'post' }, null)).toBeNull();
+});
+
+test('hostile tracks, markers and binarize sections are refused with the field at fault', () => {
+  const enc = (v: unknown) => `#s=${encodeURIComponent(JSON.stringify(v))}`;
+  const bad: [unknown, RegExp][] = [
+    [{ tracks: { radiusNm: '<script>' } }, /tracks\.radiusNm/],
+    [{ tracks: { eval: 1 } }, /unknown field "eval"/],
+    [{ tracks: { pooling: 'all' } }, /tracks\.pooling/],
+    [{ binarize: { method: 'otsu' } }, /binarize\.sampleFrames: missing/],
+    [{ markers: { channels: [] } }, /markers\.reference: missing/],
+    [{ results: ['localize', 'everything'] }, /results\[1\]/],
+    [{ stack: 7 }, /stack: expected text/],
+  ];
+  for (const [v, re] of bad) {
+    const r = parseLinkHash(enc(v));
+    expect(r?.ok, JSON.stringify(v)).toBe(false);
+    if (r && !r.ok) expect(r.error).toMatch(re);
+  }
 });
