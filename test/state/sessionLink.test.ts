@@ -68,7 +68,6 @@ test('a link carries every step’s parameters, the stack and which steps had re
   const { presetParams } = await import('../../src/core/sim/presets');
   const { dataStore } = await import('../../src/state/dataStore');
   const { markersStore } = await import('../../src/state/markersStore');
-  const { defaultMarkersParams } = await import('../../src/state/markersParams');
   const { tracksStore } = await import('../../src/state/tracksStore');
   const { locsStore } = await import('../../src/state/locsStore');
   const { fakeActions } = await import('./sessionFixtures');
