@@ -117,6 +117,7 @@ async function applyNow(
 ): Promise<RestoreReport> {
   restoring++;
   restoreGen++;
+  const opens = userOpens;
   try {
     // Who the session is comes first: an autosave or a reload during a long restore (the movie
     // rebuild) must find the title, notes and creation time as saved, not the previous session's.
@@ -131,8 +132,10 @@ async function applyNow(
     const report = await restoreSession(result, { files });
     opened = { result, files };
     sessionStore.getState().set({ missing: report.missing });
-    for (const w of report.warnings)
-      notify('warning', `Opened ${sourceName ?? 'the session'} with a problem`, w);
+    // Superseded by a file the user opened meanwhile: its problems no longer concern anyone.
+    if (userOpens === opens)
+      for (const w of report.warnings)
+        notify('warning', `Opened ${sourceName ?? 'the session'} with a problem`, w);
     return report;
   } finally {
     // Store subscribers run synchronously; late ones (movie build) are covered by the count too.
@@ -170,6 +173,8 @@ export async function openSession(input: Blob | Uint8Array, fileName?: string): 
   userOpens++;
   // The start-up notice would say the last session is back while this one replaces it.
   uiStore.getState().dismissKey(RESTORED_NOTICE);
+  // A restore still rebuilding its movie would make this file wait for a movie nobody will see.
+  if (restoring) (await import('./movieStore')).cancelBuild();
   const report = await apply(r, 'review', name, new Map(), () => {
     sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
     return true;
