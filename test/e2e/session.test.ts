@@ -63,7 +63,13 @@ async function reconHash(s: BrowserSession, rows: number): Promise<string> {
 }
 
 async function dismissNotices(s: BrowserSession) {
-  for (const b of await s.page.locator('.notices .close-x').all()) await b.click();
+  // One at a time from the top: the list shifts as notices close (information ones time out too).
+  const close = s.page.locator('.notices .close-x');
+  for (let i = 0; i < 20 && (await close.count()) > 0; i++)
+    await close
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => {});
 }
 
 async function histogramData(s: BrowserSession): Promise<string> {
