@@ -1,5 +1,5 @@
-// The one notice area: a stack in the bottom-right corner over the Results column, above the
-// status bar, so it never covers the toolbars, tabs or the viewer. Newest at the bottom;
+// The one notice area: a stack in its own grid cell under the Results column, above the status
+// bar, so it never covers toolbars, tabs, the viewer or results. Newest at the bottom;
 // information times out (uiStore), warnings and errors stay until dismissed.
 import { useUi } from '../../state/uiStore';
 
