@@ -22,16 +22,15 @@ function obj(j: Json | undefined): Record<string, Json> | null {
 // plain name where the CSV writes a 1-based "movie frame".
 const nm = { unit: 'nm' };
 const XY = { x: { name: 'x [nm]', ...nm }, y: { name: 'y [nm]', ...nm } };
-const FRAME = { frame: { unit: 'frame' } };
+// Frame indices are unitless (as in localization tables); counts and durations are in frames.
+const FRAME = { frame: { unit: '' } };
 
 export const TRACKS_TABLES: Record<string, TableSpec> = {
   tracks: { name: 'tracks', columns: { ...FRAME, ...XY } },
   summary: {
     name: 'track_summary',
     columns: {
-      firstFrame: { unit: 'frame' },
-      lastFrame: { unit: 'frame' },
-      missingFrames: { unit: 'frame' },
+      missingFrames: { unit: 'frames' },
       meanX: { name: 'meanX [nm]', ...nm },
       meanY: { name: 'meanY [nm]', ...nm },
       D: { name: 'D [um^2/s]', unit: 'um^2/s' },
@@ -57,15 +56,14 @@ export const DISTANCE_TABLES: Record<string, TableSpec> = {
   'coloc.perTrack': {
     name: 'distances_per_track',
     columns: {
-      frames: { name: 'movie frames measured', unit: 'frame' },
-      within: { name: 'frames within cut-off', unit: 'frame' },
+      frames: { name: 'movie frames measured', unit: 'frames' },
+      within: { name: 'frames within cut-off', unit: 'frames' },
     },
   },
   'coloc.runs': {
     name: 'colocalization_runs',
     columns: {
-      startFrame: { unit: 'frame' },
-      duration: { name: 'duration [movie frames]', unit: 'frame' },
+      duration: { name: 'duration [movie frames]', unit: 'frames' },
     },
   },
 };
@@ -187,8 +185,6 @@ const STRUCTURE_TABLES: Record<string, TableSpec> = {
   structures: {
     name: 'structures',
     columns: {
-      firstFrame: { unit: 'frame' },
-      lastFrame: { unit: 'frame' },
       maxAreaNm2: { name: 'max_area_nm2', unit: 'nm^2' },
       meanDiameterNm: { name: 'mean_diameter_nm', unit: 'nm' },
       xNm: { name: 'x_nm', unit: 'nm' },

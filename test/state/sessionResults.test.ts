@@ -70,7 +70,7 @@ test('tracks, distances and the EV-marker result come back from a session file w
     'distance [nm]',
   ]);
   for (const n of ['distances_ev', 'distances_control']) {
-    expect(byName(n).units).toMatchObject({ 'x [nm]': 'nm', 'distance [nm]': 'nm', frame: 'frame' });
+    expect(byName(n).units).toMatchObject({ 'x [nm]': 'nm', 'distance [nm]': 'nm', frame: '' });
     expect(byName(n).kind).toBe('distances');
   }
   expect(byName('distances_ev').length).toBe(dist.coloc.distances.length);
