@@ -62,7 +62,7 @@ export interface CaptureOptions {
 }
 
 const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'markers'];
+const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
 
 /** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
 const MOVIE_KEYS = [

@@ -68,7 +68,7 @@ export interface LinkState {
 
 export const MAX_LINK_CHARS = 16_000;
 const STEPS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'markers'];
+const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
 
 type Check = (v: unknown) => boolean;
 const isNum =

@@ -134,8 +134,8 @@ test('every field survives save → open → restore, deep-equal, with nothing r
   });
   markersStore.getState().loadResult(info.id, defaultMarkersParams(info), markersResult(90), 'mk-key');
 
-  uiStore.getState().setActiveStep('movie');
-  uiStore.getState().setCentreView('movie');
+  uiStore.getState().setActiveStep('tracks');
+  uiStore.getState().setCentreView('tracks');
   viewerStore.getState().setFrame(33);
   reconStore.getState().setPixelNm(12);
   reconStore.getState().setScaleBar(false);
@@ -158,6 +158,7 @@ test('every field survives save → open → restore, deep-equal, with nothing r
   markersStore.getState().clear();
   movieStore.setState({ result: null, threshold: null, method: 'otsu', colormap: 'hot', frame: 0 });
   uiStore.getState().setActiveStep('data');
+  uiStore.getState().setCentreView('raw');
   viewerStore.getState().setFrame(0);
   reconStore.getState().setPixelNm(40);
 
