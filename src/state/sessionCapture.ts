@@ -30,7 +30,7 @@ import { locsStore, locsTable } from './locsStore';
 import type { MarkersParams } from './markersParams';
 import { markersStore } from './markersStore';
 import type { MovieParams } from './movieParams';
-import { movieStore } from './movieStore';
+import { cancelBuild, movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
 import {
@@ -495,6 +495,20 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   restoreView(session.view);
 
   const mv = obj(session.steps.movie);
+  if (!(mv?.built === true && locTable)) {
+    // This session has no movie: the previous one's frames and structures are not its own.
+    cancelBuild();
+    movieStore.setState({
+      built: null,
+      info: null,
+      status: 'idle',
+      result: null,
+      resultFromSession: false,
+      threshold: null,
+      frame: 0,
+      playing: false,
+    });
+  }
   if (mv) {
     const patch: Record<string, unknown> = {};
     for (const k of [

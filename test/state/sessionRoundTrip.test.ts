@@ -196,3 +196,15 @@ test('every field survives save → open → restore, deep-equal, with nothing r
     for (const [c, col] of Object.entries(t.columns))
       expect(again.tables[k].columns[c].constructor, `${t.name}.${c}`).toBe(col.constructor);
 });
+
+test('a session without a movie does not keep the previous session’s movie or structures', async () => {
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'demo');
+  const plain = await captureSession({ appVersion: 't', fingerprint });
+  const opened = openSessionFile(saveSessionFile(plain.session, plain.tables));
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  // The workbench still shows another session's analysed movie.
+  movieStore.setState({ status: 'ready', result: structureResult(8, 3), threshold: 0.5 });
+  await restoreSession(opened, { actions: fakeActions() });
+  expect(movieStore.getState()).toMatchObject({ built: null, status: 'idle', result: null, threshold: null });
+});
