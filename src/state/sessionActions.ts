@@ -101,9 +101,10 @@ function apply(
   sourceName: string | null,
   files = new Map<string, File>(),
   before?: () => boolean,
+  keepIdentity = false,
 ): Promise<RestoreReport | null> {
   const run = restoreQueue.then(() =>
-    before && !before() ? null : applyNow(result, mode, sourceName, files),
+    before && !before() ? null : applyNow(result, mode, sourceName, files, keepIdentity),
   );
   restoreQueue = run.catch(() => undefined);
   return run;
@@ -114,6 +115,7 @@ async function applyNow(
   mode: 'edit' | 'review',
   sourceName: string | null,
   files: Map<string, File>,
+  keepIdentity: boolean,
 ): Promise<RestoreReport> {
   restoring++;
   restoreGen++;
@@ -121,14 +123,16 @@ async function applyNow(
   try {
     // Who the session is comes first: an autosave or a reload during a long restore (the movie
     // rebuild) must find the title, notes and creation time as saved, not the previous session's.
-    sessionStore.getState().set({
-      title: result.session.title,
-      notes: result.session.notes,
-      created: result.session.created,
-      mode,
-      sourceName,
-      doc: result.session,
-    });
+    // Re-attaching raw files keeps the title and notes the user may have edited since.
+    if (!keepIdentity)
+      sessionStore.getState().set({
+        title: result.session.title,
+        notes: result.session.notes,
+        created: result.session.created,
+        mode,
+        sourceName,
+        doc: result.session,
+      });
     const report = await restoreSession(result, { files });
     opened = { result, files };
     sessionStore.getState().set({ missing: report.missing });
@@ -220,7 +224,7 @@ export async function reattachFiles(files: File[]): Promise<File[]> {
   }
   if (matched) {
     const s = sessionStore.getState();
-    const report = await apply(opened.result, s.mode, s.sourceName, opened.files);
+    const report = await apply(opened.result, s.mode, s.sourceName, opened.files, undefined, true);
     if (!report) return rest;
     notify(
       'info',
