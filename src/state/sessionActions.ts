@@ -402,10 +402,21 @@ export function startAutosave(): () => void {
     markersStore.getState().params,
   ];
   let prevParams = params();
+  let prevMarkersStack = markersStore.getState().stackId;
   const onParams = () => {
     const next = params();
-    const changed = next.some((x, i) => x !== prevParams[i]);
+    const markersStack = markersStore.getState().stackId;
+    // Not edits: a panel filling in defaults (null → defaults when a reviewer merely opens the
+    // EV markers step), clearing, or the marker parameters following another stack.
+    const changed = next.some(
+      (x, i) =>
+        x !== prevParams[i] &&
+        x !== null &&
+        prevParams[i] !== null &&
+        !(i === 3 && markersStack !== prevMarkersStack),
+    );
     prevParams = next;
+    prevMarkersStack = markersStack;
     if (changed && !restoring && sessionStore.getState().mode === 'review')
       forkSession(
         'You changed an analysis parameter: the received session is kept as it was, your changes go to this copy.',
