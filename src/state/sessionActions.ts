@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
 import { markersStore } from './markersStore';
 import { DEFAULT_MOVIE_PARAMS } from './movieParams';
-import { movieStore } from './movieStore';
+import { cancelBuild, movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
 import { type Captured, captureSession, type RestoreReport, restoreSession } from './sessionCapture';
@@ -178,7 +178,7 @@ export async function openSession(input: Blob | Uint8Array, fileName?: string): 
   // The start-up notice would say the last session is back while this one replaces it.
   uiStore.getState().dismissKey(RESTORED_NOTICE);
   // A restore still rebuilding its movie would make this file wait for a movie nobody will see.
-  if (restoring) (await import('./movieStore')).cancelBuild();
+  if (restoring) cancelBuild();
   const report = await apply(r, 'review', name, new Map(), () => {
     sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
     return true;
