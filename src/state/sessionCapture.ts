@@ -1,9 +1,11 @@
 // What is on screen as a session document, and back. Capture reads every store (stacks and how
 // they were made, the localizations and the run that made them, post-processing steps, movie and
 // marker parameters, view state) into `createSession` + result tables; restore replaces the
-// workbench with a session. Derived results (post-processed table, reconstruction, movie) are not
-// stored: they are recomputed from the raw localizations and the parameters, deterministically,
-// so a reviewer sees the same pixels without the file carrying them twice.
+// workbench with a session. Cheap derived results (post-processed table, reconstruction, movie
+// frames) are not stored: they are recomputed from the raw localizations and the parameters,
+// deterministically, so a reviewer sees the same pixels without the file carrying them twice.
+// Costly ones the file carries (movie structures, tracks, distances, EV markers) come back as
+// saved and are never recomputed on open.
 
 import type { InputFile } from '../../workers/stackRecipe';
 import { parsePipeline } from '../core/locs/pipeline';
