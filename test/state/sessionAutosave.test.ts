@@ -95,17 +95,15 @@ test('in review mode a panel filling in its defaults is not an edit: no fork', a
   sessionStore.getState().set({ mode: 'review', sourceName: 'received.smlm', title: 'Received' });
   const id = sessionStore.getState().id;
   // What the EV markers panel does when a reviewer opens the step.
-  markersStore
-    .getState()
-    .forStack({
-      id: 7,
-      name: 'a.tif',
-      width: 64,
-      height: 48,
-      frameCount: 100,
-      channels: 2,
-      meta: {},
-    } as never);
+  markersStore.getState().forStack({
+    id: 7,
+    name: 'a.tif',
+    width: 64,
+    height: 48,
+    frameCount: 100,
+    channels: 2,
+    meta: {},
+  } as never);
   expect(markersStore.getState().params).not.toBeNull();
   expect(sessionStore.getState()).toMatchObject({ mode: 'review', id });
   // Changing one of them is an edit.
