@@ -19,7 +19,7 @@ import {
   oneOf as schemaOneOf,
   str,
 } from '../core/session/schema';
-import { activeStack, dataStore } from './dataStore';
+import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
 import type { MarkersParams } from './markersParams';
@@ -60,6 +60,8 @@ export interface LinkState {
   binarize?: BinarizeLink;
   tracks?: Partial<TracksParams>;
   markers?: MarkersParams;
+  /** The Data step's corrections of the stack's metadata (pixel size, frame interval, camera). */
+  meta?: MetaOverrides;
   /** Label of the stack the parameters were made on. */
   stack?: string;
   /** Steps that had results when the link was made (the link carries none of them). */
@@ -199,6 +201,16 @@ const markersSchema = obj({
   test: schemaOneOf(['welch', 'mann-whitney'] as const),
 });
 
+const metaFields: Record<string, SchemaCheck<unknown>> = {
+  pixelSizeNm: pos,
+  frameIntervalMs: pos,
+  offsetAdu: nonNeg,
+  electronsPerAdu: pos,
+  emGain: pos,
+  cameraKind: schemaOneOf(['ccd', 'emccd', 'scmos'] as const),
+};
+const metaSchema = obj({}, metaFields);
+
 /** A section through its schema; throws with the first problem, prefixed by the section name. */
 function section<T>(check: SchemaCheck<unknown>, v: unknown, name: string): T {
   const issues = new Issues();
@@ -276,6 +288,9 @@ export function checkLink(v: unknown): LinkState {
       case 'markers':
         out.markers = section<MarkersParams>(markersSchema, x, 'markers');
         break;
+      case 'meta':
+        out.meta = section<MetaOverrides>(metaSchema, x, 'meta');
+        break;
       case 'stack':
         out.stack = section<string>(str({ max: 512 }), x, 'stack');
         break;
@@ -318,6 +333,7 @@ export function linkHash(): string {
   if (markers) st.markers = markers;
   const active = activeStack(dataStore.getState());
   if (active) st.stack = active.info.name;
+  if (active && Object.keys(active.overrides).length) st.meta = active.overrides;
   const results = resultSteps();
   if (results.length) st.results = results;
   return `#s=${encodeURIComponent(JSON.stringify(st))}`;
@@ -388,7 +404,10 @@ export function applyLink(st: LinkState): void {
   if (st.movie) movieStore.getState().setParams(st.movie);
   if (st.binarize) movieStore.setState({ ...st.binarize, threshold: null, result: null });
   const active = activeStack(dataStore.getState());
-  // Tracks and marker parameters belong to a stack: they apply to the one open.
+  // Metadata corrections, tracks and marker parameters belong to a stack: they apply to the one open.
+  if (active && st.meta)
+    for (const [k, v] of Object.entries(st.meta) as [OverrideKey, MetaOverrides[OverrideKey]][])
+      dataStore.getState().setOverride(active.info.id, k, v);
   if (active && st.tracks) {
     tracksStore.getState().forStack(active.info);
     tracksStore.getState().setParams(st.tracks);

@@ -74,6 +74,8 @@ test('a link carries every step’s parameters, the stack and which steps had re
   const actions = fakeActions();
   await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'demo');
   const info = dataStore.getState().stacks.at(-1)!.info;
+  dataStore.getState().setOverride(info.id, 'pixelSizeNm', 108);
+  dataStore.getState().setOverride(info.id, 'cameraKind', 'scmos');
   tracksStore.getState().forStack(info);
   tracksStore.getState().setParams({ radiusNm: 175, pooling: 'pooled', sigmaNm: 140 });
   markersStore.getState().forStack(info);
@@ -88,12 +90,14 @@ test('a link carries every step’s parameters, the stack and which steps had re
   // Another browser: the same stack open, every parameter at its default.
   tracksStore.getState().clear();
   markersStore.getState().clear();
+  dataStore.setState((d) => ({ stacks: d.stacks.map((x) => ({ ...x, overrides: {} })) }));
   movieStore.setState({ method: 'otsu', manualThreshold: 0, smoothSigmaPx: 1, connectivity: 26 });
   const parsed = parseLinkHash(hash);
   if (!parsed?.ok) throw new Error(String(parsed?.error));
   expect(parsed.state.stack).toBe('demo');
   expect(parsed.state.results).toEqual(['localize', 'post']);
   applyLink(parsed.state);
+  expect(dataStore.getState().stacks.at(-1)!.overrides).toEqual({ pixelSizeNm: 108, cameraKind: 'scmos' });
   expect(tracksStore.getState().params).toEqual(tracks);
   expect(markersStore.getState().params).toEqual(markers);
   expect(movieStore.getState()).toMatchObject({
@@ -121,6 +125,8 @@ test('hostile tracks, markers and binarize sections are refused with the field a
     [{ markers: { channels: [] } }, /markers\.reference: missing/],
     [{ results: ['localize', 'everything'] }, /results\[1\]/],
     [{ stack: 7 }, /stack: expected text/],
+    [{ meta: { pixelSizeNm: -5 } }, /meta\.pixelSizeNm/],
+    [{ meta: { cameraKind: 'film' } }, /meta\.cameraKind/],
   ];
   for (const [v, re] of bad) {
     const r = parseLinkHash(enc(v));
