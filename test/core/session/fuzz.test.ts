@@ -248,7 +248,7 @@ describe('fuzz: hostile ZIP containers', () => {
     ]);
     expect(bomb.length).toBeLessThan(200_000);
     // The message names the declared size the inflation was stopped at (no wall-clock check: it
-    // failed on a busy machine; bench/ times it).
+    // failed on a busy machine).
     const e = errorOf(patchSize(bomb, 'evscope/tables/tracks/0.bin', 16));
     expect(e).toMatch(
       /"evscope\/tables\/tracks\/0\.bin" (holds 16 bytes|inflates to more than its declared 16 bytes)/,
