@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function demoReady(s: BrowserSession) {
-  await s.page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 60_000 });
+  await s.page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 120_000 });
 }
 
 /** Hash of the reconstruction canvas once it has drawn the expected number of localizations. */
@@ -149,7 +149,7 @@ test('a saved session opens in a fresh profile with the same results, pixels and
     await b.page.waitForFunction(
       () => (api().movieState() as { status: string }).status === 'ready',
       undefined,
-      { timeout: 60_000 },
+      { timeout: 120_000 },
     );
     expect(await b.page.evaluate(() => api().movieFrame(1))).toEqual(frame1);
     // The structure analysis comes back from the file (not re-labelled), with the saved threshold.
@@ -258,7 +258,7 @@ test('a reload mid-analysis brings the autosaved session back', async () => {
   await page.getByTestId('session-status').locator('[data-state=saved]').waitFor();
   await page.reload();
   await page.waitForFunction(() => 'evscope' in window);
-  await page.getByTestId('start-fresh').waitFor({ timeout: 60_000 });
+  await page.getByTestId('start-fresh').waitFor({ timeout: 120_000 });
   await page.waitForFunction((n) => (api().runStatus() as { count: number }).count === n, before.count);
   const after = await page.evaluate(async () => {
     const s = (await api().sessionSummary()) as { title: string; created: string };
