@@ -155,7 +155,11 @@ async function unpack(args: string[]): Promise<number> {
       ? writeThunderstormCsv(t, { units: t.units })
       : writeCsv(t, {
           headers: Object.fromEntries(
-            Object.keys(t.columns).map((n) => [n, t.units[n] ? `${n} [${t.units[n]}]` : n]),
+            // Session tables name most columns as the CSV exports do, unit included ("x [nm]").
+            Object.keys(t.columns).map((n) => [
+              n,
+              t.units[n] && !n.endsWith(`[${t.units[n]}]`) ? `${n} [${t.units[n]}]` : n,
+            ]),
           ),
         });
     await writeOutputSafely(file, text);
