@@ -91,6 +91,8 @@ export interface MovieState {
   preview: boolean;
   analysis: JobProgress | null;
   result: StructureResult | null;
+  /** The result came from a session file: the worker holds no labels, outlines come from the threshold. */
+  resultFromSession: boolean;
   selected: number | null;
   exporting: JobProgress | null;
 
@@ -152,6 +154,7 @@ export const movieStore = createStore<MovieState>()((set) => ({
   preview: true,
   analysis: null,
   result: null,
+  resultFromSession: false,
   selected: null,
   exporting: null,
 
@@ -421,6 +424,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     error: null,
     built,
     result: null,
+    resultFromSession: false,
     selected: null,
     threshold: s.method === 'manual' ? s.manualThreshold : null,
     frame: 0,
@@ -506,7 +510,13 @@ export async function analyseStructures(): Promise<StructureResult | null> {
   analysisCancel = job.cancel;
   try {
     const result = await job.promise;
-    movieStore.setState({ result, analysis: null, selected: null, showOutlines: true });
+    movieStore.setState({
+      result,
+      resultFromSession: false,
+      analysis: null,
+      selected: null,
+      showOutlines: true,
+    });
     return result;
   } catch (e) {
     movieStore.setState({ analysis: null });
@@ -570,6 +580,7 @@ const NO_MOVIE: Partial<MovieState> = {
   frame: 0,
   playing: false,
   result: null,
+  resultFromSession: false,
   selected: null,
   threshold: null,
   analysis: null,
@@ -600,6 +611,7 @@ registerResults<MovieState>('movie', {
       info: s.info,
       frame: s.frame,
       result: s.result,
+      resultFromSession: s.resultFromSession,
       selected: s.selected,
       threshold: s.threshold,
       zoom: s.zoom,

@@ -17,6 +17,7 @@ import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker
 import { WorkerPool } from '../../engine/workerPool';
 import { numberFlag, type ParsedArgs, parseArgs } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
+import { reportStackWarnings } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { parseFrameRange } from './convert';
@@ -220,7 +221,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         stallTimeoutMs: STALL_TIMEOUT_MS,
       });
       try {
-        const stack = await deps.openStack(files);
+        const stack = reportStackWarnings(await deps.openStack(files));
         const params = localizeParamsFromArgs(p, stack);
         if (mapPaths) {
           const scmosMaps = await readScmosMapFiles(

@@ -34,6 +34,9 @@ registerScripting('movieState', () => {
     threshold: s.threshold,
     source: s.built?.source ?? null,
     sourceRows: s.built?.sourceRows ?? null,
+    structures: s.result?.count ?? null,
+    /** True when the structure analysis came from a session file rather than this browser. */
+    structuresFromSession: s.resultFromSession,
   };
 });
 
