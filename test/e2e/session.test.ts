@@ -287,7 +287,17 @@ test('opening a file for review while the last session is being restored ends in
   await page.locator('.centre').waitFor();
   // Dropped at once: the start-up restore of the autosaved session is still running.
   await drop(a, [{ name: 'for-review.smlm', bytes: Uint8Array.from(bytes) }]);
-  await page.getByTestId('review-badge').first().waitFor({ timeout: 90_000 });
+  // Once the restore has opened work, a dropped session asks before replacing it.
+  const choice = page.getByTestId('choice');
+  const badge = page.getByTestId('review-badge').first();
+  await Promise.race([choice.waitFor({ timeout: 90_000 }), badge.waitFor({ timeout: 90_000 })]);
+  if (await choice.isVisible())
+    await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLButtonElement>('[data-testid=choice] button')]
+        .find((b) => b.textContent === 'Replace workspace')
+        ?.click(),
+    );
+  await badge.waitFor({ timeout: 90_000 });
   const opened = page.locator('.notice').filter({ hasText: 'Opened for-review.smlm for review' });
   await opened.waitFor({ timeout: 90_000 });
   expect(await opened.isVisible()).toBe(true);
