@@ -12,7 +12,8 @@ import {
 } from '../src/core/io/localizationFiles';
 import { encodePng } from '../src/core/io/png';
 import { readThunderstormCsv, writeThunderstormCsv } from '../src/core/io/thunderstormCsv';
-import { frameCountOf } from '../src/core/locs/driftTrace';
+import type { DriftQuality } from '../src/core/locs/driftQuality';
+import { type DriftTrace, frameCountOf } from '../src/core/locs/driftTrace';
 import { type FrcOptions, type FrcResult, frc } from '../src/core/locs/frc';
 import { type NenaOptions, type NenaResult, nena } from '../src/core/locs/nena';
 import { applyPipeline, type PostStep, type StepStats } from '../src/core/locs/pipeline';
@@ -27,6 +28,11 @@ export interface DriftSummary {
   dx: Float64Array;
   dy: Float64Array;
   nodes: { frame: Float64Array; dx: Float64Array; dy: Float64Array };
+  quality?: DriftQuality;
+  /** False: the estimate was judged unreliable and left unapplied (the step can force it). */
+  applied: boolean;
+  /** The drift step this estimate belongs to (the last one when several were summed). */
+  stepIndex: number;
 }
 
 export interface ProcessSummary {
@@ -126,6 +132,10 @@ const transferTable = (t: LocTable) =>
     t,
     Object.values(t.columns).map((c) => c.buffer as ArrayBuffer),
   );
+
+function driftSummary(d: DriftTrace, applied: boolean, stepIndex: number): DriftSummary {
+  return { method: d.method, dx: d.dx, dy: d.dy, nodes: d.nodes, quality: d.quality, applied, stepIndex };
+}
 
 export function createRenderApi() {
   let chunks: LocTable[] = [];
@@ -232,9 +242,14 @@ export function createRenderApi() {
       }
       const r = applyPipeline(input, steps);
       processed = r.table;
-      lastDrift = r.drift
-        ? { method: r.drift.method, dx: r.drift.dx, dy: r.drift.dy, nodes: r.drift.nodes }
-        : null;
+      // An estimate left unapplied is what the panel must show (with its warning) first.
+      const skipped = r.driftEstimates.find((e) => !e.applied);
+      const lastApplied = r.driftEstimates.filter((e) => e.applied).at(-1);
+      lastDrift = skipped
+        ? driftSummary(skipped.trace, false, skipped.stepIndex)
+        : r.drift && lastApplied
+          ? driftSummary(r.drift, true, lastApplied.stepIndex)
+          : null;
       const { x, y } = r.table.columns;
       return {
         rowsIn: input.length,
@@ -314,6 +329,7 @@ export function createRenderApi() {
     /** The drift trace of the last pipeline run as CSV (frame 1-based, like the localizations). */
     driftCsv(): string {
       if (!lastDrift) throw new Error('no drift correction has run');
+      if (!lastDrift.applied) throw new Error('the drift estimate was not applied (judged unreliable)');
       return writeDriftCsv(lastDrift);
     },
     nena(opts: NenaOptions = {}): NenaResult {
