@@ -16,7 +16,7 @@ import type { DriftQuality } from '../src/core/locs/driftQuality';
 import { type DriftTrace, frameCountOf } from '../src/core/locs/driftTrace';
 import { type FrcOptions, type FrcResult, frc } from '../src/core/locs/frc';
 import { type NenaOptions, type NenaResult, nena } from '../src/core/locs/nena';
-import { applyPipeline, type PostStep, type StepStats } from '../src/core/locs/pipeline';
+import { applyPipeline, type PostStep, type StepStats, stepsBeforeMerge } from '../src/core/locs/pipeline';
 import { concatLocTables, type LocTable } from '../src/core/locs/table';
 import { burnScaleBar } from '../src/core/render/burnScaleBar';
 import { exportView, type ReconSettings, reconstruct } from '../src/core/render/reconstruct';
@@ -332,8 +332,11 @@ export function createRenderApi() {
       if (!lastDrift.applied) throw new Error('the drift estimate was not applied (judged unreliable)');
       return writeDriftCsv(lastDrift);
     },
-    nena(opts: NenaOptions = {}): NenaResult {
-      return nena(need(table()), opts);
+    /** NeNA of the localizations before any merge step (merging would inflate σ). */
+    nena(opts: NenaOptions = {}): NenaResult & { beforeMerge: boolean } {
+      const before = stepsBeforeMerge(steps);
+      if (before.length === steps.length) return { ...nena(need(table()), opts), beforeMerge: false };
+      return { ...nena(need(applyPipeline(rawTable(), before).table), opts), beforeMerge: true };
     },
     frc(opts: FrcOptions = {}): FrcResult {
       const t = need(table());

@@ -129,6 +129,15 @@ export function applyPipeline(table: LocTable, steps: readonly PostStep[]): Pipe
   return { table: t, drift, driftEstimates, stats };
 }
 
+/**
+ * The steps before the first enabled merge: what NeNA must run after (it measures precision
+ * from a molecule's localizations in adjacent frames, which merging fuses into one).
+ */
+export function stepsBeforeMerge(steps: readonly PostStep[]): PostStep[] {
+  const k = steps.findIndex((s) => s.kind === 'merge' && s.enabled !== false);
+  return k < 0 ? [...steps] : steps.slice(0, k);
+}
+
 function addTraces(a: DriftTrace, b: DriftTrace): DriftTrace {
   const n = Math.max(a.dx.length, b.dx.length);
   const dx = new Float64Array(n);

@@ -139,7 +139,7 @@ function NenaResult() {
           type="button"
           className="btn small"
           disabled={nena.status === 'running'}
-          title="Nearest-neighbour distances between adjacent frames, fitted for the localization precision (Endesfelder et al. 2014). Run it before merging blinks."
+          title="Nearest-neighbour distances between adjacent frames, fitted for the localization precision (Endesfelder et al. 2014). Computed on the localizations before any merge step."
           onClick={() => void postRuntime().post.computeNena()}
         >
           {nena.status === 'running' ? 'Computing…' : 'Compute NeNA'}
@@ -151,6 +151,17 @@ function NenaResult() {
         )}
         {nena.status === 'done' && <Stale forVersion={nena.forVersion} />}
       </div>
+      {nena.status === 'done' && nena.result.beforeMerge && (
+        <div className="post-note" data-testid="nena-before-merge">
+          Computed on the localizations before the merge step: merging fuses the adjacent-frame pairs NeNA
+          measures.
+        </div>
+      )}
+      {nena.status === 'done' && nena.result.warning && (
+        <div className="post-error" data-testid="nena-warning">
+          {nena.result.warning}
+        </div>
+      )}
       {nena.status === 'failed' && <div className="post-error">{nena.error}</div>}
       {fig && <Plot figure={fig} label="NeNA histogram" className="plot post-plot" />}
     </section>

@@ -153,7 +153,14 @@ registerScripting('nena', async () => {
   await rt.post.settled();
   await rt.post.computeNena();
   const n = postStore.getState().nena;
-  return n.status === 'done' ? { sigmaNm: n.result.sigmaNm, pairs: n.result.pairs } : n;
+  return n.status === 'done'
+    ? {
+        sigmaNm: n.result.sigmaNm,
+        pairs: n.result.pairs,
+        beforeMerge: n.result.beforeMerge ?? false,
+        ...(n.result.warning ? { warning: n.result.warning } : {}),
+      }
+    : n;
 });
 registerScripting('frc', async () => {
   const rt = postRuntime();
