@@ -80,7 +80,7 @@ export function rccQuality(pairs: readonly RccPair[], segments: number, rejectNm
     );
   const far = pairs.length - near.length;
   const farRejected = pairs.length - used.length - nearRejected;
-  if (farRejected > 0)
+  if (farRejected > 0 && problems.length === 0)
     notes.push(
       `${farRejected} of ${far} correlations between distant segments were dropped as inconsistent: the sample changes over time, so only consistent pairs were used`,
     );
