@@ -10,6 +10,13 @@ import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMap
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import type { LocalizeParamsInput } from '../../core/localize/params';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
+import {
+  type Assumption,
+  assumedLine,
+  offsetWarning,
+  type PhysicalKey,
+  resolvePhysical,
+} from '../../core/physicalDefaults';
 import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
@@ -30,11 +37,12 @@ const HELP = `usage: evscope localize STACK [SIDECAR] --out LOCS.csv [options]
 (SIDECAR: the .inf or .yaml of a headerless .dax/.raw movie)
 Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every frame.
   --out FILE          ThunderSTORM CSV to write (required)
-  --pixel-nm N        camera pixel size in nm (default: from the file, else 100)
+  --pixel-nm N        camera pixel size in nm (default: from the file, else 100, reported as assumed)
   --sigma-nm N        PSF sigma in nm (default 130)
   --fit-sigma         fit sigma per spot instead of keeping it fixed
   --camera KIND       ccd | emccd | scmos (default: from the file, else ccd)
-  --offset ADU        camera offset (default: from the file, else 0)
+  --offset ADU        camera offset (default: from the file, else 0, reported as assumed, with a
+                      warning when the darkest pixels sit far above it)
   --gain E_PER_ADU    photoelectrons per ADU (default: from the file, else 1)
   --em-gain N         EM gain (default: from the file, else 1)
   --scmos-offset F --scmos-gain F --scmos-variance F
@@ -48,27 +56,54 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
   --threads N         worker threads (default: one per core)`;
 
-export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): LocalizeParamsInput {
+export function localizeParamsFromArgs(
+  p: ParsedArgs,
+  stack: FrameSource,
+  assumed: Assumption[] = [],
+): LocalizeParamsInput {
   const cam = stack.meta.camera ?? {};
   const kind = p.flags.get('camera');
   if (kind !== undefined && !['ccd', 'emccd', 'scmos'].includes(String(kind)))
     throw new Error(`--camera must be ccd, emccd or scmos, got "${String(kind)}"`);
   const fitter = p.flags.get('fitter');
+  const phys = (key: PhysicalKey, flag: string, fromFile: number | undefined) =>
+    resolvePhysical(key, numberFlag(p, flag), fromFile, assumed, `pass --${flag}`);
   return {
-    pixelSizeNm: numberFlag(p, 'pixel-nm') ?? stack.meta.pixelSizeNm ?? 100,
+    pixelSizeNm: phys('pixelSizeNm', 'pixel-nm', stack.meta.pixelSizeNm),
     sigmaNm: numberFlag(p, 'sigma-nm') ?? 130,
     fitSigma: p.flags.get('fit-sigma') === true,
     fitter: fitter === undefined ? 'mle' : (String(fitter) as LocalizeParamsInput['fitter']),
     thresholdFactor: numberFlag(p, 'threshold') ?? 1,
     camera: {
       kind: (kind as CameraKind | undefined) ?? cam.kind ?? 'ccd',
-      offsetAdu: numberFlag(p, 'offset') ?? cam.offsetAdu ?? 0,
-      electronsPerAdu: numberFlag(p, 'gain') ?? cam.electronsPerAdu ?? 1,
-      emGain: numberFlag(p, 'em-gain') ?? cam.emGain ?? 1,
+      offsetAdu: phys('offsetAdu', 'offset', cam.offsetAdu),
+      electronsPerAdu: phys('electronsPerAdu', 'gain', cam.electronsPerAdu),
+      emGain: phys('emGain', 'em-gain', cam.emGain),
       quantumEfficiency: cam.quantumEfficiency ?? 1,
       readNoiseE: cam.readNoiseE ?? 0,
     },
   };
+}
+
+/**
+ * Prints each assumed camera/geometry value to stderr, and warns when the darkest pixels of the
+ * first frame sit far above the offset in use (an offset nobody subtracted).
+ */
+async function reportAssumptions(
+  stack: FrameSource,
+  params: LocalizeParamsInput,
+  assumed: Assumption[],
+  firstFrame: number,
+): Promise<void> {
+  const kind = params.camera?.kind;
+  for (const a of assumed) {
+    // EM gain means nothing for a CCD or sCMOS; their 1 is not an assumption.
+    if (a.key === 'emGain' && kind !== 'emccd') continue;
+    console.error(assumedLine(a));
+  }
+  if (params.camera?.scmosMaps || !assumed.some((a) => a.key === 'offsetAdu')) return;
+  const w = offsetWarning(await stack.readFrame(firstFrame), params.camera?.offsetAdu ?? 0);
+  if (w) console.error(`warning: ${w}. Pass --offset ADU.`);
 }
 
 const MAP_FLAGS: [MapRole, string][] = [
@@ -176,7 +211,8 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
       const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
       try {
         const stack = await deps.openStack(files);
-        const params = localizeParamsFromArgs(p, stack);
+        const assumed: Assumption[] = [];
+        const params = localizeParamsFromArgs(p, stack, assumed);
         if (mapPaths) {
           const scmosMaps = await readScmosMapFiles(
             mapPaths,
@@ -192,6 +228,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             ? parseFrameRange(String(p.flags.get('frames')), stack.frameCount)
             : undefined;
         const frames = range && { start: range[0], end: range[1] };
+        await reportAssumptions(stack, params, assumed, range ? range[0] : 0);
         const chunks: LocTable[] = [];
         const res = await localizeRun({
           source: {
