@@ -8,6 +8,7 @@ import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { locsStore } from './locsStore';
@@ -327,7 +328,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     step: params.step,
     rawFrames: st.info.frameCount,
     rawFrameIntervalS: intervalS,
-    cameraPixelNm: meta.pixelSizeNm ?? 100,
+    cameraPixelNm: meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
     stackId: st.info.id,
     channels: st.info.channels,
   };

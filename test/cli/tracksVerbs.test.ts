@@ -140,7 +140,7 @@ describe('evscope coloc', () => {
       '--histogram',
       hist,
     ]);
-    expect(r.err).toBe('');
+    expect(r.err).toBe('assumed: frame interval 5 ms (not in file; pass --frame-ms)');
     expect(r.code).toBe(0);
     const rows = readFileSync(out, 'utf8')
       .trim()

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { analyzeColocalization } from '../../core/coloc/analysis';
 import { controlPositions } from '../../core/coloc/analysisControl';
 import { FrameSweep } from '../../core/coloc/frameSweep';
+import { assumedLine, PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { trackPositionsForMovie } from '../../core/spt/blocks';
 import { parseTrackCsv } from '../../core/spt/io';
 import { distancesCsv, formatP, histogramCsv } from '../../plots/tracks';
@@ -108,7 +109,7 @@ export const verb: Verb = {
         sweep.addFrame(t, sweep.needs(t) ? await mask.readFrame(t) : null);
       const r = analyzeColocalization(positions, sweep.provider(), {
         movieFrames,
-        frameInterval: (step * (numberFlag(a, 'frame-ms') ?? 5)) / 1000,
+        frameInterval: (step * frameMs(a)) / 1000,
         controlRegion: region,
         controlPerFrame: perFrame,
         controlSeed: seed,
@@ -133,3 +134,12 @@ export const verb: Verb = {
     });
   },
 };
+
+/** --frame-ms, else the default, said on stderr (dwell times scale with it). */
+function frameMs(a: ReturnType<typeof parseArgs>): number {
+  const given = numberFlag(a, 'frame-ms');
+  if (given !== undefined) return given;
+  const value = PHYSICAL_DEFAULTS.frameIntervalMs;
+  console.error(assumedLine({ key: 'frameIntervalMs', value, remedy: 'pass --frame-ms' }));
+  return value;
+}

@@ -1,6 +1,8 @@
 // Parameters of the EV marker-counting pipeline: typed, with units in their names or docs,
 // defaults taken from the study (SCIENCE.md §5) where it gives them, and validation that
 // returns sentences a user can act on rather than throwing on the first problem.
+
+import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 import { type Affine6, affine6Problem } from '../registration/affine6';
 import type { FrameSource } from '../stack/types';
 import type { NoiseModel } from './noiseModel';
@@ -106,7 +108,7 @@ export function resolveEvMarkerParams(input: EvMarkerParamsInput, source: FrameS
   const frameStart = input.frameStart ?? 0;
   return {
     channels,
-    pixelSizeNm: input.pixelSizeNm ?? source.meta.pixelSizeNm ?? 100,
+    pixelSizeNm: input.pixelSizeNm ?? source.meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
     frameStart,
     frameCount: input.frameCount ?? source.frameCount - frameStart,
     detection: {

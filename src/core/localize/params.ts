@@ -3,6 +3,7 @@
 import { type CameraParams, DEFAULT_CAMERA, validateCamera } from '../camera/camera';
 import { DEFAULT_WAVELET, type WaveletOptions } from '../detect/filters';
 import type { FitMethod } from '../fit/gaussianFitter';
+import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 
 export interface LocalizeParams {
   /** Camera pixel size in nm (sample plane). */
@@ -34,7 +35,7 @@ export type LocalizeParamsInput = Partial<Omit<LocalizeParams, 'camera' | 'wavel
 };
 
 export const DEFAULT_LOCALIZE_PARAMS: Omit<LocalizeParams, 'fitRadiusPx'> = {
-  pixelSizeNm: 100,
+  pixelSizeNm: PHYSICAL_DEFAULTS.pixelSizeNm,
   sigmaNm: 130,
   fitSigma: false,
   fitter: 'mle',
