@@ -136,7 +136,17 @@ registerScripting('undoPost', () => postStore.getState().undo());
 registerScripting('redoPost', () => postStore.getState().redo());
 registerScripting('driftTrace', () => {
   const d = postStore.getState().summary?.drift;
-  return d ? { method: d.method, dx: Array.from(d.dx), dy: Array.from(d.dy) } : null;
+  return d
+    ? {
+        method: d.method,
+        dx: Array.from(d.dx),
+        dy: Array.from(d.dy),
+        applied: d.applied,
+        reliable: d.quality?.reliable ?? null,
+        problems: d.quality?.problems ?? [],
+        notes: d.quality?.notes ?? [],
+      }
+    : null;
 });
 registerScripting('reconstructionStats', async () => {
   const rt = postRuntime();
