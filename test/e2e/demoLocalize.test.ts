@@ -97,7 +97,7 @@ test("the demo's localizations reconstruct, and drift correction updates the rec
   expect(before.sum).toBeGreaterThan(0.95 * count);
   const hashBefore = await hash();
   await page.locator('[data-add-step="Drift (RCC)"]').click();
-  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 120_000 });
   // A live cell: the quality check may distrust the estimate and leave it unapplied; the user
   // can still apply it, which must then change the reconstruction.
   const quality = page.getByTestId('drift-quality');
@@ -105,7 +105,7 @@ test("the demo's localizations reconstruct, and drift correction updates the rec
   if ((await quality.getAttribute('data-applied')) === 'false') {
     expect(await quality.textContent()).toContain('UNRELIABLE — not applied');
     await page.getByRole('button', { name: 'Apply anyway' }).click();
-    await page.locator('[data-testid=drift-quality][data-applied=true]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=drift-quality][data-applied=true]').waitFor({ timeout: 120_000 });
   }
   await stats();
   await page.waitForFunction((h) => {
