@@ -59,28 +59,7 @@ export function estimateDrift(table: LocTable, step: DriftStep): DriftTrace {
     const fiducials = findFiducials(table);
     if (fiducials) return fiducials;
   }
-  return rccDynamic(table, step.options ?? {});
-}
-
-/** Pair reach of the fallback for changing samples: neighbours and next-neighbours share structure. */
-export const DYNAMIC_PAIR_REACH = 2;
-
-/**
- * RCC over all pairs, and — when that is judged unreliable and the user left the pair reach
- * open — again over nearby segments only, kept if that one passes: a live cell's structures
- * outlast a few segments but not the run.
- */
-function rccDynamic(table: LocTable, options: Serialisable<RccOptions>): DriftTrace {
-  const all = rccDrift(table, options).trace;
-  const segments = options.segments ?? 10;
-  if (all.quality?.reliable !== false || options.maxPairSeparation || segments <= DYNAMIC_PAIR_REACH + 1)
-    return all;
-  const near = rccDrift(table, { ...options, maxPairSeparation: DYNAMIC_PAIR_REACH }).trace;
-  if (!near.quality?.reliable) return all;
-  near.quality.notes.unshift(
-    `correlating all segment pairs was unreliable (${all.quality.problems.join('; ')}); segments at most ${DYNAMIC_PAIR_REACH} apart agree, so only those were used`,
-  );
-  return near;
+  return rccDrift(table, step.options).trace;
 }
 
 function findFiducials(table: LocTable): DriftTrace | null {

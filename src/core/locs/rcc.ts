@@ -209,6 +209,81 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
   }
 
   const reject = opts.rejectNm ?? 2 * px;
+  const measured: Measured = { pi, pj, rx, ry, peakZ, sidelobe };
+  let sol = solvePairs(nSeg, measured, reject);
+  let quality = rccQuality(sol.pairList, nSeg, reject);
+  // A live cell: distant segments share nothing, so retry on nearby pairs only — the same
+  // correlations, no new transforms — unless the user fixed the reach.
+  if (!quality.reliable && !opts.maxPairSeparation && nSeg > DYNAMIC_PAIR_REACH + 1) {
+    const near = solvePairs(nSeg, subset(measured, DYNAMIC_PAIR_REACH), reject);
+    const nearQuality = rccQuality(near.pairList, nSeg, reject);
+    if (nearQuality.reliable) {
+      nearQuality.notes.unshift(
+        `correlating all segment pairs was unreliable (${quality.problems.join('; ')}); segments at most ${DYNAMIC_PAIR_REACH} apart agree, so only those were used`,
+      );
+      sol = near;
+      quality = nearQuality;
+    }
+  }
+  const { dx, dy, pairList } = sol;
+  const segmentCounts = new Int32Array(nSeg);
+  for (let s = 0; s < nSeg; s++) segmentCounts[s] = counts[s + 1] - counts[s];
+
+  const kind = opts.interpolation ?? 'spline';
+  const trace: DriftTrace = {
+    method: 'rcc',
+    dx: interpolateOnFrames(frameSum, dx, frames, kind),
+    dy: interpolateOnFrames(frameSum, dy, frames, kind),
+    nodes: { frame: frameSum, dx, dy },
+  };
+  trace.quality = quality;
+  return {
+    trace: zeroAtFirstFrame(trace),
+    pixelNm: px,
+    imageSize: size,
+    pairs: pairList.length,
+    rejectedPairs: sol.rejected,
+    residualRmsNm: sol.residualRmsNm,
+    pairList,
+    segmentCounts,
+    quality,
+  };
+}
+
+/** Pixel-shift measurements of the correlated pairs (parallel arrays). */
+interface Measured {
+  pi: Int32Array;
+  pj: Int32Array;
+  rx: Float64Array;
+  ry: Float64Array;
+  peakZ: Float64Array;
+  sidelobe: Float64Array;
+}
+
+/** Pair reach of the fallback for changing samples: neighbours and next-neighbours share structure. */
+export const DYNAMIC_PAIR_REACH = 2;
+
+function subset(m: Measured, reach: number): Measured {
+  const keep: number[] = [];
+  for (let k = 0; k < m.pi.length; k++) if (m.pj[k] - m.pi[k] <= reach) keep.push(k);
+  const pick = <T extends Int32Array | Float64Array>(a: T): T =>
+    a.constructor === Int32Array
+      ? (Int32Array.from(keep, (k) => a[k]) as T)
+      : (Float64Array.from(keep, (k) => a[k]) as T);
+  return {
+    pi: pick(m.pi),
+    pj: pick(m.pj),
+    rx: pick(m.rx),
+    ry: pick(m.ry),
+    peakZ: pick(m.peakZ),
+    sidelobe: pick(m.sidelobe),
+  };
+}
+
+/** Segment positions from the consistent pairs, then dropping the worst residuals above `reject`. */
+function solvePairs(nSeg: number, m: Measured, reject: number) {
+  const { pi, pj, rx, ry, peakZ, sidelobe } = m;
+  const nPairs = pi.length;
   const score = new Float64Array(nPairs);
   for (let k = 0; k < nPairs; k++) score[k] = 1 - sidelobe[k];
   const use = consistentPairs(nSeg, pi, pj, rx, ry, score, reject);
@@ -258,29 +333,7 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
     ss += res2;
     used++;
   }
-  const segmentCounts = new Int32Array(nSeg);
-  for (let s = 0; s < nSeg; s++) segmentCounts[s] = counts[s + 1] - counts[s];
-
-  const kind = opts.interpolation ?? 'spline';
-  const trace: DriftTrace = {
-    method: 'rcc',
-    dx: interpolateOnFrames(frameSum, dx, frames, kind),
-    dy: interpolateOnFrames(frameSum, dy, frames, kind),
-    nodes: { frame: frameSum, dx, dy },
-  };
-  const quality = rccQuality(pairList, nSeg, reject);
-  trace.quality = quality;
-  return {
-    trace: zeroAtFirstFrame(trace),
-    pixelNm: px,
-    imageSize: size,
-    pairs: nPairs,
-    rejectedPairs: rejected,
-    residualRmsNm: Math.sqrt(ss / Math.max(1, used)),
-    pairList,
-    segmentCounts,
-    quality,
-  };
+  return { dx, dy, pairList, rejected, residualRmsNm: Math.sqrt(ss / Math.max(1, used)) };
 }
 
 /**

@@ -20,8 +20,10 @@ interface Case {
   rmsNm: number;
 }
 
-function runPreset(name: PresetName): Case {
-  const sim = simulate(presetParams(name));
+function runPreset(name: PresetName, frameLimit?: number): Case {
+  const params = presetParams(name);
+  if (frameLimit) params.frames = frameLimit;
+  const sim = simulate(params);
   const input = truthLocalizations(sim, 0);
   const frames = sim.params.frames;
   // What `evscope drift` runs by default.
@@ -66,6 +68,19 @@ describe('drift quality on the simulator presets', () => {
     expect(used?.value).toBe(45);
   });
 });
+
+test('a short live-cell run whose distant segments disagree falls back to neighbouring pairs', () => {
+  // 500 demo frames: all-pairs RCC contradicts clear neighbouring correlations; pairs ≤ 2
+  // segments apart agree and recover the drift.
+  const short = runPreset('demo', 500);
+  const e = short.result.driftEstimates[0];
+  console.log(`demo, 500 frames: RMS ${short.rmsNm.toFixed(1)} nm`);
+  expect(e.trace.quality?.notes[0]).toMatch(
+    /all segment pairs was unreliable .* segments at most 2 apart agree/,
+  );
+  expect(e.applied).toBe(true);
+  expect(short.rmsNm).toBeLessThan(20);
+}, 240_000);
 
 test('data with no persistent structure is flagged and left uncorrected unless forced', () => {
   const F = 2000;
