@@ -32,7 +32,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/e2e/**', 'node_modules/**'],
           environment: 'node',
-          testTimeout: 60_000,
+          // Sized for a busy 2-core CI machine: fixtures built in hooks (simulated stacks, worker
+          // pools) take several times longer there than on a quiet one.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -41,8 +44,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 180_000,
-          hookTimeout: 120_000,
+          // Generous: on a loaded 2-core machine a streaming run takes minutes, not seconds.
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
           // One Chromium at a time: two in parallel are no faster on 2 cores.
           fileParallelism: false,
         },

@@ -12,6 +12,7 @@ import { type CameraParams, cropCamera, type ScmosMaps } from '../src/core/camer
 import { type GainUnit, type MapRole, readMap, scmosMapsFromSimulation } from '../src/core/camera/scmosMaps';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
+import { type SigmaEstimate, SigmaEstimator } from '../src/core/localize/sigmaFromData';
 import type { LocTable } from '../src/core/locs/table';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
 import { type InputFile, openRecipe, type StackRecipe, simulationOf } from './stackRecipe';
@@ -174,6 +175,16 @@ export function createLocalizeApi() {
     return block!;
   }
 
+  /** `params` resolved for `rect` of the open source, with its sCMOS maps cropped to it. */
+  function paramsFor(params: LocalizeParamsInput, rect: PixelRect, mapsFromSource: boolean) {
+    const { src } = openedSource();
+    const p = resolveLocalizeParams(params);
+    p.camera = mapsFromSource
+      ? withSourceMaps(p.camera, rect)
+      : cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
+    return p;
+  }
+
   return {
     init(config: LocalizeInit): void {
       const p = resolveLocalizeParams(config.params);
@@ -260,10 +271,7 @@ export function createLocalizeApi() {
       const t0 = performance.now();
       const { src } = openedSource();
       const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
-      const p = resolveLocalizeParams({ ...params, keepFailed: true });
-      p.camera = mapsFromSource
-        ? withSourceMaps(p.camera, rect)
-        : cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
+      const p = paramsFor({ ...params, keepFailed: true }, rect, mapsFromSource);
       const block = await readBlock(frame, 1, rect);
       const s = new LocalizeScratch(rect.width, rect.height, p);
       const fits = localizeFrames(block, 1, frame, s);
@@ -293,6 +301,25 @@ export function createLocalizeApi() {
         candidatesY.buffer,
         ...Object.values(fits.columns).map((c) => c.buffer as ArrayBuffer),
       ]);
+    },
+
+    /**
+     * PSF σ measured on frames [first, first + count) of the open source inside `roi`: free-σ
+     * fits of isolated spots, frame by frame until 400 are collected; `params.sigmaNm` is the
+     * start value. Throws, saying what is missing, when too few spots are found.
+     */
+    async estimateSigma(
+      params: LocalizeParamsInput,
+      first: number,
+      count: number,
+      roi?: PixelRect,
+      mapsFromSource = false,
+    ): Promise<SigmaEstimate> {
+      const { src } = openedSource();
+      const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
+      const est = new SigmaEstimator(rect.width, rect.height, paramsFor(params, rect, mapsFromSource));
+      for (let f = first; f < first + count && !est.done(); f++) est.addFrame(await readBlock(f, 1, rect));
+      return est.result();
     },
   };
 }

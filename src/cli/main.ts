@@ -1,4 +1,6 @@
 // `npx evscope <verb> …`: each verb lives in src/cli/verbs/<verb>.ts and exports a `Verb`.
+import { RUNNING_FROM_CLI_BUNDLE } from '../engine/cliBundle';
+import { appVersion } from './appVersion';
 import type { Verb } from './verb';
 
 const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
@@ -20,7 +22,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
 
 function usage(): string {
   const names = Object.keys(verbs).sort();
-  return `usage: evscope <verb> [options]\nverbs: ${names.length ? names.join(', ') : '(none yet)'}\nRun "evscope <verb> --help" for a verb's options.`;
+  return `usage: evscope <verb> [options]\nverbs: ${names.length ? names.join(', ') : '(none yet)'}\nRun "evscope <verb> --help" for a verb's options, "evscope --version" for the version.`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(`evscope ${appVersion} (${RUNNING_FROM_CLI_BUNDLE ? 'prebuilt CLI' : 'CLI from source'})`);
+    return 0;
   }
   const load = verbs[name];
   if (!load) {

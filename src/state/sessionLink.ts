@@ -50,7 +50,9 @@ const isRoi: Check = (v) =>
 const LOCALIZE: Record<keyof LocalizeSettings, Check> = {
   sigmaNm: orNull(isNum(1e-3)),
   fitSigma: (v) => typeof v === 'boolean',
-  fitter: oneOf(['mle', 'lsq', 'wlsq']),
+  fitter: oneOf(['mle', 'lsq', 'wlsq', 'mle-multi']),
+  maxEmitters: (v) => isInt(1)(v) && (v as number) <= 8,
+  multiAlpha: (v) => isNum(0)(v) && (v as number) > 0 && (v as number) < 0.5,
   detector: oneOf(['wavelet', 'dog']),
   thresholdFactor: isNum(1e-3),
   fitRadiusPx: orNull(isInt(1)),

@@ -6,9 +6,13 @@ import { applyLink, linkHash, MAX_LINK_CHARS, parseLinkHash } from '../../src/st
 import { uiStore } from '../../src/state/uiStore';
 
 test('a link carries parameters and view and puts them back', () => {
-  localizeParamsStore
-    .getState()
-    .set({ thresholdFactor: 1.7, lastFrame: 300, roi: { x: 1, y: 2, width: 30, height: 40 } });
+  localizeParamsStore.getState().set({
+    thresholdFactor: 1.7,
+    lastFrame: 300,
+    roi: { x: 1, y: 2, width: 30, height: 40 },
+    fitter: 'mle-multi',
+    maxEmitters: 3,
+  });
   postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 300' }]);
   movieStore.getState().setParams({ window: 200, step: 20 });
   uiStore.getState().setActiveStep('post');
@@ -28,6 +32,8 @@ test('a link carries parameters and view and puts them back', () => {
     thresholdFactor: 1.7,
     lastFrame: 300,
     roi: { x: 1, y: 2, width: 30, height: 40 },
+    fitter: 'mle-multi',
+    maxEmitters: 3,
   });
   expect(postStore.getState().steps).toEqual([{ kind: 'filter', expression: 'photons > 300' }]);
   expect(movieStore.getState().params).toMatchObject({ window: 200, step: 20 });
@@ -43,6 +49,8 @@ test('links are validated: unknown or malformed fields are refused with a reason
     [{ localize: { thresholdFactor: -1 } }, /thresholdFactor/],
     [{ localize: { __proto__x: 1 } }, /not a Localize parameter/],
     [{ localize: { roi: { x: 0, y: 0, width: 0, height: 3 } } }, /roi/],
+    [{ localize: { fitter: 'mle-multi', maxEmitters: 9 } }, /maxEmitters/],
+    [{ localize: { multiAlpha: 0 } }, /multiAlpha/],
     [{ post: [{ kind: 'eval', code: 'alert(1)' }] }, /post/],
     [
       { movie: { window: 1.5, step: 1, renderPxNm: 10, sigma: { kind: 'fixed', nm: 5 }, roi: null } },

@@ -8,7 +8,8 @@ import type { LocalizeApi } from '../../../workers/localize.api';
 import type { CameraKind, ScmosMaps } from '../../core/camera/camera';
 import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMaps';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
-import type { LocalizeParamsInput } from '../../core/localize/params';
+import { type LocalizeParamsInput, resolveLocalizeParams } from '../../core/localize/params';
+import { type SigmaEstimate, SigmaEstimator } from '../../core/localize/sigmaFromData';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
 import {
   type Assumption,
@@ -38,7 +39,8 @@ const HELP = `usage: evscope localize STACK [SIDECAR] --out LOCS.csv [options]
 Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every frame.
   --out FILE          ThunderSTORM CSV to write (required)
   --pixel-nm N        camera pixel size in nm (default: from the file, else 100, reported as assumed)
-  --sigma-nm N        PSF sigma in nm (default 130)
+  --sigma-nm N|auto   PSF sigma in nm (default 130); auto measures it first: a free-σ fit of
+                      isolated spots of the first frames (up to 400 spots), median, printed
   --fit-sigma         fit sigma per spot instead of keeping it fixed
   --camera KIND       ccd | emccd | scmos (default: from the file, else ccd)
   --offset ADU        camera offset (default: from the file, else 0, reported as assumed, with a
@@ -51,7 +53,10 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
                       read-noise variance in ADU². They imply --camera scmos and replace
                       --offset/--gain. (evscope simulate --camera scmos writes such maps.)
   --scmos-gain-unit U e-per-adu (default) | adu-per-e, for gain maps stored as ADU per e⁻
-  --fitter KIND       mle | lsq | wlsq (default mle)
+  --fitter KIND       mle | lsq | wlsq | mle-multi (default mle); mle-multi fits 1…N emitters
+                      per window where one does not explain it (σ fixed; dense data)
+  --max-emitters N    mle-multi: most emitters per window (default 5)
+  --multi-alpha P     mle-multi: significance of the test that accepts one more emitter (default 1e-4)
   --threshold K       detection threshold K × std(Wave.F1) (default 1)
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
   --threads N         worker threads (default: one per core)`;
@@ -70,9 +75,11 @@ export function localizeParamsFromArgs(
     resolvePhysical(key, numberFlag(p, flag), fromFile, assumed, `pass --${flag}`);
   return {
     pixelSizeNm: phys('pixelSizeNm', 'pixel-nm', stack.meta.pixelSizeNm),
-    sigmaNm: numberFlag(p, 'sigma-nm') ?? 130,
+    sigmaNm: sigmaIsAuto(p) ? undefined : (numberFlag(p, 'sigma-nm') ?? 130),
     fitSigma: p.flags.get('fit-sigma') === true,
     fitter: fitter === undefined ? 'mle' : (String(fitter) as LocalizeParamsInput['fitter']),
+    maxEmitters: numberFlag(p, 'max-emitters'),
+    multiAlpha: numberFlag(p, 'multi-alpha'),
     thresholdFactor: numberFlag(p, 'threshold') ?? 1,
     camera: {
       kind: (kind as CameraKind | undefined) ?? cam.kind ?? 'ccd',
@@ -104,6 +111,28 @@ async function reportAssumptions(
   if (params.camera?.scmosMaps || !assumed.some((a) => a.key === 'offsetAdu')) return;
   const w = offsetWarning(await stack.readFrame(firstFrame), params.camera?.offsetAdu ?? 0);
   if (w) console.error(`warning: ${w}. Pass --offset ADU.`);
+}
+
+function sigmaIsAuto(p: ParsedArgs): boolean {
+  return p.flags.get('sigma-nm') === 'auto';
+}
+
+/** Frames read for --sigma-nm auto at most (it stops earlier once 400 spots are fitted). */
+const SIGMA_FRAMES = 200;
+
+/** σ measured on the first frames of the range, with every other parameter as given. */
+async function sigmaFromStack(
+  stack: FrameSource,
+  params: LocalizeParamsInput,
+  start: number,
+  end: number,
+): Promise<SigmaEstimate> {
+  // The fits start from the default σ, which also sizes their window.
+  const resolved = resolveLocalizeParams({ ...params, sigmaNm: params.sigmaNm ?? 130 });
+  const est = new SigmaEstimator(stack.width, stack.height, resolved);
+  for (let f = start; f < Math.min(end, start + SIGMA_FRAMES) && !est.done(); f++)
+    est.addFrame(await stack.readFrame(f));
+  return est.result();
 }
 
 const MAP_FLAGS: [MapRole, string][] = [
@@ -189,6 +218,8 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           'gain',
           'em-gain',
           'fitter',
+          'max-emitters',
+          'multi-alpha',
           'threshold',
           'frames',
           'threads',
@@ -229,6 +260,17 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             : undefined;
         const frames = range && { start: range[0], end: range[1] };
         await reportAssumptions(stack, params, assumed, range ? range[0] : 0);
+        let sigmaNote = '';
+        if (sigmaIsAuto(p)) {
+          const est = await sigmaFromStack(
+            stack,
+            params,
+            frames?.start ?? 0,
+            frames?.end ?? stack.frameCount,
+          );
+          params.sigmaNm = est.sigmaNm;
+          sigmaNote = `, σ ${est.sigmaNm.toFixed(1)} nm from data (spread ${est.spreadNm.toFixed(1)} nm, ${est.spots} spots in ${est.frames} frames)`;
+        }
         const chunks: LocTable[] = [];
         const res = await localizeRun({
           source: {
@@ -244,7 +286,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         });
         await writeFile(out, deps.writeCsv(concatLocTables(chunks)));
         console.log(
-          `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s`,
+          `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s${sigmaNote}`,
         );
         return 0;
       } finally {

@@ -160,8 +160,4 @@ describe('coordinate conventions against external files', () => {
       /x\.bin: not an Insight3 \.bin file/,
     );
   });
-
-  test.runIf(!existsSync(dataDir))('external sample data is absent: convention checks skipped', () => {
-    console.warn(`skipping external-data convention checks: ${dataDir} not found`);
-  });
 });
