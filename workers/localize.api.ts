@@ -96,7 +96,13 @@ function copyRect(
   }
 }
 
-export function createLocalizeApi() {
+export interface LocalizeApiOptions {
+  /** Called per frame read or fitted (throttled by the caller): tells the pool this worker lives. */
+  heartbeat?: () => void;
+}
+
+export function createLocalizeApi(options: LocalizeApiOptions = {}) {
+  const beat = options.heartbeat ?? (() => {});
   let scratch: LocalizeScratch | null = null;
   let source: { key: string; src: FrameSource; channel: number } | null = null;
   const simMaps = new WeakMap<FrameSource, ScmosMaps>();
@@ -169,6 +175,7 @@ export function createLocalizeApi() {
     let block: PixelArray | null = null;
     for (let f = 0; f < count; f++) {
       const frame = await src.readFrame(first + f, { channel });
+      beat();
       block ??= allocLike(frame, count * size);
       copyRect(frame, src.width, rect, block, f * size);
     }
@@ -220,7 +227,7 @@ export function createLocalizeApi() {
     /** Localizes `frameCount` frames packed back to back in `pixels`, numbered from `firstFrameIndex`. */
     localizeFrames(pixels: PixelArray, frameCount: number, firstFrameIndex: number): LocTable {
       if (!scratch) throw new Error('localize worker: init() must be called before localizeFrames()');
-      return transferTable(localizeFrames(pixels, frameCount, firstFrameIndex, scratch));
+      return transferTable(localizeFrames(pixels, frameCount, firstFrameIndex, scratch, beat));
     },
 
     /**
@@ -254,7 +261,7 @@ export function createLocalizeApi() {
       // Read everything first, then localize in one synchronous step: a second call arriving
       // while this one awaits its reads must not interleave with it in the shared scratch.
       const block = await readBlock(first, count, rect);
-      return transferTable(localizeFrames(block, count, first, scratch));
+      return transferTable(localizeFrames(block, count, first, scratch, beat));
     },
 
     /**

@@ -1,6 +1,6 @@
 // Shared by `evscope render`, `drift` and `merge`: reading a localization CSV and turning
 // post-processing flags into pipeline steps (the same PostStep data the workbench records).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeDriftCsv } from '../core/io/driftCsv';
 import { readThunderstormCsv } from '../core/io/thunderstormCsv';
 import { describeQuality } from '../core/locs/driftQuality';
@@ -8,6 +8,7 @@ import { parseFilter } from '../core/locs/filterExpr';
 import type { PipelineResult, PostStep } from '../core/locs/pipeline';
 import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
+import { writeOutputSafely } from './safeOutput';
 
 export function readLocs(file: string): LocTable {
   const table = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file }).table;
@@ -82,7 +83,10 @@ export function filterStep(expr: string, columns: string[]): PostStep {
   return { kind: 'filter', expression: expr };
 }
 
-export function writeTrace(file: string, trace: { dx: Float64Array; dy: Float64Array } | undefined): void {
+export async function writeTrace(
+  file: string,
+  trace: { dx: Float64Array; dy: Float64Array } | undefined,
+): Promise<void> {
   if (!trace) throw new Error('no drift trace to write');
-  writeFileSync(file, writeDriftCsv(trace));
+  await writeOutputSafely(file, writeDriftCsv(trace));
 }

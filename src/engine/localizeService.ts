@@ -78,7 +78,12 @@ export interface LocalizeServiceOptions {
   factory?: WorkerFactory<LocalizeApi>;
   size?: number;
   chunkSize?: number;
+  /** A busy worker silent this long (ms) is presumed dead (killed by the browser, closed). */
+  stallTimeoutMs?: number;
 }
+
+/** Workers beat every second while they read and fit; 30 s of silence is no slow frame. */
+export const STALL_TIMEOUT_MS = 30_000;
 
 export class LocalizeService implements LocalizeEngine {
   private pool: WorkerPool<LocalizeApi> | null = null;
@@ -111,6 +116,7 @@ export class LocalizeService implements LocalizeEngine {
     this.pool ??= new WorkerPool<LocalizeApi>(this.factory(), {
       size: this.options.size ?? defaultPoolSize(),
       idleTtlMs: 120_000,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
     });
     return localizeRun({
       source: {
@@ -135,7 +141,11 @@ export class LocalizeService implements LocalizeEngine {
   }
 
   private previewWorkers(): WorkerPool<LocalizeApi> {
-    this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), { size: 1, maxRetries: 1 });
+    this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), {
+      size: 1,
+      maxRetries: 1,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+    });
     return this.previewPool;
   }
 

@@ -45,6 +45,7 @@ export function nodeWorkerFactory<Api>(entry: URL, options: NodeWorkerOptions = 
     return {
       api,
       onDeath: (l) => listeners.push(l),
+      onActivity: (l) => worker.on('message', l),
       terminate: () => {
         terminating = true;
         void worker.terminate();

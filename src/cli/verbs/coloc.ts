@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   analyzeColocalization,
   type ColocParams,
@@ -19,8 +19,9 @@ import {
   histogramCsv,
   trackTestCsv,
 } from '../../plots/tracks';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, stringFlag } from '../args';
 import { withStack } from '../openInputs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope coloc --tracks TRACKS.csv --mask MASK.tif --px 10 --camera-px 50 --out RESULT.csv [options]
@@ -100,6 +101,10 @@ export const verb: Verb = {
       return 2;
     }
     if (!(px > 0 && cameraPx > 0)) throw new Error('--px and --camera-px must be > 0 nm');
+    await checkOutputs(
+      [out, stringFlag(a, 'histogram'), stringFlag(a, 'per-track')],
+      [...tracksPath.split(','), ...maskPath.split(',')],
+    );
     const window = numberFlag(a, 'window') ?? 1002;
     const step = numberFlag(a, 'step') ?? 6;
     const cutoff = numberFlag(a, 'cutoff') ?? 240;
@@ -169,18 +174,18 @@ export const verb: Verb = {
       cells.push({ ...cell, mask: maskList[c] });
     }
     const csv = (make: (r: ColocResult) => string) => cellCsv(cells.map((c) => make(c.r)));
-    writeFileSync(
+    await writeOutputSafely(
       out,
       csv((r) => distancesCsv(r.distances)),
     );
-    const hist = a.flags.get('histogram');
-    if (typeof hist === 'string')
-      writeFileSync(
+    const hist = stringFlag(a, 'histogram');
+    if (hist)
+      await writeOutputSafely(
         hist,
         csv((r) => histogramCsv(r.histogramTable)),
       );
-    const perTrackPath = a.flags.get('per-track');
-    if (typeof perTrackPath === 'string') writeFileSync(perTrackPath, csv(trackTestCsv));
+    const perTrackPath = stringFlag(a, 'per-track');
+    if (perTrackPath) await writeOutputSafely(perTrackPath, csv(trackTestCsv));
     const lines: string[] = [];
     let tested: TrackTestResult;
     if (cells.length === 1) {

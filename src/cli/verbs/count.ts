@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { analyzeEvMarkers, type EvProgress } from '../../core/ev/analyzeEvMarkers';
 import { classifyEvs, subtypeStatistics } from '../../core/ev/classify';
 import { evTableCsv } from '../../core/ev/evTableCsv';
@@ -13,6 +13,7 @@ import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
 import { groupWithSidecars } from '../openInputs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope count STACK… --channels CD9,CD63,CD81[,probe] --out EVS.csv [options]
@@ -91,6 +92,7 @@ export const verb: Verb = {
     if (test !== 'welch' && test !== 'mann-whitney')
       throw new Error(`--test must be welch or mann-whitney, got "${test}"`);
 
+    await checkOutputs([out], [...a.positionals, typeof locsPath === 'string' ? locsPath : undefined]);
     const groups = groupWithSidecars(a.positionals);
     let handles: FileByteSource[] = [];
     try {
@@ -124,7 +126,7 @@ export const verb: Verb = {
       const columns: Record<string, ColumnArray> = { ...table.columns, subtype: classification.subtype };
       for (const m of classification.markerNames) columns[`${m} fraction`] = classification.composition[m];
       if (classification.probe) columns['probe count'] = classification.probe;
-      writeFileSync(
+      await writeOutputSafely(
         out,
         evTableCsv({ length: table.length, columns, subtypeNames: classification.subtypeNames }),
       );

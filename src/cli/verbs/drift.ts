@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { writeDriftCsv } from '../../core/io/driftCsv';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { applyPipeline } from '../../core/locs/pipeline';
-import { parseArgs } from '../args';
+import { parseArgs, stringFlag } from '../args';
 import { DRIFT_FLAGS, DRIFT_HELP, driftStep, readLocs, reportDrift } from '../postArgs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 /** Exit status when the estimate was judged unreliable and the table was written uncorrected. */
@@ -32,14 +32,15 @@ export const verb: Verb = {
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out CORRECTED.csv is required');
+    await checkOutputs([out, stringFlag(a, 'trace')], a.positionals);
     const method = a.flags.get('method');
     const table = readLocs(a.positionals[0]);
     const r = applyPipeline(table, [driftStep(typeof method === 'string' ? method : 'auto', a)]);
     const skipped = reportDrift(r);
-    writeFileSync(out, writeThunderstormCsv(r.table));
+    await writeOutputSafely(out, writeThunderstormCsv(r.table));
     const d = r.driftEstimates[0].trace;
     const trace = a.flags.get('trace');
-    if (typeof trace === 'string') writeFileSync(trace, writeDriftCsv(d));
+    if (typeof trace === 'string') await writeOutputSafely(trace, writeDriftCsv(d));
     const n = d.dx.length;
     const at = `drift at the last frame x ${d.dx[n - 1].toFixed(1)} nm, y ${d.dy[n - 1].toFixed(1)} nm (${d.method})`;
     if (skipped) {

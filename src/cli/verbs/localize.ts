@@ -3,7 +3,6 @@
 //
 // The stack reader and the CSV writer are injected (`createLocalizeVerb`), so this verb is
 // tested with in-memory fakes and wired to openStack / writeThunderstormCsv by the dispatcher.
-import { writeFile } from 'node:fs/promises';
 import type { LocalizeApi } from '../../../workers/localize.api';
 import type { CameraKind, ScmosMaps } from '../../core/camera/camera';
 import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMaps';
@@ -25,6 +24,7 @@ import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker
 import { WorkerPool } from '../../engine/workerPool';
 import { numberFlag, type ParsedArgs, parseArgs } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { parseFrameRange } from './convert';
 
@@ -33,6 +33,9 @@ export interface LocalizeVerbDeps {
   /** The table (x, y in nm, 0-based frames) as ThunderSTORM CSV text. */
   writeCsv(table: LocTable): string;
 }
+
+/** Exit status when the output holds only the frames before one that could not be read. */
+export const PARTIAL_EXIT = 3;
 
 const HELP = `usage: evscope localize STACK [SIDECAR] --out LOCS.csv [options]
 (SIDECAR: the .inf or .yaml of a headerless .dax/.raw movie)
@@ -59,7 +62,14 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
   --multi-alpha P     mle-multi: significance of the test that accepts one more emitter (default 1e-4)
   --threshold K       detection threshold K × std(Wave.F1) (default 1)
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
-  --threads N         worker threads (default: one per core)`;
+  --threads N         worker threads (default: one per core)
+
+The output is refused when it is one of the inputs, and written under OUT.partial until complete.
+A frame that cannot be read (a damaged page) stops the run: the localizations of every frame
+before it are written, a warning names the frame, and the exit status is ${PARTIAL_EXIT}.`;
+
+/** Workers silent this long while busy are presumed dead and replaced (they beat every second). */
+const STALL_TIMEOUT_MS = 60_000;
 
 export function localizeParamsFromArgs(
   p: ParsedArgs,
@@ -238,8 +248,12 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         throw new Error(`--threads must be a whole number ≥ 1, got ${threads}`);
       const mapPaths = scmosMapPaths(p);
       const gainUnit = gainUnitFlag(p);
+      await checkOutputs([out], [...p.positionals, ...Object.values(mapPaths ?? {})]);
       const files = await openFileByteSources(p.positionals);
-      const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
+      const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), {
+        size: threads,
+        stallTimeoutMs: STALL_TIMEOUT_MS,
+      });
       try {
         const stack = await deps.openStack(files);
         const assumed: Assumption[] = [];
@@ -284,11 +298,18 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           frames,
           onChunk: (t) => chunks.push(t),
         });
-        await writeFile(out, deps.writeCsv(concatLocTables(chunks)));
+        await writeOutputSafely(out, deps.writeCsv(concatLocTables(chunks)));
         console.log(
           `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s${sigmaNote}`,
         );
-        return 0;
+        if (!res.failedFrame) return 0;
+        const first = (frames?.start ?? 0) + 1;
+        const last = frames?.end ?? stack.frameCount;
+        const bad = res.failedFrame.frame + 1;
+        console.error(
+          `warning: frame ${bad} could not be localized (${res.failedFrame.message}); ${out} holds frames ${first}–${bad - 1} only, frames ${bad}–${last} are missing (frames are 1-based)`,
+        );
+        return PARTIAL_EXIT;
       } finally {
         pool.terminate();
         await Promise.all(files.map((f) => f.close()));

@@ -1,8 +1,8 @@
 // `evscope movie LOCS.csv --window W --step S --px NM --out MOVIE.tif`: the sliding-window
 // super-resolution movie of a ThunderSTORM CSV, streamed frame by frame to a 32-bit TIFF, and
 // optionally its binary and label movies (Otsu or a given threshold).
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { type ByteSink, writeMovieTiffs } from '../../../workers/movie.export';
+import { readFile } from 'node:fs/promises';
+import { writeMovieTiffs } from '../../../workers/movie.export';
 import { pooledOtsuThreshold } from '../../core/binarize/otsu';
 import { gaussianSmooth } from '../../core/binarize/smooth';
 import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
@@ -10,27 +10,9 @@ import type { RenderGrid } from '../../core/movie/grid';
 import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
 import { movieFrameCount } from '../../core/movie/window';
 import { MAX_MOVIE_SIDE } from '../../state/movieParams';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, stringFlag } from '../args';
+import { checkOutputs, outputSink } from '../safeOutput';
 import type { Verb } from '../verb';
-
-/** A file sink that writes to PATH.partial and renames on success. */
-async function fileSink(path: string) {
-  const partial = `${path}.partial`;
-  const file = await open(partial, 'w');
-  let at = 0;
-  const sink: ByteSink = async (chunk) => {
-    await file.write(chunk, 0, chunk.length, at);
-    at += chunk.length;
-  };
-  return {
-    sink,
-    async finish(ok: boolean) {
-      await file.close();
-      if (ok) await rename(partial, path);
-      else await rm(partial, { force: true });
-    },
-  };
-}
 
 function parseRoi(text: string): [number, number, number, number] {
   const v = text.split(',').map((s) => Number(s.trim()));
@@ -91,6 +73,7 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     if (!input || p.positionals.length > 1) throw new Error('give exactly one localization CSV (see --help)');
     const out = p.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out MOVIE.tif is required');
+    await checkOutputs([out, stringFlag(p, 'mask-out'), stringFlag(p, 'labels-out')], [input]);
     const window = numberFlag(p, 'window') ?? 1002;
     const step = numberFlag(p, 'step') ?? 6;
     const px = numberFlag(p, 'px') ?? 10;
@@ -177,9 +160,9 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const connectivity = (numberFlag(p, 'connectivity') ?? 26) as 26 | 8;
     if (connectivity !== 26 && connectivity !== 8) throw new Error('--connectivity must be 26 or 8');
     const sinks = {
-      movie: await fileSink(out),
-      mask: typeof maskOut === 'string' ? await fileSink(maskOut) : null,
-      labels: typeof labelsOut === 'string' ? await fileSink(labelsOut) : null,
+      movie: await outputSink(out),
+      mask: typeof maskOut === 'string' ? await outputSink(maskOut) : null,
+      labels: typeof labelsOut === 'string' ? await outputSink(labelsOut) : null,
     };
     let ok = false;
     try {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { createTracksApi, type TracksProgress } from '../../../workers/tracks.api';
 import {
   type Assumption,
@@ -12,6 +11,7 @@ import { MOBILITY_NAMES } from '../../core/spt/summary';
 import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { groupWithSidecars, withStack } from '../openInputs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope track STACK --out TRACKS.csv [options]
@@ -61,6 +61,8 @@ export const verb: Verb = {
     const autoRadius = (a.flags.get('radius') ?? 'auto') === 'auto';
     if (!autoRadius && !((numberFlag(a, 'radius') ?? 0) > 0))
       throw new Error('--radius must be "auto" or a distance > 0 nm');
+    const summary = a.flags.get('summary');
+    await checkOutputs([out, typeof summary === 'string' ? summary : undefined], a.positionals);
     const paths = groupWithSidecars(a.positionals)[0];
     return withStack(paths, async (src: FrameSource) => {
       const channel = (numberFlag(a, 'channel') ?? src.channels) - 1;
@@ -111,11 +113,11 @@ export const verb: Verb = {
         },
       );
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-      writeFileSync(out, tracksToCsv(r.tracks));
+      await writeOutputSafely(out, tracksToCsv(r.tracks));
       const summaryPath = a.flags.get('summary');
       if (typeof summaryPath === 'string') {
         const { trackSummaryCsv } = await import('../../plots/tracks');
-        writeFileSync(summaryPath, trackSummaryCsv(r.summary, null));
+        await writeOutputSafely(summaryPath, trackSummaryCsv(r.summary, null));
       }
       const counts = MOBILITY_NAMES.map(
         (n, k) => `${r.summary.columns.mobility.filter((m) => m === k).length} ${n}`,

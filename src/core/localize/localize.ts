@@ -203,6 +203,8 @@ export function localizeFrames(
   frameCount: number,
   firstFrameIndex: number,
   s: LocalizeScratch,
+  /** Called after each frame (workers use it as a heartbeat). */
+  onFrame?: () => void,
 ): LocTable {
   const size = s.width * s.height;
   if (pixels.length < frameCount * size)
@@ -210,7 +212,9 @@ export function localizeFrames(
       `${frameCount} frames of ${s.width}×${s.height} px need ${frameCount * size} values, got ${pixels.length}`,
     );
   s.builder.length = 0;
-  for (let f = 0; f < frameCount; f++)
+  for (let f = 0; f < frameCount; f++) {
     localizeFrame(pixels.subarray(f * size, (f + 1) * size), firstFrameIndex + f, s);
+    onFrame?.();
+  }
   return s.builder.take();
 }
