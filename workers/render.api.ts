@@ -178,7 +178,7 @@ export function createRenderApi() {
       if (format === 'thunderstorm-csv') {
         // Fast path: straight from text, without a copy of the bytes beside it.
         const r = readThunderstormCsv(await data.blob.text(), { fileName: name });
-        parsed = { table: r.table, format, pixelSizeNm: null, warnings: [] };
+        parsed = { table: r.table, format, pixelSizeNm: null, warnings: r.warnings };
       } else {
         if (format === 'picasso-hdf5' && !sidecar)
           throw new Error(

@@ -1,6 +1,7 @@
 // `npx evscope <verb> …`: each verb lives in src/cli/verbs/<verb>.ts and exports a `Verb`.
 import { RUNNING_FROM_CLI_BUNDLE } from '../engine/cliBundle';
 import { appVersion } from './appVersion';
+import { terminalText } from './terminalText';
 import type { Verb } from './verb';
 
 const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     return await verb.run(rest);
   } catch (e) {
     // Errors from readers and kernels already name the file and the reason: print them, no stack.
-    console.error(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(terminalText(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`));
     return 1;
   }
 }

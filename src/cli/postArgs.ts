@@ -9,9 +9,17 @@ import type { PipelineResult, PostStep } from '../core/locs/pipeline';
 import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
 import { writeOutputSafely } from './safeOutput';
+import { warnOnStderr } from './terminalText';
+
+/** A ThunderSTORM CSV; rows the reader left out are reported on stderr. */
+export function readCsvTable(file: string): LocTable {
+  const r = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
+  for (const w of r.warnings) warnOnStderr(`${file}: ${w}`);
+  return r.table;
+}
 
 export function readLocs(file: string): LocTable {
-  const table = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file }).table;
+  const table = readCsvTable(file);
   if (table.length === 0) throw new Error(`${file} holds no localizations`);
   return table;
 }

@@ -85,6 +85,8 @@ export interface MovieState {
   preview: boolean;
   analysis: JobProgress | null;
   result: StructureResult | null;
+  /** The result came from a session file: the worker holds no labels, outlines come from the threshold. */
+  resultFromSession: boolean;
   selected: number | null;
   exporting: JobProgress | null;
 
@@ -146,6 +148,7 @@ export const movieStore = createStore<MovieState>()((set) => ({
   preview: true,
   analysis: null,
   result: null,
+  resultFromSession: false,
   selected: null,
   exporting: null,
 
@@ -339,6 +342,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     error: null,
     built,
     result: null,
+    resultFromSession: false,
     selected: null,
     threshold: s.method === 'manual' ? s.manualThreshold : null,
     frame: 0,
@@ -403,7 +407,13 @@ export async function analyseStructures(): Promise<StructureResult | null> {
   analysisCancel = job.cancel;
   try {
     const result = await job.promise;
-    movieStore.setState({ result, analysis: null, selected: null, showOutlines: true });
+    movieStore.setState({
+      result,
+      resultFromSession: false,
+      analysis: null,
+      selected: null,
+      showOutlines: true,
+    });
     return result;
   } catch (e) {
     movieStore.setState({ analysis: null });

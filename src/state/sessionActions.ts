@@ -5,28 +5,40 @@ import { describeTables, matchInput, type OpenSessionResult, type Session } from
 import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
-import { dataStore } from './dataStore';
+import { activeStack, dataStore } from './dataStore';
 import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
 import { markersStore } from './markersStore';
 import { DEFAULT_MOVIE_PARAMS } from './movieParams';
-import { movieStore } from './movieStore';
+import { cancelBuild, movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
-import { type Captured, captureSession, restoreSession } from './sessionCapture';
-import { applyLink, parseLinkHash, parseSessionFileLink } from './sessionLink';
+import { type Captured, captureSession, type RestoreReport, restoreSession } from './sessionCapture';
+import { applyLink, linkNotice, parseLinkHash, parseSessionFileLink } from './sessionLink';
 import { newSessionId, sessionStore } from './sessionStore';
+import { tracksStore } from './tracksStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
 export const APP_VERSION = __APP_VERSION__;
 type OkResult = Extract<OpenSessionResult, { ok: true }>;
+/** The start-up "Restored your last session" notice, dismissed when another session replaces it. */
+const RESTORED_NOTICE = 'session-restored';
 
 const notify = (...a: Parameters<ReturnType<typeof uiStore.getState>['notify']>) =>
   uiStore.getState().notify(...a);
 
-/** True while a session is being put back: store changes then are not the user's edits. */
-let restoring = false;
+/**
+ * Sessions being put back (a count: the start-up restore and a file the user opens may overlap):
+ * store changes then are not the user's edits.
+ */
+let restoring = 0;
+/** Bumped when a restore starts: an autosave captured across it would mix two sessions. */
+let restoreGen = 0;
+/** Bumped when the user opens a session: the start-up restore then stands aside. */
+let userOpens = 0;
+/** Restores run one after another, in the order they were asked for. */
+let restoreQueue: Promise<unknown> = Promise.resolve();
 /** The last opened session and the raw files re-attached to it so far, by input id. */
 let opened: { result: OkResult; files: Map<string, File> } | null = null;
 
@@ -83,51 +95,84 @@ export async function downloadSession(): Promise<number> {
   }
 }
 
-/**
- * Puts a session on the workbench; `identity` (a new id, the restore time) is set only once it
- * opened, so a session that fails to open is never autosaved in place of the user's work. On
- * failure the workbench is as it was, a notice says why, and this returns null.
- */
-async function apply(
+type SessionIdentity = Pick<
+  ReturnType<typeof sessionStore.getState>,
+  'id' | 'restoredAt' | 'autosave' | 'title' | 'notes' | 'created' | 'mode' | 'sourceName' | 'doc' | 'missing'
+>;
+
+function identityOf(s: ReturnType<typeof sessionStore.getState>): SessionIdentity {
+  const { id, restoredAt, autosave, title, notes, created, mode, sourceName, doc, missing } = s;
+  return { id, restoredAt, autosave, title, notes, created, mode, sourceName, doc, missing };
+}
+
+function apply(
   result: OkResult,
   mode: 'edit' | 'review',
   sourceName: string | null,
   files = new Map<string, File>(),
-  identity: Partial<Pick<ReturnType<typeof sessionStore.getState>, 'id' | 'restoredAt' | 'autosave'>> = {},
-) {
-  restoring = true;
+  before?: () => boolean,
+  keepIdentity = false,
+): Promise<RestoreReport | null> {
+  const run = restoreQueue.then(() => {
+    // Taken before `before` sets the new id: a session that fails to open puts all of it back.
+    const previous = identityOf(sessionStore.getState());
+    return before && !before() ? null : applyNow(result, mode, sourceName, files, keepIdentity, previous);
+  });
+  restoreQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function applyNow(
+  result: OkResult,
+  mode: 'edit' | 'review',
+  sourceName: string | null,
+  files: Map<string, File>,
+  keepIdentity: boolean,
+  previous: SessionIdentity,
+): Promise<RestoreReport | null> {
+  restoring++;
+  restoreGen++;
+  const opens = userOpens;
   try {
-    let report: Awaited<ReturnType<typeof restoreSession>>;
+    // Who the session is comes first: an autosave or a reload during a long restore (the movie
+    // rebuild) must find the title, notes and creation time as saved, not the previous session's.
+    // Re-attaching raw files keeps the title and notes the user may have edited since.
+    if (!keepIdentity)
+      sessionStore.getState().set({
+        title: result.session.title,
+        notes: result.session.notes,
+        created: result.session.created,
+        mode,
+        sourceName,
+        doc: result.session,
+      });
+    let report: RestoreReport;
     try {
       report = await restoreSession(result, { files });
     } catch (e) {
-      notify(
-        'error',
-        `Could not open ${sourceName ?? 'the session'}`,
-        e instanceof Error ? e.message : String(e),
-        'Your current work is unchanged.',
-      );
+      // restoreSession stages the stacks before it clears anything: the work is as it was, and
+      // the identity goes back too, so autosave never files the user's work under this session.
+      sessionStore.getState().set(previous);
+      if (userOpens === opens)
+        notify(
+          'error',
+          `Could not open ${sourceName ?? 'the session'}`,
+          e instanceof Error ? e.message : String(e),
+          'Your current work is unchanged.',
+        );
       return null;
     }
     opened = { result, files };
-    sessionStore.getState().set({
-      ...identity,
-      // A received file gets its own autosave slot; a reopened autosave keeps updating its own.
-      title: result.session.title,
-      notes: result.session.notes,
-      created: result.session.created,
-      mode,
-      sourceName,
-      doc: result.session,
-      missing: report.missing,
-    });
-    for (const w of report.warnings)
-      notify('warning', `Opened ${sourceName ?? 'the session'} with a problem`, w);
+    sessionStore.getState().set({ missing: report.missing });
+    // Superseded by a file the user opened meanwhile: its problems no longer concern anyone.
+    if (userOpens === opens)
+      for (const w of report.warnings)
+        notify('warning', `Opened ${sourceName ?? 'the session'} with a problem`, w);
     return report;
   } finally {
-    // Store subscribers run synchronously; late ones (movie build) are covered by the flag too.
+    // Store subscribers run synchronously; late ones (movie build) are covered by the count too.
     setTimeout(() => {
-      restoring = false;
+      restoring--;
     }, 0);
   }
 }
@@ -157,7 +202,15 @@ export async function openSession(input: Blob | Uint8Array, fileName?: string): 
     );
     return false;
   }
-  const report = await apply(r, 'review', name, new Map(), { id: newSessionId(), restoredAt: null });
+  userOpens++;
+  // The start-up notice would say the last session is back while this one replaces it.
+  uiStore.getState().dismissKey(RESTORED_NOTICE);
+  // A restore still rebuilding its movie would make this file wait for a movie nobody will see.
+  if (restoring) cancelBuild();
+  const report = await apply(r, 'review', name, new Map(), () => {
+    sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
+    return true;
+  });
   if (!report) return false;
   // The reviewer sees the provenance first; the centre shows what the sender was looking at.
   uiStore.getState().setActiveStep('session');
@@ -199,7 +252,7 @@ export async function reattachFiles(files: File[]): Promise<File[]> {
   }
   if (matched) {
     const s = sessionStore.getState();
-    const report = await apply(opened.result, s.mode, s.sourceName, opened.files);
+    const report = await apply(opened.result, s.mode, s.sourceName, opened.files, undefined, true);
     if (!report) return rest;
     notify(
       'info',
@@ -311,15 +364,23 @@ export function startAutosave(): () => void {
       return;
     }
     running = true;
+    const id = sessionStore.getState().id;
+    const gen = restoreGen;
     try {
       const c = await captureNow();
+      // A restore began while capturing: this capture mixes two sessions and must not land in
+      // either's slot (it would overwrite the restored session's title, notes and results).
+      if (restoring || gen !== restoreGen || id !== sessionStore.getState().id) {
+        again = true;
+        return;
+      }
       if (!worthSaving(c)) return;
       const { created: _c, modified: _m, ...rest } = c.session;
       const sig = `${sessionStore.getState().id}|${locsStore.getState().version}|${JSON.stringify(rest)}`;
       if (sig === lastSig) return;
       const set = sessionStore.getState().set;
       set({ autosave: { ...sessionStore.getState().autosave, state: 'saving' } });
-      const bytes = await sessionWorker().autosave(sessionStore.getState().id, c.session, c.tables);
+      const bytes = await sessionWorker().autosave(id, c.session, c.tables);
       lastSig = sig;
       set({ autosave: { state: 'saved', at: new Date().toISOString(), bytes, error: null } });
       void refreshRecent();
@@ -382,10 +443,21 @@ export function startAutosave(): () => void {
     markersStore.getState().params,
   ];
   let prevParams = params();
+  let prevMarkersStack = markersStore.getState().stackId;
   const onParams = () => {
     const next = params();
-    const changed = next.some((x, i) => x !== prevParams[i]);
+    const markersStack = markersStore.getState().stackId;
+    // Not edits: a panel filling in defaults (null → defaults when a reviewer merely opens the
+    // EV markers step), clearing, or the marker parameters following another stack.
+    const changed = next.some(
+      (x, i) =>
+        x !== prevParams[i] &&
+        x !== null &&
+        prevParams[i] !== null &&
+        !(i === 3 && markersStack !== prevMarkersStack),
+    );
     prevParams = next;
+    prevMarkersStack = markersStack;
     if (changed && !restoring && sessionStore.getState().mode === 'review')
       forkSession(
         'You changed an analysis parameter: the received session is kept as it was, your changes go to this copy.',
@@ -393,6 +465,28 @@ export function startAutosave(): () => void {
   };
   const unsubParams = [localizeParamsStore, postStore, movieStore, markersStore].map((s) =>
     (s as { subscribe(l: () => void): () => void }).subscribe(onParams),
+  );
+  // Running a step in review replaces the received results: fork first, as a parameter edit does.
+  const forkOnRun = (step: string) => () => {
+    if (!restoring && sessionStore.getState().mode === 'review')
+      forkSession(
+        `You ran ${step}: the received session is kept as it was, the new results go to this copy.`,
+      );
+  };
+  const onLocalize = forkOnRun('Localize');
+  const onTracks = forkOnRun('Tracks & distances');
+  const onMarkers = forkOnRun('EV markers');
+  unsubParams.push(
+    locsStore.subscribe((l, prev) => {
+      if (l.status === 'running' && prev.status !== 'running') onLocalize();
+    }),
+    tracksStore.subscribe((t, prev) => {
+      const started = (k: 'trackStatus' | 'distanceStatus') => t[k] === 'running' && prev[k] !== 'running';
+      if (started('trackStatus') || started('distanceStatus')) onTracks();
+    }),
+    markersStore.subscribe((m, prev) => {
+      if (m.status === 'running' && prev.status !== 'running') onMarkers();
+    }),
   );
 
   saveNow = async () => {
@@ -433,7 +527,13 @@ export async function openRecent(id: string): Promise<boolean> {
     );
     return false;
   }
-  return (await apply(r, 'edit', null, new Map(), { id, restoredAt: null })) !== null;
+  userOpens++;
+  uiStore.getState().dismissKey(RESTORED_NOTICE);
+  const report = await apply(r, 'edit', null, new Map(), () => {
+    sessionStore.getState().set({ id, restoredAt: null });
+    return true;
+  });
+  return report !== null;
 }
 
 export async function deleteRecent(id: string): Promise<void> {
@@ -443,7 +543,8 @@ export async function deleteRecent(id: string): Promise<void> {
 
 /** Leaves the restored session (it stays in Recent sessions) for a new one on the demo. */
 export async function startFresh(demo: PresetName | null = 'demo'): Promise<void> {
-  restoring = true;
+  restoring++;
+  restoreGen++;
   try {
     for (const st of [...dataStore.getState().stacks]) dataActions.close(st.info.id);
     locsStore.getState().clear();
@@ -467,7 +568,7 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
       autosave: { state: 'idle', at: null, bytes: 0, error: null },
     });
   } finally {
-    restoring = false;
+    restoring--;
   }
   if (demo) {
     const { openDemo } = await import('./simulationActions');
@@ -483,6 +584,7 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
 export async function bootSession(
   location: Pick<Location, 'hash' | 'search' | 'href' | 'origin'>,
 ): Promise<void> {
+  const opensAtBoot = userOpens;
   const fileLink = new URLSearchParams(location.search).get('session');
   if (fileLink) {
     await openSessionUrl(fileLink, location);
@@ -492,12 +594,16 @@ export async function bootSession(
   if (link) {
     await waitForStack();
     if (link.ok) {
-      restoring = true;
+      restoring++;
       try {
         applyLink(link.state);
       } finally {
-        restoring = false;
+        restoring--;
       }
+      const open = activeStack(dataStore.getState())?.info.name ?? null;
+      const what = linkNotice(link.state, open);
+      // Stays until dismissed: without it the reviewer lands on empty views saying "not run".
+      if (what) notify('info', what.title, what.message, undefined, { timeoutMs: 0 });
     } else
       notify(
         'error',
@@ -534,17 +640,23 @@ export async function bootSession(
     );
     return;
   }
-  const restored = await apply(r, 'edit', null, new Map(), {
-    id: last.id,
-    restoredAt: last.saved,
-    autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+  const report = await apply(r, 'edit', null, new Map(), () => {
+    // A file the user opened meanwhile wins: the last session stays in Recent sessions.
+    if (userOpens !== opensAtBoot) return false;
+    sessionStore.getState().set({
+      id: last.id,
+      restoredAt: last.saved,
+      autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+    });
+    return true;
   });
-  if (!restored) return;
+  if (!report || userOpens !== opensAtBoot) return;
   notify(
     'info',
     `Restored your last session (saved ${new Date(last.saved).toLocaleTimeString()})`,
     'Everything is as you left it.',
     '“Start fresh” in the status bar begins a new session; this one stays in Recent sessions.',
+    { key: RESTORED_NOTICE },
   );
 }
 

@@ -1,9 +1,11 @@
 // What is on screen as a session document, and back. Capture reads every store (stacks and how
 // they were made, the localizations and the run that made them, post-processing steps, movie and
 // marker parameters, view state) into `createSession` + result tables; restore replaces the
-// workbench with a session. Derived results (post-processed table, reconstruction, movie) are not
-// stored: they are recomputed from the raw localizations and the parameters, deterministically,
-// so a reviewer sees the same pixels without the file carrying them twice.
+// workbench with a session. Cheap derived results (post-processed table, reconstruction, movie
+// frames) are not stored: they are recomputed from the raw localizations and the parameters,
+// deterministically, so a reviewer sees the same pixels without the file carrying them twice.
+// Costly ones the file carries (movie structures, tracks, distances, EV markers) come back as
+// saved and are never recomputed on open.
 
 import type { InputFile } from '../../workers/stackRecipe';
 import { parsePipeline } from '../core/locs/pipeline';
@@ -30,10 +32,17 @@ import { locsStore, locsTable } from './locsStore';
 import type { MarkersParams } from './markersParams';
 import { markersStore } from './markersStore';
 import type { MovieParams } from './movieParams';
-import { movieStore } from './movieStore';
+import { cancelBuild, movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
-import { captureMarkersResult, captureTracks, restoreMarkersResult, restoreTracks } from './sessionResults';
+import {
+  captureMarkersResult,
+  captureStructures,
+  captureTracks,
+  restoreMarkersResult,
+  restoreStructures,
+  restoreTracks,
+} from './sessionResults';
 import { tracksStore } from './tracksStore';
 import { type CentreViewId, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -55,7 +64,7 @@ export interface CaptureOptions {
 }
 
 const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'markers'];
+const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
 
 /** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
 const MOVIE_KEYS = [
@@ -73,6 +82,9 @@ const MOVIE_KEYS = [
   'showOutlines',
   'frame',
 ] as const;
+
+/** EV table columns whose CSV header (evTableCsv) differs from the key: positions in nm. */
+const EV_CSV_NAMES: Record<string, string> = { x: 'x [nm]', y: 'y [nm]' };
 
 function json<T>(v: T): Json {
   return JSON.parse(JSON.stringify(v)) as Json;
@@ -182,33 +194,12 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
     built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
     analysed: mv.result !== null,
   };
-  // Result tables travel in the file for readers without the raw data (and other tools); the
-  // workbench itself recomputes them on restore so its views stay live.
+  // The structure analysis travels whole (tables + summary) and comes back as saved: labelling
+  // every movie frame again takes a minute on a real acquisition.
   if (mv.result) {
-    const st = mv.result.structures;
-    const columns: Record<string, ColumnArray> = {};
-    const units: Record<string, string> = {};
-    for (const [k, unit] of [
-      ['id', ''],
-      ['firstFrame', ''],
-      ['lastFrame', ''],
-      ['maxAreaNm2', 'nm^2'],
-      ['meanDiameterNm', 'nm'],
-      ['xNm', 'nm'],
-      ['yNm', 'nm'],
-    ] as const) {
-      columns[k] = Float64Array.from(st[k]);
-      units[k] = unit;
-    }
-    tables.push({
-      id: 'structures',
-      name: 'movie structures',
-      kind: 'structures',
-      length: st.id.length,
-      columns,
-      units,
-      ...(locStack ? { stack: locStack } : {}),
-    });
+    const packed = captureStructures(mv.result, locStack);
+    movie.result = packed.json;
+    tables.push(...packed.tables);
   }
   for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
   steps.movie = movie;
@@ -227,10 +218,14 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
       steps.markers.result = packed.json;
       tables.push(...packed.tables);
       const columns: Record<string, ColumnArray> = {};
-      // Within the schema's limits (64 columns, names ≤ 64 characters), so saving never fails on it.
-      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) if (k.length <= 64) columns[k] = c;
       const units: Record<string, string> = {};
-      for (const k of Object.keys(columns)) units[k] = /nm$/i.test(k) || k === 'x' || k === 'y' ? 'nm' : '';
+      // Named as in the EV table CSV; within the schema's limits (64 columns, names ≤ 64 characters).
+      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) {
+        const name = EV_CSV_NAMES[k] ?? k;
+        if (name.length > 64) continue;
+        columns[name] = c;
+        units[name] = EV_CSV_NAMES[k] ? 'nm' : '';
+      }
       tables.push({
         id: 'evcounts',
         name: 'EV marker counts',
@@ -527,6 +522,20 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   restoreView(session.view);
 
   const mv = obj(session.steps.movie);
+  if (!(mv?.built === true && locTable)) {
+    // This session has no movie: the previous one's frames and structures are not its own.
+    cancelBuild();
+    movieStore.setState({
+      built: null,
+      info: null,
+      status: 'idle',
+      result: null,
+      resultFromSession: false,
+      threshold: null,
+      frame: 0,
+      playing: false,
+    });
+  }
   if (mv) {
     const patch: Record<string, unknown> = {};
     for (const k of [
@@ -552,8 +561,16 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         if (threshold !== undefined) movieStore.setState({ threshold });
         const frame = num(mv.frame);
         if (frame !== undefined) movieStore.getState().setFrame(frame);
-        if (mv.analysed === true)
+        if (mv.result !== undefined && mv.result !== null) {
+          movieStore.setState({
+            result: restoreStructures(mv.result, tables),
+            threshold: threshold ?? null,
+            resultFromSession: true,
+          });
+        } else if (mv.analysed === true) {
+          // Sessions written before the analysis travelled whole: label the frames again.
           await (o.analyseStructures ?? (await import('./movieStore')).analyseStructures)();
+        }
       } catch (e) {
         report.warnings.push(`the movie could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
       }

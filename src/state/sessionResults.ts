@@ -4,8 +4,9 @@
 // arrays as binary columns, the rest as small JSON.
 import type { ColumnArray } from '../core/locs/table';
 import type { Json, SessionTable } from '../core/session/index';
-import { packResult, unpackResult } from '../core/session/resultCodec';
+import { packResult, type TableSpec, unpackResult } from '../core/session/resultCodec';
 import type { MarkersResult } from '../engine/markersService';
+import type { StructureResult } from '../engine/movieService';
 import type { DistanceResult, TracksResult } from '../engine/tracksService';
 import type { MarkersParams } from './markersParams';
 import { markersStore } from './markersStore';
@@ -15,6 +16,57 @@ import { tracksStore } from './tracksStore';
 function obj(j: Json | undefined): Record<string, Json> | null {
   return typeof j === 'object' && j !== null && !Array.isArray(j) ? j : null;
 }
+
+// Table and column names as in the step's CSV exports (src/plots/tracks.ts, core/spt/io.ts), with
+// units; frames stay 0-based here (as in ShareLoc localization tables), so a frame column keeps its
+// plain name where the CSV writes a 1-based "movie frame".
+const nm = { unit: 'nm' };
+const XY = { x: { name: 'x [nm]', ...nm }, y: { name: 'y [nm]', ...nm } };
+// Frame indices are unitless (as in localization tables); counts and durations are in frames.
+const FRAME = { frame: { unit: '' } };
+
+export const TRACKS_TABLES: Record<string, TableSpec> = {
+  tracks: { name: 'tracks', columns: { ...FRAME, ...XY } },
+  summary: {
+    name: 'track_summary',
+    columns: {
+      missingFrames: { unit: 'frames' },
+      meanX: { name: 'meanX [nm]', ...nm },
+      meanY: { name: 'meanY [nm]', ...nm },
+      D: { name: 'D [um^2/s]', unit: 'um^2/s' },
+      sigma: { name: 'sigma [nm]', ...nm },
+      mobility: { name: 'mobility (0 mobile, 1 immobile, 2 confined, 3 unclassified)', unit: '' },
+    },
+  },
+};
+
+const DIST = { ...FRAME, ...XY, distance: { name: 'distance [nm]', ...nm } };
+export const DISTANCE_TABLES: Record<string, TableSpec> = {
+  'coloc.distances': { name: 'distances_ev', columns: DIST },
+  'coloc.control': { name: 'distances_control', columns: DIST },
+  'coloc.histogramTable': {
+    name: 'distance_histogram',
+    columns: {
+      binStart: { name: 'binStart [nm]', ...nm },
+      binEnd: { name: 'binEnd [nm]', ...nm },
+      evPercent: { unit: '%' },
+      controlPercent: { unit: '%' },
+    },
+  },
+  'coloc.perTrack': {
+    name: 'distances_per_track',
+    columns: {
+      frames: { name: 'movie frames measured', unit: 'frames' },
+      within: { name: 'frames within cut-off', unit: 'frames' },
+    },
+  },
+  'coloc.runs': {
+    name: 'colocalization_runs',
+    columns: {
+      duration: { name: 'duration [movie frames]', unit: 'frames' },
+    },
+  },
+};
 
 /** The tracks step as a section and its tables, or null when it has neither parameters nor results. */
 export function captureTracks(
@@ -39,6 +91,7 @@ export function captureTracks(
       kind: 'tracks',
       name: 'EV tracks',
       stack: tablesStack,
+      tables: TRACKS_TABLES,
     });
     section.tracks = p.json;
     section.tracksKey = s.tracksKey;
@@ -50,6 +103,8 @@ export function captureTracks(
       kind: 'distances',
       name: 'EV–structure distances',
       stack: tablesStack,
+      tables: DISTANCE_TABLES,
+      units: { counts: '', mask: '' },
     });
     section.distances = p.json;
     section.distancesKey = s.distancesKey;
@@ -120,6 +175,94 @@ export function restoreMarkersResult(
   tables: readonly SessionTable[],
 ): void {
   const rest = unpackResult(packed, tables) as Omit<MarkersResult, 'columns'>;
-  const columns: Record<string, ColumnArray> = { ...counts.columns };
+  // Sessions name the position columns as the EV CSV does ("x [nm]"); older ones used "x".
+  const columns: Record<string, ColumnArray> = {};
+  for (const [k, c] of Object.entries(counts.columns)) columns[k.replace(/^([xy]) \[nm\]$/, '$1')] = c;
   markersStore.getState().loadResult(stackId, params, { ...rest, columns, length: counts.length }, resultKey);
+}
+
+const STRUCTURE_TABLES: Record<string, TableSpec> = {
+  structures: {
+    name: 'structures',
+    columns: {
+      maxAreaNm2: { name: 'max_area_nm2', unit: 'nm^2' },
+      meanDiameterNm: { name: 'mean_diameter_nm', unit: 'nm' },
+      xNm: { name: 'x_nm', unit: 'nm' },
+      yNm: { name: 'y_nm', unit: 'nm' },
+    },
+  },
+  perFrame: {
+    name: 'structures_per_frame',
+    columns: {
+      meanAreaNm2: { name: 'mean_area_nm2', unit: 'nm^2' },
+      meanDiameterNm: { name: 'mean_diameter_nm', unit: 'nm' },
+    },
+  },
+};
+
+const STRUCTURE_KEYS = [
+  'id',
+  'firstFrame',
+  'lastFrame',
+  'maxAreaNm2',
+  'meanDiameterNm',
+  'xNm',
+  'yNm',
+] as const;
+const PER_FRAME_KEYS = ['count', 'meanAreaNm2', 'meanDiameterNm'] as const;
+
+function asTable<K extends string>(src: Record<K, number[]>, keys: readonly K[]) {
+  const columns = {} as Record<K, Float64Array>;
+  for (const k of keys) columns[k] = Float64Array.from(src[k]);
+  return { length: src[keys[0]].length, columns };
+}
+
+function fromTable<K extends string>(t: unknown, keys: readonly K[], what: string): Record<K, number[]> {
+  const cols = (obj(t as Json)?.columns ?? null) as Record<string, unknown> | null;
+  const out = {} as Record<K, number[]>;
+  for (const k of keys) {
+    const c = cols?.[k];
+    if (!ArrayBuffer.isView(c)) throw new Error(`the ${what} table has no "${k}" column`);
+    out[k] = Array.from(c as Float64Array);
+  }
+  return out;
+}
+
+/** The movie's structure analysis as a section and its tables (structures, per-frame statistics). */
+export function captureStructures(
+  r: StructureResult,
+  stack: string | undefined,
+): { json: Json; tables: SessionTable[] } {
+  return packResult(
+    {
+      threshold: r.threshold,
+      connectivity: r.connectivity,
+      frames: r.frames,
+      count: r.count,
+      structures: asTable(r.structures, STRUCTURE_KEYS),
+      perFrame: asTable(r.perFrame, PER_FRAME_KEYS),
+    },
+    { prefix: 'structures', kind: 'structures', name: 'movie structures', stack, tables: STRUCTURE_TABLES },
+  );
+}
+
+/** The structure analysis a session carries, as the movie store holds it (nothing recomputed). */
+export function restoreStructures(section: Json, tables: readonly SessionTable[]): StructureResult {
+  const v = obj(unpackResult(section, tables) as Json);
+  const n = (k: string) => {
+    const x = v?.[k];
+    if (typeof x !== 'number') throw new Error(`the structure result has no ${k}`);
+    return x;
+  };
+  const connectivity = n('connectivity');
+  if (connectivity !== 8 && connectivity !== 26)
+    throw new Error(`connectivity ${connectivity} is not 8 or 26`);
+  return {
+    threshold: n('threshold'),
+    connectivity,
+    frames: n('frames'),
+    count: n('count'),
+    structures: fromTable(v?.structures, STRUCTURE_KEYS, 'structures'),
+    perFrame: fromTable(v?.perFrame, PER_FRAME_KEYS, 'per-frame structures'),
+  };
 }

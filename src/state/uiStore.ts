@@ -17,6 +17,14 @@ export interface Notice {
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** A later notice with the same key replaces this one (and dismissKey removes it). */
+  key?: string;
+}
+
+export interface NoticeOptions {
+  key?: string;
+  /** Auto-dismiss after this long; default: info notices time out, warnings and errors stay. */
+  timeoutMs?: number;
 }
 
 export interface UiState {
@@ -30,18 +38,30 @@ export interface UiState {
   setCentreView(view: CentreViewId): void;
   setTheme(t: Theme): void;
   toggleTheme(): void;
-  notify(kind: Notice['kind'], title: string, message: string, hint?: string): void;
+  notify(kind: Notice['kind'], title: string, message: string, hint?: string, opts?: NoticeOptions): void;
   dismiss(id: number): void;
+  dismissKey(key: string): void;
   setShortcutsOpen(open: boolean): void;
   setActivity(a: Activity): void;
 }
 
-/** Older notices drop off so a burst of failures cannot bury the screen. */
+/** Older notices drop off (information first) so a burst of failures cannot bury the screen. */
 export const MAX_NOTICES = 4;
+/** How long an information notice stays; warnings and errors stay until dismissed. */
+export const INFO_NOTICE_MS = 10_000;
 
 let noticeSeq = 0;
 
-export const uiStore = createStore<UiState>()((set) => ({
+function withNotice(list: Notice[], n: Notice): Notice[] {
+  const out = [...(n.key ? list.filter((x) => x.key !== n.key) : list), n];
+  while (out.length > MAX_NOTICES) {
+    const info = out.findIndex((x) => x.kind === 'info');
+    out.splice(info >= 0 && info < out.length - 1 ? info : 0, 1);
+  }
+  return out;
+}
+
+export const uiStore = createStore<UiState>()((set, get) => ({
   theme: 'dark',
   notices: [],
   shortcutsOpen: false,
@@ -52,11 +72,19 @@ export const uiStore = createStore<UiState>()((set) => ({
   setCentreView: (centreView) => set({ centreView }),
   setTheme: (theme) => set({ theme }),
   toggleTheme: () => set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),
-  notify: (kind, title, message, hint) =>
-    set((s) => ({
-      notices: [...s.notices, { id: ++noticeSeq, kind, title, message, hint }].slice(-MAX_NOTICES),
-    })),
-  dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+  notify: (kind, title, message, hint, opts) => {
+    const id = ++noticeSeq;
+    const n: Notice = { id, kind, title, message, hint, ...(opts?.key ? { key: opts.key } : {}) };
+    set((s) => ({ notices: withNotice(s.notices, n) }));
+    const timeout = opts?.timeoutMs ?? (kind === 'info' ? INFO_NOTICE_MS : 0);
+    if (timeout > 0) setTimeout(() => get().dismiss(id), timeout);
+  },
+  dismiss: (id) =>
+    set((s) => (s.notices.some((n) => n.id === id) ? { notices: s.notices.filter((n) => n.id !== id) } : s)),
+  dismissKey: (key) =>
+    set((s) =>
+      s.notices.some((n) => n.key === key) ? { notices: s.notices.filter((n) => n.key !== key) } : s,
+    ),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setActivity: (activity) => set({ activity }),
 }));

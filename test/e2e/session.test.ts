@@ -63,7 +63,13 @@ async function reconHash(s: BrowserSession, rows: number): Promise<string> {
 }
 
 async function dismissNotices(s: BrowserSession) {
-  for (const b of await s.page.locator('.notices .close-x').all()) await b.click();
+  // One at a time from the top: the list shifts as notices close (information ones time out too).
+  const close = s.page.locator('.notices .close-x');
+  for (let i = 0; i < 20 && (await close.count()) > 0; i++)
+    await close
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => {});
 }
 
 async function histogramData(s: BrowserSession): Promise<string> {
@@ -111,6 +117,7 @@ test('a saved session opens in a fresh profile with the same results, pixels and
   const hist = await histogramData(a);
   await page.locator('[data-step=session]').click();
   await page.getByTestId('session-notes').fill('demo, PALM channel, frames 1–300 <b>not bold</b>');
+  await page.locator('#session-name').fill('demo analysis');
   const download = page.waitForEvent('download');
   // Ctrl+S saves the session file (from a text field too), instead of the browser saving the page.
   await page.keyboard.press('Control+s');
@@ -138,17 +145,22 @@ test('a saved session opens in a fresh profile with the same results, pixels and
     expect(summary.mode).toBe('review');
     expect(summary.steps.post).toEqual([{ kind: 'filter', expression: 'photons > 200' }]);
     expect(await b.page.getByTestId('session-notes').inputValue()).toContain('<b>not bold</b>');
+    expect(await b.page.locator('#session-name').inputValue()).toBe('demo analysis');
     await b.page.waitForFunction(
       () => (api().movieState() as { status: string }).status === 'ready',
       undefined,
       { timeout: 120_000 },
     );
     expect(await b.page.evaluate(() => api().movieFrame(1))).toEqual(frame1);
-    // Structures are recomputed from the rebuilt movie with the saved threshold, and travel as a table.
+    // The structure analysis comes back from the file (not re-labelled), with the saved threshold.
     await b.page.waitForFunction(
       (t) => (api().movieState() as { threshold: number | null }).threshold === t,
       structures.threshold,
     );
+    expect(await b.page.evaluate(() => api().movieState())).toMatchObject({
+      structures: structures.structures,
+      structuresFromSession: true,
+    });
     const tables = (
       (await b.page.evaluate(() => api().sessionSummary())) as { tables: { kind: string; rows: number }[] }
     ).tables;
@@ -229,12 +241,18 @@ test('a reload mid-analysis brings the autosaved session back', async () => {
     api().setLocalizeParams({ thresholdFactor: 1.3 });
     await api().postProcess([{ kind: 'filter', expression: 'photons > 250' }]);
   });
+  await page.locator('[data-step=session]').click();
+  await page.locator('#session-name').fill('mid-analysis');
+  await page.getByTestId('session-notes').fill('reloaded on purpose');
   const before = (await page.evaluate(async () => {
     await api().flushAutosave();
+    const s = (await api().sessionSummary()) as { title: string; created: string };
     return {
       count: (api().runStatus() as { count: number }).count,
       params: api().localizeParams(),
       post: api().postSteps(),
+      title: s.title,
+      created: s.created,
     };
   })) as { count: number };
   await page.getByTestId('session-status').locator('[data-state=saved]').waitFor();
@@ -242,13 +260,69 @@ test('a reload mid-analysis brings the autosaved session back', async () => {
   await page.waitForFunction(() => 'evscope' in window);
   await page.getByTestId('start-fresh').waitFor({ timeout: 120_000 });
   await page.waitForFunction((n) => (api().runStatus() as { count: number }).count === n, before.count);
-  const after = await page.evaluate(() => ({
-    count: (api().runStatus() as { count: number }).count,
-    params: api().localizeParams(),
-    post: api().postSteps(),
-  }));
+  const after = await page.evaluate(async () => {
+    const s = (await api().sessionSummary()) as { title: string; created: string };
+    return {
+      count: (api().runStatus() as { count: number }).count,
+      params: api().localizeParams(),
+      post: api().postSteps(),
+      title: s.title,
+      created: s.created,
+    };
+  });
   expect(after).toEqual(before);
+  await page.locator('[data-step=session]').click();
+  expect(await page.getByTestId('session-notes').inputValue()).toBe('reloaded on purpose');
   await page.screenshot({ path: '/tmp/evscope-session-restored.png' });
+  expect(a.errors).toEqual([]);
+});
+
+test('opening a file for review while the last session is being restored ends in review, its notice shown, toolbars free', async () => {
+  const { page } = a;
+  const bytes = (await page.evaluate(async () =>
+    Array.from((await api().sessionBytes()) as Uint8Array),
+  )) as number[];
+  await page.reload();
+  await page.waitForFunction(() => 'evscope' in window);
+  await page.locator('.centre').waitFor();
+  // Dropped at once: the start-up restore of the autosaved session is still running.
+  await drop(a, [{ name: 'for-review.smlm', bytes: Uint8Array.from(bytes) }]);
+  await page.getByTestId('review-badge').first().waitFor({ timeout: 90_000 });
+  const opened = page.locator('.notice').filter({ hasText: 'Opened for-review.smlm for review' });
+  await opened.waitFor({ timeout: 90_000 });
+  expect(await opened.isVisible()).toBe(true);
+  // The start-up notice does not claim the last session is back, and review mode sticks.
+  await page.waitForTimeout(1500);
+  expect(await page.locator('.notice').filter({ hasText: 'Restored your last session' }).count()).toBe(0);
+  expect(((await page.evaluate(() => api().sessionSummary())) as { mode: string }).mode).toBe('review');
+  expect(await page.getByTestId('review-badge').first().isVisible()).toBe(true);
+
+  // A problem notice (stays until dismissed) next to the information one: the reconstruction
+  // toolbar and the view tabs stay visible and clickable.
+  await page.getByTestId('open-session-input').setInputFiles({
+    name: 'broken.smlm',
+    mimeType: 'application/zip',
+    buffer: Buffer.from('PK\u0003\u0004 not a zip'),
+  });
+  await page.locator('.notice').filter({ hasText: 'Could not open broken.smlm' }).waitFor();
+  await page.locator('[data-step=post]').click();
+  await page.getByRole('tab', { name: 'Reconstruction' }).click();
+  const toolbar = page.locator('.recon-toolbar');
+  await toolbar.waitFor();
+  const boxes = await page.evaluate(() => {
+    const r = (el: Element) => el.getBoundingClientRect();
+    const overlaps = (p: DOMRect, q: DOMRect) =>
+      p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+    const notices = [...document.querySelectorAll('.notice')].map(r);
+    const bars = [...document.querySelectorAll('[role=toolbar], [role=tablist], .app-header')].map(r);
+    return { notices: notices.length, covered: notices.some((n) => bars.some((b) => overlaps(n, b))) };
+  });
+  expect(boxes.notices).toBeGreaterThanOrEqual(2);
+  expect(boxes.covered).toBe(false);
+  for (const b of await toolbar.locator('button:visible, select:visible').all())
+    await b.click({ trial: true });
+  await page.screenshot({ path: '/tmp/evscope-session-notices.png' });
+  await dismissNotices(a);
   expect(a.errors).toEqual([]);
 });
 
@@ -328,6 +402,15 @@ test('a shared link applies its parameters and view; a bad link is refused with 
     step: 'post',
     localize: { thresholdFactor: 1.4, lastFrame: 50 },
     post: [{ kind: 'filter', expression: 'photons > 400' }],
+    binarize: {
+      method: 'manual',
+      sampleFrames: 10,
+      manualThreshold: 0.02,
+      smoothSigmaPx: 1,
+      connectivity: 8,
+    },
+    stack: 'demo',
+    results: ['localize', 'post'],
   };
   const e = await openApp(`/?demo=0#s=${encodeURIComponent(JSON.stringify(link))}`);
   try {
@@ -336,6 +419,12 @@ test('a shared link applies its parameters and view; a bad link is refused with 
       () => (api().localizeParams() as { thresholdFactor: number }).thresholdFactor === 1.4,
     );
     expect(await e.page.evaluate(() => api().postSteps())).toEqual(link.post);
+    // The reviewer is told the link has no results and what to open, and the notice stays.
+    const told = e.page.locator('.notice').filter({ hasText: 'This link carries parameters only' });
+    await told.waitFor();
+    expect(await told.textContent()).toContain(
+      'open the session file, or open the stack "demo" and run Localize',
+    );
     expect(await e.page.locator('[data-step=post]').getAttribute('aria-current')).toBeTruthy();
     await e.page.goto(
       `${e.url}?demo=0&again=1#s=${encodeURIComponent('{"step":"<script>alert(1)</script>"}')}`,

@@ -104,3 +104,36 @@ test('a run that starts is checkpointed within a second, then saved at the usual
   }
   expect(saves.length).toBe(before + 2);
 });
+
+test('in review mode running Localize forks an editable copy before the new results land', async () => {
+  locsStore.getState().clear();
+  sessionStore.getState().set({ mode: 'review', sourceName: 'received.smlm', title: 'Received' });
+  const id = sessionStore.getState().id;
+  locsStore.getState().startRun(1, { source: 'test' }, 0);
+  const s = sessionStore.getState();
+  expect(s.mode).toBe('edit');
+  expect(s.id).not.toBe(id);
+  expect(s.title).toBe('Received (copy)');
+});
+
+test('in review mode a panel filling in its defaults is not an edit: no fork', async () => {
+  const { markersStore } = await import('../../src/state/markersStore');
+  markersStore.getState().clear();
+  sessionStore.getState().set({ mode: 'review', sourceName: 'received.smlm', title: 'Received' });
+  const id = sessionStore.getState().id;
+  // What the EV markers panel does when a reviewer opens the step.
+  markersStore.getState().forStack({
+    id: 7,
+    name: 'a.tif',
+    width: 64,
+    height: 48,
+    frameCount: 100,
+    channels: 2,
+    meta: {},
+  } as never);
+  expect(markersStore.getState().params).not.toBeNull();
+  expect(sessionStore.getState()).toMatchObject({ mode: 'review', id });
+  // Changing one of them is an edit.
+  markersStore.getState().setParams({ thresholdK: 4 });
+  expect(sessionStore.getState().mode).toBe('edit');
+});

@@ -5,6 +5,7 @@ import { postStore } from '../../src/state/postStore';
 import {
   applyLink,
   linkHash,
+  linkNotice,
   MAX_LINK_CHARS,
   parseLinkHash,
   parseSessionFileLink,
@@ -93,4 +94,75 @@ test('?session= links: a malformed escape gets a name, not a URIError; other sit
     ok: false,
     title: 'The session link is not a URL',
   });
+});
+
+test('a link carries every step’s parameters, the stack and which steps had results', async () => {
+  const { presetParams } = await import('../../src/core/sim/presets');
+  const { dataStore } = await import('../../src/state/dataStore');
+  const { markersStore } = await import('../../src/state/markersStore');
+  const { tracksStore } = await import('../../src/state/tracksStore');
+  const { locsStore } = await import('../../src/state/locsStore');
+  const { fakeActions } = await import('./sessionFixtures');
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'demo');
+  const info = dataStore.getState().stacks.at(-1)!.info;
+  dataStore.getState().setOverride(info.id, 'pixelSizeNm', 108);
+  dataStore.getState().setOverride(info.id, 'cameraKind', 'scmos');
+  tracksStore.getState().forStack(info);
+  tracksStore.getState().setParams({ radiusNm: 175, pooling: 'pooled', sigmaNm: 140 });
+  markersStore.getState().forStack(info);
+  markersStore.getState().setParams({ thresholdK: 3.5, projection: 'max' });
+  movieStore.setState({ method: 'manual', manualThreshold: 0.02, smoothSigmaPx: 0.5, connectivity: 8 });
+  const x = new Float64Array(5);
+  locsStore.getState().load(info.id, { length: 5, columns: { x, y: x } }, { source: 'test' });
+  const tracks = tracksStore.getState().params;
+  const markers = markersStore.getState().params;
+  const hash = linkHash();
+
+  // Another browser: the same stack open, every parameter at its default.
+  tracksStore.getState().clear();
+  markersStore.getState().clear();
+  dataStore.setState((d) => ({ stacks: d.stacks.map((x) => ({ ...x, overrides: {} })) }));
+  movieStore.setState({ method: 'otsu', manualThreshold: 0, smoothSigmaPx: 1, connectivity: 26 });
+  const parsed = parseLinkHash(hash);
+  if (!parsed?.ok) throw new Error(String(parsed?.error));
+  expect(parsed.state.stack).toBe('demo');
+  expect(parsed.state.results).toEqual(['localize', 'post']);
+  applyLink(parsed.state);
+  expect(dataStore.getState().stacks.at(-1)!.overrides).toEqual({ pixelSizeNm: 108, cameraKind: 'scmos' });
+  expect(tracksStore.getState().params).toEqual(tracks);
+  expect(markersStore.getState().params).toEqual(markers);
+  expect(movieStore.getState()).toMatchObject({
+    method: 'manual',
+    manualThreshold: 0.02,
+    smoothSigmaPx: 0.5,
+    connectivity: 8,
+  });
+  // What the reviewer is told: parameters only, and what to open.
+  expect(linkNotice(parsed.state, null)).toEqual({
+    title: 'This link carries parameters only: no results (Localize, Post-process)',
+    message: 'To see them, open the session file, or open the stack "demo" and run Localize, Post-process.',
+  });
+  expect(linkNotice(parsed.state, 'demo')?.message).toMatch(/The stack "demo" is open: run Localize/);
+  expect(linkNotice({ step: 'post' }, null)).toBeNull();
+});
+
+test('hostile tracks, markers and binarize sections are refused with the field at fault', () => {
+  const enc = (v: unknown) => `#s=${encodeURIComponent(JSON.stringify(v))}`;
+  const bad: [unknown, RegExp][] = [
+    [{ tracks: { radiusNm: '<script>' } }, /tracks\.radiusNm/],
+    [{ tracks: { eval: 1 } }, /unknown field "eval"/],
+    [{ tracks: { pooling: 'all' } }, /tracks\.pooling/],
+    [{ binarize: { method: 'otsu' } }, /binarize\.sampleFrames: missing/],
+    [{ markers: { channels: [] } }, /markers\.reference: missing/],
+    [{ results: ['localize', 'everything'] }, /results\[1\]/],
+    [{ stack: 7 }, /stack: expected text/],
+    [{ meta: { pixelSizeNm: -5 } }, /meta\.pixelSizeNm/],
+    [{ meta: { cameraKind: 'film' } }, /meta\.cameraKind/],
+  ];
+  for (const [v, re] of bad) {
+    const r = parseLinkHash(enc(v));
+    expect(r?.ok, JSON.stringify(v)).toBe(false);
+    if (r && !r.ok) expect(r.error).toMatch(re);
+  }
 });

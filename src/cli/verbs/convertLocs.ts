@@ -7,6 +7,7 @@ import { appVersion } from '../appVersion';
 import { numberFlag, parseArgs } from '../args';
 import { readLocsFromDisk } from '../locFiles';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 export const verb: Verb = {
@@ -27,7 +28,7 @@ export const verb: Verb = {
     const inputs = [p.positionals[0], yaml(p.positionals[0])];
     await checkOutputs([out, yaml(out)], inputs);
     const input = await readLocsFromDisk(resolve(p.positionals[0]), numberFlag(p, 'pixel-size'));
-    for (const w of input.warnings) console.error(`warning: ${w}`);
+    for (const w of input.warnings) warnOnStderr(w);
     const r = await writeLocalizationFile(out, input.table, input.units, {
       appVersion,
       pixelSizeNm: numberFlag(p, 'pixel-size') ?? input.pixelSizeNm,

@@ -24,6 +24,7 @@ import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker
 import { WorkerPool } from '../../engine/workerPool';
 import { numberFlag, type ParsedArgs, parseArgs } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
+import { reportStackWarnings } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { parseFrameRange } from './convert';
@@ -255,7 +256,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         stallTimeoutMs: STALL_TIMEOUT_MS,
       });
       try {
-        const stack = await deps.openStack(files);
+        const stack = reportStackWarnings(await deps.openStack(files));
         const assumed: Assumption[] = [];
         const params = localizeParamsFromArgs(p, stack, assumed);
         if (mapPaths) {

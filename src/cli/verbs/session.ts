@@ -13,6 +13,7 @@ import { appVersion } from '../appVersion';
 import { numberFlag, parseArgs, stringFlag } from '../args';
 import { readLocsFromDisk } from '../locFiles';
 import { assertOutputNotInput, checkOutputs, writeOutputSafely } from '../safeOutput';
+import { terminalField, terminalText, warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 const HELP = `usage:
@@ -55,7 +56,7 @@ async function pack(args: string[]): Promise<number> {
   for (const [k, path] of p.positionals.entries()) {
     const abs = resolve(path);
     const locs = await readLocsFromDisk(abs, numberFlag(p, 'pixel-size'));
-    for (const w of locs.warnings) console.error(`warning: ${w}`);
+    for (const w of locs.warnings) warnOnStderr(w);
     const id = `in${k + 1}`;
     inputs.push({ id, name: basename(abs), ...(await fingerprintPath(abs)), role: 'localizations' });
     tables.push({
@@ -125,7 +126,7 @@ async function load(path: string) {
   const bytes = new Uint8Array(await readFile(resolve(path)));
   const r = openSessionFile(bytes, { fileName: basename(path), appVersion });
   if (!r.ok) throw new Error(r.errors.join('\n'));
-  for (const w of r.warnings) console.error(`warning: ${w}`);
+  for (const w of r.warnings) warnOnStderr(w);
   return r;
 }
 
@@ -154,7 +155,11 @@ async function unpack(args: string[]): Promise<number> {
       ? writeThunderstormCsv(t, { units: t.units })
       : writeCsv(t, {
           headers: Object.fromEntries(
-            Object.keys(t.columns).map((n) => [n, t.units[n] ? `${n} [${t.units[n]}]` : n]),
+            // Session tables name most columns as the CSV exports do, unit included ("x [nm]").
+            Object.keys(t.columns).map((n) => [
+              n,
+              t.units[n] && !n.endsWith(`[${t.units[n]}]`) ? `${n} [${t.units[n]}]` : n,
+            ]),
           ),
         });
     await writeOutputSafely(file, text);
@@ -196,8 +201,10 @@ async function info(args: string[]): Promise<number> {
     ),
     `view: step ${s.view.step}, centre ${s.view.centreView}, frame ${s.view.frame}, zoom ${s.view.zoom}`,
   ];
-  if (s.notes) lines.push(`notes: ${s.notes}`);
-  console.log(lines.join('\n'));
+  // Titles, names and notes come from whoever wrote the file; notes keep their line breaks.
+  const shown = lines.map(terminalField);
+  if (s.notes) shown.push(terminalText(`notes: ${s.notes}`));
+  console.log(shown.join('\n'));
   return 0;
 }
 

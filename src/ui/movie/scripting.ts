@@ -28,6 +28,9 @@ registerScripting('movieState', () => {
     playing: s.playing,
     ready: s.info?.ready ?? 0,
     threshold: s.threshold,
+    structures: s.result?.count ?? null,
+    /** True when the structure analysis came from a session file rather than this browser. */
+    structuresFromSession: s.resultFromSession,
   };
 });
 

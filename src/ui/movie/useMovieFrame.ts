@@ -14,6 +14,10 @@ import { type RenderResult, stackService } from '../../engine/stackService';
 import { type MovieState, movieStore, useMovie } from '../../state/movieStore';
 
 export function overlayOf(s: MovieState): Overlay {
+  // A result restored from a session has no labels in the worker: the binarization outline at its
+  // threshold shows the same pixels (without the selected structure's highlight).
+  if (s.result && s.showOutlines && s.resultFromSession)
+    return { kind: 'threshold', threshold: s.result.threshold, smoothSigmaPx: s.smoothSigmaPx };
   if (s.result && s.showOutlines) return { kind: 'structures', selected: s.selected ?? undefined };
   const t = s.method === 'manual' ? s.manualThreshold : s.threshold;
   if (s.preview && t !== null && Number.isFinite(t) && t > 0)

@@ -44,7 +44,11 @@ export function SessionPanel() {
       await navigator.clipboard.writeText(url);
       uiStore
         .getState()
-        .notify('info', 'Link copied', 'It carries the parameters and the view, not the data.');
+        .notify(
+          'info',
+          'Link copied',
+          'It carries every step’s parameters and the view, not the data: whoever opens it is told to open the session file or the stack to see results.',
+        );
     } catch {
       window.history.replaceState(null, '', url);
       uiStore
@@ -130,7 +134,7 @@ export function SessionPanel() {
           type="button"
           className="btn"
           onClick={copyLink}
-          title="A link with the parameters and the view (not the data)"
+          title="A link with every step’s parameters and the view (not the data: send the session file for the results)"
           data-testid="copy-link"
         >
           Copy link
