@@ -14,10 +14,12 @@ import { type RenderResult, stackService } from '../../engine/stackService';
 import { type MovieState, movieStore, useMovie } from '../../state/movieStore';
 
 export function overlayOf(s: MovieState): Overlay {
-  if (s.result && s.showOutlines) return { kind: 'structures', selected: s.selected ?? undefined };
+  // The EV layer is drawn over the movie: outlines must not take its colour either.
+  const alsoShown = s.showEv && (s.built?.channels ?? 0) > 1 ? [s.evColormap] : [];
+  if (s.result && s.showOutlines) return { kind: 'structures', selected: s.selected ?? undefined, alsoShown };
   const t = s.method === 'manual' ? s.manualThreshold : s.threshold;
   if (s.preview && t !== null && Number.isFinite(t) && t > 0)
-    return { kind: 'threshold', threshold: t, smoothSigmaPx: s.smoothSigmaPx };
+    return { kind: 'threshold', threshold: t, smoothSigmaPx: s.smoothSigmaPx, alsoShown };
   return { kind: 'none' };
 }
 
