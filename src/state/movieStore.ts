@@ -271,8 +271,27 @@ function pump(build: number) {
     });
 }
 
+/** Forgets the built movie (the worker's copy is replaced by the next build). */
+function dropMovie() {
+  buildSeq++;
+  fed = null;
+  movieStore.setState({
+    status: 'idle',
+    built: null,
+    info: null,
+    build: null,
+    result: null,
+    selected: null,
+    frame: 0,
+    playing: false,
+  });
+}
+
 locsStore.subscribe((l, prev) => {
   const s = movieStore.getState();
+  // The localizations were cleared (a fresh start, another session): nothing is left for the
+  // movie to be stale against, and "stale" would send the user to rebuild from nothing.
+  if (s.built && prev.count > 0 && l.count === 0 && l.status !== 'running') return dropMovie();
   if (!fed || !s.built || (s.status !== 'streaming' && s.status !== 'ready')) return;
   if (l.chunks === prev.chunks && l.status === prev.status && l.progress === prev.progress) return;
   pump(fed.build);

@@ -238,7 +238,7 @@ export function ReconView() {
         )}
         {count === 0 && (
           <div className="empty">
-            <h1>No localizations yet</h1>
+            <h2>No localizations yet</h2>
             <div>Run Localize, or open a ThunderSTORM CSV from the Data or Post-process step.</div>
           </div>
         )}
