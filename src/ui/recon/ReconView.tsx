@@ -134,7 +134,7 @@ export function ReconView() {
       const [sx, sy] = toScreen(image.view.x0, image.view.y0);
       const scale = image.view.pixelNm / nmPerPx;
       ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * sx, dpr * sy);
-      // Render pixels larger than the screen's stay crisp (the chosen pixel is the finest).
+      // Zoomed past 1 nm per device pixel the render pixels are magnified: keep them crisp.
       ctx.imageSmoothingEnabled = scale < 1;
       ctx.drawImage(bitmap.current!.canvas, 0, 0);
     }
