@@ -93,3 +93,31 @@ test('zooming the reconstruction renders finer, down to 1 nm, and the px field s
   await page.screenshot({ path: '/tmp/guide-recon-zoom.png' });
   expect(s.errors).toEqual([]);
 });
+
+test('"Movie stale" only when the localizations really changed', async () => {
+  const { page } = s;
+  const movieState = () => page.locator('[data-step="movie"] .state').textContent();
+  const run = (patch: object) =>
+    page.evaluate(async (patch) => {
+      const api = (window as unknown as { evscope: Api }).evscope;
+      api.setLocalizeParams(patch);
+      await api.runLocalization();
+    }, patch);
+  await page.evaluate(async () => {
+    const api = (window as unknown as { evscope: Api }).evscope;
+    const params = { ...(api.simulationPreset('demo') as object), frames: 300 };
+    await api.openRecipe({ kind: 'simulated', params }, 'Simulating');
+  });
+  await run({ firstFrame: 1, lastFrame: 300, thresholdFactor: 1 });
+  await page.evaluate(async () => {
+    await (window as unknown as { evscope: Api }).evscope.buildMovie({ window: 100, step: 50 });
+  });
+  await expect.poll(movieState, { timeout: 30_000 }).toBe('5 frames');
+  // The same run again gives the same localizations: the movie is still theirs.
+  await run({});
+  await expect.poll(movieState, { timeout: 30_000 }).toBe('5 frames');
+  // Another threshold gives other localizations: now it is stale.
+  await run({ thresholdFactor: 2 });
+  await expect.poll(movieState, { timeout: 30_000 }).toBe('stale');
+  expect(s.errors).toEqual([]);
+}, 180_000);
