@@ -173,8 +173,9 @@ export function createRenderApi() {
         parsed = { table: r.table, format, pixelSizeNm: null, warnings: [] };
       } else {
         const bytes = new Uint8Array(await data.blob.arrayBuffer());
-        // DECODE's .h5 carries its pixel size; only Picasso's needs the YAML beside it.
-        if (format === 'picasso-hdf5' && !sidecar && (await probeHdf5(bytes)).flavour === 'picasso')
+        // DECODE's .h5 carries its pixel size; Picasso's (or what cannot be opened) needs the YAML.
+        const flavour = format === 'picasso-hdf5' && !sidecar ? (await probeHdf5(bytes)).flavour : null;
+        if (flavour === 'picasso' || flavour === 'unreadable')
           throw new Error(
             `${name}: Picasso HDF5 needs its .yaml (pixel size) — select both files (${stem(name)}.hdf5 and ${stem(name)}.yaml)`,
           );

@@ -12,27 +12,37 @@ import { type loadH5wasm, withH5File } from './picasso';
 
 type H5 = Awaited<ReturnType<typeof loadH5wasm>>;
 
-/** What an HDF5 localization file is, from its top-level groups. */
-export type Hdf5Flavour = 'picasso' | 'decode' | 'unknown';
+/** What an HDF5 localization file is, from its top-level groups; 'unreadable' if HDF5 refuses it. */
+export type Hdf5Flavour = 'picasso' | 'decode' | 'unknown' | 'unreadable';
 
 export interface Hdf5Probe {
   flavour: Hdf5Flavour;
   /** Top-level names, to say what an unknown file holds. */
   keys: string[];
+  /** Why HDF5 could not open it. */
+  reason?: string;
 }
 
 /** Looks inside an HDF5 file: Picasso has `/locs`, DECODE `/data` with `xyz` (and `/meta`). */
 export async function probeHdf5(bytes: Uint8Array): Promise<Hdf5Probe> {
-  return withH5File(bytes, (m, path) => {
-    const f = new m.File(path, 'r');
+  return withH5File(bytes, (m, path): Hdf5Probe => {
+    // h5wasm opens a damaged file "successfully" and fails on the first read: both are caught.
+    let f: InstanceType<H5['File']> | null = null;
     try {
+      f = new m.File(path, 'r');
       const keys = f.keys();
       const data = keys.includes('data') ? f.get('data') : null;
       if (keys.includes('locs')) return { flavour: 'picasso', keys };
       if (data instanceof m.Group && data.keys().includes('xyz')) return { flavour: 'decode', keys };
       return { flavour: 'unknown', keys };
+    } catch (e) {
+      return { flavour: 'unreadable', keys: [], reason: e instanceof Error ? e.message : String(e) };
     } finally {
-      f.close();
+      try {
+        f?.close();
+      } catch {
+        // never opened
+      }
     }
   });
 }

@@ -78,6 +78,8 @@ export async function readLocalizationFile(
           warnings: r.warnings,
         };
       }
+      if (probe.flavour === 'unreadable')
+        throw new Error(`${name}: HDF5 could not be opened (${probe.reason})`);
       if (probe.flavour === 'unknown')
         throw new Error(
           `${name}: an HDF5 file, but not one of localizations evscope reads (Picasso: /locs; DECODE: /data/xyz); it holds ${probe.keys.map((k) => `/${k}`).join(', ') || 'nothing'}`,

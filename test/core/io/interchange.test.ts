@@ -266,6 +266,11 @@ describe('DECODE emitter sets (.h5)', () => {
       f.close();
       return m.Module.FS.readFile(path) as Uint8Array;
     });
+    const broken = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0);
+    expect((await probeHdf5(broken)).flavour).toBe('unreadable');
+    await expect(readLocalizationFile('broken.h5', broken)).rejects.toThrow(
+      'broken.h5: HDF5 could not be opened',
+    );
     await expect(readLocalizationFile('movie.h5', other)).rejects.toThrow(
       'movie.h5: an HDF5 file, but not one of localizations evscope reads (Picasso: /locs; DECODE: /data/xyz); it holds /images',
     );
