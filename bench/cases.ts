@@ -3,6 +3,7 @@ import { Rng } from '../src/core/random';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
+import { multiCases } from './multi.cases';
 import { renderCases } from './render.cases';
 import { sessionCases } from './session.cases';
 import { simCases } from './sim.cases';
@@ -35,4 +36,5 @@ export const cases: BenchCase[] = [
   ...sessionCases,
   ...simCases,
   ...localizeCases,
+  ...multiCases,
 ];

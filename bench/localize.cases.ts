@@ -221,6 +221,8 @@ const variants: BenchCase = {
       ['mle σ free', ccd, { ...base, camera: ccd.camera, fitSigma: true }],
       ['lsq', ccd, { ...base, camera: ccd.camera, fitter: 'lsq' }],
       ['wlsq', ccd, { ...base, camera: ccd.camera, fitter: 'wlsq' }],
+      // Isolated emitters: the multi-emitter fitter should keep nearly the single fit's rate.
+      ['mle-multi', ccd, { ...base, camera: ccd.camera, fitter: 'mle-multi' }],
     ];
     const em = generate(frames, 'emccd', 7);
     runs.push(['emccd mle', em, { ...base, camera: em.camera }]);

@@ -6,11 +6,20 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { cases as sharedCases } from './cases';
+import { cliNodeCases } from './cli.node.cases';
+import { hostileNodeCases } from './hostile.node.cases';
+import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
 import type { BenchCase, Figures } from './types';
 
 // Cases that need Node APIs run only here; bench/cases.ts is what the browser page imports.
-const cases: BenchCase[] = [...sharedCases, ...stackNodeCases];
+const cases: BenchCase[] = [
+  ...sharedCases,
+  ...stackNodeCases,
+  ...cliNodeCases,
+  ...multiNodeCases,
+  ...hostileNodeCases,
+];
 
 const args = process.argv.slice(2);
 const only = args.find((a) => !a.startsWith('--'))?.split(',');

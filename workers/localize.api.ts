@@ -12,6 +12,7 @@ import { type CameraParams, cropCamera, type ScmosMaps } from '../src/core/camer
 import { type GainUnit, type MapRole, readMap, scmosMapsFromSimulation } from '../src/core/camera/scmosMaps';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
+import { type SigmaEstimate, SigmaEstimator } from '../src/core/localize/sigmaFromData';
 import type { LocTable } from '../src/core/locs/table';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
 import { type InputFile, openRecipe, type StackRecipe, simulationOf } from './stackRecipe';
@@ -95,7 +96,13 @@ function copyRect(
   }
 }
 
-export function createLocalizeApi() {
+export interface LocalizeApiOptions {
+  /** Called per frame read or fitted (throttled by the caller): tells the pool this worker lives. */
+  heartbeat?: () => void;
+}
+
+export function createLocalizeApi(options: LocalizeApiOptions = {}) {
+  const beat = options.heartbeat ?? (() => {});
   let scratch: LocalizeScratch | null = null;
   let source: { key: string; src: FrameSource; channel: number } | null = null;
   const simMaps = new WeakMap<FrameSource, ScmosMaps>();
@@ -168,10 +175,21 @@ export function createLocalizeApi() {
     let block: PixelArray | null = null;
     for (let f = 0; f < count; f++) {
       const frame = await src.readFrame(first + f, { channel });
+      beat();
       block ??= allocLike(frame, count * size);
       copyRect(frame, src.width, rect, block, f * size);
     }
     return block!;
+  }
+
+  /** `params` resolved for `rect` of the open source, with its sCMOS maps cropped to it. */
+  function paramsFor(params: LocalizeParamsInput, rect: PixelRect, mapsFromSource: boolean) {
+    const { src } = openedSource();
+    const p = resolveLocalizeParams(params);
+    p.camera = mapsFromSource
+      ? withSourceMaps(p.camera, rect)
+      : cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
+    return p;
   }
 
   return {
@@ -209,7 +227,7 @@ export function createLocalizeApi() {
     /** Localizes `frameCount` frames packed back to back in `pixels`, numbered from `firstFrameIndex`. */
     localizeFrames(pixels: PixelArray, frameCount: number, firstFrameIndex: number): LocTable {
       if (!scratch) throw new Error('localize worker: init() must be called before localizeFrames()');
-      return transferTable(localizeFrames(pixels, frameCount, firstFrameIndex, scratch));
+      return transferTable(localizeFrames(pixels, frameCount, firstFrameIndex, scratch, beat));
     },
 
     /**
@@ -243,7 +261,7 @@ export function createLocalizeApi() {
       // Read everything first, then localize in one synchronous step: a second call arriving
       // while this one awaits its reads must not interleave with it in the shared scratch.
       const block = await readBlock(first, count, rect);
-      return transferTable(localizeFrames(block, count, first, scratch));
+      return transferTable(localizeFrames(block, count, first, scratch, beat));
     },
 
     /**
@@ -260,10 +278,7 @@ export function createLocalizeApi() {
       const t0 = performance.now();
       const { src } = openedSource();
       const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
-      const p = resolveLocalizeParams({ ...params, keepFailed: true });
-      p.camera = mapsFromSource
-        ? withSourceMaps(p.camera, rect)
-        : cropCamera(p.camera, src.width, rect.x, rect.y, rect.width, rect.height);
+      const p = paramsFor({ ...params, keepFailed: true }, rect, mapsFromSource);
       const block = await readBlock(frame, 1, rect);
       const s = new LocalizeScratch(rect.width, rect.height, p);
       const fits = localizeFrames(block, 1, frame, s);
@@ -293,6 +308,25 @@ export function createLocalizeApi() {
         candidatesY.buffer,
         ...Object.values(fits.columns).map((c) => c.buffer as ArrayBuffer),
       ]);
+    },
+
+    /**
+     * PSF σ measured on frames [first, first + count) of the open source inside `roi`: free-σ
+     * fits of isolated spots, frame by frame until 400 are collected; `params.sigmaNm` is the
+     * start value. Throws, saying what is missing, when too few spots are found.
+     */
+    async estimateSigma(
+      params: LocalizeParamsInput,
+      first: number,
+      count: number,
+      roi?: PixelRect,
+      mapsFromSource = false,
+    ): Promise<SigmaEstimate> {
+      const { src } = openedSource();
+      const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
+      const est = new SigmaEstimator(rect.width, rect.height, paramsFor(params, rect, mapsFromSource));
+      for (let f = first; f < first + count && !est.done(); f++) est.addFrame(await readBlock(f, 1, rect));
+      return est.result();
     },
   };
 }

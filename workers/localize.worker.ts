@@ -1,4 +1,6 @@
+import './noNetwork';
 import * as Comlink from 'comlink';
+import { heartbeat } from './heartbeat';
 import { createLocalizeApi } from './localize.api';
 
-Comlink.expose(createLocalizeApi());
+Comlink.expose(createLocalizeApi({ heartbeat: heartbeat((m) => self.postMessage(m)) }));

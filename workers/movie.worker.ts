@@ -1,3 +1,4 @@
+import './noNetwork';
 import * as Comlink from 'comlink';
 import { createMovieApi } from './movie.api';
 

@@ -170,7 +170,7 @@ export function createRenderApi() {
       if (format === 'thunderstorm-csv') {
         // Fast path: straight from text, without a copy of the bytes beside it.
         const r = readThunderstormCsv(await data.blob.text(), { fileName: name });
-        parsed = { table: r.table, format, pixelSizeNm: null, warnings: [] };
+        parsed = { table: r.table, format, pixelSizeNm: null, warnings: r.warnings };
       } else {
         const bytes = new Uint8Array(await data.blob.arrayBuffer());
         // DECODE's .h5 carries its pixel size; Picasso's (or what cannot be opened) needs the YAML.

@@ -11,8 +11,13 @@
 import * as Comlink from 'comlink';
 import { otsuThreshold, pooledOtsuThreshold } from '../src/core/binarize/otsu';
 import { binarize, gaussianSmooth } from '../src/core/binarize/smooth';
-import { analyzeColocalization, type ColocResult } from '../src/core/coloc/analysis';
-import { type ControlRegion, controlPositions } from '../src/core/coloc/analysisControl';
+import {
+  analyzeColocalization,
+  type ColocParams,
+  type ColocResult,
+  colocControls,
+} from '../src/core/coloc/analysis';
+import type { ControlRegion } from '../src/core/coloc/analysisControl';
 import type { HistogramSpec } from '../src/core/coloc/analysisHistogram';
 import { FrameSweep } from '../src/core/coloc/frameSweep';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
@@ -22,9 +27,9 @@ import { gridForCameraRegion, type RenderGrid } from '../src/core/movie/grid';
 import { type MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
 import { movieFrameCount } from '../src/core/movie/window';
 import type { Affine } from '../src/core/registration/affine';
-import { trackPositionsForMovie } from '../src/core/spt/blocks';
+import { noMoviePositionsReason, trackPositionsForMovie } from '../src/core/spt/blocks';
 import { parseSptText, parseTrackCsv } from '../src/core/spt/io';
-import { trackDetections } from '../src/core/spt/link';
+import { linkWithRadiusCheck, type RadiusCheck } from '../src/core/spt/radiusCheck';
 import { filterTracks, summarizeTracks, type TrackSummary } from '../src/core/spt/summary';
 import { detectionsFromLocTable, type TrackTable } from '../src/core/spt/types';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
@@ -43,7 +48,11 @@ export interface TrackingRequest {
   channel: number;
   /** Detection and fitting (pixel size, σ, threshold, camera); σ is fitted by default. */
   localize: LocalizeParamsInput;
-  link: { maxLinkDistance: number; maxGap: number };
+  /**
+   * `autoRadius`: when the radius check (radiusCheck.ts) finds the radius short for the fastest
+   * EVs, link once more with the suggested radius (detections are kept, so this is cheap).
+   */
+  link: { maxLinkDistance: number; maxGap: number; autoRadius?: boolean };
   filter: TrackFilterParams;
   /** Raw frame interval, s (for D). */
   frameIntervalS: number;
@@ -72,6 +81,8 @@ export interface TracksResult {
   tracksBefore: number;
   segments: number;
   gapsClosed: number;
+  /** Tracking only: is the search radius large enough for the EVs' steps (radiusCheck.ts)? */
+  radiusCheck?: RadiusCheck;
   elapsedMs: number;
 }
 
@@ -312,7 +323,10 @@ export function createTracksApi(
         const spots = concatLocTables(chunks);
         pace.report('link', 0, 1, true);
         await pace.tick();
-        const linked = trackDetections(detectionsFromLocTable(spots, 'photons'), req.link);
+        const { linked, radiusCheck } = linkWithRadiusCheck(
+          detectionsFromLocTable(spots, 'photons'),
+          req.link,
+        );
         const { kept, summary } = summarize(linked.tracks, req.filter, req.frameIntervalS);
         pace.report('link', 1, 1, true);
         return transferResult({
@@ -323,6 +337,7 @@ export function createTracksApi(
           tracksBefore: countTracks(linked.tracks),
           segments: linked.segments,
           gapsClosed: linked.gapsClosed,
+          radiusCheck,
           elapsedMs: performance.now() - pace.t0,
         });
       } finally {
@@ -403,6 +418,10 @@ export function createTracksApi(
         // Positions first, so the sweep knows which frames need a distance field.
         const registered = registerTracks(req.tracks, req.evAffine);
         const positions = trackPositionsForMovie(registered, { step: m.step, window: m.window, movieFrames });
+        if (!positions.length)
+          throw new Error(
+            `${noMoviePositionsReason(registered, { step: m.step, window: m.window, movieFrames })} Shorten the window W or track the frames the movie covers.`,
+          );
         let cellMask: CellMask | null = null;
         let region: ControlRegion;
         if (req.control.kind === 'cell') {
@@ -438,8 +457,17 @@ export function createTracksApi(
             y1: grid.y0Nm + grid.height * grid.pixelNm,
           };
         }
-        const seed = req.controlSeed ?? 1;
-        const ctrl = controlPositions(movieFrames, region, { perFrame: req.controlPerFrame, seed });
+        const params: ColocParams = {
+          movieFrames,
+          frameInterval: m.step * req.rawFrameIntervalS,
+          controlRegion: region,
+          controlPerFrame: req.controlPerFrame,
+          controlSeed: req.controlSeed ?? 1,
+          cutoff: req.cutoffNm,
+          histogram: req.histogram,
+          pooling: req.pooling,
+        };
+        const controls = colocControls(positions, params);
 
         let threshold: number;
         if (req.threshold.kind === 'manual') threshold = req.threshold.value;
@@ -455,10 +483,11 @@ export function createTracksApi(
         }
         await pace.tick();
 
-        const sweep = new FrameSweep(movieFrames, [positions.columns, ctrl.columns], {
-          grid,
-          perStructure: req.pooling === 'pooled',
-        });
+        const sweep = new FrameSweep(
+          movieFrames,
+          [positions.columns, controls.points.columns, controls.tracks.columns],
+          { grid, perStructure: req.pooling === 'pooled' },
+        );
         const smoothed = new Float32Array(grid.width * grid.height);
         const mask = new Uint8Array(grid.width * grid.height);
         let covered = 0;
@@ -481,16 +510,7 @@ export function createTracksApi(
           await pace.tick();
         }
         pace.report('statistics', 0, 1, true);
-        const coloc = analyzeColocalization(positions, sweep.provider(), {
-          movieFrames,
-          frameInterval: m.step * req.rawFrameIntervalS,
-          controlRegion: region,
-          controlPerFrame: req.controlPerFrame,
-          controlSeed: seed,
-          cutoff: req.cutoffNm,
-          histogram: req.histogram,
-          pooling: req.pooling,
-        });
+        const coloc = analyzeColocalization(positions, sweep.provider(), params, controls);
         pace.report('statistics', 1, 1, true);
         return {
           coloc,

@@ -38,3 +38,9 @@ export function numberFlag(p: ParsedArgs, name: string): number | undefined {
   if (v === true || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${String(v)}"`);
   return n;
 }
+
+/** A value flag's text, or undefined when absent. */
+export function stringFlag(p: ParsedArgs, name: string): string | undefined {
+  const v = p.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,4 +1,7 @@
 // `npx evscope <verb> …`: each verb lives in src/cli/verbs/<verb>.ts and exports a `Verb`.
+import { RUNNING_FROM_CLI_BUNDLE } from '../engine/cliBundle';
+import { appVersion } from './appVersion';
+import { terminalText } from './terminalText';
 import type { Verb } from './verb';
 
 const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
@@ -20,7 +23,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
 
 function usage(): string {
   const names = Object.keys(verbs).sort();
-  return `usage: evscope <verb> [options]\nverbs: ${names.length ? names.join(', ') : '(none yet)'}\nRun "evscope <verb> --help" for a verb's options.`;
+  return `usage: evscope <verb> [options]\nverbs: ${names.length ? names.join(', ') : '(none yet)'}\nRun "evscope <verb> --help" for a verb's options, "evscope --version" for the version.`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(`evscope ${appVersion} (${RUNNING_FROM_CLI_BUNDLE ? 'prebuilt CLI' : 'CLI from source'})`);
+    return 0;
   }
   const load = verbs[name];
   if (!load) {
@@ -43,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     return await verb.run(rest);
   } catch (e) {
     // Errors from readers and kernels already name the file and the reason: print them, no stack.
-    console.error(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(terminalText(`evscope ${name}: ${e instanceof Error ? e.message : String(e)}`));
     return 1;
   }
 }

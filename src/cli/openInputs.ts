@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { openStack } from '../core/stack/open';
 import type { FrameSource } from '../core/stack/types';
 import { type FileByteSource, openFileByteSources } from './nodeByteSource';
+import { warnOnStderr } from './terminalText';
 
 const SIDECAR = /\.(inf|ya?ml)$/i;
 
@@ -16,11 +17,17 @@ export function groupWithSidecars(paths: string[]): string[][] {
     .map((p) => [p, ...sidecars.filter((s) => stem(s) === stem(p))]);
 }
 
+/** The browser shows a reader's warnings beside the stack; a script must see them on stderr. */
+export function reportStackWarnings(stack: FrameSource): FrameSource {
+  for (const w of stack.meta.warnings ?? []) warnOnStderr(`${stack.name}: ${w}`);
+  return stack;
+}
+
 export async function withStack<T>(paths: string[], use: (stack: FrameSource) => Promise<T>): Promise<T> {
   let sources: FileByteSource[] = [];
   try {
     sources = await openFileByteSources(paths);
-    return await use(await openStack(sources));
+    return await use(reportStackWarnings(await openStack(sources)));
   } finally {
     await Promise.all(sources.map((s) => s.close()));
   }

@@ -1,15 +1,24 @@
 // Shared by `evscope render`, `drift` and `merge`: reading a localization CSV and turning
 // post-processing flags into pipeline steps (the same PostStep data the workbench records).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeDriftCsv } from '../core/io/driftCsv';
 import { readThunderstormCsv } from '../core/io/thunderstormCsv';
 import { parseFilter } from '../core/locs/filterExpr';
 import type { PostStep } from '../core/locs/pipeline';
 import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
+import { writeOutputSafely } from './safeOutput';
+import { warnOnStderr } from './terminalText';
+
+/** A ThunderSTORM CSV; rows the reader left out are reported on stderr. */
+export function readCsvTable(file: string): LocTable {
+  const r = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
+  for (const w of r.warnings) warnOnStderr(`${file}: ${w}`);
+  return r.table;
+}
 
 export function readLocs(file: string): LocTable {
-  const table = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file }).table;
+  const table = readCsvTable(file);
   if (table.length === 0) throw new Error(`${file} holds no localizations`);
   return table;
 }
@@ -45,7 +54,10 @@ export function filterStep(expr: string, columns: string[]): PostStep {
   return { kind: 'filter', expression: expr };
 }
 
-export function writeTrace(file: string, trace: { dx: Float64Array; dy: Float64Array } | undefined): void {
+export async function writeTrace(
+  file: string,
+  trace: { dx: Float64Array; dy: Float64Array } | undefined,
+): Promise<void> {
   if (!trace) throw new Error('no drift trace to write');
-  writeFileSync(file, writeDriftCsv(trace));
+  await writeOutputSafely(file, writeDriftCsv(trace));
 }

@@ -1,14 +1,14 @@
 // Streams a simulation to an ImageJ hyperstack TIFF frame by frame, so long simulations never
 // sit in memory whole.
-import { open } from 'node:fs/promises';
 import type { Simulation } from '../core/sim/index';
 import { createTiffWriter } from '../core/stack/tiffWriter';
+import { outputSink } from './safeOutput';
 
 export async function writeSimulatedTiff(path: string, sim: Simulation): Promise<void> {
   const { stack, params } = sim;
-  const file = await open(path, 'w');
+  const out = await outputSink(path);
+  let ok = false;
   try {
-    let at = 0;
     const writer = createTiffWriter({
       width: stack.width,
       height: stack.height,
@@ -17,10 +17,7 @@ export async function writeSimulatedTiff(path: string, sim: Simulation): Promise
       dtype: 'uint16',
       pixelSizeNm: params.pixelSizeNm,
       frameIntervalMs: params.frameIntervalMs,
-      sink: async (chunk) => {
-        await file.write(chunk, 0, chunk.length, at);
-        at += chunk.length;
-      },
+      sink: out.sink,
     });
     const page = new Uint16Array(stack.width * stack.height);
     for (let f = 0; f < stack.frameCount; f++) {
@@ -30,7 +27,8 @@ export async function writeSimulatedTiff(path: string, sim: Simulation): Promise
       }
     }
     await writer.close();
+    ok = true;
   } finally {
-    await file.close();
+    await out.finish(ok);
   }
 }

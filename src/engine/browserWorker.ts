@@ -19,6 +19,7 @@ export function browserWorkerFactory<Api>(make: () => Worker): WorkerFactory<Api
     return {
       api,
       onDeath: (l) => listeners.push(l),
+      onActivity: (l) => worker.addEventListener('message', l),
       terminate: () => worker.terminate(),
     };
   };

@@ -5,14 +5,17 @@
 //  - a `WorkerSource` (the browser): every worker opens the stack itself from its recipe and
 //    reads its chunk's frames locally; only frame numbers go out and tables come back.
 // Cancelling stops dispatching; chunks already being localized are finished and delivered, so
-// nothing done is thrown away.
+// nothing done is thrown away. A frame that cannot be read (a damaged page) or localized stops the
+// run there: the frames before it — also those of its own chunk, redone frame by frame — are
+// delivered, and the result names the frame; only a run that got nothing done throws.
 import * as Comlink from 'comlink';
 import type { LocalizeApi } from '../../workers/localize.api';
 import type { StackRecipe } from '../../workers/stackRecipe';
 import { cropCamera } from '../core/camera/camera';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
-import type { LocTable } from '../core/locs/table';
+import { concatLocTables, type LocTable } from '../core/locs/table';
 import type { PixelArray } from '../core/stack/types';
+import { WorkerDiedError } from './workerPool';
 
 export interface FrameReader {
   readonly width: number;
@@ -94,7 +97,24 @@ export interface LocalizeRunResult {
   seconds: number;
   framesPerSecond: number;
   cancelled: boolean;
+  /** Set when the run stopped at a frame it could not read or localize (0-based). */
+  failedFrame?: { frame: number; message: string };
 }
+
+/** The first frames of a chunk that could be read before `error`; none when `count` is 0. */
+interface ChunkRead {
+  block: PixelArray | null;
+  count: number;
+  error: unknown;
+}
+
+interface Done {
+  table: LocTable;
+  /** Frames the table covers, from the chunk's first frame. */
+  count: number;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function validateRange(o: LocalizeRunOptions): { start: number; end: number; roi: RegionOfInterest } {
   const { width, height, frameCount } = o.source;
@@ -166,11 +186,13 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
   const t0 = performance.now();
   let lastProgress = Number.NEGATIVE_INFINITY;
 
-  const finished = new Map<number, LocTable>();
+  const finished = new Map<number, Done>();
   let nextToEmit = 0;
   let framesDone = 0;
   let localizations = 0;
-  let failure: unknown = null;
+  let failure: { frame: number; error: unknown } | null = null;
+  /** No chunk after this one is delivered: the run stopped inside it or before the next. */
+  let lastChunk = Number.POSITIVE_INFINITY;
   const running = new Set<Promise<void>>();
 
   const report = (force: boolean) => {
@@ -191,10 +213,10 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
   };
 
   const emitReady = () => {
-    for (let t = finished.get(nextToEmit); t; t = finished.get(nextToEmit)) {
+    for (let d = finished.get(nextToEmit); d && nextToEmit <= lastChunk; d = finished.get(nextToEmit)) {
       finished.delete(nextToEmit);
       const first = start + nextToEmit * chunkSize;
-      const count = Math.min(chunkSize, end - first);
+      const { table: t, count } = d;
       if (offsetX !== 0 || offsetY !== 0) {
         const x = t.columns.x;
         const y = t.columns.y;
@@ -211,16 +233,21 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
     }
   };
 
-  const readChunk = async (reader: FrameReader, first: number, count: number): Promise<PixelArray> => {
+  const readChunk = async (reader: FrameReader, first: number, count: number): Promise<ChunkRead> => {
     const w = roi.width;
     const h = roi.height;
     let block: PixelArray | null = null;
     for (let f = 0; f < count; f++) {
-      const frame = await reader.readFrame(first + f, o.signal);
-      if (frame.length !== reader.width * reader.height)
-        throw new Error(
-          `frame ${first + f} has ${frame.length} pixels, expected ${reader.width}×${reader.height}`,
-        );
+      let frame: PixelArray;
+      try {
+        frame = await reader.readFrame(first + f, o.signal);
+        if (frame.length !== reader.width * reader.height)
+          throw new Error(
+            `frame ${first + f + 1} has ${frame.length} pixels, expected ${reader.width}×${reader.height}`,
+          );
+      } catch (error) {
+        return { block: block?.subarray(0, f * w * h) ?? null, count: f, error };
+      }
       block ??= allocLike(frame, count * w * h);
       if (!cropped) {
         block.set(frame, f * w * h);
@@ -231,7 +258,43 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
         }
       }
     }
-    return block!;
+    return { block, count, error: null };
+  };
+
+  /** Records where the run stops; `partial` holds the frames of `chunk` done before `frame`. */
+  const stopAt = (chunk: number, frame: number, error: unknown, partial: Done | null) => {
+    if (failure !== null && failure.frame <= frame) return;
+    failure = { frame, error };
+    lastChunk = partial && partial.count > 0 ? chunk : chunk - 1;
+    if (partial && partial.count > 0) finished.set(chunk, partial);
+  };
+
+  const pixelTask =
+    (block: PixelArray, first: number, count: number) => (api: Comlink.Remote<LocalizeApi>) => {
+      // Each attempt transfers its own copy: a retried chunk's first buffer went to the dead worker.
+      const pixels = block.slice();
+      return api.localizeFrames(Comlink.transfer(pixels, [pixels.buffer as ArrayBuffer]), count, first);
+    };
+
+  /** A chunk that failed, redone one frame at a time up to the frame that fails again. */
+  const salvage = async (chunk: number, first: number, count: number, block: PixelArray | null) => {
+    const tables: LocTable[] = [];
+    const size = roi.width * roi.height;
+    for (let f = 0; f < count; f++) {
+      try {
+        tables.push(
+          await o.pool.run(
+            block
+              ? pixelTask(block.subarray(f * size, (f + 1) * size), first + f, 1)
+              : (api) => api.localizeRange(first + f, 1, roi),
+          ),
+        );
+      } catch (error) {
+        stopAt(chunk, first + f, error, f > 0 ? { table: concatLocTables(tables), count: f } : null);
+        return;
+      }
+    }
+    finished.set(chunk, { table: concatLocTables(tables), count });
   };
 
   for (let c = 0; c < chunkCount && !o.signal?.aborted && failure === null; c++) {
@@ -240,51 +303,53 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
     }
     if (o.signal?.aborted || failure !== null) break;
     const first = start + c * chunkSize;
-    const count = Math.min(chunkSize, end - first);
-    let task: (api: Comlink.Remote<LocalizeApi>) => Promise<LocTable>;
-    if (ws) {
-      task = (api) => api.localizeRange(first, count, roi);
-    } else {
-      let block: PixelArray;
-      try {
-        block = await readChunk(full as FrameReader, first, count);
-      } catch (e) {
+    let count = Math.min(chunkSize, end - first);
+    let block: PixelArray | null = null;
+    if (!ws) {
+      const read = await readChunk(full as FrameReader, first, count);
+      if (read.error !== null) {
         if (o.signal?.aborted) break;
-        failure = e;
-        break;
+        // The frames read before the bad one still go out, as a shorter last chunk.
+        stopAt(c, first + read.count, read.error, null);
+        if (read.count === 0) break;
+        lastChunk = c;
+        count = read.count;
       }
-      task = (api) => {
-        // Each attempt transfers its own copy: a retried chunk's first buffer went to the dead worker.
-        const pixels = block.slice();
-        return api.localizeFrames(Comlink.transfer(pixels, [pixels.buffer as ArrayBuffer]), count, first);
-      };
+      block = read.block;
     }
+    const task = block
+      ? pixelTask(block, first, count)
+      : (api: Comlink.Remote<LocalizeApi>) => api.localizeRange(first, count, roi);
     const chunkIndex = c;
+    const n = count;
     const job = o.pool
       .run(task)
       .then(
-        (table) => {
-          finished.set(chunkIndex, table);
-          emitReady();
-        },
-        (e) => {
-          failure ??= e;
-        },
+        (table) => finished.set(chunkIndex, { table, count: n }),
+        // Workers that keep dying are not asked again frame by frame; anything else is.
+        (e) =>
+          e instanceof WorkerDiedError
+            ? stopAt(chunkIndex, first, e, null)
+            : salvage(chunkIndex, first, n, block),
       )
+      .then(emitReady)
       .finally(() => {
         running.delete(job);
       });
     running.add(job);
   }
   while (running.size > 0) await Promise.race(running);
+  emitReady();
   report(true);
-  if (failure !== null) throw failure;
+  const failed = failure as { frame: number; error: unknown } | null;
+  if (failed !== null && framesDone === 0) throw failed.error;
   const seconds = (performance.now() - t0) / 1000;
   return {
     framesDone,
     localizations,
     seconds,
     framesPerSecond: seconds > 0 ? framesDone / seconds : 0,
-    cancelled: framesDone < end - start,
+    cancelled: failed === null && framesDone < end - start,
+    ...(failed !== null ? { failedFrame: { frame: failed.frame, message: message(failed.error) } } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { LocalizeApi, PixelRect, PreviewResult, ReadMapResult } from '../..
 import type { InputFile, StackRecipe } from '../../workers/stackRecipe';
 import type { GainUnit, MapRole } from '../core/camera/scmosMaps';
 import type { LocalizeParamsInput } from '../core/localize/params';
+import type { SigmaEstimate } from '../core/localize/sigmaFromData';
 import type { LocTable } from '../core/locs/table';
 import { localizeWorkerFactory } from './browserWorker';
 import {
@@ -17,6 +18,7 @@ import {
 import { defaultPoolSize, type WorkerFactory, WorkerPool } from './workerPool';
 
 export type { PreviewResult, ReadMapResult } from '../../workers/localize.api';
+export type { SigmaEstimate } from '../core/localize/sigmaFromData';
 export type { LocalizeProgress, LocalizeRunResult, RegionOfInterest } from './localizeRun';
 
 /** What a run or a preview needs to know about the stack (a StackInfo satisfies it). */
@@ -51,6 +53,19 @@ export interface PreviewRequest {
   scmosMapsFromSimulation?: boolean;
 }
 
+export interface SigmaRequest {
+  stack: LocalizeStack;
+  channel: number;
+  params: LocalizeParamsInput;
+  /** 0-based, end exclusive: σ is measured on the first frames of this range. */
+  frames: { start: number; end: number };
+  roi?: PixelRect;
+  scmosMapsFromSimulation?: boolean;
+}
+
+/** Frames read for σ from data at most (it stops earlier once 400 spots are fitted). */
+export const SIGMA_FRAMES = 200;
+
 /** The engine as the stores see it; tests substitute a fake. */
 export interface LocalizeEngine {
   run(req: LocalizeRequest): Promise<LocalizeRunResult>;
@@ -63,7 +78,12 @@ export interface LocalizeServiceOptions {
   factory?: WorkerFactory<LocalizeApi>;
   size?: number;
   chunkSize?: number;
+  /** A busy worker silent this long (ms) is presumed dead (killed by the browser, closed). */
+  stallTimeoutMs?: number;
 }
+
+/** Workers beat every second while they read and fit; 30 s of silence is no slow frame. */
+export const STALL_TIMEOUT_MS = 30_000;
 
 export class LocalizeService implements LocalizeEngine {
   private pool: WorkerPool<LocalizeApi> | null = null;
@@ -96,6 +116,7 @@ export class LocalizeService implements LocalizeEngine {
     this.pool ??= new WorkerPool<LocalizeApi>(this.factory(), {
       size: this.options.size ?? defaultPoolSize(),
       idleTtlMs: 120_000,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
     });
     return localizeRun({
       source: {
@@ -120,7 +141,11 @@ export class LocalizeService implements LocalizeEngine {
   }
 
   private previewWorkers(): WorkerPool<LocalizeApi> {
-    this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), { size: 1, maxRetries: 1 });
+    this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), {
+      size: 1,
+      maxRetries: 1,
+      stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+    });
     return this.previewPool;
   }
 
@@ -129,6 +154,22 @@ export class LocalizeService implements LocalizeEngine {
     return this.previewWorkers().run(async (api) => {
       await api.openSource(req.stack.recipe, req.channel, key);
       return api.previewFrame(req.frame, req.params, req.roi, req.scmosMapsFromSimulation ?? false);
+    });
+  }
+
+  /** PSF σ from the data (free-σ fits of isolated spots), in the preview worker. */
+  estimateSigma(req: SigmaRequest): Promise<SigmaEstimate> {
+    const key = this.key(req.stack.recipe);
+    const count = Math.min(req.frames.end - req.frames.start, SIGMA_FRAMES);
+    return this.previewWorkers().run(async (api) => {
+      await api.openSource(req.stack.recipe, req.channel, key);
+      return api.estimateSigma(
+        req.params,
+        req.frames.start,
+        count,
+        req.roi,
+        req.scmosMapsFromSimulation ?? false,
+      );
     });
   }
 

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
+import { RUNNING_FROM_CLI_BUNDLE } from './cliBundle';
 import type { PoolWorker, WorkerFactory } from './workerPool';
 
 export interface NodeWorkerOptions {
@@ -13,15 +14,23 @@ export interface NodeWorkerOptions {
 
 const BOOTSTRAP = new URL('./nodeWorkerBootstrap.mjs', import.meta.url);
 
+/** The prebuilt sibling of a `.ts` worker entry when running from the CLI bundle. */
+function workerEntry(entry: URL): URL {
+  if (!RUNNING_FROM_CLI_BUNDLE || !entry.pathname.endsWith('.ts')) return entry;
+  const name = entry.pathname.slice(entry.pathname.lastIndexOf('/') + 1).replace(/\.ts$/, '.mjs');
+  return new URL(`../workers/${name}`, import.meta.url);
+}
+
 /**
  * A factory for workers running `entry`. TypeScript entries start through a bootstrap that
  * registers tsx, so the CLI needs no build step.
  */
 export function nodeWorkerFactory<Api>(entry: URL, options: NodeWorkerOptions = {}): WorkerFactory<Api> {
+  const resolved = workerEntry(entry);
   return (): PoolWorker<Api> => {
-    const ts = entry.pathname.endsWith('.ts');
-    const worker = new Worker(ts ? BOOTSTRAP : entry, {
-      workerData: { entry: entry.href, data: options.data },
+    const ts = resolved.pathname.endsWith('.ts');
+    const worker = new Worker(ts ? BOOTSTRAP : resolved, {
+      workerData: { entry: resolved.href, data: options.data },
     });
     const api = Comlink.wrap<Api>(nodeEndpoint(worker));
     const listeners: ((e: Error) => void)[] = [];
@@ -36,6 +45,7 @@ export function nodeWorkerFactory<Api>(entry: URL, options: NodeWorkerOptions = 
     return {
       api,
       onDeath: (l) => listeners.push(l),
+      onActivity: (l) => worker.on('message', l),
       terminate: () => {
         terminating = true;
         void worker.terminate();

@@ -2,6 +2,10 @@
 // which). comlink has neither pools nor crash handling: a call to a worker that died never
 // settles. So every task races its worker's death; a dead worker is replaced and the tasks it
 // held are retried on another, up to `maxRetries` times each, then rejected.
+// A worker can also stop answering without any event (the browser kills it, it calls
+// `self.close()`): with `stallTimeoutMs` set, a busy worker that sends no message at all for that
+// long is presumed dead and handled the same way. Workers of such pools send heartbeats while
+// they compute, so only a worker that is really gone stays silent.
 import type * as Comlink from 'comlink';
 
 /** One live worker as the pool sees it. */
@@ -9,6 +13,8 @@ export interface PoolWorker<Api> {
   readonly api: Comlink.Remote<Api>;
   /** Called at most once, when the worker can no longer answer (error event, exit, crash). */
   onDeath(listener: (error: Error) => void): void;
+  /** Called on every message the worker sends (answers and heartbeats alike). */
+  onActivity?(listener: () => void): void;
   terminate(): void;
 }
 
@@ -21,6 +27,16 @@ export interface WorkerPoolOptions {
   maxRetries?: number;
   /** Terminate workers idle for this long (ms); 0 keeps them. Default 0. */
   idleTtlMs?: number;
+  /**
+   * A busy worker silent for this long (ms) is presumed dead: replaced, its tasks retried.
+   * 0 (default) waits for ever — only for workers that send no heartbeats.
+   */
+  stallTimeoutMs?: number;
+  /**
+   * The same for a worker's setup and for a new worker until its first message (loading modules,
+   * opening a stack can take longer than a chunk); default 4 × stall.
+   */
+  setupTimeoutMs?: number;
 }
 
 /** The error a task rejects with when its workers kept dying. */
@@ -34,6 +50,14 @@ export class WorkerDiedError extends Error {
   }
 }
 
+/** A worker that stopped answering without dying visibly (see `stallTimeoutMs`). */
+export class WorkerStalledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerStalledError';
+  }
+}
+
 interface Slot<Api> {
   worker: PoolWorker<Api>;
   busy: number;
@@ -42,6 +66,13 @@ interface Slot<Api> {
   setupGeneration: number;
   setupPromise: Promise<void> | null;
   idleTimer: ReturnType<typeof setTimeout> | null;
+  /** Fires when a busy worker stayed silent too long. */
+  stallTimer: ReturnType<typeof setTimeout> | null;
+  /** Setting up: the longer deadline applies. */
+  settingUp: number;
+  /** The worker has sent something: it finished loading, so the short deadline applies. */
+  heard: boolean;
+  declareDead: (error: Error) => void;
 }
 
 export function defaultPoolSize(): number {
@@ -53,6 +84,8 @@ export class WorkerPool<Api> {
   readonly size: number;
   private readonly maxRetries: number;
   private readonly idleTtlMs: number;
+  private readonly stallTimeoutMs: number;
+  private readonly setupTimeoutMs: number;
   private readonly slots: Slot<Api>[] = [];
   private setup: ((api: Comlink.Remote<Api>) => Promise<void>) | null = null;
   private setupGeneration = 0;
@@ -67,6 +100,8 @@ export class WorkerPool<Api> {
     this.size = Math.max(1, Math.floor(options.size ?? defaultPoolSize()));
     this.maxRetries = options.maxRetries ?? 2;
     this.idleTtlMs = options.idleTtlMs ?? 0;
+    this.stallTimeoutMs = Math.max(0, options.stallTimeoutMs ?? 0);
+    this.setupTimeoutMs = Math.max(0, options.setupTimeoutMs ?? 4 * this.stallTimeoutMs);
   }
 
   /**
@@ -88,8 +123,9 @@ export class WorkerPool<Api> {
         clearTimeout(slot.idleTimer);
         slot.idleTimer = null;
       }
+      this.watch(slot);
       try {
-        await Promise.race([this.ensureSetup(slot), slot.death]);
+        await this.setUp(slot);
         return await Promise.race([task(slot.worker.api), slot.death]);
       } catch (e) {
         if (!slot.dead) throw e;
@@ -101,6 +137,10 @@ export class WorkerPool<Api> {
         }
       } finally {
         slot.busy--;
+        if (slot.busy === 0 && slot.stallTimer) {
+          clearTimeout(slot.stallTimer);
+          slot.stallTimer = null;
+        }
         if (slot.busy === 0 && !slot.dead && this.idleTtlMs > 0) {
           slot.idleTimer = setTimeout(() => this.retire(slot), this.idleTtlMs);
         }
@@ -142,8 +182,12 @@ export class WorkerPool<Api> {
       setupGeneration: 0,
       setupPromise: null,
       idleTimer: null,
+      stallTimer: null,
+      settingUp: 0,
+      heard: false,
+      declareDead: () => {},
     };
-    worker.onDeath((error) => {
+    slot.declareDead = (error) => {
       if (slot.dead) return;
       slot.dead = true;
       const i = this.slots.indexOf(slot);
@@ -154,9 +198,40 @@ export class WorkerPool<Api> {
       const retrying = slot.busy > 0;
       die(error);
       if (retrying && !this.closed) this.spawn();
+    };
+    worker.onDeath(slot.declareDead);
+    worker.onActivity?.(() => {
+      slot.heard = true;
+      this.watch(slot);
     });
     this.slots.push(slot);
     return slot;
+  }
+
+  /** (Re)starts the silence deadline of a busy worker; any message from it calls this. */
+  private watch(slot: Slot<Api>): void {
+    if (slot.stallTimer) clearTimeout(slot.stallTimer);
+    slot.stallTimer = null;
+    // A worker not heard from yet may still be loading its modules: that is set-up time too.
+    const ms = slot.settingUp > 0 || !slot.heard ? this.setupTimeoutMs : this.stallTimeoutMs;
+    if (ms <= 0 || slot.busy === 0 || slot.dead) return;
+    slot.stallTimer = setTimeout(() => {
+      slot.stallTimer = null;
+      slot.declareDead(
+        new WorkerStalledError(`a worker sent nothing for ${(ms / 1000).toFixed(1)} s and is presumed dead`),
+      );
+    }, ms);
+  }
+
+  private async setUp(slot: Slot<Api>): Promise<void> {
+    slot.settingUp++;
+    this.watch(slot);
+    try {
+      await Promise.race([this.ensureSetup(slot), slot.death]);
+    } finally {
+      slot.settingUp--;
+      this.watch(slot);
+    }
   }
 
   private ensureSetup(slot: Slot<Api>): Promise<void> {
@@ -180,11 +255,33 @@ export class WorkerPool<Api> {
   private kill(slot: Slot<Api>): void {
     slot.dead = true;
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    if (slot.stallTimer) clearTimeout(slot.stallTimer);
     slot.idleTimer = null;
+    slot.stallTimer = null;
     try {
       slot.worker.terminate();
     } catch {
       // Already gone: nothing left to release.
     }
   }
+}
+
+/** A worker API's methods as plain async calls, each run on the pool (death, stall and retry handled). */
+export type PoolCalls<Api> = {
+  [K in keyof Api]: Api[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+export function poolCalls<Api>(pool: Pick<WorkerPool<Api>, 'run'>): PoolCalls<Api> {
+  return new Proxy({} as PoolCalls<Api>, {
+    get(_, key) {
+      // Not a thenable: awaiting the object itself must not call a worker method named "then".
+      if (key === 'then' || typeof key !== 'string') return undefined;
+      return (...args: unknown[]) =>
+        pool.run((api) =>
+          (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[key](...args),
+        );
+    },
+  });
 }

@@ -5,6 +5,7 @@
 import type { Data } from 'plotly.js';
 import type { ColocResult } from '../core/coloc/analysis';
 import type { DurationFit } from '../core/coloc/analysisDurations';
+import { matchedControlMeans, type TrackTestResult } from '../core/coloc/trackTest';
 import { writeCsv } from '../core/spt/csv';
 import { defaultMaxLag, msdCurve } from '../core/spt/msd';
 import { MOBILITY_NAMES, type TrackSummary } from '../core/spt/summary';
@@ -33,6 +34,67 @@ export function formatP(p: number): string {
 }
 
 type Hist = ColocResult['histogramTable'];
+
+/** Units of a track-level test's summary: signed distance (nm) or a fraction shown in %. */
+function trackValue(t: TrackTestResult, v: number, signed = false): string {
+  if (!Number.isFinite(v)) return '—';
+  const plus = signed && v > 0 ? '+' : '';
+  return t.summary === 'meanDistance' ? `${plus}${v.toFixed(1)} nm` : `${plus}${(100 * v).toFixed(1)} %`;
+}
+
+/** What a track-level test compares, in words. */
+export function trackTestLabel(t: TrackTestResult, cutoffNm: number): string {
+  return t.summary === 'meanDistance'
+    ? 'mean signed distance per track'
+    : `fraction of frames within ${cutoffNm} nm per track`;
+}
+
+/**
+ * The track-level test as one line: p, n, the effect with its CI. EVs are the unit, so n is
+ * tracks first; the cell count is 1 because one stack is analysed at a time.
+ */
+export function formatTrackTest(t: TrackTestResult, cutoffNm: number): string {
+  // The mean distance is the primary comparison; the fraction within the cut-off is secondary.
+  const name = t.summary === 'meanDistance' ? 'track-level test' : 'secondary track-level test';
+  if (!t.tracks) return `${name} (${trackTestLabel(t, cutoffNm)}): no track could be measured`;
+  const pct = Math.round(100 * t.level);
+  return (
+    `${name} (${trackTestLabel(t, cutoffNm)}, EV vs matched control tracks, stratified permutation): ` +
+    `p = ${formatP(t.p)}; n = ${t.tracks} tracks, ${t.positions} positions, ${t.cells} cell${t.cells === 1 ? '' : 's'}; ` +
+    `EV ${trackValue(t, t.ev)} vs control ${trackValue(t, t.control)}, ` +
+    `difference ${trackValue(t, t.difference, true)} [${pct} % CI ${trackValue(t, t.ciLow, true)}, ${trackValue(t, t.ciHigh, true)}]` +
+    (t.excluded ? `; ${t.excluded} tracks without a measured position left out` : '')
+  );
+}
+
+/** Distinct tracks among the colocalization runs. */
+export function runTracks(runs: ColocResult['runs']): number {
+  return new Set(runs.columns.track).size;
+}
+
+/**
+ * τ with its n: runs and the tracks they come from (runs of one track share its EV, so the
+ * profile-likelihood CI, which treats runs as independent, is optimistic when tracks differ).
+ */
+export function formatDurations(runs: ColocResult['runs'], f: DurationFit): string {
+  const n = `${runs.length} colocalization runs from ${runTracks(runs)} tracks (${f.censored} censored)`;
+  if (!f.runs) return `${n}; τ not estimable: no run`;
+  if (!Number.isFinite(f.tau))
+    return `${n}; τ not estimable: every run is censored (EVs stayed within the cut-off until their track ended)`;
+  const hi = Number.isFinite(f.tauHigh) ? f.tauHigh.toFixed(3) : '∞';
+  return `${n}; τ = ${f.tau.toFixed(3)} s [95 % CI ${f.tauLow.toFixed(3)}, ${hi}] (runs treated as independent)`;
+}
+
+/** The position-level KS and χ², labelled descriptive (positions of a track are not independent). */
+export function formatPositionTests(r: Pick<ColocResult, 'ks' | 'chiSquare' | 'perTrack'>): string {
+  const c = r.chiSquare;
+  const merged =
+    c.bins < c.originalBins ? `, ${c.originalBins} bins merged to ${c.bins} for expected ≥ 5` : '';
+  return (
+    `descriptive, positions treated as independent (n = ${r.ks.n} EV positions of ${r.perTrack.length} tracks, 1 cell; ${r.ks.m} control points): ` +
+    `KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)}; χ² = ${c.statistic.toFixed(1)} (df ${c.df}${merged}), p = ${formatP(c.p)}`
+  );
+}
 
 /** EV and control distance histograms overlaid (inner bins; under/overflow noted), with KS and χ². */
 export function distanceHistogramFigure(
@@ -71,7 +133,8 @@ export function distanceHistogramFigure(
       hovertemplate: '%{x} nm: %{y}<extra>EV</extra>',
     },
   ];
-  const title = `KS D = ${r.ks.D.toFixed(3)}, p = ${formatP(r.ks.p)} · χ² p = ${formatP(r.chiSquare.p)}`;
+  // Per-position histograms are descriptive; the test is on tracks (trackTest.ts).
+  const title = `Per position, descriptive (n ${r.ks.n} EV, ${r.ks.m} ctl): KS p ${formatP(r.ks.p)} · χ² p ${formatP(r.chiSquare.p)}`;
   return {
     data,
     layout: baseLayout(theme, {
@@ -321,7 +384,9 @@ export function msdFigure(
         line: { color: '#e6e6e6', width: 1.5 },
       });
       title = `Track ${track}: D = ${D.toPrecision(3)} µm²/s, α = ${Number.isFinite(s.alpha[row]) ? s.alpha[row].toFixed(2) : '—'}, ${MOBILITY_NAMES[s.mobility[row]]}`;
-    } else title = `Track ${track}: too short for a D fit`;
+    } else if (row >= 0 && s.msdPoints[row] >= 2)
+      title = `Track ${track}: D not estimable (MSD slope ≤ 0: motion below the localization error), ${MOBILITY_NAMES[s.mobility[row]]}`;
+    else title = `Track ${track}: too short for a D fit`;
   }
   return {
     data,
@@ -422,4 +487,35 @@ export function runsCsv(r: ColocResult['runs']): string {
 
 export function perTrackCsv(p: ColocResult['perTrack']): string {
   return writeCsv(p, { headers: { frames: 'movie frames measured', within: 'frames within cut-off' } });
+}
+
+/**
+ * The data behind the track-level test, one row per EV track: its summaries and the means of its
+ * matched control tracks' summaries (mean distance in nm over frames with structures).
+ */
+export function trackTestCsv(
+  c: Pick<ColocResult, 'evTrackSummaries' | 'controlTrackSummaries' | 'controlTracksPerTrack'>,
+): string {
+  const ev = c.evTrackSummaries;
+  const ctl = matchedControlMeans(ev, c.controlTrackSummaries, c.controlTracksPerTrack);
+  return writeCsv(
+    {
+      length: ev.track.length,
+      columns: {
+        track: ev.track,
+        measured: ev.measured,
+        meanDistance: ev.meanDistance,
+        controlMeanDistance: ctl.meanDistance,
+        fractionWithin: ev.fractionWithin,
+        controlFractionWithin: ctl.fractionWithin,
+      },
+    },
+    {
+      headers: {
+        measured: 'positions measured',
+        meanDistance: 'mean distance [nm]',
+        controlMeanDistance: 'control mean distance [nm]',
+      },
+    },
+  );
 }

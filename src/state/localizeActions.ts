@@ -71,6 +71,19 @@ export function makeLocalizeActions(
         },
       });
       if (!mine()) return { count: locsStore.getState().count, status: locsStore.getState().status };
+      if (res.failedFrame) {
+        // The frames before the bad one are kept and shown; the rest of the stack is not done.
+        const bad = res.failedFrame.frame + 1;
+        const msg = `frame ${bad} could not be read or localized: ${res.failedFrame.message}`;
+        locsStore.getState().finish('failed', msg);
+        stores.notify(
+          'warning',
+          `Localization of ${stackName} stopped at frame ${bad}`,
+          msg,
+          `The localizations of frames ${plan.frames.start + 1}–${bad - 1} are kept. The file may be damaged from frame ${bad} on: check it in Fiji, or localize the frames after it with a frame range.`,
+        );
+        return { count: locsStore.getState().count, status: 'failed', error: msg };
+      }
       const status = res.cancelled ? 'cancelled' : 'done';
       locsStore.getState().finish(status);
       return { count: locsStore.getState().count, status };
@@ -90,7 +103,9 @@ export function makeLocalizeActions(
   return {
     /** Starts a run of the active stack with the current settings; resolves when it ends. */
     start(): Promise<RunOutcome> {
-      if (current) return current;
+      // A run asked to stop may still wait on a silent worker: a new run must not wait with it
+      // (its chunks stop being written once the new run starts).
+      if (current && !controller?.signal.aborted) return current;
       const st = activeStack(stores.data.getState());
       if (!st) {
         const error = 'No stack is open: open a file or the demo in the Data step first.';
@@ -110,7 +125,8 @@ export function makeLocalizeActions(
       }
       const ctl = new AbortController();
       controller = ctl;
-      const run = execute(planned.plan, st.info.name, ctl).finally(() => {
+      const run: Promise<RunOutcome> = execute(planned.plan, st.info.name, ctl).finally(() => {
+        if (current !== run) return;
         controller = null;
         current = null;
       });

@@ -4,7 +4,11 @@
 // the stack (Data step) so the viewer's scale bar and the fit always agree.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
+import {
+  DEFAULT_LOCALIZE_PARAMS,
+  type LocalizeParamsInput,
+  resolveLocalizeParams,
+} from '../core/localize/params';
 import type { RegionOfInterest } from '../engine/localizeRun';
 import type { StackInfo } from '../engine/stackService';
 import { chooseMaps, type MapsRef, type StackMaps, stackMaps } from './cameraMapsStore';
@@ -14,7 +18,11 @@ export interface LocalizeSettings {
   /** PSF standard deviation, nm; null: from the stack (a simulation knows its PSF), else 130. */
   sigmaNm: number | null;
   fitSigma: boolean;
-  fitter: 'mle' | 'lsq' | 'wlsq';
+  fitter: 'mle' | 'lsq' | 'wlsq' | 'mle-multi';
+  /** mle-multi: most emitters fitted in one window. */
+  maxEmitters: number;
+  /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
+  multiAlpha: number;
   detector: 'wavelet' | 'dog';
   /** k in k × std(first wavelet level). */
   thresholdFactor: number;
@@ -34,6 +42,8 @@ export const DEFAULT_SETTINGS: LocalizeSettings = {
   sigmaNm: null,
   fitSigma: false,
   fitter: 'mle',
+  maxEmitters: DEFAULT_LOCALIZE_PARAMS.maxEmitters,
+  multiAlpha: DEFAULT_LOCALIZE_PARAMS.multiAlpha,
   detector: 'wavelet',
   thresholdFactor: 1,
   fitRadiusPx: null,
@@ -78,6 +88,8 @@ export function localizeInput(s: LocalizeSettings, st: LoadedStack): LocalizePar
     sigmaNm: s.sigmaNm ?? stackSigmaNm(st.info, s.channel) ?? FALLBACK_SIGMA_NM,
     fitSigma: s.fitSigma,
     fitter: s.fitter,
+    maxEmitters: s.maxEmitters,
+    multiAlpha: s.multiAlpha,
     detector: s.detector,
     thresholdFactor: s.thresholdFactor,
     fitRadiusPx: s.fitRadiusPx ?? undefined,

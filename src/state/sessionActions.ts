@@ -14,7 +14,7 @@ import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import { reconStore } from './reconStore';
 import { type Captured, captureSession, restoreSession } from './sessionCapture';
-import { applyLink, parseLinkHash } from './sessionLink';
+import { applyLink, parseLinkHash, parseSessionFileLink } from './sessionLink';
 import { newSessionId, sessionStore } from './sessionStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -83,17 +83,35 @@ export async function downloadSession(): Promise<number> {
   }
 }
 
+/**
+ * Puts a session on the workbench; `identity` (a new id, the restore time) is set only once it
+ * opened, so a session that fails to open is never autosaved in place of the user's work. On
+ * failure the workbench is as it was, a notice says why, and this returns null.
+ */
 async function apply(
   result: OkResult,
   mode: 'edit' | 'review',
   sourceName: string | null,
   files = new Map<string, File>(),
+  identity: Partial<Pick<ReturnType<typeof sessionStore.getState>, 'id' | 'restoredAt' | 'autosave'>> = {},
 ) {
   restoring = true;
   try {
-    const report = await restoreSession(result, { files });
+    let report: Awaited<ReturnType<typeof restoreSession>>;
+    try {
+      report = await restoreSession(result, { files });
+    } catch (e) {
+      notify(
+        'error',
+        `Could not open ${sourceName ?? 'the session'}`,
+        e instanceof Error ? e.message : String(e),
+        'Your current work is unchanged.',
+      );
+      return null;
+    }
     opened = { result, files };
     sessionStore.getState().set({
+      ...identity,
       // A received file gets its own autosave slot; a reopened autosave keeps updating its own.
       title: result.session.title,
       notes: result.session.notes,
@@ -139,8 +157,8 @@ export async function openSession(input: Blob | Uint8Array, fileName?: string): 
     );
     return false;
   }
-  sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
-  const report = await apply(r, 'review', name);
+  const report = await apply(r, 'review', name, new Map(), { id: newSessionId(), restoredAt: null });
+  if (!report) return false;
   // The reviewer sees the provenance first; the centre shows what the sender was looking at.
   uiStore.getState().setActiveStep('session');
   const n = report.missing.length;
@@ -182,6 +200,7 @@ export async function reattachFiles(files: File[]): Promise<File[]> {
   if (matched) {
     const s = sessionStore.getState();
     const report = await apply(opened.result, s.mode, s.sourceName, opened.files);
+    if (!report) return rest;
     notify(
       'info',
       `Re-attached ${matched} raw file(s)`,
@@ -216,6 +235,11 @@ export function forkSession(reason?: string): void {
 /** Quiet time after the last change before autosaving, and the longest a change waits. */
 export const AUTOSAVE_DEBOUNCE_MS = 2000;
 export const AUTOSAVE_MAX_WAIT_MS = 10_000;
+/**
+ * A run streams changes without pause, so the debounce alone would save it first after the max
+ * wait: a reload in those seconds would find nothing. Its start is checkpointed this soon instead.
+ */
+export const AUTOSAVE_FIRST_CHECKPOINT_MS = 1000;
 
 function worthSaving(c: Captured): boolean {
   const s = c.session;
@@ -275,10 +299,13 @@ export function startAutosave(): () => void {
   let lastSig = '';
   let running = false;
   let again = false;
+  let runStatus = locsStore.getState().status;
+  let checkpointAt = 0;
 
   const run = async () => {
     timer = null;
     firstPending = 0;
+    checkpointAt = 0;
     if (running || restoring) {
       again = true;
       return;
@@ -318,11 +345,16 @@ export function startAutosave(): () => void {
     const now = Date.now();
     if (!firstPending) firstPending = now;
     if (timer) clearTimeout(timer);
-    const wait = Math.min(AUTOSAVE_DEBOUNCE_MS, Math.max(0, firstPending + AUTOSAVE_MAX_WAIT_MS - now));
+    const due = Math.min(firstPending + AUTOSAVE_MAX_WAIT_MS, checkpointAt || Number.POSITIVE_INFINITY);
+    const wait = Math.min(AUTOSAVE_DEBOUNCE_MS, Math.max(0, due - now));
     timer = setTimeout(() => void run(), wait);
   };
 
   const onChange = () => {
+    const status = locsStore.getState().status;
+    if (status === 'running' && runStatus !== 'running' && !restoring)
+      checkpointAt = Date.now() + AUTOSAVE_FIRST_CHECKPOINT_MS;
+    runStatus = status;
     const next = watchedKey();
     if (next.length === key.length && next.every((x, i) => x === key[i])) return;
     key = next;
@@ -401,9 +433,7 @@ export async function openRecent(id: string): Promise<boolean> {
     );
     return false;
   }
-  sessionStore.getState().set({ id, restoredAt: null });
-  await apply(r, 'edit', null);
-  return true;
+  return (await apply(r, 'edit', null, new Map(), { id, restoredAt: null })) !== null;
 }
 
 export async function deleteRecent(id: string): Promise<void> {
@@ -504,12 +534,12 @@ export async function bootSession(
     );
     return;
   }
-  sessionStore.getState().set({
+  const restored = await apply(r, 'edit', null, new Map(), {
     id: last.id,
     restoredAt: last.saved,
     autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
   });
-  await apply(r, 'edit', null);
+  if (!restored) return;
   notify(
     'info',
     `Restored your last session (saved ${new Date(last.saved).toLocaleTimeString()})`,
@@ -526,23 +556,12 @@ export async function openSessionUrl(
   link: string,
   location: Pick<Location, 'href' | 'origin'>,
 ): Promise<boolean> {
-  let url: URL;
-  try {
-    url = new URL(link, location.href);
-  } catch {
-    notify('error', 'The session link is not a URL', link.slice(0, 200));
+  const parsed = parseSessionFileLink(link, location);
+  if (!parsed.ok) {
+    notify('error', parsed.title, parsed.message, parsed.hint);
     return false;
   }
-  const name = decodeURIComponent(url.pathname.split('/').pop() || 'session file').slice(0, 200);
-  if (url.origin !== location.origin) {
-    notify(
-      'error',
-      `Could not open ${name}`,
-      `Session files are only fetched from this site (${location.origin}), not from ${url.origin}.`,
-      'Download the file and drop it on the window instead.',
-    );
-    return false;
-  }
+  const { url, name } = parsed;
   let bytes: Uint8Array;
   try {
     const res = await fetch(url, { credentials: 'same-origin' });

@@ -380,6 +380,54 @@ async function idle(): Promise<void> {
 }
 
 /**
+ * Opens the session's stacks beside the current ones (a staging area): if one cannot be
+ * re-created, the ones opened so far are closed again and the open fails with the reason, so the
+ * user's work is never cleared for a session that does not open.
+ */
+async function stageStacks(
+  result: OkResult,
+  o: RestoreOptions,
+  actions: NonNullable<RestoreOptions['actions']>,
+  report: RestoreReport,
+): Promise<Map<string, StackInfo>> {
+  const { session } = result;
+  const inputs = new Map(session.inputs.map((i) => [i.id, i]));
+  const files = o.files ?? new Map<string, File>();
+  const live = new Map<string, StackInfo>();
+  const previous = dataStore.getState().activeId;
+  try {
+    for (const st of session.stacks) {
+      const recipe = liveRecipe(st.recipe, inputs, files);
+      if (!recipe) {
+        report.missing.push({
+          stack: st.id,
+          label: st.label,
+          inputs: recipeInputIds(st.recipe).map((id) => inputs.get(id)!),
+        });
+        continue;
+      }
+      const ok = await actions.openRecipe(recipe, st.label);
+      const info = ok ? activeStack(dataStore.getState())?.info : undefined;
+      if (!info) throw new Error(`its stack "${st.label}" could not be re-created`);
+      live.set(st.id, info);
+      report.opened.push(st.label);
+    }
+  } catch (e) {
+    for (const info of live.values()) actions.close(info.id);
+    if (previous !== null && dataStore.getState().stacks.some((x) => x.info.id === previous))
+      actions.select(previous);
+    throw e;
+  }
+  for (const st of session.stacks) {
+    const info = live.get(st.id);
+    if (!info) continue;
+    for (const [k, value] of Object.entries(st.meta))
+      dataStore.getState().setOverride(info.id, k as OverrideKey, value as MetaOverrides[OverrideKey]);
+  }
+  return live;
+}
+
+/**
  * Replaces the workbench with a session. Simulated stacks are re-simulated from their
  * parameters (the same images); stacks read from files come back when their files are supplied.
  */
@@ -387,37 +435,14 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   const { session, tables } = result;
   const report: RestoreReport = { opened: [], missing: [], warnings: [...result.warnings] };
   const actions = o.actions ?? dataActions;
-  // A run still streaming would write into the restored session's table.
-  if (locsStore.getState().status === 'running') localizeActions.cancel();
   await idle();
-  for (const st of [...dataStore.getState().stacks]) actions.close(st.info.id);
+  const live = await stageStacks(result, o, actions, report);
+  // Everything the session needs is open: only now does the current work make way for it.
+  if (locsStore.getState().status === 'running') localizeActions.cancel();
+  const staged = new Set([...live.values()].map((i) => i.id));
+  for (const st of [...dataStore.getState().stacks]) if (!staged.has(st.info.id)) actions.close(st.info.id);
   locsStore.getState().clear();
   markersStore.getState().clear();
-
-  const inputs = new Map(session.inputs.map((i) => [i.id, i]));
-  const files = o.files ?? new Map<string, File>();
-  const live = new Map<string, StackInfo>();
-  for (const st of session.stacks) {
-    const recipe = liveRecipe(st.recipe, inputs, files);
-    if (!recipe) {
-      report.missing.push({
-        stack: st.id,
-        label: st.label,
-        inputs: recipeInputIds(st.recipe).map((id) => inputs.get(id)!),
-      });
-      continue;
-    }
-    const ok = await actions.openRecipe(recipe, st.label);
-    const info = ok ? activeStack(dataStore.getState())?.info : undefined;
-    if (!info) {
-      report.warnings.push(`stack "${st.label}" could not be re-created`);
-      continue;
-    }
-    live.set(st.id, info);
-    report.opened.push(st.label);
-    for (const [k, value] of Object.entries(st.meta))
-      dataStore.getState().setOverride(info.id, k as OverrideKey, value as MetaOverrides[OverrideKey]);
-  }
 
   const activeInfo = session.view.activeStack ? live.get(session.view.activeStack) : undefined;
   if (activeInfo) actions.select(activeInfo.id);

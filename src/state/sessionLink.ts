@@ -50,7 +50,9 @@ const isRoi: Check = (v) =>
 const LOCALIZE: Record<keyof LocalizeSettings, Check> = {
   sigmaNm: orNull(isNum(1e-3)),
   fitSigma: (v) => typeof v === 'boolean',
-  fitter: oneOf(['mle', 'lsq', 'wlsq']),
+  fitter: oneOf(['mle', 'lsq', 'wlsq', 'mle-multi']),
+  maxEmitters: (v) => isInt(1)(v) && (v as number) <= 8,
+  multiAlpha: (v) => isNum(0)(v) && (v as number) > 0 && (v as number) < 0.5,
   detector: oneOf(['wavelet', 'dog']),
   thresholdFactor: isNum(1e-3),
   fitRadiusPx: orNull(isInt(1)),
@@ -185,4 +187,40 @@ export function applyLink(st: LinkState): void {
   if (st.step) uiStore.getState().setActiveStep(st.step);
   if (st.view) uiStore.getState().setCentreView(st.view);
   if (st.frame !== undefined) viewerStore.getState().setFrame(st.frame);
+}
+
+/** `?session=<url>` checked: the same-site URL to fetch and the file's name, or why not. */
+export type SessionFileLink =
+  | { ok: true; url: URL; name: string }
+  | { ok: false; title: string; message: string; hint?: string };
+
+function fileNameOf(url: URL): string {
+  const last = url.pathname.split('/').pop() || 'session file';
+  try {
+    return decodeURIComponent(last).slice(0, 200);
+  } catch {
+    // A malformed escape (%E0%A4%A) names the file as written rather than throwing.
+    return last.slice(0, 200);
+  }
+}
+
+export function parseSessionFileLink(
+  link: string,
+  location: { href: string; origin: string },
+): SessionFileLink {
+  let url: URL;
+  try {
+    url = new URL(link, location.href);
+  } catch {
+    return { ok: false, title: 'The session link is not a URL', message: link.slice(0, 200) };
+  }
+  const name = fileNameOf(url);
+  if (url.origin !== location.origin)
+    return {
+      ok: false,
+      title: `Could not open ${name}`,
+      message: `Session files are only fetched from this site (${location.origin}), not from ${url.origin}.`,
+      hint: 'Download the file and drop it on the window instead.',
+    };
+  return { ok: true, url, name };
 }

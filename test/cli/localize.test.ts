@@ -58,6 +58,61 @@ describe('evscope localize', () => {
     expect(line).toMatch(/^64 localizations, \d+\.\d\d s, \d+ frames\/s$/);
   });
 
+  test('--sigma-nm auto measures σ first and reports it; --fitter mle-multi separates close pairs', async () => {
+    const rng = new Rng(31);
+    // σ 1.5 px = 150 nm spots on a grid, plus a partner 250 nm from every spot in frames 4–6.
+    const frames = Array.from({ length: 6 }, (_, f) => {
+      const spots = gridSpots(60, 60, 15, 1500, rng);
+      const all = f < 3 ? spots : [...spots, ...spots.map((s) => ({ ...s, x: s.x + 2.5 }))];
+      return Uint16Array.from(poissonImage(expectedImage(60, 60, all, 1.5, 10), rng), (v) => v + 100);
+    });
+    const stack: FrameSource = {
+      name: 'pairs.tif',
+      width: 60,
+      height: 60,
+      frameCount: 6,
+      channels: 1,
+      dtype: 'uint16',
+      meta: { flavour: 'fake', byteOrder: 'little', pixelSizeNm: 100, camera: { offsetAdu: 100 } },
+      readFrame: async (i) => frames[i],
+    };
+    const input = join(dir, 'pairs.tif');
+    writeFileSync(input, 'x');
+    const run = async (extra: string[]) => {
+      let written: LocTable | null = null;
+      const verb = createLocalizeVerb({
+        openStack: async () => stack,
+        writeCsv: (t) => {
+          written = t;
+          return '';
+        },
+      });
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      const code = await verb.run([input, '--out', join(dir, 'pairs.csv'), '--threads', '1', ...extra]);
+      const line = String(log.mock.calls[0]?.[0]);
+      log.mockRestore();
+      expect(code).toBe(0);
+      return { table: written as unknown as LocTable, line };
+    };
+    // σ is measured on the chosen frames only: here the first three, without pairs (an
+    // unresolved pair would widen it).
+    const auto = await run(['--sigma-nm', 'auto', '--frames', '1:3']);
+    const sigma = Number(
+      /σ ([\d.]+) nm from data \(spread [\d.]+ nm, \d+ spots in \d+ frames\)$/.exec(auto.line)?.[1],
+    );
+    expect(sigma).toBeGreaterThan(145);
+    expect(sigma).toBeLessThan(155);
+    expect(auto.table.columns.sigma[0]).toBeCloseTo(sigma, 0);
+    const single = await run(['--sigma-nm', '150']);
+    const multi = await run(['--sigma-nm', '150', '--fitter', 'mle-multi', '--max-emitters', '3']);
+    // 16 spots per frame, 32 in the paired frames: the single fit merges most pairs.
+    const paired = (t: LocTable) => t.columns.frame.filter((f) => f >= 3).length;
+    expect(paired(multi.table)).toBeGreaterThanOrEqual(0.95 * 96);
+    expect(paired(multi.table)).toBeLessThanOrEqual(96);
+    expect(paired(single.table)).toBeLessThan(0.8 * 96);
+    await expect(run(['--fitter', 'mle-multi', '--fit-sigma'])).rejects.toThrow(/σ fixed/);
+  }, 120_000);
+
   test('missing --out and unknown options are errors', async () => {
     const verb = createLocalizeVerb({
       openStack: async () => Promise.reject(new Error('unused')),

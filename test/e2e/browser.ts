@@ -48,6 +48,8 @@ export async function openApp(path = '/', options: OpenOptions = {}): Promise<Br
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Playwright's 30 s default for clicks and waits is too short on a loaded 2-core CI machine.
+  page.setDefaultTimeout(120_000);
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 test('localizing the demo streams results that agree with its ground truth', async () => {
   const { page } = s;
-  await page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 120_000 });
   await page.getByRole('button', { name: /Next: Localize/ }).click();
   await page.getByTestId('run-localize').waitFor();
   // The first 400 frames keep the test short; the run still streams in chunks.
@@ -52,7 +52,7 @@ test('localizing the demo streams results that agree with its ground truth', asy
   expect(svg.suggestedFilename()).toMatch(/\.svg$/);
   // PALM molecules in the demo are bright and sparse: most are found, and the error is near the CRLB.
   const jaccard = page.getByTestId('truth-jaccard');
-  await jaccard.waitFor({ timeout: 20_000 });
+  await jaccard.waitFor({ timeout: 120_000 });
   await page.waitForFunction(() =>
     /\d/.test(document.querySelector('[data-testid=truth-jaccard]')?.textContent ?? ''),
   );
@@ -97,7 +97,7 @@ test("the demo's localizations reconstruct, and drift correction updates the rec
   expect(before.sum).toBeGreaterThan(0.95 * count);
   const hashBefore = await hash();
   await page.locator('[data-add-step="Drift (RCC)"]').click();
-  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 120_000 });
   await stats();
   await page.waitForFunction((h) => {
     const c = document.querySelector<HTMLCanvasElement>('[data-testid=recon-canvas]');

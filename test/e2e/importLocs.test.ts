@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'evscope-import-'));
   s = await openApp();
   await s.page.waitForFunction(() => 'evscope' in window);
-}, 60_000);
+});
 afterAll(async () => {
   await s?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -66,12 +66,12 @@ test('a Picasso HDF5 + YAML pair opens through the button and Post-process shows
 
   await input.setInputFiles([yaml, hdf5]);
   const shown = N.toLocaleString('en-US');
-  await page.getByText(`${shown} localizations from beads_locs.hdf5`).first().waitFor({ timeout: 30_000 });
+  await page.getByText(`${shown} localizations from beads_locs.hdf5`).first().waitFor({ timeout: 120_000 });
   await page
     .getByText(/Read as Picasso HDF5 \+ YAML, 117 nm camera pixels/)
     .first()
     .waitFor();
-  await page.getByTestId('post-count-out').filter({ hasText: shown }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('post-count-out').filter({ hasText: shown }).waitFor({ timeout: 120_000 });
   const count = await page.evaluate(
     () =>
       (
@@ -87,7 +87,7 @@ test('a Picasso HDF5 + YAML pair opens through the button and Post-process shows
   const downloads: import('playwright-core').Download[] = [];
   page.on('download', (d) => downloads.push(d));
   await page.getByTestId('export-picasso').click();
-  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+  await expect.poll(() => downloads.length, { timeout: 120_000 }).toBe(2);
   const names = downloads.map((d) => d.suggestedFilename()).sort();
   expect(names[0]).toMatch(/_locs\.hdf5$/);
   expect(names[1]).toMatch(/_locs\.yaml$/);
@@ -96,7 +96,7 @@ test('a Picasso HDF5 + YAML pair opens through the button and Post-process shows
   expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
   // No CSP violation (h5wasm's WebAssembly compile) nor any other console error.
   expect(s.errors).toEqual([]);
-}, 90_000);
+});
 
 const decodeH5 = sharedDataDir ? path.join(sharedDataDir, 'locan_test_data', 'decode_dstorm_data.h5') : '';
 test.skipIf(!decodeH5 || !existsSync(decodeH5))(

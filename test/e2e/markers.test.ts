@@ -27,7 +27,7 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   await page.getByLabel('Name of channel 4').waitFor();
   expect(await page.getByLabel('Role of channel 4').inputValue()).toBe('probe');
   await page.getByTestId('markers-run').click();
-  await page.getByTestId('markers-status').filter({ hasText: 'done' }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('markers-status').filter({ hasText: 'done' }).waitFor({ timeout: 120_000 });
   // The centre switches to the figures.
   const ternary = page.locator('[data-plot="Marker composition (ternary)"]');
   await ternary.locator('.ternary').first().waitFor();
@@ -57,7 +57,7 @@ test('counting a simulated marker dataset shows the ternary plot, subtype table 
   await page.waitForTimeout(100);
   await page.mouse.down();
   await page.mouse.up();
-  await page.locator('[data-plot="EV traces"] .main-svg').first().waitFor({ timeout: 10_000 });
+  await page.locator('[data-plot="EV traces"] .main-svg').first().waitFor({ timeout: 120_000 });
   await page.screenshot({ path: '/tmp/wev-markers-trace.png' });
   // The EV table under the figures: sorting by a column header reorders the rows.
   await page.getByTestId('markers-view').evaluate((el) => el.scrollTo(0, el.scrollHeight));

@@ -94,4 +94,4 @@ test('builds, plays, binarizes and exports the movie of the simulated demo', asy
   );
   expect(bytes).toBeGreaterThan(21 * 640 * 640 * 4);
   expect(s.errors).toEqual([]);
-}, 120_000);
+});

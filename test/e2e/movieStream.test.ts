@@ -38,7 +38,7 @@ test('the movie builds progressively while localization streams, then exports We
       const status = () => api.runStatus() as { status: string; progress: { framesDone: number } | null };
       const t0 = performance.now();
       while (status().status !== 'running') {
-        if (performance.now() - t0 > 30_000) throw new Error('the run did not start');
+        if (performance.now() - t0 > 120_000) throw new Error('the run did not start');
         await new Promise((r) => setTimeout(r, 10));
       }
       const built = Promise.resolve(api.buildMovie({ window: W, step: S, renderPxNm: 20 }));
@@ -48,7 +48,7 @@ test('the movie builds progressively while localization streams, then exports We
         ended = true;
       });
       while (!ended) {
-        if (performance.now() - t0 > 90_000)
+        if (performance.now() - t0 > 240_000)
           throw new Error(`the run did not end: ${JSON.stringify(samples.slice(-3))}`);
         const r = status();
         const m = api.movieState() as { ready: number; status: string };
@@ -64,7 +64,7 @@ test('the movie builds progressively while localization streams, then exports We
       await built;
       // The last chunks reach the movie worker shortly after the run ends.
       const t1 = performance.now();
-      while ((api.movieState() as { status: string }).status !== 'ready' && performance.now() - t1 < 10_000)
+      while ((api.movieState() as { status: string }).status !== 'ready' && performance.now() - t1 < 60_000)
         await new Promise((r) => setTimeout(r, 25));
       return { samples, final: api.movieState(), run: status() };
     },
@@ -91,7 +91,7 @@ test('the movie builds progressively while localization streams, then exports We
   // WebM through the panel's button: a download with the EBML magic, every frame, the right length.
   await page.getByRole('button', { name: /Movie/ }).first().click();
   const button = page.getByRole('button', { name: 'WebM video' });
-  await button.waitFor({ timeout: 10_000 });
+  await button.waitFor({ timeout: 120_000 });
   expect(await button.isEnabled()).toBe(true);
   // The player's speed (default 30 frames/s) sets the video's frame rate.
   const fps = 30;
@@ -118,11 +118,11 @@ test('the movie builds progressively while localization streams, then exports We
   // The EV layer (the demo's second channel) defaults to the mean of the S frames of the step.
   await page.getByRole('tab', { name: 'Movie' }).click();
   const evMode = page.getByLabel('EV layer frames');
-  await evMode.waitFor({ timeout: 10_000 });
+  await evMode.waitFor({ timeout: 120_000 });
   expect(await evMode.inputValue()).toBe('mean');
   expect(await evMode.isEnabled()).toBe(true);
   await page.waitForTimeout(500);
   await page.screenshot({ path: '/tmp/movie-stream.png' });
   await evMode.selectOption('raw');
   expect(s.errors).toEqual([]);
-}, 180_000);
+});

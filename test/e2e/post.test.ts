@@ -18,7 +18,7 @@ let s: BrowserSession;
 beforeAll(async () => {
   s = await openApp();
   await s.page.waitForFunction(() => 'evscope' in window);
-}, 60_000);
+});
 afterAll(async () => {
   await s?.close();
 });
@@ -81,7 +81,7 @@ test('drift correction, filter, undo and PNG export on localizations of a simula
   await page.screenshot({ path: '/tmp/post-before.png' });
 
   await page.locator('[data-add-step="Drift (RCC)"]').click();
-  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 120_000 });
   await page.getByTestId('drift-summary').waitFor();
   const trace = (await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.driftTrace())) as {
     dx: number[];
@@ -139,7 +139,7 @@ test('drift correction, filter, undo and PNG export on localizations of a simula
   // 12.8 µm at 10 nm: 1280² float32 pixels at least.
   expect(tiffBytes).toBeGreaterThan(1280 * 1280 * 4);
   expect(s.errors).toEqual([]);
-}, 180_000);
+});
 
 test('the reconstruction follows localizations streaming into the store', async () => {
   const { page } = s;
@@ -175,4 +175,4 @@ test('the reconstruction follows localizations streaming into the store', async 
   expect(sums[2]).toBeGreaterThan(sums[1] * 1.3);
   await page.screenshot({ path: '/tmp/post-stream.png' });
   expect(s.errors).toEqual([]);
-}, 60_000);
+});

@@ -47,7 +47,7 @@ test('fitting the registration from a stack’s frames shows residuals, the plot
   await page.getByTestId('registration-fit-open').click();
   await page.getByTestId('registration-fit-run').click();
   const rms = page.getByTestId('registration-rms-1');
-  await expect.poll(() => rms.textContent(), { timeout: 60_000 }).toMatch(/\d/);
+  await expect.poll(() => rms.textContent(), { timeout: 120_000 }).toMatch(/\d/);
   const reg = (await page.evaluate(() =>
     (window as unknown as { evscope: Api }).evscope.registration(),
   )) as Record<

@@ -41,7 +41,7 @@ async function runAndScore() {
     () =>
       ((window as unknown as { evscope: Api }).evscope.runStatus() as { status: string }).status === 'done',
     null,
-    { timeout: 60_000 },
+    { timeout: 120_000 },
   );
   const cols = await s.page.evaluate(() => {
     const t = (window as unknown as { evscope: Api }).evscope.localizations() as {
@@ -74,7 +74,7 @@ test('a simulated sCMOS stack localizes with the maps from its simulation', asyn
   await s.page.getByTestId('frame-count').filter({ hasText: '/ 100' }).waitFor();
   await s.page.locator('[data-step=localize]').click();
   await mapsSource().filter({ hasText: 'maps from the simulation' }).waitFor();
-  await s.page.getByTestId('preview-summary').waitFor({ timeout: 20_000 });
+  await s.page.getByTestId('preview-summary').waitFor({ timeout: 120_000 });
   const withMaps = await runAndScore();
   expect(withMaps.jaccard).toBeGreaterThan(0.95);
   // ≈ 6.7 nm per axis is the bound on these maps (test/cli/scmos.test.ts); ≈ 19 nm without maps.
@@ -151,7 +151,7 @@ test('a TIFF set to sCMOS in Data takes its three maps from the file pickers', a
     .getByTestId('scmos-map-gain-state')
     .filter({ hasText: /gain\.tif mean 0\.\d{3} e⁻\/ADU/ })
     .waitFor();
-  await s.page.getByTestId('preview-summary').waitFor({ timeout: 20_000 });
+  await s.page.getByTestId('preview-summary').waitFor({ timeout: 120_000 });
   await s.page.locator('[data-testid=scmos-maps]').screenshot({ path: `${SHOTS}/evscope-scmos-maps.png` });
   await s.page.screenshot({ path: `${SHOTS}/evscope-scmos-files.png` });
   const withMaps = await runAndScore();

@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function demoReady(s: BrowserSession) {
-  await s.page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 60_000 });
+  await s.page.getByTestId('frame-count').filter({ hasText: '/ 2500' }).waitFor({ timeout: 120_000 });
 }
 
 /** Hash of the reconstruction canvas once it has drawn the expected number of localizations. */
@@ -141,7 +141,7 @@ test('a saved session opens in a fresh profile with the same results, pixels and
     await b.page.waitForFunction(
       () => (api().movieState() as { status: string }).status === 'ready',
       undefined,
-      { timeout: 60_000 },
+      { timeout: 120_000 },
     );
     expect(await b.page.evaluate(() => api().movieFrame(1))).toEqual(frame1);
     // Structures are recomputed from the rebuilt movie with the saved threshold, and travel as a table.
@@ -240,7 +240,7 @@ test('a reload mid-analysis brings the autosaved session back', async () => {
   await page.getByTestId('session-status').locator('[data-state=saved]').waitFor();
   await page.reload();
   await page.waitForFunction(() => 'evscope' in window);
-  await page.getByTestId('start-fresh').waitFor({ timeout: 60_000 });
+  await page.getByTestId('start-fresh').waitFor({ timeout: 120_000 });
   await page.waitForFunction((n) => (api().runStatus() as { count: number }).count === n, before.count);
   const after = await page.evaluate(() => ({
     count: (api().runStatus() as { count: number }).count,

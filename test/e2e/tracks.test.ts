@@ -59,7 +59,7 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   await page
     .getByTestId('tracks-status')
     .filter({ hasText: /tracks/ })
-    .waitFor({ timeout: 60_000 });
+    .waitFor({ timeout: 120_000 });
   const tr = (await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.trackResults())) as {
     summary: { length: number };
   };
@@ -83,6 +83,7 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   )) as {
     movieFrames: number;
     ks: { p: number };
+    trackTest: { distance: { p: number; tracks: number; positions: number; ciLow: number; ciHigh: number } };
     controlPositions: number;
     evFractionWithin: number;
     controlFractionWithin: number;
@@ -90,6 +91,17 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   expect(d.movieFrames).toBe(Math.floor((700 - 200) / 6) + 1);
   expect(d.controlPositions).toBe(100 * d.movieFrames);
   expect(d.ks.p).toBeGreaterThanOrEqual(0);
+  // The headline is the track-level test: p in (0, 1], n tracks ≤ the tracks found, a CI.
+  const tt = d.trackTest.distance;
+  expect(tt.p).toBeGreaterThan(0);
+  expect(tt.p).toBeLessThanOrEqual(1);
+  expect(tt.tracks).toBeGreaterThan(0);
+  expect(tt.tracks).toBeLessThanOrEqual(tr.summary.length);
+  expect(tt.ciLow).toBeLessThanOrEqual(tt.ciHigh);
+  await expect
+    .poll(() => page.getByTestId('track-test').textContent())
+    .toMatch(new RegExp(`${tt.tracks} tracks, .* pos\\., 1 cell`));
+  expect(await page.getByTestId('distance-help').textContent()).toMatch(/The EV track is the unit/);
 
   // Selecting a track from the table draws its distance over time; the overlay is on the raw view.
   const withDistances = page.getByTestId('track-table').locator('tbody tr').filter({ hasText: '%' });
@@ -128,4 +140,4 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
   await page.getByTestId('tracks-overlay-toggle').check();
   await page.screenshot({ path: '/tmp/wtracks-movie.png' });
   expect(s.errors).toEqual([]);
-}, 240_000);
+});

@@ -18,3 +18,8 @@ function find(): string | undefined {
 
 /** The samples folder, or undefined (tests skip and say so). */
 export const sharedDataDir = find();
+
+// Tests that need the samples use test.skipIf / describe.skipIf, so vitest counts them as
+// skipped; this line says why in every file that imports the helper.
+if (!sharedDataDir)
+  console.warn(`shared/data not found beside ${repoRoot}: tests reading external samples are skipped`);

@@ -64,7 +64,7 @@ describe('tracks plots', () => {
       r.distances.length,
     );
     expect(String((pct.layout.title as { text: string }).text)).toMatch(
-      /^KS D = \d\.\d{3}, p = .* · χ² p = /,
+      /^Per position, descriptive \(n \d+ EV, \d+ ctl\): KS p \S+ · χ² p \S+$/,
     );
     expect(String((pct.layout.yaxis as { title: { text: string } }).title.text)).toMatch(/%/);
   });

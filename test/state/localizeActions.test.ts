@@ -135,3 +135,69 @@ test('a table loaded elsewhere mid-run stops the run without writing into it', a
   expect(locsStore.getState().count).toBe(5);
   expect(locsStore.getState().status).toBe('done');
 });
+
+test('a run stopped by a damaged frame keeps the frames before it and warns, naming the frame', async () => {
+  const { engine } = fakeEngine();
+  const partial: LocalizeEngine = {
+    ...engine,
+    async run(req) {
+      const r = await engine.run({ ...req, frames: { start: req.frames!.start, end: 6 } });
+      return {
+        ...r,
+        cancelled: false,
+        failedFrame: { frame: 6, message: 'unsupported compression: code 33333' },
+      };
+    },
+  };
+  const kinds: string[] = [];
+  const actions = makeLocalizeActions(partial, {
+    data: dataStore,
+    notify: (k, title, message) => {
+      kinds.push(k);
+      notices.push(`${title}: ${message}`);
+    },
+  });
+  const out = await actions.start();
+  expect(out.status).toBe('failed');
+  expect(out.count).toBe(18);
+  expect(locsTable().length).toBe(18);
+  expect(locsStore.getState().error).toMatch(
+    /frame 7 could not be read or localized: unsupported compression/,
+  );
+  expect(kinds).toEqual(['warning']);
+  expect(notices[0]).toMatch(/stopped at frame 7/);
+});
+
+test('after cancelling a run stuck on a silent worker, a new run starts fresh instead of returning the stuck one', async () => {
+  const requests: LocalizeRequest[] = [];
+  let release: (() => void) | null = null;
+  const stuck: LocalizeEngine = {
+    workers: 1,
+    run(req) {
+      requests.push(req);
+      if (requests.length === 1)
+        // The first run waits on a worker that never answers (until the pool's deadline).
+        return new Promise((resolve) => {
+          release = () =>
+            resolve({ framesDone: 0, localizations: 0, seconds: 30, framesPerSecond: 0, cancelled: true });
+        });
+      return fakeEngine().engine.run(req);
+    },
+    preview: () => Promise.reject(new Error('not used')),
+  };
+  const actions = makeLocalizeActions(stuck, stores);
+  const first = actions.start();
+  expect(actions.start()).toBe(first);
+  actions.cancel();
+  const second = actions.start();
+  expect(second).not.toBe(first);
+  const out = await second;
+  expect(out).toEqual({ count: 30, status: 'done' });
+  expect(requests).toHaveLength(2);
+  // The stuck run ends later (the pool presumes its worker dead) without touching the new table.
+  release!();
+  await first;
+  expect(locsStore.getState().count).toBe(30);
+  expect(locsStore.getState().status).toBe('done');
+  expect(actions.running).toBe(false);
+});

@@ -41,6 +41,19 @@ describe('settings → engine parameters', () => {
     expect(q.camera).toMatchObject({ offsetAdu: 90, emGain: 50 });
   });
 
+  test('the multi-emitter fitter and its settings reach the engine; a free σ with it is refused in words', () => {
+    const s = { ...DEFAULT_SETTINGS, fitter: 'mle-multi' as const, maxEmitters: 4, multiAlpha: 1e-3 };
+    expect(localizeInput(s, fileStack())).toMatchObject({
+      fitter: 'mle-multi',
+      maxEmitters: 4,
+      multiAlpha: 1e-3,
+    });
+    expect(planRun(s, fileStack()).ok).toBe(true);
+    const bad = planRun({ ...s, fitSigma: true }, fileStack());
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.join(' ')).toMatch(/keeps σ fixed/);
+  });
+
   test('a simulation supplies its PSF σ and camera', () => {
     const params = presetParams('isolated');
     const st: LoadedStack = {

@@ -15,9 +15,13 @@ vi.mock('../../src/engine/sessionService', () => ({
 }));
 
 const { allocColumn } = await import('../../src/core/locs/table');
-const { AUTOSAVE_DEBOUNCE_MS, AUTOSAVE_MAX_WAIT_MS, forkSession, startAutosave } = await import(
-  '../../src/state/sessionActions'
-);
+const {
+  AUTOSAVE_DEBOUNCE_MS,
+  AUTOSAVE_FIRST_CHECKPOINT_MS,
+  AUTOSAVE_MAX_WAIT_MS,
+  forkSession,
+  startAutosave,
+} = await import('../../src/state/sessionActions');
 const { sessionStore } = await import('../../src/state/sessionStore');
 const { locsStore } = await import('../../src/state/locsStore');
 const { postStore } = await import('../../src/state/postStore');
@@ -41,7 +45,8 @@ const settle = async (ms: number) => {
 };
 
 test('saves 2 s after the last change, at most 10 s behind a stream of changes, never twice the same', async () => {
-  locsStore.getState().startRun(1, { source: 'test' }, 0);
+  // Rows arriving outside a run (an import): the plain debounce applies.
+  locsStore.getState().clear();
   addRows(10);
   await settle(AUTOSAVE_DEBOUNCE_MS - 100);
   expect(saves).toEqual([]);
@@ -76,4 +81,26 @@ test('in review mode an analysis parameter change forks an editable copy with a 
   expect(s.title).toBe('received (copy)');
   forkSession(); // already editable: nothing happens
   expect(sessionStore.getState().id).toBe(s.id);
+});
+
+test('a run that starts is checkpointed within a second, then saved at the usual cadence', async () => {
+  locsStore.getState().clear();
+  await settle(AUTOSAVE_DEBOUNCE_MS + 100);
+  const before = saves.length;
+  locsStore.getState().startRun(1, { source: 'test' }, 100);
+  // Chunks every 300 ms: without the checkpoint the first save would wait the full 10 s.
+  const t0 = Date.now();
+  for (let i = 0; i < 4; i++) {
+    addRows(5);
+    await settle(300);
+  }
+  expect(saves.length).toBe(before + 1);
+  expect(saves.at(-1)!.at - t0).toBeLessThanOrEqual(AUTOSAVE_FIRST_CHECKPOINT_MS);
+  expect(saves.at(-1)!.rows).toBeGreaterThan(0);
+  // Afterwards the stream is saved at most 10 s behind, not every second.
+  for (let i = 0; i < 12; i++) {
+    addRows(1);
+    await settle(1000);
+  }
+  expect(saves.length).toBe(before + 2);
 });

@@ -133,3 +133,42 @@ test('a session survives capture → file → open → restore unchanged', async
   expect(full.session.inputs).toEqual(first.session.inputs);
   expect(full.session.stacks).toEqual(first.session.stacks);
 });
+
+test('a session whose stack cannot be re-created leaves the current work as it was', async () => {
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'my work');
+  const mine = dataStore.getState().activeId!;
+  locsStore.getState().load(mine, locs(40), { source: 'mine' });
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 1' }]);
+  const session = await captureSession({ appVersion: 't', fingerprint });
+  // The received session: two simulated stacks, of which the second fails to open (in the app:
+  // the stack worker runs out of memory or refuses it).
+  const demo = session.session.stacks[0];
+  const hostile = {
+    ...session.session,
+    stacks: [
+      { ...demo, id: 'a', label: 'first' },
+      { ...demo, id: 'b', label: 'second' },
+    ],
+    view: { ...session.session.view, activeStack: 'a' },
+  };
+  const opened = openSessionFile(saveSessionFile(hostile, [{ ...session.tables[0], stack: 'a' }]), {
+    fileName: 'x.smlm',
+    appVersion: 't',
+  });
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  const failing = {
+    ...actions,
+    openRecipe: async (recipe: StackRecipe, label: string) =>
+      label === 'second' ? false : actions.openRecipe(recipe, label),
+  };
+  await expect(restoreSession(opened, { actions: failing })).rejects.toThrow(
+    /stack "second" could not be re-created/,
+  );
+  // The staged first stack is closed again; the user's stack, table and pipeline are untouched.
+  expect(dataStore.getState().stacks.map((s) => s.info.name)).toEqual(['my work']);
+  expect(dataStore.getState().activeId).toBe(mine);
+  expect(locsStore.getState().count).toBe(40);
+  expect(locsStore.getState().stackId).toBe(mine);
+  expect(postStore.getState().steps).toEqual([{ kind: 'filter', expression: 'photons > 1' }]);
+});

@@ -120,6 +120,33 @@ describe('localize worker API reading its own frames (browser runs)', () => {
     expect(Math.min(...cropped.fits.columns.x)).toBeGreaterThan(3000);
   });
 
+  test('estimateSigma measures the simulated PSF σ (130 nm) from a wrong start value', async () => {
+    await api.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    const est = await api.estimateSigma({ camera, sigmaNm: 180 }, 0, 12);
+    expect(est.sigmaNm).toBeGreaterThan(126);
+    expect(est.sigmaNm).toBeLessThan(134);
+    expect(est.frames).toBeLessThanOrEqual(12);
+    expect(est.spots).toBeGreaterThan(100);
+    // A region works like the whole frame; too few frames of it is an error that says so.
+    const roi = { x: 0, y: 0, width: 32, height: 64 };
+    expect((await api.estimateSigma({ camera }, 0, 12, roi)).sigmaNm).toBeGreaterThan(124);
+    await expect(api.estimateSigma({ camera }, 0, 1, { x: 0, y: 0, width: 16, height: 16 })).rejects.toThrow(
+      /isolated spots/,
+    );
+  });
+
+  test('the multi-emitter fitter runs in the worker like the single one (isolated emitters: same table)', async () => {
+    await api.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    await api.init({ width: 64, height: 64, params: { camera } });
+    const single = await api.localizeRange(0, 6);
+    await api.init({ width: 64, height: 64, params: { camera, fitter: 'mle-multi' } });
+    const multi = await api.localizeRange(0, 6);
+    expect(multi.length).toBe(single.length);
+    let same = 0;
+    for (let i = 0; i < multi.length; i++) if (multi.columns.x[i] === single.columns.x[i]) same++;
+    expect(same).toBeGreaterThanOrEqual(multi.length - 1);
+  });
+
   test('a missing channel is refused by name', async () => {
     await expect(api.openSource({ kind: 'simulated', params: sim }, 3, 'other')).rejects.toThrow(
       /channel 4 does not exist/,

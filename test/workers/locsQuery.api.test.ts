@@ -2,7 +2,6 @@ import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter.js';
 import { afterAll, expect, test } from 'vitest';
-import { queryRows } from '../../src/core/locs/argsort';
 import { locTableFromColumns } from '../../src/core/locs/table';
 import { Rng } from '../../src/core/random';
 import { createLocsQueryApi, type LocsQueryApi } from '../../workers/locsQuery.api';
@@ -15,7 +14,7 @@ afterAll(() => {
   channel.port2.close();
 });
 
-test('the query worker filters and sorts the columns it is sent, like the main thread would', async () => {
+test('the query worker filters and sorts the columns it is sent', async () => {
   const rng = new Rng(5);
   const n = 20_000;
   const t = locTableFromColumns({
@@ -26,7 +25,12 @@ test('the query worker filters and sorts the columns it is sent, like the main t
   const rows = await api.query(t, q);
   expect(rows).toBeInstanceOf(Uint32Array);
   expect(rows.length).toBeGreaterThan(n * 0.4);
-  expect(Array.from(rows)).toEqual(Array.from(queryRows(t, q)));
+  // Expected rows from a plain loop and Array.prototype.sort, independent of the query engine.
+  const { photons, precision } = t.columns as Record<string, Float32Array>;
+  const want: number[] = [];
+  for (let i = 0; i < n; i++) if (photons[i] > 500 && precision[i] < 20) want.push(i);
+  want.sort((a, b) => precision[b] - precision[a] || a - b);
+  expect(Array.from(rows)).toEqual(want);
   await expect(api.query(t, { filter: 'photons >' })).rejects.toThrow(/position/);
 });
 

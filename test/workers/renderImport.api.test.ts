@@ -113,10 +113,3 @@ test('two data files, or an unknown one, are refused with the names', async () =
     api.parseLocalizationFile([{ name: 'notes.txt', blob: new Blob(['hello\n']) }]),
   ).rejects.toThrow(/notes\.txt: not a localization file/);
 });
-
-test.runIf(!hasPicasso || !existsSync(p(...smlm)))(
-  'external samples absent: some import checks skipped',
-  () => {
-    console.warn(`skipping localization import sample checks: samples not found under ${dir}`);
-  },
-);

@@ -97,6 +97,9 @@ describe('tracks worker API through the store', () => {
     expect(r!.tracks.length).toBeGreaterThan(0.8 * sim.truth.trajectories.length);
     expect(Math.max(...r!.summary.columns.positions)).toBeLessThanOrEqual(400);
     expect(seen.some((x) => x.phase === 'detect')).toBe(true);
+    // The demo's slow EVs fit the default radius: checked, no warning.
+    expect(r!.radiusCheck!.radiusNm).toBe(store.getState().params!.radiusNm);
+    expect(r!.radiusCheck!.warning).toBeNull();
     expect(store.getState().selectedTrack).not.toBeNull();
 
     store.getState().setParams({ window: 120, step: 6, controlPerFrame: 20 });
@@ -106,6 +109,13 @@ describe('tracks worker API through the store', () => {
     expect(d!.movieFrames).toBe(Math.floor((400 - 120) / 6) + 1);
     expect(d!.coloc.control.length).toBe(20 * d!.movieFrames);
     expect(d!.coloc.distances.length).toBeGreaterThan(0);
+    // The headline test counts tracks, not positions.
+    const tt = d!.coloc.trackTest.distance;
+    expect(tt.tracks).toBeGreaterThan(0);
+    expect(tt.tracks).toBeLessThanOrEqual(r!.summary.length);
+    expect(tt.positions).toBeLessThanOrEqual(d!.coloc.distances.length);
+    expect(d!.coloc.controlTracksPerTrack).toBe(20);
+    expect(d!.coloc.controlTrackSummaries.track.length).toBe(20 * d!.coloc.perTrack.length);
     expect(seen.some((x) => x.phase === 'distances')).toBe(true);
     expect(distancesStale(store.getState())).toBe(false);
     store.getState().setParams({ cutoffNm: 100 });

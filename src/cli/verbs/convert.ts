@@ -1,12 +1,11 @@
 // `evscope convert IN… --out OUT.tif`: any readable stack to a plain little-endian multi-page
 // TIFF (ImageJ-compatible), streamed frame by frame so the input may be larger than memory.
-import { open, rename, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { bytesPerPixel } from '../../core/stack/pixels';
 import { createTiffWriter } from '../../core/stack/tiffWriter';
 import type { FrameSource, PixelArray } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { withStack } from '../openInputs';
+import { checkOutputs, outputSink } from '../safeOutput';
 import type { Verb } from '../verb';
 
 /** "a:b", "a:", ":b" or "a" — 1-based, inclusive — to a 0-based half-open range. */
@@ -59,11 +58,9 @@ export async function convertStack(
   }
   const width = crop[2] - crop[0];
   const height = crop[3] - crop[1];
-  const partial = `${outPath}.partial`;
-  const file = await open(partial, 'w');
+  const out = await outputSink(outPath);
   let ok = false;
   try {
-    let at = 0;
     const writer = createTiffWriter({
       width,
       height,
@@ -71,10 +68,7 @@ export async function convertStack(
       frameCount: end - start,
       pixelSizeNm: opts.pixelSizeNm ?? stack.meta.pixelSizeNm,
       frameIntervalMs: opts.frameIntervalMs ?? stack.meta.frameIntervalMs,
-      sink: async (chunk) => {
-        await file.write(chunk, 0, chunk.length, at);
-        at += chunk.length;
-      },
+      sink: out.sink,
     });
     const whole = width === stack.width && height === stack.height;
     const scratch = new Uint8Array(width * height * bytesPerPixel(stack.dtype));
@@ -87,9 +81,7 @@ export async function convertStack(
     ok = true;
     return { frames: end - start, bytes: writer.totalBytes };
   } finally {
-    await file.close();
-    if (ok) await rename(partial, outPath);
-    else await rm(partial, { force: true });
+    await out.finish(ok);
   }
 }
 
@@ -118,8 +110,7 @@ form one stack in natural name order (img2 before img10); .dax/.raw need their s
     const out = p.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out OUT.tif is required');
     if (p.positionals.length === 0) throw new Error('no input files (see evscope convert --help)');
-    if (p.positionals.some((i) => resolve(i) === resolve(out)))
-      throw new Error('--out must not be one of the inputs');
+    await checkOutputs([out], p.positionals);
     const frames = p.flags.get('frames');
     const crop = p.flags.get('crop');
     const result = await withStack(p.positionals, (stack) =>

@@ -1,12 +1,13 @@
 // `evscope convert-locs IN --out OUT`: localizations between formats, chosen by the output's
 // extension (.csv ThunderSTORM, .hdf5 Picasso + .yaml, .smlm ShareLoc/evscope session); the
 // input may be any format evscope reads (see src/core/io/localizationFiles.ts).
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeLocalizationFile } from '../../core/io/localizationFiles';
 import { appVersion } from '../appVersion';
 import { numberFlag, parseArgs } from '../args';
 import { readLocsFromDisk } from '../locFiles';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 export const verb: Verb = {
@@ -22,8 +23,12 @@ export const verb: Verb = {
       console.error(this.help);
       return 2;
     }
+    // Picasso files come in pairs: the YAML beside an .hdf5 is an input or an output too.
+    const yaml = (f: string) => (/\.(hdf5|h5)$/i.test(f) ? f.replace(/\.(hdf5|h5)$/i, '.yaml') : undefined);
+    const inputs = [p.positionals[0], yaml(p.positionals[0])];
+    await checkOutputs([out, yaml(out)], inputs);
     const input = await readLocsFromDisk(resolve(p.positionals[0]), numberFlag(p, 'pixel-size'));
-    for (const w of input.warnings) console.error(`warning: ${w}`);
+    for (const w of input.warnings) warnOnStderr(w);
     const r = await writeLocalizationFile(out, input.table, input.units, {
       appVersion,
       pixelSizeNm: numberFlag(p, 'pixel-size') ?? input.pixelSizeNm,
@@ -31,8 +36,9 @@ export const verb: Verb = {
       height: numberFlag(p, 'height') ?? input.height,
       frames: numberFlag(p, 'frames') ?? input.frames,
     });
-    await writeFile(resolve(out), r.bytes);
-    if (r.sidecar) await writeFile(resolve(r.sidecar.name), r.sidecar.text);
+    if (r.sidecar) await checkOutputs([r.sidecar.name], inputs);
+    await writeOutputSafely(resolve(out), r.bytes);
+    if (r.sidecar) await writeOutputSafely(resolve(r.sidecar.name), r.sidecar.text);
     console.log(
       `${input.format} → ${out}: ${input.table.length} localizations${r.sidecar ? ` (+ ${r.sidecar.name})` : ''}`,
     );

@@ -1,17 +1,18 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { analyzeEvMarkers, type EvProgress } from '../../core/ev/analyzeEvMarkers';
 import { classifyEvs, subtypeStatistics } from '../../core/ev/classify';
 import { evTableCsv } from '../../core/ev/evTableCsv';
 import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
 import { evLocalizationColumns } from '../../core/ev/localizationCounts';
 import type { EvChannel, EvMarkerParamsInput } from '../../core/ev/params';
-import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
 import type { ColumnArray } from '../../core/locs/table';
 import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
-import { groupWithSidecars } from '../openInputs';
+import { groupWithSidecars, reportStackWarnings } from '../openInputs';
+import { readCsvTable } from '../postArgs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope count STACK… --channels CD9,CD63,CD81[,probe] --out EVS.csv [options]
@@ -90,6 +91,7 @@ export const verb: Verb = {
     if (test !== 'welch' && test !== 'mann-whitney')
       throw new Error(`--test must be welch or mann-whitney, got "${test}"`);
 
+    await checkOutputs([out], [...a.positionals, typeof locsPath === 'string' ? locsPath : undefined]);
     const groups = groupWithSidecars(a.positionals);
     let handles: FileByteSource[] = [];
     try {
@@ -97,7 +99,7 @@ export const verb: Verb = {
       for (const g of groups) {
         const h = await openFileByteSources(g);
         handles = handles.concat(h);
-        stacks.push(await openStack(h));
+        stacks.push(reportStackWarnings(await openStack(h)));
       }
       const source = stacks.length === 1 ? stacks[0] : await openChannels(stacks);
       const params = buildParams(a, source, method === 'locs' ? 'steps' : method);
@@ -123,7 +125,7 @@ export const verb: Verb = {
       const columns: Record<string, ColumnArray> = { ...table.columns, subtype: classification.subtype };
       for (const m of classification.markerNames) columns[`${m} fraction`] = classification.composition[m];
       if (classification.probe) columns['probe count'] = classification.probe;
-      writeFileSync(
+      await writeOutputSafely(
         out,
         evTableCsv({ length: table.length, columns, subtypeNames: classification.subtypeNames }),
       );
@@ -176,7 +178,7 @@ export const verb: Verb = {
             `  ${c.groupA} vs ${c.groupB}: p ${formatP(c.p)}, adjusted ${formatP(c.pAdjusted)} ${significanceStars(c.pAdjusted)}`,
           );
       }
-      for (const w of table.warnings) console.error(`warning: ${w}`);
+      for (const w of table.warnings) warnOnStderr(w);
       return 0;
     } finally {
       await Promise.all(handles.map((h) => h.close()));
@@ -199,7 +201,7 @@ function addLocalizationCounts(
   const name = typeof flag === 'string' ? flag : params.channels!.find((c) => c.role === 'marker')?.name;
   if (!name || !names.includes(name))
     throw new Error(`--locs-channel ${String(name)} is not a counted channel (${names.join(', ')})`);
-  const { table: locs } = readThunderstormCsv(readFileSync(file, 'utf8'), { fileName: file });
+  const locs = readCsvTable(file);
   const pixel = params.pixelSizeNm ?? 100;
   Object.assign(
     table.columns,

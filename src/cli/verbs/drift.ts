@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { applyPipeline } from '../../core/locs/pipeline';
-import { parseArgs } from '../args';
+import { parseArgs, stringFlag } from '../args';
 import { driftStep, readLocs, writeTrace } from '../postArgs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope drift LOCS.csv --out CORRECTED.csv [--method rcc|fiducial] [--trace TRACE.csv]
@@ -21,12 +21,13 @@ export const verb: Verb = {
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out CORRECTED.csv is required');
+    await checkOutputs([out, stringFlag(a, 'trace')], a.positionals);
     const method = a.flags.get('method');
     const table = readLocs(a.positionals[0]);
     const r = applyPipeline(table, [driftStep(typeof method === 'string' ? method : 'rcc', a)]);
-    writeFileSync(out, writeThunderstormCsv(r.table));
+    await writeOutputSafely(out, writeThunderstormCsv(r.table));
     const trace = a.flags.get('trace');
-    if (typeof trace === 'string') writeTrace(trace, r.drift);
+    if (typeof trace === 'string') await writeTrace(trace, r.drift);
     const d = r.drift!;
     const n = d.dx.length;
     console.log(

@@ -3,6 +3,7 @@
 import type { FrameSource } from '../../core/stack/types';
 import { parseArgs } from '../args';
 import { groupWithSidecars, withStack } from '../openInputs';
+import { terminalField } from '../terminalText';
 import type { Verb } from '../verb';
 
 export interface StackInfo {
@@ -52,7 +53,7 @@ function asText(i: StackInfo): string {
     ['frame interval', fmt(i.frameIntervalMs, 'ms')],
   ];
   for (const [k, v] of Object.entries(i.extra ?? {})) rows.push([k, String(v)]);
-  return [i.file, ...rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`)].join('\n');
+  return [i.file, ...rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`)].map(terminalField).join('\n');
 }
 
 export const verb: Verb = {

@@ -3,12 +3,12 @@
 //
 // The stack reader and the CSV writer are injected (`createLocalizeVerb`), so this verb is
 // tested with in-memory fakes and wired to openStack / writeThunderstormCsv by the dispatcher.
-import { writeFile } from 'node:fs/promises';
 import type { LocalizeApi } from '../../../workers/localize.api';
 import type { CameraKind, ScmosMaps } from '../../core/camera/camera';
 import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMaps';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
-import type { LocalizeParamsInput } from '../../core/localize/params';
+import { type LocalizeParamsInput, resolveLocalizeParams } from '../../core/localize/params';
+import { type SigmaEstimate, SigmaEstimator } from '../../core/localize/sigmaFromData';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
 import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
@@ -17,6 +17,8 @@ import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker
 import { WorkerPool } from '../../engine/workerPool';
 import { numberFlag, type ParsedArgs, parseArgs } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
+import { reportStackWarnings } from '../openInputs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { parseFrameRange } from './convert';
 
@@ -26,12 +28,16 @@ export interface LocalizeVerbDeps {
   writeCsv(table: LocTable): string;
 }
 
+/** Exit status when the output holds only the frames before one that could not be read. */
+export const PARTIAL_EXIT = 3;
+
 const HELP = `usage: evscope localize STACK [SIDECAR] --out LOCS.csv [options]
 (SIDECAR: the .inf or .yaml of a headerless .dax/.raw movie)
 Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every frame.
   --out FILE          ThunderSTORM CSV to write (required)
   --pixel-nm N        camera pixel size in nm (default: from the file, else 100)
-  --sigma-nm N        PSF sigma in nm (default 130)
+  --sigma-nm N|auto   PSF sigma in nm (default 130); auto measures it first: a free-σ fit of
+                      isolated spots of the first frames (up to 400 spots), median, printed
   --fit-sigma         fit sigma per spot instead of keeping it fixed
   --camera KIND       ccd | emccd | scmos (default: from the file, else ccd)
   --offset ADU        camera offset (default: from the file, else 0)
@@ -43,10 +49,20 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
                       read-noise variance in ADU². They imply --camera scmos and replace
                       --offset/--gain. (evscope simulate --camera scmos writes such maps.)
   --scmos-gain-unit U e-per-adu (default) | adu-per-e, for gain maps stored as ADU per e⁻
-  --fitter KIND       mle | lsq | wlsq (default mle)
+  --fitter KIND       mle | lsq | wlsq | mle-multi (default mle); mle-multi fits 1…N emitters
+                      per window where one does not explain it (σ fixed; dense data)
+  --max-emitters N    mle-multi: most emitters per window (default 5)
+  --multi-alpha P     mle-multi: significance of the test that accepts one more emitter (default 1e-4)
   --threshold K       detection threshold K × std(Wave.F1) (default 1)
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
-  --threads N         worker threads (default: one per core)`;
+  --threads N         worker threads (default: one per core)
+
+The output is refused when it is one of the inputs, and written under OUT.partial until complete.
+A frame that cannot be read (a damaged page) stops the run: the localizations of every frame
+before it are written, a warning names the frame, and the exit status is ${PARTIAL_EXIT}.`;
+
+/** Workers silent this long while busy are presumed dead and replaced (they beat every second). */
+const STALL_TIMEOUT_MS = 60_000;
 
 export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): LocalizeParamsInput {
   const cam = stack.meta.camera ?? {};
@@ -56,9 +72,11 @@ export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): Local
   const fitter = p.flags.get('fitter');
   return {
     pixelSizeNm: numberFlag(p, 'pixel-nm') ?? stack.meta.pixelSizeNm ?? 100,
-    sigmaNm: numberFlag(p, 'sigma-nm') ?? 130,
+    sigmaNm: sigmaIsAuto(p) ? undefined : (numberFlag(p, 'sigma-nm') ?? 130),
     fitSigma: p.flags.get('fit-sigma') === true,
     fitter: fitter === undefined ? 'mle' : (String(fitter) as LocalizeParamsInput['fitter']),
+    maxEmitters: numberFlag(p, 'max-emitters'),
+    multiAlpha: numberFlag(p, 'multi-alpha'),
     thresholdFactor: numberFlag(p, 'threshold') ?? 1,
     camera: {
       kind: (kind as CameraKind | undefined) ?? cam.kind ?? 'ccd',
@@ -69,6 +87,28 @@ export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): Local
       readNoiseE: cam.readNoiseE ?? 0,
     },
   };
+}
+
+function sigmaIsAuto(p: ParsedArgs): boolean {
+  return p.flags.get('sigma-nm') === 'auto';
+}
+
+/** Frames read for --sigma-nm auto at most (it stops earlier once 400 spots are fitted). */
+const SIGMA_FRAMES = 200;
+
+/** σ measured on the first frames of the range, with every other parameter as given. */
+async function sigmaFromStack(
+  stack: FrameSource,
+  params: LocalizeParamsInput,
+  start: number,
+  end: number,
+): Promise<SigmaEstimate> {
+  // The fits start from the default σ, which also sizes their window.
+  const resolved = resolveLocalizeParams({ ...params, sigmaNm: params.sigmaNm ?? 130 });
+  const est = new SigmaEstimator(stack.width, stack.height, resolved);
+  for (let f = start; f < Math.min(end, start + SIGMA_FRAMES) && !est.done(); f++)
+    est.addFrame(await stack.readFrame(f));
+  return est.result();
 }
 
 const MAP_FLAGS: [MapRole, string][] = [
@@ -154,6 +194,8 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           'gain',
           'em-gain',
           'fitter',
+          'max-emitters',
+          'multi-alpha',
           'threshold',
           'frames',
           'threads',
@@ -172,10 +214,14 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         throw new Error(`--threads must be a whole number ≥ 1, got ${threads}`);
       const mapPaths = scmosMapPaths(p);
       const gainUnit = gainUnitFlag(p);
+      await checkOutputs([out], [...p.positionals, ...Object.values(mapPaths ?? {})]);
       const files = await openFileByteSources(p.positionals);
-      const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), { size: threads });
+      const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), {
+        size: threads,
+        stallTimeoutMs: STALL_TIMEOUT_MS,
+      });
       try {
-        const stack = await deps.openStack(files);
+        const stack = reportStackWarnings(await deps.openStack(files));
         const params = localizeParamsFromArgs(p, stack);
         if (mapPaths) {
           const scmosMaps = await readScmosMapFiles(
@@ -192,6 +238,17 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             ? parseFrameRange(String(p.flags.get('frames')), stack.frameCount)
             : undefined;
         const frames = range && { start: range[0], end: range[1] };
+        let sigmaNote = '';
+        if (sigmaIsAuto(p)) {
+          const est = await sigmaFromStack(
+            stack,
+            params,
+            frames?.start ?? 0,
+            frames?.end ?? stack.frameCount,
+          );
+          params.sigmaNm = est.sigmaNm;
+          sigmaNote = `, σ ${est.sigmaNm.toFixed(1)} nm from data (spread ${est.spreadNm.toFixed(1)} nm, ${est.spots} spots in ${est.frames} frames)`;
+        }
         const chunks: LocTable[] = [];
         const res = await localizeRun({
           source: {
@@ -205,11 +262,18 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           frames,
           onChunk: (t) => chunks.push(t),
         });
-        await writeFile(out, deps.writeCsv(concatLocTables(chunks)));
+        await writeOutputSafely(out, deps.writeCsv(concatLocTables(chunks)));
         console.log(
-          `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s`,
+          `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s${sigmaNote}`,
         );
-        return 0;
+        if (!res.failedFrame) return 0;
+        const first = (frames?.start ?? 0) + 1;
+        const last = frames?.end ?? stack.frameCount;
+        const bad = res.failedFrame.frame + 1;
+        console.error(
+          `warning: frame ${bad} could not be localized (${res.failedFrame.message}); ${out} holds frames ${first}–${bad - 1} only, frames ${bad}–${last} are missing (frames are 1-based)`,
+        );
+        return PARTIAL_EXIT;
       } finally {
         pool.terminate();
         await Promise.all(files.map((f) => f.close()));

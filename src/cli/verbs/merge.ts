@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { applyPipeline } from '../../core/locs/pipeline';
 import { numberFlag, parseArgs } from '../args';
 import { readLocs } from '../postArgs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope merge LOCS.csv --radius 50 --gap 1 --out MERGED.csv [--weighting precision|photons|equal]
@@ -19,6 +19,7 @@ export const verb: Verb = {
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out MERGED.csv is required');
+    await checkOutputs([out], a.positionals);
     const radiusNm = numberFlag(a, 'radius') ?? 50;
     const maxGapFrames = numberFlag(a, 'gap') ?? 1;
     if (!(radiusNm > 0)) throw new Error(`--radius must be > 0 nm, got ${radiusNm}`);
@@ -31,7 +32,7 @@ export const verb: Verb = {
     const r = applyPipeline(table, [
       { kind: 'merge', radiusNm, maxGapFrames, ...(typeof w === 'string' ? { weighting: w } : {}) },
     ]);
-    writeFileSync(out, writeThunderstormCsv(r.table));
+    await writeOutputSafely(out, writeThunderstormCsv(r.table));
     console.log(`${out}: ${table.length} localizations merged into ${r.table.length} molecules`);
     return 0;
   },

@@ -1,35 +1,36 @@
 // `evscope movie LOCS.csv --window W --step S --px NM --out MOVIE.tif`: the sliding-window
 // super-resolution movie of a ThunderSTORM CSV, streamed frame by frame to a 32-bit TIFF, and
 // optionally its binary and label movies (Otsu or a given threshold).
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { type ByteSink, writeMovieTiffs } from '../../../workers/movie.export';
+import { readFile } from 'node:fs/promises';
+import { writeMovieTiffs } from '../../../workers/movie.export';
 import { pooledOtsuThreshold } from '../../core/binarize/otsu';
 import { gaussianSmooth } from '../../core/binarize/smooth';
 import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
+import { type LocTable, selectRows } from '../../core/locs/table';
 import type { RenderGrid } from '../../core/movie/grid';
 import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
 import { movieFrameCount } from '../../core/movie/window';
 import { MAX_MOVIE_SIDE } from '../../state/movieParams';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, stringFlag } from '../args';
+import { checkOutputs, outputSink } from '../safeOutput';
+import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
-/** A file sink that writes to PATH.partial and renames on success. */
-async function fileSink(path: string) {
-  const partial = `${path}.partial`;
-  const file = await open(partial, 'w');
-  let at = 0;
-  const sink: ByteSink = async (chunk) => {
-    await file.write(chunk, 0, chunk.length, at);
-    at += chunk.length;
-  };
-  return {
-    sink,
-    async finish(ok: boolean) {
-      await file.close();
-      if (ok) await rename(partial, path);
-      else await rm(partial, { force: true });
-    },
-  };
+/** One movie frame per raw frame for 100,000 frames is already hours of video. */
+const MAX_MOVIE_FRAMES = 100_000;
+
+/** Localizations past --frames are not in any movie frame: left out, and said so. */
+function withinFrames(table: LocTable, rawFrames: number, input: string): LocTable {
+  const frame = table.columns.frame;
+  const keep = new Uint8Array(table.length);
+  let beyond = 0;
+  for (let i = 0; i < table.length; i++) {
+    keep[i] = frame[i] < rawFrames ? 1 : 0;
+    beyond += 1 - keep[i];
+  }
+  if (beyond === 0) return table;
+  warnOnStderr(`${input}: ${beyond} localizations after raw frame ${rawFrames} are left out`);
+  return selectRows(table, keep);
 }
 
 function parseRoi(text: string): [number, number, number, number] {
@@ -91,11 +92,13 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     if (!input || p.positionals.length > 1) throw new Error('give exactly one localization CSV (see --help)');
     const out = p.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out MOVIE.tif is required');
+    await checkOutputs([out, stringFlag(p, 'mask-out'), stringFlag(p, 'labels-out')], [input]);
     const window = numberFlag(p, 'window') ?? 1002;
     const step = numberFlag(p, 'step') ?? 6;
     const px = numberFlag(p, 'px') ?? 10;
     if (!(px > 0)) throw new Error(`--px must be > 0 nm, got ${px}`);
-    const { table } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
+    const { table, warnings } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
+    for (const w of warnings) warnOnStderr(`${input}: ${w}`);
     const fixed = numberFlag(p, 'sigma');
     const factor = numberFlag(p, 'precision-factor');
     if (fixed !== undefined && factor !== undefined)
@@ -119,6 +122,10 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const rawFrames = numberFlag(p, 'frames') ?? lastFrame;
     const count = movieFrameCount(rawFrames, { window, step });
     if (count === 0) throw new Error(`the window (${window}) is longer than the ${rawFrames} raw frames`);
+    if (count > MAX_MOVIE_FRAMES)
+      throw new Error(
+        `the movie would have ${count} frames (raw frames 1…${rawFrames}${numberFlag(p, 'frames') === undefined ? `, from the last frame in ${input}` : ''}), more than ${MAX_MOVIE_FRAMES}: give --frames F to end it, or a larger --step; a frame number that large may be a damaged row`,
+      );
     let grid: RenderGrid;
     const roiText = p.flags.get('roi');
     if (typeof roiText === 'string') {
@@ -148,7 +155,11 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
       throw new Error(
         `movie frames would be ${grid.width}×${grid.height} px (limit ${MAX_MOVIE_SIDE}²): give a smaller --roi or a larger --px`,
       );
-    const movie = SlidingMovie.fromTable(table, { window, step, grid, sigma }, rawFrames);
+    const movie = SlidingMovie.fromTable(
+      withinFrames(table, rawFrames, input),
+      { window, step, grid, sigma },
+      rawFrames,
+    );
     const bin = p.flags.get('binarize');
     const maskOut = p.flags.get('mask-out');
     const labelsOut = p.flags.get('labels-out');
@@ -177,9 +188,9 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const connectivity = (numberFlag(p, 'connectivity') ?? 26) as 26 | 8;
     if (connectivity !== 26 && connectivity !== 8) throw new Error('--connectivity must be 26 or 8');
     const sinks = {
-      movie: await fileSink(out),
-      mask: typeof maskOut === 'string' ? await fileSink(maskOut) : null,
-      labels: typeof labelsOut === 'string' ? await fileSink(labelsOut) : null,
+      movie: await outputSink(out),
+      mask: typeof maskOut === 'string' ? await outputSink(maskOut) : null,
+      labels: typeof labelsOut === 'string' ? await outputSink(labelsOut) : null,
     };
     let ok = false;
     try {

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { encodePng } from '../../core/io/png';
 import { applyPipeline, type PostStep } from '../../core/locs/pipeline';
 import { burnScaleBar } from '../../core/render/burnScaleBar';
@@ -6,8 +5,9 @@ import type { ColormapName } from '../../core/render/colormap';
 import { DEFAULT_RECON, exportView, type ReconSettings, reconstruct } from '../../core/render/reconstruct';
 import { boundsOf } from '../../core/render/view';
 import { encodeTiff } from '../../core/stack/tiffWriter';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, stringFlag } from '../args';
 import { driftStep, filterStep, mergeStep, readLocs, writeTrace } from '../postArgs';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
 const MAPS: ColormapName[] = ['gray', 'hot', 'inferno', 'viridis', 'hue'];
@@ -62,6 +62,7 @@ export const verb: Verb = {
     const px = numberFlag(a, 'px') ?? 10;
     if (!(px >= 1)) throw new Error(`--px must be ≥ 1 nm, got ${px}`);
     const file = a.positionals[0];
+    await checkOutputs([out, stringFlag(a, 'trace')], [file]);
     const table = readLocs(file);
 
     const steps: PostStep[] = [];
@@ -73,7 +74,7 @@ export const verb: Verb = {
     if (typeof filter === 'string') steps.push(filterStep(filter, Object.keys(table.columns)));
     const result = applyPipeline(table, steps);
     const trace = a.flags.get('trace');
-    if (typeof trace === 'string') writeTrace(trace, result.drift);
+    if (typeof trace === 'string') await writeTrace(trace, result.drift);
     const t = result.table;
 
     const sigma = numberFlag(a, 'sigma');
@@ -130,7 +131,7 @@ export const verb: Verb = {
         },
       );
     }
-    writeFileSync(out, bytes);
+    await writeOutputSafely(out, bytes);
     const stepText = result.stats.map((s) => `${s.kind} ${s.rowsIn}→${s.rowsOut}`).join(', ');
     console.log(
       `${out}: ${view.width}×${view.height} px at ${px} nm, ${t.length} localizations` +

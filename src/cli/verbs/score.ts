@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
 import type { LocTable } from '../../core/locs/table';
 import { selectRows } from '../../core/locs/table';
 import { scoreLocalizations } from '../../core/score/metrics';
 import { numberFlag, parseArgs } from '../args';
+import { readCsvTable } from '../postArgs';
 import type { Verb } from '../verb';
 
 const help = `usage: evscope score TRUTH.csv LOCS.csv [--tol 250] [--channel C] [--json]
@@ -28,8 +27,8 @@ export const verb: Verb = {
     const a = parseArgs(args, { values: ['tol', 'channel'], booleans: ['json'] });
     if (a.positionals.length !== 2) throw new Error('expected two files: TRUTH.csv LOCS.csv');
     const [truthFile, locsFile] = a.positionals;
-    let truth = readThunderstormCsv(readFileSync(truthFile, 'utf8'), { fileName: truthFile }).table;
-    const locs = readThunderstormCsv(readFileSync(locsFile, 'utf8'), { fileName: locsFile }).table;
+    let truth = readCsvTable(truthFile);
+    const locs = readCsvTable(locsFile);
     const channel = numberFlag(a, 'channel');
     if (channel !== undefined) truth = onlyChannel(truth, channel, truthFile);
     const r = scoreLocalizations(truth, locs, { toleranceNm: numberFlag(a, 'tol') ?? 250 });

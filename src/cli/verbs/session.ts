@@ -1,6 +1,6 @@
 // `evscope session pack|unpack|info`: build a session file from localization files and
 // parameters, take one apart into CSV + JSON, or describe one (see src/core/session/file.ts).
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { openSessionFile, saveSessionFile } from '../../core/session/file';
@@ -10,8 +10,10 @@ import { validateSession } from '../../core/session/validate';
 import { writeCsv } from '../../core/spt/csv';
 import { parseTrackCsv } from '../../core/spt/io';
 import { appVersion } from '../appVersion';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, stringFlag } from '../args';
 import { readLocsFromDisk } from '../locFiles';
+import { assertOutputNotInput, checkOutputs, writeOutputSafely } from '../safeOutput';
+import { terminalField, terminalText, warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
 
 const HELP = `usage:
@@ -48,12 +50,13 @@ async function pack(args: string[]): Promise<number> {
     console.error(HELP);
     return 2;
   }
+  await checkOutputs([out], [...p.positionals, stringFlag(p, 'tracks'), stringFlag(p, 'params')]);
   const inputs: SessionInput[] = [];
   const tables: SessionTable[] = [];
   for (const [k, path] of p.positionals.entries()) {
     const abs = resolve(path);
     const locs = await readLocsFromDisk(abs, numberFlag(p, 'pixel-size'));
-    for (const w of locs.warnings) console.error(`warning: ${w}`);
+    for (const w of locs.warnings) warnOnStderr(w);
     const id = `in${k + 1}`;
     inputs.push({ id, name: basename(abs), ...(await fingerprintPath(abs)), role: 'localizations' });
     tables.push({
@@ -112,7 +115,7 @@ async function pack(args: string[]): Promise<number> {
   const v = validateSession({ ...session, tables: [] });
   if (!v.ok) throw new Error(`the parameters do not make a valid session:\n  ${v.errors.join('\n  ')}`);
   const bytes = saveSessionFile(v.session, tables);
-  await writeFile(resolve(out), bytes);
+  await writeOutputSafely(resolve(out), bytes);
   console.log(
     `${out}: ${tables.length} tables, ${tables.reduce((a, t) => a + t.length, 0)} rows, ${bytes.length} bytes`,
   );
@@ -123,7 +126,7 @@ async function load(path: string) {
   const bytes = new Uint8Array(await readFile(resolve(path)));
   const r = openSessionFile(bytes, { fileName: basename(path), appVersion });
   if (!r.ok) throw new Error(r.errors.join('\n'));
-  for (const w of r.warnings) console.error(`warning: ${w}`);
+  for (const w of r.warnings) warnOnStderr(w);
   return r;
 }
 
@@ -140,10 +143,12 @@ async function unpack(args: string[]): Promise<number> {
   }
   const r = await load(p.positionals[0]);
   const dir = resolve(out);
+  const files = r.tables.map((t) => join(dir, 'tables', `${safeName(t.id)}.csv`));
+  await assertOutputNotInput([join(dir, 'session.json'), ...files], p.positionals);
   await mkdir(join(dir, 'tables'), { recursive: true });
-  await writeFile(join(dir, 'session.json'), `${JSON.stringify(r.session, null, 2)}\n`);
-  for (const t of r.tables) {
-    const file = join(dir, 'tables', `${safeName(t.id)}.csv`);
+  await writeOutputSafely(join(dir, 'session.json'), `${JSON.stringify(r.session, null, 2)}\n`);
+  for (const [k, t] of r.tables.entries()) {
+    const file = files[k];
     const isLocs = t.kind.startsWith('localizations') && t.columns.frame && t.columns.x && t.columns.y;
     // Localizations as ThunderSTORM CSV (exact floats); other tables as plain CSV with units.
     const text = isLocs
@@ -153,7 +158,7 @@ async function unpack(args: string[]): Promise<number> {
             Object.keys(t.columns).map((n) => [n, t.units[n] ? `${n} [${t.units[n]}]` : n]),
           ),
         });
-    await writeFile(file, text);
+    await writeOutputSafely(file, text);
   }
   console.log(`${dir}: session.json + ${r.tables.length} tables`);
   return 0;
@@ -192,8 +197,10 @@ async function info(args: string[]): Promise<number> {
     ),
     `view: step ${s.view.step}, centre ${s.view.centreView}, frame ${s.view.frame}, zoom ${s.view.zoom}`,
   ];
-  if (s.notes) lines.push(`notes: ${s.notes}`);
-  console.log(lines.join('\n'));
+  // Titles, names and notes come from whoever wrote the file; notes keep their line breaks.
+  const shown = lines.map(terminalField);
+  if (s.notes) shown.push(terminalText(`notes: ${s.notes}`));
+  console.log(shown.join('\n'));
   return 0;
 }
 

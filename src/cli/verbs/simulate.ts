@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { scmosMapsFromSimulation } from '../../core/camera/scmosMaps';
 import {
   CAMERA_PRESETS,
@@ -14,6 +13,7 @@ import {
 } from '../../core/sim';
 import { encodeTiff } from '../../core/stack/tiffWriter';
 import { numberFlag, parseArgs } from '../args';
+import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
 
@@ -111,15 +111,27 @@ export const verb: Verb = {
       if (background !== undefined) ch.backgroundPhotons = background;
       if (sigma !== undefined) ch.psfSigmaNm = sigma;
     }
+    const targets = [
+      '_truth_events.csv',
+      '_truth_evs.csv',
+      '_truth_structures.csv',
+      '_truth_trajectories.csv',
+    ];
+    if (!a.flags.has('no-tiff'))
+      targets.push('.tif', ...['offset', 'gain', 'variance'].map((m) => `_scmos_${m}.tif`));
+    await checkOutputs(
+      targets.map((t) => `${out}${t}`),
+      [],
+    );
     const t0 = performance.now();
     const sim = simulate(p);
     const { truth, stack } = sim;
-    writeFileSync(`${out}_truth_events.csv`, truthEventsCsv(truth.events));
-    writeFileSync(`${out}_truth_evs.csv`, truthEvsCsv(truth.evs));
-    writeFileSync(`${out}_truth_structures.csv`, truthStructuresCsv(truth.structures));
+    await writeOutputSafely(`${out}_truth_events.csv`, truthEventsCsv(truth.events));
+    await writeOutputSafely(`${out}_truth_evs.csv`, truthEvsCsv(truth.evs));
+    await writeOutputSafely(`${out}_truth_structures.csv`, truthStructuresCsv(truth.structures));
     const written = [`${out}_truth_events.csv`, `${out}_truth_evs.csv`, `${out}_truth_structures.csv`];
     if (truth.trajectories.length) {
-      writeFileSync(`${out}_truth_trajectories.csv`, truthTrajectoriesCsv(truth.trajectories));
+      await writeOutputSafely(`${out}_truth_trajectories.csv`, truthTrajectoriesCsv(truth.trajectories));
       written.push(`${out}_truth_trajectories.csv`);
     }
     if (!a.flags.has('no-tiff')) {
@@ -134,7 +146,7 @@ export const verb: Verb = {
         ];
         for (const [name, map] of maps) {
           const file = `${out}_scmos_${name}.tif`;
-          writeFileSync(
+          await writeOutputSafely(
             file,
             await encodeTiff([map], {
               width: p.width,

@@ -33,6 +33,65 @@ export function insidePolygon(px: ArrayLike<number>, py: ArrayLike<number>, x: n
   return inside;
 }
 
+/**
+ * A uniform sampler over `region` driven by the caller's Rng, and a membership test. Uniform over
+ * a mask = pick a mask pixel uniformly, then a uniform point inside it: exact, and without
+ * rejection loops when the cell covers a small part of the field.
+ */
+export function regionSampler(region: ControlRegion): {
+  sample: (r: Rng) => [number, number];
+  contains: (x: number, y: number) => boolean;
+} {
+  if (region.kind === 'rect') {
+    const { x0, y0, x1, y1 } = region;
+    return {
+      sample: (r) => [x0 + (x1 - x0) * r.uniform(), y0 + (y1 - y0) * r.uniform()],
+      contains: (x, y) => x >= x0 && x < x1 && y >= y0 && y < y1,
+    };
+  }
+  if (region.kind === 'mask') {
+    const { mask, width, height, pixelNm, x0, y0 } = region;
+    if (mask.length !== width * height) throw new Error('mask size ≠ width × height');
+    let c = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i]) c++;
+    if (!c) throw new Error('the control mask is empty');
+    const pixels = new Uint32Array(c);
+    c = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i]) pixels[c++] = i;
+    return {
+      sample(r) {
+        const p = pixels[Math.min(pixels.length - 1, Math.floor(r.uniform() * pixels.length))];
+        return [
+          x0 + ((p % width) + r.uniform()) * pixelNm,
+          y0 + (Math.floor(p / width) + r.uniform()) * pixelNm,
+        ];
+      },
+      contains(x, y) {
+        const i = Math.floor((x - x0) / pixelNm);
+        const j = Math.floor((y - y0) / pixelNm);
+        return i >= 0 && j >= 0 && i < width && j < height && mask[j * width + i] !== 0;
+      },
+    };
+  }
+  if (region.x.length < 3 || region.x.length !== region.y.length)
+    throw new Error('polygon needs ≥ 3 vertices');
+  const bx0 = Math.min(...Array.from(region.x));
+  const bx1 = Math.max(...Array.from(region.x));
+  const by0 = Math.min(...Array.from(region.y));
+  const by1 = Math.max(...Array.from(region.y));
+  return {
+    sample(r) {
+      for (let tries = 0; tries < 1_000_000; tries++) {
+        const px = bx0 + (bx1 - bx0) * r.uniform();
+        const py = by0 + (by1 - by0) * r.uniform();
+        if (insidePolygon(region.x, region.y, px, py)) return [px, py];
+      }
+      throw new Error('polygon has (almost) no area');
+    },
+    contains: (x, y) => insidePolygon(region.x, region.y, x, y),
+  };
+}
+
 /** `perFrame` uniform random points in each of `frames` movie frames (default 100 per frame). */
 export function controlPositions(
   frames: number,
@@ -45,54 +104,13 @@ export function controlPositions(
   const frame = new Uint32Array(n);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
-  // Uniform over a mask = pick a mask pixel uniformly, then a uniform point inside it: exact,
-  // and without rejection loops when the cell covers a small part of the field.
-  let pixels: Uint32Array | undefined;
-  if (region.kind === 'mask') {
-    if (region.mask.length !== region.width * region.height) throw new Error('mask size ≠ width × height');
-    let c = 0;
-    for (let i = 0; i < region.mask.length; i++) if (region.mask[i]) c++;
-    if (!c) throw new Error('the control mask is empty');
-    pixels = new Uint32Array(c);
-    c = 0;
-    for (let i = 0; i < region.mask.length; i++) if (region.mask[i]) pixels[c++] = i;
-  }
-  let bx0 = 0;
-  let by0 = 0;
-  let bx1 = 0;
-  let by1 = 0;
-  if (region.kind === 'polygon') {
-    if (region.x.length < 3 || region.x.length !== region.y.length)
-      throw new Error('polygon needs ≥ 3 vertices');
-    bx0 = Math.min(...Array.from(region.x));
-    bx1 = Math.max(...Array.from(region.x));
-    by0 = Math.min(...Array.from(region.y));
-    by1 = Math.max(...Array.from(region.y));
-  }
+  const sampler = regionSampler(region);
   let k = 0;
   for (let f = 0; f < frames; f++) {
     const r = new Rng(seed, f);
     for (let s = 0; s < per; s++, k++) {
       frame[k] = f;
-      if (region.kind === 'rect') {
-        x[k] = region.x0 + (region.x1 - region.x0) * r.uniform();
-        y[k] = region.y0 + (region.y1 - region.y0) * r.uniform();
-      } else if (region.kind === 'mask') {
-        const p = pixels![Math.min(pixels!.length - 1, Math.floor(r.uniform() * pixels!.length))];
-        x[k] = region.x0 + ((p % region.width) + r.uniform()) * region.pixelNm;
-        y[k] = region.y0 + (Math.floor(p / region.width) + r.uniform()) * region.pixelNm;
-      } else {
-        let px: number;
-        let py: number;
-        let tries = 0;
-        do {
-          if (++tries > 1_000_000) throw new Error('polygon has (almost) no area');
-          px = bx0 + (bx1 - bx0) * r.uniform();
-          py = by0 + (by1 - by0) * r.uniform();
-        } while (!insidePolygon(region.x, region.y, px, py));
-        x[k] = px;
-        y[k] = py;
-      }
+      [x[k], y[k]] = sampler.sample(r);
     }
   }
   return { length: n, columns: { frame, x, y } };

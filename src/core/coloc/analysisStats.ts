@@ -1,4 +1,6 @@
-// Tests for "do EVs sit closer to structures than random positions?":
+// Position-level comparisons of EV and control distances. Descriptive only: positions of one
+// track are not independent, so these p-values overstate significance (the inferential test is
+// trackTest.ts, on one summary per track).
 // - two-sample Kolmogorov–Smirnov: D = sup |F₁ − F₂|, p from the asymptotic Kolmogorov
 //   distribution Q(λ), λ = √(nm/(n+m))·D (Smirnov). Accurate for n, m ≳ 50; conservative-ish
 //   for small samples. EV distances from one track are correlated in time, so p-values treat
@@ -76,28 +78,69 @@ export interface ChiSquareResult {
   statistic: number;
   df: number;
   p: number;
+  /** Bins after merging (df = bins − 1), and the original bins with any count. */
+  bins: number;
+  originalBins: number;
 }
 
-/** Chi-square test that two count vectors (same bins) come from one distribution. */
+/** Smallest expected count per bin (Cochran's rule) below which adjacent bins are merged. */
+export const MIN_EXPECTED = 5;
+
+/**
+ * Chi-square test that two count vectors (same, ordered bins) come from one distribution.
+ * Adjacent bins are merged, left to right, until both expected counts of every merged bin are
+ * ≥ 5 (a short remainder at the end joins the last merged bin): with sparse tails the χ²
+ * approximation is otherwise far off.
+ */
 export function chiSquareHomogeneity(a: ArrayLike<number>, b: ArrayLike<number>): ChiSquareResult {
   if (a.length !== b.length) throw new Error('chi-square: the histograms must have the same bins');
   let na = 0;
   let nb = 0;
+  let originalBins = 0;
   for (let k = 0; k < a.length; k++) {
     na += a[k];
     nb += b[k];
+    if (a[k] + b[k] > 0) originalBins++;
   }
   const N = na + nb;
-  let stat = 0;
-  let used = 0;
+  const ga: number[] = [];
+  const gb: number[] = [];
+  let ca = 0;
+  let cb = 0;
+  const enough = (x: number, y: number) =>
+    ((x + y) * na) / N >= MIN_EXPECTED && ((x + y) * nb) / N >= MIN_EXPECTED;
   for (let k = 0; k < a.length; k++) {
-    const col = a[k] + b[k];
-    if (col === 0) continue;
-    used++;
+    ca += a[k];
+    cb += b[k];
+    if (enough(ca, cb)) {
+      ga.push(ca);
+      gb.push(cb);
+      ca = 0;
+      cb = 0;
+    }
+  }
+  if (ca + cb > 0) {
+    if (ga.length) {
+      ga[ga.length - 1] += ca;
+      gb[gb.length - 1] += cb;
+    } else {
+      ga.push(ca);
+      gb.push(cb);
+    }
+  }
+  let stat = 0;
+  for (let k = 0; k < ga.length; k++) {
+    const col = ga[k] + gb[k];
     const ea = (col * na) / N;
     const eb = (col * nb) / N;
-    stat += (a[k] - ea) ** 2 / ea + (b[k] - eb) ** 2 / eb;
+    stat += (ga[k] - ea) ** 2 / ea + (gb[k] - eb) ** 2 / eb;
   }
-  const df = used - 1;
-  return { statistic: stat, df, p: df > 0 ? chiSquareSf(stat, df) : Number.NaN };
+  const df = ga.length - 1;
+  return {
+    statistic: stat,
+    df,
+    p: df > 0 && na > 0 && nb > 0 ? chiSquareSf(stat, df) : Number.NaN,
+    bins: ga.length,
+    originalBins,
+  };
 }

@@ -6,11 +6,19 @@
 // registered first, grouped by movie frame; then the binary frames stream through once, in
 // order, each frame's field is computed only if some position falls in it, sampled at those
 // positions, and dropped. The provider handed to the analysis answers from the sampled values.
-// Values are exactly those of signedDistanceField / StructureDistances + sampleField.
+// Values are exactly those of PointSignedDistance / StructureDistances at the point ('exact',
+// the default), or of signedDistanceField + sampleField for the interpolating samplers.
 import { labelComponents2D } from '../binarize/structures';
 import type { RenderGrid } from '../movie/grid';
 import type { SignedDistanceProvider } from './analysisDistance';
-import { type FieldSampling, StructureDistances, sampleField, signedDistanceField } from './signedDistance';
+import {
+  type FieldSampling,
+  PointSignedDistance,
+  pixelIndexAt,
+  StructureDistances,
+  sampleField,
+  signedDistanceField,
+} from './signedDistance';
 
 export interface QueryPoints {
   readonly frame: ArrayLike<number>;
@@ -48,7 +56,7 @@ export class FrameSweep {
     this.grid = options.grid;
     this.frameCount = frameCount;
     this.perStructure = options.perStructure ?? false;
-    this.sampling = options.sampling ?? 'bilinear';
+    this.sampling = options.sampling ?? 'exact';
     const counts = new Uint32Array(frameCount + 1);
     for (const s of sets)
       for (let i = 0; i < s.frame.length; i++) if (s.frame[i] < frameCount) counts[s.frame[i] + 1]++;
@@ -110,6 +118,11 @@ export class FrameSweep {
     // value; 8-connected labels never touch, so its nearest non-member pixel is background).
     const contourWork = 4 * (b - a) * structurePixels;
     const useContours = this.perStructure || (structurePixels > 0 && contourWork < 8 * mask.length);
+    if (!useContours && this.sampling === 'exact') {
+      const exact = new PointSignedDistance(mask, g);
+      for (let r = a; r < b; r++) this.nearest[r] = exact.at(this.px[r], this.py[r]);
+      return;
+    }
     if (!useContours) {
       signedDistanceField(mask, g.width, g.height, g.pixelNm, this.field);
       for (let r = a; r < b; r++)
@@ -134,8 +147,19 @@ export class FrameSweep {
     const field = new Proxy([] as number[], {
       get: (_t, k) => (k === 'length' ? mask.length : centre(Number(k))),
     });
+    // Exact at the point: the nearest structure's value is the least of the per-structure ones
+    // (inside one, its own negative value; outside all, the nearest square of any).
+    const exactNearest = (x: number, y: number) => {
+      if (!sd) return pixelIndexAt(g, x, y) < 0 ? Number.NaN : Number.POSITIVE_INFINITY;
+      let best = Number.POSITIVE_INFINITY;
+      for (let k = 1; k <= count; k++) best = Math.min(best, sd.signedDistance(k, x, y, 'exact'));
+      return best;
+    };
     for (let r = a; r < b; r++) {
-      this.nearest[r] = sampleField(field, g, this.px[r], this.py[r], this.sampling);
+      this.nearest[r] =
+        this.sampling === 'exact'
+          ? exactNearest(this.px[r], this.py[r])
+          : sampleField(field, g, this.px[r], this.py[r], this.sampling);
       if (!this.perStructure) continue;
       const v = new Float64Array(count);
       if (sd) sd.signedDistances(this.px[r], this.py[r], v, this.sampling);

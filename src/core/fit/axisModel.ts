@@ -14,7 +14,8 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /**
  * value[i] = ∫ over pixel [i, i+1) of N(t; x0, sigma); dX0/dSigma its partial derivatives
- * (dSigma skipped when null). Pixel units; n pixels.
+ * (dSigma skipped when null). Pixel units; n pixels, written from `offset` on (the multi-emitter
+ * fitter keeps every emitter's axes in one array, and views would allocate on every call).
  */
 export function axisModel(
   x0: number,
@@ -23,6 +24,7 @@ export function axisModel(
   value: Float64Array,
   dX0: Float64Array,
   dSigma: Float64Array | null,
+  offset = 0,
 ): void {
   const k = 1 / (Math.SQRT2 * sigma);
   const a = INV_SQRT_2PI / sigma;
@@ -43,9 +45,9 @@ export function axisModel(
     erfAbs = 1 - t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5)))) * e;
     const nextErf = z < 0 ? -erfAbs : erfAbs;
     const phi = a * e;
-    value[i] = 0.5 * (nextErf - prevErf);
-    dX0[i] = prevPhi - phi;
-    if (dSigma) dSigma[i] = (prevU * prevPhi - u * phi) / sigma;
+    value[offset + i] = 0.5 * (nextErf - prevErf);
+    dX0[offset + i] = prevPhi - phi;
+    if (dSigma) dSigma[offset + i] = (prevU * prevPhi - u * phi) / sigma;
     prevErf = nextErf;
     prevPhi = phi;
     prevU = u;

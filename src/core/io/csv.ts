@@ -15,8 +15,16 @@ export class CsvError extends Error {
   }
 }
 
-/** Tokenizes `text`, calling `visit` per record. Blank lines are skipped. */
-export function parseCsv(text: string, visit: CsvRecordVisitor, delimiter = ','): void {
+/**
+ * Tokenizes `text`, calling `visit` per record. Blank lines are skipped. A record with more than
+ * `maxFields` fields is refused as soon as it gets there, so a hostile line costs no more.
+ */
+export function parseCsv(
+  text: string,
+  visit: CsvRecordVisitor,
+  delimiter = ',',
+  maxFields = Number.POSITIVE_INFINITY,
+): void {
   const fields: string[] = [];
   const n = text.length;
   const d = delimiter.charCodeAt(0);
@@ -63,6 +71,8 @@ export function parseCsv(text: string, visit: CsvRecordVisitor, delimiter = ',')
         i = j;
       }
       fields.push(value);
+      if (fields.length > maxFields)
+        throw new CsvError(recordLine, null, `more than ${maxFields} fields: not a localization table`);
       const c = text.charCodeAt(i);
       if (i < n && c === d) {
         lineBlank = false;
@@ -82,4 +92,42 @@ export function parseCsv(text: string, visit: CsvRecordVisitor, delimiter = ',')
 /** Quotes a field when it holds a delimiter, quote or line break. */
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** No localization format has this many columns; a header longer than that is not one. */
+export const MAX_CSV_COLUMNS = 1000;
+
+/** Plain decimal notation (what every SMLM tool writes); Number() would also take 0x10 and 1e400. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** "NaN" as tools write it for a value they could not measure. */
+export const NAN_TEXT = /^[+-]?nan$/i;
+
+export function isPlainDecimal(s: string): boolean {
+  return DECIMAL.test(s);
+}
+
+/** A header echoed in a message: enough to recognise it, never the whole of a hostile one. */
+export function headerEcho(header: string[]): string {
+  const shown = header.slice(0, 12).map((h) => (h.length > 40 ? `${h.slice(0, 40)}…` : h));
+  return `${shown.join(', ')}${header.length > 12 ? `, … (${header.length} fields)` : ''}`;
+}
+
+/** Counts rejected rows per reason and keeps the first few line numbers for the message. */
+export class RejectLog {
+  private readonly byReason = new Map<string, { count: number; lines: number[] }>();
+  add(reason: string, line: number): void {
+    let r = this.byReason.get(reason);
+    if (!r) {
+      r = { count: 0, lines: [] };
+      this.byReason.set(reason, r);
+    }
+    r.count++;
+    if (r.lines.length < 5) r.lines.push(line);
+  }
+  messages(): string[] {
+    return [...this.byReason].map(
+      ([reason, { count, lines }]) =>
+        `${count} ${count === 1 ? 'row' : 'rows'} ${reason} (line${count === 1 ? '' : 's'} ${lines.join(', ')}${count > lines.length ? ', …' : ''})`,
+    );
+  }
 }

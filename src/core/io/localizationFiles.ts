@@ -88,7 +88,7 @@ export async function readLocalizationFile(
         fileName: name,
         pixelSizeNm: o.pixelSizeNm,
       });
-      return { format, table: r.table, units: r.units, ...r.info, warnings: [] };
+      return { format, table: r.table, units: r.units, ...r.info, warnings: r.warnings };
     }
     case 'smlm': {
       const r = openSessionFile(bytes, { fileName: name });
@@ -102,12 +102,12 @@ export async function readLocalizationFile(
     case 'rapidstorm':
       return { format, ...readRapidStorm(text(), { fileName: name }), warnings: [] };
     case 'nanoimager-csv':
-      return { format, ...readNanoimagerCsv(text(), { fileName: name }), warnings: [] };
+      return { format, ...readNanoimagerCsv(text(), { fileName: name }) };
     case 'elyra-txt':
-      return { format, ...readElyraText(text(), { fileName: name }), warnings: [] };
+      return { format, ...readElyraText(text(), { fileName: name }) };
     case 'thunderstorm-csv': {
       const r = readThunderstormCsv(text(), { fileName: name, pixelSizeNm: o.pixelSizeNm });
-      return { format, table: r.table, units: r.units, warnings: [] };
+      return { format, table: r.table, units: r.units, warnings: r.warnings };
     }
     default:
       throw new Error(

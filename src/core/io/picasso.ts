@@ -9,7 +9,7 @@
 // so x_nm = (x + 0.5) × pixel size. frame is 0-based in both. sx, sy, lpx, lpy are pixels;
 // evscope keeps them in nm and derives sigma = (sx + sy)/2 and precision = (lpx + lpy)/2.
 // photons and bg (photons per pixel) pass through; other fields keep their names and types.
-import type { ColumnArray, LocTable } from '../locs/table';
+import { type ColumnArray, type LocTable, selectRows } from '../locs/table';
 import {
   type PicassoInfo,
   parsePicassoYaml,
@@ -54,6 +54,8 @@ export interface PicassoLocs {
   info: PicassoInfo;
   /** Every YAML document, for provenance. */
   yaml: YamlDoc[];
+  /** Rows left out, with the reason. */
+  warnings: string[];
 }
 
 export interface ReadPicassoOptions {
@@ -95,11 +97,26 @@ export async function readPicassoLocs(
         throw new Error(`${name}: "/locs" is not a one-dimensional compound table`);
       const rows = meta.shape[0];
       const nbytes = meta.size * rows;
+      checkDeclaredRows(name, rows, nbytes, hdf5.length, ds.filters.length > 0);
       const M = m.Module;
       const ptr = M._malloc(Math.max(1, nbytes));
       if (!ptr) throw new Error(`${name}: ${nbytes} bytes of localizations do not fit in memory`);
       try {
-        M.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr));
+        // A failed read (a damaged compressed chunk) leaves the buffer half-filled: never data.
+        // The throwing handler turns HDF5's error stack (dozens of lines on stderr) into one error.
+        let failed: boolean;
+        M.activate_throwing_error_handler();
+        try {
+          failed = M.get_dataset_data(ds.file_id, ds.path, null, null, null, BigInt(ptr)) < 0;
+        } catch {
+          failed = true;
+        } finally {
+          M.deactivate_throwing_error_handler();
+        }
+        if (failed)
+          throw new Error(
+            `${name}: "/locs" could not be read${ds.filters.length ? ': its compressed chunks are damaged' : ''} (HDF5 read error)`,
+          );
         return { rows, recordSize: meta.size, members, bytes: M.HEAPU8.slice(ptr, ptr + nbytes) };
       } finally {
         M._free(ptr);
@@ -164,7 +181,44 @@ export async function readPicassoLocs(
       units[k] = k === 'z' ? 'nm' : '';
     }
   }
-  return { table: { length: rows, columns }, units, info: { ...info, pixelSizeNm: px }, yaml };
+  const table = dropNonFinite({ length: rows, columns });
+  return { table: table.table, units, info: { ...info, pixelSizeNm: px }, yaml, warnings: table.warnings };
+}
+
+/** Most bytes a filtered (compressed) /locs may inflate to per byte of file: Picasso writes none. */
+const MAX_FILTER_RATIO = 32;
+const MIN_FILTER_BUDGET = 64 << 20;
+
+/**
+ * HDF5 reads unwritten storage as fill values, so a 44 KB file can "hold" 50 M rows: the claim is
+ * checked against what the file can back before anything is allocated.
+ */
+function checkDeclaredRows(name: string, rows: number, nbytes: number, fileBytes: number, filtered: boolean) {
+  const budget = filtered ? Math.max(MIN_FILTER_BUDGET, MAX_FILTER_RATIO * fileBytes) : fileBytes;
+  if (nbytes > budget)
+    throw new Error(
+      `${name}: "/locs" declares ${rows} rows (${nbytes} bytes), more than a ${fileBytes}-byte file can hold${filtered ? ' even compressed' : ''}: damaged or not a real localization file`,
+    );
+}
+
+/** Rows whose frame, x or y is not finite cannot be placed anywhere: left out, and said so. */
+function dropNonFinite(t: LocTable): { table: LocTable; warnings: string[] } {
+  const { frame, x, y } = t.columns;
+  const keep = new Uint8Array(t.length);
+  let bad = 0;
+  const lines: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    const ok = Number.isFinite(x[i]) && Number.isFinite(y[i]) && Number.isFinite(frame[i]);
+    keep[i] = ok ? 1 : 0;
+    if (!ok && bad++ < 5) lines.push(i);
+  }
+  if (bad === 0) return { table: t, warnings: [] };
+  return {
+    table: selectRows(t, keep),
+    warnings: [
+      `${bad} ${bad === 1 ? 'row' : 'rows'} left out: x, y or frame is NaN or infinite (rows ${lines.join(', ')}${bad > lines.length ? ', …' : ''}, counted from 0)`,
+    ],
+  };
 }
 
 interface Member {

@@ -10,7 +10,7 @@
 // "background" (ShareLoc's built-in headers); reading maps those and Locan's position_x/y,
 // local_background back. Frames are written as evscope holds them (0-based), as Locan does.
 import { type ColumnArray, type ColumnType, columnType, type LocTable } from '../locs/table';
-import { DEFAULT_ZIP_LIMITS, openZip, type ZipArchive, ZipError, type ZipLimits } from './zip';
+import { openZip, type ZipArchive, ZipError, type ZipLimits, zipLimitsFor } from './zip';
 
 export class SmlmError extends Error {
   override name = 'SmlmError';
@@ -194,13 +194,14 @@ export function readSmlm(bytes: Uint8Array, options: ReadSmlmOptions = {}): Smlm
 }
 
 function readSmlmInner(bytes: Uint8Array, options: ReadSmlmOptions): SmlmContents {
-  const archive = openZip(bytes, options.limits ?? DEFAULT_ZIP_LIMITS);
+  const archive = openZip(bytes, options.limits ?? zipLimitsFor(bytes.length));
   const warnings = archive.ignored.map(
     (n) => `ignored the entry "${n}" (its name points outside the archive)`,
   );
   if (!archive.entries.has('manifest.json'))
     throw new SmlmError('no manifest.json: not a ShareLoc .smlm file');
-  const manifest = parseManifest(archive.read('manifest.json'), options.maxManifestBytes ?? 16 << 20);
+  const maxManifest = options.maxManifestBytes ?? 16 << 20;
+  const manifest = parseManifest(archive.read('manifest.json', maxManifest), maxManifest);
   const M = 'manifest.json: ';
   const formats = manifest.formats;
   if (!isObject(formats)) throw new SmlmError(`${M}"formats" must be an object`);

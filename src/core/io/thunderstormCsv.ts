@@ -8,7 +8,7 @@ import {
   type LocTable,
   STANDARD_COLUMNS,
 } from '../locs/table';
-import { CsvError, parseCsv } from './csv';
+import { CsvError, headerEcho, isPlainDecimal, MAX_CSV_COLUMNS, NAN_TEXT, parseCsv, RejectLog } from './csv';
 import { formatFloat32, formatFloat64 } from './numberFormat';
 import { csvText } from './resultCsv';
 
@@ -49,6 +49,8 @@ export interface ThunderstormCsv {
   table: LocTable;
   /** Unit of each column as read from the header ("" when none), for writing it back. */
   units: Record<string, string>;
+  /** Rows left out or values kept as NaN, counted with the first lines named. */
+  warnings: string[];
 }
 
 export interface ReadCsvOptions {
@@ -84,76 +86,109 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
   let scale: number[] = [];
   let cols: Growable[] = [];
   const units: Record<string, string> = {};
+  const rejected = new RejectLog();
+  const nanKept = new RejectLog();
+  const row: number[] = [];
   try {
-    parseCsv(text, (fields, line) => {
-      if (!header) {
-        header = fields.map((f) => f.trim());
-        // Some tools (Locan's test data, spreadsheets re-saving the file) quote the whole header
-        // line as one field: "id,""frame"",…". Split it again.
-        if (header.length === 1 && header[0].includes(',')) {
-          let inner: string[] = [];
-          parseCsv(header[0], (f) => {
-            if (!inner.length) inner = f.map((x) => x.trim());
+    parseCsv(
+      text,
+      (fields, line) => {
+        if (!header) {
+          header = fields.map((f) => f.trim());
+          // Some tools (Locan's test data, spreadsheets re-saving the file) quote the whole header
+          // line as one field: "id,""frame"",…". Split it again.
+          if (header.length === 1 && header[0].includes(',')) {
+            let inner: string[] = [];
+            parseCsv(header[0], (f) => {
+              if (!inner.length) inner = f.map((x) => x.trim());
+            });
+            header = inner;
+          }
+          targets = header.map((h) => {
+            if (ROW_IDS.has(h.toLowerCase())) return null;
+            const known = KNOWN[h] ?? KNOWN[h.toLowerCase()];
+            if (known) return known;
+            const { name, unit } = splitHeader(h);
+            if ((name === 'x' || name === 'y') && unit === 'px') return name;
+            return name;
           });
-          header = inner;
-        }
-        targets = header.map((h) => {
-          if (ROW_IDS.has(h.toLowerCase())) return null;
-          const known = KNOWN[h] ?? KNOWN[h.toLowerCase()];
-          if (known) return known;
-          const { name, unit } = splitHeader(h);
-          if ((name === 'x' || name === 'y') && unit === 'px') return name;
-          return name;
-        });
-        scale = header.map((h) => {
-          const { name, unit } = splitHeader(h);
-          if (
-            (name === 'x' || name === 'y' || name.startsWith('sigma') || name.startsWith('uncertainty')) &&
-            unit === 'px'
-          ) {
-            if (!(options.pixelSizeNm && options.pixelSizeNm > 0)) {
-              throw new CsvError(
-                line,
-                null,
-                `column "${h}" is in px; give the pixel size in nm to convert it`,
-              );
+          scale = header.map((h) => {
+            const { name, unit } = splitHeader(h);
+            if (
+              (name === 'x' || name === 'y' || name.startsWith('sigma') || name.startsWith('uncertainty')) &&
+              unit === 'px'
+            ) {
+              if (!(options.pixelSizeNm && options.pixelSizeNm > 0)) {
+                throw new CsvError(
+                  line,
+                  null,
+                  `column "${h}" is in px; give the pixel size in nm to convert it`,
+                );
+              }
+              return options.pixelSizeNm;
             }
-            return options.pixelSizeNm;
+            return 1;
+          });
+          const seen = new Set<string>();
+          targets.forEach((t, c) => {
+            if (t === null) return;
+            if (seen.has(t)) throw new CsvError(line, c + 1, `column "${header![c]}" duplicates "${t}"`);
+            seen.add(t);
+            const { unit } = splitHeader(header![c]);
+            units[t] = scale[c] !== 1 ? 'nm' : unit;
+          });
+          for (const need of ['frame', 'x', 'y']) {
+            if (!seen.has(need)) {
+              throw new CsvError(line, null, `no "${need}" column (header: ${headerEcho(header)})`);
+            }
           }
-          return 1;
-        });
-        const seen = new Set<string>();
-        targets.forEach((t, c) => {
-          if (t === null) return;
-          if (seen.has(t)) throw new CsvError(line, c + 1, `column "${header![c]}" duplicates "${t}"`);
-          seen.add(t);
-          const { unit } = splitHeader(header![c]);
-          units[t] = scale[c] !== 1 ? 'nm' : unit;
-        });
-        for (const need of ['frame', 'x', 'y']) {
-          if (!seen.has(need)) {
-            throw new CsvError(line, null, `no "${need}" column (header: ${header.join(', ')})`);
+          cols = targets.map(() => new Growable());
+          return;
+        }
+        if (fields.length !== header.length) {
+          throw new CsvError(line, null, `${fields.length} fields, but the header has ${header.length}`);
+        }
+        row.length = 0;
+        let reject: string | undefined;
+        let nanColumn: string | undefined;
+        for (let c = 0; c < fields.length; c++) {
+          const t = targets[c];
+          if (t === null) continue;
+          const f = fields[c].trim();
+          const v = Number(f);
+          if (f === '' || (Number.isNaN(v) && !NAN_TEXT.test(f))) {
+            throw new CsvError(
+              line,
+              c + 1,
+              `"${fields[c].slice(0, 40)}" in column "${header[c]}" is not a number`,
+            );
           }
+          const required = t === 'frame' || t === 'x' || t === 'y';
+          if (NAN_TEXT.test(f)) {
+            if (required) reject ??= `left out: NaN in "${header[c]}"`;
+            else nanColumn ??= header[c];
+          } else if (!isPlainDecimal(f) || !Number.isFinite(v)) {
+            reject ??= `left out: a value in "${header[c]}" that is not a finite decimal number (Infinity, 1e400, 0x10…)`;
+          } else if (t === 'frame' && !(Number.isInteger(v) && v >= 1 && v <= 4294967296)) {
+            throw new CsvError(
+              line,
+              c + 1,
+              `frame "${fields[c].slice(0, 40)}" is not a 1-based frame number`,
+            );
+          }
+          row.push(v * scale[c]);
         }
-        cols = targets.map(() => new Growable());
-        return;
-      }
-      if (fields.length !== header.length) {
-        throw new CsvError(line, null, `${fields.length} fields, but the header has ${header.length}`);
-      }
-      for (let c = 0; c < fields.length; c++) {
-        if (targets[c] === null) continue;
-        const f = fields[c].trim();
-        const v = Number(f);
-        if (f === '' || (Number.isNaN(v) && f !== 'NaN')) {
-          throw new CsvError(line, c + 1, `"${fields[c]}" in column "${header[c]}" is not a number`);
+        if (reject) {
+          rejected.add(reject, line);
+          return;
         }
-        if (targets[c] === 'frame' && !(Number.isInteger(v) && v >= 1 && v <= 4294967296)) {
-          throw new CsvError(line, c + 1, `frame "${fields[c]}" is not a 1-based frame number`);
-        }
-        cols[c].push(v * scale[c]);
-      }
-    });
+        if (nanColumn) nanKept.add(`kept with NaN ("not measured") in "${nanColumn}"`, line);
+        let k = 0;
+        for (let c = 0; c < fields.length; c++) if (targets[c] !== null) cols[c].push(row[k++]);
+      },
+      ',',
+      MAX_CSV_COLUMNS,
+    );
   } catch (e) {
     if (e instanceof CsvError) throw new Error(`${prefix}${e.message}`);
     throw e;
@@ -181,7 +216,8 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
       columns[t] = src.data.slice(0, src.length);
     }
   });
-  return { table: { length, columns }, units };
+  const warnings = [...rejected.messages(), ...nanKept.messages()];
+  return { table: { length, columns }, units, warnings };
 }
 
 function allocInt(type: ColumnType, n: number): ColumnArray {

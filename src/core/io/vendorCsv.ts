@@ -10,6 +10,7 @@
 //   (ignored). First Frame is 1-based (→ 0-based). "PSF half width" is kept under its own name,
 //   not converted to sigma: ZEN's export does not say which width it is.
 import type { ColumnArray, LocTable } from '../locs/table';
+import { headerEcho, isPlainDecimal, MAX_CSV_COLUMNS, NAN_TEXT, RejectLog } from './csv';
 
 interface Spec {
   /** header → [column, 'f64'|'f32'|'frame0'|'frame1'|'u32', unit] */
@@ -21,14 +22,20 @@ function readDelimited(
   text: string,
   spec: Spec,
   name: string,
-): { table: LocTable; units: Record<string, string> } {
+): { table: LocTable; units: Record<string, string>; warnings: string[] } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const header = lines[0].split(spec.sep).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+  const first = lines[0];
+  const fieldCount = first.split(spec.sep, MAX_CSV_COLUMNS + 1).length;
+  if (fieldCount > MAX_CSV_COLUMNS)
+    throw new Error(`${name}: line 1: more than ${MAX_CSV_COLUMNS} fields: not a localization table`);
+  const header = first.split(spec.sep).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
   const cols = header.map((h) => spec.map[h]);
   for (const need of ['frame', 'x', 'y'])
     if (!cols.some((c) => c?.[0] === need))
-      throw new Error(`${name}: no ${need} column (header: ${header.join(', ')})`);
+      throw new Error(`${name}: no ${need} column (header: ${headerEcho(header)})`);
   const values: number[][] = header.map(() => []);
+  const rejected = new RejectLog();
+  const row: number[] = [];
   for (let li = 1; li < lines.length; li++) {
     const l = lines[li];
     // Elyra appends metadata after a blank line (which holds a NUL in ZEN's files).
@@ -36,13 +43,27 @@ function readDelimited(
     const parts = l.split(spec.sep);
     if (parts.length < header.length)
       throw new Error(`${name}: line ${li + 1}: ${parts.length} fields, the header has ${header.length}`);
+    row.length = 0;
+    let reject: string | undefined;
     for (let c = 0; c < header.length; c++) {
       if (!cols[c]) continue;
-      const v = Number(parts[c].trim());
-      if (parts[c].trim() === '' || Number.isNaN(v))
-        throw new Error(`${name}: line ${li + 1}: "${parts[c]}" in column "${header[c]}" is not a number`);
-      values[c].push(v);
+      const f = parts[c].trim();
+      const v = Number(f);
+      if (f === '' || (Number.isNaN(v) && !NAN_TEXT.test(f)))
+        throw new Error(
+          `${name}: line ${li + 1}: "${parts[c].slice(0, 40)}" in column "${header[c]}" is not a number`,
+        );
+      // NaN, Infinity, 1e400 or 0x10 place nothing: the row is left out and counted, not kept silently.
+      if (!isPlainDecimal(f) || !Number.isFinite(v))
+        reject ??= `left out: a value in "${header[c]}" that is not a finite decimal number (NaN, Infinity, 1e400, 0x10…)`;
+      row.push(v);
     }
+    if (reject) {
+      rejected.add(reject, li + 1);
+      continue;
+    }
+    let k = 0;
+    for (let c = 0; c < header.length; c++) if (cols[c]) values[c].push(row[k++]);
   }
   const columns: Record<string, ColumnArray> = {};
   const units: Record<string, string> = {};
@@ -62,7 +83,7 @@ function readDelimited(
     }
     units[key] = unit;
   });
-  return { table: { length, columns }, units };
+  return { table: { length, columns }, units, warnings: rejected.messages() };
 }
 
 export function readNanoimagerCsv(text: string, options: { fileName?: string } = {}) {

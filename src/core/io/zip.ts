@@ -169,6 +169,24 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxTotalBytes: 3 * 2 ** 30,
 };
 
+/** Inflated bytes allowed per archive byte: sessions store tables and deflate only their JSON. */
+export const MAX_INFLATE_RATIO = 16;
+const MIN_INFLATE_BUDGET = 64 << 20;
+
+/**
+ * The default limits for an archive of `archiveBytes`: what it may inflate to is bounded by its
+ * own size (16×, at least 64 MiB), so a 2 MB bomb is refused from its directory, before any
+ * inflating, instead of after gigabytes.
+ */
+export function zipLimitsFor(archiveBytes: number): ZipLimits {
+  const budget = Math.max(MIN_INFLATE_BUDGET, MAX_INFLATE_RATIO * archiveBytes);
+  return {
+    ...DEFAULT_ZIP_LIMITS,
+    maxEntryBytes: Math.min(DEFAULT_ZIP_LIMITS.maxEntryBytes, budget),
+    maxTotalBytes: Math.min(DEFAULT_ZIP_LIMITS.maxTotalBytes, budget),
+  };
+}
+
 export interface ZipEntry {
   name: string;
   compressedSize: number;
@@ -182,8 +200,11 @@ export interface ZipArchive {
   entries: Map<string, ZipEntry>;
   /** Entries skipped because their names could escape a folder (absolute, `..`, `\`, drive). */
   ignored: string[];
-  /** Uncompressed bytes of an entry, size- and CRC-checked. Throws a ZipError otherwise. */
-  read(name: string): Uint8Array;
+  /**
+   * Uncompressed bytes of an entry, size- and CRC-checked. Throws a ZipError otherwise, and
+   * before inflating anything when the entry declares more than `maxBytes`.
+   */
+  read(name: string, maxBytes?: number): Uint8Array;
 }
 
 export class ZipError extends Error {
@@ -212,7 +233,7 @@ function findEnd(bytes: Uint8Array, dv: DataView): number {
 }
 
 /** Opens a ZIP held in memory. Throws ZipError with a reason when the container is malformed. */
-export function openZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipArchive {
+export function openZip(bytes: Uint8Array, limits: ZipLimits = zipLimitsFor(bytes.length)): ZipArchive {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 22) throw new ZipError('not a ZIP archive (too short)');
   const end = findEnd(bytes, dv);
@@ -267,16 +288,20 @@ export function openZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMIT
         `"${name}" uses compression method ${method}; only stored and DEFLATE are supported`,
       );
     if (method === 0 && csize !== size) throw new ZipError(`"${name}" is stored but its two sizes differ`);
-    if (size > limits.maxEntryBytes)
-      throw new ZipError(`"${name}" declares ${size} bytes, more than the limit of ${limits.maxEntryBytes}`);
     // DEFLATE cannot expand data by more than ~1032:1; a larger declared ratio is a lie.
     if (method === 8 && size > csize * 1032 + 1024)
       throw new ZipError(
         `"${name}" declares ${size} bytes from ${csize} compressed bytes, which DEFLATE cannot produce`,
       );
+    if (size > limits.maxEntryBytes)
+      throw new ZipError(
+        `"${name}" declares ${size} bytes, more than the limit of ${limits.maxEntryBytes} for a ${bytes.length}-byte archive: refused before inflating`,
+      );
     total += size;
     if (total > limits.maxTotalBytes)
-      throw new ZipError(`the archive declares more than ${limits.maxTotalBytes} uncompressed bytes`);
+      throw new ZipError(
+        `the archive declares more than ${limits.maxTotalBytes} uncompressed bytes (${(total / bytes.length).toFixed(0)}× its own size): refused before inflating`,
+      );
     if (localOffset + 30 > cdOffset) throw new ZipError(`"${name}" starts outside the archive`);
     if (entries.has(name)) throw new ZipError(`"${name}" appears twice`);
     entries.set(name, { name, compressedSize: csize, size, method, crc, localOffset });
@@ -284,9 +309,11 @@ export function openZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMIT
   return {
     entries,
     ignored,
-    read(name: string): Uint8Array {
+    read(name: string, maxBytes = Number.POSITIVE_INFINITY): Uint8Array {
       const e = entries.get(name);
       if (!e) throw new ZipError(`no entry "${name}"`);
+      if (e.size > maxBytes)
+        throw new ZipError(`"${name}" declares ${e.size} bytes, more than the limit of ${maxBytes}`);
       return readEntry(bytes, dv, e, cdOffset);
     },
   };

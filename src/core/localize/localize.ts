@@ -17,6 +17,7 @@ import {
 import { DogFilter, type SpotFilter, WaveletFilter } from '../detect/filters';
 import { Candidates, suppressClose } from '../detect/maxima';
 import { GaussianFitter } from '../fit/gaussianFitter';
+import { MultiEmitterFitter } from '../fit/multiFitter';
 import type { LocTable } from '../locs/table';
 import type { PixelArray } from '../stack/types';
 import { LocTableBuilder } from './builder';
@@ -28,6 +29,8 @@ export class LocalizeScratch {
   readonly candidates = new Candidates();
   readonly mask: Uint8Array;
   readonly fitter: GaussianFitter;
+  /** The multi-emitter fitter around `fitter` (fitter 'mle-multi'), else null. */
+  readonly multi: MultiEmitterFitter | null;
   readonly readVariance: Float32Array | null;
   readonly uniformReadVariance: number;
   readonly builder = new LocTableBuilder();
@@ -57,40 +60,72 @@ export class LocalizeScratch {
       size: n,
       sigmaPx,
       fitSigma: params.fitSigma,
-      method: params.fitter,
+      method: params.fitter === 'mle-multi' ? 'mle' : params.fitter,
       maxIterations: params.maxIterations,
       excessNoise: excessNoiseFactor(camera),
     });
+    this.multi =
+      params.fitter === 'mle-multi'
+        ? new MultiEmitterFitter(
+            this.fitter,
+            { maxEmitters: params.maxEmitters, alpha: params.multiAlpha },
+            excessNoiseFactor(camera),
+          )
+        : null;
     this.readVariance = readVarianceMap(camera);
     this.uniformReadVariance = uniformReadVariance(camera);
     this.fitter.readVariance.fill(this.uniformReadVariance);
   }
 }
 
-/** Localizes one frame (raw camera values, width × height) and appends its rows to `s.builder`. */
-export function localizeFrame(frame: PixelArray, frameIndex: number, s: LocalizeScratch): void {
-  const { width: w, height: h, params, fitter, candidates } = s;
+/** Converts one raw frame to photons, filters it and leaves the candidates in `s.candidates`. */
+export function detectFrame(frame: PixelArray, s: LocalizeScratch): void {
+  const { params, candidates } = s;
   adusToPhotons(frame, params.camera, s.photons);
   const noise = s.filter.apply(s.photons);
   s.lastThreshold = params.thresholdFactor * noise;
   s.filter.findMaxima(s.lastThreshold, candidates);
-  suppressClose(candidates, w, h, params.minDistancePx, s.mask);
+  suppressClose(candidates, s.width, s.height, params.minDistancePx, s.mask);
+}
 
+/**
+ * Copies candidate c's window (photons and read variance) of the last detected frame into the
+ * fitter; returns the window's top-left pixel as [x0, y0].
+ */
+export function loadWindow(s: LocalizeScratch, c: number, out: [number, number] = [0, 0]): [number, number] {
+  const { width: w, height: h, fitter, candidates } = s;
   const n = fitter.size;
-  const r = params.fitRadiusPx;
-  const px = params.pixelSizeNm;
+  const r = s.params.fitRadiusPx;
+  const cx = candidates.x[c];
+  const cy = candidates.y[c];
+  const x0 = cx - r < 0 ? 0 : Math.min(cx - r, w - n);
+  const y0 = cy - r < 0 ? 0 : Math.min(cy - r, h - n);
   const data = fitter.data;
   const rv = s.readVariance;
+  for (let j = 0; j < n; j++) {
+    const src = (y0 + j) * w + x0;
+    for (let i = 0; i < n; i++) data[j * n + i] = s.photons[src + i];
+    if (rv) for (let i = 0; i < n; i++) fitter.readVariance[j * n + i] = rv[src + i];
+  }
+  out[0] = x0;
+  out[1] = y0;
+  return out;
+}
+
+const corner: [number, number] = [0, 0];
+
+/** Localizes one frame (raw camera values, width × height) and appends its rows to `s.builder`. */
+export function localizeFrame(frame: PixelArray, frameIndex: number, s: LocalizeScratch): void {
+  const { params, fitter, candidates } = s;
+  detectFrame(frame, s);
+  const px = params.pixelSizeNm;
   const b = s.builder;
   for (let c = 0; c < candidates.count; c++) {
-    const cx = candidates.x[c];
-    const cy = candidates.y[c];
-    const x0 = cx - r < 0 ? 0 : Math.min(cx - r, w - n);
-    const y0 = cy - r < 0 ? 0 : Math.min(cy - r, h - n);
-    for (let j = 0; j < n; j++) {
-      const src = (y0 + j) * w + x0;
-      for (let i = 0; i < n; i++) data[j * n + i] = s.photons[src + i];
-      if (rv) for (let i = 0; i < n; i++) fitter.readVariance[j * n + i] = rv[src + i];
+    const [x0, y0] = loadWindow(s, c, corner);
+    if (s.multi) {
+      s.multi.fit();
+      addMultiRows(s, frameIndex, c, x0, y0);
+      continue;
     }
     fitter.fit();
     if (fitter.flags !== 0 && !params.keepFailed) continue;
@@ -110,6 +145,56 @@ export function localizeFrame(frame: PixelArray, frameIndex: number, s: Localize
 }
 
 /**
+ * Rows of a multi-emitter window. A window fitted with several emitters also sees spots that
+ * other candidates own: each emitter is kept only by the candidate nearest to it (a Voronoi
+ * split of the frame), so overlapping windows never count one spot twice. A single-emitter
+ * result is kept as the single fitter would keep it.
+ */
+function addMultiRows(s: LocalizeScratch, frameIndex: number, c: number, x0: number, y0: number): void {
+  const m = s.multi as MultiEmitterFitter;
+  const { params, candidates, builder: b } = s;
+  if (m.flags !== 0 && !params.keepFailed) return;
+  const px = params.pixelSizeNm;
+  for (let e = 0; e < m.count; e++) {
+    const flags = m.flags | m.emitterFlags[e];
+    if (flags !== 0 && !params.keepFailed) continue;
+    const fx = x0 + m.x[e];
+    const fy = y0 + m.y[e];
+    if (m.count > 1 && nearestCandidate(candidates, fx, fy, c) !== c) continue;
+    const row = b.addRow();
+    const col = b.columns;
+    col.frame[row] = frameIndex;
+    col.x[row] = fx * px;
+    col.y[row] = fy * px;
+    col.sigma[row] = m.sigmaPx * px;
+    col.photons[row] = m.photons[e];
+    col.bg[row] = m.background;
+    col.precision[row] = Math.sqrt(0.5 * (m.varianceX[e] + m.varianceY[e])) * px;
+    col.logL[row] = m.logLikelihoodRatio;
+    col.iterations[row] = Math.min(m.iterations, 255);
+    col.flags[row] = flags;
+  }
+}
+
+/** Index of the candidate whose pixel centre is nearest (x, y) in pixels; ties go to `prefer`. */
+function nearestCandidate(candidates: Candidates, x: number, y: number, prefer: number): number {
+  const dx0 = candidates.x[prefer] + 0.5 - x;
+  const dy0 = candidates.y[prefer] + 0.5 - y;
+  let best = dx0 * dx0 + dy0 * dy0;
+  let who = prefer;
+  for (let c = 0; c < candidates.count; c++) {
+    const dx = candidates.x[c] + 0.5 - x;
+    const dy = candidates.y[c] + 0.5 - y;
+    const d = dx * dx + dy * dy;
+    if (d < best) {
+      best = d;
+      who = c;
+    }
+  }
+  return who;
+}
+
+/**
  * Localizes `frameCount` frames stored back to back in `pixels` (each width × height), numbering
  * them from `firstFrameIndex`; returns the chunk's table (rows in frame order).
  */
@@ -118,6 +203,8 @@ export function localizeFrames(
   frameCount: number,
   firstFrameIndex: number,
   s: LocalizeScratch,
+  /** Called after each frame (workers use it as a heartbeat). */
+  onFrame?: () => void,
 ): LocTable {
   const size = s.width * s.height;
   if (pixels.length < frameCount * size)
@@ -125,7 +212,9 @@ export function localizeFrames(
       `${frameCount} frames of ${s.width}×${s.height} px need ${frameCount * size} values, got ${pixels.length}`,
     );
   s.builder.length = 0;
-  for (let f = 0; f < frameCount; f++)
+  for (let f = 0; f < frameCount; f++) {
     localizeFrame(pixels.subarray(f * size, (f + 1) * size), firstFrameIndex + f, s);
+    onFrame?.();
+  }
   return s.builder.take();
 }

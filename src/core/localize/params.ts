@@ -3,6 +3,10 @@
 import { type CameraParams, DEFAULT_CAMERA, validateCamera } from '../camera/camera';
 import { DEFAULT_WAVELET, type WaveletOptions } from '../detect/filters';
 import type { FitMethod } from '../fit/gaussianFitter';
+import { DEFAULT_MULTI_OPTIONS } from '../fit/multiFitter';
+
+/** The single-emitter methods, or Poisson MLE of 1…`maxEmitters` emitters per window. */
+export type LocalizeFitter = FitMethod | 'mle-multi';
 
 export interface LocalizeParams {
   /** Camera pixel size in nm (sample plane). */
@@ -10,7 +14,11 @@ export interface LocalizeParams {
   /** PSF standard deviation in nm: fixed, or the start value when `fitSigma`. */
   sigmaNm: number;
   fitSigma: boolean;
-  fitter: FitMethod;
+  fitter: LocalizeFitter;
+  /** mle-multi: most emitters fitted in one window. */
+  maxEmitters: number;
+  /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
+  multiAlpha: number;
   detector: 'wavelet' | 'dog';
   wavelet: WaveletOptions;
   /** k in the detection threshold k × std(first wavelet level) (ThunderSTORM: std(Wave.F1), k = 1). */
@@ -38,6 +46,8 @@ export const DEFAULT_LOCALIZE_PARAMS: Omit<LocalizeParams, 'fitRadiusPx'> = {
   sigmaNm: 130,
   fitSigma: false,
   fitter: 'mle',
+  maxEmitters: DEFAULT_MULTI_OPTIONS.maxEmitters,
+  multiAlpha: DEFAULT_MULTI_OPTIONS.alpha,
   detector: 'wavelet',
   wavelet: DEFAULT_WAVELET,
   thresholdFactor: 1,
@@ -65,8 +75,16 @@ export function resolveLocalizeParams(input: LocalizeParamsInput = {}): Localize
   if (p.fitRadiusPx === undefined) p.fitRadiusPx = Math.max(2, Math.round(2.5 * sigmaPx));
   if (!(Number.isInteger(p.fitRadiusPx) && p.fitRadiusPx >= 1 && p.fitRadiusPx <= 20))
     throw new Error(`fit radius must be an integer of 1–20 pixels, got ${p.fitRadiusPx}`);
-  if (!['mle', 'lsq', 'wlsq'].includes(p.fitter))
-    throw new Error(`fitter must be mle, lsq or wlsq, got "${p.fitter}"`);
+  if (!['mle', 'lsq', 'wlsq', 'mle-multi'].includes(p.fitter))
+    throw new Error(`fitter must be mle, lsq, wlsq or mle-multi, got "${p.fitter}"`);
+  if (p.fitter === 'mle-multi' && p.fitSigma)
+    throw new Error(
+      'the multi-emitter fitter keeps σ fixed: turn off "fit σ" (measure σ from the data instead)',
+    );
+  if (!(Number.isInteger(p.maxEmitters) && p.maxEmitters >= 1 && p.maxEmitters <= 8))
+    throw new Error(`max emitters per window must be an integer of 1–8, got ${p.maxEmitters}`);
+  if (!(p.multiAlpha > 0 && p.multiAlpha < 0.5))
+    throw new Error(`significance of the added-emitter test must be in (0, 0.5), got ${p.multiAlpha}`);
   if (!['wavelet', 'dog'].includes(p.detector))
     throw new Error(`detector must be wavelet or dog, got "${p.detector}"`);
   if (!(p.thresholdFactor > 0))

@@ -53,6 +53,19 @@ export function frameCountOf(table: LocTable): number {
   const f = table.columns.frame;
   if (!f) throw new Error('table has no frame column');
   let m = -1;
-  for (let i = 0; i < table.length; i++) if (f[i] > m) m = f[i];
+  let at = -1;
+  for (let i = 0; i < table.length; i++)
+    if (f[i] > m) {
+      m = f[i];
+      at = i;
+    }
+  // A drift trace holds one value per frame: a damaged frame number must not size it.
+  if (m + 1 > MAX_TRACE_FRAMES)
+    throw new Error(
+      `localization ${at + 1} is in frame ${m + 1}; drift traces are limited to ${MAX_TRACE_FRAMES} frames (is the frame column damaged?)`,
+    );
   return m + 1;
 }
+
+/** Far beyond any acquisition (a 10⁶-frame movie is hours at kHz rates); 40 MB per trace. */
+export const MAX_TRACE_FRAMES = 5_000_000;

@@ -8,7 +8,7 @@
 // are bucketed into a spatial hash with cells of one radius, rebuilt from scratch in O(live):
 // no per-object allocation, total cost O(n·(g+1)).
 
-import { groupByFrame } from './groupByFrame';
+import { groupByFrameSparse } from './groupByFrame';
 
 export interface LinkOptions {
   radiusNm: number;
@@ -40,8 +40,7 @@ export function linkBlinks(
   const mask = opts.mask;
   const group = new Int32Array(n).fill(-1);
 
-  const { order, start, frames } = groupByFrame(frame, n, { mask });
-  const maxFrame = frames - 1;
+  const { order, start, frameIds } = groupByFrameSparse(frame, n, { mask });
 
   const lastX = new Float64Array(order.length);
   const lastY = new Float64Array(order.length);
@@ -65,10 +64,10 @@ export function linkBlinks(
   const inv = 1 / r;
   const r2 = r * r;
 
-  for (let f = 0; f <= maxFrame; f++) {
-    const a = start[f];
-    const b = start[f + 1];
-    if (a === b) continue;
+  for (let k = 0; k < frameIds.length; k++) {
+    const f = frameIds[k];
+    const a = start[k];
+    const b = start[k + 1];
     let kept = 0;
     for (let k = 0; k < nLive; k++) if (lastF[live[k]] >= f - gap - 1) live[kept++] = live[k];
     nLive = kept;

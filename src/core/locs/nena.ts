@@ -7,7 +7,7 @@
 // where B·d absorbs pairs of unrelated molecules (at small d, chance neighbours grow linearly).
 // A and B enter linearly, so for each σ they come from a 2×2 non-negative least squares and only
 // σ is searched (log grid, then golden section), which makes the fit start-value free.
-import { groupByFrame } from './groupByFrame';
+import { groupByFrameSparse } from './groupByFrame';
 import type { LocTable } from './table';
 
 export interface NenaOptions {
@@ -155,13 +155,13 @@ export function adjacentFrameDistances(
   maxD: number,
   mask?: Uint8Array,
 ): Float64Array {
-  const { order, start, frames } = groupByFrame(frame, n, { mask });
-  const maxFrame = frames - 1;
+  const { order, start, frameIds } = groupByFrameSparse(frame, n, { mask });
+  const present = frameIds.length;
 
   const out = new Float64Array(order.length);
   let nOut = 0;
   let maxPerFrame = 0;
-  for (let f = 0; f <= maxFrame; f++) maxPerFrame = Math.max(maxPerFrame, start[f + 1] - start[f]);
+  for (let k = 0; k < present; k++) maxPerFrame = Math.max(maxPerFrame, start[k + 1] - start[k]);
   let maxHash = 16;
   while (maxHash < 2 * maxPerFrame) maxHash <<= 1;
   const bucketStart = new Int32Array(maxHash + 1);
@@ -169,12 +169,12 @@ export function adjacentFrameDistances(
   const itemHash = new Int32Array(maxPerFrame);
   const inv = 1 / maxD;
   const d2max = maxD * maxD;
-  for (let f = 0; f < maxFrame; f++) {
-    const a = start[f];
-    const b = start[f + 1];
-    const na = start[f + 1];
-    const nb = start[f + 2];
-    if (a === b || na === nb) continue;
+  for (let k = 0; k + 1 < present; k++) {
+    if (frameIds[k + 1] !== frameIds[k] + 1) continue;
+    const a = start[k];
+    const b = start[k + 1];
+    const na = start[k + 1];
+    const nb = start[k + 2];
     // Bucket frame f+1 by cell, in a hash sized to that frame.
     let hashSize = 16;
     while (hashSize < 2 * (nb - na)) hashSize <<= 1;

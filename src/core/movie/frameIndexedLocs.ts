@@ -10,6 +10,8 @@ export class FrameIndexedLocs {
   frame = new Uint32Array(1024);
   private orderArr = new Uint32Array(0);
   private frameStartArr = new Uint32Array(1);
+  /** Frame of each entry of `order`, when indexed sparsely (null: `frameStartArr` is dense). */
+  private sortedFrames: Uint32Array | null = null;
   private indexed = true;
 
   push(frame: number, x: number, y: number, sigma: number): void {
@@ -31,10 +33,26 @@ export class FrameIndexedLocs {
   /** Range [lo, hi) of `order` holding raw frames [start, end). */
   rangeOf(start: number, end: number): { lo: number; hi: number } {
     this.reindex();
+    const sorted = this.sortedFrames;
+    if (sorted) return { lo: lowerBound(sorted, start), hi: lowerBound(sorted, end) };
     const fs = this.frameStartArr;
     const last = fs.length - 1;
     const clamp = (f: number) => Math.max(0, Math.min(f, last));
     return { lo: fs[clamp(start)], hi: fs[clamp(end)] };
+  }
+
+  private reindexSparse(): void {
+    const n = this.length;
+    const frame = this.frame;
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => frame[a] - frame[b] || a - b);
+    const sorted = new Uint32Array(n);
+    for (let q = 0; q < n; q++) sorted[q] = frame[order[q]];
+    this.orderArr = order;
+    this.sortedFrames = sorted;
+    this.frameStartArr = new Uint32Array(1);
+    this.indexed = true;
   }
 
   private grow(capacity: number): void {
@@ -55,6 +73,13 @@ export class FrameIndexedLocs {
     const frame = this.frame;
     let maxFrame = -1;
     for (let i = 0; i < n; i++) if (frame[i] > maxFrame) maxFrame = frame[i];
+    // A frame range far beyond the row count (one damaged row at frame 10⁹) is indexed by
+    // sorting, so memory follows the rows, not the largest frame number.
+    if (maxFrame + 2 > 4 * n + 1024) {
+      this.reindexSparse();
+      return;
+    }
+    this.sortedFrames = null;
     const fs = new Uint32Array(maxFrame + 2);
     for (let i = 0; i < n; i++) fs[frame[i] + 1]++;
     for (let f = 1; f < fs.length; f++) fs[f] += fs[f - 1];
@@ -66,4 +91,16 @@ export class FrameIndexedLocs {
     this.frameStartArr = fs;
     this.indexed = true;
   }
+}
+
+/** First index q with sorted[q] ≥ value. */
+function lowerBound(sorted: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

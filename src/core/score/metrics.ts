@@ -5,7 +5,7 @@
 //   lateral RMSE over matches, efficiency = 1 − sqrt((1 − J)² + (RMSE / 100 nm)²).
 import { groupByFrame } from '../locs/groupByFrame';
 import type { LocTable } from '../locs/table';
-import { minCostAssignment } from './assignment';
+import { solveAssignment } from '../math/assignment';
 
 export interface ScoreOptions {
   /** Largest distance of a match, nm (default 250). */
@@ -108,7 +108,7 @@ export function scoreLocalizations(truth: LocTable, locs: LocTable, options: Sco
         cost[a * m + b] = d2 <= tol2 ? Math.sqrt(d2) : forbidden;
       }
     }
-    const assign = minCostAssignment(cost.subarray(0, n * m), n, m);
+    const assign = solveAssignment(cost.subarray(0, n * m), n, m);
     for (let a = 0; a < n; a++) {
       const b = assign[a];
       if (b < 0 || cost[a * m + b] >= forbidden) continue;

@@ -14,11 +14,11 @@
 import { encodeSmlmTable, readSmlm, SmlmError, type SmlmTableOut, smlmManifest } from '../io/smlm';
 import {
   concatParts,
-  DEFAULT_ZIP_LIMITS,
   type ZipArchive,
   ZipError,
   type ZipLimits,
   type ZipWriteEntry,
+  zipLimitsFor,
   zipParts,
 } from '../io/zip';
 import type { ColumnArray } from '../locs/table';
@@ -200,7 +200,7 @@ export function openSessionFile(bytes: Uint8Array, options: OpenSessionOptions =
 }
 
 function openInner(bytes: Uint8Array, options: OpenSessionOptions, file: string): OpenSessionResult {
-  const contents = readSmlm(bytes, { fileName: file, limits: options.limits ?? DEFAULT_ZIP_LIMITS });
+  const contents = readSmlm(bytes, { fileName: file, limits: options.limits ?? zipLimitsFor(bytes.length) });
   const { archive } = contents;
   const warnings = [...contents.warnings];
   const own = archive.entries.get(SESSION_ENTRY);
@@ -209,7 +209,9 @@ function openInner(bytes: Uint8Array, options: OpenSessionOptions, file: string)
     throw new SessionFileError(`${SESSION_ENTRY} is larger than ${MAX_SESSION_JSON} bytes`);
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(archive.read(SESSION_ENTRY)));
+    json = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(archive.read(SESSION_ENTRY, MAX_SESSION_JSON)),
+    );
   } catch (e) {
     if (e instanceof ZipError) throw e;
     throw new SessionFileError(`${SESSION_ENTRY} is not valid JSON (${(e as Error).message.slice(0, 120)})`);

@@ -5,7 +5,7 @@
 import { resolveLocalizeParams } from '../localize/params';
 import { parsePipeline } from '../locs/pipeline';
 import type { SimulationParams } from '../sim/params';
-import { validateSimulationParams } from '../sim/validate';
+import { simulationBudgetProblems, validateSimulationParams } from '../sim/validate';
 import { FINGERPRINT_PATTERN } from './fingerprint';
 import { migrateSession } from './migrate';
 import { DTYPES, type RecipeJson, SESSION_FORMAT, SESSION_VERSION, type Session, TABLE_KINDS } from './model';
@@ -103,6 +103,8 @@ const simulationParams = checkedJson(plainJson({ maxNodes: 20_000 }), (j) => {
     throw new Error('simulation parameters are incomplete or malformed');
   }
   if (errors.length) throw new Error(`simulation parameters: ${errors.slice(0, 3).join('; ')}`);
+  const tooBig = simulationBudgetProblems(j as unknown as SimulationParams);
+  if (tooBig.length) throw new Error(`simulation too large: ${tooBig.join('; ')}`);
 });
 
 const stack = obj(

@@ -230,3 +230,45 @@ function validateScene(p: SimulationParams, check: Check): void {
       check(false, `unknown scene "${(s as { kind: string }).kind}"`);
   }
 }
+
+/**
+ * What a simulation read from an untrusted file (a session, a link) may ask for. The dialog's own
+ * limits allow far more; a 7 KB session must not make the tab allocate gigabytes on open.
+ */
+export const UNTRUSTED_SIMULATION_LIMITS = {
+  /** width × height × frames: bounds the work of every later run over the stack. */
+  pixelFrames: 2 ** 32,
+  /** width × height × channels: background and calibration maps are held per pixel. */
+  framePixels: 2 ** 24,
+  /** Emitters drawn per frame × frames × channels in the isolated scene (events held in memory). */
+  emitterFrames: 20_000_000,
+  /** EVs in the EV and uptake scenes. */
+  evs: 100_000,
+} as const;
+
+/** Problems with the size of `p` against `limits`; empty when it may be re-created. */
+export function simulationBudgetProblems(
+  p: SimulationParams,
+  limits: typeof UNTRUSTED_SIMULATION_LIMITS = UNTRUSTED_SIMULATION_LIMITS,
+): string[] {
+  const out: string[] = [];
+  const channels = Array.isArray(p.channels) ? p.channels.length : 1;
+  const pixelFrames = p.width * p.height * p.frames;
+  const fmt = (n: number) => n.toExponential(2);
+  if (pixelFrames > limits.pixelFrames)
+    out.push(
+      `${p.width}×${p.height} px × ${p.frames} frames is ${fmt(pixelFrames)} pixel-frames, more than the ${fmt(limits.pixelFrames)} a session may ask to re-create`,
+    );
+  if (p.width * p.height * channels > limits.framePixels)
+    out.push(
+      `${p.width}×${p.height} px × ${channels} channel(s) is more than the ${fmt(limits.framePixels)} pixels a session may ask to re-create`,
+    );
+  const s = p.scene;
+  if (s.kind === 'isolated' && s.emittersPerFrame * p.frames * channels > limits.emitterFrames)
+    out.push(
+      `${s.emittersPerFrame} emitters per frame × ${p.frames} frames × ${channels} channel(s) is more than the ${fmt(limits.emitterFrames)} emissions a session may ask to re-create`,
+    );
+  if ((s.kind === 'evsOnGlass' || s.kind === 'uptake') && s.evCount > limits.evs)
+    out.push(`${s.evCount} EVs is more than the ${limits.evs} a session may ask to re-create`);
+  return out;
+}

@@ -125,3 +125,27 @@ export function trackPositionsForMovie(
   }
   return { length: n, columns: o };
 }
+
+/**
+ * Why trackPositionsForMovie found nothing, with the numbers that decide it (1-based raw frames):
+ * the movie frames take their EV positions from the window centres, which may miss short tracks.
+ */
+export function noMoviePositionsReason(
+  t: TrackTable,
+  p: { step: number; window: number; movieFrames: number },
+): string {
+  if (!t.length) return 'There are no track positions: nothing was measured.';
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const f of t.columns.frame) {
+    if (f < lo) lo = f;
+    if (f > hi) hi = f;
+  }
+  const first = movieBlockOffset(p.step, p.window) * p.step;
+  const last = first + p.movieFrames * p.step - 1;
+  return (
+    `0 EV positions fall in a movie frame: nothing was measured. Each movie frame takes the EV position ` +
+    `from the ${p.step} raw frames at the centre of its ${p.window}-frame window, so the ${p.movieFrames} ` +
+    `movie frames cover raw frames ${first + 1}–${last + 1}, but the tracks lie in raw frames ${lo + 1}–${hi + 1}.`
+  );
+}

@@ -239,3 +239,28 @@ export function tracksToCsv(t: TrackTable): string {
     offsets: { frame: 1 },
   });
 }
+
+/**
+ * 'csv' (ThunderSTORM-style, with a header naming a track column) or 'text' (7-column SPT text),
+ * from the first line that is neither blank nor a comment: commas or semicolons, or a header
+ * naming a track column, mean CSV; whitespace-separated numbers or another header mean text.
+ */
+export function detectTrackFormat(text: string): 'csv' | 'text' {
+  for (const raw of splitLines(text)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith('%')) continue;
+    if (line.includes(',') || line.includes(';')) return 'csv';
+    const fields = line.split(/\s+/);
+    if (fields.every((f) => Number.isFinite(Number(f)))) return 'text';
+    const names = line.split('\t').map((f) =>
+      f
+        .replace(/\[[^\]]*\]/, '')
+        .trim()
+        .replace(/^"|"$/g, '')
+        .toLowerCase(),
+    );
+    const trackNames = ['track', 'track_id', 'track id', 'trackid', 'trajectory', 'traj', 'id'];
+    return names.some((n) => trackNames.includes(n)) ? 'csv' : 'text';
+  }
+  return 'csv';
+}

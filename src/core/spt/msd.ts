@@ -47,8 +47,14 @@ export function defaultMaxLag(n: number): number {
 }
 
 export interface DiffusionFit {
-  /** Diffusion coefficient in nm²/s (may come out ≤ 0 for immobile tracks: not clamped). */
+  /**
+   * Diffusion coefficient in nm²/s; NaN when not estimable, i.e. the MSD slope is ≤ 0 (the
+   * motion is below the localization error: the track is immobile at this precision, and a
+   * negative "D" would be noise reported as a value).
+   */
   D: number;
+  /** The fitted slope as a diffusion coefficient, nm²/s, ≤ 0 included (for classification). */
+  slopeD: number;
   /** Localization error σ (nm) from the intercept; NaN when the intercept is negative. */
   sigma: number;
   /** Lags used in the line fit. */
@@ -95,8 +101,10 @@ export function fitDiffusion(curve: MsdCurve, frameInterval: number, points: 'au
       fit = lineFit(curve.msd, p);
     }
   }
+  const slopeD = fit.b / (4 * frameInterval);
   const result: DiffusionFit = {
-    D: fit.b / (4 * frameInterval),
+    D: slopeD > 0 ? slopeD : Number.NaN,
+    slopeD,
     sigma: fit.a >= 0 ? Math.sqrt(fit.a / 4) : Number.NaN,
     points: fit.n,
   };

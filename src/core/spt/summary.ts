@@ -36,7 +36,7 @@ export interface TrackSummary {
     meanIntensity: Float64Array;
     meanX: Float64Array;
     meanY: Float64Array;
-    /** Diffusion coefficient, µm²/s. */
+    /** Diffusion coefficient, µm²/s; NaN when too short or not estimable (MSD slope ≤ 0). */
     D: Float64Array;
     /** Localization error from the MSD intercept, nm. */
     sigma: Float64Array;
@@ -105,8 +105,9 @@ export function summarizeTracks(t: TrackTable, params: SummaryParams): TrackSumm
     o.sigma[k] = fit.sigma;
     o.msdPoints[k] = fit.points;
     o.alpha[k] = anomalousExponent(curve, 4 * fit.sigma * fit.sigma);
-    if (len < minLen || !Number.isFinite(fit.D)) o.mobility[k] = Mobility.unclassified;
-    else if (fit.D < immobileD) o.mobility[k] = Mobility.immobile;
+    // A slope ≤ 0 leaves D not estimable (NaN) but is the clearest case of an immobile track.
+    if (len < minLen || !Number.isFinite(fit.slopeD)) o.mobility[k] = Mobility.unclassified;
+    else if (fit.slopeD < immobileD) o.mobility[k] = Mobility.immobile;
     else if (o.alpha[k] < confinedAlpha) o.mobility[k] = Mobility.confined;
     else o.mobility[k] = Mobility.mobile;
   }

@@ -38,6 +38,12 @@ function checkSameGeometry(parts: FrameSource[], what: string): void {
   }
 }
 
+/** Every part's reader warnings, named by part (the combined source has one warning list). */
+function partWarnings(parts: FrameSource[]): { warnings?: string[] } {
+  const w = parts.flatMap((p) => (p.meta.warnings ?? []).map((m) => `${p.name}: ${m}`));
+  return w.length ? { warnings: w } : {};
+}
+
 /** Files that together form one movie (one file per frame, or a split acquisition), in the given order. */
 export function concatFrames(parts: FrameSource[]): FrameSource {
   if (parts.length === 1) return parts[0];
@@ -63,6 +69,7 @@ export function concatFrames(parts: FrameSource[]): FrameSource {
       ...p0.meta,
       flavour: `${p0.meta.flavour}-series`,
       extra: { ...p0.meta.extra, files: parts.length },
+      ...partWarnings(parts),
     },
     async readFrame(index, options) {
       checkFrameArgs(name, frameCount, p0.channels, index, options?.channel ?? 0);

@@ -1,5 +1,5 @@
-// The localization table: only the visible rows are in the DOM, so it scrolls a million rows as
-// easily as a hundred. Click a header to sort (ascending, descending, off); type a filter
+// The localization table: only the visible rows are in the DOM, so it scrolls ten million rows
+// as easily as a hundred (virtualRows.ts maps the scroll bar past the browsers' height cap). Click a header to sort (ascending, descending, off); type a filter
 // expression on any column (e.g. `photons > 500 && precision < 20`). Sorting and filtering run
 // in a worker for large tables; frames show 1-based, as in ThunderSTORM's CSV.
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -12,6 +12,7 @@ import { locsTable, useLocs } from '../../state/locsStore';
 import { uiStore } from '../../state/uiStore';
 import { formatCount } from './runState';
 import { useThrottled } from './useThrottled';
+import { rowWindow } from './virtualRows';
 
 const ROW_H = 20;
 const OVERSCAN = 8;
@@ -120,8 +121,8 @@ export function LocTableView() {
   // sort on screen) until the new query arrives. A shorter table is a new run: drop them.
   const rows = query && query.length <= table.length && (sort || filter) ? query.rows : null;
   const count = rows ? rows.length : table.length;
-  const first = Math.max(0, Math.floor(scrollTop / ROW_H) - OVERSCAN);
-  const last = Math.min(count, Math.ceil((scrollTop + height) / ROW_H) + OVERSCAN);
+  const win = rowWindow(scrollTop, height, count, ROW_H, OVERSCAN);
+  const { first, last } = win;
   const visible: number[] = [];
   for (let i = first; i < last; i++) visible.push(rows ? rows[i] : i);
 
@@ -220,9 +221,9 @@ export function LocTableView() {
           data-testid="loc-table-body"
           onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         >
-          <div style={{ height: count * ROW_H, position: 'relative' }}>
+          <div style={{ height: win.spacerPx, position: 'relative' }}>
             {visible.map((r, k) => (
-              <div key={r} className="loc-row" style={{ transform: `translateY(${(first + k) * ROW_H}px)` }}>
+              <div key={r} className="loc-row" style={{ transform: `translateY(${win.top(first + k)}px)` }}>
                 {columns.map((c) => (
                   <span key={c} className="loc-cell num">
                     {cell(c, table.columns[c]?.[r] ?? Number.NaN)}

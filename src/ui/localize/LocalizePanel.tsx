@@ -21,6 +21,7 @@ import { NumberField, SelectField } from './fields';
 import { ROI_OVERLAY, roiOverlay, usePreview } from './preview';
 import { RunProgressBar } from './RunProgressBar';
 import { formatCount, useIsStale } from './runState';
+import { SigmaFromData } from './SigmaFromData';
 import './scripting';
 import './localize.css';
 
@@ -289,6 +290,7 @@ export function LocalizePanel() {
           value={s.sigmaNm}
           onCommit={(v) => set({ sigmaNm: v })}
         />
+        <SigmaFromData st={st} disabled={running} />
         <CameraFacts />
       </fieldset>
 
@@ -333,18 +335,46 @@ export function LocalizePanel() {
         <legend>Fit</legend>
         <SelectField
           label="Fitter"
-          hint="MLE: Poisson maximum likelihood, reaches the Cramér–Rao bound. LSQ: least squares (ThunderSTORM's default). WLSQ: weighted least squares."
+          hint="MLE: Poisson maximum likelihood, reaches the Cramér–Rao bound. MLE, multi-emitter: where one spot does not explain a window (χ² goodness of fit), fits 2…N overlapping spots jointly, each accepted by a likelihood-ratio test; for dense data, σ fixed. LSQ: least squares (ThunderSTORM's default). WLSQ: weighted least squares."
           value={s.fitter}
           options={[
             { value: 'mle', label: 'MLE (Poisson)' },
+            { value: 'mle-multi', label: 'MLE, multi-emitter' },
             { value: 'lsq', label: 'Least squares' },
             { value: 'wlsq', label: 'Weighted LSQ' },
           ]}
-          onChange={(v) => set({ fitter: v })}
+          onChange={(v) => set({ fitter: v, ...(v === 'mle-multi' ? { fitSigma: false } : {}) })}
         />
+        {s.fitter === 'mle-multi' && (
+          <div className="pair">
+            <NumberField
+              spec={{
+                label: 'Max. emitters',
+                hint: 'Most spots fitted together in one window (ThunderSTORM MFA: 5).',
+                min: 1,
+                max: 8,
+                integer: true,
+              }}
+              value={s.maxEmitters}
+              onCommit={(v) => set({ maxEmitters: v ?? 5 })}
+              testId="max-emitters"
+            />
+            <NumberField
+              spec={{
+                label: 'Add-emitter p',
+                hint: 'Significance of the likelihood-ratio test (χ², 3 degrees of freedom) that accepts one more spot in a window. Smaller: fewer, surer extra spots.',
+                min: 0,
+                minInclusive: false,
+                max: 0.1,
+              }}
+              value={s.multiAlpha}
+              onCommit={(v) => set({ multiAlpha: v ?? 1e-4 })}
+            />
+          </div>
+        )}
         <SelectField
           label="PSF σ in the fit"
-          hint="Fixed: σ is the PSF σ above (faster, more precise for in-focus spots). Free: fitted per spot (reports defocus and blur)."
+          hint="Fixed: σ is the PSF σ above (faster, more precise for in-focus spots; needed by the multi-emitter fitter). Free: fitted per spot (reports defocus and blur)."
           value={s.fitSigma ? 'free' : 'fixed'}
           options={[
             { value: 'fixed', label: 'Fixed' },

@@ -17,6 +17,7 @@ import {
   trackDistanceFigure,
   trackSummaryCsv,
   trackTableRows,
+  trackTestCsv,
 } from '../../plots/tracks';
 import { tracksStore, useTracks } from '../../state/tracksStore';
 import { useUi } from '../../state/uiStore';
@@ -95,6 +96,16 @@ export function TracksView() {
             >
               Control CSV
             </button>
+            {c.evTrackSummaries && (
+              <button
+                type="button"
+                className="btn small"
+                title="One row per EV track: its mean distance and fraction within, and those of its matched control tracks (the data behind the test)"
+                onClick={() => downloadText('track-test.csv', trackTestCsv(c))}
+              >
+                Track test CSV
+              </button>
+            )}
           </div>
           <div className="tk-grid">
             <Plot figure={figs.hist} label="EV vs control distance histogram" className="plot tk-plot" />
@@ -214,7 +225,12 @@ function TrackTable() {
             >
               <td className="num">{r.id}</td>
               <td className="num">{r.length}</td>
-              <td className="num">{fmt(r.D)}</td>
+              <td
+                className="num"
+                title={Number.isFinite(r.D) ? undefined : 'D not estimable: too short, or MSD slope ≤ 0'}
+              >
+                {Number.isFinite(r.D) ? fmt(r.D) : 'n.e.'}
+              </td>
               <td>
                 <span
                   className="tk-swatch"

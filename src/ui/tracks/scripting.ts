@@ -18,6 +18,7 @@ function tracksPlain(r: TracksResult) {
     detections: r.detections,
     tracksBefore: r.tracksBefore,
     gapsClosed: r.gapsClosed,
+    radiusCheck: r.radiusCheck ? { ...r.radiusCheck } : null,
     tracks: { length: r.tracks.length, columns: plainColumns(r.tracks.columns) },
     summary: { length: r.summary.length, columns: plainColumns(r.summary.columns) },
   };
@@ -31,6 +32,11 @@ function distancesPlain(r: DistanceResult) {
     step: r.step,
     threshold: r.threshold,
     structureCoverage: r.structureCoverage,
+    /** The headline test, on tracks (see trackTest.ts); KS and χ² are per position, descriptive. */
+    // Sessions saved before the track-level test have none.
+    trackTest: c.trackTest
+      ? { distance: { ...c.trackTest.distance }, within: { ...c.trackTest.within } }
+      : null,
     ks: { ...c.ks },
     chiSquare: { ...c.chiSquare },
     evFractionWithin: c.evFractionWithin,

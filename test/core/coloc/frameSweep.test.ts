@@ -4,7 +4,12 @@
 import { describe, expect, test } from 'vitest';
 import { labelComponents2D } from '../../../src/core/binarize/structures';
 import { FrameSweep } from '../../../src/core/coloc/frameSweep';
-import { StructureDistances, sampleField, signedDistanceField } from '../../../src/core/coloc/signedDistance';
+import {
+  PointSignedDistance,
+  StructureDistances,
+  sampleField,
+  signedDistanceField,
+} from '../../../src/core/coloc/signedDistance';
 import { Rng } from '../../../src/core/random';
 
 const grid = { x0Nm: 100, y0Nm: -50, width: 96, height: 80, pixelNm: 10 };
@@ -38,14 +43,45 @@ function points(r: Rng, frames: number, per: number) {
 describe('FrameSweep', () => {
   test.each([
     ['few points (contour path)', 5, false],
-    ['many points (EDT path)', 400, false],
+    ['many points (column path)', 400, false],
     ['pooled (per structure)', 20, true],
-  ])('%s: equals the sampled signed-distance field', (_name, per, pooled) => {
+  ])('%s: equals the exact distance at the point', (_name, per, pooled) => {
     const r = new Rng(3);
     const frames = 4;
     const masks = [discMask(r, 3), discMask(r, 6), new Uint8Array(grid.width * grid.height), discMask(r, 1)];
     const q = points(r, frames, per);
     const sweep = new FrameSweep(frames, [q], { grid, perStructure: pooled });
+    for (let t = 0; t < frames; t++) sweep.addFrame(t, masks[t]);
+    const p = sweep.provider();
+    const out = new Float64Array(64);
+    for (let i = 0; i < q.frame.length; i++) {
+      const f = q.frame[i];
+      const want = new PointSignedDistance(masks[f], grid).at(q.x[i], q.y[i]);
+      const got = p.distance(f, q.x[i], q.y[i]);
+      if (want === Number.POSITIVE_INFINITY) expect(got).toBe(want);
+      else expect(got).toBeCloseTo(want, 9);
+      if (pooled) {
+        const { labels, count } = labelComponents2D(masks[f], grid.width, grid.height, 8);
+        const k = p.structureDistances!(f, q.x[i], q.y[i], out);
+        expect(k).toBe(count);
+        if (count) {
+          const sd = new StructureDistances(labels, grid).signedDistances(q.x[i], q.y[i]);
+          for (let s = 0; s < count; s++) expect(out[s]).toBeCloseTo(sd[s], 9);
+        }
+      }
+    }
+  });
+
+  test.each([
+    ['few points (contour path)', 5, false],
+    ['many points (EDT path)', 400, false],
+    ['pooled (per structure)', 20, true],
+  ])('bilinear, %s: equals the sampled signed-distance field', (_name, per, pooled) => {
+    const r = new Rng(3);
+    const frames = 4;
+    const masks = [discMask(r, 3), discMask(r, 6), new Uint8Array(grid.width * grid.height), discMask(r, 1)];
+    const q = points(r, frames, per);
+    const sweep = new FrameSweep(frames, [q], { grid, perStructure: pooled, sampling: 'bilinear' });
     for (let t = 0; t < frames; t++) sweep.addFrame(t, masks[t]);
     const p = sweep.provider();
     const out = new Float64Array(64);
@@ -61,7 +97,12 @@ describe('FrameSweep', () => {
         const k = p.structureDistances!(f, q.x[i], q.y[i], out);
         expect(k).toBe(count);
         if (count) {
-          const sd = new StructureDistances(labels, grid).signedDistances(q.x[i], q.y[i]);
+          const sd = new StructureDistances(labels, grid).signedDistances(
+            q.x[i],
+            q.y[i],
+            undefined,
+            'bilinear',
+          );
           for (let s = 0; s < count; s++) expect(out[s]).toBeCloseTo(sd[s], 6);
         }
       }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   nearestStructureField,
+  PointSignedDistance,
   pixelIndexAt,
   StructureDistances,
   sampleField,
@@ -59,6 +60,16 @@ function randomShapes(): [string, Sdf, number][] {
   return out;
 }
 
+function threeStructures(): Uint32Array {
+  const labels = new Uint32Array(grid.width * grid.height);
+  const shapes: Sdf[] = [disc(2300, 3300, 120), ring(2600, 3500, 180, 50), square(2250, 3700, 80)];
+  shapes.forEach((sdf, k) => {
+    const m = rasterise(sdf);
+    for (let i = 0; i < m.length; i++) if (m[i]) labels[i] = k + 1;
+  });
+  return labels;
+}
+
 describe('signed distance to binarized structures', () => {
   test.each(randomShapes())(
     '%s: pixel-centre values are within the raster error of the analytic distance',
@@ -108,16 +119,6 @@ describe('signed distance to binarized structures', () => {
     expect(all.every((v) => v === Number.NEGATIVE_INFINITY)).toBe(true);
   });
 
-  function threeStructures(): Uint32Array {
-    const labels = new Uint32Array(grid.width * grid.height);
-    const shapes: Sdf[] = [disc(2300, 3300, 120), ring(2600, 3500, 180, 50), square(2250, 3700, 80)];
-    shapes.forEach((sdf, k) => {
-      const m = rasterise(sdf);
-      for (let i = 0; i < m.length; i++) if (m[i]) labels[i] = k + 1;
-    });
-    return labels;
-  }
-
   test('per-structure distances equal the field of each structure alone, at centres and between', () => {
     const labels = threeStructures();
     const sd = new StructureDistances(labels, grid);
@@ -132,12 +133,20 @@ describe('signed distance to binarized structures', () => {
     );
     const r = new Rng(8);
     const out = new Float64Array(3);
+    const exact = [1, 2, 3].map(
+      (k) =>
+        new PointSignedDistance(
+          labels.map((l) => (l === k ? 1 : 0)),
+          grid,
+        ),
+    );
     for (let n = 0; n < 3000; n++) {
       const x = grid.x0Nm + r.uniform() * grid.width * grid.pixelNm;
       const y = grid.y0Nm + r.uniform() * grid.height * grid.pixelNm;
-      sd.signedDistances(x, y, out);
+      sd.signedDistances(x, y, out, 'bilinear');
       for (let k = 0; k < 3; k++) {
         expect(out[k]).toBeCloseTo(sampleField(alone[k], grid, x, y), 3);
+        expect(sd.signedDistance(k + 1, x, y)).toBeCloseTo(exact[k].at(x, y), 6);
         expect(sd.signedDistance(k + 1, x, y, 'nearest')).toBeCloseTo(alone[k][pixelIndexAt(grid, x, y)], 3);
       }
     }
@@ -156,5 +165,111 @@ describe('signed distance to binarized structures', () => {
       expect(each[label[p] - 1]).toBeCloseTo(distance[p], 3);
       if (labels[p]) expect(label[p]).toBe(labels[p]);
     }
+  });
+});
+
+// Issue #12: the distance at an EV's own position, exact to the pixel grid. Rasterised discs,
+// rings and half-planes (pixel centres inside = structure), random sub-pixel positions,
+// structure centres included: every value within half a pixel diagonal of the analytic one.
+describe('exact signed distance at the point', () => {
+  const HALF_DIAGONAL = Math.SQRT1_2 * grid.pixelNm * (1 + 1e-9);
+  const halfPlane =
+    (angle: number, offset: number): Sdf =>
+    (x, y) =>
+      (x - grid.x0Nm - 480) * Math.cos(angle) + (y - grid.y0Nm - 450) * Math.sin(angle) - offset;
+
+  // A half-plane is cut by the image, and outside the image is not background: keep the points
+  // whose nearest analytic edge point lies in the image (≥ 1 px in).
+  const edgeInImage = (sdf: Sdf) => (x: number, y: number) => {
+    const h = 1e-3;
+    const d = sdf(x, y);
+    const nx = (sdf(x + h, y) - d) / h;
+    const ny = (sdf(x, y + h) - d) / h;
+    const fx = x - d * nx;
+    const fy = y - d * ny;
+    const m = grid.pixelNm;
+    return (
+      fx > grid.x0Nm + m &&
+      fy > grid.y0Nm + m &&
+      fx < grid.x0Nm + (grid.width - 1) * m &&
+      fy < grid.y0Nm + (grid.height - 1) * m
+    );
+  };
+
+  function shapes(): [string, Sdf, [number, number][], (x: number, y: number) => boolean][] {
+    const r = new Rng(21);
+    const all = () => true;
+    const out: [string, Sdf, [number, number][], (x: number, y: number) => boolean][] = [];
+    for (let k = 0; k < 5; k++) {
+      const cx = grid.x0Nm + 470 + r.uniform() * 20;
+      const cy = grid.y0Nm + 440 + r.uniform() * 20;
+      out.push([`disc ${k}`, disc(cx, cy, 60 + r.uniform() * 300), [[cx, cy]], all]);
+      const rr = 200 + r.uniform() * 120;
+      out.push([`ring ${k}`, ring(cx, cy, rr, 30 + r.uniform() * 40), [[cx + rr, cy]], all]);
+      const hp = halfPlane(2 * Math.PI * r.uniform(), r.uniform() * 30);
+      out.push([`half-plane ${k}`, hp, [], edgeInImage(hp)]);
+    }
+    return out;
+  }
+
+  test.each(shapes())('%s: within half a pixel diagonal everywhere', (_, sdf, special, keep) => {
+    const mask = rasterise(sdf);
+    const exact = new PointSignedDistance(mask, grid);
+    const r = new Rng(4);
+    const pts: [number, number][] = [...special];
+    for (let n = 0; n < 4000; n++)
+      pts.push([
+        grid.x0Nm + r.uniform() * grid.width * grid.pixelNm,
+        grid.y0Nm + r.uniform() * grid.height * grid.pixelNm,
+      ]);
+    let worst = 0;
+    let tested = 0;
+    for (const [x, y] of pts) {
+      if (!keep(x, y)) continue;
+      tested++;
+      worst = Math.max(worst, Math.abs(exact.at(x, y) - sdf(x, y)));
+    }
+    expect(tested).toBeGreaterThan(1000);
+    expect(worst).toBeLessThanOrEqual(HALF_DIAGONAL);
+    // Not trivially so: the raster does move the edge.
+    expect(worst).toBeGreaterThan(0.2 * grid.pixelNm);
+  });
+
+  test('the centre of a 300 nm disc at 10 nm reads −300 nm (bilinear read −289)', () => {
+    const g: RenderGrid = { x0Nm: 0, y0Nm: 0, width: 128, height: 128, pixelNm: 10 };
+    const m = new Uint8Array(128 * 128);
+    for (let j = 0; j < 128; j++)
+      for (let i = 0; i < 128; i++) if (Math.hypot(i + 0.5 - 64, j + 0.5 - 64) < 30) m[j * 128 + i] = 1;
+    const v = new PointSignedDistance(m, g).at(640, 640);
+    expect(Math.abs(v + 300)).toBeLessThanOrEqual(Math.SQRT1_2 * 10);
+    const field = signedDistanceField(m, 128, 128, 10);
+    expect(Math.abs(sampleField(field, g, 640, 640) + 300)).toBeGreaterThan(Math.SQRT1_2 * 10);
+  });
+
+  test('per-structure contours give the same values as the column search', () => {
+    const labels = threeStructures();
+    const sd = new StructureDistances(labels, grid);
+    const nearest = new PointSignedDistance(labels, grid);
+    const r = new Rng(9);
+    for (let n = 0; n < 3000; n++) {
+      const x = grid.x0Nm + r.uniform() * grid.width * grid.pixelNm;
+      const y = grid.y0Nm + r.uniform() * grid.height * grid.pixelNm;
+      const v = Math.min(...Array.from(sd.signedDistances(x, y)));
+      expect(nearest.at(x, y)).toBeCloseTo(v, 9);
+    }
+  });
+
+  test('pixel edges read 0, axis-neighbour centres ±½ px; no structure +∞, all structure −∞, off-grid NaN', () => {
+    const g: RenderGrid = { x0Nm: 0, y0Nm: 0, width: 10, height: 10, pixelNm: 10 };
+    const m = new Uint8Array(100);
+    for (let j = 3; j < 7; j++) for (let i = 3; i < 7; i++) m[j * 10 + i] = 1;
+    const e = new PointSignedDistance(m, g);
+    expect(e.at(30, 45)).toBeCloseTo(0, 12);
+    expect(e.at(25, 45)).toBeCloseTo(5, 12);
+    expect(e.at(35, 45)).toBeCloseTo(-5, 12);
+    expect(e.at(25, 25)).toBeCloseTo(Math.hypot(5, 5), 12);
+    expect(e.at(-1, 5)).toBeNaN();
+    expect(new PointSignedDistance(new Uint8Array(100), g).at(5, 5)).toBe(Number.POSITIVE_INFINITY);
+    expect(new PointSignedDistance(new Uint8Array(100).fill(1), g).at(5, 5)).toBe(Number.NEGATIVE_INFINITY);
   });
 });

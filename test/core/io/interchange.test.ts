@@ -185,10 +185,6 @@ describe('other programs', () => {
       'r.txt: not a rapidSTORM localization file',
     );
   });
-
-  test.runIf(!sharedDataDir)('external samples absent: interchange cross-checks skipped', () => {
-    console.warn('skipping interchange cross-checks: ../shared/data not found');
-  });
 });
 
 describe('trajectories CSV (src/core/spt/io)', () => {

@@ -88,7 +88,7 @@ describe('localizeFrames on isolated emitters (1000 photons, 10 bg/px, σ 130 nm
 
   test('parameter validation names units', () => {
     expect(() => resolveLocalizeParams({ pixelSizeNm: -1 })).toThrow(/> 0 nm/);
-    expect(() => resolveLocalizeParams({ fitter: 'foo' as 'mle' })).toThrow(/mle, lsq or wlsq/);
+    expect(() => resolveLocalizeParams({ fitter: 'foo' as 'mle' })).toThrow(/mle, lsq, wlsq or mle-multi/);
     expect(() => new LocalizeScratch(5, 5, resolveLocalizeParams({}))).toThrow(/smaller than the 7×7 px/);
   });
 });

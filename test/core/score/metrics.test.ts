@@ -1,8 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { locTableFromColumns } from '../../../src/core/locs/table';
-import { solveAssignment } from '../../../src/core/math/assignment';
-import { Rng } from '../../../src/core/random';
-import { minCostAssignment } from '../../../src/core/score/assignment';
 import { crlbNm } from '../../../src/core/score/crlb';
 import { efficiency, scoreLocalizations } from '../../../src/core/score/metrics';
 
@@ -13,22 +10,6 @@ function table(rows: [number, number, number][]) {
     y: Float64Array.from(rows.map((r) => r[2])),
   });
 }
-
-describe('assignment', () => {
-  // The solver itself is tested against brute force in test/core/math/assignment.test.ts; the
-  // scorer's name must keep its contract: rectangular, −1 for rows left over when n > m.
-  test('minCostAssignment is the shared rectangular solver', () => {
-    const tall = Float64Array.from([5, 4, 1, 8, 9, 0]); // 3×2
-    expect(Array.from(minCostAssignment(tall, 3, 2))).toEqual([-1, 0, 1]);
-    const rng = new Rng(1, 0);
-    for (let trial = 0; trial < 50; trial++) {
-      const n = 1 + Math.floor(rng.uniform() * 6);
-      const m = 1 + Math.floor(rng.uniform() * 6);
-      const cost = Float64Array.from({ length: n * m }, () => Math.floor(rng.uniform() * 20));
-      expect(minCostAssignment(cost, n, m)).toEqual(solveAssignment(cost, n, m));
-    }
-  });
-});
 
 describe('SMLM Challenge metrics', () => {
   test('exact matches: J = 1, RMSE = 0, efficiency 1', () => {

@@ -164,7 +164,4 @@ describe('Locan sample SMLM_dstorm_data.smlm', () => {
       expect(Math.max(...t.columns.y)).toBeCloseTo(18577.3, 1);
     },
   );
-  test.runIf(!existsSync(file))('external sample absent: Locan .smlm check skipped', () => {
-    console.warn(`skipping Locan .smlm sample check: ${file} not found`);
-  });
 });

@@ -27,7 +27,6 @@ function open(bytes: Uint8Array): OpenSessionResult {
   const ms = performance.now() - t0;
   stats.cases++;
   stats.slowestMs = Math.max(stats.slowestMs, ms);
-  expect(ms).toBeLessThan(2000);
   // The caller's bytes are never modified.
   expect(Buffer.from(bytes).equals(Buffer.from(copy))).toBe(true);
   r = r!;
@@ -247,12 +246,10 @@ describe('fuzz: hostile ZIP containers', () => {
       { name: 'evscope/tables/tracks/0.bin', data: zeros, level: 9 },
     ]);
     expect(bomb.length).toBeLessThan(200_000);
-    const t0 = performance.now();
     const e = errorOf(patchSize(bomb, 'evscope/tables/tracks/0.bin', 16));
     expect(e).toMatch(
       /"evscope\/tables\/tracks\/0\.bin" (holds 16 bytes|inflates to more than its declared 16 bytes)/,
     );
-    expect(performance.now() - t0).toBeLessThan(1500);
   });
 
   test('impossible declared sizes, too many entries, unsafe names, encryption, duplicates', () => {

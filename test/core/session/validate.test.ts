@@ -87,6 +87,24 @@ describe('validateSession', () => {
     );
   });
 
+  test('a simulation recipe too large to re-create is refused at parse time, with the sizes', () => {
+    // The 7 KB session that asked for 4096² × 1,000,000 frames and took the tab to 11 GB.
+    const s = JSON.parse(JSON.stringify(demoSession()));
+    Object.assign(s.stacks[1].recipe.params, { width: 4096, height: 4096, frames: 1_000_000 });
+    expect(JSON.stringify(s).length).toBeLessThan(20_000);
+    const text = errorsOf(s).join('\n');
+    expect(text).toMatch(/stacks\[1\]\.recipe\.params: simulation too large: 4096×4096 px × 1000000 frames/);
+    expect(text).toMatch(/pixel-frames/);
+    // Every limit is named; each alone is enough to refuse.
+    const emitters = JSON.parse(JSON.stringify(demoSession()));
+    const scene = emitters.stacks[1].recipe.params.scene;
+    expect(['evsOnGlass', 'uptake']).toContain(scene.kind);
+    scene.evCount = 500_000;
+    expect(errorsOf(emitters).join()).toMatch(/500000 EVs is more than the 100000/);
+    // The demo itself (what sessions normally carry) is well inside.
+    expect(validateSession(JSON.parse(JSON.stringify(demoSession()))).ok).toBe(true);
+  });
+
   test('hostile shapes: prototype keys, deep nesting, huge lists, non-JSON values', () => {
     const base = () => JSON.parse(JSON.stringify(demoSession()));
     const proto = base();

@@ -96,3 +96,29 @@ describe('summarizeTracks', () => {
     expect(filterTracks(tt, { minLength: 3, minMeanIntensity: 80 }).length).toBe(4);
   });
 });
+
+describe('D that cannot be estimated', () => {
+  test('immobile tracks with localization noise: D is positive or not estimable (NaN), never negative', () => {
+    // D = 0, σ = 30 nm: the fitted slope is noise around 0, negative for about half the tracks.
+    const tracks = Array.from({ length: 40 }, (_, k) => brownianTrack(40, 0, 0.005, 30, 100 + k));
+    const s = summarizeTracks(table(tracks), { frameInterval: 0.005 });
+    let notEstimable = 0;
+    for (let k = 0; k < s.length; k++) {
+      const D = s.columns.D[k];
+      if (Number.isNaN(D)) notEstimable++;
+      else expect(D).toBeGreaterThan(0);
+      // Not estimable because the MSD is flat: immobile, not "unclassified".
+      expect(s.columns.mobility[k]).toBe(Mobility.immobile);
+    }
+    expect(notEstimable).toBeGreaterThan(5);
+    expect(notEstimable).toBeLessThan(35);
+  });
+
+  test('fitDiffusion keeps the raw slope for classification and reports D only when positive', () => {
+    // MSD falling with lag: slope < 0.
+    const curve = { msd: Float64Array.from([400, 300, 200, 100]), pairs: Uint32Array.from([9, 8, 7, 6]) };
+    const fit = fitDiffusion(curve, 0.005, 4);
+    expect(fit.slopeD).toBeCloseTo(-100 / (4 * 0.005), 9);
+    expect(fit.D).toBeNaN();
+  });
+});

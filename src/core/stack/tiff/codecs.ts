@@ -19,6 +19,11 @@ export function compressionSupported(c: number): boolean {
 }
 
 const COMPRESSION_NAMES: Record<number, string> = {
+  1: 'uncompressed',
+  5: 'LZW',
+  8: 'Deflate',
+  32946: 'Deflate',
+  32773: 'PackBits',
   2: 'CCITT RLE',
   3: 'CCITT fax 3',
   4: 'CCITT fax 4',
@@ -63,7 +68,41 @@ function decodeDeflate(data: Uint8Array, expected: number): Uint8Array {
     throw new Error(`corrupt or truncated deflate data (${(e as Error).message})`);
   }
   if (result.length < expected) throw new Error(`deflate block holds ${result.length} of ${expected} bytes`);
-  return result.buffer === out.buffer ? out : result.subarray(0, expected);
+  const pixels = result.buffer === out.buffer ? out : result.subarray(0, expected);
+  // fflate does not check the zlib trailer: without this, flipped payload bytes that still
+  // inflate would read as valid pixels.
+  if (zlibHeader && !hasAdlerTrailer(data, adler32(pixels)))
+    throw new Error('deflate data fail their Adler-32 checksum (the file is damaged)');
+  return pixels;
+}
+
+/** Adler-32 (RFC 1950) of `data`. */
+export function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  const n = data.length;
+  // 5552 bytes is zlib's NMAX: the most whose running sums stay below 2^32 between reductions.
+  for (let i = 0; i < n; ) {
+    const end = Math.min(n, i + 5552);
+    for (; i < end; i++) {
+      a += data[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/**
+ * The trailer sits right after the deflate stream; writers may pad a strip after it, so the
+ * last few bytes are searched (a chance match of a wrong checksum is 1 in 2^32 per position).
+ */
+function hasAdlerTrailer(data: Uint8Array, adler: number): boolean {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  for (let p = data.length - 4; p >= Math.max(2, data.length - 4 - 64); p--)
+    if (dv.getUint32(p, false) === adler) return true;
+  return false;
 }
 
 /** TIFF PackBits: a header byte n gives n+1 literal bytes (n ≥ 0) or 1-n repeats of the next (n < 0). */

@@ -39,6 +39,8 @@ export class IfdIndex {
   private stride: Stride | undefined;
   private strideCount = 0;
   private walkedToEnd = false;
+  /** Why the chain ended early (an IFD cut off or outside the file), when it did. */
+  brokenChain: string | undefined;
   /** Concurrent readFrame calls may both need a walk: they take turns instead of interleaving. */
   private walking: Promise<void> = Promise.resolve();
 
@@ -98,14 +100,24 @@ export class IfdIndex {
         throw new StackError(this.src.name, `more than ${MAX_PAGES} pages`);
       const prev = this.walked.length ? this.walked[this.walked.length - 1] : -1;
       const clustered = prev >= 0 && Math.abs(at - prev) < CLUSTER_WINDOW_BYTES;
-      const sk = await readIfdSkeleton(
-        this.src,
-        this.header,
-        at,
-        this.window,
-        clustered ? CLUSTER_WINDOW_BYTES : IFD_PROBE_BYTES,
-        signal,
-      );
+      let sk: Awaited<ReturnType<typeof readIfdSkeleton>>;
+      try {
+        sk = await readIfdSkeleton(
+          this.src,
+          this.header,
+          at,
+          this.window,
+          clustered ? CLUSTER_WINDOW_BYTES : IFD_PROBE_BYTES,
+          signal,
+        );
+      } catch (e) {
+        // A recording cut short loses the IFDs after the cut, not the pages before it (tifffile
+        // also keeps them). The first IFD has no such excuse: the caller read it already.
+        if (!(e instanceof StackError) || this.walked.length === 0) throw e;
+        this.brokenChain = `the IFD chain breaks after page ${this.walked.length} (${e.reason})`;
+        this.walkedToEnd = true;
+        return;
+      }
       this.window = sk.window;
       this.seen.add(at);
       this.walked.push(at);

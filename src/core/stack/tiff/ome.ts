@@ -15,9 +15,20 @@ export interface OmeInfo {
   frameIntervalMs?: number;
   channelNames: string[];
   imageCount: number;
-  /** IFD of plane (c, z, t) at index c + C·(z + Z·t), or -1 when this file does not hold it. */
-  planeIfd: Int32Array;
+  /**
+   * IFD of plane (c, z, t) at index c + C·(z + Z·t), or -1 when this file does not hold it.
+   * Undefined when the sizes are invalid or claim more planes than `maxPlanes` (see `problem`):
+   * the plane table is never allocated from claims the file cannot back.
+   */
+  planeIfd?: Int32Array;
+  /** Why the sizes cannot be trusted, e.g. "declares SizeT=0"; undefined when they can. */
+  problem?: string;
+  /** Some TiffData blocks name another file of a multi-file dataset. */
+  multiFile: boolean;
 }
+
+/** Largest plane table built for a multi-file dataset (whose planes this file cannot count). */
+export const MAX_OME_PLANES = 10_000_000;
 
 function attributes(tag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,18 +58,88 @@ export function isOmeXml(text: string | undefined): boolean {
   return !!text && /<(?:[\w-]+:)?OME[\s>]/.test(text) && /<(?:[\w-]+:)?Pixels[\s>]/.test(text);
 }
 
-/** Parses OME-XML; `fileName` decides which TiffData blocks (by UUID FileName) belong to this file. */
-export function parseOmeXml(xml: string, fileName: string): OmeInfo | undefined {
+/** A size attribute that is a whole number ≥ 1, or undefined. */
+function declaredSize(v: string | undefined): number | undefined {
+  if (v === undefined || !/^\s*\d{1,16}\s*$/.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 1 ? n : undefined;
+}
+
+/**
+ * Parses OME-XML; `fileName` decides which TiffData blocks (by UUID FileName) belong to this file.
+ * `pages` is the length of this file's IFD chain: a single-file dataset that claims more planes
+ * than that gets no plane table and a `problem` instead (the caller then trusts the chain).
+ */
+export function parseOmeXml(xml: string, fileName: string, pages = MAX_OME_PLANES): OmeInfo | undefined {
   const image = sectionOf(xml, 'Image');
   if (!image) return undefined;
   const pixels = sectionOf(image, 'Pixels');
   const pixelsTag = pixels && startTags(pixels, 'Pixels')[0];
   if (!pixels || !pixelsTag) return undefined;
   const a = attributes(pixelsTag);
-  const sizeC = positiveInt(a.SizeC, 1);
-  const sizeZ = positiveInt(a.SizeZ, 1);
-  const sizeT = positiveInt(a.SizeT, 1);
-  const order = /^XY[CZT]{3}$/.test(a.DimensionOrder ?? '') ? a.DimensionOrder : 'XYCZT';
+  const declared = {
+    SizeC: declaredSize(a.SizeC),
+    SizeZ: declaredSize(a.SizeZ),
+    SizeT: declaredSize(a.SizeT),
+  };
+  const sizeC = declared.SizeC ?? 1;
+  const sizeZ = declared.SizeZ ?? 1;
+  const sizeT = declared.SizeT ?? 1;
+  const tiffDataBlocks = [
+    ...pixels.matchAll(
+      /<(?:[\w-]+:)?TiffData(?=[\s/>])[^>]*?(?:\/>|>([\s\S]*?)<\/(?:[\w-]+:)?TiffData\s*>)/g,
+    ),
+  ];
+  const baseName = fileName.split(/[\\/]/).pop() ?? fileName;
+  const otherFile = (m: RegExpMatchArray) => {
+    const uuidTag = m[1] ? startTags(m[1], 'UUID')[0] : undefined;
+    const other = uuidTag ? attributes(uuidTag).FileName : undefined;
+    return !!other && other !== baseName;
+  };
+  const multiFile = tiffDataBlocks.some(otherFile);
+  const px = Number.parseFloat(a.PhysicalSizeX ?? '');
+  const pxUnit = nmPerUnit(a.PhysicalSizeXUnit ?? 'µm');
+  const dt = Number.parseFloat(a.TimeIncrement ?? '');
+  const dtUnit = msPerUnit(a.TimeIncrementUnit ?? 's');
+  const total = sizeC * sizeZ * sizeT;
+  const limit = multiFile ? MAX_OME_PLANES : pages;
+  const bad = Object.entries(declared)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => `${k}=${JSON.stringify((a[k] ?? '(missing)').slice(0, 24))}`);
+  const problem = bad.length
+    ? `declares ${bad.join(', ')}`
+    : total > limit
+      ? `declares SizeC×SizeZ×SizeT = ${total} planes, but the file holds ${pages} pages`
+      : undefined;
+  const info: OmeInfo = {
+    sizeX: positiveInt(a.SizeX, 0),
+    sizeY: positiveInt(a.SizeY, 0),
+    sizeC,
+    sizeZ,
+    sizeT,
+    dimensionOrder: /^XY[CZT]{3}$/.test(a.DimensionOrder ?? '') ? a.DimensionOrder : 'XYCZT',
+    pixelType: a.Type,
+    pixelSizeNm: px > 0 && pxUnit ? px * pxUnit : undefined,
+    frameIntervalMs: dt > 0 && dtUnit ? dt * dtUnit : undefined,
+    channelNames: startTags(pixels, 'Channel')
+      .slice(0, 64)
+      .map((t, i) => attributes(t).Name ?? `C${i}`),
+    imageCount: startTags(xml, 'Image').length,
+    multiFile,
+    problem,
+  };
+  if (problem) return info;
+  info.planeIfd = planeTable(info, tiffDataBlocks, otherFile);
+  return info;
+}
+
+function planeTable(
+  info: OmeInfo,
+  tiffDataBlocks: RegExpMatchArray[],
+  otherFile: (m: RegExpMatchArray) => boolean,
+): Int32Array {
+  const { sizeC, sizeZ, sizeT } = info;
+  const order = info.dimensionOrder;
   const sizeOf: Record<string, number> = { C: sizeC, Z: sizeZ, T: sizeT };
   // Rank of plane (c, z, t) in DimensionOrder: the first letter after XY varies fastest.
   const strides: Record<string, number> = {};
@@ -75,20 +156,12 @@ export function parseOmeXml(xml: string, fileName: string): OmeInfo | undefined 
     for (let z = 0; z < sizeZ; z++)
       for (let c = 0; c < sizeC; c++) byRank[rankOf(c, z, t)] = c + sizeC * (z + sizeZ * t);
 
-  const tiffDataBlocks = [
-    ...pixels.matchAll(
-      /<(?:[\w-]+:)?TiffData(?=[\s/>])[^>]*?(?:\/>|>([\s\S]*?)<\/(?:[\w-]+:)?TiffData\s*>)/g,
-    ),
-  ];
   if (tiffDataBlocks.length === 0) {
     for (let r = 0; r < total; r++) planeIfd[byRank[r]] = r;
   }
-  const baseName = fileName.split(/[\\/]/).pop() ?? fileName;
   for (const m of tiffDataBlocks) {
     const td = attributes(m[0].slice(0, m[0].indexOf('>') + 1));
-    const uuidTag = m[1] ? startTags(m[1], 'UUID')[0] : undefined;
-    const other = uuidTag ? attributes(uuidTag).FileName : undefined;
-    if (other && other !== baseName) continue;
+    if (otherFile(m)) continue;
     const explicit =
       td.IFD !== undefined || td.FirstC !== undefined || td.FirstZ !== undefined || td.FirstT !== undefined;
     const ifd = Number.parseInt(td.IFD ?? '0', 10) || 0;
@@ -100,23 +173,5 @@ export function parseOmeXml(xml: string, fileName: string): OmeInfo | undefined 
     const count = positiveInt(td.PlaneCount, explicit && tiffDataBlocks.length > 1 ? 1 : total - first);
     for (let k = 0; k < count && first + k < total; k++) planeIfd[byRank[first + k]] = ifd + k;
   }
-
-  const px = Number.parseFloat(a.PhysicalSizeX ?? '');
-  const pxUnit = nmPerUnit(a.PhysicalSizeXUnit ?? 'µm');
-  const dt = Number.parseFloat(a.TimeIncrement ?? '');
-  const dtUnit = msPerUnit(a.TimeIncrementUnit ?? 's');
-  return {
-    sizeX: positiveInt(a.SizeX, 0),
-    sizeY: positiveInt(a.SizeY, 0),
-    sizeC,
-    sizeZ,
-    sizeT,
-    dimensionOrder: order,
-    pixelType: a.Type,
-    pixelSizeNm: px > 0 && pxUnit ? px * pxUnit : undefined,
-    frameIntervalMs: dt > 0 && dtUnit ? dt * dtUnit : undefined,
-    channelNames: startTags(pixels, 'Channel').map((t, i) => attributes(t).Name ?? `C${i}`),
-    imageCount: startTags(xml, 'Image').length,
-    planeIfd,
-  };
+  return planeIfd;
 }

@@ -32,45 +32,172 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
   const dir0 = await readDirectory(src, header, header.firstIfdOffset, undefined, signal);
   const dtype = pagePixelType(src.name, dir0);
   const ij = parseImageJDescription(dir0.imageDescription);
-  const ome =
-    !ij && isOmeXml(dir0.imageDescription) ? parseOmeXml(dir0.imageDescription!, src.name) : undefined;
   const meta: StackMeta = {
     flavour: header.bigTiff ? 'bigtiff' : 'multipage',
     byteOrder: header.littleEndian ? 'little' : 'big',
     extra: {},
   };
-  let channels = 1;
-  let frameCount: number;
-  let locator: Locator;
-
+  let layout: { channels: number; frameCount: number; locator: Locator };
   if (ij) {
-    describeImageJ(ij, dir0, meta);
-    const contiguous = await imageJContiguousStart(src, header, dir0, ij, signal);
-    const axes = imageJAxes(ij);
-    channels = axes.channels;
-    frameCount = axes.frameCount;
-    if (axes.note) meta.extra!.note = axes.note;
-    if (contiguous !== undefined) {
-      const frameBytes = dir0.width * dir0.height * bytesPerPixel(dtype);
-      checkFirstFrameFits(src, contiguous, frameBytes);
-      frameCount = clampToCompleteFrames(meta, frameCount, src.size - contiguous, frameBytes * channels);
-      meta.flavour = 'imagej-contiguous';
-      locator = { kind: 'contiguous', dataStart: contiguous, frameBytes, channels };
+    layout = await openImageJ(src, header, dir0, dtype, ij, meta, signal);
+  } else {
+    const index = await openIndex(src, header, meta, signal);
+    const ome = isOmeXml(dir0.imageDescription)
+      ? parseOmeXml(dir0.imageDescription!, src.name, index.pageCount)
+      : undefined;
+    if (ome) {
+      layout = omeLayout(src, header, index, ome, meta);
     } else {
-      meta.flavour = header.bigTiff ? 'imagej-bigtiff' : 'imagej';
-      const index = await IfdIndex.open(src, header, signal);
-      const c = channels;
-      locator = { kind: 'pages', index, pageOf: (f, ch) => ch + c * f };
-      meta.extra!.pageIndex = index.method;
+      const frameCount = await completePageCount(src, header, index, meta, signal);
+      layout = { channels: 1, frameCount, locator: { kind: 'pages', index, pageOf: (f) => f } };
+      if (dir0.resolutionUnit === 3 && dir0.xResolution) meta.pixelSizeNm = 1e7 / dir0.xResolution;
     }
-  } else if (ome) {
-    describeOme(ome, meta);
-    meta.flavour = header.bigTiff ? 'ome-bigtiff' : 'ome-tiff';
-    channels = ome.sizeC;
-    frameCount = ome.sizeZ * ome.sizeT;
+  }
+  const { channels, frameCount, locator } = layout;
+  if (dir0.compression !== 1) meta.extra!.compression = dir0.compression;
+  if (dir0.tiled) meta.extra!.tiles = `${dir0.blockWidth}×${dir0.blockHeight}`;
+  return new TiffFrameSource(src, header, dir0, dtype, frameCount, channels, meta, locator);
+}
+
+/** The page index, with a warning when the chain breaks before its end. */
+async function openIndex(
+  src: ByteSource,
+  header: TiffHeader,
+  meta: StackMeta,
+  signal?: AbortSignal,
+): Promise<IfdIndex> {
+  const index = await IfdIndex.open(src, header, signal);
+  meta.extra!.pageIndex = index.method;
+  if (index.brokenChain)
+    warn(
+      meta,
+      `the file is truncated or damaged: ${index.brokenChain}; the ${index.pageCount} pages before it are read`,
+    );
+  return index;
+}
+
+function warn(meta: StackMeta, message: string): void {
+  meta.warnings = meta.warnings ?? [];
+  meta.warnings.push(message);
+}
+
+/**
+ * Frames and channels when the metadata's plane count disagrees with the IFD chain: the chain is
+ * what the file holds, so it wins (as tifffile and Bio-Formats do), keeping the channel count when
+ * the pages divide evenly among the channels.
+ */
+function chainLayout(pages: number, channels: number): { channels: number; frameCount: number } {
+  const c = channels > 1 && pages % channels === 0 ? channels : 1;
+  return { channels: c, frameCount: pages / c };
+}
+
+async function openImageJ(
+  src: ByteSource,
+  header: TiffHeader,
+  dir0: TiffDirectory,
+  dtype: PixelType,
+  ij: ImageJInfo,
+  meta: StackMeta,
+  signal?: AbortSignal,
+): Promise<{ channels: number; frameCount: number; locator: Locator }> {
+  describeImageJ(ij, dir0, meta);
+  const contiguous = await imageJContiguousStart(src, header, dir0, ij, signal);
+  const axes = imageJAxes(ij);
+  if (axes.note) meta.extra!.note = axes.note;
+  const stated = `images=${JSON.stringify((ij.entries.images ?? '(missing)').slice(0, 24))}`;
+  if (contiguous !== undefined) {
+    const frameBytes = dir0.width * dir0.height * bytesPerPixel(dtype);
+    checkFirstFrameFits(src, contiguous, frameBytes);
+    const channels = axes.channels;
+    let frameCount = clampToCompleteFrames(
+      meta,
+      axes.frameCount,
+      src.size - contiguous,
+      frameBytes * channels,
+    );
+    // Files below 4 GB also carry one IFD per image: a chain shorter than the claim bounds it.
+    const pages = dir0.nextOffset === 0 ? undefined : await pageCountOrUndefined(src, header, signal);
+    if (pages !== undefined && pages >= channels && frameCount * channels > pages) {
+      warn(
+        meta,
+        `the ImageJ description says ${stated}, but the file holds ${pages} pages; reading ${Math.floor(pages / channels)} frames`,
+      );
+      frameCount = Math.floor(pages / channels);
+    }
+    meta.flavour = 'imagej-contiguous';
+    return {
+      channels,
+      frameCount,
+      locator: { kind: 'contiguous', dataStart: contiguous, frameBytes, channels },
+    };
+  }
+  meta.flavour = header.bigTiff ? 'imagej-bigtiff' : 'imagej';
+  const index = await openIndex(src, header, meta, signal);
+  let { channels, frameCount } = axes;
+  const pages = await completePageCount(src, header, index, meta, signal);
+  if (channels * frameCount !== pages) {
+    ({ channels, frameCount } = chainLayout(pages, channels));
+    warn(
+      meta,
+      `the ImageJ description says ${stated}, but the file holds ${pages} complete pages; reading them as ${frameCount} frames${channels > 1 ? ` of ${channels} channels` : ''}`,
+    );
+  }
+  const c = channels;
+  return { channels, frameCount, locator: { kind: 'pages', index, pageOf: (f, ch) => ch + c * f } };
+}
+
+/** The chain length, or undefined when the chain is damaged (a cut file keeps its pixel data). */
+async function pageCountOrUndefined(
+  src: ByteSource,
+  header: TiffHeader,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  try {
     const index = await IfdIndex.open(src, header, signal);
-    const map = ome.planeIfd;
-    locator = {
+    return index.brokenChain ? undefined : index.pageCount;
+  } catch (e) {
+    if (e instanceof StackError) return undefined;
+    throw e;
+  }
+}
+
+function omeLayout(
+  src: ByteSource,
+  header: TiffHeader,
+  index: IfdIndex,
+  ome: OmeInfo,
+  meta: StackMeta,
+): { channels: number; frameCount: number; locator: Locator } {
+  describeOme(ome, meta);
+  meta.flavour = header.bigTiff ? 'ome-bigtiff' : 'ome-tiff';
+  const pages = index.pageCount;
+  const map = ome.planeIfd;
+  let beyond = -1;
+  if (map && !ome.multiFile) for (const p of map) if (p >= pages) beyond = Math.max(beyond, p);
+  if (!map || beyond >= 0) {
+    if (ome.multiFile)
+      throw new StackError(src.name, `OME metadata of this multi-file dataset ${ome.problem}: refused`);
+    const why = ome.problem ?? `maps planes to IFD ${beyond}, beyond the ${pages} pages of the file`;
+    const { channels, frameCount } = chainLayout(pages, /^XYC/.test(ome.dimensionOrder) ? ome.sizeC : 1);
+    warn(
+      meta,
+      `the OME metadata ${why}; reading the ${pages} pages of the IFD chain as ${frameCount} frames${channels > 1 ? ` of ${channels} channels` : ''}`,
+    );
+    const c = channels;
+    return { channels, frameCount, locator: { kind: 'pages', index, pageOf: (f, ch) => ch + c * f } };
+  }
+  const channels = ome.sizeC;
+  const frameCount = ome.sizeZ * ome.sizeT;
+  const mapped = map.reduce((n, p) => n + (p >= 0 ? 1 : 0), 0);
+  if (!ome.multiFile && mapped < pages)
+    warn(
+      meta,
+      `the OME metadata describes ${mapped} planes; the other ${pages - mapped} pages of the file are not read`,
+    );
+  return {
+    channels,
+    frameCount,
+    locator: {
       kind: 'pages',
       index,
       pageOf: (f, ch) => {
@@ -82,18 +209,8 @@ export async function openTiff(src: ByteSource, signal?: AbortSignal): Promise<F
           );
         return page;
       },
-    };
-    meta.extra!.pageIndex = index.method;
-  } else {
-    const index = await IfdIndex.open(src, header, signal);
-    frameCount = await completePageCount(src, header, index, meta, signal);
-    locator = { kind: 'pages', index, pageOf: (f) => f };
-    meta.extra!.pageIndex = index.method;
-    if (dir0.resolutionUnit === 3 && dir0.xResolution) meta.pixelSizeNm = 1e7 / dir0.xResolution;
-  }
-  if (dir0.compression !== 1) meta.extra!.compression = dir0.compression;
-  if (dir0.tiled) meta.extra!.tiles = `${dir0.blockWidth}×${dir0.blockHeight}`;
-  return new TiffFrameSource(src, header, dir0, dtype, frameCount, channels, meta, locator);
+    },
+  };
 }
 
 /**
@@ -148,7 +265,7 @@ export function clampToCompleteFrames(
   if (complete < declared) {
     meta.warnings = meta.warnings ?? [];
     meta.warnings.push(
-      `the file is truncated: its header declares ${declared} frames but only ${complete} are complete; the missing ${declared - complete} are left out`,
+      `the file is truncated: its header declares ${declared} frames but only ${complete} are complete (or the header is wrong); the missing ${declared - complete} are left out`,
     );
   }
   return complete;
@@ -188,7 +305,15 @@ async function imageJContiguousStart(
       (dir0.bitsPerSample / 8);
   }
   if (dir0.nextOffset === 0) return start;
-  const dir1 = await readDirectory(src, header, dir0.nextOffset, undefined, signal);
+  let dir1: TiffDirectory;
+  try {
+    dir1 = await readDirectory(src, header, dir0.nextOffset, undefined, signal);
+  } catch (e) {
+    // ImageJ puts IFDs 1…N−1 after all pixel data, so a cut file loses them first: its pixels
+    // are still where the layout says.
+    if (e instanceof StackError && dir0.nextOffset >= src.size) return start;
+    throw e;
+  }
   return dir1.compression === 1 && !dir1.tiled && dir1.blockOffsets[0] === start + frameBytes
     ? start
     : undefined;

@@ -67,9 +67,45 @@ function blocksOf(name: string, dir: TiffDirectory, bytesPerSample: number, labe
     if (dir.compression !== 1 && !dir.blockByteCounts.length) {
       throw new StackError(name, `${label}: compressed data without byte counts`);
     }
+    // libtiff refuses these too: a zero count or offset is a strip the writer never wrote, and
+    // reading it as zeros (or as the header's bytes) would pass for a dark frame.
+    if (dir.blockOffsets[k] === 0 || (dir.blockByteCounts.length && !(dir.blockByteCounts[k] > 0))) {
+      throw new StackError(
+        name,
+        `${label}: ${dir.tiled ? 'tile' : 'strip'} ${k + 1} has no data (byte count ${dir.blockByteCounts[k] ?? 'missing'}, offset ${dir.blockOffsets[k]})`,
+      );
+    }
+    const expected = dir.blockWidth * rows * bytesPerSample;
+    if (byteCount * maxExpansion(dir.compression) < expected) {
+      throw new StackError(
+        name,
+        `${label}: ${dir.tiled ? 'tile' : 'strip'} ${k + 1} holds ${byteCount} bytes of ${compressionName(dir.compression)} data, which cannot expand to the ${expected} bytes its ${dir.width}×${dir.height} page declares`,
+      );
+    }
     blocks.push({ x, y, rows, offset: dir.blockOffsets[k], byteCount });
   }
   return blocks;
+}
+
+/**
+ * Most output bytes one stored byte can decode to: DEFLATE 1032 (258-byte matches in under two
+ * bits), LZW 4096 bytes per 9-bit code, PackBits 128 per 2 bytes. A page claiming more than its
+ * strips can hold is refused before its pixel buffer is allocated.
+ */
+function maxExpansion(compression: number): number {
+  switch (compression) {
+    case 1:
+      return 1;
+    case 8:
+    case 32946:
+      return 1032;
+    case 5:
+      return Math.ceil((4096 * 8) / 9);
+    case 32773:
+      return 64;
+    default:
+      return Number.POSITIVE_INFINITY;
+  }
 }
 
 /** Reads with the frame named in any error, and a clear message when bytes lie beyond the end. */

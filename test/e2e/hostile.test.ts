@@ -1,0 +1,75 @@
+// A handful of the hostile corpus (test/helpers/hostileCorpus.ts) dropped into the app the way
+// a user does it — the stack, localization and session file inputs — each must end in its
+// message on screen (a warning naming what was wrong, or a refusal), with the tab still
+// answering and its JS heap (CDP Performance.getMetrics; measureUserAgentSpecificMemory needs
+// COOP/COEP) far below 1 GB. Workers' heaps are not in that figure; the CLI test bounds the same
+// readers' total memory.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { filesOf, HOSTILE_CASES, type HostileCase } from '../helpers/hostileCorpus';
+import { type BrowserSession, openApp } from './browser';
+
+let s: BrowserSession;
+
+beforeAll(async () => {
+  s = await openApp();
+  await s.page.waitForFunction(() => 'evscope' in window);
+}, 60_000);
+afterAll(async () => {
+  await s?.close();
+});
+
+const INPUT: Record<HostileCase['kind'], { step: string; testId: string }> = {
+  stack: { step: 'data', testId: 'open-input' },
+  locs: { step: 'post', testId: 'locs-input' },
+  session: { step: 'session', testId: 'open-session-input' },
+};
+
+async function jsHeapBytes(): Promise<number> {
+  const cdp = await s.context.newCDPSession(s.page);
+  try {
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+const cases = HOSTILE_CASES.filter((c) => c.browser);
+
+test('the browser cases cover stacks, localizations and sessions', () => {
+  expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(['stack', 'locs', 'session']));
+});
+
+for (const c of cases) {
+  test(`${c.id}: ${c.what} → its message, the tab responsive`, { timeout: 180_000 }, async () => {
+    const { page } = s;
+    const files = await filesOf(c);
+    const { step, testId } = INPUT[c.kind];
+    const stepButton = page.locator(`[data-step=${step}]`);
+    if (await stepButton.count()) await stepButton.first().click();
+    await page
+      .getByTestId(testId)
+      .first()
+      .setInputFiles(
+        files.map((f) => ({
+          name: f.name,
+          mimeType: 'application/octet-stream',
+          buffer: Buffer.from(f.bytes),
+        })),
+      );
+    const where = c.browser!.where === 'viewer' ? '[role=alert]' : '.notice';
+    const notice = page.locator(where).filter({ hasText: c.browser!.message }).last();
+    await notice.waitFor({ timeout: 120_000 });
+    // Each case's message is its own, so the notice found is this file's (the list keeps only the latest few).
+    expect(await notice.textContent()).toContain(files[0].name);
+    // Still answering, and the page's heap is nowhere near what the file claimed.
+    expect(await page.evaluate(() => 6 * 7)).toBe(42);
+    expect(await jsHeapBytes()).toBeLessThan(1024 ** 3);
+  });
+}
+
+test('no uncaught errors along the way', () => {
+  // Refusals are notices, not exceptions; console errors from the app would show here.
+  expect(s.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+});
