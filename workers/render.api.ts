@@ -3,6 +3,7 @@
 // export. The main thread only sends settings and receives RGBA bytes, so panning a
 // reconstruction of millions of localizations never blocks scrolling.
 import * as Comlink from 'comlink';
+import { probeHdf5 } from '../src/core/io/decode';
 import { writeDriftCsv } from '../src/core/io/driftCsv';
 import {
   detectLocFormat,
@@ -97,6 +98,7 @@ export interface ParsedLocFile {
 export const LOC_FORMAT_NAMES: Record<LocFormat, string> = {
   'thunderstorm-csv': 'ThunderSTORM CSV',
   'picasso-hdf5': 'Picasso HDF5 + YAML',
+  'decode-h5': 'DECODE HDF5',
   smlm: 'SMLM (.smlm)',
   rapidstorm: 'rapidSTORM',
   'nanoimager-csv': 'Nanoimager CSV',
@@ -180,11 +182,13 @@ export function createRenderApi() {
         const r = readThunderstormCsv(await data.blob.text(), { fileName: name });
         parsed = { table: r.table, format, pixelSizeNm: null, warnings: r.warnings };
       } else {
-        if (format === 'picasso-hdf5' && !sidecar)
+        const bytes = new Uint8Array(await data.blob.arrayBuffer());
+        // DECODE's .h5 carries its pixel size; Picasso's (or what cannot be opened) needs the YAML.
+        const flavour = format === 'picasso-hdf5' && !sidecar ? (await probeHdf5(bytes)).flavour : null;
+        if (flavour === 'picasso' || flavour === 'unreadable')
           throw new Error(
             `${name}: Picasso HDF5 needs its .yaml (pixel size) — select both files (${stem(name)}.hdf5 and ${stem(name)}.yaml)`,
           );
-        const bytes = new Uint8Array(await data.blob.arrayBuffer());
         const r = await readLocalizationFile(name, bytes, {
           sidecarText: format === 'picasso-hdf5' && sidecar ? await sidecar.blob.text() : null,
         });
