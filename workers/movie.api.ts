@@ -7,6 +7,7 @@ import { evenlySpacedIndices, pooledOtsuThreshold } from '../src/core/binarize/o
 import { gaussianSmooth } from '../src/core/binarize/smooth';
 import type { Connectivity, LabelledStructures } from '../src/core/binarize/structures';
 import { StructureLabeller } from '../src/core/binarize/structures';
+import { contrastingColours } from '../src/core/color/lut';
 import { type ColormapName, colormapLut, paintFrame } from '../src/core/display/colormaps';
 import { locTableFromColumns } from '../src/core/locs/table';
 import type { RenderGrid } from '../src/core/movie/grid';
@@ -46,12 +47,15 @@ export interface MovieStatus {
   expected: number;
 }
 
+/** Colour maps drawn with the movie (the EV layer): outline colours must stand out from them too. */
+type AlsoShown = { alsoShown?: ColormapName[] };
+
 export type Overlay =
   | { kind: 'none' }
   /** Outline of value ≥ threshold after optional smoothing: the live binarization preview. */
-  | { kind: 'threshold'; threshold: number; smoothSigmaPx: number }
-  /** Outlines of the labelled structures (after analyse()); `selected` drawn brighter. */
-  | { kind: 'structures'; selected?: number };
+  | ({ kind: 'threshold'; threshold: number; smoothSigmaPx: number } & AlsoShown)
+  /** Outlines of the labelled structures (after analyse()); `selected` in a second colour. */
+  | ({ kind: 'structures'; selected?: number } & AlsoShown);
 
 export interface FrameRequest {
   frame: number;
@@ -104,8 +108,19 @@ export interface MovieApiOptions {
   transfer?: <T>(value: T, transferables: Transferable[]) => T;
 }
 
-const OUTLINE = [255, 255, 0];
-const SELECTED = [0, 255, 255];
+const outlineCache = new Map<string, { outline: number[]; selected: number[] }>();
+
+/** Outline and selected-structure colours that contrast with the movie's map and the layers over it. */
+export function outlineColours(colormap: ColormapName, alsoShown: readonly ColormapName[] = []) {
+  const key = [colormap, ...alsoShown].join(',');
+  let c = outlineCache.get(key);
+  if (!c) {
+    const [outline, selected] = contrastingColours([colormap, ...alsoShown].map(colormapLut), 2);
+    c = { outline: [...outline], selected: [...selected] };
+    outlineCache.set(key, c);
+  }
+  return c;
+}
 
 /** Colours each pixel on the edge of a non-zero region (4-neighbourhood) of `mask`. */
 export function paintOutline(
@@ -270,13 +285,15 @@ export function createMovieApi(options: MovieApiOptions = {}) {
         const v = o.smoothSigmaPx > 0 ? gaussianSmooth(values, width, height, o.smoothSigmaPx) : values;
         const mask = new Uint8Array(width * height);
         for (let i = 0; i < mask.length; i++) mask[i] = v[i] >= o.threshold ? 1 : 0;
-        paintOutline(mask, width, height, rgba, () => OUTLINE);
+        const { outline } = outlineColours(req.colormap, o.alsoShown);
+        paintOutline(mask, width, height, rgba, () => outline);
       } else if (o.kind === 'structures' && structures && structures.gen === generation) {
         if (n < structures.result.frameCount) {
           labelScratch =
             labelScratch?.length === width * height ? labelScratch : new Uint32Array(width * height);
           const lab = structures.result.labelFrame(n, labelScratch);
-          paintOutline(lab, width, height, rgba, (l) => (l === o.selected ? SELECTED : OUTLINE));
+          const { outline, selected } = outlineColours(req.colormap, o.alsoShown);
+          paintOutline(lab, width, height, rgba, (l) => (l === o.selected ? selected : outline));
         }
       }
       const { start, end } = m.frameRange(n);

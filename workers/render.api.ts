@@ -3,6 +3,7 @@
 // export. The main thread only sends settings and receives RGBA bytes, so panning a
 // reconstruction of millions of localizations never blocks scrolling.
 import * as Comlink from 'comlink';
+import { probeHdf5 } from '../src/core/io/decode';
 import { writeDriftCsv } from '../src/core/io/driftCsv';
 import {
   detectLocFormat,
@@ -12,10 +13,11 @@ import {
 } from '../src/core/io/localizationFiles';
 import { encodePng } from '../src/core/io/png';
 import { readThunderstormCsv, writeThunderstormCsv } from '../src/core/io/thunderstormCsv';
-import { frameCountOf } from '../src/core/locs/driftTrace';
+import type { DriftQuality } from '../src/core/locs/driftQuality';
+import { type DriftTrace, frameCountOf } from '../src/core/locs/driftTrace';
 import { type FrcOptions, type FrcResult, frc } from '../src/core/locs/frc';
 import { type NenaOptions, type NenaResult, nena } from '../src/core/locs/nena';
-import { applyPipeline, type PostStep, type StepStats } from '../src/core/locs/pipeline';
+import { applyPipeline, type PostStep, type StepStats, stepsBeforeMerge } from '../src/core/locs/pipeline';
 import { concatLocTables, type LocTable } from '../src/core/locs/table';
 import { burnScaleBar } from '../src/core/render/burnScaleBar';
 import { exportView, type ReconSettings, reconstruct } from '../src/core/render/reconstruct';
@@ -27,6 +29,11 @@ export interface DriftSummary {
   dx: Float64Array;
   dy: Float64Array;
   nodes: { frame: Float64Array; dx: Float64Array; dy: Float64Array };
+  quality?: DriftQuality;
+  /** False: the estimate was judged unreliable and left unapplied (the step can force it). */
+  applied: boolean;
+  /** The drift step this estimate belongs to (the last one when several were summed). */
+  stepIndex: number;
 }
 
 export interface ProcessSummary {
@@ -91,6 +98,7 @@ export interface ParsedLocFile {
 export const LOC_FORMAT_NAMES: Record<LocFormat, string> = {
   'thunderstorm-csv': 'ThunderSTORM CSV',
   'picasso-hdf5': 'Picasso HDF5 + YAML',
+  'decode-h5': 'DECODE HDF5',
   smlm: 'SMLM (.smlm)',
   rapidstorm: 'rapidSTORM',
   'nanoimager-csv': 'Nanoimager CSV',
@@ -126,6 +134,10 @@ const transferTable = (t: LocTable) =>
     t,
     Object.values(t.columns).map((c) => c.buffer as ArrayBuffer),
   );
+
+function driftSummary(d: DriftTrace, applied: boolean, stepIndex: number): DriftSummary {
+  return { method: d.method, dx: d.dx, dy: d.dy, nodes: d.nodes, quality: d.quality, applied, stepIndex };
+}
 
 export function createRenderApi() {
   let chunks: LocTable[] = [];
@@ -170,11 +182,13 @@ export function createRenderApi() {
         const r = readThunderstormCsv(await data.blob.text(), { fileName: name });
         parsed = { table: r.table, format, pixelSizeNm: null, warnings: r.warnings };
       } else {
-        if (format === 'picasso-hdf5' && !sidecar)
+        const bytes = new Uint8Array(await data.blob.arrayBuffer());
+        // DECODE's .h5 carries its pixel size; Picasso's (or what cannot be opened) needs the YAML.
+        const flavour = format === 'picasso-hdf5' && !sidecar ? (await probeHdf5(bytes)).flavour : null;
+        if (flavour === 'picasso' || flavour === 'unreadable')
           throw new Error(
             `${name}: Picasso HDF5 needs its .yaml (pixel size) — select both files (${stem(name)}.hdf5 and ${stem(name)}.yaml)`,
           );
-        const bytes = new Uint8Array(await data.blob.arrayBuffer());
         const r = await readLocalizationFile(name, bytes, {
           sidecarText: format === 'picasso-hdf5' && sidecar ? await sidecar.blob.text() : null,
         });
@@ -232,9 +246,14 @@ export function createRenderApi() {
       }
       const r = applyPipeline(input, steps);
       processed = r.table;
-      lastDrift = r.drift
-        ? { method: r.drift.method, dx: r.drift.dx, dy: r.drift.dy, nodes: r.drift.nodes }
-        : null;
+      // An estimate left unapplied is what the panel must show (with its warning) first.
+      const skipped = r.driftEstimates.find((e) => !e.applied);
+      const lastApplied = r.driftEstimates.filter((e) => e.applied).at(-1);
+      lastDrift = skipped
+        ? driftSummary(skipped.trace, false, skipped.stepIndex)
+        : r.drift && lastApplied
+          ? driftSummary(r.drift, true, lastApplied.stepIndex)
+          : null;
       const { x, y } = r.table.columns;
       return {
         rowsIn: input.length,
@@ -322,10 +341,14 @@ export function createRenderApi() {
     /** The drift trace of the last pipeline run as CSV (frame 1-based, like the localizations). */
     driftCsv(): string {
       if (!lastDrift) throw new Error('no drift correction has run');
+      if (!lastDrift.applied) throw new Error('the drift estimate was not applied (judged unreliable)');
       return writeDriftCsv(lastDrift);
     },
-    nena(opts: NenaOptions = {}): NenaResult {
-      return nena(need(table()), opts);
+    /** NeNA of the localizations before any merge step (merging would inflate σ). */
+    nena(opts: NenaOptions = {}): NenaResult & { beforeMerge: boolean } {
+      const before = stepsBeforeMerge(steps);
+      if (before.length === steps.length) return { ...nena(need(table()), opts), beforeMerge: false };
+      return { ...nena(need(applyPipeline(rawTable(), before).table), opts), beforeMerge: true };
     },
     frc(opts: FrcOptions = {}): FrcResult {
       const t = need(table());

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { writeDriftCsv } from '../core/io/driftCsv';
 import { readThunderstormCsv } from '../core/io/thunderstormCsv';
+import { describeQuality } from '../core/locs/driftQuality';
 import { parseFilter } from '../core/locs/filterExpr';
-import type { PostStep } from '../core/locs/pipeline';
+import type { PipelineResult, PostStep } from '../core/locs/pipeline';
 import type { LocTable } from '../core/locs/table';
 import { numberFlag, type ParsedArgs } from './args';
 import { writeOutputSafely } from './safeOutput';
@@ -24,20 +25,56 @@ export function readLocs(file: string): LocTable {
 }
 
 export function driftStep(method: string, a: ParsedArgs): PostStep {
-  if (method === 'rcc') {
+  const force = a.flags.get('force') === true ? { force: true } : {};
+  if (method === 'rcc' || method === 'auto') {
     const segments = numberFlag(a, 'segments');
     const pixelNm = numberFlag(a, 'drift-px');
+    const reach = numberFlag(a, 'pair-reach');
+    if (reach !== undefined && !(Number.isInteger(reach) && reach >= 1))
+      throw new Error(`--pair-reach must be a whole number ≥ 1, got ${reach}`);
     return {
       kind: 'drift',
-      method: 'rcc',
+      method,
+      ...force,
       options: {
         ...(segments !== undefined ? { segments } : {}),
         ...(pixelNm !== undefined ? { pixelNm } : {}),
+        ...(reach !== undefined ? { maxPairSeparation: reach } : {}),
       },
     };
   }
-  if (method === 'fiducial') return { kind: 'drift', method: 'fiducial', options: {} };
-  throw new Error(`--drift/--method must be rcc or fiducial, got "${method}"`);
+  if (method === 'fiducial') return { kind: 'drift', method: 'fiducial', ...force, options: {} };
+  throw new Error(`--drift/--method must be auto, rcc or fiducial, got "${method}"`);
+}
+
+/** Flags every verb with a drift step accepts (see DRIFT_HELP). */
+export const DRIFT_FLAGS = { values: ['segments', 'drift-px', 'pair-reach'], booleans: ['force'] };
+
+export const DRIFT_HELP = `  --segments N           RCC time segments (default 10)
+  --drift-px NM          RCC render pixel, nm (default 20)
+  --pair-reach N         correlate only segments at most N apart (default: all pairs, falling back
+                         to 2 when all pairs are judged unreliable: live cells whose structures
+                         come and go share structure only between nearby segments)
+  --force                apply the drift estimate even when the quality check calls it unreliable`;
+
+/**
+ * Prints each drift estimate's quality to stderr, with a warning for one left unapplied.
+ * Returns whether any estimate was unreliable and not applied.
+ */
+export function reportDrift(r: PipelineResult): boolean {
+  let skipped = false;
+  for (const e of r.driftEstimates) {
+    if (e.trace.quality) console.error(describeQuality(e.trace.quality));
+    if (e.applied && e.trace.quality?.reliable === false)
+      console.error('warning: applied an UNRELIABLE drift estimate because --force was given');
+    if (!e.applied) {
+      skipped = true;
+      console.error(
+        'warning: the drift estimate is unreliable and was NOT applied (positions left uncorrected); pass --force to apply it anyway, or try --method fiducial / --pair-reach 2',
+      );
+    }
+  }
+  return skipped;
 }
 
 /** "RADIUS:GAPS", e.g. "50:1" → merge within 50 nm, bridging one dark frame. */

@@ -1,9 +1,10 @@
 // The one component that touches plotly: figure builders in src/plots are pure functions that
 // return {data, layout}; this only mounts the figure and updates it in place with Plotly.react,
-// so streaming updates do not rebuild the DOM.
+// so streaming updates do not rebuild the DOM. Without WebGL, gl traces are drawn as SVG.
 import type { Config, Data, Layout, PlotlyHTMLElement } from 'plotly.js';
 import { useEffect, useRef } from 'react';
 import Plotly from './plotly';
+import { webglAvailable, withSvgTraces } from './webgl';
 
 export interface Figure {
   data: Data[];
@@ -44,7 +45,8 @@ export function Plot({ figure, label, className, onClickPoint }: PlotProps) {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    void Plotly.react(el, figure.data, figure.layout, CONFIG);
+    const shown = webglAvailable() ? figure : withSvgTraces(figure);
+    void Plotly.react(el, shown.data, shown.layout, CONFIG);
   }, [figure]);
 
   useEffect(() => {

@@ -10,6 +10,8 @@ export interface DriftData {
   dx: ArrayLike<number>;
   dy: ArrayLike<number>;
   nodes?: { frame: ArrayLike<number>; dx: ArrayLike<number>; dy: ArrayLike<number> };
+  /** False: an estimate judged unreliable and not applied, drawn dashed. */
+  applied?: boolean;
 }
 
 /** Longest trace drawn point by point; longer ones are decimated (the trace is smooth). */
@@ -31,9 +33,24 @@ export function driftFigure(d: DriftData, theme: ThemeName): Figure {
     dx.push(d.dx[n - 1]);
     dy.push(d.dy[n - 1]);
   }
+  const dash = d.applied === false ? 'dash' : 'solid';
   const data: Data[] = [
-    { type: 'scatter', mode: 'lines', name: 'x', x: frame, y: dx, line: { color: '#5aa9ff', width: 1.5 } },
-    { type: 'scatter', mode: 'lines', name: 'y', x: frame, y: dy, line: { color: '#ff9f43', width: 1.5 } },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'x',
+      x: frame,
+      y: dx,
+      line: { color: '#5aa9ff', width: 1.5, dash },
+    },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'y',
+      x: frame,
+      y: dy,
+      line: { color: '#ff9f43', width: 1.5, dash },
+    },
   ];
   if (d.nodes && d.nodes.frame.length > 0) {
     const nf = Array.from(d.nodes.frame, (f) => f + 1);
@@ -63,7 +80,7 @@ export function driftFigure(d: DriftData, theme: ThemeName): Figure {
       legend: { orientation: 'h', x: 0, y: 1.14, font: { size: 10 } },
       margin: { l: 48, r: 10, t: 30, b: 40 },
       xaxis: { title: { text: 'frame' } },
-      yaxis: { title: { text: 'drift (nm)' } },
+      yaxis: { title: { text: d.applied === false ? 'drift estimate, NOT applied (nm)' : 'drift (nm)' } },
     }),
   };
 }

@@ -5,6 +5,7 @@ import { readThunderstormCsv } from '../core/io/thunderstormCsv';
 import type { LocTable } from '../core/locs/table';
 import { presetParams } from '../core/sim/presets';
 import type { StackRecipe } from '../engine/stackService';
+import { type CameraSettingsPatch, cameraReport, setCamera } from '../state/cameraSettings';
 import { dataActions } from '../state/dataActions';
 import { activeStack, dataStore } from '../state/dataStore';
 import { importTarget } from '../state/locsActions';
@@ -27,6 +28,8 @@ function core() {
   );
   registerScripting('simulationPreset', (name: Parameters<typeof presetParams>[0]) => presetParams(name));
   registerScripting('activeStack', () => activeStack(dataStore.getState())?.info ?? null);
+  registerScripting('setCamera', (patch: CameraSettingsPatch) => setCamera(patch));
+  registerScripting('camera', () => cameraReport());
   registerScripting('loadLocalizationsCsv', (text: string, fileName = 'localizations.csv') => {
     const { table } = readThunderstormCsv(text, { fileName });
     locsStore.getState().load(importTarget(fileName, table.length, 'ThunderSTORM CSV'), table, {

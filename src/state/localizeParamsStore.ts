@@ -9,6 +9,7 @@ import {
   type LocalizeParamsInput,
   resolveLocalizeParams,
 } from '../core/localize/params';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { RegionOfInterest } from '../engine/localizeRun';
 import type { StackInfo } from '../engine/stackService';
 import { chooseMaps, type MapsRef, type StackMaps, stackMaps } from './cameraMapsStore';
@@ -55,7 +56,7 @@ export const DEFAULT_SETTINGS: LocalizeSettings = {
 };
 
 export const FALLBACK_SIGMA_NM = 130;
-export const FALLBACK_PIXEL_NM = 100;
+export const FALLBACK_PIXEL_NM = PHYSICAL_DEFAULTS.pixelSizeNm;
 
 /** What the stack says the PSF σ is: simulations carry it; files do not. */
 export function stackSigmaNm(info: Pick<StackInfo, 'recipe'>, channel: number): number | undefined {

@@ -99,7 +99,7 @@ export function createLocsActions(io: LocsIo): LocsActions {
           'error',
           `Could not read localizations from ${names}`,
           msg,
-          'Supported: ThunderSTORM CSV, Picasso HDF5 (select the .hdf5 and its .yaml together), .smlm, rapidSTORM, Nanoimager CSV, Zeiss Elyra text.',
+          'Supported: ThunderSTORM CSV, Picasso HDF5 (select the .hdf5 and its .yaml together), DECODE .h5, .smlm, rapidSTORM, Nanoimager CSV, Zeiss Elyra text.',
         );
         return null;
       }

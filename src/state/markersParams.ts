@@ -2,6 +2,7 @@
 // defaults from the stack (channel names, pixel size, frames), and the translation to the
 // kernel's EvMarkerParamsInput. Validation is the kernel's own, so the panel refuses exactly
 // what the worker would.
+import { channelNature, defaultRole, roleProblems } from '../core/ev/channelRoles';
 import type { CountMethod, ProbeTest } from '../core/ev/classify';
 import {
   type EvMarkerParams,
@@ -65,10 +66,24 @@ export interface MarkersParams {
   test: ProbeTest;
 }
 
+/** What the panel knows of a stack; `recipe` tells what a simulated stack's channels image. */
+export type MarkersStackInfo = Pick<
+  StackInfo,
+  'width' | 'height' | 'frameCount' | 'channels' | 'meta' | 'name'
+> & {
+  recipe?: StackInfo['recipe'];
+};
+
+/** Each channel's simulated source ("CD63", "probe", "structures", "evs"…), when simulated. */
+export function simSources(info: MarkersStackInfo): (string | undefined)[] {
+  const r = info.recipe;
+  return Array.from({ length: info.channels }, (_, c) =>
+    r?.kind === 'simulated' ? r.params.channels[c]?.source : undefined,
+  );
+}
+
 /** What the kernel reads of a stack: enough of a FrameSource for defaults and validation. */
-export function stackShape(
-  info: Pick<StackInfo, 'width' | 'height' | 'frameCount' | 'channels' | 'meta' | 'name'>,
-): FrameSource {
+export function stackShape(info: MarkersStackInfo): FrameSource {
   return {
     name: info.name,
     width: info.width,
@@ -81,15 +96,26 @@ export function stackShape(
   };
 }
 
-export function defaultMarkersParams(info: Parameters<typeof stackShape>[0]): MarkersParams {
+/**
+ * One row per stack channel: the kernel's defaults, structure and EV-tracking channels skipped
+ * (for simulations, by what each channel really images).
+ */
+function defaultChannels(info: MarkersStackInfo, k: EvMarkerParams): MarkerChannelConfig[] {
+  const sources = simSources(info);
+  return Array.from({ length: info.channels }, (_, c) => {
+    const ev = k.channels.find((x) => x.channel === c);
+    const name = ev?.name ?? info.meta.channelNames?.[c] ?? `channel ${c + 1}`;
+    const src = sources[c];
+    const role = src !== undefined ? defaultRole(channelNature(name, src)) : (ev?.role ?? 'skip');
+    return { channel: c, name, role, threshold: ev?.threshold ?? 1 };
+  });
+}
+
+export function defaultMarkersParams(info: MarkersStackInfo): MarkersParams {
   const k: EvMarkerParams = resolveEvMarkerParams({}, stackShape(info));
+  const channels = defaultChannels(info, k);
   return {
-    channels: k.channels.map((c) => ({
-      channel: c.channel,
-      name: c.name,
-      role: c.role,
-      threshold: c.threshold,
-    })),
+    channels,
     reference: k.detection.reference,
     thresholdK: k.detection.thresholdK,
     projectionFrames: k.detection.projectionFrames,
@@ -106,7 +132,7 @@ export function defaultMarkersParams(info: Parameters<typeof stackShape>[0]): Ma
     disagreementZ: k.counting.disagreementZ,
     locs: {
       use: false,
-      channel: k.channels.find((c) => c.role === 'marker')?.channel ?? 0,
+      channel: channels.find((c) => c.role === 'marker')?.channel ?? 0,
       radiusNm: k.roi.radiusPx * k.pixelSizeNm,
       mergeRadiusNm: 50,
       maxDarkFrames: 3,
@@ -150,11 +176,15 @@ export function toEvParams(p: MarkersParams, pixelSizeNm: number | undefined): E
 /** Every reason the parameters cannot run on this stack, in the kernel's words. */
 export function markersParamErrors(
   p: MarkersParams,
-  info: Parameters<typeof stackShape>[0],
+  info: MarkersStackInfo,
   pixelSizeNm: number | undefined,
 ): string[] {
   const src = stackShape(info);
-  const extra: string[] = [];
+  const sources = simSources(info);
+  // What simulated channels image is known: refuse by it (the kernel sees names only).
+  const extra: string[] = roleProblems(
+    p.channels.map((c) => ({ ...c, simSource: sources[c.channel] })),
+  ).filter((m) => !kernelSays(m, p));
   if (!p.channels.some((c) => c.role === 'marker'))
     extra.push('Mark at least one channel as a marker: subtypes are defined by markers.');
   if (p.channels.filter((c) => c.role === 'probe').length > 1)
@@ -179,6 +209,11 @@ export function markersParamErrors(
   return [...extra, ...validateEvMarkerParams(resolveEvMarkerParams(toEvParams(p, pixelSizeNm), src), src)];
 }
 
+/** Whether the kernel's validation (names only) already reports this role problem. */
+function kernelSays(message: string, p: MarkersParams): boolean {
+  return roleProblems(p.channels).includes(message);
+}
+
 /** The parameters that need a new pass over the stack when they change (the rest re-type only). */
 export function runKey(p: MarkersParams, pixelSizeNm: number | undefined): string {
   const { rename: _r, test: _t, method: _m, locs, ...rest } = p;
@@ -188,4 +223,22 @@ export function runKey(p: MarkersParams, pixelSizeNm: number | undefined): strin
     channels: p.channels.map(({ threshold: _th, ...c }) => c),
     pixelSizeNm,
   });
+}
+
+/** What the step needs, said once in the panel. */
+export const MARKER_DATA_NEEDED =
+  'Needs a TIRF movie of EVs on glass with one channel per marker (CD9, CD63, CD81…) whose dyes bleach in steps, optionally a membrane/fluidity probe channel; PALM/dSTORM localizations of the markers can be counted too. Structure (PALM) and EV-tracking channels are skipped.';
+
+/** Why this stack is not marker data (it has no channel that can be a marker), or null. */
+export function markerDataAdvice(info: MarkersStackInfo): string | null {
+  const sources = simSources(info);
+  const natures = Array.from({ length: info.channels }, (_, c) =>
+    channelNature(info.meta.channelNames?.[c] ?? '', sources[c]),
+  );
+  if (natures.some((n) => n === 'marker' || n === 'unknown')) return null;
+  const r = info.recipe;
+  if (r?.kind === 'simulated' && r.params.scene.kind === 'uptake')
+    return 'This is the EV-uptake demo: PALM of caveolin structures and EV tracking. It has no marker channels to count.';
+  const what = natures.map((n, c) => `${info.meta.channelNames?.[c] ?? `channel ${c + 1}`} (${n})`);
+  return `None of this stack's channels holds an EV marker: ${what.join(', ')}.`;
 }

@@ -9,10 +9,11 @@ import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { activeInput, type InputId, registerResults } from './inputResults';
-import { locsStore } from './locsStore';
+import { type LocsState, locsStore } from './locsStore';
 import {
   type CameraRoi,
   type CheckedMovieParams,
@@ -192,8 +193,28 @@ export const useMovie = <T>(sel: (s: MovieState) => T): T => useStore(movieStore
 // ---- actions ----
 
 let buildSeq = 0;
-/** Chunks of locsStore already sent to the worker, and which array they came from. */
-let fed: { build: number; chunks: readonly unknown[]; sent: number } | null = null;
+/**
+ * Chunks of locsStore already sent to the worker, which array they came from, and which run
+ * (stack and parameters) made them.
+ */
+let fed: { build: number; chunks: readonly unknown[]; sent: number; source: string } | null = null;
+
+const sourceOf = (l: LocsState) => JSON.stringify([l.stackId, l.params ?? null]);
+
+/**
+ * A finished re-run with the same parameters on the same stack gave the localizations the movie
+ * already holds (fitting is deterministic): nothing is stale.
+ */
+function sameAsBuilt(l: LocsState): boolean {
+  const info = movieStore.getState().info;
+  return (
+    !!fed &&
+    !!info &&
+    l.status === 'done' &&
+    fed.source === sourceOf(l) &&
+    info.localizations + info.dropped === l.count
+  );
+}
 let feeding: Promise<void> | null = null;
 
 /** Enabled post-processing steps of the active input. */
@@ -319,11 +340,36 @@ function pump(build: number) {
     });
 }
 
+/** Forgets the built movie (the worker's copy is replaced by the next build). */
+function dropMovie() {
+  buildSeq++;
+  fed = null;
+  movieStore.setState({
+    status: 'idle',
+    built: null,
+    info: null,
+    build: null,
+    result: null,
+    selected: null,
+    frame: 0,
+    playing: false,
+  });
+}
+
 locsStore.subscribe((l, prev) => {
   const s = movieStore.getState();
+  // The localizations were cleared (a fresh start, another session): nothing is left for the
+  // movie to be stale against, and "stale" would send the user to rebuild from nothing.
+  if (s.built && prev.count > 0 && l.count === 0 && l.status !== 'running') return dropMovie();
   // A movie of the post-processed table does not stream: new localizations make it out of date.
   if (s.built?.source === 'post' && l.chunks !== prev.chunks && s.status === 'ready') {
     movieStore.setState({ status: 'stale', playing: false });
+    return;
+  }
+  if (s.status === 'stale' && fed && sameAsBuilt(l)) {
+    fed.chunks = l.chunks;
+    fed.sent = l.chunks.length;
+    movieStore.setState({ status: 'ready' });
     return;
   }
   if (!fed || !s.built || (s.status !== 'streaming' && s.status !== 'ready')) return;
@@ -409,7 +455,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     step: params.step,
     rawFrames: st.info.frameCount,
     rawFrameIntervalS: intervalS,
-    cameraPixelNm: meta.pixelSizeNm ?? 100,
+    cameraPixelNm: meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
     stackId: st.info.id,
     channels: st.info.channels,
     source,
@@ -445,7 +491,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     movieStore.setState({ info });
     if (post) await feedOnce(build, post, st.info.frameCount);
     else {
-      fed = { build, chunks: locsStore.getState().chunks, sent: 0 };
+      fed = { build, chunks: locsStore.getState().chunks, sent: 0, source: sourceOf(locsStore.getState()) };
       await feed(build);
     }
     if (build !== buildSeq) return 0;

@@ -25,7 +25,8 @@ export interface PostState {
   error: string | null;
   /** Bumps whenever the processed table in the worker changes (views re-render on it). */
   processedVersion: number;
-  nena: Computation<NenaResult>;
+  /** beforeMerge: computed on the table before the first merge step (see stepsBeforeMerge). */
+  nena: Computation<NenaResult & { beforeMerge?: boolean }>;
   frc: Computation<FrcResult>;
   /** Replaces the step list, recording the previous one for undo. */
   setSteps(steps: PostStep[]): void;
@@ -39,7 +40,7 @@ export interface PostState {
   setRunning(): void;
   setResult(summary: ProcessSummary): void;
   setFailed(error: string): void;
-  setNena(c: Computation<NenaResult>): void;
+  setNena(c: Computation<NenaResult & { beforeMerge?: boolean }>): void;
   setFrc(c: Computation<FrcResult>): void;
 }
 

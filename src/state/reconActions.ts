@@ -78,7 +78,6 @@ export function startReconRenderer(backend: RenderBackend): ReconRenderer {
     if (s.viewport !== p.viewport || (s.fit && !p.fit)) refit();
     if (
       s.settings !== p.settings ||
-      s.pixelNm !== p.pixelNm ||
       s.cx !== p.cx ||
       s.cy !== p.cy ||
       s.nmPerPx !== p.nmPerPx ||

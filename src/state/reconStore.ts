@@ -1,6 +1,7 @@
 // The reconstruction view: render settings, where the view looks (centre and scale in nm, so
 // zooming re-renders at the visible resolution instead of magnifying a fixed image), and the
-// last image the render worker returned.
+// last image the render worker returned. The render pixel follows the zoom: one device pixel,
+// never finer than MIN_PIXEL_NM.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { DEFAULT_RECON, type ReconSettings } from '../core/render/reconstruct';
@@ -19,7 +20,7 @@ export type DrawMode = null | 'region' | 'fiducial';
 
 export interface ReconState {
   settings: ReconSettings;
-  /** Render pixel for exports, and the finest pixel the screen view renders at (nm). */
+  /** Render pixel of exports (nm). The view's own follows the zoom (renderPixelNm). */
   pixelNm: number;
   scaleBar: boolean;
   /** View centre (nm) and scale (nm per CSS pixel). */
@@ -36,8 +37,10 @@ export interface ReconState {
   /** The post-processing step the drawn rectangle goes to. */
   drawStep: number;
   setSettings(patch: Partial<ReconSettings>): void;
-  /** False (nothing changes) unless the pixel is a finite number ≥ MIN_PIXEL_NM. */
+  /** Export pixel; false (nothing changes) unless a finite number ≥ MIN_PIXEL_NM. */
   setPixelNm(nm: number): boolean;
+  /** Zooms so the view renders at this pixel (one device pixel); false as for setPixelNm. */
+  setViewPixelNm(nm: number): boolean;
   setScaleBar(on: boolean): void;
   setViewport(w: number, h: number, dpr: number): void;
   fitTo(field: { x0: number; y0: number; x1: number; y1: number } | null): void;
@@ -64,8 +67,13 @@ export const reconStore = createStore<ReconState>()((set) => ({
   drawStep: -1,
   setSettings: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
   setPixelNm: (nm) => {
-    if (!(Number.isFinite(nm) && nm >= MIN_PIXEL_NM)) return false;
+    if (!validPixel(nm)) return false;
     set({ pixelNm: nm });
+    return true;
+  },
+  setViewPixelNm: (nm) => {
+    if (!validPixel(nm)) return false;
+    set((s) => ({ nmPerPx: clampScale(nm * (s.viewport.dpr || 1)), fit: false }));
     return true;
   },
   setScaleBar: (scaleBar) => set({ scaleBar }),
@@ -102,16 +110,23 @@ function clampScale(v: number): number {
   return Math.min(MAX_NM_PER_PX, Math.max(MIN_NM_PER_PX, v));
 }
 
+/** The render pixel at this zoom: one device pixel, never finer than MIN_PIXEL_NM. */
+export function renderPixelNm(s: Pick<ReconState, 'nmPerPx' | 'viewport'>): number {
+  return Math.max(MIN_PIXEL_NM, s.nmPerPx / (s.viewport.dpr || 1));
+}
+
+function validPixel(nm: number): boolean {
+  return Number.isFinite(nm) && nm >= MIN_PIXEL_NM;
+}
+
 /**
  * The render grid for what is on screen: the visible nm rectangle at screen resolution (device
- * pixels), never finer than the chosen render pixel, snapped to whole render pixels so panning
- * does not shimmer. Its size is bounded by the window, whatever the field and the zoom.
+ * pixels, never finer than MIN_PIXEL_NM), snapped to whole render pixels so panning does not
+ * shimmer. Its size is bounded by the window, whatever the field and the zoom.
  */
-export function visibleView(
-  s: Pick<ReconState, 'cx' | 'cy' | 'nmPerPx' | 'viewport' | 'pixelNm'>,
-): RenderView {
-  const { w, h, dpr } = s.viewport;
-  const px = Math.max(s.pixelNm, s.nmPerPx / dpr);
+export function visibleView(s: Pick<ReconState, 'cx' | 'cy' | 'nmPerPx' | 'viewport'>): RenderView {
+  const { w, h } = s.viewport;
+  const px = renderPixelNm(s);
   const vx0 = s.cx - (w / 2) * s.nmPerPx;
   const vy0 = s.cy - (h / 2) * s.nmPerPx;
   const x0 = Math.floor(vx0 / px) * px;

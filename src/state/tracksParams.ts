@@ -4,6 +4,7 @@
 
 import type { HistogramSpec } from '../core/coloc/analysisHistogram';
 import { resolveLocalizeParams } from '../core/localize/params';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { StackInfo } from '../engine/stackService';
 import type { MovieSettings, ThresholdChoice, TrackFilterParams } from '../engine/tracksService';
 import type { LoadedStack } from './dataStore';
@@ -146,7 +147,7 @@ export function distanceErrors(p: TracksParams, st: LoadedStack): string[] {
   if (!(isInt(p.step) && p.step >= 1)) e.push('Step S must be a whole number of raw frames ≥ 1.');
   if (!(p.renderPxNm > 0)) e.push('Render pixel must be > 0 nm.');
   else {
-    const px = effectiveMeta(st).pixelSizeNm ?? 100;
+    const px = effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
     const side = Math.max(info.width, info.height) * (px / p.renderPxNm);
     if (side > MAX_GRID_SIDE)
       e.push(

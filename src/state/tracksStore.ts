@@ -5,6 +5,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { PostStep } from '../core/locs/pipeline';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { Affine } from '../core/registration/affine';
 import { fromAffine6, isIdentity6 } from '../core/registration/affine6';
 import type { StackInfo } from '../engine/stackService';
@@ -291,7 +292,7 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
             text,
             fileName,
             format,
-            pixelSizeNm: effectiveMeta(st).pixelSizeNm ?? 100,
+            pixelSizeNm: effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
             frameBase: p.frameBase,
             filter: filterFor(p),
             frameIntervalS: frameIntervalS(st),
@@ -338,7 +339,11 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
               locs: locs!,
               rawFrames: st.info.frameCount,
               rawFrameIntervalS: frameIntervalS(st),
-              camera: { width: st.info.width, height: st.info.height, pixelNm: meta.pixelSizeNm ?? 100 },
+              camera: {
+                width: st.info.width,
+                height: st.info.height,
+                pixelNm: meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
+              },
               movie: movieFor(p),
               threshold: thresholdFor(p),
               evAffine: tracks!.source.kind === 'tracked' ? deps.evAffine(st.info.id, p.channel) : null,

@@ -81,9 +81,9 @@ export function App() {
   return (
     <div className="app">
       <header className="app-header">
-        <span className="brand">
+        <h1 className="brand">
           evscope<small>EV single-molecule workbench</small>
-        </span>
+        </h1>
         <SimulatedBadge />
         <span className="spacer" />
         <button

@@ -58,6 +58,51 @@ describe('evscope localize', () => {
     expect(line).toMatch(/^64 localizations, \d+\.\d\d s, \d+ frames\/s$/);
   });
 
+  test('assumed camera values are reported, and an unsubtracted 100 ADU offset is flagged', async () => {
+    const rng = new Rng(5);
+    // A CCD at 1 e⁻/ADU adding 100 ADU, 10 background photons: the file says nothing about it.
+    const frames = Array.from({ length: 2 }, () =>
+      Uint16Array.from(
+        poissonImage(expectedImage(48, 48, gridSpots(48, 48, 12, 1000, rng), 1.3, 10), rng),
+        (v) => v + 100,
+      ),
+    );
+    const stack: FrameSource = {
+      name: 'bare.tif',
+      width: 48,
+      height: 48,
+      frameCount: 2,
+      channels: 1,
+      dtype: 'uint16',
+      meta: { flavour: 'fake', byteOrder: 'little' },
+      readFrame: async (i) => frames[i],
+    };
+    const input = join(dir, 'bare.tif');
+    writeFileSync(input, 'x');
+    const verb = createLocalizeVerb({ openStack: async () => stack, writeCsv: () => '' });
+    const run = async (extra: string[]) => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(await verb.run([input, '--out', join(dir, 'bare.csv'), '--threads', '1', ...extra])).toBe(0);
+        return err.mock.calls.map((c) => c.join(' ')).join('\n');
+      } finally {
+        log.mockRestore();
+        err.mockRestore();
+      }
+    };
+    const bare = await run([]);
+    expect(bare).toMatch(/assumed: pixel size 100 nm \(not in file; pass --pixel-nm\)/);
+    expect(bare).toMatch(/assumed: camera offset 0 ADU \(not in file; pass --offset\)/);
+    expect(bare).toMatch(/assumed: camera gain 1 e⁻\/ADU/);
+    // EM gain is no assumption for a CCD.
+    expect(bare).not.toMatch(/EM gain/);
+    expect(bare).toMatch(
+      /warning: the darkest pixels read 1\d\d ADU, far above the assumed camera offset of 0 ADU/,
+    );
+    const given = await run(['--offset', '100', '--pixel-nm', '100', '--gain', '1']);
+    expect(given).toBe('');
+  }, 60_000);
   test('--sigma-nm auto measures σ first and reports it; --fitter mle-multi separates close pairs', async () => {
     const rng = new Rng(31);
     // σ 1.5 px = 150 nm spots on a grid, plus a partner 250 nm from every spot in frames 4–6.

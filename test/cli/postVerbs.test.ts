@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
 import { readThunderstormCsv, writeThunderstormCsv } from '../../src/core/io/thunderstormCsv';
 import { locTableFromColumns } from '../../src/core/locs/table';
-import { simulateStructures } from '../core/locs/simulate';
+import { simulateStructures, structureless } from '../core/locs/simulate';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evscope-post-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,12 +120,36 @@ describe('evscope render / drift / merge', () => {
     expect(Math.abs(dy - drift(F - 1)[1])).toBeLessThan(8);
   });
 
+  test('drift refuses an unreliable estimate: uncorrected output, warning, exit 3; --force applies it', async () => {
+    const frames = 2000;
+    writeFileSync(
+      file('diffuse.csv'),
+      writeThunderstormCsv(structureless(3000, frames, (f) => [(100 * f) / frames, 0])),
+    );
+    const args = ['drift', file('diffuse.csv'), '--out', file('diffuse_out.csv'), '--trace', file('t.csv')];
+    const r = await run(args);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/drift estimate is UNRELIABLE/);
+    expect(r.err).toMatch(/NOT applied/);
+    expect(r.out).toMatch(/UNCORRECTED/);
+    const out = readThunderstormCsv(readFileSync(file('diffuse_out.csv'), 'utf8')).table;
+    expect(out.columns.x_raw).toBeUndefined();
+    // The estimate is still written for inspection.
+    expect(readFileSync(file('t.csv'), 'utf8').split('\n')[0]).toMatch(/frame/);
+    const forced = await run([...args, '--force']);
+    expect(forced.code).toBe(0);
+    expect(forced.err).toMatch(/applied an UNRELIABLE drift estimate/);
+    const fixed = readThunderstormCsv(readFileSync(file('diffuse_out.csv'), 'utf8')).table;
+    expect(fixed.columns.x_raw).toBeDefined();
+  }, 240_000);
+
   test('drift writes corrected CSV keeping raw positions; merge collapses bursts', async () => {
     const r = await run(['drift', file('drift.csv'), '--out', file('corrected.csv'), '--method', 'rcc']);
     expect(r.code).toBe(0);
     const c = readThunderstormCsv(readFileSync(file('corrected.csv'), 'utf8')).table;
     expect(c.columns.x_raw).toBeDefined();
     expect(r.out).toMatch(/drift at the last frame x \d/);
+    expect(r.err).toMatch(/drift estimate looks reliable/);
 
     const sim = simulateStructures({
       seed: 9,

@@ -17,7 +17,18 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openApp(path = '/'): Promise<BrowserSession> {
+export interface OpenOptions {
+  /**
+   * false: Chromium without WebGL, like VMs, remote desktops and GPU-blocklisted laptops (plots
+   * must fall back to SVG). Headless Chromium otherwise has SwiftShader's software WebGL.
+   */
+  webgl?: boolean;
+}
+
+/** Flags that take WebGL away: `getContext('webgl')` returns null (checked by test/e2e/noWebgl). */
+export const NO_WEBGL_ARGS = ['--disable-webgl', '--disable-webgl2', '--disable-3d-apis'];
+
+export async function openApp(path = '/', options: OpenOptions = {}): Promise<BrowserSession> {
   const server: PreviewServer = await preview({ preview: { port: 0, strictPort: false }, logLevel: 'error' });
   const url = server.resolvedUrls!.local[0];
   const profile = mkdtempSync(join(tmpdir(), 'evscope-chromium-'));
@@ -33,6 +44,7 @@ export async function openApp(path = '/'): Promise<BrowserSession> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.webgl === false ? NO_WEBGL_ARGS : []),
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());

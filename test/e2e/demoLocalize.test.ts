@@ -98,6 +98,15 @@ test("the demo's localizations reconstruct, and drift correction updates the rec
   const hashBefore = await hash();
   await page.locator('[data-add-step="Drift (RCC)"]').click();
   await page.getByRole('img', { name: 'Drift trace' }).waitFor({ timeout: 120_000 });
+  // A live cell: the quality check may distrust the estimate and leave it unapplied; the user
+  // can still apply it, which must then change the reconstruction.
+  const quality = page.getByTestId('drift-quality');
+  await quality.waitFor();
+  if ((await quality.getAttribute('data-applied')) === 'false') {
+    expect(await quality.textContent()).toContain('UNRELIABLE — not applied');
+    await page.getByRole('button', { name: 'Apply anyway' }).click();
+    await page.locator('[data-testid=drift-quality][data-applied=true]').waitFor({ timeout: 120_000 });
+  }
   await stats();
   await page.waitForFunction((h) => {
     const c = document.querySelector<HTMLCanvasElement>('[data-testid=recon-canvas]');

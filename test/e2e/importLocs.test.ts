@@ -1,12 +1,13 @@
 // "Open localizations…" in the browser with a Picasso HDF5 + YAML pair written at test time by
 // the core writer: both files are picked at once, h5wasm loads in the render worker under the
 // app's CSP, and Post-process shows the count and the format.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeLocalizationFile } from '../../src/core/io/localizationFiles';
 import { locTableFromColumns } from '../../src/core/locs/table';
+import { sharedDataDir } from '../helpers/sharedData';
 import { type BrowserSession, openApp } from './browser';
 
 const N = 1234;
@@ -96,3 +97,20 @@ test('a Picasso HDF5 + YAML pair opens through the button and Post-process shows
   // No CSP violation (h5wasm's WebAssembly compile) nor any other console error.
   expect(s.errors).toEqual([]);
 });
+
+const decodeH5 = sharedDataDir ? path.join(sharedDataDir, 'locan_test_data', 'decode_dstorm_data.h5') : '';
+test.skipIf(!decodeH5 || !existsSync(decodeH5))(
+  'a DECODE .h5 opens alone: recognised as DECODE, no YAML asked for',
+  async () => {
+    const { page } = s;
+    await page.getByTestId('locs-input').first().setInputFiles([decodeH5]);
+    await page.getByText('96 localizations from decode_dstorm_data.h5').first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Read as DECODE HDF5/)
+      .first()
+      .waitFor();
+    expect(await page.getByText(/decode_dstorm_data\.h5.*\.yaml/).count()).toBe(0);
+    expect(s.errors).toEqual([]);
+  },
+  60_000,
+);

@@ -86,8 +86,12 @@ test('drift correction, filter, undo and PNG export on localizations of a simula
   const trace = (await page.evaluate(() => (window as unknown as { evscope: Api }).evscope.driftTrace())) as {
     dx: number[];
     dy: number[];
+    applied: boolean;
   };
   expect(trace.dx.length).toBe(F);
+  // A static sample: the quality check trusts the estimate, so it is applied, and says so.
+  expect(trace).toMatchObject({ applied: true, reliable: true, problems: [] });
+  await page.getByTestId('drift-quality').filter({ hasText: 'reliable — applied' }).waitFor();
   // RCC reports drift relative to frame 0: the last frame should show the full linear drift.
   expect(trace.dx[F - 1]).toBeGreaterThan(DRIFT_X - 10);
   expect(trace.dx[F - 1]).toBeLessThan(DRIFT_X + 10);

@@ -54,3 +54,15 @@ test('FRC figure draws the 1/7 threshold and marks the resolution, or says it wa
   expect(none.data).toHaveLength(2);
   expect(JSON.stringify(none.layout.title)).toContain('never');
 });
+
+test('an unapplied (unreliable) drift estimate is drawn dashed and labelled as not applied', () => {
+  const dx = Float64Array.from([0, 1, 2]);
+  const dy = Float64Array.from([0, -1, -2]);
+  type Line = { line: { dash: string } };
+  const shown = driftFigure({ dx, dy, applied: false }, 'dark');
+  expect((shown.data as Line[]).slice(0, 2).map((d) => d.line.dash)).toEqual(['dash', 'dash']);
+  expect(JSON.stringify(shown.layout.yaxis)).toMatch(/NOT applied/);
+  const applied = driftFigure({ dx, dy, applied: true }, 'dark');
+  expect((applied.data as Line[])[0].line.dash).toBe('solid');
+  expect(JSON.stringify(applied.layout.yaxis)).not.toMatch(/NOT applied/);
+});

@@ -10,6 +10,7 @@ import { locsStore } from '../../src/state/locsStore';
 import { startPostEngine } from '../../src/state/postActions';
 import { postStore } from '../../src/state/postStore';
 import { createRenderApi, type RenderApi } from '../../workers/render.api';
+import { simulateStructures } from '../core/locs/simulate';
 
 const { port1, port2 } = new MessageChannel();
 Comlink.expose(createRenderApi(), port1 as unknown as Comlink.Endpoint);
@@ -101,3 +102,28 @@ test('the post engine streams locsStore chunks to the worker and re-runs the ste
     engine.stop();
   }
 });
+
+test('NeNA runs on the localizations before the merge step, which would inflate σ', async () => {
+  const sim = simulateStructures({
+    seed: 3,
+    fovNm: 20_000,
+    molecules: 4000,
+    frames: 5000,
+    locsPerMolecule: 5,
+    precisionNm: 15,
+    timing: 'bursts',
+    gapProbability: 0.1,
+    layout: 'structures',
+  });
+  await api.reset([sim.table]);
+  const merge = { kind: 'merge', radiusNm: 60, maxGapFrames: 1 } as const;
+  const s = await api.process([{ kind: 'filter', expression: 'x > 0' }, merge]);
+  expect(s.rowsOut).toBeLessThan(sim.table.length / 2);
+  const r = await api.nena({});
+  expect(r.beforeMerge).toBe(true);
+  expect(r.warning).toBeUndefined();
+  expect(r.sigmaNm / 15).toBeGreaterThan(0.85);
+  expect(r.sigmaNm / 15).toBeLessThan(1.15);
+  await api.process([]);
+  expect((await api.nena({})).beforeMerge).toBe(false);
+}, 60_000);

@@ -66,6 +66,17 @@ test.skipIf(!hasPicasso)('Picasso HDF5 alone is refused, naming the file and the
   );
 });
 
+const decode = ['locan_test_data', 'decode_dstorm_data.h5'] as const;
+test.skipIf(!existsSync(p(...decode)))('a DECODE .h5 alone opens: no YAML asked for', async () => {
+  const r = await api.parseLocalizationFile([picked(...decode)]);
+  expect(r.format).toBe('decode-h5');
+  expect(r.formatName).toBe('DECODE HDF5');
+  expect(r.sidecarName).toBeNull();
+  expect(r.pixelSizeNm).toBe(127);
+  expect(r.table.length).toBe(96);
+  expect(r.table.columns.frame[0]).toBe(294);
+});
+
 const smlm = ['locan_test_data', 'SMLM_dstorm_data.smlm'] as const;
 test.skipIf(!existsSync(p(...smlm)))('Locan .smlm: 10 localizations in nm', async () => {
   const r = await api.parseLocalizationFile([picked(...smlm)]);

@@ -7,6 +7,7 @@ import {
 } from '../../core/coloc/analysis';
 import { FrameSweep } from '../../core/coloc/frameSweep';
 import { combineCells, type TrackTestResult, trackPermutationTest } from '../../core/coloc/trackTest';
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
 import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
 import type { TrackTable } from '../../core/spt/types';
@@ -133,7 +134,7 @@ export const verb: Verb = {
     const maskList = maskPath.split(',');
     if (tracksList.length !== maskList.length)
       throw new Error('--tracks and --mask must list the same number of files (one pair per cell)');
-    const frameInterval = (step * (numberFlag(a, 'frame-ms') ?? 5)) / 1000;
+    const frameInterval = (step * (numberFlag(a, 'frame-ms') ?? PHYSICAL_DEFAULTS.frameIntervalMs)) / 1000;
     const cells: { r: ColocResult; movieFrames: number; mask: string }[] = [];
     for (let c = 0; c < tracksList.length; c++) {
       const tracks = readTracks(tracksList[c], cameraPx, frameBase);

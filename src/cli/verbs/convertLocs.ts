@@ -12,7 +12,7 @@ import type { Verb } from '../verb';
 
 export const verb: Verb = {
   help: `usage: evscope convert-locs IN --out OUT [--pixel-size NM] [--width PX --height PX --frames N]
-  IN:  ThunderSTORM CSV, Picasso .hdf5 (+ .yaml beside it), .smlm, rapidSTORM .txt, Nanoimager CSV, Elyra .txt
+  IN:  ThunderSTORM CSV, Picasso .hdf5 (+ .yaml beside it), DECODE .h5, .smlm, rapidSTORM .txt, Nanoimager CSV, Elyra .txt
   OUT: .csv (ThunderSTORM), .hdf5 (Picasso, writes OUT.yaml too), .smlm (ShareLoc / evscope session)
   --pixel-size  camera pixel size in nm (Picasso in/out; taken from the input's YAML when it has one)
   --width/--height/--frames  camera frame size and count for Picasso's YAML (from the input when known)`,

@@ -5,6 +5,7 @@ import { formatCiRange, formatP, formatPercent, significanceStars } from '../../
 import { evLocalizationColumns } from '../../core/ev/localizationCounts';
 import type { EvChannel, EvMarkerParamsInput } from '../../core/ev/params';
 import type { ColumnArray } from '../../core/locs/table';
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
 import { numberFlag, parseArgs } from '../args';
@@ -202,7 +203,7 @@ function addLocalizationCounts(
   if (!name || !names.includes(name))
     throw new Error(`--locs-channel ${String(name)} is not a counted channel (${names.join(', ')})`);
   const locs = readCsvTable(file);
-  const pixel = params.pixelSizeNm ?? 100;
+  const pixel = params.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
   Object.assign(
     table.columns,
     evLocalizationColumns(

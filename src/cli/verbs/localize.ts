@@ -10,6 +10,13 @@ import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../../core/localize/params';
 import { type SigmaEstimate, SigmaEstimator } from '../../core/localize/sigmaFromData';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
+import {
+  type Assumption,
+  assumedLine,
+  offsetWarning,
+  type PhysicalKey,
+  resolvePhysical,
+} from '../../core/physicalDefaults';
 import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
@@ -35,12 +42,13 @@ const HELP = `usage: evscope localize STACK [SIDECAR] --out LOCS.csv [options]
 (SIDECAR: the .inf or .yaml of a headerless .dax/.raw movie)
 Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every frame.
   --out FILE          ThunderSTORM CSV to write (required)
-  --pixel-nm N        camera pixel size in nm (default: from the file, else 100)
+  --pixel-nm N        camera pixel size in nm (default: from the file, else 100, reported as assumed)
   --sigma-nm N|auto   PSF sigma in nm (default 130); auto measures it first: a free-σ fit of
                       isolated spots of the first frames (up to 400 spots), median, printed
   --fit-sigma         fit sigma per spot instead of keeping it fixed
   --camera KIND       ccd | emccd | scmos (default: from the file, else ccd)
-  --offset ADU        camera offset (default: from the file, else 0)
+  --offset ADU        camera offset (default: from the file, else 0, reported as assumed, with a
+                      warning when the darkest pixels sit far above it)
   --gain E_PER_ADU    photoelectrons per ADU (default: from the file, else 1)
   --em-gain N         EM gain (default: from the file, else 1)
   --scmos-offset F --scmos-gain F --scmos-variance F
@@ -64,14 +72,20 @@ before it are written, a warning names the frame, and the exit status is ${PARTI
 /** Workers silent this long while busy are presumed dead and replaced (they beat every second). */
 const STALL_TIMEOUT_MS = 60_000;
 
-export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): LocalizeParamsInput {
+export function localizeParamsFromArgs(
+  p: ParsedArgs,
+  stack: FrameSource,
+  assumed: Assumption[] = [],
+): LocalizeParamsInput {
   const cam = stack.meta.camera ?? {};
   const kind = p.flags.get('camera');
   if (kind !== undefined && !['ccd', 'emccd', 'scmos'].includes(String(kind)))
     throw new Error(`--camera must be ccd, emccd or scmos, got "${String(kind)}"`);
   const fitter = p.flags.get('fitter');
+  const phys = (key: PhysicalKey, flag: string, fromFile: number | undefined) =>
+    resolvePhysical(key, numberFlag(p, flag), fromFile, assumed, `pass --${flag}`);
   return {
-    pixelSizeNm: numberFlag(p, 'pixel-nm') ?? stack.meta.pixelSizeNm ?? 100,
+    pixelSizeNm: phys('pixelSizeNm', 'pixel-nm', stack.meta.pixelSizeNm),
     sigmaNm: sigmaIsAuto(p) ? undefined : (numberFlag(p, 'sigma-nm') ?? 130),
     fitSigma: p.flags.get('fit-sigma') === true,
     fitter: fitter === undefined ? 'mle' : (String(fitter) as LocalizeParamsInput['fitter']),
@@ -80,13 +94,34 @@ export function localizeParamsFromArgs(p: ParsedArgs, stack: FrameSource): Local
     thresholdFactor: numberFlag(p, 'threshold') ?? 1,
     camera: {
       kind: (kind as CameraKind | undefined) ?? cam.kind ?? 'ccd',
-      offsetAdu: numberFlag(p, 'offset') ?? cam.offsetAdu ?? 0,
-      electronsPerAdu: numberFlag(p, 'gain') ?? cam.electronsPerAdu ?? 1,
-      emGain: numberFlag(p, 'em-gain') ?? cam.emGain ?? 1,
+      offsetAdu: phys('offsetAdu', 'offset', cam.offsetAdu),
+      electronsPerAdu: phys('electronsPerAdu', 'gain', cam.electronsPerAdu),
+      emGain: phys('emGain', 'em-gain', cam.emGain),
       quantumEfficiency: cam.quantumEfficiency ?? 1,
       readNoiseE: cam.readNoiseE ?? 0,
     },
   };
+}
+
+/**
+ * Prints each assumed camera/geometry value to stderr, and warns when the darkest pixels of the
+ * first frame sit far above the offset in use (an offset nobody subtracted).
+ */
+async function reportAssumptions(
+  stack: FrameSource,
+  params: LocalizeParamsInput,
+  assumed: Assumption[],
+  firstFrame: number,
+): Promise<void> {
+  const kind = params.camera?.kind;
+  for (const a of assumed) {
+    // EM gain means nothing for a CCD or sCMOS; their 1 is not an assumption.
+    if (a.key === 'emGain' && kind !== 'emccd') continue;
+    console.error(assumedLine(a));
+  }
+  if (params.camera?.scmosMaps || !assumed.some((a) => a.key === 'offsetAdu')) return;
+  const w = offsetWarning(await stack.readFrame(firstFrame), params.camera?.offsetAdu ?? 0);
+  if (w) console.error(`warning: ${w}. Pass --offset ADU.`);
 }
 
 function sigmaIsAuto(p: ParsedArgs): boolean {
@@ -222,7 +257,8 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
       });
       try {
         const stack = reportStackWarnings(await deps.openStack(files));
-        const params = localizeParamsFromArgs(p, stack);
+        const assumed: Assumption[] = [];
+        const params = localizeParamsFromArgs(p, stack, assumed);
         if (mapPaths) {
           const scmosMaps = await readScmosMapFiles(
             mapPaths,
@@ -238,6 +274,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             ? parseFrameRange(String(p.flags.get('frames')), stack.frameCount)
             : undefined;
         const frames = range && { start: range[0], end: range[1] };
+        await reportAssumptions(stack, params, assumed, range ? range[0] : 0);
         let sigmaNote = '';
         if (sigmaIsAuto(p)) {
           const est = await sigmaFromStack(

@@ -7,7 +7,8 @@ import type { Verb } from '../verb';
 
 const help = `usage: evscope merge LOCS.csv --radius 50 --gap 1 --out MERGED.csv [--weighting precision|photons|equal]
 Merges one molecule's localizations in consecutive frames into one (ThunderSTORM CSV out), with
-n_merged, frame_last, summed photons and the combined precision.
+n_merged, frame_last (last frame of the molecule, 1-based like frame), summed photons and the
+combined precision.
   --radius NM      largest distance between blinks of one molecule (default 50)
   --gap FRAMES     dark frames allowed between blinks (default 1)
   --weighting W    position average: precision (1/σ², default when present), photons, equal`;

@@ -6,7 +6,15 @@ import { DEFAULT_RECON, exportView, type ReconSettings, reconstruct } from '../.
 import { boundsOf } from '../../core/render/view';
 import { encodeTiff } from '../../core/stack/tiffWriter';
 import { numberFlag, parseArgs, stringFlag } from '../args';
-import { driftStep, filterStep, mergeStep, readLocs, writeTrace } from '../postArgs';
+import {
+  DRIFT_FLAGS,
+  driftStep,
+  filterStep,
+  mergeStep,
+  readLocs,
+  reportDrift,
+  writeTrace,
+} from '../postArgs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
@@ -27,7 +35,9 @@ from the origin (pixel i spans [i·px, (i+1)·px) nm, like the camera's).
   --no-scale-bar         PNG without a scale bar
   --width NM --height NM field to cover at least (e.g. the camera field)
 Post-processing, applied in this order before rendering:
-  --drift rcc|fiducial   drift correction (--segments N, --drift-px NM for RCC)
+  --drift auto|rcc|fiducial  drift correction, applied only when its quality check passes
+                         (report on stderr; --segments, --drift-px, --pair-reach, --force as
+                         for evscope drift)
   --trace FILE           write the drift trace (frame, dx, dy in nm) as CSV
   --merge RADIUS:GAPS    merge blinks within RADIUS nm across up to GAPS dark frames
   --filter EXPR          keep rows where EXPR holds, e.g. "photons > 500 && precision in [0, 30]"`;
@@ -44,15 +54,14 @@ export const verb: Verb = {
         'colormap',
         'color-by',
         'drift',
-        'segments',
-        'drift-px',
+        ...DRIFT_FLAGS.values,
         'trace',
         'merge',
         'filter',
         'width',
         'height',
       ],
-      booleans: ['histogram', 'no-scale-bar'],
+      booleans: ['histogram', 'no-scale-bar', ...DRIFT_FLAGS.booleans],
     });
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
@@ -73,6 +82,7 @@ export const verb: Verb = {
     const filter = a.flags.get('filter');
     if (typeof filter === 'string') steps.push(filterStep(filter, Object.keys(table.columns)));
     const result = applyPipeline(table, steps);
+    reportDrift(result);
     const trace = a.flags.get('trace');
     if (typeof trace === 'string') await writeTrace(trace, result.drift);
     const t = result.table;

@@ -19,7 +19,7 @@ import type { Verb } from '../verb';
 const HELP = `usage:
   evscope session pack LOCS… [--tracks TRACKS.csv] [--params PARAMS.json] [--title T] [--notes N]
                        [--pixel-size NM] --out SESSION.smlm
-      LOCS: ThunderSTORM CSV, Picasso .hdf5, .smlm, rapidSTORM, Nanoimager, Elyra files
+      LOCS: ThunderSTORM CSV, Picasso .hdf5, DECODE .h5, .smlm, rapidSTORM, Nanoimager, Elyra files
       PARAMS.json: step parameters {"localize": {…}, "post": […], …}, or a partial session
                    {"steps": {…}, "view": {…}, "title": …, "notes": …}
   evscope session unpack SESSION.smlm --out DIR   (session.json + one CSV per table)

@@ -1,4 +1,11 @@
 import { createTracksApi, type TracksProgress } from '../../../workers/tracks.api';
+import {
+  type Assumption,
+  assumedLine,
+  PHYSICAL_DEFAULTS,
+  type PhysicalKey,
+  resolvePhysical,
+} from '../../core/physicalDefaults';
 import { tracksToCsv } from '../../core/spt/io';
 import { MOBILITY_NAMES } from '../../core/spt/summary';
 import type { FrameSource } from '../../core/stack/types';
@@ -61,7 +68,12 @@ export const verb: Verb = {
       const channel = (numberFlag(a, 'channel') ?? src.channels) - 1;
       const cam = src.meta.camera ?? {};
       const kind = cam.kind ?? 'ccd';
-      const pixelSizeNm = numberFlag(a, 'pixel-nm') ?? src.meta.pixelSizeNm ?? 100;
+      const assumed: Assumption[] = [];
+      const phys = (key: PhysicalKey, flag: string, fromFile: number | undefined) =>
+        resolvePhysical(key, numberFlag(a, flag), fromFile, assumed, `pass --${flag}`);
+      const pixelSizeNm = phys('pixelSizeNm', 'pixel-nm', src.meta.pixelSizeNm);
+      const frameMs = phys('frameIntervalMs', 'frame-ms', src.meta.frameIntervalMs);
+      for (const x of assumed) console.error(assumedLine(x));
       const api = createTracksApi(async () => src);
       let last = 0;
       const r = await api.track(
@@ -75,7 +87,7 @@ export const verb: Verb = {
             thresholdFactor: numberFlag(a, 'threshold') ?? 2,
             camera: {
               kind,
-              offsetAdu: cam.offsetAdu ?? 0,
+              offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
               electronsPerAdu: cam.electronsPerAdu ?? 1,
               emGain: kind === 'emccd' ? (cam.emGain ?? 1) : 1,
               quantumEfficiency: cam.quantumEfficiency ?? 1,
@@ -91,7 +103,7 @@ export const verb: Verb = {
             minLength: numberFlag(a, 'min-length') ?? 10,
             minMeanIntensity: numberFlag(a, 'min-intensity') ?? 0,
           },
-          frameIntervalS: (numberFlag(a, 'frame-ms') ?? src.meta.frameIntervalMs ?? 5) / 1000,
+          frameIntervalS: frameMs / 1000,
         },
         (p: TracksProgress) => {
           if (process.stderr.isTTY && p.elapsed - last > 0.5) {

@@ -1,5 +1,6 @@
 // Camera models: raw ADU → detected photons, and the per-pixel read-noise variance (in photon²)
 // that an sCMOS-aware likelihood adds to data and model (Huang et al. 2013).
+import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 import type { PixelArray } from '../stack/types';
 
 export type CameraKind = 'ccd' | 'emccd' | 'scmos';
@@ -29,9 +30,9 @@ export interface ScmosMaps {
 
 export const DEFAULT_CAMERA: CameraParams = {
   kind: 'ccd',
-  offsetAdu: 0,
-  electronsPerAdu: 1,
-  emGain: 1,
+  offsetAdu: PHYSICAL_DEFAULTS.offsetAdu,
+  electronsPerAdu: PHYSICAL_DEFAULTS.electronsPerAdu,
+  emGain: PHYSICAL_DEFAULTS.emGain,
   quantumEfficiency: 1,
   readNoiseE: 0,
 };

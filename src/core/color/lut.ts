@@ -193,3 +193,64 @@ export function namedLut(key: LutKey): Lut {
   cache.set(key, lut);
   return lut;
 }
+
+/** sRGB (0–255) → CIELAB (D65): distances there follow how different colours look. */
+export function srgbToLab([r, g, b]: Rgb): [number, number, number] {
+  const lin = (v: number) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const [R, G, B] = [lin(r), lin(g), lin(b)];
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 / 116) * t + 16 / 116);
+  const fx = f((0.4124 * R + 0.3576 * G + 0.1805 * B) / 0.95047);
+  const fy = f(0.2126 * R + 0.7152 * G + 0.0722 * B);
+  const fz = f((0.0193 * R + 0.1192 * G + 0.9505 * B) / 1.08883);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+
+/** Bright, saturated colours an outline can take: thin lines must read at a glance. */
+export const OUTLINE_CANDIDATES: readonly Rgb[] = [
+  [0, 255, 255],
+  [255, 255, 0],
+  [0, 255, 0],
+  [255, 0, 255],
+  [255, 255, 255],
+  [255, 128, 0],
+  [0, 160, 255],
+];
+
+/**
+ * `count` colours from `candidates`, each as far (CIE76 ΔE, worst case) as possible from every
+ * entry of the given maps and from the colours picked before it: an outline on the "hot" map
+ * must not be yellow, nor magenta over a magenta EV layer.
+ */
+export function contrastingColours(
+  luts: readonly Lut[],
+  count: number,
+  candidates: readonly Rgb[] = OUTLINE_CANDIDATES,
+): Rgb[] {
+  const labs = candidates.map(srgbToLab);
+  const dist = (a: number[], b: number[]) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+  const nearest = labs.map((c) => {
+    let best = Number.POSITIVE_INFINITY;
+    for (const lut of luts)
+      for (let i = 0; i < 256; i++)
+        best = Math.min(best, dist(c, srgbToLab([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2]])));
+    return best;
+  });
+  const picked: number[] = [];
+  while (picked.length < Math.min(count, candidates.length)) {
+    let bestI = -1;
+    let bestScore = -1;
+    for (let i = 0; i < labs.length; i++) {
+      if (picked.includes(i)) continue;
+      const score = Math.min(nearest[i], ...picked.map((p) => dist(labs[i], labs[p])));
+      if (score > bestScore) {
+        bestScore = score;
+        bestI = i;
+      }
+    }
+    picked.push(bestI);
+  }
+  return picked.map((i) => candidates[i]);
+}

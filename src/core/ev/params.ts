@@ -1,8 +1,11 @@
 // Parameters of the EV marker-counting pipeline: typed, with units in their names or docs,
 // defaults taken from the study (SCIENCE.md §5) where it gives them, and validation that
 // returns sentences a user can act on rather than throwing on the first problem.
+
+import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 import { type Affine6, affine6Problem } from '../registration/affine6';
 import type { FrameSource } from '../stack/types';
+import { channelNature, defaultRole, roleProblems } from './channelRoles';
 import type { NoiseModel } from './noiseModel';
 import type { StepMethod } from './stepFinder';
 import { DEFAULT_PENALTY_FACTOR } from './stepFinder';
@@ -93,20 +96,22 @@ const DEFAULT_MARKERS = ['CD9', 'CD63', 'CD81'];
 export function resolveEvMarkerParams(input: EvMarkerParamsInput, source: FrameSource): EvMarkerParams {
   const channels =
     input.channels ??
-    Array.from({ length: source.channels }, (_, c): EvChannel => {
+    // Structure and EV-tracking channels are left out: they have nothing to count (channelRoles.ts).
+    Array.from({ length: source.channels }, (_, c): EvChannel[] => {
       const given = source.meta.channelNames?.[c];
-      const isProbe = given ? /probe|fluid|lipid/i.test(given) : c >= DEFAULT_MARKERS.length;
-      return {
-        channel: c,
-        name: given ?? (c < DEFAULT_MARKERS.length ? DEFAULT_MARKERS[c] : `probe${c > 3 ? c - 2 : ''}`),
-        role: isProbe ? 'probe' : 'marker',
-        threshold: 1,
-      };
-    });
+      const role = given
+        ? defaultRole(channelNature(given))
+        : c >= DEFAULT_MARKERS.length
+          ? 'probe'
+          : 'marker';
+      if (role === 'skip') return [];
+      const name = given ?? (c < DEFAULT_MARKERS.length ? DEFAULT_MARKERS[c] : `probe${c > 3 ? c - 2 : ''}`);
+      return [{ channel: c, name, role, threshold: 1 }];
+    }).flat();
   const frameStart = input.frameStart ?? 0;
   return {
     channels,
-    pixelSizeNm: input.pixelSizeNm ?? source.meta.pixelSizeNm ?? 100,
+    pixelSizeNm: input.pixelSizeNm ?? source.meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
     frameStart,
     frameCount: input.frameCount ?? source.frameCount - frameStart,
     detection: {
@@ -153,6 +158,7 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
       errors.push(`The presence threshold of ${ch.name} must be ≥ 0 molecules (got ${ch.threshold}).`);
     if (ch.unitIntensity !== undefined) positive(ch.unitIntensity, `The unit intensity of ${ch.name}`);
   }
+  errors.push(...roleProblems(p.channels));
   const markers = p.channels.filter((c) => c.role === 'marker').length;
   if (markers > 8) errors.push(`At most 8 marker channels can define subtypes (got ${markers}).`);
   else {

@@ -4,6 +4,7 @@
 import type { LocTable } from '../locs/table';
 import { openSessionFile, saveSessionFile } from '../session/file';
 import { createSession, type SessionTable } from '../session/model';
+import { probeHdf5, readDecodeLocs } from './decode';
 import { readPicassoLocs, writePicassoLocs } from './picasso';
 import { readRapidStorm } from './rapidStorm';
 import { readThunderstormCsv, writeThunderstormCsv } from './thunderstormCsv';
@@ -12,6 +13,7 @@ import { readElyraText, readNanoimagerCsv } from './vendorCsv';
 export type LocFormat =
   | 'thunderstorm-csv'
   | 'picasso-hdf5'
+  | 'decode-h5'
   | 'smlm'
   | 'rapidstorm'
   | 'nanoimager-csv'
@@ -37,7 +39,10 @@ export interface ReadLocOptions {
 
 const ascii = new TextDecoder('utf-8');
 
-/** Which reader a file needs, from its name and first bytes; null if none fits. */
+/**
+ * Which reader a file needs, from its name and first bytes; null if none fits. Every HDF5 file
+ * answers 'picasso-hdf5' here: only its groups tell Picasso from DECODE (readLocalizationFile).
+ */
 export function detectLocFormat(name: string, head: Uint8Array): LocFormat | null {
   if (head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46) return 'picasso-hdf5';
   if (head[0] === 0x50 && head[1] === 0x4b) return 'smlm';
@@ -60,7 +65,25 @@ export async function readLocalizationFile(
   const format = detectLocFormat(name, bytes.subarray(0, 4096));
   const text = () => ascii.decode(bytes);
   switch (format) {
+    case 'decode-h5':
     case 'picasso-hdf5': {
+      const probe = await probeHdf5(bytes);
+      if (probe.flavour === 'decode') {
+        const r = await readDecodeLocs(bytes, { fileName: name, pixelSizeNm: o.pixelSizeNm });
+        return {
+          format: 'decode-h5',
+          table: r.table,
+          units: r.units,
+          ...(r.pixelSizeNm ? { pixelSizeNm: r.pixelSizeNm } : {}),
+          warnings: r.warnings,
+        };
+      }
+      if (probe.flavour === 'unreadable')
+        throw new Error(`${name}: HDF5 could not be opened (${probe.reason})`);
+      if (probe.flavour === 'unknown')
+        throw new Error(
+          `${name}: an HDF5 file, but not one of localizations evscope reads (Picasso: /locs; DECODE: /data/xyz); it holds ${probe.keys.map((k) => `/${k}`).join(', ') || 'nothing'}`,
+        );
       const r = await readPicassoLocs(bytes, o.sidecarText ?? null, {
         fileName: name,
         pixelSizeNm: o.pixelSizeNm,
@@ -88,7 +111,7 @@ export async function readLocalizationFile(
     }
     default:
       throw new Error(
-        `${name}: not a localization file evscope reads (ThunderSTORM CSV, Picasso HDF5, .smlm, rapidSTORM, Nanoimager CSV, Elyra text)`,
+        `${name}: not a localization file evscope reads (ThunderSTORM CSV, Picasso HDF5, DECODE HDF5, .smlm, rapidSTORM, Nanoimager CSV, Elyra text)`,
       );
   }
 }

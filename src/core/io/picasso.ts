@@ -33,7 +33,7 @@ export function loadH5wasm(): Promise<H5> {
 let serial = 0;
 
 /** Runs `fn` on `bytes` as a file in h5wasm's in-memory file system, then removes it. */
-async function withH5File<T>(bytes: Uint8Array | null, fn: (m: H5, path: string) => T): Promise<T> {
+export async function withH5File<T>(bytes: Uint8Array | null, fn: (m: H5, path: string) => T): Promise<T> {
   const m = await loadH5wasm();
   const path = `/evscope-${Date.now().toString(36)}-${serial++}.h5`;
   if (bytes) m.Module.FS.writeFile(path, bytes);

@@ -29,6 +29,12 @@ const KNOWN: Record<string, string> = {
   intensity: 'photons',
 };
 
+/**
+ * Frame-number columns: 1-based in every file evscope writes (as ThunderSTORM's `frame`),
+ * 0-based inside. `frame_last` is the last frame of a merged molecule.
+ */
+const FRAME_COLUMNS = new Set(['frame', 'frame_last']);
+
 /** Row-number columns: regenerated on export, so not kept. */
 const ROW_IDS = new Set(['id', 'ground-truth']);
 
@@ -169,12 +175,8 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
             else nanColumn ??= header[c];
           } else if (!isPlainDecimal(f) || !Number.isFinite(v)) {
             reject ??= `left out: a value in "${header[c]}" that is not a finite decimal number (Infinity, 1e400, 0x10…)`;
-          } else if (t === 'frame' && !(Number.isInteger(v) && v >= 1 && v <= 4294967296)) {
-            throw new CsvError(
-              line,
-              c + 1,
-              `frame "${fields[c].slice(0, 40)}" is not a 1-based frame number`,
-            );
+          } else if (FRAME_COLUMNS.has(t) && !(Number.isInteger(v) && v >= 1 && v <= 4294967296)) {
+            throw new CsvError(line, c + 1, `${t} "${fields[c].slice(0, 40)}" is not a 1-based frame number`);
           }
           row.push(v * scale[c]);
         }
@@ -201,7 +203,7 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
     const src = cols[c];
     length = src.length;
     const spec = (STANDARD_COLUMNS as Record<string, { type: ColumnType }>)[t];
-    if (t === 'frame') {
+    if (FRAME_COLUMNS.has(t)) {
       const out = new Uint32Array(src.length);
       for (let i = 0; i < src.length; i++) out[i] = src.data[i] - 1;
       columns[t] = out;
@@ -267,7 +269,7 @@ export function writeThunderstormCsv(t: LocTable, options: WriteCsvOptions = {})
   const writers = order.map(({ name }) => {
     const col = t.columns[name];
     const type = columnType(col);
-    if (name === 'frame') return (i: number) => String(col[i] + 1);
+    if (FRAME_COLUMNS.has(name)) return (i: number) => String(col[i] + 1);
     if (type === 'f32') return (i: number) => formatFloat32(col[i]);
     if (type === 'f64') return (i: number) => formatFloat64(col[i]);
     return (i: number) => String(col[i]);

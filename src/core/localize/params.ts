@@ -4,6 +4,7 @@ import { type CameraParams, DEFAULT_CAMERA, validateCamera } from '../camera/cam
 import { DEFAULT_WAVELET, type WaveletOptions } from '../detect/filters';
 import type { FitMethod } from '../fit/gaussianFitter';
 import { DEFAULT_MULTI_OPTIONS } from '../fit/multiFitter';
+import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 
 /** The single-emitter methods, or Poisson MLE of 1…`maxEmitters` emitters per window. */
 export type LocalizeFitter = FitMethod | 'mle-multi';
@@ -42,7 +43,7 @@ export type LocalizeParamsInput = Partial<Omit<LocalizeParams, 'camera' | 'wavel
 };
 
 export const DEFAULT_LOCALIZE_PARAMS: Omit<LocalizeParams, 'fitRadiusPx'> = {
-  pixelSizeNm: 100,
+  pixelSizeNm: PHYSICAL_DEFAULTS.pixelSizeNm,
   sigmaNm: 130,
   fitSigma: false,
   fitter: 'mle',

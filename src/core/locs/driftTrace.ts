@@ -1,6 +1,7 @@
 // A drift trace and its application. Correction never overwrites data: the corrected table gets
 // new x/y arrays and keeps the original coordinates in x_raw/y_raw (the first correction's raw
 // values survive later ones), so any correction can be undone or redone from the session.
+import type { DriftQuality } from './driftQuality';
 import { type ColumnArray, type LocTable, locTableFromColumns } from './table';
 
 export interface DriftTrace {
@@ -10,6 +11,8 @@ export interface DriftTrace {
   dy: Float64Array;
   /** The sparse estimates the trace was interpolated from (segment centres, fiducial samples). */
   nodes: { frame: Float64Array; dx: Float64Array; dy: Float64Array };
+  /** How far the estimate can be trusted (driftQuality.ts); absent for traces read from files. */
+  quality?: DriftQuality;
 }
 
 /** Returns a table whose x/y are drift-corrected; other columns are shared, not copied. */

@@ -4,6 +4,7 @@
 // Each track is referred to its own mean position, the tracks are averaged per frame, and the
 // average is smoothed by a local linear fit over a sliding window (unbiased at the ends for a
 // trending drift, unlike a moving average), then interpolated over frames no fiducial covers.
+import { type DriftQuality, fiducialQuality } from './driftQuality';
 import { type DriftTrace, frameCountOf, zeroAtFirstFrame } from './driftTrace';
 import { interpolateOnFrames } from './interpolate';
 import { linkBlinks } from './link';
@@ -29,6 +30,7 @@ export interface FiducialResult {
   trace: DriftTrace;
   /** Rows of each fiducial track used. */
   tracks: Int32Array[];
+  quality: DriftQuality;
 }
 
 export function fiducialDrift(table: LocTable, opts: FiducialOptions = {}): FiducialResult {
@@ -65,23 +67,7 @@ export function fiducialDrift(table: LocTable, opts: FiducialOptions = {}): Fidu
   const sx = new Float64Array(frames);
   const sy = new Float64Array(frames);
   const cnt = new Float64Array(frames);
-  for (const rows of tracks) {
-    let mx = 0;
-    let my = 0;
-    for (const i of rows) {
-      mx += x[i];
-      my += y[i];
-    }
-    mx /= rows.length;
-    my /= rows.length;
-    for (const i of rows) {
-      const f = frame[i];
-      if (f >= frames) continue;
-      sx[f] += x[i] - mx;
-      sy[f] += y[i] - my;
-      cnt[f]++;
-    }
-  }
+  for (const rows of tracks) accumulateTrack(table, rows, frames, sx, sy, cnt);
   const half = Math.max(1, Math.round((opts.smoothFrames ?? 200) / 2));
   const nodes = localLinear(sx, sy, cnt, half);
   const trace: DriftTrace = {
@@ -90,7 +76,61 @@ export function fiducialDrift(table: LocTable, opts: FiducialOptions = {}): Fidu
     dy: interpolateOnFrames(nodes.frame, nodes.dy, frames, 'linear'),
     nodes,
   };
-  return { trace: zeroAtFirstFrame(trace), tracks };
+  const quality = fiducialQuality(
+    tracks.length > 1 ? disagreement(table, tracks, trace, half) : null,
+    tracks.length,
+  );
+  trace.quality = quality;
+  return { trace: zeroAtFirstFrame(trace), tracks, quality };
+}
+
+function accumulateTrack(
+  table: LocTable,
+  rows: Int32Array,
+  frames: number,
+  sx: Float64Array,
+  sy: Float64Array,
+  cnt: Float64Array,
+): void {
+  const { frame, x, y } = table.columns;
+  let mx = 0;
+  let my = 0;
+  for (const i of rows) {
+    mx += x[i];
+    my += y[i];
+  }
+  mx /= rows.length;
+  my /= rows.length;
+  for (const i of rows) {
+    const f = frame[i];
+    if (f >= frames) continue;
+    sx[f] += x[i] - mx;
+    sy[f] += y[i] - my;
+    cnt[f]++;
+  }
+}
+
+/**
+ * RMS distance (nm) between each bead's own smoothed track and the average: beads on a rigid
+ * stage move together, so a large value means one of them moved on its own (or is no bead).
+ */
+function disagreement(table: LocTable, tracks: Int32Array[], mean: DriftTrace, half: number): number {
+  const frames = mean.dx.length;
+  let ss = 0;
+  let n = 0;
+  for (const rows of tracks) {
+    const sx = new Float64Array(frames);
+    const sy = new Float64Array(frames);
+    const cnt = new Float64Array(frames);
+    accumulateTrack(table, rows, frames, sx, sy, cnt);
+    const own = localLinear(sx, sy, cnt, half);
+    for (let k = 0; k < own.frame.length; k++) {
+      const f = own.frame[k];
+      ss += (own.dx[k] - mean.dx[f]) ** 2 + (own.dy[k] - mean.dy[f]) ** 2;
+      n++;
+    }
+  }
+  return Math.sqrt(ss / Math.max(1, n));
 }
 
 function rowsOf(group: Int32Array, g: number, count: number): Int32Array {

@@ -31,6 +31,23 @@ export interface NenaResult {
   /** Fitted amplitudes: pairs in the NeNA term, and the linear background slope (counts per nm per bin). */
   amplitude: number;
   background: number;
+  /** Set when the input was blink-merged (an n_merged column above 1): σ is then overestimated. */
+  warning?: string;
+}
+
+/**
+ * Merging averages a molecule's blinks into one row that spans several frames, so the
+ * adjacent-frame pairs NeNA needs are mostly gone and the survivors pair different molecules:
+ * a true 15 nm came out 31 nm (test/core/locs/nena.test.ts). NeNA belongs before merging.
+ */
+export const MERGED_NENA_WARNING =
+  'computed on blink-merged localizations: merging removes the adjacent-frame pairs NeNA measures, so σ is overestimated (often several-fold); compute it on unmerged data';
+
+function isMerged(table: LocTable): boolean {
+  const m = table.columns.n_merged;
+  if (!m) return false;
+  for (let i = 0; i < table.length; i++) if (m[i] > 1) return true;
+  return false;
 }
 
 export function nena(table: LocTable, opts: NenaOptions = {}): NenaResult {
@@ -143,6 +160,7 @@ export function nena(table: LocTable, opts: NenaOptions = {}): NenaResult {
     fitNena,
     amplitude: final.a,
     background: final.bg,
+    ...(isMerged(table) ? { warning: MERGED_NENA_WARNING } : {}),
   };
 }
 

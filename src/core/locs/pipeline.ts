@@ -11,9 +11,18 @@ import { type LocTable, selectRows } from './table';
 
 type Serialisable<T> = Omit<T, 'mask'>;
 
+/**
+ * A drift step applies its estimate only when the quality check trusts it, or when `force` says
+ * to apply it anyway; otherwise the table passes through and the estimate is reported unapplied.
+ * 'auto' uses fiducials when the data holds any (tracks in ≥ 90% of frames), else RCC.
+ */
+type DriftStep = { kind: 'drift'; force?: boolean } & (
+  | { method: 'rcc' | 'auto'; options?: Serialisable<RccOptions> }
+  | { method: 'fiducial'; options?: Serialisable<FiducialOptions> }
+);
+
 export type PostStep = { enabled?: boolean } & (
-  | { kind: 'drift'; method: 'rcc'; options?: Serialisable<RccOptions> }
-  | { kind: 'drift'; method: 'fiducial'; options?: Serialisable<FiducialOptions> }
+  | DriftStep
   | { kind: 'merge'; radiusNm: number; maxGapFrames: number; weighting?: MergeWeighting }
   | { kind: 'filter'; expression: string }
   | { kind: 'region'; region: Region; invert?: boolean }
@@ -26,25 +35,57 @@ export interface StepStats {
   ms: number;
 }
 
+export interface DriftEstimate {
+  /** Index of the drift step in the step list. */
+  stepIndex: number;
+  trace: DriftTrace;
+  /** False when the quality check distrusted it and the step did not force it. */
+  applied: boolean;
+}
+
 export interface PipelineResult {
   table: LocTable;
-  /** Total drift removed (sum over drift steps), or undefined when no drift step ran. */
+  /** Total drift removed (sum over applied drift steps), or undefined when none was applied. */
   drift?: DriftTrace;
+  /** Every drift step's own estimate, in order, applied or not. */
+  driftEstimates: DriftEstimate[];
   stats: StepStats[];
+}
+
+/** Runs a drift step's estimator ('auto': fiducials if the data has any, else RCC). */
+export function estimateDrift(table: LocTable, step: DriftStep): DriftTrace {
+  if (step.method === 'fiducial') return fiducialDrift(table, step.options).trace;
+  if (step.method === 'auto') {
+    const fiducials = findFiducials(table);
+    if (fiducials) return fiducials;
+  }
+  return rccDrift(table, step.options).trace;
+}
+
+function findFiducials(table: LocTable): DriftTrace | null {
+  try {
+    return fiducialDrift(table).trace;
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('no fiducials found')) return null;
+    throw e;
+  }
 }
 
 export function applyPipeline(table: LocTable, steps: readonly PostStep[]): PipelineResult {
   let t = table;
   let drift: DriftTrace | undefined;
+  const driftEstimates: DriftEstimate[] = [];
   const stats: StepStats[] = [];
-  for (const step of steps) {
+  for (const [stepIndex, step] of steps.entries()) {
     if (step.enabled === false) continue;
     const t0 = performance.now();
     const rowsIn = t.length;
     switch (step.kind) {
       case 'drift': {
-        const trace =
-          step.method === 'rcc' ? rccDrift(t, step.options).trace : fiducialDrift(t, step.options).trace;
+        const trace = estimateDrift(t, step);
+        const applied = trace.quality?.reliable !== false || step.force === true;
+        driftEstimates.push({ stepIndex, trace, applied });
+        if (!applied) break;
         t = applyDrift(t, trace);
         drift = drift ? addTraces(drift, trace) : trace;
         break;
@@ -64,7 +105,16 @@ export function applyPipeline(table: LocTable, steps: readonly PostStep[]): Pipe
     }
     stats.push({ kind: step.kind, rowsIn, rowsOut: t.length, ms: performance.now() - t0 });
   }
-  return { table: t, drift, stats };
+  return { table: t, drift, driftEstimates, stats };
+}
+
+/**
+ * The steps before the first enabled merge: what NeNA must run after (it measures precision
+ * from a molecule's localizations in adjacent frames, which merging fuses into one).
+ */
+export function stepsBeforeMerge(steps: readonly PostStep[]): PostStep[] {
+  const k = steps.findIndex((s) => s.kind === 'merge' && s.enabled !== false);
+  return k < 0 ? [...steps] : steps.slice(0, k);
 }
 
 function addTraces(a: DriftTrace, b: DriftTrace): DriftTrace {
@@ -75,7 +125,7 @@ function addTraces(a: DriftTrace, b: DriftTrace): DriftTrace {
     dx[f] = a.dx[Math.min(f, a.dx.length - 1)] + b.dx[Math.min(f, b.dx.length - 1)];
     dy[f] = a.dy[Math.min(f, a.dy.length - 1)] + b.dy[Math.min(f, b.dy.length - 1)];
   }
-  return { method: b.method, dx, dy, nodes: b.nodes };
+  return { method: b.method, dx, dy, nodes: b.nodes, quality: b.quality };
 }
 
 /**
@@ -92,11 +142,12 @@ export function parsePipeline(json: unknown): PostStep[] {
     const base = enabled === undefined ? {} : { enabled };
     switch (s.kind) {
       case 'drift': {
-        const allowed = s.method === 'rcc' ? RCC_OPTIONS : FIDUCIAL_OPTIONS;
+        const allowed = s.method === 'fiducial' ? FIDUCIAL_OPTIONS : RCC_OPTIONS;
         const options =
           s.options === undefined ? undefined : numericOptions(s.options, allowed, `${where}.options`);
-        if (s.method === 'rcc')
-          return { ...base, kind: 'drift', method: 'rcc', options: options as RccOptions };
+        const force = s.force === undefined ? {} : { force: bool(s.force, `${where}.force`) };
+        if (s.method === 'rcc' || s.method === 'auto')
+          return { ...base, kind: 'drift', method: s.method, ...force, options: options as RccOptions };
         if (s.method === 'fiducial') {
           const regions = (s.options as { regions?: unknown } | undefined)?.regions;
           const opts = { ...(options ?? {}) } as FiducialOptions;
@@ -104,7 +155,7 @@ export function parsePipeline(json: unknown): PostStep[] {
             if (!Array.isArray(regions)) throw new Error(`${where}.options.regions must be an array`);
             opts.regions = regions.map((r, j) => region(r, `${where}.options.regions[${j}]`));
           }
-          return { ...base, kind: 'drift', method: 'fiducial', options: opts };
+          return { ...base, kind: 'drift', method: 'fiducial', ...force, options: opts };
         }
         throw new Error(`${where}: unknown drift method ${JSON.stringify(s.method)}`);
       }
@@ -152,6 +203,7 @@ const RCC_OPTIONS = new Set([
   'maxImageSize',
   'interpolation',
   'frameCount',
+  'maxPairSeparation',
 ]);
 const FIDUCIAL_OPTIONS = new Set([
   'regions',

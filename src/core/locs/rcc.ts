@@ -7,6 +7,7 @@
 import { fft2d, inverseFft2dNearZero, nextPowerOfTwo, signedIndex, splitTwoRealSpectra } from '../render/fft';
 import { renderGaussian } from '../render/gaussian';
 import { boundsOf, type RenderView } from '../render/view';
+import { type DriftQuality, rccQuality } from './driftQuality';
 import { type DriftTrace, frameCountOf, zeroAtFirstFrame } from './driftTrace';
 import { type Interpolation, interpolateOnFrames } from './interpolate';
 import { pairsConnect, solvePairwiseDifferences } from './leastSquares';
@@ -30,6 +31,28 @@ export interface RccOptions {
   frameCount?: number;
   /** Only rows with mask[i] ≠ 0 are used. */
   mask?: Uint8Array;
+  /**
+   * Only pairs of segments at most this many segments apart are correlated (default or 0: all).
+   * A sample whose structures assemble and disassemble shares little between distant segments;
+   * their correlations peak at random shifts, while neighbours still see the same structures.
+   */
+  maxPairSeparation?: number;
+}
+
+/** One cross-correlation: the measured shift d_j − d_i and how clearly it stood out. */
+export interface RccPair {
+  i: number;
+  j: number;
+  dxNm: number;
+  dyNm: number;
+  /** Peak height above the mean of the searched window, in its standard deviations. */
+  peakZ: number;
+  /** Second-highest local maximum of the correlation over the peak height (both above the mean). */
+  sidelobeRatio: number;
+  /** Distance (nm) between the measurement and the least-squares solution. */
+  residualNm: number;
+  /** Whether the pair entered the final solution. */
+  used: boolean;
 }
 
 export interface RccResult {
@@ -41,6 +64,11 @@ export interface RccResult {
   rejectedPairs: number;
   /** RMS residual (nm) of the accepted pairs: the consistency of the solution. */
   residualRmsNm: number;
+  /** Every correlated pair, for the quality assessment (driftQuality.ts). */
+  pairList: RccPair[];
+  /** Localizations per segment. */
+  segmentCounts: Int32Array;
+  quality: DriftQuality;
 }
 
 export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
@@ -128,18 +156,23 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
   }
 
   // All pairs; two correlations per inverse FFT, since each is real: ifft(P + iQ) = p + i·q.
-  const nPairs = (nSeg * (nSeg - 1)) / 2;
-  const pi = new Int32Array(nPairs);
-  const pj = new Int32Array(nPairs);
-  for (let i = 0, k = 0; i < nSeg; i++)
-    for (let j = i + 1; j < nSeg; j++, k++) {
-      pi[k] = i;
-      pj[k] = j;
+  const sep = Math.max(1, Math.min(nSeg - 1, Math.floor(opts.maxPairSeparation || nSeg - 1)));
+  const piList: number[] = [];
+  const pjList: number[] = [];
+  for (let i = 0; i < nSeg; i++)
+    for (let j = i + 1; j <= Math.min(nSeg - 1, i + sep); j++) {
+      piList.push(i);
+      pjList.push(j);
     }
+  const nPairs = piList.length;
+  const pi = Int32Array.from(piList);
+  const pj = Int32Array.from(pjList);
   const rx = new Float64Array(nPairs);
   const ry = new Float64Array(nPairs);
   const reach = Math.min(size / 2 - 2, Math.ceil(maxShift / px));
-  const peak = { x: 0, y: 0 };
+  const peak: Peak = { x: 0, y: 0, z: 0, sidelobeRatio: 0 };
+  const peakZ = new Float64Array(nPairs);
+  const sidelobe = new Float64Array(nPairs);
   for (let k = 0; k < nPairs; k += 2) {
     const a1 = specRe[pi[k]];
     const b1 = specIm[pi[k]];
@@ -164,18 +197,98 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
     findPeak(re, size, reach, peak);
     rx[k] = -peak.x * px;
     ry[k] = -peak.y * px;
+    peakZ[k] = peak.z;
+    sidelobe[k] = peak.sidelobeRatio;
     if (two) {
       findPeak(im, size, reach, peak);
       rx[k + 1] = -peak.x * px;
       ry[k + 1] = -peak.y * px;
+      peakZ[k + 1] = peak.z;
+      sidelobe[k + 1] = peak.sidelobeRatio;
     }
   }
 
-  const use = new Uint8Array(nPairs).fill(1);
   const reject = opts.rejectNm ?? 2 * px;
+  const measured: Measured = { pi, pj, rx, ry, peakZ, sidelobe };
+  let sol = solvePairs(nSeg, measured, reject);
+  let quality = rccQuality(sol.pairList, nSeg, reject);
+  // A live cell: distant segments share nothing, so retry on nearby pairs only — the same
+  // correlations, no new transforms — unless the user fixed the reach.
+  if (!quality.reliable && !opts.maxPairSeparation && nSeg > DYNAMIC_PAIR_REACH + 1) {
+    const near = solvePairs(nSeg, subset(measured, DYNAMIC_PAIR_REACH), reject);
+    const nearQuality = rccQuality(near.pairList, nSeg, reject);
+    if (nearQuality.reliable) {
+      nearQuality.notes.unshift(
+        `correlating all segment pairs was unreliable (${quality.problems.join('; ')}); segments at most ${DYNAMIC_PAIR_REACH} apart agree, so only those were used`,
+      );
+      sol = near;
+      quality = nearQuality;
+    }
+  }
+  const { dx, dy, pairList } = sol;
+  const segmentCounts = new Int32Array(nSeg);
+  for (let s = 0; s < nSeg; s++) segmentCounts[s] = counts[s + 1] - counts[s];
+
+  const kind = opts.interpolation ?? 'spline';
+  const trace: DriftTrace = {
+    method: 'rcc',
+    dx: interpolateOnFrames(frameSum, dx, frames, kind),
+    dy: interpolateOnFrames(frameSum, dy, frames, kind),
+    nodes: { frame: frameSum, dx, dy },
+  };
+  trace.quality = quality;
+  return {
+    trace: zeroAtFirstFrame(trace),
+    pixelNm: px,
+    imageSize: size,
+    pairs: pairList.length,
+    rejectedPairs: sol.rejected,
+    residualRmsNm: sol.residualRmsNm,
+    pairList,
+    segmentCounts,
+    quality,
+  };
+}
+
+/** Pixel-shift measurements of the correlated pairs (parallel arrays). */
+interface Measured {
+  pi: Int32Array;
+  pj: Int32Array;
+  rx: Float64Array;
+  ry: Float64Array;
+  peakZ: Float64Array;
+  sidelobe: Float64Array;
+}
+
+/** Pair reach of the fallback for changing samples: neighbours and next-neighbours share structure. */
+export const DYNAMIC_PAIR_REACH = 2;
+
+function subset(m: Measured, reach: number): Measured {
+  const keep: number[] = [];
+  for (let k = 0; k < m.pi.length; k++) if (m.pj[k] - m.pi[k] <= reach) keep.push(k);
+  const pick = <T extends Int32Array | Float64Array>(a: T): T =>
+    a.constructor === Int32Array
+      ? (Int32Array.from(keep, (k) => a[k]) as T)
+      : (Float64Array.from(keep, (k) => a[k]) as T);
+  return {
+    pi: pick(m.pi),
+    pj: pick(m.pj),
+    rx: pick(m.rx),
+    ry: pick(m.ry),
+    peakZ: pick(m.peakZ),
+    sidelobe: pick(m.sidelobe),
+  };
+}
+
+/** Segment positions from the consistent pairs, then dropping the worst residuals above `reject`. */
+function solvePairs(nSeg: number, m: Measured, reject: number) {
+  const { pi, pj, rx, ry, peakZ, sidelobe } = m;
+  const nPairs = pi.length;
+  const score = new Float64Array(nPairs);
+  for (let k = 0; k < nPairs; k++) score[k] = 1 - sidelobe[k];
+  const use = consistentPairs(nSeg, pi, pj, rx, ry, score, reject);
   let dx = solvePairwiseDifferences(nSeg, pi, pj, rx, use);
   let dy = solvePairwiseDifferences(nSeg, pi, pj, ry, use);
-  let rejected = 0;
   const tried = new Uint8Array(nPairs);
   for (;;) {
     let worst = -1;
@@ -196,48 +309,164 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
       tried[worst] = 1;
       continue;
     }
-    rejected++;
     dx = solvePairwiseDifferences(nSeg, pi, pj, rx, use);
     dy = solvePairwiseDifferences(nSeg, pi, pj, ry, use);
   }
+  let rejected = 0;
+  for (let k = 0; k < nPairs; k++) if (!use[k]) rejected++;
   let ss = 0;
   let used = 0;
+  const pairList: RccPair[] = [];
   for (let k = 0; k < nPairs; k++) {
+    const res2 = (rx[k] - (dx[pj[k]] - dx[pi[k]])) ** 2 + (ry[k] - (dy[pj[k]] - dy[pi[k]])) ** 2;
+    pairList.push({
+      i: pi[k],
+      j: pj[k],
+      dxNm: rx[k],
+      dyNm: ry[k],
+      peakZ: peakZ[k],
+      sidelobeRatio: sidelobe[k],
+      residualNm: Math.sqrt(res2),
+      used: use[k] === 1,
+    });
     if (!use[k]) continue;
-    ss += (rx[k] - (dx[pj[k]] - dx[pi[k]])) ** 2 + (ry[k] - (dy[pj[k]] - dy[pi[k]])) ** 2;
+    ss += res2;
     used++;
   }
+  return { dx, dy, pairList, rejected, residualRmsNm: Math.sqrt(ss / Math.max(1, used)) };
+}
 
-  const kind = opts.interpolation ?? 'spline';
-  const trace: DriftTrace = {
-    method: 'rcc',
-    dx: interpolateOnFrames(frameSum, dx, frames, kind),
-    dy: interpolateOnFrames(frameSum, dy, frames, kind),
-    nodes: { frame: frameSum, dx, dy },
+/**
+ * The pairs that agree with one another within `reject` nm. Least squares over every pair lets
+ * failed correlations (random peaks, common when distant segments share no structure) pull the
+ * solution far enough that good pairs look like the outliers and get dropped instead. So each
+ * start is a spanning tree — a solution no other pair influences — and pairs join or leave by
+ * their residual to the current solution until the set settles.
+ */
+function consistentPairs(
+  n: number,
+  pi: Int32Array,
+  pj: Int32Array,
+  rx: Float64Array,
+  ry: Float64Array,
+  score: Float64Array,
+  reject: number,
+): Uint8Array {
+  // Two starts: the most distinct peaks, and neighbours in time first (they share the most
+  // structure in a changing sample). A strong but wrong peak can enter either tree, rarely both;
+  // the start whose solution more pairs agree with wins.
+  const m = pi.length;
+  const byTime = new Float64Array(m);
+  for (let k = 0; k < m; k++) byTime[k] = score[k] - 2 * (pj[k] - pi[k]);
+  let best: Uint8Array | null = null;
+  let bestCount = -1;
+  for (const order of [score, byTime]) {
+    const use = settle(n, pi, pj, rx, ry, order, reject);
+    let count = 0;
+    for (let k = 0; k < m; k++) count += use[k];
+    if (count > bestCount) {
+      best = use;
+      bestCount = count;
+    }
+  }
+  return best as Uint8Array;
+}
+
+function settle(
+  n: number,
+  pi: Int32Array,
+  pj: Int32Array,
+  rx: Float64Array,
+  ry: Float64Array,
+  score: Float64Array,
+  reject: number,
+): Uint8Array {
+  const m = pi.length;
+  let use = spanningTree(n, pi, pj, score);
+  for (let iter = 0; iter < 20; iter++) {
+    const dx = solvePairwiseDifferences(n, pi, pj, rx, use);
+    const dy = solvePairwiseDifferences(n, pi, pj, ry, use);
+    const next = new Uint8Array(m);
+    for (let k = 0; k < m; k++)
+      next[k] =
+        Math.hypot(rx[k] - (dx[pj[k]] - dx[pi[k]]), ry[k] - (dy[pj[k]] - dy[pi[k]])) <= reject ? 1 : 0;
+    // A segment no consistent pair reaches keeps its tree link (and the quality check says so).
+    const linked = spanningTree(n, pi, pj, score, next);
+    for (let k = 0; k < m; k++) if (linked[k] && !next[k]) next[k] = 1;
+    if (next.every((v, k) => v === use[k])) break;
+    use = next;
+  }
+  return use;
+}
+
+/**
+ * Maximum spanning tree (Kruskal) by score, grown from the pairs in `start` (all kept) — so
+ * with `start` it returns start plus the best pairs joining what start leaves apart.
+ */
+function spanningTree(
+  n: number,
+  pi: Int32Array,
+  pj: Int32Array,
+  score: Float64Array,
+  start?: Uint8Array,
+): Uint8Array {
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
   };
-  return {
-    trace: zeroAtFirstFrame(trace),
-    pixelNm: px,
-    imageSize: size,
-    pairs: nPairs,
-    rejectedPairs: rejected,
-    residualRmsNm: Math.sqrt(ss / Math.max(1, used)),
+  const out = new Uint8Array(pi.length);
+  const join = (k: number) => {
+    const a = root(pi[k]);
+    const b = root(pj[k]);
+    if (a === b) return false;
+    parent[a] = b;
+    return true;
   };
+  if (start)
+    for (let k = 0; k < pi.length; k++)
+      if (start[k]) {
+        join(k);
+        out[k] = 1;
+      }
+  const order = Array.from({ length: pi.length }, (_, k) => k).sort((a, b) => score[b] - score[a]);
+  for (const k of order) if (!out[k] && join(k)) out[k] = 1;
+  return out;
+}
+
+export interface Peak {
+  /** Sub-pixel shift of the peak, pixels. */
+  x: number;
+  y: number;
+  /** (peak − mean) / sd over the searched window: how far the peak stands out of the noise. */
+  z: number;
+  /**
+   * The second-highest local maximum over the peak, both above the window mean: near 1 when
+   * another, unrelated alignment is about as good (a random or ambiguous match).
+   */
+  sidelobeRatio: number;
 }
 
 /**
  * Highest value of a circular correlation within ±reach of zero shift, refined to sub-pixel
  * precision by a Gaussian through the peak and its neighbours along each axis (a parabola
- * where a neighbour is not positive).
+ * where a neighbour is not positive), with how distinct that peak is.
  */
-export function findPeak(c: Float64Array, size: number, reach: number, out: { x: number; y: number }): void {
+export function findPeak(c: Float64Array, size: number, reach: number, out: Peak): void {
   let best = Number.NEGATIVE_INFINITY;
   let bx = 0;
   let by = 0;
+  let sum = 0;
+  let sum2 = 0;
   for (let sy = -reach; sy <= reach; sy++) {
     const row = ((sy + size) % size) * size;
     for (let sx = -reach; sx <= reach; sx++) {
       const v = c[row + ((sx + size) % size)];
+      sum += v;
+      sum2 += v * v;
       if (v > best) {
         best = v;
         bx = sx;
@@ -248,6 +477,25 @@ export function findPeak(c: Float64Array, size: number, reach: number, out: { x:
   const at = (sx: number, sy: number) => c[((sy + size) % size) * size + ((sx + size) % size)];
   out.x = signedIndex((bx + size) % size, size) + subPixel(at(bx - 1, by), best, at(bx + 1, by));
   out.y = signedIndex((by + size) % size, size) + subPixel(at(bx, by - 1), best, at(bx, by + 1));
+  const n = (2 * reach + 1) ** 2;
+  const mean = sum / n;
+  const sd = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  out.z = sd > 0 ? (best - mean) / sd : 0;
+  // Second-highest local maximum (a shoulder of the main peak is not one).
+  let second = mean;
+  for (let sy = 1 - reach; sy < reach; sy++)
+    for (let sx = 1 - reach; sx < reach; sx++) {
+      const v = at(sx, sy);
+      if (v <= second || (sx === bx && sy === by)) continue;
+      if (isLocalMax(at, sx, sy, v)) second = v;
+    }
+  out.sidelobeRatio = best > mean ? (second - mean) / (best - mean) : 1;
+}
+
+function isLocalMax(at: (x: number, y: number) => number, x: number, y: number, v: number): boolean {
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) if ((dx || dy) && at(x + dx, y + dy) >= v) return false;
+  return true;
 }
 
 function subPixel(left: number, centre: number, right: number): number {

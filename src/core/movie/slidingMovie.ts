@@ -17,6 +17,7 @@
 // frames [0, F) are complete; movie frames whose window lies inside them are final.
 
 import type { LocTable } from '../locs/table';
+import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 import { FrameIndexedLocs } from './frameIndexedLocs';
 import type { RenderGrid } from './grid';
 import { fixedPointToFloat, GaussianSplatter } from './splat';
@@ -83,7 +84,7 @@ export class SlidingMovie {
     this.step = options.step;
     this.grid = options.grid;
     this.sigma = options.sigma;
-    this.frameIntervalS = options.frameIntervalS ?? 1 / 200;
+    this.frameIntervalS = options.frameIntervalS ?? PHYSICAL_DEFAULTS.frameIntervalMs / 1000;
     this.cacheSize = Math.max(1, options.cacheSize ?? 4);
     this.splatter = new GaussianSplatter(options.grid);
     if (options.sigma.kind === 'precision' && !(options.sigma.factor > 0))

@@ -1,9 +1,11 @@
 // Localize step, left panel: detection and fit parameters with units and explanations, the
 // camera settings read from the stack's metadata, frame range and region, the live preview on
 // the frame shown, and Run / Cancel with progress.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { offsetWarning, PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { chooseMaps, useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, effectiveCameraKind, effectiveMeta, useData } from '../../state/dataStore';
+import { useFrame } from '../../state/frameStore';
 import { localizeActions } from '../../state/localizeActions';
 import {
   FALLBACK_PIXEL_NM,
@@ -27,6 +29,21 @@ import './localize.css';
 
 const set = (patch: Parameters<ReturnType<typeof localizeParamsStore.getState>['set']>[0]) =>
   localizeParamsStore.getState().set(patch);
+
+/** The frame on screen tells whether an assumed offset of 0 leaves a pedestal in the data. */
+function OffsetCheck({ stackId, offsetAssumed }: { stackId: number; offsetAssumed: boolean }) {
+  const tile = useFrame((f) => (f.result?.stackId === stackId ? f.result.tiles[0] : undefined));
+  const warning = useMemo(
+    () => (offsetAssumed && tile ? offsetWarning(tile.values, PHYSICAL_DEFAULTS.offsetAdu) : null),
+    [tile, offsetAssumed],
+  );
+  if (!warning) return null;
+  return (
+    <div className="warn" role="alert" data-testid="offset-warning">
+      {warning}. Set the offset in Data (or with evscope.setCamera).
+    </div>
+  );
+}
 
 function CameraFacts() {
   const st = useData(activeStack)!;
@@ -56,16 +73,17 @@ function CameraFacts() {
         <dt>Camera</dt>
         <dd>{kind === 'scmos' ? 'sCMOS' : kind.toUpperCase()}</dd>
         <dt>Offset (ADU)</dt>
-        <dd className="num">{known(m.offsetAdu, 0)}</dd>
+        <dd className="num">{known(m.offsetAdu, PHYSICAL_DEFAULTS.offsetAdu)}</dd>
         <dt>Gain (e⁻/ADU)</dt>
-        <dd className="num">{known(m.electronsPerAdu, 1)}</dd>
+        <dd className="num">{known(m.electronsPerAdu, PHYSICAL_DEFAULTS.electronsPerAdu)}</dd>
         {kind === 'emccd' && (
           <>
             <dt>EM gain</dt>
-            <dd className="num">{known(m.emGain, 1)}</dd>
+            <dd className="num">{known(m.emGain, PHYSICAL_DEFAULTS.emGain)}</dd>
           </>
         )}
       </dl>
+      {!perPixel && <OffsetCheck stackId={st.info.id} offsetAssumed={m.offsetAdu === undefined} />}
       <button type="button" className="link" onClick={() => uiStore.getState().setActiveStep('data')}>
         Edit in Data…
       </button>

@@ -2,6 +2,7 @@
 // the preview worker, drawn over the raw image. Requests are debounced and coalesced, so
 // scrubbing frames or typing a parameter runs only the last one asked for.
 import { useEffect, useState } from 'react';
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { latestOnly } from '../../engine/latestOnly';
 import type { RegionOfInterest } from '../../engine/localizeRun';
 import { localizeService, type PreviewRequest, type PreviewResult } from '../../engine/localizeService';
@@ -152,7 +153,7 @@ export function usePreview(enabled: boolean): PreviewState {
           roi: plan.roi,
           scmosMapsFromSimulation,
         },
-        pixelSizeNm: plan.params.pixelSizeNm ?? 100,
+        pixelSizeNm: plan.params.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
       });
     }, DEBOUNCE_MS);
     return () => clearTimeout(t);

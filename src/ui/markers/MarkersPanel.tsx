@@ -8,7 +8,14 @@ import { inputFiles } from '../../engine/stackService';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
-import { type ChannelRole, type MarkersParams, markersParamErrors } from '../../state/markersParams';
+import {
+  type ChannelRole,
+  MARKER_DATA_NEEDED,
+  type MarkersParams,
+  type MarkersStackInfo,
+  markerDataAdvice,
+  markersParamErrors,
+} from '../../state/markersParams';
 import { isStale, markersStore, useMarkers } from '../../state/markersStore';
 import { useRegistration } from '../../state/registrationStore';
 import { uiStore } from '../../state/uiStore';
@@ -62,15 +69,38 @@ function NoStack() {
         </FileButton>
       </div>
       <div className="row">
-        <button
-          type="button"
-          className="btn"
-          onClick={openDemo}
-          title="A simulated TIRF movie of EVs on glass (CD9, CD63, CD81, fluidity probe)"
-        >
-          Simulated marker dataset
-        </button>
+        <OpenSimulationButton />
       </div>
+    </div>
+  );
+}
+
+function OpenSimulationButton() {
+  return (
+    <button
+      type="button"
+      className="btn"
+      onClick={openDemo}
+      data-testid="markers-open-simulation"
+      title="A simulated TIRF movie of EVs on glass (CD9, CD63, CD81, fluidity probe), with ground truth"
+    >
+      Open the EV-markers simulation
+    </button>
+  );
+}
+
+/** What the step needs, and a way to marker data when the open stack has none. */
+function DataNeeds({ info }: { info: MarkersStackInfo }) {
+  const advice = markerDataAdvice(info);
+  return (
+    <div className="mk-needs" data-testid="markers-needs">
+      <p className="muted mk-note">{MARKER_DATA_NEEDED}</p>
+      {advice && (
+        <div className="mk-advice" role="status" data-testid="markers-advice">
+          <p className="mk-note">{advice}</p>
+          <OpenSimulationButton />
+        </div>
+      )}
     </div>
   );
 }
@@ -97,8 +127,9 @@ function ParamsForm({ params }: { params: MarkersParams }) {
 
   return (
     <>
+      <DataNeeds info={info} />
       {errors.length > 0 && (
-        <ul className="mk-errors" role="alert">
+        <ul className="mk-errors" role="alert" data-testid="markers-errors">
           {errors.map((e) => (
             <li key={e}>{e}</li>
           ))}

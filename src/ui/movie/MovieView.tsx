@@ -293,7 +293,7 @@ export function MovieView() {
         )}
         {!built && (
           <div className="empty">
-            <h1>No movie yet</h1>
+            <h2>No movie yet</h2>
             <div>Build it in the Movie step on the left, from localizations of the open stack.</div>
             <div className="formats">
               <button type="button" className="btn" onClick={() => setCentre('raw')}>

@@ -14,14 +14,16 @@ import { type RenderResult, stackService } from '../../engine/stackService';
 import { type MovieState, movieStore, useMovie } from '../../state/movieStore';
 
 export function overlayOf(s: MovieState): Overlay {
+  // The EV layer is drawn over the movie: outlines must not take its colour either.
+  const alsoShown = s.showEv && (s.built?.channels ?? 0) > 1 ? [s.evColormap] : [];
   // A result restored from a session has no labels in the worker: the binarization outline at its
   // threshold shows the same pixels (without the selected structure's highlight).
   if (s.result && s.showOutlines && s.resultFromSession)
-    return { kind: 'threshold', threshold: s.result.threshold, smoothSigmaPx: s.smoothSigmaPx };
-  if (s.result && s.showOutlines) return { kind: 'structures', selected: s.selected ?? undefined };
+    return { kind: 'threshold', threshold: s.result.threshold, smoothSigmaPx: s.smoothSigmaPx, alsoShown };
+  if (s.result && s.showOutlines) return { kind: 'structures', selected: s.selected ?? undefined, alsoShown };
   const t = s.method === 'manual' ? s.manualThreshold : s.threshold;
   if (s.preview && t !== null && Number.isFinite(t) && t > 0)
-    return { kind: 'threshold', threshold: t, smoothSigmaPx: s.smoothSigmaPx };
+    return { kind: 'threshold', threshold: t, smoothSigmaPx: s.smoothSigmaPx, alsoShown };
   return { kind: 'none' };
 }
 

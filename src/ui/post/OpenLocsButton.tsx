@@ -37,7 +37,7 @@ export function OpenLocsButton({ className = 'btn small' }: { className?: string
         disabled={busy !== null}
         title={
           'Load localizations for the stack on screen: ThunderSTORM CSV, Picasso HDF5 (select the .hdf5 ' +
-          'and its .yaml together — the YAML holds the pixel size), .smlm, rapidSTORM, Nanoimager CSV ' +
+          'and its .yaml together — the YAML holds the pixel size), DECODE .h5, .smlm, rapidSTORM, Nanoimager CSV ' +
           'or Zeiss Elyra text'
         }
         onClick={() => input.current?.click()}

@@ -18,7 +18,10 @@ const TITLES: Record<PostStep['kind'], string> = {
 };
 
 function stepTitle(s: PostStep): string {
-  if (s.kind === 'drift') return `${TITLES.drift} · ${s.method === 'rcc' ? 'RCC' : 'fiducials'}`;
+  if (s.kind === 'drift') {
+    const method = { rcc: 'RCC', fiducial: 'fiducials', auto: 'fiducials, else RCC' }[s.method];
+    return `${TITLES.drift} · ${method}${s.force ? ' · forced' : ''}`;
+  }
   return TITLES[s.kind];
 }
 

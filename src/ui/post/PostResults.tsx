@@ -1,10 +1,12 @@
 // Post-process results (right panel): the drift trace, NeNA precision and FRC resolution.
-import { useMemo } from 'react';
+import { Fragment, useMemo } from 'react';
+import type { DriftSummary } from '../../../workers/render.api';
 import { writeDriftCsv } from '../../core/io/driftCsv';
+import type { DriftQuality } from '../../core/locs/driftQuality';
 import { Plot } from '../../plots/Plot';
 import { driftFigure, frcFigure, nenaFigure } from '../../plots/post';
 import { useLocs } from '../../state/locsStore';
-import { usePost } from '../../state/postStore';
+import { postStore, usePost } from '../../state/postStore';
 import { useUi } from '../../state/uiStore';
 import { postRuntime, saveFile } from './postRuntime';
 import './post.css';
@@ -28,16 +30,91 @@ function DriftResult() {
         {drift.method === 'rcc' ? 'RCC' : 'fiducials'} · final x {drift.dx[n - 1].toFixed(1)} nm, y{' '}
         {drift.dy[n - 1].toFixed(1)} nm · RMS x {rms(drift.dx).toFixed(1)}, y {rms(drift.dy).toFixed(1)} nm
       </div>
+      {drift.quality && <DriftQualityView drift={drift} quality={drift.quality} />}
       <Plot figure={fig} label="Drift trace" className="plot post-plot" />
-      <button
-        type="button"
-        className="btn small"
-        title="Frame (1-based), dx and dy in nm; corrected = observed − drift"
-        onClick={() => saveFile('drift_trace.csv', writeDriftCsv(drift), 'text/csv')}
-      >
-        Export drift CSV
-      </button>
+      {drift.applied && (
+        <button
+          type="button"
+          className="btn small"
+          title="Frame (1-based), dx and dy in nm; corrected = observed − drift"
+          onClick={() => saveFile('drift_trace.csv', writeDriftCsv(drift), 'text/csv')}
+        >
+          Export drift CSV
+        </button>
+      )}
     </section>
+  );
+}
+
+/** The verdict beside the trace; an unreliable estimate is shown unapplied until the user says so. */
+function DriftQualityView({ drift, quality }: { drift: DriftSummary; quality: DriftQuality }) {
+  const step = usePost((s) => s.steps[drift.stepIndex]);
+  const setForce = (force: boolean) => {
+    if (step?.kind !== 'drift') return;
+    postStore.getState().updateStep(drift.stepIndex, { ...step, force });
+  };
+  const forced = step?.kind === 'drift' && step.force === true;
+  return (
+    <div
+      className={`drift-quality ${quality.reliable ? 'ok' : 'bad'}`}
+      data-testid="drift-quality"
+      data-reliable={quality.reliable}
+      data-applied={drift.applied}
+    >
+      <div className="drift-verdict">
+        {quality.reliable
+          ? 'Estimate looks reliable — applied'
+          : drift.applied
+            ? 'Estimate is UNRELIABLE — applied because you asked'
+            : 'Estimate is UNRELIABLE — not applied'}
+      </div>
+      <ul className="drift-problems">
+        {quality.problems.map((p) => (
+          <li key={p}>{p}</li>
+        ))}
+        {quality.notes.map((p) => (
+          <li key={p} className="muted">
+            {p}
+          </li>
+        ))}
+      </ul>
+      <dl className="meta-grid num">
+        {quality.metrics.map((m) => (
+          <Fragment key={m.label}>
+            <dt>{m.label}</dt>
+            <dd title={m.limit === undefined ? undefined : `unreliable beyond ${m.limit} ${m.unit}`}>
+              {Number.isFinite(m.value) ? (Number.isInteger(m.value) ? m.value : m.value.toFixed(2)) : '∞'}{' '}
+              {m.unit}
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+      {!quality.reliable && (
+        <div className="row">
+          {drift.applied ? (
+            forced && (
+              <button type="button" className="btn small" onClick={() => setForce(false)}>
+                Don't apply
+              </button>
+            )
+          ) : (
+            <button
+              type="button"
+              className="btn small"
+              title="Correct with this estimate although the checks distrust it (recorded in the step, so sessions keep the choice)"
+              onClick={() => setForce(true)}
+            >
+              Apply anyway
+            </button>
+          )}
+          {quality.method === 'rcc' && (
+            <span className="post-note">
+              For live cells try Pair reach 2 (neighbouring segments only) or fiducials.
+            </span>
+          )}
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -62,7 +139,7 @@ function NenaResult() {
           type="button"
           className="btn small"
           disabled={nena.status === 'running'}
-          title="Nearest-neighbour distances between adjacent frames, fitted for the localization precision (Endesfelder et al. 2014). Run it before merging blinks."
+          title="Nearest-neighbour distances between adjacent frames, fitted for the localization precision (Endesfelder et al. 2014). Computed on the localizations before any merge step."
           onClick={() => void postRuntime().post.computeNena()}
         >
           {nena.status === 'running' ? 'Computing…' : 'Compute NeNA'}
@@ -74,6 +151,17 @@ function NenaResult() {
         )}
         {nena.status === 'done' && <Stale forVersion={nena.forVersion} />}
       </div>
+      {nena.status === 'done' && nena.result.beforeMerge && (
+        <div className="post-note" data-testid="nena-before-merge">
+          Computed on the localizations before the merge step: merging fuses the adjacent-frame pairs NeNA
+          measures.
+        </div>
+      )}
+      {nena.status === 'done' && nena.result.warning && (
+        <div className="post-error" data-testid="nena-warning">
+          {nena.result.warning}
+        </div>
+      )}
       {nena.status === 'failed' && <div className="post-error">{nena.error}</div>}
       {fig && <Plot figure={fig} label="NeNA histogram" className="plot post-plot" />}
     </section>

@@ -42,7 +42,7 @@ function startDrawing(mode: 'region' | 'fiducial', index: number) {
 }
 
 function DriftEditor({ step, index, onChange }: Props<'drift'>) {
-  if (step.method === 'rcc') {
+  if (step.method !== 'fiducial') {
     const o = step.options ?? {};
     const set = (patch: Record<string, number>) => onChange({ ...step, options: { ...o, ...patch } });
     return (
@@ -72,6 +72,16 @@ function DriftEditor({ step, index, onChange }: Props<'drift'>) {
           value={o.maxShiftNm ?? 1000}
           min={10}
           onCommit={(v) => set({ maxShiftNm: v })}
+        />
+        <NumField
+          label="Pair reach"
+          unit="segments"
+          hint="Correlate only segments at most this many apart (0: all pairs). For live cells whose structures come and go, 2 correlates neighbours only, which still share structure"
+          value={o.maxPairSeparation ?? 0}
+          min={0}
+          max={100}
+          integer
+          onCommit={(v) => set({ maxPairSeparation: v })}
         />
       </>
     );

@@ -143,7 +143,17 @@ registerScripting('undoPost', () => postStore.getState().undo());
 registerScripting('redoPost', () => postStore.getState().redo());
 registerScripting('driftTrace', () => {
   const d = postStore.getState().summary?.drift;
-  return d ? { method: d.method, dx: Array.from(d.dx), dy: Array.from(d.dy) } : null;
+  return d
+    ? {
+        method: d.method,
+        dx: Array.from(d.dx),
+        dy: Array.from(d.dy),
+        applied: d.applied,
+        reliable: d.quality?.reliable ?? null,
+        problems: d.quality?.problems ?? [],
+        notes: d.quality?.notes ?? [],
+      }
+    : null;
 });
 registerScripting('reconstructionStats', async () => {
   const rt = postRuntime();
@@ -160,7 +170,14 @@ registerScripting('nena', async () => {
   await rt.post.settled();
   await rt.post.computeNena();
   const n = postStore.getState().nena;
-  return n.status === 'done' ? { sigmaNm: n.result.sigmaNm, pairs: n.result.pairs } : n;
+  return n.status === 'done'
+    ? {
+        sigmaNm: n.result.sigmaNm,
+        pairs: n.result.pairs,
+        beforeMerge: n.result.beforeMerge ?? false,
+        ...(n.result.warning ? { warning: n.result.warning } : {}),
+      }
+    : n;
 });
 registerScripting('frc', async () => {
   const rt = postRuntime();

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { ColormapName } from '../../core/render/colormap';
 import { usePost } from '../../state/postStore';
-import { MIN_PIXEL_NM, reconStore, useRecon } from '../../state/reconStore';
+import { MIN_PIXEL_NM, reconStore, renderPixelNm, useRecon } from '../../state/reconStore';
 import { checkNumber } from '../post/fields';
 import { exportReconstruction } from '../post/postRuntime';
 
@@ -52,6 +52,7 @@ export function ReconToolbar() {
   const s = useRecon((x) => x.settings);
   const pixelNm = useRecon((x) => x.pixelNm);
   const nmPerPx = useRecon((x) => x.nmPerPx);
+  const viewPixelNm = useRecon(renderPixelNm);
   const bar = useRecon((x) => x.scaleBar);
   const image = useRecon((x) => x.image);
   const columns = usePost((x) => x.summary?.columns) ?? [];
@@ -150,10 +151,10 @@ export function ReconToolbar() {
       )}
       <Num
         label="px (nm)"
-        value={pixelNm}
+        value={viewPixelNm}
         min={MIN_PIXEL_NM}
-        hint={`Render pixel of exports and the finest pixel on screen (≥ ${MIN_PIXEL_NM} nm); zoomed out, the screen renders at its own resolution`}
-        onCommit={(v) => r.setPixelNm(v)}
+        hint={`Render pixel on screen: follows the zoom (one screen pixel, never below ${MIN_PIXEL_NM} nm); type a value to zoom to it`}
+        onCommit={(v) => r.setViewPixelNm(v)}
         testId="recon-pixel"
       />
       <span className="sep" />
@@ -222,6 +223,14 @@ export function ReconToolbar() {
         <input type="checkbox" checked={bar} onChange={(e) => r.setScaleBar(e.currentTarget.checked)} /> bar
       </label>
       <span className="spacer" />
+      <Num
+        label="export px (nm)"
+        value={pixelNm}
+        min={MIN_PIXEL_NM}
+        hint="Render pixel of the PNG / TIFF exports of the whole field"
+        onCommit={(v) => r.setPixelNm(v)}
+        testId="recon-export-pixel"
+      />
       <button
         type="button"
         className="btn"

@@ -2,9 +2,11 @@
 // visible region at screen resolution, redrawn with the old image transformed while a new one
 // renders (so pan and zoom stay smooth), with a scale bar, a cursor readout in nm, and
 // rectangles drawn for region filters and fiducial picks.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { contrastingColours } from '../../core/color/lut';
 import type { PostStep } from '../../core/locs/pipeline';
 import type { Region } from '../../core/locs/region';
+import { colormap } from '../../core/render/colormap';
 import { scaleBar } from '../../core/render/scaleBar';
 import { useLocs } from '../../state/locsStore';
 import { postStore, usePost } from '../../state/postStore';
@@ -62,6 +64,12 @@ export function ReconView() {
   const showBar = useRecon((s) => s.scaleBar);
   const draw = useRecon((s) => s.draw);
   const error = useRecon((s) => s.error);
+  // Region and fiducial rectangles in the colours that stand out most from the map shown.
+  const map = useRecon((s) => (s.settings.colorBy ? 'hue' : s.settings.colormap));
+  const rectColours = useMemo(
+    () => contrastingColours([colormap(map)], 2).map(([r, g, b]) => `rgb(${r},${g},${b})`),
+    [map],
+  );
   const steps = usePost((s) => s.steps);
   const count = useLocs((s) => s.count);
   const [hover, setHover] = useState<{ sx: number; sy: number } | null>(null);
@@ -134,7 +142,7 @@ export function ReconView() {
       const [sx, sy] = toScreen(image.view.x0, image.view.y0);
       const scale = image.view.pixelNm / nmPerPx;
       ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * sx, dpr * sy);
-      // Render pixels larger than the screen's stay crisp (the chosen pixel is the finest).
+      // Zoomed past 1 nm per device pixel the render pixels are magnified: keep them crisp.
       ctx.imageSmoothingEnabled = scale < 1;
       ctx.drawImage(bitmap.current!.canvas, 0, 0);
     }
@@ -143,7 +151,7 @@ export function ReconView() {
     for (const { rect, kind } of regionsOf(steps)) {
       const [x0, y0] = toScreen(rect.x0, rect.y0);
       const [x1, y1] = toScreen(rect.x1, rect.y1);
-      ctx.strokeStyle = kind === 'region' ? '#ffd43b' : '#63e6be';
+      ctx.strokeStyle = kind === 'region' ? rectColours[0] : rectColours[1];
       ctx.setLineDash([6, 4]);
       ctx.strokeRect(x0, y0, x1 - x0, y1 - y0);
     }
@@ -164,7 +172,7 @@ export function ReconView() {
       ctx.textAlign = 'center';
       ctx.fillText(bar.label, x + bar.widthPx / 2, y - 5);
     }
-  }, [image, cx, cy, nmPerPx, viewport, showBar, steps, drag]);
+  }, [image, cx, cy, nmPerPx, viewport, showBar, steps, drag, rectColours]);
 
   const readout = (() => {
     if (!hover) return null;
@@ -238,7 +246,7 @@ export function ReconView() {
         )}
         {count === 0 && (
           <div className="empty">
-            <h1>No localizations yet</h1>
+            <h2>No localizations yet</h2>
             <div>Run Localize, or open a ThunderSTORM CSV from the Data or Post-process step.</div>
           </div>
         )}

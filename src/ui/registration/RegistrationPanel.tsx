@@ -20,6 +20,7 @@ import { uiStore, useUi } from '../../state/uiStore';
 import { useRegistrationOverlay } from './overlay';
 import './registration.css';
 import './scripting';
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 
 export function RegistrationPanel() {
   const st = useData(activeStack);
@@ -38,7 +39,7 @@ function Panel({ st }: { st: LoadedStack }) {
   const running = fit.status === 'running' && fit.stackId === id;
   const channels = Array.from({ length: st.info.channels - 1 }, (_, i) => i + 1);
   const shown = regs?.[plotChannel];
-  const px = effectiveMeta(st).pixelSizeNm ?? 100;
+  const px = effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
   const centre: [number, number] = [(st.info.width * px) / 2, (st.info.height * px) / 2];
   return (
     <section className="section rg-panel" aria-labelledby="rg-title" data-testid="registration-panel">
@@ -335,8 +336,8 @@ function FitForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
         <input inputMode="decimal" value={threshold} onChange={(e) => setThreshold(e.target.value)} />
       </label>
       <p className="muted rg-note">
-        Camera and pixel size ({effectiveMeta(beads).pixelSizeNm ?? 100} nm) from {beads.info.name}’s
-        metadata.
+        Camera and pixel size ({effectiveMeta(beads).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm} nm) from{' '}
+        {beads.info.name}’s metadata.
       </p>
       {!plan.ok &&
         plan.errors.map((e) => (
@@ -447,7 +448,7 @@ function TypeForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
 
 function ResidualPlot({ st, reg }: { st: LoadedStack; reg: ChannelRegistration }) {
   const theme = useUi((s) => s.theme);
-  const px = effectiveMeta(st).pixelSizeNm ?? 100;
+  const px = effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
   const b = reg.beads!;
   const figure = useMemo(
     () =>

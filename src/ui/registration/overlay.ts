@@ -4,6 +4,7 @@
 // from this stack's frames, only the beads of the frame on screen are drawn (emitters that
 // change every frame would otherwise cover the image); from a bead stack, all of them.
 import { useEffect } from 'react';
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { affinePointFn } from '../../core/registration/affine6';
 import { effectiveMeta, type LoadedStack } from '../../state/dataStore';
 import { registrationStore, useRegistration } from '../../state/registrationStore';
@@ -15,7 +16,7 @@ export const REGISTRATION_OVERLAY = 'registration-beads';
 export function useRegistrationOverlay(st: LoadedStack): void {
   const show = useRegistration((s) => s.showOverlay);
   const regs = useRegistration((s) => s.byStack[st.info.id]);
-  const px = effectiveMeta(st).pixelSizeNm ?? 100;
+  const px = effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
   const frame = useViewer((s) => s.frame);
   useEffect(() => {
     const withBeads = Object.values(regs ?? {}).filter((r) => r.beads);

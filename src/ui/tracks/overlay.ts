@@ -2,6 +2,8 @@
 // by time along the track or by its distance to the nearest structure (inside / within the
 // cut-off / beyond), with a dot where the EV is in the frame on screen. Redrawn when the tracks,
 // the distances, the colouring, the selection or the frame change.
+
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 import { movieBlockOffset } from '../../core/spt/blocks';
 import { trackRanges } from '../../core/spt/types';
 import { activeStack, dataStore, effectiveMeta } from '../../state/dataStore';
@@ -44,7 +46,7 @@ function update() {
     overlayStore.getState().remove(ID);
     return;
   }
-  const px = effectiveMeta(st).pixelSizeNm ?? 100;
+  const px = effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
   const t = s.tracks.tracks;
   const { ids, start } = trackRanges(t);
   const c = t.columns;

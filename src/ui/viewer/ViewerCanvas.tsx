@@ -148,6 +148,15 @@ export function ViewerCanvas() {
         onPointerLeave={() => setHover(null)}
       />
       <OverlayCanvas />
+      {result && st && (
+        <ChannelLabels
+          tiles={result.tiles}
+          names={st.info.meta.channelNames}
+          zoom={zoom}
+          panX={panX}
+          panY={panY}
+        />
+      )}
       {readout && (
         <div className="readout num" data-testid="readout">
           {readout}
@@ -159,10 +168,39 @@ export function ViewerCanvas() {
   );
 }
 
+/** Which channel is which when channels sit side by side: its name over each panel's corner. */
+function ChannelLabels(p: {
+  tiles: RenderResult['tiles'];
+  names: readonly string[] | undefined;
+  zoom: number;
+  panX: number;
+  panY: number;
+}) {
+  const sideBySide = p.tiles.length > 1 && new Set(p.tiles.map((t) => t.x0)).size === p.tiles.length;
+  if (!sideBySide) return null;
+  return (
+    <>
+      {p.tiles.map((t) => (
+        <div
+          key={t.channel}
+          className="channel-label"
+          data-testid="channel-label"
+          style={{
+            left: Math.max(4, p.panX + t.x0 * p.zoom + 4),
+            top: Math.max(4, p.panY + t.y0 * p.zoom + 4),
+          }}
+        >
+          {t.channel + 1} · {p.names?.[t.channel] ?? `channel ${t.channel + 1}`}
+        </div>
+      ))}
+    </>
+  );
+}
+
 function EmptyState() {
   return (
     <div className="empty">
-      <h1>Drop a frame stack anywhere</h1>
+      <h2>Drop a frame stack anywhere</h2>
       <div>or use “Open your own data…” on the left</div>
       <div className="formats">
         TIFF, OME-TIFF, ImageJ hyperstacks · several files chosen together become one stack

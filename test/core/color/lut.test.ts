@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { LUT_STOPS, lutFromStops, namedLut } from '../../../src/core/color/lut';
+import {
+  contrastingColours,
+  LUT_STOPS,
+  lutFromStops,
+  namedLut,
+  srgbToLab,
+} from '../../../src/core/color/lut';
 import { COLORMAPS, colormapLut } from '../../../src/core/display/colormaps';
 import { colormap } from '../../../src/core/render/colormap';
 
@@ -73,5 +79,49 @@ describe('shared colour LUTs', () => {
     expect(() => lutFromStops({ rgb: [[0, 0, 0]] })).toThrow(/two stops/);
     expect(Object.keys(LUT_STOPS)).toContain('hotThirds');
     expect(() => namedLut('nope' as 'gray')).toThrow(/unknown colour map/);
+  });
+});
+
+describe('outline colours that contrast with the colour map', () => {
+  const labOf = (lut: Uint8Array, i: number) => srgbToLab([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2]]);
+  /** Smallest CIE76 ΔE between a colour and any entry of the map. */
+  const worstContrast = (c: readonly [number, number, number], lut: Uint8Array) => {
+    const lab = srgbToLab(c);
+    let min = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 256; i++) {
+      const e = labOf(lut, i);
+      min = Math.min(min, Math.hypot(lab[0] - e[0], lab[1] - e[1], lab[2] - e[2]));
+    }
+    return min;
+  };
+
+  test('CIELAB of known colours (white, black, sRGB red)', () => {
+    const near = (a: number[], b: number[]) => {
+      for (let k = 0; k < 3; k++) expect(a[k]).toBeCloseTo(b[k], 0);
+    };
+    near(srgbToLab([255, 255, 255]), [100, 0, 0]);
+    near(srgbToLab([0, 0, 0]), [0, 0, 0]);
+    near(srgbToLab([255, 0, 0]), [53.24, 80.09, 67.2]);
+  });
+
+  test('yellow vanishes on "hot"; the chosen outline stands out from every level of every map', () => {
+    expect(worstContrast([255, 255, 0], colormapLut('hot'))).toBeLessThan(1);
+    for (const name of COLORMAPS) {
+      const lut = colormapLut(name);
+      const [outline, selected] = contrastingColours([lut], 2);
+      expect(worstContrast(outline, lut), name).toBeGreaterThan(45);
+      expect(worstContrast(selected, lut), name).toBeGreaterThan(30);
+      expect(outline).not.toEqual(selected);
+    }
+  });
+
+  test('a layer drawn over the map (magenta EVs) is avoided too', () => {
+    const hot = colormapLut('hot');
+    const ev = colormapLut('magenta');
+    const [alone] = contrastingColours([hot], 1);
+    const [withEv] = contrastingColours([hot, ev], 1);
+    expect(worstContrast(alone, ev)).toBeLessThan(1); // magenta is best on hot alone…
+    expect(worstContrast(withEv, ev)).toBeGreaterThan(45); // …but not under a magenta layer
+    expect(worstContrast(withEv, hot)).toBeGreaterThan(45);
   });
 });

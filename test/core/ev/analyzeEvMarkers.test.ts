@@ -75,7 +75,7 @@ beforeAll(async () => {
     });
     return best;
   });
-});
+}, 120_000);
 
 describe('analyzeEvMarkers on a simulated single-EV stack', () => {
   test('finds the EVs at their positions (nm, ThunderSTORM convention) and reports progress', () => {

@@ -3,7 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readPicassoLocs, writePicassoLocs } from '../../../src/core/io/picasso';
+import { probeHdf5 } from '../../../src/core/io/decode';
+import {
+  detectLocFormat,
+  readLocalizationFile,
+  writeLocalizationFile,
+} from '../../../src/core/io/localizationFiles';
+import { readPicassoLocs, withH5File, writePicassoLocs } from '../../../src/core/io/picasso';
 import { parsePicassoYaml, picassoInfo } from '../../../src/core/io/picassoYaml';
 import { readRapidStorm } from '../../../src/core/io/rapidStorm';
 import { readThunderstormCsv } from '../../../src/core/io/thunderstormCsv';
@@ -199,5 +205,70 @@ describe('trajectories CSV (src/core/spt/io)', () => {
     expect(Array.from(back.columns.track)).toEqual([0, 0, 3, 3]);
     expect(Array.from(back.columns.frame)).toEqual([0, 1, 5, 7]);
     expect(Array.from(back.columns.x)).toEqual([1.5, 2.5, 300, 301]);
+  });
+});
+
+describe('DECODE emitter sets (.h5)', () => {
+  test.skipIf(!has('locan_test_data', 'decode_dstorm_data.h5'))(
+    'Locan’s DECODE sample is recognised by its groups and read without a YAML',
+    async () => {
+      const b = bytes('locan_test_data', 'decode_dstorm_data.h5');
+      expect(detectLocFormat('decode_dstorm_data.h5', b.subarray(0, 4096))).toBe('picasso-hdf5');
+      expect((await probeHdf5(b)).flavour).toBe('decode');
+      const r = await readLocalizationFile('decode_dstorm_data.h5', b);
+      expect(r.format).toBe('decode-h5');
+      // Locan reads 96 rows with position_x/y/z, frame, intensity, local_background, prob, x/y/z_sig.
+      const t = r.table;
+      expect(t.length).toBe(96);
+      // First emitter as stored: xyz (−0.1492, 138.8947, 111.9263) px, px, nm; px_size (127, 117).
+      expect(t.columns.x[0]).toBeCloseTo((-0.14920829 + 0.5) * 127, 3);
+      expect(t.columns.y[0]).toBeCloseTo((138.89474487 + 0.5) * 117, 3);
+      expect(t.columns.z[0]).toBeCloseTo(111.9263, 3);
+      expect(Array.from(t.columns.frame.subarray(0, 4))).toEqual([294, 370, 1896, 1943]);
+      expect(t.columns.photons[0]).toBeCloseTo(1056.947, 2);
+      expect(t.columns.bg[0]).toBeCloseTo(191.7404, 3);
+      expect(t.columns.prob[1]).toBe(1);
+      // Precision: mean of the x and y σ (0.2213, 0.3586 px) in nm.
+      expect(t.columns.precision[0]).toBeCloseTo((0.22134583 * 127 + 0.35857463 * 117) / 2, 2);
+      expect(r.pixelSizeNm).toBe(127);
+      expect(r.units).toMatchObject({ x: 'nm', y: 'nm', z: 'nm', precision: 'nm', photons: 'photon' });
+      // id is −1 throughout (DECODE's "no identity"): not a column.
+      expect(t.columns.id).toBeUndefined();
+    },
+  );
+
+  test('a Picasso HDF5 is still Picasso, and an unrelated HDF5 says what it holds', async () => {
+    const locs = {
+      length: 2,
+      columns: {
+        frame: Uint32Array.of(0, 3),
+        x: Float64Array.of(150, 290),
+        y: Float64Array.of(50, 610),
+      },
+    };
+    const w = await writeLocalizationFile(
+      'a.hdf5',
+      locs,
+      { x: 'nm', y: 'nm' },
+      { appVersion: 't', pixelSizeNm: 100, width: 8, height: 8, frames: 4 },
+    );
+    expect((await probeHdf5(w.bytes)).flavour).toBe('picasso');
+    const back = await readLocalizationFile('a.hdf5', w.bytes, { sidecarText: w.sidecar!.text });
+    expect(back.format).toBe('picasso-hdf5');
+    expect(back.table.columns.x[1]).toBeCloseTo(290, 3); // Picasso stores float32 pixels
+    const other = await withH5File(null, (m, path) => {
+      const f = new m.File(path, 'w');
+      f.create_dataset({ name: 'images', data: new Float32Array(4), shape: [2, 2] });
+      f.close();
+      return m.Module.FS.readFile(path) as Uint8Array;
+    });
+    const broken = Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0);
+    expect((await probeHdf5(broken)).flavour).toBe('unreadable');
+    await expect(readLocalizationFile('broken.h5', broken)).rejects.toThrow(
+      'broken.h5: HDF5 could not be opened',
+    );
+    await expect(readLocalizationFile('movie.h5', other)).rejects.toThrow(
+      'movie.h5: an HDF5 file, but not one of localizations evscope reads (Picasso: /locs; DECODE: /data/xyz); it holds /images',
+    );
   });
 });

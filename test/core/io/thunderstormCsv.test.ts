@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { parseCsv } from '../../../src/core/io/csv';
 import { readInsight3Bin } from '../../../src/core/io/insight3';
 import { readThunderstormCsv, writeThunderstormCsv } from '../../../src/core/io/thunderstormCsv';
+import { mergeBlinks } from '../../../src/core/locs/merge';
 import { Rng } from '../../../src/core/random';
 import { scoreLocalizations } from '../../../src/core/score/metrics';
 import { sharedDataDir } from '../../helpers/sharedData';
@@ -50,6 +51,31 @@ describe('ThunderSTORM CSV', () => {
       expect(back.table.columns[name]).toEqual(col);
       expect(back.table.columns[name].constructor).toBe(col.constructor);
     }
+  });
+
+  test('merged molecules: frame and frame_last are both 1-based in the file and round-trip', () => {
+    // Two blinks of one molecule in frames 3–5 (1-based) and a single blink in frame 1.
+    const locs = {
+      length: 4,
+      columns: {
+        frame: Uint32Array.from([2, 3, 4, 0]),
+        x: Float64Array.from([100, 102, 101, 5000]),
+        y: Float64Array.from([200, 199, 201, 5000]),
+      },
+    };
+    const merged = mergeBlinks(locs, { radiusNm: 20, maxGapFrames: 0 }).table;
+    const text = writeThunderstormCsv(merged);
+    const [head, ...rows] = text.trim().split('\n');
+    const cols = head.split(',');
+    const at = (row: string, name: string) => row.split(',')[cols.indexOf(name)];
+    const molecule = rows.find((r) => at(r, '"n_merged"') === '3')!;
+    expect([at(molecule, '"frame"'), at(molecule, '"frame_last"')]).toEqual(['3', '5']);
+    const single = rows.find((r) => at(r, '"n_merged"') === '1')!;
+    expect([at(single, '"frame"'), at(single, '"frame_last"')]).toEqual(['1', '1']);
+    const back = readThunderstormCsv(text).table;
+    expect(back.columns.frame_last).toEqual(merged.columns.frame_last);
+    expect(back.columns.frame_last.constructor).toBe(Uint32Array);
+    expect(() => readThunderstormCsv('frame,x,y,frame_last\n1,2,3,0')).toThrow(/frame_last "0"/);
   });
 
   test('reads the newer uncertainty_xy header, missing columns and extra columns', () => {

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { nena } from '../../../src/core/locs/nena';
+import { mergeBlinks } from '../../../src/core/locs/merge';
+import { MERGED_NENA_WARNING, nena } from '../../../src/core/locs/nena';
 import { simulateStructures } from './simulate';
 
 for (const precision of [8, 15, 25]) {
@@ -44,4 +45,25 @@ test('NeNA background term absorbs chance neighbours at high density', () => {
   console.log(`NeNA dense → ${r.sigmaNm.toFixed(2)} nm, bg ${r.background.toFixed(3)}`);
   expect(r.background).toBeGreaterThan(0);
   expect(Math.abs(r.sigmaNm / 12 - 1)).toBeLessThan(0.15);
+});
+
+test('NeNA on blink-merged data overestimates σ and says so', () => {
+  const sim = simulateStructures({
+    seed: 3,
+    fovNm: 20_000,
+    molecules: 4000,
+    frames: 5000,
+    locsPerMolecule: 5,
+    precisionNm: 15,
+    timing: 'bursts',
+    gapProbability: 0.1,
+    layout: 'structures',
+  });
+  const raw = nena(sim.table);
+  expect(raw.warning).toBeUndefined();
+  const merged = mergeBlinks(sim.table, { radiusNm: 60, maxGapFrames: 1 }).table;
+  const m = nena(merged);
+  console.log(`NeNA 15 nm: unmerged ${raw.sigmaNm.toFixed(1)} nm, merged ${m.sigmaNm.toFixed(1)} nm`);
+  expect(m.sigmaNm).toBeGreaterThan(1.5 * raw.sigmaNm);
+  expect(m.warning).toBe(MERGED_NENA_WARNING);
 });

@@ -111,3 +111,27 @@ export function simulateStructures(p: StructureSim): SimResult {
   const columns = { frame, x, y, photons, ...(p.writePrecision === false ? {} : { precision }) };
   return { table: locTableFromColumns(columns), molecule, trueX, trueY };
 }
+
+/**
+ * Localizations of a sample with no persistent structure: every molecule is seen once, scattered
+ * under a smooth Gaussian envelope (σ spreadNm) (no edges either: a box's edges alone pin the drift).
+ */
+export function structureless(
+  n: number,
+  frames: number,
+  drift: (f: number) => [number, number],
+  spreadNm = 1000,
+): LocTable {
+  const r = new Rng(7);
+  const frame = new Uint32Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = Math.floor(r.uniform() * frames);
+    const [dx, dy] = drift(f);
+    frame[i] = f;
+    x[i] = 8000 + spreadNm * r.normal() + dx;
+    y[i] = 8000 + spreadNm * r.normal() + dy;
+  }
+  return locTableFromColumns({ frame, x, y });
+}
