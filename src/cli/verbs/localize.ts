@@ -114,12 +114,15 @@ async function reportAssumptions(
   firstFrame: number,
 ): Promise<void> {
   const kind = params.camera?.kind;
+  const maps = params.camera?.scmosMaps !== undefined;
   for (const a of assumed) {
+    // Per-pixel maps carry offset and gain: the scalar defaults are not used, so not assumed.
+    if (maps && (a.key === 'offsetAdu' || a.key === 'electronsPerAdu')) continue;
     // EM gain means nothing for a CCD or sCMOS; their 1 is not an assumption.
     if (a.key === 'emGain' && kind !== 'emccd') continue;
     console.error(assumedLine(a));
   }
-  if (params.camera?.scmosMaps || !assumed.some((a) => a.key === 'offsetAdu')) return;
+  if (maps || !assumed.some((a) => a.key === 'offsetAdu')) return;
   const w = offsetWarning(await stack.readFrame(firstFrame), params.camera?.offsetAdu ?? 0);
   if (w) console.error(`warning: ${w}. Pass --offset ADU.`);
 }
