@@ -64,7 +64,7 @@ describe('evscope session / convert-locs', () => {
     expect(r.session.inputs[0]).toMatchObject({ name: 'locs.csv', role: 'localizations' });
     expect(Array.from(r.tables[0].columns.x)).toEqual(Array.from(table.columns.x));
     const info = await run('session', 'info', s);
-    expect(info.out).toMatch(/evscope session, version 1/);
+    expect(info.out).toMatch(/evscope session, version 2/);
     expect(info.out).toMatch(/in1 {2}locs\.csv {2}\d+ bytes {2}evfp1:[0-9a-f]{16} {2}localizations/);
     expect(info.out).toMatch(/locs1 {2}localizations {2}40 rows {2}frame:uint32 x:float64\[nm\]/);
     const un = await run('session', 'unpack', s, '--out', join(dir, 'u'));
