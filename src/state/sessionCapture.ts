@@ -595,8 +595,14 @@ async function restoreOthers(
     }
     dataStore.getState().setActive(input);
     await restoreInput(other.steps, own, live, info ? null : input, o, report, null);
-    if (obj(other.steps.movie)?.built === true)
+    if (obj(other.steps.movie)?.built === true) {
+      movieStore.setState({
+        notes: [
+          'The session had a movie of this input: build it again (only the one on screen is rebuilt on open).',
+        ],
+      });
       report.warnings.push(`the movie of "${other.label}" was not rebuilt: build it again when you show it`);
+    }
   }
 }
 

@@ -152,3 +152,30 @@ test('an imported table beside a stack keeps its localizations and steps too', a
   dataStore.getState().setActive(t2.id);
   expect(shown()).toEqual({ ...tableShown, locsInput: t2.id });
 });
+
+test('another input’s movie keeps its parameters and asks to be built again', async () => {
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'A');
+  const a = stackNamed('A');
+  locsStore.getState().load(a.id, locs(40, 5), { source: 'a.csv' });
+  movieStore.getState().setParams({ window: 123, step: 7 });
+  movieStore.setState({ built: { stackId: a.id } as never, status: 'ready' });
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'B');
+
+  const c = await captureSession({ appVersion: 't', fingerprint });
+  expect(c.session.others?.[0].steps.movie).toMatchObject({ built: true, params: { window: 123, step: 7 } });
+  const opened = openSessionFile(saveSessionFile(c.session, c.tables));
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  reset();
+  const buildMovie = async () => {
+    throw new Error('only the movie on screen is rebuilt');
+  };
+  const report = await restoreSession(opened, { actions: fakeActions(), buildMovie });
+  expect(report.warnings).toEqual(['the movie of "A" was not rebuilt: build it again when you show it']);
+  dataStore.getState().setActive(stackNamed('A').id);
+  const m = movieStore.getState();
+  expect(m.params).toMatchObject({ window: 123, step: 7 });
+  expect(m.built).toBeNull();
+  expect(m.notes.join(' ')).toMatch(/build it again/);
+  expect(locsStore.getState().count).toBe(40);
+});
