@@ -539,7 +539,8 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         ? ({ ...DEFAULT_SETTINGS, ...(ls as unknown as Partial<LocalizeSettings>) } as LocalizeSettings)
         : DEFAULT_SETTINGS,
     );
-  await restoreOthers(session, tables, live, o, report);
+  const landing = dataStore.getState().activeId;
+  const claimed = await restoreOthers(session, tables, live, o, report);
 
   // The input on screen last: its results go into the live stores.
   const mine = tables.filter((t) => !OTHER_TABLE.test(t.id));
@@ -555,6 +556,19 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         format: 'session table',
       })
     : null;
+  if (!activeInfo && tableInput === null && landing !== null) {
+    // The stack on screen is not attached and has no localizations to stand on their own: its
+    // results go where they always went (the input shown after staging), unless that input has
+    // results of its own from the session — then they would overwrite them.
+    if (claimed.has(landing)) {
+      report.warnings.push(
+        'the results of the stack that was on screen need its files: attach them and open again',
+      );
+      restoreView(session.view);
+      return report;
+    }
+    dataStore.getState().setActive(landing);
+  }
   await restoreInput(session.steps, mine, live, tableInput, o, report, () => restoreView(session.view));
   return report;
 }
@@ -571,7 +585,8 @@ async function restoreOthers(
   live: Map<string, StackInfo>,
   o: RestoreOptions,
   report: RestoreReport,
-): Promise<void> {
+): Promise<Set<number>> {
+  const claimed = new Set<number>();
   for (const [k, other] of (session.others ?? []).entries()) {
     const prefix = otherPrefix(k);
     const own = tables
@@ -593,6 +608,7 @@ async function restoreOthers(
       );
       continue;
     }
+    claimed.add(input);
     dataStore.getState().setActive(input);
     await restoreInput(other.steps, own, live, info ? null : input, o, report, null);
     if (obj(other.steps.movie)?.built === true) {
@@ -604,6 +620,7 @@ async function restoreOthers(
       report.warnings.push(`the movie of "${other.label}" was not rebuilt: build it again when you show it`);
     }
   }
+  return claimed;
 }
 
 /**

@@ -179,3 +179,24 @@ test('another input’s movie keeps its parameters and asks to be built again', 
   expect(m.notes.join(' ')).toMatch(/build it again/);
   expect(locsStore.getState().count).toBe(40);
 });
+
+test('results of a stack whose files are not attached never land on another stack', async () => {
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'B');
+  locsStore.getState().load(stackNamed('B').id, locs(25, 6), { source: 'b.csv' });
+  const file = { name: 'cells.tif', blob: new Blob([new Uint8Array([1, 2, 3])]) };
+  await actions.openRecipe({ kind: 'files', files: [file] }, 'cells.tif');
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 900' } as never]);
+
+  const c = await captureSession({ appVersion: 't', fingerprint });
+  const opened = openSessionFile(saveSessionFile(c.session, c.tables));
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  reset();
+  const report = await restoreSession(opened, { actions: fakeActions() });
+  expect(report.missing.map((m) => m.label)).toEqual(['cells.tif']);
+  expect(report.warnings.join('\n')).toMatch(/stack that was on screen need its files/);
+  const b = stackNamed('B');
+  expect(dataStore.getState().activeId).toBe(b.id);
+  expect(locsStore.getState()).toMatchObject({ stackId: b.id, count: 25 });
+  expect(postStore.getState().steps).toEqual([]);
+});
