@@ -25,6 +25,7 @@ type AnySlice = ResultSlice<any>;
 const slices = new Map<string, AnySlice>();
 const stash = new Map<number, Map<string, object>>();
 let active: InputId = null;
+let switching = false;
 // Work landing on an input not on screen changes no store: autosave listens here instead.
 let asideVersion = 0;
 const asideListeners = new Set<() => void>();
@@ -46,7 +47,17 @@ export function switchInput(next: InputId): void {
   active = next;
   const mine = next === null ? undefined : stash.get(next);
   if (next !== null) stash.delete(next);
-  for (const [name, sl] of slices) sl.store.setState(sl.restore(mine?.get(name), sl.store.getState()));
+  switching = true;
+  try {
+    for (const [name, sl] of slices) sl.store.setState(sl.restore(mine?.get(name), sl.store.getState()));
+  } finally {
+    switching = false;
+  }
+}
+
+/** True while a switch puts the next input's results in the stores (their subscribers see no edit). */
+export function isSwitchingInput(): boolean {
+  return switching;
 }
 
 /** Drops the results of inputs that are no longer open. */

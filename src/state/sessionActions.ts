@@ -6,7 +6,7 @@ import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore } from './dataStore';
-import { onPutAsideChange, putAsideVersion } from './inputResults';
+import { isSwitchingInput, onPutAsideChange, putAsideVersion } from './inputResults';
 import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
 import { markersStore } from './markersStore';
@@ -451,6 +451,8 @@ export function startAutosave(): () => void {
   const onParams = () => {
     const next = params();
     const markersStack = markersStore.getState().stackId;
+    // Choosing another input shows its own parameters: looking around is not an edit.
+    const switched = isSwitchingInput();
     // Not edits: a panel filling in defaults (null → defaults when a reviewer merely opens the
     // EV markers step), clearing, or the marker parameters following another stack.
     const changed = next.some(
@@ -462,7 +464,7 @@ export function startAutosave(): () => void {
     );
     prevParams = next;
     prevMarkersStack = markersStack;
-    if (changed && !restoring && sessionStore.getState().mode === 'review')
+    if (changed && !switched && !restoring && sessionStore.getState().mode === 'review')
       forkSession(
         'You changed an analysis parameter: the received session is kept as it was, your changes go to this copy.',
       );

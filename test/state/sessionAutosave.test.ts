@@ -85,6 +85,34 @@ test('in review mode an analysis parameter change forks an editable copy with a 
   expect(sessionStore.getState().id).toBe(s.id);
 });
 
+test('in review mode choosing another input (its own post steps) does not fork; editing them does', async () => {
+  const stack = (id: number) =>
+    ({
+      id,
+      name: `r${id}.tif`,
+      files: [],
+      recipe: { kind: 'files', files: [] },
+      width: 8,
+      height: 8,
+      frameCount: 4,
+      channels: 1,
+      dtype: 'uint16',
+      meta: { flavour: 'multipage', byteOrder: 'little' },
+    }) as never;
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
+  dataStore.getState().addStack(stack(81));
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 100' } as never]);
+  dataStore.getState().addStack(stack(82));
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 300' } as never]);
+  sessionStore.getState().set({ mode: 'review', sourceName: 'two.smlm', title: '' });
+  dataStore.getState().setActive(81);
+  dataStore.getState().setActive(82);
+  expect(sessionStore.getState().mode).toBe('review');
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 400' } as never]);
+  expect(sessionStore.getState().mode).toBe('edit');
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
+});
+
 test('a run that starts is checkpointed within a second, then saved at the usual cadence', async () => {
   locsStore.getState().clear();
   await settle(AUTOSAVE_DEBOUNCE_MS + 100);
