@@ -25,6 +25,10 @@ type AnySlice = ResultSlice<any>;
 const slices = new Map<string, AnySlice>();
 const stash = new Map<number, Map<string, object>>();
 let active: InputId = null;
+let switching = false;
+// Work landing on an input not on screen changes no store: autosave listens here instead.
+let asideVersion = 0;
+const asideListeners = new Set<() => void>();
 
 export function registerResults<S>(name: string, slice: ResultSlice<S>): void {
   slices.set(name, slice);
@@ -43,7 +47,17 @@ export function switchInput(next: InputId): void {
   active = next;
   const mine = next === null ? undefined : stash.get(next);
   if (next !== null) stash.delete(next);
-  for (const [name, sl] of slices) sl.store.setState(sl.restore(mine?.get(name), sl.store.getState()));
+  switching = true;
+  try {
+    for (const [name, sl] of slices) sl.store.setState(sl.restore(mine?.get(name), sl.store.getState()));
+  } finally {
+    switching = false;
+  }
+}
+
+/** True while a switch puts the next input's results in the stores (their subscribers see no edit). */
+export function isSwitchingInput(): boolean {
+  return switching;
 }
 
 /** Drops the results of inputs that are no longer open. */
@@ -77,6 +91,19 @@ export function updateResults<S>(id: InputId, name: string, change: (s: S) => Pa
   const cur = saved?.get(name);
   if (!saved || !cur) return;
   saved.set(name, { ...cur, ...change({ ...sl.store.getState(), ...cur } as S) });
+  asideVersion++;
+  for (const l of asideListeners) l();
+}
+
+/** Grows whenever results put aside change (a run filling a stack that is not on screen). */
+export function putAsideVersion(): number {
+  return asideVersion;
+}
+
+/** Calls `listener` after every change to put-aside results; returns the unsubscribe. */
+export function onPutAsideChange(listener: () => void): () => void {
+  asideListeners.add(listener);
+  return () => void asideListeners.delete(listener);
 }
 
 /** Whether `id` has results put aside (tests and the Data list). */

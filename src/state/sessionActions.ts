@@ -6,6 +6,7 @@ import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore } from './dataStore';
+import { isSwitchingInput, onPutAsideChange, putAsideVersion } from './inputResults';
 import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
 import { markersStore } from './markersStore';
@@ -302,6 +303,7 @@ function worthSaving(c: Captured): boolean {
     s.notes !== '' ||
     s.title !== '' ||
     s.steps.post !== undefined ||
+    (s.others?.length ?? 0) > 0 ||
     JSON.stringify(localizeParamsStore.getState().settings) !== JSON.stringify(DEFAULT_SETTINGS)
   );
 }
@@ -316,6 +318,7 @@ function watchedKey(): unknown[] {
   return [
     dataStore.getState().stacks,
     locsStore.getState().version,
+    putAsideVersion(),
     postStore.getState().steps,
     localizeParamsStore.getState().settings,
     m.params,
@@ -376,7 +379,7 @@ export function startAutosave(): () => void {
       }
       if (!worthSaving(c)) return;
       const { created: _c, modified: _m, ...rest } = c.session;
-      const sig = `${sessionStore.getState().id}|${locsStore.getState().version}|${JSON.stringify(rest)}`;
+      const sig = `${sessionStore.getState().id}|${locsStore.getState().version}|${putAsideVersion()}|${JSON.stringify(rest)}`;
       if (sig === lastSig) return;
       const set = sessionStore.getState().set;
       set({ autosave: { ...sessionStore.getState().autosave, state: 'saving' } });
@@ -434,6 +437,7 @@ export function startAutosave(): () => void {
     sessionStore,
   ];
   const unsubs = stores.map((s) => (s as { subscribe(l: () => void): () => void }).subscribe(onChange));
+  unsubs.push(onPutAsideChange(onChange));
 
   // Analysis parameters changed under review: fork before the change is saved anywhere.
   const params = () => [
@@ -447,6 +451,8 @@ export function startAutosave(): () => void {
   const onParams = () => {
     const next = params();
     const markersStack = markersStore.getState().stackId;
+    // Choosing another input shows its own parameters: looking around is not an edit.
+    const switched = isSwitchingInput();
     // Not edits: a panel filling in defaults (null → defaults when a reviewer merely opens the
     // EV markers step), clearing, or the marker parameters following another stack.
     const changed = next.some(
@@ -458,7 +464,7 @@ export function startAutosave(): () => void {
     );
     prevParams = next;
     prevMarkersStack = markersStack;
-    if (changed && !restoring && sessionStore.getState().mode === 'review')
+    if (changed && !switched && !restoring && sessionStore.getState().mode === 'review')
       forkSession(
         'You changed an analysis parameter: the received session is kept as it was, your changes go to this copy.',
       );

@@ -9,8 +9,7 @@
 
 import type { InputFile } from '../../workers/stackRecipe';
 import { parsePipeline } from '../core/locs/pipeline';
-import type { ColumnArray, LocTable } from '../core/locs/table';
-import { STANDARD_COLUMNS } from '../core/locs/table';
+import { type ColumnArray, concatLocTables, type LocTable, STANDARD_COLUMNS } from '../core/locs/table';
 import {
   createSession,
   type Json,
@@ -18,6 +17,7 @@ import {
   type RecipeJson,
   type Session,
   type SessionInput,
+  type SessionInputResults,
   type SessionStack,
   type SessionTable,
   type ViewState,
@@ -26,14 +26,15 @@ import type { SimulationParams } from '../core/sim/params';
 import type { StackInfo, StackRecipe } from '../engine/stackService';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
+import { activeInput, hasStashed, readResults } from './inputResults';
 import { isLocalizeRecord, type LocalizeRunRecord, localizeActions } from './localizeActions';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
-import { locsStore, locsTable } from './locsStore';
+import { type LocsState, locsStore, locsTable } from './locsStore';
 import type { MarkersParams } from './markersParams';
-import { markersStore } from './markersStore';
+import { type MarkersStore, markersStore } from './markersStore';
 import type { MovieParams } from './movieParams';
-import { cancelBuild, movieStore } from './movieStore';
-import { postStore } from './postStore';
+import { cancelBuild, type MovieState, movieStore } from './movieStore';
+import { type PostState, postStore } from './postStore';
 import { reconStore } from './reconStore';
 import {
   captureMarkersResult,
@@ -43,7 +44,7 @@ import {
   restoreStructures,
   restoreTracks,
 } from './sessionResults';
-import { tracksStore } from './tracksStore';
+import { type TracksStore, tracksStore } from './tracksStore';
 import { type CentreViewId, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
@@ -95,6 +96,177 @@ function unitsOf(t: LocTable): Record<string, string> {
   for (const k of Object.keys(t.columns))
     units[k] = (STANDARD_COLUMNS as Record<string, { unit: string }>)[k]?.unit ?? '';
   return units;
+}
+
+/** One input's result stores: the live ones for the input on screen, the put-aside ones for another. */
+interface InputStates {
+  locs: LocsState;
+  table: () => LocTable;
+  post: PostState;
+  movie: MovieState;
+  markers: MarkersStore;
+  tracks: TracksStore;
+}
+
+const LIVE: () => InputStates = () => ({
+  locs: locsStore.getState(),
+  table: locsTable,
+  post: postStore.getState(),
+  movie: movieStore.getState(),
+  markers: markersStore.getState(),
+  tracks: tracksStore.getState(),
+});
+
+/** An input that is not on screen, read from its put-aside results (nothing is switched or stopped). */
+function putAside(id: number): InputStates {
+  const of = <S>(name: string, store: { getState(): S }): S =>
+    ({ ...store.getState(), ...(readResults<S>(id, name) ?? {}) }) as S;
+  const locs = of<LocsState>('locs', locsStore);
+  return {
+    locs,
+    table: () => concatLocTables(locs.chunks),
+    post: of<PostState>('post', postStore),
+    movie: of<MovieState>('movie', movieStore),
+    markers: of<MarkersStore>('markers', markersStore),
+    tracks: of<TracksStore>('tracks', tracksStore),
+  };
+}
+
+/** One input's steps (localizations, post-processing, movie, markers, tracks) and result tables. */
+function captureInput(
+  st: InputStates,
+  stackIds: Map<number, string>,
+): { steps: Record<string, Json>; tables: SessionTable[] } {
+  const { locs, movie: mv, markers: mk } = st;
+  const steps: Record<string, Json> = {};
+  const tables: SessionTable[] = [];
+  const locStack = locs.stackId !== null ? stackIds.get(locs.stackId) : undefined;
+  if (locs.count > 0 || locs.status === 'done') {
+    const t = st.table();
+    tables.push({
+      id: 'locs',
+      name: 'localizations',
+      kind: 'localizations',
+      length: t.length,
+      columns: { ...t.columns },
+      units: unitsOf(t),
+      ...(locStack ? { stack: locStack } : {}),
+    });
+    const run: Record<string, Json> = {
+      status: locs.status === 'running' ? 'cancelled' : locs.status,
+    };
+    if (isLocalizeRecord(locs.params)) {
+      const { plan } = locs.params;
+      steps.localize = json(plan.params);
+      run.channel = plan.channel;
+      run.frames = json(plan.frames);
+      run.roi = json(plan.roi ?? null);
+    } else if (locs.params !== null && locs.params !== undefined) {
+      run.source = json(locs.params);
+    }
+    steps.localizeRun = run;
+  }
+
+  const post = st.post.steps;
+  if (post.length) steps.post = json(post);
+
+  const movie: Record<string, Json> = {
+    params: json(mv.params),
+    built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
+    analysed: mv.result !== null,
+  };
+  // The structure analysis travels whole (tables + summary) and comes back as saved: labelling
+  // every movie frame again takes a minute on a real acquisition.
+  if (mv.result) {
+    const packed = captureStructures(mv.result, locStack);
+    movie.result = packed.json;
+    tables.push(...packed.tables);
+  }
+  for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
+  steps.movie = movie;
+
+  if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId)) {
+    const counted = mk.result !== null && mk.resultStackId === mk.stackId;
+    steps.markers = {
+      stack: stackIds.get(mk.stackId)!,
+      params: json(mk.params),
+      counted,
+      resultKey: mk.resultKey,
+    };
+    if (counted && mk.result) {
+      const packed = captureMarkersResult(mk.result, stackIds.get(mk.stackId)!);
+      steps.markers.result = packed.json;
+      tables.push(...packed.tables);
+      const columns: Record<string, ColumnArray> = {};
+      const units: Record<string, string> = {};
+      // Named as in the EV table CSV; within the schema's limits (64 columns, names ≤ 64 characters).
+      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) {
+        const name = EV_CSV_NAMES[k] ?? k;
+        if (name.length > 64) continue;
+        columns[name] = c;
+        units[name] = EV_CSV_NAMES[k] ? 'nm' : '';
+      }
+      tables.push({
+        id: 'evcounts',
+        name: 'EV marker counts',
+        kind: 'ev-counts',
+        length: mk.result.length,
+        columns,
+        units,
+        stack: stackIds.get(mk.stackId)!,
+      });
+    }
+  }
+
+  const tracks = captureTracks(stackIds, st.tracks);
+  if (tracks) {
+    steps.tracks = tracks.section;
+    tables.push(...tracks.tables);
+  }
+  return { steps, tables };
+}
+
+/** Table ids of the k-th input not on screen carry this prefix, so every input keeps its own tables. */
+const otherPrefix = (k: number) => `o${k + 1}.`;
+
+/**
+ * Whether an input holds anything of its own. Movie settings alone are not: a new input starts
+ * with the user's current ones; its region of interest, or a built movie, are.
+ */
+function hasOwnResults(steps: Record<string, Json>): boolean {
+  const mv = obj(steps.movie);
+  return (
+    Object.keys(steps).some((k) => k !== 'movie') ||
+    mv?.built === true ||
+    mv?.analysed === true ||
+    (obj(mv?.params)?.roi ?? null) !== null
+  );
+}
+
+/**
+ * The inputs open beside the one on screen, each with its put-aside results; their tables are
+ * appended to `tables` under their own prefix.
+ */
+function captureOthers(
+  data: ReturnType<typeof dataStore.getState>,
+  stackIds: Map<number, string>,
+  tables: SessionTable[],
+): SessionInputResults[] {
+  const open = [
+    ...data.stacks.map((x) => ({ id: x.info.id, label: x.info.name })),
+    ...data.tables.map((t) => ({ id: t.id, label: t.name })),
+  ];
+  const others: SessionInputResults[] = [];
+  for (const { id, label } of open) {
+    if (id === activeInput() || !hasStashed(id)) continue;
+    const r = captureInput(putAside(id), stackIds);
+    if (!hasOwnResults(r.steps)) continue;
+    const prefix = otherPrefix(others.length);
+    for (const t of r.tables) tables.push({ ...t, id: prefix + t.id });
+    const stack = stackIds.get(id);
+    others.push({ ...(stack ? { stack } : {}), label: label.slice(0, 200), steps: r.steps });
+  }
+  return others;
 }
 
 /** The whole workbench as a session document and its tables. */
@@ -156,93 +328,10 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const settings = localizeParamsStore.getState().settings;
   steps.localizeSettings = json(settings);
 
-  const locs = locsStore.getState();
-  const tables: SessionTable[] = [];
-  const locStack = locs.stackId !== null ? stackIds.get(locs.stackId) : undefined;
-  if (locs.count > 0 || locs.status === 'done') {
-    const t = locsTable();
-    tables.push({
-      id: 'locs',
-      name: 'localizations',
-      kind: 'localizations',
-      length: t.length,
-      columns: { ...t.columns },
-      units: unitsOf(t),
-      ...(locStack ? { stack: locStack } : {}),
-    });
-    const run: Record<string, Json> = {
-      status: locs.status === 'running' ? 'cancelled' : locs.status,
-    };
-    if (isLocalizeRecord(locs.params)) {
-      const { plan } = locs.params;
-      steps.localize = json(plan.params);
-      run.channel = plan.channel;
-      run.frames = json(plan.frames);
-      run.roi = json(plan.roi ?? null);
-    } else if (locs.params !== null && locs.params !== undefined) {
-      run.source = json(locs.params);
-    }
-    steps.localizeRun = run;
-  }
-
-  const post = postStore.getState().steps;
-  if (post.length) steps.post = json(post);
-
-  const mv = movieStore.getState();
-  const movie: Record<string, Json> = {
-    params: json(mv.params),
-    built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
-    analysed: mv.result !== null,
-  };
-  // The structure analysis travels whole (tables + summary) and comes back as saved: labelling
-  // every movie frame again takes a minute on a real acquisition.
-  if (mv.result) {
-    const packed = captureStructures(mv.result, locStack);
-    movie.result = packed.json;
-    tables.push(...packed.tables);
-  }
-  for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
-  steps.movie = movie;
-
-  const mk = markersStore.getState();
-  if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId)) {
-    const counted = mk.result !== null && mk.resultStackId === mk.stackId;
-    steps.markers = {
-      stack: stackIds.get(mk.stackId)!,
-      params: json(mk.params),
-      counted,
-      resultKey: mk.resultKey,
-    };
-    if (counted && mk.result) {
-      const packed = captureMarkersResult(mk.result, stackIds.get(mk.stackId)!);
-      steps.markers.result = packed.json;
-      tables.push(...packed.tables);
-      const columns: Record<string, ColumnArray> = {};
-      const units: Record<string, string> = {};
-      // Named as in the EV table CSV; within the schema's limits (64 columns, names ≤ 64 characters).
-      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) {
-        const name = EV_CSV_NAMES[k] ?? k;
-        if (name.length > 64) continue;
-        columns[name] = c;
-        units[name] = EV_CSV_NAMES[k] ? 'nm' : '';
-      }
-      tables.push({
-        id: 'evcounts',
-        name: 'EV marker counts',
-        kind: 'ev-counts',
-        length: mk.result.length,
-        columns,
-        units,
-        stack: stackIds.get(mk.stackId)!,
-      });
-    }
-  }
-
-  const tracks = captureTracks(stackIds);
-  if (tracks) {
-    steps.tracks = tracks.section;
-    tables.push(...tracks.tables);
-  }
+  const own = captureInput(LIVE(), stackIds);
+  Object.assign(steps, own.steps);
+  const tables = own.tables;
+  const others = captureOthers(data, stackIds, tables);
 
   const ui = uiStore.getState();
   const v = viewerStore.getState();
@@ -291,6 +380,7 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
     stacks,
     steps,
     view,
+    others,
     now: o.now,
   });
   if (o.base) session.created = o.base.created;
@@ -441,18 +531,6 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   locsStore.getState().clear();
   markersStore.getState().clear();
 
-  const activeInfo = session.view.activeStack ? live.get(session.view.activeStack) : undefined;
-  if (activeInfo) actions.select(activeInfo.id);
-  // Localizations without their stack are an input of their own (made active before the steps
-  // are set, so the steps go with them), so opening a file later does not drop them.
-  const looseTable = tables.find((t) => t.kind === 'localizations' && !(t.stack && live.get(t.stack)));
-  const tableInput = looseTable
-    ? dataStore.getState().addTable({
-        name: `${session.stacks.find((st) => st.id === looseTable.stack)?.label ?? 'localizations'} (table)`,
-        count: looseTable.length,
-        format: 'session table',
-      })
-    : null;
   const ls = obj(session.steps.localizeSettings);
   localizeParamsStore
     .getState()
@@ -461,19 +539,116 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         ? ({ ...DEFAULT_SETTINGS, ...(ls as unknown as Partial<LocalizeSettings>) } as LocalizeSettings)
         : DEFAULT_SETTINGS,
     );
-  const post = session.steps.post !== undefined ? parsePipeline(session.steps.post) : [];
+  const landing = dataStore.getState().activeId;
+  const claimed = await restoreOthers(session, tables, live, o, report);
+
+  // The input on screen last: its results go into the live stores.
+  const mine = tables.filter((t) => !OTHER_TABLE.test(t.id));
+  const activeInfo = session.view.activeStack ? live.get(session.view.activeStack) : undefined;
+  if (activeInfo) actions.select(activeInfo.id);
+  // Localizations without their stack are an input of their own (made active before the steps
+  // are set, so the steps go with them), so opening a file later does not drop them.
+  const looseTable = mine.find((t) => t.kind === 'localizations' && !(t.stack && live.get(t.stack)));
+  const tableInput = looseTable
+    ? dataStore.getState().addTable({
+        name: `${session.stacks.find((st) => st.id === looseTable.stack)?.label ?? 'localizations'} (table)`,
+        count: looseTable.length,
+        format: 'session table',
+      })
+    : null;
+  if (!activeInfo && tableInput === null && landing !== null) {
+    // The stack on screen is not attached and has no localizations to stand on their own: its
+    // results go where they always went (the input shown after staging), unless that input has
+    // results of its own from the session — then they would overwrite them.
+    if (claimed.has(landing)) {
+      report.warnings.push(
+        'the results of the stack that was on screen need its files: attach them and open again',
+      );
+      restoreView(session.view);
+      return report;
+    }
+    dataStore.getState().setActive(landing);
+  }
+  await restoreInput(session.steps, mine, live, tableInput, o, report, () => restoreView(session.view));
+  return report;
+}
+
+const OTHER_TABLE = /^o\d+\./;
+
+/**
+ * The results of the inputs that were open beside the one on screen: each input is shown while its
+ * sections go into the stores, so switching to it later brings them back (nothing runs yet).
+ */
+async function restoreOthers(
+  session: OkResult['session'],
+  tables: readonly SessionTable[],
+  live: Map<string, StackInfo>,
+  o: RestoreOptions,
+  report: RestoreReport,
+): Promise<Set<number>> {
+  const claimed = new Set<number>();
+  for (const [k, other] of (session.others ?? []).entries()) {
+    const prefix = otherPrefix(k);
+    const own = tables
+      .filter((t) => t.id.startsWith(prefix))
+      .map((t) => ({ ...t, id: t.id.slice(prefix.length) }));
+    const info = other.stack ? live.get(other.stack) : undefined;
+    const locs = own.find((t) => t.kind === 'localizations');
+    let input: number | null = info?.id ?? null;
+    // Localizations whose stack is not attached (or an imported table) become a table input.
+    if (input === null && locs)
+      input = dataStore.getState().addTable({
+        name: other.stack ? `${other.label} (table)` : other.label,
+        count: locs.length,
+        format: 'session table',
+      });
+    if (input === null) {
+      report.warnings.push(
+        `the results of "${other.label}" need its stack's files: attach them and open again`,
+      );
+      continue;
+    }
+    claimed.add(input);
+    dataStore.getState().setActive(input);
+    await restoreInput(other.steps, own, live, info ? null : input, o, report, null);
+    if (obj(other.steps.movie)?.built === true) {
+      movieStore.setState({
+        notes: [
+          'The session had a movie of this input: build it again (only the one on screen is rebuilt on open).',
+        ],
+      });
+      report.warnings.push(`the movie of "${other.label}" was not rebuilt: build it again when you show it`);
+    }
+  }
+  return claimed;
+}
+
+/**
+ * One input's sections into the live stores (the active input's). `beforeMovie` is null for an
+ * input not on screen: its movie is not rebuilt (the movie worker holds the one on screen).
+ */
+async function restoreInput(
+  steps: Record<string, Json>,
+  tables: readonly SessionTable[],
+  live: Map<string, StackInfo>,
+  tableInput: number | null,
+  o: RestoreOptions,
+  report: RestoreReport,
+  beforeMovie: (() => void) | null,
+): Promise<void> {
+  const post = steps.post !== undefined ? parsePipeline(steps.post) : [];
   postStore.setState({ steps: post, past: [], future: [] });
 
   const locTable = tables.find((t) => t.kind === 'localizations');
   if (locTable) {
     const stackInfo = locTable.stack ? live.get(locTable.stack) : undefined;
-    const run = obj(session.steps.localizeRun);
+    const run = obj(steps.localizeRun);
     let params: unknown = run?.source ?? { source: 'session' };
-    if (session.steps.localize !== undefined && run && stackInfo) {
+    if (steps.localize !== undefined && run && stackInfo) {
       const plan = {
         stackId: stackInfo.id,
         channel: num(run.channel) ?? 0,
-        params: session.steps.localize,
+        params: steps.localize,
         frames: run.frames,
         roi: run.roi ?? undefined,
       } as unknown as LocalizeRunRecord['plan'];
@@ -485,7 +660,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
       locsStore.getState().finish(run.status as 'cancelled' | 'failed');
   }
 
-  const mk = obj(session.steps.markers);
+  const mk = obj(steps.markers);
   const mkStack = typeof mk?.stack === 'string' ? live.get(mk.stack) : undefined;
   if (mk && obj(mk.params)) {
     const params = mk.params as unknown as MarkersParams;
@@ -517,7 +692,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
     }
   }
 
-  const tk = obj(session.steps.tracks);
+  const tk = obj(steps.tracks);
   try {
     restoreTracks(
       tk ?? undefined,
@@ -531,9 +706,9 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
     );
   }
 
-  restoreView(session.view);
+  beforeMovie?.();
 
-  const mv = obj(session.steps.movie);
+  const mv = obj(steps.movie);
   if (!(mv?.built === true && locTable)) {
     // This session has no movie: the previous one's frames and structures are not its own.
     cancelBuild();
@@ -566,7 +741,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
       if (mv[k] !== undefined && mv[k] !== null) patch[k] = mv[k];
     const params = obj(mv.params);
     movieStore.setState({ ...(params ? { params: params as unknown as MovieParams } : {}), ...patch });
-    if (mv.built === true && locTable) {
+    if (mv.built === true && locTable && beforeMovie) {
       try {
         await (o.buildMovie ?? (await import('./movieStore')).buildMovie)();
         const threshold = num(mv.threshold);
@@ -588,7 +763,6 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
       }
     }
   }
-  return report;
 }
 
 /** View state only (also what a shared link carries). */

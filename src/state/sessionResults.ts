@@ -11,7 +11,7 @@ import type { DistanceResult, TracksResult } from '../engine/tracksService';
 import type { MarkersParams } from './markersParams';
 import { markersStore } from './markersStore';
 import { DEFAULT_TRACKS_PARAMS, type TracksParams } from './tracksParams';
-import { tracksStore } from './tracksStore';
+import { type TracksState, tracksStore } from './tracksStore';
 
 function obj(j: Json | undefined): Record<string, Json> | null {
   return typeof j === 'object' && j !== null && !Array.isArray(j) ? j : null;
@@ -71,8 +71,8 @@ export const DISTANCE_TABLES: Record<string, TableSpec> = {
 /** The tracks step as a section and its tables, or null when it has neither parameters nor results. */
 export function captureTracks(
   stackIds: Map<number, string>,
+  s: TracksState = tracksStore.getState(),
 ): { section: Json; tables: SessionTable[] } | null {
-  const s = tracksStore.getState();
   if (!s.params && !s.tracks) return null;
   const stack = s.stackId !== null ? (stackIds.get(s.stackId) ?? null) : null;
   const tablesStack = s.tracksStackId !== null ? stackIds.get(s.tracksStackId) : undefined;

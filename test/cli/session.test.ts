@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
 import { readThunderstormCsv, writeThunderstormCsv } from '../../src/core/io/thunderstormCsv';
-import { openSessionFile } from '../../src/core/session/file';
+import { openSessionFile, saveSessionFile } from '../../src/core/session/file';
+import { createSession } from '../../src/core/session/model';
+import { presetParams } from '../../src/core/sim/presets';
 
 const dir = mkdtempSync(join(tmpdir(), 'evscope-session-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +66,7 @@ describe('evscope session / convert-locs', () => {
     expect(r.session.inputs[0]).toMatchObject({ name: 'locs.csv', role: 'localizations' });
     expect(Array.from(r.tables[0].columns.x)).toEqual(Array.from(table.columns.x));
     const info = await run('session', 'info', s);
-    expect(info.out).toMatch(/evscope session, version 1/);
+    expect(info.out).toMatch(/evscope session, version 2/);
     expect(info.out).toMatch(/in1 {2}locs\.csv {2}\d+ bytes {2}evfp1:[0-9a-f]{16} {2}localizations/);
     expect(info.out).toMatch(/locs1 {2}localizations {2}40 rows {2}frame:uint32 x:float64\[nm\]/);
     const un = await run('session', 'unpack', s, '--out', join(dir, 'u'));
@@ -72,6 +74,31 @@ describe('evscope session / convert-locs', () => {
     const back = readThunderstormCsv(readFileSync(join(dir, 'u', 'tables', 'locs1.csv'), 'utf8')).table;
     expect(Array.from(back.columns.y)).toEqual(Array.from(table.columns.y));
     expect(JSON.parse(readFileSync(join(dir, 'u', 'session.json'), 'utf8')).title).toBe('demo');
+  });
+
+  test('info lists the results of every input, not only the one on screen', async () => {
+    const sim = { kind: 'simulated' as const, params: JSON.parse(JSON.stringify(presetParams('demo'))) };
+    const session = createSession({
+      appVersion: 't',
+      stacks: [
+        { id: 's1', label: 'A', recipe: sim, meta: {} },
+        { id: 's2', label: 'B', recipe: sim, meta: {} },
+      ],
+      steps: { post: [] },
+      view: { activeStack: 's2' },
+      others: [{ stack: 's1', label: 'A', steps: { localizeRun: { status: 'done' }, post: [] } }],
+    });
+    const f = join(dir, 'two.smlm');
+    writeFileSync(
+      f,
+      saveSessionFile(session, [
+        { ...table, id: 'o1.locs', name: 'localizations', kind: 'localizations', units: {}, stack: 's1' },
+      ]),
+    );
+    const info = await run('session', 'info', f);
+    expect(info.code).toBe(0);
+    expect(info.out).toMatch(/other inputs \(1\):\n {2}o1 {2}s1 {2}A {2}steps: localizeRun, post/);
+    expect(info.out).toMatch(/o1\.locs {2}localizations {2}40 rows/);
   });
 
   test('invalid parameters are refused with the reason; a damaged session names the file', async () => {

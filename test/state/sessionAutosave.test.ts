@@ -2,11 +2,12 @@
 // nothing when nothing changed) and review mode forking on a parameter change.
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 
-const saves: { id: string; at: number; rows: number }[] = [];
+const saves: { id: string; at: number; rows: number; tables: Record<string, number> }[] = [];
 vi.mock('../../src/engine/sessionService', () => ({
   sessionWorker: () => ({
-    autosave: async (id: string, _s: unknown, tables: { length: number }[]) => {
-      saves.push({ id, at: Date.now(), rows: tables[0]?.length ?? 0 });
+    autosave: async (id: string, _s: unknown, tables: { id: string; length: number }[]) => {
+      const all = Object.fromEntries(tables.map((t) => [t.id, t.length]));
+      saves.push({ id, at: Date.now(), rows: tables[0]?.length ?? 0, tables: all });
       return 1234;
     },
     listAutosaves: async () => [],
@@ -23,7 +24,8 @@ const {
   startAutosave,
 } = await import('../../src/state/sessionActions');
 const { sessionStore } = await import('../../src/state/sessionStore');
-const { locsStore } = await import('../../src/state/locsStore');
+const { locsOf, locsStore } = await import('../../src/state/locsStore');
+const { dataStore } = await import('../../src/state/dataStore');
 const { postStore } = await import('../../src/state/postStore');
 const { localizeParamsStore } = await import('../../src/state/localizeParamsStore');
 
@@ -83,6 +85,34 @@ test('in review mode an analysis parameter change forks an editable copy with a 
   expect(sessionStore.getState().id).toBe(s.id);
 });
 
+test('in review mode choosing another input (its own post steps) does not fork; editing them does', async () => {
+  const stack = (id: number) =>
+    ({
+      id,
+      name: `r${id}.tif`,
+      files: [],
+      recipe: { kind: 'files', files: [] },
+      width: 8,
+      height: 8,
+      frameCount: 4,
+      channels: 1,
+      dtype: 'uint16',
+      meta: { flavour: 'multipage', byteOrder: 'little' },
+    }) as never;
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
+  dataStore.getState().addStack(stack(81));
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 100' } as never]);
+  dataStore.getState().addStack(stack(82));
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 300' } as never]);
+  sessionStore.getState().set({ mode: 'review', sourceName: 'two.smlm', title: '' });
+  dataStore.getState().setActive(81);
+  dataStore.getState().setActive(82);
+  expect(sessionStore.getState().mode).toBe('review');
+  postStore.getState().setSteps([{ kind: 'filter', expression: 'photons > 400' } as never]);
+  expect(sessionStore.getState().mode).toBe('edit');
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
+});
+
 test('a run that starts is checkpointed within a second, then saved at the usual cadence', async () => {
   locsStore.getState().clear();
   await settle(AUTOSAVE_DEBOUNCE_MS + 100);
@@ -136,4 +166,37 @@ test('in review mode a panel filling in its defaults is not an edit: no fork', a
   // Changing one of them is an edit.
   markersStore.getState().setParams({ thresholdK: 4 });
   expect(sessionStore.getState().mode).toBe('edit');
+});
+
+test('work landing on a stack that is not on screen is autosaved with that stack', async () => {
+  const stack = (id: number) =>
+    ({
+      id,
+      name: `s${id}.tif`,
+      files: [],
+      recipe: { kind: 'files', files: [] },
+      width: 8,
+      height: 8,
+      frameCount: 4,
+      channels: 1,
+      dtype: 'uint16',
+      meta: { flavour: 'multipage', byteOrder: 'little' },
+    }) as never;
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
+  dataStore.getState().addStack(stack(71));
+  locsStore.getState().clear();
+  addRows(5);
+  dataStore.getState().addStack(stack(72));
+  await settle(AUTOSAVE_DEBOUNCE_MS + 100);
+  const n = saves.length;
+  expect(saves.at(-1)!.tables['o1.locs']).toBe(5);
+  // A run still filling stack 71 while 72 is shown: no store on screen changes.
+  locsOf.update(71, (s) => ({
+    chunks: [...s.chunks, { length: 3, columns: { x: allocColumn('f64', 3) } }],
+    count: s.count + 3,
+  }));
+  await settle(AUTOSAVE_DEBOUNCE_MS + 100);
+  expect(saves.length).toBe(n + 1);
+  expect(saves.at(-1)!.tables['o1.locs']).toBe(8);
+  dataStore.setState({ stacks: [], tables: [], activeId: null });
 });

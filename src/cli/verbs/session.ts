@@ -194,6 +194,12 @@ async function info(args: string[]): Promise<number> {
     ),
     `steps (${Object.keys(s.steps).length}):`,
     ...Object.entries(s.steps).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+    // Results of the inputs that were open beside the one on screen (their tables start o<k>.).
+    ...(s.others?.length ? [`other inputs (${s.others.length}):`] : []),
+    ...(s.others ?? []).map(
+      (x, k) =>
+        `  o${k + 1}  ${x.stack ?? '(table)'}  ${x.label}  steps: ${Object.keys(x.steps).join(', ') || '(none)'}`,
+    ),
     `tables (${s.tables.length}):`,
     ...s.tables.map(
       (t) =>

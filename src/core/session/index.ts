@@ -30,6 +30,7 @@ export {
   SESSION_VERSION,
   type Session,
   type SessionInput,
+  type SessionInputResults,
   type SessionStack,
   type SessionTable,
   type TableInfo,

@@ -64,7 +64,13 @@ function v0to1(d: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-const STEPS: ((d: Record<string, unknown>) => Record<string, unknown>)[] = [v0to1];
+// Version 1 held the results of the input on screen only; version 2 adds `others` (every other
+// open input's results). A version-1 file is a version-2 file with no other inputs.
+function v1to2(d: Record<string, unknown>): Record<string, unknown> {
+  return { ...d, version: 2 };
+}
+
+const STEPS: ((d: Record<string, unknown>) => Record<string, unknown>)[] = [v0to1, v1to2];
 
 /** Brings any known version up to SESSION_VERSION; never mutates its argument. */
 export function migrateSession(json: unknown): MigrationResult {

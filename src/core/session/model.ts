@@ -7,7 +7,7 @@ import type { Json } from './schema';
 
 export const SESSION_FORMAT = 'evscope-session';
 /** Bumped on any incompatible change; migrate.ts lifts older documents. */
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
 
 export type InputRole = 'stack' | 'localizations' | 'tracks' | 'other';
 
@@ -113,6 +113,15 @@ export interface ViewState {
   settings: Record<string, Json>;
 }
 
+/** Results of an input that was open beside the one on screen (whose results are `steps`). */
+export interface SessionInputResults {
+  /** Its stack; absent for an imported table, which comes back as a table input of its own. */
+  stack?: string;
+  label: string;
+  /** The same per-input sections as `steps` (localize, localizeRun, post, movie, markers, tracks). */
+  steps: Record<string, Json>;
+}
+
 export interface Session {
   format: typeof SESSION_FORMAT;
   version: typeof SESSION_VERSION;
@@ -133,6 +142,11 @@ export interface Session {
   steps: Record<string, Json>;
   tables: TableInfo[];
   view: ViewState;
+  /**
+   * Since version 2: every other open input's results, so no input's work is lost on reload.
+   * Their tables' ids start with `o<k>.` (k = 1-based position here).
+   */
+  others?: SessionInputResults[];
 }
 
 export const DEFAULT_VIEW: ViewState = {
@@ -153,6 +167,7 @@ export interface CreateSessionOptions {
   stacks?: SessionStack[];
   steps?: Record<string, Json>;
   view?: Partial<ViewState>;
+  others?: SessionInputResults[];
   /** Defaults to now. */
   now?: Date;
 }
@@ -173,6 +188,7 @@ export function createSession(o: CreateSessionOptions): Session {
     steps: o.steps ?? {},
     tables: [],
     view: { ...DEFAULT_VIEW, ...o.view },
+    ...(o.others?.length ? { others: o.others } : {}),
   };
 }
 

@@ -28,7 +28,8 @@ import { tracksSectionSchema } from './tracksSection';
 export const SESSION_LIMITS = {
   maxInputs: 256,
   maxStacks: 64,
-  maxTables: 64,
+  /** Every open input's results travel (about a dozen tables for one fully analysed stack). */
+  maxTables: 512,
   maxColumns: 64,
   /** Rows per table: a typed array's length must stay below 2^31 in every engine. */
   maxRows: 2 ** 31 - 1,
@@ -177,20 +178,26 @@ const steps: Check<Record<string, Json>> = (v, path, issues) =>
     key: stepKey,
   })(v, path, issues);
 
-const session = obj({
-  format: oneOf([SESSION_FORMAT] as const),
-  version: oneOf([SESSION_VERSION] as const),
-  app: obj({ name: str({ max: 40 }), version: str({ max: 40 }) }),
-  created: isoTime,
-  modified: isoTime,
-  title: str({ max: 200 }),
-  notes: str({ max: SESSION_LIMITS.maxNotes, multiline: true }),
-  inputs: arr(input, { max: SESSION_LIMITS.maxInputs }),
-  stacks: arr(stack, { max: SESSION_LIMITS.maxStacks }),
-  steps,
-  tables: arr(table, { max: SESSION_LIMITS.maxTables }),
-  view,
-});
+/** Another open input's results (version 2): its stack, if any, and its own step sections. */
+const otherInput = obj({ label: str({ max: 200 }), steps }, { stack: id });
+
+const session = obj(
+  {
+    format: oneOf([SESSION_FORMAT] as const),
+    version: oneOf([SESSION_VERSION] as const),
+    app: obj({ name: str({ max: 40 }), version: str({ max: 40 }) }),
+    created: isoTime,
+    modified: isoTime,
+    title: str({ max: 200 }),
+    notes: str({ max: SESSION_LIMITS.maxNotes, multiline: true }),
+    inputs: arr(input, { max: SESSION_LIMITS.maxInputs }),
+    stacks: arr(stack, { max: SESSION_LIMITS.maxStacks }),
+    steps,
+    tables: arr(table, { max: SESSION_LIMITS.maxTables }),
+    view,
+  },
+  { others: arr(otherInput, { max: SESSION_LIMITS.maxStacks + SESSION_LIMITS.maxTables }) },
+);
 
 function recipeInputs(r: RecipeJson): string[] {
   switch (r.kind) {
@@ -239,6 +246,10 @@ function crossCheck(s: Session, issues: Issues): void {
       issues.add(`tables[${k}].stack`, `unknown stack "${t.stack}"`);
     if (t.source !== undefined && !tables.has(t.source))
       issues.add(`tables[${k}].source`, `unknown table "${t.source}"`);
+  });
+  s.others?.forEach((x, k) => {
+    if (x.stack !== undefined && !stacks.has(x.stack))
+      issues.add(`others[${k}].stack`, `unknown stack "${x.stack}"`);
   });
   if (s.view.activeStack !== undefined && !stacks.has(s.view.activeStack))
     issues.add('view.activeStack', `unknown stack "${s.view.activeStack}"`);

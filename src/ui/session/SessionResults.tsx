@@ -35,6 +35,13 @@ function compact(j: Json): string {
   return JSON.stringify(j, null, 1).replace(/\n\s*/g, ' ');
 }
 
+/** " (label)" for a table of an input that was not on screen (ids `o<k>.…`, see sessionCapture). */
+function otherLabel(doc: Session, tableId: string): string {
+  const k = /^o(\d+)\./.exec(tableId);
+  const label = k ? doc.others?.[Number(k[1]) - 1]?.label : undefined;
+  return label ? ` (${label})` : '';
+}
+
 export function SessionResults() {
   const doc = useSession((s) => s.doc);
   const mode = useSession((s) => s.mode);
@@ -122,6 +129,12 @@ export function SessionResults() {
           <pre className="prov-params">{compact(v)}</pre>
         </details>
       ))}
+      {doc.others?.map((x) => (
+        <details key={`${x.stack ?? 'table'}:${x.label}`}>
+          <summary style={{ fontSize: 12 }}>Parameters and results of {x.label}</summary>
+          <pre className="prov-params">{compact(x.steps)}</pre>
+        </details>
+      ))}
       <h2 style={{ marginTop: 10 }}>Result tables</h2>
       {doc.tables.length === 0 ? (
         <p className="muted" style={{ fontSize: 12 }}>
@@ -132,7 +145,10 @@ export function SessionResults() {
           <tbody>
             {doc.tables.map((t) => (
               <tr key={t.id}>
-                <td className="nowrap">{t.name}</td>
+                <td className="nowrap">
+                  {t.name}
+                  {otherLabel(doc, t.id)}
+                </td>
                 <td className="num">{t.rows.toLocaleString('en-US')} rows</td>
                 <td>{t.columns.map((c) => c.name).join(', ')}</td>
               </tr>

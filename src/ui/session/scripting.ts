@@ -29,6 +29,12 @@ registerScripting('sessionSummary', async () => {
     inputs: doc?.inputs ?? [],
     stacks: (doc?.stacks ?? []).map((x) => ({ id: x.id, label: x.label, kind: x.recipe.kind })),
     steps: doc?.steps ?? {},
+    // The other open inputs' results (the input on screen has `steps`).
+    others: (doc?.others ?? []).map((x) => ({
+      stack: x.stack ?? null,
+      label: x.label,
+      steps: Object.keys(x.steps),
+    })),
     tables: (doc?.tables ?? []).map((t) => ({ id: t.id, kind: t.kind, rows: t.rows })),
     missing: s.missing.map((m) => m.label),
     autosave: s.autosave,

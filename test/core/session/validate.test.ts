@@ -160,8 +160,8 @@ describe('validateSession', () => {
       'not an evscope session (no "format": "evscope-session" with a version)',
     ]);
     expect(errorsOf([1, 2])[0]).toMatch(/not an evscope session/);
-    expect(errorsOf({ format: 'evscope-session', version: 99 })[0]).toMatch(
-      /newer evscope \(version 99; this one reads up to 1\)/,
+    expect(errorsOf({ format: 'evscope-session', version: 99 })[0]).toContain(
+      `newer evscope (version 99; this one reads up to ${SESSION_VERSION})`,
     );
   });
 });
@@ -191,6 +191,26 @@ describe('migrateSession', () => {
     expect(r.session.steps.localize).toEqual({ pixelSizeNm: 160 });
     expect(r.session.view).toMatchObject({ frame: 7, zoom: 3 });
     expect(r.session.created).toBe('2026-01-02T03:04:05.000Z');
+  });
+
+  test('a version-1 document (one input’s results) opens as version 2 with nothing else changed', () => {
+    const v2 = demoSession();
+    const v1 = { ...JSON.parse(JSON.stringify(v2)), version: 1 };
+    const r = validateSession(v1);
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(migrateSession(v1)).toMatchObject({ ok: true, from: 1 });
+    expect(r.session).toEqual(v2);
+    expect(r.session.others).toBeUndefined();
+  });
+
+  test('other inputs’ results are checked like the steps and must name a stack of the session', () => {
+    const s = JSON.parse(JSON.stringify(demoSession()));
+    s.others = [{ label: 'table.csv', steps: { post: [{ kind: 'no-such-step' }] } }];
+    expect(errorsOf(s).some((m) => m.startsWith('others[0].steps.post'))).toBe(true);
+    s.others = [{ stack: 'nope', label: 'b.tif', steps: {} }];
+    expect(errorsOf(s)).toContain('others[0].stack: unknown stack "nope"');
+    s.others = [{ stack: s.stacks[0].id, label: 'b.tif', steps: { post: [] } }];
+    expect(validateSession(s).ok).toBe(true);
   });
 
   test('a malformed version-0 document fails validation with paths, not a crash', () => {
