@@ -158,6 +158,6 @@ export function pastEndNote(past: FramesPastEnd, rawFrames: number, w: MovieWind
       ? `1 localization lies in raw frame ${n(past.last + 1)}`
       : `${n(past.count)} localizations lie in raw frames ${n(rawFrames + 1)}…${n(past.last + 1)}`;
   const tooMany = movieFrameLimitError(past.last + 1, w);
-  const refused = tooMany ? ` A movie running to it is refused: ${tooMany}.` : '';
+  const refused = tooMany ? ` A movie running to it would be refused: ${tooMany}.` : '';
   return `${which}, after the stack's ${n(rawFrames)} frames: left out of the movie.${refused} A frame number that large may be a damaged row: add the filter \`frame < ${rawFrames}\` in Post-process to drop it, or check the acquisition's frame count.`;
 }
