@@ -81,6 +81,12 @@ export interface PickedFile {
   blob: Blob;
 }
 
+/** A ThunderSTORM CSV read: its table and the reader's warnings (e.g. rows with NaN positions left out). */
+export interface ParsedCsv {
+  table: LocTable;
+  warnings: string[];
+}
+
 export interface ParsedLocFile {
   table: LocTable;
   format: LocFormat;
@@ -161,10 +167,17 @@ export function createRenderApi() {
   };
 
   return {
-    /** Parses a ThunderSTORM CSV off the main thread; the table's buffers are transferred back. */
-    async parseCsv(source: Blob | string, fileName: string): Promise<LocTable> {
+    /**
+     * Parses a ThunderSTORM CSV off the main thread; the table's buffers are transferred back,
+     * with the reader's warnings (rows left out, and why) for the user to see.
+     */
+    async parseCsv(source: Blob | string, fileName: string): Promise<ParsedCsv> {
       const text = typeof source === 'string' ? source : await source.text();
-      return transferTable(readThunderstormCsv(text, { fileName }).table);
+      const { table, warnings } = readThunderstormCsv(text, { fileName });
+      return Comlink.transfer(
+        { table, warnings },
+        Object.values(table.columns).map((c) => c.buffer as ArrayBuffer),
+      );
     },
     /**
      * Reads a localization file of any supported format (ThunderSTORM CSV, Picasso HDF5 + YAML,

@@ -8,7 +8,7 @@ import type { StackRecipe } from '../engine/stackService';
 import { type CameraSettingsPatch, cameraReport, setCamera } from '../state/cameraSettings';
 import { dataActions } from '../state/dataActions';
 import { activeStack, dataStore } from '../state/dataStore';
-import { importTarget } from '../state/locsActions';
+import { importTarget, noticeCsvWarnings } from '../state/locsActions';
 import { locsStore, locsTable } from '../state/locsStore';
 
 type ScriptFn = (...args: never[]) => unknown;
@@ -31,11 +31,12 @@ function core() {
   registerScripting('setCamera', (patch: CameraSettingsPatch) => setCamera(patch));
   registerScripting('camera', () => cameraReport());
   registerScripting('loadLocalizationsCsv', (text: string, fileName = 'localizations.csv') => {
-    const { table } = readThunderstormCsv(text, { fileName });
+    const { table, warnings } = readThunderstormCsv(text, { fileName });
     locsStore.getState().load(importTarget(fileName, table.length, 'ThunderSTORM CSV'), table, {
       source: fileName,
     });
-    return table.length;
+    noticeCsvWarnings(fileName, table.length, warnings);
+    return { count: table.length, warnings };
   });
   registerScripting('localizations', (): { length: number; columns: Record<string, number[]> } => {
     const t: LocTable = locsTable();

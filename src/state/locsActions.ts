@@ -3,15 +3,14 @@
 // file of millions of rows never freezes the page) into locsStore, tied to the active stack,
 // and export of the current post-processed table.
 
-import type { ParsedLocFile, PickedFile } from '../../workers/render.api';
-import type { LocTable } from '../core/locs/table';
+import type { ParsedCsv, ParsedLocFile, PickedFile } from '../../workers/render.api';
 import { activeStack, dataStore } from './dataStore';
 import { locsStore } from './locsStore';
 import { uiStore } from './uiStore';
 
 export interface LocsIo {
   /** Parses ThunderSTORM CSV text or a file; errors name the file, line and column. */
-  parseCsv(source: Blob | string, fileName: string): Promise<LocTable>;
+  parseCsv(source: Blob | string, fileName: string): Promise<ParsedCsv>;
   /** Reads the localization file among `files` (with its Picasso .yaml); errors name the file and what is missing. */
   parseLocalizationFile(files: PickedFile[]): Promise<ParsedLocFile>;
   /** The post-processed table as ThunderSTORM CSV. */
@@ -19,8 +18,11 @@ export interface LocsIo {
 }
 
 export interface LocsActions {
-  /** Loads the file; resolves with the number of localizations, or null when it failed (a notice says why). */
-  importCsv(file: Blob, fileName: string, asTable?: boolean): Promise<number | null>;
+  /**
+   * Loads the file; resolves with the number of localizations and the rows the reader left out
+   * (a notice shows them), or null when it failed (a notice says why).
+   */
+  importCsv(file: Blob, fileName: string, asTable?: boolean): Promise<ImportedCsv | null>;
   /**
    * Loads a localization file of any supported format from the files the user picked (a Picasso
    * .hdf5 together with its .yaml); resolves with the count, or null when it failed (a notice says why).
@@ -42,19 +44,42 @@ export function importTarget(name: string, count: number, format: string, asTabl
   return d.addTable({ name, count, format });
 }
 
+/** What an import of a ThunderSTORM CSV loaded, and what its reader left out. */
+export interface ImportedCsv {
+  count: number;
+  warnings: string[];
+}
+
+/**
+ * Rows the CSV reader left out (NaN, ±Infinity, 1e400, hex positions…) are said on screen, as
+ * "Open localizations…" does, so no import path loses them silently.
+ */
+export function noticeCsvWarnings(fileName: string, count: number, warnings: readonly string[]): void {
+  if (warnings.length === 0) return;
+  uiStore
+    .getState()
+    .notify(
+      'warning',
+      `${count.toLocaleString('en-US')} localizations from ${fileName}`,
+      `Read as ThunderSTORM CSV. ${warnings.join(' ')}`,
+    );
+}
+
 export function createLocsActions(io: LocsIo): LocsActions {
   return {
     async importCsv(file, fileName, asTable = false) {
       const ui = uiStore.getState();
       try {
-        const table = await io.parseCsv(file, fileName);
+        const { table, warnings } = await io.parseCsv(file, fileName);
         if (table.length === 0) {
-          ui.notify('warning', `${fileName} holds no localizations`, 'The file has a header but no rows.');
+          const why = warnings.length ? warnings.join(' ') : 'The file has a header but no rows.';
+          ui.notify('warning', `${fileName} holds no localizations`, why);
           return null;
         }
         const input = importTarget(fileName, table.length, 'ThunderSTORM CSV', asTable);
         locsStore.getState().load(input, table, { source: fileName });
-        return table.length;
+        noticeCsvWarnings(fileName, table.length, warnings);
+        return { count: table.length, warnings };
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         ui.notify(

@@ -4,7 +4,12 @@
 
 import type { RenderGrid } from '../core/movie/grid';
 import type { MovieSigma } from '../core/movie/slidingMovie';
-import { movieFrameCount } from '../core/movie/window';
+import {
+  type FramesPastEnd,
+  type MovieWindow,
+  movieFrameCount,
+  movieFrameLimitError,
+} from '../core/movie/window';
 
 /** Camera-pixel rectangle, x1/y1 exclusive (like `evscope convert --crop`). */
 export interface CameraRoi {
@@ -84,6 +89,10 @@ export function checkMovieParams(p: MovieParams, ctx: MovieContext): CheckedMovi
   else if (p.window > ctx.rawFrames)
     errors.window = `Window (${p.window}) is longer than the stack (${ctx.rawFrames} frames): no movie frame fits`;
   if (!isPosInt(p.step)) errors.step = 'Step must be a whole number of raw frames ≥ 1';
+  else if (!errors.window) {
+    const tooMany = movieFrameLimitError(ctx.rawFrames, p);
+    if (tooMany) errors.step = `${tooMany[0].toUpperCase()}${tooMany.slice(1)}: choose a larger step S`;
+  }
   if (!(p.renderPxNm > 0 && p.renderPxNm <= 1000)) errors.renderPxNm = 'Render pixel must be in (0, 1000] nm';
   if (p.sigma.kind === 'precision') {
     if (!(p.sigma.factor > 0 && p.sigma.factor <= 20)) errors.sigma = 'Precision factor must be in (0, 20]';
@@ -134,4 +143,21 @@ export function checkMovieParams(p: MovieParams, ctx: MovieContext): CheckedMovi
 export function liveFrameCount(rawFrames: number, window: number, step: number): number | null {
   if (!isPosInt(window) || !isPosInt(step)) return null;
   return movieFrameCount(rawFrames, { window, step });
+}
+
+/**
+ * Localizations after the stack's last frame are in no movie frame. Said in the panel, since a
+ * frame number that large (10⁹) is usually a damaged row, and a movie running to it would be
+ * refused (more than MAX_MOVIE_FRAMES) — the frames follow the stack, not the table.
+ */
+export function pastEndNote(past: FramesPastEnd, rawFrames: number, w: MovieWindow): string | null {
+  if (past.count === 0) return null;
+  const n = (v: number) => v.toLocaleString('en-US');
+  const which =
+    past.count === 1
+      ? `1 localization lies in raw frame ${n(past.last + 1)}`
+      : `${n(past.count)} localizations lie in raw frames ${n(rawFrames + 1)}…${n(past.last + 1)}`;
+  const tooMany = movieFrameLimitError(past.last + 1, w);
+  const refused = tooMany ? ` A movie running to it would be refused: ${tooMany}.` : '';
+  return `${which}, after the stack's ${n(rawFrames)} frames: left out of the movie.${refused} A frame number that large may be a damaged row: add the filter \`frame < ${rawFrames}\` in Post-process to drop it, or check the acquisition's frame count.`;
 }

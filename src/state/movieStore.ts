@@ -9,6 +9,7 @@ import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
+import { framesPastEnd } from '../core/movie/window';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
@@ -22,6 +23,7 @@ import {
   type MovieParamErrors,
   type MovieParams,
   type MovieSource,
+  pastEndNote,
 } from './movieParams';
 import { postStore } from './postStore';
 import { uiStore } from './uiStore';
@@ -445,6 +447,12 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     );
     return 0;
   }
+  const past = framesPastEnd(
+    (post ? [post] : l.chunks).map((t) => t.columns.frame),
+    st.info.frameCount,
+  );
+  const pastNote = pastEndNote(past, st.info.frameCount, params);
+  if (pastNote) uiStore.getState().notify('warning', 'Movie', pastNote);
   const build = ++buildSeq;
   const meta = effectiveMeta(st);
   const intervalS = (meta.frameIntervalMs ?? 5) / 1000;
@@ -465,7 +473,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
   fed = null;
   movieStore.setState((s) => ({
     errors: {},
-    notes: checked.notes,
+    notes: pastNote ? [...checked.notes, pastNote] : checked.notes,
     status: 'building',
     error: null,
     built,

@@ -130,7 +130,7 @@ test('localizations of the demo are scored against its truth: numbers and plots'
     (text) => (window as unknown as { evscope: Api }).evscope.loadLocalizationsCsv(text),
     csv,
   );
-  expect(n).toBeGreaterThan(100);
+  expect((n as { count: number }).count).toBeGreaterThan(100);
   const panel = page.getByTestId('ground-truth-panel');
   await panel.getByTestId('truth-jaccard').waitFor();
   // Over the whole 2500-frame run most truth is "missed"; over the CSV's frames it is not.

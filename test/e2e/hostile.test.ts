@@ -5,8 +5,11 @@
 // COOP/COEP) far below 1 GB. Workers' heaps are not in that figure; the CLI test bounds the same
 // readers' total memory.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { presetParams } from '../../src/core/sim/presets';
 import { filesOf, HOSTILE_CASES, type HostileCase } from '../helpers/hostileCorpus';
 import { type BrowserSession, openApp } from './browser';
+
+type Api = Record<string, (...a: unknown[]) => unknown>;
 
 let s: BrowserSession;
 
@@ -82,4 +85,67 @@ for (const c of cases) {
 test('no uncaught errors along the way', () => {
   // Refusals are notices, not exceptions; console errors from the app would show here.
   expect(s.errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+});
+
+test('a CSV row in frame 1e9 on a stack: the movie keeps to the stack, the Movie panel says what was left out', {
+  timeout: 300_000,
+}, async () => {
+  const { page } = s;
+  const FRAMES = 200;
+  const params = { ...presetParams('demo'), frames: FRAMES };
+  const opened = await page.evaluate(async (p) => {
+    const api = (window as unknown as { evscope: Api }).evscope;
+    return api.openRecipe({ kind: 'simulated', params: p }, 'Simulating');
+  }, params);
+  expect(opened).toBe(true);
+  const c = HOSTILE_CASES.find((h) => h.id === 'csv-frame-1e9-movie');
+  if (!c) throw new Error('the hostile corpus lost its csv-frame-1e9-movie case');
+  const [file] = await filesOf(c);
+  await page.locator('[data-step=post]').first().click();
+  await page
+    .getByTestId('locs-input')
+    .first()
+    .setInputFiles({ name: file.name, mimeType: 'text/csv', buffer: Buffer.from(file.bytes) });
+  await page.waitForFunction(
+    () => ((window as unknown as { evscope: Api }).evscope.runStatus() as { count: number }).count === 201,
+    undefined,
+    { timeout: 120_000 },
+  );
+  await page.locator('[data-step=movie]').first().click();
+  await page.getByLabel('Window W (frames)').fill('10');
+  await page.getByLabel('Step S (frames)').fill('5');
+  await page.getByLabel('Render pixel (nm)').fill('50');
+  // ⌊(200 − 10)/5⌋ + 1 = 39, not the ~2·10⁸ of a movie running to frame 10⁹.
+  await page.getByTestId('movie-count').filter({ hasText: '39' }).waitFor();
+  await page.getByRole('button', { name: 'Build movie' }).click();
+  await page.getByTestId('movie-status').filter({ hasText: '39 frames ready' }).waitFor({ timeout: 120_000 });
+  const note = page.locator('.movie-panel .note').filter({ hasText: '1,000,000,000' });
+  await note.waitFor();
+  const text = await note.textContent();
+  expect(text).toContain("1 localization lies in raw frame 1,000,000,000, after the stack's 200 frames");
+  expect(text).toContain('more than the limit of 100,000');
+  expect(text).toContain('frame < 200');
+  expect(await page.evaluate(() => 6 * 7)).toBe(42);
+  expect(await jsHeapBytes()).toBeLessThan(1024 ** 3);
+});
+
+test('importLocalizationsCsv returns the rows the reader left out, and a notice shows them', {
+  timeout: 120_000,
+}, async () => {
+  const c = HOSTILE_CASES.find((h) => h.id === 'csv-non-finite');
+  if (!c) throw new Error('the hostile corpus lost its csv-non-finite case');
+  const [file] = await filesOf(c);
+  const r = (await s.page.evaluate(
+    ([text, name]) =>
+      (window as unknown as { evscope: Api }).evscope.importLocalizationsCsv(text, name, true),
+    [new TextDecoder().decode(file.bytes), file.name],
+  )) as { count: number; warnings: string[] };
+  expect(r.count).toBe(100);
+  expect(r.warnings.join(' ')).toMatch(/rows? left out/);
+  const notice = s.page
+    .locator('.notice')
+    .filter({ hasText: file.name })
+    .filter({ hasText: /left out/ })
+    .last();
+  await notice.waitFor();
 });

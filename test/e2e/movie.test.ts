@@ -32,7 +32,7 @@ test('builds, plays, binarizes and exports the movie of the simulated demo', asy
     (text) => (window as unknown as { evscope: Api }).evscope.loadLocalizationsCsv(text),
     csv,
   );
-  expect(n).toBeGreaterThan(1000);
+  expect((n as { count: number }).count).toBeGreaterThan(1000);
 
   // The Movie step: live frame count for W = 200, S = 20 → ⌊(600 − 200)/20⌋ + 1 = 21.
   await page.getByRole('button', { name: /Movie/ }).first().click();

@@ -33,7 +33,7 @@ test('localizations load from ThunderSTORM CSV text and read back in nm, 0-based
     const n = api.loadLocalizationsCsv(text);
     return { n, locs: api.localizations() as { columns: Record<string, number[]> } };
   }, csv);
-  expect(back.n).toBe(2);
+  expect(back.n).toEqual({ count: 2, warnings: [] });
   expect(back.locs.columns.frame).toEqual([0, 2]);
   expect(back.locs.columns.x).toEqual([150.5, 10]);
   expect(s.errors).toEqual([]);

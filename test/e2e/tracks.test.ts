@@ -52,7 +52,7 @@ test('tracking and distance analysis on a simulated uptake stack show the plots'
       );
     return api.loadLocalizationsCsv(lines.join('\n'), 'truth-palm.csv');
   });
-  expect(loaded).toBeGreaterThan(1000);
+  expect((loaded as { count: number }).count).toBeGreaterThan(1000);
 
   await page.locator('[data-step="tracks"]').click();
   await page.getByTestId('tracks-run').click();

@@ -619,7 +619,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: { outcome: 'read', rows: 201 },
     cli: {
       args: ['movie', 'FILE', '--sigma', '20', '--px', '50', '--out', 'OUT.tif'],
-      expect: { exit: 1, stderr: /the movie would have \d+ frames .*more than 100000/ },
+      expect: { exit: 1, stderr: /the movie would have [\d,]+ frames .*more than the limit of 100,000/ },
     },
   },
   {

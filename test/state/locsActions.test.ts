@@ -1,5 +1,4 @@
 import { beforeEach, expect, test } from 'vitest';
-import { readThunderstormCsv } from '../../src/core/io/thunderstormCsv';
 import type { StackInfo } from '../../src/engine/stackService';
 import { dataStore } from '../../src/state/dataStore';
 import { createLocsActions } from '../../src/state/locsActions';
@@ -7,11 +6,11 @@ import { locsStore } from '../../src/state/locsStore';
 import { uiStore } from '../../src/state/uiStore';
 import { createRenderApi } from '../../workers/render.api';
 
-// The worker is faked by the same parser it runs, called asynchronously.
+// The worker's own API, called in-process.
+const worker = createRenderApi();
 const io = {
-  parseCsv: async (src: Blob | string, name: string) =>
-    readThunderstormCsv(typeof src === 'string' ? src : await src.text(), { fileName: name }).table,
-  parseLocalizationFile: createRenderApi().parseLocalizationFile,
+  parseCsv: worker.parseCsv,
+  parseLocalizationFile: worker.parseLocalizationFile,
   exportCsv: async () => 'csv',
 };
 
@@ -38,7 +37,8 @@ beforeEach(() => {
 test('an imported CSV replaces the localizations and belongs to the active stack', async () => {
   const a = createLocsActions(io);
   const n = await a.importCsv(new Blob(['"frame","x [nm]","y [nm]"\n1,10,20\n2,30,40\n']), 'a.csv');
-  expect(n).toBe(2);
+  expect(n).toEqual({ count: 2, warnings: [] });
+  expect(uiStore.getState().notices).toEqual([]);
   const s = locsStore.getState();
   expect(s.count).toBe(2);
   expect(s.stackId).toBe(7);
@@ -99,7 +99,7 @@ const CSV = '"frame","x [nm]","y [nm]"\n1,10,20\n2,30,40\n3,50,60\n';
 test('with no stack open, an imported table becomes an input of its own, and a stack opened later does not inherit it', async () => {
   dataStore.setState({ stacks: [], tables: [], activeId: null });
   const a = createLocsActions(io);
-  expect(await a.importCsv(new Blob([CSV]), 'tubulins.csv')).toBe(3);
+  expect((await a.importCsv(new Blob([CSV]), 'tubulins.csv'))?.count).toBe(3);
   const table = dataStore.getState().tables[0];
   expect(table).toMatchObject({ name: 'tubulins.csv', count: 3 });
   expect(dataStore.getState().activeId).toBe(table.id);
@@ -119,4 +119,41 @@ test('"as a table" adds the file as its own input and leaves the stack and its l
   expect(locsStore.getState()).toMatchObject({ stackId: table.id, count: 3 });
   dataStore.getState().setActive(7);
   expect(locsStore.getState()).toMatchObject({ stackId: 7, count: 1 });
+});
+
+test('rows the CSV reader leaves out reach the notice and the caller (the scripting return value)', async () => {
+  const a = createLocsActions(io);
+  const text = [
+    '"frame","x [nm]","y [nm]"',
+    '1,10,20',
+    '2,NaN,40',
+    '3,Infinity,40',
+    '4,1e400,40',
+    '5,0x10,40',
+    '6,50,60',
+  ].join('\n');
+  const r = await a.importCsv(new Blob([text]), 'hostile.csv');
+  expect(r?.count).toBe(2);
+  expect(locsStore.getState().count).toBe(2);
+  // The reader's own words, so the import path cannot drift from "Open localizations…".
+  const { warnings } = await worker.parseCsv(text, 'hostile.csv');
+  expect(warnings.length).toBeGreaterThan(0);
+  expect(r?.warnings).toEqual(warnings);
+  // Each of the four bad lines is named (line 1 is the header).
+  expect(warnings.join(' ')).toMatch(/line 3\b/);
+  expect(warnings.join(' ')).toMatch(/lines 4, 5, 6\b/);
+  const [notice] = uiStore.getState().notices;
+  expect(notice.kind).toBe('warning');
+  expect(notice.title).toBe('2 localizations from hostile.csv');
+  for (const w of warnings) expect(notice.message).toContain(w);
+});
+
+test('a CSV whose every row is left out says why instead of "no rows"', async () => {
+  const a = createLocsActions(io);
+  const r = await a.importCsv(new Blob(['"frame","x [nm]","y [nm]"\n1,NaN,20\n']), 'allbad.csv');
+  expect(r).toBeNull();
+  const [notice] = uiStore.getState().notices;
+  expect(notice.kind).toBe('warning');
+  expect(notice.message).not.toContain('header but no rows');
+  expect(notice.message).toMatch(/NaN|not a number|non-finite|left out/i);
 });

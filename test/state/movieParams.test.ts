@@ -70,3 +70,22 @@ describe('movie parameters', () => {
     expect(parseRoi('1,2,3')).toMatch(/four integers/);
   });
 });
+
+test('more than 100,000 movie frames is an error on the step, at the limit it is not', () => {
+  const at = checkMovieParams(
+    { ...DEFAULT_MOVIE_PARAMS, window: 1, step: 1 },
+    { ...ctx, rawFrames: 100_000 },
+  );
+  expect(at.ok).toBe(true);
+  if (at.ok) expect(at.frameCount).toBe(100_000);
+  const over = checkMovieParams(
+    { ...DEFAULT_MOVIE_PARAMS, window: 1, step: 1 },
+    { ...ctx, rawFrames: 100_001 },
+  );
+  expect(over.ok).toBe(false);
+  if (!over.ok)
+    expect(over.errors.step).toMatch(/^The movie would have 100,001 frames .*: choose a larger step S$/);
+  expect(
+    checkMovieParams({ ...DEFAULT_MOVIE_PARAMS, window: 1, step: 2 }, { ...ctx, rawFrames: 100_001 }).ok,
+  ).toBe(true);
+});

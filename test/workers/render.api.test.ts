@@ -29,9 +29,14 @@ const chunk = (frames: number[], xs: number[], ys: number[]) =>
   });
 
 test('CSV parsing in the worker returns the table, and errors name file, line and column', async () => {
-  const t = await api.parseCsv('"frame","x [nm]","y [nm]"\n1,5,6\n', 'a.csv');
+  const { table: t, warnings } = await api.parseCsv('"frame","x [nm]","y [nm]"\n1,5,6\n', 'a.csv');
   expect(t.length).toBe(1);
   expect(Array.from(t.columns.frame)).toEqual([0]);
+  expect(warnings).toEqual([]);
+  // Rows left out come back with the table, not only from "Open localizations…".
+  const bad = await api.parseCsv('"frame","x [nm]","y [nm]"\n1,5,6\n2,NaN,6\n', 'c.csv');
+  expect(bad.table.length).toBe(1);
+  expect(bad.warnings.join(' ')).toMatch(/NaN.*line 3/);
   await expect(api.parseCsv('"frame","x [nm]","y [nm]"\n1,5,oops\n', 'b.csv')).rejects.toThrow(
     /b\.csv.*line 2, column 3/,
   );

@@ -9,15 +9,12 @@ import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { type LocTable, selectRows } from '../../core/locs/table';
 import type { RenderGrid } from '../../core/movie/grid';
 import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
-import { movieFrameCount } from '../../core/movie/window';
+import { movieFrameCount, movieFrameLimitError } from '../../core/movie/window';
 import { MAX_MOVIE_SIDE } from '../../state/movieParams';
 import { numberFlag, parseArgs, stringFlag } from '../args';
 import { checkOutputs, outputSink } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
-
-/** One movie frame per raw frame for 100,000 frames is already hours of video. */
-const MAX_MOVIE_FRAMES = 100_000;
 
 /** Localizations past --frames are not in any movie frame: left out, and said so. */
 function withinFrames(table: LocTable, rawFrames: number, input: string): LocTable {
@@ -122,9 +119,10 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const rawFrames = numberFlag(p, 'frames') ?? lastFrame;
     const count = movieFrameCount(rawFrames, { window, step });
     if (count === 0) throw new Error(`the window (${window}) is longer than the ${rawFrames} raw frames`);
-    if (count > MAX_MOVIE_FRAMES)
+    const tooMany = movieFrameLimitError(rawFrames, { window, step });
+    if (tooMany)
       throw new Error(
-        `the movie would have ${count} frames (raw frames 1…${rawFrames}${numberFlag(p, 'frames') === undefined ? `, from the last frame in ${input}` : ''}), more than ${MAX_MOVIE_FRAMES}: give --frames F to end it, or a larger --step; a frame number that large may be a damaged row`,
+        `${tooMany}${numberFlag(p, 'frames') === undefined ? `; the raw frames run to the last frame in ${input}` : ''}: give --frames F to end it, or a larger --step; a frame number that large may be a damaged row`,
       );
     let grid: RenderGrid;
     const roiText = p.flags.get('roi');

@@ -22,6 +22,45 @@ export function movieFrameCount(rawFrames: number, w: MovieWindow): number {
   return Math.floor((Math.floor(rawFrames) - w.window) / w.step) + 1;
 }
 
+/**
+ * Most movie frames a movie may have: one per raw frame for 100,000 frames is already hours of
+ * video. Beyond it the frame count is almost always a damaged row (a stray frame 10⁹), not data.
+ */
+export const MAX_MOVIE_FRAMES = 100_000;
+
+/**
+ * Why a movie of raw frames [0, rawFrames) is refused, or null when it is within
+ * MAX_MOVIE_FRAMES. The caller adds what the user can change (CLI flags, the panel's fields).
+ */
+export function movieFrameLimitError(rawFrames: number, w: MovieWindow): string | null {
+  const count = movieFrameCount(rawFrames, w);
+  if (count <= MAX_MOVIE_FRAMES) return null;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `the movie would have ${n(count)} frames (raw frames 1…${n(Math.floor(rawFrames))}, W = ${w.window}, S = ${w.step}), more than the limit of ${n(MAX_MOVIE_FRAMES)}`;
+}
+
+export interface FramesPastEnd {
+  /** Localizations in raw frames ≥ rawFrames: in no movie frame. */
+  count: number;
+  /** The largest such raw frame (0-based), −1 when there is none. */
+  last: number;
+}
+
+/** The localizations (frame columns, 0-based) a movie of raw frames [0, rawFrames) cannot show. */
+export function framesPastEnd(frames: readonly ArrayLike<number>[], rawFrames: number): FramesPastEnd {
+  let count = 0;
+  let last = -1;
+  for (const column of frames)
+    for (let i = 0; i < column.length; i++) {
+      const f = column[i];
+      if (f >= rawFrames) {
+        count++;
+        if (f > last) last = f;
+      }
+    }
+  return { count, last };
+}
+
 /** Raw frames [start, end) of movie frame n. */
 export function movieFrameRange(n: number, w: MovieWindow): { start: number; end: number } {
   const start = n * w.step;

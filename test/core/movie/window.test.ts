@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { movieFrameCount, movieFrameRange, movieFrameTimes } from '../../../src/core/movie/window';
+import {
+  framesPastEnd,
+  MAX_MOVIE_FRAMES,
+  movieFrameCount,
+  movieFrameLimitError,
+  movieFrameRange,
+  movieFrameTimes,
+} from '../../../src/core/movie/window';
 
 describe('movie windows', () => {
   test('the reference PALM run gives 668 frames', () => {
@@ -34,5 +41,29 @@ describe('movie windows', () => {
     expect(t.startS).toBeCloseTo(0.3, 12);
     expect(t.centreS).toBeCloseTo(0.3 + 501 * 0.005, 12);
     expect(t.endS).toBeCloseTo(0.3 + 1002 * 0.005, 12);
+  });
+});
+
+describe('the movie frame limit (issue 13)', () => {
+  test('at most MAX_MOVIE_FRAMES movie frames; one more is refused with the count, range and window', () => {
+    expect(MAX_MOVIE_FRAMES).toBe(100_000);
+    // F raw frames, W = 1, S = 1 → F movie frames.
+    expect(movieFrameLimitError(100_000, { window: 1, step: 1 })).toBeNull();
+    expect(movieFrameLimitError(100_001, { window: 1, step: 1 })).toBe(
+      'the movie would have 100,001 frames (raw frames 1…100,001, W = 1, S = 1), more than the limit of 100,000',
+    );
+    // The reference study's window and step allow ~6·10⁵ raw frames: ⌊(F − 1002)/6⌋ + 1 ≤ 10⁵.
+    expect(movieFrameLimitError(600_996, { window: 1002, step: 6 })).toBeNull();
+    expect(movieFrameLimitError(601_002, { window: 1002, step: 6 })).toMatch(/100,001 frames/);
+    // A stray frame 10⁹ with the reference window.
+    expect(movieFrameLimitError(1e9, { window: 1002, step: 6 })).toMatch(/166,666,500 frames/);
+  });
+
+  test('localizations past the last raw frame are counted, with the largest frame', () => {
+    const a = Uint32Array.from([0, 4, 5, 999_999_999]);
+    const b = Float64Array.from([3, 7]);
+    expect(framesPastEnd([a, b], 5)).toEqual({ count: 3, last: 999_999_999 });
+    expect(framesPastEnd([a, b], 1e9)).toEqual({ count: 0, last: -1 });
+    expect(framesPastEnd([], 5)).toEqual({ count: 0, last: -1 });
   });
 });
