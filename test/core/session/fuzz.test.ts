@@ -15,18 +15,15 @@ import { demoSession, demoTables } from './fixtures';
 
 const NAME = 'fuzz.smlm';
 const valid = saveSessionFile(demoSession(), demoTables(300));
-const stats = { cases: 0, ok: 0, errors: 0, slowestMs: 0 };
+const stats = { cases: 0, ok: 0, errors: 0 };
 
 function open(bytes: Uint8Array): OpenSessionResult {
   const copy = bytes.slice();
-  const t0 = performance.now();
   let r: OpenSessionResult;
   expect(() => {
     r = openSessionFile(bytes, { fileName: NAME });
   }).not.toThrow();
-  const ms = performance.now() - t0;
   stats.cases++;
-  stats.slowestMs = Math.max(stats.slowestMs, ms);
   // The caller's bytes are never modified.
   expect(Buffer.from(bytes).equals(Buffer.from(copy))).toBe(true);
   r = r!;
@@ -306,7 +303,7 @@ describe('fuzz: hostile ZIP containers', () => {
 
   test('summary', () => {
     console.log(
-      `session fuzz: ${stats.cases} files, ${stats.ok} opened, ${stats.errors} refused with a message, slowest ${stats.slowestMs.toFixed(0)} ms`,
+      `session fuzz: ${stats.cases} files, ${stats.ok} opened, ${stats.errors} refused with a message`,
     );
     expect(stats.cases).toBeGreaterThan(700);
   });
