@@ -47,32 +47,42 @@ export const MIN_SHAPE = 3;
 const MAX_K = 4;
 const MIN_SPOTS = 200;
 const EM_ITERATIONS = 200;
-const MODEL_SPOTS = 20_000;
+const MODEL_SPOTS = 3000;
 
-function logGammaPdf(x: number, shape: number, logScale: number, scale: number): number {
-  return (shape - 1) * Math.log(x) - x / scale - shape * logScale - logGamma(shape);
-}
-
-/** Mixture log-likelihood and responsibilities r[i·K + k] (k = 0 is one emitter). */
-function eStep(n: Float64Array, shape: number, scale: number, w: Float64Array, r: Float64Array): number {
+/** Mixture log-likelihood and responsibilities r[i·K + k] (k = 0 is one emitter); lx = log x. */
+function eStep(
+  n: Float64Array,
+  lx: Float64Array,
+  shape: number,
+  scale: number,
+  w: Float64Array,
+  r: Float64Array,
+): number {
   const K = w.length;
   const ls = Math.log(scale);
+  const inv = 1 / scale;
+  const c = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    const s = (k + 1) * shape;
+    c[k] = Math.log(Math.max(w[k], 1e-300)) - s * ls - logGamma(s);
+  }
   let ll = 0;
-  const lw = Array.from(w, (v) => Math.log(Math.max(v, 1e-300)));
-  const lg = Array.from(w, (_, k) => logGamma((k + 1) * shape));
   for (let i = 0; i < n.length; i++) {
-    const x = n[i];
-    const lx = Math.log(x);
+    const o = i * K;
+    const base = -n[i] * inv - lx[i];
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < K; k++) {
-      const s = (k + 1) * shape;
-      const v = lw[k] + (s - 1) * lx - x / scale - s * ls - lg[k];
-      r[i * K + k] = v;
+      const v = c[k] + (k + 1) * shape * lx[i] + base;
+      r[o + k] = v;
       if (v > max) max = v;
     }
     let sum = 0;
-    for (let k = 0; k < K; k++) sum += Math.exp(r[i * K + k] - max);
-    for (let k = 0; k < K; k++) r[i * K + k] = Math.exp(r[i * K + k] - max) / sum;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(r[o + k] - max);
+      r[o + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < K; k++) r[o + k] /= sum;
     ll += max + Math.log(sum);
   }
   return ll;
@@ -82,14 +92,19 @@ function eStep(n: Float64Array, shape: number, scale: number, w: Float64Array, r
  * M-step for (a, θ): θ has the closed form Σx / (a·Σ k̄) at fixed a; a maximises the profiled
  * expected log-likelihood (concave in log a in practice), found by golden-section search.
  */
-function fitShape(n: Float64Array, r: Float64Array, K: number): { shape: number; scale: number } {
+function fitShape(
+  n: Float64Array,
+  lxs: Float64Array,
+  r: Float64Array,
+  K: number,
+): { shape: number; scale: number } {
   let sumX = 0;
   let sumK = 0;
   const sumLogX = new Float64Array(K);
   const weight = new Float64Array(K);
   for (let i = 0; i < n.length; i++) {
     sumX += n[i];
-    const lx = Math.log(n[i]);
+    const lx = lxs[i];
     for (let k = 0; k < K; k++) {
       const q = r[i * K + k];
       sumK += q * (k + 1);
@@ -115,7 +130,7 @@ function fitShape(n: Float64Array, r: Float64Array, K: number): { shape: number;
   let d = lo + g * (hi - lo);
   let fc = objective(c);
   let fd = objective(d);
-  for (let it = 0; it < 60; it++) {
+  for (let it = 0; it < 45; it++) {
     if (fc > fd) {
       hi = d;
       d = c;
@@ -138,6 +153,7 @@ function fitShape(n: Float64Array, r: Float64Array, K: number): { shape: number;
 function fitMixture(n: Float64Array, K: number) {
   const w = new Float64Array(K);
   const r = new Float64Array(n.length * K);
+  const lx = n.map(Math.log);
   // Start: one emitter's brightness near the lower quartile of all spots (most spots hold one).
   const sorted = Float64Array.from(n).sort();
   const q = sorted[Math.floor(0.3 * (sorted.length - 1))];
@@ -148,18 +164,19 @@ function fitMixture(n: Float64Array, K: number) {
   for (let k = 0; k < K; k++) w[k] /= total;
   let ll = Number.NEGATIVE_INFINITY;
   for (let it = 0; it < EM_ITERATIONS; it++) {
-    const next = eStep(n, shape, scale, w, r);
+    const next = eStep(n, lx, shape, scale, w, r);
     w.fill(0);
     for (let i = 0; i < n.length; i++) for (let k = 0; k < K; k++) w[k] += r[i * K + k];
     for (let k = 0; k < K; k++) w[k] /= n.length;
-    ({ shape, scale } = fitShape(n, r, K));
-    if (Math.abs(next - ll) < 1e-6 * Math.abs(next)) {
+    ({ shape, scale } = fitShape(n, lx, r, K));
+    // 1e-3 in log-likelihood: far below what moves a count or a BIC comparison.
+    if (Math.abs(next - ll) < 1e-3) {
       ll = next;
       break;
     }
     ll = next;
   }
-  ll = eStep(n, shape, scale, w, r);
+  ll = eStep(n, lx, shape, scale, w, r);
   return { shape, scale, weights: Array.from(w), logLikelihood: ll, responsibilities: r };
 }
 
@@ -190,20 +207,32 @@ export function fitBrightnessModel(photons: ArrayLike<number>): BrightnessModel 
 
 /** Most probable number of emitters in a spot of `photons` under `model`. */
 export function mostProbableCount(photons: number, model: BrightnessModel): number {
-  if (!(photons > 0)) return 1;
+  return countRule(model)(photons);
+}
+
+/** The most-probable-count rule of `model`, its per-count constants computed once. */
+function countRule(model: BrightnessModel): (photons: number) => number {
+  const K = model.weights.length;
+  const c = new Float64Array(K);
   const ls = Math.log(model.scale);
-  let best = 1;
-  let bestV = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < model.weights.length; k++) {
-    const v =
-      Math.log(Math.max(model.weights[k], 1e-300)) +
-      logGammaPdf(photons, (k + 1) * model.shape, ls, model.scale);
-    if (v > bestV) {
-      bestV = v;
-      best = k + 1;
-    }
+  for (let k = 0; k < K; k++) {
+    const s = (k + 1) * model.shape;
+    c[k] = Math.log(Math.max(model.weights[k], 1e-300)) - s * ls - logGamma(s);
   }
-  return best;
+  return (photons) => {
+    if (!(photons > 0)) return 1;
+    const lx = Math.log(photons);
+    let best = 1;
+    let bestV = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) {
+      const v = c[k] + (k + 1) * model.shape * lx;
+      if (v > bestV) {
+        bestV = v;
+        best = k + 1;
+      }
+    }
+    return best;
+  };
 }
 
 /**
@@ -240,8 +269,9 @@ export function countByBrightness(table: LocTable): BrightnessCountResult {
     };
   const counts = new Uint8Array(table.length);
   let added = 0;
+  const rule = countRule(model);
   for (let i = 0; i < table.length; i++) {
-    counts[i] = mostProbableCount(photons[i], model);
+    counts[i] = rule(photons[i]);
     added += counts[i] - 1;
   }
   if (added === 0) return { table, model, applied: true, reason: '', added: 0 };
