@@ -103,10 +103,19 @@ export class MultiEmitterFitter {
    * beyond it that the model needs but whose position this window cannot measure.
    */
   readonly emitterFlags = new Uint8Array(MAX_K);
+  /**
+   * Each emitter's share of the window's log-likelihood ratio: every pixel's term
+   * x·log(μ/x) − (μ − x) split in proportion to that emitter's part of μ (the background's part
+   * evenly), so the shares sum to `logLikelihoodRatio`. Near 0 where the emitter's pixels are
+   * well explained; comparable to a single fit's logL over its own spot.
+   */
+  readonly emitterLogL = new Float64Array(MAX_K);
   background = 0;
   logLikelihoodRatio = 0;
-  /** Iterations of all fits of this window, the single one included. */
+  /** Iterations of all fits of this window, the single one included (the window's cost). */
   iterations = 0;
+  /** Iterations of the fit that produced the accepted model (the single or the last joint fit). */
+  modelIterations = 0;
   flags = 0;
   /** Whether the last window went past the single-emitter fit. */
   escalated = false;
@@ -136,6 +145,8 @@ export class MultiEmitterFitter {
   private readonly step = new Float64Array(3 * MAX_K + 1);
   private readonly work = new Float64Array(3 * MAX_K + 1);
   private saturated = 0;
+  private jointConverged = false;
+  private jointIterations = 0;
   /** K[d + n − 1]: photon fraction of a pixel d pixels from a spot centred in its pixel. */
   private readonly kernel: Float64Array;
   private readonly rowU: Float64Array;
@@ -189,6 +200,7 @@ export class MultiEmitterFitter {
     const s = this.single;
     s.fit();
     this.iterations = s.iterations;
+    this.modelIterations = s.iterations;
     this.escalated = false;
     this.takeSingle();
     const deviance = (-2 * s.logLikelihoodRatio) / this.excessNoise;
@@ -210,15 +222,15 @@ export class MultiEmitterFitter {
       // thirds of the 150 nm pairs of the separation sweep, at 15 % none. It then spares only
       // windows whose misfit is not a missing spot; on dense data it rarely triggers.
       if (this.addEmitterAtBestScore(theta, k) < SCORE_SCREEN * this.lrtThreshold) break;
-      const next = this.fitJoint(k + 1);
-      if (!Number.isFinite(next.objective)) break;
-      const lr = (2 * (next.objective - logL)) / this.excessNoise;
+      const objective = this.fitJoint(k + 1);
+      if (!Number.isFinite(objective)) break;
+      const lr = (2 * (objective - logL)) / this.excessNoise;
       if (!(lr > this.lrtThreshold) || !this.satisfiesConstraints(k + 1)) break;
       k++;
-      logL = next.objective;
+      logL = objective;
       bg = theta[3 * k];
-      this.best.set(theta.subarray(0, 3 * k + 1));
-      this.takeJoint(k, logL, next.converged);
+      for (let a = 0; a <= 3 * k; a++) this.best[a] = theta[a];
+      this.takeJoint(k, logL, this.jointConverged);
       if ((-2 * this.logLikelihoodRatio) / this.excessNoise <= this.devianceGate) break;
     }
   }
@@ -232,6 +244,7 @@ export class MultiEmitterFitter {
     this.varianceX[0] = s.varianceX;
     this.varianceY[0] = s.varianceY;
     this.emitterFlags[0] = 0;
+    this.emitterLogL[0] = s.logLikelihoodRatio;
     this.background = s.background;
     this.logLikelihoodRatio = s.logLikelihoodRatio;
     this.flags = s.flags;
@@ -323,8 +336,11 @@ export class MultiEmitterFitter {
     return best;
   }
 
-  /** Joint LM fit of k emitters from θ; θ holds the result. */
-  private fitJoint(k: number): { objective: number; converged: boolean } {
+  /**
+   * Joint LM fit of k emitters from θ; θ holds the result. Returns the objective; whether it
+   * converged and its iterations land in `jointConverged` / `jointIterations` (no allocation).
+   */
+  private fitJoint(k: number): number {
     const np = 3 * k + 1;
     const theta = this.theta;
     let objective = this.evaluate(theta, k, this.matrix, this.gradient);
@@ -367,7 +383,9 @@ export class MultiEmitterFitter {
       if (lambda > LAMBDA_FAIL) break;
     }
     this.iterations += it;
-    return { objective, converged };
+    this.jointConverged = converged;
+    this.jointIterations = it;
+    return objective;
   }
 
   private propose(theta: Float64Array, trial: Float64Array, k: number): boolean {
@@ -492,6 +510,28 @@ export class MultiEmitterFitter {
         flags |= FIT_FLAGS.INVALID;
     }
     this.flags = flags;
+    this.modelIterations = this.jointIterations;
+    this.splitLogLikelihood(t, k);
+  }
+
+  /** `emitterLogL` of the k emitters of θ (see the field). */
+  private splitLogLikelihood(theta: Float64Array, k: number): void {
+    this.model(theta, k);
+    const n = this.size;
+    const { gx, gy, mu, obs } = this;
+    const v = this.single.readVariance;
+    const bShare = theta[3 * k] / k;
+    this.emitterLogL.fill(0, 0, k);
+    for (let j = 0, p = 0; j < n; j++) {
+      for (let i = 0; i < n; i++, p++) {
+        const m = mu[p] + v[p];
+        const x = obs[p];
+        const term = (x > 0 ? x * Math.log(m / x) : 0) - (m - x);
+        const perMu = term / mu[p];
+        for (let e = 0, o = 0; e < k; e++, o += n)
+          this.emitterLogL[e] += perMu * (theta[3 * e + 2] * gx[o + i] * gy[o + j] + bShare);
+      }
+    }
   }
 }
 
