@@ -35,7 +35,7 @@ export interface BrightnessCountResult {
   table: LocTable;
   /** The fitted model, or null when too few spots. */
   model: BrightnessModel | null;
-  /** Whether rows were added; when not, `reason` says why. */
+  /** Whether counting ran (it may still add no rows); when not, `reason` says why. */
   applied: boolean;
   reason: string;
   /** Rows added for coincident emitters. */
