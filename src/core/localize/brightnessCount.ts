@@ -17,6 +17,7 @@
 // coefficient of variation above 1/√MIN_SHAPE ≈ 0.58, as with an exponential photon budget),
 // when the mixture does not beat a single Gamma by BIC, or when there are too few spots.
 import type { LocTable } from '../locs/table';
+import { goldenSectionMin } from '../math/goldenSection';
 import { logGamma } from '../stats/specialFunctions';
 
 export interface BrightnessModel {
@@ -123,29 +124,8 @@ function fitShape(
     }
     return v;
   };
-  let lo = Math.log(0.2);
-  let hi = Math.log(500);
-  const g = (Math.sqrt(5) - 1) / 2;
-  let c = hi - g * (hi - lo);
-  let d = lo + g * (hi - lo);
-  let fc = objective(c);
-  let fd = objective(d);
-  for (let it = 0; it < 45; it++) {
-    if (fc > fd) {
-      hi = d;
-      d = c;
-      fd = fc;
-      c = hi - g * (hi - lo);
-      fc = objective(c);
-    } else {
-      lo = c;
-      c = d;
-      fc = fd;
-      d = lo + g * (hi - lo);
-      fd = objective(d);
-    }
-  }
-  const shape = Math.exp(0.5 * (lo + hi));
+  const logA = goldenSectionMin((x) => -objective(x), Math.log(0.2), Math.log(500), { maxIterations: 45 });
+  const shape = Math.exp(logA);
   return { shape, scale: sumX / (shape * sumK) };
 }
 
