@@ -22,8 +22,9 @@
 // deviance and the likelihood-ratio statistic are divided by it before either test.
 import { regularizedGammaQ } from '../stats/specialFunctions';
 import { axisModel } from './axisModel';
-import { choleskyFactor, choleskyInverseDiagonal, choleskySolve } from './cholesky';
+import { choleskyFactor, choleskyInverseDiagonal } from './cholesky';
 import { FIT_FLAGS, type GaussianFitter } from './gaussianFitter';
+import { type LmProblem, LmSolver } from './levenbergMarquardt';
 import { evaluate2, evaluate3, type JointWindow } from './multiEvaluate';
 
 export interface MultiFitterOptions {
@@ -52,8 +53,6 @@ export const DEFAULT_MULTI_OPTIONS: MultiFitterOptions = {
 
 const TOL_POSITION = 5e-3;
 const TOL_RELATIVE = 1e-3;
-const LAMBDA_START = 1e-4;
-const LAMBDA_FAIL = 1e10;
 const MAX_K = 8;
 const EDGE_PX = 1.5;
 const SCORE_SCREEN = 0.15;
@@ -136,14 +135,15 @@ export class MultiEmitterFitter {
   private theta = new Float64Array(3 * MAX_K + 1);
   private trial = new Float64Array(3 * MAX_K + 1);
   private best = new Float64Array(3 * MAX_K + 1);
-  private matrix = new Float64Array((3 * MAX_K + 1) ** 2);
-  private gradient = new Float64Array(3 * MAX_K + 1);
-  private trialMatrix = new Float64Array((3 * MAX_K + 1) ** 2);
-  private trialGradient = new Float64Array(3 * MAX_K + 1);
-  private readonly damped = new Float64Array((3 * MAX_K + 1) ** 2);
+  private readonly lm = new LmSolver(3 * MAX_K + 1);
   private readonly factor = new Float64Array((3 * MAX_K + 1) ** 2);
-  private readonly step = new Float64Array(3 * MAX_K + 1);
   private readonly work = new Float64Array(3 * MAX_K + 1);
+  /** Emitters of the joint fit under way (the LM problem's k). */
+  private jointK = 2;
+  private readonly problem: LmProblem = {
+    evaluate: (theta, matrix, gradient) => this.evaluate(theta, this.jointK, matrix, gradient),
+    propose: (theta, trial, step) => this.propose(theta, trial, this.jointK, step),
+  };
   private saturated = 0;
   private jointConverged = false;
   private jointIterations = 0;
@@ -341,55 +341,22 @@ export class MultiEmitterFitter {
    * converged and its iterations land in `jointConverged` / `jointIterations` (no allocation).
    */
   private fitJoint(k: number): number {
-    const np = 3 * k + 1;
-    const theta = this.theta;
-    let objective = this.evaluate(theta, k, this.matrix, this.gradient);
-    let lambda = LAMBDA_START;
-    let converged = false;
-    let it = 0;
-    const maxIt = this.single.options.maxIterations;
-    while (it < maxIt && Number.isFinite(objective)) {
-      it++;
-      const { damped, matrix } = this;
-      for (let a = 0; a < np * np; a++) damped[a] = matrix[a];
-      for (let a = 0; a < np; a++) damped[a * np + a] *= 1 + lambda;
-      let small = false;
-      if (choleskyFactor(damped, np, this.factor)) {
-        choleskySolve(this.factor, np, this.gradient, this.step);
-        small = this.propose(theta, this.trial, k);
-        const t = this.evaluate(this.trial, k, this.trialMatrix, this.trialGradient);
-        if (t >= objective) {
-          for (let a = 0; a < np; a++) theta[a] = this.trial[a];
-          objective = t;
-          const m = this.matrix;
-          this.matrix = this.trialMatrix;
-          this.trialMatrix = m;
-          const g = this.gradient;
-          this.gradient = this.trialGradient;
-          this.trialGradient = g;
-          lambda = Math.max(lambda * 0.1, 1e-12);
-          if (small) {
-            converged = true;
-            break;
-          }
-          continue;
-        }
-      }
-      if (small) {
-        converged = true;
-        break;
-      }
-      lambda *= 10;
-      if (lambda > LAMBDA_FAIL) break;
-    }
-    this.iterations += it;
-    this.jointConverged = converged;
-    this.jointIterations = it;
+    this.jointK = k;
+    const lm = this.lm;
+    const objective = lm.solve(
+      this.problem,
+      this.theta,
+      this.trial,
+      3 * k + 1,
+      this.single.options.maxIterations,
+    );
+    this.iterations += lm.iterations;
+    this.jointConverged = lm.converged;
+    this.jointIterations = lm.iterations;
     return objective;
   }
 
-  private propose(theta: Float64Array, trial: Float64Array, k: number): boolean {
-    const s = this.step;
+  private propose(theta: Float64Array, trial: Float64Array, k: number, s: Float64Array): boolean {
     const n = this.size;
     let small = true;
     for (let e = 0; e < k; e++) {
@@ -493,8 +460,8 @@ export class MultiEmitterFitter {
     this.count = k;
     this.background = t[3 * k];
     this.logLikelihoodRatio = objective - this.saturated;
-    // `matrix` holds the Fisher information at the accepted θ (the last evaluation accepted).
-    const ok = choleskyFactor(this.matrix, np, this.factor);
+    // The solver's matrix is the Fisher information at the accepted θ (its last accepted step).
+    const ok = choleskyFactor(this.lm.matrix, np, this.factor);
     let flags = converged ? 0 : FIT_FLAGS.NOT_CONVERGED;
     for (let e = 0; e < k; e++) {
       this.x[e] = t[3 * e];
