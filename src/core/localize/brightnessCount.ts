@@ -16,6 +16,10 @@
 // tell one emitter from two: when one emitter's brightness is broad (shape a < MIN_SHAPE, i.e. a
 // coefficient of variation above 1/√MIN_SHAPE ≈ 0.58, as with an exponential photon budget),
 // when the mixture does not beat a single Gamma by BIC, or when there are too few spots.
+// Not caught: a heavy-tailed brightness of single emitters (log-normal with σ ≈ 0.5 passes every
+// check and reads as ~15 % two-emitter spots; σ 0.3 as 0.7 %). A log-normal BIC guard was tried
+// and did not separate that case, so the printed model is the user's check: a 2-emitter share
+// on data that should have none means counting off (`--count-by-brightness off`).
 import type { LocTable } from '../locs/table';
 import { goldenSectionMin } from '../math/goldenSection';
 import { logGamma } from '../stats/specialFunctions';
