@@ -2,7 +2,7 @@
 // structures vs random placement, 4 cells each): the cell-level test finds the known answer,
 // 4 shards aggregate to the same bytes as one unsharded run, re-running resumes, and a broken
 // input is reported and skipped without stopping the batch.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -160,4 +160,55 @@ describe('evscope batch + aggregate on the simulated experiment', () => {
     );
     expect((await run(['batch', d('bad.json'), '--out', d('x')])).err).toMatch(/inputs\[0\]\.path: missing/);
   });
+});
+
+describe('evscope batch --step markers', () => {
+  test('EV marker subtypes of simulated stacks enter the summary; known fractions come back', async () => {
+    mkdirSync(d('mk'));
+    for (const seed of [1, 2]) {
+      const r = await run([
+        'simulate',
+        '--preset',
+        'evMarkers',
+        '--frames',
+        '200',
+        '--seed',
+        String(seed),
+        '--out',
+        d('mk', `s${seed}`),
+      ]);
+      expect(r.code, r.err).toBe(0);
+    }
+    const channels = ['CD9', 'CD63', 'CD81'].map((name, channel) => ({
+      channel,
+      name,
+      role: 'marker',
+      threshold: 1,
+    }));
+    writeFileSync(
+      d('mk', 'exp.json'),
+      JSON.stringify({
+        format: 'evscope-experiment',
+        version: 1,
+        inputs: [1, 2].map((k) => ({ id: `s${k}`, path: `s${k}.tif`, cell: `c${k}`, condition: 'A' })),
+        steps: {
+          markers: { channels: [...channels, { channel: 3, name: 'probe', role: 'probe', threshold: 1 }] },
+        },
+      }),
+    );
+    const r = await run(['batch', d('mk', 'exp.json'), '--out', d('mk', 'res')]);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(d('mk', 'res', 's1', 'evs.csv'), 'utf8').split('\n').length).toBeGreaterThan(30);
+    const agg = await run(['aggregate', d('mk', 'res'), '--out', d('mk', 'agg')]);
+    expect(agg.code, agg.err).toBe(0);
+    const cond = Object.fromEntries(
+      csvRows(d('mk', 'agg', 'conditions.csv')).map((c) => [c.metric, Number(c.mean)]),
+    );
+    // The evMarkers preset: 40 % CD63-only EVs (probe mean 3), 60 % CD9+CD63+CD81+ (probe mean 9).
+    expect(cond['markers.evs']).toBe(40);
+    expect(cond['markers.fraction.CD63-only']).toBeGreaterThan(0.25);
+    expect(cond['markers.fraction.CD63-only']).toBeLessThan(0.6);
+    expect(cond['markers.fraction.CD9+CD63+CD81+']).toBeGreaterThan(0.4);
+    expect(cond['markers.probeMean.CD9+CD63+CD81+']).toBeGreaterThan(2 * cond['markers.probeMean.CD63-only']);
+  }, 300_000);
 });
