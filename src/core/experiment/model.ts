@@ -238,6 +238,16 @@ const experiment = obj(
   { title: str({ max: 200 }), frameIntervalMs: positive, pixelSizeNm: positive },
 );
 
+/**
+ * The experiment as a session section (`steps.experiment`): register it with the session's
+ * validator (`registerStepSchema('experiment', experimentSectionSchema)`) so a session keeps
+ * its experiment checked like any step.
+ */
+export const experimentSectionSchema: Check<Json> = checkedJson(plainJson({ maxNodes: 500_000 }), (j) => {
+  const r = validateExperiment(j);
+  if (!r.ok) throw new Error(r.errors.slice(0, 5).join('; '));
+});
+
 export type ExperimentResult = { ok: true; experiment: Experiment } | { ok: false; errors: string[] };
 
 /** Checks a parsed experiment document: every problem with its path. Never throws. */
