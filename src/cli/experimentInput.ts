@@ -191,9 +191,12 @@ function acquisition(ctx: InputRunContext, locs: LocTable | null, stack: FrameSo
 
 async function localize(ctx: InputRunContext, stack: FrameSource): Promise<LocTable> {
   const cam = stack.meta.camera ?? {};
+  const { channel = 0, ...given } = ctx.experiment.steps.localize ?? {};
+  if (channel >= stack.channels)
+    throw new Error(`localize.channel ${channel} is not a channel of the stack (0–${stack.channels - 1})`);
   const params: LocalizeParamsInput = {
     pixelSizeNm: stack.meta.pixelSizeNm ?? ctx.experiment.pixelSizeNm,
-    ...ctx.experiment.steps.localize,
+    ...given,
     camera: {
       kind: cam.kind ?? 'ccd',
       offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
@@ -215,7 +218,7 @@ async function localize(ctx: InputRunContext, stack: FrameSource): Promise<LocTa
         width: stack.width,
         height: stack.height,
         frameCount: stack.frameCount,
-        readFrame: (i, signal) => stack.readFrame(i, { signal }),
+        readFrame: (i, signal) => stack.readFrame(i, { channel, signal }),
       },
       params,
       pool,

@@ -6,6 +6,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
+import { presetParams } from '../../src/core/sim/presets';
+import { simulate } from '../../src/core/sim/simulate';
 import { tempDir } from '../helpers/sources';
 
 const tmp = tempDir('evscope-experiment-');
@@ -210,5 +213,60 @@ describe('evscope batch --step markers', () => {
     expect(cond['markers.fraction.CD63-only']).toBeLessThan(0.6);
     expect(cond['markers.fraction.CD9+CD63+CD81+']).toBeGreaterThan(0.4);
     expect(cond['markers.probeMean.CD9+CD63+CD81+']).toBeGreaterThan(2 * cond['markers.probeMean.CD63-only']);
+  }, 300_000);
+});
+
+describe('evscope batch on a raw stack: localize → movie → tracks → coloc', () => {
+  test('localizes the structure channel and tracks the EV channel of a simulated uptake stack', async () => {
+    const p = presetParams('demo');
+    p.width = 48;
+    p.height = 48;
+    p.frames = 600;
+    p.drift = { speedXNmPerS: 0, speedYNmPerS: 0, wobbleAmplitudeNm: 0, wobblePeriodS: 20 };
+    const sim = simulate(p);
+    mkdirSync(d('stack'));
+    await writeSimulatedTiff(d('stack', 'cell.tif'), sim);
+    const structureEvents = sim.truth.events.columns.channel.filter((c) => c === 0).length;
+    const evs = new Set(sim.truth.trajectories.ev).size;
+    writeFileSync(
+      d('stack', 'exp.json'),
+      JSON.stringify({
+        format: 'evscope-experiment',
+        version: 1,
+        inputs: [{ id: 'cell', path: 'cell.tif', cell: 'c1', condition: 'A' }],
+        steps: {
+          localize: { channel: 0, sigmaNm: 130 },
+          movie: {
+            window: 200,
+            step: 20,
+            renderPxNm: 20,
+            sigma: { kind: 'precision', factor: 1, minNm: 5 },
+            smoothSigmaPx: 1,
+            threshold: { kind: 'otsu', sampleFrames: 10 },
+            connectivity: 26,
+          },
+          tracks: {
+            channel: 1,
+            localize: { sigmaNm: 150, fitSigma: true, thresholdFactor: 2 },
+            link: { maxLinkDistance: 200, maxGap: 2, autoRadius: true },
+            filter: { minLength: 10, minMeanIntensity: 0 },
+          },
+          coloc: { permutations: 199, controlPerFrame: 20 },
+        },
+      }),
+    );
+    const r = await run(['batch', d('stack', 'exp.json'), '--out', d('stack', 'res'), '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/cell: done \(localize, movie, tracks, coloc\)/);
+    const s = JSON.parse(readFileSync(d('stack', 'res', 'cell', 'summary.json'), 'utf8'));
+    // Emissions of one PALM molecule in consecutive frames are separate localizations.
+    expect(s.metrics['locs.count']).toBeGreaterThan(0.6 * structureEvents);
+    expect(s.metrics['locs.count']).toBeLessThan(1.2 * structureEvents);
+    expect(s.metrics['tracks.count']).toBeGreaterThanOrEqual(evs / 2);
+    expect(s.metrics['tracks.count']).toBeLessThanOrEqual(3 * evs);
+    expect(s.metrics['structures.count']).toBeGreaterThan(0);
+    expect(s.metrics['coloc.positions']).toBeGreaterThan(0);
+    for (const f of ['locs.csv', 'mask.tif', 'labels.tif', 'tracks.csv', 'distances.csv', 'per_track.csv'])
+      expect(statSync(d('stack', 'res', 'cell', f)).size, f).toBeGreaterThan(0);
   }, 300_000);
 });
