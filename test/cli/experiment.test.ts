@@ -2,7 +2,7 @@
 // structures vs random placement, 4 cells each): the cell-level test finds the known answer,
 // 4 shards aggregate to the same bytes as one unsharded run, re-running resumes, and a broken
 // input is reported and skipped without stopping the batch.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -127,6 +127,15 @@ describe('evscope batch + aggregate on the simulated experiment', () => {
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/8 inputs: 0 run, 8 up to date, 0 failed/);
     expect(statSync(summary).mtimeMs).toBe(before);
+    // Relabelling an input keeps its results and updates its summary's labels.
+    const e = JSON.parse(readFileSync(exp(), 'utf8'));
+    e.inputs[0].cell = 'near/cell1b';
+    writeFileSync(d('sim', 'relabelled.json'), JSON.stringify(e));
+    const skip = await run(['batch', d('sim', 'relabelled.json'), '--out', d('all')]);
+    expect(skip.out).toMatch(/8 inputs: 0 run, 8 up to date/);
+    expect(JSON.parse(readFileSync(summary, 'utf8')).cell).toBe('near/cell1b');
+    await run(['batch', exp(), '--out', d('all')]);
+    expect(JSON.parse(readFileSync(summary, 'utf8')).cell).toBe('near/cell1');
   });
 
   test('a broken input is reported and skipped; the others still count', async () => {
@@ -141,6 +150,17 @@ describe('evscope batch + aggregate on the simulated experiment', () => {
     expect(r.err).toMatch(/bad-tracks: FAILED, skipped: coloc: There are no track positions/);
     expect(r.out).toMatch(/10 inputs: 0 run, 8 up to date, 2 failed/);
     expect(readFileSync(d('all', 'broken', 'error.txt'), 'utf8')).toMatch(/missing_locs/);
+    // A re-run with other parameters that fails leaves no stale summary behind.
+    cpSync(d('all', 'near-cell1-1'), d('stale', 'near-cell1-1'), { recursive: true });
+    const one = { ...e, inputs: [e.inputs[0]], steps: structuredClone(e.steps) };
+    one.steps.movie.window = 5000;
+    writeFileSync(d('sim', 'too-long.json'), JSON.stringify(one));
+    const stale = await run(['batch', d('sim', 'too-long.json'), '--out', d('stale')]);
+    expect(stale.code).toBe(3);
+    expect(stale.err).toMatch(
+      /near-cell1-1: FAILED, skipped: movie: the movie window \(5000\) is longer than the 1200 raw frames/,
+    );
+    expect(existsSync(d('stale', 'near-cell1-1', 'summary.json'))).toBe(false);
     const agg = await run(['aggregate', d('all'), '--out', d('agg-broken'), '--metrics', METRIC]);
     expect(agg.code).toBe(0);
     expect(agg.err).toMatch(/input bad-tracks failed in the batch/);

@@ -113,6 +113,8 @@ async function runOne(
     return { outcome: 'skipped', note: 'results up to date' };
   }
   await mkdir(dir, { recursive: true });
+  // Results of other parameters must not outlive a failed re-run (aggregate would read them).
+  await rm(summaryFile, { force: true });
   const results = await runInput({
     experiment: e,
     input,
