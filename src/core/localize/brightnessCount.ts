@@ -53,6 +53,8 @@ const MAX_K = 4;
 const MIN_SPOTS = 200;
 const EM_ITERATIONS = 200;
 const MODEL_SPOTS = 3000;
+/** Column giving, on every row of a counted spot, the number of emitters the spot was counted as. */
+export const COINCIDENT_COLUMN = 'coincident';
 
 /** Mixture log-likelihood and responsibilities r[i·K + k] (k = 0 is one emitter); lx = log x. */
 function eStep(
@@ -262,10 +264,16 @@ export function countByBrightness(table: LocTable): BrightnessCountResult {
   return { table: expandRows(table, counts, table.length + added), model, applied: true, reason: '', added };
 }
 
-/** Row i repeated counts[i] times in place (frame order kept), photons divided by the count. */
+/**
+ * Row i repeated counts[i] times in place (frame order kept), photons divided by the count.
+ * Every row carries `coincident` (how many rows share its spot) so that the copies are never
+ * silent: a filter `coincident == 1` gives back the fitted spots, and downstream steps that
+ * must not see one spot twice (clustering, pair correlation) can tell.
+ */
 function expandRows(table: LocTable, counts: Uint8Array, length: number): LocTable {
   const columns: Record<string, LocTable['columns'][string]> = {};
   for (const [name, col] of Object.entries(table.columns)) {
+    if (name === COINCIDENT_COLUMN) continue;
     const out = new (col.constructor as new (n: number) => typeof col)(length);
     for (let i = 0, o = 0; i < table.length; i++) {
       const v = name === 'photons' ? col[i] / counts[i] : col[i];
@@ -273,6 +281,10 @@ function expandRows(table: LocTable, counts: Uint8Array, length: number): LocTab
     }
     columns[name] = out;
   }
+  const coincident = new Uint8Array(length);
+  for (let i = 0, o = 0; i < table.length; i++)
+    for (let c = 0; c < counts[i]; c++) coincident[o++] = counts[i];
+  columns[COINCIDENT_COLUMN] = coincident;
   return { length, columns };
 }
 

@@ -108,6 +108,18 @@ describe('expanded table', () => {
       expect(out.columns.frame[i]).toBeGreaterThanOrEqual(out.columns.frame[i - 1]);
     const xs = new Set(Array.from(out.columns.x));
     expect(xs.size).toBe(t.length);
+    // The copies are marked: each row says how many rows its spot became, so the fitted spots
+    // can be recovered and nothing downstream mistakes a copy for an independent fit.
+    const coincident = out.columns.coincident;
+    const repeats = new Map<number, number>();
+    for (let i = 0; i < out.length; i++)
+      repeats.set(out.columns.x[i], (repeats.get(out.columns.x[i]) ?? 0) + 1);
+    let spotsBack = 0;
+    for (let i = 0; i < out.length; i++) {
+      expect(coincident[i]).toBe(repeats.get(out.columns.x[i]));
+      spotsBack += 1 / coincident[i];
+    }
+    expect(spotsBack).toBeCloseTo(t.length, 6);
   });
 
   test('runs only for mle-multi with counting on', () => {
