@@ -19,6 +19,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   'convert-locs': () => import('./verbs/convertLocs'),
   track: () => import('./verbs/track'),
   coloc: () => import('./verbs/coloc'),
+  calcium: () => import('./verbs/calcium'),
 };
 
 function usage(): string {

@@ -1,6 +1,6 @@
 // The per-cell table and the traces as CSV. One row per cell with stable snake_case column names,
 // so tables from several stacks/conditions concatenate (add a condition column) and aggregate
-// with the cell as the unit.
+// with the cell as the unit. Frame numbers in files are 1-based, as in ImageJ and ThunderSTORM.
 import type { CalciumResult, CellRow } from './analyse';
 
 export const CELL_COLUMNS = [
@@ -38,7 +38,7 @@ export function cellRowValues(r: CellRow): string[] {
     num(r.latencyFrames),
     num(r.latencyS),
     num(r.peakDff),
-    r.peakFrame >= 0 ? String(r.peakFrame) : '',
+    r.peakFrame >= 0 ? String(r.peakFrame + 1) : '',
     num(r.aucDffS),
     String(r.transients),
     num(r.bleachRatePerFrame),
@@ -63,7 +63,7 @@ export function tracesCsv(
   for (let c = 1; c <= count; c++) head.push(`f_${c}`);
   const lines = [head.join(',')];
   for (let f = 0; f < frames; f++) {
-    const row = [String(f), num(f * dt), num(background[f])];
+    const row = [String(f + 1), num(f * dt), num(background[f])];
     for (let c = 0; c < count; c++) row.push(num(dff[c * frames + f]));
     for (let c = 0; c < count; c++) row.push(num(traces[c * frames + f]));
     lines.push(row.join(','));

@@ -154,6 +154,7 @@ export const CALCIUM_TRUTH_COLUMNS = [
   'peak_dff',
 ] as const;
 
+/** Onset and peak frames are 1-based, as in ImageJ and the analysis tables. */
 export function calciumTruthCsv(t: CalciumTruth, pixelSizeNm: number): string {
   const f = (v: number) => String(Number(v.toPrecision(7)));
   const lines = [CALCIUM_TRUTH_COLUMNS.join(',')];
@@ -171,8 +172,8 @@ export function calciumTruthCsv(t: CalciumTruth, pixelSizeNm: number): string {
         f(t.resting[c]),
         r ? 1 : 0,
         r ? t.latencyFrames[c] : '',
-        r ? t.addFrame + t.latencyFrames[c] : '',
-        r ? t.peakFrame[c] : '',
+        r ? t.addFrame + t.latencyFrames[c] + 1 : '',
+        r ? t.peakFrame[c] + 1 : '',
         r ? f(t.amplitude[c]) : 0,
       ].join(','),
     );

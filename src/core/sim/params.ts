@@ -167,7 +167,7 @@ export interface CalciumScene {
   restingPhotons: number;
   /** Cell-to-cell spread of the resting brightness (coefficient of variation). */
   restingCv: number;
-  /** Frame at which EVs are added. */
+  /** Frame at which EVs are added (0-based; ImageJ's frame addFrame + 1). */
   addFrame: number;
   /** Probability that a cell responds. */
   responderFraction: number;

@@ -317,7 +317,7 @@ export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
     'Single EVs on glass imaged for CD9, CD63, CD81 and a fluidity probe; dyes bleach in steps; subtypes CD63-only and CD9+CD63+CD81+; sCMOS.',
   dstorm: 'dSTORM of CD63 on single EVs on glass: blinking dyes, stage drift, EMCCD.',
   calcium:
-    'Ca²⁺ response (simulated): 30 indicator-loaded cells, EVs added at frame 100, half the cells respond (latency 4–80 frames, peak ΔF/F₀ 0.3–1.5), bleaching; 256×256 px, 300 frames at 2 fps.',
+    'Ca²⁺ response (simulated): 30 indicator-loaded cells, EVs added at frame 101 (1-based), half the cells respond (latency 4–80 frames, peak ΔF/F₀ 0.3–1.5), bleaching; 256×256 px, 300 frames at 2 fps.',
   calciumNull:
     'Ca²⁺ control (simulated): the calcium preset with no responders, for the false-responder rate.',
 };
