@@ -64,8 +64,8 @@ export interface CaptureOptions {
   now?: Date;
 }
 
-const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
+const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'calcium', 'session'];
+const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
 const MOVIE_KEYS = [
