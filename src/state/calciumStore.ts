@@ -185,30 +185,32 @@ export interface SavedCalcium {
   params: CalciumUiParams;
   width: number;
   height: number;
-  labelsRle: number[];
+  /** Runs "label,length;label,length;…" (one JSON string, however many cells). */
+  labelsRle: string;
   cellSource: CalciumState['cellSource'];
   result: { cells: CellRow[]; summary: ResponseSummary; alpha: number; frames: number } | null;
 }
 
-/** Runs of equal labels as [value, length, value, length, …]. */
-export function encodeLabels(labels: Int32Array): number[] {
-  const out: number[] = [];
+/** Runs of equal labels as "value,length;value,length;…". */
+export function encodeLabels(labels: Int32Array): string {
+  const out: string[] = [];
   for (let i = 0; i < labels.length; ) {
     let j = i + 1;
     while (j < labels.length && labels[j] === labels[i]) j++;
-    out.push(labels[i], j - i);
+    out.push(`${labels[i]},${j - i}`);
     i = j;
   }
-  return out;
+  return out.join(';');
 }
 
-export function decodeLabels(rle: number[], length: number): Int32Array {
+export function decodeLabels(rle: string, length: number): Int32Array {
   const out = new Int32Array(length);
   let at = 0;
-  for (let k = 0; k + 1 < rle.length; k += 2) {
-    const n = rle[k + 1];
-    if (!(Number.isInteger(n) && n > 0 && at + n <= length)) throw new Error('damaged cell outlines');
-    out.fill(rle[k], at, at + n);
+  for (const run of rle ? rle.split(';') : []) {
+    const [v, n] = run.split(',').map(Number);
+    if (!(Number.isInteger(v) && v >= 0 && Number.isInteger(n) && n > 0 && at + n <= length))
+      throw new Error('damaged cell outlines');
+    out.fill(v, at, at + n);
     at += n;
   }
   if (at !== length) throw new Error('the cell outlines do not cover the image');
