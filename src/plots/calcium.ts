@@ -170,7 +170,7 @@ export function responderFigure(s: ResponseSummary, theme: ThemeName): Figure {
       } as Data,
     ],
     layout: baseLayout(theme, {
-      title: { text: `Responders ${pct.toFixed(1)} % (95 % CI, Wilson; n = ${s.cells} cells)` },
+      title: { text: `Responders, n = ${s.cells} cells` },
       yaxis: { title: { text: '% of cells' }, range: [0, 100] },
     }),
   };
@@ -188,7 +188,7 @@ export function latencyFigure(cells: CellRow[], theme: ThemeName): Figure {
       } as Data,
     ],
     layout: baseLayout(theme, {
-      title: { text: `Latency after EV addition (${lat.length} responders)` },
+      title: { text: `Latency (${lat.length} responders)` },
       xaxis: { title: { text: 'latency (s)' } },
       yaxis: { title: { text: 'cells' } },
     }),
