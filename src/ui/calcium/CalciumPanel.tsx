@@ -74,8 +74,16 @@ export function CalciumPanel() {
   const set = calciumStore.getState().setParams;
   const running = status === 'running' || status === 'preparing';
   const frames = info.frameCount;
+  const isCalciumSim =
+    info.recipe.kind === 'simulated' &&
+    (info.recipe as { params: { scene: { kind: string } } }).params.scene.kind === 'calcium';
   return (
     <div className="ca-panel" data-testid="ca-panel">
+      {!isCalciumSim && (
+        <button type="button" className="btn" onClick={openCalciumDemo} data-testid="ca-demo">
+          Ca²⁺ response (simulated)
+        </button>
+      )}
       <h3>EV addition</h3>
       <NumberField
         label="EVs added at frame"
