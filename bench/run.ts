@@ -73,8 +73,11 @@ async function runBrowser() {
     page.on('console', (m) => console.log(`  ${m.text()}`));
     // BENCH_FRAMES reaches the page as ?frames= (cases that honour it shorten their run).
     const frames = process.env.BENCH_FRAMES ? `&frames=${encodeURIComponent(process.env.BENCH_FRAMES)}` : '';
+    // The dev server transforms every module the page imports on first load: on a loaded 2-core
+    // machine that takes longer than Playwright's 30 s default.
     await page.goto(
       `${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}${frames}`,
+      { timeout: 180_000 },
     );
     // A module that fails to load in the page (e.g. one importing node:fs) would otherwise leave
     // the runner waiting for the full timeout.
