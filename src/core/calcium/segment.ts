@@ -5,6 +5,7 @@
 // and only a real neck between two cells is deep.
 import { histogramOf, otsuThreshold } from '../binarize/otsu';
 import { binarize, gaussianSmooth } from '../binarize/smooth';
+import { labelComponents2D } from '../binarize/structures';
 import { squaredDistanceTransform } from '../coloc/edt';
 
 export interface SegmentOptions {
@@ -95,35 +96,9 @@ export function triangleThreshold(values: ArrayLike<number>, bins = 256): number
   return h.min + (upper ? best + 1 : best) * w;
 }
 
-/** 8-connected components of a mask, labelled 1…n. */
+/** 8-connected components of a mask, labelled 1…n (the binarize step's labeller). */
 export function componentsOf(mask: ArrayLike<number>, width: number, height: number): Int32Array {
-  const labels = new Int32Array(width * height);
-  const stack = new Int32Array(width * height);
-  let next = 0;
-  for (let start = 0; start < labels.length; start++) {
-    if (!mask[start] || labels[start]) continue;
-    next++;
-    let top = 0;
-    stack[top++] = start;
-    labels[start] = next;
-    while (top) {
-      const p = stack[--top];
-      const x = p % width;
-      const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          const ny = y + dy;
-          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
-          const q = ny * width + nx;
-          if (mask[q] && !labels[q]) {
-            labels[q] = next;
-            stack[top++] = q;
-          }
-        }
-    }
-  }
-  return labels;
+  return Int32Array.from(labelComponents2D(mask, width, height, 8).labels);
 }
 
 /**
