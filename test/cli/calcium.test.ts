@@ -154,6 +154,18 @@ describe('evscope calcium', () => {
       expect(r.err).toMatch(msg);
     }
     expect(() => readFileSync(out)).toThrow();
+    const sim = await run([
+      'simulate',
+      '--preset',
+      'demo',
+      '--cells',
+      '5',
+      '--no-tiff',
+      '--out',
+      path.join(dir, 'd'),
+    ]);
+    expect(sim.code).toBe(1);
+    expect(sim.err).toMatch(/--cells is for the calcium presets only/);
   }, 120_000);
 });
 
