@@ -61,7 +61,7 @@ test('the Ca²⁺ step survives save → open → restore', async () => {
   const first = await captureSession({ appVersion: 't', fingerprint });
   expect(first.session.steps.calcium).toBeDefined();
   const opened = openSessionFile(saveSessionFile(first.session, first.tables), { fileName: 'x.smlm' });
-  if (!opened.ok) throw new Error(opened.errors.join("; "));
+  if (!opened.ok) throw new Error(opened.errors.join('; '));
   calciumStore.getState().clear();
   const report = await restoreSession(opened, { actions: fakeActions() });
   expect(report.warnings).toEqual([]);
