@@ -412,6 +412,8 @@ export const PHOTOPHYSICS_LABELS: Record<Photophysics['kind'], string> = {
 
 /** Photophysics a channel of this scene may use: "single" is the isolated scene's, and only its. */
 export function photophysicsChoices(p: SimulationParams): Photophysics['kind'][] {
+  // The calcium scene's indicator is diffuse dye, not molecules: its light is the scene's own.
+  if (p.scene.kind === 'calcium') return ['continuous'];
   return p.scene.kind === 'isolated' ? ['single'] : ['palm', 'dstorm', 'stepBleach', 'continuous'];
 }
 
