@@ -49,6 +49,9 @@ export interface CalciumShownResult {
   frames: number;
   count: number;
   dff: Float32Array | null;
+  /** Background-corrected F (cell-major) and the background per frame; null when restored. */
+  traces: Float64Array | null;
+  background: Float64Array | null;
   params: CalciumResult['params'];
 }
 
@@ -376,6 +379,8 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
             frames: r.frames,
             count: r.count,
             dff: r.dff,
+            traces: r.traces,
+            background: r.background,
             params: r.params,
           };
           set((st) => ({
@@ -428,6 +433,8 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
                 ...saved.result,
                 count: saved.result.cells.length,
                 dff: null,
+                traces: null,
+                background: null,
                 params: resolveResponseParams(toCalciumParams(p), saved.result.frames),
               }
             : null,

@@ -2,6 +2,7 @@
 // cells, analyse, the heat map and responder plots appear, and the result meets issue 16's bounds
 // against the ground truth (computed here from the same parameters: the simulator is
 // deterministic). Then a cell is picked on the image (its trace is plotted) and deleted.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { presetParams, simulate } from '../../src/core/sim';
 import { type BrowserSession, openApp } from './browser';
@@ -74,6 +75,17 @@ test('Ca²⁺ responses of the simulated preset: plots, table and truth bounds',
   for (const e of peakErr) expect(e).toBeLessThanOrEqual(0.05);
   expect(res.dff).toHaveLength(30);
   expect(res.dff[0]).toHaveLength(300);
+
+  // Both CSVs download: one row per cell with the stable columns, and one row per frame.
+  for (const [id, head, lines] of [
+    ['ca-download', 'cell,x_px,y_px,area_px,f0,', 31],
+    ['ca-download-traces', 'frame,time_s,background,dff_1,', 301],
+  ] as const) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(id).click()]);
+    const text = readFileSync((await dl.path())!, 'utf8');
+    expect(text.startsWith(head)).toBe(true);
+    expect(text.trim().split('\n')).toHaveLength(lines);
+  }
 
   // Pick a responder on the image: its trace is plotted; then delete it.
   const pick = res.cells.find((r) => r.responder)!;

@@ -1,7 +1,7 @@
 // Ca²⁺ step, right: responder fraction with its 95 % CI, latency distribution, the selected
 // cells' traces and the per-cell table (click a row to plot the cell; CSV download).
 import { useMemo } from 'react';
-import { cellsCsv } from '../../core/calcium';
+import { cellsCsv, tracesCsv } from '../../core/calcium';
 import { latencyFigure, responderFigure, selectedTracesFigure } from '../../plots/calcium';
 import { Plot } from '../../plots/Plot';
 import { calciumStore, useCalcium } from '../../state/calciumStore';
@@ -72,6 +72,28 @@ export function CalciumResults() {
         >
           Download per-cell CSV
         </button>
+        {result.dff && result.traces && result.background && (
+          <button
+            type="button"
+            className="btn"
+            data-testid="ca-download-traces"
+            onClick={() =>
+              downloadText(
+                'calcium_traces.csv',
+                tracesCsv({
+                  count: result.count,
+                  frames: result.frames,
+                  dff: result.dff!,
+                  traces: result.traces!,
+                  background: result.background!,
+                  params: result.params,
+                }),
+              )
+            }
+          >
+            Download traces CSV
+          </button>
+        )}
       </div>
       <div className="ca-table">
         <table aria-label="Per-cell responses">
