@@ -21,6 +21,7 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   coloc: () => import('./verbs/coloc'),
   batch: () => import('./verbs/batch'),
   aggregate: () => import('./verbs/aggregate'),
+  calcium: () => import('./verbs/calcium'),
 };
 
 function usage(): string {

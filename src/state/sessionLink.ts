@@ -361,6 +361,7 @@ const STEP_NAMES: Record<StepId, string> = {
   movie: 'Movie',
   tracks: 'Tracks & distances',
   markers: 'EV markers',
+  calcium: 'Ca²⁺ response',
   session: 'Session',
 };
 

@@ -35,6 +35,8 @@ const PRESET_LABELS: Record<PresetName, string> = {
   dstorm: 'dSTORM of CD63 on EVs',
   evMarkers: 'EV markers CD9/CD63/CD81 + probe',
   dense: 'Crowded EVs (multi-emitter fitting)',
+  calcium: 'Ca²⁺ response (simulated)',
+  calciumNull: 'Ca²⁺ control, no responders (simulated)',
 };
 
 const CAMERA_LABELS: Record<CameraKind, string> = { ccd: 'CCD', emccd: 'EMCCD', scmos: 'sCMOS' };
