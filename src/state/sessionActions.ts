@@ -383,9 +383,17 @@ export function startAutosave(): () => void {
       if (sig === lastSig) return;
       const set = sessionStore.getState().set;
       set({ autosave: { ...sessionStore.getState().autosave, state: 'saving' } });
-      const bytes = await sessionWorker().autosave(id, c.session, c.tables);
+      const r = await sessionWorker().autosave(id, c.session, c.tables);
       lastSig = sig;
-      set({ autosave: { state: 'saved', at: new Date().toISOString(), bytes, error: null } });
+      set({
+        autosave: {
+          state: 'saved',
+          at: new Date().toISOString(),
+          bytes: r.stored,
+          written: r.written,
+          error: null,
+        },
+      });
       void refreshRecent();
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -18,7 +18,7 @@ vi.mock('../../src/engine/sessionService', async () => {
       await gate;
       return core.openSessionFile(autosaved, { fileName: 'A', appVersion });
     },
-    autosave: async () => 1,
+    autosave: async () => ({ stored: 1, written: 1, keys: [] }),
   };
   return { sessionWorker: () => api, fingerprintBlob: async () => null };
 });
