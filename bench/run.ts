@@ -8,6 +8,7 @@ import { createServer } from 'vite';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
+import { movieWriteNodeCases } from './movieWrite.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
 import type { BenchCase, Figures } from './types';
@@ -19,6 +20,7 @@ const cases: BenchCase[] = [
   ...cliNodeCases,
   ...multiNodeCases,
   ...hostileNodeCases,
+  ...movieWriteNodeCases,
 ];
 
 const args = process.argv.slice(2);

@@ -33,6 +33,8 @@ export interface MovieTiffOptions {
   compression?: TiffCompression;
   /** Forces BigTIFF (default: only when a file could exceed 4 GiB). */
   bigTiff?: boolean;
+  /** A faster zlib compressor than fflate's, where the platform has one (Node's zlib). */
+  deflate?: (bytes: Uint8Array, level: number) => Uint8Array | Promise<Uint8Array>;
   /** Binary movie, uint8 0/1 (needs threshold). */
   mask?: ByteSink;
   /** Label movie, uint16 (uint32 beyond 65535 structures) (needs threshold). */
@@ -83,6 +85,7 @@ export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions):
     frameIntervalMs: intervalMs,
     compression,
     bigTiff: o.bigTiff,
+    deflate: o.deflate,
   };
   const dtype = o.dtype ?? 'float32';
   const q = o.movie && dtype !== 'float32' ? integerMovie(movie, dtype, first, end, o) : null;
@@ -90,8 +93,6 @@ export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions):
     ? createTiffWriter({
         ...common,
         dtype,
-        // Differencing helps smooth integer images; float frames go through Deflate/LZW as they are.
-        predictor: q !== null && compression !== 'none',
         descriptionLines: q ? scaleDescriptionLines(q.scale) : undefined,
         sink: o.movie,
       })
@@ -128,7 +129,6 @@ export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions):
     const labelsW = createTiffWriter({
       ...common,
       dtype: wide ? 'uint32' : 'uint16',
-      predictor: compression !== 'none',
       sink: o.labels,
     });
     const lab = new Uint32Array(width * height);

@@ -218,7 +218,7 @@ describe('evscope movie: integer, compressed and BigTIFF output', () => {
       expect(statSync(packed16).size).toBeLessThan(statSync(plain16).size / 2);
       const w = walk(packed16);
       expect(w.pages.map((p) => p.tags.get(259)?.[0])).toEqual(Array(6).fill(compress === 'lzw' ? 5 : 8));
-      expect(w.pages.map((p) => p.tags.get(317)?.[0])).toEqual(Array(6).fill(2));
+      expect(w.pages.some((p) => p.tags.has(317))).toBe(false);
       expect(walk(packed32).pages[0].tags.has(317)).toBe(false);
     });
   }

@@ -3,6 +3,7 @@
 // or 16/8-bit with one recorded scale, optionally compressed), and optionally its binary and
 // label movies (Otsu or a given threshold).
 import { readFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import { writeMovieTiffs } from '../../../workers/movie.export';
 import { pooledOtsuThreshold } from '../../core/binarize/otsu';
 import { gaussianSmooth } from '../../core/binarize/smooth';
@@ -94,8 +95,9 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
                       calibration c1 = 1/K, vunit, and evscope.scale=K): Fiji shows the values
   --scale K           the scale K (default: the brightest pixel of 20 evenly spread frames at half
                       the integer range, rounded down to 1, 2 or 5 × 10^k; clipped pixels are reported)
-  --compress C        none (default), deflate or lzw, for every file written (integer frames use
-                      the differencing predictor); files that could pass 4 GiB are BigTIFF
+  --compress C        none (default), deflate or lzw, for every file written (no predictor: it
+                      made movie frames no smaller, see bench movie-write); files that could pass
+                      4 GiB are BigTIFF
   --bigtiff           write BigTIFF even when the file is small
   --binarize otsu|V   threshold by Otsu (pooled over --otsu-frames frames, default 10) or V
   --smooth PX         Gaussian smoothing before thresholding, render px (default 0)
@@ -258,6 +260,7 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
         scale,
         compression,
         bigTiff: p.flags.get('bigtiff') === true ? true : undefined,
+        deflate: (bytes, level) => deflateSync(bytes, { level }),
       });
       ok = true;
       console.log(
