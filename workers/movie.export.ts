@@ -33,6 +33,8 @@ export interface MovieTiffOptions {
   compression?: TiffCompression;
   /** Forces BigTIFF (default: only when a file could exceed 4 GiB). */
   bigTiff?: boolean;
+  /** Deflate level (default 1: a third of level 6's time for ~12% more bytes, bench movie-write). */
+  deflateLevel?: number;
   /** A faster zlib compressor than fflate's, where the platform has one (Node's zlib). */
   deflate?: (bytes: Uint8Array, level: number) => Uint8Array | Promise<Uint8Array>;
   /** Binary movie, uint8 0/1 (needs threshold). */
@@ -86,6 +88,7 @@ export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions):
     compression,
     bigTiff: o.bigTiff,
     deflate: o.deflate,
+    deflateLevel: o.deflateLevel ?? 1,
   };
   const dtype = o.dtype ?? 'float32';
   const q = o.movie && dtype !== 'float32' ? integerMovie(movie, dtype, first, end, o) : null;

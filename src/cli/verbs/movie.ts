@@ -95,9 +95,9 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
                       calibration c1 = 1/K, vunit, and evscope.scale=K): Fiji shows the values
   --scale K           the scale K (default: the brightest pixel of 20 evenly spread frames at half
                       the integer range, rounded down to 1, 2 or 5 × 10^k; clipped pixels are reported)
-  --compress C        none (default), deflate or lzw, for every file written (no predictor: it
-                      made movie frames no smaller, see bench movie-write); files that could pass
-                      4 GiB are BigTIFF
+  --compress C        none (default), deflate (level 1) or lzw, for every file written (no
+                      predictor: it made movie frames no smaller, see bench movie-write); files
+                      that could pass 4 GiB are BigTIFF
   --bigtiff           write BigTIFF even when the file is small
   --binarize otsu|V   threshold by Otsu (pooled over --otsu-frames frames, default 10) or V
   --smooth PX         Gaussian smoothing before thresholding, render px (default 0)
