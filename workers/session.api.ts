@@ -155,8 +155,13 @@ export function createSessionApi() {
      * Stores a session under `id`, writing only the records that changed since its last save;
      * returns the bytes stored and written.
      */
-    async autosave(id: string, session: Session, tables: SessionTable[]): Promise<SaveReport> {
-      const report = await saveSessionRecords(idbStore, id, session, tables);
+    async autosave(
+      id: string,
+      session: Session,
+      tables: SessionTable[],
+      mode: 'edit' | 'review' = 'edit',
+    ): Promise<SaveReport> {
+      const report = await saveSessionRecords(idbStore, id, session, tables, new Date(), mode);
       await pruneSessionRecords(idbStore, MAX_AUTOSAVES);
       return report;
     },

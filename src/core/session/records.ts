@@ -35,6 +35,8 @@ export interface SessionIndex {
   bytes: number;
   localizations: number;
   stacks: string[];
+  /** 'review' when the session was autosaved while under review (it reopens in review mode). */
+  mode?: 'review';
   records: Record<string, RecordVersion>;
 }
 
@@ -133,6 +135,7 @@ export async function saveSessionRecords(
   session: Session,
   tables: readonly SessionTable[],
   now = new Date(),
+  mode: 'edit' | 'review' = 'edit',
 ): Promise<SaveReport> {
   for (const t of tables)
     for (const [name, c] of Object.entries(t.columns))
@@ -162,6 +165,7 @@ export async function saveSessionRecords(
     bytes: stored,
     localizations: tables.find((t) => t.kind === 'localizations')?.length ?? 0,
     stacks: session.stacks.map((s) => s.label),
+    ...(mode === 'review' ? { mode } : {}),
     records,
   };
   await store.commit(index, puts, deletes);

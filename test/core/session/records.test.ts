@@ -215,6 +215,14 @@ describe('autosave records', () => {
     expect((await openSessionRecords(m.store, 'nope', 'test')).ok).toBe(false);
   });
 
+  test('a session saved under review is listed as such until saved editable', async () => {
+    const m = memoryStore();
+    await saveSessionRecords(m.store, 'R', demoSession(), [], new Date(), 'review');
+    expect((await listSessionRecords(m.store))[0]).toMatchObject({ id: 'R', mode: 'review' });
+    await saveSessionRecords(m.store, 'R', demoSession(), [], new Date(), 'edit');
+    expect((await listSessionRecords(m.store))[0].mode).toBeUndefined();
+  });
+
   test('pruning keeps the newest sessions of both formats', async () => {
     const m = memoryStore();
     for (let k = 0; k < 4; k++)
