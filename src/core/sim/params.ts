@@ -148,7 +148,7 @@ export interface UptakeScene {
 
 export type SceneParams = IsolatedScene | EvsOnGlassScene | UptakeScene;
 
-export type PresetName = 'demo' | 'isolated' | 'evMarkers' | 'dstorm';
+export type PresetName = 'demo' | 'isolated' | 'evMarkers' | 'dstorm' | 'dense';
 
 export interface SimulationParams {
   preset: PresetName;

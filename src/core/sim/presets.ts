@@ -246,7 +246,52 @@ function dstorm(): SimulationParams {
   };
 }
 
-const BUILDERS: Record<PresetName, () => SimulationParams> = { demo, isolated, evMarkers, dstorm };
+/**
+ * Issue 17's crowded EV stack for multi-emitter fitting, at a quarter of its field: 40–60 nm
+ * vesicles with ~14 dyes each blinking on ~5 % of frames, so about half the emissions share a
+ * frame with another within 260 nm (most on the same vesicle, closer than σ/2).
+ */
+function dense(): SimulationParams {
+  return {
+    preset: 'dense',
+    seed: 17,
+    width: 128,
+    height: 128,
+    frames: 1000,
+    pixelSizeNm: 100,
+    frameIntervalMs: 10,
+    camera: CCD_IDEAL,
+    background: { amplitude: 0, scaleNm: 5000 },
+    drift: NO_DRIFT,
+    scene: {
+      kind: 'evsOnGlass',
+      evCount: 20,
+      diameterMeanNm: 50,
+      diameterSdNm: 6,
+      diameterMinNm: 40,
+      diameterMaxNm: 60,
+      markers: ['CD63'],
+      subtypes: [{ name: 'CD63+', fraction: 1, markerMeans: { CD63: 14 }, probeMean: 0 }],
+      labellingEfficiency: 1,
+      minSeparationNm: 0,
+      marginNm: 400,
+    },
+    channels: [
+      channel({
+        name: 'CD63 (dense)',
+        source: 'CD63',
+        // On ~5 % of frames (kOn / (kOn + kOff)) in bursts of ~2 frames, no bleaching.
+        photophysics: { kind: 'dstorm', kOn: 0.025, kOff: 0.5, kBleach: 0, initialOnFraction: 0.05 },
+        photonsPerFrame: 1000,
+        photonVariability: 'poisson',
+        backgroundPhotons: 10,
+        psfSigmaNm: 130,
+      }),
+    ],
+  };
+}
+
+const BUILDERS: Record<PresetName, () => SimulationParams> = { demo, isolated, evMarkers, dstorm, dense };
 
 export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
   demo: 'EV uptake: PALM of caveolin-1-like structures assembling and disassembling in a cell (channel 0) and EVs diffusing, binding and being internalised (channel 1); 128×128 px of 100 nm, 2500 frames at 200 fps, EMCCD.',
@@ -255,6 +300,8 @@ export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
   evMarkers:
     'Single EVs on glass imaged for CD9, CD63, CD81 and a fluidity probe; dyes bleach in steps; subtypes CD63-only and CD9+CD63+CD81+; sCMOS.',
   dstorm: 'dSTORM of CD63 on single EVs on glass: blinking dyes, stage drift, EMCCD.',
+  dense:
+    'Crowded EVs for multi-emitter fitting (issue 17): 40–60 nm vesicles of ~14 blinking dyes, about half the emissions share a frame with another within 260 nm; σ 130 nm, 1000 photons, ideal CCD; localize with the fitter "MLE, multi-emitter".',
 };
 
 export const PRESET_NAMES = Object.keys(BUILDERS) as PresetName[];

@@ -12,6 +12,7 @@ const TITLES: Record<PresetName, string> = {
   isolated: 'Simulated isolated emitters',
   dstorm: 'Simulated dSTORM of EV markers',
   evMarkers: 'Simulated single EVs, marker channels',
+  dense: 'Simulated crowded EVs for multi-emitter fitting',
 };
 
 function blurb(p: SimulationParams): string {
