@@ -9,6 +9,7 @@ import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
 import { experimentNodeCases } from './experiment.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
+import { movieWriteNodeCases } from './movieWrite.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
 import type { BenchCase, Figures } from './types';
@@ -20,6 +21,7 @@ const cases: BenchCase[] = [
   ...cliNodeCases,
   ...multiNodeCases,
   ...hostileNodeCases,
+  ...movieWriteNodeCases,
   ...experimentNodeCases,
 ];
 
