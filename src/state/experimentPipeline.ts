@@ -1,0 +1,323 @@
+// One input of an experiment through the workbench's own workers, step after step, ending in its
+// summary (core/experiment/summary.ts). Each lane of the batch has its own stack, movie and
+// tracks workers, so the batch never touches the stack, movie or tracks on screen; localization
+// shares the app's pool. Everything an input produced is local to `analyseInput` and is dropped
+// when it returns — only the summary (a few dozen numbers) survives, which bounds memory.
+
+import type { StructureResult } from '../../workers/movie.api';
+import type { StackRecipe } from '../../workers/stackRecipe';
+import type { ExperimentInput, ExperimentStepName, ExperimentSteps } from '../core/experiment/model';
+import {
+  buildInputSummary,
+  type InputResults,
+  type InputSummary,
+  type MetricValue,
+  metric,
+} from '../core/experiment/summary';
+import { concatLocTables, type LocTable } from '../core/locs/table';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
+import { median } from '../core/stats/descriptive';
+import type { LocalizeEngine } from '../engine/localizeService';
+import { MovieService } from '../engine/movieService';
+import { type StackInfo, StackService } from '../engine/stackService';
+import { browserTracksBackend, type TracksBackend } from '../engine/tracksService';
+
+export type ProgressFn = (phase: ExperimentStepName | 'open', fraction: number) => void;
+
+/** The workers one lane of the batch talks to. */
+export interface Lane {
+  stacks: Pick<StackService, 'openRecipe' | 'close'>;
+  movie: Pick<MovieService, 'configure' | 'append' | 'setLocalizedFrames' | 'otsu' | 'analyse'>;
+  tracks: TracksBackend;
+}
+
+export function browserLane(): Lane {
+  return { stacks: new StackService(), movie: new MovieService(), tracks: browserTracksBackend() };
+}
+
+export class InputCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'InputCancelled';
+  }
+}
+
+const check = (signal: AbortSignal) => {
+  if (signal.aborted) throw new InputCancelled();
+};
+
+/** Steps that run, in run order, and whether their inputs exist. */
+export function plannedSteps(steps: ExperimentSteps): ExperimentStepName[] {
+  const out: ExperimentStepName[] = [];
+  if (steps.localize) out.push('localize');
+  if (steps.movie) out.push('movie');
+  if (steps.tracks) out.push('tracks');
+  if (steps.coloc) out.push('coloc');
+  return out;
+}
+
+/** Problems with a step set the browser batch cannot run, as sentences. */
+export function stepProblems(steps: ExperimentSteps): string[] {
+  const p: string[] = [];
+  const planned = plannedSteps(steps);
+  if (!planned.length && !steps.markers) p.push('No step is set: choose at least one step to run.');
+  if (steps.movie && !steps.localize) p.push('The Movie step needs localizations: add the Localize step.');
+  if (steps.coloc && !(steps.localize && steps.tracks && steps.movie))
+    p.push('Distances need the Localize (structures), Movie and Tracks steps.');
+  if (steps.markers)
+    p.push('EV markers are not run by the browser batch yet: use `evscope batch --step markers`.');
+  if (steps.post?.length) p.push('Post-processing is not run by the browser batch yet: use `evscope batch`.');
+  return p;
+}
+
+let requestSeq = 1_000_000;
+
+async function openStack(lane: Lane, recipe: StackRecipe, name: string): Promise<StackInfo> {
+  const out = await lane.stacks.openRecipe(recipe, ++requestSeq, `batch: opening ${name}`);
+  if (!out.ok) throw new Error(`${name} did not open: ${out.reason}`);
+  return out.info;
+}
+
+function frameIntervalS(info: StackInfo, fallbackMs: number | undefined): number {
+  return (info.meta.frameIntervalMs ?? fallbackMs ?? PHYSICAL_DEFAULTS.frameIntervalMs) / 1000;
+}
+
+function pixelNm(info: StackInfo, fallback: number | undefined): number {
+  return info.meta.pixelSizeNm ?? fallback ?? PHYSICAL_DEFAULTS.pixelSizeNm;
+}
+
+async function localize(
+  engine: LocalizeEngine,
+  info: StackInfo,
+  steps: ExperimentSteps,
+  pixelSizeNm: number,
+  signal: AbortSignal,
+  progress: ProgressFn,
+): Promise<LocTable> {
+  const chunks: LocTable[] = [];
+  const params = { ...steps.localize!, pixelSizeNm: steps.localize!.pixelSizeNm ?? pixelSizeNm };
+  const r = await engine.run({
+    stack: info,
+    channel: 0,
+    params,
+    scmosMapsFromSimulation: info.recipe.kind === 'simulated' && params.camera?.kind === 'scmos',
+    signal,
+    onChunk: (t) => chunks.push(t),
+    onProgress: (p) => progress('localize', p.framesDone / Math.max(1, p.framesTotal)),
+  });
+  check(signal);
+  if (r.failedFrame)
+    throw new Error(`localization stopped at frame ${r.failedFrame.frame + 1}: ${r.failedFrame.message}`);
+  return concatLocTables(chunks);
+}
+
+/** Structure metrics from the movie worker's tables (the same definitions as structureMetrics). */
+export function structureResultMetrics(
+  s: StructureResult,
+  movieFrameIntervalS: number,
+  fieldAreaNm2: number,
+): Record<string, MetricValue> {
+  const n = s.perFrame.count.length;
+  const t = Array.from({ length: n }, (_, k) => k * movieFrameIntervalS);
+  const c = s.perFrame.count;
+  const mt = t.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  const mc = c.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (t[i] - mt) * (c[i] - mc);
+    sxx += (t[i] - mt) ** 2;
+  }
+  const coverage = c.map((k, i) => (k * (s.perFrame.meanAreaNm2[i] || 0)) / fieldAreaNm2);
+  const d = s.structures.meanDiameterNm.filter(Number.isFinite);
+  const life = s.structures.firstFrame.map(
+    (f, i) => (s.structures.lastFrame[i] - f + 1) * movieFrameIntervalS,
+  );
+  return {
+    'structures.count': s.count,
+    'structures.perFrameMean': n ? metric(mc) : null,
+    'structures.perFrameSlopePerS': sxx > 0 ? metric(sxy / sxx) : null,
+    'structures.meanDiameterNm': d.length ? metric(d.reduce((a, b) => a + b, 0) / d.length) : null,
+    'structures.medianLifetimeS': life.length ? metric(median(Float64Array.from(life))) : null,
+    'structures.coverage': n ? metric(coverage.reduce((a, b) => a + b, 0) / n) : null,
+  };
+}
+
+const EMPTY_MOVIE = {
+  window: 1,
+  step: 1,
+  grid: { x0Nm: 0, y0Nm: 0, width: 1, height: 1, pixelNm: 1 },
+  sigma: { kind: 'fixed' as const, nm: 0 },
+  frameIntervalS: 1,
+  rawFrames: 1,
+};
+
+async function structures(
+  lane: Lane,
+  info: StackInfo,
+  locs: LocTable,
+  steps: ExperimentSteps,
+  pxNm: number,
+  rawIntervalS: number,
+  signal: AbortSignal,
+  progress: ProgressFn,
+): Promise<Record<string, MetricValue>> {
+  const m = steps.movie!;
+  const grid = {
+    x0Nm: 0,
+    y0Nm: 0,
+    width: Math.ceil((info.width * pxNm) / m.renderPxNm),
+    height: Math.ceil((info.height * pxNm) / m.renderPxNm),
+    pixelNm: m.renderPxNm,
+  };
+  await lane.movie.configure({
+    window: m.window,
+    step: m.step,
+    grid,
+    sigma: m.sigma,
+    frameIntervalS: rawIntervalS,
+    rawFrames: info.frameCount,
+  });
+  // A copy: append transfers the columns away and the distance step still needs them.
+  await lane.movie.append(concatLocTables([locs]));
+  await lane.movie.setLocalizedFrames(info.frameCount);
+  check(signal);
+  const threshold =
+    m.threshold.kind === 'manual'
+      ? m.threshold.value
+      : await lane.movie.otsu(m.threshold.sampleFrames, m.smoothSigmaPx);
+  check(signal);
+  const job = lane.movie.analyse(
+    { threshold, smoothSigmaPx: m.smoothSigmaPx, connectivity: m.connectivity },
+    (done, total) => progress('movie', done / Math.max(1, total)),
+  );
+  const stop = () => job.cancel();
+  signal.addEventListener('abort', stop);
+  try {
+    const r = await job.promise;
+    check(signal);
+    return structureResultMetrics(r, m.step * rawIntervalS, info.width * info.height * pxNm * pxNm);
+  } finally {
+    signal.removeEventListener('abort', stop);
+    // The worker keeps a movie until the next configure: leave it a 1-pixel one (memory bound).
+    await lane.movie.configure(EMPTY_MOVIE).catch(() => undefined);
+  }
+}
+
+export interface AnalyseOptions {
+  lane: Lane;
+  localizer: LocalizeEngine;
+  /** Experiment-wide fallbacks for inputs whose files do not say. */
+  frameIntervalMs?: number;
+  pixelSizeNm?: number;
+  signal: AbortSignal;
+  progress: ProgressFn;
+}
+
+/**
+ * Runs the steps on one input and returns its summary. Throws (with a message naming the step)
+ * when a step fails, `InputCancelled` when cancelled; the stack is closed either way.
+ */
+export async function analyseInput(
+  input: ExperimentInput,
+  recipe: StackRecipe,
+  steps: ExperimentSteps,
+  paramsHash: string,
+  o: AnalyseOptions,
+): Promise<InputSummary> {
+  const { lane, signal, progress } = o;
+  progress('open', 0);
+  const info = await openStack(lane, recipe, input.path);
+  try {
+    check(signal);
+    const pxNm = pixelNm(info, o.pixelSizeNm);
+    const rawS = frameIntervalS(info, o.frameIntervalMs);
+    const results: InputResults = {};
+    const extra: Record<string, MetricValue> = {};
+    const step = async <T>(name: ExperimentStepName, run: () => Promise<T>): Promise<T> => {
+      progress(name, 0);
+      try {
+        const r = await run();
+        check(signal);
+        progress(name, 1);
+        return r;
+      } catch (e) {
+        if (e instanceof InputCancelled || signal.aborted) throw new InputCancelled();
+        throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    let locs: LocTable | undefined;
+    if (steps.localize) {
+      locs = await step('localize', () => localize(o.localizer, info, steps, pxNm, signal, progress));
+      results.locs = locs;
+    }
+    if (steps.movie && locs)
+      Object.assign(
+        extra,
+        await step('movie', () => structures(lane, info, locs!, steps, pxNm, rawS, signal, progress)),
+      );
+    let tracks: Awaited<ReturnType<TracksBackend['track']>> | undefined;
+    if (steps.tracks) {
+      const t = steps.tracks;
+      tracks = await step('tracks', () =>
+        lane.tracks.track(
+          {
+            recipe: info.recipe,
+            channel: t.channel ?? Math.max(0, info.channels - 1),
+            localize: { ...t.localize, pixelSizeNm: t.localize.pixelSizeNm ?? pxNm },
+            link: t.link,
+            filter: t.filter,
+            frameIntervalS: rawS,
+          },
+          (p) => progress('tracks', p.total ? p.done / p.total : 0),
+          signal,
+        ),
+      );
+      results.tracks = tracks.summary;
+    }
+    if (steps.coloc && steps.movie && tracks && locs) {
+      const c = steps.coloc;
+      const m = steps.movie;
+      const r = await step('coloc', () =>
+        lane.tracks.distances(
+          {
+            tracks: tracks!.tracks,
+            locs: {
+              length: locs!.length,
+              frame: locs!.columns.frame as Uint32Array,
+              x: locs!.columns.x as Float64Array,
+              y: locs!.columns.y as Float64Array,
+              precision: locs!.columns.precision as Float32Array | undefined,
+            },
+            rawFrames: info.frameCount,
+            rawFrameIntervalS: rawS,
+            camera: { width: info.width, height: info.height, pixelNm: pxNm },
+            movie: {
+              window: m.window,
+              step: m.step,
+              renderPxNm: m.renderPxNm,
+              sigma: m.sigma,
+              smoothSigmaPx: m.smoothSigmaPx,
+            },
+            threshold: m.threshold,
+            evAffine: null,
+            control: { kind: 'field' },
+            controlPerFrame: c.controlPerFrame ?? 100,
+            controlSeed: c.controlSeed,
+            cutoffNm: c.cutoff ?? 240,
+            histogram: c.histogram ?? { start: -500, width: 50, count: 30 },
+            pooling: c.pooling ?? 'nearest',
+          },
+          (p) => progress('coloc', p.total ? p.done / p.total : 0),
+          signal,
+        ),
+      );
+      results.coloc = { result: r.coloc, movieFrameIntervalS: r.movieFrameIntervalS };
+    }
+    const summary = buildInputSummary(input, results, plannedSteps(steps), paramsHash);
+    summary.metrics = { ...summary.metrics, ...extra };
+    return summary;
+  } finally {
+    lane.stacks.close(info.id);
+  }
+}
