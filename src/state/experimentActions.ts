@@ -385,7 +385,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
     /** Problems that keep the batch from starting, as sentences (empty: it can start). */
     startProblems(): string[] {
       const e = experimentStore.getState().experiment;
-      if (!e || !e.inputs.length) return ['The experiment has no inputs: drop files or a folder first.'];
+      if (!e?.inputs.length) return ['The experiment has no inputs: drop files or a folder first.'];
       if (!e.inputs.some((x) => !x.excluded)) return ['Every input is excluded.'];
       return groupingProblems(e);
     },

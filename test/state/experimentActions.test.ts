@@ -2,7 +2,7 @@
 // excluded inputs are left out, re-run runs again, and a reload (a new actions object over the
 // same persisted state) resumes with the inputs that had not finished — reusing their summaries.
 import { beforeEach, expect, test } from 'vitest';
-import type { ExperimentInput, ExperimentSteps } from '../../src/core/experiment/model';
+import type { ExperimentSteps } from '../../src/core/experiment/model';
 import { buildInputSummary, type InputSummary } from '../../src/core/experiment/summary';
 import { memoryPersistence } from '../../src/engine/experimentPersist';
 import {
@@ -181,8 +181,8 @@ test('after a reload the queue resumes: finished inputs keep their summaries, fi
   // Only the inputs without a summary ran again.
   expect(fake2.calls).toEqual(['c1_a-2', 'c2_a', 'c2_bad']);
   const s = experimentStore.getState();
-  expect(s.runs['c3_a'].status).toBe('pending');
-  expect(s.runs['c3_a'].error).toMatch(/drop the folder/);
+  expect(s.runs.c3_a.status).toBe('pending');
+  expect(s.runs.c3_a.error).toMatch(/drop the folder/);
   expect(s.runs['c1_a-2'].status).toBe('done');
 });
 
@@ -202,5 +202,3 @@ test('saved state survives a structured clone and rejects a damaged experiment w
   expect(await b.resume()).toBeNull();
   expect(notices[0]).toMatch(/could not be restored.*format/s);
 });
-
-export type { ExperimentInput };
