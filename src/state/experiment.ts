@@ -20,10 +20,10 @@ export function batchLanes(): number {
 }
 
 export const experimentActions = makeExperimentActions({
-  analyse: (input, recipe, steps, hash, lane, signal, progress) => {
+  analyse: (input, source, steps, hash, lane, signal, progress) => {
     lanes[lane] ??= browserLane();
     const e = experimentStore.getState().experiment;
-    return analyseInput(input, recipe, steps, hash, {
+    return analyseInput(input, source, steps, hash, {
       lane: lanes[lane],
       localizer: localizeService,
       frameIntervalMs: e?.frameIntervalMs,

@@ -2,11 +2,12 @@
 // (cell and condition inferred by the pattern), edit it, and run the batch queue over it — each
 // input through `analyse` (experimentPipeline.ts in the app, a fake in tests), its summary kept,
 // everything persisted after each input so a reload resumes where the queue was.
-import type { StackRecipe } from '../../workers/stackRecipe';
 import {
   type Experiment,
   type ExperimentInput,
   type ExperimentSteps,
+  inputKind,
+  parseExperiment,
   validateExperiment,
 } from '../core/experiment/model';
 import type { InputSummary } from '../core/experiment/summary';
@@ -17,6 +18,7 @@ import {
   experimentFile,
   filePath,
   forgetExperimentFiles,
+  inputPaths,
   matchFiles,
   setExperimentFile,
 } from './experimentFiles';
@@ -34,9 +36,15 @@ import {
   updateExperiment,
 } from './experimentStore';
 
+/** Where an input's data comes from in this tab. */
+export type InputSource =
+  | { kind: 'simulated'; params: SimulationParams }
+  | { kind: 'stack'; file: File }
+  | { kind: 'localizations'; file: File; tracks?: File };
+
 export type AnalyseFn = (
   input: ExperimentInput,
-  recipe: StackRecipe,
+  source: InputSource,
   steps: ExperimentSteps,
   paramsHash: string,
   lane: number,
@@ -128,13 +136,21 @@ export function inputsToRun(s: ExperimentState): ExperimentInput[] {
   });
 }
 
-/** The recipe that opens an input here: its simulation, its file in this tab, or null. */
-export function recipeOf(s: ExperimentState, id: string): StackRecipe | null {
-  const sim = s.simulated[id];
+/** What an input is read from here: its simulation, its files in this tab, or null (missing). */
+export function sourceOf(s: ExperimentState, x: ExperimentInput): InputSource | null {
+  const sim = s.simulated[x.id];
   if (sim) return { kind: 'simulated', params: sim };
-  const f = experimentFile(id);
-  return f ? { kind: 'files', files: [{ name: f.name, blob: f }] } : null;
+  const f = experimentFile(x.path);
+  if (!f) return null;
+  if (inputKind(x) === 'stack') return { kind: 'stack', file: f };
+  const tracks = x.files?.tracks ? experimentFile(x.files.tracks) : undefined;
+  if (x.files?.tracks && !tracks) return null;
+  return { kind: 'localizations', file: f, ...(tracks ? { tracks } : {}) };
 }
+
+/** A dropped "…_tracks.csv" is the EV tracks of the table or stack with the same stem. */
+const TRACKS_FILE = /_tracks\.(csv|txt)$/i;
+const STEM = /(_locs)?\.[^./]+$/i;
 
 /** Summaries of the inputs that count: active, done with the current steps. */
 export function currentSummaries(s: ExperimentState): InputSummary[] {
@@ -197,7 +213,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
     const key = stepsKey(steps);
     const hash = hashSteps(steps);
     const todo = inputsToRun(s);
-    const waiting = todo.filter((x) => !recipeOf(s, x.id));
+    const waiting = todo.filter((x) => !sourceOf(s, x));
     for (const x of waiting)
       setRun(x.id, { status: 'pending', error: 'needs its file: drop the folder again to run it' });
     if (waiting.length)
@@ -210,7 +226,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
           .join(', ') + (waiting.length > 5 ? ', …' : ''),
         'Files are not kept across a reload: drop the folder (or the files) on the Experiment panel again; they are matched by name and size.',
       );
-    const ready = todo.filter((x) => recipeOf(experimentStore.getState(), x.id));
+    const ready = todo.filter((x) => sourceOf(experimentStore.getState(), x));
     const byId = new Map(ready.map((x) => [x.id, x]));
     ctl = new AbortController();
     updateExperiment(() => ({ queue: 'running', wanted: true }));
@@ -222,10 +238,10 @@ export function makeExperimentActions(deps: ExperimentDeps) {
         signal: ctl.signal,
         isCancel: deps.isCancel,
         run: (id, lane, signal) => {
-          const recipe = recipeOf(experimentStore.getState(), id);
-          if (!recipe) throw new Error('its file is no longer attached');
+          const source = sourceOf(experimentStore.getState(), byId.get(id)!);
+          if (!source) throw new Error('its file is no longer attached');
           let last = 0;
-          return deps.analyse(byId.get(id)!, recipe, steps, hash, lane, signal, (phase, fraction) => {
+          return deps.analyse(byId.get(id)!, source, steps, hash, lane, signal, (phase, fraction) => {
             // A few updates per second are plenty for a progress bar.
             const now = Date.now();
             if (now - last < 200 && fraction < 1 && fraction > 0) return;
@@ -285,40 +301,81 @@ export function makeExperimentActions(deps: ExperimentDeps) {
       void persist();
     },
 
-    /** Dropped or picked files: inputs new to the experiment are added, known ones re-attached. */
+    /**
+     * Dropped or picked files (a folder's, with their relative paths). An EXPERIMENT.json among
+     * them replaces the experiment; files the experiment names are attached (by path, else name,
+     * always the same size); other files become new inputs, cell and condition from the pattern;
+     * "…_tracks.csv" files are the EV tracks of the input with the same stem.
+     */
     addFiles(files: readonly File[]): { added: number; attached: number; unmatched: string[] } {
+      const json = files.find((f) => /\.json$/i.test(f.name));
+      const rest = files.filter((f) => f !== json);
+      if (json) return actions.addFilesWithExperiment(json, rest);
       const s = experimentStore.getState();
       const e = s.experiment ?? emptyExperiment();
-      const { matched } = matchFiles(
-        e.inputs.filter((x) => !s.simulated[x.id]),
-        s.fileMeta,
-        files,
-      );
-      for (const [id, f] of matched) setExperimentFile(id, f);
+      const wanted = e.inputs.filter((x) => !s.simulated[x.id]).flatMap(inputPaths);
+      const { matched } = matchFiles(wanted, s.fileMeta, rest);
+      for (const [p, f] of matched) setExperimentFile(p, f);
       const taken = new Set(matched.values());
-      const fresh = files.filter((f) => !taken.has(f));
-      const r = inputsForPaths(e.inputs, fresh.map(filePath), s.pattern);
+      const fresh = rest.filter((f) => !taken.has(f));
+      const tracks = fresh.filter((f) => TRACKS_FILE.test(f.name));
+      const data = fresh.filter((f) => !TRACKS_FILE.test(f.name));
+      const r = inputsForPaths(e.inputs, data.map(filePath), s.pattern);
       const byPath = new Map(fresh.map((f) => [filePath(f), f]));
+      const tracksByStem = new Map(tracks.map((f) => [filePath(f).replace(TRACKS_FILE, ''), f]));
       const fileMeta = { ...s.fileMeta };
-      for (const x of r.inputs) {
-        const f = byPath.get(x.path)!;
-        setExperimentFile(x.id, f);
-        fileMeta[x.id] = { name: f.name, size: f.size };
-      }
-      updateExperiment(() => ({
-        experiment: { ...e, inputs: [...e.inputs, ...r.inputs] },
-        fileMeta,
-        runs: Object.fromEntries(
-          Object.entries(experimentStore.getState().runs).map(([id, run]) =>
-            matched.has(id) && run.status === 'pending' ? [id, { ...run, error: undefined }] : [id, run],
-          ),
-        ),
-      }));
+      const remember = (p: string, f: File) => {
+        setExperimentFile(p, f);
+        fileMeta[p] = { name: f.name, size: f.size };
+      };
+      const inputs = r.inputs.map((x) => {
+        remember(x.path, byPath.get(x.path)!);
+        const t = tracksByStem.get(x.path.replace(STEM, ''));
+        if (!t) return x;
+        remember(filePath(t), t);
+        return { ...x, files: { tracks: filePath(t) } };
+      });
+      updateExperiment(() => ({ experiment: { ...e, inputs: [...e.inputs, ...inputs] }, fileMeta }));
       void persist();
       // Files dropped again after a reload: the queue that waited for them goes on.
       if (matched.size && experimentStore.getState().wanted && !current)
         void actions.start().catch(() => undefined);
-      return { added: r.inputs.length, attached: matched.size, unmatched: r.unmatched };
+      return { added: inputs.length, attached: matched.size, unmatched: r.unmatched };
+    },
+
+    /** An EXPERIMENT.json and the files it names (paths relative to its folder). */
+    async addFilesWithExperimentAsync(json: File, files: readonly File[]) {
+      const e = parseExperiment(await json.text(), json.name);
+      const base = filePath(json).replace(/[^/]*$/, '');
+      const rel = files.map((f) => {
+        const p = filePath(f);
+        const g = new File([f], f.name, { type: f.type, lastModified: f.lastModified });
+        Object.defineProperty(g, 'relPath', { value: p.startsWith(base) ? p.slice(base.length) : p });
+        return g;
+      });
+      actions.load({
+        experiment: e,
+        pattern: experimentStore.getState().pattern,
+        simulated: {},
+        truth: null,
+        fileMeta: {},
+        runs: {},
+        wanted: false,
+      });
+      return actions.addFiles(rel);
+    },
+
+    addFilesWithExperiment(json: File, files: readonly File[]) {
+      void actions
+        .addFilesWithExperimentAsync(json, files)
+        .catch((err) =>
+          deps.notify(
+            'error',
+            `${json.name} was not loaded`,
+            String(err instanceof Error ? err.message : err),
+          ),
+        );
+      return { added: 0, attached: 0, unmatched: [] };
     },
 
     setPattern(pattern: string): void {
@@ -407,7 +464,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
             total.failed += out.failed;
             total.notRun = out.notRun;
             const more = inputsToRun(experimentStore.getState()).filter((x) =>
-              recipeOf(experimentStore.getState(), x.id),
+              sourceOf(experimentStore.getState(), x),
             );
             if (out.notRun > 0 || !more.length || !experimentStore.getState().wanted) return total;
           }

@@ -16,11 +16,14 @@ import {
 } from '../core/experiment/summary';
 import { concatLocTables, type LocTable } from '../core/locs/table';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
+import { detectTrackFormat } from '../core/spt/io';
 import { median } from '../core/stats/descriptive';
 import type { LocalizeEngine } from '../engine/localizeService';
 import { MovieService } from '../engine/movieService';
+import { RenderService } from '../engine/renderService';
 import { type StackInfo, StackService } from '../engine/stackService';
-import { browserTracksBackend, type TracksBackend } from '../engine/tracksService';
+import { browserTracksBackend, type TracksBackend, type TracksResult } from '../engine/tracksService';
+import type { InputSource } from './experimentActions';
 
 export type ProgressFn = (phase: ExperimentStepName | 'open', fraction: number) => void;
 
@@ -29,10 +32,28 @@ export interface Lane {
   stacks: Pick<StackService, 'openRecipe' | 'close'>;
   movie: Pick<MovieService, 'configure' | 'append' | 'setLocalizedFrames' | 'otsu' | 'analyse'>;
   tracks: TracksBackend;
+  /** Reads localization tables (any format the workbench opens). */
+  tables: Pick<RenderService['backend'], 'parseLocalizationFile'>;
 }
 
 export function browserLane(): Lane {
-  return { stacks: new StackService(), movie: new MovieService(), tracks: browserTracksBackend() };
+  return {
+    stacks: new StackService(),
+    movie: new MovieService(),
+    tracks: browserTracksBackend(),
+    tables: new RenderService().backend,
+  };
+}
+
+/** What the steps need to know about an input, from its stack or its experiment row. */
+interface Acquisition {
+  width: number;
+  height: number;
+  frameCount: number;
+  channels: number;
+  pixelNm: number;
+  rawIntervalS: number;
+  recipe: StackRecipe | null;
 }
 
 export class InputCancelled extends Error {
@@ -154,15 +175,15 @@ const EMPTY_MOVIE = {
 
 async function structures(
   lane: Lane,
-  info: StackInfo,
+  info: Acquisition,
   locs: LocTable,
   steps: ExperimentSteps,
-  pxNm: number,
-  rawIntervalS: number,
   signal: AbortSignal,
   progress: ProgressFn,
 ): Promise<Record<string, MetricValue>> {
   const m = steps.movie!;
+  const pxNm = info.pixelNm;
+  const rawIntervalS = info.rawIntervalS;
   const grid = {
     x0Nm: 0,
     y0Nm: 0,
@@ -220,104 +241,192 @@ export interface AnalyseOptions {
  */
 export async function analyseInput(
   input: ExperimentInput,
-  recipe: StackRecipe,
+  source: InputSource,
+  steps: ExperimentSteps,
+  paramsHash: string,
+  o: AnalyseOptions,
+): Promise<InputSummary> {
+  const { lane, progress } = o;
+  progress('open', 0);
+  if (source.kind === 'localizations') return analyseTable(input, source, steps, paramsHash, o);
+  const recipe: StackRecipe =
+    source.kind === 'simulated'
+      ? { kind: 'simulated', params: source.params }
+      : { kind: 'files', files: [{ name: source.file.name, blob: source.file }] };
+  const info = await openStack(lane, recipe, input.path);
+  try {
+    check(o.signal);
+    const acq: Acquisition = {
+      width: info.width,
+      height: info.height,
+      frameCount: info.frameCount,
+      channels: info.channels,
+      pixelNm: pixelNm(info, o.pixelSizeNm),
+      rawIntervalS: frameIntervalS(info, o.frameIntervalMs),
+      recipe: info.recipe,
+    };
+    const locs = steps.localize
+      ? await runStep('localize', o.signal, progress, () =>
+          localize(o.localizer, info, steps, acq.pixelNm, o.signal, progress),
+        )
+      : undefined;
+    return await downstream(input, acq, locs, undefined, steps, paramsHash, o);
+  } finally {
+    lane.stacks.close(info.id);
+  }
+}
+
+/** Runs a step: progress at its start and end, failures named after it. */
+async function runStep<T>(
+  name: ExperimentStepName,
+  signal: AbortSignal,
+  progress: ProgressFn,
+  run: () => Promise<T>,
+): Promise<T> {
+  progress(name, 0);
+  try {
+    const r = await run();
+    check(signal);
+    progress(name, 1);
+    return r;
+  } catch (e) {
+    if (e instanceof InputCancelled || signal.aborted) throw new InputCancelled();
+    throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** A localization table (and its EV tracks file): the steps after Localize. */
+async function analyseTable(
+  input: ExperimentInput,
+  source: Extract<InputSource, { kind: 'localizations' }>,
+  steps: ExperimentSteps,
+  paramsHash: string,
+  o: AnalyseOptions,
+): Promise<InputSummary> {
+  const parsed = await runStep('localize', o.signal, o.progress, () =>
+    o.lane.tables.parseLocalizationFile([{ name: source.file.name, blob: source.file }]),
+  );
+  const locs = parsed.table;
+  const pixel = parsed.pixelSizeNm ?? o.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm;
+  let maxX = 0;
+  let maxY = 0;
+  let maxFrame = 0;
+  for (let i = 0; i < locs.length; i++) {
+    maxX = Math.max(maxX, locs.columns.x[i]);
+    maxY = Math.max(maxY, locs.columns.y[i]);
+    maxFrame = Math.max(maxFrame, locs.columns.frame[i]);
+  }
+  // Tables do not record the acquisition: the experiment row may (frames, fieldPx).
+  const row = input as ExperimentInput & { frames?: number; fieldPx?: { width: number; height: number } };
+  const acq: Acquisition = {
+    width: row.fieldPx?.width ?? Math.ceil(maxX / pixel) + 1,
+    height: row.fieldPx?.height ?? Math.ceil(maxY / pixel) + 1,
+    frameCount: row.frames ?? maxFrame + 1,
+    channels: 1,
+    pixelNm: pixel,
+    rawIntervalS: (o.frameIntervalMs ?? PHYSICAL_DEFAULTS.frameIntervalMs) / 1000,
+    recipe: null,
+  };
+  let imported: TracksResult | undefined;
+  if (steps.tracks && source.tracks) {
+    const t = steps.tracks;
+    const text = await source.tracks.text();
+    imported = await runStep('tracks', o.signal, o.progress, () =>
+      o.lane.tracks.importTracks({
+        text,
+        fileName: source.tracks!.name,
+        format: detectTrackFormat(text),
+        pixelSizeNm: t.pixelSizeNm ?? pixel,
+        frameBase: t.frameBase ?? 1,
+        filter: t.filter,
+        frameIntervalS: acq.rawIntervalS,
+      }),
+    );
+  } else if (steps.tracks)
+    throw new Error('tracks: a localization table needs its EV tracks file (files.tracks)');
+  return downstream(input, acq, locs, imported, steps, paramsHash, o);
+}
+
+/** Movie structures, tracking (of a stack) and distances, then the summary. */
+async function downstream(
+  input: ExperimentInput,
+  acq: Acquisition,
+  locs: LocTable | undefined,
+  imported: TracksResult | undefined,
   steps: ExperimentSteps,
   paramsHash: string,
   o: AnalyseOptions,
 ): Promise<InputSummary> {
   const { lane, signal, progress } = o;
-  progress('open', 0);
-  const info = await openStack(lane, recipe, input.path);
-  try {
-    check(signal);
-    const pxNm = pixelNm(info, o.pixelSizeNm);
-    const rawS = frameIntervalS(info, o.frameIntervalMs);
-    const results: InputResults = {};
-    const extra: Record<string, MetricValue> = {};
-    const step = async <T>(name: ExperimentStepName, run: () => Promise<T>): Promise<T> => {
-      progress(name, 0);
-      try {
-        const r = await run();
-        check(signal);
-        progress(name, 1);
-        return r;
-      } catch (e) {
-        if (e instanceof InputCancelled || signal.aborted) throw new InputCancelled();
-        throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    };
-    let locs: LocTable | undefined;
-    if (steps.localize) {
-      locs = await step('localize', () => localize(o.localizer, info, steps, pxNm, signal, progress));
-      results.locs = locs;
-    }
-    if (steps.movie && locs)
-      Object.assign(
-        extra,
-        await step('movie', () => structures(lane, info, locs!, steps, pxNm, rawS, signal, progress)),
-      );
-    let tracks: Awaited<ReturnType<TracksBackend['track']>> | undefined;
-    if (steps.tracks) {
-      const t = steps.tracks;
-      tracks = await step('tracks', () =>
-        lane.tracks.track(
-          {
-            recipe: info.recipe,
-            channel: t.channel ?? Math.max(0, info.channels - 1),
-            localize: { ...t.localize, pixelSizeNm: t.localize.pixelSizeNm ?? pxNm },
-            link: t.link,
-            filter: t.filter,
-            frameIntervalS: rawS,
-          },
-          (p) => progress('tracks', p.total ? p.done / p.total : 0),
-          signal,
-        ),
-      );
-      results.tracks = tracks.summary;
-    }
-    if (steps.coloc && steps.movie && tracks && locs) {
-      const c = steps.coloc;
-      const m = steps.movie;
-      const r = await step('coloc', () =>
-        lane.tracks.distances(
-          {
-            tracks: tracks!.tracks,
-            locs: {
-              length: locs!.length,
-              frame: locs!.columns.frame as Uint32Array,
-              x: locs!.columns.x as Float64Array,
-              y: locs!.columns.y as Float64Array,
-              precision: locs!.columns.precision as Float32Array | undefined,
-            },
-            rawFrames: info.frameCount,
-            rawFrameIntervalS: rawS,
-            camera: { width: info.width, height: info.height, pixelNm: pxNm },
-            movie: {
-              window: m.window,
-              step: m.step,
-              renderPxNm: m.renderPxNm,
-              sigma: m.sigma,
-              smoothSigmaPx: m.smoothSigmaPx,
-            },
-            threshold: m.threshold,
-            evAffine: null,
-            control: { kind: 'field' },
-            controlPerFrame: c.controlPerFrame ?? 100,
-            controlSeed: c.controlSeed,
-            cutoffNm: c.cutoff ?? 240,
-            histogram: c.histogram ?? { start: -500, width: 50, count: 30 },
-            pooling: c.pooling ?? 'nearest',
-          },
-          (p) => progress('coloc', p.total ? p.done / p.total : 0),
-          signal,
-        ),
-      );
-      results.coloc = { result: r.coloc, movieFrameIntervalS: r.movieFrameIntervalS };
-    }
-    const summary = buildInputSummary(input, results, plannedSteps(steps), paramsHash);
-    summary.metrics = { ...summary.metrics, ...extra };
-    return summary;
-  } finally {
-    lane.stacks.close(info.id);
+  const results: InputResults = {};
+  const extra: Record<string, MetricValue> = {};
+  if (locs && steps.localize) results.locs = locs;
+  if (steps.movie && locs)
+    Object.assign(
+      extra,
+      await runStep('movie', signal, progress, () => structures(lane, acq, locs, steps, signal, progress)),
+    );
+  let tracks = imported;
+  if (steps.tracks && !tracks && acq.recipe) {
+    const t = steps.tracks;
+    const recipe = acq.recipe;
+    tracks = await runStep('tracks', signal, progress, () =>
+      lane.tracks.track(
+        {
+          recipe,
+          channel: t.channel ?? Math.max(0, acq.channels - 1),
+          localize: { ...t.localize, pixelSizeNm: t.localize.pixelSizeNm ?? acq.pixelNm },
+          link: t.link,
+          filter: t.filter,
+          frameIntervalS: acq.rawIntervalS,
+        },
+        (p) => progress('tracks', p.total ? p.done / p.total : 0),
+        signal,
+      ),
+    );
   }
+  if (tracks) results.tracks = tracks.summary;
+  if (steps.coloc && steps.movie && tracks && locs) {
+    const c = steps.coloc;
+    const m = steps.movie;
+    const tr = tracks;
+    const r = await runStep('coloc', signal, progress, () =>
+      lane.tracks.distances(
+        {
+          tracks: tr.tracks,
+          locs: {
+            length: locs.length,
+            frame: locs.columns.frame as Uint32Array,
+            x: locs.columns.x as Float64Array,
+            y: locs.columns.y as Float64Array,
+            precision: locs.columns.precision as Float32Array | undefined,
+          },
+          rawFrames: acq.frameCount,
+          rawFrameIntervalS: acq.rawIntervalS,
+          camera: { width: acq.width, height: acq.height, pixelNm: acq.pixelNm },
+          movie: {
+            window: m.window,
+            step: m.step,
+            renderPxNm: m.renderPxNm,
+            sigma: m.sigma,
+            smoothSigmaPx: m.smoothSigmaPx,
+          },
+          threshold: m.threshold,
+          evAffine: null,
+          control: { kind: 'field' },
+          controlPerFrame: c.controlPerFrame ?? 100,
+          controlSeed: c.controlSeed,
+          cutoffNm: c.cutoff ?? 240,
+          histogram: c.histogram ?? { start: -500, width: 50, count: 30 },
+          pooling: c.pooling ?? 'nearest',
+        },
+        (p) => progress('coloc', p.total ? p.done / p.total : 0),
+        signal,
+      ),
+    );
+    results.coloc = { result: r.coloc, movieFrameIntervalS: r.movieFrameIntervalS };
+  }
+  const summary = buildInputSummary(input, results, plannedSteps(steps), paramsHash);
+  summary.metrics = { ...summary.metrics, ...extra };
+  return summary;
 }

@@ -32,7 +32,7 @@ function fakeAnalysis(opts: { hangOn?: string } = {}): Fake {
     if (input.path.includes('bad')) throw new Error('localize: not a TIFF file');
     if (opts.hangOn === input.id)
       await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Cancelled())));
-    const blob = recipe.kind === 'files' ? recipe.files[0].blob : null;
+    const blob = recipe.kind === 'simulated' ? null : recipe.file;
     const n = blob ? (await blob.text()).length : 0;
     return buildInputSummary(input, { locs: { length: n, columns: {} } as never }, ['localize'], hash);
   };
