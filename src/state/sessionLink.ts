@@ -360,6 +360,7 @@ const STEP_NAMES: Record<StepId, string> = {
   movie: 'Movie',
   tracks: 'Tracks & distances',
   markers: 'EV markers',
+  experiment: 'Experiment',
   session: 'Session',
 };
 

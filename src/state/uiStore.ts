@@ -4,7 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Activity } from '../engine/stackService';
 
 /** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
-export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'session';
+export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'experiment' | 'session';
 export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers';
 
 export type Theme = 'dark' | 'light';

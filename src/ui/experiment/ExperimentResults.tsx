@@ -1,0 +1,130 @@
+// The Experiment step's results (right): per metric a dot per cell in each condition with the
+// condition's mean ± 95 % CI over cells, the cell-level tests (n cells, n inputs, effect with
+// CI, permutation and Welch p, Holm-adjusted), CSV of every table. Redrawn as inputs finish.
+import { useMemo, useState } from 'react';
+import { metricKeys } from '../../core/experiment/cellStats';
+import { describeMetric } from '../../core/experiment/summary';
+import { cellDotFigure, formatEffect, formatPValue, metricTitle } from '../../plots/experiment';
+import { Plot } from '../../plots/Plot';
+import { useExperiment } from '../../state/experimentStore';
+import { useUi } from '../../state/uiStore';
+import { downloadText } from '../tracks/download';
+import { resultsOf } from './results';
+import { cellsCsv, conditionsCsv, inputsCsv, testsCsv } from './tablesCsv';
+
+export function ExperimentResults() {
+  const state = useExperiment((s) => s);
+  const theme = useUi((s) => s.theme);
+  const { summaries, stats, tested } = resultsOf(state);
+  const metrics = useMemo(() => metricKeys(summaries), [summaries]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const metric = chosen && metrics.includes(chosen) ? chosen : (tested[0] ?? metrics[0]);
+  const figure = useMemo(() => {
+    if (!metric) return null;
+    const cells = stats.cells.find((c) => c.metric === metric)?.values ?? [];
+    return cellDotFigure(
+      metric,
+      cells,
+      stats.conditions.filter((c) => c.metric === metric),
+      theme,
+    );
+  }, [metric, stats, theme]);
+  const truth = state.truth as { expected?: string } | null;
+  if (!summaries.length)
+    return (
+      <section className="section" data-testid="ex-results">
+        <h3>Experiment results</h3>
+        <p className="muted">Results appear here as inputs finish.</p>
+      </section>
+    );
+  return (
+    <section className="section" data-testid="ex-results">
+      <h3>Experiment results</h3>
+      <p className="muted">
+        {summaries.length} inputs, {new Set(summaries.map((s) => s.cell)).size} cells. The cell is the unit:
+        each dot is one cell (the mean of its inputs).
+      </p>
+      {truth?.expected && (
+        <p className="muted" data-testid="ex-truth">
+          Known answer (simulation): {truth.expected}
+        </p>
+      )}
+      <label>
+        Metric{' '}
+        <select aria-label="Metric" value={metric} onChange={(e) => setChosen(e.target.value)}>
+          {metrics.map((m) => (
+            <option key={m} value={m}>
+              {metricTitle(m)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {figure && <Plot figure={figure} label="cells per condition" className="ex-plot" />}
+      <h4>Tests (cell = unit, Holm over {tested.join(', ')})</h4>
+      <table className="ex-tests" data-testid="ex-tests">
+        <thead>
+          <tr>
+            <th>metric</th>
+            <th>a − b</th>
+            <th>n cells</th>
+            <th>n inputs</th>
+            <th>effect [95 % CI]</th>
+            <th>p (perm.)</th>
+            <th>p Holm</th>
+            <th>p Welch</th>
+          </tr>
+        </thead>
+        <tbody>
+          {stats.comparisons.map((c) => (
+            <tr key={`${c.metric}:${c.a}:${c.b}`}>
+              <td title={describeMetric(c.metric).label}>{c.metric}</td>
+              <td>
+                {c.a} − {c.b}
+              </td>
+              <td>
+                {c.nCellsA} vs {c.nCellsB}
+              </td>
+              <td>
+                {c.nInputsA} vs {c.nInputsB}
+              </td>
+              <td>{formatEffect(c)}</td>
+              <td>{formatPValue(c.pPermutation)}</td>
+              <td>{formatPValue(c.pHolm)}</td>
+              <td>{formatPValue(c.pWelch)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="row ex-files">
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => downloadText('inputs.csv', inputsCsv(summaries))}
+        >
+          Inputs CSV
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => downloadText('cells.csv', cellsCsv(stats))}
+        >
+          Cells CSV
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => downloadText('conditions.csv', conditionsCsv(stats))}
+        >
+          Conditions CSV
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => downloadText('tests.csv', testsCsv(stats))}
+        >
+          Tests CSV
+        </button>
+      </div>
+    </section>
+  );
+}
