@@ -19,6 +19,8 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   'convert-locs': () => import('./verbs/convertLocs'),
   track: () => import('./verbs/track'),
   coloc: () => import('./verbs/coloc'),
+  batch: () => import('./verbs/batch'),
+  aggregate: () => import('./verbs/aggregate'),
 };
 
 function usage(): string {

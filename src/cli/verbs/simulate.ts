@@ -16,6 +16,7 @@ import { numberFlag, parseArgs } from '../args';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
+import { EXPERIMENT_ONLY, writeSimulatedExperiment } from './simulateExperiment';
 
 const help = `usage: evscope simulate --preset NAME --out PREFIX [options]
 Writes PREFIX.tif (uint16, channels interleaved as an ImageJ hyperstack), PREFIX_truth_events.csv
@@ -25,6 +26,11 @@ as float32 TIFFs, in the units evscope localize --scmos-* reads: PREFIX_scmos_of
 PREFIX_scmos_gain.tif (e⁻/ADU) and PREFIX_scmos_variance.tif (read-noise variance, ADU²).
 presets:
 ${PRESET_NAMES.map((n) => `  ${n}: ${PRESET_DESCRIPTIONS[n]}`).join('\n')}
+  experiment: a two-condition experiment with a known answer (EVs near structures vs random
+              placement, 4 cells each): --out DIR gets EXPERIMENT.json, truth.json and per cell the
+              structure localizations and EV tracks (see evscope batch / aggregate). Options:
+              --seed S, --cells N (per condition), --inputs-per-cell K, --frames N, --size W,
+              --null (both conditions random: the null experiment)
 options (override the preset):
   --frames N          number of frames
   --size W[xH]        frame size in pixels
@@ -59,16 +65,21 @@ export const verb: Verb = {
         'scmos-offset-sd',
         'scmos-gain-cv',
         'scmos-noise-spread',
+        ...EXPERIMENT_ONLY.filter((f) => f !== 'null'),
       ],
-      booleans: ['no-tiff'],
+      booleans: ['no-tiff', 'null'],
     });
     if (a.positionals.length) throw new Error(`unexpected argument "${a.positionals[0]}"`);
     const preset = a.flags.get('preset');
+    if (preset === 'experiment') return writeSimulatedExperiment(a);
+    for (const f of EXPERIMENT_ONLY)
+      if (a.flags.has(f)) throw new Error(`--${f} belongs to --preset experiment`);
     const out = a.flags.get('out');
-    if (typeof preset !== 'string') throw new Error(`--preset is required (${PRESET_NAMES.join(', ')})`);
+    if (typeof preset !== 'string')
+      throw new Error(`--preset is required (${PRESET_NAMES.join(', ')}, experiment)`);
     if (typeof out !== 'string') throw new Error('--out PREFIX is required');
     if (!PRESET_NAMES.includes(preset as PresetName)) {
-      throw new Error(`unknown preset "${preset}" (choose ${PRESET_NAMES.join(', ')})`);
+      throw new Error(`unknown preset "${preset}" (choose ${PRESET_NAMES.join(', ')}, experiment)`);
     }
     const p = presetParams(preset as PresetName);
     const frames = numberFlag(a, 'frames');

@@ -48,6 +48,12 @@ export interface ExperimentInput {
   kind?: ExperimentInputKind;
   /** Companion files, relative like `path`: EV tracks to import instead of tracking, a sidecar. */
   files?: { tracks?: string; sidecar?: string };
+  /**
+   * What a localization table does not record: the acquisition's raw frames and camera field
+   * (px). Without them the movie spans the table's last frame and its farthest localization.
+   */
+  frames?: number;
+  fieldPx?: { width: number; height: number };
 }
 
 /** The Movie step's settings (the same fields as the panel's MovieParams and the CLI's flags). */
@@ -119,7 +125,15 @@ const positive = num({ min: 0, exclusiveMin: true });
 
 const files: Check<{ tracks?: string; sidecar?: string }> = obj({}, { tracks: path, sidecar: path });
 
+const wholePositive = num({ min: 1, max: 2 ** 31, integer: true });
+const fieldPx: Check<{ width: number; height: number }> = obj({
+  width: wholePositive,
+  height: wholePositive,
+});
+
 const inputOptional = {
+  frames: wholePositive,
+  fieldPx,
   excluded: bool,
   kind: oneOf<ExperimentInputKind>(['stack', 'localizations']),
   files,
