@@ -2,6 +2,7 @@
 import { indexedDbPersistence } from '../engine/experimentPersist';
 import { localizeService } from '../engine/localizeService';
 import { makeExperimentActions } from './experimentActions';
+import { DEMO_SEED, demoExperiment, demoFiles, regenerateDemo } from './experimentDemo';
 import { analyseInput, browserLane, InputCancelled, type Lane } from './experimentPipeline';
 import { experimentStore } from './experimentStore';
 import { uiStore } from './uiStore';
@@ -35,5 +36,21 @@ export const experimentActions = makeExperimentActions({
   isCancel: (e) => e instanceof InputCancelled,
   lanes: batchLanes,
   persistence: indexedDbPersistence(),
+  regenerate: regenerateDemo,
   notify: (...a) => uiStore.getState().notify(...a),
 });
+
+/** Opens the simulated two-condition experiment (its files made here) and, if asked, runs it. */
+export function openDemoExperiment(seed = DEMO_SEED, nullExperiment = false): void {
+  const { experiment, truth } = demoExperiment(seed, nullExperiment);
+  experimentActions.load({
+    experiment,
+    pattern: experimentStore.getState().pattern,
+    simulated: {},
+    truth,
+    fileMeta: {},
+    runs: {},
+    wanted: false,
+  });
+  experimentActions.addFiles(demoFiles(seed, nullExperiment));
+}

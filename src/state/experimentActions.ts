@@ -57,6 +57,8 @@ export interface ExperimentDeps {
   isCancel(e: unknown): boolean;
   lanes: () => number;
   persistence: ExperimentPersistence;
+  /** Files a saved experiment can make again itself (the simulated demo), attached on resume. */
+  regenerate?: (saved: SavedExperiment) => File[];
   notify(kind: 'error' | 'warning' | 'info', title: string, message: string, hint?: string): void;
 }
 
@@ -499,6 +501,11 @@ export function makeExperimentActions(deps: ExperimentDeps) {
       }
       resetExperiment();
       updateExperiment(() => ({ ...saved, queue: 'idle' }));
+      const again = deps.regenerate?.(saved) ?? [];
+      if (again.length) {
+        const { matched } = matchFiles(saved.experiment.inputs.flatMap(inputPaths), saved.fileMeta, again);
+        for (const [path, f] of matched) setExperimentFile(path, f);
+      }
       if (!saved.wanted || !inputsToRun(experimentStore.getState()).length) return null;
       return actions.start().catch((e) => {
         deps.notify('warning', 'The experiment batch did not resume', String(e));

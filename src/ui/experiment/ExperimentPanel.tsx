@@ -2,7 +2,7 @@
 // a folder, or pick them; cell and condition inferred by a pattern the user edits, previewed),
 // exclude / include / re-run / remove an input, and the batch queue with progress per input.
 import { type DragEvent, useMemo, useState } from 'react';
-import { experimentActions } from '../../state/experiment';
+import { experimentActions, openDemoExperiment } from '../../state/experiment';
 import { inputsToRun } from '../../state/experimentActions';
 import { plannedSteps, stepProblems } from '../../state/experimentPipeline';
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
@@ -40,6 +40,17 @@ function FilesRow() {
       </label>
       <button type="button" className="btn small" onClick={() => experimentActions.newExperiment()}>
         New
+      </button>
+      <button
+        type="button"
+        className="btn small"
+        title="EVs bound beside structures vs placed at random, 4 cells each, with a known answer: opens and runs it"
+        onClick={() => {
+          openDemoExperiment();
+          void experimentActions.start().catch(() => undefined);
+        }}
+      >
+        Two-condition experiment (simulated)
       </button>
     </div>
   );

@@ -3,7 +3,7 @@
 import type { Experiment } from '../../core/experiment/model';
 import type { SimulationParams } from '../../core/sim/params';
 import { registerScripting } from '../../scripting/api';
-import { experimentActions } from '../../state/experiment';
+import { experimentActions, openDemoExperiment } from '../../state/experiment';
 import { emptyExperiment, experimentStore } from '../../state/experimentStore';
 import { resultsOf } from './results';
 
@@ -27,6 +27,11 @@ registerScripting('newExperiment', (spec: NewExperimentSpec = {}) => {
     runs: {},
     wanted: false,
   });
+  return experimentStore.getState().experiment;
+});
+
+registerScripting('openExperimentDemo', (seed?: number, nullExperiment = false) => {
+  openDemoExperiment(seed, nullExperiment);
   return experimentStore.getState().experiment;
 });
 
