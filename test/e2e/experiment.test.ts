@@ -9,7 +9,9 @@ let app: BrowserSession;
 
 beforeAll(async () => {
   app = await openApp('/?demo=0');
-  await app.page.waitForFunction(() => 'evscope' in window && 'openExperimentDemo' in (window as never)['evscope']);
+  await app.page.waitForFunction(
+    () => 'openExperimentDemo' in ((window as unknown as { evscope?: object }).evscope ?? {}),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -20,11 +22,23 @@ interface Results {
   queue: string;
   runs: Record<string, { status: string; error: string | null }>;
   summaries: { id: string; metrics: Record<string, number | null> }[];
-  stats: { comparisons: { metric: string; a: string; b: string; difference: number; pPermutation: number; nCellsA: number; nCellsB: number }[] };
+  stats: {
+    comparisons: {
+      metric: string;
+      a: string;
+      b: string;
+      difference: number;
+      pPermutation: number;
+      nCellsA: number;
+      nCellsB: number;
+    }[];
+  };
 }
 
 const results = () =>
-  app.page.evaluate(() => (window as unknown as { evscope: { experimentResults(): unknown } }).evscope.experimentResults()) as Promise<Results>;
+  app.page.evaluate(() =>
+    (window as unknown as { evscope: { experimentResults(): unknown } }).evscope.experimentResults(),
+  ) as Promise<Results>;
 
 test('a reload in the middle of the batch resumes it; the demo gives the known answer with cells as the unit', async () => {
   const { page } = app;
@@ -36,7 +50,9 @@ test('a reload in the middle of the batch resumes it; the demo gives the known a
   // Two inputs done, then the tab reloads (the batch is cut off mid-run).
   await page.waitForFunction(
     () => {
-      const r = (window as unknown as { evscope: { experimentResults(): { summaries: unknown[] } } }).evscope.experimentResults();
+      const r = (
+        window as unknown as { evscope: { experimentResults(): { summaries: unknown[] } } }
+      ).evscope.experimentResults();
       return r.summaries.length >= 2;
     },
     undefined,
@@ -48,7 +64,9 @@ test('a reload in the middle of the batch resumes it; the demo gives the known a
   // The queue resumed by itself and finished.
   await page.waitForFunction(
     () => {
-      const r = (window as unknown as { evscope: { experimentResults(): { queue: string; summaries: unknown[] } } }).evscope.experimentResults();
+      const r = (
+        window as unknown as { evscope: { experimentResults(): { queue: string; summaries: unknown[] } } }
+      ).evscope.experimentResults();
       return r.queue === 'idle' && r.summaries.length === 8;
     },
     undefined,
