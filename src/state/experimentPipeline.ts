@@ -14,6 +14,7 @@ import {
   type MetricValue,
   metric,
 } from '../core/experiment/summary';
+import type { LocalizeParamsInput } from '../core/localize/params';
 import { concatLocTables, type LocTable } from '../core/locs/table';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { detectTrackFormat } from '../core/spt/io';
@@ -116,7 +117,21 @@ async function localize(
   progress: ProgressFn,
 ): Promise<LocTable> {
   const chunks: LocTable[] = [];
-  const params = { ...steps.localize!, pixelSizeNm: steps.localize!.pixelSizeNm ?? pixelSizeNm };
+  // As `evscope batch`: the file's pixel size and camera, overridden by what the step sets.
+  const cam = info.meta.camera ?? {};
+  const params: LocalizeParamsInput = {
+    pixelSizeNm,
+    ...steps.localize,
+    camera: {
+      kind: cam.kind ?? 'ccd',
+      offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
+      electronsPerAdu: cam.electronsPerAdu ?? PHYSICAL_DEFAULTS.electronsPerAdu,
+      emGain: cam.emGain ?? PHYSICAL_DEFAULTS.emGain,
+      quantumEfficiency: cam.quantumEfficiency ?? 1,
+      readNoiseE: cam.readNoiseE ?? 0,
+      ...steps.localize?.camera,
+    },
+  };
   const r = await engine.run({
     stack: info,
     channel: 0,
@@ -360,7 +375,8 @@ async function downstream(
   const { lane, signal, progress } = o;
   const results: InputResults = {};
   const extra: Record<string, MetricValue> = {};
-  if (locs && steps.localize) results.locs = locs;
+  // A table's localizations count as an input's own (as in `evscope batch`).
+  if (locs) results.locs = locs;
   if (steps.movie && locs)
     Object.assign(
       extra,
@@ -426,7 +442,9 @@ async function downstream(
     );
     results.coloc = { result: r.coloc, movieFrameIntervalS: r.movieFrameIntervalS };
   }
-  const summary = buildInputSummary(input, results, plannedSteps(steps), paramsHash);
+  // A table is already localized: its summary lists the steps that ran on it.
+  const ran = plannedSteps(steps).filter((x) => x !== 'localize' || acq.recipe !== null);
+  const summary = buildInputSummary(input, results, ran, paramsHash);
   summary.metrics = { ...summary.metrics, ...extra };
   return summary;
 }

@@ -15,6 +15,7 @@ import {
   inferInputs,
   inputIds,
 } from '../core/experiment/model';
+import { canonicalJson } from '../core/experiment/plan';
 import type { SimulationParams } from '../core/sim/params';
 
 export type InputRunStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -84,16 +85,7 @@ export function emptyExperiment(title = ''): Experiment {
 
 /** A stable key of the steps' parameters: a summary made with another key is stale. */
 export function stepsKey(steps: ExperimentSteps): string {
-  return JSON.stringify(steps, Object.keys(flatKeys(steps)).sort());
-}
-
-function flatKeys(v: unknown, out: Record<string, true> = {}): Record<string, true> {
-  if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) {
-      out[k] = true;
-      flatKeys(x, out);
-    }
-  return out;
+  return canonicalJson(steps);
 }
 
 // ------------------------------------------------------------------------ inputs

@@ -2,9 +2,11 @@
 // a folder, or pick them; cell and condition inferred by a pattern the user edits, previewed),
 // exclude / include / re-run / remove an input, and the batch queue with progress per input.
 import { type DragEvent, useMemo, useState } from 'react';
+import type { ExperimentStepName } from '../../core/experiment/model';
 import { experimentActions, openDemoExperiment } from '../../state/experiment';
 import { inputsToRun } from '../../state/experimentActions';
 import { plannedSteps, stepProblems } from '../../state/experimentPipeline';
+import { BROWSER_STEPS, stepsFromPanels } from '../../state/experimentSteps';
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
 import { droppedFiles } from './collectFiles';
 import './experiment.css';
@@ -155,6 +157,50 @@ function InputsTable() {
   );
 }
 
+const STEP_LABELS: Record<string, string> = {
+  localize: 'Localize (stacks)',
+  movie: 'Movie structures',
+  tracks: 'EV tracks',
+  coloc: 'Distances',
+};
+
+/** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */
+function StepsRow() {
+  const steps = useExperiment((s) => s.experiment?.steps ?? {});
+  const [which, setWhich] = useState<ExperimentStepName[]>(() => {
+    const set = plannedSteps(steps);
+    return set.length ? set : ['localize', 'movie'];
+  });
+  const toggle = (s: ExperimentStepName) =>
+    setWhich((w) =>
+      w.includes(s) ? w.filter((x) => x !== s) : BROWSER_STEPS.filter((x) => w.includes(x) || x === s),
+    );
+  return (
+    <fieldset className="mk-group ex-steps">
+      <legend>Steps</legend>
+      <div className="row">
+        {BROWSER_STEPS.map((s) => (
+          <label key={s}>
+            <input type="checkbox" checked={which.includes(s)} onChange={() => toggle(s)} /> {STEP_LABELS[s]}
+          </label>
+        ))}
+      </div>
+      <button
+        type="button"
+        className="btn small"
+        title="Every input runs with the parameters the Localize, Movie and Tracks & distances panels have now"
+        onClick={() => experimentActions.setSteps(stepsFromPanels(which))}
+      >
+        Use the panels' parameters
+      </button>
+      <details>
+        <summary className="muted">Parameters ({plannedSteps(steps).join(', ') || 'none'})</summary>
+        <pre className="ex-json">{JSON.stringify(steps, null, 1)}</pre>
+      </details>
+    </fieldset>
+  );
+}
+
 function QueueRow() {
   const state = useExperiment((s) => s);
   const queue = state.queue;
@@ -220,6 +266,7 @@ export function ExperimentPanel() {
       <h3 id="ex-title">Experiment{title ? `: ${title}` : ''}</h3>
       <FilesRow />
       <PatternRow />
+      <StepsRow />
       <QueueRow />
       <InputsTable />
     </section>
