@@ -37,6 +37,10 @@ registerScripting('openExperimentDemo', (seed?: number, nullExperiment = false) 
 
 registerScripting('runExperiment', () => experimentActions.start());
 
+registerScripting('excludeExperimentInput', (id: string) => experimentActions.setExcluded(id, true));
+registerScripting('includeExperimentInput', (id: string) => experimentActions.setExcluded(id, false));
+registerScripting('rerunExperimentInput', (id: string) => experimentActions.rerun(id));
+
 registerScripting('cancelExperiment', () => experimentActions.cancel());
 
 registerScripting('experimentResults', (tested?: string[]) => {
