@@ -23,28 +23,27 @@ export function testedMetrics(summaries: readonly InputSummary[]): string[] {
   return primary.length ? [primary[0]] : [...present].slice(0, 1);
 }
 
-let memo: { summaries: InputSummary[]; tested: string[]; stats: ExperimentStats } | null = null;
-
-/** Statistics of the current summaries; recomputed only when they change (inputs finishing). */
-export function resultsOf(
-  s: ExperimentState,
-  tested?: string[],
-): {
+let memo: {
+  key: string;
+  refs: unknown[];
   summaries: InputSummary[];
   tested: string[];
   stats: ExperimentStats;
-} {
+} | null = null;
+
+/**
+ * Statistics of the current summaries; recomputed only when an input finishes, is regrouped or
+ * excluded (not on every progress tick of the running input).
+ */
+export function resultsOf(
+  s: ExperimentState,
+  tested?: string[],
+): { summaries: InputSummary[]; tested: string[]; stats: ExperimentStats } {
   const summaries = currentSummaries(s);
+  const refs = summaries.map((x) => s.runs[x.id]?.summary);
   const t = tested ?? testedMetrics(summaries);
-  if (
-    memo &&
-    memo.summaries.length === summaries.length &&
-    memo.summaries.every(
-      (x, i) => x === summaries[i] || JSON.stringify(x) === JSON.stringify(summaries[i]),
-    ) &&
-    memo.tested.join() === t.join()
-  )
-    return memo;
-  memo = { summaries, tested: t, stats: experimentStats(summaries, { tested: t }) };
+  const key = `${t.join()}\u0000${summaries.map((x) => `${x.id}\u0001${x.cell}\u0001${x.condition}`).join('\u0000')}`;
+  if (memo && memo.key === key && memo.refs.every((r, i) => r === refs[i])) return memo;
+  memo = { key, refs, summaries, tested: t, stats: experimentStats(summaries, { tested: t }) };
   return memo;
 }
