@@ -12,13 +12,17 @@ import { gaussianSmooth } from '../core/binarize/smooth';
 import type { LabelledStructures } from '../core/binarize/structures';
 import { analyzeColocalization, type ColocParams, colocControls } from '../core/coloc/analysis';
 import { FrameSweep } from '../core/coloc/frameSweep';
+import { analyzeEvMarkers } from '../core/ev/analyzeEvMarkers';
+import { type Classification, classifyEvs } from '../core/ev/classify';
+import { evTableCsv } from '../core/ev/evTableCsv';
+import { resolveEvMarkerParams } from '../core/ev/params';
 import type { Experiment, ExperimentInput, ExperimentStepName } from '../core/experiment/model';
 import { inputKind } from '../core/experiment/model';
 import type { InputResults } from '../core/experiment/summary';
 import { writeThunderstormCsv } from '../core/io/thunderstormCsv';
 import type { LocalizeParamsInput } from '../core/localize/params';
 import { applyPipeline } from '../core/locs/pipeline';
-import { concatLocTables, type LocTable, selectRows } from '../core/locs/table';
+import { type ColumnArray, concatLocTables, type LocTable, selectRows } from '../core/locs/table';
 import type { RenderGrid } from '../core/movie/grid';
 import { SlidingMovie } from '../core/movie/slidingMovie';
 import { movieFrameCount, movieFrameLimitError } from '../core/movie/window';
@@ -119,7 +123,35 @@ async function analyse(
       movieFrameIntervalS: interval,
     };
   }
+  if (ctx.steps.includes('markers')) {
+    if (!stack) throw new Error('markers: EV marker counting needs a stack');
+    out.markers = await step('markers', () => markersStep(ctx, stack));
+  }
   return out;
+}
+
+/** EV marker counting and typing, as `evscope count` does for one stack. */
+async function markersStep(ctx: InputRunContext, stack: FrameSource): Promise<Classification> {
+  const input = ctx.experiment.steps.markers!;
+  const params = resolveEvMarkerParams(
+    { ...input, pixelSizeNm: input.pixelSizeNm ?? stack.meta.pixelSizeNm ?? ctx.experiment.pixelSizeNm },
+    stack,
+  );
+  const table = await analyzeEvMarkers(stack, params);
+  const c = classifyEvs(
+    table.columns,
+    params.channels.map((x) => ({ name: x.name, role: x.role, threshold: x.threshold })),
+    params.counting.method,
+    params.subtypeNames,
+  );
+  const columns: Record<string, ColumnArray> = { ...table.columns, subtype: c.subtype };
+  for (const m of c.markerNames) columns[`${m} fraction`] = c.composition[m];
+  if (c.probe) columns['probe count'] = c.probe;
+  await writeOutputSafely(
+    join(ctx.dir, 'evs.csv'),
+    evTableCsv({ length: table.length, columns, subtypeNames: c.subtypeNames }),
+  );
+  return c;
 }
 
 function movieInterval(ctx: InputRunContext, acq: Acquisition): number {
@@ -159,9 +191,12 @@ function acquisition(ctx: InputRunContext, locs: LocTable | null, stack: FrameSo
 
 async function localize(ctx: InputRunContext, stack: FrameSource): Promise<LocTable> {
   const cam = stack.meta.camera ?? {};
+  const { channel = 0, ...given } = ctx.experiment.steps.localize ?? {};
+  if (channel >= stack.channels)
+    throw new Error(`localize.channel ${channel} is not a channel of the stack (0–${stack.channels - 1})`);
   const params: LocalizeParamsInput = {
     pixelSizeNm: stack.meta.pixelSizeNm ?? ctx.experiment.pixelSizeNm,
-    ...ctx.experiment.steps.localize,
+    ...given,
     camera: {
       kind: cam.kind ?? 'ccd',
       offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
@@ -183,7 +218,7 @@ async function localize(ctx: InputRunContext, stack: FrameSource): Promise<LocTa
         width: stack.width,
         height: stack.height,
         frameCount: stack.frameCount,
-        readFrame: (i, signal) => stack.readFrame(i, { signal }),
+        readFrame: (i, signal) => stack.readFrame(i, { channel, signal }),
       },
       params,
       pool,

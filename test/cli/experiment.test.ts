@@ -2,10 +2,13 @@
 // structures vs random placement, 4 cells each): the cell-level test finds the known answer,
 // 4 shards aggregate to the same bytes as one unsharded run, re-running resumes, and a broken
 // input is reported and skipped without stopping the batch.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
+import { presetParams } from '../../src/core/sim/presets';
+import { simulate } from '../../src/core/sim/simulate';
 import { tempDir } from '../helpers/sources';
 
 const tmp = tempDir('evscope-experiment-');
@@ -124,6 +127,15 @@ describe('evscope batch + aggregate on the simulated experiment', () => {
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/8 inputs: 0 run, 8 up to date, 0 failed/);
     expect(statSync(summary).mtimeMs).toBe(before);
+    // Relabelling an input keeps its results and updates its summary's labels.
+    const e = JSON.parse(readFileSync(exp(), 'utf8'));
+    e.inputs[0].cell = 'near/cell1b';
+    writeFileSync(d('sim', 'relabelled.json'), JSON.stringify(e));
+    const skip = await run(['batch', d('sim', 'relabelled.json'), '--out', d('all')]);
+    expect(skip.out).toMatch(/8 inputs: 0 run, 8 up to date/);
+    expect(JSON.parse(readFileSync(summary, 'utf8')).cell).toBe('near/cell1b');
+    await run(['batch', exp(), '--out', d('all')]);
+    expect(JSON.parse(readFileSync(summary, 'utf8')).cell).toBe('near/cell1');
   });
 
   test('a broken input is reported and skipped; the others still count', async () => {
@@ -138,6 +150,17 @@ describe('evscope batch + aggregate on the simulated experiment', () => {
     expect(r.err).toMatch(/bad-tracks: FAILED, skipped: coloc: There are no track positions/);
     expect(r.out).toMatch(/10 inputs: 0 run, 8 up to date, 2 failed/);
     expect(readFileSync(d('all', 'broken', 'error.txt'), 'utf8')).toMatch(/missing_locs/);
+    // A re-run with other parameters that fails leaves no stale summary behind.
+    cpSync(d('all', 'near-cell1-1'), d('stale', 'near-cell1-1'), { recursive: true });
+    const one = { ...e, inputs: [e.inputs[0]], steps: structuredClone(e.steps) };
+    one.steps.movie.window = 5000;
+    writeFileSync(d('sim', 'too-long.json'), JSON.stringify(one));
+    const stale = await run(['batch', d('sim', 'too-long.json'), '--out', d('stale')]);
+    expect(stale.code).toBe(3);
+    expect(stale.err).toMatch(
+      /near-cell1-1: FAILED, skipped: movie: the movie window \(5000\) is longer than the 1200 raw frames/,
+    );
+    expect(existsSync(d('stale', 'near-cell1-1', 'summary.json'))).toBe(false);
     const agg = await run(['aggregate', d('all'), '--out', d('agg-broken'), '--metrics', METRIC]);
     expect(agg.code).toBe(0);
     expect(agg.err).toMatch(/input bad-tracks failed in the batch/);
@@ -160,4 +183,110 @@ describe('evscope batch + aggregate on the simulated experiment', () => {
     );
     expect((await run(['batch', d('bad.json'), '--out', d('x')])).err).toMatch(/inputs\[0\]\.path: missing/);
   });
+});
+
+describe('evscope batch --step markers', () => {
+  test('EV marker subtypes of simulated stacks enter the summary; known fractions come back', async () => {
+    mkdirSync(d('mk'));
+    for (const seed of [1, 2]) {
+      const r = await run([
+        'simulate',
+        '--preset',
+        'evMarkers',
+        '--frames',
+        '200',
+        '--seed',
+        String(seed),
+        '--out',
+        d('mk', `s${seed}`),
+      ]);
+      expect(r.code, r.err).toBe(0);
+    }
+    const channels = ['CD9', 'CD63', 'CD81'].map((name, channel) => ({
+      channel,
+      name,
+      role: 'marker',
+      threshold: 1,
+    }));
+    writeFileSync(
+      d('mk', 'exp.json'),
+      JSON.stringify({
+        format: 'evscope-experiment',
+        version: 1,
+        inputs: [1, 2].map((k) => ({ id: `s${k}`, path: `s${k}.tif`, cell: `c${k}`, condition: 'A' })),
+        steps: {
+          markers: { channels: [...channels, { channel: 3, name: 'probe', role: 'probe', threshold: 1 }] },
+        },
+      }),
+    );
+    const r = await run(['batch', d('mk', 'exp.json'), '--out', d('mk', 'res')]);
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(d('mk', 'res', 's1', 'evs.csv'), 'utf8').split('\n').length).toBeGreaterThan(30);
+    const agg = await run(['aggregate', d('mk', 'res'), '--out', d('mk', 'agg')]);
+    expect(agg.code, agg.err).toBe(0);
+    const cond = Object.fromEntries(
+      csvRows(d('mk', 'agg', 'conditions.csv')).map((c) => [c.metric, Number(c.mean)]),
+    );
+    // The evMarkers preset: 40 % CD63-only EVs (probe mean 3), 60 % CD9+CD63+CD81+ (probe mean 9).
+    expect(cond['markers.evs']).toBe(40);
+    expect(cond['markers.fraction.CD63-only']).toBeGreaterThan(0.25);
+    expect(cond['markers.fraction.CD63-only']).toBeLessThan(0.6);
+    expect(cond['markers.fraction.CD9+CD63+CD81+']).toBeGreaterThan(0.4);
+    expect(cond['markers.probeMean.CD9+CD63+CD81+']).toBeGreaterThan(2 * cond['markers.probeMean.CD63-only']);
+  }, 300_000);
+});
+
+describe('evscope batch on a raw stack: localize → movie → tracks → coloc', () => {
+  test('localizes the structure channel and tracks the EV channel of a simulated uptake stack', async () => {
+    const p = presetParams('demo');
+    p.width = 48;
+    p.height = 48;
+    p.frames = 600;
+    p.drift = { speedXNmPerS: 0, speedYNmPerS: 0, wobbleAmplitudeNm: 0, wobblePeriodS: 20 };
+    const sim = simulate(p);
+    mkdirSync(d('stack'));
+    await writeSimulatedTiff(d('stack', 'cell.tif'), sim);
+    const structureEvents = sim.truth.events.columns.channel.filter((c) => c === 0).length;
+    const evs = new Set(sim.truth.trajectories.ev).size;
+    writeFileSync(
+      d('stack', 'exp.json'),
+      JSON.stringify({
+        format: 'evscope-experiment',
+        version: 1,
+        inputs: [{ id: 'cell', path: 'cell.tif', cell: 'c1', condition: 'A' }],
+        steps: {
+          localize: { channel: 0, sigmaNm: 130 },
+          movie: {
+            window: 200,
+            step: 20,
+            renderPxNm: 20,
+            sigma: { kind: 'precision', factor: 1, minNm: 5 },
+            smoothSigmaPx: 1,
+            threshold: { kind: 'otsu', sampleFrames: 10 },
+            connectivity: 26,
+          },
+          tracks: {
+            channel: 1,
+            localize: { sigmaNm: 150, fitSigma: true, thresholdFactor: 2 },
+            link: { maxLinkDistance: 200, maxGap: 2, autoRadius: true },
+            filter: { minLength: 10, minMeanIntensity: 0 },
+          },
+          coloc: { permutations: 199, controlPerFrame: 20 },
+        },
+      }),
+    );
+    const r = await run(['batch', d('stack', 'exp.json'), '--out', d('stack', 'res'), '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/cell: done \(localize, movie, tracks, coloc\)/);
+    const s = JSON.parse(readFileSync(d('stack', 'res', 'cell', 'summary.json'), 'utf8'));
+    // Emissions of one PALM molecule in consecutive frames are separate localizations.
+    expect(s.metrics['locs.count']).toBeGreaterThan(0.6 * structureEvents);
+    expect(s.metrics['locs.count']).toBeLessThan(1.2 * structureEvents);
+    expect(s.metrics['tracks.count']).toBeGreaterThanOrEqual(evs / 2);
+    expect(s.metrics['tracks.count']).toBeLessThanOrEqual(3 * evs);
+    expect(s.metrics['structures.count']).toBeGreaterThan(0);
+    expect(s.metrics['coloc.positions']).toBeGreaterThan(0);
+    for (const f of ['locs.csv', 'mask.tif', 'labels.tif', 'tracks.csv', 'distances.csv', 'per_track.csv'])
+      expect(statSync(d('stack', 'res', 'cell', f)).size, f).toBeGreaterThan(0);
+  }, 300_000);
 });

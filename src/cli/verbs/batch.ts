@@ -30,11 +30,11 @@ export const SOME_FAILED_EXIT = 3;
 const help = `usage: evscope batch EXPERIMENT.json --out DIR [--step localize,movie,tracks,coloc] [options]
 Runs every input of an experiment (not excluded) through the steps with the experiment's
 parameters, one input at a time, and writes per input DIR/<id>/ (locs.csv, mask.tif,
-labels.tif, tracks.csv, distances.csv, per_track.csv — as the steps produce them) and
+labels.tif, tracks.csv, distances.csv, per_track.csv, evs.csv — as the steps produce them) and
 DIR/<id>/summary.json, which evscope aggregate merges. A failed input is reported, leaves
 DIR/<id>/error.txt and is skipped; the exit status is then ${SOME_FAILED_EXIT}. Re-running skips every input whose
 summary.json was made with the same parameters and input files (resume).
-Steps, in run order: ${EXPERIMENT_STEPS.join(', ')} (markers is not run by batch yet).
+Steps, in run order: ${EXPERIMENT_STEPS.join(', ')} (markers writes evs.csv: counts per EV and subtype).
   --out DIR        results folder (created; shared by all shards)
   --step LIST      steps to run (default: every step the experiment has parameters for)
   --shard I/N      run only inputs I, I+N, I+2N… of the inputs sorted by id (0 ≤ I < N): for job
@@ -46,7 +46,7 @@ Relative paths in EXPERIMENT.json are relative to its folder.`;
 
 function stepList(text: string | undefined, e: Experiment): ExperimentStepName[] {
   if (text === undefined) {
-    const present = EXPERIMENT_STEPS.filter((s) => s !== 'markers' && e.steps[s] !== undefined);
+    const present = EXPERIMENT_STEPS.filter((s) => e.steps[s] !== undefined);
     if (!present.length) throw new Error('the experiment has parameters for no step: nothing to run');
     return present;
   }
@@ -113,6 +113,8 @@ async function runOne(
     return { outcome: 'skipped', note: 'results up to date' };
   }
   await mkdir(dir, { recursive: true });
+  // Results of other parameters must not outlive a failed re-run (aggregate would read them).
+  await rm(summaryFile, { force: true });
   const results = await runInput({
     experiment: e,
     input,

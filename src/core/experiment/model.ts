@@ -89,8 +89,14 @@ export interface ExperimentTracksParams {
  */
 export type ExperimentColocParams = Omit<ColocParams, 'movieFrames' | 'frameInterval' | 'controlRegion'>;
 
+/** The Localize step: the session's localize parameters plus the panel's channel choice. */
+export type ExperimentLocalizeParams = LocalizeParamsInput & {
+  /** 0-based channel to localize (default 0, as in the Localize panel). */
+  channel?: number;
+};
+
 export interface ExperimentSteps {
-  localize?: LocalizeParamsInput;
+  localize?: ExperimentLocalizeParams;
   /** Post-processing of the localizations (drift, merge, filter) before the movie. */
   post?: PostStep[];
   movie?: ExperimentMovieParams;
@@ -219,7 +225,15 @@ const steps = obj(
   {},
   {
     // resolveLocalizeParams throws with the field's name, as the session's localize section does.
-    localize: section((j) => resolveLocalizeParams(asObject(j, 'localize') as LocalizeParamsInput)),
+    localize: section((j) => {
+      const { channel, ...rest } = asObject(j, 'localize');
+      if (channel !== undefined)
+        need(
+          Number.isInteger(channel) && (channel as number) >= 0,
+          'localize.channel must be a 0-based channel',
+        );
+      resolveLocalizeParams(rest as LocalizeParamsInput);
+    }),
     post: section((j) => parsePipeline(j)),
     movie: section(checkMovieParams),
     tracks: section(checkTracksParams),
@@ -237,6 +251,16 @@ const experiment = obj(
   },
   { title: str({ max: 200 }), frameIntervalMs: positive, pixelSizeNm: positive },
 );
+
+/**
+ * The experiment as a session section (`steps.experiment`): register it with the session's
+ * validator (`registerStepSchema('experiment', experimentSectionSchema)`) so a session keeps
+ * its experiment checked like any step.
+ */
+export const experimentSectionSchema: Check<Json> = checkedJson(plainJson({ maxNodes: 500_000 }), (j) => {
+  const r = validateExperiment(j);
+  if (!r.ok) throw new Error(r.errors.slice(0, 5).join('; '));
+});
 
 export type ExperimentResult = { ok: true; experiment: Experiment } | { ok: false; errors: string[] };
 

@@ -1,16 +1,20 @@
 import { describe, expect, test } from 'vitest';
+import type { ExperimentMovieParams, ExperimentTracksParams } from '../../../src/core/experiment/model';
 import {
   activeInputs,
   compilePattern,
   EXPERIMENT_FORMAT,
   EXPERIMENT_VERSION,
   experimentFromPaths,
+  experimentSectionSchema,
   inferInputs,
   inputIds,
   inputKind,
   parseExperiment,
   validateExperiment,
 } from '../../../src/core/experiment/model';
+import { Issues } from '../../../src/core/session/schema';
+import type { MovieSettings, ThresholdChoice, TrackingRequest } from '../../../workers/tracks.api';
 
 const base = {
   format: EXPERIMENT_FORMAT,
@@ -109,5 +113,29 @@ describe('cell and condition from file names', () => {
     expect(unmatched).toHaveLength(1);
     expect(validateExperiment(experiment).ok).toBe(true);
     expect(new Set(experiment.inputs.map((x) => x.id)).size).toBe(4);
+  });
+});
+
+describe('the step parameters are the existing ones', () => {
+  test('movie and tracks sections are assignable to and from the Tracks step types', () => {
+    // Compile-time: a mismatch with workers/tracks.api.ts fails the typecheck of this file.
+    const m = {} as ExperimentMovieParams;
+    const asSettings: MovieSettings = m;
+    const asThreshold: ThresholdChoice = m.threshold;
+    const back: ExperimentMovieParams['threshold'] = {} as ThresholdChoice;
+    const t = {} as ExperimentTracksParams;
+    const link: TrackingRequest['link'] = t.link;
+    const filter: TrackingRequest['filter'] = t.filter;
+    const localize: TrackingRequest['localize'] = t.localize;
+    expect([asSettings, asThreshold, back, link, filter, localize]).toHaveLength(6);
+  });
+
+  test('an experiment checks as a session section', () => {
+    const ok = new Issues();
+    expect(experimentSectionSchema(base, 'steps.experiment', ok)).toEqual(base);
+    expect(ok.ok).toBe(true);
+    const bad = new Issues();
+    expect(experimentSectionSchema({ ...base, inputs: 3 }, 'steps.experiment', bad)).toBeUndefined();
+    expect(bad.messages().join()).toMatch(/steps\.experiment: inputs: expected a list, got 3/);
   });
 });
