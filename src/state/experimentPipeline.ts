@@ -119,9 +119,12 @@ async function localize(
   const chunks: LocTable[] = [];
   // As `evscope batch`: the file's pixel size and camera, overridden by what the step sets.
   const cam = info.meta.camera ?? {};
+  const { channel = 0, ...given } = steps.localize ?? {};
+  if (channel >= info.channels)
+    throw new Error(`localize.channel ${channel} is not a channel of the stack (0–${info.channels - 1})`);
   const params: LocalizeParamsInput = {
     pixelSizeNm,
-    ...steps.localize,
+    ...given,
     camera: {
       kind: cam.kind ?? 'ccd',
       offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
@@ -134,7 +137,7 @@ async function localize(
   };
   const r = await engine.run({
     stack: info,
-    channel: 0,
+    channel,
     params,
     scmosMapsFromSimulation: info.recipe.kind === 'simulated' && params.camera?.kind === 'scmos',
     signal,

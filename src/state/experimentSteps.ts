@@ -31,8 +31,9 @@ export function stepsFromPanels(which: readonly ExperimentStepName[]): Experimen
   const out: ExperimentSteps = {};
   if (which.includes('localize'))
     out.localize = st
-      ? withoutPixelSize(localizeInput(settings, st))
+      ? { ...withoutPixelSize(localizeInput(settings, st)), channel: settings.channel }
       : {
+          channel: settings.channel,
           sigmaNm: settings.sigmaNm ?? 130,
           fitSigma: settings.fitSigma,
           fitter: settings.fitter,

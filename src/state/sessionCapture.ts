@@ -338,7 +338,10 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const settings = localizeParamsStore.getState().settings;
   steps.localizeSettings = json(settings);
   const experiment = captureExperiment();
-  if (experiment) steps.experiment = json(experiment);
+  if (experiment) {
+    steps.experiment = json(experiment.experiment);
+    steps.experimentRuns = json(experiment.experimentRuns);
+  }
 
   const own = captureInput(LIVE(), stackIds);
   Object.assign(steps, own.steps);
@@ -551,7 +554,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         ? ({ ...DEFAULT_SETTINGS, ...(ls as unknown as Partial<LocalizeSettings>) } as LocalizeSettings)
         : DEFAULT_SETTINGS,
     );
-  restoreExperiment(session.steps.experiment, report.warnings);
+  restoreExperiment(session.steps, report.warnings);
   const landing = dataStore.getState().activeId;
   const claimed = await restoreOthers(session, tables, live, o, report);
 

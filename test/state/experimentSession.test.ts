@@ -72,10 +72,11 @@ test('the experiment and its summaries survive save → open → restore; the ba
   expect(after.queue).toBe('idle');
 });
 
-test('a session without an experiment clears the one on screen; a damaged one is reported, not used', async () => {
+test('a session without an experiment clears the one on screen; a damaged one is refused with the reason (the experiment file schema)', async () => {
   experimentWithResults();
   const plain = await captureSession({ appVersion: 't', fingerprint: async () => null });
   delete plain.session.steps.experiment;
+  delete plain.session.steps.experimentRuns;
   const opened = openSessionFile(saveSessionFile(plain.session, plain.tables), { fileName: 'p.smlm' });
   if (!opened.ok) throw new Error(opened.errors.join('\n'));
   await restoreSession(opened);
@@ -83,11 +84,8 @@ test('a session without an experiment clears the one on screen; a damaged one is
 
   experimentWithResults();
   const bad = await captureSession({ appVersion: 't', fingerprint: async () => null });
-  (bad.session.steps.experiment as { experiment: { inputs: unknown[] } }).experiment.inputs.push({
-    id: 'a1',
-  });
-  const openedBad = openSessionFile(saveSessionFile(bad.session, bad.tables), { fileName: 'b.smlm' });
-  if (!openedBad.ok) throw new Error(openedBad.errors.join('\n'));
-  const report = await restoreSession(openedBad);
-  expect(report.warnings.join('\n')).toMatch(/experiment: .*inputs\[5\]/s);
+  (bad.session.steps.experiment as { inputs: unknown[] }).inputs.push({ id: 'a1' });
+  // The session's validator checks the section as it checks an EXPERIMENT.json, with the path.
+  expect(() => saveSessionFile(bad.session, bad.tables)).toThrow(/steps\.experiment: inputs\[5\]\.path/);
+  expect(experimentStore.getState().experiment?.inputs.length).toBe(5);
 });
