@@ -2,6 +2,7 @@
 // files, writing and reading .smlm session files, and the autosave store in IndexedDB — so
 // millions of localizations never serialise or hash on the main thread.
 import * as Comlink from 'comlink';
+import './sessionSections';
 import {
   blobRangeReader,
   fingerprintFile,

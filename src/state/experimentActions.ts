@@ -68,6 +68,7 @@ export interface SavedExperiment {
   pattern: string;
   simulated: Record<string, SimulationParams>;
   truth: unknown;
+  tested?: string[] | null;
   fileMeta: Record<string, { name: string; size: number }>;
   runs: Record<string, InputRun>;
   wanted: boolean;
@@ -101,6 +102,7 @@ export function savedState(s: ExperimentState): SavedExperiment | null {
     pattern: s.pattern,
     simulated: s.simulated,
     truth: s.truth,
+    tested: s.tested,
     fileMeta: s.fileMeta,
     runs: settled(s.runs),
     wanted: s.wanted,
@@ -119,6 +121,7 @@ export function parseSaved(j: unknown): SavedExperiment {
     pattern: typeof o.pattern === 'string' ? o.pattern : DEFAULT_PATTERN,
     simulated: obj(o.simulated) as Record<string, SimulationParams>,
     truth: o.truth ?? null,
+    tested: Array.isArray(o.tested) && o.tested.every((t) => typeof t === 'string') ? o.tested : null,
     fileMeta: obj(o.fileMeta) as SavedExperiment['fileMeta'],
     runs: settled(obj(o.runs) as Record<string, InputRun>),
     wanted: o.wanted === true,
@@ -433,6 +436,12 @@ export function makeExperimentActions(deps: ExperimentDeps) {
     /** Forgets an input's result so the queue runs it again (now, if the queue is running). */
     rerun(id: string): void {
       setRun(id, { status: 'pending', summary: undefined, error: undefined, stepsKey: undefined });
+      void persist();
+    },
+
+    /** The metrics tested between conditions (null: the default primary metric). */
+    setTested(tested: string[] | null): void {
+      updateExperiment(() => ({ tested: tested?.length ? [...tested] : null }));
       void persist();
     },
 

@@ -3,13 +3,10 @@
 // `steps.experimentRuns` what the browser adds — the name pattern, simulated inputs, the known
 // answer, file names and sizes, and every finished input's summary — so a reviewer reopening
 // the session sees the same cell-level results without the files.
-import { experimentSectionSchema } from '../core/experiment/model';
-import { registerStepSchema } from '../core/session/index';
+import '../../workers/sessionSections';
 import { experimentActions } from './experiment';
 import { parseSaved, savedState } from './experimentActions';
 import { experimentStore, resetExperiment } from './experimentStore';
-
-registerStepSchema('experiment', experimentSectionSchema);
 
 export interface ExperimentSections {
   experiment: unknown;

@@ -43,6 +43,11 @@ export interface ExperimentState {
   simulated: Record<string, SimulationParams>;
   /** Known answer of a simulated experiment, shown beside the results. */
   truth: unknown;
+  /**
+   * Metrics tested between conditions (the Holm family), chosen before looking at results;
+   * null: the primary metric of the furthest step that ran.
+   */
+  tested: string[] | null;
   /** Name and size of each file input, to match a re-dropped folder after a reload. */
   fileMeta: Record<string, { name: string; size: number }>;
   runs: Record<string, InputRun>;
@@ -60,6 +65,7 @@ const EMPTY: Omit<ExperimentState, 'version'> = {
   pattern: DEFAULT_PATTERN,
   simulated: {},
   truth: null,
+  tested: null,
   fileMeta: {},
   runs: {},
   queue: 'idle',

@@ -6,6 +6,7 @@ import { metricKeys } from '../../core/experiment/cellStats';
 import { describeMetric } from '../../core/experiment/summary';
 import { cellDotFigure, formatEffect, formatPValue, metricTitle } from '../../plots/experiment';
 import { Plot } from '../../plots/Plot';
+import { experimentActions } from '../../state/experiment';
 import { useExperiment } from '../../state/experimentStore';
 import { useUi } from '../../state/uiStore';
 import { downloadText } from '../tracks/download';
@@ -60,7 +61,30 @@ export function ExperimentResults() {
         </select>
       </label>
       {figure && <Plot figure={figure} label="cells per condition" className="ex-plot" />}
-      <h4>Tests (cell = unit, Holm over {tested.join(', ')})</h4>
+      <details className="ex-tested">
+        <summary>
+          Tests (cell = unit), Holm over {tested.length} metric{tested.length === 1 ? '' : 's'}:{' '}
+          {tested.join(', ')}
+        </summary>
+        <p className="muted">
+          Choose the tested metrics before looking at the results. With 4 vs 4 cells the smallest two-sided
+          permutation p is 2/70 ≈ 0.029, so a family of several metrics cannot reach 0.05 after Holm.
+        </p>
+        {metrics.map((m) => (
+          <label key={m} className="ex-metric">
+            <input
+              type="checkbox"
+              checked={tested.includes(m)}
+              onChange={() =>
+                experimentActions.setTested(
+                  tested.includes(m) ? tested.filter((x) => x !== m) : [...tested, m],
+                )
+              }
+            />{' '}
+            {metricTitle(m)}
+          </label>
+        ))}
+      </details>
       <table className="ex-tests" data-testid="ex-tests">
         <thead>
           <tr>

@@ -7,8 +7,8 @@ import type { ExperimentState } from '../../state/experimentStore';
 
 /** Metrics tested between conditions: the primary ones of each step that ran (a small Holm family). */
 export const PRIMARY_METRICS = [
-  'coloc.deltaDistanceNm',
   'coloc.deltaFractionWithin',
+  'coloc.deltaDistanceNm',
   'coloc.meanDistanceNm',
   'tracks.medianD',
   'structures.perFrameMean',
@@ -41,7 +41,9 @@ export function resultsOf(
 ): { summaries: InputSummary[]; tested: string[]; stats: ExperimentStats } {
   const summaries = currentSummaries(s);
   const refs = summaries.map((x) => s.runs[x.id]?.summary);
-  const t = tested ?? testedMetrics(summaries);
+  const present = new Set(summaries.flatMap((x) => Object.keys(x.metrics)));
+  const chosen = (tested ?? s.tested)?.filter((m) => present.has(m));
+  const t = chosen?.length ? chosen : testedMetrics(summaries);
   const key = `${t.join()}\u0000${summaries.map((x) => `${x.id}\u0001${x.cell}\u0001${x.condition}`).join('\u0000')}`;
   if (memo && memo.key === key && memo.refs.every((r, i) => r === refs[i])) return memo;
   memo = { key, refs, summaries, tested: t, stats: experimentStats(summaries, { tested: t }) };

@@ -1,6 +1,6 @@
 // window.evscope.newExperiment / runExperiment / experimentResults: the Experiment step from a
 // script (and the browser tests).
-import type { Experiment } from '../../core/experiment/model';
+import { type Experiment, validateExperiment } from '../../core/experiment/model';
 import type { SimulationParams } from '../../core/sim/params';
 import { registerScripting } from '../../scripting/api';
 import { experimentActions, openDemoExperiment } from '../../state/experiment';
@@ -17,7 +17,12 @@ export interface NewExperimentSpec {
 }
 
 registerScripting('newExperiment', (spec: NewExperimentSpec = {}) => {
-  const experiment = spec.experiment ?? emptyExperiment(spec.title ?? '');
+  let experiment = emptyExperiment(spec.title ?? '');
+  if (spec.experiment) {
+    const v = validateExperiment(spec.experiment);
+    if (!v.ok) throw new Error(`not a valid experiment:\n  ${v.errors.join('\n  ')}`);
+    experiment = v.experiment;
+  }
   experimentActions.load({
     experiment,
     pattern: experimentStore.getState().pattern,
@@ -40,6 +45,8 @@ registerScripting('runExperiment', () => experimentActions.start());
 registerScripting('excludeExperimentInput', (id: string) => experimentActions.setExcluded(id, true));
 registerScripting('includeExperimentInput', (id: string) => experimentActions.setExcluded(id, false));
 registerScripting('rerunExperimentInput', (id: string) => experimentActions.rerun(id));
+
+registerScripting('setExperimentTested', (metrics: string[] | null) => experimentActions.setTested(metrics));
 
 registerScripting('cancelExperiment', () => experimentActions.cancel());
 
