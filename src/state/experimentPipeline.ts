@@ -20,6 +20,7 @@ import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { detectTrackFormat } from '../core/spt/io';
 import { median } from '../core/stats/descriptive';
 import type { LocalizeEngine } from '../engine/localizeService';
+import { browserMarkersBackend, type MarkersBackend } from '../engine/markersService';
 import { MovieService } from '../engine/movieService';
 import { RenderService } from '../engine/renderService';
 import { type StackInfo, StackService } from '../engine/stackService';
@@ -35,6 +36,7 @@ export interface Lane {
   tracks: TracksBackend;
   /** Reads localization tables (any format the workbench opens). */
   tables: Pick<RenderService['backend'], 'parseLocalizationFile'>;
+  markers: Pick<MarkersBackend, 'run'>;
 }
 
 export function browserLane(): Lane {
@@ -43,6 +45,7 @@ export function browserLane(): Lane {
     movie: new MovieService(),
     tracks: browserTracksBackend(),
     tables: new RenderService().backend,
+    markers: browserMarkersBackend(),
   };
 }
 
@@ -75,6 +78,7 @@ export function plannedSteps(steps: ExperimentSteps): ExperimentStepName[] {
   if (steps.movie) out.push('movie');
   if (steps.tracks) out.push('tracks');
   if (steps.coloc) out.push('coloc');
+  if (steps.markers) out.push('markers');
   return out;
 }
 
@@ -82,7 +86,7 @@ export function plannedSteps(steps: ExperimentSteps): ExperimentStepName[] {
 export function stepProblems(steps: ExperimentSteps): string[] {
   const p: string[] = [];
   const planned = plannedSteps(steps);
-  if (!planned.length && !steps.markers) p.push('No step is set: choose at least one step to run.');
+  if (!planned.length) p.push('No step is set: choose at least one step to run.');
   if (steps.movie && !steps.localize) p.push('The Movie step needs localizations: add the Localize step.');
   if (steps.coloc && !(steps.localize && steps.tracks && steps.movie))
     p.push('Distances need the Localize (structures), Movie and Tracks steps.');
@@ -444,6 +448,19 @@ async function downstream(
       ),
     );
     results.coloc = { result: r.coloc, movieFrameIntervalS: r.movieFrameIntervalS };
+  }
+  if (steps.markers) {
+    const recipe = acq.recipe;
+    if (!recipe) throw new Error('markers: EV marker counting needs a stack, not a localization table');
+    const m = steps.markers;
+    const r = await runStep('markers', signal, progress, () =>
+      lane.markers.run(
+        { recipe, params: { ...m, pixelSizeNm: m.pixelSizeNm ?? acq.pixelNm }, test: 'welch' },
+        (p) => progress('markers', p.total ? p.done / p.total : 0),
+        signal,
+      ),
+    );
+    results.markers = r.classification;
   }
   // A table is already localized: its summary lists the steps that ran on it.
   const ran = plannedSteps(steps).filter((x) => x !== 'localize' || acq.recipe !== null);

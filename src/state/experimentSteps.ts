@@ -6,6 +6,8 @@ import type { ExperimentStepName, ExperimentSteps } from '../core/experiment/mod
 import type { LocalizeParamsInput } from '../core/localize/params';
 import { activeStack, dataStore } from './dataStore';
 import { localizeInput, localizeParamsStore } from './localizeParamsStore';
+import { toEvParams } from './markersParams';
+import { markersStore } from './markersStore';
 import { movieStore } from './movieStore';
 import {
   DEFAULT_TRACKS_PARAMS,
@@ -17,7 +19,7 @@ import {
 } from './tracksParams';
 import { tracksStore } from './tracksStore';
 
-export const BROWSER_STEPS: ExperimentStepName[] = ['localize', 'movie', 'tracks', 'coloc'];
+export const BROWSER_STEPS: ExperimentStepName[] = ['localize', 'movie', 'tracks', 'coloc', 'markers'];
 
 function withoutPixelSize(p: LocalizeParamsInput): LocalizeParamsInput {
   const { pixelSizeNm: _px, ...rest } = p;
@@ -68,5 +70,13 @@ export function stepsFromPanels(which: readonly ExperimentStepName[]): Experimen
       histogram: histogramFor(tp),
       pooling: tp.pooling,
     };
+  if (which.includes('markers')) {
+    const mp = markersStore.getState().params;
+    // Without a stack on screen the Markers panel has no channel roles to take.
+    if (mp) {
+      const { pixelSizeNm: _px, ...ev } = toEvParams(mp, undefined);
+      out.markers = ev;
+    }
+  }
   return out;
 }

@@ -162,6 +162,7 @@ const STEP_LABELS: Record<string, string> = {
   movie: 'Movie structures',
   tracks: 'EV tracks',
   coloc: 'Distances',
+  markers: 'EV markers (stacks)',
 };
 
 /** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */

@@ -40,6 +40,8 @@ registerScripting('openExperimentDemo', (seed?: number, nullExperiment = false) 
   return experimentStore.getState().experiment;
 });
 
+registerScripting('addExperimentFiles', (files: File[]) => experimentActions.addFiles(files));
+
 registerScripting('runExperiment', () => experimentActions.start());
 
 registerScripting('excludeExperimentInput', (id: string) => experimentActions.setExcluded(id, true));
