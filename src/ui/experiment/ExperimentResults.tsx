@@ -13,6 +13,8 @@ import { downloadText } from '../tracks/download';
 import { resultsOf } from './results';
 import { cellsCsv, conditionsCsv, inputsCsv, testsCsv } from './tablesCsv';
 
+const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : '—');
+
 export function ExperimentResults() {
   const state = useExperiment((s) => s);
   const theme = useUi((s) => s.theme);
@@ -85,40 +87,47 @@ export function ExperimentResults() {
           </label>
         ))}
       </details>
-      <table className="ex-tests" data-testid="ex-tests">
-        <thead>
-          <tr>
-            <th>metric</th>
-            <th>a − b</th>
-            <th>n cells</th>
-            <th>n inputs</th>
-            <th>effect [95 % CI]</th>
-            <th>p (perm.)</th>
-            <th>p Holm</th>
-            <th>p Welch</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stats.comparisons.map((c) => (
-            <tr key={`${c.metric}:${c.a}:${c.b}`}>
-              <td title={describeMetric(c.metric).label}>{c.metric}</td>
-              <td>
-                {c.a} − {c.b}
-              </td>
-              <td>
-                {c.nCellsA} vs {c.nCellsB}
-              </td>
-              <td>
-                {c.nInputsA} vs {c.nInputsB}
-              </td>
-              <td>{formatEffect(c)}</td>
-              <td>{formatPValue(c.pPermutation)}</td>
-              <td>{formatPValue(c.pHolm)}</td>
-              <td>{formatPValue(c.pWelch)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div data-testid="ex-tests">
+        {stats.comparisons.map((c) => (
+          <table className="ex-tests" key={`${c.metric}:${c.a}:${c.b}`}>
+            <caption title={describeMetric(c.metric).label}>
+              {c.metric}: {c.a} − {c.b}
+            </caption>
+            <tbody>
+              <tr>
+                <th scope="row">n cells (inputs)</th>
+                <td>
+                  {c.nCellsA} ({c.nInputsA}) vs {c.nCellsB} ({c.nInputsB})
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">difference [95 % CI]</th>
+                <td>{formatEffect(c)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Hedges' g [95 % CI]</th>
+                <td>
+                  {fmt(c.hedgesG)} [{fmt(c.gLow)}, {fmt(c.gHigh)}]
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">p, permutation over cells</th>
+                <td>
+                  {formatPValue(c.pPermutation)} (
+                  {c.exact ? `exact, ${c.permutations}` : `${c.permutations} random`} relabellings); Holm{' '}
+                  {formatPValue(c.pHolm)}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">p, Welch over cells</th>
+                <td>
+                  {formatPValue(c.pWelch)}; Holm {formatPValue(c.pWelchHolm)}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        ))}
+      </div>
       <div className="row ex-files">
         <button
           type="button"
