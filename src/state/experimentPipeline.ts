@@ -15,6 +15,7 @@ import {
   metric,
 } from '../core/experiment/summary';
 import type { LocalizeParamsInput } from '../core/localize/params';
+import type { PostStep } from '../core/locs/pipeline';
 import { concatLocTables, type LocTable } from '../core/locs/table';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { detectTrackFormat } from '../core/spt/io';
@@ -35,7 +36,7 @@ export interface Lane {
   movie: Pick<MovieService, 'configure' | 'append' | 'setLocalizedFrames' | 'otsu' | 'analyse'>;
   tracks: TracksBackend;
   /** Reads localization tables (any format the workbench opens). */
-  tables: Pick<RenderService['backend'], 'parseLocalizationFile'>;
+  tables: Pick<RenderService['backend'], 'parseLocalizationFile' | 'reset' | 'process' | 'processedTable'>;
   markers: Pick<MarkersBackend, 'run'>;
 }
 
@@ -92,7 +93,6 @@ export function stepProblems(steps: ExperimentSteps): string[] {
     p.push('Distances need the Localize (structures), Movie and Tracks steps.');
   if (steps.markers)
     p.push('EV markers are not run by the browser batch yet: use `evscope batch --step markers`.');
-  if (steps.post?.length) p.push('Post-processing is not run by the browser batch yet: use `evscope batch`.');
   return p;
 }
 
@@ -186,6 +186,20 @@ export function structureResultMetrics(
   };
 }
 
+/** The post-processing steps on a copy of the table, in the lane's render worker. */
+async function postProcess(lane: Lane, locs: LocTable, post: PostStep[]): Promise<LocTable> {
+  // Structured-cloned to the worker: the table here stays intact for the distance step.
+  await lane.tables.reset([locs]);
+  try {
+    const r = await lane.tables.process(post);
+    if (r.rowsOut === 0) throw new Error(`post-processing left no localizations (of ${r.rowsIn})`);
+    return await lane.tables.processedTable();
+  } finally {
+    // The worker would keep both tables until the next input: release them now.
+    await lane.tables.reset([]).catch(() => undefined);
+  }
+}
+
 const EMPTY_MOVIE = {
   window: 1,
   step: 1,
@@ -221,8 +235,8 @@ async function structures(
     frameIntervalS: rawIntervalS,
     rawFrames: info.frameCount,
   });
-  // A copy: append transfers the columns away and the distance step still needs them.
-  await lane.movie.append(concatLocTables([locs]));
+  // append sends a copy of the columns (the distance step still needs them).
+  await lane.movie.append(locs);
   await lane.movie.setLocalizedFrames(info.frameCount);
   check(signal);
   const threshold =
@@ -384,10 +398,19 @@ async function downstream(
   const extra: Record<string, MetricValue> = {};
   // A table's localizations count as an input's own (as in `evscope batch`).
   if (locs) results.locs = locs;
-  if (steps.movie && locs)
+  // As `evscope batch`: post-processing (drift, merging, filters) shapes the movie and with it
+  // the structures and distances; the localization metrics stay those of the raw table.
+  const post = steps.post;
+  const movieLocs =
+    post?.length && locs && steps.movie
+      ? await runStep('movie', signal, progress, () => postProcess(lane, locs, post))
+      : locs;
+  if (steps.movie && movieLocs)
     Object.assign(
       extra,
-      await runStep('movie', signal, progress, () => structures(lane, acq, locs, steps, signal, progress)),
+      await runStep('movie', signal, progress, () =>
+        structures(lane, acq, movieLocs, steps, signal, progress),
+      ),
     );
   let tracks = imported;
   if (steps.tracks && !tracks && acq.recipe) {
@@ -413,16 +436,17 @@ async function downstream(
     const c = steps.coloc;
     const m = steps.movie;
     const tr = tracks;
+    const ml = movieLocs ?? locs;
     const r = await runStep('coloc', signal, progress, () =>
       lane.tracks.distances(
         {
           tracks: tr.tracks,
           locs: {
-            length: locs.length,
-            frame: locs.columns.frame as Uint32Array,
-            x: locs.columns.x as Float64Array,
-            y: locs.columns.y as Float64Array,
-            precision: locs.columns.precision as Float32Array | undefined,
+            length: ml.length,
+            frame: ml.columns.frame as Uint32Array,
+            x: ml.columns.x as Float64Array,
+            y: ml.columns.y as Float64Array,
+            precision: ml.columns.precision as Float32Array | undefined,
           },
           rawFrames: acq.frameCount,
           rawFrameIntervalS: acq.rawIntervalS,

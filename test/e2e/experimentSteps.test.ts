@@ -69,3 +69,51 @@ test('EV markers per input; a broken input fails alone', async () => {
   // The failure was a notice, not an uncaught error.
   expect(app.errors).toEqual([]);
 }, 900_000);
+
+test('post-processing shapes the movie: a filter that keeps nothing fails each input with the reason', async () => {
+  const out = await app.page.evaluate(async () => {
+    const ev = (window as unknown as { evscope: Ev }).evscope;
+    const base = ev.simulationPreset('isolated') as Record<string, unknown>;
+    const movie = {
+      window: 50,
+      step: 50,
+      renderPxNm: 20,
+      sigma: { kind: 'precision', factor: 1, minNm: 5 },
+      smoothSigmaPx: 1,
+      threshold: { kind: 'otsu', sampleFrames: 2 },
+      connectivity: 26,
+    };
+    const run = async (post: unknown[]) => {
+      ev.newExperiment({
+        experiment: {
+          format: 'evscope-experiment',
+          version: 1,
+          inputs: [{ id: 'i1', path: 'i1.sim', cell: 'c1', condition: 'A' }],
+          steps: { localize: { sigmaNm: 130 }, post, movie },
+        },
+        simulated: { i1: { ...base, seed: 3, frames: 100 } },
+      });
+      const outcome = await ev.runExperiment();
+      return { outcome, results: ev.experimentResults() };
+    };
+    return {
+      none: await run([]),
+      all: await run([{ kind: 'filter', expression: 'photons > 0' }]),
+      nothing: await run([{ kind: 'filter', expression: 'photons < 0' }]),
+    };
+  });
+  type R = {
+    outcome: unknown;
+    results: {
+      runs: Record<string, { error: string | null }>;
+      summaries: { metrics: Record<string, number | null> }[];
+    };
+  };
+  const [none, all, nothing] = [out.none, out.all, out.nothing] as R[];
+  expect(none.outcome).toEqual({ done: 1, failed: 0, notRun: 0 });
+  // A filter every localization passes changes nothing downstream.
+  expect(all.results.summaries[0].metrics).toEqual(none.results.summaries[0].metrics);
+  expect(none.results.summaries[0].metrics['structures.count']).not.toBeNull();
+  expect(nothing.outcome).toEqual({ done: 0, failed: 1, notRun: 0 });
+  expect(nothing.results.runs.i1.error).toMatch(/movie: post-processing left no localizations/);
+}, 900_000);
