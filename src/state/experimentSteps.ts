@@ -9,6 +9,7 @@ import { localizeInput, localizeParamsStore } from './localizeParamsStore';
 import { toEvParams } from './markersParams';
 import { markersStore } from './markersStore';
 import { movieStore } from './movieStore';
+import { postStore } from './postStore';
 import {
   DEFAULT_TRACKS_PARAMS,
   FALLBACK_EV_SIGMA_NM,
@@ -21,12 +22,15 @@ import { tracksStore } from './tracksStore';
 
 export const BROWSER_STEPS: ExperimentStepName[] = ['localize', 'movie', 'tracks', 'coloc', 'markers'];
 
+/** Post-processing is not a step of its own in the experiment file: it shapes the movie. */
+export type PanelStep = ExperimentStepName | 'post';
+
 function withoutPixelSize(p: LocalizeParamsInput): LocalizeParamsInput {
   const { pixelSizeNm: _px, ...rest } = p;
   return rest;
 }
 
-export function stepsFromPanels(which: readonly ExperimentStepName[]): ExperimentSteps {
+export function stepsFromPanels(which: readonly PanelStep[]): ExperimentSteps {
   const st = activeStack(dataStore.getState()) ?? null;
   const settings = localizeParamsStore.getState().settings;
   const tp = tracksStore.getState().params ?? DEFAULT_TRACKS_PARAMS;
@@ -43,6 +47,11 @@ export function stepsFromPanels(which: readonly ExperimentStepName[]): Experimen
           thresholdFactor: settings.thresholdFactor,
           minDistancePx: settings.minDistancePx,
         };
+  if (which.includes('post')) {
+    // Region steps are drawn on one input's reconstruction: they mean nothing for the others.
+    const post = postStore.getState().steps.filter((x) => x.enabled !== false && x.kind !== 'region');
+    if (post.length) out.post = post;
+  }
   if (which.includes('movie')) {
     const m = movieFor(tp);
     // The experiment file knows 26 (x, y, t) and 8 (per frame) connectivity; 4 is taken as 8.

@@ -2,11 +2,13 @@
 // a folder, or pick them; cell and condition inferred by a pattern the user edits, previewed),
 // exclude / include / re-run / remove an input, and the batch queue with progress per input.
 import { type DragEvent, useMemo, useState } from 'react';
-import type { ExperimentStepName } from '../../core/experiment/model';
 import { experimentActions, openDemoExperiment } from '../../state/experiment';
 import { inputsToRun } from '../../state/experimentActions';
 import { plannedSteps, stepProblems } from '../../state/experimentPipeline';
-import { BROWSER_STEPS, stepsFromPanels } from '../../state/experimentSteps';
+import { BROWSER_STEPS, type PanelStep, stepsFromPanels } from '../../state/experimentSteps';
+
+const PANEL_STEPS: PanelStep[] = ['localize', 'post', ...BROWSER_STEPS.slice(1)];
+
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
 import { droppedFiles } from './collectFiles';
 import './experiment.css';
@@ -159,6 +161,7 @@ function InputsTable() {
 
 const STEP_LABELS: Record<string, string> = {
   localize: 'Localize (stacks)',
+  post: 'Post-process (no regions)',
   movie: 'Movie structures',
   tracks: 'EV tracks',
   coloc: 'Distances',
@@ -168,19 +171,20 @@ const STEP_LABELS: Record<string, string> = {
 /** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */
 function StepsRow() {
   const steps = useExperiment((s) => s.experiment?.steps ?? {});
-  const [which, setWhich] = useState<ExperimentStepName[]>(() => {
-    const set = plannedSteps(steps);
+  const [which, setWhich] = useState<PanelStep[]>(() => {
+    const set: PanelStep[] = plannedSteps(steps);
+    if (steps.post?.length) set.push('post');
     return set.length ? set : ['localize', 'movie'];
   });
-  const toggle = (s: ExperimentStepName) =>
+  const toggle = (s: PanelStep) =>
     setWhich((w) =>
-      w.includes(s) ? w.filter((x) => x !== s) : BROWSER_STEPS.filter((x) => w.includes(x) || x === s),
+      w.includes(s) ? w.filter((x) => x !== s) : PANEL_STEPS.filter((x) => w.includes(x) || x === s),
     );
   return (
     <fieldset className="mk-group ex-steps">
       <legend>Steps</legend>
       <div className="row">
-        {BROWSER_STEPS.map((s) => (
+        {PANEL_STEPS.map((s) => (
           <label key={s}>
             <input type="checkbox" checked={which.includes(s)} onChange={() => toggle(s)} /> {STEP_LABELS[s]}
           </label>
