@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { experimentStats, metricKeys } from '../../core/experiment/cellStats';
 import { compareIds } from '../../core/experiment/model';
 import { type InputSummary, parseInputSummary } from '../../core/experiment/summary';
-import { cellsCsv, conditionsCsv, formatTests, inputsCsv, testsCsv } from '../../core/experiment/tables';
+import {
+  cellsCsv,
+  conditionsCsv,
+  formatConditions,
+  formatTests,
+  inputsCsv,
+  testsCsv,
+} from '../../core/experiment/tables';
 import { parseArgs, stringFlag } from '../args';
 import { writeOutputSafely } from '../safeOutput';
 import { terminalText, warnOnStderr } from '../terminalText';
@@ -90,10 +97,13 @@ export const verb: Verb = {
     await writeOutputSafely(join(out, 'tests.csv'), testsCsv(stats));
     const cells = new Set(summaries.map((s) => `${s.condition}\u0000${s.cell}`)).size;
     const conditions = new Set(summaries.map((s) => s.condition)).size;
-    console.log(
-      `${summaries.length} inputs, ${cells} cells, ${conditions} conditions; tests with the cell as the unit:`,
-    );
-    for (const line of formatTests(stats)) console.log(terminalText(line));
+    console.log(`${summaries.length} inputs, ${cells} cells, ${conditions} conditions`);
+    for (const line of formatConditions(stats, tested ?? all)) console.log(terminalText(line));
+    if (conditions < 2) console.log('one condition only: nothing to compare');
+    else {
+      console.log('tests with the cell as the unit:');
+      for (const line of formatTests(stats)) console.log(terminalText(line));
+    }
     console.log(`→ ${join(out, 'inputs.csv')}, cells.csv, conditions.csv, tests.csv`);
     return 0;
   },

@@ -123,3 +123,13 @@ export function formatTests(stats: ExperimentStats): string[] {
     );
   });
 }
+
+/** Per condition of each tested metric: mean ± 95 % CI over cells, n cells and n inputs. */
+export function formatConditions(stats: ExperimentStats, metrics: readonly string[]): string[] {
+  return stats.conditions
+    .filter((c) => metrics.includes(c.metric))
+    .map((c) => {
+      const u = describeMetric(c.metric).unit;
+      return `${c.metric} ${c.condition}: ${fmt(c.mean)}${u ? ` ${u}` : ''} [95 % CI ${fmt(c.ciLow)}, ${fmt(c.ciHigh)}], n cells ${c.nCells} (inputs ${c.nInputs})`;
+    });
+}

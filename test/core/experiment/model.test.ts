@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { ExperimentMovieParams, ExperimentTracksParams } from '../../../src/core/experiment/model';
 import {
@@ -15,6 +16,7 @@ import {
 } from '../../../src/core/experiment/model';
 import { Issues } from '../../../src/core/session/schema';
 import type { MovieSettings, ThresholdChoice, TrackingRequest } from '../../../workers/tracks.api';
+import { repoRoot } from '../../helpers/sharedData';
 
 const base = {
   format: EXPERIMENT_FORMAT,
@@ -138,4 +140,13 @@ describe('the step parameters are the existing ones', () => {
     expect(experimentSectionSchema({ ...base, inputs: 3 }, 'steps.experiment', bad)).toBeUndefined();
     expect(bad.messages().join()).toMatch(/steps\.experiment: inputs: expected a list, got 3/);
   });
+});
+
+test("the README's experiment example is a valid experiment", () => {
+  const readme = readFileSync(`${repoRoot}/README.md`, 'utf8');
+  const section = readme.slice(readme.indexOf('## Experiments'));
+  const json = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(json).toBeDefined();
+  const e = parseExperiment(json!, 'README');
+  expect(e.inputs.map((x) => inputKind(x))).toEqual(['stack', 'localizations']);
 });
