@@ -85,7 +85,7 @@ export function cellDotFigure(
         tickvals: names.map((_, i) => i),
         ticktext: names.map((n) => {
           const c = conditions.find((x) => x.condition === n);
-          return c ? `${n} (${c.nCells} cells)` : n;
+          return c ? `${n} (${c.nCells} cell${c.nCells === 1 ? '' : 's'})` : n;
         }),
         range: [-0.6, names.length - 0.4],
       },
