@@ -466,6 +466,15 @@ async function downstream(
           cutoffNm: c.cutoff ?? 240,
           histogram: c.histogram ?? { start: -500, width: 50, count: 30 },
           pooling: c.pooling ?? 'nearest',
+          // As `evscope batch`: the experiment's matched controls and permutations, not the panel's defaults.
+          colocExtra: {
+            ...(c.controlTracksPerTrack !== undefined
+              ? { controlTracksPerTrack: c.controlTracksPerTrack }
+              : {}),
+            ...(c.permutations !== undefined ? { permutations: c.permutations } : {}),
+            ...(c.minDuration !== undefined ? { minDuration: c.minDuration } : {}),
+            ...(c.includeCensored !== undefined ? { includeCensored: c.includeCensored } : {}),
+          },
         },
         (p) => progress('coloc', p.total ? p.done / p.total : 0),
         signal,
