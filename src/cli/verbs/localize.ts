@@ -17,6 +17,7 @@ import {
   type PhysicalKey,
   resolvePhysical,
 } from '../../core/physicalDefaults';
+import { readFrameBlock } from '../../core/stack/frameBlock';
 import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
@@ -296,6 +297,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             height: stack.height,
             frameCount: stack.frameCount,
             readFrame: (i, signal) => stack.readFrame(i, { signal }),
+            readFrames: (i, n, signal) => readFrameBlock(stack, i, n, { signal }),
           },
           params,
           pool,
