@@ -2,6 +2,7 @@
 import { Rng } from '../src/core/random';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
+import { localizeFileCases } from './localizeFile.cases';
 import { movieCases } from './movie.cases';
 import { multiCases } from './multi.cases';
 import { renderCases } from './render.cases';
@@ -36,5 +37,6 @@ export const cases: BenchCase[] = [
   ...sessionCases,
   ...simCases,
   ...localizeCases,
+  ...localizeFileCases,
   ...multiCases,
 ];

@@ -25,7 +25,7 @@ export async function measure(src: ByteSource, prefix: string, figures: Figures)
  * disk-backed File, as a dropped file would be (Chromium refuses to read in-memory Blobs of a
  * few hundred MB). Node reads an in-memory Blob.
  */
-async function toBlob(name: string, parts: Uint8Array[]): Promise<Blob> {
+export async function toBlob(name: string, parts: Uint8Array[]): Promise<Blob> {
   const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<unknown> } } })
     .navigator?.storage;
   if (!storage?.getDirectory) return new Blob(parts as BlobPart[]);
