@@ -90,6 +90,16 @@ export class IfdIndex {
     );
   }
 
+  /**
+   * Where page `i`'s IFD is, or is predicted to be, without reading anything (undefined when not
+   * known yet). Only for planning reads: `offsetOf` is the validated answer.
+   */
+  knownOffset(i: number): number | undefined {
+    if (i < this.walked.length) return this.walked[i];
+    const s = this.stride;
+    return s && !this.walkedToEnd && i < this.strideCount ? s.first + (i - 1) * s.step : undefined;
+  }
+
   private async walkTo(i: number, signal?: AbortSignal): Promise<void> {
     while (this.walked.length <= i && !this.walkedToEnd) {
       signal?.throwIfAborted();

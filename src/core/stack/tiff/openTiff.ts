@@ -363,7 +363,11 @@ class TiffFrameSource implements FrameSource {
   ) {
     this.width = dir0.width;
     this.height = dir0.height;
+    this.pixelsAfterIfd = dir0.blockOffsets.length ? dir0.blockOffsets[0] - dir0.offset : 0;
   }
+
+  /** Pixels start this many bytes after their page's IFD (negative: before it), as last seen. */
+  private pixelsAfterIfd: number;
 
   get name(): string {
     return this.src.name;
@@ -430,9 +434,9 @@ class TiffFrameSource implements FrameSource {
   /**
    * Frames [a, a + n) of a paged stack. Writers that stream frames put each page's IFD and pixels
    * together and the pages in order, so the bytes from the first page to the last hold the whole
-   * block: they are fetched with one read and every page is then parsed from memory by the same
-   * code as a single frame (all of its checks included). Pages scattered through the file (the
-   * span would be much larger than the pixels) are read page by page instead.
+   * block: they are fetched with one read (planned from the page index, see `plannedSpan`) and
+   * every page is then parsed from memory by the same code as a single frame, all of its checks
+   * included. Pages scattered through the file are read page by page instead.
    */
   private async pagesSpan(
     a: number,
@@ -441,40 +445,48 @@ class TiffFrameSource implements FrameSource {
     out: Uint8Array,
     signal?: AbortSignal,
   ): Promise<void> {
-    const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
     const frameBytes = out.length / n;
-    let src = this.src;
-    if (n > 1) {
-      const firstDir = await this.pageDirectory(
-        this.src,
-        loc.pageOf(a, channel),
-        frameLabel(a, channel, this.channels),
-        signal,
-      );
-      const lastDir = await this.pageDirectory(
-        this.src,
-        loc.pageOf(a + n - 1, channel),
-        frameLabel(a + n - 1, channel, this.channels),
-        signal,
-      );
-      const lo = Math.min(firstDir.offset, ...firstDir.blockOffsets);
-      let hi = Math.min(this.src.size, lastDir.offset + IFD_PROBE_BYTES);
-      for (let k = 0; k < lastDir.blockOffsets.length; k++)
-        hi = Math.max(hi, lastDir.blockOffsets[k] + (lastDir.blockByteCounts[k] ?? frameBytes));
-      const pixels = n * this.channels * frameBytes;
-      if (
-        lo < hi &&
-        hi <= this.src.size &&
-        hi - lo <= Math.min(MAX_BLOCK_READ_BYTES, 2 * pixels + 1024 * 1024)
-      ) {
-        const span = await readBytes(this.src, lo, hi - lo, blockLabel(a, n), signal);
-        src = spanByteSource(this.src, lo, span);
-      }
-    }
+    const span = n > 1 ? this.plannedSpan(a, n, channel, frameBytes) : undefined;
+    const src = span
+      ? spanByteSource(
+          this.src,
+          span.lo,
+          await readBytes(this.src, span.lo, span.hi - span.lo, blockLabel(a, n), signal),
+        )
+      : this.src;
     for (let f = 0; f < n; f++) {
       const frame = await this.frameVia(src, a + f, channel, signal);
       out.set(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength), f * frameBytes);
     }
+  }
+
+  /**
+   * The bytes that should hold pages a…a+n−1 (IFDs and pixels), planned from the page index
+   * without a read: from the first page's IFD to one page stride past the last, shifted by where
+   * this file puts pixels relative to their IFD (learned from the pages parsed so far). Undefined
+   * when the index does not know the pages yet or the span would be far larger than the pixels.
+   * A wrong plan costs reads, never pixels: every page is still parsed and checked, and bytes
+   * outside the span are read from the file.
+   */
+  private plannedSpan(a: number, n: number, channel: number, frameBytes: number) {
+    const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
+    const pa = loc.pageOf(a, channel);
+    const pb = loc.pageOf(a + n - 1, channel);
+    const first = loc.index.knownOffset(pa);
+    const last = loc.index.knownOffset(pb);
+    if (first === undefined || last === undefined || pb <= pa) return undefined;
+    const step = (last - first) / (pb - pa);
+    const d = this.pixelsAfterIfd;
+    // Page 0 often differs (it carries the description), so the mean step need not be whole.
+    const lo = Math.max(0, Math.floor(Math.min(first, first + d)));
+    const hi = Math.min(
+      this.src.size,
+      Math.ceil(Math.max(last + step, last + d + frameBytes) + IFD_PROBE_BYTES),
+    );
+    const pixels = n * this.channels * frameBytes;
+    return hi > lo && hi - lo <= Math.min(MAX_BLOCK_READ_BYTES, 2 * pixels + 1024 * 1024)
+      ? { lo, hi }
+      : undefined;
   }
 
   /** Frame `index` of `channel`, reading through `src` (this file, or a span of it in memory). */
@@ -504,6 +516,18 @@ class TiffFrameSource implements FrameSource {
   ): Promise<TiffDirectory> {
     if (page === 0) return this.dir0;
     const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
+    const dir = await this.readPageDirectory(src, loc, page, label, signal);
+    if (dir.blockOffsets.length) this.pixelsAfterIfd = dir.blockOffsets[0] - dir.offset;
+    return dir;
+  }
+
+  private async readPageDirectory(
+    src: ByteSource,
+    loc: Extract<Locator, { kind: 'pages' }>,
+    page: number,
+    label: string,
+    signal?: AbortSignal,
+  ): Promise<TiffDirectory> {
     let dir: TiffDirectory;
     try {
       dir = await readDirectory(
