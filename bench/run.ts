@@ -9,6 +9,7 @@ import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
 import { localizeFileNodeCases } from './localizeFile.node.cases';
+import { localizeFileAppNodeCases } from './localizeFileApp.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
 import type { BenchCase, Figures } from './types';
@@ -21,6 +22,7 @@ const cases: BenchCase[] = [
   ...multiNodeCases,
   ...hostileNodeCases,
   ...localizeFileNodeCases,
+  ...localizeFileAppNodeCases,
 ];
 
 const args = process.argv.slice(2);
