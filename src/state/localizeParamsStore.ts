@@ -24,6 +24,8 @@ export interface LocalizeSettings {
   maxEmitters: number;
   /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
   multiAlpha: number;
+  /** mle-multi: count emitters too close to resolve from the run's brightness distribution. */
+  countByBrightness: boolean;
   detector: 'wavelet' | 'dog';
   /** k in k × std(first wavelet level). */
   thresholdFactor: number;
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: LocalizeSettings = {
   fitter: 'mle',
   maxEmitters: DEFAULT_LOCALIZE_PARAMS.maxEmitters,
   multiAlpha: DEFAULT_LOCALIZE_PARAMS.multiAlpha,
+  countByBrightness: DEFAULT_LOCALIZE_PARAMS.countByBrightness,
   detector: 'wavelet',
   thresholdFactor: 1,
   fitRadiusPx: null,
@@ -91,6 +94,7 @@ export function localizeInput(s: LocalizeSettings, st: LoadedStack): LocalizePar
     fitter: s.fitter,
     maxEmitters: s.maxEmitters,
     multiAlpha: s.multiAlpha,
+    countByBrightness: s.countByBrightness,
     detector: s.detector,
     thresholdFactor: s.thresholdFactor,
     fitRadiusPx: s.fitRadiusPx ?? undefined,

@@ -24,6 +24,7 @@ import {
 } from '../core/session/index';
 import type { SimulationParams } from '../core/sim/params';
 import type { StackInfo, StackRecipe } from '../engine/stackService';
+import { captureCalciumStep, restoreCalciumStep } from './calciumSession';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
 import { activeInput, hasStashed, readResults } from './inputResults';
@@ -64,8 +65,8 @@ export interface CaptureOptions {
   now?: Date;
 }
 
-const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
+const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'calcium', 'session'];
+const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
 const MOVIE_KEYS = [
@@ -330,6 +331,8 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
 
   const own = captureInput(LIVE(), stackIds);
   Object.assign(steps, own.steps);
+  const calcium = captureCalciumStep(stackIds);
+  if (calcium) steps.calcium = calcium;
   const tables = own.tables;
   const others = captureOthers(data, stackIds, tables);
 
@@ -530,6 +533,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
   locsStore.getState().clear();
   markersStore.getState().clear();
+  restoreCalciumStep(session.steps.calcium, live, report.warnings);
 
   const ls = obj(session.steps.localizeSettings);
   localizeParamsStore

@@ -102,6 +102,7 @@ const LOCALIZE: Record<keyof LocalizeSettings, Check> = {
   fitter: oneOf(['mle', 'lsq', 'wlsq', 'mle-multi']),
   maxEmitters: (v) => isInt(1)(v) && (v as number) <= 8,
   multiAlpha: (v) => isNum(0)(v) && (v as number) > 0 && (v as number) < 0.5,
+  countByBrightness: (v) => typeof v === 'boolean',
   detector: oneOf(['wavelet', 'dog']),
   thresholdFactor: isNum(1e-3),
   fitRadiusPx: orNull(isInt(1)),
@@ -360,6 +361,7 @@ const STEP_NAMES: Record<StepId, string> = {
   movie: 'Movie',
   tracks: 'Tracks & distances',
   markers: 'EV markers',
+  calcium: 'Ca²⁺ response',
   session: 'Session',
 };
 

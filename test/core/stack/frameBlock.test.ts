@@ -146,13 +146,14 @@ describe('reads per block', () => {
   });
 
   test('multi-page files written frame after frame: one read per block, not two per frame', async () => {
-    const ours = await readsFor(await encodeTiff(frames, { width: W2, height: W2, dtype: 'uint16' }));
-    expect(ours.block).toBe(1);
-    expect(ours.oneByOne).toBeGreaterThanOrEqual(2 * 32);
-    // Another writer's interleaved layout (IFD, then pixels, word-aligned).
-    const order = Array.from({ length: 64 }, (_, i) => i);
-    const plain = writeTiffFixture({ width: W2, height: W2, dtype: 'uint16', frames, pageOrder: order });
-    expect((await readsFor(plain)).block).toBe(1);
+    const interleaved = (over: Partial<FixtureSpec>) =>
+      writeTiffFixture({ width: W2, height: W2, dtype: 'uint16', frames, layout: 'interleaved', ...over });
+    const plain = await readsFor(interleaved({}));
+    expect(plain.block).toBe(1);
+    expect(plain.oneByOne).toBeGreaterThanOrEqual(2 * 32);
+    // BigTIFF, and pages of several strips each.
+    expect((await readsFor(interleaved({ bigTiff: true }))).block).toBe(1);
+    expect((await readsFor(interleaved({ rowsPerStrip: 16, littleEndian: false }))).block).toBe(1);
   });
 
   test('bad ranges are refused with the stack’s frame count; a cut page fails the block', async () => {
@@ -165,7 +166,7 @@ describe('reads per block', () => {
   });
 
   test('a damaged page fails its block with the frame named, as readFrame does; other blocks read', async () => {
-    const bytes = await encodeTiff(frames, { width: W2, height: W2, dtype: 'uint16' });
+    const bytes = writeTiffFixture({ width: W2, height: W2, dtype: 'uint16', frames, layout: 'interleaved' });
     const s0 = await openStack([mem(bytes)]);
     // Corrupt page 21's width (SHORT or LONG, inline, little-endian: one 32-bit store fits both).
     const dirOffset = await (
