@@ -1,5 +1,6 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
+import { demoCases } from './demo.cases';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
@@ -9,6 +10,7 @@ import { sessionCases } from './session.cases';
 import { simCases } from './sim.cases';
 import { sptCases } from './spt.cases';
 import { stackCases } from './stack.cases';
+import { structuresCases } from './structures.cases';
 import type { BenchCase } from './types';
 
 const rngPoisson: BenchCase = {
@@ -31,10 +33,12 @@ export const cases: BenchCase[] = [
   ...stackCases,
   ...renderCases,
   ...movieCases,
+  ...structuresCases,
   ...evCases,
   ...sptCases,
   ...sessionCases,
   ...simCases,
   ...localizeCases,
   ...multiCases,
+  ...demoCases,
 ];
