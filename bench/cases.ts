@@ -1,6 +1,5 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
-import { demoCases } from './demo.cases';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
@@ -40,5 +39,4 @@ export const cases: BenchCase[] = [
   ...simCases,
   ...localizeCases,
   ...multiCases,
-  ...demoCases,
 ];

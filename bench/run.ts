@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
+import { demoNodeCases } from './demo.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
@@ -19,6 +20,7 @@ const cases: BenchCase[] = [
   ...cliNodeCases,
   ...multiNodeCases,
   ...hostileNodeCases,
+  ...demoNodeCases,
 ];
 
 const args = process.argv.slice(2);
