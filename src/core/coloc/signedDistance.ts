@@ -328,6 +328,8 @@ export class StructureDistances {
           const right = x < width - 1 ? labels[p + 1] : l;
           const up = y > 0 ? labels[p - width] : l;
           const down = y < height - 1 ? labels[p + width] : l;
+          // Background away from every structure (most of a frame) is on no contour.
+          if ((l | left | right | up | down) === 0) continue;
           if (l && (left !== l || right !== l || up !== l || down !== l)) {
             if (fill) this.inner[innerCount[l]++] = p;
             else innerCount[l + 1]++;

@@ -27,6 +27,25 @@ test.each([
   expect(Array.from(gaussianSmooth(img64, w, h, sigma))).toEqual(Array.from(slow));
 });
 
+test('gaussianSmooth on a mostly empty frame (rows skipped) is bit-identical to the reference', () => {
+  const w = 90;
+  const h = 70;
+  const r = new Rng(3);
+  const img = new Float32Array(w * h);
+  // A few isolated rows and a block, a NaN and a −0: the skipped rows must agree exactly.
+  for (const y of [0, 5, 6, 30, 69]) for (let x = 0; x < w; x += 7) img[y * w + x] = 1 + r.uniform();
+  for (let y = 40; y < 44; y++) for (let x = 80; x < 90; x++) img[y * w + x] = r.uniform();
+  img[20 * w + 3] = Number.NaN;
+  img[50 * w + 10] = -0;
+  for (const sigma of [0.6, 1, 2.5]) {
+    const fast = gaussianSmooth(img, w, h, sigma);
+    const slow = referenceGaussianSmooth(img, w, h, sigma);
+    expect(Array.from(fast)).toEqual(Array.from(slow));
+    // Same zeros with the same sign (toEqual alone does not tell +0 from −0).
+    expect(fast.every((v, i) => Object.is(v, slow[i]))).toBe(true);
+  }
+});
+
 test('PointSignedDistance equals the brute force over every pixel square, bit for bit', () => {
   const r = new Rng(7);
   for (const [w, h, fill] of [
