@@ -83,8 +83,8 @@ test('frames cached in OPFS by the run localize exactly as freshly generated one
         for await (const [name] of (dir as Dir).entries()) if (/^c0-/.test(name)) n++;
     return n;
   });
-  // Channel 0 was localized over every frame: all ⌈2500 / 32⌉ chunks were written.
-  expect(chunks).toBe(Math.ceil(2500 / 32));
+  // Channel 0 was localized over every frame: all ⌈2500 / 8⌉ chunks were written.
+  expect(chunks).toBe(Math.ceil(2500 / 8));
   await freshDemo();
   const fromCache = await firstFrames();
   // Without the cache (its directory gone), the frames are generated again.

@@ -17,8 +17,12 @@ import type { SimulatedStack } from './stack';
 /** Bump when the simulator's frames change for the same parameters (invalidates every cache). */
 export const SIM_FRAMES_VERSION = 1;
 
-/** Frames per stored chunk: the localization run's chunk (32 frames), so workers fill whole ones. */
-export const CACHE_CHUNK_FRAMES = 32;
+/**
+ * Frames per stored chunk. Only a reader that generated every frame of a chunk writes it, and the
+ * localization workers take turns on runs of 16 (browser) or 32 (CLI) frames: a chunk must fit in
+ * one such run, or no chunk would ever be complete in any one worker.
+ */
+export const CACHE_CHUNK_FRAMES = 8;
 
 /** Partly generated chunks kept per channel while their other frames are still to come. */
 const MAX_PENDING = 8;

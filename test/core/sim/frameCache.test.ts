@@ -26,7 +26,7 @@ class MemoryStore implements ChunkStore {
 }
 
 function smallDemo(): SimulationParams {
-  // Two channels, a last chunk that is not full (70 = 2 × 32 + 6).
+  // Two channels, a last chunk that is not full (70 = 8 × 8 + 6).
   return { ...presetParams('demo'), width: 24, height: 20, frames: 70 };
 }
 
@@ -43,16 +43,28 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('simulated frames through the cache', () => {
+  test('two readers taking turns on runs of 16 frames (the browser localization) fill every chunk', async () => {
+    const store = new MemoryStore();
+    const a = new CachedSimulatedStack(simulate(smallDemo()).stack, store);
+    const b = new CachedSimulatedStack(simulate(smallDemo()).stack, store);
+    for (let f = 0; f < 70; f++) await (Math.floor(f / 16) % 2 ? b : a).readFrame(f, { channel: 0 });
+    await a.flush();
+    await b.flush();
+    expect(a.stats.chunksWritten + b.stats.chunksWritten).toBe(9);
+  });
+
   test('a first pass generates and stores every chunk; a second reads them back bit for bit', async () => {
     const store = new MemoryStore();
     const first = new CachedSimulatedStack(simulate(smallDemo()).stack, store);
     expect(await readAll(first)).toEqual(truth);
     await first.flush();
-    expect(first.stats).toMatchObject({ cachedFrames: 0, generatedFrames: 140, chunksWritten: 6 });
-    expect([...store.files.keys()].sort()).toEqual(['c0-0', 'c0-1', 'c0-2', 'c1-0', 'c1-1', 'c1-2']);
-    expect(store.files.get('c0-2')!.byteLength).toBe(6 * 24 * 20 * 2);
+    expect(CACHE_CHUNK_FRAMES).toBe(8);
+    expect(first.stats).toMatchObject({ cachedFrames: 0, generatedFrames: 140, chunksWritten: 18 });
+    const names = [0, 1].flatMap((c) => Array.from({ length: 9 }, (_, k) => `c${c}-${k}`));
+    expect([...store.files.keys()].sort()).toEqual(names.sort());
+    expect(store.files.get('c0-8')!.byteLength).toBe(6 * 24 * 20 * 2);
     // One lookup per chunk and channel, not one per frame.
-    expect(store.gets).toBe(6);
+    expect(store.gets).toBe(18);
 
     const second = new CachedSimulatedStack(simulate(smallDemo()).stack, store);
     // Out of order, as a viewer reads.
