@@ -11,6 +11,7 @@ import { sessionCases } from './session.cases';
 import { simCases } from './sim.cases';
 import { sptCases } from './spt.cases';
 import { stackCases } from './stack.cases';
+import { structuresCases } from './structures.cases';
 import type { BenchCase } from './types';
 
 const rngPoisson: BenchCase = {
@@ -33,6 +34,7 @@ export const cases: BenchCase[] = [
   ...stackCases,
   ...renderCases,
   ...movieCases,
+  ...structuresCases,
   ...evCases,
   ...sptCases,
   ...sessionCases,

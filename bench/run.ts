@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
+import { demoNodeCases } from './demo.node.cases';
 import { experimentNodeCases } from './experiment.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
 import { localizeFileNodeCases } from './localizeFile.node.cases';
@@ -27,6 +28,7 @@ const cases: BenchCase[] = [
   ...localizeFileAppNodeCases,
   ...movieWriteNodeCases,
   ...experimentNodeCases,
+  ...demoNodeCases,
 ];
 
 const args = process.argv.slice(2);
