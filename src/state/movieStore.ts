@@ -9,22 +9,25 @@ import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
+import {
+  type CameraRoi,
+  type CheckedMovieParams,
+  type ContrastMode,
+  checkMovieParams,
+  DEFAULT_BINARIZE,
+  DEFAULT_MOVIE_DISPLAY,
+  DEFAULT_MOVIE_PARAMS,
+  type MovieParamErrors,
+  type MovieParams,
+  type MovieSource,
+  pastEndNote,
+} from '../core/movie/params';
 import { framesPastEnd } from '../core/movie/window';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { activeInput, type InputId, registerResults } from './inputResults';
 import { type LocsState, locsStore } from './locsStore';
-import {
-  type CameraRoi,
-  type CheckedMovieParams,
-  checkMovieParams,
-  DEFAULT_MOVIE_PARAMS,
-  type MovieParamErrors,
-  type MovieParams,
-  type MovieSource,
-  pastEndNote,
-} from './movieParams';
 import { postStore } from './postStore';
 import { uiStore } from './uiStore';
 import { fitTransform, MAX_ZOOM, MIN_ZOOM } from './viewerStore';
@@ -54,7 +57,7 @@ export interface BuiltMovie {
   sourceRows: number;
 }
 
-export type ContrastMode = 'pooled' | 'frame' | 'manual';
+export type { ContrastMode } from '../core/movie/params';
 
 export interface MovieState {
   params: MovieParams;
@@ -141,18 +144,9 @@ export const movieStore = createStore<MovieState>()((set) => ({
   panY: 0,
   fit: true,
   viewport: { w: 0, h: 0 },
-  colormap: 'hot',
-  contrastMode: 'pooled',
-  window: { min: 0, max: 1 },
-  showEv: true,
+  ...DEFAULT_MOVIE_DISPLAY,
   evMode: 'mean',
-  evColormap: 'magenta',
-  showOutlines: true,
-  method: 'otsu',
-  sampleFrames: 10,
-  manualThreshold: 0,
-  smoothSigmaPx: 1,
-  connectivity: 26,
+  ...DEFAULT_BINARIZE,
   threshold: null,
   preview: true,
   analysis: null,
