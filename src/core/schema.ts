@@ -19,12 +19,64 @@ export { v };
 // biome-ignore lint/suspicious/noExplicitAny: valibot's own generic bound for object schemas
 export type AnyObjectSchema = v.ObjectSchema<v.ObjectEntries, any>;
 
-/** An issue as one line: "where.field: message" (the value is in valibot's message). */
+/** The field an issue is about: `where.key[3].sub`. */
+function issuePath(issue: v.BaseIssue<unknown>, where: string, dropLast = false): string {
+  const keys = (issue.path ?? []).slice(0, dropLast ? -1 : undefined);
+  let out = where;
+  for (const p of keys)
+    out += typeof p.key === 'number' ? `[${p.key}]` : `${out ? '.' : ''}${String(p.key).slice(0, 40)}`;
+  return out;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  strict_object: 'an object',
+  array: 'a list',
+  literal: 'the value',
+};
+
+/** The problem in words, with the value that caused it (valibot's `received` is already quoted). */
+function reason(issue: v.BaseIssue<unknown>): string {
+  const got = (issue.received ?? '').slice(0, 60);
+  const isKey = issue.path?.at(-1)?.origin === 'key';
+  if (isKey && issue.expected === 'never') return `unknown field ${got}`;
+  if (isKey && issue.received === 'undefined') return 'missing';
+  switch (issue.type) {
+    case 'picklist':
+    case 'variant':
+    case 'union':
+    case 'literal':
+      return `${got} is not one of ${issue.expected?.replace(/^\(|\)$/g, '').replaceAll(' | ', ', ')}`;
+    case 'min_value':
+    case 'gt_value':
+      return `${got} is below the minimum${issue.type === 'gt_value' ? ' (exclusive)' : ''} ${String(issue.requirement)}`;
+    case 'max_value':
+    case 'lt_value':
+      return `${got} is above the maximum${issue.type === 'lt_value' ? ' (exclusive)' : ''} ${String(issue.requirement)}`;
+    case 'integer':
+      return `expected a whole number, got ${got}`;
+    case 'finite':
+      return `expected a finite number, got ${got}`;
+    case 'max_length':
+    case 'max_entries':
+      return `more than ${String(issue.requirement)} (${got})`;
+    default: {
+      const want = TYPE_WORDS[issue.type];
+      return want ? `expected ${want}, got ${got}` : issue.message;
+    }
+  }
+}
+
+/** An issue as one line: "where.field: problem with the value". */
 export function issueLine(issue: v.BaseIssue<unknown>, where: string): string {
-  const keys = (issue.path ?? []).map((p) => String(p.key));
-  const path = [where, ...keys].filter((s) => s !== '').join('.');
-  const msg = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
-  return path ? `${path}: ${msg}` : msg;
+  const isKey = issue.path?.at(-1)?.origin === 'key' && issue.expected === 'never';
+  const path = issuePath(issue, where, isKey);
+  const msg = reason(issue);
+  const text = msg.length > 300 ? `${msg.slice(0, 300)}…` : msg;
+  return path ? `${path}: ${text}` : text;
 }
 
 /** The value, or an Error whose message names the field and the value (scripting, flags). */
@@ -101,3 +153,15 @@ export const above = (min: number, max = Number.MAX_VALUE) =>
 /** An integer in [min, max]. */
 export const intIn = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
+
+/** Text of bounded length without control characters (names from files are shown in the UI). */
+export const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.maxLength(max),
+    v.check(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+      (s) => !/[\u0000-\u001f\u007f]/.test(s),
+      'text contains control characters',
+    ),
+  );

@@ -4,12 +4,12 @@
 // the UI shows and the actions that drive it.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
 import {
+  type BinarizeParams,
   type CameraRoi,
   type CheckedMovieParams,
   type ContrastMode,
@@ -92,7 +92,7 @@ export interface MovieState {
   sampleFrames: number;
   manualThreshold: number;
   smoothSigmaPx: number;
-  connectivity: Connectivity;
+  connectivity: BinarizeParams['connectivity'];
   threshold: number | null;
   preview: boolean;
   analysis: JobProgress | null;

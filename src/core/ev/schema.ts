@@ -1,10 +1,10 @@
 // The EV-marker step's parameters as the user sets them (sessions, links, undo, scripting): the
 // schema checks each value on its own; the kernel's validateEvMarkerParams checks them against
 // the stack (channels that exist, frames inside it).
-import { above, intIn, numIn, v } from '../schema';
+import { above, intIn, numIn, text, v } from '../schema';
 
 const nonNeg = numIn(0, 1e9);
-const name = v.pipe(v.string(), v.maxLength(64));
+const name = text(64);
 
 export const ChannelRoleSchema = v.picklist(['marker', 'probe', 'skip']);
 export type ChannelRole = v.InferOutput<typeof ChannelRoleSchema>;
