@@ -103,9 +103,13 @@ export interface Parsed<T> {
   warnings: string[];
 }
 
+const isPlain = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
 /**
- * `input` checked field by field: a missing field takes its default silently (older files lack
- * newer fields), a bad one takes its default with a warning, unknown fields are dropped.
+ * `input` checked field by field, into nested objects: a missing field (or a null where null is
+ * not allowed: how older files wrote "unset") takes its default silently, a bad one takes its
+ * default with a warning, unknown fields are dropped.
  */
 export function parseFields<S extends AnyObjectSchema>(
   schema: S,
@@ -114,30 +118,38 @@ export function parseFields<S extends AnyObjectSchema>(
   where: string,
 ): Parsed<v.InferOutput<S>> {
   const warnings: string[] = [];
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  const value = fields(schema, input, defaults as Record<string, unknown>, where, warnings);
+  return { value: value as v.InferOutput<S>, warnings };
+}
+
+function fields(
+  schema: AnyObjectSchema,
+  input: unknown,
+  dflt: Record<string, unknown>,
+  where: string,
+  warnings: string[],
+): Record<string, unknown> {
+  if (!isPlain(input)) {
     if (input !== undefined && input !== null)
       warnings.push(`${where}: expected an object, got ${show(input)}: using the defaults`);
-    return { value: copy(defaults), warnings };
+    return copy(dflt);
   }
-  const src = input as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const dflt = defaults as Record<string, unknown>;
   for (const [key, field] of Object.entries(schema.entries)) {
-    if (!(key in src) || src[key] === undefined) {
-      if (key in dflt) out[key] = copy(dflt[key]);
+    const x = input[key];
+    const d = dflt[key];
+    const nested = field.type === 'object' && isPlain(d) && isPlain(x);
+    if (nested) {
+      out[key] = fields(field as AnyObjectSchema, x, d, `${where}.${key}`, warnings);
       continue;
     }
-    const r = v.safeParse(field, src[key]);
-    if (r.success) {
-      out[key] = r.output;
-    } else {
-      out[key] = copy(dflt[key]);
-      warnings.push(
-        `${issueLine(r.issues[0], `${where}.${key}`)} — ${where}.${key} was ${show(src[key])}, using the default ${show(dflt[key])}`,
-      );
-    }
+    const r = x === undefined ? null : v.safeParse(field, x);
+    if (r?.success) out[key] = r.output;
+    else if (d !== undefined) out[key] = copy(d);
+    if (r && !r.success && x !== null)
+      warnings.push(`${issueLine(r.issues[0], `${where}.${key}`)}: using the default ${show(d)}`);
   }
-  return { value: out as v.InferOutput<S>, warnings };
+  return out;
 }
 
 // Small building blocks so the parameter modules read like their documentation.

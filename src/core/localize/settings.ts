@@ -47,3 +47,15 @@ export const DEFAULT_SETTINGS: LocalizeSettings = {
   lastFrame: null,
   roi: null,
 };
+
+/** How the localizations in a session were made: the run's status, channel, frames and region. */
+export const LocalizeRunSchema = v.object({
+  status: v.picklist(['idle', 'running', 'done', 'cancelled', 'failed']),
+  channel: v.optional(intIn(0, 64)),
+  /** 0-based, end exclusive. */
+  frames: v.optional(v.object({ start: intIn(0), end: intIn(0) })),
+  roi: v.optional(v.nullable(LocalizeRoiSchema)),
+  /** Localizations read from a file: where they came from (free-form, shown as is). */
+  source: v.optional(v.unknown()),
+});
+export type LocalizeRun = v.InferOutput<typeof LocalizeRunSchema>;
