@@ -3,7 +3,7 @@
 // the scripting API, the CLI-free tests and the store share one set of rules.
 
 import type { HistogramSpec } from '../core/coloc/analysisHistogram';
-import { DEFAULT_TRACKS_PARAMS, type TracksParams } from '../core/coloc/schema';
+import { DEFAULT_TRACKS_PARAMS, FALLBACK_EV_SIGMA_NM, type TracksParams } from '../core/coloc/schema';
 import { resolveLocalizeParams } from '../core/localize/params';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { StackInfo } from '../engine/stackService';
@@ -13,9 +13,8 @@ import { effectiveMeta } from './dataStore';
 import type { LocalizeSettings } from './localizeParamsStore';
 import { DEFAULT_SETTINGS, localizeInput, stackSigmaNm } from './localizeParamsStore';
 
-export { DEFAULT_TRACKS_PARAMS, type TracksParams } from '../core/coloc/schema';
+export { DEFAULT_TRACKS_PARAMS, FALLBACK_EV_SIGMA_NM, type TracksParams } from '../core/coloc/schema';
 
-export const FALLBACK_EV_SIGMA_NM = 150;
 /** Largest movie side in render pixels: one frame's fields are ~4 bytes × 3 per pixel. */
 export const MAX_GRID_SIDE = 4096;
 

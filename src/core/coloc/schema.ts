@@ -44,6 +44,9 @@ export const TracksParamsSchema = v.object({
 });
 export type TracksParams = v.InferOutput<typeof TracksParamsSchema>;
 
+/** PSF σ (nm) of an EV when neither the user nor the stack says: EVs are larger than a point. */
+export const FALLBACK_EV_SIGMA_NM = 150;
+
 /** The reference study's movie (SCIENCE.md §1) and distance analysis (§4). */
 export const DEFAULT_TRACKS_PARAMS: TracksParams = {
   channel: 1,
