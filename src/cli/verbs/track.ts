@@ -125,7 +125,7 @@ export const verb: Verb = {
       await writeOutputSafely(out, tracksToCsv(r.tracks));
       const summaryPath = a.flags.get('summary');
       if (typeof summaryPath === 'string') {
-        const { trackSummaryCsv } = await import('../../plots/tracks');
+        const { trackSummaryCsv } = await import('../../core/coloc/report');
         await writeOutputSafely(summaryPath, trackSummaryCsv(r.summary, null));
       }
       const counts = MOBILITY_NAMES.map(
