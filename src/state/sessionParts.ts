@@ -4,6 +4,7 @@ import './postSession';
 import './localizeSession';
 import './markersSession';
 import './tracksSession';
+import './registrationSession';
 import './movieSession';
 import './viewerSession';
 import './reconSession';

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, expect, test, vi } from 'vitest';
 import { type Json, openSessionFile, saveSessionFile } from '../../src/core/session/index';
+import { presetParams } from '../../src/core/sim/presets';
 import { dataStore } from '../../src/state/dataStore';
 import { localizeParamsStore } from '../../src/state/localizeParamsStore';
 import { locsStore } from '../../src/state/locsStore';
@@ -11,6 +12,7 @@ import { markersStore } from '../../src/state/markersStore';
 import { movieStore } from '../../src/state/movieStore';
 import { postStore } from '../../src/state/postStore';
 import { reconStore } from '../../src/state/reconStore';
+import { registrationStore } from '../../src/state/registrationStore';
 import { captureSession, restoreSession } from '../../src/state/sessionCapture';
 import { tracksStore } from '../../src/state/tracksStore';
 import { viewerStore } from '../../src/state/viewerStore';
@@ -104,4 +106,36 @@ test('damaged values open with a warning each and their defaults; the rest of th
   expect(locsStore.getState().count).toBe(720);
   expect(markersStore.getState().result?.length).toBe(90);
   expect(tracksStore.getState().tracks?.tracks.length).toBe(480);
+});
+
+test('two-colour registrations travel per stack; a singular affine is left out with a warning', async () => {
+  const actions = fakeActions();
+  await actions.openRecipe({ kind: 'simulated', params: presetParams('demo') }, 'demo');
+  const info = dataStore.getState().stacks[0].info;
+  registrationStore.getState().setAffine(info.id, 1, [1.01, 0.002, 35.5, -0.001, 0.99, -12.25]);
+  registrationStore.getState().setAffine(info.id, 2, [1, 0, 4, 0, 1, -2]);
+  const saved = structuredClone(registrationStore.getState().byStack[info.id]);
+  const first = await captureSession({ appVersion: 't', fingerprint });
+  expect(Object.keys((first.session.steps.registration as { stacks: object }).stacks)).toEqual(['s1']);
+
+  registrationStore.getState().restore({ byStack: {} });
+  const opened = openSessionFile(saveSessionFile(first.session, first.tables), { fileName: 'reg.smlm' });
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  const report = await restoreSession(opened, { actions: fakeActions(), buildMovie });
+  expect(report.warnings).toEqual([]);
+  const back = dataStore.getState().stacks[0].info.id;
+  expect(back).not.toBe(info.id);
+  expect(registrationStore.getState().byStack[back]).toEqual(saved);
+
+  const stacks = (first.session.steps.registration as { stacks: Record<string, Record<string, Json>[]> })
+    .stacks;
+  stacks.s1[1].toReference = [0, 0, 0, 0, 0, 0];
+  const damaged = openSessionFile(saveSessionFile(first.session, first.tables), { fileName: 'reg2.smlm' });
+  if (!damaged.ok) throw new Error(damaged.errors.join('\n'));
+  const r2 = await restoreSession(damaged, { actions: fakeActions(), buildMovie });
+  expect(r2.warnings).toEqual([
+    'registration.stacks.s1[1].toReference: the transform is singular (a·e − b·d = 0): it would collapse the image: this channel is not registered',
+  ]);
+  const id2 = dataStore.getState().stacks[0].info.id;
+  expect(registrationStore.getState().byStack[id2]).toEqual({ 1: saved[1] });
 });
