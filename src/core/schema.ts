@@ -177,3 +177,25 @@ export const text = (max: number) =>
       'text contains control characters',
     ),
   );
+
+export interface Bounds {
+  min: number;
+  /** Whether `min` itself is allowed. */
+  minInclusive: boolean;
+  max: number;
+}
+
+/** A number schema's range, read from its pipe (for a form field's limits and messages). */
+export function boundsOf(schema: v.GenericSchema): Bounds {
+  const b: Bounds = { min: -Infinity, minInclusive: true, max: Infinity };
+  const inner = 'wrapped' in schema ? (schema.wrapped as v.GenericSchema) : schema;
+  for (const item of 'pipe' in inner ? (inner.pipe as { type: string; requirement?: unknown }[]) : []) {
+    const r = item.requirement;
+    if (typeof r !== 'number') continue;
+    if (item.type === 'min_value' || item.type === 'gt_value') {
+      b.min = r;
+      b.minInclusive = item.type === 'min_value';
+    } else if (item.type === 'max_value') b.max = r;
+  }
+  return b;
+}
