@@ -268,7 +268,7 @@ function liveRecipe(
       return base ? { kind: 'dualView', base, layout: r.layout } : null;
     }
     case 'simulated':
-      // Checked again here: the file's validator and the simulator's schema are one.
+      // The file's validator ran these checks already; the schema gives the type without a cast.
       return { kind: 'simulated', params: v.parse(SimulationParamsSchema, r.params) };
   }
 }
@@ -497,8 +497,10 @@ async function restoreInput(
       settings: {},
     },
   };
+  // A bad field of an input not on screen says whose it is.
+  const fieldWarn = input.onScreen ? warn : (m: string) => warn(`"${input.label}": ${m}`);
   for (const part of sessionParts('input'))
-    await part.restore(checkSection(part, steps[part.key], warn), ctx);
+    await part.restore(checkSection(part, steps[part.key], fieldWarn), ctx);
   showView();
 }
 
