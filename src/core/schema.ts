@@ -6,7 +6,9 @@
 // Why valibot rather than zod (measured 2026-12, Node 20, esbuild --minify, one 8-field object):
 //   bundle bytes added: valibot 4.4 kB (1.7 kB gzip); zod 4 454 kB (93 kB gzip), zod/mini 15 kB;
 //   safeParse ×1e5: valibot ≈ 0.4 s, zod ≈ 0.8 s (on this shared 2-core machine).
-// valibot's functions are tree-shaken one by one, so the app pays only for the checks it uses.
+// valibot's functions are tree-shaken one by one, so the app pays only for the checks it uses:
+// `vite build` of the app with every schema in place is 19.9 kB (5.2 kB gzip) larger than without
+// (main chunk only; the workers do not import it).
 //
 // Values from outside (session files, links, scripts, flags) are untrusted: `parseFields` keeps
 // every good field and puts the default in place of a bad one with a warning naming the field and
