@@ -1,5 +1,6 @@
 // Every benchmark case, in the order the runner reports them.
 import { Rng } from '../src/core/random';
+import { calciumCases } from './calcium.cases';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
 import { movieCases } from './movie.cases';
@@ -37,4 +38,5 @@ export const cases: BenchCase[] = [
   ...simCases,
   ...localizeCases,
   ...multiCases,
+  ...calciumCases,
 ];

@@ -65,7 +65,7 @@ function simulate() {
 }
 
 let shared: { movie: SlidingMovie; threshold?: number } | undefined;
-function referenceMovie() {
+export function referenceMovie() {
   shared ??= {
     movie: SlidingMovie.fromTable(
       simulate(),

@@ -1,12 +1,13 @@
 // storm-analysis' published test data (../shared/data/storm_analysis_test; 160 nm pixels,
 // offset 100, 1 e⁻/ADU): test.dax (10 frames, 200 emitters each) and test_low_snr.dax, with
 // their ground truth, localized with σ measured from the data (--sigma-nm auto) by the single-
-// and the multi-emitter fitter. The reference is 3D-DAOSTORM's own run on test.dax in the
+// and the multi-emitter fitter (with its brightness counting, as the CLI runs it). The reference is 3D-DAOSTORM's own run on test.dax in the
 // upstream results.txt: 1946 of the 2000 emitters found (fixed σ). Node only (reads files).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openFileByteSources } from '../src/cli/nodeByteSource';
 import { readInsight3Bin } from '../src/core/io/insight3';
+import { countForRun, describeBrightnessCount } from '../src/core/localize/brightnessCount';
 import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
 import { estimateSigma } from '../src/core/localize/sigmaFromData';
@@ -56,13 +57,13 @@ const stormAnalysis: BenchCase = {
       const sigma = estimateSigma(img.pixels, img.frames, img.width, img.height, resolveLocalizeParams(base));
       out[`${name} σ nm`] = sigma.sigmaNm;
       for (const fitter of ['mle', 'mle-multi'] as const) {
-        const scratch = new LocalizeScratch(
-          img.width,
-          img.height,
-          resolveLocalizeParams({ ...base, sigmaNm: sigma.sigmaNm, fitter }),
-        );
+        const resolved = resolveLocalizeParams({ ...base, sigmaNm: sigma.sigmaNm, fitter });
+        const scratch = new LocalizeScratch(img.width, img.height, resolved);
         const t0 = performance.now();
-        const locs = localizeFrames(img.pixels, img.frames, 0, scratch);
+        const raw = localizeFrames(img.pixels, img.frames, 0, scratch);
+        const counted = countForRun(raw, resolved);
+        if (counted) log(`  ${name}: ${describeBrightnessCount(counted)}`);
+        const locs = counted?.table ?? raw;
         const seconds = (performance.now() - t0) / 1000;
         const s = scoreLocalizations(truth, locs);
         const label = `${name} ${fitter === 'mle' ? 'single' : 'multi'}`;

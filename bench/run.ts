@@ -7,7 +7,9 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
+import { experimentNodeCases } from './experiment.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
+import { movieWriteNodeCases } from './movieWrite.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
 import type { BenchCase, Figures } from './types';
@@ -19,6 +21,8 @@ const cases: BenchCase[] = [
   ...cliNodeCases,
   ...multiNodeCases,
   ...hostileNodeCases,
+  ...movieWriteNodeCases,
+  ...experimentNodeCases,
 ];
 
 const args = process.argv.slice(2);
@@ -73,8 +77,10 @@ async function runBrowser() {
     page.on('console', (m) => console.log(`  ${m.text()}`));
     // BENCH_FRAMES reaches the page as ?frames= (cases that honour it shorten their run).
     const frames = process.env.BENCH_FRAMES ? `&frames=${encodeURIComponent(process.env.BENCH_FRAMES)}` : '';
+    // Vite transforms the page's modules on first request: minutes on a loaded machine.
     await page.goto(
       `${url}bench/browser/index.html?cases=${browserCases.map((c) => c.name).join(',')}${frames}`,
+      { timeout: 5 * 60_000 },
     );
     // A module that fails to load in the page (e.g. one importing node:fs) would otherwise leave
     // the runner waiting for the full timeout.

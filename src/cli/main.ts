@@ -19,6 +19,9 @@ const verbs: Record<string, () => Promise<{ verb: Verb }>> = {
   'convert-locs': () => import('./verbs/convertLocs'),
   track: () => import('./verbs/track'),
   coloc: () => import('./verbs/coloc'),
+  batch: () => import('./verbs/batch'),
+  aggregate: () => import('./verbs/aggregate'),
+  calcium: () => import('./verbs/calcium'),
 };
 
 function usage(): string {

@@ -1,6 +1,9 @@
 // Starting and cancelling a localization run: the settings and the active stack become a plan,
 // the engine streams chunks into locsStore (in frame order), and the run ends as done, cancelled
 // (keeping what was done) or failed (keeping it too, with the reason in a notice).
+import { countForRun, describeBrightnessCount } from '../core/localize/brightnessCount';
+import { resolveLocalizeParams } from '../core/localize/params';
+import { concatLocTables } from '../core/locs/table';
 import { type LocalizeEngine, localizeService } from '../engine/localizeService';
 import { attachMaps } from './cameraMapsStore';
 import { activeStack, type DataState, dataStore, inputName } from './dataStore';
@@ -91,6 +94,7 @@ export function makeLocalizeActions(
       }
       const status = res.cancelled ? 'cancelled' : 'done';
       // The table is complete here: every chunk was committed before the engine resolved.
+      if (status === 'done') countCoincident(plan, stackName, write);
       write((s) => ({ status, error: null, version: s.version + 1 }));
       return outcome(status);
     } catch (e) {
@@ -104,6 +108,24 @@ export function makeLocalizeActions(
       );
       return { ...outcome('failed'), status: 'failed', error: msg };
     }
+  }
+
+  /**
+   * mle-multi: emitters too close to resolve are counted from the whole run's brightness
+   * distribution (a cancelled run keeps its spots uncounted: too few frames to model).
+   */
+  function countCoincident(
+    plan: RunPlan,
+    stackName: string,
+    write: (change: (s: LocsState) => Partial<LocsState>) => void,
+  ): void {
+    const chunks = locsOf.read(plan.stackId)?.chunks;
+    if (!chunks) return;
+    const counted = countForRun(concatLocTables(chunks), resolveLocalizeParams(plan.params));
+    if (!counted) return;
+    if (counted.added > 0)
+      write((s) => ({ chunks: [counted.table], count: counted.table.length, version: s.version + 1 }));
+    stores.notify('info', `Multi-emitter fit of ${stackName}`, describeBrightnessCount(counted));
   }
 
   return {

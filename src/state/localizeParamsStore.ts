@@ -50,6 +50,7 @@ export function localizeInput(s: LocalizeSettings, st: LoadedStack): LocalizePar
     fitter: s.fitter,
     maxEmitters: s.maxEmitters,
     multiAlpha: s.multiAlpha,
+    countByBrightness: s.countByBrightness,
     detector: s.detector,
     thresholdFactor: s.thresholdFactor,
     fitRadiusPx: s.fitRadiusPx ?? undefined,

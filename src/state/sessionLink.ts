@@ -131,6 +131,7 @@ const STEP_NAMES: Record<StepId, string> = {
   movie: 'Movie',
   tracks: 'Tracks & distances',
   markers: 'EV markers',
+  calcium: 'Ca²⁺ response',
   session: 'Session',
 };
 

@@ -5,6 +5,7 @@ import './localizeSession';
 import './markersSession';
 import './tracksSession';
 import './registrationSession';
+import './calciumSession';
 import './movieSession';
 import './viewerSession';
 import './reconSession';

@@ -4,8 +4,8 @@ import { createStore } from 'zustand/vanilla';
 import type { Activity } from '../engine/stackService';
 
 /** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
-export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'session';
-export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers';
+export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'calcium' | 'session';
+export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers' | 'calcium';
 
 export type Theme = 'dark' | 'light';
 

@@ -5,6 +5,7 @@ import './localize/scripting';
 import './post/scripting';
 import './movie/scripting';
 import './tracks/scripting';
+import './calcium/scripting';
 import './markers/scripting';
 import './registration/scripting';
 import './session/scripting';

@@ -135,9 +135,10 @@ describe('evscope localize', () => {
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
       const code = await verb.run([input, '--out', join(dir, 'pairs.csv'), '--threads', '1', ...extra]);
       const line = String(log.mock.calls[0]?.[0]);
+      const lines = log.mock.calls.map((c) => String(c[0]));
       log.mockRestore();
       expect(code).toBe(0);
-      return { table: written as unknown as LocTable, line };
+      return { table: written as unknown as LocTable, line, lines };
     };
     // σ is measured on the chosen frames only: here the first three, without pairs (an
     // unresolved pair would widen it).
@@ -155,6 +156,14 @@ describe('evscope localize', () => {
     expect(paired(multi.table)).toBeGreaterThanOrEqual(0.95 * 96);
     expect(paired(multi.table)).toBeLessThanOrEqual(96);
     expect(paired(single.table)).toBeLessThan(0.8 * 96);
+    // Brightness counting reports what it did (equal spots: nothing to count) and can be off.
+    expect(multi.lines.some((l) => /^brightness counting/.test(l))).toBe(true);
+    const off = await run(['--sigma-nm', '150', '--fitter', 'mle-multi', '--count-by-brightness', 'off']);
+    expect(off.lines.some((l) => /brightness counting/.test(l))).toBe(false);
+    expect(single.lines.some((l) => /brightness counting/.test(l))).toBe(false);
+    await expect(run(['--fitter', 'mle-multi', '--count-by-brightness', 'maybe'])).rejects.toThrow(
+      /--count-by-brightness must be on or off/,
+    );
     await expect(run(['--fitter', 'mle-multi', '--fit-sigma'])).rejects.toThrow(/σ fixed/);
     // Flags parse through the run's parameter schema, with its messages.
     await expect(run(['--fitter', 'magic'])).rejects.toThrow(

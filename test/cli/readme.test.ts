@@ -28,7 +28,7 @@ const rows = cli
 
 test('every verb of the CLI has a row in the README, and every flag shown exists', async () => {
   const verbs = (await printed(['--help'])).match(/verbs: (.*)/)![1].split(', ');
-  expect(verbs.length).toBe(14);
+  expect(verbs.length).toBe(17);
   for (const verb of verbs) {
     const row = rows.find((r) => r.startsWith(`\`npx evscope ${verb} `));
     expect(row, `README row for ${verb}`).toBeDefined();

@@ -64,3 +64,36 @@ test('σ from data, then the multi-emitter fitter from the Localize panel', asyn
   expect(Math.abs(multi - single)).toBeLessThanOrEqual(2);
   expect(errors).toEqual([]);
 }, 240_000);
+
+test("preset 'dense': one click to a crowded stack, multi-emitter fitting counts coincident emitters, the ground-truth panel scores it", async () => {
+  const ok = await s.page.evaluate(async () => {
+    const e = (window as unknown as { evscope: Api }).evscope;
+    const params = { ...(e.simulationPreset('dense') as object), frames: 120 };
+    return e.openRecipe({ kind: 'simulated', params }, 'Simulating');
+  });
+  expect(ok).toBe(true);
+  await s.page.getByTestId('frame-count').filter({ hasText: '/ 120' }).waitFor();
+  await s.page.locator('[data-step=localize]').click();
+  await api('setLocalizeParams', { fitter: 'mle', sigmaNm: 130 });
+  await runToEnd();
+  const single = await api<{ jaccard: number; rmse: number }>('groundTruthScore', 250);
+  await s.page.getByLabel('Fitter').selectOption('mle-multi');
+  await s.page.getByLabel('Coincident emitters').waitFor();
+  await runToEnd();
+  // The counting notice says what it found.
+  await s.page
+    .getByText(/brightness counting: one emitter ≈ \d+ photons/)
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await s.page.waitForFunction(() =>
+    /\d/.test(document.querySelector('[data-testid=truth-jaccard]')?.textContent ?? ''),
+  );
+  const multi = await api<{ jaccard: number; rmse: number }>('groundTruthScore', 250);
+  console.log(
+    `dense preset, 120 frames: single J ${single.jaccard.toFixed(3)} RMSE ${single.rmse.toFixed(1)} nm; multi J ${multi.jaccard.toFixed(3)} RMSE ${multi.rmse.toFixed(1)} nm`,
+  );
+  expect(single.jaccard).toBeLessThan(0.75);
+  expect(multi.jaccard).toBeGreaterThan(0.85);
+  expect(multi.rmse).toBeLessThanOrEqual(single.rmse);
+  expect(errors).toEqual([]);
+}, 300_000);

@@ -1,5 +1,6 @@
 import { beforeEach, expect, test } from 'vitest';
 import { locTableFromColumns } from '../../src/core/locs/table';
+import { Rng } from '../../src/core/random';
 import type { LocalizeEngine, LocalizeRequest } from '../../src/engine/localizeService';
 import type { StackInfo } from '../../src/engine/stackService';
 import { dataStore } from '../../src/state/dataStore';
@@ -200,4 +201,51 @@ test('after cancelling a run stuck on a silent worker, a new run starts fresh in
   expect(locsStore.getState().count).toBe(30);
   expect(locsStore.getState().status).toBe('done');
   expect(actions.running).toBe(false);
+});
+
+/** 60 spots per frame; a third hold two emitters (twice the photons of Gamma(10, 100) each). */
+function brightnessEngine(): LocalizeEngine {
+  const rng = new Rng(12);
+  const run: LocalizeEngine['run'] = async (req) => {
+    const frames = req.frames!.end - req.frames!.start;
+    for (let f = req.frames!.start; f < req.frames!.end; f++) {
+      const photons = Float32Array.from({ length: 60 }, (_, i) =>
+        i % 3 === 0 ? rng.gamma(10, 100) + rng.gamma(10, 100) : rng.gamma(10, 100),
+      );
+      const t = locTableFromColumns({
+        frame: Uint32Array.from({ length: 60 }, () => f),
+        x: Float64Array.from({ length: 60 }, (_, i) => i * 1000),
+        y: new Float64Array(60),
+        photons,
+      });
+      req.onChunk?.(t, { chunkIndex: f, firstFrame: f, frameCount: 1 });
+    }
+    return {
+      framesDone: frames,
+      localizations: 60 * frames,
+      seconds: 0.1,
+      framesPerSecond: 100,
+      cancelled: false,
+    };
+  };
+  return { workers: 1, run, preview: () => Promise.reject(new Error('not used')) };
+}
+
+test('mle-multi: a finished run counts coincident emitters by brightness and says so; off or mle: not', async () => {
+  const actions = makeLocalizeActions(brightnessEngine(), stores);
+  localizeParamsStore.getState().set({ fitter: 'mle-multi' });
+  const counted = await actions.start();
+  expect(counted.status).toBe('done');
+  // 200 of the 600 spots hold two emitters; the most probable count gets nearly all of them.
+  expect(counted.count).toBeGreaterThan(600 + 170);
+  expect(counted.count).toBeLessThan(600 + 230);
+  expect(locsTable().length).toBe(counted.count);
+  expect(notices.some((n) => /brightness counting: one emitter ≈ \d+ photons/.test(n))).toBe(true);
+
+  notices.length = 0;
+  localizeParamsStore.getState().set({ countByBrightness: false });
+  expect((await actions.start()).count).toBe(600);
+  localizeParamsStore.getState().set({ fitter: 'mle', countByBrightness: true });
+  expect((await actions.start()).count).toBe(600);
+  expect(notices).toEqual([]);
 });

@@ -7,6 +7,7 @@ import type { LocalizeApi } from '../../../workers/localize.api';
 import type { ScmosMaps } from '../../core/camera/camera';
 import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMaps';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
+import { countForRun, describeBrightnessCount } from '../../core/localize/brightnessCount';
 import {
   type LocalizeParamsInput,
   LocalizeParamsInputSchema,
@@ -65,6 +66,11 @@ Detects (wavelet filter, local maxima) and fits (integrated Gaussian) every fram
                       per window where one does not explain it (σ fixed; dense data)
   --max-emitters N    mle-multi: most emitters per window (default 5)
   --multi-alpha P     mle-multi: significance of the test that accepts one more emitter (default 1e-4)
+  --count-by-brightness on|off
+                      mle-multi: count emitters too close to resolve from the spots' photons
+                      (a Gamma mixture of 1…4 emitters' brightness fitted to the run; one row
+                      per emitter); declines, saying why, when one emitter's brightness is too
+                      broad to tell one from two (default on)
   --threshold K       detection threshold K × std(Wave.F1) (default 1)
   --frames A:B        frames A to B, 1-based inclusive; either end may be left out
   --threads N         worker threads (default: one per core)
@@ -94,6 +100,7 @@ export function localizeParamsFromArgs(
     fitter: schemaFlag(p, 'fitter', f.fitter) ?? 'mle',
     maxEmitters: schemaFlag(p, 'max-emitters', f.maxEmitters),
     multiAlpha: schemaFlag(p, 'multi-alpha', f.multiAlpha),
+    countByBrightness: onOffFlag(p, 'count-by-brightness'),
     thresholdFactor: schemaFlag(p, 'threshold', f.thresholdFactor) ?? 1,
     camera: {
       kind: kind ?? cam.kind ?? 'ccd',
@@ -128,6 +135,13 @@ async function reportAssumptions(
   if (maps || !assumed.some((a) => a.key === 'offsetAdu')) return;
   const w = offsetWarning(await stack.readFrame(firstFrame), params.camera?.offsetAdu ?? 0);
   if (w) console.error(`warning: ${w}. Pass --offset ADU.`);
+}
+
+function onOffFlag(p: ParsedArgs, name: string): boolean | undefined {
+  const v = p.flags.get(name);
+  if (v === undefined) return undefined;
+  if (v === 'on' || v === 'off') return v === 'on';
+  throw new Error(`--${name} must be on or off, got "${String(v)}"`);
 }
 
 function sigmaIsAuto(p: ParsedArgs): boolean {
@@ -237,6 +251,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           'fitter',
           'max-emitters',
           'multi-alpha',
+          'count-by-brightness',
           'threshold',
           'frames',
           'threads',
@@ -305,10 +320,14 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
           frames,
           onChunk: (t) => chunks.push(t),
         });
-        await writeOutputSafely(out, deps.writeCsv(concatLocTables(chunks)));
+        let table = concatLocTables(chunks);
+        const counted = countForRun(table, resolveLocalizeParams(params));
+        if (counted) table = counted.table;
+        await writeOutputSafely(out, deps.writeCsv(table));
         console.log(
-          `${res.localizations} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s${sigmaNote}`,
+          `${table.length} localizations, ${res.seconds.toFixed(2)} s, ${res.framesPerSecond.toFixed(0)} frames/s${sigmaNote}`,
         );
+        if (counted) console.log(describeBrightnessCount(counted));
         if (!res.failedFrame) return 0;
         const first = (frames?.start ?? 0) + 1;
         const last = frames?.end ?? stack.frameCount;

@@ -1,6 +1,7 @@
 import { scmosMapsFromSimulation } from '../../core/camera/scmosMaps';
 import {
   CAMERA_PRESETS,
+  calciumTruthCsv,
   PRESET_DESCRIPTIONS,
   PRESET_NAMES,
   type PresetName,
@@ -16,15 +17,22 @@ import { numberFlag, parseArgs } from '../args';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
+import { EXPERIMENT_ONLY, writeSimulatedExperiment } from './simulateExperiment';
 
 const help = `usage: evscope simulate --preset NAME --out PREFIX [options]
 Writes PREFIX.tif (uint16, channels interleaved as an ImageJ hyperstack), PREFIX_truth_events.csv
 (ThunderSTORM-style ground truth of every emission), PREFIX_truth_evs.csv, PREFIX_truth_structures.csv
-and, when EVs move, PREFIX_truth_trajectories.csv. An sCMOS camera also gets its calibration maps
+and, when EVs move, PREFIX_truth_trajectories.csv. The calcium presets write PREFIX_truth_cells.csv
+instead (per cell: position, responder, latency, onset and peak frame (1-based), peak ΔF/F₀). An sCMOS camera also gets its calibration maps
 as float32 TIFFs, in the units evscope localize --scmos-* reads: PREFIX_scmos_offset.tif (ADU),
 PREFIX_scmos_gain.tif (e⁻/ADU) and PREFIX_scmos_variance.tif (read-noise variance, ADU²).
 presets:
 ${PRESET_NAMES.map((n) => `  ${n}: ${PRESET_DESCRIPTIONS[n]}`).join('\n')}
+  experiment: a two-condition experiment with a known answer (EVs near structures vs random
+              placement, 4 cells each): --out DIR gets EXPERIMENT.json, truth.json and per cell the
+              structure localizations and EV tracks (see evscope batch / aggregate). Options:
+              --seed S, --cells N (per condition), --inputs-per-cell K, --frames N, --size W,
+              --null (both conditions random: the null experiment)
 options (override the preset):
   --frames N          number of frames
   --size W[xH]        frame size in pixels
@@ -38,6 +46,9 @@ options (override the preset):
   --scmos-offset-sd A sCMOS: spread of the per-pixel offsets, ADU (sd)
   --scmos-gain-cv C   sCMOS: relative spread of the per-pixel gains (0–0.5)
   --scmos-noise-spread S  sCMOS: spread of the per-pixel read noise (σ of its log, 0–2)
+  --cells N           calcium presets: number of cells
+  --responders F      calcium presets: fraction of cells that respond (0–1)
+  --add-frame N       calcium presets: frame (1-based) at which EVs are added
   --no-tiff           write only the truth CSV files`;
 
 export const verb: Verb = {
@@ -59,16 +70,24 @@ export const verb: Verb = {
         'scmos-offset-sd',
         'scmos-gain-cv',
         'scmos-noise-spread',
+        ...EXPERIMENT_ONLY.filter((f) => f !== 'null'),
+        'responders',
+        'add-frame',
       ],
-      booleans: ['no-tiff'],
+      booleans: ['no-tiff', 'null'],
     });
     if (a.positionals.length) throw new Error(`unexpected argument "${a.positionals[0]}"`);
     const preset = a.flags.get('preset');
+    if (preset === 'experiment') return writeSimulatedExperiment(a);
+    // --cells is shared with the calcium presets (number of cells there), checked below.
+    for (const f of EXPERIMENT_ONLY)
+      if (f !== 'cells' && a.flags.has(f)) throw new Error(`--${f} belongs to --preset experiment`);
     const out = a.flags.get('out');
-    if (typeof preset !== 'string') throw new Error(`--preset is required (${PRESET_NAMES.join(', ')})`);
+    if (typeof preset !== 'string')
+      throw new Error(`--preset is required (${PRESET_NAMES.join(', ')}, experiment)`);
     if (typeof out !== 'string') throw new Error('--out PREFIX is required');
     if (!PRESET_NAMES.includes(preset as PresetName)) {
-      throw new Error(`unknown preset "${preset}" (choose ${PRESET_NAMES.join(', ')})`);
+      throw new Error(`unknown preset "${preset}" (choose ${PRESET_NAMES.join(', ')}, experiment)`);
     }
     const p = presetParams(preset as PresetName);
     const frames = numberFlag(a, 'frames');
@@ -103,6 +122,7 @@ export const verb: Verb = {
         throw new Error(`--${flag} needs an sCMOS camera: add --camera scmos`);
       p.camera = { ...p.camera, [key]: v };
     }
+    applyCalciumFlags(a, p);
     const photons = numberFlag(a, 'photons');
     const background = numberFlag(a, 'background');
     const sigma = numberFlag(a, 'sigma-nm');
@@ -111,12 +131,10 @@ export const verb: Verb = {
       if (background !== undefined) ch.backgroundPhotons = background;
       if (sigma !== undefined) ch.psfSigmaNm = sigma;
     }
-    const targets = [
-      '_truth_events.csv',
-      '_truth_evs.csv',
-      '_truth_structures.csv',
-      '_truth_trajectories.csv',
-    ];
+    const isCalcium = p.scene.kind === 'calcium';
+    const targets = isCalcium
+      ? ['_truth_cells.csv']
+      : ['_truth_events.csv', '_truth_evs.csv', '_truth_structures.csv', '_truth_trajectories.csv'];
     if (!a.flags.has('no-tiff'))
       targets.push('.tif', ...['offset', 'gain', 'variance'].map((m) => `_scmos_${m}.tif`));
     await checkOutputs(
@@ -126,10 +144,16 @@ export const verb: Verb = {
     const t0 = performance.now();
     const sim = simulate(p);
     const { truth, stack } = sim;
-    await writeOutputSafely(`${out}_truth_events.csv`, truthEventsCsv(truth.events));
-    await writeOutputSafely(`${out}_truth_evs.csv`, truthEvsCsv(truth.evs));
-    await writeOutputSafely(`${out}_truth_structures.csv`, truthStructuresCsv(truth.structures));
-    const written = [`${out}_truth_events.csv`, `${out}_truth_evs.csv`, `${out}_truth_structures.csv`];
+    const written: string[] = [];
+    if (truth.calcium) {
+      await writeOutputSafely(`${out}_truth_cells.csv`, calciumTruthCsv(truth.calcium, p.pixelSizeNm));
+      written.push(`${out}_truth_cells.csv`);
+    } else {
+      await writeOutputSafely(`${out}_truth_events.csv`, truthEventsCsv(truth.events));
+      await writeOutputSafely(`${out}_truth_evs.csv`, truthEvsCsv(truth.evs));
+      await writeOutputSafely(`${out}_truth_structures.csv`, truthStructuresCsv(truth.structures));
+      written.push(`${out}_truth_events.csv`, `${out}_truth_evs.csv`, `${out}_truth_structures.csv`);
+    }
     if (truth.trajectories.length) {
       await writeOutputSafely(`${out}_truth_trajectories.csv`, truthTrajectoriesCsv(truth.trajectories));
       written.push(`${out}_truth_trajectories.csv`);
@@ -162,9 +186,30 @@ export const verb: Verb = {
     const s = (performance.now() - t0) / 1000;
     console.log(
       `simulated "${p.preset}" (seed ${p.seed}): ${p.frames} frames × ${stack.channels} channel(s) of ${p.width}×${p.height} px, ` +
-        `${truth.events.length} emission events, ${truth.evs.length} EVs, ${truth.structures.length} structures in ${s.toFixed(1)} s`,
+        (truth.calcium
+          ? `${truth.calcium.length} cells (${truth.calcium.responder.reduce((x, y) => x + y, 0)} respond)`
+          : `${truth.events.length} emission events, ${truth.evs.length} EVs, ${truth.structures.length} structures`) +
+        ` in ${s.toFixed(1)} s`,
     );
     for (const f of written) console.log(`  wrote ${f}`);
+    if (truth.calcium)
+      console.log(
+        `  EVs added at frame ${truth.calcium.addFrame + 1}: evscope calcium ${out}.tif --add-frame ${truth.calcium.addFrame + 1} --bleach exp --out CELLS.csv`,
+      );
     return 0;
   },
 };
+
+function applyCalciumFlags(a: ReturnType<typeof parseArgs>, p: ReturnType<typeof presetParams>): void {
+  const flags = ['cells', 'responders', 'add-frame'] as const;
+  const given = flags.filter((f) => a.flags.has(f));
+  if (!given.length) return;
+  const s = p.scene;
+  if (s.kind !== 'calcium') throw new Error(`--${given[0]} is for the calcium presets only`);
+  const cells = numberFlag(a, 'cells');
+  if (cells !== undefined) s.cellCount = cells;
+  const responders = numberFlag(a, 'responders');
+  if (responders !== undefined) s.responderFraction = responders;
+  const add = numberFlag(a, 'add-frame');
+  if (add !== undefined) s.addFrame = add - 1;
+}

@@ -11,7 +11,8 @@
 // Least squares shares the loop with fixed weights: 1 (lsq) or 1/max(data, 1) (wlsq, what
 // ThunderSTORM calls weighted least squares).
 import { axisModel } from './axisModel';
-import { choleskyFactor, choleskyInverseDiagonal, choleskySolve } from './cholesky';
+import { choleskyFactor, choleskyInverseDiagonal } from './cholesky';
+import { type LmProblem, LmSolver } from './levenbergMarquardt';
 
 export type FitMethod = 'mle' | 'lsq' | 'wlsq';
 
@@ -41,8 +42,6 @@ export interface FitterOptions {
 // precision, and relative 1e-5 on photons/background/σ likewise.
 const TOL_POSITION = 1e-4;
 const TOL_RELATIVE = 1e-5;
-const LAMBDA_START = 1e-4;
-const LAMBDA_FAIL = 1e10;
 
 export class GaussianFitter {
   readonly size: number;
@@ -77,14 +76,15 @@ export class GaussianFitter {
   private readonly sgy: Float64Array;
   private readonly theta: Float64Array;
   private readonly trial: Float64Array;
-  private matrix: Float64Array;
-  private gradient: Float64Array;
-  private trialMatrix: Float64Array;
-  private trialGradient: Float64Array;
-  private readonly damped: Float64Array;
+  private readonly lm: LmSolver;
   private readonly factor: Float64Array;
-  private readonly step: Float64Array;
   private readonly work: Float64Array;
+  /** Poisson likelihood (mle) or least squares, for the fit under way. */
+  private mle = true;
+  private readonly problem: LmProblem = {
+    evaluate: (theta, matrix, gradient) => this.evaluate(theta, matrix, gradient, this.mle),
+    propose: (theta, trial, step) => this.propose(theta, trial, step),
+  };
   private readonly sigmaMin: number;
   private readonly sigmaMax: number;
 
@@ -107,13 +107,8 @@ export class GaussianFitter {
     this.sgy = new Float64Array(n);
     this.theta = new Float64Array(5);
     this.trial = new Float64Array(5);
-    this.matrix = new Float64Array(np * np);
-    this.gradient = new Float64Array(np);
-    this.trialMatrix = new Float64Array(np * np);
-    this.trialGradient = new Float64Array(np);
-    this.damped = new Float64Array(np * np);
+    this.lm = new LmSolver(np);
     this.factor = new Float64Array(np * np);
-    this.step = new Float64Array(np);
     this.work = new Float64Array(np);
     this.sigmaMin = options.sigmaPx / 3;
     this.sigmaMax = options.sigmaPx * 3;
@@ -152,54 +147,14 @@ export class GaussianFitter {
     theta[3] = Math.max(min, 1e-3);
     theta[4] = this.options.sigmaPx;
     this.flags = 0;
-    let objective = this.evaluate(theta, this.matrix, this.gradient, mle);
-    let lambda = LAMBDA_START;
-    let converged = false;
-    let iterations = 0;
-    const np = this.np;
-    const maxIt = this.options.maxIterations;
-    while (iterations < maxIt && Number.isFinite(objective)) {
-      iterations++;
-      const { damped, matrix } = this;
-      for (let a = 0; a < np * np; a++) damped[a] = matrix[a];
-      for (let a = 0; a < np; a++) damped[a * np + a] *= 1 + lambda;
-      let small = false;
-      if (choleskyFactor(damped, np, this.factor)) {
-        choleskySolve(this.factor, np, this.gradient, this.step);
-        small = this.propose(theta, this.trial);
-        const trialObjective = this.evaluate(this.trial, this.trialMatrix, this.trialGradient, mle);
-        if (trialObjective >= objective) {
-          theta.set(this.trial);
-          objective = trialObjective;
-          let t = this.matrix;
-          this.matrix = this.trialMatrix;
-          this.trialMatrix = t;
-          t = this.gradient;
-          this.gradient = this.trialGradient;
-          this.trialGradient = t;
-          lambda = Math.max(lambda * 0.1, 1e-12);
-          if (small) {
-            converged = true;
-            break;
-          }
-          continue;
-        }
-      }
-      // At the optimum a tiny step may fail to improve by rounding alone: that is convergence.
-      if (small) {
-        converged = true;
-        break;
-      }
-      lambda *= 10;
-      if (lambda > LAMBDA_FAIL) break;
-    }
-    this.iterations = iterations;
-    this.finish(objective, converged, mle);
+    this.mle = mle;
+    const objective = this.lm.solve(this.problem, theta, this.trial, this.np, this.options.maxIterations);
+    this.iterations = this.lm.iterations;
+    this.finish(objective, this.lm.converged, mle);
   }
 
   /** Trial parameters θ + step within bounds; returns whether the step was below tolerance. */
-  private propose(theta: Float64Array, trial: Float64Array): boolean {
-    const s = this.step;
+  private propose(theta: Float64Array, trial: Float64Array, s: Float64Array): boolean {
     // Newton steps from a poor start can overshoot a whole spot: cap position moves at 1 px and
     // never let photons, background or σ fall by more than half in one step.
     const dx = s[0] > 1 ? 1 : Math.max(s[0], -1);
@@ -393,7 +348,7 @@ export class GaussianFitter {
     this.background = theta[3];
     this.sigma = theta[4];
     const excess = this.options.excessNoise;
-    if (Number.isFinite(obj) && choleskyFactor(this.matrix, np, this.factor)) {
+    if (Number.isFinite(obj) && choleskyFactor(this.lm.matrix, np, this.factor)) {
       this.varianceX = excess * choleskyInverseDiagonal(this.factor, np, 0, this.work);
       this.varianceY = excess * choleskyInverseDiagonal(this.factor, np, 1, this.work);
     } else {
@@ -418,6 +373,6 @@ export class GaussianFitter {
       const o = this.data[k] + v[k];
       obs[k] = Math.max(o, 0);
     }
-    return this.evaluate(this.theta, this.matrix, this.gradient, true);
+    return this.evaluate(this.theta, this.lm.matrix, this.lm.gradient, true);
   }
 }

@@ -170,8 +170,10 @@ function addMultiRows(s: LocalizeScratch, frameIndex: number, c: number, x0: num
     col.photons[row] = m.photons[e];
     col.bg[row] = m.background;
     col.precision[row] = Math.sqrt(0.5 * (m.varianceX[e] + m.varianceY[e])) * px;
-    col.logL[row] = m.logLikelihoodRatio;
-    col.iterations[row] = Math.min(m.iterations, 255);
+    // Per emitter: its share of the window's log-likelihood ratio (the shares sum to the
+    // window's), and the iterations of the fit that produced its model.
+    col.logL[row] = m.emitterLogL[e];
+    col.iterations[row] = Math.min(m.modelIterations, 255);
     col.flags[row] = flags;
   }
 }

@@ -22,6 +22,11 @@ export interface LocalizeParams {
   maxEmitters: number;
   /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
   multiAlpha: number;
+  /**
+   * mle-multi: after the run, count emitters too close to resolve (one spot, twice the photons)
+   * from the spots' brightness distribution (src/core/localize/brightnessCount.ts).
+   */
+  countByBrightness: boolean;
   detector: 'wavelet' | 'dog';
   wavelet: WaveletOptions;
   /** k in the detection threshold k × std(first wavelet level) (ThunderSTORM: std(Wave.F1), k = 1). */
@@ -51,6 +56,7 @@ export const DEFAULT_LOCALIZE_PARAMS: Omit<LocalizeParams, 'fitRadiusPx'> = {
   fitter: 'mle',
   maxEmitters: DEFAULT_MULTI_OPTIONS.maxEmitters,
   multiAlpha: DEFAULT_MULTI_OPTIONS.alpha,
+  countByBrightness: true,
   detector: 'wavelet',
   wavelet: DEFAULT_WAVELET,
   thresholdFactor: 1,
@@ -88,6 +94,8 @@ export function resolveLocalizeParams(input: LocalizeParamsInput = {}): Localize
     throw new Error(`max emitters per window must be an integer of 1–8, got ${p.maxEmitters}`);
   if (!(p.multiAlpha > 0 && p.multiAlpha < 0.5))
     throw new Error(`significance of the added-emitter test must be in (0, 0.5), got ${p.multiAlpha}`);
+  if (typeof p.countByBrightness !== 'boolean')
+    throw new Error(`count by brightness must be true or false, got ${String(p.countByBrightness)}`);
   if (!['wavelet', 'dog'].includes(p.detector))
     throw new Error(`detector must be wavelet or dog, got "${p.detector}"`);
   if (!(p.thresholdFactor > 0))
@@ -116,6 +124,7 @@ export const LocalizeParamsInputSchema = v.object({
   fitter: v.optional(v.picklist(['mle', 'lsq', 'wlsq', 'mle-multi'])),
   maxEmitters: v.optional(intIn(1, 8)),
   multiAlpha: v.optional(v.pipe(above(0), v.ltValue(0.5))),
+  countByBrightness: v.optional(v.boolean()),
   detector: v.optional(v.picklist(['wavelet', 'dog'])),
   wavelet: v.optional(
     v.object({

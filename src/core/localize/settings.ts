@@ -16,6 +16,8 @@ export const LocalizeSettingsSchema = v.object({
   maxEmitters: intIn(1, 8),
   /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
   multiAlpha: v.pipe(above(0), v.ltValue(0.5)),
+  /** mle-multi: count emitters too close to resolve from the run's brightness distribution. */
+  countByBrightness: v.boolean(),
   detector: v.picklist(['wavelet', 'dog']),
   /** k in k × std(first wavelet level). */
   thresholdFactor: above(0, 1e6),
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: LocalizeSettings = {
   fitter: 'mle',
   maxEmitters: DEFAULT_LOCALIZE_PARAMS.maxEmitters,
   multiAlpha: DEFAULT_LOCALIZE_PARAMS.multiAlpha,
+  countByBrightness: DEFAULT_LOCALIZE_PARAMS.countByBrightness,
   detector: 'wavelet',
   thresholdFactor: 1,
   fitRadiusPx: null,

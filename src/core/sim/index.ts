@@ -1,4 +1,11 @@
 // Public surface of the simulator.
+export {
+  bleachFactor,
+  CALCIUM_TRUTH_COLUMNS,
+  type CalciumTruth,
+  calciumTruthCsv,
+  trueDff,
+} from './calcium';
 export { type CameraExposure, makeScmosMaps, type ScmosMaps } from './camera';
 export { eventRange, type TruthEventColumns, type TruthEvents } from './events';
 export { type Affine2D, IDENTITY_AFFINE, invertAffine, similarityAffine } from './geometry';

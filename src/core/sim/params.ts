@@ -146,9 +146,47 @@ export interface UptakeScene {
   boundDiffusionUm2PerS: number;
 }
 
-export type SceneParams = IsolatedScene | EvsOnGlassScene | UptakeScene;
+/**
+ * Recipient cells loaded with a Ca²⁺ indicator (Fluo-4, Cal-520, GCaMP), imaged as a wide-field
+ * time-lapse; EVs are added at `addFrame` and a known fraction of cells responds. Cells are
+ * uniformly bright ellipses; a response is ΔF/F₀ rising linearly over `riseFrames` to
+ * `amplitude`, then decaying exponentially; the indicator bleaches mono-exponentially.
+ */
+export interface CalciumScene {
+  kind: 'calcium';
+  cellCount: number;
+  /** Semi-axes are drawn uniformly in [min, max], nm. */
+  cellRadiusMinNm: number;
+  cellRadiusMaxNm: number;
+  /** Largest long/short semi-axis ratio. */
+  cellAspectMax: number;
+  /** Smallest gap between the circles bounding two cells, nm (≤ 0: cells may touch). */
+  cellGapNm: number;
+  marginNm: number;
+  /** Mean resting indicator photons per pixel per frame inside a cell. */
+  restingPhotons: number;
+  /** Cell-to-cell spread of the resting brightness (coefficient of variation). */
+  restingCv: number;
+  /** Frame at which EVs are added (0-based; ImageJ's frame addFrame + 1). */
+  addFrame: number;
+  /** Probability that a cell responds. */
+  responderFraction: number;
+  /** Response onset after the addition, frames, uniform in [min, max]. */
+  latencyMinFrames: number;
+  latencyMaxFrames: number;
+  /** Peak ΔF/F₀ of a response, uniform in [min, max]. */
+  amplitudeMin: number;
+  amplitudeMax: number;
+  riseFrames: number;
+  /** Exponential decay time constant after the peak, frames. */
+  decayFrames: number;
+  /** Mono-exponential bleaching time constant of the indicator, frames (0: none). */
+  bleachTauFrames: number;
+}
 
-export type PresetName = 'demo' | 'isolated' | 'evMarkers' | 'dstorm';
+export type SceneParams = IsolatedScene | EvsOnGlassScene | UptakeScene | CalciumScene;
+
+export type PresetName = 'demo' | 'isolated' | 'evMarkers' | 'dstorm' | 'dense' | 'calcium' | 'calciumNull';
 
 export interface SimulationParams {
   preset: PresetName;
@@ -174,5 +212,7 @@ export function sceneSources(scene: SceneParams): string[] {
       return [...scene.markers, 'probe'];
     case 'uptake':
       return ['structures', 'evs'];
+    case 'calcium':
+      return ['indicator'];
   }
 }

@@ -246,7 +246,114 @@ function dstorm(): SimulationParams {
   };
 }
 
-const BUILDERS: Record<PresetName, () => SimulationParams> = { demo, isolated, evMarkers, dstorm };
+/**
+ * Issue 17's crowded EV stack for multi-emitter fitting, at a quarter of its field: 40–60 nm
+ * vesicles with ~14 dyes each blinking on ~5 % of frames, so about half the emissions share a
+ * frame with another within 260 nm (most on the same vesicle, closer than σ/2).
+ */
+function dense(): SimulationParams {
+  return {
+    preset: 'dense',
+    seed: 17,
+    width: 128,
+    height: 128,
+    frames: 1000,
+    pixelSizeNm: 100,
+    frameIntervalMs: 10,
+    camera: CCD_IDEAL,
+    background: { amplitude: 0, scaleNm: 5000 },
+    drift: NO_DRIFT,
+    scene: {
+      kind: 'evsOnGlass',
+      evCount: 20,
+      diameterMeanNm: 50,
+      diameterSdNm: 6,
+      diameterMinNm: 40,
+      diameterMaxNm: 60,
+      markers: ['CD63'],
+      subtypes: [{ name: 'CD63+', fraction: 1, markerMeans: { CD63: 14 }, probeMean: 0 }],
+      labellingEfficiency: 1,
+      minSeparationNm: 0,
+      marginNm: 400,
+    },
+    channels: [
+      channel({
+        name: 'CD63 (dense)',
+        source: 'CD63',
+        // On ~5 % of frames (kOn / (kOn + kOff)) in bursts of ~2 frames, no bleaching.
+        photophysics: { kind: 'dstorm', kOn: 0.025, kOff: 0.5, kBleach: 0, initialOnFraction: 0.05 },
+        photonsPerFrame: 1000,
+        photonVariability: 'poisson',
+        backgroundPhotons: 10,
+        psfSigmaNm: 130,
+      }),
+    ],
+  };
+}
+
+/** A Fluo-4/Cal-520-like time-lapse: 20× objective onto 6.5 µm camera pixels (325 nm). */
+function calcium(): SimulationParams {
+  return {
+    preset: 'calcium',
+    seed: 16,
+    width: 256,
+    height: 256,
+    frames: 300,
+    pixelSizeNm: 325,
+    frameIntervalMs: 500,
+    camera: { ...CCD_IDEAL, readNoiseE: 2 },
+    background: { amplitude: 0.05, scaleNm: 40000 },
+    drift: NO_DRIFT,
+    scene: {
+      kind: 'calcium',
+      cellCount: 30,
+      cellRadiusMinNm: 4000,
+      cellRadiusMaxNm: 6000,
+      cellAspectMax: 1.5,
+      cellGapNm: 1000,
+      marginNm: 1000,
+      restingPhotons: 300,
+      restingCv: 0.3,
+      addFrame: 100,
+      responderFraction: 0.5,
+      latencyMinFrames: 4,
+      latencyMaxFrames: 80,
+      amplitudeMin: 0.3,
+      amplitudeMax: 1.5,
+      riseFrames: 3,
+      decayFrames: 40,
+      bleachTauFrames: 3000,
+    },
+    channels: [
+      channel({
+        name: 'Ca²⁺ indicator',
+        source: 'indicator',
+        photophysics: { kind: 'continuous' },
+        photonsPerFrame: 0,
+        backgroundPhotons: 20,
+        psfSigmaNm: 300,
+      }),
+    ],
+  };
+}
+
+/** The same cells with no responders: what a control (or the false-responder rate) looks like. */
+function calciumNull(): SimulationParams {
+  const p = calcium();
+  p.preset = 'calciumNull';
+  if (p.scene.kind === 'calcium') p.scene.responderFraction = 0;
+  return p;
+}
+
+const BUILDERS: Record<PresetName, () => SimulationParams> = {
+  demo,
+  isolated,
+  evMarkers,
+  dstorm,
+  dense,
+  calcium,
+  calciumNull,
+};
 
 export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
   demo: 'EV uptake: PALM of caveolin-1-like structures assembling and disassembling in a cell (channel 0) and EVs diffusing, binding and being internalised (channel 1); 128×128 px of 100 nm, 2500 frames at 200 fps, EMCCD.',
@@ -255,6 +362,12 @@ export const PRESET_DESCRIPTIONS: Record<PresetName, string> = {
   evMarkers:
     'Single EVs on glass imaged for CD9, CD63, CD81 and a fluidity probe; dyes bleach in steps; subtypes CD63-only and CD9+CD63+CD81+; sCMOS.',
   dstorm: 'dSTORM of CD63 on single EVs on glass: blinking dyes, stage drift, EMCCD.',
+  dense:
+    'Crowded EVs for multi-emitter fitting (issue 17): 40–60 nm vesicles of ~14 blinking dyes, about half the emissions share a frame with another within 260 nm; σ 130 nm, 1000 photons, ideal CCD; localize with the fitter "MLE, multi-emitter".',
+  calcium:
+    'Ca²⁺ response (simulated): 30 indicator-loaded cells, EVs added at frame 101 (1-based), half the cells respond (latency 4–80 frames, peak ΔF/F₀ 0.3–1.5), bleaching; 256×256 px, 300 frames at 2 fps.',
+  calciumNull:
+    'Ca²⁺ control (simulated): the calcium preset with no responders, for the false-responder rate.',
 };
 
 export const PRESET_NAMES = Object.keys(BUILDERS) as PresetName[];

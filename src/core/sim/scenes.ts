@@ -2,6 +2,7 @@
 // from one scene RNG, and each channel's photophysics from its own stream, so editing one
 // channel never reshuffles another channel or the scene.
 import { Rng } from '../random';
+import { buildCalciumScene, type CalciumTruth } from './calcium';
 import type { EventBuilder } from './events';
 import { ellipseLevel } from './geometry';
 import type { ChannelParams, EvsOnGlassScene, IsolatedScene, SimulationParams } from './params';
@@ -13,6 +14,7 @@ import {
   allocTrajectoryTruth,
   type CellTruth,
   type EvTruth,
+  emptyEvTruth,
   type StructureTruth,
   type TrajectoryTruth,
 } from './truth';
@@ -23,6 +25,8 @@ export interface SceneOutput {
   trajectories: TrajectoryTruth;
   structures: StructureTruth;
   cell: CellTruth | null;
+  /** The Ca²⁺ scene's cells, or absent. */
+  calcium?: CalciumTruth;
 }
 
 /** Molecules fixed in the sample, grouped by the source that labels them. */
@@ -69,6 +73,8 @@ export function buildScene(p: SimulationParams, events: EventBuilder): SceneOutp
       return buildEvsOnGlassScene(p, p.scene, events);
     case 'uptake':
       return buildUptakeScene(p, p.scene, events);
+    case 'calcium':
+      return { evs: emptyEvTruth([], []), ...noExtraTruth(), calcium: buildCalciumScene(p, p.scene) };
   }
 }
 

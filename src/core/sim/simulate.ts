@@ -74,7 +74,7 @@ export function simulate(params: SimulationParams): Simulation {
   });
   const scmosMaps =
     p.camera.kind === 'scmos' ? makeScmosMaps(p.camera, p.width, p.height, subSeed(p.seed, SCMOS_TAG)) : null;
-  const stack = new SimulatedStack(p, events, backgrounds, scmosMaps);
+  const stack = new SimulatedStack(p, events, backgrounds, scmosMaps, scene.calcium ?? null);
   return {
     params: p,
     stack,
@@ -89,6 +89,7 @@ export function simulate(params: SimulationParams): Simulation {
       channelTransforms: transforms,
       channelNames: p.channels.map((c) => c.name),
       scmosMaps,
+      calcium: scene.calcium ?? null,
     },
   };
 }

@@ -4,6 +4,7 @@
 import { integratedGaussian1D } from '../psf/integratedGaussian';
 import { Rng } from '../random';
 import type { FrameSource, ReadOptions, StackMeta } from '../stack/types';
+import { type CalciumTruth, calciumSignal } from './calcium';
 import { CameraExposure, type ScmosMaps } from './camera';
 import type { TruthEvents } from './events';
 import type { SimulationParams } from './params';
@@ -24,6 +25,7 @@ export class SimulatedStack implements FrameSource {
   private readonly signal: Float64Array;
   private readonly gx = new Float64Array(MAX_WINDOW);
   private readonly gy = new Float64Array(MAX_WINDOW);
+  private readonly cellFactors: Float64Array;
 
   constructor(
     readonly params: SimulationParams,
@@ -31,6 +33,8 @@ export class SimulatedStack implements FrameSource {
     /** Per channel: a per-pixel background map (photons) or a flat value. */
     private readonly backgrounds: (Float64Array | number)[],
     readonly scmosMaps: ScmosMaps | null,
+    /** The calcium scene's cells: frames then come from them, not from emission events. */
+    readonly calcium: CalciumTruth | null = null,
   ) {
     this.name = `simulated-${params.preset}-seed${params.seed}`;
     this.width = params.width;
@@ -39,6 +43,7 @@ export class SimulatedStack implements FrameSource {
     this.channels = params.channels.length;
     this.exposure = new CameraExposure(params.camera, scmosMaps);
     this.signal = new Float64Array(params.width * params.height);
+    this.cellFactors = new Float64Array((calcium?.length ?? 0) + 1);
     const c = params.camera;
     this.meta = {
       flavour: 'simulated',
@@ -102,6 +107,10 @@ export class SimulatedStack implements FrameSource {
    * window of ±(ceil(4σ)+1) px around it: the tail outside holds < 1e-4 of the photons.
    */
   private expectedSignal(index: number, channel: number, out: Float64Array): boolean {
+    if (this.calcium) {
+      calciumSignal(this.calcium, index, out, this.cellFactors);
+      return true;
+    }
     out.fill(0);
     const ev = this.events;
     const k = channel * ev.frames + index;

@@ -1,3 +1,4 @@
+import type { CalciumTruth } from './calcium';
 // Ground truth beyond the emission events: the EVs, their trajectories, the membrane structures
 // with their lifetimes, and everything about the instrument a localizer should recover
 // (drift, channel transforms, sCMOS maps).
@@ -86,6 +87,8 @@ export interface SimulationTruth {
   channelTransforms: Affine2D[];
   channelNames: string[];
   scmosMaps: ScmosMaps | null;
+  /** Cells and their Ca²⁺ responses (calcium scene), or null. */
+  calcium: CalciumTruth | null;
 }
 
 export function emptyEvTruth(markers: string[], subtypeNames: string[]): EvTruth {

@@ -1,7 +1,7 @@
 // Human-readable checks of SimulationParams, one message per problem with the value and its unit,
 // so the dialog can show them next to the field and the CLI can print them.
 import { v } from '../schema';
-import { type SimulationParams, sceneSources } from './params';
+import { type CalciumScene, type SimulationParams, sceneSources } from './params';
 
 type Check = (ok: boolean, message: string) => void;
 
@@ -227,9 +227,53 @@ function validateScene(p: SimulationParams, check: Check): void {
       check(prob(s.bindProbabilityPerFrame), 'bind probability must be 0–1 per frame');
       check(s.evArrivalFraction <= 1, 'EV arrival fraction must be 0–1');
       break;
+    case 'calcium':
+      validateCalcium(p, s, check);
+      break;
     default:
       check(false, `unknown scene "${(s as { kind: string }).kind}"`);
   }
+}
+
+function validateCalcium(p: SimulationParams, s: CalciumScene, check: Check): void {
+  check(int(s.cellCount) && s.cellCount >= 1, `cell count must be a whole number ≥ 1 (got ${s.cellCount})`);
+  check(
+    pos(s.cellRadiusMinNm) && s.cellRadiusMinNm <= s.cellRadiusMaxNm,
+    `cell radii: 0 < minimum ≤ maximum nm (got ${s.cellRadiusMinNm}–${s.cellRadiusMaxNm} nm)`,
+  );
+  check(
+    fin(s.cellAspectMax) && s.cellAspectMax >= 1,
+    `cell aspect ratio must be ≥ 1 (got ${s.cellAspectMax})`,
+  );
+  check(fin(s.cellGapNm), `cell gap must be a number of nm (got ${s.cellGapNm})`);
+  check(nonNeg(s.marginNm), `margin must be ≥ 0 nm (got ${s.marginNm} nm)`);
+  check(pos(s.restingPhotons), `resting photons must be > 0 per px (got ${s.restingPhotons})`);
+  check(nonNeg(s.restingCv) && s.restingCv <= 2, `resting brightness CV must be 0–2 (got ${s.restingCv})`);
+  check(
+    int(s.addFrame) && s.addFrame >= 3 && s.addFrame < p.frames,
+    `addition frame must be a whole number in 3–${p.frames - 1} (got ${s.addFrame})`,
+  );
+  check(prob(s.responderFraction), `responder fraction must be 0–1 (got ${s.responderFraction})`);
+  check(
+    int(s.latencyMinFrames) &&
+      int(s.latencyMaxFrames) &&
+      s.latencyMinFrames >= 0 &&
+      s.latencyMinFrames <= s.latencyMaxFrames,
+    `latency: whole frames, 0 ≤ minimum ≤ maximum (got ${s.latencyMinFrames}–${s.latencyMaxFrames})`,
+  );
+  check(
+    fin(s.amplitudeMin) && s.amplitudeMin > 0 && s.amplitudeMin <= s.amplitudeMax,
+    `amplitude (peak ΔF/F₀): 0 < minimum ≤ maximum (got ${s.amplitudeMin}–${s.amplitudeMax})`,
+  );
+  check(
+    int(s.riseFrames) && s.riseFrames >= 1,
+    `rise must be a whole number ≥ 1 frame (got ${s.riseFrames})`,
+  );
+  check(pos(s.decayFrames), `decay time constant must be > 0 frames (got ${s.decayFrames})`);
+  check(
+    nonNeg(s.bleachTauFrames),
+    `bleach time constant must be ≥ 0 frames, 0 for none (got ${s.bleachTauFrames})`,
+  );
 }
 
 /**
@@ -269,6 +313,8 @@ export function simulationBudgetProblems(
     out.push(
       `${s.emittersPerFrame} emitters per frame × ${p.frames} frames × ${channels} channel(s) is more than the ${fmt(limits.emitterFrames)} emissions a session may ask to re-create`,
     );
+  if (s.kind === 'calcium' && s.cellCount > limits.evs)
+    out.push(`${s.cellCount} cells is more than the ${limits.evs} a session may ask to re-create`);
   if ((s.kind === 'evsOnGlass' || s.kind === 'uptake') && s.evCount > limits.evs)
     out.push(`${s.evCount} EVs is more than the ${limits.evs} a session may ask to re-create`);
   return out;

@@ -6,6 +6,7 @@
 // by the truncated maximum likelihood, and from it the fraction of its steps lost beyond R.
 // A radius covering 99.9 % of steps is R = σ·√(2·ln 1000) ≈ 3.7σ.
 
+import { goldenSectionMin } from '../math/goldenSection';
 import { type TrackingParams, type TrackingResult, trackDetections } from './link';
 import type { Detections, TrackTable } from './types';
 
@@ -47,29 +48,9 @@ export function truncatedRayleighSigma(steps: ArrayLike<number>, R: number): num
   };
   // The untruncated MLE √(Σr²/2n) is a lower bound; a truncated sample can hide a σ ≫ R, but
   // then the likelihood is flat, so cap the search at 20 R.
-  let lo = Math.log(Math.max(Math.sqrt(s2 / (2 * n)), 1e-9) / 2);
-  let hi = Math.log(20 * R);
-  const g = (Math.sqrt(5) - 1) / 2;
-  let a = hi - g * (hi - lo);
-  let b = lo + g * (hi - lo);
-  let fa = nll(a);
-  let fb = nll(b);
-  for (let it = 0; it < 100 && hi - lo > 1e-7; it++) {
-    if (fa < fb) {
-      hi = b;
-      b = a;
-      fb = fa;
-      a = hi - g * (hi - lo);
-      fa = nll(a);
-    } else {
-      lo = a;
-      a = b;
-      fa = fb;
-      b = lo + g * (hi - lo);
-      fb = nll(b);
-    }
-  }
-  return Math.exp((lo + hi) / 2);
+  const lo = Math.log(Math.max(Math.sqrt(s2 / (2 * n)), 1e-9) / 2);
+  const hi = Math.log(20 * R);
+  return Math.exp(goldenSectionMin(nll, lo, hi, { maxIterations: 100, tolerance: 1e-7 }));
 }
 
 /** Checks `radiusNm` against the single-frame steps of linked tracks (see module comment). */

@@ -387,6 +387,16 @@ export function LocalizePanel() {
               value={s.multiAlpha}
               onCommit={(v) => set({ multiAlpha: v ?? 1e-4 })}
             />
+            <SelectField
+              label="Coincident emitters"
+              hint="Emitters closer than about σ/2 (two dyes on one small EV) make one spot no fit can split, but it carries the photons of both. Count by brightness: after the run, a mixture of 1–4 emitters' brightness is fitted to all spots and each spot gives one row per emitter it most probably holds (at its position). Declines, saying why, when one emitter's brightness is too broad to tell one from two."
+              value={s.countByBrightness ? 'count' : 'off'}
+              options={[
+                { value: 'count', label: 'Count by brightness' },
+                { value: 'off', label: 'One row per fitted spot' },
+              ]}
+              onChange={(v) => set({ countByBrightness: v === 'count' })}
+            />
           </div>
         )}
         <SelectField

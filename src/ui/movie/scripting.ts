@@ -1,7 +1,9 @@
 // window.evscope functions for the movie (console scripting and browser tests).
 
 import { BinarizeSchema, type MovieParams, MovieParamsSchema } from '../../core/movie/params';
+import type { MovieDtype } from '../../core/movie/quantise';
 import { parseOrThrow, v } from '../../core/schema';
+import type { TiffCompression } from '../../core/stack/tiffWriter';
 import { movieService } from '../../engine/movieService';
 import { registerScripting } from '../../scripting/api';
 import { analyseStructures, buildMovie, chooseThreshold, movieStore } from '../../state/movieStore';
@@ -64,4 +66,13 @@ registerScripting(
   },
 );
 
-registerScripting('exportMovie', (kind: ExportKind = 'tiff') => runExport(kind));
+registerScripting(
+  'exportMovie',
+  (kind: ExportKind = 'tiff', o: { dtype?: MovieDtype; compression?: TiffCompression } = {}) => {
+    movieStore.getState().set({
+      ...(o.dtype ? { tiffDtype: o.dtype } : {}),
+      ...(o.compression ? { tiffCompression: o.compression } : {}),
+    });
+    return runExport(kind);
+  },
+);

@@ -2,6 +2,7 @@
 // (reconstruction, movie) here so they share one place, one toolbar row and one tab order.
 import type { ComponentType } from 'react';
 import type { CentreViewId } from '../../state/uiStore';
+import { CalciumView } from '../calcium/CalciumView';
 import { EvOverlay } from '../markers/EvOverlay';
 import { MarkersView } from '../markers/MarkersView';
 import { MovieView } from '../movie/MovieView';
@@ -36,4 +37,5 @@ export const CENTRE_VIEWS: CentreViewDef[] = [
   { id: 'tracks', name: 'Tracks & distances', Component: TracksView },
   { id: 'markers', name: 'EV markers', Component: MarkersView },
   { id: 'movie', name: 'Movie', Component: MovieView },
+  { id: 'calcium', name: 'Ca²⁺ cells', Component: CalciumView },
 ];

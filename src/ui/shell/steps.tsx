@@ -4,6 +4,9 @@
 import type { ComponentType } from 'react';
 import { useData } from '../../state/dataStore';
 import type { StepId } from '../../state/uiStore';
+import { CalciumPanel } from '../calcium/CalciumPanel';
+import { CalciumResults } from '../calcium/CalciumResults';
+import { useCalciumState } from '../calcium/useCalciumState';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
 import { LocalizePanel } from '../localize/LocalizePanel';
@@ -115,6 +118,14 @@ export const STEPS: StepDef[] = [
     Panel: MarkersPanel,
     Results: MarkersResults,
     useStateLabel: useMarkersState,
+  },
+  {
+    id: 'calcium',
+    name: 'Ca²⁺ response',
+    hint: 'Per-cell Ca²⁺ responses (ΔF/F₀) after EV addition: responders and latency',
+    Panel: CalciumPanel,
+    Results: CalciumResults,
+    useStateLabel: useCalciumState,
   },
   {
     id: 'session',

@@ -33,6 +33,9 @@ const PRESET_LABELS: Record<PresetName, string> = {
   isolated: 'Isolated emitters (precision test)',
   dstorm: 'dSTORM of CD63 on EVs',
   evMarkers: 'EV markers CD9/CD63/CD81 + probe',
+  dense: 'Crowded EVs (multi-emitter fitting)',
+  calcium: 'Ca²⁺ response (simulated)',
+  calciumNull: 'Ca²⁺ control, no responders (simulated)',
 };
 
 const CAMERA_LABELS: Record<CameraKind, string> = { ccd: 'CCD', emccd: 'EMCCD', scmos: 'sCMOS' };

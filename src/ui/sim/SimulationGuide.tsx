@@ -12,6 +12,9 @@ const TITLES: Record<PresetName, string> = {
   isolated: 'Simulated isolated emitters',
   dstorm: 'Simulated dSTORM of EV markers',
   evMarkers: 'Simulated single EVs, marker channels',
+  dense: 'Simulated crowded EVs for multi-emitter fitting',
+  calcium: 'Simulated Ca²⁺ responses after EV addition',
+  calciumNull: 'Simulated Ca²⁺ control (no responders)',
 };
 
 function blurb(p: SimulationParams): string {
@@ -24,6 +27,8 @@ function blurb(p: SimulationParams): string {
       return `${p.scene.emittersPerFrame} emitters per frame, each seen once, ${p.frames} frames: a precision test against the CRLB.`;
     case 'evsOnGlass':
       return `${p.scene.evCount} EVs on glass over ${when}, of subtypes ${p.scene.subtypes.map((t) => t.name).join(' and ')}.`;
+    case 'calcium':
+      return `${p.scene.cellCount} cells loaded with a Ca²⁺ indicator over ${when}; EVs are added at frame ${p.scene.addFrame} and ${Math.round(100 * p.scene.responderFraction)} % of the cells respond. Analyse it in the Ca²⁺ step.`;
   }
 }
 

@@ -240,11 +240,37 @@ export function sceneFields(p: SimulationParams): NumField[] {
               ? 'EVs that arrive at the cell, diffuse, bind to structures and get internalised'
               : 'EVs on the glass, each with its subtype’s marker molecules',
           integer: true,
-          get: (q) => (q.scene.kind === 'isolated' ? 0 : q.scene.evCount),
+          get: (q) => (q.scene.kind === 'evsOnGlass' || q.scene.kind === 'uptake' ? q.scene.evCount : 0),
           set: (q, v) => {
-            if (q.scene.kind !== 'isolated') q.scene.evCount = v;
+            if (q.scene.kind === 'evsOnGlass' || q.scene.kind === 'uptake') q.scene.evCount = v;
           },
           owns: starts('EV count'),
+        },
+      ];
+    case 'calcium':
+      return [
+        seed,
+        {
+          id: 'cellCount',
+          label: 'Cells',
+          hint: 'Indicator-loaded cells in the field',
+          integer: true,
+          get: (q) => (q.scene.kind === 'calcium' ? q.scene.cellCount : 0),
+          set: (q, v) => {
+            if (q.scene.kind === 'calcium') q.scene.cellCount = v;
+          },
+          owns: starts('cell count'),
+        },
+        {
+          id: 'responderFraction',
+          label: 'Responder fraction',
+          hint: 'Probability that a cell responds to the EVs (0: a control)',
+          integer: false,
+          get: (q) => (q.scene.kind === 'calcium' ? q.scene.responderFraction : 0),
+          set: (q, v) => {
+            if (q.scene.kind === 'calcium') q.scene.responderFraction = v;
+          },
+          owns: starts('responder fraction'),
         },
       ];
   }
@@ -386,6 +412,8 @@ export const PHOTOPHYSICS_LABELS: Record<Photophysics['kind'], string> = {
 
 /** Photophysics a channel of this scene may use: "single" is the isolated scene's, and only its. */
 export function photophysicsChoices(p: SimulationParams): Photophysics['kind'][] {
+  // The calcium scene's indicator is diffuse dye, not molecules: its light is the scene's own.
+  if (p.scene.kind === 'calcium') return ['continuous'];
   return p.scene.kind === 'isolated' ? ['single'] : ['palm', 'dstorm', 'stepBleach', 'continuous'];
 }
 

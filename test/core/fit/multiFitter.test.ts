@@ -252,6 +252,29 @@ describe('multi-emitter fitter, two emitters of 1000 photons, σ 130 nm, 10 bg/p
     expect(same / trials).toBeGreaterThan(0.995);
   }, 120_000);
 
+  test('per-emitter logL shares sum to the window’s and are ≤ 0; iterations are the accepted fit’s', () => {
+    const { single, multi } = fitters();
+    const rng = new Rng(77);
+    let checked = 0;
+    for (let t = 0; t < 60; t++) {
+      const s = pair(rng, 3);
+      single.data.set(poissonImage(expectedImage(N, N, s, SIGMA, BG), rng));
+      multi.fit();
+      if (multi.count !== 2) continue;
+      checked++;
+      let sum = 0;
+      for (let e = 0; e < 2; e++) {
+        expect(multi.emitterLogL[e]).toBeLessThanOrEqual(0);
+        sum += multi.emitterLogL[e];
+      }
+      expect(sum).toBeCloseTo(multi.logLikelihoodRatio, 6);
+      expect(multi.modelIterations).toBeGreaterThan(0);
+      // The window's total also counts the single fit tried first.
+      expect(multi.modelIterations).toBeLessThan(multi.iterations);
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
   test('rejects options it cannot honour', () => {
     const single = new GaussianFitter({
       size: N,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FileByteSource, openFileByteSources } from '../../../src/cli/nodeByteSource';
 import { readInsight3Bin } from '../../../src/core/io/insight3';
 import { readThunderstormCsv } from '../../../src/core/io/thunderstormCsv';
+import { countForRun } from '../../../src/core/localize/brightnessCount';
 import { LocalizeScratch, localizeFrames } from '../../../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../../../src/core/localize/params';
 import { estimateSigma } from '../../../src/core/localize/sigmaFromData';
@@ -19,9 +20,12 @@ import { openStack } from '../../../src/core/stack/open';
 import { sharedDataDir } from '../../helpers/sharedData';
 import { expectedImage, gridSpots, poissonImage } from '../../helpers/spotImage';
 
+/** A whole run as the CLI and the panel do it: every frame, then (mle-multi) brightness counting. */
 function localize(frames: ArrayLike<number>[], width: number, height: number, params: LocalizeParamsInput) {
-  const s = new LocalizeScratch(width, height, resolveLocalizeParams(params));
-  return concatLocTables(frames.map((f, i) => localizeFrames(f as Uint16Array, 1, i, s)));
+  const resolved = resolveLocalizeParams(params);
+  const s = new LocalizeScratch(width, height, resolved);
+  const table = concatLocTables(frames.map((f, i) => localizeFrames(f as Uint16Array, 1, i, s)));
+  return countForRun(table, resolved)?.table ?? table;
 }
 
 describe('multi-emitter localization of a dense EV-like stack', () => {
@@ -29,10 +33,18 @@ describe('multi-emitter localization of a dense EV-like stack', () => {
   let single: ScoreResult;
   let multi: ScoreResult;
   beforeAll(() => {
-    stack = denseEvStack({ frames: 60, seed: 5 });
+    // Issue 17's stack (256² px, ~60 emissions per frame), 80 of its 1000 frames.
+    stack = denseEvStack({ frames: 80, seed: 5 });
     const { width, height } = stack.options;
-    single = scoreLocalizations(stack.truth, localize(stack.frames, width, height, { fitter: 'mle' }));
-    multi = scoreLocalizations(stack.truth, localize(stack.frames, width, height, { fitter: 'mle-multi' }));
+    const camera = { offsetAdu: stack.options.offsetAdu };
+    single = scoreLocalizations(
+      stack.truth,
+      localize(stack.frames, width, height, { fitter: 'mle', camera }),
+    );
+    multi = scoreLocalizations(
+      stack.truth,
+      localize(stack.frames, width, height, { fitter: 'mle-multi', camera }),
+    );
     console.info(
       `dense EV-like stack (${stack.truth.length} emissions, ${(100 * stack.sharedFraction).toFixed(0)} % share a frame within 260 nm): ` +
         `single J ${single.jaccard.toFixed(3)} RMSE ${single.rmse.toFixed(1)} nm; multi J ${multi.jaccard.toFixed(3)} RMSE ${multi.rmse.toFixed(1)} nm`,
@@ -41,11 +53,16 @@ describe('multi-emitter localization of a dense EV-like stack', () => {
 
   test('the stack is as crowded as the issue’s (about half the emissions overlap)', () => {
     expect(stack.sharedFraction).toBeGreaterThan(0.45);
-    expect(stack.sharedFraction).toBeLessThan(0.6);
+    expect(stack.sharedFraction).toBeLessThan(0.65);
   });
 
   test('finds more emitters, more precisely, without false ones', () => {
-    expect(multi.jaccard).toBeGreaterThan(single.jaccard + 0.03);
+    // Single-emitter fits stop near the issue's ceiling (0.69–0.71): over 40 % of emissions
+    // share a 40–60 nm vesicle with another in their frame. Counting them by brightness is
+    // what lifts multi past 0.8.
+    expect(single.jaccard).toBeLessThan(0.72);
+    expect(multi.jaccard).toBeGreaterThanOrEqual(0.8);
+    expect(multi.jaccard).toBeGreaterThan(single.jaccard + 0.1);
     expect(multi.tp).toBeGreaterThan(single.tp);
     expect(multi.rmse).toBeLessThanOrEqual(single.rmse);
     expect(multi.fp).toBeLessThanOrEqual(single.fp + 0.005 * stack.truth.length);

@@ -134,6 +134,7 @@ describe('simulation form', () => {
     expect(formErrors(p).count).toBe(0);
     for (const kind of photophysicsChoices(p)) expect(formErrors(withPhotophysics(p, 1, kind)).count).toBe(0);
     expect(photophysicsChoices(presetParams('isolated'))).toEqual(['single']);
+    expect(photophysicsChoices(presetParams('calcium'))).toEqual(['continuous']);
   });
 
   test('summary line: field of view, duration, rate and raw size', () => {

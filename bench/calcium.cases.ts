@@ -1,0 +1,88 @@
+// Ca²⁺ responses: issue 16's 2,000-frame 512×512 time-lapse with 50 cells, analysed end to end
+// (baseline mean image, segmentation, the one streaming pass into per-cell traces, responses).
+// Frames come from a cheap source (one of 8 simulated frames copied, the cells' change of light
+// added on their pixels), whose own cost is reported apart: it stands in for reading an
+// uncompressed TIFF page, so the figure is the analysis, not 524 million Poisson draws. The 8
+// frames are the simulator's frames 0–7 (before the addition); the change is taken from the
+// copied frame's own expected light, so every frame has exactly its simulated expectation.
+import { analyseCalcium } from '../src/core/calcium';
+import { bleachFactor, presetParams, simulate, trueDff } from '../src/core/sim';
+import type { BenchCase } from './types';
+
+function source() {
+  const p = presetParams('calcium');
+  p.width = 512;
+  p.height = 512;
+  p.frames = 2000;
+  if (p.scene.kind !== 'calcium') throw new Error('not calcium');
+  p.scene.cellCount = 50;
+  p.scene.addFrame = 500;
+  p.scene.latencyMaxFrames = 300;
+  p.scene.decayFrames = 200;
+  const sim = simulate(p);
+  const t = sim.truth.calcium!;
+  const n = p.width * p.height;
+  // Eight noisy frames drawn once; frame f is one of them copied (as a TIFF page would be read)
+  // plus, on the cells' pixels only, the change of each cell's light since frame 0.
+  const noisy: Uint16Array[] = [];
+  for (let k = 0; k < 8; k++) {
+    const page = new Uint16Array(n);
+    sim.stack.renderFrameInto(k, 0, page);
+    noisy.push(page);
+  }
+  const cellPx = Int32Array.from(Array.from(t.labels.keys()).filter((i) => t.labels[i] > 0));
+  const cellOf = Int32Array.from(cellPx, (i) => t.labels[i] - 1);
+  const delta = new Float64Array(t.length);
+  return {
+    params: p,
+    truth: t,
+    reader: {
+      width: p.width,
+      height: p.height,
+      frameCount: p.frames,
+      async readFrame(f: number): Promise<Uint16Array> {
+        const b = bleachFactor(t, f);
+        const b0 = bleachFactor(t, f & 7);
+        for (let c = 0; c < t.length; c++) delta[c] = t.resting[c] * (b * (1 + trueDff(t, c, f)) - b0);
+        const out = new Uint16Array(noisy[f & 7]);
+        for (let j = 0; j < cellPx.length; j++) out[cellPx[j]] += delta[cellOf[j]] + 0.5;
+        return out;
+      },
+    },
+  };
+}
+
+const calcium2000: BenchCase = {
+  name: 'calcium-2000',
+  where: ['node', 'browser'],
+  async run(log) {
+    const { params, truth, reader } = source();
+    const t0 = performance.now();
+    for (let f = 0; f < reader.frameCount; f++) await reader.readFrame(f);
+    const sourceS = (performance.now() - t0) / 1000;
+    log(`frame source alone: ${sourceS.toFixed(2)} s for ${reader.frameCount} frames`);
+    const t1 = performance.now();
+    const r = await analyseCalcium(reader, {
+      addFrame: 500,
+      bleach: 'exp',
+      frameIntervalS: params.frameIntervalMs / 1000,
+    });
+    const s = (performance.now() - t1) / 1000;
+    let correct = 0;
+    for (let c = 0; c < truth.length; c++) {
+      const x = truth.x[c] / params.pixelSizeNm;
+      const y = truth.y[c] / params.pixelSizeNm;
+      const row = r.cells.find((q) => Math.hypot(q.xPx - x, q.yPx - y) < 3);
+      if (row && row.responder === (truth.responder[c] === 1)) correct++;
+    }
+    return {
+      's (analysis incl. frame source)': s,
+      'frames/s': reader.frameCount / s,
+      's frame source alone': sourceS,
+      cells: r.count,
+      'responder accuracy': correct / truth.length,
+    };
+  },
+};
+
+export const calciumCases: BenchCase[] = [calcium2000];

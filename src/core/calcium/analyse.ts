@@ -1,0 +1,188 @@
+// The whole Ca²⁺-response analysis of a movie, streamed: a mean image of the baseline for the
+// segmentation (unless cells are given), then one pass over all frames into per-cell traces,
+// then per-cell ΔF/F₀ and responses. Frames are read one at a time through `readFrame`.
+
+import {
+  analyseTrace,
+  type CellResponse,
+  nominalAlpha,
+  type ResolvedResponseParams,
+  type ResponseParams,
+  type ResponseSummary,
+  resolveResponseParams,
+  summariseResponses,
+} from './response';
+import { type SegmentOptions, segmentCells } from './segment';
+import {
+  autoBackgroundMask,
+  type BackgroundOptions,
+  CellTraceAccumulator,
+  cellGeometry,
+  MeanImage,
+} from './traces';
+
+export interface FrameReader {
+  width: number;
+  height: number;
+  frameCount: number;
+  readFrame(index: number): Promise<ArrayLike<number>>;
+}
+
+export interface CalciumParams extends ResponseParams {
+  segment?: SegmentOptions;
+  background?: BackgroundOptions;
+  /** Frames averaged for the segmentation image, spread over the baseline (default 100). */
+  meanFrames?: number;
+}
+
+export interface CalciumInputs {
+  /** Cells given (ROIs, edited segmentation): 0 = none, 1…count. */
+  labels?: Int32Array;
+  /** Background region given by the user; default automatic. */
+  backgroundMask?: Uint8Array;
+  /** Segmentation image given (skips the first pass). */
+  meanImage?: Float32Array;
+}
+
+export interface CalciumProgress {
+  framesDone: number;
+  frameCount: number;
+  accumulator: CellTraceAccumulator;
+}
+
+export interface CalciumResult {
+  width: number;
+  height: number;
+  frames: number;
+  params: ResolvedResponseParams;
+  meanImage: Float32Array;
+  labels: Int32Array;
+  count: number;
+  backgroundMask: Uint8Array;
+  /** Background-corrected F, cell-major (count × frames). */
+  traces: Float64Array;
+  background: Float64Array;
+  /** ΔF/F₀, cell-major. */
+  dff: Float32Array;
+  cells: CellRow[];
+  summary: ResponseSummary;
+  /** Nominal false-responder probability per non-responding cell (see nominalAlpha). */
+  alpha: number;
+  segmentationThreshold: number | null;
+}
+
+export interface CellRow extends CellResponse {
+  cell: number;
+  xPx: number;
+  yPx: number;
+  areaPx: number;
+}
+
+/** Mean of up to `count` frames spread evenly over [a, b). */
+export async function meanOfFrames(
+  src: FrameReader,
+  a: number,
+  b: number,
+  count: number,
+  signal?: AbortSignal,
+) {
+  const m = new MeanImage(src.width * src.height);
+  const n = Math.min(count, b - a);
+  for (let i = 0; i < n; i++) {
+    signal?.throwIfAborted();
+    m.add(await src.readFrame(a + Math.floor(((b - a) * i) / n)));
+  }
+  return m.mean();
+}
+
+export async function analyseCalcium(
+  src: FrameReader,
+  params: CalciumParams,
+  inputs: CalciumInputs = {},
+  onProgress?: (p: CalciumProgress) => void,
+  signal?: AbortSignal,
+): Promise<CalciumResult> {
+  const { width, height, frameCount } = src;
+  const p = resolveResponseParams(params, frameCount);
+  const meanImage =
+    inputs.meanImage ??
+    (await meanOfFrames(src, p.baselineStart, p.baselineEnd, params.meanFrames ?? 100, signal));
+  let labels = inputs.labels;
+  let count: number;
+  let segmentationThreshold: number | null = null;
+  if (labels) {
+    count = 0;
+    for (const l of labels) if (l > count) count = l;
+  } else {
+    const seg = segmentCells(meanImage, width, height, params.segment);
+    labels = seg.labels;
+    count = seg.count;
+    segmentationThreshold = seg.threshold;
+  }
+  if (!count) throw new Error('no cells: the segmentation found none (lower the threshold or import ROIs)');
+  const backgroundMask =
+    inputs.backgroundMask ?? autoBackgroundMask(meanImage, labels, width, height, params.background);
+  const acc = new CellTraceAccumulator(labels, count, backgroundMask, frameCount);
+  const every = Math.max(1, Math.floor(frameCount / 50));
+  for (let f = 0; f < frameCount; f++) {
+    signal?.throwIfAborted();
+    acc.addFrame(f, await src.readFrame(f));
+    if (onProgress && ((f + 1) % every === 0 || f + 1 === frameCount))
+      onProgress({ framesDone: f + 1, frameCount, accumulator: acc });
+  }
+  return finishCalcium(acc, p, { width, height, meanImage, labels, backgroundMask, segmentationThreshold });
+}
+
+export function finishCalcium(
+  acc: CellTraceAccumulator,
+  p: ResolvedResponseParams,
+  rest: Pick<
+    CalciumResult,
+    'width' | 'height' | 'meanImage' | 'labels' | 'backgroundMask' | 'segmentationThreshold'
+  >,
+): CalciumResult {
+  const { count, frames } = acc;
+  const geo = cellGeometry(rest.labels, count, rest.width);
+  const dff = new Float32Array(count * frames);
+  const buf = new Float64Array(frames);
+  const cells: CellRow[] = [];
+  for (let c = 0; c < count; c++) {
+    const r = analyseTrace(acc.trace(c), p, buf);
+    dff.set(buf, c * frames);
+    cells.push({ cell: c + 1, xPx: geo.x[c], yPx: geo.y[c], areaPx: geo.area[c], ...r });
+  }
+  return {
+    ...rest,
+    frames,
+    params: p,
+    count,
+    traces: acc.traces,
+    background: acc.background,
+    dff,
+    cells,
+    summary: summariseResponses(cells),
+    alpha: nominalAlpha(p.k, p.minFrames, frames - p.addFrame),
+  };
+}
+
+/**
+ * ΔF/F₀ of the frames read so far (cell-major, NaN where not yet read), for plots streamed during
+ * the pass; F₀ is the plain baseline mean, known once the baseline has been read.
+ */
+export function partialDff(
+  acc: CellTraceAccumulator,
+  p: ResolvedResponseParams,
+  framesDone: number,
+): Float32Array | null {
+  if (framesDone < p.baselineEnd) return null;
+  const { count, frames } = acc;
+  const out = new Float32Array(count * frames).fill(Number.NaN);
+  for (let c = 0; c < count; c++) {
+    const t = acc.trace(c);
+    let f0 = 0;
+    for (let f = p.baselineStart; f < p.baselineEnd; f++) f0 += t[f];
+    f0 /= p.baselineEnd - p.baselineStart;
+    for (let f = 0; f < framesDone; f++) out[c * frames + f] = (t[f] - f0) / f0;
+  }
+  return out;
+}

@@ -1,0 +1,8 @@
+// Public surface of the Ca²⁺-response analysis.
+export * from './analyse';
+export * from './labels';
+export * from './response';
+export * from './roi';
+export * from './segment';
+export * from './table';
+export * from './traces';

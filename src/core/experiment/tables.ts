@@ -1,0 +1,135 @@
+// The aggregate's tables as CSV text: per input, per cell, per condition and the tests. Fixed
+// order (ids, metrics and conditions sorted by code unit), fixed number formatting (integers
+// exactly, else 7 significant digits) and nothing that depends on where or when it ran, so
+// sharded and unsharded batches aggregate to the same bytes.
+import { csvField } from '../io/csv';
+import { csvText, formatNumber } from '../io/resultCsv';
+import { type Comparison, type ExperimentStats, metricKeys } from './cellStats';
+import { compareIds } from './model';
+import { describeMetric, type InputSummary, type MetricValue } from './summary';
+
+const num = (v: number | null | undefined): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '' : formatNumber(v, 7);
+
+export function sortSummaries(s: readonly InputSummary[]): InputSummary[] {
+  return [...s].sort((a, b) => compareIds(a.id, b.id));
+}
+
+/** One row per input, one column per metric (empty: not measured). */
+export function inputsCsv(summaries: readonly InputSummary[]): string {
+  const rows = sortSummaries(summaries);
+  const metrics = metricKeys(rows);
+  return csvText(['id', 'cell', 'condition', ...metrics], rows.length, (r, c) => {
+    const s = rows[r];
+    if (c === 0) return csvField(s.id);
+    if (c === 1) return csvField(s.cell);
+    if (c === 2) return csvField(s.condition);
+    return num(s.metrics[metrics[c - 3]] as MetricValue);
+  });
+}
+
+/** Long format: one row per metric and cell. */
+export function cellsCsv(stats: ExperimentStats): string {
+  const rows = stats.cells.flatMap((m) => m.values.map((v) => ({ metric: m.metric, ...v })));
+  return csvText(['metric', 'unit', 'condition', 'cell', 'inputs', 'value'], rows.length, (r, c) => {
+    const x = rows[r];
+    return [
+      csvField(x.metric),
+      csvField(describeMetric(x.metric).unit),
+      csvField(x.condition),
+      csvField(x.cell),
+      String(x.inputs),
+      num(x.value),
+    ][c];
+  });
+}
+
+export function conditionsCsv(stats: ExperimentStats): string {
+  const rows = stats.conditions;
+  const header = [
+    'metric',
+    'unit',
+    'condition',
+    'n_cells',
+    'n_inputs',
+    'mean',
+    'sd',
+    'ci95_low',
+    'ci95_high',
+  ];
+  return csvText(header, rows.length, (r, c) => {
+    const x = rows[r];
+    return [
+      csvField(x.metric),
+      csvField(describeMetric(x.metric).unit),
+      csvField(x.condition),
+      String(x.nCells),
+      String(x.nInputs),
+      num(x.mean),
+      num(x.sd),
+      num(x.ciLow),
+      num(x.ciHigh),
+    ][c];
+  });
+}
+
+const TEST_COLUMNS: [string, (x: Comparison) => string][] = [
+  ['metric', (x) => csvField(x.metric)],
+  ['unit', (x) => csvField(describeMetric(x.metric).unit)],
+  ['a', (x) => csvField(x.a)],
+  ['b', (x) => csvField(x.b)],
+  ['n_cells_a', (x) => String(x.nCellsA)],
+  ['n_cells_b', (x) => String(x.nCellsB)],
+  ['n_inputs_a', (x) => String(x.nInputsA)],
+  ['n_inputs_b', (x) => String(x.nInputsB)],
+  ['mean_a', (x) => num(x.meanA)],
+  ['mean_b', (x) => num(x.meanB)],
+  ['difference_a_minus_b', (x) => num(x.difference)],
+  ['difference_ci95_low', (x) => num(x.differenceLow)],
+  ['difference_ci95_high', (x) => num(x.differenceHigh)],
+  ['hedges_g', (x) => num(x.hedgesG)],
+  ['g_ci95_low', (x) => num(x.gLow)],
+  ['g_ci95_high', (x) => num(x.gHigh)],
+  ['p_permutation', (x) => num(x.pPermutation)],
+  ['permutations', (x) => String(x.permutations)],
+  ['exact', (x) => (x.exact ? 'yes' : 'no')],
+  ['p_permutation_holm', (x) => num(x.pHolm)],
+  ['p_welch', (x) => num(x.pWelch)],
+  ['p_welch_holm', (x) => num(x.pWelchHolm)],
+];
+
+export function testsCsv(stats: ExperimentStats): string {
+  const rows = stats.comparisons;
+  return csvText(
+    TEST_COLUMNS.map(([h]) => h),
+    rows.length,
+    (r, c) => TEST_COLUMNS[c][1](rows[r]),
+  );
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : 'n/a');
+const fmtP = (p: number) => (!Number.isFinite(p) ? 'n/a' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+
+/** One line per test, for the terminal: n, effect with CI, p values. */
+export function formatTests(stats: ExperimentStats): string[] {
+  return stats.comparisons.map((x) => {
+    const u = describeMetric(x.metric).unit;
+    const unit = u ? ` ${u}` : '';
+    return (
+      `${x.metric}: ${x.a} − ${x.b} = ${fmt(x.difference)}${unit} [95 % CI ${fmt(x.differenceLow)}, ${fmt(x.differenceHigh)}], ` +
+      `g ${fmt(x.hedgesG)} [${fmt(x.gLow)}, ${fmt(x.gHigh)}]; n cells ${x.nCellsA} vs ${x.nCellsB} (inputs ${x.nInputsA} vs ${x.nInputsB}); ` +
+      `permutation p ${fmtP(x.pPermutation)} (${x.exact ? `exact, ${x.permutations} relabellings` : `${x.permutations} random relabellings`}), Holm ${fmtP(x.pHolm)}; ` +
+      `Welch p ${fmtP(x.pWelch)}, Holm ${fmtP(x.pWelchHolm)}`
+    );
+  });
+}
+
+/** Per condition of each tested metric: mean ± 95 % CI over cells, n cells and n inputs. */
+export function formatConditions(stats: ExperimentStats, metrics: readonly string[]): string[] {
+  return stats.conditions
+    .filter((c) => metrics.includes(c.metric))
+    .map((c) => {
+      const u = describeMetric(c.metric).unit;
+      return `${c.metric} ${c.condition}: ${fmt(c.mean)}${u ? ` ${u}` : ''} [95 % CI ${fmt(c.ciLow)}, ${fmt(c.ciHigh)}], n cells ${c.nCells} (inputs ${c.nInputs})`;
+    });
+}

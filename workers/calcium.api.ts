@@ -1,0 +1,149 @@
+// The Ca²⁺-response worker: opens the stack from its recipe (frames never cross threads), makes
+// the baseline mean image and the segmentation, and runs the one streaming pass that turns the
+// movie into per-cell traces — sending partial ΔF/F₀ while it reads, so the heat map fills in —
+// then the per-cell responses. It beats a heartbeat while it computes so the service's silence
+// deadline tells a slow stack from a dead worker.
+import * as Comlink from 'comlink';
+import {
+  analyseCalcium,
+  type CalciumParams,
+  type CalciumResult,
+  meanOfFrames,
+  partialDff,
+  resolveResponseParams,
+  type Segmentation,
+  type SegmentOptions,
+  segmentCells,
+} from '../src/core/calcium';
+import type { FrameSource, ReadOptions } from '../src/core/stack/types';
+import { openRecipe, type StackRecipe } from './stackRecipe';
+
+export interface CalciumStackRef {
+  recipe: StackRecipe;
+  channel: number;
+}
+
+export interface CalciumRunRequest extends CalciumStackRef {
+  params: CalciumParams;
+  /** Cells as edited in the panel (0 = none, 1…n); default: segment the mean image. */
+  labels?: Int32Array;
+  backgroundMask?: Uint8Array;
+  meanImage?: Float32Array;
+}
+
+export interface CalciumProgressMessage {
+  framesDone: number;
+  frameCount: number;
+  count: number;
+  /** ΔF/F₀ so far (cell-major, NaN where not read yet), once the baseline is read. */
+  dff: Float32Array | null;
+}
+
+/** Progress at most this often: the heat map redraw costs the main thread. */
+const PROGRESS_INTERVAL_MS = 300;
+/** A synchronous frame source (the simulator) would never let a cancel message in. */
+const YIELD_INTERVAL_MS = 40;
+
+function yielding(src: FrameSource, beat?: () => void): FrameSource {
+  let last = performance.now();
+  return new Proxy(src, {
+    get(target, prop) {
+      if (prop !== 'readFrame') {
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      }
+      return async (index: number, options?: ReadOptions) => {
+        beat?.();
+        const now = performance.now();
+        if (now - last > YIELD_INTERVAL_MS) {
+          last = now;
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        return target.readFrame(index, options);
+      };
+    },
+  });
+}
+
+export function createCalciumApi(
+  beat?: () => void,
+  open: (recipe: StackRecipe, signal?: AbortSignal) => Promise<FrameSource> = openRecipe,
+) {
+  let current: AbortController | null = null;
+  const start = () => {
+    current?.abort();
+    const ctl = new AbortController();
+    current = ctl;
+    return ctl;
+  };
+  const reader = async (ref: CalciumStackRef, signal: AbortSignal) => {
+    const src = yielding(await open(ref.recipe, signal), beat);
+    return {
+      width: src.width,
+      height: src.height,
+      frameCount: src.frameCount,
+      readFrame: (i: number) => src.readFrame(i, { channel: ref.channel, signal }),
+    };
+  };
+
+  return {
+    /** Mean of up to `count` frames spread over [start, end), the segmentation image. */
+    async meanImage(
+      ref: CalciumStackRef,
+      startFrame: number,
+      endFrame: number,
+      count = 100,
+    ): Promise<Float32Array> {
+      const ctl = start();
+      const src = await reader(ref, ctl.signal);
+      const m = await meanOfFrames(src, startFrame, Math.min(endFrame, src.frameCount), count, ctl.signal);
+      return Comlink.transfer(m, [m.buffer]);
+    },
+
+    segment(image: Float32Array, width: number, height: number, options: SegmentOptions): Segmentation {
+      const s = segmentCells(image, width, height, options);
+      return Comlink.transfer(s, [s.labels.buffer]);
+    },
+
+    async run(
+      req: CalciumRunRequest,
+      onProgress?: (p: CalciumProgressMessage) => void,
+    ): Promise<CalciumResult> {
+      const ctl = start();
+      const src = await reader(req, ctl.signal);
+      const p = resolveResponseParams(req.params, src.frameCount);
+      let lastSent = 0;
+      const result = await analyseCalcium(
+        src,
+        req.params,
+        { labels: req.labels, backgroundMask: req.backgroundMask, meanImage: req.meanImage },
+        (pr) => {
+          const now = performance.now();
+          if (now - lastSent < PROGRESS_INTERVAL_MS && pr.framesDone < pr.frameCount) return;
+          lastSent = now;
+          onProgress?.({
+            framesDone: pr.framesDone,
+            frameCount: pr.frameCount,
+            count: pr.accumulator.count,
+            dff: partialDff(pr.accumulator, p, pr.framesDone),
+          });
+        },
+        ctl.signal,
+      );
+      if (current === ctl) current = null;
+      return Comlink.transfer(result, [
+        result.labels.buffer,
+        result.meanImage.buffer,
+        result.dff.buffer,
+        result.traces.buffer,
+      ]);
+    },
+
+    cancel(): void {
+      current?.abort();
+      current = null;
+    },
+  };
+}
+
+export type CalciumApi = ReturnType<typeof createCalciumApi>;
