@@ -3,6 +3,7 @@ import { Rng } from '../src/core/random';
 import { calciumCases } from './calcium.cases';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
+import { localizeFileCases } from './localizeFile.cases';
 import { movieCases } from './movie.cases';
 import { multiCases } from './multi.cases';
 import { renderCases } from './render.cases';
@@ -37,6 +38,7 @@ export const cases: BenchCase[] = [
   ...sessionCases,
   ...simCases,
   ...localizeCases,
+  ...localizeFileCases,
   ...multiCases,
   ...calciumCases,
 ];

@@ -3,6 +3,7 @@
 // millions of localizations never serialise or hash on the main thread. Autosave keeps each
 // session as separate records (src/core/session/records.ts) and writes only what changed.
 import * as Comlink from 'comlink';
+import './sessionSections';
 import {
   blobRangeReader,
   fingerprintFile,

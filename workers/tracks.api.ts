@@ -139,6 +139,11 @@ export interface DistanceRequest {
   control: ControlChoice;
   controlPerFrame: number;
   controlSeed?: number;
+  /** The distance analysis's other settings (an experiment's coloc step); default as ColocParams. */
+  colocExtra?: Pick<
+    ColocParams,
+    'controlTracksPerTrack' | 'permutations' | 'minDuration' | 'includeCensored'
+  >;
   cutoffNm: number;
   histogram: HistogramSpec;
   pooling: 'nearest' | 'pooled';
@@ -466,6 +471,7 @@ export function createTracksApi(
           cutoff: req.cutoffNm,
           histogram: req.histogram,
           pooling: req.pooling,
+          ...req.colocExtra,
         };
         const controls = colocControls(positions, params);
 

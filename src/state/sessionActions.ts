@@ -6,6 +6,7 @@ import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore } from './dataStore';
+import { experimentStore } from './experimentStore';
 import { isSwitchingInput, onPutAsideChange, putAsideVersion } from './inputResults';
 import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
@@ -303,6 +304,7 @@ function worthSaving(c: Captured): boolean {
     s.notes !== '' ||
     s.title !== '' ||
     s.steps.post !== undefined ||
+    s.steps.experiment !== undefined ||
     (s.others?.length ?? 0) > 0 ||
     JSON.stringify(localizeParamsStore.getState().settings) !== JSON.stringify(DEFAULT_SETTINGS)
   );
@@ -340,6 +342,10 @@ function watchedKey(): unknown[] {
     s.title,
     s.notes,
     s.id,
+    // The experiment's inputs and steps, and each finished input (not every progress tick).
+    experimentStore.getState().experiment,
+    Object.values(experimentStore.getState().runs).filter((x) => x.status === 'done' || x.status === 'failed')
+      .length,
   ];
 }
 

@@ -53,7 +53,17 @@ export interface CaptureOptions {
   now?: Date;
 }
 
-const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'calcium', 'session'];
+const STEP_IDS: StepId[] = [
+  'data',
+  'localize',
+  'post',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+  'session',
+];
 const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** One input's sections and result tables: from the live stores, or its put-aside results. */
@@ -358,10 +368,10 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   for (const st of [...dataStore.getState().stacks]) if (!staged.has(st.info.id)) actions.close(st.info.id);
   for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
   for (const part of sessionParts('workbench'))
-    await part.restore(
-      checkSection(part, session.steps[part.key], warn),
-      wholeContext(live, o, warn, session.view),
-    );
+    await part.restore(checkSection(part, session.steps[part.key], warn), {
+      ...wholeContext(live, o, warn, session.view),
+      steps: session.steps,
+    });
   const landing = dataStore.getState().activeId;
   const claimed = await restoreOthers(session, tables, live, o, report);
 

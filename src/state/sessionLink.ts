@@ -132,6 +132,7 @@ const STEP_NAMES: Record<StepId, string> = {
   tracks: 'Tracks & distances',
   markers: 'EV markers',
   calcium: 'Ca²⁺ response',
+  experiment: 'Experiment',
   session: 'Session',
 };
 

@@ -6,6 +6,7 @@ import './markersSession';
 import './tracksSession';
 import './registrationSession';
 import './calciumSession';
+import './experimentSession';
 import './movieSession';
 import './viewerSession';
 import './reconSession';

@@ -6,6 +6,7 @@ import './post/scripting';
 import './movie/scripting';
 import './tracks/scripting';
 import './calcium/scripting';
+import './experiment/scripting';
 import './markers/scripting';
 import './registration/scripting';
 import './session/scripting';
