@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { installScripting } from './scripting/api';
 import { experimentActions } from './state/experiment';
 import { demoFromUrl, openDemo } from './state/simulationActions';
 import { App } from './ui/App';
+import { installScripting } from './ui/scripting';
 import './ui/theme.css';
 
 installScripting();

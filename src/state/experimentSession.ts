@@ -4,9 +4,12 @@
 // answer, file names and sizes, and every finished input's summary — so a reviewer reopening
 // the session sees the same cell-level results without the files.
 import '../../workers/sessionSections';
+import { v } from '../core/schema';
+import type { Json } from '../core/session/index';
 import { experimentActions } from './experiment';
 import { parseSaved, savedState } from './experimentActions';
 import { experimentStore, resetExperiment } from './experimentStore';
+import { registerSessionPart } from './sessionPart';
 
 export interface ExperimentSections {
   experiment: unknown;
@@ -36,3 +39,22 @@ export function restoreExperiment(steps: Record<string, unknown>, warnings: stri
     warnings.push(`experiment: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
+
+// Two keys (the batch and its runs); restoreExperiment reads both and checks them itself.
+registerSessionPart({
+  key: 'experiment',
+  scope: 'workbench',
+  schema: v.custom<Json>(() => true),
+  defaults: () => null,
+  capture(ctx) {
+    const saved = captureExperiment();
+    if (!saved) return undefined;
+    ctx.steps.experimentRuns = JSON.parse(JSON.stringify(saved.experimentRuns)) as Json;
+    return JSON.parse(JSON.stringify(saved.experiment)) as Json;
+  },
+  restore(_section, ctx) {
+    const warnings: string[] = [];
+    restoreExperiment(ctx.steps, warnings);
+    for (const w of warnings) ctx.warn(w);
+  },
+});

@@ -4,11 +4,24 @@
 // the UI shows and the actions that drive it.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
+import {
+  type BinarizeParams,
+  type CameraRoi,
+  type CheckedMovieParams,
+  type ContrastMode,
+  checkMovieParams,
+  DEFAULT_BINARIZE,
+  DEFAULT_MOVIE_DISPLAY,
+  DEFAULT_MOVIE_PARAMS,
+  type MovieParamErrors,
+  type MovieParams,
+  type MovieSource,
+  pastEndNote,
+} from '../core/movie/params';
 import type { MovieDtype } from '../core/movie/quantise';
 import { framesPastEnd } from '../core/movie/window';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
@@ -17,16 +30,6 @@ import { type MovieStatus, movieService, type StructureResult } from '../engine/
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { activeInput, type InputId, registerResults } from './inputResults';
 import { type LocsState, locsStore } from './locsStore';
-import {
-  type CameraRoi,
-  type CheckedMovieParams,
-  checkMovieParams,
-  DEFAULT_MOVIE_PARAMS,
-  type MovieParamErrors,
-  type MovieParams,
-  type MovieSource,
-  pastEndNote,
-} from './movieParams';
 import { postStore } from './postStore';
 import { uiStore } from './uiStore';
 import { fitTransform, MAX_ZOOM, MIN_ZOOM } from './viewerStore';
@@ -56,7 +59,7 @@ export interface BuiltMovie {
   sourceRows: number;
 }
 
-export type ContrastMode = 'pooled' | 'frame' | 'manual';
+export type { ContrastMode } from '../core/movie/params';
 
 export interface MovieState {
   params: MovieParams;
@@ -91,7 +94,7 @@ export interface MovieState {
   sampleFrames: number;
   manualThreshold: number;
   smoothSigmaPx: number;
-  connectivity: Connectivity;
+  connectivity: BinarizeParams['connectivity'];
   threshold: number | null;
   preview: boolean;
   analysis: JobProgress | null;
@@ -146,18 +149,9 @@ export const movieStore = createStore<MovieState>()((set) => ({
   panY: 0,
   fit: true,
   viewport: { w: 0, h: 0 },
-  colormap: 'hot',
-  contrastMode: 'pooled',
-  window: { min: 0, max: 1 },
-  showEv: true,
+  ...DEFAULT_MOVIE_DISPLAY,
   evMode: 'mean',
-  evColormap: 'magenta',
-  showOutlines: true,
-  method: 'otsu',
-  sampleFrames: 10,
-  manualThreshold: 0,
-  smoothSigmaPx: 1,
-  connectivity: 26,
+  ...DEFAULT_BINARIZE,
   threshold: null,
   preview: true,
   analysis: null,

@@ -2,13 +2,10 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { ColormapName } from '../core/display/colormaps';
+import type { ChannelDisplay } from '../core/display/viewSettings';
 import type { ChannelLayout } from '../engine/stackService';
 
-export interface ChannelDisplay {
-  colormap: ColormapName;
-  min: number;
-  max: number;
-}
+export type { ChannelDisplay } from '../core/display/viewSettings';
 
 export const MIN_ZOOM = 1 / 32;
 export const MAX_ZOOM = 64;

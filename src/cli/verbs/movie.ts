@@ -10,12 +10,19 @@ import { gaussianSmooth } from '../../core/binarize/smooth';
 import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { type LocTable, selectRows } from '../../core/locs/table';
 import type { RenderGrid } from '../../core/movie/grid';
+import {
+  BinarizeSchema,
+  DEFAULT_BINARIZE,
+  DEFAULT_MOVIE_PARAMS,
+  MAX_MOVIE_SIDE,
+  MovieParamsSchema,
+  MovieSigmaSchema,
+} from '../../core/movie/params';
 import { MOVIE_VALUE_UNIT, type MovieDtype } from '../../core/movie/quantise';
 import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
 import { movieFrameCount, movieFrameLimitError } from '../../core/movie/window';
 import type { TiffCompression } from '../../core/stack/tiffWriter';
-import { MAX_MOVIE_SIDE } from '../../state/movieParams';
-import { numberFlag, parseArgs, stringFlag } from '../args';
+import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
 import { checkOutputs, outputSink } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
@@ -146,14 +153,15 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
       throw new Error(`--scale must be a number > 0, got ${scale}`);
     if (scale !== undefined && dtype === 'float32')
       throw new Error('--scale is for integer movies: give --dtype uint16 or uint8 as well');
-    const window = numberFlag(p, 'window') ?? 1002;
-    const step = numberFlag(p, 'step') ?? 6;
-    const px = numberFlag(p, 'px') ?? 10;
-    if (!(px > 0)) throw new Error(`--px must be > 0 nm, got ${px}`);
+    const params = MovieParamsSchema.entries;
+    const window = schemaFlag(p, 'window', params.window) ?? DEFAULT_MOVIE_PARAMS.window;
+    const step = schemaFlag(p, 'step', params.step) ?? DEFAULT_MOVIE_PARAMS.step;
+    const px = schemaFlag(p, 'px', params.renderPxNm) ?? DEFAULT_MOVIE_PARAMS.renderPxNm;
     const { table, warnings } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
     for (const w of warnings) warnOnStderr(`${input}: ${w}`);
-    const fixed = numberFlag(p, 'sigma');
-    const factor = numberFlag(p, 'precision-factor');
+    const [precision, fixedSigma] = MovieSigmaSchema.options;
+    const fixed = schemaFlag(p, 'sigma', fixedSigma.entries.nm);
+    const factor = schemaFlag(p, 'precision-factor', precision.entries.factor);
     if (fixed !== undefined && factor !== undefined)
       throw new Error('give --sigma or --precision-factor, not both');
     let sigma: MovieSigma;
@@ -219,11 +227,12 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const labelsOut = p.flags.get('labels-out');
     if ((typeof maskOut === 'string' || typeof labelsOut === 'string') && typeof bin !== 'string')
       throw new Error('--mask-out and --labels-out need --binarize otsu|VALUE');
-    const smooth = numberFlag(p, 'smooth') ?? 0;
+    const binarize = BinarizeSchema.entries;
+    const smooth = schemaFlag(p, 'smooth', binarize.smoothSigmaPx) ?? 0;
     let threshold: number | undefined;
     if (typeof bin === 'string') {
       if (bin === 'otsu') {
-        const k = numberFlag(p, 'otsu-frames') ?? 10;
+        const k = schemaFlag(p, 'otsu-frames', binarize.sampleFrames) ?? DEFAULT_BINARIZE.sampleFrames;
         threshold = pooledOtsuThreshold(
           movie.frameCount,
           (n) =>
@@ -239,8 +248,8 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
         if (!(threshold > 0)) throw new Error(`--binarize must be "otsu" or a number > 0, got "${bin}"`);
       }
     }
-    const connectivity = (numberFlag(p, 'connectivity') ?? 26) as 26 | 8;
-    if (connectivity !== 26 && connectivity !== 8) throw new Error('--connectivity must be 26 or 8');
+    const connectivity =
+      schemaFlag(p, 'connectivity', binarize.connectivity) ?? DEFAULT_BINARIZE.connectivity;
     const sinks = {
       movie: await outputSink(out),
       mask: typeof maskOut === 'string' ? await outputSink(maskOut) : null,

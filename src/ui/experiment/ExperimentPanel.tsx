@@ -12,7 +12,6 @@ const PANEL_STEPS: PanelStep[] = ['localize', 'post', ...BROWSER_STEPS.slice(1)]
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
 import { droppedFiles } from './collectFiles';
 import './experiment.css';
-import './scripting';
 
 function statusText(r: InputRun | undefined, excluded: boolean): string {
   if (excluded) return 'excluded';

@@ -25,7 +25,6 @@ import { ROI_OVERLAY, roiOverlay, usePreview } from './preview';
 import { RunProgressBar } from './RunProgressBar';
 import { formatCount, useIsStale } from './runState';
 import { SigmaFromData } from './SigmaFromData';
-import './scripting';
 import './localize.css';
 
 const set = (patch: Parameters<ReturnType<typeof localizeParamsStore.getState>['set']>[0]) =>
