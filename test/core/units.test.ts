@@ -2,7 +2,10 @@
 // `tsc` the day the types stop catching them), and the simulator's channel transform and the
 // registration's estimate name opposite directions of the same map.
 import { describe, expect, test } from 'vitest';
+import { signedDistanceField } from '../../src/core/coloc/signedDistance';
+import { resolveLocalizeParams } from '../../src/core/localize/params';
 import { applyAffine } from '../../src/core/math/affine';
+import { movieFrameRange, movieFrameTimes } from '../../src/core/movie/window';
 import { registerChannels } from '../../src/core/registration/register';
 import { channelMap, similarityAffine } from '../../src/core/sim/geometry';
 import {
@@ -46,6 +49,32 @@ describe('branded units', () => {
     toFrame0(index);
     const samePx: Px = px(1);
     expect([wrong, bare, off, samePx]).toEqual([3, 3, 1, 1]);
+  });
+
+  test('at the module boundaries: localize parameters, movie windows, distance fields', () => {
+    const p = resolveLocalizeParams({ pixelSizeNm: 100, sigmaNm: 130 });
+    // The resolved radius is in pixels; turning it into nm needs the pixel size, in nm.
+    expect(pxToNm(p.fitRadiusPx, p.pixelSizeNm)).toBe(300);
+    // @ts-expect-error the PSF σ is in nm, not px
+    const sigmaPx: Px = p.sigmaNm;
+    // @ts-expect-error the fit radius is in px: it cannot be converted as if it were nm
+    nmToPx(p.fitRadiusPx, p.pixelSizeNm);
+    // @ts-expect-error the pixel size is a length in nm, not a frame
+    movieFrameRange(p.pixelSizeNm, { window: 10, step: 5 });
+    const w = { window: 10, step: 5 };
+    const r = movieFrameRange(frame0(2), w);
+    expect(r).toEqual({ start: 10, end: 20 });
+    // @ts-expect-error movie frames are 0-based: a 1-based frame number must be converted
+    movieFrameTimes(frame1(3), w, 0.005);
+    expect(movieFrameTimes(toFrame0(frame1(3)), w, 0.005).startS).toBeCloseTo(0.05, 12);
+    // @ts-expect-error the distance field's pixel size is in nm
+    signedDistanceField(new Uint8Array(4), 2, 2, px(10));
+    // Distances to the structure's edge, half a pixel from the centres: 10 nm pixels give ±5 nm
+    // beside it and 10√2 − 5 nm across the diagonal.
+    const d = signedDistanceField(Uint8Array.of(1, 0, 0, 0), 2, 2, nm(10));
+    expect(Array.from(d.subarray(0, 3))).toEqual([-5, 5, 5]);
+    expect(d[3]).toBeCloseTo(10 * Math.SQRT2 - 5, 5);
+    expect(sigmaPx).toBe(130);
   });
 
   test('affine maps carry their direction', () => {

@@ -3,6 +3,7 @@
 // over time plot, a virtualised structure table and the exports.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { movieFrameTimes } from '../../core/movie/window';
+import { frame0 } from '../../core/units';
 import { structuresOverTimeFigure } from '../../plots/movie';
 import { Plot } from '../../plots/Plot';
 import {
@@ -180,7 +181,7 @@ function StructuresSection() {
       result && built
         ? Array.from(
             { length: result.frames },
-            (_, n) => movieFrameTimes(n, built, built.rawFrameIntervalS).centreS,
+            (_, n) => movieFrameTimes(frame0(n), built, built.rawFrameIntervalS).centreS,
           )
         : [],
     [result, built],

@@ -24,6 +24,7 @@ import {
 } from 'mediabunny';
 import { niceScaleBar } from '../../core/display/scaleBar';
 import { movieFrameTimes } from '../../core/movie/window';
+import { frame0 } from '../../core/units';
 import { movieService } from '../../engine/movieService';
 import type { MovieState } from '../../state/movieStore';
 import { movieTimeLabel } from './format';
@@ -147,7 +148,7 @@ export async function exportVideo(
         overlay: overlayOf(s),
       });
       sctx.putImageData(new ImageData(f.rgba as Uint8ClampedArray<ArrayBuffer>, f.width, f.height), 0, 0);
-      drawFrame(ctx, sctx.canvas, movieTimeLabel(movieFrameTimes(n, b, b.rawFrameIntervalS)), bar, k);
+      drawFrame(ctx, sctx.canvas, movieTimeLabel(movieFrameTimes(frame0(n), b, b.rawFrameIntervalS)), bar, k);
       await source.add(n / s.fps, 1 / s.fps);
       onProgress(n + 1, frames);
     }
