@@ -117,34 +117,36 @@
               (i32.ge_s
                 (local.get $x)
                 (local.get $padBytes)))
-            (i32.add
-              (local.get $dst)
-              (local.get $x))
-            (local.set $src
+            ;; four pixels at dst + x ← a2·(q[0] + q[4]) + a1·(q[1] + q[3]) + a0·q[2], q = prow + x
+            ;; (f32 elements; src is reused as the tap pointer q)
+            (v128.store align=1
               (i32.add
-                (local.get $prow)
-                (local.get $x)))
-            (f32x4.add
+                (local.get $dst)
+                (local.get $x))
+              (local.set $src
+                (i32.add
+                  (local.get $prow)
+                  (local.get $x)))
               (f32x4.add
+                (f32x4.add
+                  (f32x4.mul
+                    (f32x4.add
+                      (v128.load align=1
+                        (local.get $src))
+                      (v128.load offset=16 align=1
+                        (local.get $src)))
+                    (local.get $va2))
+                  (f32x4.mul
+                    (f32x4.add
+                      (v128.load offset=4 align=1
+                        (local.get $src))
+                      (v128.load offset=12 align=1
+                        (local.get $src)))
+                    (local.get $va1)))
                 (f32x4.mul
-                  (f32x4.add
-                    (v128.load align=1
-                      (local.get $src))
-                    (v128.load offset=16 align=1
-                      (local.get $src)))
-                  (local.get $va2))
-                (f32x4.mul
-                  (f32x4.add
-                    (v128.load offset=4 align=1
-                      (local.get $src))
-                    (v128.load offset=12 align=1
-                      (local.get $src)))
-                  (local.get $va1)))
-              (f32x4.mul
-                (v128.load offset=8 align=1
-                  (local.get $src))
-                (local.get $va0)))
-            (v128.store align=1)
+                  (v128.load offset=8 align=1
+                    (local.get $src))
+                  (local.get $va0))))
             (local.set $x
               (i32.add
                 (local.get $x)
