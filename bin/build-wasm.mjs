@@ -2,8 +2,9 @@
 // Assembles the WebAssembly text kernels (src/core/**/*.wat) into TypeScript modules holding
 // their bytes, checked in beside them, so the app, the workers and the CLI load plain bytes and
 // need no assembler at run time. wabt (the WebAssembly Binary Toolkit compiled to JS, maintained
-// with the spec) rather than @webassemblyjs/wast-parser: the latter does not parse the SIMD
-// instructions these kernels are made of. `--check` fails instead of writing when a checked-in
+// with the spec, SIMD and bulk memory on by default) rather than @webassemblyjs/wast-parser +
+// wasm-gen, whose text parser predates the SIMD proposal these kernels are made of (not measured
+// here: wabt assembles them, and is only a devDependency). `--check` fails instead of writing when a checked-in
 // module differs (the unit test test/core/detect/waveletKernel.test.ts does the same).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
