@@ -11,6 +11,7 @@ import { locTableFromColumns } from '../src/core/locs/table';
 import { gridForCameraRegion } from '../src/core/movie/grid';
 import { SlidingMovie } from '../src/core/movie/slidingMovie';
 import { Rng } from '../src/core/random';
+import { nm } from '../src/core/units';
 import type { BenchCase } from './types';
 
 const F = 5008;
@@ -154,7 +155,7 @@ const movieEdt: BenchCase = {
     for (const n of picks) {
       binarize(movie.getFrame(n), threshold, mask);
       const t0 = performance.now();
-      signedDistanceField(mask, grid.width, grid.height, grid.pixelNm, field);
+      signedDistanceField(mask, grid.width, grid.height, nm(grid.pixelNm), field);
       edtMs += performance.now() - t0;
       // 100 random control positions per frame against every structure of the frame.
       const labels = labelMovieStructures([mask], { grid, threshold: 0.5, connectivity: 8 }).labelFrame(0);

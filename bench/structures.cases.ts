@@ -11,6 +11,7 @@ import { StructureLabeller } from '../src/core/binarize/structures';
 import { FrameSweep } from '../src/core/coloc/frameSweep';
 import { signedDistanceField } from '../src/core/coloc/signedDistance';
 import { Rng } from '../src/core/random';
+import { nm } from '../src/core/units';
 import { grid, referenceMovie } from './movie.cases';
 import type { BenchCase } from './types';
 
@@ -69,7 +70,7 @@ export const structures668: BenchCase = {
       lap('distance');
       // The whole-frame field on every 10th frame: its cost does not depend on the content.
       if (f.index % 10 === 0) {
-        signedDistanceField(mask, width, height, grid.pixelNm, field);
+        signedDistanceField(mask, width, height, nm(grid.pixelNm), field);
         checksum += field[(height >> 1) * width + (width >> 1)];
       }
       lap('edt');

@@ -1,6 +1,6 @@
 // Minimal WebM (Matroska/EBML) reader for tests: walks the element tree (including the
 // unknown-size Segment and Clusters a live MediaRecorder writes), counts the video blocks and
-// takes the duration from their time codes.
+// takes the duration from their time codes; also the video track's DefaultDuration (ns per frame).
 
 const SEGMENT = 0x18538067;
 const CLUSTER = 0x1f43b675;
@@ -11,7 +11,10 @@ const TIMECODE = 0xe7;
 const SIMPLE_BLOCK = 0xa3;
 const BLOCK_GROUP = 0xa0;
 const BLOCK = 0xa1;
-const MASTERS = new Set([SEGMENT, CLUSTER, INFO, BLOCK_GROUP]);
+const TRACKS = 0x1654ae6b;
+const TRACK_ENTRY = 0xae;
+const DEFAULT_DURATION = 0x23e383;
+const MASTERS = new Set([SEGMENT, CLUSTER, INFO, BLOCK_GROUP, TRACKS, TRACK_ENTRY]);
 
 function vint(
   b: Uint8Array,
@@ -39,6 +42,10 @@ export interface WebmSummary {
   /** Time code of the first and last block, ms. */
   firstMs: number;
   lastMs: number;
+  /** Every block's time code, ms, in file order. */
+  timesMs: number[];
+  /** DefaultDuration of the (last) track entry, ns, or null. */
+  defaultDurationNs: number | null;
 }
 
 export function readWebm(b: Uint8Array): WebmSummary {
@@ -48,6 +55,8 @@ export function readWebm(b: Uint8Array): WebmSummary {
     blocks: 0,
     firstMs: Infinity,
     lastMs: -Infinity,
+    timesMs: [],
+    defaultDurationNs: null,
   };
   let clusterTc = 0;
   let rawDuration: number | null = null;
@@ -60,10 +69,11 @@ export function readWebm(b: Uint8Array): WebmSummary {
       const stop = size.unknown ? end : Math.min(end, body + size.value);
       if (MASTERS.has(id.value)) {
         walk(body, stop);
-      } else if (id.value === TIMECODE_SCALE || id.value === TIMECODE) {
+      } else if (id.value === TIMECODE_SCALE || id.value === TIMECODE || id.value === DEFAULT_DURATION) {
         let v = 0;
         for (let i = body; i < stop; i++) v = v * 256 + b[i];
         if (id.value === TIMECODE) clusterTc = v;
+        else if (id.value === DEFAULT_DURATION) out.defaultDurationNs = v;
         else out.timecodeScaleNs = v;
       } else if (id.value === DURATION) {
         const dv = new DataView(b.buffer, b.byteOffset + body, size.value);
@@ -73,6 +83,7 @@ export function readWebm(b: Uint8Array): WebmSummary {
         const rel = new DataView(b.buffer, b.byteOffset + body + track.len, 2).getInt16(0);
         const t = ((clusterTc + rel) * out.timecodeScaleNs) / 1e6;
         out.blocks++;
+        out.timesMs.push(t);
         out.firstMs = Math.min(out.firstMs, t);
         out.lastMs = Math.max(out.lastMs, t);
       }

@@ -10,6 +10,7 @@
 // the default), or of signedDistanceField + sampleField for the interpolating samplers.
 import { labelComponents2D } from '../binarize/structures';
 import type { RenderGrid } from '../movie/grid';
+import { nm } from '../units';
 import type { SignedDistanceProvider } from './analysisDistance';
 import {
   type FieldSampling,
@@ -166,7 +167,7 @@ export class FrameSweep {
       return;
     }
     if (!useContours) {
-      signedDistanceField(mask, g.width, g.height, g.pixelNm, this.field);
+      signedDistanceField(mask, g.width, g.height, nm(g.pixelNm), this.field);
       for (let r = a; r < b; r++)
         this.nearest[r] = sampleField(this.field, g, this.px[r], this.py[r], this.sampling);
       return;

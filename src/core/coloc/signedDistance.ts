@@ -26,6 +26,7 @@
 // an edge there. With no structure pixel at all distances are +∞; with no background, −∞.
 
 import type { RenderGrid } from '../movie/grid';
+import { type Nm, nm } from '../units';
 import { squaredDistanceTransform } from './edt';
 
 export type FieldSampling = 'exact' | 'bilinear' | 'nearest';
@@ -160,12 +161,12 @@ export class PointSignedDistance {
   }
 }
 
-/** Signed distance (nm) at every pixel centre of a mask (non-zero = structure). */
+/** Signed distance (nm) at every pixel centre of a mask (non-zero = structure); pixel size in nm. */
 export function signedDistanceField(
   mask: ArrayLike<number>,
   width: number,
   height: number,
-  pixelNm = 1,
+  pixelNm: Nm = nm(1),
   out: Float32Array = new Float32Array(width * height),
 ): Float32Array {
   const toStructure = squaredDistanceTransform(mask, width, height);

@@ -7,15 +7,16 @@ import type { FitMethod } from '../fit/gaussianFitter';
 import { DEFAULT_MULTI_OPTIONS } from '../fit/multiFitter';
 import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 import { above, intIn, numIn, v } from '../schema';
+import { type Nm, nm, type Px, px } from '../units';
 
 /** The single-emitter methods, or Poisson MLE of 1…`maxEmitters` emitters per window. */
 export type LocalizeFitter = FitMethod | 'mle-multi';
 
 export interface LocalizeParams {
   /** Camera pixel size in nm (sample plane). */
-  pixelSizeNm: number;
+  pixelSizeNm: Nm;
   /** PSF standard deviation in nm: fixed, or the start value when `fitSigma`. */
-  sigmaNm: number;
+  sigmaNm: Nm;
   fitSigma: boolean;
   fitter: LocalizeFitter;
   /** mle-multi: most emitters fitted in one window. */
@@ -35,23 +36,26 @@ export interface LocalizeParams {
    * Half-width of the fitting window in pixels; the window is 2r + 1 wide. Default round(2.5σ):
    * 7 px for σ = 1.3 px (ThunderSTORM's default radius 3), ±2.7σ, where 99% of the photons are.
    */
-  fitRadiusPx: number;
+  fitRadiusPx: Px;
   /** Candidates closer than this (pixels) to a brighter one are dropped. */
-  minDistancePx: number;
+  minDistancePx: Px;
   maxIterations: number;
   /** Keep fits flagged as unconverged/outside/invalid (with their `flags`) instead of dropping them. */
   keepFailed: boolean;
   camera: CameraParams;
 }
 
-export type LocalizeParamsInput = Partial<Omit<LocalizeParams, 'camera' | 'wavelet'>> & {
+/** Resolved parameters carry their units as types (src/core/units.ts); inputs are plain numbers. */
+type Unbranded<T> = { [K in keyof T]: T[K] extends Nm | Px ? number : T[K] };
+
+export type LocalizeParamsInput = Partial<Unbranded<Omit<LocalizeParams, 'camera' | 'wavelet'>>> & {
   camera?: Partial<CameraParams>;
   wavelet?: Partial<WaveletOptions>;
 };
 
 export const DEFAULT_LOCALIZE_PARAMS: Omit<LocalizeParams, 'fitRadiusPx'> = {
-  pixelSizeNm: PHYSICAL_DEFAULTS.pixelSizeNm,
-  sigmaNm: 130,
+  pixelSizeNm: nm(PHYSICAL_DEFAULTS.pixelSizeNm),
+  sigmaNm: nm(130),
   fitSigma: false,
   fitter: 'mle',
   maxEmitters: DEFAULT_MULTI_OPTIONS.maxEmitters,
@@ -60,7 +64,7 @@ export const DEFAULT_LOCALIZE_PARAMS: Omit<LocalizeParams, 'fitRadiusPx'> = {
   detector: 'wavelet',
   wavelet: DEFAULT_WAVELET,
   thresholdFactor: 1,
-  minDistancePx: 3,
+  minDistancePx: px(3),
   maxIterations: 30,
   keepFailed: false,
   camera: DEFAULT_CAMERA,
@@ -81,7 +85,7 @@ export function resolveLocalizeParams(input: LocalizeParamsInput = {}): Localize
     throw new Error(
       `PSF sigma of ${p.sigmaNm} nm is ${sigmaPx.toFixed(2)} pixels of ${p.pixelSizeNm} nm: expected 0.3–10 pixels (check the units)`,
     );
-  if (p.fitRadiusPx === undefined) p.fitRadiusPx = Math.max(2, Math.round(2.5 * sigmaPx));
+  if (p.fitRadiusPx === undefined) p.fitRadiusPx = px(Math.max(2, Math.round(2.5 * sigmaPx)));
   if (!(Number.isInteger(p.fitRadiusPx) && p.fitRadiusPx >= 1 && p.fitRadiusPx <= 20))
     throw new Error(`fit radius must be an integer of 1–20 pixels, got ${p.fitRadiusPx}`);
   if (!['mle', 'lsq', 'wlsq', 'mle-multi'].includes(p.fitter))

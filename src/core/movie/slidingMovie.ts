@@ -18,6 +18,7 @@
 
 import type { LocTable } from '../locs/table';
 import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
+import { frame0 } from '../units';
 import { FrameIndexedLocs } from './frameIndexedLocs';
 import type { RenderGrid } from './grid';
 import { fixedPointToFloat, GaussianSplatter } from './splat';
@@ -133,11 +134,11 @@ export class SlidingMovie {
   }
 
   frameRange(n: number): { start: number; end: number } {
-    return movieFrameRange(n, this);
+    return movieFrameRange(frame0(n), this);
   }
 
   frameTimes(n: number): MovieFrameTimes {
-    return movieFrameTimes(n, this, this.frameIntervalS);
+    return movieFrameTimes(frame0(n), this, this.frameIntervalS);
   }
 
   /** Adds a chunk (columns frame, x, y, and precision when σ follows precision). */

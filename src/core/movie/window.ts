@@ -1,6 +1,7 @@
 // Sliding-window arithmetic of the super-resolution movie: movie frame n is built from the raw
 // frames [n·S, n·S + W). Kept separate from rendering so the EV channel can average its tracks
 // over exactly the same windows and steps.
+import { type Frame0, frame0 } from '../units';
 
 export interface MovieWindow {
   /** Raw frames per movie frame (W). */
@@ -61,10 +62,10 @@ export function framesPastEnd(frames: readonly ArrayLike<number>[], rawFrames: n
   return { count, last };
 }
 
-/** Raw frames [start, end) of movie frame n. */
-export function movieFrameRange(n: number, w: MovieWindow): { start: number; end: number } {
+/** Raw frames [start, end) of movie frame n (all 0-based indices). */
+export function movieFrameRange(n: Frame0, w: MovieWindow): { start: Frame0; end: Frame0 } {
   const start = n * w.step;
-  return { start, end: start + w.window };
+  return { start: frame0(start), end: frame0(start + w.window) };
 }
 
 export interface MovieFrameTimes {
@@ -80,7 +81,7 @@ export interface MovieFrameTimes {
  * Time labels of movie frame n, with raw frame i exposed during [i·Δt, (i+1)·Δt) (Δt = frame
  * interval, 5 ms at 200 frames/s).
  */
-export function movieFrameTimes(n: number, w: MovieWindow, frameIntervalS: number): MovieFrameTimes {
+export function movieFrameTimes(n: Frame0, w: MovieWindow, frameIntervalS: number): MovieFrameTimes {
   const start = n * w.step;
   return {
     startS: start * frameIntervalS,

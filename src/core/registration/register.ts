@@ -1,6 +1,8 @@
 // Two-channel registration from beads: pair localizations automatically, fit an affine
 // transform mov → ref, drop outlier pairs, and report the residual errors.
-import { type Affine, type AffineFit, applyAffine, fitAffine, IDENTITY, invertAffine } from './affine';
+
+import { type AffineMap, affineMap, invertMap } from '../units';
+import { type Affine, type AffineFit, applyAffine, fitAffine, IDENTITY } from './affine';
 import { estimateShift, mutualNearestPairs } from './pairing';
 
 export interface RegistrationParams {
@@ -20,8 +22,8 @@ export interface RegistrationParams {
 
 export interface Registration extends AffineFit {
   /** Maps the moving channel into the reference channel's coordinates. */
-  transform: Affine;
-  inverse: Affine;
+  transform: AffineMap<'moving', 'reference'>;
+  inverse: AffineMap<'reference', 'moving'>;
   /** Inlier pairs (indices into the ref and mov point sets). */
   ref: Int32Array;
   mov: Int32Array;
@@ -80,10 +82,11 @@ export function registerChannels(
     if (repeated) break;
   }
   const f = fit!;
+  const mapped = affineMap<'moving', 'reference'>(transform);
   return {
     ...f,
-    transform,
-    inverse: invertAffine(transform),
+    transform: mapped,
+    inverse: invertMap(mapped),
     ref: pairs.ref,
     mov: pairs.mov,
     outliers,

@@ -2,6 +2,7 @@
 // and the ellipses that describe membrane structures. All lengths in nm.
 
 import { type Affine, invertAffine as invertMathAffine, isIdentity, similarity } from '../math/affine';
+import { type AffineMap, affineMap } from '../units';
 
 /**
  * x' = a·x + b·y + tx, y' = c·x + d·y + ty (row-major 2×3). The simulator's stored layout of the
@@ -21,6 +22,15 @@ export const IDENTITY_AFFINE: Affine2D = { a: 1, b: 0, c: 0, d: 1, tx: 0, ty: 0 
 /** The same map in the registration's layout. */
 export function toAffine(t: Affine2D): Affine {
   return { a: t.a, b: t.b, c: t.tx, d: t.c, e: t.d, f: t.ty };
+}
+
+/**
+ * A channel's transform (SimulationParams.channels[c].transform) with its direction named: it
+ * places channel 0's structures into channel c. A registration of channel c onto channel 0
+ * estimates the inverse.
+ */
+export function channelMap(t: Affine2D): AffineMap<'channel 0', 'channel c'> {
+  return affineMap(toAffine(t));
 }
 
 export function fromAffine(t: Affine): Affine2D {

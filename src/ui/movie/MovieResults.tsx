@@ -1,8 +1,9 @@
 // The Movie step's results (right): binarization (Otsu pooled over N frames or a manual value,
 // with a live outline preview on the movie), structure labelling with progress, the structures
 // over time plot, a virtualised structure table and the exports.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { movieFrameTimes } from '../../core/movie/window';
+import { frame0 } from '../../core/units';
 import { structuresOverTimeFigure } from '../../plots/movie';
 import { Plot } from '../../plots/Plot';
 import {
@@ -16,7 +17,7 @@ import {
 import { uiStore, useUi } from '../../state/uiStore';
 import { downloadBlob } from './download';
 import { type ExportKind, runExport } from './exports';
-import { webmSupported } from './exportWebm';
+import { VIDEO_CONTAINERS, type VideoContainer, videoUnsupported } from './exportVideo';
 import { NumField, ProgressLine } from './fields';
 import './movie.css';
 
@@ -180,7 +181,7 @@ function StructuresSection() {
       result && built
         ? Array.from(
             { length: result.frames },
-            (_, n) => movieFrameTimes(n, built, built.rawFrameIntervalS).centreS,
+            (_, n) => movieFrameTimes(frame0(n), built, built.rawFrameIntervalS).centreS,
           )
         : [],
     [result, built],
@@ -292,10 +293,43 @@ function StructuresSection() {
   );
 }
 
+/** A video export button, disabled with the reason when this browser cannot encode the codec. */
+function VideoButton({ container, onClick }: { container: VideoContainer; onClick: () => void }) {
+  const exporting = useMovie((s) => s.exporting);
+  const width = useMovie((s) => s.built?.grid.width ?? 0);
+  const height = useMovie((s) => s.built?.grid.height ?? 0);
+  const [why, setWhy] = useState<string | null>('checking the browser’s video encoder…');
+  useEffect(() => {
+    let live = true;
+    videoUnsupported(container, Math.max(width, 2), Math.max(height, 2)).then(
+      (r) => live && setWhy(r),
+      (e) => live && setWhy(String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [container, width, height]);
+  const { codecName } = VIDEO_CONTAINERS[container];
+  const name = container === 'webm' ? 'WebM' : 'MP4';
+  return (
+    <button
+      type="button"
+      className="btn"
+      disabled={!!exporting || why !== null}
+      title={
+        why ??
+        `${name} video (${codecName}), one video frame per movie frame at the player's speed, with time stamp and scale bar`
+      }
+      onClick={onClick}
+    >
+      {name} video
+    </button>
+  );
+}
+
 function ExportSection() {
   const exporting = useMovie((s) => s.exporting);
   const hasThreshold = useMovie((s) => (s.method === 'manual' ? s.manualThreshold > 0 : true));
-  const webm = webmSupported();
   const run = (k: ExportKind) => () => void runExport(k).catch(() => {});
   const dtype = useMovie((s) => s.tiffDtype);
   const compression = useMovie((s) => s.tiffCompression);
@@ -360,19 +394,8 @@ function ExportSection() {
         >
           Labels TIFF
         </button>
-        <button
-          type="button"
-          className="btn"
-          disabled={!!exporting || !webm}
-          title={
-            webm
-              ? `WebM video (${webm}) at the player's speed, with time stamp and scale bar`
-              : 'This browser cannot record WebM'
-          }
-          onClick={run('webm')}
-        >
-          WebM video
-        </button>
+        <VideoButton container="webm" onClick={run('webm')} />
+        <VideoButton container="mp4" onClick={run('mp4')} />
       </div>
       {exporting && <ProgressLine p={exporting} unit="frames" onCancel={cancelExport} />}
     </section>

@@ -11,6 +11,7 @@ import {
   signedDistanceField,
 } from '../../../src/core/coloc/signedDistance';
 import { Rng } from '../../../src/core/random';
+import { nm } from '../../../src/core/units';
 
 const grid = { x0Nm: 100, y0Nm: -50, width: 96, height: 80, pixelNm: 10 };
 
@@ -87,7 +88,7 @@ describe('FrameSweep', () => {
     const out = new Float64Array(64);
     for (let i = 0; i < q.frame.length; i++) {
       const f = q.frame[i];
-      const field = signedDistanceField(masks[f], grid.width, grid.height, grid.pixelNm);
+      const field = signedDistanceField(masks[f], grid.width, grid.height, nm(grid.pixelNm));
       const want = sampleField(field, grid, q.x[i], q.y[i]);
       const got = p.distance(f, q.x[i], q.y[i]);
       if (want === Number.POSITIVE_INFINITY) expect(got).toBe(want);

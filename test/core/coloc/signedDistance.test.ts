@@ -9,6 +9,7 @@ import {
 } from '../../../src/core/coloc/signedDistance';
 import type { RenderGrid } from '../../../src/core/movie/grid';
 import { Rng } from '../../../src/core/random';
+import { nm } from '../../../src/core/units';
 
 // Half a render pixel. The 1% margin covers the few raster configurations where a disc's or
 // ring's nearest inside pixel centre sits a hair more than half a pixel off the curve (measured
@@ -74,7 +75,7 @@ describe('signed distance to binarized structures', () => {
   test.each(randomShapes())(
     '%s: pixel-centre values are within the raster error of the analytic distance',
     (_, sdf, tolPx) => {
-      const f = signedDistanceField(rasterise(sdf), grid.width, grid.height, grid.pixelNm);
+      const f = signedDistanceField(rasterise(sdf), grid.width, grid.height, nm(grid.pixelNm));
       let inside = 0;
       for (let j = 0; j < grid.height; j++)
         for (let i = 0; i < grid.width; i++) {
@@ -91,7 +92,7 @@ describe('signed distance to binarized structures', () => {
     const r = new Rng(5);
     const shapes: Sdf[] = [disc(2481.3, 3457.9, 167), ring(2477.1, 3452.2, 230, 55), square(2480, 3450, 150)];
     for (const sdf of shapes) {
-      const f = signedDistanceField(rasterise(sdf), grid.width, grid.height, grid.pixelNm);
+      const f = signedDistanceField(rasterise(sdf), grid.width, grid.height, nm(grid.pixelNm));
       let checked = 0;
       for (let k = 0; k < 200_000 && checked < 2000; k++) {
         const x = grid.x0Nm + 100 + r.uniform() * 760;
@@ -106,7 +107,12 @@ describe('signed distance to binarized structures', () => {
       expect(sampleField(f, grid, 2480, 3450 - 400, 'nearest')).toBeGreaterThan(0);
     }
     // A disc's centre is R inside; a point 200 nm beyond its edge is +200.
-    const d = signedDistanceField(rasterise(disc(2485, 3455, 150)), grid.width, grid.height, grid.pixelNm);
+    const d = signedDistanceField(
+      rasterise(disc(2485, 3455, 150)),
+      grid.width,
+      grid.height,
+      nm(grid.pixelNm),
+    );
     expect(Math.abs(sampleField(d, grid, 2485, 3455) + 150)).toBeLessThanOrEqual(10);
     expect(Math.abs(sampleField(d, grid, 2485 + 350, 3455) - 200)).toBeLessThanOrEqual(5);
     expect(sampleField(d, grid, 0, 0)).toBeNaN();
@@ -128,7 +134,7 @@ describe('signed distance to binarized structures', () => {
         labels.map((l) => (l === k ? 1 : 0)),
         grid.width,
         grid.height,
-        grid.pixelNm,
+        nm(grid.pixelNm),
       ),
     );
     const r = new Rng(8);
@@ -156,7 +162,7 @@ describe('signed distance to binarized structures', () => {
   test('the nearest-structure field picks the closest structure and its label', () => {
     const labels = threeStructures();
     const sd = new StructureDistances(labels, grid);
-    const { distance, label } = nearestStructureField(labels, grid.width, grid.height, grid.pixelNm);
+    const { distance, label } = nearestStructureField(labels, grid.width, grid.height, nm(grid.pixelNm));
     for (let p = 0; p < labels.length; p += 7) {
       const x = grid.x0Nm + ((p % grid.width) + 0.5) * grid.pixelNm;
       const y = grid.y0Nm + (Math.floor(p / grid.width) + 0.5) * grid.pixelNm;
@@ -242,7 +248,7 @@ describe('exact signed distance at the point', () => {
       for (let i = 0; i < 128; i++) if (Math.hypot(i + 0.5 - 64, j + 0.5 - 64) < 30) m[j * 128 + i] = 1;
     const v = new PointSignedDistance(m, g).at(640, 640);
     expect(Math.abs(v + 300)).toBeLessThanOrEqual(Math.SQRT1_2 * 10);
-    const field = signedDistanceField(m, 128, 128, 10);
+    const field = signedDistanceField(m, 128, 128, nm(10));
     expect(Math.abs(sampleField(field, g, 640, 640) + 300)).toBeGreaterThan(Math.SQRT1_2 * 10);
   });
 
