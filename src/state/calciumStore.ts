@@ -183,7 +183,10 @@ function resolveResponseParamsLoose(p: CalciumUiParams) {
   };
 }
 
-/** What a session keeps: parameters, the cells (run-length coded) and the per-cell table. */
+/**
+ * What a session keeps: parameters, the cells (run-length coded), the baseline's mean image, the
+ * per-cell table and every cell's ΔF/F₀ (cell-major), so a reviewer without the stack sees the plots.
+ */
 export interface SavedCalcium {
   params: CalciumUiParams;
   width: number;
@@ -191,7 +194,16 @@ export interface SavedCalcium {
   /** Runs "label,length;label,length;…" (one JSON string, however many cells). */
   labelsRle: string;
   cellSource: CalciumState['cellSource'];
-  result: { cells: CellRow[]; summary: ResponseSummary; alpha: number; frames: number } | null;
+  /** Absent in sessions written before the image travelled. */
+  meanImage?: Float32Array | null;
+  result: {
+    cells: CellRow[];
+    summary: ResponseSummary;
+    alpha: number;
+    frames: number;
+    /** cells × frames; absent in older sessions (then only the table comes back). */
+    dff?: Float32Array | null;
+  } | null;
 }
 
 /** Runs of equal labels as "value,length;value,length;…". */
@@ -228,8 +240,15 @@ export function captureCalcium(s: CalciumState): SavedCalcium | null {
     height: s.height,
     labelsRle: encodeLabels(s.labels),
     cellSource: s.cellSource,
+    meanImage: s.meanImage,
     result: s.result
-      ? { cells: s.result.cells, summary: s.result.summary, alpha: s.result.alpha, frames: s.result.frames }
+      ? {
+          cells: s.result.cells,
+          summary: s.result.summary,
+          alpha: s.result.alpha,
+          frames: s.result.frames,
+          dff: s.result.dff,
+        }
       : null,
   };
 }
@@ -418,27 +437,38 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
         let count = 0;
         for (const l of labels) if (l > count) count = l;
         const p = saved.params;
+        const r = saved.result;
+        const dff = r?.dff && r.dff.length === r.cells.length * r.frames ? r.dff : null;
         set({
           ...EMPTY,
           stackId,
           params: p,
           width: saved.width,
           height: saved.height,
+          meanImage:
+            saved.meanImage && saved.meanImage.length === saved.width * saved.height ? saved.meanImage : null,
           labels,
           count,
           cellSource: saved.cellSource,
-          status: saved.result ? 'done' : 'idle',
-          result: saved.result
+          status: r ? 'done' : 'idle',
+          result: r
             ? {
-                ...saved.result,
-                count: saved.result.cells.length,
-                dff: null,
+                cells: r.cells,
+                summary: r.summary,
+                alpha: r.alpha,
+                frames: r.frames,
+                count: r.cells.length,
+                dff,
                 traces: null,
                 background: null,
-                params: resolveResponseParams(toCalciumParams(p), saved.result.frames),
+                params: resolveResponseParams(toCalciumParams(p), r.frames),
               }
             : null,
-          notes: saved.result ? ['Restored from the session: run again for the traces and heat map.'] : [],
+          notes: !r
+            ? []
+            : dff
+              ? ['Restored from the session: ΔF/F₀ as saved; run again for the background-corrected F.']
+              : ['Restored from the session: run again for the traces and heat map.'],
         });
       },
       clear() {

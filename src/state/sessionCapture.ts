@@ -332,8 +332,9 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const own = captureInput(LIVE(), stackIds);
   Object.assign(steps, own.steps);
   const calcium = captureCalciumStep(stackIds);
-  if (calcium) steps.calcium = calcium;
+  if (calcium) steps.calcium = calcium.section;
   const tables = own.tables;
+  if (calcium) tables.push(...calcium.tables);
   const others = captureOthers(data, stackIds, tables);
 
   const ui = uiStore.getState();
@@ -533,7 +534,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
   locsStore.getState().clear();
   markersStore.getState().clear();
-  restoreCalciumStep(session.steps.calcium, live, report.warnings);
+  restoreCalciumStep(session.steps.calcium, live, report.warnings, tables);
 
   const ls = obj(session.steps.localizeSettings);
   localizeParamsStore

@@ -19,6 +19,7 @@ import {
   oneOf as schemaOneOf,
   str,
 } from '../core/session/schema';
+import { calciumStore } from './calciumStore';
 import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
@@ -69,8 +70,8 @@ export interface LinkState {
 }
 
 export const MAX_LINK_CHARS = 16_000;
-const STEPS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
+const STEPS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'calcium', 'session'];
+const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 type Check = (v: unknown) => boolean;
 const isNum =
@@ -351,6 +352,7 @@ function resultSteps(): StepId[] {
   const t = tracksStore.getState();
   if (t.tracks || t.distances) out.push('tracks');
   if (markersStore.getState().result) out.push('markers');
+  if (calciumStore.getState().result) out.push('calcium');
   return out;
 }
 

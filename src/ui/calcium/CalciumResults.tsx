@@ -72,7 +72,7 @@ export function CalciumResults() {
         >
           Download per-cell CSV
         </button>
-        {result.dff && result.traces && result.background && (
+        {result.dff && (
           <button
             type="button"
             className="btn"
@@ -84,14 +84,14 @@ export function CalciumResults() {
                   count: result.count,
                   frames: result.frames,
                   dff: result.dff!,
-                  traces: result.traces!,
-                  background: result.background!,
+                  traces: result.traces,
+                  background: result.background,
                   params: result.params,
                 }),
               )
             }
           >
-            Download traces CSV
+            {result.traces ? 'Download traces CSV' : 'Download ΔF/F₀ traces CSV'}
           </button>
         )}
       </div>
