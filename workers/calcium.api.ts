@@ -1,6 +1,7 @@
 // The Ca²⁺-response worker: opens the stack from its recipe (frames never cross threads), makes
 // the baseline mean image and the segmentation, and runs the one streaming pass that turns the
-// movie into per-cell traces — sending partial ΔF/F₀ while it reads, so the heat map fills in —
+// movie into per-cell traces — sending partial ΔF/F₀ and the responses decided so far while it
+// reads, so the heat map, responder fraction and latencies fill in —
 // then the per-cell responses. It beats a heartbeat while it computes so the service's silence
 // deadline tells a slow stack from a dead worker.
 import * as Comlink from 'comlink';
@@ -8,8 +9,10 @@ import {
   analyseCalcium,
   type CalciumParams,
   type CalciumResult,
+  type CellResponse,
   meanOfFrames,
-  partialDff,
+  partialCalcium,
+  type ResponseSummary,
   resolveResponseParams,
   type Segmentation,
   type SegmentOptions,
@@ -37,6 +40,9 @@ export interface CalciumProgressMessage {
   count: number;
   /** ΔF/F₀ so far (cell-major, NaN where not read yet), once the baseline is read. */
   dff: Float32Array | null;
+  /** Responses decided on the frames read so far (see partialCalcium); null before the baseline is read. */
+  cells: CellResponse[] | null;
+  summary: ResponseSummary | null;
 }
 
 /** Progress at most this often: the heat map redraw costs the main thread. */
@@ -121,11 +127,14 @@ export function createCalciumApi(
           const now = performance.now();
           if (now - lastSent < PROGRESS_INTERVAL_MS && pr.framesDone < pr.frameCount) return;
           lastSent = now;
+          const part = partialCalcium(pr.accumulator, p, pr.framesDone);
           onProgress?.({
             framesDone: pr.framesDone,
             frameCount: pr.frameCount,
             count: pr.accumulator.count,
-            dff: partialDff(pr.accumulator, p, pr.framesDone),
+            dff: part?.dff ?? null,
+            cells: part?.cells ?? null,
+            summary: part?.summary ?? null,
           });
         },
         ctl.signal,

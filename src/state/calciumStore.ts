@@ -9,6 +9,7 @@ import {
   type BleachCorrection,
   type CalciumParams,
   type CalciumResult,
+  type CellResponse,
   type CellRow,
   deleteCells,
   mergeCells,
@@ -70,6 +71,8 @@ export interface CalciumState {
   cellSource: 'segmentation' | 'rois' | 'edited' | null;
   progress: { framesDone: number; frameCount: number } | null;
   liveDff: Float32Array | null;
+  /** Responses decided on the frames read so far (responder fraction, latencies), while running. */
+  live: { framesDone: number; frameCount: number; cells: CellResponse[]; summary: ResponseSummary } | null;
   result: CalciumShownResult | null;
   /** The result no longer matches the cells or parameters. */
   stale: boolean;
@@ -110,6 +113,7 @@ const EMPTY: CalciumState = {
   cellSource: null,
   progress: null,
   liveDff: null,
+  live: null,
   result: null,
   stale: false,
   selected: [],
@@ -374,6 +378,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
           error: null,
           progress: { framesDone: 0, frameCount: info.frameCount },
           liveDff: null,
+          live: null,
         });
         try {
           const r = await backend().run(
@@ -385,7 +390,15 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
             },
             (m) => {
               if (abort !== ctl) return;
-              set({ progress: { framesDone: m.framesDone, frameCount: m.frameCount }, liveDff: m.dff });
+              const { framesDone, frameCount } = m;
+              set({
+                progress: { framesDone, frameCount },
+                liveDff: m.dff,
+                live:
+                  m.cells && m.summary
+                    ? { framesDone, frameCount, cells: m.cells, summary: m.summary }
+                    : null,
+              });
             },
             ctl.signal,
           );
@@ -407,6 +420,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
             result: shown,
             stale: false,
             liveDff: null,
+            live: null,
             meanImage: r.meanImage,
             labels: r.labels,
             count: r.count,
@@ -420,6 +434,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
         } catch (e) {
           if (abort !== ctl && !(e instanceof CancelledError)) return null;
           abort = null;
+          set({ live: null, liveDff: null });
           if (e instanceof CancelledError) set({ status: 'cancelled', error: null });
           else fail(e);
           return null;
