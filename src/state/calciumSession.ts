@@ -14,6 +14,7 @@ import {
 import { packResult, type TableSpec, unpackResult } from '../core/session/resultCodec';
 import type { StackInfo } from '../engine/stackService';
 import {
+  type CalciumState,
   type CalciumUiParams,
   calciumStore,
   captureCalcium,
@@ -104,8 +105,8 @@ const ARRAY_TABLES: Record<string, TableSpec> = {
 /** The section and binary tables for the stack the step belongs to, or null when the step holds nothing. */
 export function captureCalciumStep(
   stackIds: Map<number, string>,
+  s: CalciumState = calciumStore.getState(),
 ): { section: Json; tables: SessionTable[] } | null {
-  const s = calciumStore.getState();
   const saved = captureCalcium(s);
   if (!saved || s.stackId === null || !stackIds.has(s.stackId)) return null;
   const stack = stackIds.get(s.stackId);

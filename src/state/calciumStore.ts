@@ -21,6 +21,8 @@ import {
 } from '../core/calcium';
 import { type CalciumBackend, CancelledError, calciumService } from '../engine/calciumService';
 import type { StackInfo } from '../engine/stackService';
+import { registerResults } from './inputResults';
+import { stoppedOnLeave } from './uiStore';
 
 export interface CalciumUiParams {
   /** 0-based frame of the EV addition (shown 1-based). */
@@ -92,6 +94,8 @@ export interface CalciumActions {
   importRois(bytes: Uint8Array, name: string): void;
   run(info: StackInfo): Promise<CalciumShownResult | null>;
   cancel(): void;
+  /** Stops work in flight whose end must not land here (leaving the input). */
+  detach(): void;
   select(ids: number[]): void;
   loadSaved(saved: SavedCalcium, stackId: number | null): void;
   clear(): void;
@@ -262,6 +266,14 @@ const stackRef = (info: StackInfo, p: CalciumUiParams) => ({ recipe: info.recipe
 export function createCalciumStore(backend: () => CalciumBackend = calciumService) {
   let abort: AbortController | null = null;
   let prepareSeq = 0;
+  // Stops work in flight without letting its end touch the state that follows (another input's,
+  // a session's): a detached run's rejection and a detached segmentation change nothing.
+  const detach = () => {
+    const ctl = abort;
+    abort = null;
+    ctl?.abort();
+    prepareSeq++;
+  };
   return createStore<CalciumStore>()((set, get) => {
     const setCells = (labels: Int32Array, count: number, source: CalciumState['cellSource']) =>
       set((s) => ({
@@ -279,7 +291,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
       forStack(info) {
         if (!info) return set({ ...EMPTY });
         if (get().stackId === info.id && get().params) return;
-        abort?.abort();
+        detach();
         set({
           ...EMPTY,
           stackId: info.id,
@@ -315,7 +327,9 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
       async resegment() {
         const { meanImage, params: p, width, height } = get();
         if (!meanImage || !p) return;
+        const seq = prepareSeq;
         const seg = await backend().segment(meanImage, width, height, toCalciumParams(p).segment ?? {});
+        if (seq !== prepareSeq) return;
         setCells(seg.labels, seg.count, 'segmentation');
         set({
           notes: seg.count ? [] : ['The segmentation found no cells: lower the threshold or import ROIs.'],
@@ -370,7 +384,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
           set({ status: 'failed', error: problems.join('; ') });
           return null;
         }
-        abort?.abort();
+        detach();
         const ctl = new AbortController();
         abort = ctl;
         set({
@@ -432,7 +446,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
           }));
           return shown;
         } catch (e) {
-          if (abort !== ctl && !(e instanceof CancelledError)) return null;
+          if (abort !== ctl) return null;
           abort = null;
           set({ live: null, liveDff: null });
           if (e instanceof CancelledError) set({ status: 'cancelled', error: null });
@@ -443,11 +457,12 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
       cancel() {
         abort?.abort();
       },
+      detach,
       select(ids) {
         set({ selected: [...new Set(ids)].slice(0, 12) });
       },
       loadSaved(saved, stackId) {
-        abort?.abort();
+        detach();
         const labels = decodeLabels(saved.labelsRle, saved.width * saved.height);
         let count = 0;
         for (const l of labels) if (l > count) count = l;
@@ -487,7 +502,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
         });
       },
       clear() {
-        abort?.abort();
+        detach();
         set({ ...EMPTY });
       },
     };
@@ -496,3 +511,34 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
 
 export const calciumStore = createCalciumStore();
 export const useCalcium = <T>(sel: (s: CalciumStore) => T): T => useStore(calciumStore, sel);
+
+// Ca²⁺ results belong to their stack: switching inputs puts them aside and brings them back. A
+// run cannot follow its stack off screen (one worker), so leaving stops it; the previous result
+// stays with the stack.
+registerResults<CalciumStore>('calcium', {
+  store: calciumStore,
+  capture: (s) => {
+    const busy = s.status === 'running' || s.status === 'preparing';
+    if (busy) {
+      s.detach();
+      if (s.status === 'running') stoppedOnLeave('The Ca²⁺ analysis');
+    }
+    return {
+      stackId: s.stackId,
+      params: s.params,
+      status: s.status === 'running' ? 'cancelled' : s.status === 'preparing' ? 'idle' : s.status,
+      error: s.error,
+      notes: s.notes,
+      width: s.width,
+      height: s.height,
+      meanImage: s.meanImage,
+      labels: s.labels,
+      count: s.count,
+      cellSource: s.cellSource,
+      result: s.result,
+      stale: s.stale,
+      selected: s.selected,
+    };
+  },
+  restore: (saved, s) => ({ ...EMPTY, ...saved, version: s.version + 1 }),
+});

@@ -25,6 +25,7 @@ import {
 import type { SimulationParams } from '../core/sim/params';
 import type { StackInfo, StackRecipe } from '../engine/stackService';
 import { captureCalciumStep, restoreCalciumStep } from './calciumSession';
+import { type CalciumState, calciumStore } from './calciumStore';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
 import { activeInput, hasStashed, readResults } from './inputResults';
@@ -107,6 +108,7 @@ interface InputStates {
   movie: MovieState;
   markers: MarkersStore;
   tracks: TracksStore;
+  calcium: CalciumState;
 }
 
 const LIVE: () => InputStates = () => ({
@@ -116,6 +118,7 @@ const LIVE: () => InputStates = () => ({
   movie: movieStore.getState(),
   markers: markersStore.getState(),
   tracks: tracksStore.getState(),
+  calcium: calciumStore.getState(),
 });
 
 /** An input that is not on screen, read from its put-aside results (nothing is switched or stopped). */
@@ -130,6 +133,7 @@ function putAside(id: number): InputStates {
     movie: of<MovieState>('movie', movieStore),
     markers: of<MarkersStore>('markers', markersStore),
     tracks: of<TracksStore>('tracks', tracksStore),
+    calcium: of<CalciumState>('calcium', calciumStore),
   };
 }
 
@@ -223,6 +227,11 @@ function captureInput(
   if (tracks) {
     steps.tracks = tracks.section;
     tables.push(...tracks.tables);
+  }
+  const calcium = captureCalciumStep(stackIds, st.calcium);
+  if (calcium) {
+    steps.calcium = calcium.section;
+    tables.push(...calcium.tables);
   }
   return { steps, tables };
 }
@@ -331,10 +340,7 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
 
   const own = captureInput(LIVE(), stackIds);
   Object.assign(steps, own.steps);
-  const calcium = captureCalciumStep(stackIds);
-  if (calcium) steps.calcium = calcium.section;
   const tables = own.tables;
-  if (calcium) tables.push(...calcium.tables);
   const others = captureOthers(data, stackIds, tables);
 
   const ui = uiStore.getState();
@@ -534,7 +540,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
   locsStore.getState().clear();
   markersStore.getState().clear();
-  restoreCalciumStep(session.steps.calcium, live, report.warnings, tables);
+  calciumStore.getState().clear();
 
   const ls = obj(session.steps.localizeSettings);
   localizeParamsStore
@@ -710,6 +716,8 @@ async function restoreInput(
       `the tracks and distances could not be read: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
+
+  restoreCalciumStep(steps.calcium, live, report.warnings, tables);
 
   beforeMovie?.();
 
