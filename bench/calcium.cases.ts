@@ -9,7 +9,7 @@ import { analyseCalcium } from '../src/core/calcium';
 import { bleachFactor, presetParams, simulate, trueDff } from '../src/core/sim';
 import type { BenchCase } from './types';
 
-function source() {
+export function source() {
   const p = presetParams('calcium');
   p.width = 512;
   p.height = 512;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { calciumNodeCases } from './calcium.node.cases';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
 import { experimentNodeCases } from './experiment.node.cases';
@@ -21,6 +22,7 @@ const cases: BenchCase[] = [
   ...multiNodeCases,
   ...hostileNodeCases,
   ...experimentNodeCases,
+  ...calciumNodeCases,
 ];
 
 const args = process.argv.slice(2);
