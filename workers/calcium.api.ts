@@ -73,7 +73,11 @@ function yielding(src: FrameSource, beat?: () => void): FrameSource {
 
 export function createCalciumApi(
   beat?: () => void,
-  open: (recipe: StackRecipe, signal?: AbortSignal) => Promise<FrameSource> = openRecipe,
+  open: (
+    recipe: StackRecipe,
+    signal?: AbortSignal,
+    sequential?: boolean,
+  ) => Promise<FrameSource> = openRecipe,
 ) {
   let current: AbortController | null = null;
   const start = () => {
@@ -82,8 +86,9 @@ export function createCalciumApi(
     current = ctl;
     return ctl;
   };
-  const reader = async (ref: CalciumStackRef, signal: AbortSignal) => {
-    const src = yielding(await open(ref.recipe, signal), beat);
+  // The run reads every frame once in order: files are then read ahead in blocks.
+  const reader = async (ref: CalciumStackRef, signal: AbortSignal, sequential = false) => {
+    const src = yielding(await open(ref.recipe, signal, sequential), beat);
     return {
       width: src.width,
       height: src.height,
@@ -116,7 +121,7 @@ export function createCalciumApi(
       onProgress?: (p: CalciumProgressMessage) => void,
     ): Promise<CalciumResult> {
       const ctl = start();
-      const src = await reader(req, ctl.signal);
+      const src = await reader(req, ctl.signal, true);
       const p = resolveResponseParams(req.params, src.frameCount);
       let lastSent = 0;
       const result = await analyseCalcium(

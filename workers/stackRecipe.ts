@@ -5,7 +5,7 @@
 import { type Simulation, simulate } from '../src/core/sim/index';
 import type { SimulationParams } from '../src/core/sim/params';
 import type { FrameSource } from '../src/core/stack/types';
-import { blobByteSource, openChannels, openStack, splitDualView } from './stackReaders';
+import { blobByteSource, openChannels, openStack, readAheadByteSource, splitDualView } from './stackReaders';
 
 /** A file handed to a worker. Browsers clone File with its name, Node's MessagePort does not. */
 export interface InputFile {
@@ -22,17 +22,28 @@ export type StackRecipe =
 /** The simulation behind each stack this worker opened from a recipe, with its ground truth. */
 const simulations = new WeakMap<FrameSource, Simulation>();
 
-export async function openRecipe(recipe: StackRecipe, signal?: AbortSignal): Promise<FrameSource> {
+/**
+ * The stack a recipe describes. `sequential`: the caller reads every frame once, in order (a
+ * one-pass analysis), so files are read ahead in blocks instead of one slice per frame.
+ */
+export async function openRecipe(
+  recipe: StackRecipe,
+  signal?: AbortSignal,
+  sequential = false,
+): Promise<FrameSource> {
   switch (recipe.kind) {
     case 'files':
       return openStack(
-        recipe.files.map((f) => blobByteSource(f.blob, f.name)),
+        recipe.files.map((f) => {
+          const src = blobByteSource(f.blob, f.name);
+          return sequential ? readAheadByteSource(src) : src;
+        }),
         { signal },
       );
     case 'channels':
-      return openChannels(await Promise.all(recipe.inputs.map((r) => openRecipe(r, signal))));
+      return openChannels(await Promise.all(recipe.inputs.map((r) => openRecipe(r, signal, sequential))));
     case 'dualView':
-      return splitDualView(await openRecipe(recipe.base, signal), recipe.layout);
+      return splitDualView(await openRecipe(recipe.base, signal, sequential), recipe.layout);
     case 'simulated': {
       const sim = simulate(recipe.params);
       simulations.set(sim.stack, sim);

@@ -42,5 +42,31 @@ export function memoryByteSource(bytes: Uint8Array, name: string): ByteSource {
   };
 }
 
+/**
+ * Reads ahead in blocks of `blockBytes` for a reader that walks a file front to back (one pass
+ * over a movie): each read served from the block in memory, one `read` of the source per block
+ * instead of one per frame — what makes a 1 GB File fast in Chromium, where every Blob slice is a
+ * round trip. Reads larger than a block, or outside it, go to the source as they are. Not for
+ * random access (a viewer): every miss costs a whole block.
+ */
+export function readAheadByteSource(src: ByteSource, blockBytes = 32 * 2 ** 20): ByteSource {
+  let start = 0;
+  let block: Uint8Array | null = null;
+  return {
+    name: src.name,
+    size: src.size,
+    async read(offset, length, signal) {
+      signal?.throwIfAborted();
+      checkRange(src.name, src.size, offset, length);
+      if (length > blockBytes) return src.read(offset, length, signal);
+      if (!block || offset < start || offset + length > start + block.length) {
+        start = offset;
+        block = await src.read(offset, Math.min(blockBytes, src.size - offset), signal);
+      }
+      return block.slice(offset - start, offset - start + length);
+    },
+  };
+}
+
 /** Shared by every ByteSource implementation so truncation reads the same everywhere. */
 export { checkRange as checkByteRange };
