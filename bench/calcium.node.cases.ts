@@ -38,15 +38,11 @@ export const calciumNodeCases: BenchCase[] = [
         log(`wrote ${reader.frameCount} frames in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         const t1 = performance.now();
         const r = await withStack([path], (stack) =>
-          analyseCalcium(
-            {
-              width: stack.width,
-              height: stack.height,
-              frameCount: stack.frameCount,
-              readFrame: (i) => stack.readFrame(i),
-            },
-            { addFrame: 500, bleach: 'exp', frameIntervalS: params.frameIntervalMs / 1000 },
-          ),
+          analyseCalcium(stack, {
+            addFrame: 500,
+            bleach: 'exp',
+            frameIntervalS: params.frameIntervalMs / 1000,
+          }),
         );
         const s = (performance.now() - t1) / 1000;
         let correct = 0;

@@ -18,6 +18,7 @@ import {
   type SegmentOptions,
   segmentCells,
 } from '../src/core/calcium';
+import { readFrameBlock } from '../src/core/stack/frameBlock';
 import type { FrameSource, ReadOptions } from '../src/core/stack/types';
 import { openRecipe, type StackRecipe } from './stackRecipe';
 
@@ -54,18 +55,21 @@ function yielding(src: FrameSource, beat?: () => void): FrameSource {
   let last = performance.now();
   return new Proxy(src, {
     get(target, prop) {
-      if (prop !== 'readFrame') {
+      if (prop !== 'readFrame' && prop !== 'readFrames') {
         const v = Reflect.get(target, prop);
         return typeof v === 'function' ? v.bind(target) : v;
       }
-      return async (index: number, options?: ReadOptions) => {
+      if (prop === 'readFrames' && !target.readFrames) return undefined;
+      return async (index: number, ...rest: [ReadOptions?] | [number, ReadOptions?]) => {
         beat?.();
         const now = performance.now();
         if (now - last > YIELD_INTERVAL_MS) {
           last = now;
           await new Promise((r) => setTimeout(r, 0));
         }
-        return target.readFrame(index, options);
+        return prop === 'readFrame'
+          ? target.readFrame(index, rest[0] as ReadOptions | undefined)
+          : target.readFrames!(index, rest[0] as number, rest[1] as ReadOptions | undefined);
       };
     },
   });
@@ -73,11 +77,7 @@ function yielding(src: FrameSource, beat?: () => void): FrameSource {
 
 export function createCalciumApi(
   beat?: () => void,
-  open: (
-    recipe: StackRecipe,
-    signal?: AbortSignal,
-    sequential?: boolean,
-  ) => Promise<FrameSource> = openRecipe,
+  open: (recipe: StackRecipe, signal?: AbortSignal) => Promise<FrameSource> = openRecipe,
 ) {
   let current: AbortController | null = null;
   const start = () => {
@@ -86,14 +86,19 @@ export function createCalciumApi(
     current = ctl;
     return ctl;
   };
-  // The run reads every frame once in order: files are then read ahead in blocks.
-  const reader = async (ref: CalciumStackRef, signal: AbortSignal, sequential = false) => {
-    const src = yielding(await open(ref.recipe, signal, sequential), beat);
+  // Readers that know their layout (TIFF) give blocks of frames in one ranged read: the pass
+  // then reads a File in a slice per block, not per frame.
+  const reader = async (ref: CalciumStackRef, signal: AbortSignal) => {
+    const src = yielding(await open(ref.recipe, signal), beat);
+    const options = { channel: ref.channel, signal };
     return {
       width: src.width,
       height: src.height,
       frameCount: src.frameCount,
-      readFrame: (i: number) => src.readFrame(i, { channel: ref.channel, signal }),
+      readFrame: (i: number) => src.readFrame(i, options),
+      readFrames: src.readFrames
+        ? (first: number, count: number) => readFrameBlock(src, first, count, options)
+        : undefined,
     };
   };
 
@@ -121,7 +126,7 @@ export function createCalciumApi(
       onProgress?: (p: CalciumProgressMessage) => void,
     ): Promise<CalciumResult> {
       const ctl = start();
-      const src = await reader(req, ctl.signal, true);
+      const src = await reader(req, ctl.signal);
       const p = resolveResponseParams(req.params, src.frameCount);
       let lastSent = 0;
       const result = await analyseCalcium(

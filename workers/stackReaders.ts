@@ -1,3 +1,3 @@
 // The one place the stack worker gets its readers from.
-export { blobByteSource, readAheadByteSource } from '../src/core/stack/byteSource';
+export { blobByteSource } from '../src/core/stack/byteSource';
 export { openChannels, openStack, splitDualView } from '../src/core/stack/open';

@@ -2,10 +2,12 @@
 // Blobs clone across threads without copying their bytes), how they were combined, or the
 // simulation that makes them. Localization workers open the stack themselves from the recipe,
 // so frames never cross threads; sessions keep the recipe to re-run an analysis.
+import { CachedSimulatedStack, simulationCacheKey } from '../src/core/sim/frameCache';
 import { type Simulation, simulate } from '../src/core/sim/index';
 import type { SimulationParams } from '../src/core/sim/params';
 import type { FrameSource } from '../src/core/stack/types';
-import { blobByteSource, openChannels, openStack, readAheadByteSource, splitDualView } from './stackReaders';
+import { opfsChunkStore } from './opfsChunkStore';
+import { blobByteSource, openChannels, openStack, splitDualView } from './stackReaders';
 
 /** A file handed to a worker. Browsers clone File with its name, Node's MessagePort does not. */
 export interface InputFile {
@@ -22,32 +24,24 @@ export type StackRecipe =
 /** The simulation behind each stack this worker opened from a recipe, with its ground truth. */
 const simulations = new WeakMap<FrameSource, Simulation>();
 
-/**
- * The stack a recipe describes. `sequential`: the caller reads every frame once, in order (a
- * one-pass analysis), so files are read ahead in blocks instead of one slice per frame.
- */
-export async function openRecipe(
-  recipe: StackRecipe,
-  signal?: AbortSignal,
-  sequential = false,
-): Promise<FrameSource> {
+export async function openRecipe(recipe: StackRecipe, signal?: AbortSignal): Promise<FrameSource> {
   switch (recipe.kind) {
     case 'files':
       return openStack(
-        recipe.files.map((f) => {
-          const src = blobByteSource(f.blob, f.name);
-          return sequential ? readAheadByteSource(src) : src;
-        }),
+        recipe.files.map((f) => blobByteSource(f.blob, f.name)),
         { signal },
       );
     case 'channels':
-      return openChannels(await Promise.all(recipe.inputs.map((r) => openRecipe(r, signal, sequential))));
+      return openChannels(await Promise.all(recipe.inputs.map((r) => openRecipe(r, signal))));
     case 'dualView':
-      return splitDualView(await openRecipe(recipe.base, signal, sequential), recipe.layout);
+      return splitDualView(await openRecipe(recipe.base, signal), recipe.layout);
     case 'simulated': {
       const sim = simulate(recipe.params);
-      simulations.set(sim.stack, sim);
-      return sim.stack;
+      // In the browser, frames generated once are read back from OPFS (frameCache.ts).
+      const store = await opfsChunkStore(simulationCacheKey(recipe.params));
+      const src: FrameSource = store ? new CachedSimulatedStack(sim.stack, store) : sim.stack;
+      simulations.set(src, sim);
+      return src;
     }
   }
 }

@@ -1,5 +1,6 @@
 import './noNetwork';
 import * as Comlink from 'comlink';
+import { spawnSweepHelper } from './sweepHelper';
 import { createTracksApi } from './tracks.api';
 
-Comlink.expose(createTracksApi());
+Comlink.expose(createTracksApi(undefined, spawnSweepHelper));

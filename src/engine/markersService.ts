@@ -52,7 +52,7 @@ export function markersBackend(
 }
 
 /** The browser's markers worker, created lazily; a crash rejects what it held and the next call restarts it. */
-function browserBackend(): MarkersBackend {
+export function browserMarkersBackend(): MarkersBackend {
   let worker: Worker | null = null;
   let api: Comlink.Remote<MarkersApi> | null = null;
   const deathListeners: ((e: Error) => void)[] = [];
@@ -80,6 +80,6 @@ let service: MarkersBackend | null = null;
 
 /** The app's markers backend (a Web Worker). */
 export function markersService(): MarkersBackend {
-  service ??= browserBackend();
+  service ??= browserMarkersBackend();
   return service;
 }

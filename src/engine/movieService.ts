@@ -1,6 +1,7 @@
 // Main-thread side of the movie worker: starts it, forwards localization chunks (copies of the
 // four columns the movie needs, transferred), and runs its long jobs with progress callbacks and
 // cancellation by job id. A dead worker rejects everything pending and is restarted on next use.
+
 import * as Comlink from 'comlink';
 import type {
   AnalyseRequest,
@@ -11,8 +12,8 @@ import type {
   MovieStatus,
   RenderedMovieFrame,
   StructureResult,
+  TiffExportOptions,
 } from '../../workers/movie.api';
-import type { Connectivity } from '../core/binarize/structures';
 import type { LocTable } from '../core/locs/table';
 
 export type {
@@ -124,11 +125,7 @@ export class MovieService {
     return { promise, cancel: () => void this.api?.cancel(job) };
   }
 
-  exportTiff(
-    kind: 'movie' | 'mask' | 'labels',
-    opts: { threshold?: number; smoothSigmaPx?: number; connectivity?: Connectivity },
-    onProgress: ProgressFn,
-  ) {
+  exportTiff(kind: 'movie' | 'mask' | 'labels', opts: TiffExportOptions, onProgress: ProgressFn) {
     const job = ++this.job;
     const promise = this.call<Blob>((api) => api.exportTiff(kind, opts, job, Comlink.proxy(onProgress)));
     return { promise, cancel: () => void this.api?.cancel(job) };

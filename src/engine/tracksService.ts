@@ -61,7 +61,8 @@ export function tracksBackend(
   };
 }
 
-function browserBackend(): TracksBackend {
+/** A tracks backend on a worker of its own (the batch runs beside the panel's worker). */
+export function browserTracksBackend(): TracksBackend {
   let worker: Worker | null = null;
   let api: Comlink.Remote<TracksApi> | null = null;
   const deathListeners: ((e: Error) => void)[] = [];
@@ -89,6 +90,6 @@ let service: TracksBackend | null = null;
 
 /** The app's tracks backend (a Web Worker). */
 export function tracksService(): TracksBackend {
-  service ??= browserBackend();
+  service ??= browserTracksBackend();
   return service;
 }

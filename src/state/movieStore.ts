@@ -9,8 +9,10 @@ import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
+import type { MovieDtype } from '../core/movie/quantise';
 import { framesPastEnd } from '../core/movie/window';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
+import type { TiffCompression } from '../core/stack/tiffWriter';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { activeInput, type InputId, registerResults } from './inputResults';
@@ -98,6 +100,9 @@ export interface MovieState {
   resultFromSession: boolean;
   selected: number | null;
   exporting: JobProgress | null;
+  /** Movie TIFF export: pixel type (integers with one recorded scale) and codec for every TIFF. */
+  tiffDtype: MovieDtype;
+  tiffCompression: TiffCompression;
 
   setParams(p: Partial<MovieParams>): void;
   set(p: Partial<MovieState>): void;
@@ -160,6 +165,8 @@ export const movieStore = createStore<MovieState>()((set) => ({
   resultFromSession: false,
   selected: null,
   exporting: null,
+  tiffDtype: 'float32',
+  tiffCompression: 'none',
 
   setParams: (p) => set((s) => ({ params: { ...s.params, ...p } })),
   set: (p) => set(p),
@@ -599,7 +606,13 @@ export async function exportTiff(kind: 'movie' | 'mask' | 'labels'): Promise<Blo
   movieStore.setState({ exporting: { label, done: 0, total: 1, startedAt } });
   const job = movieService.exportTiff(
     kind,
-    { threshold: threshold ?? undefined, smoothSigmaPx: s.smoothSigmaPx, connectivity: s.connectivity },
+    {
+      threshold: threshold ?? undefined,
+      smoothSigmaPx: s.smoothSigmaPx,
+      connectivity: s.connectivity,
+      dtype: s.tiffDtype,
+      compression: s.tiffCompression,
+    },
     (done, total) => movieStore.setState({ exporting: { label, done, total, startedAt } }),
   );
   exportCancel = job.cancel;

@@ -28,6 +28,7 @@ import { captureCalciumStep, restoreCalciumStep } from './calciumSession';
 import { type CalciumState, calciumStore } from './calciumStore';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
+import { captureExperiment, restoreExperiment } from './experimentSession';
 import { activeInput, hasStashed, readResults } from './inputResults';
 import { isLocalizeRecord, type LocalizeRunRecord, localizeActions } from './localizeActions';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
@@ -66,7 +67,17 @@ export interface CaptureOptions {
   now?: Date;
 }
 
-const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'calcium', 'session'];
+const STEP_IDS: StepId[] = [
+  'data',
+  'localize',
+  'post',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+  'session',
+];
 const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
@@ -337,6 +348,11 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
   const steps: Record<string, Json> = {};
   const settings = localizeParamsStore.getState().settings;
   steps.localizeSettings = json(settings);
+  const experiment = captureExperiment();
+  if (experiment) {
+    steps.experiment = json(experiment.experiment);
+    steps.experimentRuns = json(experiment.experimentRuns);
+  }
 
   const own = captureInput(LIVE(), stackIds);
   Object.assign(steps, own.steps);
@@ -550,6 +566,7 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
         ? ({ ...DEFAULT_SETTINGS, ...(ls as unknown as Partial<LocalizeSettings>) } as LocalizeSettings)
         : DEFAULT_SETTINGS,
     );
+  restoreExperiment(session.steps, report.warnings);
   const landing = dataStore.getState().activeId;
   const claimed = await restoreOthers(session, tables, live, o, report);
 

@@ -364,6 +364,7 @@ const STEP_NAMES: Record<StepId, string> = {
   tracks: 'Tracks & distances',
   markers: 'EV markers',
   calcium: 'Ca²⁺ response',
+  experiment: 'Experiment',
   session: 'Session',
 };
 

@@ -18,6 +18,7 @@ import {
   type PhysicalKey,
   resolvePhysical,
 } from '../../core/physicalDefaults';
+import { readFrameBlock } from '../../core/stack/frameBlock';
 import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
@@ -311,6 +312,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             height: stack.height,
             frameCount: stack.frameCount,
             readFrame: (i, signal) => stack.readFrame(i, { signal }),
+            readFrames: (i, n, signal) => readFrameBlock(stack, i, n, { signal }),
           },
           params,
           pool,

@@ -3,6 +3,7 @@
 // then per-cell ΔF/F₀ and responses. Frames are read one at a time through `readFrame`; the
 // responses can be evaluated on the frames read so far (partialCalcium) for streamed plots.
 
+import type { PixelArray } from '../stack/types';
 import {
   analyseTrace,
   type CellResponse,
@@ -27,7 +28,15 @@ export interface FrameReader {
   height: number;
   frameCount: number;
   readFrame(index: number): Promise<ArrayLike<number>>;
+  /**
+   * Frames [first, first + count) back to back, for readers that fetch a block in one ranged read
+   * (a contiguous TIFF from a browser File: one slice per block, not per frame).
+   */
+  readFrames?(first: number, count: number): Promise<PixelArray>;
 }
+
+/** Pixels per block read in the streaming pass (32 frames of 512², 16 MB as uint16). */
+const BLOCK_PIXELS = 32 * 512 * 512;
 
 export interface CalciumParams extends ResponseParams {
   segment?: SegmentOptions;
@@ -125,11 +134,17 @@ export async function analyseCalcium(
     inputs.backgroundMask ?? autoBackgroundMask(meanImage, labels, width, height, params.background);
   const acc = new CellTraceAccumulator(labels, count, backgroundMask, frameCount);
   const every = Math.max(1, Math.floor(frameCount / 50));
-  for (let f = 0; f < frameCount; f++) {
+  const n = width * height;
+  const perBlock = src.readFrames ? Math.max(1, Math.floor(BLOCK_PIXELS / n)) : 1;
+  for (let f = 0; f < frameCount; ) {
     signal?.throwIfAborted();
-    acc.addFrame(f, await src.readFrame(f));
-    if (onProgress && ((f + 1) % every === 0 || f + 1 === frameCount))
-      onProgress({ framesDone: f + 1, frameCount, accumulator: acc });
+    const count = Math.min(perBlock, frameCount - f);
+    const block = count > 1 && src.readFrames ? await src.readFrames(f, count) : null;
+    for (let k = 0; k < count; k++, f++) {
+      acc.addFrame(f, block ? block.subarray(k * n, (k + 1) * n) : await src.readFrame(f));
+      if (onProgress && ((f + 1) % every === 0 || f + 1 === frameCount))
+        onProgress({ framesDone: f + 1, frameCount, accumulator: acc });
+    }
   }
   return finishCalcium(acc, p, { width, height, meanImage, labels, backgroundMask, segmentationThreshold });
 }

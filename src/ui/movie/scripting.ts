@@ -1,5 +1,7 @@
 // window.evscope functions for the movie (console scripting and browser tests).
 
+import type { MovieDtype } from '../../core/movie/quantise';
+import type { TiffCompression } from '../../core/stack/tiffWriter';
 import { movieService } from '../../engine/movieService';
 import { registerScripting } from '../../scripting/api';
 import type { MovieParams } from '../../state/movieParams';
@@ -65,4 +67,13 @@ registerScripting(
   },
 );
 
-registerScripting('exportMovie', (kind: ExportKind = 'tiff') => runExport(kind));
+registerScripting(
+  'exportMovie',
+  (kind: ExportKind = 'tiff', o: { dtype?: MovieDtype; compression?: TiffCompression } = {}) => {
+    movieStore.getState().set({
+      ...(o.dtype ? { tiffDtype: o.dtype } : {}),
+      ...(o.compression ? { tiffCompression: o.compression } : {}),
+    });
+    return runExport(kind);
+  },
+);
