@@ -7,9 +7,12 @@
 // copied frame's own expected light, so every frame has exactly its simulated expectation.
 import { analyseCalcium } from '../src/core/calcium';
 import { bleachFactor, presetParams, simulate, trueDff } from '../src/core/sim';
+import { createTiffWriter } from '../src/core/stack/tiffWriter';
+import { createCalciumApi } from '../workers/calcium.api';
+import { openRecipe } from '../workers/stackRecipe';
 import type { BenchCase } from './types';
 
-function source() {
+export function source() {
   const p = presetParams('calcium');
   p.width = 512;
   p.height = 512;
@@ -85,4 +88,86 @@ const calcium2000: BenchCase = {
   },
 };
 
-export const calciumCases: BenchCase[] = [calcium2000];
+/**
+ * The same frames as a 1 GB uint16 TIFF read from a disk-backed File, as a drop gives it (written
+ * through the origin-private file system in Chromium; an in-memory Blob in Node), and analysed by
+ * the Ca²⁺ worker's own API on a `files` recipe — the app's path, minus the thread hop.
+ */
+async function tiffFile(name: string, write: (sink: (c: Uint8Array) => Promise<void>) => Promise<void>) {
+  const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<unknown> } } })
+    .navigator?.storage;
+  if (!storage?.getDirectory) {
+    const parts: Uint8Array[] = [];
+    await write(async (c) => {
+      parts.push(c.slice());
+    });
+    return new Blob(parts as BlobPart[]);
+  }
+  const dir = (await storage.getDirectory()) as FileSystemDirectoryHandle;
+  const handle = await dir.getFileHandle(name, { create: true });
+  const w = await handle.createWritable();
+  await write(async (c) => {
+    await w.write(c.slice() as BlobPart);
+  });
+  await w.close();
+  return handle.getFile();
+}
+
+const calcium2000Blob: BenchCase = {
+  name: 'calcium-2000-blob',
+  where: ['browser'],
+  async run(log) {
+    const { params, truth, reader } = source();
+    const t0 = performance.now();
+    const blob = await tiffFile('calcium-2000.tif', async (sink) => {
+      const w = createTiffWriter({
+        width: reader.width,
+        height: reader.height,
+        dtype: 'uint16',
+        frameCount: reader.frameCount,
+        pixelSizeNm: params.pixelSizeNm,
+        frameIntervalMs: params.frameIntervalMs,
+        sink,
+      });
+      for (let f = 0; f < reader.frameCount; f++) await w.writeFrame(await reader.readFrame(f));
+      await w.close();
+    });
+    log(`wrote ${(blob.size / 2 ** 20).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const req = {
+      recipe: { kind: 'files' as const, files: [{ name: 'calcium-2000.tif', blob }] },
+      channel: 0,
+      params: { addFrame: 500, bleach: 'exp' as const, frameIntervalS: params.frameIntervalMs / 1000 },
+    };
+    // Before: one Blob slice per frame (the reader without its block reads), for comparison.
+    const t2 = performance.now();
+    await createCalciumApi(undefined, async (recipe, signal) => {
+      const src = await openRecipe(recipe, signal);
+      return new Proxy(src, {
+        get(t, p) {
+          const v = Reflect.get(t, p);
+          return p === 'readFrames' ? undefined : typeof v === 'function' ? v.bind(t) : v;
+        },
+      });
+    }).run(req);
+    const perFrameS = (performance.now() - t2) / 1000;
+    const t1 = performance.now();
+    const r = await createCalciumApi().run(req);
+    const s = (performance.now() - t1) / 1000;
+    let correct = 0;
+    for (let c = 0; c < truth.length; c++) {
+      const x = truth.x[c] / params.pixelSizeNm;
+      const y = truth.y[c] / params.pixelSizeNm;
+      const row = r.cells.find((q) => Math.hypot(q.xPx - x, q.yPx - y) < 3);
+      if (row && row.responder === (truth.responder[c] === 1)) correct++;
+    }
+    return {
+      's (open + analysis from the File)': s,
+      's with one Blob slice per frame': perFrameS,
+      'frames/s': reader.frameCount / s,
+      cells: r.count,
+      'responder accuracy': correct / truth.length,
+    };
+  },
+};
+
+export const calciumCases: BenchCase[] = [calcium2000, calcium2000Blob];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { calciumNodeCases } from './calcium.node.cases';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
 import { demoNodeCases } from './demo.node.cases';
@@ -28,6 +29,7 @@ const cases: BenchCase[] = [
   ...localizeFileAppNodeCases,
   ...movieWriteNodeCases,
   ...experimentNodeCases,
+  ...calciumNodeCases,
   ...demoNodeCases,
 ];
 

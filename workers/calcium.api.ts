@@ -1,6 +1,7 @@
 // The Ca²⁺-response worker: opens the stack from its recipe (frames never cross threads), makes
 // the baseline mean image and the segmentation, and runs the one streaming pass that turns the
-// movie into per-cell traces — sending partial ΔF/F₀ while it reads, so the heat map fills in —
+// movie into per-cell traces — sending partial ΔF/F₀ and the responses decided so far while it
+// reads, so the heat map, responder fraction and latencies fill in —
 // then the per-cell responses. It beats a heartbeat while it computes so the service's silence
 // deadline tells a slow stack from a dead worker.
 import * as Comlink from 'comlink';
@@ -8,13 +9,16 @@ import {
   analyseCalcium,
   type CalciumParams,
   type CalciumResult,
+  type CellResponse,
   meanOfFrames,
-  partialDff,
+  partialCalcium,
+  type ResponseSummary,
   resolveResponseParams,
   type Segmentation,
   type SegmentOptions,
   segmentCells,
 } from '../src/core/calcium';
+import { readFrameBlock } from '../src/core/stack/frameBlock';
 import type { FrameSource, ReadOptions } from '../src/core/stack/types';
 import { openRecipe, type StackRecipe } from './stackRecipe';
 
@@ -37,6 +41,9 @@ export interface CalciumProgressMessage {
   count: number;
   /** ΔF/F₀ so far (cell-major, NaN where not read yet), once the baseline is read. */
   dff: Float32Array | null;
+  /** Responses decided on the frames read so far (see partialCalcium); null before the baseline is read. */
+  cells: CellResponse[] | null;
+  summary: ResponseSummary | null;
 }
 
 /** Progress at most this often: the heat map redraw costs the main thread. */
@@ -48,18 +55,21 @@ function yielding(src: FrameSource, beat?: () => void): FrameSource {
   let last = performance.now();
   return new Proxy(src, {
     get(target, prop) {
-      if (prop !== 'readFrame') {
+      if (prop !== 'readFrame' && prop !== 'readFrames') {
         const v = Reflect.get(target, prop);
         return typeof v === 'function' ? v.bind(target) : v;
       }
-      return async (index: number, options?: ReadOptions) => {
+      if (prop === 'readFrames' && !target.readFrames) return undefined;
+      return async (index: number, ...rest: [ReadOptions?] | [number, ReadOptions?]) => {
         beat?.();
         const now = performance.now();
         if (now - last > YIELD_INTERVAL_MS) {
           last = now;
           await new Promise((r) => setTimeout(r, 0));
         }
-        return target.readFrame(index, options);
+        return prop === 'readFrame'
+          ? target.readFrame(index, rest[0] as ReadOptions | undefined)
+          : target.readFrames!(index, rest[0] as number, rest[1] as ReadOptions | undefined);
       };
     },
   });
@@ -68,6 +78,8 @@ function yielding(src: FrameSource, beat?: () => void): FrameSource {
 export function createCalciumApi(
   beat?: () => void,
   open: (recipe: StackRecipe, signal?: AbortSignal) => Promise<FrameSource> = openRecipe,
+  /** Tests pass 0: how many progress messages arrive must not depend on how fast the machine is. */
+  progressIntervalMs = PROGRESS_INTERVAL_MS,
 ) {
   let current: AbortController | null = null;
   const start = () => {
@@ -76,13 +88,19 @@ export function createCalciumApi(
     current = ctl;
     return ctl;
   };
+  // Readers that know their layout (TIFF) give blocks of frames in one ranged read: the pass
+  // then reads a File in a slice per block, not per frame.
   const reader = async (ref: CalciumStackRef, signal: AbortSignal) => {
     const src = yielding(await open(ref.recipe, signal), beat);
+    const options = { channel: ref.channel, signal };
     return {
       width: src.width,
       height: src.height,
       frameCount: src.frameCount,
-      readFrame: (i: number) => src.readFrame(i, { channel: ref.channel, signal }),
+      readFrame: (i: number) => src.readFrame(i, options),
+      readFrames: src.readFrames
+        ? (first: number, count: number) => readFrameBlock(src, first, count, options)
+        : undefined,
     };
   };
 
@@ -119,13 +137,16 @@ export function createCalciumApi(
         { labels: req.labels, backgroundMask: req.backgroundMask, meanImage: req.meanImage },
         (pr) => {
           const now = performance.now();
-          if (now - lastSent < PROGRESS_INTERVAL_MS && pr.framesDone < pr.frameCount) return;
+          if (now - lastSent < progressIntervalMs && pr.framesDone < pr.frameCount) return;
           lastSent = now;
+          const part = partialCalcium(pr.accumulator, p, pr.framesDone);
           onProgress?.({
             framesDone: pr.framesDone,
             frameCount: pr.frameCount,
             count: pr.accumulator.count,
-            dff: partialDff(pr.accumulator, p, pr.framesDone),
+            dff: part?.dff ?? null,
+            cells: part?.cells ?? null,
+            summary: part?.summary ?? null,
           });
         },
         ctl.signal,

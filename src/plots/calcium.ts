@@ -148,7 +148,15 @@ export function selectedTracesFigure(t: TracesInput, theme: ThemeName): Figure {
   };
 }
 
-export function responderFigure(s: ResponseSummary, theme: ThemeName): Figure {
+/** Frames read of the whole, while a run streams: titles then say "so far". */
+export interface SoFar {
+  framesDone: number;
+  frameCount: number;
+}
+
+const soFarText = (f?: SoFar) => (f ? ` so far (frame ${f.framesDone} of ${f.frameCount})` : '');
+
+export function responderFigure(s: ResponseSummary, theme: ThemeName, soFar?: SoFar): Figure {
   const pct = 100 * s.fraction;
   return {
     data: [
@@ -170,13 +178,17 @@ export function responderFigure(s: ResponseSummary, theme: ThemeName): Figure {
       } as Data,
     ],
     layout: baseLayout(theme, {
-      title: { text: `Responders, n = ${s.cells} cells` },
+      title: { text: `Responders${soFarText(soFar)}, n = ${s.cells} cells` },
       yaxis: { title: { text: '% of cells' }, range: [0, 100] },
     }),
   };
 }
 
-export function latencyFigure(cells: CellRow[], theme: ThemeName): Figure {
+export function latencyFigure(
+  cells: readonly Pick<CellRow, 'responder' | 'latencyS'>[],
+  theme: ThemeName,
+  soFar?: SoFar,
+): Figure {
   const lat = cells.filter((c) => c.responder).map((c) => c.latencyS);
   return {
     data: [
@@ -188,7 +200,7 @@ export function latencyFigure(cells: CellRow[], theme: ThemeName): Figure {
       } as Data,
     ],
     layout: baseLayout(theme, {
-      title: { text: `Latency (${lat.length} responders)` },
+      title: { text: `Latency (${lat.length} responders${soFarText(soFar)})` },
       xaxis: { title: { text: 'latency (s)' } },
       yaxis: { title: { text: 'cells' } },
     }),

@@ -1,11 +1,21 @@
 // The Ca²⁺ step in session files: parameters, the cells (run-length coded) and the per-cell table
-// travel; traces and the heat map are recomputed by running again (one pass over the stack).
-// The section is checked on open by its own schema, so a damaged file is refused in words.
+// in the section; every cell's ΔF/F₀ (cells × frames, Float32) and the baseline's mean image as
+// binary tables, so the heat map, traces and outlines come back without the stack. Only the
+// background-corrected F needs a new run. The section is checked on open by its own schema, so a
+// damaged file is refused in words.
 import type { CellRow } from '../core/calcium';
 import { v } from '../core/schema';
-import { checkedJson, type Json, plainJson, registerStepSchema } from '../core/session/index';
+import {
+  checkedJson,
+  type Json,
+  plainJson,
+  registerStepSchema,
+  type SessionTable,
+} from '../core/session/index';
+import { packResult, type TableSpec, unpackResult } from '../core/session/resultCodec';
 import type { StackInfo } from '../engine/stackService';
 import {
+  type CalciumState,
   type CalciumUiParams,
   calciumStore,
   captureCalcium,
@@ -89,23 +99,77 @@ export function parseSavedCalcium(j: Json): SavedCalcium {
 
 registerStepSchema('calcium', checkedJson(plainJson({ maxNodes: 400_000 }), parseSavedCalcium));
 
-/** The section for the stack the step belongs to, or null when the step holds nothing. */
-export function captureCalciumStep(stackIds: Map<number, string>): Json | null {
-  const s = calciumStore.getState();
+const ARRAY_TABLES: Record<string, TableSpec> = {
+  dff: { name: 'calcium_dff', columns: { dff: { name: 'dff (cell-major, cells x frames)', unit: '' } } },
+  image: { name: 'calcium_mean_image', columns: { mean: { name: 'baseline mean (row-major)', unit: '' } } },
+};
+
+/** The section and binary tables for the stack the step belongs to, or null when the step holds nothing. */
+export function captureCalciumStep(
+  stackIds: Map<number, string>,
+  s: CalciumState = calciumStore.getState(),
+): { section: Json; tables: SessionTable[] } | null {
   const saved = captureCalcium(s);
   if (!saved || s.stackId === null || !stackIds.has(s.stackId)) return null;
-  return toJson({ ...saved, stack: stackIds.get(s.stackId) });
+  const stack = stackIds.get(s.stackId);
+  const { meanImage, result, ...rest } = saved;
+  const dff = result?.dff ?? null;
+  const arrays: Record<string, unknown> = {};
+  if (dff) arrays.dff = { length: dff.length, columns: { dff } };
+  if (meanImage) arrays.image = { length: meanImage.length, columns: { mean: meanImage } };
+  const packed = packResult(arrays, {
+    prefix: `calcium.${stack}`,
+    kind: 'other',
+    name: 'Ca2+ responses',
+    stack,
+    tables: ARRAY_TABLES,
+  });
+  const section = toJson({ ...rest, result: result && { ...result, dff: undefined }, stack });
+  (section as Record<string, Json>).arrays = packed.json;
+  return { section, tables: packed.tables };
+}
+
+/** ΔF/F₀ and the mean image from the section's binary tables (absent in older sessions). */
+function savedArrays(section: Json, tables: readonly SessionTable[]) {
+  const packed = (section as Record<string, Json>).arrays;
+  if (packed === undefined || packed === null) return { dff: null, mean: null };
+  const a = unpackResult(packed, tables) as {
+    dff?: { columns?: { dff?: unknown } };
+    image?: { columns?: { mean?: unknown } };
+  };
+  const dff = a.dff?.columns?.dff;
+  const mean = a.image?.columns?.mean;
+  if (dff !== undefined && !(dff instanceof Float32Array)) throw new Error('the ΔF/F₀ table is not float32');
+  if (mean !== undefined && !(mean instanceof Float32Array)) throw new Error('the mean image is not float32');
+  return { dff: dff ?? null, mean: mean ?? null };
 }
 
 export function restoreCalciumStep(
   section: Json | undefined,
   live: Map<string, StackInfo>,
   warnings: string[],
+  tables: readonly SessionTable[] = [],
 ): void {
   calciumStore.getState().clear();
   if (section === undefined || section === null) return;
   try {
     const saved = parseSavedCalcium(section);
+    let { dff, mean } = savedArrays(section, tables);
+    // Arrays that do not fit are left out (the table and cells still come back), in words.
+    if (saved.result && dff && dff.length !== saved.result.cells.length * saved.result.frames) {
+      warnings.push(
+        `the Ca²⁺ ΔF/F₀ table has ${dff.length} values, not ${saved.result.cells.length} cells × ${saved.result.frames} frames: traces left out`,
+      );
+      dff = null;
+    }
+    if (mean && mean.length !== saved.width * saved.height) {
+      warnings.push(
+        `the Ca²⁺ mean image has ${mean.length} pixels, not ${saved.width} × ${saved.height}: left out`,
+      );
+      mean = null;
+    }
+    if (saved.result) saved.result.dff = dff;
+    saved.meanImage = mean;
     const stack = (section as { stack?: unknown }).stack;
     const info = typeof stack === 'string' ? live.get(stack) : undefined;
     calciumStore.getState().loadSaved(saved, info?.id ?? null);
@@ -114,16 +178,23 @@ export function restoreCalciumStep(
   }
 }
 
-// The section keeps its own parser (parseSavedCalcium, above): the file is refused over a damaged one.
+// One section per input (the Ca²⁺ result is kept per stack, like the EV markers): the hub switches
+// to each input before restoring it, so the live store is that input's. The section keeps its own
+// parser (parseSavedCalcium, above): the step is refused in words over a damaged one.
 registerSessionPart({
   key: 'calcium',
-  scope: 'workbench',
   schema: v.custom<Json>(() => true),
   defaults: () => null,
-  capture: (ctx) => captureCalciumStep(new Map(ctx.stackIds)) ?? undefined,
+  capture(ctx) {
+    const r = captureCalciumStep(new Map(ctx.stackIds), ctx.read<CalciumState>('calcium', calciumStore));
+    if (!r) return undefined;
+    for (const t of r.tables) ctx.addTable(t);
+    return r.section;
+  },
   restore(section, ctx) {
     const warnings: string[] = [];
-    restoreCalciumStep(section ?? undefined, new Map(ctx.live), warnings);
+    restoreCalciumStep(section ?? undefined, new Map(ctx.live), warnings, ctx.tables);
     for (const w of warnings) ctx.warn(w);
   },
+  reset: () => calciumStore.getState().clear(),
 });

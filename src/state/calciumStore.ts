@@ -9,6 +9,7 @@ import {
   type BleachCorrection,
   type CalciumParams,
   type CalciumResult,
+  type CellResponse,
   type CellRow,
   deleteCells,
   mergeCells,
@@ -20,6 +21,8 @@ import {
 } from '../core/calcium';
 import { type CalciumBackend, CancelledError, calciumService } from '../engine/calciumService';
 import type { StackInfo } from '../engine/stackService';
+import { registerResults } from './inputResults';
+import { stoppedOnLeave } from './uiStore';
 
 export interface CalciumUiParams {
   /** 0-based frame of the EV addition (shown 1-based). */
@@ -70,6 +73,8 @@ export interface CalciumState {
   cellSource: 'segmentation' | 'rois' | 'edited' | null;
   progress: { framesDone: number; frameCount: number } | null;
   liveDff: Float32Array | null;
+  /** Responses decided on the frames read so far (responder fraction, latencies), while running. */
+  live: { framesDone: number; frameCount: number; cells: CellResponse[]; summary: ResponseSummary } | null;
   result: CalciumShownResult | null;
   /** The result no longer matches the cells or parameters. */
   stale: boolean;
@@ -89,6 +94,8 @@ export interface CalciumActions {
   importRois(bytes: Uint8Array, name: string): void;
   run(info: StackInfo): Promise<CalciumShownResult | null>;
   cancel(): void;
+  /** Stops work in flight whose end must not land here (leaving the input). */
+  detach(): void;
   select(ids: number[]): void;
   loadSaved(saved: SavedCalcium, stackId: number | null): void;
   clear(): void;
@@ -110,6 +117,7 @@ const EMPTY: CalciumState = {
   cellSource: null,
   progress: null,
   liveDff: null,
+  live: null,
   result: null,
   stale: false,
   selected: [],
@@ -183,7 +191,10 @@ function resolveResponseParamsLoose(p: CalciumUiParams) {
   };
 }
 
-/** What a session keeps: parameters, the cells (run-length coded) and the per-cell table. */
+/**
+ * What a session keeps: parameters, the cells (run-length coded), the baseline's mean image, the
+ * per-cell table and every cell's ΔF/F₀ (cell-major), so a reviewer without the stack sees the plots.
+ */
 export interface SavedCalcium {
   params: CalciumUiParams;
   width: number;
@@ -191,7 +202,16 @@ export interface SavedCalcium {
   /** Runs "label,length;label,length;…" (one JSON string, however many cells). */
   labelsRle: string;
   cellSource: CalciumState['cellSource'];
-  result: { cells: CellRow[]; summary: ResponseSummary; alpha: number; frames: number } | null;
+  /** Absent in sessions written before the image travelled. */
+  meanImage?: Float32Array | null;
+  result: {
+    cells: CellRow[];
+    summary: ResponseSummary;
+    alpha: number;
+    frames: number;
+    /** cells × frames; absent in older sessions (then only the table comes back). */
+    dff?: Float32Array | null;
+  } | null;
 }
 
 /** Runs of equal labels as "value,length;value,length;…". */
@@ -228,8 +248,15 @@ export function captureCalcium(s: CalciumState): SavedCalcium | null {
     height: s.height,
     labelsRle: encodeLabels(s.labels),
     cellSource: s.cellSource,
+    meanImage: s.meanImage,
     result: s.result
-      ? { cells: s.result.cells, summary: s.result.summary, alpha: s.result.alpha, frames: s.result.frames }
+      ? {
+          cells: s.result.cells,
+          summary: s.result.summary,
+          alpha: s.result.alpha,
+          frames: s.result.frames,
+          dff: s.result.dff,
+        }
       : null,
   };
 }
@@ -239,6 +266,14 @@ const stackRef = (info: StackInfo, p: CalciumUiParams) => ({ recipe: info.recipe
 export function createCalciumStore(backend: () => CalciumBackend = calciumService) {
   let abort: AbortController | null = null;
   let prepareSeq = 0;
+  // Stops work in flight without letting its end touch the state that follows (another input's,
+  // a session's): a detached run's rejection and a detached segmentation change nothing.
+  const detach = () => {
+    const ctl = abort;
+    abort = null;
+    ctl?.abort();
+    prepareSeq++;
+  };
   return createStore<CalciumStore>()((set, get) => {
     const setCells = (labels: Int32Array, count: number, source: CalciumState['cellSource']) =>
       set((s) => ({
@@ -256,7 +291,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
       forStack(info) {
         if (!info) return set({ ...EMPTY });
         if (get().stackId === info.id && get().params) return;
-        abort?.abort();
+        detach();
         set({
           ...EMPTY,
           stackId: info.id,
@@ -292,7 +327,9 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
       async resegment() {
         const { meanImage, params: p, width, height } = get();
         if (!meanImage || !p) return;
+        const seq = prepareSeq;
         const seg = await backend().segment(meanImage, width, height, toCalciumParams(p).segment ?? {});
+        if (seq !== prepareSeq) return;
         setCells(seg.labels, seg.count, 'segmentation');
         set({
           notes: seg.count ? [] : ['The segmentation found no cells: lower the threshold or import ROIs.'],
@@ -347,7 +384,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
           set({ status: 'failed', error: problems.join('; ') });
           return null;
         }
-        abort?.abort();
+        detach();
         const ctl = new AbortController();
         abort = ctl;
         set({
@@ -355,6 +392,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
           error: null,
           progress: { framesDone: 0, frameCount: info.frameCount },
           liveDff: null,
+          live: null,
         });
         try {
           const r = await backend().run(
@@ -366,7 +404,15 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
             },
             (m) => {
               if (abort !== ctl) return;
-              set({ progress: { framesDone: m.framesDone, frameCount: m.frameCount }, liveDff: m.dff });
+              const { framesDone, frameCount } = m;
+              set({
+                progress: { framesDone, frameCount },
+                liveDff: m.dff,
+                live:
+                  m.cells && m.summary
+                    ? { framesDone, frameCount, cells: m.cells, summary: m.summary }
+                    : null,
+              });
             },
             ctl.signal,
           );
@@ -388,6 +434,7 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
             result: shown,
             stale: false,
             liveDff: null,
+            live: null,
             meanImage: r.meanImage,
             labels: r.labels,
             count: r.count,
@@ -399,8 +446,9 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
           }));
           return shown;
         } catch (e) {
-          if (abort !== ctl && !(e instanceof CancelledError)) return null;
+          if (abort !== ctl) return null;
           abort = null;
+          set({ live: null, liveDff: null });
           if (e instanceof CancelledError) set({ status: 'cancelled', error: null });
           else fail(e);
           return null;
@@ -409,40 +457,52 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
       cancel() {
         abort?.abort();
       },
+      detach,
       select(ids) {
         set({ selected: [...new Set(ids)].slice(0, 12) });
       },
       loadSaved(saved, stackId) {
-        abort?.abort();
+        detach();
         const labels = decodeLabels(saved.labelsRle, saved.width * saved.height);
         let count = 0;
         for (const l of labels) if (l > count) count = l;
         const p = saved.params;
+        const r = saved.result;
+        const dff = r?.dff && r.dff.length === r.cells.length * r.frames ? r.dff : null;
         set({
           ...EMPTY,
           stackId,
           params: p,
           width: saved.width,
           height: saved.height,
+          meanImage:
+            saved.meanImage && saved.meanImage.length === saved.width * saved.height ? saved.meanImage : null,
           labels,
           count,
           cellSource: saved.cellSource,
-          status: saved.result ? 'done' : 'idle',
-          result: saved.result
+          status: r ? 'done' : 'idle',
+          result: r
             ? {
-                ...saved.result,
-                count: saved.result.cells.length,
-                dff: null,
+                cells: r.cells,
+                summary: r.summary,
+                alpha: r.alpha,
+                frames: r.frames,
+                count: r.cells.length,
+                dff,
                 traces: null,
                 background: null,
-                params: resolveResponseParams(toCalciumParams(p), saved.result.frames),
+                params: resolveResponseParams(toCalciumParams(p), r.frames),
               }
             : null,
-          notes: saved.result ? ['Restored from the session: run again for the traces and heat map.'] : [],
+          notes: !r
+            ? []
+            : dff
+              ? ['Restored from the session: ΔF/F₀ as saved; run again for the background-corrected F.']
+              : ['Restored from the session: run again for the traces and heat map.'],
         });
       },
       clear() {
-        abort?.abort();
+        detach();
         set({ ...EMPTY });
       },
     };
@@ -451,3 +511,34 @@ export function createCalciumStore(backend: () => CalciumBackend = calciumServic
 
 export const calciumStore = createCalciumStore();
 export const useCalcium = <T>(sel: (s: CalciumStore) => T): T => useStore(calciumStore, sel);
+
+// Ca²⁺ results belong to their stack: switching inputs puts them aside and brings them back. A
+// run cannot follow its stack off screen (one worker), so leaving stops it; the previous result
+// stays with the stack.
+registerResults<CalciumStore>('calcium', {
+  store: calciumStore,
+  capture: (s) => {
+    const busy = s.status === 'running' || s.status === 'preparing';
+    if (busy) {
+      s.detach();
+      if (s.status === 'running') stoppedOnLeave('The Ca²⁺ analysis');
+    }
+    return {
+      stackId: s.stackId,
+      params: s.params,
+      status: s.status === 'running' ? 'cancelled' : s.status === 'preparing' ? 'idle' : s.status,
+      error: s.error,
+      notes: s.notes,
+      width: s.width,
+      height: s.height,
+      meanImage: s.meanImage,
+      labels: s.labels,
+      count: s.count,
+      cellSource: s.cellSource,
+      result: s.result,
+      stale: s.stale,
+      selected: s.selected,
+    };
+  },
+  restore: (saved, s) => ({ ...EMPTY, ...saved, version: s.version + 1 }),
+});

@@ -16,6 +16,7 @@ import {
 } from '../core/movie/params';
 import { intIn, parseOrThrow, text, v } from '../core/schema';
 import { MetaOverridesSchema } from '../core/stack/metaOverrides';
+import { calciumStore } from './calciumStore';
 import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
@@ -51,8 +52,18 @@ export interface LinkState {
 }
 
 export const MAX_LINK_CHARS = 16_000;
-const STEPS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
-const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
+const STEPS: StepId[] = [
+  'data',
+  'localize',
+  'post',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+  'session',
+];
+const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** Every section through its parameter set's schema; unknown fields are refused. */
 const LinkSchema = v.strictObject({
@@ -121,6 +132,7 @@ function resultSteps(): StepId[] {
   const t = tracksStore.getState();
   if (t.tracks || t.distances) out.push('tracks');
   if (markersStore.getState().result) out.push('markers');
+  if (calciumStore.getState().result) out.push('calcium');
   return out;
 }
 

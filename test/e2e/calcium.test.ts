@@ -1,7 +1,8 @@
 // The Ca²⁺ step in the browser on the simulated preset (opened as the demo, ?demo=calcium): find
 // cells, analyse, the heat map and responder plots appear, and the result meets issue 16's bounds
 // against the ground truth (computed here from the same parameters: the simulator is
-// deterministic). Then a cell is picked on the image (its trace is plotted) and deleted.
+// deterministic). The session file brings the plots back in a fresh browser without a run. Then a
+// cell is picked on the image (its trace is plotted) and deleted.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { presetParams, simulate } from '../../src/core/sim';
@@ -86,6 +87,45 @@ test('Ca²⁺ responses of the simulated preset: plots, table and truth bounds',
     expect(text.startsWith(head)).toBe(true);
     expect(text.trim().split('\n')).toHaveLength(lines);
   }
+
+  // Save the session, open it in a fresh browser and nothing is run there: the heat map, the
+  // responder fraction, the latencies and a cell's trace come back from the file, identical.
+  await page.locator('[data-step=session]').click();
+  const saving = page.waitForEvent('download');
+  await page.keyboard.press('Control+s');
+  const bytes = readFileSync((await (await saving).path())!);
+  const b = await openApp('/');
+  try {
+    await b.page.waitForFunction(() => 'evscope' in window);
+    await b.page.locator('[data-step=session]').click();
+    await b.page
+      .getByTestId('open-session-input')
+      .setInputFiles({ name: 'calcium.smlm', mimeType: 'application/zip', buffer: bytes });
+    await b.page.getByTestId('review-badge').first().waitFor({ timeout: 120_000 });
+    await b.page.locator('[data-step="calcium"]').click();
+    await b.page.getByTestId('ca-summary').waitFor({ timeout: 60_000 });
+    for (const plot of ['ΔF/F₀ heat map', 'Responder fraction', 'Latency distribution'])
+      await b.page.locator(`[data-plot="${plot}"] .main-svg`).first().waitFor({ timeout: 60_000 });
+    await b.page.getByTestId('ca-canvas').waitFor();
+    const back = (await b.page.evaluate(() =>
+      (window as unknown as { evscope: Api }).evscope.calciumResults(),
+    )) as typeof res;
+    expect(back.summary).toEqual(res.summary);
+    expect(back.dff).toEqual(res.dff);
+    const resp = res.cells.find((r) => r.responder)!;
+    await b.page
+      .getByRole('table', { name: 'Per-cell responses' })
+      .locator('tbody tr')
+      .nth(resp.cell - 1)
+      .click();
+    const restored = b.page.locator('[data-plot="Selected cell traces"]');
+    await restored.locator('.main-svg').first().waitFor();
+    await expect.poll(() => restored.textContent()).toMatch(new RegExp(`cell ${resp.cell} \\(responder\\)`));
+    await b.page.screenshot({ path: '/tmp/wev-calcium-restored.png' });
+  } finally {
+    await b.close();
+  }
+  await page.locator('[data-step="calcium"]').click();
 
   // Pick a responder on the image: its trace is plotted; then delete it.
   const pick = res.cells.find((r) => r.responder)!;

@@ -1,5 +1,6 @@
-// The Ca²⁺ step through a session file: parameters, edited cells and the per-cell table (with its
-// NaNs) come back as saved; a damaged section is refused by its schema with a reason.
+// The Ca²⁺ step through a session file: parameters, edited cells, the per-cell table (with its
+// NaNs), every cell's ΔF/F₀ and the mean image come back as saved, bit for bit; a damaged section
+// is refused by its schema with a reason.
 import { expect, test } from 'vitest';
 import { openSessionFile, saveSessionFile } from '../../src/core/session/index';
 import { presetParams } from '../../src/core/sim/presets';
@@ -35,6 +36,12 @@ test('the Ca²⁺ step survives save → open → restore', async () => {
     bleachRatePerFrame: 0.0003,
     note: '',
   });
+  // ΔF/F₀ as a run leaves it: Float32 values that are not round in decimal, and NaN (no F₀).
+  const frames = 400;
+  const dff = Float32Array.from({ length: 2 * frames }, (_, i) =>
+    i === frames + 3 ? Number.NaN : Math.sin(i * 0.37) * 0.1 + (i % frames > 100 ? 0.8 : 0),
+  );
+  const meanImage = Float32Array.from({ length: 64 * 48 }, (_, i) => 100 + Math.cos(i) * 7.3);
   calciumStore.getState().loadSaved(
     {
       params,
@@ -42,6 +49,7 @@ test('the Ca²⁺ step survives save → open → restore', async () => {
       height: 48,
       labelsRle: encodeLabels(labels),
       cellSource: 'edited',
+      meanImage,
       result: {
         cells: [cell(1, true), cell(2, false)],
         summary: {
@@ -53,7 +61,8 @@ test('the Ca²⁺ step survives save → open → restore', async () => {
           medianPeakDff: 0.8,
         },
         alpha: 1e-6,
-        frames: 400,
+        frames,
+        dff,
       },
     },
     info.id,
@@ -74,6 +83,14 @@ test('the Ca²⁺ step survives save → open → restore', async () => {
   expect(s.result?.cells[0].latencyS).toBe(3.5);
   expect(s.result?.summary.ci95).toEqual([0.09, 0.91]);
   expect(s.stackId).toBe(dataStore.getState().stacks[0].info.id);
+  // The traces travel as a binary table and come back identical (NaN included).
+  expect(first.tables.map((t) => t.name)).toEqual(
+    expect.arrayContaining(['calcium_dff', 'calcium_mean_image']),
+  );
+  expect(s.result?.dff).toBeInstanceOf(Float32Array);
+  expect(new Uint8Array(s.result!.dff!.buffer)).toEqual(new Uint8Array(dff.buffer));
+  expect(s.meanImage).toEqual(meanImage);
+  expect(s.result?.traces).toBeNull();
 
   const again = await captureSession({ appVersion: 't', fingerprint });
   expect(again.session.steps.calcium).toEqual(first.session.steps.calcium);
@@ -90,4 +107,35 @@ test('the Ca²⁺ step survives save → open → restore', async () => {
     /addFrame/,
   );
   expect(() => parseSavedCalcium({ width: 0, height: 48, labelsRle: '' } as never)).toThrow(/width/);
+
+  // Traces that do not match the table (cells × frames) are left out in words; the table stays.
+  const short = first.tables.map((t) =>
+    t.name === 'calcium_dff'
+      ? {
+          ...t,
+          length: 10,
+          columns: Object.fromEntries(Object.keys(t.columns).map((k) => [k, new Float32Array(10)])),
+        }
+      : t,
+  );
+  const reopened = openSessionFile(saveSessionFile(first.session, short), { fileName: 'y.smlm' });
+  if (!reopened.ok) throw new Error(reopened.errors.join('; '));
+  const r2 = await restoreSession(reopened, { actions: fakeActions() });
+  expect(r2.warnings.join(' ')).toMatch(/ΔF\/F₀ table has 10 values, not 2 cells × 400 frames/);
+  expect(calciumStore.getState().result?.cells).toHaveLength(2);
+  expect(calciumStore.getState().result?.dff).toBeNull();
+  expect(calciumStore.getState().meanImage).toEqual(meanImage);
+
+  // A section written before the arrays travelled (no "arrays") restores its table without traces.
+  const { arrays: _a, ...older } = first.session.steps.calcium as Record<string, unknown>;
+  const old = openSessionFile(
+    saveSessionFile({ ...first.session, steps: { ...first.session.steps, calcium: older as never } }, []),
+    { fileName: 'z.smlm' },
+  );
+  if (!old.ok) throw new Error(old.errors.join('; '));
+  const r3 = await restoreSession(old, { actions: fakeActions() });
+  expect(r3.warnings).toEqual([]);
+  expect(calciumStore.getState().result?.cells[0].latencyS).toBe(3.5);
+  expect(calciumStore.getState().result?.dff).toBeNull();
+  expect(calciumStore.getState().notes.join(' ')).toMatch(/run again for the traces/);
 });

@@ -149,6 +149,42 @@ test('a link carries every step’s parameters, the stack and which steps had re
   expect(linkNotice({ step: 'post' }, null)).toBeNull();
 });
 
+test('a Ca²⁺ result on screen is named among the results a link cannot carry', async () => {
+  const { presetParams } = await import('../../src/core/sim/presets');
+  const { dataStore } = await import('../../src/state/dataStore');
+  const { calciumStore, defaultCalciumParams, encodeLabels } = await import('../../src/state/calciumStore');
+  const { fakeActions } = await import('./sessionFixtures');
+  await fakeActions().openRecipe({ kind: 'simulated', params: presetParams('calcium') }, 'calcium');
+  const info = dataStore.getState().stacks.at(-1)!.info;
+  const before = parseLinkHash(linkHash());
+  if (!before?.ok) throw new Error(String(before?.error));
+  expect(before.state.results ?? []).not.toContain('calcium');
+  const summary = {
+    cells: 0,
+    responders: 0,
+    fraction: 0,
+    ci95: [0, 0] as [number, number],
+    medianLatencyS: 0,
+    medianPeakDff: 0,
+  };
+  calciumStore.getState().loadSaved(
+    {
+      params: defaultCalciumParams(info),
+      width: 4,
+      height: 1,
+      labelsRle: encodeLabels(new Int32Array(4)),
+      cellSource: 'segmentation',
+      result: { cells: [], summary, alpha: 0, frames: info.frameCount },
+    },
+    info.id,
+  );
+  const parsed = parseLinkHash(linkHash());
+  if (!parsed?.ok) throw new Error(String(parsed?.error));
+  expect(parsed.state.results).toContain('calcium');
+  expect(linkNotice(parsed.state, null)?.title).toMatch(/Ca²⁺ response/);
+  calciumStore.getState().clear();
+});
+
 test('hostile tracks, markers and binarize sections are refused with the field at fault', () => {
   const enc = (v: unknown) => `#s=${encodeURIComponent(JSON.stringify(v))}`;
   const bad: [unknown, RegExp][] = [

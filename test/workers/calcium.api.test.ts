@@ -21,7 +21,7 @@ if (params.scene.kind === 'calcium') {
 const recipe = { kind: 'simulated' as const, params };
 
 function inProcessBackend(): CalciumBackend {
-  const api = createCalciumApi();
+  const api = createCalciumApi(undefined, undefined, 0);
   return {
     meanImage: (ref, a, b, n) => api.meanImage(ref, a, b, n),
     segment: async (img, w, h, o) => api.segment(img, w, h, o),
@@ -31,14 +31,28 @@ function inProcessBackend(): CalciumBackend {
 
 describe('calcium worker API', () => {
   it('streams ΔF/F₀ while reading and returns the core analysis result', async () => {
-    const api = createCalciumApi();
+    const api = createCalciumApi(undefined, undefined, 0);
     const req: CalciumRunRequest = {
       recipe,
       channel: 0,
       params: { addFrame: 60, bleach: 'exp', frameIntervalS: 0.5 },
     };
-    const seen: { framesDone: number; dff: Float32Array | null; count: number }[] = [];
-    const r = await api.run(req, (m) => seen.push({ framesDone: m.framesDone, dff: m.dff, count: m.count }));
+    const seen: {
+      framesDone: number;
+      dff: Float32Array | null;
+      count: number;
+      responders: number | null;
+      latencies: number[];
+    }[] = [];
+    const r = await api.run(req, (m) =>
+      seen.push({
+        framesDone: m.framesDone,
+        dff: m.dff,
+        count: m.count,
+        responders: m.summary?.responders ?? null,
+        latencies: (m.cells ?? []).filter((c) => c.responder).map((c) => c.latencyFrames),
+      }),
+    );
     expect(seen.length).toBeGreaterThan(2);
     expect(seen.at(-1)?.framesDone).toBe(160);
     const mid = seen.find((m) => m.dff && m.framesDone < 160);
@@ -53,10 +67,19 @@ describe('calcium worker API', () => {
     expect(r.count).toBe(direct.count);
     expect(r.cells.map((c) => c.responder)).toEqual(direct.cells.map((c) => c.responder));
     expect(r.summary).toEqual(direct.summary);
+    // Responder counts stream in: never more than the final count, never falling, and the last
+    // message (every frame read) has the final responders and latencies.
+    const counts = seen.filter((m) => m.responders !== null).map((m) => m.responders!);
+    expect(counts.length).toBeGreaterThan(1);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1]);
+    expect(counts.at(-1)).toBe(direct.summary.responders);
+    expect(seen.at(-1)?.latencies).toEqual(
+      direct.cells.filter((c) => c.responder).map((c) => c.latencyFrames),
+    );
   }, 120_000);
 
   it('a cancelled run rejects', async () => {
-    const api = createCalciumApi();
+    const api = createCalciumApi(undefined, undefined, 0);
     const p = api.run({ recipe, channel: 0, params: { addFrame: 60 } });
     setTimeout(() => api.cancel(), 5);
     await expect(p).rejects.toThrow();

@@ -129,19 +129,9 @@ export const verb: Verb = {
         inputs.backgroundMask = Uint8Array.from(bg, (l) => (l ? 1 : 0));
       }
       const t0 = performance.now();
-      const result = await analyseCalcium(
-        {
-          width: stack.width,
-          height: stack.height,
-          frameCount: stack.frameCount,
-          readFrame: (i) => stack.readFrame(i),
-        },
-        params,
-        inputs,
-        (p) => {
-          if (process.stderr.isTTY) process.stderr.write(`\rframe ${p.framesDone}/${p.frameCount}   `);
-        },
-      );
+      const result = await analyseCalcium(stack, params, inputs, (p) => {
+        if (process.stderr.isTTY) process.stderr.write(`\rframe ${p.framesDone}/${p.frameCount}   `);
+      });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       const seconds = (performance.now() - t0) / 1000;
       await writeOutputSafely(out, cellsCsv(result));

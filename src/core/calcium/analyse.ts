@@ -1,7 +1,9 @@
 // The whole Ca²⁺-response analysis of a movie, streamed: a mean image of the baseline for the
 // segmentation (unless cells are given), then one pass over all frames into per-cell traces,
-// then per-cell ΔF/F₀ and responses. Frames are read one at a time through `readFrame`.
+// then per-cell ΔF/F₀ and responses. Frames are read one at a time through `readFrame`; the
+// responses can be evaluated on the frames read so far (partialCalcium) for streamed plots.
 
+import type { PixelArray } from '../stack/types';
 import {
   analyseTrace,
   type CellResponse,
@@ -26,7 +28,15 @@ export interface FrameReader {
   height: number;
   frameCount: number;
   readFrame(index: number): Promise<ArrayLike<number>>;
+  /**
+   * Frames [first, first + count) back to back, for readers that fetch a block in one ranged read
+   * (a contiguous TIFF from a browser File: one slice per block, not per frame).
+   */
+  readFrames?(first: number, count: number): Promise<PixelArray>;
 }
+
+/** Pixels per block read in the streaming pass (32 frames of 512², 16 MB as uint16). */
+const BLOCK_PIXELS = 32 * 512 * 512;
 
 export interface CalciumParams extends ResponseParams {
   segment?: SegmentOptions;
@@ -124,11 +134,17 @@ export async function analyseCalcium(
     inputs.backgroundMask ?? autoBackgroundMask(meanImage, labels, width, height, params.background);
   const acc = new CellTraceAccumulator(labels, count, backgroundMask, frameCount);
   const every = Math.max(1, Math.floor(frameCount / 50));
-  for (let f = 0; f < frameCount; f++) {
+  const n = width * height;
+  const perBlock = src.readFrames ? Math.max(1, Math.floor(BLOCK_PIXELS / n)) : 1;
+  for (let f = 0; f < frameCount; ) {
     signal?.throwIfAborted();
-    acc.addFrame(f, await src.readFrame(f));
-    if (onProgress && ((f + 1) % every === 0 || f + 1 === frameCount))
-      onProgress({ framesDone: f + 1, frameCount, accumulator: acc });
+    const count = Math.min(perBlock, frameCount - f);
+    const block = count > 1 && src.readFrames ? await src.readFrames(f, count) : null;
+    for (let k = 0; k < count; k++, f++) {
+      acc.addFrame(f, block ? block.subarray(k * n, (k + 1) * n) : await src.readFrame(f));
+      if (onProgress && ((f + 1) % every === 0 || f + 1 === frameCount))
+        onProgress({ framesDone: f + 1, frameCount, accumulator: acc });
+    }
   }
   return finishCalcium(acc, p, { width, height, meanImage, labels, backgroundMask, segmentationThreshold });
 }
@@ -165,24 +181,36 @@ export function finishCalcium(
   };
 }
 
+/** What the frames read so far say: ΔF/F₀ and each cell's response, decided on those frames only. */
+export interface PartialCalcium {
+  framesDone: number;
+  /** Cell-major, NaN where not read yet. */
+  dff: Float32Array;
+  /** Per cell (index = label − 1), as analyseTrace gives on the frames read. */
+  cells: CellResponse[];
+  summary: ResponseSummary;
+}
+
 /**
- * ΔF/F₀ of the frames read so far (cell-major, NaN where not yet read), for plots streamed during
- * the pass; F₀ is the plain baseline mean, known once the baseline has been read.
+ * The responses on the frames read so far, with the same F₀, bleach fit and threshold as the
+ * final result (they depend on the baseline only, read first): a cell counts as a responder once
+ * the frame completing its m-frame run above threshold has been read, and its latency is then
+ * final. Peaks, AUC and transients are "so far". Null until the baseline has been read.
  */
-export function partialDff(
+export function partialCalcium(
   acc: CellTraceAccumulator,
   p: ResolvedResponseParams,
   framesDone: number,
-): Float32Array | null {
+): PartialCalcium | null {
   if (framesDone < p.baselineEnd) return null;
   const { count, frames } = acc;
-  const out = new Float32Array(count * frames).fill(Number.NaN);
+  const dff = new Float32Array(count * frames).fill(Number.NaN);
+  const buf = new Float64Array(framesDone);
+  const cells: CellResponse[] = [];
   for (let c = 0; c < count; c++) {
-    const t = acc.trace(c);
-    let f0 = 0;
-    for (let f = p.baselineStart; f < p.baselineEnd; f++) f0 += t[f];
-    f0 /= p.baselineEnd - p.baselineStart;
-    for (let f = 0; f < framesDone; f++) out[c * frames + f] = (t[f] - f0) / f0;
+    const r = analyseTrace(acc.trace(c).subarray(0, framesDone), p, buf);
+    dff.set(buf, c * frames);
+    cells.push(r);
   }
-  return out;
+  return { framesDone, dff, cells, summary: summariseResponses(cells) };
 }

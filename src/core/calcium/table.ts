@@ -52,20 +52,28 @@ export function cellsCsv(result: Pick<CalciumResult, 'cells'>): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Wide traces: frame, time_s, background, then ΔF/F₀ and background-corrected F per cell. */
+/**
+ * Wide traces: frame, time_s, background, then ΔF/F₀ and background-corrected F per cell. A result
+ * restored from a session has ΔF/F₀ only: the background and F columns are then left out.
+ */
 export function tracesCsv(
-  result: Pick<CalciumResult, 'count' | 'frames' | 'dff' | 'traces' | 'background' | 'params'>,
+  result: Pick<CalciumResult, 'count' | 'frames' | 'dff' | 'params'> & {
+    traces: Float64Array | null;
+    background: Float64Array | null;
+  },
 ): string {
   const { count, frames, dff, traces, background } = result;
   const dt = result.params.frameIntervalS;
-  const head = ['frame', 'time_s', 'background'];
+  const head = ['frame', 'time_s'];
+  if (background) head.push('background');
   for (let c = 1; c <= count; c++) head.push(`dff_${c}`);
-  for (let c = 1; c <= count; c++) head.push(`f_${c}`);
+  if (traces) for (let c = 1; c <= count; c++) head.push(`f_${c}`);
   const lines = [head.join(',')];
   for (let f = 0; f < frames; f++) {
-    const row = [String(f + 1), num(f * dt), num(background[f])];
+    const row = [String(f + 1), num(f * dt)];
+    if (background) row.push(num(background[f]));
     for (let c = 0; c < count; c++) row.push(num(dff[c * frames + f]));
-    for (let c = 0; c < count; c++) row.push(num(traces[c * frames + f]));
+    if (traces) for (let c = 0; c < count; c++) row.push(num(traces[c * frames + f]));
     lines.push(row.join(','));
   }
   return `${lines.join('\n')}\n`;

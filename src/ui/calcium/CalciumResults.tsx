@@ -15,6 +15,7 @@ export function CalciumResults() {
   const selected = useCalcium((s) => s.selected);
   const stale = useCalcium((s) => s.stale);
   const params = useCalcium((s) => s.params);
+  const live = useCalcium((s) => (s.status === 'running' ? s.live : null));
   const theme = useUi((s) => s.theme);
   const figs = useMemo(
     () =>
@@ -22,6 +23,16 @@ export function CalciumResults() {
         ? { resp: responderFigure(result.summary, theme), lat: latencyFigure(result.cells, theme) }
         : null,
     [result, theme],
+  );
+  const liveFigs = useMemo(
+    () =>
+      live
+        ? {
+            resp: responderFigure(live.summary, theme, live),
+            lat: latencyFigure(live.cells, theme, live),
+          }
+        : null,
+    [live, theme],
   );
   const traces = useMemo(
     () =>
@@ -40,6 +51,18 @@ export function CalciumResults() {
         : null,
     [result, selected, params, theme],
   );
+  // While frames stream in, the responses decided so far replace the last result's plots.
+  if (liveFigs && live)
+    return (
+      <div className="ca-results" data-testid="ca-results-live">
+        <p data-testid="ca-summary-live">
+          So far (frame {live.framesDone} of {live.frameCount}): {live.summary.responders} of{' '}
+          {live.summary.cells} cells have responded; median latency {fmt(live.summary.medianLatencyS)} s.
+        </p>
+        <Plot figure={liveFigs.resp} label="Responder fraction" className="ca-plot" />
+        <Plot figure={liveFigs.lat} label="Latency distribution" className="ca-plot" />
+      </div>
+    );
   if (!result || !figs)
     return <p className="ca-note">Analyse responses to see the cells' ΔF/F₀ and responders.</p>;
   const s = result.summary;
@@ -72,7 +95,7 @@ export function CalciumResults() {
         >
           Download per-cell CSV
         </button>
-        {result.dff && result.traces && result.background && (
+        {result.dff && (
           <button
             type="button"
             className="btn"
@@ -84,14 +107,14 @@ export function CalciumResults() {
                   count: result.count,
                   frames: result.frames,
                   dff: result.dff!,
-                  traces: result.traces!,
-                  background: result.background!,
+                  traces: result.traces,
+                  background: result.background,
                   params: result.params,
                 }),
               )
             }
           >
-            Download traces CSV
+            {result.traces ? 'Download traces CSV' : 'Download ΔF/F₀ traces CSV'}
           </button>
         )}
       </div>

@@ -93,8 +93,9 @@ export function CalciumView() {
 
   if (!mean)
     return (
-      <div className="ca-view ca-empty">
+      <div className={heat ? 'ca-view' : 'ca-view ca-empty'}>
         <p>“Find cells” in the Ca²⁺ panel shows the baseline's mean image and the cells here.</p>
+        {heat && <Plot figure={heat} label="ΔF/F₀ heat map" className="ca-heat" />}
       </div>
     );
   const st = calciumStore.getState();

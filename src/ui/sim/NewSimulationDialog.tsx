@@ -20,6 +20,7 @@ import {
   photophysicsChoices,
   SIZE_FIELDS,
   sceneFields,
+  sceneUsesMolecules,
   withCamera,
   withChannel,
   withField,
@@ -161,6 +162,7 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
   );
   // Fields of the model that this render shows; a message for a hidden field goes to the summary.
   const shown = new Set(allFields(params).map((f) => f.id));
+  const molecules = sceneUsesMolecules(params);
   const hiddenMessages = Object.entries(errors.byField)
     .filter(([id]) => !shown.has(id))
     .flatMap(([, m]) => m);
@@ -252,54 +254,60 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
             {cameraFields(params.camera.kind).map(field)}
           </fieldset>
 
-          <fieldset className="sim-section">
-            <legend>Stage drift</legend>
-            {DRIFT_FIELDS.map(field)}
-          </fieldset>
+          {molecules && (
+            <fieldset className="sim-section">
+              <legend>Stage drift</legend>
+              {DRIFT_FIELDS.map(field)}
+            </fieldset>
+          )}
 
           {params.channels.map((ch, i) => (
             <fieldset className="sim-section" key={`${params.preset}:${ch.name}`}>
               <legend>
                 Channel {i + 1}: {ch.name}
               </legend>
-              <div className="sim-field" title="How the channel's molecules switch on, blink and bleach">
-                <label htmlFor={`sim-ch${i}-phys`}>Photophysics</label>
-                <select
-                  id={`sim-ch${i}-phys`}
-                  value={ch.photophysics.kind}
-                  onChange={(e) =>
-                    setParams(withPhotophysics(params, i, e.target.value as Photophysics['kind']))
-                  }
-                >
-                  {photophysicsChoices(params).map((k) => (
-                    <option key={k} value={k}>
-                      {PHOTOPHYSICS_LABELS[k]}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div
-                className="sim-field"
-                title="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
-              >
-                <label htmlFor={`sim-ch${i}-var`}>Photon variability</label>
-                <select
-                  id={`sim-ch${i}-var`}
-                  value={ch.photonVariability}
-                  onChange={(e) =>
-                    setParams(
-                      withChannel(params, i, {
-                        photonVariability: e.target
-                          .value as SimulationParams['channels'][number]['photonVariability'],
-                      }),
-                    )
-                  }
-                >
-                  <option value="none">none (fixed)</option>
-                  <option value="poisson">Poisson</option>
-                  <option value="exponential">exponential</option>
-                </select>
-              </div>
+              {molecules && (
+                <>
+                  <div className="sim-field" title="How the channel's molecules switch on, blink and bleach">
+                    <label htmlFor={`sim-ch${i}-phys`}>Photophysics</label>
+                    <select
+                      id={`sim-ch${i}-phys`}
+                      value={ch.photophysics.kind}
+                      onChange={(e) =>
+                        setParams(withPhotophysics(params, i, e.target.value as Photophysics['kind']))
+                      }
+                    >
+                      {photophysicsChoices(params).map((k) => (
+                        <option key={k} value={k}>
+                          {PHOTOPHYSICS_LABELS[k]}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <div
+                    className="sim-field"
+                    title="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
+                  >
+                    <label htmlFor={`sim-ch${i}-var`}>Photon variability</label>
+                    <select
+                      id={`sim-ch${i}-var`}
+                      value={ch.photonVariability}
+                      onChange={(e) =>
+                        setParams(
+                          withChannel(params, i, {
+                            photonVariability: e.target
+                              .value as SimulationParams['channels'][number]['photonVariability'],
+                          }),
+                        )
+                      }
+                    >
+                      <option value="none">none (fixed)</option>
+                      <option value="poisson">Poisson</option>
+                      <option value="exponential">exponential</option>
+                    </select>
+                  </div>
+                </>
+              )}
               {channelFields(params, i).map(field)}
             </fieldset>
           ))}

@@ -276,6 +276,15 @@ export function sceneFields(p: SimulationParams): NumField[] {
   }
 }
 
+/**
+ * Whether the scene draws molecules through the channel's PSF and photophysics. The calcium
+ * scene's light is the cells' own indicator (a label map, no molecules, no drift): photons per
+ * molecule, PSF, photophysics, photon variability and drift do nothing there, so the dialog hides them.
+ */
+export function sceneUsesMolecules(p: SimulationParams): boolean {
+  return p.scene.kind !== 'calcium';
+}
+
 /** Fields of channel `i`: brightness, background, PSF, and its photophysics' own parameters. */
 export function channelFields(p: SimulationParams, i: number): NumField[] {
   const at = `channel ${i} (`;
@@ -313,6 +322,7 @@ export function channelFields(p: SimulationParams, i: number): NumField[] {
       owns: mine('PSF σ'),
     },
   ];
+  if (!sceneUsesMolecules(p)) return f.filter((x) => x.id === `ch${i}-bg`);
   const ph = p.channels[i].photophysics;
   // The photophysics of channel i, checked to be of the kind whose fields are shown.
   const phys =
@@ -499,7 +509,7 @@ export function allFields(p: SimulationParams): NumField[] {
     ...SIZE_FIELDS,
     ...OPTICS_FIELDS,
     ...cameraFields(p.camera.kind),
-    ...DRIFT_FIELDS,
+    ...(sceneUsesMolecules(p) ? DRIFT_FIELDS : []),
     ...p.channels.flatMap((_, i) => channelFields(p, i)),
   ];
 }

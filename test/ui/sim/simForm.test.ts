@@ -137,6 +137,18 @@ describe('simulation form', () => {
     expect(photophysicsChoices(presetParams('calcium'))).toEqual(['continuous']);
   });
 
+  test('the calcium scene shows only the fields it uses (no photons per molecule, PSF or drift)', () => {
+    const ca = presetParams('calcium');
+    expect(channelFields(ca, 0).map((f) => f.id)).toEqual(['ch0-bg']);
+    const ids = allFields(ca).map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['cellCount', 'responderFraction', 'ch0-bg', 'frames']));
+    for (const hidden of ['ch0-photons', 'ch0-psf', 'driftX']) expect(ids).not.toContain(hidden);
+    expect(allFields(presetParams('demo')).map((f) => f.id)).toEqual(
+      expect.arrayContaining(['ch0-photons', 'ch0-psf']),
+    );
+    expect(formErrors(ca).count).toBe(0);
+  });
+
   test('summary line: field of view, duration, rate and raw size', () => {
     expect(datasetSummary(presetParams('demo'))).toBe(
       '12.8 × 12.8 µm field · 12.5 s at 200 fps · 156 MB as 16-bit TIFF (frames are generated on demand)',
