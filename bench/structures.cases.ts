@@ -45,89 +45,87 @@ function structuresCase(name: string, incremental: boolean): BenchCase {
 }
 
 async function runStructures(incremental: boolean) {
-  {
-    const { movie } = referenceMovie();
-    const { width, height } = grid;
-    const threshold = pooledOtsuThreshold(movie.frameCount, (n) =>
-      gaussianSmooth(movie.getFrame(n), width, height, SMOOTH_PX),
-    );
-    const inc = new IncrementalSmoother(width, height, SMOOTH_PX, threshold);
-    const smoothed = incremental ? inc.smoothed : new Float32Array(width * height);
-    const mask = incremental ? inc.mask : new Uint8Array(width * height);
-    const check = new Uint8Array(width * height);
-    let maskDiffs = 0;
-    let changedPx = 0;
-    const field = new Float32Array(width * height);
-    const labeller = new StructureLabeller(width, height, 26, grid);
-    const sweep = new FrameSweep(
-      movie.frameCount,
-      [queryPoints(movie.frameCount, width * grid.pixelNm, height * grid.pixelNm)],
-      { grid },
-    );
-    const ms = { movie: 0, smooth: 0, binarize: 0, label: 0, distance: 0, edt: 0, check: 0 };
-    let t = performance.now();
-    const lap = (k: keyof typeof ms) => {
-      const now = performance.now();
-      ms[k] += now - t;
-      t = now;
-    };
-    let checksum = 0;
-    for (const f of movie.frames()) {
-      lap('movie');
-      if (incremental) {
-        // Smoothing and binarizing are one pass here: both are timed as 'smooth'.
-        inc.next(f.image);
-        changedPx += inc.lastChanged;
-        lap('smooth');
-        if (f.index % 10 === 0) {
-          binarize(gaussianSmooth(f.image, width, height, SMOOTH_PX), threshold, check);
-          for (let i = 0; i < check.length; i++) if (check[i] !== mask[i]) maskDiffs++;
-        }
-        lap('check');
-      } else {
-        gaussianSmooth(f.image, width, height, SMOOTH_PX, smoothed);
-        lap('smooth');
-        binarize(smoothed, threshold, mask);
-        lap('binarize');
-      }
-      labeller.addFrame(mask);
-      lap('label');
-      sweep.addFrame(f.index, mask);
-      lap('distance');
-      // The whole-frame field on every 10th frame: its cost does not depend on the content.
+  const { movie } = referenceMovie();
+  const { width, height } = grid;
+  const threshold = pooledOtsuThreshold(movie.frameCount, (n) =>
+    gaussianSmooth(movie.getFrame(n), width, height, SMOOTH_PX),
+  );
+  const inc = new IncrementalSmoother(width, height, SMOOTH_PX, threshold);
+  const smoothed = incremental ? inc.smoothed : new Float32Array(width * height);
+  const mask = incremental ? inc.mask : new Uint8Array(width * height);
+  const check = new Uint8Array(width * height);
+  let maskDiffs = 0;
+  let changedPx = 0;
+  const field = new Float32Array(width * height);
+  const labeller = new StructureLabeller(width, height, 26, grid);
+  const sweep = new FrameSweep(
+    movie.frameCount,
+    [queryPoints(movie.frameCount, width * grid.pixelNm, height * grid.pixelNm)],
+    { grid },
+  );
+  const ms = { movie: 0, smooth: 0, binarize: 0, label: 0, distance: 0, edt: 0, check: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof ms) => {
+    const now = performance.now();
+    ms[k] += now - t;
+    t = now;
+  };
+  let checksum = 0;
+  for (const f of movie.frames()) {
+    lap('movie');
+    if (incremental) {
+      // Smoothing and binarizing are one pass here: both are timed as 'smooth'.
+      inc.next(f.image);
+      changedPx += inc.lastChanged;
+      lap('smooth');
       if (f.index % 10 === 0) {
-        signedDistanceField(mask, width, height, grid.pixelNm, field);
-        checksum += field[(height >> 1) * width + (width >> 1)];
+        binarize(gaussianSmooth(f.image, width, height, SMOOTH_PX), threshold, check);
+        for (let i = 0; i < check.length; i++) if (check[i] !== mask[i]) maskDiffs++;
       }
-      lap('edt');
+      lap('check');
+    } else {
+      gaussianSmooth(f.image, width, height, SMOOTH_PX, smoothed);
+      lap('smooth');
+      binarize(smoothed, threshold, mask);
+      lap('binarize');
     }
-    const labelled = labeller.finish();
+    labeller.addFrame(mask);
     lap('label');
-    const n = movie.frameCount;
-    const pipeline = ms.smooth + ms.binarize + ms.label + ms.distance;
-    return {
-      path: incremental ? 'incremental smoothing + binarize' : 'from scratch',
-      frames: n,
-      'frame px': `${width}×${height}`,
-      structures: labelled.count,
-      'pipeline s': pipeline / 1000,
-      'pipeline ms/frame': pipeline / n,
-      'smooth ms/frame': ms.smooth / n,
-      'binarize ms/frame': incremental ? '(in smooth)' : ms.binarize / n,
-      ...(incremental
-        ? {
-            'changed input px/frame': Math.round(changedPx / n),
-            'mask px ≠ from scratch (every 10th frame)': maskDiffs,
-          }
-        : {}),
-      'label ms/frame': ms.label / n,
-      'distances ms/frame': ms.distance / n,
-      'whole-frame signed EDT ms (apart)': ms.edt / Math.ceil(n / 10),
-      'movie ms/frame (apart)': ms.movie / n,
-      checksum: Math.round(checksum),
-      'distance checksum': Math.round(distanceChecksum(sweep, movie.frameCount, width * grid.pixelNm)),
-    };
+    sweep.addFrame(f.index, mask);
+    lap('distance');
+    // The whole-frame field on every 10th frame: its cost does not depend on the content.
+    if (f.index % 10 === 0) {
+      signedDistanceField(mask, width, height, grid.pixelNm, field);
+      checksum += field[(height >> 1) * width + (width >> 1)];
+    }
+    lap('edt');
   }
+  const labelled = labeller.finish();
+  lap('label');
+  const n = movie.frameCount;
+  const pipeline = ms.smooth + ms.binarize + ms.label + ms.distance;
+  return {
+    path: incremental ? 'incremental smoothing + binarize' : 'from scratch',
+    frames: n,
+    'frame px': `${width}×${height}`,
+    structures: labelled.count,
+    'pipeline s': pipeline / 1000,
+    'pipeline ms/frame': pipeline / n,
+    'smooth ms/frame': ms.smooth / n,
+    'binarize ms/frame': incremental ? '(in smooth)' : ms.binarize / n,
+    ...(incremental
+      ? {
+          'changed input px/frame': Math.round(changedPx / n),
+          'mask px ≠ from scratch (every 10th frame)': maskDiffs,
+        }
+      : {}),
+    'label ms/frame': ms.label / n,
+    'distances ms/frame': ms.distance / n,
+    'whole-frame signed EDT ms (apart)': ms.edt / Math.ceil(n / 10),
+    'movie ms/frame (apart)': ms.movie / n,
+    checksum: Math.round(checksum),
+    'distance checksum': Math.round(distanceChecksum(sweep, movie.frameCount, width * grid.pixelNm)),
+  };
 }
 
 // Sum of the finite distances read back: equal before and after a kernel change.
