@@ -5,7 +5,8 @@
 // sweeps one range of frames itself and hands the rest to a helper worker (distanceSweep.worker),
 // and the parts are put back together in order: the same numbers, on two cores.
 import * as Comlink from 'comlink';
-import { binarize, gaussianSmooth } from '../src/core/binarize/smooth';
+import { IncrementalSmoother } from '../src/core/binarize/incrementalSmooth';
+import { binarize } from '../src/core/binarize/smooth';
 import { FrameSweep, type QueryPoints, type SweepPart } from '../src/core/coloc/frameSweep';
 import type { FieldSampling } from '../src/core/coloc/signedDistance';
 import type { RenderGrid } from '../src/core/movie/grid';
@@ -56,19 +57,20 @@ export async function sweepRange(
     first: r.start,
   });
   const n = grid.width * grid.height;
-  const smoothed = new Float32Array(n);
-  const mask = new Uint8Array(n);
+  // Frames come in order and differ little: smooth and threshold around the changed pixels only.
+  const inc =
+    r.smoothSigmaPx > 0
+      ? new IncrementalSmoother(grid.width, grid.height, r.smoothSigmaPx, r.threshold)
+      : null;
+  const mask = inc ? inc.mask : new Uint8Array(n);
   let covered = 0;
   let measured = 0;
   let done = 0;
   for (const frame of movie.frames(r.start, r.end)) {
     const t = frame.index;
     if (sweep.needs(t)) {
-      const v =
-        r.smoothSigmaPx > 0
-          ? gaussianSmooth(frame.image, grid.width, grid.height, r.smoothSigmaPx, smoothed)
-          : frame.image;
-      binarize(v, r.threshold, mask);
+      if (inc) inc.next(frame.image);
+      else binarize(frame.image, r.threshold, mask);
       let c = 0;
       for (let i = 0; i < n; i++) c += mask[i];
       covered += c / n;

@@ -3,6 +3,7 @@
 // or structure outlines), finds the Otsu threshold, labels structures and writes TIFF downloads.
 // Long jobs yield between frames so a cancel() or a playback frame can get in.
 
+import { IncrementalSmoother } from '../src/core/binarize/incrementalSmooth';
 import { evenlySpacedIndices, pooledOtsuThreshold } from '../src/core/binarize/otsu';
 import { gaussianSmooth } from '../src/core/binarize/smooth';
 import type { Connectivity, LabelledStructures } from '../src/core/binarize/structures';
@@ -387,17 +388,18 @@ export function createMovieApi(options: MovieApiOptions = {}) {
       const gen = generation;
       const { width, height } = m.grid;
       const labeller = new StructureLabeller(width, height, req.connectivity, m.grid);
-      const mask = new Uint8Array(width * height);
-      const smoothed = new Float32Array(width * height);
+      // Consecutive frames differ little: smooth and threshold only around the changed pixels.
+      const inc =
+        req.smoothSigmaPx > 0
+          ? new IncrementalSmoother(width, height, req.smoothSigmaPx, req.threshold)
+          : null;
+      const mask = inc ? inc.mask : new Uint8Array(width * height);
       const tick = progressFor(job, onProgress);
       let done = 0;
       try {
         for (const f of m.frames(0, frames)) {
-          const v =
-            req.smoothSigmaPx > 0
-              ? gaussianSmooth(f.image, width, height, req.smoothSigmaPx, smoothed)
-              : f.image;
-          for (let i = 0; i < mask.length; i++) mask[i] = v[i] >= req.threshold ? 1 : 0;
+          if (inc) inc.next(f.image);
+          else for (let i = 0; i < mask.length; i++) mask[i] = f.image[i] >= req.threshold ? 1 : 0;
           labeller.addFrame(mask);
           if (await tick(++done, frames)) throw abortError();
         }

@@ -13,8 +13,8 @@ import type { RenderGrid } from '../movie/grid';
 import { nm } from '../units';
 import type { SignedDistanceProvider } from './analysisDistance';
 import {
+  EdgeSignedDistance,
   type FieldSampling,
-  PointSignedDistance,
   pixelIndexAt,
   StructureDistances,
   sampleField,
@@ -152,20 +152,23 @@ export class FrameSweep {
     this.done++;
     const a = this.start[t];
     const b = a + this.lookup[t].size;
-    let structurePixels = 0;
-    for (let i = 0; i < mask.length; i++) if (mask[i]) structurePixels++;
+    // Exact values at a few points: one pass listing the edge pixels, then a search over them
+    // (EdgeSignedDistance, PointSignedDistance's values bit for bit), cheaper than labelling the
+    // frame or indexing every column of it (issue 19).
+    if (this.sampling === 'exact' && !this.perStructure) {
+      const exact = new EdgeSignedDistance(mask, g);
+      for (let r = a; r < b; r++) this.nearest[r] = exact.at(this.px[r], this.py[r]);
+      return;
+    }
     // Structures cover a small part of a movie frame and the points are few: reading each
     // needed pixel centre from the structures' contours (StructureDistances) then costs far less
     // than a whole-frame EDT. The values are the same: at a centre, the nearest-structure field
     // is the minimum of the per-structure distances (inside one structure, its own negative
     // value; 8-connected labels never touch, so its nearest non-member pixel is background).
+    let structurePixels = 0;
+    for (let i = 0; i < mask.length; i++) if (mask[i]) structurePixels++;
     const contourWork = 4 * (b - a) * structurePixels;
     const useContours = this.perStructure || (structurePixels > 0 && contourWork < 8 * mask.length);
-    if (!useContours && this.sampling === 'exact') {
-      const exact = new PointSignedDistance(mask, g);
-      for (let r = a; r < b; r++) this.nearest[r] = exact.at(this.px[r], this.py[r]);
-      return;
-    }
     if (!useContours) {
       signedDistanceField(mask, g.width, g.height, nm(g.pixelNm), this.field);
       for (let r = a; r < b; r++)
