@@ -5,6 +5,9 @@
 import type { CDPSession, Page } from 'playwright-core';
 
 export interface MainThreadFigures {
+  /** Thread CPU of the page's main thread and of its workers (trace events' tdur). */
+  mainCpuMs: number;
+  workerCpuMs: number;
   taskMs: number;
   scriptMs: number;
   layoutMs: number;
@@ -63,6 +66,8 @@ interface ProfileNode {
 export class MainThreadProbe {
   private before: Metrics = {};
   private msgs = { n: 0, bytes: 0 };
+  private events: TraceEvent[] = [];
+  private traced: (() => void) | null = null;
   private constructor(
     private page: Page,
     private cdp: CDPSession,
@@ -71,12 +76,15 @@ export class MainThreadProbe {
 
   static async open(page: Page, profile: boolean): Promise<MainThreadProbe> {
     const cdp = await page.context().newCDPSession(page);
+    const probe = new MainThreadProbe(page, cdp, profile);
     await cdp.send('Performance.enable');
+    cdp.on('Tracing.dataCollected', (e) => probe.events.push(...(e.value as unknown as TraceEvent[])));
+    cdp.on('Tracing.tracingComplete', () => probe.traced?.());
     if (profile) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     }
-    return new MainThreadProbe(page, cdp, profile);
+    return probe;
   }
 
   private async metrics(): Promise<Metrics> {
@@ -95,11 +103,19 @@ export class MainThreadProbe {
   async start(): Promise<void> {
     this.msgs = { ...(await this.counted()) };
     if (this.profile) await this.cdp.send('Profiler.start');
+    this.events = [];
+    await this.cdp.send('Tracing.start', { categories: 'toplevel,__metadata', transferMode: 'ReportEvents' });
     this.before = await this.metrics();
   }
 
   async stop(): Promise<MainThreadFigures> {
     const after = await this.metrics();
+    const complete = new Promise<void>((res) => {
+      this.traced = res;
+    });
+    await this.cdp.send('Tracing.end');
+    await complete;
+    const cpu = threadCpu(this.events);
     const msgs = await this.counted();
     const d = (k: string) => ((after[k] ?? 0) - (this.before[k] ?? 0)) * 1000;
     let hot: MainThreadFigures['hot'] = [];
@@ -110,6 +126,7 @@ export class MainThreadProbe {
       hot = hottest(profile.nodes, profile.samples, profile.timeDeltas);
     }
     return {
+      ...cpu,
       taskMs: d('TaskDuration'),
       scriptMs: d('ScriptDuration'),
       layoutMs: d('LayoutDuration'),
@@ -119,6 +136,34 @@ export class MainThreadProbe {
       hot,
     };
   }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * CPU time (tdur, µs) of the top-level tasks on the renderer's main threads and its dedicated
+ * workers: unlike wall time or the Performance metrics, not stretched while the OS runs others.
+ */
+function threadCpu(events: TraceEvent[]): { mainCpuMs: number; workerCpuMs: number } {
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  let main = 0;
+  let worker = 0;
+  for (const e of events) {
+    if (e.ph !== 'X' || e.tdur === undefined || !/RunTask/.test(e.name)) continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? '';
+    if (thread === 'CrRendererMain') main += e.tdur;
+    else if (/DedicatedWorker/.test(thread)) worker += e.tdur;
+  }
+  return { mainCpuMs: main / 1000, workerCpuMs: worker / 1000 };
 }
 
 /** Self time by function (name, file, line), idle and program excluded, largest first. */
