@@ -291,11 +291,12 @@ export function forkSession(reason?: string): void {
 export const AUTOSAVE_DEBOUNCE_MS = 2000;
 export const AUTOSAVE_MAX_WAIT_MS = 10_000;
 /**
- * A run's start is checkpointed this soon (a reload finds the session, its inputs and settings).
- * After that a run is not saved while it streams: each save captures and hashes the whole table
- * on the cores the run's workers need. Its end is saved at once, complete.
+ * A run's start is checkpointed this soon (a reload finds the session, its inputs and settings),
+ * while its table is still small: each save concatenates, copies to the session worker and hashes
+ * the whole table on the cores the run's workers need. After that a run is not saved while it
+ * streams; its end is saved at once, complete.
  */
-export const AUTOSAVE_FIRST_CHECKPOINT_MS = 1000;
+export const AUTOSAVE_FIRST_CHECKPOINT_MS = 100;
 
 function worthSaving(c: Captured): boolean {
   const s = c.session;
