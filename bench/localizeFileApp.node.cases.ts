@@ -17,6 +17,7 @@ import { localizeNodeWorkerFactory } from '../src/engine/nodeWorker';
 import { WorkerPool } from '../src/engine/workerPool';
 import type { LocalizeApi } from '../workers/localize.api';
 import { FILE_LAYOUTS, FILE_PARAMS, FILE_W, fileFrames, fileStack } from './localizeFile.cases';
+import { COUNT_WORKER_MESSAGES, MainThreadProbe } from './mainThreadProbe';
 import type { BenchCase, Figures } from './types';
 
 type Api = Record<string, (...a: unknown[]) => unknown>;
@@ -65,6 +66,9 @@ export const localizeFileAppNodeCases: BenchCase[] = [
       try {
         const page = context.pages()[0] ?? (await context.newPage());
         page.setDefaultTimeout(240_000);
+        await page.addInitScript({ content: COUNT_WORKER_MESSAGES });
+        // BENCH_PROFILE=1 also samples the main thread's JavaScript and prints its hottest functions.
+        const probe = await MainThreadProbe.open(page, process.env.BENCH_PROFILE === '1');
         await page.goto(server.resolvedUrls!.local[0]);
         await page.waitForFunction(() => 'evscope' in window);
         let warm = false;
@@ -84,23 +88,39 @@ export const localizeFileAppNodeCases: BenchCase[] = [
               .filter({ hasText: `/ ${frames}` })
               .waitFor();
             await page.locator('[data-step=localize]').click();
-            const r = await page.evaluate(async () => {
+            await page.evaluate(() => {
               const api = (window as unknown as { evscope: Api }).evscope;
               api.setCamera({ kind: 'ccd', pixelNm: 100, offset: 100, gain: 1 });
               api.setLocalizeParams({ sigmaNm: 130 });
-              // The preview and the run workers start when the step shows: let them.
-              await new Promise((res) => setTimeout(res, 3000));
+            });
+            // The preview and the run workers start when the step shows: let them.
+            await page.waitForTimeout(3000);
+            await probe.start();
+            const r = await page.evaluate(async () => {
+              const api = (window as unknown as { evscope: Api }).evscope;
               const t0 = performance.now();
               const o = (await api.runLocalization()) as { count: number; status: string };
               return { ms: performance.now() - t0, ...o };
             });
+            const main = await probe.stop();
             if (r.status !== 'done') throw new Error(`${name}: the run ended ${r.status}`);
             out[`${kind} ${layout} app fps`] = (frames / r.ms) * 1000;
             out[`${kind} ${layout} app ms`] = r.ms;
             out[`${kind} ${layout} cli-path ms`] = cli;
             out[`${kind} ${layout} app ÷ cli-path`] = r.ms / cli;
             out[`${kind} ${layout} locs`] = r.count;
-            log(`  ${name}: app ${r.ms.toFixed(0)} ms, CLI path ${cli.toFixed(0)} ms, ${r.count} locs`);
+            // CPU of the page's main thread (not wall time: load does not inflate it).
+            out[`${kind} ${layout} main-thread CPU ms/frame`] = main.mainCpuMs / frames;
+            out[`${kind} ${layout} worker CPU ms/frame`] = main.workerCpuMs / frames;
+            out[`${kind} ${layout} main-thread task ms/frame`] = main.taskMs / frames;
+            out[`${kind} ${layout} main-thread script ms/frame`] = main.scriptMs / frames;
+            out[`${kind} ${layout} main-thread layout+style ms`] = main.layoutMs + main.styleMs;
+            out[`${kind} ${layout} worker messages`] = main.messages;
+            out[`${kind} ${layout} worker message MB`] = main.messageBytes / 1e6;
+            log(
+              `  ${name}: app ${r.ms.toFixed(0)} ms, CLI path ${cli.toFixed(0)} ms, ${r.count} locs; main thread ${main.mainCpuMs.toFixed(0)} ms CPU, workers ${main.workerCpuMs.toFixed(0)} ms CPU; main-thread tasks ${main.taskMs.toFixed(0)} ms (script ${main.scriptMs.toFixed(0)}, layout+style ${(main.layoutMs + main.styleMs).toFixed(0)}), ${main.messages} worker messages (${(main.messageBytes / 1e6).toFixed(2)} MB)`,
+            );
+            for (const h of main.hot) log(`    ${h.selfMs.toFixed(1).padStart(8)} ms  ${h.name}`);
           }
         }
       } finally {

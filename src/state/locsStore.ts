@@ -4,7 +4,8 @@
 // re-render cheaply without comparing tables.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import { concatLocTables, type LocTable } from '../core/locs/table';
+import { GrowingLocTable } from '../core/locs/growingTable';
+import type { LocTable } from '../core/locs/table';
 import { type InputId, readResults, registerResults, updateResults } from './inputResults';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
@@ -110,11 +111,26 @@ export const locsOf = {
 };
 
 let cache: { version: number; table: LocTable } | null = null;
+// The chunks folded into `grown` so far: a streaming run only adds chunks, so each change copies
+// the new rows once instead of concatenating the whole table again.
+let grown: { table: GrowingLocTable; first: LocTable; last: LocTable; count: number } | null = null;
 
-/** All localizations as one table, concatenated once per change. */
+function grownTable(chunks: readonly LocTable[]): LocTable {
+  const g = grown;
+  const extends_ =
+    g !== null && chunks.length >= g.count && chunks[0] === g.first && chunks[g.count - 1] === g.last;
+  const table = extends_ ? g.table : new GrowingLocTable();
+  for (let i = extends_ ? g.count : 0; i < chunks.length; i++) table.append(chunks[i]);
+  grown = chunks.length
+    ? { table, first: chunks[0], last: chunks[chunks.length - 1], count: chunks.length }
+    : null;
+  return table.table();
+}
+
+/** All localizations as one table, once per change (views of growing buffers: copy before transferring). */
 export function locsTable(): LocTable {
   const s = locsStore.getState();
-  if (!cache || cache.version !== s.version) cache = { version: s.version, table: concatLocTables(s.chunks) };
+  if (!cache || cache.version !== s.version) cache = { version: s.version, table: grownTable(s.chunks) };
   return cache.table;
 }
 

@@ -291,10 +291,12 @@ export function forkSession(reason?: string): void {
 export const AUTOSAVE_DEBOUNCE_MS = 2000;
 export const AUTOSAVE_MAX_WAIT_MS = 10_000;
 /**
- * A run streams changes without pause, so the debounce alone would save it first after the max
- * wait: a reload in those seconds would find nothing. Its start is checkpointed this soon instead.
+ * A run's start is checkpointed this soon (a reload finds the session, its inputs and settings),
+ * while its table is still small: each save concatenates, copies to the session worker and hashes
+ * the whole table on the cores the run's workers need. After that a run is not saved while it
+ * streams; its end is saved at once, complete.
  */
-export const AUTOSAVE_FIRST_CHECKPOINT_MS = 1000;
+export const AUTOSAVE_FIRST_CHECKPOINT_MS = 100;
 
 function worthSaving(c: Captured): boolean {
   const s = c.session;
@@ -419,7 +421,15 @@ export function startAutosave(): () => void {
     }
   };
 
+  // The run's start checkpoint is taken; later changes wait for the run to end.
+  let deferred = false;
   const schedule = () => {
+    if (runStatus === 'running' && !checkpointAt) {
+      deferred = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      return;
+    }
     const now = Date.now();
     if (!firstPending) firstPending = now;
     if (timer) clearTimeout(timer);
@@ -432,7 +442,15 @@ export function startAutosave(): () => void {
     const status = locsStore.getState().status;
     if (status === 'running' && runStatus !== 'running' && !restoring)
       checkpointAt = Date.now() + AUTOSAVE_FIRST_CHECKPOINT_MS;
+    const ended = runStatus === 'running' && status !== 'running';
     runStatus = status;
+    if (ended && (deferred || timer)) {
+      deferred = false;
+      key = watchedKey();
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void run(), 0);
+      return;
+    }
     const next = watchedKey();
     if (next.length === key.length && next.every((x, i) => x === key[i])) return;
     key = next;

@@ -27,3 +27,22 @@ test('the concatenated table is rebuilt only when the data change', () => {
   expect(locsTable()).not.toBe(a);
   expect(locsTable().length).toBe(3);
 });
+
+test('while a run streams, the whole table matches its chunks at each change and a new run starts afresh', () => {
+  const s = locsStore.getState();
+  s.startRun(3, { fitter: 'mle' }, 10);
+  const sent: number[] = [];
+  for (let f = 0; f < 50; f++) {
+    const frames = Array.from({ length: f % 4 }, () => f);
+    sent.push(...frames);
+    locsStore.getState().append(chunk(frames));
+    if (f % 7 === 0) {
+      expect([...locsTable().columns.frame]).toEqual(sent);
+      expect([...locsTable().columns.x]).toEqual(sent.map((v) => v * 10));
+    }
+  }
+  expect(locsTable().length).toBe(sent.length);
+  locsStore.getState().startRun(3, { fitter: 'mle' }, 10);
+  locsStore.getState().append(chunk([9]));
+  expect([...locsTable().columns.frame]).toEqual([9]);
+});

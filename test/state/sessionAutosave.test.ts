@@ -113,12 +113,12 @@ test('in review mode choosing another input (its own post steps) does not fork; 
   dataStore.setState({ stacks: [], tables: [], activeId: null });
 });
 
-test('a run that starts is checkpointed within a second, then saved at the usual cadence', async () => {
+test('a run is checkpointed within a second of its start, not saved while it streams, and saved at once when it ends', async () => {
   locsStore.getState().clear();
   await settle(AUTOSAVE_DEBOUNCE_MS + 100);
   const before = saves.length;
   locsStore.getState().startRun(1, { source: 'test' }, 100);
-  // Chunks every 300 ms: without the checkpoint the first save would wait the full 10 s.
+  // Chunks every 300 ms: without the checkpoint nothing would be saved until the run ends.
   const t0 = Date.now();
   for (let i = 0; i < 4; i++) {
     addRows(5);
@@ -127,12 +127,23 @@ test('a run that starts is checkpointed within a second, then saved at the usual
   expect(saves.length).toBe(before + 1);
   expect(saves.at(-1)!.at - t0).toBeLessThanOrEqual(AUTOSAVE_FIRST_CHECKPOINT_MS);
   expect(saves.at(-1)!.rows).toBeGreaterThan(0);
-  // Afterwards the stream is saved at most 10 s behind, not every second.
-  for (let i = 0; i < 12; i++) {
+  // The rest of the run streams for longer than the max wait: no save competes with it.
+  for (let i = 0; i < 15; i++) {
     addRows(1);
     await settle(1000);
   }
+  expect(saves.length).toBe(before + 1);
+  // The run ends: the whole table is saved without waiting for the debounce.
+  const end = Date.now();
+  locsStore.getState().finish('done');
+  await settle(50);
   expect(saves.length).toBe(before + 2);
+  expect(saves.at(-1)!.rows).toBe(35);
+  expect(saves.at(-1)!.at - end).toBeLessThan(AUTOSAVE_DEBOUNCE_MS);
+  // After the run, changes are saved at the usual cadence again.
+  addRows(2);
+  await settle(AUTOSAVE_DEBOUNCE_MS + 100);
+  expect(saves.at(-1)!.rows).toBe(37);
 });
 
 test('in review mode running Localize forks an editable copy before the new results land', async () => {

@@ -11,7 +11,7 @@ import { activeStack, dataStore } from '../../state/dataStore';
 import { locsTable, useLocs } from '../../state/locsStore';
 import { uiStore } from '../../state/uiStore';
 import { formatCount } from './runState';
-import { useThrottled } from './useThrottled';
+import { LIVE_REDRAW_MS, useThrottled } from './useThrottled';
 import { rowWindow } from './virtualRows';
 
 const ROW_H = 20;
@@ -54,8 +54,8 @@ export function LocTableView() {
   const liveVersion = useLocs((s) => s.version);
   const running = useLocs((s) => s.status === 'running');
   const liveCount = useLocs((s) => s.count);
-  // Streaming chunks redraw a few times a second; a finished (or replaced) table shows at once.
-  const throttled = useThrottled(liveVersion, 500);
+  // Streaming chunks redraw once a second; a finished (or replaced) table shows at once.
+  const throttled = useThrottled(liveVersion, LIVE_REDRAW_MS);
   const version = running ? throttled : liveVersion;
   const table: LocTable = useMemo(() => {
     void version;

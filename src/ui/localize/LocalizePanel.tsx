@@ -187,6 +187,7 @@ function PreviewLine({ enabled, setEnabled }: { enabled: boolean; setEnabled: (b
         </div>
       )}
       {state.kind === 'waiting' && <div className="muted">Previewing…</div>}
+      {state.kind === 'paused' && <div className="muted">Preview paused while the run uses the workers</div>}
       {state.kind === 'error' && (
         <div className="invalid" role="alert">
           Preview: {state.message}

@@ -1,5 +1,5 @@
 // Localize step, right panel: histograms of photons, precision, σ and background that grow while
-// the run streams (exact counts, updated a few times per second), and the localization table.
+// the run streams (exact counts, redrawn once a second), and the localization table.
 import { useMemo, useRef } from 'react';
 import { histogramFigure, LOC_HISTOGRAMS, StreamingHistogram } from '../../plots/localize';
 import { Plot } from '../../plots/Plot';
@@ -7,12 +7,14 @@ import { locsStore, useLocs } from '../../state/locsStore';
 import { useUi } from '../../state/uiStore';
 import { LocTableView } from './LocTableView';
 import { RunProgressBar } from './RunProgressBar';
-import { useThrottled } from './useThrottled';
+import { LIVE_REDRAW_MS, useThrottled } from './useThrottled';
 
 function Histograms() {
+  const running = useLocs((s) => s.status === 'running');
+  // A finished (or replaced) table shows at once.
   const version = useThrottled(
     useLocs((s) => s.version),
-    300,
+    running ? LIVE_REDRAW_MS : 0,
   );
   const theme = useUi((s) => s.theme);
   const hists = useRef(LOC_HISTOGRAMS.map((spec) => new StreamingHistogram(spec.column)));
@@ -41,11 +43,11 @@ export function LocalizeResults() {
     <section className="localize-results" aria-label="Localization results">
       <h2 className="results-title">Localizations</h2>
       <RunProgressBar />
-      {count === 0 && status !== 'running' ? (
+      {count === 0 && status !== 'running' && (
         <p className="muted small-text pad">Histograms and the table fill in as soon as a run starts.</p>
-      ) : (
-        <Histograms />
       )}
+      {/* Mounted before the run: creating four plots is the dearest redraw, keep it off the run. */}
+      <Histograms />
       <LocTableView />
     </section>
   );

@@ -9,6 +9,7 @@ import { localizeService, type PreviewRequest, type PreviewResult } from '../../
 import { attachMaps, useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, dataStore, useData } from '../../state/dataStore';
 import { planRun, useLocalizeParams } from '../../state/localizeParamsStore';
+import { useLocs } from '../../state/locsStore';
 import { useViewer } from '../../state/viewerStore';
 import { type Overlay, type OverlayView, overlayStore, toScreen } from '../viewer/overlays';
 
@@ -26,6 +27,7 @@ export interface PreviewSummary {
 export type PreviewState =
   | { kind: 'off' }
   | { kind: 'waiting' }
+  | { kind: 'paused' }
   | { kind: 'ok'; summary: PreviewSummary }
   | { kind: 'error'; message: string };
 
@@ -98,6 +100,8 @@ export function usePreview(enabled: boolean): PreviewState {
   const settings = useLocalizeParams((s) => s.settings);
   const frame = useViewer((s) => s.frame);
   const maps = useCameraMaps((s) => (st ? s.byStack[st.info.id] : undefined));
+  // A run needs both cores: the preview waits for its end (its last overlay stays), then resumes.
+  const running = useLocs((s) => s.status === 'running');
   const [state, setState] = useState<PreviewState>({ kind: 'off' });
   const [queue] = useState(() =>
     latestOnly<{ req: PreviewRequest; pixelSizeNm: number }, { res: PreviewResult; pixelSizeNm: number }>(
@@ -134,6 +138,11 @@ export function usePreview(enabled: boolean): PreviewState {
       setState({ kind: 'off' });
       return;
     }
+    if (running) {
+      queue.clear();
+      setState({ kind: 'paused' });
+      return;
+    }
     const planned = planRun(settings, st, maps);
     if (!planned.ok) {
       overlayStore.getState().remove(PREVIEW_OVERLAY);
@@ -157,7 +166,7 @@ export function usePreview(enabled: boolean): PreviewState {
       });
     }, DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [enabled, st, settings, frame, queue, maps]);
+  }, [enabled, st, settings, frame, queue, maps, running]);
 
   useEffect(() => () => overlayStore.getState().remove(PREVIEW_OVERLAY), []);
   return state;

@@ -6,8 +6,11 @@ import { isLocalizeRecord } from '../../state/localizeActions';
 import { planRun, useLocalizeParams } from '../../state/localizeParamsStore';
 import { type RunProgress, useLocs } from '../../state/locsStore';
 
+// toLocaleString builds a formatter per call: the live panel formats counts many times a second.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT_FORMAT.format(n);
 }
 
 export function formatEta(seconds: number): string {
