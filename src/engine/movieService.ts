@@ -1,6 +1,7 @@
-// Main-thread side of the movie worker: starts it, forwards localization chunks (copies of the
-// four columns the movie needs, transferred), and runs its long jobs with progress callbacks and
-// cancellation by job id. A dead worker rejects everything pending and is restarted on next use.
+// Main-thread side of the movie worker, through the one worker-service helper (workerCalls.ts):
+// forwards localization chunks (copies of the four columns the movie needs, transferred), and runs
+// its long jobs with progress callbacks and cancellation by job id. A dead or silent worker
+// rejects everything pending and is restarted on next use.
 import * as Comlink from 'comlink';
 import type {
   AnalyseRequest,
@@ -14,6 +15,9 @@ import type {
 } from '../../workers/movie.api';
 import type { Connectivity } from '../core/binarize/structures';
 import type { LocTable } from '../core/locs/table';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type {
   AnalyseRequest,
@@ -47,41 +51,31 @@ function transferables(c: LocChunk): Transferable[] {
 }
 
 export class MovieService {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<MovieApi> | null = null;
-  private readonly pending = new Set<(e: Error) => void>();
+  private readonly worker: WorkerService<MovieApi>;
   private job = 0;
   /** Called when the worker died (the movie is gone). */
   onCrash: ((message: string) => void) | null = null;
 
-  private remote(): Comlink.Remote<MovieApi> {
-    if (!this.api) {
-      const worker = new Worker(new URL('../../workers/movie.worker.ts', import.meta.url), {
-        type: 'module',
-      });
-      worker.addEventListener('error', (e) => this.crashed(e.message || 'the movie worker failed'));
-      this.worker = worker;
-      this.api = Comlink.wrap<MovieApi>(worker);
-    }
-    return this.api;
-  }
-
-  private crashed(message: string) {
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    for (const reject of this.pending) reject(new Error(`movie worker stopped: ${message}`));
-    this.pending.clear();
-    this.onCrash?.(message);
+  constructor(factory: WorkerFactory<MovieApi>, options: WorkerServiceOptions = {}) {
+    // Not redone: the worker holds the movie's localizations.
+    this.worker = workerService(factory, { name: 'the movie worker', ...options });
+    this.worker.onDeath((e) => this.onCrash?.(e.message));
   }
 
   private call<T>(f: (api: Comlink.Remote<MovieApi>) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.add(reject);
-      f(this.remote())
-        .then(resolve, reject)
-        .finally(() => this.pending.delete(reject));
+    return this.worker.call(f);
+  }
+
+  /** A long job by id: `cancel()` rejects it at once (CancelledError) and stops the worker's loop. */
+  private longJob<T>(what: string, f: (api: Comlink.Remote<MovieApi>, job: number) => Promise<T>) {
+    const job = ++this.job;
+    const ctl = new AbortController();
+    const promise = this.worker.call((api) => f(api, job), {
+      signal: ctl.signal,
+      what,
+      cancel: (api) => api.cancel(job),
     });
+    return { promise, cancel: () => ctl.abort() };
   }
 
   configure(c: MovieConfig): Promise<MovieStatus> {
@@ -119,9 +113,9 @@ export class MovieService {
 
   /** Starts a cancellable job; `cancel()` on the handle stops it between frames. */
   analyse(req: AnalyseRequest, onProgress: ProgressFn) {
-    const job = ++this.job;
-    const promise = this.call<StructureResult>((api) => api.analyse(req, job, Comlink.proxy(onProgress)));
-    return { promise, cancel: () => void this.api?.cancel(job) };
+    return this.longJob<StructureResult>('The structure analysis', (api, job) =>
+      api.analyse(req, job, Comlink.proxy(onProgress)),
+    );
   }
 
   exportTiff(
@@ -129,11 +123,15 @@ export class MovieService {
     opts: { threshold?: number; smoothSigmaPx?: number; connectivity?: Connectivity },
     onProgress: ProgressFn,
   ) {
-    const job = ++this.job;
-    const promise = this.call<Blob>((api) => api.exportTiff(kind, opts, job, Comlink.proxy(onProgress)));
-    return { promise, cancel: () => void this.api?.cancel(job) };
+    return this.longJob<Blob>('The TIFF export', (api, job) =>
+      api.exportTiff(kind, opts, job, Comlink.proxy(onProgress)),
+    );
   }
 }
 
 /** The app's one movie worker. */
-export const movieService = new MovieService();
+export const movieService = new MovieService(
+  browserWorkerFactory<MovieApi>(
+    () => new Worker(new URL('../../workers/movie.worker.ts', import.meta.url), { type: 'module' }),
+  ),
+);

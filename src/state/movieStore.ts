@@ -12,6 +12,7 @@ import type { RenderGrid } from '../core/movie/grid';
 import { framesPastEnd } from '../core/movie/window';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
+import { isCancelled } from '../engine/workerErrors';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { activeInput, type InputId, registerResults } from './inputResults';
 import { type LocsState, locsStore } from './locsStore';
@@ -574,8 +575,7 @@ export async function analyseStructures(): Promise<StructureResult | null> {
     return result;
   } catch (e) {
     movieStore.setState({ analysis: null });
-    if (e instanceof Error && e.name === 'AbortError') return null;
-    if (e instanceof Error && /cancelled/.test(e.message)) return null;
+    if (isCancelled(e)) return null;
     throw e;
   } finally {
     analysisCancel = null;
@@ -606,7 +606,7 @@ export async function exportTiff(kind: 'movie' | 'mask' | 'labels'): Promise<Blo
   try {
     return await job.promise;
   } catch (e) {
-    if (e instanceof Error && (e.name === 'AbortError' || /cancelled/.test(e.message))) return null;
+    if (isCancelled(e)) return null;
     throw e;
   } finally {
     exportCancel = null;

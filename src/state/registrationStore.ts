@@ -19,11 +19,11 @@ import {
   type ChannelFit,
   type ChannelFitError,
   type RegistrationBackend,
-  RegistrationCancelled,
   type RegistrationFitRequest,
   type RegistrationMode,
   registrationService,
 } from '../engine/registrationService';
+import { isCancelled } from '../engine/workerErrors';
 
 export type RegistrationSource =
   | { kind: 'identity' }
@@ -275,7 +275,7 @@ export function createRegistrationStore(backend: () => RegistrationBackend = reg
         return regs;
       } catch (e) {
         if (abort !== ctl) return null;
-        if (e instanceof RegistrationCancelled || ctl.signal.aborted)
+        if (isCancelled(e) || ctl.signal.aborted)
           set((s) => ({ fit: { ...s.fit, status: 'cancelled', progress: null } }));
         else
           set((s) => ({

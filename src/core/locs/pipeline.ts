@@ -2,7 +2,7 @@
 // session stores it, undo/redo is a list of snapshots, and a reviewer can re-run it on the raw
 // table — which no step ever modifies (each returns a new table; drift keeps x_raw/y_raw).
 import { applyDrift, type DriftTrace } from './driftTrace';
-import { type FiducialOptions, fiducialDrift } from './fiducialDrift';
+import { type FiducialOptions, fiducialDrift, NoFiducialsError } from './fiducialDrift';
 import { filterMask, parseFilter } from './filterExpr';
 import { type MergeWeighting, mergeBlinks } from './merge';
 import { type RccOptions, rccDrift } from './rcc';
@@ -66,7 +66,7 @@ function findFiducials(table: LocTable): DriftTrace | null {
   try {
     return fiducialDrift(table).trace;
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('no fiducials found')) return null;
+    if (e instanceof NoFiducialsError) return null;
     throw e;
   }
 }
