@@ -58,7 +58,8 @@ export class MovieService {
 
   constructor(factory: WorkerFactory<MovieApi>, options: WorkerServiceOptions = {}) {
     // Not redone: the worker holds the movie's localizations.
-    this.worker = workerService(factory, { name: 'the movie worker', ...options });
+    // Appending a large chunk and a frame's structure labelling are single steps that do not beat.
+    this.worker = workerService(factory, { name: 'the movie worker', deadlineMs: 60_000, ...options });
     this.worker.onDeath((e) => this.onCrash?.(e.message));
   }
 

@@ -24,7 +24,9 @@ export class RenderService {
   onCrash: ((message: string) => void) | null = null;
 
   constructor(factory: WorkerFactory<RenderApi>, options: WorkerServiceOptions = {}) {
-    this.worker = workerService(factory, { name: 'the render worker', ...options });
+    // Post-processing steps (RCC drift on millions of rows) are single synchronous calls that
+    // cannot beat: a generous deadline.
+    this.worker = workerService(factory, { name: 'the render worker', deadlineMs: 120_000, ...options });
     this.worker.onDeath((e) => this.onCrash?.(e.message));
     this.backend = serviceCalls(this.worker);
   }

@@ -54,7 +54,8 @@ export class StackService {
 
   constructor(factory: WorkerFactory<StackApi>, options: WorkerServiceOptions = {}) {
     // Not redone: the worker holds the open stacks, which die with it.
-    this.worker = workerService(factory, { name: 'the stack worker', ...options });
+    // Decoding one large compressed frame or scanning a long file's pages does not beat: 60 s.
+    this.worker = workerService(factory, { name: 'the stack worker', deadlineMs: 60_000, ...options });
     this.worker.onDeath((e) => this.onCrash?.(e.message));
   }
 
