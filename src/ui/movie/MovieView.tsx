@@ -10,6 +10,7 @@ import type { EvLayerMode } from '../../core/movie/evFrames';
 import { movieService } from '../../engine/movieService';
 import { movieStore, playableFrames, useMovie } from '../../state/movieStore';
 import { useUi } from '../../state/uiStore';
+import { ZoomControls } from '../canvas/ZoomControls';
 import { clearedContext, drawScaleBar, useZoomPanCanvas } from '../canvas/zoomPan';
 import { useOverlays } from '../viewer/overlays';
 import { formatSeconds, movieTimeLabel } from './format';
@@ -287,42 +288,15 @@ function MovieToolbar({ drawRate }: { drawRate: number | null }) {
   const m = movieStore.getState();
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Movie view">
-      <button
-        type="button"
-        className="btn icon"
+      <ZoomControls
         disabled={none}
-        aria-label="Zoom out"
-        title="Zoom out (−)"
-        onClick={() => m.zoomAt(0.8)}
-      >
-        −
-      </button>
-      <span
-        className="num"
-        style={{ minWidth: 48, textAlign: 'center' }}
-        title="Zoom (screen px per render px)"
-      >
-        {none ? '—' : `${Math.round(s.zoom * 100)}%`}
-      </span>
-      <button
-        type="button"
-        className="btn icon"
-        disabled={none}
-        aria-label="Zoom in"
-        title="Zoom in (+)"
-        onClick={() => m.zoomAt(1.25)}
-      >
-        +
-      </button>
-      <button
-        type="button"
-        className="btn"
-        disabled={none}
-        title="Fit to window (0)"
-        onClick={() => m.fitToWindow()}
-      >
-        Fit
-      </button>
+        scale={`${Math.round(s.zoom * 100)}%`}
+        scaleTitle="Zoom (screen px per render px)"
+        zoomAt={(f) => m.zoomAt(f)}
+        fit={() => m.fitToWindow()}
+        fitTitle="Fit to window (0)"
+        keyHints
+      />
       <span className="sep" />
       <label className="row" title="Colour map of the movie">
         <span className="muted">Map</span>
