@@ -3,6 +3,7 @@ import { Rng } from '../src/core/random';
 import { calciumCases } from './calcium.cases';
 import { evCases } from './ev.cases';
 import { localizeCases } from './localize.cases';
+import { localizeFileCases } from './localizeFile.cases';
 import { movieCases } from './movie.cases';
 import { multiCases } from './multi.cases';
 import { renderCases } from './render.cases';
@@ -10,6 +11,7 @@ import { sessionCases } from './session.cases';
 import { simCases } from './sim.cases';
 import { sptCases } from './spt.cases';
 import { stackCases } from './stack.cases';
+import { structuresCases } from './structures.cases';
 import type { BenchCase } from './types';
 
 const rngPoisson: BenchCase = {
@@ -32,11 +34,13 @@ export const cases: BenchCase[] = [
   ...stackCases,
   ...renderCases,
   ...movieCases,
+  ...structuresCases,
   ...evCases,
   ...sptCases,
   ...sessionCases,
   ...simCases,
   ...localizeCases,
+  ...localizeFileCases,
   ...multiCases,
   ...calciumCases,
 ];

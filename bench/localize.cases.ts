@@ -29,7 +29,7 @@ const SIGMA_PX = 1.3;
 const PIXEL_NM = 100;
 const OFFSET = 100;
 
-function frameCount(fallback: number): number {
+export function frameCount(fallback: number): number {
   const g = globalThis as { process?: { env: Record<string, string | undefined> }; location?: Location };
   const v =
     g.process?.env.BENCH_FRAMES ?? (g.location ? new URL(g.location.href).searchParams.get('frames') : null);
@@ -50,7 +50,7 @@ const EM_GAIN = 100;
 const EM_E_PER_ADU = 10;
 
 /** Seeded frames of isolated emitters (≥ 10 px apart, ≥ 4 px from the border) and their truth. */
-function generate(count: number, kind: CameraKind = 'ccd', seed = 2024): Generated {
+export function generate(count: number, kind: CameraKind = 'ccd', seed = 2024): Generated {
   const rng = new Rng(seed);
   const frames: Uint16Array[] = [];
   const tf: number[] = [];

@@ -16,7 +16,7 @@ import type { BenchCase } from './types';
 const F = 5008;
 const W = 1002;
 const S = 6;
-const grid = gridForCameraRegion({ x: 0, y: 0, width: 128, height: 128 }, 100, 10);
+export const grid = gridForCameraRegion({ x: 0, y: 0, width: 128, height: 128 }, 100, 10);
 const FIELD_NM = 12_800;
 
 function simulate() {
@@ -65,7 +65,8 @@ function simulate() {
 }
 
 let shared: { movie: SlidingMovie; threshold?: number } | undefined;
-function referenceMovie() {
+/** The reference movie, simulated and indexed once per run (cases share it). */
+export function referenceMovie() {
   shared ??= {
     movie: SlidingMovie.fromTable(
       simulate(),

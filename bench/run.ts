@@ -7,8 +7,12 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { cases as sharedCases } from './cases';
 import { cliNodeCases } from './cli.node.cases';
+import { demoNodeCases } from './demo.node.cases';
 import { experimentNodeCases } from './experiment.node.cases';
 import { hostileNodeCases } from './hostile.node.cases';
+import { localizeFileNodeCases } from './localizeFile.node.cases';
+import { localizeFileAppNodeCases } from './localizeFileApp.node.cases';
+import { movieWriteNodeCases } from './movieWrite.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
 import type { BenchCase, Figures } from './types';
@@ -20,7 +24,11 @@ const cases: BenchCase[] = [
   ...cliNodeCases,
   ...multiNodeCases,
   ...hostileNodeCases,
+  ...localizeFileNodeCases,
+  ...localizeFileAppNodeCases,
+  ...movieWriteNodeCases,
   ...experimentNodeCases,
+  ...demoNodeCases,
 ];
 
 const args = process.argv.slice(2);
@@ -40,10 +48,25 @@ function print(where: string, name: string, figures: Figures | undefined, error?
   console.log(`[${where}] ${name}: ${parts.join('  ')}`);
 }
 
+/** Node figures of cases that ask for chromium ÷ node ratios. */
+const nodeFigures = new Map<string, Figures>();
+
+function printRatios(name: string, browser: Figures | undefined) {
+  const pattern = selected.find((c) => c.name === name && c.ratioOf)?.ratioOf;
+  const node = nodeFigures.get(name);
+  if (!pattern || !node || !browser) return;
+  const ratios: Figures = {};
+  for (const [k, v] of Object.entries(browser))
+    if (pattern.test(k) && typeof v === 'number' && typeof node[k] === 'number') ratios[k] = v / node[k];
+  print('chromium÷node', name, ratios);
+}
+
 async function runNode() {
   for (const c of selected.filter((c) => c.where.includes('node'))) {
     try {
-      print('node', c.name, await c.run((l) => console.log(`  ${l}`)));
+      const figures = await c.run((l) => console.log(`  ${l}`));
+      if (c.ratioOf) nodeFigures.set(c.name, figures);
+      print('node', c.name, figures);
     } catch (e) {
       print('node', c.name, undefined, String(e));
     }
@@ -88,7 +111,10 @@ async function runBrowser() {
       failed,
     ]);
     const results = await page.evaluate(() => window.__benchResults ?? []);
-    for (const r of results) print('chromium', r.name, r.figures, r.error);
+    for (const r of results) {
+      print('chromium', r.name, r.figures, r.error);
+      printRatios(r.name, r.figures);
+    }
   } finally {
     await context.close();
     await server.close();

@@ -3,6 +3,7 @@
 // and from files through a Node file handle (the CLI's path, in stack.node.cases.ts).
 import { benchReadStack } from '../src/core/stack/benchReadStack';
 import { blobByteSource } from '../src/core/stack/byteSource';
+import { readFrameBlock } from '../src/core/stack/frameBlock';
 import { openStack } from '../src/core/stack/open';
 import type { ByteSource } from '../src/core/stack/types';
 import { deflateParts, imageJContiguousParts, multipageParts } from './stackFixtures';
@@ -18,14 +19,22 @@ export async function measure(src: ByteSource, prefix: string, figures: Figures)
   const r = await benchReadStack(stack);
   figures[`${prefix} frames/s`] = r.framesPerSecond;
   figures[`${prefix} MB/s`] = r.megabytesPerSecond;
+  // The localizers' path: blocks of 32 consecutive frames (one span read each where the layout
+  // allows), as every localize worker and the CLI read them.
+  const t1 = performance.now();
+  for (let k = 0; k < stack.frameCount; k += BLOCK)
+    await readFrameBlock(stack, k, Math.min(BLOCK, stack.frameCount - k));
+  figures[`${prefix} blocks of ${BLOCK} frames/s`] = (stack.frameCount / (performance.now() - t1)) * 1000;
 }
+
+const BLOCK = 32;
 
 /**
  * In the browser the stack goes through the origin-private file system, so it is read as a
  * disk-backed File, as a dropped file would be (Chromium refuses to read in-memory Blobs of a
  * few hundred MB). Node reads an in-memory Blob.
  */
-async function toBlob(name: string, parts: Uint8Array[]): Promise<Blob> {
+export async function toBlob(name: string, parts: Uint8Array[]): Promise<Blob> {
   const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<unknown> } } })
     .navigator?.storage;
   if (!storage?.getDirectory) return new Blob(parts as BlobPart[]);

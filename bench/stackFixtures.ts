@@ -72,3 +72,54 @@ export function deflateParts(N: number): Uint8Array[] {
   }
   return parts;
 }
+
+/** Classic little-endian uint16 fields of one page; `desc` only on page 0. */
+function pageFields(w: number, h: number, strip: number, desc?: Uint8Array) {
+  return [
+    { tag: 256, type: FieldType.LONG, values: [w] },
+    { tag: 257, type: FieldType.LONG, values: [h] },
+    { tag: 258, type: FieldType.SHORT, values: [16] },
+    ...(desc ? [{ tag: 270, type: FieldType.ASCII, values: desc }] : []),
+    { tag: 273, type: FieldType.LONG, values: [strip] },
+    { tag: 278, type: FieldType.LONG, values: [h] },
+    { tag: 279, type: FieldType.LONG, values: [w * h * 2] },
+  ];
+}
+
+/** A plain multi-page TIFF of `frames` (no ImageJ description): IFD, pixels, IFD, pixels… */
+export function multipageFileParts(frames: Uint16Array[], w: number, h: number): Uint8Array[] {
+  const fmt = { littleEndian: true, bigTiff: false };
+  const parts: Uint8Array[] = [encodeHeader(8, fmt)];
+  const ifdLen = encodeIfd(pageFields(w, h, 0), 0, 0, fmt).length;
+  let at = 8;
+  for (let k = 0; k < frames.length; k++) {
+    const dataAt = at + ifdLen;
+    const next = k + 1 < frames.length ? dataAt + w * h * 2 : 0;
+    parts.push(encodeIfd(pageFields(w, h, dataAt), at, next, fmt), new Uint8Array(frames[k].buffer));
+    at = next;
+  }
+  return parts;
+}
+
+/**
+ * An ImageJ stack as ImageJ writes it below 4 GB: IFD 0 with the description, all pixel data back
+ * to back, then IFDs 1…N−1 pointing into it.
+ */
+export function imageJFileParts(frames: Uint16Array[], w: number, h: number): Uint8Array[] {
+  const fmt = { littleEndian: true, bigTiff: false };
+  const n = frames.length;
+  const desc = new TextEncoder().encode(`ImageJ=1.54f\nimages=${n}\nframes=${n}\nloop=false\n\0`);
+  const fb = w * h * 2;
+  const ifd0Len = encodeIfd(pageFields(w, h, 0, desc), 8, 0, fmt).length;
+  const ifdLen = encodeIfd(pageFields(w, h, 0), 0, 0, fmt).length;
+  const dataAt = 8 + ifd0Len;
+  const ifdAt = (k: number) => dataAt + n * fb + (k - 1) * ifdLen;
+  const parts = [
+    encodeHeader(8, fmt),
+    encodeIfd(pageFields(w, h, dataAt, desc), 8, n > 1 ? ifdAt(1) : 0, fmt),
+  ];
+  for (const f of frames) parts.push(new Uint8Array(f.buffer, f.byteOffset, f.byteLength));
+  for (let k = 1; k < n; k++)
+    parts.push(encodeIfd(pageFields(w, h, dataAt + k * fb), ifdAt(k), k + 1 < n ? ifdAt(k + 1) : 0, fmt));
+  return parts;
+}

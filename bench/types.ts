@@ -7,4 +7,6 @@ export interface BenchCase {
   /** Where the case can run: some need Node's fs, some need a browser (workers, canvas). */
   where: ('node' | 'browser')[];
   run(log: (line: string) => void): Promise<Figures>;
+  /** Figures whose names match are also printed as chromium ÷ node when both ran. */
+  ratioOf?: RegExp;
 }

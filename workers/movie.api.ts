@@ -11,8 +11,10 @@ import { contrastingColours } from '../src/core/color/lut';
 import { type ColormapName, colormapLut, paintFrame } from '../src/core/display/colormaps';
 import { locTableFromColumns } from '../src/core/locs/table';
 import type { RenderGrid } from '../src/core/movie/grid';
+import type { MovieDtype } from '../src/core/movie/quantise';
 import { type MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
 import type { MovieFrameTimes } from '../src/core/movie/window';
+import type { TiffCompression } from '../src/core/stack/tiffWriter';
 import { abortError, blobSink, writeMovieTiffs } from './movie.export';
 
 export interface MovieConfig {
@@ -27,6 +29,21 @@ export interface MovieConfig {
 }
 
 /** The columns the movie needs, copied out of a LocTable chunk (transferred in). */
+export interface TiffExportOptions {
+  threshold?: number;
+  smoothSigmaPx?: number;
+  connectivity?: Connectivity;
+  /** The movie's pixel type (default float32). */
+  dtype?: MovieDtype;
+  compression?: TiffCompression;
+}
+
+/** The browser's native zlib compressor (CompressionStream 'deflate' is zlib-wrapped, as TIFF wants). */
+async function nativeDeflate(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream('deflate'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 export interface LocChunk {
   length: number;
   frame: Uint32Array;
@@ -419,7 +436,7 @@ export function createMovieApi(options: MovieApiOptions = {}) {
      */
     async exportTiff(
       kind: 'movie' | 'mask' | 'labels',
-      opts: { threshold?: number; smoothSigmaPx?: number; connectivity?: Connectivity },
+      opts: TiffExportOptions,
       job?: number,
       onProgress?: Progress,
     ): Promise<Blob> {
@@ -432,6 +449,9 @@ export function createMovieApi(options: MovieApiOptions = {}) {
           smoothSigmaPx: opts.smoothSigmaPx,
           connectivity: opts.connectivity,
           rawFrameIntervalMs: c.frameIntervalS * 1000,
+          dtype: opts.dtype,
+          compression: opts.compression,
+          deflate: typeof CompressionStream === 'function' ? nativeDeflate : undefined,
           onFrame: progressFor(job, onProgress),
         });
       } finally {

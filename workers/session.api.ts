@@ -1,7 +1,9 @@
 // The session worker: everything that touches a whole session's bytes — fingerprinting input
 // files, writing and reading .smlm session files, and the autosave store in IndexedDB — so
-// millions of localizations never serialise or hash on the main thread.
+// millions of localizations never serialise or hash on the main thread. Autosave keeps each
+// session as separate records (src/core/session/records.ts) and writes only what changed.
 import * as Comlink from 'comlink';
+import './sessionSections';
 import {
   blobRangeReader,
   fingerprintFile,
@@ -12,24 +14,26 @@ import {
   STORAGE_UNAVAILABLE,
   saveSessionFile,
 } from '../src/core/session/index';
+import {
+  type AutosaveListing,
+  type LegacyAutosave,
+  listSessionRecords,
+  openSessionRecords,
+  pruneSessionRecords,
+  type RecordStore,
+  type SaveReport,
+  type SessionIndex,
+  saveSessionRecords,
+} from '../src/core/session/records';
 
 /** An autosaved session as listed (without its bytes). */
-export interface AutosaveEntry {
-  id: string;
-  title: string;
-  /** ISO time of the save. */
-  saved: string;
-  bytes: number;
-  localizations: number;
-  stacks: string[];
-}
-
-interface AutosaveRecord extends AutosaveEntry {
-  file: ArrayBuffer;
-}
+export type AutosaveEntry = AutosaveListing;
 
 const DB = 'evscope-sessions';
-const STORE = 'autosave';
+/** Version 1 held one .smlm per session in LEGACY; version 2 adds the record stores. */
+const LEGACY = 'autosave';
+const INDEX = 'sessions';
+const RECORDS = 'records';
 /** Recent sessions kept; older ones drop off so storage cannot grow without bound. */
 export const MAX_AUTOSAVES = 12;
 
@@ -51,8 +55,13 @@ function db(): Promise<IDBDatabase> {
   if (typeof indexedDB === 'undefined') return Promise.reject(unavailable(null));
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
-      const open = indexedDB.open(DB, 1);
-      open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'id' });
+      const open = indexedDB.open(DB, 2);
+      open.onupgradeneeded = () => {
+        const d = open.result;
+        if (!d.objectStoreNames.contains(LEGACY)) d.createObjectStore(LEGACY, { keyPath: 'id' });
+        if (!d.objectStoreNames.contains(INDEX)) d.createObjectStore(INDEX, { keyPath: 'id' });
+        if (!d.objectStoreNames.contains(RECORDS)) d.createObjectStore(RECORDS);
+      };
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => {
         dbPromise = null;
@@ -63,14 +72,61 @@ function db(): Promise<IDBDatabase> {
   return dbPromise;
 }
 
-async function store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-  return (await db()).transaction(STORE, mode).objectStore(STORE);
+async function store(name: string, mode: IDBTransactionMode): Promise<IDBObjectStore> {
+  return (await db()).transaction(name, mode).objectStore(name);
 }
 
-function entryOf(r: AutosaveRecord): AutosaveEntry {
-  const { file: _file, ...e } = r;
-  return e;
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted (storage full?)'));
+  });
 }
+
+/** Every key of session `id`'s records: "<id>/" up to the next character. */
+const recordRange = (id: string) => IDBKeyRange.bound(`${id}/`, `${id}/\uffff`);
+
+const idbStore: RecordStore = {
+  async getIndex(id) {
+    return (await req((await store(INDEX, 'readonly')).get(id))) as SessionIndex | undefined;
+  },
+  async listIndexes() {
+    return (await req((await store(INDEX, 'readonly')).getAll())) as SessionIndex[];
+  },
+  async getRecord(key) {
+    const v = (await req((await store(RECORDS, 'readonly')).get(key))) as Uint8Array | undefined;
+    return v;
+  },
+  async commit(index, puts, deletes) {
+    const tx = (await db()).transaction([INDEX, RECORDS], 'readwrite');
+    const finished = done(tx);
+    const records = tx.objectStore(RECORDS);
+    for (const [k, v] of puts) records.put(v, k);
+    for (const k of deletes) records.delete(k);
+    tx.objectStore(INDEX).put(index);
+    await finished;
+  },
+  async remove(id) {
+    const tx = (await db()).transaction([INDEX, RECORDS], 'readwrite');
+    const finished = done(tx);
+    tx.objectStore(RECORDS).delete(recordRange(id));
+    tx.objectStore(INDEX).delete(id);
+    await finished;
+  },
+  legacy: {
+    async list() {
+      const all = (await req((await store(LEGACY, 'readonly')).getAll())) as LegacyAutosave[];
+      return all.map(({ file: _f, ...e }) => e);
+    },
+    async get(id) {
+      return (await req((await store(LEGACY, 'readonly')).get(id))) as LegacyAutosave | undefined;
+    },
+    async delete(id) {
+      await req((await store(LEGACY, 'readwrite')).delete(id));
+    },
+  },
+};
 
 function transferTables(r: OpenSessionResult): OpenSessionResult {
   if (!r.ok) return r;
@@ -104,41 +160,32 @@ export function createSessionApi() {
       );
     },
 
-    /** Serialises and stores a session under `id`; returns the stored size in bytes. */
-    async autosave(id: string, session: Session, tables: SessionTable[]): Promise<number> {
-      const bytes = saveSessionFile(session, tables);
-      const rec: AutosaveRecord = {
-        id,
-        title: session.title,
-        saved: new Date().toISOString(),
-        bytes: bytes.byteLength,
-        localizations: tables.find((t) => t.kind === 'localizations')?.length ?? 0,
-        stacks: session.stacks.map((s) => s.label),
-        file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-      };
-      await req((await store('readwrite')).put(rec));
-      const all = ((await req((await store('readonly')).getAll())) as AutosaveRecord[]).sort((a, b) =>
-        b.saved.localeCompare(a.saved),
-      );
-      for (const old of all.slice(MAX_AUTOSAVES)) await req((await store('readwrite')).delete(old.id));
-      return bytes.byteLength;
+    /**
+     * Stores a session under `id`, writing only the records that changed since its last save;
+     * returns the bytes stored and written.
+     */
+    async autosave(
+      id: string,
+      session: Session,
+      tables: SessionTable[],
+      mode: 'edit' | 'review' = 'edit',
+    ): Promise<SaveReport> {
+      const report = await saveSessionRecords(idbStore, id, session, tables, new Date(), mode);
+      await pruneSessionRecords(idbStore, MAX_AUTOSAVES);
+      return report;
     },
 
     async listAutosaves(): Promise<AutosaveEntry[]> {
-      const all = (await req((await store('readonly')).getAll())) as AutosaveRecord[];
-      return all.map(entryOf).sort((a, b) => b.saved.localeCompare(a.saved));
+      return listSessionRecords(idbStore);
     },
 
     async openAutosave(id: string, appVersion: string): Promise<OpenSessionResult> {
-      const rec = (await req((await store('readonly')).get(id))) as AutosaveRecord | undefined;
-      if (!rec) return { ok: false, errors: [`autosaved session ${id} is no longer stored`] };
-      return transferTables(
-        openSessionFile(new Uint8Array(rec.file), { fileName: rec.title || 'autosaved session', appVersion }),
-      );
+      return transferTables(await openSessionRecords(idbStore, id, appVersion));
     },
 
     async deleteAutosave(id: string): Promise<void> {
-      await req((await store('readwrite')).delete(id));
+      await idbStore.remove(id);
+      await idbStore.legacy.delete(id);
     },
   };
 }

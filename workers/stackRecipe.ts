@@ -2,9 +2,11 @@
 // Blobs clone across threads without copying their bytes), how they were combined, or the
 // simulation that makes them. Localization workers open the stack themselves from the recipe,
 // so frames never cross threads; sessions keep the recipe to re-run an analysis.
+import { CachedSimulatedStack, simulationCacheKey } from '../src/core/sim/frameCache';
 import { type Simulation, simulate } from '../src/core/sim/index';
 import type { SimulationParams } from '../src/core/sim/params';
 import type { FrameSource } from '../src/core/stack/types';
+import { opfsChunkStore } from './opfsChunkStore';
 import { blobByteSource, openChannels, openStack, splitDualView } from './stackReaders';
 
 /** A file handed to a worker. Browsers clone File with its name, Node's MessagePort does not. */
@@ -35,8 +37,11 @@ export async function openRecipe(recipe: StackRecipe, signal?: AbortSignal): Pro
       return splitDualView(await openRecipe(recipe.base, signal), recipe.layout);
     case 'simulated': {
       const sim = simulate(recipe.params);
-      simulations.set(sim.stack, sim);
-      return sim.stack;
+      // In the browser, frames generated once are read back from OPFS (frameCache.ts).
+      const store = await opfsChunkStore(simulationCacheKey(recipe.params));
+      const src: FrameSource = store ? new CachedSimulatedStack(sim.stack, store) : sim.stack;
+      simulations.set(src, sim);
+      return src;
     }
   }
 }

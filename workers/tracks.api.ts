@@ -24,7 +24,7 @@ import { LocalizeScratch, localizeFrames } from '../src/core/localize/localize';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../src/core/localize/params';
 import { concatLocTables, type LocTable } from '../src/core/locs/table';
 import { gridForCameraRegion, type RenderGrid } from '../src/core/movie/grid';
-import { type MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
+import type { MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
 import { movieFrameCount } from '../src/core/movie/window';
 import type { Affine } from '../src/core/registration/affine';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../src/core/spt/blocks';
@@ -33,6 +33,7 @@ import { linkWithRadiusCheck, type RadiusCheck } from '../src/core/spt/radiusChe
 import { filterTracks, summarizeTracks, type TrackSummary } from '../src/core/spt/summary';
 import { detectionsFromLocTable, type TrackTable } from '../src/core/spt/types';
 import type { FrameSource, PixelArray } from '../src/core/stack/types';
+import { type DistanceSweepApi, movieForSweep, type SweepRange, sweepRange } from './distanceSweep.api';
 import { openRecipe, type StackRecipe } from './stackRecipe';
 
 export interface TrackFilterParams {
@@ -139,6 +140,11 @@ export interface DistanceRequest {
   control: ControlChoice;
   controlPerFrame: number;
   controlSeed?: number;
+  /** The distance analysis's other settings (an experiment's coloc step); default as ColocParams. */
+  colocExtra?: Pick<
+    ColocParams,
+    'controlTracksPerTrack' | 'permutations' | 'minDuration' | 'includeCensored'
+  >;
   cutoffNm: number;
   histogram: HistogramSpec;
   pooling: 'nearest' | 'pooled';
@@ -174,6 +180,15 @@ const PROGRESS_INTERVAL_MS = 150;
 const YIELD_INTERVAL_MS = 40;
 const DETECT_CHUNK = 32;
 const CELL_PROJECTION_FRAMES = 200;
+/** Fewer movie frames than twice this are not worth a helper worker's start-up. */
+const MIN_PARALLEL_FRAMES = 20;
+
+/** A worker running distanceSweep.api for one call; `died` rejects if it stops. */
+export interface SweepHelper {
+  api: Comlink.Remote<DistanceSweepApi>;
+  died: Promise<never>;
+  terminate(): void;
+}
 
 const yieldNow = () => new Promise((r) => setTimeout(r, 0));
 
@@ -279,8 +294,61 @@ export function registerTracks(t: TrackTable, affine: Affine | null): TrackTable
   return { length: t.length, columns: { ...t.columns, x: ox, y: oy } };
 }
 
+/**
+ * Sweeps the movie's frames into `sweep`: the first half here, the second in a helper worker
+ * when there is one (distanceSweep.api.ts), both parts adopted in order.
+ */
+async function sweepInParts(
+  range: SweepRange,
+  sweep: FrameSweep,
+  movie: SlidingMovie,
+  pace: ReturnType<typeof pacer>,
+  spawn?: () => SweepHelper | null,
+): Promise<{ covered: number; measured: number }> {
+  const total = range.end - range.start;
+  const helper = total >= 2 * MIN_PARALLEL_FRAMES ? (spawn?.() ?? null) : null;
+  const split = helper ? range.start + Math.ceil(total / 2) : range.end;
+  let localDone = 0;
+  let helperDone = 0;
+  const report = () => pace.report('distances', localDone + helperDone, total);
+  const remote = helper
+    ? Promise.race([
+        helper.api.sweep(
+          { ...range, start: split },
+          Comlink.proxy((d: number) => {
+            helperDone = d;
+            report();
+          }),
+        ),
+        helper.died,
+      ])
+    : null;
+  // Rejections are taken when awaited below; until then they must not go unhandled.
+  remote?.catch(() => {});
+  try {
+    const local = await sweepRange(
+      { ...range, end: split },
+      async (d) => {
+        localDone = d;
+        report();
+        await pace.tick();
+      },
+      movie,
+    );
+    sweep.adopt(local.part);
+    if (!remote) return local;
+    const far = await remote;
+    sweep.adopt(far.part);
+    return { covered: local.covered + far.covered, measured: local.measured + far.measured };
+  } finally {
+    helper?.terminate();
+  }
+}
+
 export function createTracksApi(
   open: (recipe: StackRecipe, signal?: AbortSignal) => Promise<FrameSource> = openRecipe,
+  /** A helper worker for the per-frame distances (browser); none: one thread (Node, tests). */
+  sweepHelper?: () => SweepHelper | null,
 ) {
   let current: AbortController | null = null;
 
@@ -401,18 +469,15 @@ export function createTracksApi(
         };
         if (req.locs.precision) columns.precision = req.locs.precision;
         pace.report('movie', 0, 1, true);
-        const movie = SlidingMovie.fromTable(
-          { length: req.locs.length, columns },
-          {
-            window: m.window,
-            step: m.step,
-            grid,
-            sigma,
-            frameIntervalS: req.rawFrameIntervalS,
-            cacheSize: 2,
-          },
-          req.rawFrames,
-        );
+        const movieOptions = {
+          window: m.window,
+          step: m.step,
+          grid,
+          sigma,
+          frameIntervalS: req.rawFrameIntervalS,
+        };
+        const locs = { length: req.locs.length, columns };
+        const movie = movieForSweep({ locs, movie: movieOptions, rawFrames: req.rawFrames });
         await pace.tick();
 
         // Positions first, so the sweep knows which frames need a distance field.
@@ -466,6 +531,7 @@ export function createTracksApi(
           cutoff: req.cutoffNm,
           histogram: req.histogram,
           pooling: req.pooling,
+          ...req.colocExtra,
         };
         const controls = colocControls(positions, params);
 
@@ -483,32 +549,23 @@ export function createTracksApi(
         }
         await pace.tick();
 
-        const sweep = new FrameSweep(
-          movieFrames,
-          [positions.columns, controls.points.columns, controls.tracks.columns],
-          { grid, perStructure: req.pooling === 'pooled' },
+        const sets = [positions.columns, controls.points.columns, controls.tracks.columns].map(
+          ({ frame, x, y }) => ({ frame, x, y }),
         );
-        const smoothed = new Float32Array(grid.width * grid.height);
-        const mask = new Uint8Array(grid.width * grid.height);
-        let covered = 0;
-        let measured = 0;
-        for (const frame of movie.frames(0, movieFrames)) {
-          const t = frame.index;
-          if (sweep.needs(t)) {
-            const v =
-              m.smoothSigmaPx > 0
-                ? gaussianSmooth(frame.image, grid.width, grid.height, m.smoothSigmaPx, smoothed)
-                : frame.image;
-            binarize(v, threshold, mask);
-            let c = 0;
-            for (let i = 0; i < mask.length; i++) c += mask[i];
-            covered += c / mask.length;
-            measured++;
-            sweep.addFrame(t, mask);
-          } else sweep.addFrame(t, null);
-          pace.report('distances', t + 1, movieFrames);
-          await pace.tick();
-        }
+        const sweep = new FrameSweep(movieFrames, sets, { grid, perStructure: req.pooling === 'pooled' });
+        const range: SweepRange = {
+          locs,
+          rawFrames: req.rawFrames,
+          movie: movieOptions,
+          movieFrames,
+          smoothSigmaPx: m.smoothSigmaPx,
+          threshold,
+          sets,
+          perStructure: req.pooling === 'pooled',
+          start: 0,
+          end: movieFrames,
+        };
+        const { covered, measured } = await sweepInParts(range, sweep, movie, pace, sweepHelper);
         pace.report('statistics', 0, 1, true);
         const coloc = analyzeColocalization(positions, sweep.provider(), params, controls);
         pace.report('statistics', 1, 1, true);

@@ -1,5 +1,7 @@
 // Minimal flag parser: `--name value`, `--flag`, and positionals. Unknown flags are errors so
 // a typo never silently falls back to a default.
+import { parseOrThrow, type v } from '../core/schema';
+
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
@@ -43,4 +45,21 @@ export function numberFlag(p: ParsedArgs, name: string): number | undefined {
 export function stringFlag(p: ParsedArgs, name: string): string | undefined {
   const v = p.flags.get(name);
   return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * A flag's value through the field's schema (the parameter set's, shared with the panel, session
+ * files and links), so a bad value gets the same rule and message everywhere:
+ * `--window: expected a whole number, got 1.5`. Numeric text is read as a number.
+ */
+export function schemaFlag<S extends v.GenericSchema>(
+  p: ParsedArgs,
+  name: string,
+  field: S,
+): v.InferOutput<S> | undefined {
+  const raw = p.flags.get(name);
+  if (raw === undefined) return undefined;
+  const value =
+    typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return parseOrThrow(field, value, `--${name}`);
 }

@@ -22,6 +22,8 @@ export interface FrameReader {
   readonly height: number;
   readonly frameCount: number;
   readFrame(index: number, signal?: AbortSignal): Promise<PixelArray>;
+  /** Frames [first, first + count) back to back in one call (few large reads); optional. */
+  readFrames?(first: number, count: number, signal?: AbortSignal): Promise<PixelArray>;
 }
 
 /** A stack each worker opens for itself (browser runs): no pixels cross threads. */
@@ -236,6 +238,15 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
   const readChunk = async (reader: FrameReader, first: number, count: number): Promise<ChunkRead> => {
     const w = roi.width;
     const h = roi.height;
+    if (reader.readFrames) {
+      try {
+        const frames = await reader.readFrames(first, count, o.signal);
+        if (frames.length === count * reader.width * reader.height)
+          return { block: cropped ? cropBlock(frames, reader.width, count) : frames, count, error: null };
+      } catch {
+        // Read again frame by frame below: that finds the good frames before a damaged one.
+      }
+    }
     let block: PixelArray | null = null;
     for (let f = 0; f < count; f++) {
       let frame: PixelArray;
@@ -259,6 +270,18 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
       }
     }
     return { block, count, error: null };
+  };
+
+  const cropBlock = (frames: PixelArray, fullWidth: number, count: number): PixelArray => {
+    const size = roi.width * roi.height;
+    const full = frames.length / count;
+    const out = allocLike(frames, count * size);
+    for (let f = 0; f < count; f++)
+      for (let y = 0; y < roi.height; y++) {
+        const src = f * full + (roi.y + y) * fullWidth + roi.x;
+        out.set(frames.subarray(src, src + roi.width), f * size + y * roi.width);
+      }
+    return out;
   };
 
   /** Records where the run stops; `partial` holds the frames of `chunk` done before `frame`. */

@@ -112,13 +112,23 @@ export class LocalizeService implements LocalizeEngine {
     return this.pool?.liveWorkers ?? 0;
   }
 
-  run(req: LocalizeRequest): Promise<LocalizeRunResult> {
+  private runPool(): WorkerPool<LocalizeApi> {
     // Idle workers go after a while: each holds an open stack and its scratch buffers.
     this.pool ??= new WorkerPool<LocalizeApi>(this.factory(), {
       size: this.options.size ?? defaultPoolSize(),
       idleTtlMs: 120_000,
       stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
     });
+    return this.pool;
+  }
+
+  /** Starts the run workers ahead of the first run (they load their modules meanwhile). */
+  warm(): void {
+    this.runPool().warm();
+  }
+
+  run(req: LocalizeRequest): Promise<LocalizeRunResult> {
+    const pool = this.runPool();
     return localizeRun({
       source: {
         width: req.stack.width,
@@ -130,10 +140,11 @@ export class LocalizeService implements LocalizeEngine {
         scmosMapsFromSimulation: req.scmosMapsFromSimulation,
       },
       params: req.params,
-      pool: this.pool,
+      pool,
       frames: req.frames,
       roi: req.roi,
-      chunkSize: this.options.chunkSize ?? 16,
+      // The CLI's chunk: one block read and one table transfer per 32 frames per worker.
+      chunkSize: this.options.chunkSize ?? 32,
       onChunk: req.onChunk,
       onProgress: req.onProgress,
       progressIntervalMs: 250,

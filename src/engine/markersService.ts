@@ -54,14 +54,19 @@ export function markersBackend(
   };
 }
 
-let service: MarkersBackend | null = null;
-
-/** The app's markers backend (a Web Worker). */
-export function markersService(): MarkersBackend {
-  service ??= markersBackend(
+/** A markers backend on a browser worker of its own (the experiment batch runs beside the panel's). */
+export function browserMarkersBackend(): MarkersBackend {
+  return markersBackend(
     browserWorkerFactory<MarkersApi>(
       () => new Worker(new URL('../../workers/markers.worker.ts', import.meta.url), { type: 'module' }),
     ),
   );
+}
+
+let service: MarkersBackend | null = null;
+
+/** The app's markers backend (a Web Worker). */
+export function markersService(): MarkersBackend {
+  service ??= browserMarkersBackend();
   return service;
 }

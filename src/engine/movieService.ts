@@ -12,8 +12,8 @@ import type {
   MovieStatus,
   RenderedMovieFrame,
   StructureResult,
+  TiffExportOptions,
 } from '../../workers/movie.api';
-import type { Connectivity } from '../core/binarize/structures';
 import type { LocTable } from '../core/locs/table';
 import { browserWorkerFactory } from './browserWorker';
 import { type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
@@ -50,13 +50,18 @@ function transferables(c: LocChunk): Transferable[] {
   return list;
 }
 
+/** The browser's movie workers (a lane of the experiment batch makes a service of its own). */
+const movieWorkers = browserWorkerFactory<MovieApi>(
+  () => new Worker(new URL('../../workers/movie.worker.ts', import.meta.url), { type: 'module' }),
+);
+
 export class MovieService {
   private readonly worker: WorkerService<MovieApi>;
   private job = 0;
   /** Called when the worker died (the movie is gone). */
   onCrash: ((message: string) => void) | null = null;
 
-  constructor(factory: WorkerFactory<MovieApi>, options: WorkerServiceOptions = {}) {
+  constructor(factory: WorkerFactory<MovieApi> = movieWorkers, options: WorkerServiceOptions = {}) {
     // Not redone: the worker holds the movie's localizations.
     // Appending a large chunk and a frame's structure labelling are single steps that do not beat.
     this.worker = workerService(factory, { name: 'the movie worker', deadlineMs: 60_000, ...options });
@@ -119,11 +124,7 @@ export class MovieService {
     );
   }
 
-  exportTiff(
-    kind: 'movie' | 'mask' | 'labels',
-    opts: { threshold?: number; smoothSigmaPx?: number; connectivity?: Connectivity },
-    onProgress: ProgressFn,
-  ) {
+  exportTiff(kind: 'movie' | 'mask' | 'labels', opts: TiffExportOptions, onProgress: ProgressFn) {
     return this.longJob<Blob>('The TIFF export', (api, job) =>
       api.exportTiff(kind, opts, job, Comlink.proxy(onProgress)),
     );
@@ -131,8 +132,4 @@ export class MovieService {
 }
 
 /** The app's one movie worker. */
-export const movieService = new MovieService(
-  browserWorkerFactory<MovieApi>(
-    () => new Worker(new URL('../../workers/movie.worker.ts', import.meta.url), { type: 'module' }),
-  ),
-);
+export const movieService = new MovieService();

@@ -18,12 +18,17 @@ export type {
 /** What the stores need from the render worker; tests pass a fake or a MessageChannel-wrapped API. */
 export type RenderBackend = PoolCalls<RenderApi>;
 
+/** The browser's render workers (a lane of the experiment batch makes a service of its own). */
+const renderWorkers = browserWorkerFactory<RenderApi>(
+  () => new Worker(new URL('../../workers/render.worker.ts', import.meta.url), { type: 'module' }),
+);
+
 export class RenderService {
   private readonly worker: WorkerService<RenderApi>;
   /** Called after the worker died; its copy of the localizations is gone and must be re-sent. */
   onCrash: ((message: string) => void) | null = null;
 
-  constructor(factory: WorkerFactory<RenderApi>, options: WorkerServiceOptions = {}) {
+  constructor(factory: WorkerFactory<RenderApi> = renderWorkers, options: WorkerServiceOptions = {}) {
     // Post-processing steps (RCC drift on millions of rows) are single synchronous calls that
     // cannot beat: a generous deadline.
     this.worker = workerService(factory, { name: 'the render worker', deadlineMs: 120_000, ...options });
@@ -39,8 +44,4 @@ export class RenderService {
   }
 }
 
-export const renderService = new RenderService(
-  browserWorkerFactory<RenderApi>(
-    () => new Worker(new URL('../../workers/render.worker.ts', import.meta.url), { type: 'module' }),
-  ),
-);
+export const renderService = new RenderService();

@@ -44,6 +44,11 @@ export interface Activity {
 
 type Listener = (a: Activity) => void;
 
+/** The browser's stack workers (a lane of the experiment batch makes a service of its own). */
+const stackWorkers = browserWorkerFactory<StackApi>(
+  () => new Worker(new URL('../../workers/stack.worker.ts', import.meta.url), { type: 'module' }),
+);
+
 export class StackService {
   private readonly worker: WorkerService<StackApi>;
   private readonly calls = new Map<number, string>();
@@ -52,7 +57,7 @@ export class StackService {
   /** Called when the worker died and every stack it held is gone. */
   onCrash: ((message: string) => void) | null = null;
 
-  constructor(factory: WorkerFactory<StackApi>, options: WorkerServiceOptions = {}) {
+  constructor(factory: WorkerFactory<StackApi> = stackWorkers, options: WorkerServiceOptions = {}) {
     // Not redone: the worker holds the open stacks, which die with it.
     // Decoding one large compressed frame or scanning a long file's pages does not beat: 60 s.
     this.worker = workerService(factory, { name: 'the stack worker', deadlineMs: 60_000, ...options });
@@ -135,11 +140,7 @@ export class StackService {
 }
 
 /** The app's one stack worker. */
-export const stackService = new StackService(
-  browserWorkerFactory<StackApi>(
-    () => new Worker(new URL('../../workers/stack.worker.ts', import.meta.url), { type: 'module' }),
-  ),
-);
+export const stackService = new StackService();
 
 export function inputFiles(files: Iterable<File>): InputFile[] {
   return [...files].map((f) => ({ name: f.name, blob: f }));

@@ -68,14 +68,19 @@ export function tracksBackend(
   };
 }
 
-let service: TracksBackend | null = null;
-
-/** The app's tracks backend (a Web Worker). */
-export function tracksService(): TracksBackend {
-  service ??= tracksBackend(
+/** A tracks backend on a worker of its own (the batch runs beside the panel's worker). */
+export function browserTracksBackend(): TracksBackend {
+  return tracksBackend(
     browserWorkerFactory<TracksApi>(
       () => new Worker(new URL('../../workers/tracks.worker.ts', import.meta.url), { type: 'module' }),
     ),
   );
+}
+
+let service: TracksBackend | null = null;
+
+/** The app's tracks backend (a Web Worker). */
+export function tracksService(): TracksBackend {
+  service ??= browserTracksBackend();
   return service;
 }

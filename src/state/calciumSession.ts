@@ -2,6 +2,7 @@
 // travel; traces and the heat map are recomputed by running again (one pass over the stack).
 // The section is checked on open by its own schema, so a damaged file is refused in words.
 import type { CellRow } from '../core/calcium';
+import { v } from '../core/schema';
 import { checkedJson, type Json, plainJson, registerStepSchema } from '../core/session/index';
 import type { StackInfo } from '../engine/stackService';
 import {
@@ -11,6 +12,7 @@ import {
   decodeLabels,
   type SavedCalcium,
 } from './calciumStore';
+import { registerSessionPart } from './sessionPart';
 
 const NUMERIC_CELL_KEYS = [
   'cell',
@@ -111,3 +113,17 @@ export function restoreCalciumStep(
     warnings.push(`the Ca²⁺ responses could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
+
+// The section keeps its own parser (parseSavedCalcium, above): the file is refused over a damaged one.
+registerSessionPart({
+  key: 'calcium',
+  scope: 'workbench',
+  schema: v.custom<Json>(() => true),
+  defaults: () => null,
+  capture: (ctx) => captureCalciumStep(new Map(ctx.stackIds)) ?? undefined,
+  restore(section, ctx) {
+    const warnings: string[] = [];
+    restoreCalciumStep(section ?? undefined, new Map(ctx.live), warnings);
+    for (const w of warnings) ctx.warn(w);
+  },
+});

@@ -2,19 +2,12 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { CameraKind } from '../core/camera/camera';
+import type { MetaOverrides } from '../core/stack/metaOverrides';
 import type { StackInfo } from '../engine/stackService';
 import { forgetInputs, switchInput } from './inputResults';
 
 /** Metadata the user can correct; undefined means "use what the file says". */
-export interface MetaOverrides {
-  pixelSizeNm?: number;
-  frameIntervalMs?: number;
-  offsetAdu?: number;
-  electronsPerAdu?: number;
-  emGain?: number;
-  /** The camera type, when the file does not say or says wrongly (decides e.g. sCMOS maps). */
-  cameraKind?: CameraKind;
-}
+export type { MetaOverrides } from '../core/stack/metaOverrides';
 export type OverrideKey = keyof MetaOverrides;
 /** The numeric corrections (all but the camera type). */
 export type NumericOverrideKey = Exclude<OverrideKey, 'cameraKind'>;

@@ -3,13 +3,16 @@
 // (keeping what was done) or failed (keeping it too, with the reason in a notice).
 import { countForRun, describeBrightnessCount } from '../core/localize/brightnessCount';
 import { resolveLocalizeParams } from '../core/localize/params';
-import { concatLocTables } from '../core/locs/table';
+import { concatLocTables, type LocTable } from '../core/locs/table';
 import { type LocalizeEngine, localizeService } from '../engine/localizeService';
 import { attachMaps } from './cameraMapsStore';
 import { activeStack, type DataState, dataStore, inputName } from './dataStore';
 import { localizeParamsStore, planRun, type RunPlan } from './localizeParamsStore';
 import { type LocsState, locsOf, locsStore, type RunStatus } from './locsStore';
 import { uiStore } from './uiStore';
+
+/** Streamed chunks reach the stores (and the views) at most this often during a run. */
+const CHUNK_COMMIT_MS = 250;
 
 export interface RunOutcome {
   count: number;
@@ -62,6 +65,22 @@ export function makeLocalizeActions(
       return { count: now?.count ?? 0, status: mine() ? status : (now?.status ?? status) };
     };
     const st = stores.data.getState().stacks.find((x) => x.info.id === plan.stackId)!;
+    // Chunks arrive every few milliseconds, and each store write wakes the table, histograms,
+    // movie, scoring and autosave listeners on the main thread the workers report to: commit
+    // them in batches (the first at once, so results show immediately).
+    let pending: LocTable[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let committed = false;
+    const commit = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (!pending.length) return;
+      const batch = pending;
+      pending = [];
+      committed = true;
+      const n = batch.reduce((sum, t) => sum + t.length, 0);
+      write((s) => ({ chunks: [...s.chunks, ...batch], count: s.count + n, version: s.version + 1 }));
+    };
     try {
       const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
       const res = await engine.run({
@@ -74,10 +93,13 @@ export function makeLocalizeActions(
         signal: ctl.signal,
         onChunk: (t) => {
           if (!mine()) return ctl.abort();
-          write((s) => ({ chunks: [...s.chunks, t], count: s.count + t.length, version: s.version + 1 }));
+          pending.push(t);
+          if (!committed) commit();
+          else timer ??= setTimeout(commit, CHUNK_COMMIT_MS);
         },
         onProgress: (p) => write(() => ({ progress: p })),
       });
+      commit();
       if (!mine()) return outcome('done');
       if (res.failedFrame) {
         // The frames before the bad one are kept and shown; the rest of the stack is not done.
@@ -98,6 +120,7 @@ export function makeLocalizeActions(
       write((s) => ({ status, error: null, version: s.version + 1 }));
       return outcome(status);
     } catch (e) {
+      commit();
       const msg = e instanceof Error ? e.message : String(e);
       write((s) => ({ status: 'failed', error: msg, version: s.version + 1 }));
       stores.notify(

@@ -4,59 +4,15 @@
 // the stack (Data step) so the viewer's scale bar and the fit always agree.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import {
-  DEFAULT_LOCALIZE_PARAMS,
-  type LocalizeParamsInput,
-  resolveLocalizeParams,
-} from '../core/localize/params';
+import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
+import { DEFAULT_SETTINGS, type LocalizeSettings } from '../core/localize/settings';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { RegionOfInterest } from '../engine/localizeRun';
 import type { StackInfo } from '../engine/stackService';
 import { chooseMaps, type MapsRef, type StackMaps, stackMaps } from './cameraMapsStore';
 import { effectiveCameraKind, effectiveMeta, type LoadedStack } from './dataStore';
 
-export interface LocalizeSettings {
-  /** PSF standard deviation, nm; null: from the stack (a simulation knows its PSF), else 130. */
-  sigmaNm: number | null;
-  fitSigma: boolean;
-  fitter: 'mle' | 'lsq' | 'wlsq' | 'mle-multi';
-  /** mle-multi: most emitters fitted in one window. */
-  maxEmitters: number;
-  /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
-  multiAlpha: number;
-  /** mle-multi: count emitters too close to resolve from the run's brightness distribution. */
-  countByBrightness: boolean;
-  detector: 'wavelet' | 'dog';
-  /** k in k × std(first wavelet level). */
-  thresholdFactor: number;
-  /** Fit window half-width, px; null: round(2.5 σ). */
-  fitRadiusPx: number | null;
-  minDistancePx: number;
-  /** 0-based channel of multi-channel stacks. */
-  channel: number;
-  /** 1-based, inclusive, as typed; null ends mean the first / last frame. */
-  firstFrame: number | null;
-  lastFrame: number | null;
-  /** Camera pixels; null: the whole frame. */
-  roi: RegionOfInterest | null;
-}
-
-export const DEFAULT_SETTINGS: LocalizeSettings = {
-  sigmaNm: null,
-  fitSigma: false,
-  fitter: 'mle',
-  maxEmitters: DEFAULT_LOCALIZE_PARAMS.maxEmitters,
-  multiAlpha: DEFAULT_LOCALIZE_PARAMS.multiAlpha,
-  countByBrightness: DEFAULT_LOCALIZE_PARAMS.countByBrightness,
-  detector: 'wavelet',
-  thresholdFactor: 1,
-  fitRadiusPx: null,
-  minDistancePx: 3,
-  channel: 0,
-  firstFrame: null,
-  lastFrame: null,
-  roi: null,
-};
+export { DEFAULT_SETTINGS, type LocalizeSettings } from '../core/localize/settings';
 
 export const FALLBACK_SIGMA_NM = 130;
 export const FALLBACK_PIXEL_NM = PHYSICAL_DEFAULTS.pixelSizeNm;

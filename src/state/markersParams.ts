@@ -3,68 +3,17 @@
 // kernel's EvMarkerParamsInput. Validation is the kernel's own, so the panel refuses exactly
 // what the worker would.
 import { channelNature, defaultRole, roleProblems } from '../core/ev/channelRoles';
-import type { CountMethod, ProbeTest } from '../core/ev/classify';
 import {
   type EvMarkerParams,
   type EvMarkerParamsInput,
   resolveEvMarkerParams,
   validateEvMarkerParams,
 } from '../core/ev/params';
+import type { MarkerChannelConfig, MarkersParams } from '../core/ev/schema';
 import type { FrameSource } from '../core/stack/types';
 import type { StackInfo } from '../engine/stackService';
 
-export type ChannelRole = 'marker' | 'probe' | 'skip';
-
-export interface MarkerChannelConfig {
-  /** 0-based channel of the stack. */
-  channel: number;
-  name: string;
-  role: ChannelRole;
-  /** Molecules needed to call the marker present. */
-  threshold: number;
-  /** Single-dye intensity (ADU over the ROI); empty = learnt from the final bleaching steps. */
-  unitIntensity?: number;
-}
-
-export interface LocsCountConfig {
-  use: boolean;
-  /** Stack channel the localizations were made from. */
-  channel: number;
-  /** Localizations within this distance (nm) of an EV centre belong to it. */
-  radiusNm: number;
-  /** Detections of one blink lie within this distance (nm). */
-  mergeRadiusNm: number;
-  /** Dark frames tolerated inside one blink. */
-  maxDarkFrames: number;
-  /** The dye's mean bursts per molecule, from a calibration (≥ 1). */
-  burstsPerMolecule: number;
-}
-
-export interface MarkersParams {
-  channels: MarkerChannelConfig[];
-  /** 'union': EVs seen in any marker channel; a number: only that channel. */
-  reference: 'union' | number;
-  thresholdK: number;
-  projectionFrames: number;
-  projection: 'mean' | 'max';
-  minSeparationPx: number;
-  radiusPx: number;
-  annulusInnerPx: number;
-  annulusOuterPx: number;
-  penaltyFactor: number;
-  minSegment: number;
-  /** 0-based first frame and number of frames. */
-  frameStart: number;
-  frameCount: number;
-  /** Which count types the EVs; 'locs' counts the active localizations (PALM/dSTORM). */
-  method: CountMethod;
-  disagreementZ: number;
-  /** Counting from localizations (issue 8 (c)): the run's localizations of this stack. */
-  locs: LocsCountConfig;
-  /** Default subtype name → the user's name. */
-  rename: Record<string, string>;
-  test: ProbeTest;
-}
+export type { ChannelRole, LocsCountConfig, MarkerChannelConfig, MarkersParams } from '../core/ev/schema';
 
 /** What the panel knows of a stack; `recipe` tells what a simulated stack's channels image. */
 export type MarkersStackInfo = Pick<

@@ -4,28 +4,33 @@
 // the UI shows and the actions that drive it.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { Connectivity } from '../core/binarize/structures';
 import type { ColormapName } from '../core/display/colormaps';
 import type { LocTable } from '../core/locs/table';
 import type { EvLayerMode } from '../core/movie/evFrames';
 import type { RenderGrid } from '../core/movie/grid';
-import { framesPastEnd } from '../core/movie/window';
-import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
-import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
-import { isCancelled } from '../engine/workerErrors';
-import { activeStack, dataStore, effectiveMeta } from './dataStore';
-import { activeInput, type InputId, registerResults } from './inputResults';
-import { type LocsState, locsStore } from './locsStore';
 import {
+  type BinarizeParams,
   type CameraRoi,
   type CheckedMovieParams,
+  type ContrastMode,
   checkMovieParams,
+  DEFAULT_BINARIZE,
+  DEFAULT_MOVIE_DISPLAY,
   DEFAULT_MOVIE_PARAMS,
   type MovieParamErrors,
   type MovieParams,
   type MovieSource,
   pastEndNote,
-} from './movieParams';
+} from '../core/movie/params';
+import type { MovieDtype } from '../core/movie/quantise';
+import { framesPastEnd } from '../core/movie/window';
+import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
+import type { TiffCompression } from '../core/stack/tiffWriter';
+import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
+import { isCancelled } from '../engine/workerErrors';
+import { activeStack, dataStore, effectiveMeta } from './dataStore';
+import { activeInput, type InputId, registerResults } from './inputResults';
+import { type LocsState, locsStore } from './locsStore';
 import { postStore } from './postStore';
 import { uiStore } from './uiStore';
 import { fitTransform, imageViewActions } from './viewerStore';
@@ -55,7 +60,7 @@ export interface BuiltMovie {
   sourceRows: number;
 }
 
-export type ContrastMode = 'pooled' | 'frame' | 'manual';
+export type { ContrastMode } from '../core/movie/params';
 
 export interface MovieState {
   params: MovieParams;
@@ -90,7 +95,7 @@ export interface MovieState {
   sampleFrames: number;
   manualThreshold: number;
   smoothSigmaPx: number;
-  connectivity: Connectivity;
+  connectivity: BinarizeParams['connectivity'];
   threshold: number | null;
   preview: boolean;
   analysis: JobProgress | null;
@@ -99,6 +104,9 @@ export interface MovieState {
   resultFromSession: boolean;
   selected: number | null;
   exporting: JobProgress | null;
+  /** Movie TIFF export: pixel type (integers with one recorded scale) and codec for every TIFF. */
+  tiffDtype: MovieDtype;
+  tiffCompression: TiffCompression;
 
   setParams(p: Partial<MovieParams>): void;
   set(p: Partial<MovieState>): void;
@@ -144,18 +152,9 @@ export const movieStore = createStore<MovieState>()((set) => ({
   panY: 0,
   fit: true,
   viewport: { w: 0, h: 0 },
-  colormap: 'hot',
-  contrastMode: 'pooled',
-  window: { min: 0, max: 1 },
-  showEv: true,
+  ...DEFAULT_MOVIE_DISPLAY,
   evMode: 'mean',
-  evColormap: 'magenta',
-  showOutlines: true,
-  method: 'otsu',
-  sampleFrames: 10,
-  manualThreshold: 0,
-  smoothSigmaPx: 1,
-  connectivity: 26,
+  ...DEFAULT_BINARIZE,
   threshold: null,
   preview: true,
   analysis: null,
@@ -163,6 +162,8 @@ export const movieStore = createStore<MovieState>()((set) => ({
   resultFromSession: false,
   selected: null,
   exporting: null,
+  tiffDtype: 'float32',
+  tiffCompression: 'none',
 
   setParams: (p) => set((s) => ({ params: { ...s.params, ...p } })),
   set: (p) => set(p),
@@ -593,7 +594,13 @@ export async function exportTiff(kind: 'movie' | 'mask' | 'labels'): Promise<Blo
   movieStore.setState({ exporting: { label, done: 0, total: 1, startedAt } });
   const job = movieService.exportTiff(
     kind,
-    { threshold: threshold ?? undefined, smoothSigmaPx: s.smoothSigmaPx, connectivity: s.connectivity },
+    {
+      threshold: threshold ?? undefined,
+      smoothSigmaPx: s.smoothSigmaPx,
+      connectivity: s.connectivity,
+      dtype: s.tiffDtype,
+      compression: s.tiffCompression,
+    },
     (done, total) => movieStore.setState({ exporting: { label, done, total, startedAt } }),
   );
   exportCancel = job.cancel;

@@ -15,74 +15,27 @@ import {
   invertAffine6,
   isIdentity6,
 } from '../core/registration/affine6';
+import type {
+  ChannelRegistrationSchema,
+  RegistrationBeadsSchema,
+  RegistrationSourceSchema,
+  RegistrationStatsSchema,
+} from '../core/registration/schema';
+import type { v } from '../core/schema';
 import {
   type ChannelFit,
   type ChannelFitError,
   type RegistrationBackend,
   type RegistrationFitRequest,
-  type RegistrationMode,
   registrationService,
 } from '../engine/registrationService';
 import { isCancelled } from '../engine/workerErrors';
 
-export type RegistrationSource =
-  | { kind: 'identity' }
-  | { kind: 'typed' }
-  | { kind: 'frames'; stackName: string; frames: { start: number; count: number }; mode: RegistrationMode }
-  | {
-      kind: 'beads';
-      stackName: string;
-      beadStackId: number;
-      frames: { start: number; count: number };
-      mode: RegistrationMode;
-    };
-
-export interface RegistrationStats {
-  /** Residual RMS per axis and total over the beads used, nm. */
-  rmsX: number;
-  rmsY: number;
-  rms: number;
-  /** The same for each bead predicted by a fit without it, nm: the error to expect elsewhere. */
-  looRmsX: number;
-  looRmsY: number;
-  looRms: number;
-  /** Beads used and rejected as outliers. */
-  pairs: number;
-  outliers: number;
-  pairedLocalizations: number;
-  /** Localizations found in channel 0 and in channel c. */
-  localizations: [number, number];
-}
-
-/** Per-bead positions (nm) for the residual plot and the overlay. */
-export interface RegistrationBeads {
-  refX: number[];
-  refY: number[];
-  /** In channel c's own camera coordinates. */
-  movX: number[];
-  movY: number[];
-  /** reference − toReference(moving), nm. */
-  residualX: number[];
-  residualY: number[];
-  outlierRefX: number[];
-  outlierRefY: number[];
-  outlierMovX: number[];
-  outlierMovY: number[];
-  /** 0-based frames each bead was seen in: firstFrame … firstFrame + frames − 1. */
-  firstFrame: number[];
-  frames: number[];
-}
-
-export interface ChannelRegistration {
-  channel: number;
-  /** Channel-c camera nm → channel-0 camera nm: x' = a·x + b·y + c, y' = d·x + e·y + f. */
-  toReference: Affine6;
-  source: RegistrationSource;
-  stats: RegistrationStats | null;
-  beads: RegistrationBeads | null;
-  /** ISO time it was set. */
-  at: string;
-}
+export type RegistrationSource = v.InferOutput<typeof RegistrationSourceSchema>;
+export type RegistrationStats = v.InferOutput<typeof RegistrationStatsSchema>;
+/** Per-bead positions (nm) for the residual plot and the overlay (moving ones in channel c's own coordinates). */
+export type RegistrationBeads = v.InferOutput<typeof RegistrationBeadsSchema>;
+export type ChannelRegistration = v.InferOutput<typeof ChannelRegistrationSchema>;
 
 export type FitStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -12,6 +12,7 @@ import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
 import { activeStack, dataStore } from './dataStore';
+import { experimentStore } from './experimentStore';
 import { isSwitchingInput, onPutAsideChange, putAsideVersion } from './inputResults';
 import { DEFAULT_SETTINGS, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
@@ -309,6 +310,7 @@ function worthSaving(c: Captured): boolean {
     s.notes !== '' ||
     s.title !== '' ||
     s.steps.post !== undefined ||
+    s.steps.experiment !== undefined ||
     (s.others?.length ?? 0) > 0 ||
     JSON.stringify(localizeParamsStore.getState().settings) !== JSON.stringify(DEFAULT_SETTINGS)
   );
@@ -346,6 +348,10 @@ function watchedKey(): unknown[] {
     s.title,
     s.notes,
     s.id,
+    // The experiment's inputs and steps, and each finished input (not every progress tick).
+    experimentStore.getState().experiment,
+    Object.values(experimentStore.getState().runs).filter((x) => x.status === 'done' || x.status === 'failed')
+      .length,
   ];
 }
 
@@ -389,9 +395,17 @@ export function startAutosave(): () => void {
       if (sig === lastSig) return;
       const set = sessionStore.getState().set;
       set({ autosave: { ...sessionStore.getState().autosave, state: 'saving' } });
-      const bytes = await sessionWorker().autosave(id, c.session, c.tables);
+      const r = await sessionWorker().autosave(id, c.session, c.tables, sessionStore.getState().mode);
       lastSig = sig;
-      set({ autosave: { state: 'saved', at: new Date().toISOString(), bytes, error: null } });
+      set({
+        autosave: {
+          state: 'saved',
+          at: new Date().toISOString(),
+          bytes: r.stored,
+          written: r.written,
+          error: null,
+        },
+      });
       void refreshRecent();
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -541,7 +555,8 @@ export async function openRecent(id: string): Promise<boolean> {
   }
   userOpens++;
   uiStore.getState().dismissKey(RESTORED_NOTICE);
-  const report = await apply(r, 'edit', null, new Map(), () => {
+  const entry = sessionStore.getState().recent.find((e) => e.id === id);
+  const report = await apply(r, entry?.mode === 'review' ? 'review' : 'edit', null, new Map(), () => {
     sessionStore.getState().set({ id, restoredAt: null });
     return true;
   });
@@ -653,16 +668,24 @@ export async function bootSession(
     );
     return;
   }
-  const report = await apply(r, 'edit', null, new Map(), () => {
-    // A file the user opened meanwhile wins: the last session stays in Recent sessions.
-    if (userOpens !== opensAtBoot) return false;
-    sessionStore.getState().set({
-      id: last.id,
-      restoredAt: last.saved,
-      autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
-    });
-    return true;
-  });
+  // A session autosaved under review comes back under review: a reload is no licence to edit it.
+  const review = last.mode === 'review';
+  const report = await apply(
+    r,
+    review ? 'review' : 'edit',
+    review ? last.title || null : null,
+    new Map(),
+    () => {
+      // A file the user opened meanwhile wins: the last session stays in Recent sessions.
+      if (userOpens !== opensAtBoot) return false;
+      sessionStore.getState().set({
+        id: last.id,
+        restoredAt: last.saved,
+        autosave: { state: 'saved', at: last.saved, bytes: last.bytes, error: null },
+      });
+      return true;
+    },
+  );
   if (!report || userOpens !== opensAtBoot) return;
   notify(
     'info',

@@ -1,15 +1,14 @@
-// What is on screen as a session document, and back. Capture reads every store (stacks and how
-// they were made, the localizations and the run that made them, post-processing steps, movie and
-// marker parameters, view state) into `createSession` + result tables; restore replaces the
-// workbench with a session. Cheap derived results (post-processed table, reconstruction, movie
-// frames) are not stored: they are recomputed from the raw localizations and the parameters,
-// deterministically, so a reviewer sees the same pixels without the file carrying them twice.
-// Costly ones the file carries (movie structures, tracks, distances, EV markers) come back as
-// saved and are never recomputed on open.
+// What is on screen as a session document, and back. The hub handles what every session has
+// (stacks and how they were made, the inputs open beside the one on screen, the view); each
+// feature registers what it saves and restores (src/state/sessionPart.ts, listed in
+// sessionParts.ts), and its section passes its schema before it reaches a store. Cheap derived
+// results (post-processed table, reconstruction, movie frames) are not stored: they are
+// recomputed from the raw localizations and the parameters, deterministically, so a reviewer sees
+// the same pixels without the file carrying them twice. Costly ones the file carries (movie
+// structures, tracks, distances, EV markers) come back as saved and are never recomputed on open.
 
 import type { InputFile } from '../../workers/stackRecipe';
-import { parsePipeline } from '../core/locs/pipeline';
-import { type ColumnArray, concatLocTables, type LocTable, STANDARD_COLUMNS } from '../core/locs/table';
+import { parseFields, v } from '../core/schema';
 import {
   createSession,
   type Json,
@@ -22,32 +21,21 @@ import {
   type SessionTable,
   type ViewState,
 } from '../core/session/index';
-import type { SimulationParams } from '../core/sim/params';
+import { SimulationParamsSchema } from '../core/sim/validate';
+import { type MetaOverrides, MetaOverridesSchema } from '../core/stack/metaOverrides';
 import type { StackInfo, StackRecipe } from '../engine/stackService';
-import { captureCalciumStep, restoreCalciumStep } from './calciumSession';
 import { dataActions } from './dataActions';
-import { activeStack, dataStore, effectiveMeta, type MetaOverrides, type OverrideKey } from './dataStore';
+import { activeStack, dataStore, type OverrideKey } from './dataStore';
 import { activeInput, hasStashed, readResults } from './inputResults';
-import { isLocalizeRecord, type LocalizeRunRecord, localizeActions } from './localizeActions';
-import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
-import { type LocsState, locsStore, locsTable } from './locsStore';
-import type { MarkersParams } from './markersParams';
-import { type MarkersStore, markersStore } from './markersStore';
-import type { MovieParams } from './movieParams';
-import { cancelBuild, type MovieState, movieStore } from './movieStore';
-import { type PostState, postStore } from './postStore';
-import { reconStore } from './reconStore';
 import {
-  captureMarkersResult,
-  captureStructures,
-  captureTracks,
-  restoreMarkersResult,
-  restoreStructures,
-  restoreTracks,
-} from './sessionResults';
-import { type TracksStore, tracksStore } from './tracksStore';
+  type CaptureContext,
+  checkSection,
+  type RestoreOptions as PartOptions,
+  type RestoreContext,
+  sessionParts,
+} from './sessionPart';
+import './sessionParts';
 import { type CentreViewId, type StepId, uiStore } from './uiStore';
-import { viewerStore } from './viewerStore';
 
 export type Fingerprinter = (blob: Blob) => Promise<string | null>;
 
@@ -65,184 +53,51 @@ export interface CaptureOptions {
   now?: Date;
 }
 
-const STEP_IDS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'calcium', 'session'];
+const STEP_IDS: StepId[] = [
+  'data',
+  'localize',
+  'post',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+  'session',
+];
 const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
-/** Movie state worth keeping: parameters, binarization and display, not the worker's buffers. */
-const MOVIE_KEYS = [
-  'method',
-  'sampleFrames',
-  'manualThreshold',
-  'smoothSigmaPx',
-  'connectivity',
-  'threshold',
-  'colormap',
-  'contrastMode',
-  'window',
-  'showEv',
-  'evColormap',
-  'showOutlines',
-  'frame',
-] as const;
-
-/** EV table columns whose CSV header (evTableCsv) differs from the key: positions in nm. */
-const EV_CSV_NAMES: Record<string, string> = { x: 'x [nm]', y: 'y [nm]' };
-
-function json<T>(v: T): Json {
-  return JSON.parse(JSON.stringify(v)) as Json;
-}
-
-function unitsOf(t: LocTable): Record<string, string> {
-  const units: Record<string, string> = {};
-  for (const k of Object.keys(t.columns))
-    units[k] = (STANDARD_COLUMNS as Record<string, { unit: string }>)[k]?.unit ?? '';
-  return units;
-}
-
-/** One input's result stores: the live ones for the input on screen, the put-aside ones for another. */
-interface InputStates {
-  locs: LocsState;
-  table: () => LocTable;
-  post: PostState;
-  movie: MovieState;
-  markers: MarkersStore;
-  tracks: TracksStore;
-}
-
-const LIVE: () => InputStates = () => ({
-  locs: locsStore.getState(),
-  table: locsTable,
-  post: postStore.getState(),
-  movie: movieStore.getState(),
-  markers: markersStore.getState(),
-  tracks: tracksStore.getState(),
-});
-
-/** An input that is not on screen, read from its put-aside results (nothing is switched or stopped). */
-function putAside(id: number): InputStates {
-  const of = <S>(name: string, store: { getState(): S }): S =>
-    ({ ...store.getState(), ...(readResults<S>(id, name) ?? {}) }) as S;
-  const locs = of<LocsState>('locs', locsStore);
-  return {
-    locs,
-    table: () => concatLocTables(locs.chunks),
-    post: of<PostState>('post', postStore),
-    movie: of<MovieState>('movie', movieStore),
-    markers: of<MarkersStore>('markers', markersStore),
-    tracks: of<TracksStore>('tracks', tracksStore),
-  };
-}
-
-/** One input's steps (localizations, post-processing, movie, markers, tracks) and result tables. */
+/** One input's sections and result tables: from the live stores, or its put-aside results. */
 function captureInput(
-  st: InputStates,
+  id: number | null,
   stackIds: Map<number, string>,
-): { steps: Record<string, Json>; tables: SessionTable[] } {
-  const { locs, movie: mv, markers: mk } = st;
+  view: ViewState,
+): { steps: Record<string, Json>; tables: SessionTable[]; own: boolean } {
   const steps: Record<string, Json> = {};
   const tables: SessionTable[] = [];
-  const locStack = locs.stackId !== null ? stackIds.get(locs.stackId) : undefined;
-  if (locs.count > 0 || locs.status === 'done') {
-    const t = st.table();
-    tables.push({
-      id: 'locs',
-      name: 'localizations',
-      kind: 'localizations',
-      length: t.length,
-      columns: { ...t.columns },
-      units: unitsOf(t),
-      ...(locStack ? { stack: locStack } : {}),
-    });
-    const run: Record<string, Json> = {
-      status: locs.status === 'running' ? 'cancelled' : locs.status,
-    };
-    if (isLocalizeRecord(locs.params)) {
-      const { plan } = locs.params;
-      steps.localize = json(plan.params);
-      run.channel = plan.channel;
-      run.frames = json(plan.frames);
-      run.roi = json(plan.roi ?? null);
-    } else if (locs.params !== null && locs.params !== undefined) {
-      run.source = json(locs.params);
-    }
-    steps.localizeRun = run;
-  }
-
-  const post = st.post.steps;
-  if (post.length) steps.post = json(post);
-
-  const movie: Record<string, Json> = {
-    params: json(mv.params),
-    built: mv.built !== null && (mv.status === 'ready' || mv.status === 'stale' || mv.status === 'streaming'),
-    analysed: mv.result !== null,
+  let own = false;
+  const ctx: CaptureContext = {
+    // An input that is not on screen: nothing is switched or stopped to read it.
+    read: <S>(name: string, store: { getState(): S }): S =>
+      id === null ? store.getState() : { ...store.getState(), ...(readResults<S>(id, name) ?? {}) },
+    live: id === null,
+    stackIds,
+    addTable: (t) => tables.push(t),
+    steps,
+    view,
   };
-  // The structure analysis travels whole (tables + summary) and comes back as saved: labelling
-  // every movie frame again takes a minute on a real acquisition.
-  if (mv.result) {
-    const packed = captureStructures(mv.result, locStack);
-    movie.result = packed.json;
-    tables.push(...packed.tables);
+  for (const part of sessionParts('input')) {
+    const section = part.capture(ctx);
+    if (section === undefined) continue;
+    steps[part.key] = section;
+    own ||= part.ownResult?.(section) ?? true;
   }
-  for (const k of MOVIE_KEYS) movie[k] = json(mv[k] ?? null);
-  steps.movie = movie;
-
-  if (mk.params && mk.stackId !== null && stackIds.has(mk.stackId)) {
-    const counted = mk.result !== null && mk.resultStackId === mk.stackId;
-    steps.markers = {
-      stack: stackIds.get(mk.stackId)!,
-      params: json(mk.params),
-      counted,
-      resultKey: mk.resultKey,
-    };
-    if (counted && mk.result) {
-      const packed = captureMarkersResult(mk.result, stackIds.get(mk.stackId)!);
-      steps.markers.result = packed.json;
-      tables.push(...packed.tables);
-      const columns: Record<string, ColumnArray> = {};
-      const units: Record<string, string> = {};
-      // Named as in the EV table CSV; within the schema's limits (64 columns, names ≤ 64 characters).
-      for (const [k, c] of Object.entries(mk.result.columns).slice(0, 64)) {
-        const name = EV_CSV_NAMES[k] ?? k;
-        if (name.length > 64) continue;
-        columns[name] = c;
-        units[name] = EV_CSV_NAMES[k] ? 'nm' : '';
-      }
-      tables.push({
-        id: 'evcounts',
-        name: 'EV marker counts',
-        kind: 'ev-counts',
-        length: mk.result.length,
-        columns,
-        units,
-        stack: stackIds.get(mk.stackId)!,
-      });
-    }
-  }
-
-  const tracks = captureTracks(stackIds, st.tracks);
-  if (tracks) {
-    steps.tracks = tracks.section;
-    tables.push(...tracks.tables);
-  }
-  return { steps, tables };
+  return { steps, tables, own };
 }
 
 /** Table ids of the k-th input not on screen carry this prefix, so every input keeps its own tables. */
 const otherPrefix = (k: number) => `o${k + 1}.`;
 
-/**
- * Whether an input holds anything of its own. Movie settings alone are not: a new input starts
- * with the user's current ones; its region of interest, or a built movie, are.
- */
-function hasOwnResults(steps: Record<string, Json>): boolean {
-  const mv = obj(steps.movie);
-  return (
-    Object.keys(steps).some((k) => k !== 'movie') ||
-    mv?.built === true ||
-    mv?.analysed === true ||
-    (obj(mv?.params)?.roi ?? null) !== null
-  );
-}
+const json = (x: unknown): Json => JSON.parse(JSON.stringify(x)) as Json;
 
 /**
  * The inputs open beside the one on screen, each with its put-aside results; their tables are
@@ -252,6 +107,7 @@ function captureOthers(
   data: ReturnType<typeof dataStore.getState>,
   stackIds: Map<number, string>,
   tables: SessionTable[],
+  view: ViewState,
 ): SessionInputResults[] {
   const open = [
     ...data.stacks.map((x) => ({ id: x.info.id, label: x.info.name })),
@@ -260,8 +116,8 @@ function captureOthers(
   const others: SessionInputResults[] = [];
   for (const { id, label } of open) {
     if (id === activeInput() || !hasStashed(id)) continue;
-    const r = captureInput(putAside(id), stackIds);
-    if (!hasOwnResults(r.steps)) continue;
+    const r = captureInput(id, stackIds, view);
+    if (!r.own) continue;
     const prefix = otherPrefix(others.length);
     for (const t of r.tables) tables.push({ ...t, id: prefix + t.id });
     const stack = stackIds.get(id);
@@ -270,9 +126,11 @@ function captureOthers(
   return others;
 }
 
-/** The whole workbench as a session document and its tables. */
-export async function captureSession(o: CaptureOptions): Promise<Captured> {
-  const data = dataStore.getState();
+/** How each stack was made, with its input files listed once (by blob) and fingerprinted. */
+async function captureStacks(
+  data: ReturnType<typeof dataStore.getState>,
+  fingerprint: Fingerprinter,
+): Promise<{ inputs: SessionInput[]; stacks: SessionStack[]; stackIds: Map<number, string> }> {
   const inputs: SessionInput[] = [];
   const inputIds = new Map<Blob, string>();
   const stackIds = new Map<number, string>();
@@ -291,7 +149,7 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
               id,
               name: f.name,
               size: f.blob.size,
-              fingerprint: await o.fingerprint(f.blob),
+              fingerprint: await fingerprint(f.blob),
               role: 'stack',
             });
           }
@@ -312,8 +170,8 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
     const id = `s${stacks.length + 1}`;
     stackIds.set(st.info.id, id);
     const meta: Record<string, number> = {};
-    for (const [k, v] of Object.entries(st.overrides))
-      if (typeof v === 'number' && Number.isFinite(v)) meta[k] = v;
+    for (const [k, x] of Object.entries(st.overrides))
+      if (typeof x === 'number' && Number.isFinite(x)) meta[k] = x;
     stacks.push({
       id,
       label: st.info.name.slice(0, 512),
@@ -324,56 +182,44 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
       frameCount: st.info.frameCount,
     });
   }
+  return { inputs, stacks, stackIds };
+}
 
-  const steps: Record<string, Json> = {};
-  const settings = localizeParamsStore.getState().settings;
-  steps.localizeSettings = json(settings);
-
-  const own = captureInput(LIVE(), stackIds);
-  Object.assign(steps, own.steps);
-  const calcium = captureCalciumStep(stackIds);
-  if (calcium) steps.calcium = calcium;
-  const tables = own.tables;
-  const others = captureOthers(data, stackIds, tables);
-
+/** The whole workbench as a session document and its tables. */
+export async function captureSession(o: CaptureOptions): Promise<Captured> {
+  const data = dataStore.getState();
+  const { inputs, stacks, stackIds } = await captureStacks(data, o.fingerprint);
   const ui = uiStore.getState();
-  const v = viewerStore.getState();
-  const r = reconStore.getState();
-  const colormaps: Record<string, string> = {};
-  v.channels.forEach((c, i) => {
-    colormaps[`raw:${i}`] = c.colormap;
-  });
-  colormaps.reconstruction = r.settings.colormap;
   const active = activeStack(data);
   const view: ViewState = {
     step: ui.activeStep,
     centreView: ui.centreView,
     ...(active ? { activeStack: stackIds.get(active.info.id) } : {}),
-    frame: v.frame,
-    zoom: v.zoom,
-    pan: { x: v.panX, y: v.panY },
-    colormaps,
-    settings: {
-      viewer: json({
-        fit: v.fit,
-        layout: v.layout,
-        channel: v.channel,
-        channels: v.channels,
-        autoEveryFrame: v.autoEveryFrame,
-        lowPct: v.lowPct,
-        highPct: v.highPct,
-      }),
-      recon: json({
-        settings: r.settings,
-        pixelNm: r.pixelNm,
-        scaleBar: r.scaleBar,
-        cx: r.cx,
-        cy: r.cy,
-        nmPerPx: r.nmPerPx,
-        fit: r.fit,
-      }),
-    },
+    frame: 0,
+    zoom: 1,
+    pan: { x: 0, y: 0 },
+    colormaps: {},
+    settings: {},
   };
+
+  const steps: Record<string, Json> = {};
+  const workbench = { read: <S>(_: string, st: { getState(): S }) => st.getState(), live: true };
+  const noTables = () => {
+    throw new Error('only input parts add tables');
+  };
+  const whole: CaptureContext = { ...workbench, stackIds, addTable: noTables, steps, view };
+  for (const part of sessionParts('workbench')) {
+    const section = part.capture(whole);
+    if (section !== undefined) steps[part.key] = section;
+  }
+  const own = captureInput(null, stackIds, view);
+  Object.assign(steps, own.steps);
+  const tables = own.tables;
+  const others = captureOthers(data, stackIds, tables, view);
+  for (const part of sessionParts('view')) {
+    const section = part.capture({ ...whole, steps: {} });
+    if (section !== undefined) view.settings[part.key] = section;
+  }
 
   const session = createSession({
     appVersion: o.appVersion,
@@ -392,14 +238,9 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
 
 // ---------------------------------------------------------------------------------- restore
 
-export interface RestoreOptions {
-  /** Raw files the user supplied for the session's inputs, by input id (see matchInput). */
-  files?: Map<string, File>;
+export interface RestoreOptions extends PartOptions {
   /** The data actions (tests pass a fake stack service's). */
   actions?: Pick<typeof dataActions, 'openRecipe' | 'close' | 'select'>;
-  /** Rebuilds the movie when the session had one (default: the movie store's buildMovie). */
-  buildMovie?: () => Promise<unknown>;
-  analyseStructures?: () => Promise<unknown>;
 }
 
 export interface RestoreReport {
@@ -411,14 +252,6 @@ export interface RestoreReport {
 }
 
 type OkResult = Extract<OpenSessionResult, { ok: true }>;
-
-function obj(j: Json | undefined): Record<string, Json> | null {
-  return typeof j === 'object' && j !== null && !Array.isArray(j) ? j : null;
-}
-
-function num(j: Json | undefined): number | undefined {
-  return typeof j === 'number' && Number.isFinite(j) ? j : undefined;
-}
 
 /** The worker recipe for a stored one, or null when a file it needs is not attached. */
 function liveRecipe(
@@ -445,7 +278,8 @@ function liveRecipe(
       return base ? { kind: 'dualView', base, layout: r.layout } : null;
     }
     case 'simulated':
-      return { kind: 'simulated', params: r.params as unknown as SimulationParams };
+      // The file's validator ran these checks already; the schema gives the type without a cast.
+      return { kind: 'simulated', params: v.parse(SimulationParamsSchema, r.params) };
   }
 }
 
@@ -509,8 +343,10 @@ async function stageStacks(
   for (const st of session.stacks) {
     const info = live.get(st.id);
     if (!info) continue;
-    for (const [k, value] of Object.entries(st.meta))
-      dataStore.getState().setOverride(info.id, k as OverrideKey, value as MetaOverrides[OverrideKey]);
+    const meta = parseFields(MetaOverridesSchema, st.meta, {}, `stacks.${st.id}.meta`);
+    report.warnings.push(...meta.warnings);
+    for (const [k, value] of Object.entries(meta.value) as [OverrideKey, MetaOverrides[OverrideKey]][])
+      if (value !== undefined) dataStore.getState().setOverride(info.id, k, value);
   }
   return live;
 }
@@ -526,23 +362,16 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
   await idle();
   const live = await stageStacks(result, o, actions, report);
   // Everything the session needs is open: only now does the current work make way for it.
-  // (A run may be filling a stack that is not on screen: its table is not in locsStore.)
-  if (localizeActions.running) localizeActions.cancel();
+  const warn = (m: string) => report.warnings.push(m);
+  for (const part of [...sessionParts('workbench'), ...sessionParts('input')]) part.reset?.();
   const staged = new Set([...live.values()].map((i) => i.id));
   for (const st of [...dataStore.getState().stacks]) if (!staged.has(st.info.id)) actions.close(st.info.id);
   for (const t of [...dataStore.getState().tables]) dataStore.getState().removeTable(t.id);
-  locsStore.getState().clear();
-  markersStore.getState().clear();
-  restoreCalciumStep(session.steps.calcium, live, report.warnings);
-
-  const ls = obj(session.steps.localizeSettings);
-  localizeParamsStore
-    .getState()
-    .load(
-      ls
-        ? ({ ...DEFAULT_SETTINGS, ...(ls as unknown as Partial<LocalizeSettings>) } as LocalizeSettings)
-        : DEFAULT_SETTINGS,
-    );
+  for (const part of sessionParts('workbench'))
+    await part.restore(checkSection(part, session.steps[part.key], warn), {
+      ...wholeContext(live, o, warn, session.view),
+      steps: session.steps,
+    });
   const landing = dataStore.getState().activeId;
   const claimed = await restoreOthers(session, tables, live, o, report);
 
@@ -568,12 +397,14 @@ export async function restoreSession(result: OkResult, o: RestoreOptions = {}): 
       report.warnings.push(
         'the results of the stack that was on screen need its files: attach them and open again',
       );
-      restoreView(session.view);
+      restoreView(session.view, warn);
       return report;
     }
     dataStore.getState().setActive(landing);
   }
-  await restoreInput(session.steps, mine, live, tableInput, o, report, () => restoreView(session.view));
+  const label = activeInfo?.name ?? looseTable?.name ?? 'the input on screen';
+  const ctx = { tables: mine, live, tableInput, onScreen: true, label };
+  await restoreInput(session.steps, ctx, o, report, session.view);
   return report;
 }
 
@@ -614,200 +445,83 @@ async function restoreOthers(
     }
     claimed.add(input);
     dataStore.getState().setActive(input);
-    await restoreInput(other.steps, own, live, info ? null : input, o, report, null);
-    if (obj(other.steps.movie)?.built === true) {
-      movieStore.setState({
-        notes: [
-          'The session had a movie of this input: build it again (only the one on screen is rebuilt on open).',
-        ],
-      });
-      report.warnings.push(`the movie of "${other.label}" was not rebuilt: build it again when you show it`);
-    }
+    const ctx = { tables: own, live, tableInput: info ? null : input, onScreen: false, label: other.label };
+    await restoreInput(other.steps, ctx, o, report, null);
   }
   return claimed;
 }
 
+/** The context of a part that is not about one input (workbench settings, the view). */
+function wholeContext(
+  live: Map<string, StackInfo>,
+  options: RestoreOptions,
+  warn: (m: string) => void,
+  view: ViewState,
+): RestoreContext {
+  return {
+    tables: [],
+    live,
+    tableInput: null,
+    onScreen: true,
+    label: '',
+    steps: {},
+    options,
+    warn,
+    showView: () => {},
+    view,
+  };
+}
+
 /**
- * One input's sections into the live stores (the active input's). `beforeMovie` is null for an
- * input not on screen: its movie is not rebuilt (the movie worker holds the one on screen).
+ * One input's sections into the live stores (the active input's), each through its part's schema.
+ * `view` is null for an input not on screen: it is not shown and its movie is not rebuilt (the
+ * movie worker holds the one on screen).
  */
 async function restoreInput(
   steps: Record<string, Json>,
-  tables: readonly SessionTable[],
-  live: Map<string, StackInfo>,
-  tableInput: number | null,
-  o: RestoreOptions,
+  input: Pick<RestoreContext, 'tables' | 'live' | 'tableInput' | 'onScreen' | 'label'>,
+  options: RestoreOptions,
   report: RestoreReport,
-  beforeMovie: (() => void) | null,
+  view: ViewState | null,
 ): Promise<void> {
-  const post = steps.post !== undefined ? parsePipeline(steps.post) : [];
-  postStore.setState({ steps: post, past: [], future: [] });
-
-  const locTable = tables.find((t) => t.kind === 'localizations');
-  if (locTable) {
-    const stackInfo = locTable.stack ? live.get(locTable.stack) : undefined;
-    const run = obj(steps.localizeRun);
-    let params: unknown = run?.source ?? { source: 'session' };
-    if (steps.localize !== undefined && run && stackInfo) {
-      const plan = {
-        stackId: stackInfo.id,
-        channel: num(run.channel) ?? 0,
-        params: steps.localize,
-        frames: run.frames,
-        roi: run.roi ?? undefined,
-      } as unknown as LocalizeRunRecord['plan'];
-      params = { kind: 'localize', signature: JSON.stringify(plan), plan } satisfies LocalizeRunRecord;
-    }
-    const table: LocTable = { length: locTable.length, columns: locTable.columns };
-    locsStore.getState().load(stackInfo?.id ?? tableInput, table, params);
-    if (run?.status === 'cancelled' || run?.status === 'failed')
-      locsStore.getState().finish(run.status as 'cancelled' | 'failed');
-  }
-
-  const mk = obj(steps.markers);
-  const mkStack = typeof mk?.stack === 'string' ? live.get(mk.stack) : undefined;
-  if (mk && obj(mk.params)) {
-    const params = mk.params as unknown as MarkersParams;
-    const counts = tables.find((t) => t.kind === 'ev-counts' && t.id === 'evcounts');
-    if (mk.counted === true && mk.result !== undefined && counts) {
-      // The saved result shows as it was, with or without the raw frames; Run counts again.
-      try {
-        restoreMarkersResult(
-          mkStack?.id ?? null,
-          params,
-          mk.result,
-          typeof mk.resultKey === 'string' ? mk.resultKey : null,
-          counts,
-          tables,
-        );
-      } catch (e) {
-        report.warnings.push(
-          `the EV-marker result could not be read: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-    } else if (mkStack) {
-      markersStore.getState().forStack(mkStack);
-      markersStore.setState({ params });
-      if (mk.counted === true) {
-        const st = dataStore.getState().stacks.find((x) => x.info.id === mkStack.id);
-        // An older session without the result: count again from the marker channels' frames.
-        if (st) void markersStore.getState().run(mkStack, effectiveMeta(st).pixelSizeNm);
-      }
-    }
-  }
-
-  const tk = obj(steps.tracks);
-  try {
-    restoreTracks(
-      tk ?? undefined,
-      tables,
-      typeof tk?.stack === 'string' ? (live.get(tk.stack)?.id ?? null) : null,
-    );
-  } catch (e) {
-    tracksStore.getState().clear();
-    report.warnings.push(
-      `the tracks and distances could not be read: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-
-  beforeMovie?.();
-
-  const mv = obj(steps.movie);
-  if (!(mv?.built === true && locTable)) {
-    // This session has no movie: the previous one's frames and structures are not its own.
-    cancelBuild();
-    movieStore.setState({
-      built: null,
-      info: null,
-      status: 'idle',
-      result: null,
-      resultFromSession: false,
-      threshold: null,
+  let shown = view === null;
+  const showView = () => {
+    if (shown || !view) return;
+    shown = true;
+    restoreView(view, warn);
+  };
+  const warn = (m: string) => report.warnings.push(m);
+  const ctx: RestoreContext = {
+    ...input,
+    steps,
+    options,
+    warn,
+    showView,
+    view: view ?? {
+      step: '',
+      centreView: '',
       frame: 0,
-      playing: false,
-    });
-  }
-  if (mv) {
-    const patch: Record<string, unknown> = {};
-    for (const k of [
-      'method',
-      'sampleFrames',
-      'manualThreshold',
-      'smoothSigmaPx',
-      'connectivity',
-      'colormap',
-      'contrastMode',
-      'window',
-      'showEv',
-      'evColormap',
-      'showOutlines',
-    ] as const)
-      if (mv[k] !== undefined && mv[k] !== null) patch[k] = mv[k];
-    const params = obj(mv.params);
-    movieStore.setState({ ...(params ? { params: params as unknown as MovieParams } : {}), ...patch });
-    if (mv.built === true && locTable && beforeMovie) {
-      try {
-        await (o.buildMovie ?? (await import('./movieStore')).buildMovie)();
-        const threshold = num(mv.threshold);
-        if (threshold !== undefined) movieStore.setState({ threshold });
-        const frame = num(mv.frame);
-        if (frame !== undefined) movieStore.getState().setFrame(frame);
-        if (mv.result !== undefined && mv.result !== null) {
-          movieStore.setState({
-            result: restoreStructures(mv.result, tables),
-            threshold: threshold ?? null,
-            resultFromSession: true,
-          });
-        } else if (mv.analysed === true) {
-          // Sessions written before the analysis travelled whole: label the frames again.
-          await (o.analyseStructures ?? (await import('./movieStore')).analyseStructures)();
-        }
-      } catch (e) {
-        report.warnings.push(`the movie could not be rebuilt: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-  }
+      zoom: 1,
+      pan: { x: 0, y: 0 },
+      colormaps: {},
+      settings: {},
+    },
+  };
+  // A bad field of an input not on screen says whose it is.
+  const fieldWarn = input.onScreen ? warn : (m: string) => warn(`"${input.label}": ${m}`);
+  for (const part of sessionParts('input'))
+    await part.restore(checkSection(part, steps[part.key], fieldWarn), ctx);
+  showView();
 }
 
-/** View state only (also what a shared link carries). */
-export function restoreView(view: ViewState): void {
+/** View state only: the step and centre view on screen, and each view part's settings. */
+export function restoreView(view: ViewState, warn: (m: string) => void = () => {}): void {
   const ui = uiStore.getState();
-  if ((STEP_IDS as string[]).includes(view.step)) ui.setActiveStep(view.step as StepId);
-  if ((VIEW_IDS as string[]).includes(view.centreView)) ui.setCentreView(view.centreView as CentreViewId);
-  const v = viewerStore.getState();
-  const vs = obj(view.settings.viewer);
-  v.setFrame(view.frame);
-  if (vs) {
-    const channels = Array.isArray(vs.channels) ? vs.channels : null;
-    viewerStore.setState((s) => ({
-      layout: (vs.layout as typeof s.layout) ?? s.layout,
-      channel: num(vs.channel) ?? s.channel,
-      channels:
-        channels && channels.length === s.channels.length
-          ? (channels as unknown as typeof s.channels)
-          : s.channels,
-      pendingAuto: !(channels && channels.length === s.channels.length),
-      autoEveryFrame: vs.autoEveryFrame === true,
-      lowPct: num(vs.lowPct) ?? s.lowPct,
-      highPct: num(vs.highPct) ?? s.highPct,
-    }));
-    if (vs.fit === false)
-      viewerStore.setState({ fit: false, zoom: view.zoom, panX: view.pan.x, panY: view.pan.y });
-  }
-  const rs = obj(view.settings.recon);
-  if (rs) {
-    const r = reconStore.getState();
-    const settings = obj(rs.settings);
-    if (settings) r.setSettings(settings as unknown as Partial<typeof r.settings>);
-    const px = num(rs.pixelNm);
-    if (px !== undefined) r.setPixelNm(px);
-    if (typeof rs.scaleBar === 'boolean') r.setScaleBar(rs.scaleBar);
-    if (rs.fit === false) {
-      const cx = num(rs.cx);
-      const cy = num(rs.cy);
-      const nm = num(rs.nmPerPx);
-      if (cx !== undefined && cy !== undefined && nm !== undefined)
-        reconStore.setState({ fit: false, cx, cy, nmPerPx: nm });
-    }
-  }
+  const step = STEP_IDS.find((x) => x === view.step);
+  if (step) ui.setActiveStep(step);
+  const centre = VIEW_IDS.find((x) => x === view.centreView);
+  if (centre) ui.setCentreView(centre);
+  const ctx = wholeContext(new Map(), {}, warn, view);
+  for (const part of sessionParts('view'))
+    void part.restore(checkSection(part, view.settings[part.key], warn), ctx);
 }

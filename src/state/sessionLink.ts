@@ -4,21 +4,18 @@
 // input like a session file: every field is checked, unknown ones refused, and a bad link leaves
 // the workbench as it is with a notice saying what was wrong.
 
-import type { Connectivity } from '../core/binarize/structures';
-import { type PostStep, parsePipeline } from '../core/locs/pipeline';
-import type { MovieSigma } from '../core/movie/slidingMovie';
+import { TracksParamsSchema } from '../core/coloc/schema';
+import { MarkersParamsSchema } from '../core/ev/schema';
+import { LocalizeSettingsSchema } from '../core/localize/settings';
+import { type PostStep, PostStepsSchema } from '../core/locs/pipeline';
 import {
-  arr,
-  bool,
-  Issues,
-  nullable,
-  num,
-  obj,
-  record,
-  type Check as SchemaCheck,
-  oneOf as schemaOneOf,
-  str,
-} from '../core/session/schema';
+  type BinarizeParams,
+  BinarizeSchema,
+  DEFAULT_BINARIZE,
+  MovieParamsSchema,
+} from '../core/movie/params';
+import { intIn, parseOrThrow, text, v } from '../core/schema';
+import { MetaOverridesSchema } from '../core/stack/metaOverrides';
 import { activeStack, dataStore, type MetaOverrides, type OverrideKey } from './dataStore';
 import { DEFAULT_SETTINGS, type LocalizeSettings, localizeParamsStore } from './localizeParamsStore';
 import { locsStore } from './locsStore';
@@ -27,28 +24,13 @@ import { markersStore } from './markersStore';
 import type { MovieParams } from './movieParams';
 import { movieStore } from './movieStore';
 import { postStore } from './postStore';
-import { DEFAULT_TRACKS_PARAMS, type TracksParams } from './tracksParams';
+import type { TracksParams } from './tracksParams';
 import { tracksStore } from './tracksStore';
 import { type CentreViewId, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
 /** The Movie step's binarization (structure analysis) settings. */
-export interface BinarizeLink {
-  method: 'otsu' | 'manual';
-  sampleFrames: number;
-  manualThreshold: number;
-  smoothSigmaPx: number;
-  connectivity: Connectivity;
-}
-
-/** The movie store's initial binarization: links leave it out to stay short. */
-const BINARIZE_DEFAULTS: BinarizeLink = {
-  method: 'otsu',
-  sampleFrames: 10,
-  manualThreshold: 0,
-  smoothSigmaPx: 1,
-  connectivity: 26,
-};
+export type BinarizeLink = BinarizeParams;
 
 export interface LinkState {
   step?: StepId;
@@ -72,239 +54,27 @@ export const MAX_LINK_CHARS = 16_000;
 const STEPS: StepId[] = ['data', 'localize', 'post', 'movie', 'tracks', 'markers', 'session'];
 const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers'];
 
-type Check = (v: unknown) => boolean;
-const isNum =
-  (min = -Infinity): Check =>
-  (v) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= min;
-const isInt =
-  (min: number): Check =>
-  (v) =>
-    Number.isInteger(v) && (v as number) >= min;
-const orNull =
-  (c: Check): Check =>
-  (v) =>
-    v === null || c(v);
-const oneOf =
-  (xs: unknown[]): Check =>
-  (v) =>
-    xs.includes(v);
-const isRoi: Check = (v) =>
-  typeof v === 'object' &&
-  v !== null &&
-  ['x', 'y'].every((k) => isInt(0)((v as Record<string, unknown>)[k])) &&
-  ['width', 'height'].every((k) => isInt(1)((v as Record<string, unknown>)[k])) &&
-  Object.keys(v).length === 4;
-
-const LOCALIZE: Record<keyof LocalizeSettings, Check> = {
-  sigmaNm: orNull(isNum(1e-3)),
-  fitSigma: (v) => typeof v === 'boolean',
-  fitter: oneOf(['mle', 'lsq', 'wlsq', 'mle-multi']),
-  maxEmitters: (v) => isInt(1)(v) && (v as number) <= 8,
-  multiAlpha: (v) => isNum(0)(v) && (v as number) > 0 && (v as number) < 0.5,
-  countByBrightness: (v) => typeof v === 'boolean',
-  detector: oneOf(['wavelet', 'dog']),
-  thresholdFactor: isNum(1e-3),
-  fitRadiusPx: orNull(isInt(1)),
-  minDistancePx: isNum(0),
-  channel: isInt(0),
-  firstFrame: orNull(isInt(1)),
-  lastFrame: orNull(isInt(1)),
-  roi: orNull(isRoi),
-};
-
-function plain(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function checkSigma(v: unknown): MovieSigma {
-  if (
-    plain(v) &&
-    v.kind === 'precision' &&
-    isNum(1e-3)(v.factor) &&
-    (v.minNm === undefined || isNum(0)(v.minNm))
-  )
-    return v.minNm === undefined
-      ? { kind: 'precision', factor: v.factor as number }
-      : { kind: 'precision', factor: v.factor as number, minNm: v.minNm as number };
-  if (plain(v) && v.kind === 'fixed' && isNum(1e-3)(v.nm)) return { kind: 'fixed', nm: v.nm as number };
-  throw new Error('movie.sigma must be {kind:"precision", factor} or {kind:"fixed", nm}');
-}
-
-// Whole-section schemas (the session file's toolkit): each refuses unknown keys and bad values.
-const int = (min: number, max = 2 ** 31) => num({ min, max, integer: true });
-const pos = num({ min: 0, exclusiveMin: true, max: 1e9 });
-const nonNeg = num({ min: 0, max: 1e9 });
-
-const binarizeSchema = obj({
-  method: schemaOneOf(['otsu', 'manual'] as const),
-  sampleFrames: int(1, 1e6),
-  manualThreshold: nonNeg,
-  smoothSigmaPx: nonNeg,
-  connectivity: schemaOneOf([8, 26] as const),
+/** Every section through its parameter set's schema; unknown fields are refused. */
+const LinkSchema = v.strictObject({
+  step: v.optional(v.picklist(STEPS)),
+  view: v.optional(v.picklist(VIEWS)),
+  frame: v.optional(intIn(0)),
+  localize: v.optional(v.strictObject(v.partial(LocalizeSettingsSchema).entries)),
+  post: v.optional(PostStepsSchema),
+  movie: v.optional(v.strictObject(MovieParamsSchema.entries)),
+  binarize: v.optional(v.strictObject(BinarizeSchema.entries)),
+  tracks: v.optional(v.strictObject(v.partial(TracksParamsSchema).entries)),
+  markers: v.optional(v.strictObject(MarkersParamsSchema.entries)),
+  meta: v.optional(v.strictObject(MetaOverridesSchema.entries)),
+  stack: v.optional(text(512)),
+  results: v.optional(v.pipe(v.array(v.picklist(STEPS)), v.maxLength(STEPS.length))),
 });
-
-const TRACKS_ENUMS: Partial<Record<keyof TracksParams, readonly (string | number)[]>> = {
-  frameBase: [0, 1],
-  thresholdMode: ['otsu', 'manual'],
-  controlRegion: ['field', 'cell', 'drawn'],
-  pooling: ['nearest', 'pooled'],
-};
-const tracksFields: Record<string, SchemaCheck<unknown>> = {};
-for (const [k, v] of Object.entries(DEFAULT_TRACKS_PARAMS) as [keyof TracksParams, unknown][]) {
-  const e = TRACKS_ENUMS[k];
-  tracksFields[k] = e
-    ? schemaOneOf(e)
-    : typeof v === 'boolean'
-      ? bool
-      : k === 'sigmaNm'
-        ? nullable(pos)
-        : k === 'histStartNm'
-          ? num({ min: -1e9, max: 1e9 })
-          : nonNeg;
-}
-const tracksSchema = obj({}, tracksFields);
-
-const markerChannel = obj(
-  {
-    channel: int(0, 64),
-    name: str({ max: 64 }),
-    role: schemaOneOf(['marker', 'probe', 'skip'] as const),
-    threshold: nonNeg,
-  },
-  { unitIntensity: pos },
-);
-const reference: SchemaCheck<'union' | number> = (v, path, issues) =>
-  v === 'union' ? 'union' : int(0, 64)(v, path, issues);
-const markersSchema = obj({
-  channels: arr(markerChannel, { max: 16 }),
-  reference,
-  thresholdK: nonNeg,
-  projectionFrames: int(1),
-  projection: schemaOneOf(['mean', 'max'] as const),
-  minSeparationPx: nonNeg,
-  radiusPx: pos,
-  annulusInnerPx: nonNeg,
-  annulusOuterPx: nonNeg,
-  penaltyFactor: nonNeg,
-  minSegment: int(1),
-  frameStart: int(0),
-  frameCount: int(0),
-  method: schemaOneOf(['steps', 'ratio', 'locs'] as const),
-  disagreementZ: nonNeg,
-  locs: obj({
-    use: bool,
-    channel: int(0, 64),
-    radiusNm: pos,
-    mergeRadiusNm: nonNeg,
-    maxDarkFrames: int(0),
-    burstsPerMolecule: num({ min: 1, max: 1e6 }),
-  }),
-  rename: record(str({ max: 64 }), { maxKeys: 64 }),
-  test: schemaOneOf(['welch', 'mann-whitney'] as const),
-});
-
-const metaFields: Record<string, SchemaCheck<unknown>> = {
-  pixelSizeNm: pos,
-  frameIntervalMs: pos,
-  offsetAdu: nonNeg,
-  electronsPerAdu: pos,
-  emGain: pos,
-  cameraKind: schemaOneOf(['ccd', 'emccd', 'scmos'] as const),
-};
-const metaSchema = obj({}, metaFields);
-
-/** A section through its schema; throws with the first problem, prefixed by the section name. */
-function section<T>(check: SchemaCheck<unknown>, v: unknown, name: string): T {
-  const issues = new Issues();
-  const out = check(v, name, issues);
-  if (out === undefined || !issues.ok) throw new Error(issues.messages()[0] ?? `${name} is invalid`);
-  return out as T;
-}
 
 /** Checks a decoded link; throws with the first problem, in words. */
-export function checkLink(v: unknown): LinkState {
-  if (!plain(v)) throw new Error('expected an object');
-  const out: LinkState = {};
-  for (const [k, x] of Object.entries(v)) {
-    switch (k) {
-      case 'step':
-        if (!oneOf(STEPS)(x)) throw new Error(`unknown step "${String(x).slice(0, 40)}"`);
-        out.step = x as StepId;
-        break;
-      case 'view':
-        if (!oneOf(VIEWS)(x)) throw new Error(`unknown view "${String(x).slice(0, 40)}"`);
-        out.view = x as CentreViewId;
-        break;
-      case 'frame':
-        if (!isInt(0)(x)) throw new Error('frame must be a whole number ≥ 0');
-        out.frame = x as number;
-        break;
-      case 'localize': {
-        if (!plain(x)) throw new Error('localize must be an object');
-        const l: Record<string, unknown> = {};
-        for (const [p, pv] of Object.entries(x)) {
-          const c = LOCALIZE[p as keyof LocalizeSettings];
-          if (!c) throw new Error(`localize.${p.slice(0, 40)} is not a Localize parameter`);
-          if (!c(pv)) throw new Error(`localize.${p} has an invalid value`);
-          l[p] = pv;
-        }
-        out.localize = l as Partial<LocalizeSettings>;
-        break;
-      }
-      case 'post':
-        try {
-          out.post = parsePipeline(x);
-        } catch (e) {
-          throw new Error(`post: ${e instanceof Error ? e.message : String(e)}`);
-        }
-        break;
-      case 'movie': {
-        if (!plain(x)) throw new Error('movie must be an object');
-        if (!isInt(1)(x.window) || !isInt(1)(x.step) || !isNum(1e-3)(x.renderPxNm))
-          throw new Error('movie.window and movie.step must be whole numbers ≥ 1, movie.renderPxNm > 0');
-        const roi = x.roi ?? null;
-        if (
-          roi !== null &&
-          !(
-            plain(roi) &&
-            ['x0', 'y0', 'x1', 'y1'].every((c) => isInt(0)(roi[c])) &&
-            Object.keys(roi).length === 4
-          )
-        )
-          throw new Error('movie.roi must be null or {x0, y0, x1, y1} in camera pixels');
-        out.movie = {
-          window: x.window as number,
-          step: x.step as number,
-          renderPxNm: x.renderPxNm as number,
-          sigma: checkSigma(x.sigma),
-          roi: roi as MovieParams['roi'],
-        };
-        break;
-      }
-      case 'binarize':
-        out.binarize = section<BinarizeLink>(binarizeSchema, x, 'binarize');
-        break;
-      case 'tracks':
-        out.tracks = section<Partial<TracksParams>>(tracksSchema, x, 'tracks');
-        break;
-      case 'markers':
-        out.markers = section<MarkersParams>(markersSchema, x, 'markers');
-        break;
-      case 'meta':
-        out.meta = section<MetaOverrides>(metaSchema, x, 'meta');
-        break;
-      case 'stack':
-        out.stack = section<string>(str({ max: 512 }), x, 'stack');
-        break;
-      case 'results':
-        out.results = section<StepId[]>(arr(schemaOneOf(STEPS), { max: STEPS.length }), x, 'results');
-        break;
-      default:
-        throw new Error(`unknown field "${k.slice(0, 40)}"`);
-    }
-  }
-  return out;
+export function checkLink(x: unknown): LinkState {
+  // valibot reads an array's indices as an object's keys.
+  if (Array.isArray(x)) throw new Error('expected an object, got a list');
+  return parseOrThrow(LinkSchema, x, '');
 }
 
 /** `#s=…` for the current parameters and view; defaults are left out to keep links short. */
@@ -329,7 +99,7 @@ export function linkHash(): string {
     smoothSigmaPx: m.smoothSigmaPx,
     connectivity: m.connectivity,
   };
-  if (JSON.stringify(binarize) !== JSON.stringify(BINARIZE_DEFAULTS)) st.binarize = binarize;
+  if (JSON.stringify(binarize) !== JSON.stringify(DEFAULT_BINARIZE)) st.binarize = binarize;
   const tracks = tracksStore.getState().params;
   if (tracks) st.tracks = tracks;
   const markers = markersStore.getState().params;
@@ -362,6 +132,7 @@ const STEP_NAMES: Record<StepId, string> = {
   tracks: 'Tracks & distances',
   markers: 'EV markers',
   calcium: 'Ca²⁺ response',
+  experiment: 'Experiment',
   session: 'Session',
 };
 

@@ -2,7 +2,9 @@
 // step (parameters, tracks, the distance analysis behind its plots) and the EV-marker result
 // (table, classification, subtype statistics). Each result goes through resultCodec: long
 // arrays as binary columns, the rest as small JSON.
+import { TracksParamsSchema } from '../core/coloc/schema';
 import type { ColumnArray } from '../core/locs/table';
+import { intIn, v } from '../core/schema';
 import type { Json, SessionTable } from '../core/session/index';
 import { packResult, type TableSpec, unpackResult } from '../core/session/resultCodec';
 import type { MarkersResult } from '../engine/markersService';
@@ -10,7 +12,7 @@ import type { StructureResult } from '../engine/movieService';
 import type { DistanceResult, TracksResult } from '../engine/tracksService';
 import type { MarkersParams } from './markersParams';
 import { markersStore } from './markersStore';
-import { DEFAULT_TRACKS_PARAMS, type TracksParams } from './tracksParams';
+import { DEFAULT_TRACKS_PARAMS } from './tracksParams';
 import { type TracksState, tracksStore } from './tracksStore';
 
 function obj(j: Json | undefined): Record<string, Json> | null {
@@ -114,42 +116,61 @@ export function captureTracks(
   return { section, tables };
 }
 
+/** The tracks section as saved; its parameters go through the Tracks step's schema. */
+export const TracksSectionSchema = v.object({
+  params: TracksParamsSchema,
+  stack: v.nullable(v.string()),
+  tracks: v.optional(v.unknown()),
+  tracksKey: v.nullable(v.string()),
+  distances: v.optional(v.unknown()),
+  distancesKey: v.nullable(v.string()),
+  /** The distances were measured on these tracks (not on an earlier tracking). */
+  distancesOnTracks: v.optional(v.boolean()),
+  selectedTrack: v.nullable(intIn(0)),
+  colouring: v.optional(v.picklist(['time', 'distance'])),
+  showOverlay: v.optional(v.boolean()),
+  histogramUnits: v.optional(v.picklist(['counts', 'percent'])),
+});
+export type TracksSection = v.InferOutput<typeof TracksSectionSchema>;
+
+export const DEFAULT_TRACKS_SECTION: TracksSection = {
+  params: DEFAULT_TRACKS_PARAMS,
+  stack: null,
+  tracksKey: null,
+  distancesKey: null,
+  selectedTrack: null,
+};
+
 /**
  * Puts a saved tracks section back into the tracks store. `stackId` is the re-created stack (or
  * null when its raw data is not attached: the results still show, re-running needs the stack).
  */
 export function restoreTracks(
-  section: Json | undefined,
+  s: TracksSection | undefined,
   tables: readonly SessionTable[],
   stackId: number | null,
 ): void {
   tracksStore.getState().clear();
-  const s = obj(section);
   if (!s) return;
-  const params = {
-    ...DEFAULT_TRACKS_PARAMS,
-    ...(obj(s.params) as Partial<TracksParams> | null),
-  } as TracksParams;
-  const tracks = s.tracks !== undefined ? (unpackResult(s.tracks, tables) as TracksResult) : null;
-  const distances = s.distances !== undefined ? (unpackResult(s.distances, tables) as DistanceResult) : null;
+  const tracks = s.tracks !== undefined ? (unpackResult(s.tracks as Json, tables) as TracksResult) : null;
+  const distances =
+    s.distances !== undefined ? (unpackResult(s.distances as Json, tables) as DistanceResult) : null;
   tracksStore.setState({
     stackId,
-    params: stackId !== null ? params : null,
+    params: stackId !== null ? s.params : null,
     tracks,
     tracksStackId: tracks ? stackId : null,
-    tracksKey: typeof s.tracksKey === 'string' ? s.tracksKey : null,
+    tracksKey: s.tracksKey,
     trackStatus: tracks ? 'done' : 'idle',
     distances,
-    distancesKey: typeof s.distancesKey === 'string' ? s.distancesKey : null,
+    distancesKey: s.distancesKey,
     // Distances measured on an earlier tracking stay marked stale against the restored tracks.
     distancesTracks: distances && s.distancesOnTracks !== false ? tracks : null,
     distanceStatus: distances ? 'done' : 'idle',
-    selectedTrack: typeof s.selectedTrack === 'number' ? s.selectedTrack : null,
-    ...(s.colouring === 'time' || s.colouring === 'distance' ? { colouring: s.colouring } : {}),
-    ...(typeof s.showOverlay === 'boolean' ? { showOverlay: s.showOverlay } : {}),
-    ...(s.histogramUnits === 'counts' || s.histogramUnits === 'percent'
-      ? { histogramUnits: s.histogramUnits }
-      : {}),
+    selectedTrack: s.selectedTrack,
+    ...(s.colouring ? { colouring: s.colouring } : {}),
+    ...(s.showOverlay !== undefined ? { showOverlay: s.showOverlay } : {}),
+    ...(s.histogramUnits ? { histogramUnits: s.histogramUnits } : {}),
   });
 }
 

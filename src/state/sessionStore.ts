@@ -14,6 +14,8 @@ export interface AutosaveStatus {
   /** ISO time of the last successful save. */
   at: string | null;
   bytes: number;
+  /** Bytes the last save wrote: only the records that changed. */
+  written?: number;
   error: string | null;
 }
 

@@ -3,6 +3,7 @@
 // the scripting API, the CLI-free tests and the store share one set of rules.
 
 import type { HistogramSpec } from '../core/coloc/analysisHistogram';
+import { DEFAULT_TRACKS_PARAMS, FALLBACK_EV_SIGMA_NM, type TracksParams } from '../core/coloc/schema';
 import { resolveLocalizeParams } from '../core/localize/params';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { StackInfo } from '../engine/stackService';
@@ -12,71 +13,8 @@ import { effectiveMeta } from './dataStore';
 import type { LocalizeSettings } from './localizeParamsStore';
 import { DEFAULT_SETTINGS, localizeInput, stackSigmaNm } from './localizeParamsStore';
 
-export interface TracksParams {
-  // Tracking
-  /** 0-based EV channel. */
-  channel: number;
-  /** Detection threshold, × std of the first wavelet level. */
-  thresholdFactor: number;
-  /** PSF σ (nm), start value of the fit; null: the stack's (simulations know theirs), else 150. */
-  sigmaNm: number | null;
-  fitSigma: boolean;
-  /** Largest frame-to-frame displacement, nm. */
-  radiusNm: number;
-  /** Largest number of missing frames a gap may bridge. */
-  maxGap: number;
-  /** Shortest track kept, positions. */
-  minLength: number;
-  /** Lowest mean intensity kept, photons (0: keep all). */
-  minIntensity: number;
-  // Import
-  frameBase: 0 | 1;
-  // Movie (the Movie step's settings once it exists on main; these are the study's)
-  window: number;
-  step: number;
-  renderPxNm: number;
-  smoothSigmaPx: number;
-  thresholdMode: 'otsu' | 'manual';
-  /** Movie intensity (localizations per pixel per raw frame) for the manual threshold. */
-  manualThreshold: number;
-  // Distances
-  histStartNm: number;
-  histWidthNm: number;
-  histCount: number;
-  cutoffNm: number;
-  controlPerFrame: number;
-  /** 'drawn': the region drawn in Post-process (its Region step) on the reconstruction. */
-  controlRegion: 'field' | 'cell' | 'drawn';
-  pooling: 'nearest' | 'pooled';
-}
+export { DEFAULT_TRACKS_PARAMS, FALLBACK_EV_SIGMA_NM, type TracksParams } from '../core/coloc/schema';
 
-/** The reference study's movie (SCIENCE.md §1) and distance analysis (§4). */
-export const DEFAULT_TRACKS_PARAMS: TracksParams = {
-  channel: 1,
-  thresholdFactor: 2,
-  sigmaNm: null,
-  fitSigma: true,
-  radiusNm: 200,
-  maxGap: 2,
-  minLength: 10,
-  minIntensity: 0,
-  frameBase: 1,
-  window: 1002,
-  step: 6,
-  renderPxNm: 10,
-  smoothSigmaPx: 1,
-  thresholdMode: 'otsu',
-  manualThreshold: 0.001,
-  histStartNm: -500,
-  histWidthNm: 50,
-  histCount: 30,
-  cutoffNm: 240,
-  controlPerFrame: 100,
-  controlRegion: 'field',
-  pooling: 'nearest',
-};
-
-export const FALLBACK_EV_SIGMA_NM = 150;
 /** Largest movie side in render pixels: one frame's fields are ~4 bytes × 3 per pixel. */
 export const MAX_GRID_SIDE = 4096;
 

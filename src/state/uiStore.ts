@@ -4,7 +4,16 @@ import { createStore } from 'zustand/vanilla';
 import type { Activity } from '../engine/stackService';
 
 /** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
-export type StepId = 'data' | 'localize' | 'post' | 'movie' | 'tracks' | 'markers' | 'calcium' | 'session';
+export type StepId =
+  | 'data'
+  | 'localize'
+  | 'post'
+  | 'movie'
+  | 'tracks'
+  | 'markers'
+  | 'calcium'
+  | 'experiment'
+  | 'session';
 export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers' | 'calcium';
 
 export type Theme = 'dark' | 'light';

@@ -3,13 +3,10 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { ColormapName } from '../core/display/colormaps';
 import { FIT_MARGIN, fitView, IMAGE_ZOOM, panView, type View2D, zoomAbout } from '../core/display/view2d';
+import type { ChannelDisplay } from '../core/display/viewSettings';
 import type { ChannelLayout } from '../engine/stackService';
 
-export interface ChannelDisplay {
-  colormap: ColormapName;
-  min: number;
-  max: number;
-}
+export type { ChannelDisplay } from '../core/display/viewSettings';
 
 export const MIN_ZOOM = IMAGE_ZOOM.min;
 export const MAX_ZOOM = IMAGE_ZOOM.max;

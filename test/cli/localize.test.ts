@@ -165,6 +165,16 @@ describe('evscope localize', () => {
       /--count-by-brightness must be on or off/,
     );
     await expect(run(['--fitter', 'mle-multi', '--fit-sigma'])).rejects.toThrow(/σ fixed/);
+    // Flags parse through the run's parameter schema, with its messages.
+    await expect(run(['--fitter', 'magic'])).rejects.toThrow(
+      '--fitter: "magic" is not one of "mle", "lsq", "wlsq", "mle-multi"',
+    );
+    await expect(run(['--fitter', 'mle-multi', '--max-emitters', '9'])).rejects.toThrow(
+      '--max-emitters: 9 is above the maximum 8',
+    );
+    await expect(run(['--camera', 'film'])).rejects.toThrow(
+      '--camera: "film" is not one of "ccd", "emccd", "scmos"',
+    );
   }, 120_000);
 
   test('missing --out and unknown options are errors', async () => {

@@ -191,4 +191,25 @@ describe('evscope movie', () => {
     ).toBe(1);
     expect(err.join()).toMatch(/need --binarize/);
   });
+
+  test('flags go through the Movie step schema: a bad value gets its message, as a session file would', async () => {
+    const bad: [string[], string][] = [
+      [['--window', 'abc'], '--window: expected a number, got "abc"'],
+      [['--step', '1.5'], '--step: expected a whole number, got 1.5'],
+      [['--px', '0'], '--px: 0 is below the minimum (exclusive) 0'],
+      [
+        ['--window', '10', '--connectivity', '99', '--binarize', 'otsu'],
+        '--connectivity: 99 is not one of 8, 26',
+      ],
+      [
+        ['--window', '10', '--otsu-frames', '0', '--binarize', 'otsu'],
+        '--otsu-frames: 0 is below the minimum 1',
+      ],
+    ];
+    for (const [flags, message] of bad) {
+      err.length = 0;
+      expect(await main(['movie', csv, ...flags, '--out', tmp.file('bad.tif')]), flags.join(' ')).toBe(1);
+      expect(err.join('\n')).toContain(message);
+    }
+  });
 });

@@ -68,7 +68,9 @@ describe('evscope track', () => {
     expect(r.err).toMatch(/unknown option --radious/);
     const bad = await run(['track', 'x.tif', '--out', 'y.csv', '--radius', '-5']);
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/--radius must be "auto" or a distance > 0 nm/);
+    expect(bad.err).toMatch(
+      /--radius: -5 is below the minimum \(exclusive\) 0 \(give "auto" or a distance in nm\)/,
+    );
   });
 });
 

@@ -1,10 +1,13 @@
 // The movie in the browser: simulated demo stack, localizations from the simulator's truth (as a
 // ThunderSTORM CSV), build, play, binarize, export.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeThunderstormCsv } from '../../src/core/io/thunderstormCsv';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
+import { openStack } from '../../src/core/stack/open';
 import { truthLocalizations } from '../helpers/movieTruthLocs';
+import { mem } from '../helpers/sources';
 import { type BrowserSession, openApp } from './browser';
 
 type Api = Record<string, (...a: unknown[]) => Promise<unknown> | unknown>;
@@ -89,9 +92,35 @@ test('builds, plays, binarizes and exports the movie of the simulated demo', asy
   await page.getByRole('button', { name: 'Movie TIFF' }).click();
   const d = await download;
   expect(d.suggestedFilename()).toMatch(/movie-W200-S20-20nm\.tif$/);
+  // Its download event may land after the call returns: wait for it, so the next waiter gets the next file.
+  const scriptedDl = page.waitForEvent('download');
   const bytes = await page.evaluate(() =>
     (window as unknown as { evscope: Api }).evscope.exportMovie('tiff'),
   );
+  await scriptedDl;
   expect(bytes).toBeGreaterThan(21 * 640 * 640 * 4);
+
+  // 16-bit with Deflate (the browser's CompressionStream): one scale for the movie, in the file.
+  const packedDl = page.waitForEvent('download');
+  const packedBytes = (await page.evaluate(() =>
+    (window as unknown as { evscope: Api }).evscope.exportMovie('tiff', {
+      dtype: 'uint16',
+      compression: 'deflate',
+    }),
+  )) as number;
+  const packed = new Uint8Array(readFileSync((await (await packedDl).path())!));
+  expect(packed.length).toBe(packedBytes);
+  expect(packedBytes).toBeLessThan((21 * 640 * 640 * 2) / 2);
+  const floats = await openStack([mem(new Uint8Array(readFileSync((await d.path())!)), 'movie.tif')]);
+  const ints = await openStack([mem(packed, 'movie16.tif')]);
+  expect([ints.dtype, ints.frameCount]).toEqual(['uint16', floats.frameCount]);
+  const scale = Number(
+    /evscope\.scale=([\d.e+-]+)\n/.exec(new TextDecoder('latin1').decode(packed.subarray(0, 4096)))?.[1],
+  );
+  const want = (await floats.readFrame(10)) as Float32Array;
+  const got = (await ints.readFrame(10)) as Uint16Array;
+  let differ = 0;
+  for (let i = 0; i < want.length; i++) if (got[i] !== Math.min(65535, Math.round(scale * want[i]))) differ++;
+  expect(differ).toBe(0);
   expect(s.errors).toEqual([]);
 });

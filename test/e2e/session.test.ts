@@ -440,7 +440,9 @@ test('a shared link applies its parameters and view; a bad link is refused with 
       `${e.url}?demo=0&again=1#s=${encodeURIComponent('{"step":"<script>alert(1)</script>"}')}`,
     );
     await e.page.locator('.notice').filter({ hasText: 'This link could not be applied' }).waitFor();
-    expect(await e.page.locator('.notice').last().textContent()).toContain('unknown step');
+    expect(await e.page.locator('.notice').last().textContent()).toContain(
+      'step: "<script>alert(1)</script>" is not one of "data"',
+    );
     expect(e.errors).toEqual([]);
   } finally {
     await e.close();

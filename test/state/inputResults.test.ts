@@ -115,8 +115,8 @@ test('a run keeps filling its own stack while another is shown, and resolves wit
   locsStore.getState().load(2, rows(3), { source: 'two.csv' });
   select(1);
   const run = actions.start();
-  await new Promise((r) => setTimeout(r, 0));
-  expect(locsStore.getState().count).toBe(20);
+  // Chunks are committed in batches a few times a second: the second one follows shortly.
+  await expect.poll(() => locsStore.getState().count, { timeout: 5000 }).toBe(20);
   select(2);
   release();
   const out = await run;

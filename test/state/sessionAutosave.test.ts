@@ -8,7 +8,7 @@ vi.mock('../../src/engine/sessionService', () => ({
     autosave: async (id: string, _s: unknown, tables: { id: string; length: number }[]) => {
       const all = Object.fromEntries(tables.map((t) => [t.id, t.length]));
       saves.push({ id, at: Date.now(), rows: tables[0]?.length ?? 0, tables: all });
-      return 1234;
+      return { stored: 1234, written: 1234, keys: [] };
     },
     listAutosaves: async () => [],
   }),

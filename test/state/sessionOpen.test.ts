@@ -6,19 +6,28 @@ import { beforeEach, expect, test, vi } from 'vitest';
 let autosaved: Uint8Array = new Uint8Array();
 let release: () => void = () => {};
 let gate: Promise<void> = Promise.resolve();
+let lastMode: 'review' | undefined;
 vi.mock('../../src/engine/sessionService', async () => {
   const core = await import('../../src/core/session/index');
   const api = {
     open: async (bytes: Uint8Array, fileName: string, appVersion: string) =>
       core.openSessionFile(bytes, { fileName, appVersion }),
     listAutosaves: async () => [
-      { id: 'last', title: 'A', saved: '2026-01-01T10:00:00.000Z', bytes: 1, localizations: 0, stacks: [] },
+      {
+        id: 'last',
+        title: 'A',
+        saved: '2026-01-01T10:00:00.000Z',
+        bytes: 1,
+        localizations: 0,
+        stacks: [],
+        ...(lastMode ? { mode: lastMode } : {}),
+      },
     ],
     openAutosave: async (_id: string, appVersion: string) => {
       await gate;
       return core.openSessionFile(autosaved, { fileName: 'A', appVersion });
     },
-    autosave: async () => 1,
+    autosave: async () => ({ stored: 1, written: 1, keys: [] }),
   };
   return { sessionWorker: () => api, fingerprintBlob: async () => null };
 });
@@ -37,6 +46,7 @@ beforeEach(() => {
   uiStore.setState({ notices: [] });
   sessionStore.getState().set({ mode: 'edit', title: '', notes: '', sourceName: null });
   autosaved = file('A', 'notes of A', '2025-12-01T09:00:00.000Z');
+  lastMode = undefined;
   gate = new Promise((r) => {
     release = r;
   });
@@ -89,4 +99,15 @@ test('the start-up restore alone brings the last session back as saved, with its
     id: 'last',
   });
   expect(titles().filter((t) => t.startsWith('Restored your last session'))).toHaveLength(1);
+});
+
+test('a session autosaved under review comes back under review after a reload; one autosaved editable, editable', async () => {
+  release();
+  lastMode = 'review';
+  await bootSession(location);
+  expect(sessionStore.getState()).toMatchObject({ mode: 'review', title: 'A', sourceName: 'A' });
+  lastMode = undefined;
+  sessionStore.getState().set({ mode: 'review' });
+  await bootSession(location);
+  expect(sessionStore.getState()).toMatchObject({ mode: 'edit', title: 'A' });
 });

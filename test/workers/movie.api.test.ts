@@ -149,6 +149,29 @@ describe('movie worker API over a MessageChannel', () => {
     const ls = await openStack([mem(new Uint8Array(await labels.arrayBuffer()), 'labels.tif')]);
     expect(ls.dtype).toBe('uint16');
     expect(Math.max(...((await ls.readFrame(0)) as Uint16Array))).toBe(1);
+
+    // 16-bit, Deflate (CompressionStream where the platform has it): round(scale · float), the scale in the file.
+    const packed = new Uint8Array(
+      await (await api.exportTiff('movie', { dtype: 'uint16', compression: 'deflate' })).arrayBuffer(),
+    );
+    const scale = Number(
+      /evscope\.scale=([\d.e+-]+)\n/.exec(new TextDecoder('latin1').decode(packed.subarray(0, 4096)))?.[1],
+    );
+    expect(scale).toBeGreaterThan(0);
+    const ps = await openStack([mem(packed, 'movie16.tif')]);
+    expect([ps.dtype, ps.frameCount]).toEqual(['uint16', 8]);
+    let lit = 0;
+    for (let k = 0; k < 8; k++) {
+      const want = (await stack.readFrame(k)) as Float32Array;
+      const got = (await ps.readFrame(k)) as Uint16Array;
+      for (let i = 0; i < want.length; i++) {
+        if (got[i] !== Math.min(65535, Math.round(scale * want[i])))
+          throw new Error(`frame ${k} px ${i}: ${got[i]}`);
+        if (got[i] > 0) lit++;
+      }
+    }
+    expect(lit).toBeGreaterThan(100);
+    expect(packed.length).toBeLessThan(blob.size / 4);
   });
 
   test('a long job stops when cancelled', async () => {

@@ -6,11 +6,6 @@ import {
   colocControls,
 } from '../../core/coloc/analysis';
 import { FrameSweep } from '../../core/coloc/frameSweep';
-import { combineCells, type TrackTestResult, trackPermutationTest } from '../../core/coloc/trackTest';
-import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
-import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
-import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
-import type { TrackTable } from '../../core/spt/types';
 import {
   distancesCsv,
   formatDurations,
@@ -18,7 +13,12 @@ import {
   formatTrackTest,
   histogramCsv,
   trackTestCsv,
-} from '../../plots/tracks';
+} from '../../core/coloc/report';
+import { combineCells, type TrackTestResult, trackPermutationTest } from '../../core/coloc/trackTest';
+import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
+import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
+import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
+import type { TrackTable } from '../../core/spt/types';
 import { numberFlag, parseArgs, stringFlag } from '../args';
 import { withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';

@@ -4,11 +4,15 @@
 // The stack reader and the CSV writer are injected (`createLocalizeVerb`), so this verb is
 // tested with in-memory fakes and wired to openStack / writeThunderstormCsv by the dispatcher.
 import type { LocalizeApi } from '../../../workers/localize.api';
-import type { CameraKind, ScmosMaps } from '../../core/camera/camera';
+import type { ScmosMaps } from '../../core/camera/camera';
 import { type GainUnit, type MapRole, readMap } from '../../core/camera/scmosMaps';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { countForRun, describeBrightnessCount } from '../../core/localize/brightnessCount';
-import { type LocalizeParamsInput, resolveLocalizeParams } from '../../core/localize/params';
+import {
+  type LocalizeParamsInput,
+  LocalizeParamsInputSchema,
+  resolveLocalizeParams,
+} from '../../core/localize/params';
 import { type SigmaEstimate, SigmaEstimator } from '../../core/localize/sigmaFromData';
 import { concatLocTables, type LocTable } from '../../core/locs/table';
 import {
@@ -18,12 +22,13 @@ import {
   type PhysicalKey,
   resolvePhysical,
 } from '../../core/physicalDefaults';
+import { readFrameBlock } from '../../core/stack/frameBlock';
 import { openStack } from '../../core/stack/open';
 import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
 import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker';
 import { WorkerPool } from '../../engine/workerPool';
-import { numberFlag, type ParsedArgs, parseArgs } from '../args';
+import { numberFlag, type ParsedArgs, parseArgs, schemaFlag } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
 import { reportStackWarnings } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
@@ -84,23 +89,22 @@ export function localizeParamsFromArgs(
   assumed: Assumption[] = [],
 ): LocalizeParamsInput {
   const cam = stack.meta.camera ?? {};
-  const kind = p.flags.get('camera');
-  if (kind !== undefined && !['ccd', 'emccd', 'scmos'].includes(String(kind)))
-    throw new Error(`--camera must be ccd, emccd or scmos, got "${String(kind)}"`);
-  const fitter = p.flags.get('fitter');
+  // The run's parameter schema: a bad flag gets the message a session file's value would.
+  const f = LocalizeParamsInputSchema.entries;
+  const kind = schemaFlag(p, 'camera', f.camera.wrapped.entries.kind);
   const phys = (key: PhysicalKey, flag: string, fromFile: number | undefined) =>
     resolvePhysical(key, numberFlag(p, flag), fromFile, assumed, `pass --${flag}`);
   return {
     pixelSizeNm: phys('pixelSizeNm', 'pixel-nm', stack.meta.pixelSizeNm),
-    sigmaNm: sigmaIsAuto(p) ? undefined : (numberFlag(p, 'sigma-nm') ?? 130),
+    sigmaNm: sigmaIsAuto(p) ? undefined : (schemaFlag(p, 'sigma-nm', f.sigmaNm) ?? 130),
     fitSigma: p.flags.get('fit-sigma') === true,
-    fitter: fitter === undefined ? 'mle' : (String(fitter) as LocalizeParamsInput['fitter']),
-    maxEmitters: numberFlag(p, 'max-emitters'),
-    multiAlpha: numberFlag(p, 'multi-alpha'),
+    fitter: schemaFlag(p, 'fitter', f.fitter) ?? 'mle',
+    maxEmitters: schemaFlag(p, 'max-emitters', f.maxEmitters),
+    multiAlpha: schemaFlag(p, 'multi-alpha', f.multiAlpha),
     countByBrightness: onOffFlag(p, 'count-by-brightness'),
-    thresholdFactor: numberFlag(p, 'threshold') ?? 1,
+    thresholdFactor: schemaFlag(p, 'threshold', f.thresholdFactor) ?? 1,
     camera: {
-      kind: (kind as CameraKind | undefined) ?? cam.kind ?? 'ccd',
+      kind: kind ?? cam.kind ?? 'ccd',
       offsetAdu: phys('offsetAdu', 'offset', cam.offsetAdu),
       electronsPerAdu: phys('electronsPerAdu', 'gain', cam.electronsPerAdu),
       emGain: phys('emGain', 'em-gain', cam.emGain),
@@ -311,6 +315,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
             height: stack.height,
             frameCount: stack.frameCount,
             readFrame: (i, signal) => stack.readFrame(i, { signal }),
+            readFrames: (i, n, signal) => readFrameBlock(stack, i, n, { signal }),
           },
           params,
           pool,

@@ -1,17 +1,28 @@
 // `evscope movie LOCS.csv --window W --step S --px NM --out MOVIE.tif`: the sliding-window
-// super-resolution movie of a ThunderSTORM CSV, streamed frame by frame to a 32-bit TIFF, and
-// optionally its binary and label movies (Otsu or a given threshold).
+// super-resolution movie of a ThunderSTORM CSV, streamed frame by frame to a TIFF (32-bit float,
+// or 16/8-bit with one recorded scale, optionally compressed), and optionally its binary and
+// label movies (Otsu or a given threshold).
 import { readFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import { writeMovieTiffs } from '../../../workers/movie.export';
 import { pooledOtsuThreshold } from '../../core/binarize/otsu';
 import { gaussianSmooth } from '../../core/binarize/smooth';
 import { readThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { type LocTable, selectRows } from '../../core/locs/table';
 import type { RenderGrid } from '../../core/movie/grid';
+import {
+  BinarizeSchema,
+  DEFAULT_BINARIZE,
+  DEFAULT_MOVIE_PARAMS,
+  MAX_MOVIE_SIDE,
+  MovieParamsSchema,
+  MovieSigmaSchema,
+} from '../../core/movie/params';
+import { MOVIE_VALUE_UNIT, type MovieDtype } from '../../core/movie/quantise';
 import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
 import { movieFrameCount, movieFrameLimitError } from '../../core/movie/window';
-import { MAX_MOVIE_SIDE } from '../../state/movieParams';
-import { numberFlag, parseArgs, stringFlag } from '../args';
+import type { TiffCompression } from '../../core/stack/tiffWriter';
+import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
 import { checkOutputs, outputSink } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
 import type { Verb } from '../verb';
@@ -39,10 +50,37 @@ function parseRoi(text: string): [number, number, number, number] {
   return v as [number, number, number, number];
 }
 
+function choice<T extends string>(flag: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`--${flag} must be ${allowed.join(', ')}; got "${String(value)}"`);
+}
+
+function storageLines(
+  out: string,
+  r: { dtype: MovieDtype; scale?: number; clipped: number },
+  bytes: number,
+  compression: TiffCompression,
+): string[] {
+  const lines: string[] = [];
+  const size = `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (r.scale !== undefined) {
+    lines.push(
+      `${out}: ${r.dtype}, stored = round(${r.scale} × value), value = stored / ${r.scale} ${MOVIE_VALUE_UNIT}; ${compression === 'none' ? 'uncompressed' : compression}, ${size}`,
+    );
+  } else lines.push(`${out}: float32, ${compression === 'none' ? 'uncompressed' : compression}, ${size}`);
+  if (r.clipped > 0)
+    warnOnStderr(
+      `${out}: ${r.clipped} pixels were brighter than the ${r.dtype} range at scale ${r.scale} and are clipped: give a smaller --scale`,
+    );
+  return lines;
+}
+
 export const verb: Verb = {
   help: `usage: evscope movie LOCS.csv --window W --step S --px NM --out MOVIE.tif
                      [--frames F] [--camera-px NM --roi x0,y0,x1,y1]
                      [--sigma NM | --precision-factor F] [--frame-interval MS]
+                     [--dtype float32|uint16|uint8 [--scale K]] [--compress none|deflate|lzw]
                      [--binarize otsu|VALUE [--smooth PX] [--otsu-frames N] [--connectivity 26|8]
                       --mask-out MASK.tif --labels-out LABELS.tif]
 
@@ -59,6 +97,15 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
   --sigma NM          fixed Gaussian σ, nm (0 = histogram)
   --precision-factor F  σ = precision × F (default 1, the default when the CSV has uncertainty)
   --frame-interval MS raw frame interval for the TIFF (movie interval = S × this; default 5)
+  --dtype T           movie pixels: float32 (default), uint16 or uint8. Integer movies store
+                      round(K × value) with one K for every frame, recorded in the TIFF (ImageJ
+                      calibration c1 = 1/K, vunit, and evscope.scale=K): Fiji shows the values
+  --scale K           the scale K (default: the brightest pixel of 20 evenly spread frames at half
+                      the integer range, rounded down to 1, 2 or 5 × 10^k; clipped pixels are reported)
+  --compress C        none (default), deflate (level 1) or lzw, for every file written (no
+                      predictor: it made movie frames no smaller, see bench movie-write); files
+                      that could pass 4 GiB are BigTIFF
+  --bigtiff           write BigTIFF even when the file is small
   --binarize otsu|V   threshold by Otsu (pooled over --otsu-frames frames, default 10) or V
   --smooth PX         Gaussian smoothing before thresholding, render px (default 0)
   --connectivity C    26: structures in (x, y, t) (default); 8: per frame
@@ -83,21 +130,38 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
         'connectivity',
         'mask-out',
         'labels-out',
+        'dtype',
+        'scale',
+        'compress',
       ],
+      booleans: ['bigtiff'],
     });
     const input = p.positionals[0];
     if (!input || p.positionals.length > 1) throw new Error('give exactly one localization CSV (see --help)');
     const out = p.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out MOVIE.tif is required');
     await checkOutputs([out, stringFlag(p, 'mask-out'), stringFlag(p, 'labels-out')], [input]);
-    const window = numberFlag(p, 'window') ?? 1002;
-    const step = numberFlag(p, 'step') ?? 6;
-    const px = numberFlag(p, 'px') ?? 10;
-    if (!(px > 0)) throw new Error(`--px must be > 0 nm, got ${px}`);
+    const dtype = choice('dtype', p.flags.get('dtype'), ['float32', 'uint16', 'uint8'] as const, 'float32');
+    const compression = choice(
+      'compress',
+      p.flags.get('compress'),
+      ['none', 'deflate', 'lzw'] as const,
+      'none',
+    );
+    const scale = numberFlag(p, 'scale');
+    if (scale !== undefined && !(scale > 0 && Number.isFinite(scale)))
+      throw new Error(`--scale must be a number > 0, got ${scale}`);
+    if (scale !== undefined && dtype === 'float32')
+      throw new Error('--scale is for integer movies: give --dtype uint16 or uint8 as well');
+    const params = MovieParamsSchema.entries;
+    const window = schemaFlag(p, 'window', params.window) ?? DEFAULT_MOVIE_PARAMS.window;
+    const step = schemaFlag(p, 'step', params.step) ?? DEFAULT_MOVIE_PARAMS.step;
+    const px = schemaFlag(p, 'px', params.renderPxNm) ?? DEFAULT_MOVIE_PARAMS.renderPxNm;
     const { table, warnings } = readThunderstormCsv(await readFile(input, 'utf8'), { fileName: input });
     for (const w of warnings) warnOnStderr(`${input}: ${w}`);
-    const fixed = numberFlag(p, 'sigma');
-    const factor = numberFlag(p, 'precision-factor');
+    const [precision, fixedSigma] = MovieSigmaSchema.options;
+    const fixed = schemaFlag(p, 'sigma', fixedSigma.entries.nm);
+    const factor = schemaFlag(p, 'precision-factor', precision.entries.factor);
     if (fixed !== undefined && factor !== undefined)
       throw new Error('give --sigma or --precision-factor, not both');
     let sigma: MovieSigma;
@@ -163,11 +227,12 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     const labelsOut = p.flags.get('labels-out');
     if ((typeof maskOut === 'string' || typeof labelsOut === 'string') && typeof bin !== 'string')
       throw new Error('--mask-out and --labels-out need --binarize otsu|VALUE');
-    const smooth = numberFlag(p, 'smooth') ?? 0;
+    const binarize = BinarizeSchema.entries;
+    const smooth = schemaFlag(p, 'smooth', binarize.smoothSigmaPx) ?? 0;
     let threshold: number | undefined;
     if (typeof bin === 'string') {
       if (bin === 'otsu') {
-        const k = numberFlag(p, 'otsu-frames') ?? 10;
+        const k = schemaFlag(p, 'otsu-frames', binarize.sampleFrames) ?? DEFAULT_BINARIZE.sampleFrames;
         threshold = pooledOtsuThreshold(
           movie.frameCount,
           (n) =>
@@ -183,8 +248,8 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
         if (!(threshold > 0)) throw new Error(`--binarize must be "otsu" or a number > 0, got "${bin}"`);
       }
     }
-    const connectivity = (numberFlag(p, 'connectivity') ?? 26) as 26 | 8;
-    if (connectivity !== 26 && connectivity !== 8) throw new Error('--connectivity must be 26 or 8');
+    const connectivity =
+      schemaFlag(p, 'connectivity', binarize.connectivity) ?? DEFAULT_BINARIZE.connectivity;
     const sinks = {
       movie: await outputSink(out),
       mask: typeof maskOut === 'string' ? await outputSink(maskOut) : null,
@@ -200,6 +265,11 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
         smoothSigmaPx: smooth,
         connectivity,
         rawFrameIntervalMs: numberFlag(p, 'frame-interval') ?? 5,
+        dtype,
+        scale,
+        compression,
+        bigTiff: p.flags.get('bigtiff') === true ? true : undefined,
+        deflate: (bytes, level) => deflateSync(bytes, { level }),
       });
       ok = true;
       console.log(
@@ -208,6 +278,7 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
       if (threshold !== undefined)
         console.log(`threshold ${threshold.toPrecision(4)} (${bin === 'otsu' ? 'Otsu' : 'given'})`);
       if (r.structures) console.log(`${r.structures.count} structures (${connectivity}-connected)`);
+      for (const line of storageLines(out, r, r.bytes.movie, compression)) console.log(line);
     } finally {
       await sinks.movie.finish(ok);
       await sinks.mask?.finish(ok);

@@ -1,4 +1,5 @@
 import { createTracksApi, type TracksProgress } from '../../../workers/tracks.api';
+import { DEFAULT_TRACKS_PARAMS, FALLBACK_EV_SIGMA_NM, TracksParamsSchema } from '../../core/coloc/schema';
 import {
   type Assumption,
   assumedLine,
@@ -9,7 +10,7 @@ import {
 import { tracksToCsv } from '../../core/spt/io';
 import { MOBILITY_NAMES } from '../../core/spt/summary';
 import type { FrameSource } from '../../core/stack/types';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, schemaFlag } from '../args';
 import { groupWithSidecars, withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
@@ -58,9 +59,15 @@ export const verb: Verb = {
       console.error(help);
       return 2;
     }
+    // The Tracks step's schema: the flags obey the panel's rules and give its messages.
+    const t = TracksParamsSchema.entries;
     const autoRadius = (a.flags.get('radius') ?? 'auto') === 'auto';
-    if (!autoRadius && !((numberFlag(a, 'radius') ?? 0) > 0))
-      throw new Error('--radius must be "auto" or a distance > 0 nm');
+    let radiusNm = DEFAULT_TRACKS_PARAMS.radiusNm;
+    try {
+      if (!autoRadius) radiusNm = schemaFlag(a, 'radius', t.radiusNm) ?? radiusNm;
+    } catch (e) {
+      throw new Error(`${(e as Error).message} (give "auto" or a distance in nm)`);
+    }
     const summary = a.flags.get('summary');
     await checkOutputs([out, typeof summary === 'string' ? summary : undefined], a.positionals);
     const paths = groupWithSidecars(a.positionals)[0];
@@ -82,9 +89,10 @@ export const verb: Verb = {
           channel,
           localize: {
             pixelSizeNm,
-            sigmaNm: numberFlag(a, 'sigma-nm') ?? 150,
+            sigmaNm: schemaFlag(a, 'sigma-nm', t.sigmaNm) ?? FALLBACK_EV_SIGMA_NM,
             fitSigma: !a.flags.has('fixed-sigma'),
-            thresholdFactor: numberFlag(a, 'threshold') ?? 2,
+            thresholdFactor:
+              schemaFlag(a, 'threshold', t.thresholdFactor) ?? DEFAULT_TRACKS_PARAMS.thresholdFactor,
             camera: {
               kind,
               offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
@@ -95,13 +103,14 @@ export const verb: Verb = {
             },
           },
           link: {
-            maxLinkDistance: autoRadius ? 200 : (numberFlag(a, 'radius') ?? 200),
-            maxGap: numberFlag(a, 'max-gap') ?? 2,
+            maxLinkDistance: radiusNm,
+            maxGap: schemaFlag(a, 'max-gap', t.maxGap) ?? DEFAULT_TRACKS_PARAMS.maxGap,
             autoRadius,
           },
           filter: {
-            minLength: numberFlag(a, 'min-length') ?? 10,
-            minMeanIntensity: numberFlag(a, 'min-intensity') ?? 0,
+            minLength: schemaFlag(a, 'min-length', t.minLength) ?? DEFAULT_TRACKS_PARAMS.minLength,
+            minMeanIntensity:
+              schemaFlag(a, 'min-intensity', t.minIntensity) ?? DEFAULT_TRACKS_PARAMS.minIntensity,
           },
           frameIntervalS: frameMs / 1000,
         },
@@ -116,7 +125,7 @@ export const verb: Verb = {
       await writeOutputSafely(out, tracksToCsv(r.tracks));
       const summaryPath = a.flags.get('summary');
       if (typeof summaryPath === 'string') {
-        const { trackSummaryCsv } = await import('../../plots/tracks');
+        const { trackSummaryCsv } = await import('../../core/coloc/report');
         await writeOutputSafely(summaryPath, trackSummaryCsv(r.summary, null));
       }
       const counts = MOBILITY_NAMES.map(

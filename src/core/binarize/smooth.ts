@@ -5,6 +5,10 @@
 // Scratch reused across calls: movies smooth hundreds of frames of the same size, and a fresh
 // multi-megabyte buffer per frame costs more than the convolution itself.
 let scratch = new Float64Array(0);
+let input = new Float64Array(0);
+// Rows with a non-zero pixel. Movie frames at 10 nm are mostly empty: an empty row smooths to
+// an empty row (exactly +0, as the sums would give), so the passes skip them.
+let rowHits = new Int32Array(0);
 
 export function gaussianSmooth(
   src: ArrayLike<number>,
@@ -22,41 +26,80 @@ export function gaussianSmooth(
   const kernel = new Float64Array(2 * r + 1);
   for (let k = -r; k <= r; k++) kernel[k + r] = Math.exp((-0.5 * k * k) / (sigmaPx * sigmaPx));
   if (scratch.length < n) scratch = new Float64Array(n);
+  if (rowHits.length < height + 1) rowHits = new Int32Array(height + 1);
+  // The passes read one array type only (Float32 → Float64 is exact), which keeps their inner
+  // loops monomorphic whatever the caller hands in.
+  let values: Float64Array;
+  if (src instanceof Float64Array) values = src;
+  else {
+    if (input.length < n) input = new Float64Array(n);
+    values = input;
+    for (let i = 0; i < n; i++) values[i] = src[i];
+  }
+  countRowHits(values, width, height, rowHits);
   const tmp = scratch;
-  horizontalPass(src, width, height, kernel, r, tmp);
-  verticalPass(tmp, width, height, kernel, r, out);
+  horizontalPass(values, width, height, kernel, r, rowHits, tmp);
+  verticalPass(tmp, width, height, kernel, r, rowHits, out);
   return out;
 }
 
+/** hits[y + 1] − hits[y] = 1 when row y has a non-zero pixel; hits[0] = 0 (prefix counts). */
+function countRowHits(v: Float64Array, width: number, height: number, hits: Int32Array): void {
+  hits[0] = 0;
+  for (let y = 0; y < height; y++) {
+    let any = 0;
+    for (let i = y * width, end = i + width; i < end; i++)
+      if (v[i] !== 0) {
+        any = 1;
+        break;
+      }
+    hits[y + 1] = hits[y] + any;
+  }
+}
+
+// The same sums in the same order as the textbook loop (so results are bit-identical to it), but
+// the border columns are split off so the interior runs without a branch per pixel, and the
+// source is read through one concrete typed-array type per call site.
 function horizontalPass(
-  src: ArrayLike<number>,
+  src: Float64Array,
   width: number,
   height: number,
   kernel: Float64Array,
   r: number,
+  hits: Int32Array,
   tmp: Float64Array,
 ): void {
   let wFull = 0;
   for (let k = 0; k < kernel.length; k++) wFull += kernel[k];
   const invFull = 1 / wFull;
+  const interiorEnd = width - r;
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
+    if (hits[y + 1] === hits[y]) {
+      tmp.fill(0, row, row + width);
+      continue;
+    }
+    const border = (x: number) => {
       const lo = x < r ? -x : -r;
       const hi = x + r >= width ? width - 1 - x : r;
       let s = 0;
-      if (lo === -r && hi === r) {
-        for (let k = -r; k <= r; k++) s += kernel[k + r] * src[row + x + k];
-        tmp[row + x] = s * invFull;
-      } else {
-        let w = 0;
-        for (let k = lo; k <= hi; k++) {
-          s += kernel[k + r] * src[row + x + k];
-          w += kernel[k + r];
-        }
-        tmp[row + x] = s / w;
+      let w = 0;
+      for (let k = lo; k <= hi; k++) {
+        s += kernel[k + r] * src[row + x + k];
+        w += kernel[k + r];
       }
+      // A column with the whole kernel inside (narrow images) takes the interior's formula.
+      tmp[row + x] = lo === -r && hi === r ? s * invFull : s / w;
+    };
+    const head = Math.min(r, width);
+    for (let x = 0; x < head; x++) border(x);
+    for (let x = r; x < interiorEnd; x++) {
+      let s = 0;
+      const base = row + x - r;
+      for (let k = 0; k <= 2 * r; k++) s += kernel[k] * src[base + k];
+      tmp[row + x] = s * invFull;
     }
+    for (let x = Math.max(head, interiorEnd); x < width; x++) border(x);
   }
 }
 
@@ -67,12 +110,17 @@ function verticalPass(
   height: number,
   kernel: Float64Array,
   r: number,
+  hits: Int32Array,
   out: Float32Array,
 ): void {
   const acc = new Float64Array(width);
   for (let y = 0; y < height; y++) {
     const lo = y < r ? -y : -r;
     const hi = y + r >= height ? height - 1 - y : r;
+    if (hits[y + hi + 1] === hits[y + lo]) {
+      out.fill(0, y * width, (y + 1) * width);
+      continue;
+    }
     let w = 0;
     for (let k = lo; k <= hi; k++) w += kernel[k + r];
     acc.fill(0);
@@ -93,6 +141,12 @@ export function binarize(
   threshold: number,
   out: Uint8Array = new Uint8Array(values.length),
 ): Uint8Array {
-  for (let i = 0; i < values.length; i++) out[i] = values[i] >= threshold ? 1 : 0;
+  // Smoothed movie frames are Float32Array: their own loop keeps the element access monomorphic.
+  if (values instanceof Float32Array) binarizeF32(values, threshold, out);
+  else for (let i = 0; i < values.length; i++) out[i] = values[i] >= threshold ? 1 : 0;
   return out;
+}
+
+function binarizeF32(values: Float32Array, threshold: number, out: Uint8Array): void {
+  for (let i = 0; i < values.length; i++) out[i] = values[i] >= threshold ? 1 : 0;
 }

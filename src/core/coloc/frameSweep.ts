@@ -28,12 +28,23 @@ export interface QueryPoints {
 
 export interface FrameSweepOptions {
   grid: RenderGrid;
+  /** First frame this sweep measures (default 0): a part of a movie swept in parallel. */
+  first?: number;
   /** Also keep the distance to every structure of the frame (for pooled histograms). */
   perStructure?: boolean;
   sampling?: FieldSampling;
 }
 
 const key = (x: number, y: number) => `${x}|${y}`;
+
+/** Frames [start, end) of a sweep, measured (see FrameSweep.part / adopt). */
+export interface SweepPart {
+  start: number;
+  end: number;
+  nearest: Float64Array;
+  structValues: Float64Array[] | null;
+  maxStructures: number;
+}
 
 export class FrameSweep {
   readonly grid: RenderGrid;
@@ -81,6 +92,37 @@ export class FrameSweep {
         this.lookup[f].set(k, r);
       }
     this.field = new Float32Array(this.grid.width * this.grid.height);
+    this.done = options.first ?? 0;
+  }
+
+  /**
+   * What was measured in frames [start, framesDone), to hand to a sweep over the same points
+   * (`adopt`): movie frames can be swept in parts, in parallel, and put together in order.
+   */
+  part(start: number): SweepPart {
+    const a = this.start[start];
+    const b = this.start[this.done];
+    return {
+      start,
+      end: this.done,
+      nearest: this.nearest.slice(a, b),
+      structValues: this.perStructure ? this.structValues.slice(a, b) : null,
+      maxStructures: this.maxStructures,
+    };
+  }
+
+  /** Takes over a part measured by another sweep over the same points; parts arrive in order. */
+  adopt(p: SweepPart): void {
+    if (p.start !== this.done)
+      throw new Error(`parts must arrive in order: expected ${this.done}, got ${p.start}`);
+    const a = this.start[p.start];
+    if (p.nearest.length !== this.start[p.end] - a)
+      throw new RangeError('the part does not match these points');
+    this.nearest.set(p.nearest, a);
+    if (p.structValues)
+      for (let i = 0; i < p.structValues.length; i++) this.structValues[a + i] = p.structValues[i];
+    if (p.maxStructures > this.maxStructures) this.maxStructures = p.maxStructures;
+    this.done = p.end;
   }
 
   /** Whether movie frame t has any point to measure (frames without can be skipped unrendered). */

@@ -48,26 +48,33 @@ function boxDistance2(u: number, v: number, c: number, r: number): number {
 class ColumnIndex {
   readonly up: Int32Array;
   readonly down: Int32Array;
+  /** Members are the pixels with `mask[p] !== 0` (`background`: with `mask[p] === 0`). */
   constructor(
-    member: (p: number) => boolean,
+    mask: ArrayLike<number>,
+    background: boolean,
     width: number,
     readonly x0: number,
     readonly y0: number,
     readonly w: number,
     readonly h: number,
   ) {
-    this.up = new Int32Array(w * h);
-    this.down = new Int32Array(w * h);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const k = y * w + x;
-        this.up[k] = member((y + y0) * width + x + x0) ? y : y > 0 ? this.up[k - w] : -1;
-      }
-    for (let y = h - 1; y >= 0; y--)
-      for (let x = 0; x < w; x++) {
-        const k = y * w + x;
-        this.down[k] = member((y + y0) * width + x + x0) ? y : y < h - 1 ? this.down[k + w] : -1;
-      }
+    const up = new Int32Array(w * h);
+    const down = new Int32Array(w * h);
+    const on = background ? 0 : 1;
+    for (let y = 0; y < h; y++) {
+      const src = (y + y0) * width + x0;
+      const k0 = y * w;
+      for (let x = 0; x < w; x++)
+        up[k0 + x] = (mask[src + x] !== 0 ? 1 : 0) === on ? y : y > 0 ? up[k0 - w + x] : -1;
+    }
+    for (let y = h - 1; y >= 0; y--) {
+      const src = (y + y0) * width + x0;
+      const k0 = y * w;
+      for (let x = 0; x < w; x++)
+        down[k0 + x] = (mask[src + x] !== 0 ? 1 : 0) === on ? y : y < h - 1 ? down[k0 + w + x] : -1;
+    }
+    this.up = up;
+    this.down = down;
   }
 
   /** Squared distance (px²) from (u, v) (image pixel units) to the nearest member square; ∞ if none. */
@@ -121,7 +128,7 @@ export class PointSignedDistance {
           if (y < y0) y0 = y;
           y1 = y;
         }
-    this.structure = x1 < 0 ? null : new ColumnIndex((p) => mask[p] !== 0, width, 0, 0, width, height);
+    this.structure = x1 < 0 ? null : new ColumnIndex(mask, false, width, 0, 0, width, height);
     // Inside points need background only within the structures' bounding box plus one pixel:
     // any background square beyond it has one on that margin that is nearer on both axes.
     if (x1 < 0) {
@@ -134,9 +141,7 @@ export class PointSignedDistance {
     y1 = Math.min(y1 + 1, height - 1);
     let any = false;
     for (let y = y0; y <= y1 && !any; y++) for (let x = x0; x <= x1 && !any; x++) any = !mask[y * width + x];
-    this.background = any
-      ? new ColumnIndex((p) => mask[p] === 0, width, x0, y0, x1 - x0 + 1, y1 - y0 + 1)
-      : null;
+    this.background = any ? new ColumnIndex(mask, true, width, x0, y0, x1 - x0 + 1, y1 - y0 + 1) : null;
   }
 
   /** Signed distance (nm) at (x, y) nm; NaN outside the grid. */
@@ -323,6 +328,8 @@ export class StructureDistances {
           const right = x < width - 1 ? labels[p + 1] : l;
           const up = y > 0 ? labels[p - width] : l;
           const down = y < height - 1 ? labels[p + width] : l;
+          // Background away from every structure (most of a frame) is on no contour.
+          if ((l | left | right | up | down) === 0) continue;
           if (l && (left !== l || right !== l || up !== l || down !== l)) {
             if (fill) this.inner[innerCount[l]++] = p;
             else innerCount[l + 1]++;

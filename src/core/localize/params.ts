@@ -1,10 +1,12 @@
 // Everything a localization run needs, with units in the names, defaults that match
 // ThunderSTORM's where it has one, and validation messages a user can act on.
+
 import { type CameraParams, DEFAULT_CAMERA, validateCamera } from '../camera/camera';
 import { DEFAULT_WAVELET, type WaveletOptions } from '../detect/filters';
 import type { FitMethod } from '../fit/gaussianFitter';
 import { DEFAULT_MULTI_OPTIONS } from '../fit/multiFitter';
 import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
+import { above, intIn, numIn, v } from '../schema';
 
 /** The single-emitter methods, or Poisson MLE of 1…`maxEmitters` emitters per window. */
 export type LocalizeFitter = FitMethod | 'mle-multi';
@@ -110,3 +112,40 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
+
+/**
+ * What a finished run was asked for (a session's `localize` section): every field optional, as
+ * `LocalizeParamsInput`; resolveLocalizeParams fills the defaults and checks the combination.
+ */
+export const LocalizeParamsInputSchema = v.object({
+  pixelSizeNm: v.optional(above(0, 1e6)),
+  sigmaNm: v.optional(above(0, 1e6)),
+  fitSigma: v.optional(v.boolean()),
+  fitter: v.optional(v.picklist(['mle', 'lsq', 'wlsq', 'mle-multi'])),
+  maxEmitters: v.optional(intIn(1, 8)),
+  multiAlpha: v.optional(v.pipe(above(0), v.ltValue(0.5))),
+  countByBrightness: v.optional(v.boolean()),
+  detector: v.optional(v.picklist(['wavelet', 'dog'])),
+  wavelet: v.optional(
+    v.object({
+      order: v.optional(intIn(1, 10)),
+      scale: v.optional(intIn(1, 64)),
+      samples: v.optional(intIn(1, 64)),
+    }),
+  ),
+  thresholdFactor: v.optional(above(0, 1e6)),
+  fitRadiusPx: v.optional(intIn(1, 20)),
+  minDistancePx: v.optional(numIn(0, 1e6)),
+  maxIterations: v.optional(intIn(1, 255)),
+  keepFailed: v.optional(v.boolean()),
+  camera: v.optional(
+    v.object({
+      kind: v.optional(v.picklist(['ccd', 'emccd', 'scmos'])),
+      offsetAdu: v.optional(numIn(-1e9, 1e9)),
+      electronsPerAdu: v.optional(above(0, 1e9)),
+      emGain: v.optional(above(0, 1e9)),
+      quantumEfficiency: v.optional(above(0, 1)),
+      readNoiseE: v.optional(numIn(0, 1e9)),
+    }),
+  ),
+}) satisfies v.GenericSchema<unknown, LocalizeParamsInput>;

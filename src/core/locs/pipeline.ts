@@ -1,6 +1,7 @@
 // Post-processing as data: an ordered list of steps with their parameters. Plain JSON, so a
 // session stores it, undo/redo is a list of snapshots, and a reviewer can re-run it on the raw
 // table — which no step ever modifies (each returns a new table; drift keeps x_raw/y_raw).
+import { v } from '../schema';
 import { applyDrift, type DriftTrace } from './driftTrace';
 import { type FiducialOptions, fiducialDrift, NoFiducialsError } from './fiducialDrift';
 import { filterMask, parseFilter } from './filterExpr';
@@ -263,3 +264,19 @@ function bool(v: unknown, where: string): boolean {
   if (typeof v !== 'boolean') throw new Error(`${where} must be true or false`);
   return v;
 }
+
+/**
+ * The post-processing steps as a schema (sessions, links, scripting). The checks are
+ * parsePipeline's: each step kind has its own option set and filter expressions are parsed.
+ */
+export const PostStepsSchema = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      return parsePipeline(dataset.value);
+    } catch (e) {
+      addIssue({ message: e instanceof Error ? e.message : String(e) });
+      return NEVER;
+    }
+  }),
+);

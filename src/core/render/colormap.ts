@@ -2,7 +2,9 @@
 
 import { type Lut, lutsByName } from '../color/lut';
 
-export type ColormapName = 'gray' | 'hot' | 'inferno' | 'viridis' | 'hue';
+/** The reconstruction's colour maps, in the order the toolbar offers them. */
+export const RECON_COLORMAPS = ['hot', 'inferno', 'viridis', 'gray', 'hue'] as const;
+export type ColormapName = (typeof RECON_COLORMAPS)[number];
 
 export { hsvToRgb, type Lut } from '../color/lut';
 

@@ -2,32 +2,39 @@
 // user's render settings into intensities and display colours. The render worker (screen views,
 // exports) and `evscope render` both call it, so the browser and the CLI draw the same image.
 import type { LocTable } from '../locs/table';
+import { above, numIn, v } from '../schema';
 import { renderColorByColumn, rgbAccumulationToRgba } from './colorByColumn';
-import { autoContrast, type ColormapName, type Contrast, toRgba } from './colormap';
+import { autoContrast, type Contrast, RECON_COLORMAPS, toRgba } from './colormap';
 import { type GaussianOptions, renderGaussian } from './gaussian';
 import { renderHistogram } from './histogram';
 import { overlayGreenMagenta } from './overlay';
 import type { RenderView } from './view';
 
-export type SigmaSetting =
-  | { kind: 'precision'; factor: number; minNm: number }
-  | { kind: 'fixed'; nm: number };
+export const SigmaSettingSchema = v.variant('kind', [
+  v.object({ kind: v.literal('precision'), factor: above(0, 1e6), minNm: numIn(0, 1e6) }),
+  v.object({ kind: v.literal('fixed'), nm: above(0, 1e6) }),
+]);
+export type SigmaSetting = v.InferOutput<typeof SigmaSettingSchema>;
 
-export interface ReconSettings {
-  mode: 'histogram' | 'gaussian';
-  sigma: SigmaSetting;
-  colormap: ColormapName;
+export const ReconSettingsSchema = v.object({
+  mode: v.picklist(['histogram', 'gaussian']),
+  sigma: SigmaSettingSchema,
+  colormap: v.picklist(RECON_COLORMAPS),
   /**
    * Display range. Manual limits are densities (localizations per µm²) so they mean the same at
    * every zoom, where the render pixel changes; auto saturates the given top percentile.
    */
-  contrast: { kind: 'auto'; highPct: number } | { kind: 'manual'; maxPerUm2: number };
-  gamma: number;
+  contrast: v.variant('kind', [
+    v.object({ kind: v.literal('auto'), highPct: numIn(0, 100) }),
+    v.object({ kind: v.literal('manual'), maxPerUm2: above(0) }),
+  ]),
+  gamma: above(0, 1e6),
   /** Colour each localization by this column (e.g. frame) instead of by density. */
-  colorBy: string | null;
+  colorBy: v.nullable(v.pipe(v.string(), v.maxLength(64))),
   /** Overlay channels 0 and 1 in green/magenta when the table has a `channel` column. */
-  overlayChannels: boolean;
-}
+  overlayChannels: v.boolean(),
+});
+export type ReconSettings = v.InferOutput<typeof ReconSettingsSchema>;
 
 export const DEFAULT_RECON: ReconSettings = {
   mode: 'gaussian',
@@ -154,3 +161,17 @@ export function exportView(
   }
   return { x0, y0, width, height, pixelNm };
 }
+
+/** Where the reconstruction view looks and what it exports (a session's view state). */
+export const ReconViewSchema = v.object({
+  settings: ReconSettingsSchema,
+  /** Render pixel of exports, nm. */
+  pixelNm: above(0, 1e6),
+  scaleBar: v.boolean(),
+  /** View centre (nm) and scale (nm per CSS pixel); used when `fit` is false. */
+  cx: numIn(-1e12, 1e12),
+  cy: numIn(-1e12, 1e12),
+  nmPerPx: above(0, 1e9),
+  fit: v.boolean(),
+});
+export type ReconView = v.InferOutput<typeof ReconViewSchema>;

@@ -163,9 +163,9 @@ const stepSchemas = new Map<string, Check<Json>>([
 const genericStep = plainJson({ maxNodes: 50_000 });
 
 /**
- * Lets a feature check its own section (movie, binarize, tracking, coloc, markers…) when it
- * lands: `registerStepSchema('movie', checkedJson(plainJson(), parseMovieParams))`. Until then
- * a section is kept as bounded plain JSON.
+ * Lets a feature refuse the whole file over its section. Most should not: on restore every
+ * section passes its session part's schema (src/state/sessionPart.ts), where a bad field takes its
+ * default with a warning and the rest opens. Here a section is kept as bounded plain JSON.
  */
 export function registerStepSchema(step: string, check: Check<Json>): void {
   stepSchemas.set(step, check);

@@ -1,5 +1,6 @@
 // Human-readable checks of SimulationParams, one message per problem with the value and its unit,
 // so the dialog can show them next to the field and the CLI can print them.
+import { v } from '../schema';
 import { type CalciumScene, type SimulationParams, sceneSources } from './params';
 
 type Check = (ok: boolean, message: string) => void;
@@ -318,3 +319,23 @@ export function simulationBudgetProblems(
     out.push(`${s.evCount} EVs is more than the ${limits.evs} a session may ask to re-create`);
   return out;
 }
+
+/**
+ * Simulation parameters from outside (session recipes, scripts) as a schema: a plain object
+ * that validateSimulationParams accepts, within the untrusted budget.
+ */
+export const SimulationParamsSchema = v.pipe(
+  v.looseObject({ channels: v.array(v.looseObject({})) }),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const p = dataset.value as unknown as SimulationParams;
+    let problems: string[];
+    try {
+      problems = [...validateSimulationParams(p), ...simulationBudgetProblems(p)];
+    } catch {
+      problems = ['simulation parameters are incomplete or malformed'];
+    }
+    if (!problems.length) return p;
+    addIssue({ message: problems.slice(0, 3).join('; ') });
+    return NEVER;
+  }),
+);

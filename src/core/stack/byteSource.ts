@@ -42,5 +42,27 @@ export function memoryByteSource(bytes: Uint8Array, name: string): ByteSource {
   };
 }
 
+/**
+ * `src` with the bytes [offset, offset + bytes.length) already in memory: reads inside that span
+ * are served from it (copies, as the contract says), any other read goes to `src`. Lets a reader
+ * fetch a block of frames with one ranged read — one IPC round trip for a browser File instead of
+ * two or three per frame — and then parse every page of the block with its usual per-page code.
+ */
+export function spanByteSource(src: ByteSource, offset: number, bytes: Uint8Array): ByteSource {
+  const end = offset + bytes.length;
+  return {
+    name: src.name,
+    size: src.size,
+    async read(at, length, signal) {
+      if (at >= offset && at + length <= end) {
+        signal?.throwIfAborted();
+        checkRange(src.name, src.size, at, length);
+        return bytes.slice(at - offset, at - offset + length);
+      }
+      return src.read(at, length, signal);
+    },
+  };
+}
+
 /** Shared by every ByteSource implementation so truncation reads the same everywhere. */
 export { checkRange as checkByteRange };

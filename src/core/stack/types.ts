@@ -63,6 +63,13 @@ export interface FrameSource {
   readonly meta: StackMeta;
   /** Frame `index` (0-based) of one channel, row-major, in native-endian typed form. */
   readFrame(index: number, options?: ReadOptions): Promise<PixelArray>;
+  /**
+   * Frames [first, first + count) of one channel back to back, in as few ranged reads as the
+   * layout allows (one for a contiguous ImageJ stack). Optional: `readFrameBlock` falls back to
+   * `readFrame` for readers without it. Throws like `readFrame` if any frame of the block cannot
+   * be read; callers that keep good prefixes redo a failed block frame by frame.
+   */
+  readFrames?(first: number, count: number, options?: ReadOptions): Promise<PixelArray>;
 }
 
 /**

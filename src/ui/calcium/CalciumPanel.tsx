@@ -8,7 +8,6 @@ import { activeStack, useData } from '../../state/dataStore';
 import { uiStore } from '../../state/uiStore';
 import { NumberField, SelectField } from '../markers/fields';
 import './calcium.css';
-import './scripting';
 
 function openCalciumDemo() {
   void dataActions.openRecipe(

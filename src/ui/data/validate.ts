@@ -1,56 +1,27 @@
-// Validation of metadata the user types in: the reason is shown next to the field.
+// Validation of metadata the user types in: the reason is shown next to the field. The limits are
+// the metadata schema's, so the panel, session files and links refuse the same values.
+import { type Bounds, boundsOf } from '../../core/schema';
+import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
 
-export interface FieldSpec {
+export interface FieldSpec extends Bounds {
   key: 'pixelSizeNm' | 'frameIntervalMs' | 'offsetAdu' | 'electronsPerAdu' | 'emGain';
   label: string;
   hint: string;
-  min: number;
-  /** Whether `min` itself is allowed. */
-  minInclusive: boolean;
-  max: number;
 }
 
+const field = (key: FieldSpec['key'], label: string, hint: string): FieldSpec => ({
+  key,
+  label,
+  hint,
+  ...boundsOf(MetaOverridesSchema.entries[key]),
+});
+
 export const META_FIELDS: FieldSpec[] = [
-  {
-    key: 'pixelSizeNm',
-    label: 'Pixel size (nm)',
-    hint: 'Camera pixel size in the sample plane (after magnification)',
-    min: 0,
-    minInclusive: false,
-    max: 10_000,
-  },
-  {
-    key: 'frameIntervalMs',
-    label: 'Frame interval (ms)',
-    hint: 'Time from one frame to the next',
-    min: 0,
-    minInclusive: false,
-    max: 3_600_000,
-  },
-  {
-    key: 'offsetAdu',
-    label: 'Camera offset (ADU)',
-    hint: 'Baseline counts the camera adds to every pixel',
-    min: 0,
-    minInclusive: true,
-    max: 1e6,
-  },
-  {
-    key: 'electronsPerAdu',
-    label: 'Conversion (e⁻/ADU)',
-    hint: 'Photoelectrons per count, before EM gain',
-    min: 0,
-    minInclusive: false,
-    max: 1000,
-  },
-  {
-    key: 'emGain',
-    label: 'EM gain (×)',
-    hint: 'Electron-multiplying gain; 1 for sCMOS and CCD cameras',
-    min: 1,
-    minInclusive: true,
-    max: 10_000,
-  },
+  field('pixelSizeNm', 'Pixel size (nm)', 'Camera pixel size in the sample plane (after magnification)'),
+  field('frameIntervalMs', 'Frame interval (ms)', 'Time from one frame to the next'),
+  field('offsetAdu', 'Camera offset (ADU)', 'Baseline counts the camera adds to every pixel'),
+  field('electronsPerAdu', 'Conversion (e⁻/ADU)', 'Photoelectrons per count, before EM gain'),
+  field('emGain', 'EM gain (×)', 'Electron-multiplying gain; 1 for sCMOS and CCD cameras'),
 ];
 
 export type Parsed = { ok: true; value: number | undefined } | { ok: false; reason: string };

@@ -3,6 +3,7 @@
 // the frame shown, and Run / Cancel with progress.
 import { useEffect, useMemo, useState } from 'react';
 import { offsetWarning, PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
+import { localizeService } from '../../engine/localizeService';
 import { chooseMaps, useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, effectiveCameraKind, effectiveMeta, useData } from '../../state/dataStore';
 import { useFrame } from '../../state/frameStore';
@@ -24,7 +25,6 @@ import { ROI_OVERLAY, roiOverlay, usePreview } from './preview';
 import { RunProgressBar } from './RunProgressBar';
 import { formatCount, useIsStale } from './runState';
 import { SigmaFromData } from './SigmaFromData';
-import './scripting';
 import './localize.css';
 
 const set = (patch: Parameters<ReturnType<typeof localizeParamsStore.getState>['set']>[0]) =>
@@ -207,6 +207,12 @@ export function LocalizePanel() {
   const [preview, setPreview] = useState(true);
   const maps = useCameraMaps((x) => (st ? x.byStack[st.info.id] : undefined));
   const roi = s.roi;
+
+  const stackId = st?.info.id;
+  // The run's workers start while the user looks at the preview, not when Run is pressed.
+  useEffect(() => {
+    if (stackId !== undefined) localizeService.warm();
+  }, [stackId]);
 
   useEffect(() => {
     if (roi) overlayStore.getState().set(roiOverlay(roi));

@@ -22,7 +22,6 @@ import { uiStore } from '../../state/uiStore';
 import { FileButton } from '../data/FileButton';
 import { NumberField, SelectField } from './fields';
 import './markers.css';
-import './scripting';
 
 /** One file per channel, in the order chosen (sorted by name: the picker's order is not the user's). */
 function openPerChannel(files: File[]) {

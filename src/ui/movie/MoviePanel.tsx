@@ -19,7 +19,6 @@ import { useUi } from '../../state/uiStore';
 import { postRuntime } from '../post/postRuntime';
 import { NumField, ProgressLine } from './fields';
 import './movie.css';
-import './scripting';
 
 const int = (min: number, what: string) => (v: number) =>
   Number.isInteger(v) && v >= min ? null : `${what} must be a whole number ≥ ${min}`;

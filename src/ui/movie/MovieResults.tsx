@@ -297,15 +297,47 @@ function ExportSection() {
   const hasThreshold = useMovie((s) => (s.method === 'manual' ? s.manualThreshold > 0 : true));
   const webm = webmSupported();
   const run = (k: ExportKind) => () => void runExport(k).catch(() => {});
+  const dtype = useMovie((s) => s.tiffDtype);
+  const compression = useMovie((s) => s.tiffCompression);
   return (
     <section className="section" aria-labelledby="export-title">
       <h2 id="export-title">Export</h2>
+      <div className="row">
+        <label title="Integer movies store round(K × value) with one scale K for every frame, recorded in the file (Fiji shows the values)">
+          Movie pixels{' '}
+          <select
+            value={dtype}
+            disabled={!!exporting}
+            data-testid="movie-tiff-dtype"
+            onChange={(e) => movieStore.getState().set({ tiffDtype: e.target.value as typeof dtype })}
+          >
+            <option value="float32">32-bit float</option>
+            <option value="uint16">16-bit, one scale</option>
+            <option value="uint8">8-bit, one scale</option>
+          </select>
+        </label>
+        <label title="For every TIFF exported; Deflate and LZW open in Fiji, napari and evscope">
+          Compression{' '}
+          <select
+            value={compression}
+            disabled={!!exporting}
+            data-testid="movie-tiff-compression"
+            onChange={(e) =>
+              movieStore.getState().set({ tiffCompression: e.target.value as typeof compression })
+            }
+          >
+            <option value="none">none</option>
+            <option value="deflate">Deflate</option>
+            <option value="lzw">LZW</option>
+          </select>
+        </label>
+      </div>
       <div className="row">
         <button
           type="button"
           className="btn"
           disabled={!!exporting}
-          title="Multi-page 32-bit float TIFF with pixel size and frame interval (S × raw interval)"
+          title="Multi-page TIFF (pixels as chosen above) with pixel size and frame interval (S × raw interval)"
           onClick={run('tiff')}
         >
           Movie TIFF

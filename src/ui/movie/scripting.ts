@@ -1,15 +1,18 @@
 // window.evscope functions for the movie (console scripting and browser tests).
 
+import { BinarizeSchema, type MovieParams, MovieParamsSchema } from '../../core/movie/params';
+import type { MovieDtype } from '../../core/movie/quantise';
+import { parseOrThrow, v } from '../../core/schema';
+import type { TiffCompression } from '../../core/stack/tiffWriter';
 import { movieService } from '../../engine/movieService';
 import { registerScripting } from '../../scripting/api';
-import type { MovieParams } from '../../state/movieParams';
 import { analyseStructures, buildMovie, chooseThreshold, movieStore } from '../../state/movieStore';
 import { postRuntime } from '../post/postRuntime';
 import { type ExportKind, runExport } from './exports';
 
 registerScripting('buildMovie', async (params: Partial<MovieParams> = {}) => {
   postRuntime();
-  const frames = await buildMovie(params);
+  const frames = await buildMovie(parseOrThrow(v.partial(MovieParamsSchema), params, 'buildMovie'));
   const s = movieStore.getState();
   if (s.status === 'failed') throw new Error(s.error ?? 'the movie could not be built');
   return {
@@ -35,6 +38,8 @@ registerScripting('movieState', () => {
     source: s.built?.source ?? null,
     sourceRows: s.built?.sourceRows ?? null,
     structures: s.result?.count ?? null,
+    colormap: s.colormap,
+    connectivity: s.connectivity,
     /** True when the structure analysis came from a session file rather than this browser. */
     structuresFromSession: s.resultFromSession,
   };
@@ -52,17 +57,22 @@ registerScripting(
     } = {},
   ) => {
     const st = movieStore.getState();
-    st.set({
-      method: o.method ?? st.method,
-      manualThreshold: o.value ?? st.manualThreshold,
-      sampleFrames: o.sampleFrames ?? st.sampleFrames,
-      smoothSigmaPx: o.smoothSigmaPx ?? st.smoothSigmaPx,
-      connectivity: o.connectivity ?? st.connectivity,
-    });
+    const { value, ...rest } = o;
+    const patch = { ...rest, ...(value !== undefined ? { manualThreshold: value } : {}) };
+    st.set(parseOrThrow(v.partial(BinarizeSchema), patch, 'binarizeMovie'));
     await chooseThreshold();
     const r = await analyseStructures();
     return { threshold: movieStore.getState().threshold, structures: r?.count ?? 0 };
   },
 );
 
-registerScripting('exportMovie', (kind: ExportKind = 'tiff') => runExport(kind));
+registerScripting(
+  'exportMovie',
+  (kind: ExportKind = 'tiff', o: { dtype?: MovieDtype; compression?: TiffCompression } = {}) => {
+    movieStore.getState().set({
+      ...(o.dtype ? { tiffDtype: o.dtype } : {}),
+      ...(o.compression ? { tiffCompression: o.compression } : {}),
+    });
+    return runExport(kind);
+  },
+);

@@ -19,7 +19,6 @@ import {
 import { uiStore, useUi } from '../../state/uiStore';
 import { useRegistrationOverlay } from './overlay';
 import './registration.css';
-import './scripting';
 import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
 
 export function RegistrationPanel() {

@@ -15,7 +15,6 @@ import { sessionStore, useSession } from '../../state/sessionStore';
 import { uiStore } from '../../state/uiStore';
 import { clockTime, formatBytes, formatTime } from './format';
 import './session.css';
-import './scripting';
 
 export function SessionPanel() {
   const mode = useSession((s) => s.mode);

@@ -32,7 +32,7 @@ export function SessionStatus() {
             : 'not saved yet';
   const hint =
     autosave.state === 'saved'
-      ? `Autosaved in this browser (${formatBytes(autosave.bytes)}); it comes back after a reload. Ctrl/⌘+S saves a file.`
+      ? `Autosaved in this browser (${formatBytes(autosave.bytes)}${autosave.written !== undefined ? `, the last save wrote ${formatBytes(autosave.written)} that changed` : ''}); it comes back after a reload. Ctrl/⌘+S saves a file.`
       : (autosave.error ?? 'Autosaves 2 s after a change (at least every 10 s while you work).');
   return (
     <span className="session-slot" title={hint} data-testid="session-status">

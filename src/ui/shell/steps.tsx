@@ -3,12 +3,15 @@
 // shell; steps without a panel are listed as not available yet.
 import type { ComponentType } from 'react';
 import { useData } from '../../state/dataStore';
+import { useExperiment } from '../../state/experimentStore';
 import type { StepId } from '../../state/uiStore';
 import { CalciumPanel } from '../calcium/CalciumPanel';
 import { CalciumResults } from '../calcium/CalciumResults';
 import { useCalciumState } from '../calcium/useCalciumState';
 import { DataPanel } from '../data/DataPanel';
 import { MetadataPanel } from '../data/MetadataPanel';
+import { ExperimentPanel } from '../experiment/ExperimentPanel';
+import { ExperimentResults } from '../experiment/ExperimentResults';
 import { LocalizePanel } from '../localize/LocalizePanel';
 import { LocalizeResults } from '../localize/LocalizeResults';
 import { useLocalizeStateLabel } from '../localize/runState';
@@ -62,6 +65,14 @@ function LocalizeStepResults() {
       <LocalizeResults />
     </>
   );
+}
+
+function useExperimentState(): string {
+  const n = useExperiment((s) => s.experiment?.inputs.length ?? 0);
+  const done = useExperiment((s) => Object.values(s.runs).filter((r) => r.status === 'done').length);
+  const queue = useExperiment((s) => s.queue);
+  if (!n) return 'no inputs';
+  return queue === 'running' ? `running ${done}/${n}` : `${done}/${n} done`;
 }
 
 function useDataState(): string {
@@ -126,6 +137,14 @@ export const STEPS: StepDef[] = [
     Panel: CalciumPanel,
     Results: CalciumResults,
     useStateLabel: useCalciumState,
+  },
+  {
+    id: 'experiment',
+    name: 'Experiment',
+    hint: 'Many inputs, cells and conditions: batch runs and cell-level tests',
+    Panel: ExperimentPanel,
+    Results: ExperimentResults,
+    useStateLabel: useExperimentState,
   },
   {
     id: 'session',

@@ -26,7 +26,6 @@ import {
   withPhotophysics,
   withPreset,
 } from './simForm';
-import './scripting';
 import './sim.css';
 
 const PRESET_LABELS: Record<PresetName, string> = {

@@ -19,7 +19,6 @@ import { NumberField, SelectField } from '../markers/fields';
 import '../markers/markers.css';
 import './tracks.css';
 import './overlay';
-import './scripting';
 
 const PHASES: Record<string, [string, string]> = {
   detect: ['Detecting EVs', 'frames'],

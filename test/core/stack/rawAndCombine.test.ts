@@ -179,8 +179,10 @@ describe('TIFF writer', () => {
   test('BigTIFF when asked (and automatically beyond 4 GiB)', async () => {
     const frames = patternFrames('uint16', 7, 5, 3);
     const bytes = await encodeTiff(frames, { width: 7, height: 5, dtype: 'uint16', bigTiff: true });
+    expect(new DataView(bytes.buffer).getUint16(2, true)).toBe(43);
     const s = await openStack([mem(bytes)]);
-    expect(s.meta.flavour).toBe('imagej-bigtiff');
+    // ImageJ's layout: the frames are one run after IFD 0, whatever the offset width.
+    expect(s.meta.flavour).toBe('imagej-contiguous');
     expect(Array.from(await s.readFrame(2))).toEqual(Array.from(frames[2]));
     const big = createTiffWriter({
       width: 2048,

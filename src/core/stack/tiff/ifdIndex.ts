@@ -69,13 +69,17 @@ export class IfdIndex {
     return this.walkedToEnd ? 'walk' : 'stride';
   }
 
-  /** File offset of page `i`'s IFD, validated; throws a StackError naming the page otherwise. */
-  async offsetOf(i: number, signal?: AbortSignal): Promise<number> {
+  /**
+   * File offset of page `i`'s IFD, validated; throws a StackError naming the page otherwise.
+   * `via` reads the same file (e.g. a window of it already in memory), so validating a predicted
+   * IFD inside a block of frames read at once costs no extra read.
+   */
+  async offsetOf(i: number, signal?: AbortSignal, via: ByteSource = this.src): Promise<number> {
     if (i < this.walked.length) return this.walked[i];
     const s = this.stride;
     if (s && !this.walkedToEnd && i < this.strideCount) {
       const predicted = s.first + (i - 1) * s.step;
-      if (await this.validAt(i, false, signal)) return predicted;
+      if (await this.validAt(i, false, signal, via)) return predicted;
       // The file is less regular than its endpoints suggested: trust only the chain from here on.
       await this.walkAll(signal);
       if (i < this.walked.length) return this.walked[i];
@@ -84,6 +88,16 @@ export class IfdIndex {
       this.src.name,
       `page ${i + 1} does not exist (the file has ${this.pageCount} pages)`,
     );
+  }
+
+  /**
+   * Where page `i`'s IFD is, or is predicted to be, without reading anything (undefined when not
+   * known yet). Only for planning reads: `offsetOf` is the validated answer.
+   */
+  knownOffset(i: number): number | undefined {
+    if (i < this.walked.length) return this.walked[i];
+    const s = this.stride;
+    return s && !this.walkedToEnd && i < this.strideCount ? s.first + (i - 1) * s.step : undefined;
   }
 
   private async walkTo(i: number, signal?: AbortSignal): Promise<void> {
@@ -156,11 +170,11 @@ export class IfdIndex {
     return true;
   }
 
-  private async skeletonAt(k: number, signal?: AbortSignal) {
+  private async skeletonAt(k: number, signal?: AbortSignal, via: ByteSource = this.src) {
     const s = this.stride!;
     try {
       return await readIfdSkeleton(
-        this.src,
+        via,
         this.header,
         s.first + (k - 1) * s.step,
         undefined,
@@ -178,9 +192,14 @@ export class IfdIndex {
    * first tag as page 1) and links as predicted: to its successor, or to 0 if it is the last page.
    * While searching for the end, any page that links to its successor or ends the chain counts.
    */
-  private async validAt(k: number, searching: boolean, signal?: AbortSignal): Promise<boolean> {
+  private async validAt(
+    k: number,
+    searching: boolean,
+    signal?: AbortSignal,
+    via: ByteSource = this.src,
+  ): Promise<boolean> {
     const s = this.stride!;
-    const sk = await this.skeletonAt(k, signal);
+    const sk = await this.skeletonAt(k, signal, via);
     if (!sk || sk.entryCount !== s.entryCount || sk.firstTag !== s.firstTag) return false;
     const isLast = k === this.strideCount - 1;
     if (sk.nextOffset === s.first + k * s.step) return searching || !isLast;

@@ -1,5 +1,7 @@
 // One FrameSource for every TIFF flavour: plain multi-page, ImageJ stack/hyperstack (including
 // the single-IFD contiguous layout ImageJ writes above 4 GB), OME-TIFF and BigTIFF.
+import { spanByteSource } from '../byteSource';
+import { checkBlockArgs, MAX_BLOCK_READ_BYTES } from '../frameBlock';
 import { checkFrameArgs, frameLabel } from '../frameIndex';
 import { bytesPerPixel, toNativeOrder, typedView } from '../pixels';
 import {
@@ -10,7 +12,7 @@ import {
   StackError,
   type StackMeta,
 } from '../types';
-import { readDirectory, readTiffHeader, type TiffDirectory, type TiffHeader } from './ifd';
+import { IFD_PROBE_BYTES, readDirectory, readTiffHeader, type TiffDirectory, type TiffHeader } from './ifd';
 import { IfdIndex } from './ifdIndex';
 import {
   type ImageJInfo,
@@ -361,7 +363,11 @@ class TiffFrameSource implements FrameSource {
   ) {
     this.width = dir0.width;
     this.height = dir0.height;
+    this.pixelsAfterIfd = dir0.blockOffsets.length ? dir0.blockOffsets[0] - dir0.offset : 0;
   }
+
+  /** Pixels start this many bytes after their page's IFD (negative: before it), as last seen. */
+  private pixelsAfterIfd: number;
 
   get name(): string {
     return this.src.name;
@@ -369,30 +375,165 @@ class TiffFrameSource implements FrameSource {
 
   async readFrame(index: number, options?: { channel?: number; signal?: AbortSignal }): Promise<PixelArray> {
     const channel = options?.channel ?? 0;
+    options?.signal?.throwIfAborted();
+    checkFrameArgs(this.name, this.frameCount, this.channels, index, channel);
+    return this.frameVia(this.src, index, channel, options?.signal);
+  }
+
+  async readFrames(
+    first: number,
+    count: number,
+    options?: { channel?: number; signal?: AbortSignal },
+  ): Promise<PixelArray> {
+    const channel = options?.channel ?? 0;
     const signal = options?.signal;
     signal?.throwIfAborted();
-    checkFrameArgs(this.name, this.frameCount, this.channels, index, channel);
+    checkBlockArgs(this, first, count, channel);
+    const loc = this.locator;
+    const frameBytes = this.width * this.height * bytesPerPixel(this.dtype);
+    const perSpan = Math.max(1, Math.floor(MAX_BLOCK_READ_BYTES / (frameBytes * this.channels)));
+    // One channel of a contiguous stack in one span: the read buffer itself is the block.
+    if (loc.kind === 'contiguous' && loc.channels === 1 && count <= perSpan) {
+      const bytes = await readBytes(
+        this.src,
+        loc.dataStart + first * frameBytes,
+        count * frameBytes,
+        blockLabel(first, count),
+        signal,
+      );
+      toNativeOrder(bytes, bytesPerPixel(this.dtype), this.header.littleEndian);
+      return typedView(this.dtype, bytes);
+    }
+    const out = new Uint8Array(count * frameBytes);
+    for (let a = first; a < first + count; a += perSpan) {
+      const n = Math.min(perSpan, first + count - a);
+      const at = out.subarray((a - first) * frameBytes, (a - first + n) * frameBytes);
+      if (loc.kind === 'contiguous') await this.contiguousSpan(loc, a, n, channel, at, signal);
+      else await this.pagesSpan(a, n, channel, at, signal);
+    }
+    return typedView(this.dtype, out);
+  }
+
+  /** Frames [a, a + n) of `channel` of a contiguous stack from one read, into `out`. */
+  private async contiguousSpan(
+    loc: Extract<Locator, { kind: 'contiguous' }>,
+    a: number,
+    n: number,
+    channel: number,
+    out: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const fb = loc.frameBytes;
+    const c = loc.channels;
+    const bytes = await readBytes(this.src, loc.dataStart + a * c * fb, n * c * fb, blockLabel(a, n), signal);
+    for (let f = 0; f < n; f++)
+      out.set(bytes.subarray((f * c + channel) * fb, (f * c + channel + 1) * fb), f * fb);
+    toNativeOrder(out, bytesPerPixel(this.dtype), this.header.littleEndian);
+  }
+
+  /**
+   * Frames [a, a + n) of a paged stack. Writers that stream frames put each page's IFD and pixels
+   * together and the pages in order, so the bytes from the first page to the last hold the whole
+   * block: they are fetched with one read (planned from the page index, see `plannedSpan`) and
+   * every page is then parsed from memory by the same code as a single frame, all of its checks
+   * included. Pages scattered through the file are read page by page instead.
+   */
+  private async pagesSpan(
+    a: number,
+    n: number,
+    channel: number,
+    out: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const frameBytes = out.length / n;
+    const span = n > 1 ? this.plannedSpan(a, n, channel, frameBytes) : undefined;
+    const src = span
+      ? spanByteSource(
+          this.src,
+          span.lo,
+          await readBytes(this.src, span.lo, span.hi - span.lo, blockLabel(a, n), signal),
+        )
+      : this.src;
+    for (let f = 0; f < n; f++) {
+      const frame = await this.frameVia(src, a + f, channel, signal);
+      out.set(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength), f * frameBytes);
+    }
+  }
+
+  /**
+   * The bytes that should hold pages a…a+n−1 (IFDs and pixels), planned from the page index
+   * without a read: from the first page's IFD to one page stride past the last, shifted by where
+   * this file puts pixels relative to their IFD (learned from the pages parsed so far). Undefined
+   * when the index does not know the pages yet or the span would be far larger than the pixels.
+   * A wrong plan costs reads, never pixels: every page is still parsed and checked, and bytes
+   * outside the span are read from the file.
+   */
+  private plannedSpan(a: number, n: number, channel: number, frameBytes: number) {
+    const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
+    const pa = loc.pageOf(a, channel);
+    const pb = loc.pageOf(a + n - 1, channel);
+    const first = loc.index.knownOffset(pa);
+    const last = loc.index.knownOffset(pb);
+    if (first === undefined || last === undefined || pb <= pa) return undefined;
+    const step = (last - first) / (pb - pa);
+    const d = this.pixelsAfterIfd;
+    // Page 0 often differs (it carries the description), so the mean step need not be whole.
+    const lo = Math.max(0, Math.floor(Math.min(first, first + d)));
+    const hi = Math.min(
+      this.src.size,
+      Math.ceil(Math.max(last + step, last + d + frameBytes) + IFD_PROBE_BYTES),
+    );
+    const pixels = n * this.channels * frameBytes;
+    return hi > lo && hi - lo <= Math.min(MAX_BLOCK_READ_BYTES, 2 * pixels + 1024 * 1024)
+      ? { lo, hi }
+      : undefined;
+  }
+
+  /** Frame `index` of `channel`, reading through `src` (this file, or a span of it in memory). */
+  private async frameVia(
+    src: ByteSource,
+    index: number,
+    channel: number,
+    signal?: AbortSignal,
+  ): Promise<PixelArray> {
     const label = frameLabel(index, channel, this.channels);
     const loc = this.locator;
     if (loc.kind === 'contiguous') {
       const at = loc.dataStart + (index * loc.channels + channel) * loc.frameBytes;
-      const bytes = await readBytes(this.src, at, loc.frameBytes, label, signal);
+      const bytes = await readBytes(src, at, loc.frameBytes, label, signal);
       toNativeOrder(bytes, bytesPerPixel(this.dtype), this.header.littleEndian);
       return typedView(this.dtype, bytes);
     }
-    const page = loc.pageOf(index, channel);
-    const dir = page === 0 ? this.dir0 : await this.directoryOf(page, label, signal);
-    return readPage(this.src, dir, this.dtype, this.header.littleEndian, label, signal);
+    const dir = await this.pageDirectory(src, loc.pageOf(index, channel), label, signal);
+    return readPage(src, dir, this.dtype, this.header.littleEndian, label, signal);
   }
 
-  private async directoryOf(page: number, label: string, signal?: AbortSignal): Promise<TiffDirectory> {
+  private async pageDirectory(
+    src: ByteSource,
+    page: number,
+    label: string,
+    signal?: AbortSignal,
+  ): Promise<TiffDirectory> {
+    if (page === 0) return this.dir0;
     const loc = this.locator as Extract<Locator, { kind: 'pages' }>;
+    const dir = await this.readPageDirectory(src, loc, page, label, signal);
+    if (dir.blockOffsets.length) this.pixelsAfterIfd = dir.blockOffsets[0] - dir.offset;
+    return dir;
+  }
+
+  private async readPageDirectory(
+    src: ByteSource,
+    loc: Extract<Locator, { kind: 'pages' }>,
+    page: number,
+    label: string,
+    signal?: AbortSignal,
+  ): Promise<TiffDirectory> {
     let dir: TiffDirectory;
     try {
       dir = await readDirectory(
-        this.src,
+        src,
         this.header,
-        await loc.index.offsetOf(page, signal),
+        await loc.index.offsetOf(page, signal, src),
         undefined,
         signal,
       );
@@ -412,4 +553,9 @@ class TiffFrameSource implements FrameSource {
     }
     return dir;
   }
+}
+
+/** "frames 17–32" (1-based) for errors of a block read. */
+function blockLabel(first: number, count: number): string {
+  return count === 1 ? `frame ${first + 1}` : `frames ${first + 1}–${first + count}`;
 }

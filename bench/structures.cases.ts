@@ -1,0 +1,111 @@
+// The per-movie-frame structures pipeline over the 668-frame reference movie (issue 19: ≤ 5 s):
+// Gaussian smoothing (σ = 1 render px, the distance step's default), binarization at the pooled
+// Otsu threshold, 26-connected labelling in (x, y, t) (the Structures step), and the signed
+// distances the Distances step measures per frame (FrameSweep: 300 positions per frame, as 100
+// EV positions + 100 control points + 100 control-track positions). The whole-frame signed EDT
+// (what a per-pixel distance map costs) and the movie frames themselves (the sliding window, the
+// Movie step's work) are timed apart.
+import { pooledOtsuThreshold } from '../src/core/binarize/otsu';
+import { binarize, gaussianSmooth } from '../src/core/binarize/smooth';
+import { StructureLabeller } from '../src/core/binarize/structures';
+import { FrameSweep } from '../src/core/coloc/frameSweep';
+import { signedDistanceField } from '../src/core/coloc/signedDistance';
+import { Rng } from '../src/core/random';
+import { grid, referenceMovie } from './movie.cases';
+import type { BenchCase } from './types';
+
+const SMOOTH_PX = 1;
+const POINTS_PER_FRAME = 300;
+
+function queryPoints(frames: number, widthNm: number, heightNm: number) {
+  const r = new Rng(19);
+  const n = frames * POINTS_PER_FRAME;
+  const frame = new Uint32Array(n);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    frame[i] = Math.floor(i / POINTS_PER_FRAME);
+    x[i] = r.uniform() * widthNm;
+    y[i] = r.uniform() * heightNm;
+  }
+  return { frame, x, y };
+}
+
+export const structures668: BenchCase = {
+  name: 'structures-668',
+  where: ['node', 'browser'],
+  async run() {
+    const { movie } = referenceMovie();
+    const { width, height } = grid;
+    const threshold = pooledOtsuThreshold(movie.frameCount, (n) =>
+      gaussianSmooth(movie.getFrame(n), width, height, SMOOTH_PX),
+    );
+    const smoothed = new Float32Array(width * height);
+    const mask = new Uint8Array(width * height);
+    const field = new Float32Array(width * height);
+    const labeller = new StructureLabeller(width, height, 26, grid);
+    const sweep = new FrameSweep(
+      movie.frameCount,
+      [queryPoints(movie.frameCount, width * grid.pixelNm, height * grid.pixelNm)],
+      { grid },
+    );
+    const ms = { movie: 0, smooth: 0, binarize: 0, label: 0, distance: 0, edt: 0 };
+    let t = performance.now();
+    const lap = (k: keyof typeof ms) => {
+      const now = performance.now();
+      ms[k] += now - t;
+      t = now;
+    };
+    let checksum = 0;
+    for (const f of movie.frames()) {
+      lap('movie');
+      gaussianSmooth(f.image, width, height, SMOOTH_PX, smoothed);
+      lap('smooth');
+      binarize(smoothed, threshold, mask);
+      lap('binarize');
+      labeller.addFrame(mask);
+      lap('label');
+      sweep.addFrame(f.index, mask);
+      lap('distance');
+      // The whole-frame field on every 10th frame: its cost does not depend on the content.
+      if (f.index % 10 === 0) {
+        signedDistanceField(mask, width, height, grid.pixelNm, field);
+        checksum += field[(height >> 1) * width + (width >> 1)];
+      }
+      lap('edt');
+    }
+    const labelled = labeller.finish();
+    lap('label');
+    const n = movie.frameCount;
+    const pipeline = ms.smooth + ms.binarize + ms.label + ms.distance;
+    return {
+      frames: n,
+      'frame px': `${width}×${height}`,
+      structures: labelled.count,
+      'pipeline s': pipeline / 1000,
+      'pipeline ms/frame': pipeline / n,
+      'smooth ms/frame': ms.smooth / n,
+      'binarize ms/frame': ms.binarize / n,
+      'label ms/frame': ms.label / n,
+      'distances ms/frame': ms.distance / n,
+      'whole-frame signed EDT ms (apart)': ms.edt / Math.ceil(n / 10),
+      'movie ms/frame (apart)': ms.movie / n,
+      checksum: Math.round(checksum),
+      'distance checksum': Math.round(distanceChecksum(sweep, movie.frameCount, width * grid.pixelNm)),
+    };
+  },
+};
+
+// Sum of the finite distances read back: equal before and after a kernel change.
+function distanceChecksum(sweep: FrameSweep, frames: number, widthNm: number): number {
+  const p = sweep.provider();
+  const pts = queryPoints(frames, widthNm, widthNm);
+  let s = 0;
+  for (let i = 0; i < pts.frame.length; i++) {
+    const d = p.distance(pts.frame[i], pts.x[i], pts.y[i]);
+    if (Number.isFinite(d)) s += d;
+  }
+  return s;
+}
+
+export const structuresCases: BenchCase[] = [structures668];

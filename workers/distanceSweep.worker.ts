@@ -1,0 +1,5 @@
+import './noNetwork';
+import * as Comlink from 'comlink';
+import { createDistanceSweepApi } from './distanceSweep.api';
+
+Comlink.expose(createDistanceSweepApi());
