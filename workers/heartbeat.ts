@@ -13,3 +13,11 @@ export function heartbeat(post: (message: unknown) => void, everyMs = 1000): () 
     post(HEARTBEAT);
   };
 }
+
+/**
+ * Beats every `everyMs` whenever the worker's event loop is free: for workers whose long calls
+ * yield between steps (frames, chunks). A worker stuck in one synchronous step, or gone, is silent.
+ */
+export function beatWhileAlive(post: (message: unknown) => void, everyMs = 1000): void {
+  setInterval(() => post(HEARTBEAT), everyMs);
+}

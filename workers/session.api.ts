@@ -11,6 +11,7 @@ import {
   openSessionFile,
   type Session,
   type SessionTable,
+  STORAGE_UNAVAILABLE,
   saveSessionFile,
 } from '../src/core/session/index';
 import {
@@ -43,8 +44,15 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
+function unavailable(why: unknown): Error {
+  const e = new Error(`IndexedDB is not available${why instanceof Error ? `: ${why.message}` : ''}`);
+  e.name = STORAGE_UNAVAILABLE;
+  return e;
+}
+
 let dbPromise: Promise<IDBDatabase> | null = null;
 function db(): Promise<IDBDatabase> {
+  if (typeof indexedDB === 'undefined') return Promise.reject(unavailable(null));
   if (!dbPromise) {
     dbPromise = new Promise((resolve, reject) => {
       const open = indexedDB.open(DB, 2);
@@ -57,7 +65,7 @@ function db(): Promise<IDBDatabase> {
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => {
         dbPromise = null;
-        reject(open.error ?? new Error('IndexedDB is not available'));
+        reject(unavailable(open.error));
       };
     });
   }

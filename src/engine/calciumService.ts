@@ -1,6 +1,6 @@
-// Main-thread side of the Ca²⁺ worker: one pooled worker with a silence deadline (it beats while
-// it reads frames, so 30 s of silence means it is gone, not slow: the pool replaces it and the
-// call is retried once), cancellation forwarded as a cancel call to the same worker.
+// Main-thread side of the Ca²⁺ worker, through the one worker-service helper (workerCalls.ts): a
+// silence deadline (it beats while it reads frames, so 30 s of silence means it is gone, not slow:
+// it is replaced and the call redone once), cancellation forwarded to the same worker.
 import * as Comlink from 'comlink';
 import type {
   CalciumApi,
@@ -10,9 +10,8 @@ import type {
 } from '../../workers/calcium.api';
 import type { CalciumResult, Segmentation, SegmentOptions } from '../core/calcium';
 import { browserWorkerFactory } from './browserWorker';
-import { STALL_TIMEOUT_MS } from './localizeService';
-import { CancelledError } from './workerCalls';
-import { type WorkerFactory, WorkerPool } from './workerPool';
+import { CancelledError, SILENCE_DEADLINE_MS, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type { CalciumProgressMessage, CalciumRunRequest, CalciumStackRef } from '../../workers/calcium.api';
 export { CancelledError };
@@ -29,30 +28,22 @@ export interface CalciumBackend {
 
 export function calciumBackend(
   factory: WorkerFactory<CalciumApi>,
-  stallTimeoutMs = STALL_TIMEOUT_MS,
+  stallTimeoutMs = SILENCE_DEADLINE_MS,
 ): CalciumBackend & { terminate(): void } {
-  const pool = new WorkerPool<CalciumApi>(factory, {
-    size: 1,
-    maxRetries: 1,
-    stallTimeoutMs,
+  // Every call carries its stack reference and the worker keeps nothing: redo is safe.
+  const worker = workerService(factory, {
+    name: 'the Ca²⁺ worker',
+    redo: true,
+    deadlineMs: stallTimeoutMs,
     idleTtlMs: 120_000,
   });
   return {
-    meanImage: (ref, start, end, count) => pool.run((api) => api.meanImage(ref, start, end, count)),
-    segment: (image, width, height, options) => pool.run((api) => api.segment(image, width, height, options)),
-    run(req, onProgress, signal) {
-      const what = 'The Ca²⁺ analysis';
-      if (signal?.aborted) return Promise.reject(new CancelledError(what));
-      const onAbort = () => void pool.run((api) => api.cancel()).catch(() => {});
-      signal?.addEventListener('abort', onAbort, { once: true });
-      return pool
-        .run((api) => api.run(req, Comlink.proxy(onProgress)))
-        .catch((e: unknown) => {
-          throw signal?.aborted ? new CancelledError(what) : e;
-        })
-        .finally(() => signal?.removeEventListener('abort', onAbort));
-    },
-    terminate: () => pool.terminate(),
+    meanImage: (ref, start, end, count) => worker.call((api) => api.meanImage(ref, start, end, count)),
+    segment: (image, width, height, options) =>
+      worker.call((api) => api.segment(image, width, height, options)),
+    run: (req, onProgress, signal) =>
+      worker.call((api) => api.run(req, Comlink.proxy(onProgress)), { signal, what: 'The Ca²⁺ analysis' }),
+    terminate: () => worker.terminate(),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   localizeRun,
   type RegionOfInterest,
 } from './localizeRun';
+import { SILENCE_DEADLINE_MS, type WorkerService, workerService } from './workerCalls';
 import { defaultPoolSize, type WorkerFactory, WorkerPool } from './workerPool';
 
 export type { PreviewResult, ReadMapResult } from '../../workers/localize.api';
@@ -83,11 +84,11 @@ export interface LocalizeServiceOptions {
 }
 
 /** Workers beat every second while they read and fit; 30 s of silence is no slow frame. */
-export const STALL_TIMEOUT_MS = 30_000;
+export const STALL_TIMEOUT_MS = SILENCE_DEADLINE_MS;
 
 export class LocalizeService implements LocalizeEngine {
   private pool: WorkerPool<LocalizeApi> | null = null;
-  private previewPool: WorkerPool<LocalizeApi> | null = null;
+  private previewPool: WorkerService<LocalizeApi> | null = null;
   private readonly keys = new WeakMap<StackRecipe, string>();
   private nextKey = 1;
 
@@ -151,18 +152,20 @@ export class LocalizeService implements LocalizeEngine {
     });
   }
 
-  private previewWorkers(): WorkerPool<LocalizeApi> {
-    this.previewPool ??= new WorkerPool<LocalizeApi>(this.factory(), {
-      size: 1,
-      maxRetries: 1,
-      stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+  /** The run pool spreads chunks over many workers (localizeRun); the preview is one service. */
+  private previewWorkers(): WorkerService<LocalizeApi> {
+    // A preview opens its stack by recipe in the call itself, so a dead worker's call is redone.
+    this.previewPool ??= workerService(this.factory(), {
+      name: 'the preview worker',
+      redo: true,
+      deadlineMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
     });
     return this.previewPool;
   }
 
   preview(req: PreviewRequest): Promise<PreviewResult> {
     const key = this.key(req.stack.recipe);
-    return this.previewWorkers().run(async (api) => {
+    return this.previewWorkers().call(async (api) => {
       await api.openSource(req.stack.recipe, req.channel, key);
       return api.previewFrame(req.frame, req.params, req.roi, req.scmosMapsFromSimulation ?? false);
     });
@@ -172,7 +175,7 @@ export class LocalizeService implements LocalizeEngine {
   estimateSigma(req: SigmaRequest): Promise<SigmaEstimate> {
     const key = this.key(req.stack.recipe);
     const count = Math.min(req.frames.end - req.frames.start, SIGMA_FRAMES);
-    return this.previewWorkers().run(async (api) => {
+    return this.previewWorkers().call(async (api) => {
       await api.openSource(req.stack.recipe, req.channel, key);
       return api.estimateSigma(
         req.params,
@@ -192,7 +195,7 @@ export class LocalizeService implements LocalizeEngine {
     height: number,
     gainUnit?: GainUnit,
   ): Promise<ReadMapResult> {
-    return this.previewWorkers().run((api) => api.readScmosMap(role, file, width, height, gainUnit));
+    return this.previewWorkers().call((api) => api.readScmosMap(role, file, width, height, gainUnit));
   }
 
   terminate(): void {

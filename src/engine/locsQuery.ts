@@ -1,26 +1,34 @@
 // Filtered, sorted row indices of a localization table: small tables on the spot, large ones in
 // a worker (sent only the columns the query reads), so sorting millions of rows never freezes
 // scrolling. Errors in the expression are thrown before any work, with their position.
-import * as Comlink from 'comlink';
 import type { LocsQueryApi } from '../../workers/locsQuery.api';
 import { filterColumns, queryRows, type RowQuery } from '../core/locs/argsort';
 import { parseFilter } from '../core/locs/filterExpr';
 import type { ColumnArray, LocTable } from '../core/locs/table';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 /** Above this many rows a query goes to the worker. */
 export const WORKER_QUERY_ROWS = 200_000;
 
-let remote: Comlink.Remote<LocsQueryApi> | null = null;
+/** Query workers from `factory`; a query is a pure function of what it is sent, so it is redone. */
+export function locsQueryService(
+  factory: WorkerFactory<LocsQueryApi>,
+  options: WorkerServiceOptions = {},
+): WorkerService<LocsQueryApi> {
+  return workerService(factory, { name: 'the table worker', redo: true, ...options });
+}
 
-function worker(): Comlink.Remote<LocsQueryApi> {
-  if (!remote) {
-    const w = new Worker(new URL('../../workers/locsQuery.worker.ts', import.meta.url), { type: 'module' });
-    w.addEventListener('error', () => {
-      remote = null;
-    });
-    remote = Comlink.wrap<LocsQueryApi>(w);
-  }
-  return remote;
+let service: WorkerService<LocsQueryApi> | null = null;
+
+function worker(): WorkerService<LocsQueryApi> {
+  service ??= locsQueryService(
+    browserWorkerFactory<LocsQueryApi>(
+      () => new Worker(new URL('../../workers/locsQuery.worker.ts', import.meta.url), { type: 'module' }),
+    ),
+  );
+  return service;
 }
 
 export async function queryLocs(table: LocTable, q: RowQuery): Promise<Uint32Array> {
@@ -32,7 +40,7 @@ export async function queryLocs(table: LocTable, q: RowQuery): Promise<Uint32Arr
   if (table.length <= WORKER_QUERY_ROWS || typeof Worker === 'undefined') return queryRows(table, q);
   const columns: Record<string, ColumnArray> = {};
   for (const n of need) if (table.columns[n]) columns[n] = table.columns[n].subarray(0, table.length);
-  return worker().query({ length: table.length, columns }, q);
+  return worker().call((api) => api.query({ length: table.length, columns }, q));
 }
 
 /** ThunderSTORM CSV text of the table (or of `rows`, in that order), written off the main thread. */
@@ -41,5 +49,5 @@ export async function locsCsv(table: LocTable, rows: Uint32Array | null): Promis
     const { createLocsQueryApi } = await import('../../workers/locsQuery.api');
     return createLocsQueryApi().csv(table, rows);
   }
-  return worker().csv(table, rows);
+  return worker().call((api) => api.csv(table, rows));
 }

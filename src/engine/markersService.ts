@@ -1,6 +1,5 @@
-// Main-thread side of the EV-marker worker: one worker, started on first use and restarted if
-// it dies; a run can be cancelled through an AbortSignal (forwarded as a cancel call, since
-// comlink has no cancellation of its own).
+// Main-thread side of the EV-marker worker, through the one worker-service helper (workerCalls.ts):
+// started on first use, restarted after it dies, a silence deadline, a run cancelled by AbortSignal.
 import * as Comlink from 'comlink';
 import type {
   EvTraces,
@@ -11,7 +10,9 @@ import type {
   MarkersRunRequest,
   ReclassifyRequest,
 } from '../../workers/markers.api';
-import { workerCalls } from './workerCalls';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type {
   EvTraces,
@@ -37,43 +38,29 @@ export interface MarkersBackend {
 
 export { CancelledError } from './workerCalls';
 
-/** A backend over any comlink endpoint to a markers API (a Worker, or a MessagePort in tests). */
+/** A backend over workers from `factory` (browser Workers, or in-process APIs in tests). */
 export function markersBackend(
-  getApi: () => Comlink.Remote<MarkersApi>,
-  onDeath?: (l: (e: Error) => void) => void,
-): MarkersBackend {
-  const { guarded, cancellable } = workerCalls(getApi, onDeath);
+  factory: WorkerFactory<MarkersApi>,
+  options: WorkerServiceOptions = {},
+): MarkersBackend & { terminate(): void } {
+  // Not redone: reclassify and traces read the result the dead worker held.
+  const worker = workerService(factory, { name: 'the EV-marker worker', ...options });
   return {
     run: (req, onProgress, signal) =>
-      cancellable('The EV count', (api) => api.run(req, Comlink.proxy(onProgress)), signal),
-    reclassify: (req) => guarded(() => getApi().reclassify(req)),
-    traces: (ev) => guarded(() => getApi().traces(ev)),
+      worker.call((api) => api.run(req, Comlink.proxy(onProgress)), { signal, what: 'The EV count' }),
+    reclassify: (req) => worker.call((api) => api.reclassify(req)),
+    traces: (ev) => worker.call((api) => api.traces(ev)),
+    terminate: () => worker.terminate(),
   };
 }
 
-/** The browser's markers worker, created lazily; a crash rejects what it held and the next call restarts it. */
+/** A markers backend on a browser worker of its own (the experiment batch runs beside the panel's). */
 export function browserMarkersBackend(): MarkersBackend {
-  let worker: Worker | null = null;
-  let api: Comlink.Remote<MarkersApi> | null = null;
-  const deathListeners: ((e: Error) => void)[] = [];
-  const getApi = () => {
-    if (!api) {
-      const w = new Worker(new URL('../../workers/markers.worker.ts', import.meta.url), { type: 'module' });
-      w.addEventListener('error', (ev) => {
-        w.terminate();
-        if (worker === w) {
-          worker = null;
-          api = null;
-        }
-        for (const l of deathListeners)
-          l(new Error(`the EV-marker worker stopped: ${ev.message || 'script failed to load'}`));
-      });
-      worker = w;
-      api = Comlink.wrap<MarkersApi>(w);
-    }
-    return api;
-  };
-  return markersBackend(getApi, (l) => deathListeners.push(l));
+  return markersBackend(
+    browserWorkerFactory<MarkersApi>(
+      () => new Worker(new URL('../../workers/markers.worker.ts', import.meta.url), { type: 'module' }),
+    ),
+  );
 }
 
 let service: MarkersBackend | null = null;

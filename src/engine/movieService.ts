@@ -1,7 +1,7 @@
-// Main-thread side of the movie worker: starts it, forwards localization chunks (copies of the
-// four columns the movie needs, transferred), and runs its long jobs with progress callbacks and
-// cancellation by job id. A dead worker rejects everything pending and is restarted on next use.
-
+// Main-thread side of the movie worker, through the one worker-service helper (workerCalls.ts):
+// forwards localization chunks (copies of the four columns the movie needs, transferred), and runs
+// its long jobs with progress callbacks and cancellation by job id. A dead or silent worker
+// rejects everything pending and is restarted on next use.
 import * as Comlink from 'comlink';
 import type {
   AnalyseRequest,
@@ -15,6 +15,9 @@ import type {
   TiffExportOptions,
 } from '../../workers/movie.api';
 import type { LocTable } from '../core/locs/table';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type {
   AnalyseRequest,
@@ -47,42 +50,38 @@ function transferables(c: LocChunk): Transferable[] {
   return list;
 }
 
+/** The browser's movie workers (a lane of the experiment batch makes a service of its own). */
+const movieWorkers = browserWorkerFactory<MovieApi>(
+  () => new Worker(new URL('../../workers/movie.worker.ts', import.meta.url), { type: 'module' }),
+);
+
 export class MovieService {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<MovieApi> | null = null;
-  private readonly pending = new Set<(e: Error) => void>();
+  private readonly worker: WorkerService<MovieApi>;
   private job = 0;
   /** Called when the worker died (the movie is gone). */
   onCrash: ((message: string) => void) | null = null;
 
-  private remote(): Comlink.Remote<MovieApi> {
-    if (!this.api) {
-      const worker = new Worker(new URL('../../workers/movie.worker.ts', import.meta.url), {
-        type: 'module',
-      });
-      worker.addEventListener('error', (e) => this.crashed(e.message || 'the movie worker failed'));
-      this.worker = worker;
-      this.api = Comlink.wrap<MovieApi>(worker);
-    }
-    return this.api;
-  }
-
-  private crashed(message: string) {
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    for (const reject of this.pending) reject(new Error(`movie worker stopped: ${message}`));
-    this.pending.clear();
-    this.onCrash?.(message);
+  constructor(factory: WorkerFactory<MovieApi> = movieWorkers, options: WorkerServiceOptions = {}) {
+    // Not redone: the worker holds the movie's localizations.
+    // Appending a large chunk and a frame's structure labelling are single steps that do not beat.
+    this.worker = workerService(factory, { name: 'the movie worker', deadlineMs: 60_000, ...options });
+    this.worker.onDeath((e) => this.onCrash?.(e.message));
   }
 
   private call<T>(f: (api: Comlink.Remote<MovieApi>) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.add(reject);
-      f(this.remote())
-        .then(resolve, reject)
-        .finally(() => this.pending.delete(reject));
+    return this.worker.call(f);
+  }
+
+  /** A long job by id: `cancel()` rejects it at once (CancelledError) and stops the worker's loop. */
+  private longJob<T>(what: string, f: (api: Comlink.Remote<MovieApi>, job: number) => Promise<T>) {
+    const job = ++this.job;
+    const ctl = new AbortController();
+    const promise = this.worker.call((api) => f(api, job), {
+      signal: ctl.signal,
+      what,
+      cancel: (api) => api.cancel(job),
     });
+    return { promise, cancel: () => ctl.abort() };
   }
 
   configure(c: MovieConfig): Promise<MovieStatus> {
@@ -120,15 +119,15 @@ export class MovieService {
 
   /** Starts a cancellable job; `cancel()` on the handle stops it between frames. */
   analyse(req: AnalyseRequest, onProgress: ProgressFn) {
-    const job = ++this.job;
-    const promise = this.call<StructureResult>((api) => api.analyse(req, job, Comlink.proxy(onProgress)));
-    return { promise, cancel: () => void this.api?.cancel(job) };
+    return this.longJob<StructureResult>('The structure analysis', (api, job) =>
+      api.analyse(req, job, Comlink.proxy(onProgress)),
+    );
   }
 
   exportTiff(kind: 'movie' | 'mask' | 'labels', opts: TiffExportOptions, onProgress: ProgressFn) {
-    const job = ++this.job;
-    const promise = this.call<Blob>((api) => api.exportTiff(kind, opts, job, Comlink.proxy(onProgress)));
-    return { promise, cancel: () => void this.api?.cancel(job) };
+    return this.longJob<Blob>('The TIFF export', (api, job) =>
+      api.exportTiff(kind, opts, job, Comlink.proxy(onProgress)),
+    );
   }
 }
 

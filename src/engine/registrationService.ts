@@ -1,5 +1,6 @@
-// Main-thread side of the registration worker: one worker, started on first use and restarted
-// if it dies; a fit is cancelled through an AbortSignal (forwarded as a cancel call).
+// Main-thread side of the registration worker, through the one worker-service helper
+// (workerCalls.ts): started on first use, restarted and the fit redone after it dies, a silence
+// deadline, a fit cancelled by AbortSignal (CancelledError).
 import * as Comlink from 'comlink';
 import type {
   RegistrationApi,
@@ -7,6 +8,9 @@ import type {
   RegistrationFitResult,
   RegistrationProgress,
 } from '../../workers/registration.api';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type {
   BeadData,
@@ -18,6 +22,8 @@ export type {
   RegistrationProgress,
 } from '../../workers/registration.api';
 
+export { CancelledError } from './workerCalls';
+
 export interface RegistrationBackend {
   fit(
     req: RegistrationFitRequest,
@@ -26,69 +32,28 @@ export interface RegistrationBackend {
   ): Promise<RegistrationFitResult>;
 }
 
-export class RegistrationCancelled extends Error {
-  constructor() {
-    super('The registration fit was cancelled.');
-    this.name = 'RegistrationCancelled';
-  }
-}
-
-/** A backend over any comlink endpoint to a registration API (a Worker, or a MessagePort in tests). */
+/** A backend over workers from `factory` (browser Workers, or in-process APIs in tests). */
 export function registrationBackend(
-  getApi: () => Comlink.Remote<RegistrationApi>,
-  onDeath?: (l: (e: Error) => void) => void,
-): RegistrationBackend {
-  const pending = new Set<(e: Error) => void>();
-  onDeath?.((e) => {
-    for (const reject of pending) reject(e);
-    pending.clear();
-  });
+  factory: WorkerFactory<RegistrationApi>,
+  options: WorkerServiceOptions = {},
+): RegistrationBackend & { terminate(): void } {
+  // A fit carries its beads and the worker keeps nothing: redo is safe.
+  const worker = workerService(factory, { name: 'the registration worker', redo: true, ...options });
   return {
-    fit(req, onProgress, signal) {
-      if (signal?.aborted) return Promise.reject(new RegistrationCancelled());
-      const api = getApi();
-      const onAbort = () => void api.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      return new Promise<RegistrationFitResult>((resolve, reject) => {
-        pending.add(reject);
-        api
-          .fit(req, Comlink.proxy(onProgress))
-          .then(resolve, (e: unknown) => reject(signal?.aborted ? new RegistrationCancelled() : e))
-          .finally(() => {
-            pending.delete(reject);
-            signal?.removeEventListener('abort', onAbort);
-          });
-      });
-    },
+    fit: (req, onProgress, signal) =>
+      worker.call((api) => api.fit(req, Comlink.proxy(onProgress)), { signal, what: 'The registration fit' }),
+    terminate: () => worker.terminate(),
   };
-}
-
-function browserBackend(): RegistrationBackend {
-  let api: Comlink.Remote<RegistrationApi> | null = null;
-  const deathListeners: ((e: Error) => void)[] = [];
-  const getApi = () => {
-    if (!api) {
-      const w = new Worker(new URL('../../workers/registration.worker.ts', import.meta.url), {
-        type: 'module',
-      });
-      const mine = Comlink.wrap<RegistrationApi>(w);
-      w.addEventListener('error', (ev) => {
-        w.terminate();
-        if (api === mine) api = null;
-        for (const l of deathListeners)
-          l(new Error(`the registration worker stopped: ${ev.message || 'script failed to load'}`));
-      });
-      api = mine;
-    }
-    return api;
-  };
-  return registrationBackend(getApi, (l) => deathListeners.push(l));
 }
 
 let service: RegistrationBackend | null = null;
 
 /** The app's registration backend (a Web Worker). */
 export function registrationService(): RegistrationBackend {
-  service ??= browserBackend();
+  service ??= registrationBackend(
+    browserWorkerFactory<RegistrationApi>(
+      () => new Worker(new URL('../../workers/registration.worker.ts', import.meta.url), { type: 'module' }),
+    ),
+  );
   return service;
 }

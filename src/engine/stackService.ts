@@ -1,5 +1,6 @@
-// Main-thread side of the stack worker: one place that starts it, tracks what it is doing (for
-// the status bar) and restarts it if it dies. All stack access from the UI goes through here.
+// Main-thread side of the stack worker: tracks what it is doing (for the status bar); starting,
+// restarting after a crash or silence and rejecting what a dead worker held is the one
+// worker-service helper's (workerCalls.ts). All stack access from the UI goes through here.
 import * as Comlink from 'comlink';
 import type {
   InputFile,
@@ -14,6 +15,9 @@ import type {
 } from '../../workers/stack.api';
 import type { LocTable } from '../core/locs/table';
 import type { TruthComparison } from '../core/score/compare';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type {
   ChannelLayout,
@@ -40,49 +44,33 @@ export interface Activity {
 
 type Listener = (a: Activity) => void;
 
+/** The browser's stack workers (a lane of the experiment batch makes a service of its own). */
+const stackWorkers = browserWorkerFactory<StackApi>(
+  () => new Worker(new URL('../../workers/stack.worker.ts', import.meta.url), { type: 'module' }),
+);
+
 export class StackService {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<StackApi> | null = null;
-  private readonly calls = new Map<number, { label: string; reject: (e: Error) => void }>();
+  private readonly worker: WorkerService<StackApi>;
+  private readonly calls = new Map<number, string>();
   private seq = 0;
   private readonly listeners = new Set<Listener>();
   /** Called when the worker died and every stack it held is gone. */
   onCrash: ((message: string) => void) | null = null;
 
-  private remote(): Comlink.Remote<StackApi> {
-    if (!this.api) {
-      const worker = new Worker(new URL('../../workers/stack.worker.ts', import.meta.url), {
-        type: 'module',
-      });
-      worker.addEventListener('error', (e) => this.crashed(e.message || 'the stack worker failed'));
-      this.worker = worker;
-      this.api = Comlink.wrap<StackApi>(worker);
-    }
-    return this.api;
-  }
-
-  private crashed(message: string) {
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    // comlink would leave these promises hanging forever.
-    for (const c of this.calls.values()) c.reject(new Error(`stack worker stopped: ${message}`));
-    this.calls.clear();
-    this.emit();
-    this.onCrash?.(message);
+  constructor(factory: WorkerFactory<StackApi> = stackWorkers, options: WorkerServiceOptions = {}) {
+    // Not redone: the worker holds the open stacks, which die with it.
+    // Decoding one large compressed frame or scanning a long file's pages does not beat: 60 s.
+    this.worker = workerService(factory, { name: 'the stack worker', deadlineMs: 60_000, ...options });
+    this.worker.onDeath((e) => this.onCrash?.(e.message));
   }
 
   private track<T>(label: string, call: (api: Comlink.Remote<StackApi>) => Promise<T>): Promise<T> {
     const id = ++this.seq;
-    return new Promise<T>((resolve, reject) => {
-      this.calls.set(id, { label, reject });
+    this.calls.set(id, label);
+    this.emit();
+    return this.worker.call(call).finally(() => {
+      this.calls.delete(id);
       this.emit();
-      call(this.remote())
-        .then(resolve, reject)
-        .finally(() => {
-          this.calls.delete(id);
-          this.emit();
-        });
     });
   }
 
@@ -93,7 +81,7 @@ export class StackService {
 
   activity(): Activity {
     const first = this.calls.values().next();
-    return { pending: this.calls.size, label: first.done ? null : first.value.label };
+    return { pending: this.calls.size, label: first.done ? null : first.value };
   }
 
   private emit() {
@@ -123,11 +111,11 @@ export class StackService {
   }
 
   cancel(requestId: number): void {
-    void this.api?.cancel(requestId);
+    this.worker.notify((api) => api.cancel(requestId));
   }
 
   close(id: number): void {
-    void this.api?.close(id);
+    this.worker.notify((api) => api.close(id));
   }
 
   render(req: RenderRequest): Promise<RenderResult> {

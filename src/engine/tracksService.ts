@@ -1,6 +1,6 @@
-// Main-thread side of the tracks worker (EV tracking, track import, the distance analysis): one
-// worker, started on first use and restarted if it dies. A run is cancelled through an
-// AbortSignal, forwarded as a cancel call (comlink has no cancellation of its own).
+// Main-thread side of the tracks worker (EV tracking, track import, the distance analysis),
+// through the one worker-service helper (workerCalls.ts): started on first use, restarted and the
+// call redone after it dies, a silence deadline, a run cancelled by AbortSignal.
 import * as Comlink from 'comlink';
 import type {
   DistanceRequest,
@@ -11,7 +11,9 @@ import type {
   TracksProgress,
   TracksResult,
 } from '../../workers/tracks.api';
-import { workerCalls } from './workerCalls';
+import { browserWorkerFactory } from './browserWorker';
+import { type WorkerServiceOptions, workerService } from './workerCalls';
+import type { WorkerFactory } from './workerPool';
 
 export type {
   CellMask,
@@ -46,44 +48,33 @@ export interface TracksBackend {
 
 export { CancelledError } from './workerCalls';
 
-/** A backend over any comlink endpoint to a tracks API (a Worker, or a MessagePort in tests). */
+/** A backend over workers from `factory` (browser Workers, or in-process APIs in tests). */
 export function tracksBackend(
-  getApi: () => Comlink.Remote<TracksApi>,
-  onDeath?: (l: (e: Error) => void) => void,
-): TracksBackend {
-  const { guarded, cancellable } = workerCalls(getApi, onDeath);
+  factory: WorkerFactory<TracksApi>,
+  options: WorkerServiceOptions = {},
+): TracksBackend & { terminate(): void } {
+  // Every call carries all its input and the worker keeps nothing between calls: redo is safe.
+  const worker = workerService(factory, { name: 'the tracks worker', redo: true, ...options });
   return {
     track: (req, onProgress, signal) =>
-      cancellable('Tracking', (api) => api.track(req, Comlink.proxy(onProgress)), signal),
-    importTracks: (req) => guarded(() => getApi().importTracks(req)),
+      worker.call((api) => api.track(req, Comlink.proxy(onProgress)), { signal, what: 'Tracking' }),
+    importTracks: (req) => worker.call((api) => api.importTracks(req)),
     distances: (req, onProgress, signal) =>
-      cancellable('The distance analysis', (api) => api.distances(req, Comlink.proxy(onProgress)), signal),
+      worker.call((api) => api.distances(req, Comlink.proxy(onProgress)), {
+        signal,
+        what: 'The distance analysis',
+      }),
+    terminate: () => worker.terminate(),
   };
 }
 
 /** A tracks backend on a worker of its own (the batch runs beside the panel's worker). */
 export function browserTracksBackend(): TracksBackend {
-  let worker: Worker | null = null;
-  let api: Comlink.Remote<TracksApi> | null = null;
-  const deathListeners: ((e: Error) => void)[] = [];
-  const getApi = () => {
-    if (!api) {
-      const w = new Worker(new URL('../../workers/tracks.worker.ts', import.meta.url), { type: 'module' });
-      w.addEventListener('error', (ev) => {
-        w.terminate();
-        if (worker === w) {
-          worker = null;
-          api = null;
-        }
-        for (const l of deathListeners)
-          l(new Error(`the tracks worker stopped: ${ev.message || 'script failed to load'}`));
-      });
-      worker = w;
-      api = Comlink.wrap<TracksApi>(w);
-    }
-    return api;
-  };
-  return tracksBackend(getApi, (l) => deathListeners.push(l));
+  return tracksBackend(
+    browserWorkerFactory<TracksApi>(
+      () => new Worker(new URL('../../workers/tracks.worker.ts', import.meta.url), { type: 'module' }),
+    ),
+  );
 }
 
 let service: TracksBackend | null = null;

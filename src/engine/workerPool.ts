@@ -7,6 +7,9 @@
 // long is presumed dead and handled the same way. Workers of such pools send heartbeats while
 // they compute, so only a worker that is really gone stays silent.
 import type * as Comlink from 'comlink';
+import { WorkerDiedError, WorkerError, WorkerStalledError } from './workerErrors';
+
+export { WorkerDiedError, WorkerStalledError } from './workerErrors';
 
 /** One live worker as the pool sees it. */
 export interface PoolWorker<Api> {
@@ -37,25 +40,15 @@ export interface WorkerPoolOptions {
    * opening a stack can take longer than a chunk); default 4 × stall.
    */
   setupTimeoutMs?: number;
+  /** Names the worker in errors ("the stack worker"); default "the worker". */
+  name?: string;
+  /** Told of every worker death (crash or silence), e.g. to drop state the worker held. */
+  onWorkerDeath?: (error: Error) => void;
 }
 
-/** The error a task rejects with when its workers kept dying. */
-export class WorkerDiedError extends Error {
-  constructor(
-    message: string,
-    readonly attempts: number,
-  ) {
-    super(message);
-    this.name = 'WorkerDiedError';
-  }
-}
-
-/** A worker that stopped answering without dying visibly (see `stallTimeoutMs`). */
-export class WorkerStalledError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WorkerStalledError';
-  }
+export interface RunOptions {
+  /** Overrides the pool's `maxRetries` for this task (0 for work that must not run twice). */
+  maxRetries?: number;
 }
 
 interface Slot<Api> {
@@ -86,6 +79,8 @@ export class WorkerPool<Api> {
   private readonly idleTtlMs: number;
   private readonly stallTimeoutMs: number;
   private readonly setupTimeoutMs: number;
+  private readonly onWorkerDeath: ((error: Error) => void) | undefined;
+  private readonly name: string;
   private readonly slots: Slot<Api>[] = [];
   private setup: ((api: Comlink.Remote<Api>) => Promise<void>) | null = null;
   private setupGeneration = 0;
@@ -102,6 +97,8 @@ export class WorkerPool<Api> {
     this.idleTtlMs = options.idleTtlMs ?? 0;
     this.stallTimeoutMs = Math.max(0, options.stallTimeoutMs ?? 0);
     this.setupTimeoutMs = Math.max(0, options.setupTimeoutMs ?? 4 * this.stallTimeoutMs);
+    this.onWorkerDeath = options.onWorkerDeath;
+    this.name = options.name ?? 'the worker';
   }
 
   /**
@@ -114,9 +111,10 @@ export class WorkerPool<Api> {
   }
 
   /** Runs `task` on the least busy worker; retried on another worker if this one dies. */
-  async run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>): Promise<R> {
+  async run<R>(task: (api: Comlink.Remote<Api>) => Promise<R>, options: RunOptions = {}): Promise<R> {
+    const maxRetries = options.maxRetries ?? this.maxRetries;
     for (let attempt = 0; ; attempt++) {
-      if (this.closed) throw new Error('worker pool was terminated');
+      if (this.closed) throw new WorkerError('terminated', 'worker pool was terminated');
       const slot = this.pick();
       slot.busy++;
       if (slot.idleTimer) {
@@ -129,10 +127,14 @@ export class WorkerPool<Api> {
         return await Promise.race([task(slot.worker.api), slot.death]);
       } catch (e) {
         if (!slot.dead) throw e;
-        if (attempt >= this.maxRetries) {
+        if (attempt >= maxRetries) {
+          const why = e instanceof Error ? e.message : String(e);
           throw new WorkerDiedError(
-            `a worker died ${attempt + 1} times running the same task: ${e instanceof Error ? e.message : String(e)}`,
+            attempt === 0
+              ? `${this.name} stopped: ${why}`
+              : `a worker died ${attempt + 1} times running the same task: ${why}`,
             attempt + 1,
+            e instanceof WorkerStalledError ? 'silent' : 'crashed',
           );
         }
       } finally {
@@ -146,6 +148,15 @@ export class WorkerPool<Api> {
         }
       }
     }
+  }
+
+  /**
+   * Runs `task` on a live worker now (e.g. a cancel or close message), starting none: work for a
+   * worker that is gone has nothing to act on.
+   */
+  ifRunning(task: (api: Comlink.Remote<Api>) => unknown): void {
+    const slot = this.slots.find((s) => !s.dead);
+    if (slot) void Promise.resolve(task(slot.worker.api)).catch(() => {});
   }
 
   /**
@@ -209,6 +220,7 @@ export class WorkerPool<Api> {
       const retrying = slot.busy > 0;
       die(error);
       if (retrying && !this.closed) this.spawn();
+      this.onWorkerDeath?.(error);
     };
     worker.onDeath(slot.declareDead);
     worker.onActivity?.(() => {
@@ -285,14 +297,19 @@ export type PoolCalls<Api> = {
 };
 
 export function poolCalls<Api>(pool: Pick<WorkerPool<Api>, 'run'>): PoolCalls<Api> {
+  return callsVia<Api>((task) => pool.run(task));
+}
+
+/** A worker API's methods as plain async calls, each one made through `run`. */
+export function callsVia<Api>(
+  run: (task: (api: Comlink.Remote<Api>) => Promise<unknown>) => Promise<unknown>,
+) {
   return new Proxy({} as PoolCalls<Api>, {
     get(_, key) {
       // Not a thenable: awaiting the object itself must not call a worker method named "then".
       if (key === 'then' || typeof key !== 'string') return undefined;
       return (...args: unknown[]) =>
-        pool.run((api) =>
-          (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[key](...args),
-        );
+        run((api) => (api as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[key](...args));
     },
   });
 }

@@ -27,12 +27,13 @@ import { framesPastEnd } from '../core/movie/window';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import type { TiffCompression } from '../core/stack/tiffWriter';
 import { type MovieStatus, movieService, type StructureResult } from '../engine/movieService';
+import { isCancelled } from '../engine/workerErrors';
 import { activeStack, dataStore, effectiveMeta } from './dataStore';
 import { activeInput, type InputId, registerResults } from './inputResults';
 import { type LocsState, locsStore } from './locsStore';
 import { postStore } from './postStore';
 import { uiStore } from './uiStore';
-import { fitTransform, MAX_ZOOM, MIN_ZOOM } from './viewerStore';
+import { fitTransform, imageViewActions } from './viewerStore';
 
 export type BuildStatus = 'idle' | 'building' | 'streaming' | 'ready' | 'stale' | 'failed';
 
@@ -131,6 +132,8 @@ function imageOf(s: MovieState) {
   return s.built ? { w: s.built.grid.width, h: s.built.grid.height } : { w: 0, h: 0 };
 }
 
+const view = imageViewActions<MovieState>(imageOf);
+
 export const movieStore = createStore<MovieState>()((set) => ({
   params: DEFAULT_MOVIE_PARAMS,
   errors: {},
@@ -179,16 +182,8 @@ export const movieStore = createStore<MovieState>()((set) => ({
       return s.fit ? { viewport, ...fitTransform(viewport, imageOf(s)) } : { viewport };
     }),
   fitToWindow: () => set((s) => ({ fit: true, ...fitTransform(s.viewport, imageOf(s)) })),
-  zoomAt: (factor, sx, sy) =>
-    set((s) => {
-      const zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, s.zoom * factor));
-      const ax = sx ?? s.viewport.w / 2;
-      const ay = sy ?? s.viewport.h / 2;
-      const ix = (ax - s.panX) / s.zoom;
-      const iy = (ay - s.panY) / s.zoom;
-      return { zoom, panX: ax - ix * zoom, panY: ay - iy * zoom, fit: false };
-    }),
-  panBy: (dx, dy) => set((s) => ({ panX: s.panX + dx, panY: s.panY + dy, fit: false })),
+  zoomAt: (factor, sx, sy) => set((s) => view.zoomAt(s, factor, sx, sy)),
+  panBy: (dx, dy) => set((s) => view.panBy(s, dx, dy)),
 }));
 
 export const useMovie = <T>(sel: (s: MovieState) => T): T => useStore(movieStore, sel);
@@ -575,8 +570,7 @@ export async function analyseStructures(): Promise<StructureResult | null> {
     return result;
   } catch (e) {
     movieStore.setState({ analysis: null });
-    if (e instanceof Error && e.name === 'AbortError') return null;
-    if (e instanceof Error && /cancelled/.test(e.message)) return null;
+    if (isCancelled(e)) return null;
     throw e;
   } finally {
     analysisCancel = null;
@@ -613,7 +607,7 @@ export async function exportTiff(kind: 'movie' | 'mask' | 'labels'): Promise<Blo
   try {
     return await job.promise;
   } catch (e) {
-    if (e instanceof Error && (e.name === 'AbortError' || /cancelled/.test(e.message))) return null;
+    if (isCancelled(e)) return null;
     throw e;
   } finally {
     exportCancel = null;

@@ -4,6 +4,7 @@
 // never finer than MIN_PIXEL_NM.
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { type View2D, type ZoomLimits, zoomAbout } from '../core/display/view2d';
 import { DEFAULT_RECON, type ReconSettings } from '../core/render/reconstruct';
 import type { RenderView } from '../core/render/view';
 import type { RenderedImage } from '../engine/renderService';
@@ -89,22 +90,31 @@ export const reconStore = createStore<ReconState>()((set) => ({
   setFit: (fit) => set({ fit }),
   zoomAt: (factor, sx, sy) =>
     set((s) => {
-      const nmPerPx = clampScale(s.nmPerPx / factor);
-      const ax = (sx ?? s.viewport.w / 2) - s.viewport.w / 2;
-      const ay = (sy ?? s.viewport.h / 2) - s.viewport.h / 2;
-      // Keep the nm position under the anchor where it is.
-      return {
-        nmPerPx,
-        cx: s.cx + ax * (s.nmPerPx - nmPerPx),
-        cy: s.cy + ay * (s.nmPerPx - nmPerPx),
-        fit: false,
-      };
+      // The shared zoom-about-a-point, in this view's terms (zoom = 1/nmPerPx, centred on cx, cy).
+      const v = zoomAbout(toView2D(s), factor, sx ?? s.viewport.w / 2, sy ?? s.viewport.h / 2, NM_ZOOM);
+      return { ...fromView2D(v, s.viewport), fit: false };
     }),
   panBy: (dx, dy) => set((s) => ({ cx: s.cx - dx * s.nmPerPx, cy: s.cy - dy * s.nmPerPx, fit: false })),
   setImage: (image) => set({ image, error: null }),
   setError: (error) => set({ error }),
   setDraw: (draw, step = -1) => set({ draw, drawStep: step }),
 }));
+
+/** Screen px per nm, for the shared view maths. */
+const NM_ZOOM: ZoomLimits = { min: 1 / MAX_NM_PER_PX, max: 1 / MIN_NM_PER_PX };
+
+function toView2D(s: Pick<ReconState, 'cx' | 'cy' | 'nmPerPx' | 'viewport'>): View2D {
+  return {
+    zoom: 1 / s.nmPerPx,
+    panX: s.viewport.w / 2 - s.cx / s.nmPerPx,
+    panY: s.viewport.h / 2 - s.cy / s.nmPerPx,
+  };
+}
+
+function fromView2D(v: View2D, viewport: { w: number; h: number }) {
+  const nmPerPx = clampScale(1 / v.zoom);
+  return { nmPerPx, cx: (viewport.w / 2 - v.panX) * nmPerPx, cy: (viewport.h / 2 - v.panY) * nmPerPx };
+}
 
 function clampScale(v: number): number {
   return Math.min(MAX_NM_PER_PX, Math.max(MIN_NM_PER_PX, v));

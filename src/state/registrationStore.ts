@@ -26,10 +26,10 @@ import {
   type ChannelFit,
   type ChannelFitError,
   type RegistrationBackend,
-  RegistrationCancelled,
   type RegistrationFitRequest,
   registrationService,
 } from '../engine/registrationService';
+import { isCancelled } from '../engine/workerErrors';
 
 export type RegistrationSource = v.InferOutput<typeof RegistrationSourceSchema>;
 export type RegistrationStats = v.InferOutput<typeof RegistrationStatsSchema>;
@@ -228,7 +228,7 @@ export function createRegistrationStore(backend: () => RegistrationBackend = reg
         return regs;
       } catch (e) {
         if (abort !== ctl) return null;
-        if (e instanceof RegistrationCancelled || ctl.signal.aborted)
+        if (isCancelled(e) || ctl.signal.aborted)
           set((s) => ({ fit: { ...s.fit, status: 'cancelled', progress: null } }));
         else
           set((s) => ({

@@ -1,7 +1,13 @@
 // Saving, opening, re-attaching raw files, autosave and review-mode forking. The heavy parts
 // (serialising, parsing, hashing, IndexedDB) run in the session worker; a file that fails to
 // open changes nothing here, the current session stays as it was.
-import { describeTables, matchInput, type OpenSessionResult, type Session } from '../core/session/index';
+import {
+  describeTables,
+  matchInput,
+  type OpenSessionResult,
+  type Session,
+  STORAGE_UNAVAILABLE,
+} from '../core/session/index';
 import type { PresetName } from '../core/sim/params';
 import { fingerprintBlob, sessionWorker } from '../engine/sessionService';
 import { dataActions } from './dataActions';
@@ -408,7 +414,7 @@ export function startAutosave(): () => void {
       sessionStore.getState().set({
         autosave: {
           ...sessionStore.getState().autosave,
-          state: /IndexedDB/i.test(msg) ? 'unavailable' : 'failed',
+          state: e instanceof Error && e.name === STORAGE_UNAVAILABLE ? 'unavailable' : 'failed',
           error: msg,
         },
       });

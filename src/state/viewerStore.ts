@@ -2,14 +2,15 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { ColormapName } from '../core/display/colormaps';
+import { FIT_MARGIN, fitView, IMAGE_ZOOM, panView, type View2D, zoomAbout } from '../core/display/view2d';
 import type { ChannelDisplay } from '../core/display/viewSettings';
 import type { ChannelLayout } from '../engine/stackService';
 
 export type { ChannelDisplay } from '../core/display/viewSettings';
 
-export const MIN_ZOOM = 1 / 32;
-export const MAX_ZOOM = 64;
-export const FIT_MARGIN = 16;
+export const MIN_ZOOM = IMAGE_ZOOM.min;
+export const MAX_ZOOM = IMAGE_ZOOM.max;
+export { FIT_MARGIN };
 
 export interface ViewerState {
   frame: number;
@@ -65,13 +66,24 @@ export function clampFrame(f: number, count: number): number {
   return Math.max(0, Math.min(count - 1, Math.round(f)));
 }
 
-export function fitTransform(viewport: { w: number; h: number }, image: { w: number; h: number }) {
-  const aw = Math.max(1, viewport.w - 2 * FIT_MARGIN);
-  const ah = Math.max(1, viewport.h - 2 * FIT_MARGIN);
-  if (image.w <= 0 || image.h <= 0) return { zoom: 1, panX: 0, panY: 0 };
-  const zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, Math.min(aw / image.w, ah / image.h)));
-  return { zoom, panX: (viewport.w - image.w * zoom) / 2, panY: (viewport.h - image.h * zoom) / 2 };
+export function fitTransform(viewport: { w: number; h: number }, image: { w: number; h: number }): View2D {
+  return fitView(viewport, image, IMAGE_ZOOM);
 }
+
+/** zoomAt / panBy of a store holding an image view (the raw viewer, the movie player). */
+export function imageViewActions<S extends View2D & { viewport: { w: number; h: number } }>(
+  image: (s: S) => { w: number; h: number },
+) {
+  return {
+    zoomAt: (s: S, factor: number, sx?: number, sy?: number) => ({
+      ...zoomAbout(s, factor, sx ?? s.viewport.w / 2, sy ?? s.viewport.h / 2, IMAGE_ZOOM),
+      fit: false,
+    }),
+    panBy: (s: S, dx: number, dy: number) => ({ ...panView(s, dx, dy, s.viewport, image(s)), fit: false }),
+  };
+}
+
+const view = imageViewActions<ViewerState>((s) => s.image);
 
 export const viewerStore = createStore<ViewerState>()((set, get) => ({
   frame: 0,
@@ -123,17 +135,8 @@ export const viewerStore = createStore<ViewerState>()((set, get) => ({
     set(s.fit ? { image, ...fitTransform(s.viewport, image) } : { image });
   },
   fitToWindow: () => set((s) => ({ fit: true, ...fitTransform(s.viewport, s.image) })),
-  zoomAt: (factor, sx, sy) =>
-    set((s) => {
-      const zoom = Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, s.zoom * factor));
-      const ax = sx ?? s.viewport.w / 2;
-      const ay = sy ?? s.viewport.h / 2;
-      // Keep the image point under the anchor where it is.
-      const ix = (ax - s.panX) / s.zoom;
-      const iy = (ay - s.panY) / s.zoom;
-      return { zoom, panX: ax - ix * zoom, panY: ay - iy * zoom, fit: false };
-    }),
-  panBy: (dx, dy) => set((s) => ({ panX: s.panX + dx, panY: s.panY + dy, fit: false })),
+  zoomAt: (factor, sx, sy) => set((s) => view.zoomAt(s, factor, sx, sy)),
+  panBy: (dx, dy) => set((s) => view.panBy(s, dx, dy)),
   setLayout: (layout) => set({ layout }),
   setChannel: (channel) => set((s) => (channel >= 0 && channel < s.channels.length ? { channel } : s)),
   setColormap: (c, colormap) =>

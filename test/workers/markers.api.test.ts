@@ -19,6 +19,7 @@ import { defaultMarkersParams } from '../../src/state/markersParams';
 import { createMarkersStore, isStale } from '../../src/state/markersStore';
 import { createMarkersApi, type MarkersApi, type MarkersProgress } from '../../workers/markers.api';
 import { openRecipe, type StackRecipe } from '../../workers/stackRecipe';
+import { fixedWorker } from '../helpers/fixedWorker';
 
 const sim = presetParams('evMarkers');
 sim.frames = 120;
@@ -37,7 +38,7 @@ beforeAll(() => {
   });
   Comlink.expose(api, port1 as unknown as Comlink.Endpoint);
   const remote = Comlink.wrap<MarkersApi>(port2 as unknown as Comlink.Endpoint);
-  backend = markersBackend(() => remote);
+  backend = markersBackend(fixedWorker(remote));
 });
 afterAll(() => {
   for (const p of ports) p.close();

@@ -17,6 +17,7 @@ import {
   type RegistrationFitRequest,
 } from '../../workers/registration.api';
 import type { StackRecipe } from '../../workers/stackRecipe';
+import { fixedWorker } from '../helpers/fixedWorker';
 
 function twoChannelBeads(frames: number) {
   const p = presetParams('isolated');
@@ -75,7 +76,7 @@ beforeAll(() => {
   ports = [port1, port2];
   Comlink.expose(createRegistrationApi(), port1 as unknown as Comlink.Endpoint);
   const remote = Comlink.wrap<RegistrationApi>(port2 as unknown as Comlink.Endpoint);
-  backend = registrationBackend(() => remote);
+  backend = registrationBackend(fixedWorker(remote));
 });
 afterAll(() => {
   for (const p of ports) p.close();

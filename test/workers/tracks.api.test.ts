@@ -21,6 +21,7 @@ import { defaultTracksParams, distanceErrors, trackingErrors } from '../../src/s
 import { createTracksStore, distancesStale, tracksStale } from '../../src/state/tracksStore';
 import { openRecipe, type StackRecipe } from '../../workers/stackRecipe';
 import { createTracksApi, type TracksApi } from '../../workers/tracks.api';
+import { fixedWorker } from '../helpers/fixedWorker';
 
 const p = presetParams('demo');
 p.width = 48;
@@ -73,7 +74,7 @@ beforeAll(() => {
   ports = [port1, port2];
   Comlink.expose(createTracksApi(openRecipe), port1 as unknown as Comlink.Endpoint);
   const remote = Comlink.wrap<TracksApi>(port2 as unknown as Comlink.Endpoint);
-  backend = tracksBackend(() => remote);
+  backend = tracksBackend(fixedWorker(remote));
 });
 afterAll(() => {
   for (const port of ports) port.close();

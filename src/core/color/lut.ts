@@ -28,9 +28,10 @@ const INFERNO: Rgb[] = [
 ];
 
 /**
- * Every map either view offers. The raw viewer and the reconstruction were written apart and
- * their "viridis" and "hot" differ (viridis by ≤ 3 levels from another sampling of matplotlib's
- * table; hot by its knots); both variants are kept so neither view changes its look.
+ * Every map either view offers, one table per name. "viridis" and "hot" are matplotlib's: viridis
+ * through nine entries of its 256-entry table (indices 0, 32, …, 224, 255, placed where they stand
+ * in it, so those entries are exact and the rest within a few levels); hot from its segment data.
+ * (The raw viewer and the reconstruction once had a variant each, ≤ 3 levels apart; these replace both.)
  */
 export const LUT_STOPS = {
   gray: {
@@ -52,39 +53,17 @@ export const LUT_STOPS = {
       [173, 220, 48],
       [253, 231, 37],
     ],
+    at: [0, 32 / 255, 64 / 255, 96 / 255, 128 / 255, 160 / 255, 192 / 255, 224 / 255, 1],
   },
-  /** The reconstruction's viridis stops. */
-  viridisAlt: {
-    rgb: [
-      [0x44, 0x01, 0x54],
-      [0x47, 0x2c, 0x7a],
-      [0x3b, 0x51, 0x8b],
-      [0x2c, 0x71, 0x8e],
-      [0x21, 0x90, 0x8d],
-      [0x27, 0xad, 0x81],
-      [0x5c, 0xc8, 0x63],
-      [0xaa, 0xdc, 0x32],
-      [0xfd, 0xe7, 0x25],
-    ],
-  },
-  /** Black → red → yellow → white with matplotlib's/ImageJ's knots (red saturates at 3/8). */
+  /** matplotlib's hot: red from 0.0416 up to 1 by 0.365079, then green by 0.746032, then blue. */
   hot: {
     rgb: [
-      [0, 0, 0],
+      [0.0416 * 255, 0, 0],
       [255, 0, 0],
       [255, 255, 0],
       [255, 255, 255],
     ],
-    at: [0, 0.375, 0.75, 1],
-  },
-  /** The raw viewer's hot: the same colours in equal thirds. */
-  hotThirds: {
-    rgb: [
-      [0, 0, 0],
-      [255, 0, 0],
-      [255, 255, 0],
-      [255, 255, 255],
-    ],
+    at: [0, 0.365079, 0.746032, 1],
   },
   green: {
     rgb: [
@@ -164,7 +143,7 @@ export function hsvToRgb(h: number, s: number, v: number): [number, number, numb
 }
 
 /**
- * A view's own map names → the shared LUTs, e.g. the raw viewer's "hot" is `hotThirds`. Names
+ * A view's own map names → the shared LUTs (each view offers a subset of them). Names
  * outside the table (from untyped callers: saved settings, scripting) are refused by name.
  */
 export function lutsByName<N extends string>(table: Record<N, LutKey>): (name: N) => Lut {

@@ -13,7 +13,7 @@ export const colormapLut: (name: ColormapName) => Lut = lutsByName<ColormapName>
   gray: 'gray',
   inferno: 'inferno',
   viridis: 'viridis',
-  hot: 'hotThirds',
+  hot: 'hot',
   green: 'green',
   magenta: 'magenta',
 });

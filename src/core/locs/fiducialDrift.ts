@@ -11,6 +11,14 @@ import { linkBlinks } from './link';
 import { type Region, regionMask } from './region';
 import type { LocTable } from './table';
 
+/** The data has no fiducial tracks: callers with a fallback (RCC) test for this class. */
+export class NoFiducialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoFiducialsError';
+  }
+}
+
 export interface FiducialOptions {
   /** Picked regions (nm), each holding one fiducial; when absent fiducials are auto-detected. */
   regions?: Region[];
@@ -60,7 +68,9 @@ export function fiducialDrift(table: LocTable, opts: FiducialOptions = {}): Fidu
     for (let g = 0; g < size.length; g++)
       if (size[g] >= minFraction * frames) tracks.push(rowsOf(group, g, size[g]));
     if (!tracks.length)
-      throw new Error(`no fiducials found (none seen in ≥ ${Math.round(minFraction * 100)}% of frames)`);
+      throw new NoFiducialsError(
+        `no fiducials found (none seen in ≥ ${Math.round(minFraction * 100)}% of frames)`,
+      );
   }
 
   // Average of the tracks, each relative to its own mean position.

@@ -3,7 +3,7 @@
 // table — which no step ever modifies (each returns a new table; drift keeps x_raw/y_raw).
 import { v } from '../schema';
 import { applyDrift, type DriftTrace } from './driftTrace';
-import { type FiducialOptions, fiducialDrift } from './fiducialDrift';
+import { type FiducialOptions, fiducialDrift, NoFiducialsError } from './fiducialDrift';
 import { filterMask, parseFilter } from './filterExpr';
 import { type MergeWeighting, mergeBlinks } from './merge';
 import { type RccOptions, rccDrift } from './rcc';
@@ -67,7 +67,7 @@ function findFiducials(table: LocTable): DriftTrace | null {
   try {
     return fiducialDrift(table).trace;
   } catch (e) {
-    if (e instanceof Error && e.message.startsWith('no fiducials found')) return null;
+    if (e instanceof NoFiducialsError) return null;
     throw e;
   }
 }

@@ -13,7 +13,7 @@ export const colormap: (name: ColormapName) => Lut = lutsByName<ColormapName>({
   gray: 'gray',
   hot: 'hot',
   inferno: 'inferno',
-  viridis: 'viridisAlt',
+  viridis: 'viridis',
   hue: 'hue',
 });
 

@@ -37,6 +37,9 @@ import { cleanText } from './schema';
 import { validateSession } from './validate';
 
 export const SESSION_ENTRY = 'evscope/session.json';
+
+/** Error name for "the autosave store cannot be opened" (private mode, no IndexedDB); names cross comlink. */
+export const STORAGE_UNAVAILABLE = 'StorageUnavailableError';
 const LOC_KINDS = new Set(['localizations', 'localizations-post']);
 const MAX_SESSION_JSON = 64 << 20;
 

@@ -6,6 +6,7 @@ export {
   openSessionFile,
   type SaveSessionOptions,
   SESSION_ENTRY,
+  STORAGE_UNAVAILABLE,
   saveSessionFile,
   sessionFileParts,
 } from './file';

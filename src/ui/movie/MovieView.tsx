@@ -5,10 +5,13 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { COLORMAPS, type ColormapName } from '../../core/display/colormaps';
 import { niceScaleBar } from '../../core/display/scaleBar';
+import { screenToImage } from '../../core/display/view2d';
 import type { EvLayerMode } from '../../core/movie/evFrames';
 import { movieService } from '../../engine/movieService';
 import { movieStore, playableFrames, useMovie } from '../../state/movieStore';
 import { useUi } from '../../state/uiStore';
+import { ZoomControls } from '../canvas/ZoomControls';
+import { clearedContext, drawScaleBar, useZoomPanCanvas } from '../canvas/zoomPan';
 import { useOverlays } from '../viewer/overlays';
 import { formatSeconds, movieTimeLabel } from './format';
 import { useMovieFrame } from './useMovieFrame';
@@ -50,6 +53,11 @@ interface Drag {
   y1: number;
 }
 
+const MOVIE_HANDLERS = {
+  onResize: (w: number, h: number) => movieStore.getState().setViewport(w, h),
+  zoomAt: (f: number, sx: number, sy: number) => movieStore.getState().zoomAt(f, sx, sy),
+};
+
 export function MovieView() {
   usePlayback();
   const wrap = useRef<HTMLDivElement>(null);
@@ -67,23 +75,7 @@ export function MovieView() {
     o.hidden.tracks ? null : (o.overlays.find((x) => x.id === 'tracks') ?? null),
   );
 
-  useEffect(() => {
-    const el = wrap.current!;
-    const ro = new ResizeObserver(() => movieStore.getState().setViewport(el.clientWidth, el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  useEffect(() => {
-    const el = canvas.current!;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const r = el.getBoundingClientRect();
-      movieStore.getState().zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, []);
+  useZoomPanCanvas(wrap, canvas, MOVIE_HANDLERS);
 
   // Native-resolution layers, redrawn only when a new frame arrives.
   useEffect(() => {
@@ -115,17 +107,8 @@ export function MovieView() {
 
   const { zoom, panX, panY, viewport } = s;
   useEffect(() => {
-    const c = canvas.current!;
     const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(viewport.w * dpr));
-    const h = Math.max(1, Math.round(viewport.h * dpr));
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    const ctx = clearedContext(canvas.current!, viewport, dpr);
     if (!movie || !built) return;
     ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, dpr * panX, dpr * panY);
     ctx.imageSmoothingEnabled = zoom < 1;
@@ -155,17 +138,7 @@ export function MovieView() {
       });
     }
     const bar = niceScaleBar(built.grid.pixelNm, zoom);
-    if (bar) {
-      const x = viewport.w - 16 - bar.screenPx;
-      const y = viewport.h - 18;
-      ctx.fillStyle = 'rgba(0,0,0,0.55)';
-      ctx.fillRect(x - 6, y - 18, bar.screenPx + 12, 28);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(x, y, bar.screenPx, 4);
-      ctx.font = '12px system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      ctx.fillText(bar.label, x + bar.screenPx / 2, y - 5);
-    }
+    if (bar) drawScaleBar(ctx, viewport, bar.screenPx, bar.label);
     ctx.font = '12px system-ui, sans-serif';
     ctx.textAlign = 'left';
     const label = movieTimeLabel(movie.times);
@@ -187,7 +160,7 @@ export function MovieView() {
 
   const toImage = (e: { clientX: number; clientY: number }) => {
     const r = canvas.current!.getBoundingClientRect();
-    return { x: (e.clientX - r.left - panX) / zoom, y: (e.clientY - r.top - panY) / zoom };
+    return screenToImage({ zoom, panX, panY }, e.clientX - r.left, e.clientY - r.top);
   };
 
   const onKey = (e: KeyboardEvent) => {
@@ -315,42 +288,15 @@ function MovieToolbar({ drawRate }: { drawRate: number | null }) {
   const m = movieStore.getState();
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="Movie view">
-      <button
-        type="button"
-        className="btn icon"
+      <ZoomControls
         disabled={none}
-        aria-label="Zoom out"
-        title="Zoom out (−)"
-        onClick={() => m.zoomAt(0.8)}
-      >
-        −
-      </button>
-      <span
-        className="num"
-        style={{ minWidth: 48, textAlign: 'center' }}
-        title="Zoom (screen px per render px)"
-      >
-        {none ? '—' : `${Math.round(s.zoom * 100)}%`}
-      </span>
-      <button
-        type="button"
-        className="btn icon"
-        disabled={none}
-        aria-label="Zoom in"
-        title="Zoom in (+)"
-        onClick={() => m.zoomAt(1.25)}
-      >
-        +
-      </button>
-      <button
-        type="button"
-        className="btn"
-        disabled={none}
-        title="Fit to window (0)"
-        onClick={() => m.fitToWindow()}
-      >
-        Fit
-      </button>
+        scale={`${Math.round(s.zoom * 100)}%`}
+        scaleTitle="Zoom (screen px per render px)"
+        zoomAt={(f) => m.zoomAt(f)}
+        fit={() => m.fitToWindow()}
+        fitTitle="Fit to window (0)"
+        keyHints
+      />
       <span className="sep" />
       <label className="row" title="Colour map of the movie">
         <span className="muted">Map</span>

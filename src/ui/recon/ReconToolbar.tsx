@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { ColormapName } from '../../core/render/colormap';
 import { usePost } from '../../state/postStore';
 import { MIN_PIXEL_NM, reconStore, renderPixelNm, useRecon } from '../../state/reconStore';
+import { ZoomControls } from '../canvas/ZoomControls';
 import { checkNumber } from '../post/fields';
 import { exportReconstruction } from '../post/postRuntime';
 
@@ -76,30 +77,14 @@ export function ReconToolbar() {
   };
   return (
     <div className="viewer-toolbar recon-toolbar" role="toolbar" aria-label="Reconstruction">
-      <button
-        type="button"
-        className="btn icon"
-        aria-label="Zoom out"
-        title="Zoom out"
-        onClick={() => r.zoomAt(0.8)}
-      >
-        −
-      </button>
-      <span className="num recon-scale" title="Screen scale (nm per screen pixel)">
-        {nmPerPx >= 10 ? nmPerPx.toFixed(0) : nmPerPx.toFixed(1)} nm/px
-      </span>
-      <button
-        type="button"
-        className="btn icon"
-        aria-label="Zoom in"
-        title="Zoom in"
-        onClick={() => r.zoomAt(1.25)}
-      >
-        +
-      </button>
-      <button type="button" className="btn" title="Show the whole field" onClick={() => r.setFit(true)}>
-        Fit
-      </button>
+      <ZoomControls
+        scale={`${nmPerPx >= 10 ? nmPerPx.toFixed(0) : nmPerPx.toFixed(1)} nm/px`}
+        scaleTitle="Screen scale (nm per screen pixel)"
+        scaleClass="num recon-scale"
+        zoomAt={(f) => r.zoomAt(f)}
+        fit={() => r.setFit(true)}
+        fitTitle="Show the whole field"
+      />
       <span className="sep" />
       <select
         aria-label="Render mode"

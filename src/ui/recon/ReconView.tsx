@@ -11,6 +11,7 @@ import { scaleBar } from '../../core/render/scaleBar';
 import { useLocs } from '../../state/locsStore';
 import { postStore, usePost } from '../../state/postStore';
 import { reconStore, screenToNm, useRecon } from '../../state/reconStore';
+import { clearedContext, drawScaleBar, useZoomPanCanvas } from '../canvas/zoomPan';
 import { postRuntime } from '../post/postRuntime';
 import { ReconToolbar } from './ReconToolbar';
 import './recon.css';
@@ -51,6 +52,11 @@ function applyDrawn(rect: Rect) {
   if (draw === 'region') reconStore.getState().setDraw(null);
 }
 
+const RECON_HANDLERS = {
+  onResize: (w: number, h: number) => reconStore.getState().setViewport(w, h, window.devicePixelRatio || 1),
+  zoomAt: (f: number, sx: number, sy: number) => reconStore.getState().zoomAt(f, sx, sy),
+};
+
 export function ReconView() {
   useEffect(() => void postRuntime(), []);
   const wrap = useRef<HTMLDivElement>(null);
@@ -81,25 +87,7 @@ export function ReconView() {
     mode: 'pan' | 'rect';
   } | null>(null);
 
-  useEffect(() => {
-    const el = wrap.current!;
-    const ro = new ResizeObserver(() =>
-      reconStore.getState().setViewport(el.clientWidth, el.clientHeight, window.devicePixelRatio || 1),
-    );
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  useEffect(() => {
-    const el = canvas.current!;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const r = el.getBoundingClientRect();
-      reconStore.getState().zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, []);
+  useZoomPanCanvas(wrap, canvas, RECON_HANDLERS);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -110,17 +98,8 @@ export function ReconView() {
   }, []);
 
   useEffect(() => {
-    const c = canvas.current!;
     const dpr = viewport.dpr;
-    const w = Math.max(1, Math.round(viewport.w * dpr));
-    const h = Math.max(1, Math.round(viewport.h * dpr));
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    const ctx = clearedContext(canvas.current!, viewport, dpr);
     const toScreen = (x: number, y: number) => [
       (x - cx) / nmPerPx + viewport.w / 2,
       (y - cy) / nmPerPx + viewport.h / 2,
@@ -162,15 +141,7 @@ export function ReconView() {
     }
     if (showBar && image) {
       const bar = scaleBar(nmPerPx, viewport.w, 0.2);
-      const x = viewport.w - 16 - bar.widthPx;
-      const y = viewport.h - 18;
-      ctx.fillStyle = 'rgba(0,0,0,0.55)';
-      ctx.fillRect(x - 6, y - 18, bar.widthPx + 12, 28);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(x, y, bar.widthPx, 4);
-      ctx.font = '12px system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      ctx.fillText(bar.label, x + bar.widthPx / 2, y - 5);
+      drawScaleBar(ctx, viewport, bar.widthPx, bar.label);
     }
   }, [image, cx, cy, nmPerPx, viewport, showBar, steps, drag, rectColours]);
 

@@ -2,6 +2,7 @@
 // zoom and pan, and a legend to toggle each one.
 import { useEffect, useRef } from 'react';
 import { useViewer } from '../../state/viewerStore';
+import { clearedContext } from '../canvas/zoomPan';
 import { type OverlayView, overlayStore, useOverlays } from './overlays';
 
 export function OverlayCanvas() {
@@ -14,17 +15,8 @@ export function OverlayCanvas() {
   const viewport = useViewer((s) => s.viewport);
 
   useEffect(() => {
-    const c = canvas.current!;
     const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(viewport.w * dpr));
-    const h = Math.max(1, Math.round(viewport.h * dpr));
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    const ctx = clearedContext(canvas.current!, viewport, dpr);
     const view: OverlayView = { zoom, panX, panY, width: viewport.w, height: viewport.h };
     for (const o of overlays) {
       if (hidden[o.id]) continue;

@@ -7,6 +7,7 @@ import type { RenderResult } from '../../engine/stackService';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useFrame } from '../../state/frameStore';
 import { useViewer, viewerStore } from '../../state/viewerStore';
+import { clearedContext, drawScaleBar, useZoomPanCanvas } from '../canvas/zoomPan';
 import { SimulatedCorner } from '../sim/SimulatedBadge';
 import { OverlayCanvas } from './OverlayCanvas';
 import './overlays.css';
@@ -24,6 +25,11 @@ function formatNm(nm: number): string {
   return nm >= 1000 ? `${(nm / 1000).toFixed(2)} µm` : `${nm.toFixed(0)} nm`;
 }
 
+const VIEWER_HANDLERS = {
+  onResize: (w: number, h: number) => viewerStore.getState().setViewport(w, h),
+  zoomAt: (f: number, sx: number, sy: number) => viewerStore.getState().zoomAt(f, sx, sy),
+};
+
 export function ViewerCanvas() {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -40,37 +46,11 @@ export function ViewerCanvas() {
   const [hover, setHover] = useState<Hover | null>(null);
   const [panning, setPanning] = useState(false);
 
-  useEffect(() => {
-    const el = wrap.current!;
-    const ro = new ResizeObserver(() => viewerStore.getState().setViewport(el.clientWidth, el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
-  // Wheel must be a non-passive listener to stop the page from scrolling.
-  useEffect(() => {
-    const el = canvas.current!;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const r = el.getBoundingClientRect();
-      viewerStore.getState().zoomAt(Math.exp(-e.deltaY * 0.0015), e.clientX - r.left, e.clientY - r.top);
-    };
-    el.addEventListener('wheel', onWheel, { passive: false });
-    return () => el.removeEventListener('wheel', onWheel);
-  }, []);
+  useZoomPanCanvas(wrap, canvas, VIEWER_HANDLERS);
 
   useEffect(() => {
-    const c = canvas.current!;
     const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(viewport.w * dpr));
-    const h = Math.max(1, Math.round(viewport.h * dpr));
-    if (c.width !== w || c.height !== h) {
-      c.width = w;
-      c.height = h;
-    }
-    const ctx = c.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    const ctx = clearedContext(canvas.current!, viewport, dpr);
     if (!result) return;
     if (drawnResult.current !== result) {
       const img = image.current ?? document.createElement('canvas');
@@ -92,17 +72,7 @@ export function ViewerCanvas() {
     ctx.drawImage(image.current!, 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const bar = pixelSizeNm ? niceScaleBar(pixelSizeNm, zoom) : null;
-    if (bar) {
-      const x = viewport.w - 16 - bar.screenPx;
-      const y = viewport.h - 18;
-      ctx.fillStyle = 'rgba(0,0,0,0.55)';
-      ctx.fillRect(x - 6, y - 18, bar.screenPx + 12, 28);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(x, y, bar.screenPx, 4);
-      ctx.font = '12px system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      ctx.fillText(bar.label, x + bar.screenPx / 2, y - 5);
-    }
+    if (bar) drawScaleBar(ctx, viewport, bar.screenPx, bar.label);
   }, [result, zoom, panX, panY, viewport, pixelSizeNm]);
 
   const readout = (() => {

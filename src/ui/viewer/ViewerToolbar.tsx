@@ -2,6 +2,7 @@ import { activeStack, useData } from '../../state/dataStore';
 import { useFrame } from '../../state/frameStore';
 import { useUi } from '../../state/uiStore';
 import { useViewer, viewerStore } from '../../state/viewerStore';
+import { ZoomControls } from '../canvas/ZoomControls';
 
 export function ViewerToolbar() {
   const zoom = useViewer((s) => s.zoom);
@@ -15,51 +16,16 @@ export function ViewerToolbar() {
   const none = channels === 0;
   return (
     <div className="viewer-toolbar" role="toolbar" aria-label="View">
-      <button
-        type="button"
-        className="btn icon"
+      <ZoomControls
         disabled={none}
-        aria-label="Zoom out"
-        title="Zoom out (−)"
-        onClick={() => v.zoomAt(0.8)}
-      >
-        −
-      </button>
-      <span
-        className="num"
-        style={{ minWidth: 48, textAlign: 'center' }}
-        title="Zoom (screen px per camera px)"
-      >
-        {none ? '—' : `${Math.round(zoom * 100)}%`}
-      </span>
-      <button
-        type="button"
-        className="btn icon"
-        disabled={none}
-        aria-label="Zoom in"
-        title="Zoom in (+)"
-        onClick={() => v.zoomAt(1.25)}
-      >
-        +
-      </button>
-      <button
-        type="button"
-        className="btn"
-        disabled={none}
-        title="Fit to window (0)"
-        onClick={() => v.fitToWindow()}
-      >
-        Fit
-      </button>
-      <button
-        type="button"
-        className="btn"
-        disabled={none}
-        title="Show camera pixels 1:1"
-        onClick={() => v.zoomAt(1 / zoom)}
-      >
-        1:1
-      </button>
+        scale={`${Math.round(zoom * 100)}%`}
+        scaleTitle="Zoom (screen px per camera px)"
+        zoomAt={(f) => v.zoomAt(f)}
+        fit={() => v.fitToWindow()}
+        fitTitle="Fit to window (0)"
+        oneToOne={{ title: 'Show camera pixels 1:1', run: () => v.zoomAt(1 / zoom) }}
+        keyHints
+      />
       {channels > 1 && (
         <>
           <span className="sep" />

@@ -10,7 +10,9 @@ import { COLORMAPS, colormapLut } from '../../../src/core/display/colormaps';
 import { colormap } from '../../../src/core/render/colormap';
 
 // FNV-1a of the whole table and a few entries, recorded from the two separate implementations
-// before they were merged: the raw viewer and the reconstruction must look exactly as they did.
+// before they were merged: the raw viewer and the reconstruction must look exactly as they did —
+// but for "viridis" and "hot", where each view had its own variant and both now use matplotlib's
+// (checked against matplotlib's values below).
 const fnv = (a: Uint8Array) => {
   let h = 0x811c9dc5;
   for (const v of a) {
@@ -28,34 +30,31 @@ const INFERNO = 'edc9c480, 0 0 4, 40 12 78, 187 55 84, 249 157 21, 252 255 164';
 const DISPLAY_BEFORE: Record<string, string> = {
   gray: GRAY,
   inferno: INFERNO,
-  viridis: '4bb581ad, 68 1 84, 69 51 126, 33 145 140, 116 206 84, 253 231 37',
-  hot: 'fc2c8061, 0 0 0, 111 0 0, 255 129 0, 255 255 90, 255 255 255',
   green: '1f7243c5, 0 0 0, 0 37 0, 0 128 0, 0 200 0, 0 255 0',
   magenta: 'e8e83dc5, 0 0 0, 37 0 37, 128 0 128, 200 0 200, 255 0 255',
 };
 const RENDER_BEFORE: Record<string, string> = {
   gray: GRAY,
-  hot: 'bf69f3c5, 0 0 0, 99 0 0, 255 86 0, 255 255 35, 255 255 255',
   inferno: INFERNO,
-  viridis: 'a102482c, 68 1 84, 69 50 125, 33 144 141, 113 205 86, 253 231 37',
   hue: '409180c5, 255 0 0, 255 148 0, 0 255 2, 0 220 255, 0 0 255',
 };
 
 describe('shared colour LUTs', () => {
   test('the raw viewer maps are unchanged by the merge', () => {
-    for (const name of COLORMAPS) {
+    for (const name of COLORMAPS.filter((n) => n in DISPLAY_BEFORE)) {
       expect(signature(colormapLut(name)), name).toBe(DISPLAY_BEFORE[name]);
     }
   });
 
   test('the reconstruction maps are unchanged by the merge', () => {
-    for (const name of ['gray', 'hot', 'inferno', 'viridis', 'hue'] as const) {
+    for (const name of ['gray', 'inferno', 'hue'] as const) {
       expect(signature(colormap(name)), name).toBe(RENDER_BEFORE[name]);
     }
   });
 
   test('maps both views offer are one shared table', () => {
-    expect(colormap('inferno')).toBe(colormapLut('inferno'));
+    for (const name of ['gray', 'inferno', 'viridis', 'hot'] as const)
+      expect(colormap(name)).toBe(colormapLut(name));
     expect(colormap('gray')).toBe(namedLut('gray'));
     // Each view refuses names it does not offer, even ones the other view has.
     expect(() => colormapLut('hue' as 'gray')).toThrow(/unknown colour map "hue"/);
@@ -77,9 +76,43 @@ describe('shared colour LUTs', () => {
     expect(Array.from(lut.subarray(255 * 3))).toEqual([200, 100, 250]);
     expect(lut[25 * 3]).toBe(Math.round((200 * 25) / 51));
     expect(() => lutFromStops({ rgb: [[0, 0, 0]] })).toThrow(/two stops/);
-    expect(Object.keys(LUT_STOPS)).toContain('hotThirds');
+    expect(Object.keys(LUT_STOPS)).not.toContain('hotThirds');
     expect(() => namedLut('nope' as 'gray')).toThrow(/unknown colour map/);
   });
+});
+
+// matplotlib 3.x, as 0–1 floats: viridis from its 256-entry table (_cm_listed.py, `_viridis_data`
+// rows 0, 64, 128, 192, 255); hot as `matplotlib.colormaps['hot'](i)` for the same i (segment data
+// red 0.0416→1 on [0, 0.365079], green 0→1 on [0.365079, 0.746032], blue 0→1 on [0.746032, 1]).
+const MATPLOTLIB: Record<'viridis' | 'hot', [number, [number, number, number]][]> = {
+  viridis: [
+    [0, [0.267004, 0.004874, 0.329415]],
+    [64, [0.229739, 0.322361, 0.545706]],
+    [128, [0.127568, 0.566949, 0.550556]],
+    [192, [0.369214, 0.788888, 0.382914]],
+    [255, [0.993248, 0.906157, 0.143936]],
+  ],
+  hot: [
+    [0, [0.0416, 0, 0]],
+    [64, [0.700468, 0, 0]],
+    [128, [1, 0.359319, 0]],
+    [192, [1, 1, 0.027202]],
+    [255, [1, 1, 1]],
+  ],
+};
+
+describe('one table per colour-map name, equal to matplotlib', () => {
+  test.each(['viridis', 'hot'] as const)(
+    '%s matches matplotlib at five entries (to the nearest level)',
+    (name) => {
+      for (const lut of [colormapLut(name), colormap(name)]) {
+        for (const [i, rgb] of MATPLOTLIB[name]) {
+          const got = Array.from(lut.subarray(3 * i, 3 * i + 3));
+          expect(got, `${name}[${i}]`).toEqual(rgb.map((v) => Math.round(v * 255)));
+        }
+      }
+    },
+  );
 });
 
 describe('outline colours that contrast with the colour map', () => {

@@ -14,7 +14,8 @@ describe('colour maps', () => {
     expect(rgb(colormapLut('inferno'), 0)).toEqual([0, 0, 4]);
     expect(rgb(colormapLut('inferno'), 255)).toEqual([252, 255, 164]);
     expect(rgb(colormapLut('viridis'), 255)).toEqual([253, 231, 37]);
-    expect(rgb(colormapLut('hot'), 85)).toEqual([255, 0, 0]);
+    // matplotlib's hot reaches full red at 0.365 (entry 93), before green starts.
+    expect(rgb(colormapLut('hot'), 93)).toEqual([255, 0, 0]);
     expect(rgb(colormapLut('magenta'), 255)).toEqual([255, 0, 255]);
   });
 

@@ -16,7 +16,8 @@ test('colour maps run dark to bright and match their anchors', () => {
   }
   expect([...colormap('viridis').slice(0, 3)]).toEqual([0x44, 0x01, 0x54]);
   expect([...colormap('inferno').slice(765)]).toEqual([0xfc, 0xff, 0xa4]);
-  expect([...colormap('hot').slice(3 * 128, 3 * 128 + 3)]).toEqual([255, 86, 0]);
+  // matplotlib's hot(128): green (0.502 − 0.365) / (0.746 − 0.365) = 0.359 of the way up.
+  expect([...colormap('hot').slice(3 * 128, 3 * 128 + 3)]).toEqual([255, 92, 0]);
   // Hue runs red → blue.
   expect([...colormap('hue').slice(0, 3)]).toEqual([255, 0, 0]);
   expect([...colormap('hue').slice(765)]).toEqual([0, 0, 255]);
