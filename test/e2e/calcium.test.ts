@@ -29,7 +29,11 @@ afterAll(async () => {
 
 test('Ca²⁺ responses of the simulated preset: plots, table and truth bounds', async () => {
   const { page } = s;
-  await page.locator('[data-step="calcium"]').click();
+  // The Data panel's guide leads a Ca²⁺ time-lapse to the Ca²⁺ step, not to Localize.
+  const guide = page.getByTestId('simulation-guide');
+  await guide.waitFor();
+  expect(await guide.textContent()).not.toMatch(/localizations are scored/);
+  await guide.getByRole('button', { name: 'Next: Ca²⁺ response →' }).click();
   await page.getByTestId('ca-panel').waitFor();
   expect(await page.getByTestId('ca-add-frame').inputValue()).toBe('101');
   await page.getByTestId('ca-segment').click();

@@ -45,27 +45,39 @@ export function SimulationGuide() {
   const setStep = useUi((s) => s.setActiveStep);
   const p = st ? simulationParamsOf(st.info) : null;
   if (!p) return null;
+  // A Ca²⁺ time-lapse has no single molecules: its ground truth is per cell, and its next step is
+  // the Ca²⁺ analysis, not localization.
+  const calcium = p.scene.kind === 'calcium';
   return (
     <section className="sim-guide" aria-labelledby="sim-guide-title" data-testid="simulation-guide">
       <h3 id="sim-guide-title">{TITLES[p.preset] ?? 'Simulated dataset'}</h3>
       <p title={PRESET_DESCRIPTIONS[p.preset]}>
-        {blurb(p)} Every emission is known: localizations are scored against it (right panel).
+        {blurb(p)}{' '}
+        {calcium
+          ? 'Every cell’s response (responder, latency, peak ΔF/F₀) is known; evscope simulate --preset calcium writes it as a truth file.'
+          : 'Every emission is known: localizations are scored against it (right panel).'}
       </p>
-      <ul>
-        {p.channels.map((ch, i) => (
-          <li key={ch.name}>
-            <b>Ch {i + 1}</b> {ch.name}: {PHYSICS[ch.photophysics.kind]}, {ch.photonsPerFrame} photons/frame
-          </li>
-        ))}
-      </ul>
+      {!calcium && (
+        <ul>
+          {p.channels.map((ch, i) => (
+            <li key={ch.name}>
+              <b>Ch {i + 1}</b> {ch.name}: {PHYSICS[ch.photophysics.kind]}, {ch.photonsPerFrame} photons/frame
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="row">
         <button
           type="button"
           className="btn primary small"
-          title="Detect and fit the single molecules of this stack"
-          onClick={() => setStep('localize')}
+          title={
+            calcium
+              ? 'Find the cells and their ΔF/F₀ responses after EV addition'
+              : 'Detect and fit the single molecules of this stack'
+          }
+          onClick={() => setStep(calcium ? 'calcium' : 'localize')}
         >
-          Next: Localize →
+          {calcium ? 'Next: Ca²⁺ response →' : 'Next: Localize →'}
         </button>
         <span className="muted" style={{ fontSize: 11.5 }}>
           or open your own data above
