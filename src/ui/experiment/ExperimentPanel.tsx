@@ -9,9 +9,15 @@ import { BROWSER_STEPS, type PanelStep, stepsFromPanels } from '../../state/expe
 
 const PANEL_STEPS: PanelStep[] = ['localize', 'post', ...BROWSER_STEPS.slice(1)];
 
+import type { ExperimentInput, ExperimentSteps } from '../../core/experiment/model';
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
 import { droppedFiles } from './collectFiles';
 import './experiment.css';
+
+// Selectors must return the same object while nothing changed: a fresh [] or {} on every call
+// makes React re-render forever (error #185) before any experiment exists.
+const NO_INPUTS: ExperimentInput[] = [];
+const NO_STEPS: ExperimentSteps = {};
 
 function statusText(r: InputRun | undefined, excluded: boolean): string {
   if (excluded) return 'excluded';
@@ -61,7 +67,7 @@ function FilesRow() {
 
 function PatternRow() {
   const pattern = useExperiment((s) => s.pattern);
-  const inputs = useExperiment((s) => s.experiment?.inputs ?? []);
+  const inputs = useExperiment((s) => s.experiment?.inputs ?? NO_INPUTS);
   const preview = useMemo(() => previewPattern(inputs, pattern), [inputs, pattern]);
   const matched = preview.rows.filter((r) => r.cell !== null).length;
   return (
@@ -91,7 +97,7 @@ function PatternRow() {
 }
 
 function InputsTable() {
-  const inputs = useExperiment((s) => s.experiment?.inputs ?? []);
+  const inputs = useExperiment((s) => s.experiment?.inputs ?? NO_INPUTS);
   const runs = useExperiment((s) => s.runs);
   if (!inputs.length)
     return <p className="muted">Drop files or a folder here, or open the demo experiment.</p>;
@@ -169,7 +175,7 @@ const STEP_LABELS: Record<string, string> = {
 
 /** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */
 function StepsRow() {
-  const steps = useExperiment((s) => s.experiment?.steps ?? {});
+  const steps = useExperiment((s) => s.experiment?.steps ?? NO_STEPS);
   const [which, setWhich] = useState<PanelStep[]>(() => {
     const set: PanelStep[] = plannedSteps(steps);
     if (steps.post?.length) set.push('post');
