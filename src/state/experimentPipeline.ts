@@ -6,7 +6,12 @@
 
 import type { StructureResult } from '../../workers/movie.api';
 import type { StackRecipe } from '../../workers/stackRecipe';
-import type { ExperimentInput, ExperimentStepName, ExperimentSteps } from '../core/experiment/model';
+import {
+  type ExperimentInput,
+  type ExperimentStepName,
+  type ExperimentSteps,
+  inputKind,
+} from '../core/experiment/model';
 import {
   buildInputSummary,
   type InputResults,
@@ -83,16 +88,23 @@ export function plannedSteps(steps: ExperimentSteps): ExperimentStepName[] {
   return out;
 }
 
-/** Problems with a step set the browser batch cannot run, as sentences. */
-export function stepProblems(steps: ExperimentSteps): string[] {
+/**
+ * Problems with a step set the browser batch cannot run on these inputs, as sentences. Tables of
+ * localizations need no Localize step; stacks do before a movie or distances can be built.
+ */
+export function stepProblems(steps: ExperimentSteps, inputs: readonly ExperimentInput[] = []): string[] {
   const p: string[] = [];
   const planned = plannedSteps(steps);
   if (!planned.length) p.push('No step is set: choose at least one step to run.');
-  if (steps.movie && !steps.localize) p.push('The Movie step needs localizations: add the Localize step.');
-  if (steps.coloc && !(steps.localize && steps.tracks && steps.movie))
-    p.push('Distances need the Localize (structures), Movie and Tracks steps.');
-  if (steps.markers)
-    p.push('EV markers are not run by the browser batch yet: use `evscope batch --step markers`.');
+  const stacks = inputs.some((x) => !x.excluded && inputKind(x) === 'stack');
+  if (steps.movie && !steps.localize && stacks)
+    p.push('The Movie step needs localizations: add the Localize step (some inputs are stacks).');
+  if (steps.coloc && !(steps.tracks && steps.movie))
+    p.push('Distances need the Movie (structures) and Tracks steps.');
+  else if (steps.coloc && !steps.localize && stacks)
+    p.push('Distances on stacks need the Localize step (structures come from localizations).');
+  if (steps.markers && inputs.length && !stacks)
+    p.push('EV markers count molecules in stacks: every input here is a localization table.');
   return p;
 }
 

@@ -2,8 +2,9 @@
 // experiment file section (so it saves in a session and runs in `evscope batch` alike), carry the
 // user's settings, and leave pixel size to each input.
 import { expect, test } from 'vitest';
-import { validateExperiment } from '../../src/core/experiment/model';
+import { type ExperimentSteps, validateExperiment } from '../../src/core/experiment/model';
 import { dataStore } from '../../src/state/dataStore';
+import { stepProblems } from '../../src/state/experimentPipeline';
 import { stepsFromPanels } from '../../src/state/experimentSteps';
 import { localizeParamsStore } from '../../src/state/localizeParamsStore';
 import { postStore } from '../../src/state/postStore';
@@ -33,4 +34,25 @@ test('panel settings make valid experiment steps, with the user’s values and n
   expect(steps.tracks?.link).toEqual({ maxLinkDistance: 200, maxGap: 2 });
   expect(steps.coloc).toMatchObject({ cutoff: 240 });
   expect(stepsFromPanels(['movie'])).toEqual({ movie: steps.movie });
+});
+
+test('step problems depend on the inputs: tables need no Localize step, stacks do; markers need stacks', () => {
+  const steps = stepsFromPanels(['movie', 'tracks', 'coloc']);
+  const table = { id: 't', path: 'near/c1_1_locs.csv', cell: 'c1', condition: 'near' };
+  const stack = { id: 's', path: 'near/c2_1.tif', cell: 'c2', condition: 'near' };
+  // The simulated demo: localization tables through movie → tracks → distances.
+  expect(stepProblems(steps, [table])).toEqual([]);
+  expect(stepProblems(steps, [table, stack]).join(' ')).toMatch(/Movie step needs localizations/);
+  // An excluded stack does not count.
+  expect(stepProblems(steps, [table, { ...stack, excluded: true }])).toEqual([]);
+  expect(stepProblems(stepsFromPanels(['coloc']), [table]).join(' ')).toMatch(/Distances need/);
+  expect(stepProblems({}, [table])).toEqual(['No step is set: choose at least one step to run.']);
+  // EV markers run on stacks in the browser batch; on tables alone there is nothing to count.
+  // (Only whether the step is set matters here; the panel needs a stack to fill its parameters.)
+  const withMarkers: ExperimentSteps = {
+    ...stepsFromPanels(['localize', 'movie', 'tracks', 'coloc']),
+    markers: {} as NonNullable<ExperimentSteps['markers']>,
+  };
+  expect(stepProblems(withMarkers, [stack])).toEqual([]);
+  expect(stepProblems(withMarkers, [table]).join(' ')).toMatch(/EV markers count molecules in stacks/);
 });

@@ -176,6 +176,13 @@ const STEP_LABELS: Record<string, string> = {
 /** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */
 function StepsRow() {
   const steps = useExperiment((s) => s.experiment?.steps ?? NO_STEPS);
+  // The boxes start from the experiment's steps: a new experiment (the demo, a dropped
+  // EXPERIMENT.json) shows its own, not the ones ticked before it was opened.
+  const planned = plannedSteps(steps).join(',') + (steps.post?.length ? ',post' : '');
+  return <StepBoxes key={planned} steps={steps} />;
+}
+
+function StepBoxes({ steps }: { steps: ExperimentSteps }) {
   const [which, setWhich] = useState<PanelStep[]>(() => {
     const set: PanelStep[] = plannedSteps(steps);
     if (steps.post?.length) set.push('post');
@@ -218,7 +225,10 @@ function QueueRow() {
   const todo = inputsToRun(state).length;
   const done = Object.values(state.runs).filter((r) => r.status === 'done').length;
   const failed = Object.values(state.runs).filter((r) => r.status === 'failed').length;
-  const problems = [...stepProblems(steps), ...(state.experiment ? experimentActions.startProblems() : [])];
+  const problems = [
+    ...stepProblems(steps, state.experiment?.inputs),
+    ...(state.experiment ? experimentActions.startProblems() : []),
+  ];
   return (
     <div className="ex-queue">
       <div className="muted">
