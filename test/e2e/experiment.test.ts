@@ -40,18 +40,6 @@ const results = () =>
     (window as unknown as { evscope: { experimentResults(): unknown } }).evscope.experimentResults(),
   ) as Promise<Results>;
 
-test('the Experiment step opens on an empty workbench without an error', async () => {
-  const { page } = app;
-  await page.locator('[data-step="experiment"]').click();
-  await page
-    .getByRole('button', { name: /Two-condition experiment/ })
-    .first()
-    .waitFor();
-  // A selector returning a fresh [] before any experiment exists re-rendered forever (React #185).
-  expect(app.errors.filter((e) => /#185|Maximum update depth/.test(e))).toEqual([]);
-  expect(await page.getByText(/stopped working/).count()).toBe(0);
-});
-
 test('a reload in the middle of the batch resumes it; the demo gives the known answer with cells as the unit', async () => {
   const { page } = app;
   await page.evaluate(() => {
