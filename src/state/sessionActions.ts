@@ -141,6 +141,7 @@ async function applyNow(
   restoring++;
   restoreGen++;
   const opens = userOpens;
+  const stepPicks = uiStore.getState().stepPicks;
   try {
     // Who the session is comes first: an autosave or a reload during a long restore (the movie
     // rebuild) must find the title, notes and creation time as saved, not the previous session's.
@@ -156,7 +157,7 @@ async function applyNow(
       });
     let report: RestoreReport;
     try {
-      report = await restoreSession(result, { files });
+      report = await restoreSession(result, { files, stepPicks });
     } catch (e) {
       // restoreSession stages the stacks before it clears anything: the work is as it was, and
       // the identity goes back too, so autosave never files the user's work under this session.
@@ -215,13 +216,15 @@ export async function openSession(input: Blob | Uint8Array, fileName?: string): 
   uiStore.getState().dismissKey(RESTORED_NOTICE);
   // A restore still rebuilding its movie would make this file wait for a movie nobody will see.
   if (restoring) cancelBuild();
+  const picks = uiStore.getState().stepPicks;
   const report = await apply(r, 'review', name, new Map(), () => {
     sessionStore.getState().set({ id: newSessionId(), restoredAt: null });
     return true;
   });
   if (!report) return false;
-  // The reviewer sees the provenance first; the centre shows what the sender was looking at.
-  uiStore.getState().setActiveStep('session');
+  // The reviewer sees the provenance first, unless they already chose a step while it opened (the
+  // review badge shows from the start); the centre shows what the sender was looking at.
+  if (uiStore.getState().stepPicks === picks) uiStore.getState().setActiveStep('session');
   const n = report.missing.length;
   notify(
     'info',

@@ -239,6 +239,8 @@ export async function captureSession(o: CaptureOptions): Promise<Captured> {
 // ---------------------------------------------------------------------------------- restore
 
 export interface RestoreOptions extends PartOptions {
+  /** The user's step picks when the open began (default: now); a pick since keeps its step. */
+  stepPicks?: number;
   /** The data actions (tests pass a fake stack service's). */
   actions?: Pick<typeof dataActions, 'openRecipe' | 'close' | 'select'>;
 }
@@ -355,7 +357,19 @@ async function stageStacks(
  * Replaces the workbench with a session. Simulated stacks are re-simulated from their
  * parameters (the same images); stacks read from files come back when their files are supplied.
  */
+/** The user's step picks when the restore in flight began (null: none in flight). */
+let picksAtRestore: number | null = null;
+
 export async function restoreSession(result: OkResult, o: RestoreOptions = {}): Promise<RestoreReport> {
+  picksAtRestore = o.stepPicks ?? uiStore.getState().stepPicks;
+  try {
+    return await restoreSessionNow(result, o);
+  } finally {
+    picksAtRestore = null;
+  }
+}
+
+async function restoreSessionNow(result: OkResult, o: RestoreOptions): Promise<RestoreReport> {
   const { session, tables } = result;
   const report: RestoreReport = { opened: [], missing: [], warnings: [...result.warnings] };
   const actions = o.actions ?? dataActions;
@@ -518,7 +532,9 @@ async function restoreInput(
 export function restoreView(view: ViewState, warn: (m: string) => void = () => {}): void {
   const ui = uiStore.getState();
   const step = STEP_IDS.find((x) => x === view.step);
-  if (step) ui.setActiveStep(step);
+  // A step the user chose while the session was opening (stacks take seconds to re-create) stays.
+  const userChose = picksAtRestore !== null && ui.stepPicks !== picksAtRestore;
+  if (step && !userChose) ui.setActiveStep(step);
   const centre = VIEW_IDS.find((x) => x === view.centreView);
   if (centre) ui.setCentreView(centre);
   const ctx = wholeContext(new Map(), {}, warn, view);

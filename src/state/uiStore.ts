@@ -43,7 +43,11 @@ export interface UiState {
   activity: Activity;
   activeStep: StepId;
   centreView: CentreViewId;
+  /** How many times the user chose a step in the pipeline: a restore in flight yields to a choice. */
+  stepPicks: number;
   setActiveStep(step: StepId): void;
+  /** The user's own choice of step (the pipeline), as opposed to one made for them. */
+  pickStep(step: StepId): void;
   setCentreView(view: CentreViewId): void;
   setTheme(t: Theme): void;
   toggleTheme(): void;
@@ -77,7 +81,9 @@ export const uiStore = createStore<UiState>()((set, get) => ({
   activity: { pending: 0, label: null },
   activeStep: 'data',
   centreView: 'raw',
+  stepPicks: 0,
   setActiveStep: (activeStep) => set({ activeStep }),
+  pickStep: (activeStep) => set((s) => ({ activeStep, stepPicks: s.stepPicks + 1 })),
   setCentreView: (centreView) => set({ centreView }),
   setTheme: (theme) => set({ theme }),
   toggleTheme: () => set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' })),

@@ -111,3 +111,20 @@ test('a session autosaved under review comes back under review after a reload; o
   await bootSession(location);
   expect(sessionStore.getState()).toMatchObject({ mode: 'edit', title: 'A' });
 });
+
+test('a step the user picks while a session opens stays; otherwise the reviewer lands on Session', async () => {
+  release();
+  uiStore.getState().setActiveStep('data');
+  // The review badge is up as soon as the mode is set, before the stacks are re-created: the user
+  // goes to a step right then.
+  const unsubscribe = sessionStore.subscribe((s, prev) => {
+    if (s.sourceName === 'b.smlm' && prev.sourceName !== 'b.smlm') uiStore.getState().pickStep('calcium');
+  });
+  expect(await openSession(file('B', '', '2025-10-20T07:30:00.000Z'), 'b.smlm')).toBe(true);
+  unsubscribe();
+  expect(uiStore.getState().activeStep).toBe('calcium');
+
+  uiStore.getState().setActiveStep('data');
+  expect(await openSession(file('C', '', '2025-10-20T07:30:00.000Z'), 'c.smlm')).toBe(true);
+  expect(uiStore.getState().activeStep).toBe('session');
+});

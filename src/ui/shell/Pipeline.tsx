@@ -10,7 +10,7 @@ function StepState({ step }: { step: StepDef }) {
 
 export function Pipeline() {
   const active = useUi((s) => s.activeStep);
-  const setActive = useUi((s) => s.setActiveStep);
+  const setActive = useUi((s) => s.pickStep);
   return (
     <nav aria-label="Pipeline">
       <ol className="pipeline">
