@@ -186,10 +186,38 @@ function editInputs(change: (inputs: ExperimentInput[]) => ExperimentInput[]): v
   }));
 }
 
+/** The state a reload saved into the store; false when there was none (or another came first). */
+async function restoreSavedFrom(deps: ExperimentDeps): Promise<boolean> {
+  const version = experimentStore.getState().version;
+  const p = await deps.persistence.load().catch((e) => {
+    deps.notify('warning', 'The saved experiment could not be read', String(e));
+    return null;
+  });
+  // An experiment opened while the record loaded (a session link at start-up) is the newer one.
+  if (!p || experimentStore.getState().version !== version) return false;
+  let saved: SavedExperiment;
+  try {
+    saved = parseSaved(p.state);
+  } catch (e) {
+    deps.notify('warning', 'The saved experiment could not be restored', String(e));
+    return false;
+  }
+  resetExperiment();
+  updateExperiment(() => ({ ...saved, queue: 'idle' }));
+  const again = deps.regenerate?.(saved) ?? [];
+  if (again.length) {
+    const { matched } = matchFiles(saved.experiment.inputs.flatMap(inputPaths), saved.fileMeta, again);
+    for (const [path, f] of matched) setExperimentFile(path, f);
+  }
+  return true;
+}
+
 export function makeExperimentActions(deps: ExperimentDeps) {
   let ctl: AbortController | null = null;
   let current: Promise<BatchOutcome> | null = null;
   let saving: Promise<void> = Promise.resolve();
+  /** The state a reload saved, back in the store (or found absent): see resume and ownState. */
+  let reloaded: Promise<boolean> = Promise.resolve(false);
 
   /** Saves now (after this, a reload sees the state as it is). Saves run one after another. */
   function persist(): Promise<void> {
@@ -499,27 +527,32 @@ export function makeExperimentActions(deps: ExperimentDeps) {
 
     /** After a reload: the saved experiment comes back, and the queue resumes if it was running. */
     async resume(): Promise<BatchOutcome | null> {
-      const p = await deps.persistence.load();
-      if (!p) return null;
-      let saved: SavedExperiment;
-      try {
-        saved = parseSaved(p.state);
-      } catch (e) {
-        deps.notify('warning', 'The saved experiment could not be restored', String(e));
-        return null;
-      }
-      resetExperiment();
-      updateExperiment(() => ({ ...saved, queue: 'idle' }));
-      const again = deps.regenerate?.(saved) ?? [];
-      if (again.length) {
-        const { matched } = matchFiles(saved.experiment.inputs.flatMap(inputPaths), saved.fileMeta, again);
-        for (const [path, f] of matched) setExperimentFile(path, f);
-      }
-      if (!saved.wanted || !inputsToRun(experimentStore.getState()).length) return null;
+      reloaded = restoreSavedFrom(deps);
+      if (!(await reloaded)) return null;
+      const s = experimentStore.getState();
+      if (!s.wanted || !inputsToRun(s).length) return null;
       return actions.start().catch((e) => {
         deps.notify('warning', 'The experiment batch did not resume', String(e));
         return null;
       });
+    },
+
+    /**
+     * Whether the store holds this tab's own experiment, once resume has put back what a reload
+     * saved. The queue's record is saved after every input, so it is newer than the copy in the
+     * tab's last autosaved session: restoring that session at start-up must keep it.
+     */
+    async ownState(): Promise<boolean> {
+      await reloaded;
+      return experimentStore.getState().experiment !== null;
+    },
+
+    /** No experiment (a session without one was opened); a reload does not bring it back. */
+    close(): void {
+      actions.cancel();
+      forgetExperimentFiles();
+      resetExperiment();
+      void persist();
     },
 
     /** Waits for saves in flight (tests, and before a reload the user asked for). */

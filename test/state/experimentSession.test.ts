@@ -89,3 +89,20 @@ test('a session without an experiment clears the one on screen; a damaged one is
   expect(() => saveSessionFile(bad.session, bad.tables)).toThrow(/steps\.experiment: inputs\[5\]\.path/);
   expect(experimentStore.getState().experiment?.inputs.length).toBe(5);
 });
+
+test('the session on screen restored again (a reload, raw files re-attached) keeps the batch queue as it is now; another session replaces it', async () => {
+  experimentWithResults();
+  const c = await captureSession({ appVersion: 't', fingerprint: async () => null });
+  const opened = openSessionFile(saveSessionFile(c.session, c.tables), { fileName: 'exp.smlm' });
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  // Since the autosave: one more input re-run, and the queue still wants to run.
+  experimentActions.rerun('a2');
+  const now = experimentStore.getState();
+  await restoreSession(opened, { sameSession: true });
+  expect(experimentStore.getState().runs).toBe(now.runs);
+  expect(experimentStore.getState().wanted).toBe(true);
+  // Another session (a file, a link): its experiment is shown, its batch not run.
+  await restoreSession(opened);
+  expect(experimentStore.getState().runs.a2.status).toBe('done');
+  expect(experimentStore.getState().wanted).toBe(false);
+});
