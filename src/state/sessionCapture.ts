@@ -64,7 +64,15 @@ const STEP_IDS: StepId[] = [
   'experiment',
   'session',
 ];
-const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
+const VIEW_IDS: CentreViewId[] = [
+  'raw',
+  'reconstruction',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+];
 
 /** One input's sections and result tables: from the live stores, or its put-aside results. */
 function captureInput(

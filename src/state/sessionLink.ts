@@ -63,7 +63,15 @@ const STEPS: StepId[] = [
   'experiment',
   'session',
 ];
-const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
+const VIEWS: CentreViewId[] = [
+  'raw',
+  'reconstruction',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+];
 
 /** Every section through its parameter set's schema; unknown fields are refused. */
 const LinkSchema = v.strictObject({

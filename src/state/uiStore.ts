@@ -14,7 +14,14 @@ export type StepId =
   | 'calcium'
   | 'experiment'
   | 'session';
-export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers' | 'calcium';
+export type CentreViewId =
+  | 'raw'
+  | 'reconstruction'
+  | 'movie'
+  | 'tracks'
+  | 'markers'
+  | 'calcium'
+  | 'experiment';
 
 export type Theme = 'dark' | 'light';
 

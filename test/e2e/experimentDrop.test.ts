@@ -68,3 +68,26 @@ test('files dragged over the Experiment panel become inputs, with no stack overl
   expect(title.x + title.width).toBeLessThanOrEqual(plot.x + plot.width);
   expect(app.errors).toEqual([]);
 }, 600_000);
+
+test('picking the Experiment step brings its dot plots and the table of cells to the centre', async () => {
+  const { page } = app;
+  await page.locator('[data-step="data"]').click();
+  await page.locator('[data-step="experiment"]').click();
+  expect(await page.getByRole('tab', { name: 'Experiment' }).getAttribute('aria-selected')).toBe('true');
+  const centre = page.getByTestId('ex-centre');
+  // The dropped table has no cell yet and has not run: the 8 cells of the demo.
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="ex-cells"] tbody tr').length === 8,
+  );
+  const rows = await centre.locator('[data-testid="ex-cells"] tbody tr').allInnerTexts();
+  expect(rows.filter((r) => r.startsWith('near')).length).toBe(4);
+  // The tested metric first, large: wider than the results panel's copy.
+  const plots = centre.locator('.ex-centre-plot');
+  expect(await plots.count()).toBeGreaterThanOrEqual(1);
+  await plots.first().locator('.gtitle').waitFor();
+  expect(await plots.first().locator('.gtitle').textContent()).toMatch(/^EV − control fraction of time/);
+  const big = await box('.ex-centre-plot');
+  const small = await box('.ex-plot');
+  expect(big.width).toBeGreaterThan(small.width);
+  expect(app.errors).toEqual([]);
+}, 300_000);
