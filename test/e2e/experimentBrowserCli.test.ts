@@ -11,7 +11,7 @@ import { main } from '../../src/cli/main';
 import type { ExperimentStats } from '../../src/core/experiment/cellStats';
 import type { InputSummary } from '../../src/core/experiment/summary';
 import { tempDir } from '../helpers/sources';
-import { type BrowserSession, openApp } from './browser';
+import { type BrowserSession, openAppWithApi } from './browser';
 
 const tmp = tempDir('evscope-experiment-browser-cli-');
 const d = (...p: string[]) => join(tmp.dir, ...p);
@@ -49,10 +49,7 @@ beforeAll(async () => {
   await cli(['simulate', '--preset', 'experiment', '--out', d('sim')]);
   await cli(['batch', d('sim', 'EXPERIMENT.json'), '--out', d('all'), '--threads', '1']);
   await cli(['aggregate', d('all'), '--out', d('agg'), '--metrics', METRIC]);
-  app = await openApp('/?demo=0');
-  await app.page.waitForFunction(
-    () => 'addExperimentFiles' in ((window as unknown as { evscope?: object }).evscope ?? {}),
-  );
+  app = await openAppWithApi('/?demo=0', 'addExperimentFiles');
 }, 900_000);
 
 afterAll(async () => {

@@ -4,15 +4,12 @@
 // drop's propagation, so the window never heard of it). The metric picker and the plot's title
 // stay inside the results panel.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type BrowserSession, openApp } from './browser';
+import { type BrowserSession, openAppWithApi } from './browser';
 
 let app: BrowserSession;
 
 beforeAll(async () => {
-  app = await openApp('/?demo=0', { webgl: false });
-  await app.page.waitForFunction(
-    () => 'openExperimentDemo' in ((window as unknown as { evscope?: object }).evscope ?? {}),
-  );
+  app = await openAppWithApi('/?demo=0', 'openExperimentDemo', { webgl: false });
 }, 180_000);
 
 afterAll(async () => {

@@ -4,28 +4,26 @@
 // resume() had just restarted (and its `wanted: false` stopped it): the page sat idle, the
 // finished summaries gone. The queue's own record must win, and the batch must finish.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type BrowserSession, openApp } from './browser';
+import type { ExperimentStats } from '../../src/core/experiment/cellStats';
+import type { InputSummary } from '../../src/core/experiment/summary';
+import { type BrowserSession, openAppWithApi } from './browser';
 
 let app: BrowserSession;
 
 beforeAll(async () => {
-  app = await openApp('/?demo=0');
-  await app.page.waitForFunction(
-    () => 'openExperimentDemo' in ((window as unknown as { evscope?: object }).evscope ?? {}),
-  );
+  app = await openAppWithApi('/?demo=0', 'openExperimentDemo');
 }, 180_000);
 
 afterAll(async () => {
   await app?.close();
 }, 60_000);
 
+/** What window.evscope.experimentResults() returns (ui/experiment/scripting.ts), as JSON. */
 interface Results {
   queue: string;
-  runs: Record<string, { status: string; error: string | null }>;
-  summaries: { id: string; metrics: Record<string, number | null> }[];
-  stats: {
-    comparisons: { metric: string; a: string; b: string; difference: number; pPermutation: number }[];
-  };
+  runs: Record<string, { status: string }>;
+  summaries: InputSummary[];
+  stats: ExperimentStats;
 }
 
 type Evscope = {
