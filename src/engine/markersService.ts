@@ -1,15 +1,7 @@
 // Main-thread side of the EV-marker worker, through the one worker-service helper (workerCalls.ts):
 // started on first use, restarted after it dies, a silence deadline, a run cancelled by AbortSignal.
 import * as Comlink from 'comlink';
-import type {
-  EvTraces,
-  MarkersApi,
-  MarkersClassified,
-  MarkersProgress,
-  MarkersResult,
-  MarkersRunRequest,
-  ReclassifyRequest,
-} from '../../workers/markers.api';
+import type * as M from '../../workers/markers.api';
 import { browserWorkerFactory } from './browserWorker';
 import { type WorkerServiceOptions, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
@@ -28,19 +20,19 @@ export type {
 /** The three calls the store needs: a seam for tests and the CLI. */
 export interface MarkersBackend {
   run(
-    req: MarkersRunRequest,
-    onProgress: (p: MarkersProgress) => void,
+    req: M.MarkersRunRequest,
+    onProgress: (p: M.MarkersProgress) => void,
     signal?: AbortSignal,
-  ): Promise<MarkersResult>;
-  reclassify(req: ReclassifyRequest): Promise<MarkersClassified>;
-  traces(ev: number): Promise<EvTraces>;
+  ): Promise<M.MarkersResult>;
+  reclassify(req: M.ReclassifyRequest): Promise<M.MarkersClassified>;
+  traces(ev: number): Promise<M.EvTraces>;
 }
 
 export { CancelledError } from './workerCalls';
 
 /** A backend over workers from `factory` (browser Workers, or in-process APIs in tests). */
 export function markersBackend(
-  factory: WorkerFactory<MarkersApi>,
+  factory: WorkerFactory<M.MarkersApi>,
   options: WorkerServiceOptions = {},
 ): MarkersBackend & { terminate(): void } {
   // Not redone: reclassify and traces read the result the dead worker held.
@@ -57,7 +49,7 @@ export function markersBackend(
 /** A markers backend on a browser worker of its own (the experiment batch runs beside the panel's). */
 export function browserMarkersBackend(): MarkersBackend {
   return markersBackend(
-    browserWorkerFactory<MarkersApi>(
+    browserWorkerFactory<M.MarkersApi>(
       () => new Worker(new URL('../../workers/markers.worker.ts', import.meta.url), { type: 'module' }),
     ),
   );

@@ -217,6 +217,24 @@ export function columnFromBytes(dtype: Dtype, bytes: Uint8Array): ColumnArray {
   return new PIXEL_ARRAYS[dtype](b.buffer, b.byteOffset, n) as ColumnArray;
 }
 
+/** A table from its session.json description and its decoded columns. */
+export function tableFromInfo(
+  info: TableInfo,
+  columns: Record<string, ColumnArray>,
+  units: Record<string, string>,
+): SessionTable {
+  return {
+    id: info.id,
+    name: info.name,
+    kind: info.kind,
+    length: info.rows,
+    columns,
+    units,
+    ...(info.stack !== undefined ? { stack: info.stack } : {}),
+    ...(info.source !== undefined ? { source: info.source } : {}),
+  };
+}
+
 /** Descriptions of in-memory tables, as written into session.json. */
 export function describeTables(tables: readonly SessionTable[]): TableInfo[] {
   return tables.map((t) => ({
