@@ -1,9 +1,8 @@
 // Main-thread side of the EV-marker worker, through the one worker-service helper (workerCalls.ts):
 // started on first use, restarted after it dies, a silence deadline, a run cancelled by AbortSignal.
-import * as Comlink from 'comlink';
 import type * as M from '../../workers/markers.api';
 import { browserWorkerFactory } from './browserWorker';
-import { type WorkerServiceOptions, workerService } from './workerCalls';
+import { onFirstUse, progressCall, type WorkerServiceOptions, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -38,8 +37,7 @@ export function markersBackend(
   // Not redone: reclassify and traces read the result the dead worker held.
   const worker = workerService(factory, { name: 'the EV-marker worker', ...options });
   return {
-    run: (req, onProgress, signal) =>
-      worker.call((api) => api.run(req, Comlink.proxy(onProgress)), { signal, what: 'The EV count' }),
+    run: progressCall(worker, (api, req, onProgress) => api.run(req, onProgress), 'The EV count'),
     reclassify: (req) => worker.call((api) => api.reclassify(req)),
     traces: (ev) => worker.call((api) => api.traces(ev)),
     terminate: () => worker.terminate(),
@@ -55,10 +53,5 @@ export function browserMarkersBackend(): MarkersBackend {
   );
 }
 
-let service: MarkersBackend | null = null;
-
 /** The app's markers backend (a Web Worker). */
-export function markersService(): MarkersBackend {
-  service ??= browserMarkersBackend();
-  return service;
-}
+export const markersService: () => MarkersBackend = onFirstUse(browserMarkersBackend);

@@ -1,7 +1,6 @@
 // Main-thread side of the tracks worker (EV tracking, track import, the distance analysis),
 // through the one worker-service helper (workerCalls.ts): started on first use, restarted and the
 // call redone after it dies, a silence deadline, a run cancelled by AbortSignal.
-import * as Comlink from 'comlink';
 import type {
   DistanceRequest,
   DistanceResult,
@@ -12,7 +11,7 @@ import type {
   TracksResult,
 } from '../../workers/tracks.api';
 import { browserWorkerFactory } from './browserWorker';
-import { type WorkerServiceOptions, workerService } from './workerCalls';
+import { onFirstUse, progressCall, type WorkerServiceOptions, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -56,14 +55,13 @@ export function tracksBackend(
   // Every call carries all its input and the worker keeps nothing between calls: redo is safe.
   const worker = workerService(factory, { name: 'the tracks worker', redo: true, ...options });
   return {
-    track: (req, onProgress, signal) =>
-      worker.call((api) => api.track(req, Comlink.proxy(onProgress)), { signal, what: 'Tracking' }),
+    track: progressCall(worker, (api, req, onProgress) => api.track(req, onProgress), 'Tracking'),
     importTracks: (req) => worker.call((api) => api.importTracks(req)),
-    distances: (req, onProgress, signal) =>
-      worker.call((api) => api.distances(req, Comlink.proxy(onProgress)), {
-        signal,
-        what: 'The distance analysis',
-      }),
+    distances: progressCall(
+      worker,
+      (api, req, onProgress) => api.distances(req, onProgress),
+      'The distance analysis',
+    ),
     terminate: () => worker.terminate(),
   };
 }
@@ -77,10 +75,5 @@ export function browserTracksBackend(): TracksBackend {
   );
 }
 
-let service: TracksBackend | null = null;
-
 /** The app's tracks backend (a Web Worker). */
-export function tracksService(): TracksBackend {
-  service ??= browserTracksBackend();
-  return service;
-}
+export const tracksService: () => TracksBackend = onFirstUse(browserTracksBackend);
