@@ -2,7 +2,13 @@
 // started on first use, restarted after it dies, a silence deadline, a run cancelled by AbortSignal.
 import type * as M from '../../workers/markers.api';
 import { browserWorkerFactory } from './browserWorker';
-import { onFirstUse, progressCall, type WorkerServiceOptions, workerService } from './workerCalls';
+import {
+  onFirstUse,
+  type ProgressCall,
+  progressCall,
+  type WorkerServiceOptions,
+  workerService,
+} from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -18,11 +24,7 @@ export type {
 
 /** The three calls the store needs: a seam for tests and the CLI. */
 export interface MarkersBackend {
-  run(
-    req: M.MarkersRunRequest,
-    onProgress: (p: M.MarkersProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<M.MarkersResult>;
+  run: ProgressCall<M.MarkersRunRequest, M.MarkersProgress, M.MarkersResult>;
   reclassify(req: M.ReclassifyRequest): Promise<M.MarkersClassified>;
   traces(ev: number): Promise<M.EvTraces>;
 }

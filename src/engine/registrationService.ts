@@ -8,7 +8,13 @@ import type {
   RegistrationProgress,
 } from '../../workers/registration.api';
 import { browserWorkerFactory } from './browserWorker';
-import { onFirstUse, progressCall, type WorkerServiceOptions, workerService } from './workerCalls';
+import {
+  onFirstUse,
+  type ProgressCall,
+  progressCall,
+  type WorkerServiceOptions,
+  workerService,
+} from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -24,11 +30,7 @@ export type {
 export { CancelledError } from './workerCalls';
 
 export interface RegistrationBackend {
-  fit(
-    req: RegistrationFitRequest,
-    onProgress: (p: RegistrationProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<RegistrationFitResult>;
+  fit: ProgressCall<RegistrationFitRequest, RegistrationProgress, RegistrationFitResult>;
 }
 
 /** A backend over workers from `factory` (browser Workers, or in-process APIs in tests). */

@@ -11,7 +11,13 @@ import type {
   TracksResult,
 } from '../../workers/tracks.api';
 import { browserWorkerFactory } from './browserWorker';
-import { onFirstUse, progressCall, type WorkerServiceOptions, workerService } from './workerCalls';
+import {
+  onFirstUse,
+  type ProgressCall,
+  progressCall,
+  type WorkerServiceOptions,
+  workerService,
+} from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -32,17 +38,9 @@ export type {
 
 /** What the store needs: a seam for tests (a fake, or the API over a MessageChannel). */
 export interface TracksBackend {
-  track(
-    req: TrackingRequest,
-    onProgress: (p: TracksProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<TracksResult>;
+  track: ProgressCall<TrackingRequest, TracksProgress, TracksResult>;
   importTracks(req: TrackImportRequest): Promise<TracksResult>;
-  distances(
-    req: DistanceRequest,
-    onProgress: (p: TracksProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<DistanceResult>;
+  distances: ProgressCall<DistanceRequest, TracksProgress, DistanceResult>;
 }
 
 export { CancelledError } from './workerCalls';

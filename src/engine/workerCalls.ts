@@ -101,6 +101,13 @@ export function workerService<Api>(
   };
 }
 
+/** A backend call that reports progress and stops when `signal` aborts. */
+export type ProgressCall<Req, P, R> = (
+  req: Req,
+  onProgress: (p: P) => void,
+  signal?: AbortSignal,
+) => Promise<R>;
+
 /**
  * A call that reports progress, as backends expose it: the callback proxied to the worker, the
  * call cancellable by `signal` (CancelledError naming `what`).
@@ -109,7 +116,7 @@ export function progressCall<Api, Req, P, R>(
   worker: Pick<WorkerService<Api>, 'call'>,
   run: (api: Comlink.Remote<Api>, req: Req, onProgress: (p: P) => void) => Promise<R>,
   what: string,
-): (req: Req, onProgress: (p: P) => void, signal?: AbortSignal) => Promise<R> {
+): ProgressCall<Req, P, R> {
   return (req, onProgress, signal) =>
     worker.call((api) => run(api, req, Comlink.proxy(onProgress)), { signal, what });
 }
