@@ -2,13 +2,8 @@
 // started on first use, restarted after it dies, a silence deadline, a run cancelled by AbortSignal.
 import type * as M from '../../workers/markers.api';
 import { browserWorkerFactory } from './browserWorker';
-import {
-  onFirstUse,
-  type ProgressCall,
-  progressCall,
-  type WorkerServiceOptions,
-  workerService,
-} from './workerCalls';
+import type { ProgressCall, WorkerServiceOptions } from './workerCalls';
+import { onFirstUse, progressCall, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {

@@ -8,13 +8,8 @@ import type {
   RegistrationProgress,
 } from '../../workers/registration.api';
 import { browserWorkerFactory } from './browserWorker';
-import {
-  onFirstUse,
-  type ProgressCall,
-  progressCall,
-  type WorkerServiceOptions,
-  workerService,
-} from './workerCalls';
+import type { ProgressCall, WorkerServiceOptions } from './workerCalls';
+import { onFirstUse, progressCall, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {

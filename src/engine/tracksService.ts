@@ -11,13 +11,8 @@ import type {
   TracksResult,
 } from '../../workers/tracks.api';
 import { browserWorkerFactory } from './browserWorker';
-import {
-  onFirstUse,
-  type ProgressCall,
-  progressCall,
-  type WorkerServiceOptions,
-  workerService,
-} from './workerCalls';
+import type { ProgressCall, WorkerServiceOptions } from './workerCalls';
+import { onFirstUse, progressCall, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
