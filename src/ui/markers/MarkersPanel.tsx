@@ -2,7 +2,14 @@
 // are found and traced, presence thresholds and subtype names, and Run/Cancel with progress.
 import { useEffect } from 'react';
 import { formatDuration, PHASE_NAMES, PHASE_UNITS } from '../../core/ev/format';
+import {
+  LocsCountSchema,
+  MarkerChannelSchema,
+  MarkersParamsSchema,
+  MIN_TRACE_FRAMES,
+} from '../../core/ev/schema';
 import { defaultSubtypeName } from '../../core/ev/subtypes';
+import { intIn } from '../../core/schema';
 import { presetParams } from '../../core/sim/presets';
 import { inputFiles } from '../../engine/stackService';
 import { dataActions } from '../../state/dataActions';
@@ -20,8 +27,13 @@ import { isStale, markersStore, useMarkers } from '../../state/markersStore';
 import { useRegistration } from '../../state/registrationStore';
 import { uiStore } from '../../state/uiStore';
 import { FileButton } from '../data/FileButton';
-import { NumberField, SelectField } from './fields';
+import { within } from '../forms/fieldCheck';
+import { NumberField, SelectField } from '../forms/fields';
 import './markers.css';
+
+const P = MarkersParamsSchema.entries;
+const L = LocsCountSchema.entries;
+const C = MarkerChannelSchema.entries;
 
 /** One file per channel, in the order chosen (sorted by name: the picker's order is not the user's). */
 function openPerChannel(files: File[]) {
@@ -222,11 +234,12 @@ function ParamsForm({ params }: { params: MarkersParams }) {
                 </td>
                 <td>
                   <NumberField
+                    live
                     compact
                     label={`Presence threshold of ${c.name} (molecules)`}
                     hint="A marker is present on an EV when its count is at least this many molecules"
                     value={c.threshold}
-                    rule={{ min: 0 }}
+                    schema={C.threshold}
                     onCommit={(v) => setChannel(i, { threshold: v ?? 1 })}
                   />
                 </td>
@@ -256,10 +269,11 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           onChange={(v) => set({ reference: v === 'union' ? 'union' : Number(v) })}
         />
         <NumberField
+          live
           label="Threshold (× noise σ)"
           hint="Wavelet detection threshold in units of the image noise (ThunderSTORM's default detector)"
           value={params.thresholdK}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={P.thresholdK}
           onCommit={(v) => set({ thresholdK: v! })}
         />
         <SelectField
@@ -273,17 +287,19 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           onChange={(projection) => set({ projection })}
         />
         <NumberField
+          live
           label="Projection (frames)"
           hint="Frames averaged from the first analysed frame to find EVs, before they bleach"
           value={params.projectionFrames}
-          rule={{ min: 1, integer: true }}
+          schema={P.projectionFrames}
           onCommit={(v) => set({ projectionFrames: v! })}
         />
         <NumberField
+          live
           label="Min. separation (px)"
           hint="EVs closer than this are left out: their ROIs would mix"
           value={params.minSeparationPx}
-          rule={{ min: 0 }}
+          schema={P.minSeparationPx}
           onCommit={(v) => set({ minSeparationPx: v! })}
         />
       </fieldset>
@@ -291,54 +307,61 @@ function ParamsForm({ params }: { params: MarkersParams }) {
       <fieldset className="mk-group" disabled={running}>
         <legend>Traces and steps</legend>
         <NumberField
+          live
           label="ROI radius (px)"
           hint="Disc summed around each EV for its intensity"
           value={params.radiusPx}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={P.radiusPx}
           onCommit={(v) => set({ radiusPx: v! })}
         />
         <NumberField
+          live
           label="Background ring from (px)"
           hint="Inner radius of the annulus whose median is the local background"
           value={params.annulusInnerPx}
-          rule={{ min: 0 }}
+          schema={P.annulusInnerPx}
           onCommit={(v) => set({ annulusInnerPx: v! })}
         />
         <NumberField
+          live
           label="Background ring to (px)"
           hint="Outer radius of the background annulus"
           value={params.annulusOuterPx}
-          rule={{ min: 1 }}
+          schema={P.annulusOuterPx}
           onCommit={(v) => set({ annulusOuterPx: v! })}
         />
         <NumberField
+          live
           label="Step penalty (× BIC)"
           hint="Cost of one more bleaching step: multiplies the Bayesian information criterion's penalty; higher finds fewer steps"
           value={params.penaltyFactor}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={P.penaltyFactor}
           onCommit={(v) => set({ penaltyFactor: v! })}
         />
         <NumberField
+          live
           label="Shortest level (frames)"
           hint="A level must last this many frames, so a frame caught mid-bleach is not a molecule"
           value={params.minSegment}
-          rule={{ min: 1, integer: true }}
+          schema={P.minSegment}
           onCommit={(v) => set({ minSegment: v! })}
         />
         <NumberField
+          live
           label="First frame"
           hint="First analysed frame (1-based): bleaching should start here"
           value={params.frameStart + 1}
-          rule={{ min: 1, max: info.frameCount, integer: true }}
+          schema={within(intIn(1), info.frameCount)}
           onCommit={(v) =>
             set({ frameStart: v! - 1, frameCount: Math.min(params.frameCount, info.frameCount - v! + 1) })
           }
         />
         <NumberField
+          live
           label="Frames"
           hint="Number of frames analysed: long enough for the EVs to bleach to background"
           value={params.frameCount}
-          rule={{ min: 10, max: info.frameCount - params.frameStart, integer: true }}
+          schema={within(P.frameCount, info.frameCount - params.frameStart, MIN_TRACE_FRAMES)}
           onCommit={(v) => set({ frameCount: v! })}
         />
       </fieldset>
@@ -359,10 +382,11 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           onChange={(method) => set({ method })}
         />
         <NumberField
+          live
           label="Disagreement (z)"
           hint="Flag EVs whose two counts differ by more than this many combined standard deviations"
           value={params.disagreementZ}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={P.disagreementZ}
           onCommit={(v) => set({ disagreementZ: v! })}
         />
         {subtypeDefaults.length > 0 && (
@@ -435,31 +459,35 @@ function LocalizationFields({
             onChange={(v) => setLocs({ channel: Number(v) })}
           />
           <NumberField
+            live
             label="EV radius (nm)"
             hint="Localizations within this distance of an EV centre belong to it"
             value={l.radiusNm}
-            rule={{ min: 0, exclusiveMin: true }}
+            schema={L.radiusNm}
             onCommit={(v) => setLocs({ radiusNm: v! })}
           />
           <NumberField
+            live
             label="Blink radius (nm)"
             hint="Detections in nearby frames within this distance are one blink (burst)"
             value={l.mergeRadiusNm}
-            rule={{ min: 0 }}
+            schema={L.mergeRadiusNm}
             onCommit={(v) => setLocs({ mergeRadiusNm: v! })}
           />
           <NumberField
+            live
             label="Dark frames in a blink"
             hint="Frames a molecule may be missed inside one blink"
             value={l.maxDarkFrames}
-            rule={{ min: 0, integer: true }}
+            schema={L.maxDarkFrames}
             onCommit={(v) => setLocs({ maxDarkFrames: v! })}
           />
           <NumberField
+            live
             label="Bursts per molecule"
             hint="The dye's mean number of blinks per molecule, from a calibration (e.g. single dyes on glass)"
             value={l.burstsPerMolecule}
-            rule={{ min: 1 }}
+            schema={L.burstsPerMolecule}
             onCommit={(v) => setLocs({ burstsPerMolecule: v! })}
           />
         </>

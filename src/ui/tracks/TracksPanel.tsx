@@ -2,6 +2,7 @@
 // track import, then the distance analysis (movie, binarization, histogram, cut-off, control),
 // each with Run/Cancel and progress with rate and time left.
 import { useEffect, useRef } from 'react';
+import { TracksParamsSchema } from '../../core/coloc/schema';
 import { activeStack, type LoadedStack, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
 import { sourceLabel } from '../../state/movieStore';
@@ -15,10 +16,12 @@ import {
   useTracks,
 } from '../../state/tracksStore';
 import { uiStore } from '../../state/uiStore';
-import { NumberField, SelectField } from '../markers/fields';
+import { NumberField, SelectField } from '../forms/fields';
 import '../markers/markers.css';
 import './tracks.css';
 import './overlay';
+
+const T = TracksParamsSchema.entries;
 
 const PHASES: Record<string, [string, string]> = {
   detect: ['Detecting EVs', 'frames'],
@@ -132,17 +135,19 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           testId="tracks-channel"
         />
         <NumberField
+          live
           label="Detection threshold (× noise)"
           hint="Spots above this many × std of the first wavelet level (ThunderSTORM's k); EVs are bright, 2 rejects noise"
           value={params.thresholdFactor}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={T.thresholdFactor}
           onCommit={(v) => set({ thresholdFactor: v ?? 2 })}
         />
         <NumberField
+          live
           label="PSF σ (nm)"
           hint="Start value of the fitted σ; empty: the stack's (simulations know it) or 150 nm. EVs are up to a few hundred nm, so σ is fitted"
-          value={params.sigmaNm ?? undefined}
-          rule={{ min: 0, exclusiveMin: true, optional: true }}
+          value={params.sigmaNm}
+          schema={T.sigmaNm}
           placeholder="auto"
           onCommit={(v) => set({ sigmaNm: v ?? null })}
         />
@@ -155,33 +160,37 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           fit σ
         </label>
         <NumberField
+          live
           label="Search radius (nm)"
           hint="Largest displacement between consecutive frames; gaps allow radius × √(frames)"
           value={params.radiusNm}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={T.radiusNm}
           onCommit={(v) => set({ radiusNm: v ?? 200 })}
           testId="tracks-radius"
         />
         <NumberField
+          live
           label="Max gap (frames)"
           hint="Missing frames a track may bridge (blinking, missed detections); 0 disables gap closing"
           value={params.maxGap}
-          rule={{ min: 0, max: 50, integer: true }}
+          schema={T.maxGap}
           onCommit={(v) => set({ maxGap: v ?? 2 })}
         />
         <NumberField
+          live
           label="Min length (positions)"
           hint="Shorter tracks are dropped (their MSD is too noisy)"
           value={params.minLength}
-          rule={{ min: 1, integer: true }}
+          schema={T.minLength}
           onCommit={(v) => set({ minLength: v ?? 10 })}
           testId="tracks-min-length"
         />
         <NumberField
+          live
           label="Min intensity (photons)"
           hint="Tracks with a lower mean intensity are dropped; 0 keeps all"
           value={params.minIntensity}
-          rule={{ min: 0 }}
+          schema={T.minIntensity}
           onCommit={(v) => set({ minIntensity: v ?? 0 })}
         />
         {tErrors.length > 0 && (
@@ -292,33 +301,37 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           {postSteps > 0 && ` — the ${postSteps} Post-process step(s) are not applied here.`}
         </p>
         <NumberField
+          live
           label="Window W (frames)"
           hint="Raw frames per movie frame (the study: 1002), as in the Movie step"
           value={params.window}
-          rule={{ min: 1, integer: true }}
+          schema={T.window}
           onCommit={(v) => set({ window: v ?? 1002 })}
           testId="tracks-window"
         />
         <NumberField
+          live
           label="Step S (frames)"
           hint="Raw frames the window advances (the study: 6 = 30 ms); EV positions are averaged over the same S frames"
           value={params.step}
-          rule={{ min: 1, integer: true }}
+          schema={T.step}
           onCommit={(v) => set({ step: v ?? 6 })}
           testId="tracks-step"
         />
         <NumberField
+          live
           label="Render pixel (nm)"
           hint="Pixel of the super-resolution movie (camera px / render px = scale, e.g. 100 → 10 nm: ×10)"
           value={params.renderPxNm}
-          rule={{ min: 0, exclusiveMin: true }}
+          schema={T.renderPxNm}
           onCommit={(v) => set({ renderPxNm: v ?? 10 })}
         />
         <NumberField
+          live
           label="Smoothing σ (render px)"
           hint="Gaussian smoothing before thresholding; 0: none"
           value={params.smoothSigmaPx}
-          rule={{ min: 0, max: 20 }}
+          schema={T.smoothSigmaPx}
           onCommit={(v) => set({ smoothSigmaPx: v ?? 1 })}
         />
         <SelectField
@@ -333,10 +346,11 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
         />
         {params.thresholdMode === 'manual' && (
           <NumberField
+            live
             label="Threshold (locs/px/frame)"
             hint="Movie intensity: localizations per render pixel per raw frame"
             value={params.manualThreshold}
-            rule={{ min: 0, exclusiveMin: true }}
+            schema={T.manualThreshold}
             onCommit={(v) => set({ manualThreshold: v ?? 0.001 })}
           />
         )}
@@ -345,40 +359,45 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
         <legend>Distances</legend>
         <div className="tk-triple">
           <NumberField
+            live
             label="Bins from (nm)"
             hint="Left edge of the first histogram bin (the study: −500 nm)"
             value={params.histStartNm}
-            rule={{}}
+            schema={T.histStartNm}
             onCommit={(v) => set({ histStartNm: v ?? -500 })}
           />
           <NumberField
+            live
             label="Bin width (nm)"
             hint="Histogram bin width (the study: 50 nm)"
             value={params.histWidthNm}
-            rule={{ min: 0, exclusiveMin: true }}
+            schema={T.histWidthNm}
             onCommit={(v) => set({ histWidthNm: v ?? 50 })}
           />
           <NumberField
+            live
             label="Bins"
             hint="Number of bins; values beyond go to the under/overflow rows of the CSV"
             value={params.histCount}
-            rule={{ min: 1, max: 1000, integer: true }}
+            schema={T.histCount}
             onCommit={(v) => set({ histCount: v ?? 30 })}
           />
         </div>
         <NumberField
+          live
           label="Cut-off (nm)"
           hint="Within = signed distance ≤ cut-off (240 nm in the lab's single-molecule work); inside is within"
           value={params.cutoffNm}
-          rule={{ min: 0 }}
+          schema={T.cutoffNm}
           onCommit={(v) => set({ cutoffNm: v ?? 240 })}
           testId="tracks-cutoff"
         />
         <NumberField
+          live
           label="Control points / movie frame"
           hint="Random positions per movie frame measured the same way (the null model)"
           value={params.controlPerFrame}
-          rule={{ min: 1, max: 10000, integer: true }}
+          schema={T.controlPerFrame}
           onCommit={(v) => set({ controlPerFrame: v ?? 100 })}
         />
         <SelectField

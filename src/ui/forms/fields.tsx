@@ -1,0 +1,137 @@
+// The parameter panels' field set. A number is typed as text and checked as you type by the
+// parameter set's schema (see fieldCheck.ts); a refused value shows its reason and is not applied.
+// `live` fields commit every valid keystroke (the movie's frame count follows the typing); the
+// others commit on Enter or when leaving the field, and Escape puts the applied value back.
+import { type ReactNode, useEffect, useId, useState } from 'react';
+import type { v } from '../../core/schema';
+import { checkNumberText } from './fieldCheck';
+
+export interface NumberFieldProps {
+  label: string;
+  /** Shown after the label, e.g. "nm", and in the messages. */
+  unit?: string;
+  hint: string;
+  /** null or undefined: empty (the schema must allow it: "auto", "from the file"). */
+  value: number | null | undefined;
+  /** The parameter's schema: its limits are the field's. */
+  schema: v.GenericSchema;
+  onCommit(value: number | null): void;
+  live?: boolean;
+  placeholder?: string;
+  id?: string;
+  testId?: string;
+  disabled?: boolean;
+  /** A problem found outside the field (against the data), shown while the text is valid. */
+  error?: string;
+  /** Shown under the field when nothing is wrong (e.g. "File says 100"). */
+  note?: ReactNode;
+  /** Inside a table cell: no visible label (it stays the accessible name). */
+  compact?: boolean;
+  className?: string;
+}
+
+const shownText = (value: number | null | undefined) =>
+  value === null || value === undefined ? '' : String(value);
+
+export function NumberField(p: NumberFieldProps) {
+  const autoId = useId();
+  const id = p.id ?? autoId;
+  const shown = shownText(p.value);
+  const [text, setText] = useState(shown);
+  const [reason, setReason] = useState<string | null>(null);
+  useEffect(() => {
+    setText(shown);
+    setReason(null);
+  }, [shown]);
+  const revert = () => {
+    setText(shown);
+    setReason(null);
+  };
+  const commit = (t: string) => {
+    const c = checkNumberText(p.schema, t, p.unit);
+    setReason(c.ok ? null : c.reason);
+    if (c.ok && c.value !== (p.value ?? null)) p.onCommit(c.value);
+  };
+  const message = reason ?? p.error ?? null;
+  const input = (
+    <input
+      id={id}
+      type="text"
+      inputMode="decimal"
+      className="num"
+      value={text}
+      placeholder={p.placeholder}
+      disabled={p.disabled}
+      title={p.compact ? p.hint : undefined}
+      aria-label={p.compact ? p.label : undefined}
+      aria-invalid={message !== null}
+      aria-describedby={message ? `${id}-err` : undefined}
+      data-testid={p.testId}
+      onChange={(e) => {
+        setText(e.target.value);
+        if (p.live) return commit(e.target.value);
+        const c = checkNumberText(p.schema, e.target.value, p.unit);
+        setReason(c.ok ? null : c.reason);
+      }}
+      onBlur={() => (p.live ? reason && revert() : commit(text))}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit(text);
+        if (e.key === 'Escape') revert();
+      }}
+    />
+  );
+  const below = message ? (
+    <span id={`${id}-err`} className="invalid" role="alert">
+      {message}
+    </span>
+  ) : (
+    (p.note ?? null)
+  );
+  if (p.compact)
+    return (
+      <span className="cell-field">
+        {input}
+        {below}
+      </span>
+    );
+  return (
+    <div className={p.className ? `field ${p.className}` : 'field'} title={p.hint}>
+      <label htmlFor={id}>
+        {p.label}
+        {p.unit ? <span className="unit"> ({p.unit})</span> : null}
+      </label>
+      {input}
+      {below}
+    </div>
+  );
+}
+
+export function SelectField<T extends string>(p: {
+  label: string;
+  hint: string;
+  value: T;
+  options: { value: T; label: string }[];
+  onChange(v: T): void;
+  testId?: string;
+  id?: string;
+}) {
+  const autoId = useId();
+  const id = p.id ?? autoId;
+  return (
+    <div className="field" title={p.hint}>
+      <label htmlFor={id}>{p.label}</label>
+      <select
+        id={id}
+        value={p.value}
+        data-testid={p.testId}
+        onChange={(e) => p.onChange(e.target.value as T)}
+      >
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
