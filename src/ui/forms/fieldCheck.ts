@@ -3,7 +3,15 @@
 // the panel refuses exactly what a session file would, with the limit in the message.
 import { v } from '../../core/schema';
 
-export type FieldCheck = { ok: true; value: number | null } | { ok: false; reason: string };
+export type FieldCheck<T = number | null | undefined> =
+  | { ok: true; value: T }
+  | { ok: false; reason: string };
+
+/** A number field's schema: its output is the number, or null / undefined for an empty field. */
+export type NumberSchema<T extends number | null | undefined = number | null | undefined> = v.GenericSchema<
+  unknown,
+  T
+>;
 
 const fmt = (n: unknown) =>
   typeof n === 'number' ? n.toLocaleString('en', { maximumFractionDigits: 12 }) : '';
@@ -37,21 +45,31 @@ export function fieldMessage(issue: v.BaseIssue<unknown>, unit?: string): string
  * Typed text through a number field's schema. Empty text is null when the schema allows it (a
  * nullable or optional field: "auto", "from the file"); a decimal comma is read as a point.
  */
-export function checkNumberText(schema: v.GenericSchema, text: string, unit?: string): FieldCheck {
+export function checkNumberText<T extends number | null | undefined>(
+  schema: NumberSchema<T>,
+  text: string,
+  unit?: string,
+): FieldCheck<T> {
   const t = text.trim();
   if (t === '') {
-    if (v.is(schema, null) || v.is(schema, undefined)) return { ok: true, value: null };
+    if (v.is(schema, null)) return { ok: true, value: null as T };
+    if (v.is(schema, undefined)) return { ok: true, value: undefined as T };
     return { ok: false, reason: 'A value is needed.' };
   }
   const n = Number(t.replace(',', '.'));
   if (!Number.isFinite(n)) return { ok: false, reason: `“${t}” is not a number.` };
   const r = v.safeParse(schema, n);
-  if (r.success) return { ok: true, value: n };
+  if (r.success) return { ok: true, value: r.output };
   return { ok: false, reason: fieldMessage(r.issues[0], unit) };
 }
 
 /** The field's schema with limits that depend on the data open now (frames, image size). */
-export function within(schema: v.GenericSchema, max: number, min = -Infinity): v.GenericSchema {
-  const s = schema as v.GenericSchema<number>;
-  return min > -Infinity ? v.pipe(s, v.minValue(min), v.maxValue(max)) : v.pipe(s, v.maxValue(max));
+export function within<T extends number | null | undefined>(
+  schema: NumberSchema<T>,
+  max: number,
+  min = -Infinity,
+): NumberSchema<T> {
+  const s = schema as v.GenericSchema<unknown, number>;
+  const limited = min > -Infinity ? v.pipe(s, v.minValue(min), v.maxValue(max)) : v.pipe(s, v.maxValue(max));
+  return limited as unknown as NumberSchema<T>;
 }

@@ -3,10 +3,9 @@
 // `live` fields commit every valid keystroke (the movie's frame count follows the typing); the
 // others commit on Enter or when leaving the field, and Escape puts the applied value back.
 import { type ReactNode, useEffect, useId, useState } from 'react';
-import type { v } from '../../core/schema';
-import { checkNumberText } from './fieldCheck';
+import { checkNumberText, type NumberSchema } from './fieldCheck';
 
-export interface NumberFieldProps {
+export interface NumberFieldProps<T extends number | null | undefined> {
   label: string;
   /** Shown after the label, e.g. "nm", and in the messages. */
   unit?: string;
@@ -14,8 +13,8 @@ export interface NumberFieldProps {
   /** null or undefined: empty (the schema must allow it: "auto", "from the file"). */
   value: number | null | undefined;
   /** The parameter's schema: its limits are the field's. */
-  schema: v.GenericSchema;
-  onCommit(value: number | null): void;
+  schema: NumberSchema<T>;
+  onCommit(value: T): void;
   live?: boolean;
   placeholder?: string;
   id?: string;
@@ -33,7 +32,7 @@ export interface NumberFieldProps {
 const shownText = (value: number | null | undefined) =>
   value === null || value === undefined ? '' : String(value);
 
-export function NumberField(p: NumberFieldProps) {
+export function NumberField<T extends number | null | undefined>(p: NumberFieldProps<T>) {
   const autoId = useId();
   const id = p.id ?? autoId;
   const shown = shownText(p.value);
@@ -50,7 +49,7 @@ export function NumberField(p: NumberFieldProps) {
   const commit = (t: string) => {
     const c = checkNumberText(p.schema, t, p.unit);
     setReason(c.ok ? null : c.reason);
-    if (c.ok && c.value !== (p.value ?? null)) p.onCommit(c.value);
+    if (c.ok && (c.value ?? null) !== (p.value ?? null)) p.onCommit(c.value);
   };
   const message = reason ?? p.error ?? null;
   const input = (

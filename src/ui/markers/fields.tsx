@@ -3,6 +3,7 @@
 // as in every other panel. New panels pass their parameter set's schema to forms/fields directly.
 
 import { v } from '../../core/schema';
+import type { NumberSchema } from '../forms/fieldCheck';
 import { type NumberFieldProps, NumberField as SharedNumberField } from '../forms/fields';
 
 export { SelectField } from '../forms/fields';
@@ -17,7 +18,7 @@ export interface NumberRule {
   optional?: boolean;
 }
 
-function ruleSchema(rule: NumberRule): v.GenericSchema {
+function ruleSchema(rule: NumberRule): NumberSchema<number | undefined> {
   const lo = rule.min ?? -Number.MAX_VALUE;
   const checks = [
     ...(rule.integer ? [v.integer()] : []),
@@ -26,16 +27,14 @@ function ruleSchema(rule: NumberRule): v.GenericSchema {
   ];
   const pipe = v.pipe as unknown as (...items: unknown[]) => v.GenericSchema;
   const base = pipe(v.number(), v.finite(), ...checks);
-  return rule.optional ? v.optional(base) : base;
+  return (rule.optional ? v.optional(base) : base) as NumberSchema<number | undefined>;
 }
 
-type Props = Omit<NumberFieldProps, 'schema' | 'onCommit' | 'live'> & {
+type Props = Omit<NumberFieldProps<number | undefined>, 'schema' | 'onCommit' | 'live'> & {
   rule: NumberRule;
   onCommit(v: number | undefined): void;
 };
 
 export function NumberField({ rule, onCommit, ...rest }: Props) {
-  return (
-    <SharedNumberField {...rest} live schema={ruleSchema(rule)} onCommit={(x) => onCommit(x ?? undefined)} />
-  );
+  return <SharedNumberField {...rest} live schema={ruleSchema(rule)} onCommit={onCommit} />;
 }

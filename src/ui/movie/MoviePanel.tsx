@@ -1,6 +1,7 @@
 // The Movie step's parameters (left): window W and step S with the resulting frame count live,
 // render pixel, splat σ, region of interest, and Build / Cancel with progress.
 import { useEffect, useState } from 'react';
+import { MovieParamsSchema, MovieSigmaSchema } from '../../core/movie/params';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
 import { formatRoi, liveFrameCount, parseRoi, REFERENCE_MOVIE } from '../../state/movieParams';
@@ -16,12 +17,13 @@ import {
 } from '../../state/movieStore';
 import { usePost } from '../../state/postStore';
 import { useUi } from '../../state/uiStore';
+import { NumberField } from '../forms/fields';
 import { postRuntime } from '../post/postRuntime';
-import { NumField, ProgressLine } from './fields';
+import { ProgressLine } from './ProgressLine';
 import './movie.css';
 
-const int = (min: number, what: string) => (v: number) =>
-  Number.isInteger(v) && v >= min ? null : `${what} must be a whole number ≥ ${min}`;
+const M = MovieParamsSchema.entries;
+const [{ entries: PRECISION }, { entries: FIXED }] = MovieSigmaSchema.options;
 
 export function MoviePanel() {
   const st = useData(activeStack);
@@ -74,21 +76,23 @@ export function MoviePanel() {
   return (
     <section className="section movie-panel" aria-labelledby="movie-title">
       <h2 id="movie-title">Sliding-window movie</h2>
-      <NumField
+      <NumberField
+        live
         id="movie-window"
         label="Window W (frames)"
         hint="Raw frames rendered into each movie frame"
         value={params.window}
-        check={int(1, 'W')}
+        schema={M.window}
         onCommit={(window) => m.setParams({ window })}
         error={live.window ?? errors.window}
       />
-      <NumField
+      <NumberField
+        live
         id="movie-step"
         label="Step S (frames)"
         hint="Raw frames the window advances between movie frames"
         value={params.step}
-        check={int(1, 'S')}
+        schema={M.step}
         onCommit={(step) => m.setParams({ step })}
         error={live.step ?? errors.step}
       />
@@ -115,12 +119,13 @@ export function MoviePanel() {
           Use
         </button>
       </p>
-      <NumField
+      <NumberField
+        live
         id="movie-px"
         label="Render pixel (nm)"
         hint="Size of a movie pixel; 10 nm in the reference study"
         value={params.renderPxNm}
-        check={(v) => (v > 0 && v <= 1000 ? null : 'Render pixel must be in (0, 1000] nm')}
+        schema={M.renderPxNm}
         onCommit={(renderPxNm) => m.setParams({ renderPxNm })}
         error={live.renderPxNm}
       />
@@ -146,24 +151,26 @@ export function MoviePanel() {
         </select>
       </div>
       {params.sigma.kind === 'precision' ? (
-        <NumField
+        <NumberField
+          live
           id="movie-factor"
           label="Precision factor"
           hint="σ of each splat = localization precision × this (floored at 5 nm)"
           value={params.sigma.factor}
-          check={(v) => (v > 0 && v <= 20 ? null : 'Factor must be in (0, 20]')}
+          schema={PRECISION.factor}
           onCommit={(factor) => m.setParams({ sigma: { kind: 'precision', factor, minNm: 5 } })}
           error={
             live.sigma ?? (hasPrecision ? undefined : 'These localizations have no precision: use a fixed σ')
           }
         />
       ) : (
-        <NumField
+        <NumberField
+          live
           id="movie-sigma"
           label="Fixed σ (nm)"
           hint="One σ for every localization; 0 draws a histogram"
           value={params.sigma.nm}
-          check={(v) => (v >= 0 && v <= 1000 ? null : 'σ must be in [0, 1000] nm')}
+          schema={FIXED.nm}
           onCommit={(nm) => m.setParams({ sigma: { kind: 'fixed', nm } })}
           error={live.sigma}
         />

@@ -2,7 +2,9 @@
 // with a live outline preview on the movie), structure labelling with progress, the structures
 // over time plot, a virtualised structure table and the exports.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { BinarizeSchema } from '../../core/movie/params';
 import { movieFrameTimes } from '../../core/movie/window';
+import { v } from '../../core/schema';
 import { frame0 } from '../../core/units';
 import { structuresOverTimeFigure } from '../../plots/movie';
 import { Plot } from '../../plots/Plot';
@@ -15,11 +17,16 @@ import {
   useMovie,
 } from '../../state/movieStore';
 import { uiStore, useUi } from '../../state/uiStore';
+import { NumberField } from '../forms/fields';
 import { downloadBlob } from './download';
 import { type ExportKind, runExport } from './exports';
 import { VIDEO_CONTAINERS, type VideoContainer, videoUnsupported } from './exportVideo';
-import { NumField, ProgressLine } from './fields';
+import { ProgressLine } from './ProgressLine';
 import './movie.css';
+
+const B = BinarizeSchema.entries;
+/** 0 is the stored "not set"; a threshold typed by hand is above it. */
+const MANUAL_THRESHOLD = v.pipe(B.manualThreshold, v.gtValue(0));
 
 function fail(title: string) {
   return (e: unknown) =>
@@ -80,30 +87,33 @@ function BinarizeSection() {
         </select>
       </div>
       {s.method === 'otsu' ? (
-        <NumField
+        <NumberField
+          live
           id="bin-frames"
           label="Frames pooled"
           hint="Evenly spaced movie frames whose pixels are pooled for Otsu's threshold"
           value={s.sampleFrames}
-          check={(v) => (Number.isInteger(v) && v >= 1 && v <= 1000 ? null : 'A whole number from 1 to 1000')}
+          schema={B.sampleFrames}
           onCommit={(sampleFrames) => m.set({ sampleFrames, threshold: null, result: null })}
         />
       ) : (
-        <NumField
+        <NumberField
+          live
           id="bin-value"
           label="Value (locs/px/frame)"
           hint="Pixels at or above this (after smoothing) are structure; the outline on the movie updates as you type"
           value={s.manualThreshold}
-          check={(v) => (v > 0 ? null : 'The threshold must be > 0')}
+          schema={MANUAL_THRESHOLD}
           onCommit={(manualThreshold) => m.set({ manualThreshold, threshold: manualThreshold, result: null })}
         />
       )}
-      <NumField
+      <NumberField
+        live
         id="bin-smooth"
         label="Smoothing σ (px)"
         hint="Gaussian smoothing before thresholding, in render pixels (0 = none)"
         value={s.smoothSigmaPx}
-        check={(v) => (v >= 0 && v <= 20 ? null : 'σ must be in [0, 20] px')}
+        schema={B.smoothSigmaPx}
         onCommit={(smoothSigmaPx) =>
           m.set({ smoothSigmaPx, threshold: s.method === 'manual' ? s.manualThreshold : null, result: null })
         }
