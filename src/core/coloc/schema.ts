@@ -45,6 +45,16 @@ export const TracksParamsSchema = v.object({
 });
 export type TracksParams = v.InferOutput<typeof TracksParamsSchema>;
 
+/**
+ * The track-level test's own settings (the CLI's `evscope coloc`; the workbench uses the defaults):
+ * matched control tracks per EV track, permutations (≥ 99 so p can reach 0.01), the random seed.
+ */
+export const ColocTestSchema = v.object({
+  controlTracksPerTrack: intIn(1, 10_000),
+  permutations: intIn(99, 10_000_000),
+  controlSeed: intIn(-(2 ** 31), 2 ** 32),
+});
+
 /** PSF σ (nm) of an EV when neither the user nor the stack says: EVs are larger than a point. */
 export const FALLBACK_EV_SIGMA_NM = 150;
 
