@@ -4,17 +4,20 @@ import { createStore } from 'zustand/vanilla';
 import type { Activity } from '../engine/stackService';
 
 /** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
-export type StepId =
-  | 'data'
-  | 'localize'
-  | 'post'
-  | 'movie'
-  | 'tracks'
-  | 'markers'
-  | 'calcium'
-  | 'experiment'
-  | 'session';
-export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers' | 'calcium';
+export const STEP_IDS = [
+  'data',
+  'localize',
+  'post',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+  'session',
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
+export const CENTRE_VIEW_IDS = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'] as const;
+export type CentreViewId = (typeof CENTRE_VIEW_IDS)[number];
 
 export type Theme = 'dark' | 'light';
 
