@@ -17,8 +17,8 @@ import {
   useMovie,
 } from '../../state/movieStore';
 import { uiStore, useUi } from '../../state/uiStore';
+import { downloadBlob } from '../download';
 import { NumberField } from '../forms/fields';
-import { downloadBlob } from './download';
 import { type ExportKind, runExport } from './exports';
 import { VIDEO_CONTAINERS, type VideoContainer, videoUnsupported } from './exportVideo';
 import { ProgressLine } from './ProgressLine';

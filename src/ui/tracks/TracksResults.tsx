@@ -11,7 +11,7 @@ import { activeStack, useData } from '../../state/dataStore';
 import { frameIntervalS } from '../../state/tracksParams';
 import { distancesStale, tracksStore, useTracks } from '../../state/tracksStore';
 import { uiStore, useUi } from '../../state/uiStore';
-import { downloadText } from './download';
+import { downloadText } from '../download';
 
 /** A track-level test's result: p and n first, then the EV − control difference with its CI. */
 function TrackTest({ t }: { t: TrackTestResult }) {

@@ -21,7 +21,7 @@ import {
 } from '../../plots/tracks';
 import { tracksStore, useTracks } from '../../state/tracksStore';
 import { useUi } from '../../state/uiStore';
-import { downloadText } from './download';
+import { downloadText } from '../download';
 import './tracks.css';
 
 const selectFromPoint = (p: { customdata?: unknown }) => {
