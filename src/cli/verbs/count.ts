@@ -1,5 +1,5 @@
 import { analyzeEvMarkers, type EvProgress } from '../../core/ev/analyzeEvMarkers';
-import { classifyEvs, subtypeStatistics } from '../../core/ev/classify';
+import { classifyEvs, fractionRows, subtypeStatistics } from '../../core/ev/classify';
 import { evTableCsv } from '../../core/ev/evTableCsv';
 import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
 import { evLocalizationColumns } from '../../core/ev/localizationCounts';
@@ -144,13 +144,7 @@ export const verb: Verb = {
           unitSem: c.unit.sem,
           unitSteps: c.unit.n,
         })),
-        subtypes: f.names.map((name, k) => ({
-          name,
-          count: f.count[k],
-          fraction: f.fraction[k],
-          lower: f.lower[k],
-          upper: f.upper[k],
-        })),
+        subtypes: fractionRows(f),
         comparisons: stats.comparisons,
         test,
         dropped: table.dropped,

@@ -7,7 +7,7 @@ import {
   type LoadedStack,
   useData,
 } from '../../state/dataStore';
-import { NumberField } from '../forms/fields';
+import { NumberField, SelectField } from '../forms/fields';
 import { type FieldSpec, META_FIELDS } from './validate';
 
 function fileValue(st: LoadedStack, key: FieldSpec['key']): number | undefined {
@@ -56,32 +56,24 @@ function CameraKindField({ st }: { st: LoadedStack }) {
   const fromFile = st.info.meta.camera?.kind;
   const kind = effectiveCameraKind(st);
   return (
-    <div
-      className="field"
-      title="Camera type: EMCCD adds excess noise; sCMOS pixels each have their own offset, gain and read noise (calibration maps are loaded in the Localize step)"
-    >
-      <label htmlFor="meta-cameraKind">Camera</label>
-      <select
-        id="meta-cameraKind"
-        value={kind}
-        onChange={(e) => {
-          const v = e.target.value as CameraKind;
-          setOverride(st.info.id, 'cameraKind', v === (fromFile ?? 'ccd') ? undefined : v);
-        }}
-      >
-        {CAMERA_KINDS.map((k) => (
-          <option key={k.value} value={k.value}>
-            {k.label}
-            {k.value === fromFile ? ' (file)' : ''}
-          </option>
-        ))}
-      </select>
-      {fromFile === undefined && st.overrides.cameraKind === undefined ? (
-        <span className="from-file">The file does not say; CCD is assumed.</span>
-      ) : fromFile !== undefined && kind !== fromFile ? (
-        <span className="from-file">File says {fromFile.toUpperCase()}; your choice is used.</span>
-      ) : null}
-    </div>
+    <SelectField
+      id="meta-cameraKind"
+      label="Camera"
+      hint="Camera type: EMCCD adds excess noise; sCMOS pixels each have their own offset, gain and read noise (calibration maps are loaded in the Localize step)"
+      value={kind}
+      options={CAMERA_KINDS.map((k) => ({
+        ...k,
+        label: k.value === fromFile ? `${k.label} (file)` : k.label,
+      }))}
+      onChange={(v) => setOverride(st.info.id, 'cameraKind', v === (fromFile ?? 'ccd') ? undefined : v)}
+      note={
+        fromFile === undefined && st.overrides.cameraKind === undefined ? (
+          <span className="from-file">The file does not say; CCD is assumed.</span>
+        ) : fromFile !== undefined && kind !== fromFile ? (
+          <span className="from-file">File says {fromFile.toUpperCase()}; your choice is used.</span>
+        ) : null
+      }
+    />
   );
 }
 

@@ -2,7 +2,7 @@
 // parameter set's schema (see fieldCheck.ts); a refused value shows its reason and is not applied.
 // `live` fields commit every valid keystroke (the movie's frame count follows the typing); the
 // others commit on Enter or when leaving the field, and Escape puts the applied value back.
-import { type ReactNode, useEffect, useId, useState } from 'react';
+import { type ReactNode, type Ref, useEffect, useId, useState } from 'react';
 import { checkNumberText, type NumberSchema } from './fieldCheck';
 
 export interface NumberFieldProps<T extends number | null | undefined> {
@@ -105,32 +105,46 @@ export function NumberField<T extends number | null | undefined>(p: NumberFieldP
   );
 }
 
+export interface SelectOption<T extends string> {
+  value: T;
+  label: string;
+  disabled?: boolean;
+}
+
 export function SelectField<T extends string>(p: {
   label: string;
   hint: string;
   value: T;
-  options: { value: T; label: string }[];
+  options: SelectOption<T>[];
   onChange(v: T): void;
   testId?: string;
   id?: string;
+  disabled?: boolean;
+  /** Shown under the field (e.g. "File says CCD"). */
+  note?: ReactNode;
+  className?: string;
+  selectRef?: Ref<HTMLSelectElement>;
 }) {
   const autoId = useId();
   const id = p.id ?? autoId;
   return (
-    <div className="field" title={p.hint}>
+    <div className={p.className ?? 'field'} title={p.hint}>
       <label htmlFor={id}>{p.label}</label>
       <select
         id={id}
+        ref={p.selectRef}
         value={p.value}
+        disabled={p.disabled}
         data-testid={p.testId}
         onChange={(e) => p.onChange(e.target.value as T)}
       >
         {p.options.map((o) => (
-          <option key={o.value} value={o.value}>
+          <option key={o.value} value={o.value} disabled={o.disabled}>
             {o.label}
           </option>
         ))}
       </select>
+      {p.note ?? null}
     </div>
   );
 }

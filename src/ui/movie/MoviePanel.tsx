@@ -17,7 +17,7 @@ import {
 } from '../../state/movieStore';
 import { usePost } from '../../state/postStore';
 import { useUi } from '../../state/uiStore';
-import { NumberField } from '../forms/fields';
+import { NumberField, SelectField } from '../forms/fields';
 import { postRuntime } from '../post/postRuntime';
 import { ProgressLine } from './ProgressLine';
 import './movie.css';
@@ -129,27 +129,21 @@ export function MoviePanel() {
         onCommit={(renderPxNm) => m.setParams({ renderPxNm })}
         error={live.renderPxNm}
       />
-      <div
-        className="field"
-        title="Each localization is drawn as a normalised Gaussian: σ = its precision × a factor, or one fixed σ"
-      >
-        <label htmlFor="movie-kernel">Kernel σ</label>
-        <select
-          id="movie-kernel"
-          value={params.sigma.kind}
-          onChange={(e) =>
-            m.setParams({
-              sigma:
-                e.target.value === 'fixed'
-                  ? { kind: 'fixed', nm: 20 }
-                  : { kind: 'precision', factor: 1, minNm: 5 },
-            })
-          }
-        >
-          <option value="precision">precision ×</option>
-          <option value="fixed">fixed (nm)</option>
-        </select>
-      </div>
+      <SelectField
+        id="movie-kernel"
+        label="Kernel σ"
+        hint="Each localization is drawn as a normalised Gaussian: σ = its precision × a factor, or one fixed σ"
+        value={params.sigma.kind}
+        options={[
+          { value: 'precision', label: 'precision ×' },
+          { value: 'fixed', label: 'fixed (nm)' },
+        ]}
+        onChange={(kind) =>
+          m.setParams({
+            sigma: kind === 'fixed' ? { kind: 'fixed', nm: 20 } : { kind: 'precision', factor: 1, minNm: 5 },
+          })
+        }
+      />
       {params.sigma.kind === 'precision' ? (
         <NumberField
           live
@@ -220,23 +214,22 @@ export function MoviePanel() {
           {n}
         </div>
       ))}
-      <div
-        className="field"
-        title="The table the movie is built from: every localization of the run, or what the Post-process steps leave (filters, drift correction, merging)"
-      >
-        <label htmlFor="movie-source">Localizations</label>
-        <select
-          id="movie-source"
-          data-testid="movie-source"
-          value={source}
-          onChange={(e) => m.setParams({ source: e.target.value as 'raw' | 'post' })}
-        >
-          <option value="raw">{sourceLabel('raw', locCount)}</option>
-          <option value="post" disabled={!postReady && source !== 'post'}>
-            {postReady ? sourceLabel('post', postRows) : 'After post-process (no steps)'}
-          </option>
-        </select>
-      </div>
+      <SelectField
+        id="movie-source"
+        testId="movie-source"
+        label="Localizations"
+        hint="The table the movie is built from: every localization of the run, or what the Post-process steps leave (filters, drift correction, merging)"
+        value={source}
+        options={[
+          { value: 'raw', label: sourceLabel('raw', locCount) },
+          {
+            value: 'post',
+            label: postReady ? sourceLabel('post', postRows) : 'After post-process (no steps)',
+            disabled: !postReady && source !== 'post',
+          },
+        ]}
+        onChange={(src) => m.setParams({ source: src })}
+      />
       {built && (
         <p className="hint num" data-testid="movie-built-from">
           Built from: {sourceLabel(built.source, built.sourceRows)}

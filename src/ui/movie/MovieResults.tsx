@@ -18,7 +18,7 @@ import {
 } from '../../state/movieStore';
 import { uiStore, useUi } from '../../state/uiStore';
 import { downloadBlob } from '../download';
-import { NumberField } from '../forms/fields';
+import { NumberField, SelectField } from '../forms/fields';
 import { type ExportKind, runExport } from './exports';
 import { VIDEO_CONTAINERS, type VideoContainer, videoUnsupported } from './exportVideo';
 import { ProgressLine } from './ProgressLine';
@@ -65,27 +65,23 @@ function BinarizeSection() {
   return (
     <section className="section" aria-labelledby="bin-title">
       <h2 id="bin-title">Binarization</h2>
-      <div
-        className="field"
-        title="Otsu's threshold on pixels pooled from evenly spaced frames, or a value set by hand"
-      >
-        <label htmlFor="bin-method">Threshold</label>
-        <select
-          id="bin-method"
-          value={s.method}
-          onChange={(e) => {
-            const method = e.target.value as 'otsu' | 'manual';
-            m.set({
-              method,
-              result: null,
-              manualThreshold: method === 'manual' && s.threshold !== null ? s.threshold : s.manualThreshold,
-            });
-          }}
-        >
-          <option value="otsu">Otsu</option>
-          <option value="manual">manual</option>
-        </select>
-      </div>
+      <SelectField
+        id="bin-method"
+        label="Threshold"
+        hint="Otsu's threshold on pixels pooled from evenly spaced frames, or a value set by hand"
+        value={s.method}
+        options={[
+          { value: 'otsu', label: 'Otsu' },
+          { value: 'manual', label: 'manual' },
+        ]}
+        onChange={(method) =>
+          m.set({
+            method,
+            result: null,
+            manualThreshold: method === 'manual' && s.threshold !== null ? s.threshold : s.manualThreshold,
+          })
+        }
+      />
       {s.method === 'otsu' ? (
         <NumberField
           live
@@ -118,20 +114,17 @@ function BinarizeSection() {
           m.set({ smoothSigmaPx, threshold: s.method === 'manual' ? s.manualThreshold : null, result: null })
         }
       />
-      <div
-        className="field"
-        title="26: structures connected in x, y and time (they keep one id while they last). 8: structures found in each frame separately."
-      >
-        <label htmlFor="bin-conn">Connectivity</label>
-        <select
-          id="bin-conn"
-          value={s.connectivity}
-          onChange={(e) => m.set({ connectivity: Number(e.target.value) as 8 | 26, result: null })}
-        >
-          <option value={26}>26 (x,y,t)</option>
-          <option value={8}>8 (frame)</option>
-        </select>
-      </div>
+      <SelectField
+        id="bin-conn"
+        label="Connectivity"
+        hint="26: structures connected in x, y and time (they keep one id while they last). 8: structures found in each frame separately."
+        value={String(s.connectivity)}
+        options={[
+          { value: '26', label: '26 (x,y,t)' },
+          { value: '8', label: '8 (frame)' },
+        ]}
+        onChange={(c) => m.set({ connectivity: Number(c) as 8 | 26, result: null })}
+      />
       <div className="row" style={{ marginTop: 8 }}>
         {s.method === 'otsu' && (
           <button

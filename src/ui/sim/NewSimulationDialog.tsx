@@ -6,6 +6,7 @@ import type { CameraKind, Photophysics, PresetName, SimulationParams } from '../
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from '../../core/sim/presets';
 import { openSimulation } from '../../state/simulationActions';
 import { uiStore } from '../../state/uiStore';
+import { SelectField } from '../forms/fields';
 import {
   allFields,
   cameraFields,
@@ -204,24 +205,16 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
         >
           <fieldset className="sim-section sim-scene">
             <legend>Scene</legend>
-            <div
+            <SelectField
               className="sim-field wide"
-              title="A complete, consistent scene to start from; every value below can be changed"
-            >
-              <label htmlFor="sim-preset">Preset</label>
-              <select
-                id="sim-preset"
-                ref={first}
-                value={params.preset}
-                onChange={(e) => setParams(withPreset(e.target.value as PresetName))}
-              >
-                {PRESET_NAMES.map((n) => (
-                  <option key={n} value={n}>
-                    {PRESET_LABELS[n]}
-                  </option>
-                ))}
-              </select>
-            </div>
+              id="sim-preset"
+              selectRef={first}
+              label="Preset"
+              hint="A complete, consistent scene to start from; every value below can be changed"
+              value={params.preset}
+              options={PRESET_NAMES.map((n) => ({ value: n, label: PRESET_LABELS[n] }))}
+              onChange={(n) => setParams(withPreset(n))}
+            />
             <p className="sim-note">{PRESET_DESCRIPTIONS[params.preset]}</p>
             {sceneFields(params).map(field)}
           </fieldset>
@@ -234,23 +227,18 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
 
           <fieldset className="sim-section">
             <legend>Camera</legend>
-            <div
+            <SelectField
               className="sim-field"
-              title="Noise model of the camera; switching loads that camera's typical settings"
-            >
-              <label htmlFor="sim-camera">Type</label>
-              <select
-                id="sim-camera"
-                value={params.camera.kind}
-                onChange={(e) => setParams(withCamera(params, e.target.value as CameraKind))}
-              >
-                {(Object.keys(CAMERA_LABELS) as CameraKind[]).map((k) => (
-                  <option key={k} value={k}>
-                    {CAMERA_LABELS[k]}
-                  </option>
-                ))}
-              </select>
-            </div>
+              id="sim-camera"
+              label="Type"
+              hint="Noise model of the camera; switching loads that camera's typical settings"
+              value={params.camera.kind}
+              options={(Object.keys(CAMERA_LABELS) as CameraKind[]).map((k) => ({
+                value: k,
+                label: CAMERA_LABELS[k],
+              }))}
+              onChange={(k) => setParams(withCamera(params, k))}
+            />
             {cameraFields(params.camera.kind).map(field)}
           </fieldset>
 
@@ -268,44 +256,31 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
               </legend>
               {molecules && (
                 <>
-                  <div className="sim-field" title="How the channel's molecules switch on, blink and bleach">
-                    <label htmlFor={`sim-ch${i}-phys`}>Photophysics</label>
-                    <select
-                      id={`sim-ch${i}-phys`}
-                      value={ch.photophysics.kind}
-                      onChange={(e) =>
-                        setParams(withPhotophysics(params, i, e.target.value as Photophysics['kind']))
-                      }
-                    >
-                      {photophysicsChoices(params).map((k) => (
-                        <option key={k} value={k}>
-                          {PHOTOPHYSICS_LABELS[k]}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  <div
+                  <SelectField
                     className="sim-field"
-                    title="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
-                  >
-                    <label htmlFor={`sim-ch${i}-var`}>Photon variability</label>
-                    <select
-                      id={`sim-ch${i}-var`}
-                      value={ch.photonVariability}
-                      onChange={(e) =>
-                        setParams(
-                          withChannel(params, i, {
-                            photonVariability: e.target
-                              .value as SimulationParams['channels'][number]['photonVariability'],
-                          }),
-                        )
-                      }
-                    >
-                      <option value="none">none (fixed)</option>
-                      <option value="poisson">Poisson</option>
-                      <option value="exponential">exponential</option>
-                    </select>
-                  </div>
+                    id={`sim-ch${i}-phys`}
+                    label="Photophysics"
+                    hint="How the channel's molecules switch on, blink and bleach"
+                    value={ch.photophysics.kind}
+                    options={photophysicsChoices(params).map((k) => ({
+                      value: k,
+                      label: PHOTOPHYSICS_LABELS[k],
+                    }))}
+                    onChange={(k: Photophysics['kind']) => setParams(withPhotophysics(params, i, k))}
+                  />
+                  <SelectField
+                    className="sim-field"
+                    id={`sim-ch${i}-var`}
+                    label="Photon variability"
+                    hint="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
+                    value={ch.photonVariability}
+                    options={[
+                      { value: 'none', label: 'none (fixed)' },
+                      { value: 'poisson', label: 'Poisson' },
+                      { value: 'exponential', label: 'exponential' },
+                    ]}
+                    onChange={(photonVariability) => setParams(withChannel(params, i, { photonVariability }))}
+                  />
                 </>
               )}
               {channelFields(params, i).map(field)}
