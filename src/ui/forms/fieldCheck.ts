@@ -56,7 +56,8 @@ export function checkNumberText<T extends number | null | undefined>(
     if (v.is(schema, undefined)) return { ok: true, value: undefined as T };
     return { ok: false, reason: 'A value is needed.' };
   }
-  const n = Number(t.replace(',', '.'));
+  // Digit groups ("1 000", "1_000") and a decimal comma are read as typed.
+  const n = Number(t.replace(/[\s_]/g, '').replace(',', '.'));
   if (!Number.isFinite(n)) return { ok: false, reason: `“${t}” is not a number.` };
   const r = v.safeParse(schema, n);
   if (r.success) return { ok: true, value: r.output };

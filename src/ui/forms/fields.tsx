@@ -2,7 +2,7 @@
 // parameter set's schema (see fieldCheck.ts); a refused value shows its reason and is not applied.
 // `live` fields commit every valid keystroke (the movie's frame count follows the typing); the
 // others commit on Enter or when leaving the field, and Escape puts the applied value back.
-import { type ReactNode, type Ref, useEffect, useId, useState } from 'react';
+import { type ReactNode, type Ref, useEffect, useId, useRef, useState } from 'react';
 import { checkNumberText, type NumberSchema } from './fieldCheck';
 
 export interface NumberFieldProps<T extends number | null | undefined> {
@@ -26,6 +26,8 @@ export interface NumberFieldProps<T extends number | null | undefined> {
   note?: ReactNode;
   /** Inside a table cell: no visible label (it stays the accessible name). */
   compact?: boolean;
+  /** Told whether the text is a value the schema accepts (a form disables its submit meanwhile). */
+  onValidity?(ok: boolean): void;
   className?: string;
 }
 
@@ -38,17 +40,28 @@ export function NumberField<T extends number | null | undefined>(p: NumberFieldP
   const shown = shownText(p.value);
   const [text, setText] = useState(shown);
   const [reason, setReason] = useState<string | null>(null);
-  useEffect(() => {
-    setText(shown);
-    setReason(null);
-  }, [shown]);
+  const onValidity = useRef(p.onValidity);
+  onValidity.current = p.onValidity;
+  const refuse = (why: string | null) => {
+    setReason(why);
+    onValidity.current?.(why === null);
+  };
   const revert = () => {
     setText(shown);
-    setReason(null);
+    refuse(null);
+  };
+  // A new value from outside (another stack, a preset): show it; a field that goes away is no
+  // longer invalid.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revert reads `shown`, the dependency
+  useEffect(revert, [shown]);
+  useEffect(() => () => onValidity.current?.(true), []);
+  const check = (t: string) => {
+    const c = checkNumberText(p.schema, t, p.unit);
+    refuse(c.ok ? null : c.reason);
+    return c;
   };
   const commit = (t: string) => {
-    const c = checkNumberText(p.schema, t, p.unit);
-    setReason(c.ok ? null : c.reason);
+    const c = check(t);
     if (c.ok && (c.value ?? null) !== (p.value ?? null)) p.onCommit(c.value);
   };
   const message = reason ?? p.error ?? null;
@@ -68,9 +81,8 @@ export function NumberField<T extends number | null | undefined>(p: NumberFieldP
       data-testid={p.testId}
       onChange={(e) => {
         setText(e.target.value);
-        if (p.live) return commit(e.target.value);
-        const c = checkNumberText(p.schema, e.target.value, p.unit);
-        setReason(c.ok ? null : c.reason);
+        if (p.live) commit(e.target.value);
+        else check(e.target.value);
       }}
       onBlur={() => (p.live ? reason && revert() : commit(text))}
       onKeyDown={(e) => {

@@ -2,11 +2,12 @@
 // starting from a preset. Every value is checked by the simulator's own validator and refused
 // with its reason next to the field; Create stays disabled until everything is valid.
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { intIn, numIn } from '../../core/schema';
 import type { CameraKind, Photophysics, PresetName, SimulationParams } from '../../core/sim/params';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from '../../core/sim/presets';
 import { openSimulation } from '../../state/simulationActions';
 import { uiStore } from '../../state/uiStore';
-import { SelectField } from '../forms/fields';
+import { NumberField, SelectField } from '../forms/fields';
 import {
   allFields,
   cameraFields,
@@ -17,7 +18,6 @@ import {
   type NumField,
   OPTICS_FIELDS,
   PHOTOPHYSICS_LABELS,
-  parseNumber,
   photophysicsChoices,
   SIZE_FIELDS,
   sceneFields,
@@ -42,61 +42,9 @@ const PRESET_LABELS: Record<PresetName, string> = {
 
 const CAMERA_LABELS: Record<CameraKind, string> = { ccd: 'CCD', emccd: 'EMCCD', scmos: 'sCMOS' };
 
-interface FieldProps {
-  field: NumField;
-  params: SimulationParams;
-  errors: string[] | undefined;
-  onValue(p: SimulationParams): void;
-  onParseError(id: string, bad: boolean): void;
-}
-
-function NumInput({ field, params, errors, onValue, onParseError }: FieldProps) {
-  const value = field.get(params);
-  const [text, setText] = useState(String(value));
-  const [parseError, setParseError] = useState<string | null>(null);
-  const id = `sim-${field.id}`;
-  // Field specs are rebuilt on every render; only a change of the value itself matters here.
-  const fieldRef = useRef(field);
-  fieldRef.current = field;
-  // A preset or camera switch changed the value underneath: show the new one.
-  useEffect(() => {
-    const f = fieldRef.current;
-    setText((t) => {
-      const p = parseNumber(f, t);
-      return p.ok && p.value === value ? t : String(value);
-    });
-    setParseError(null);
-    onParseError(f.id, false);
-  }, [value, onParseError]);
-  useEffect(() => () => onParseError(field.id, false), [field.id, onParseError]);
-  const message = parseError ?? errors?.[0] ?? null;
-  return (
-    <div className="sim-field" title={field.hint}>
-      <label htmlFor={id}>{field.label}</label>
-      <input
-        id={id}
-        type="text"
-        inputMode="decimal"
-        className="num"
-        value={text}
-        aria-invalid={message !== null}
-        aria-describedby={message ? `${id}-err` : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          const p = parseNumber(field, e.target.value);
-          setParseError(p.ok ? null : p.reason);
-          onParseError(field.id, !p.ok);
-          if (p.ok && p.value !== value) onValue(withField(params, field, p.value));
-        }}
-      />
-      {message && (
-        <span id={`${id}-err`} className="invalid" role="alert">
-          {message}
-        </span>
-      )}
-    </div>
-  );
-}
+/** A number: whole where the simulator needs it; its limits are the simulator's validator's. */
+const NUMBER = numIn();
+const WHOLE = intIn(-Number.MAX_SAFE_INTEGER);
 
 /** Tab and Shift+Tab stay inside the dialog; Escape closes it. */
 function trapKeys(e: KeyboardEvent<HTMLDivElement>, close: () => void) {
@@ -152,13 +100,18 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
   const invalid = errors.count > 0 || parseErrors.size > 0;
   const problemCount = errors.count + parseErrors.size;
   const field = (f: NumField) => (
-    <NumInput
+    <NumberField
       key={f.id}
-      field={f}
-      params={params}
-      errors={errors.byField[f.id]}
-      onValue={setParams}
-      onParseError={onParseError}
+      live
+      className="sim-field"
+      id={`sim-${f.id}`}
+      label={f.label}
+      hint={f.hint}
+      value={f.get(params)}
+      schema={f.integer ? WHOLE : NUMBER}
+      error={errors.byField[f.id]?.[0]}
+      onCommit={(v) => setParams(withField(params, f, v))}
+      onValidity={(ok) => onParseError(f.id, !ok)}
     />
   );
   // Fields of the model that this render shows; a message for a hidden field goes to the summary.

@@ -99,6 +99,11 @@ test('empty text: null where the schema allows it ("auto"), else a value is need
   expect(checkNumberText(F.sigmaNm, ' ')).toEqual({ ok: true, value: null });
   expect(checkNumberText(F.thresholdFactor, '')).toEqual({ ok: false, reason: 'A value is needed.' });
   expect(checkNumberText(F.maxEmitters, '2.5')).toEqual({ ok: false, reason: 'Must be a whole number.' });
+  // Digit groups as people type them (the simulation dialog's frame counts).
+  expect(checkNumberText(MarkersParamsSchema.entries.frameCount, ' 1 000 ')).toEqual({
+    ok: true,
+    value: 1000,
+  });
   // Limits from the open data stack on top of the schema's own.
   const frames = within(MarkersParamsSchema.entries.frameCount, 90, 10);
   expect(checkNumberText(frames, '5')).toEqual({ ok: false, reason: 'Must be at least 10.' });
