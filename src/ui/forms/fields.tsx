@@ -117,6 +117,42 @@ export function NumberField<T extends number | null | undefined>(p: NumberFieldP
   );
 }
 
+/** A panel's number fields by parameter: label, hover hint, and a test id or placeholder. */
+export type FieldTable<P> = Partial<
+  Record<
+    keyof P & string,
+    readonly [label: string, hint: string, extra?: { testId?: string; placeholder?: string }]
+  >
+>;
+
+/**
+ * Renders the field of one parameter: its text from the panel's table, its limits from the
+ * parameter set's schema entries, its value from the parameters, and a change as a patch.
+ */
+export function paramFields<P extends object>(
+  table: FieldTable<P>,
+  entries: object,
+  params: P,
+  set: (patch: Partial<P>) => void,
+  live = false,
+) {
+  return (key: keyof P & string) => {
+    const [label, hint, extra] = table[key] ?? [key, ''];
+    return (
+      <NumberField
+        key={key}
+        live={live}
+        label={label}
+        hint={hint}
+        {...extra}
+        value={params[key] as number | null}
+        schema={(entries as Record<string, NumberSchema>)[key]}
+        onCommit={(v) => set({ [key]: v } as Partial<P>)}
+      />
+    );
+  };
+}
+
 export interface SelectOption<T extends string> {
   value: T;
   label: string;

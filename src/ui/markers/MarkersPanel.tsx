@@ -28,12 +28,53 @@ import { useRegistration } from '../../state/registrationStore';
 import { uiStore } from '../../state/uiStore';
 import { FileButton } from '../data/FileButton';
 import { within } from '../forms/fieldCheck';
-import { NumberField, SelectField } from '../forms/fields';
+import { type FieldTable, NumberField, paramFields, SelectField } from '../forms/fields';
 import './markers.css';
 
 const P = MarkersParamsSchema.entries;
 const L = LocsCountSchema.entries;
 const C = MarkerChannelSchema.entries;
+
+/** The step's number fields; their limits are the parameter schema's. */
+const FIELDS: FieldTable<MarkersParams & MarkersParams['locs']> = {
+  thresholdK: [
+    'Threshold (× noise σ)',
+    "Wavelet detection threshold in units of the image noise (ThunderSTORM's default detector)",
+  ],
+  projectionFrames: [
+    'Projection (frames)',
+    'Frames averaged from the first analysed frame to find EVs, before they bleach',
+  ],
+  minSeparationPx: ['Min. separation (px)', 'EVs closer than this are left out: their ROIs would mix'],
+  radiusPx: ['ROI radius (px)', 'Disc summed around each EV for its intensity'],
+  annulusInnerPx: [
+    'Background ring from (px)',
+    'Inner radius of the annulus whose median is the local background',
+  ],
+  annulusOuterPx: ['Background ring to (px)', 'Outer radius of the background annulus'],
+  penaltyFactor: [
+    'Step penalty (× BIC)',
+    "Cost of one more bleaching step: multiplies the Bayesian information criterion's penalty; higher finds fewer steps",
+  ],
+  minSegment: [
+    'Shortest level (frames)',
+    'A level must last this many frames, so a frame caught mid-bleach is not a molecule',
+  ],
+  disagreementZ: [
+    'Disagreement (z)',
+    'Flag EVs whose two counts differ by more than this many combined standard deviations',
+  ],
+  radiusNm: ['EV radius (nm)', 'Localizations within this distance of an EV centre belong to it'],
+  mergeRadiusNm: [
+    'Blink radius (nm)',
+    'Detections in nearby frames within this distance are one blink (burst)',
+  ],
+  maxDarkFrames: ['Dark frames in a blink', 'Frames a molecule may be missed inside one blink'],
+  burstsPerMolecule: [
+    'Bursts per molecule',
+    "The dye's mean number of blinks per molecule, from a calibration (e.g. single dyes on glass)",
+  ],
+};
 
 /** One file per channel, in the order chosen (sorted by name: the picker's order is not the user's). */
 function openPerChannel(files: File[]) {
@@ -127,6 +168,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
   useRegistration((s) => s.byStack);
   const stale = useMarkers((s) => isStale(s, pixelSizeNm));
   const set = markersStore.getState().setParams;
+  const field = paramFields(FIELDS, P, params, set, true);
   const setChannel = markersStore.getState().setChannel;
   const errors = markersParamErrors(params, info, pixelSizeNm);
   const running = status === 'running';
@@ -268,14 +310,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           ]}
           onChange={(v) => set({ reference: v === 'union' ? 'union' : Number(v) })}
         />
-        <NumberField
-          live
-          label="Threshold (× noise σ)"
-          hint="Wavelet detection threshold in units of the image noise (ThunderSTORM's default detector)"
-          value={params.thresholdK}
-          schema={P.thresholdK}
-          onCommit={(v) => set({ thresholdK: v! })}
-        />
+        {field('thresholdK')}
         <SelectField
           label="Projection"
           hint="Mean of the first frames (bleaching data), or their maximum (blinking PALM/dSTORM data)"
@@ -286,66 +321,17 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           ]}
           onChange={(projection) => set({ projection })}
         />
-        <NumberField
-          live
-          label="Projection (frames)"
-          hint="Frames averaged from the first analysed frame to find EVs, before they bleach"
-          value={params.projectionFrames}
-          schema={P.projectionFrames}
-          onCommit={(v) => set({ projectionFrames: v! })}
-        />
-        <NumberField
-          live
-          label="Min. separation (px)"
-          hint="EVs closer than this are left out: their ROIs would mix"
-          value={params.minSeparationPx}
-          schema={P.minSeparationPx}
-          onCommit={(v) => set({ minSeparationPx: v! })}
-        />
+        {field('projectionFrames')}
+        {field('minSeparationPx')}
       </fieldset>
 
       <fieldset className="mk-group" disabled={running}>
         <legend>Traces and steps</legend>
-        <NumberField
-          live
-          label="ROI radius (px)"
-          hint="Disc summed around each EV for its intensity"
-          value={params.radiusPx}
-          schema={P.radiusPx}
-          onCommit={(v) => set({ radiusPx: v! })}
-        />
-        <NumberField
-          live
-          label="Background ring from (px)"
-          hint="Inner radius of the annulus whose median is the local background"
-          value={params.annulusInnerPx}
-          schema={P.annulusInnerPx}
-          onCommit={(v) => set({ annulusInnerPx: v! })}
-        />
-        <NumberField
-          live
-          label="Background ring to (px)"
-          hint="Outer radius of the background annulus"
-          value={params.annulusOuterPx}
-          schema={P.annulusOuterPx}
-          onCommit={(v) => set({ annulusOuterPx: v! })}
-        />
-        <NumberField
-          live
-          label="Step penalty (× BIC)"
-          hint="Cost of one more bleaching step: multiplies the Bayesian information criterion's penalty; higher finds fewer steps"
-          value={params.penaltyFactor}
-          schema={P.penaltyFactor}
-          onCommit={(v) => set({ penaltyFactor: v! })}
-        />
-        <NumberField
-          live
-          label="Shortest level (frames)"
-          hint="A level must last this many frames, so a frame caught mid-bleach is not a molecule"
-          value={params.minSegment}
-          schema={P.minSegment}
-          onCommit={(v) => set({ minSegment: v! })}
-        />
+        {field('radiusPx')}
+        {field('annulusInnerPx')}
+        {field('annulusOuterPx')}
+        {field('penaltyFactor')}
+        {field('minSegment')}
         <NumberField
           live
           label="First frame"
@@ -381,14 +367,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           ]}
           onChange={(method) => set({ method })}
         />
-        <NumberField
-          live
-          label="Disagreement (z)"
-          hint="Flag EVs whose two counts differ by more than this many combined standard deviations"
-          value={params.disagreementZ}
-          schema={P.disagreementZ}
-          onCommit={(v) => set({ disagreementZ: v! })}
-        />
+        {field('disagreementZ')}
         {subtypeDefaults.length > 0 && (
           <details className="mk-rename">
             <summary title="Give subtypes the names your lab uses">Subtype names</summary>
@@ -429,6 +408,7 @@ function LocalizationFields({
       .getState()
       .setParams({ locs, method: !locs.use && params.method === 'locs' ? 'steps' : params.method });
   };
+  const locsField = paramFields(FIELDS, L, l, setLocs, true);
   return (
     <fieldset className="mk-group" disabled={running}>
       <legend>From localizations (PALM/dSTORM)</legend>
@@ -458,38 +438,10 @@ function LocalizationFields({
               .map((c) => ({ value: String(c.channel), label: c.name }))}
             onChange={(v) => setLocs({ channel: Number(v) })}
           />
-          <NumberField
-            live
-            label="EV radius (nm)"
-            hint="Localizations within this distance of an EV centre belong to it"
-            value={l.radiusNm}
-            schema={L.radiusNm}
-            onCommit={(v) => setLocs({ radiusNm: v! })}
-          />
-          <NumberField
-            live
-            label="Blink radius (nm)"
-            hint="Detections in nearby frames within this distance are one blink (burst)"
-            value={l.mergeRadiusNm}
-            schema={L.mergeRadiusNm}
-            onCommit={(v) => setLocs({ mergeRadiusNm: v! })}
-          />
-          <NumberField
-            live
-            label="Dark frames in a blink"
-            hint="Frames a molecule may be missed inside one blink"
-            value={l.maxDarkFrames}
-            schema={L.maxDarkFrames}
-            onCommit={(v) => setLocs({ maxDarkFrames: v! })}
-          />
-          <NumberField
-            live
-            label="Bursts per molecule"
-            hint="The dye's mean number of blinks per molecule, from a calibration (e.g. single dyes on glass)"
-            value={l.burstsPerMolecule}
-            schema={L.burstsPerMolecule}
-            onCommit={(v) => setLocs({ burstsPerMolecule: v! })}
-          />
+          {locsField('radiusNm')}
+          {locsField('mergeRadiusNm')}
+          {locsField('maxDarkFrames')}
+          {locsField('burstsPerMolecule')}
         </>
       )}
     </fieldset>
