@@ -193,6 +193,14 @@ describe('evscope render / drift / merge', () => {
     expect((await run(['render', file('four.csv'), '--px', '0.5', '--out', file('x.png')])).err).toMatch(
       /--px: 0\.5 is below the minimum 1/,
     );
+    // Drift and merge flags go through the post-processing steps' schema (the step editor's limits).
+    expect(
+      (await run(['render', file('four.csv'), '--drift', 'rcc', '--segments', '1', '--out', file('x.png')]))
+        .err,
+    ).toMatch(/--segments: 1 is below the minimum 2/);
+    expect(
+      (await run(['render', file('four.csv'), '--merge', '0.05:1', '--out', file('x.png')])).err,
+    ).toMatch(/--merge RADIUS: 0\.05 is below the minimum 0\.1/);
     expect((await run(['render', file('four.csv'), '--sigma', '-2', '--out', file('x.png')])).err).toMatch(
       /--sigma: -2 is below the minimum 0/,
     );

@@ -210,6 +210,6 @@ export const PostStepSchema = v.variant('kind', [
 export const PostStepsSchema = v.pipe(v.array(PostStepSchema), v.maxLength(1000));
 
 /** Untrusted JSON (a session file) as steps, or an Error naming the first bad field. */
-export function parsePipeline(json: unknown): PostStep[] {
-  return parseOrThrow(PostStepsSchema, json, 'post');
+export function parsePipeline(json: unknown, where = 'post'): PostStep[] {
+  return parseOrThrow(PostStepsSchema, json, where);
 }
