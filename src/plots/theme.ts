@@ -8,6 +8,11 @@ const PALETTE = {
   light: { bg: '#ffffff', grid: '#e3e6ea', text: '#1d2329' },
 } as const;
 
+/** The theme's background, grid and text colours (for figures drawn without plotly). */
+export function themeColors(theme: ThemeName): { bg: string; grid: string; text: string } {
+  return PALETTE[theme];
+}
+
 export function baseLayout(theme: ThemeName, overrides: Partial<Layout> = {}): Partial<Layout> {
   const p = PALETTE[theme];
   return {
