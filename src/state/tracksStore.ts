@@ -261,16 +261,30 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
         }
         const ctl = start('tracking');
         try {
-          const r = await deps.backend().track(
+          const localize = localizeFor(p, st);
+          const onProgress = progressHandler(ctl);
+          const backend = deps.backend();
+          const detections = backend.detect
+            ? await backend.detect({
+                stack: st.info,
+                channel: p.channel,
+                params: localize,
+                signal: ctl.signal,
+                onProgress,
+              })
+            : undefined;
+          if (abort !== ctl) return null;
+          const r = await backend.track(
             {
               recipe: st.info.recipe,
               channel: p.channel,
-              localize: localizeFor(p, st),
+              localize,
               link: { maxLinkDistance: p.radiusNm, maxGap: p.maxGap },
               filter: filterFor(p),
               frameIntervalS: frameIntervalS(st),
+              detections,
             },
-            progressHandler(ctl),
+            onProgress,
             ctl.signal,
           );
           if (abort !== ctl) return null;
