@@ -52,7 +52,7 @@ export const COUNT_WORKER_MESSAGES = `(() => {
           counts.n++;
           const bytes = bytesOf(e.data, 0);
           counts.bytes += bytes;
-          log.push({ t: performance.now(), dir: 'in', bytes });
+          log.push({ t: performance.now(), dir: 'in', bytes, what: e.data && e.data.evscopeHeartbeat ? 'beat' : e.data && e.data.type === 'HANDLER' ? 'error' : 'answer' });
         }
         return listener.call(this, e);
       };
@@ -61,7 +61,7 @@ export const COUNT_WORKER_MESSAGES = `(() => {
     };
     const post = proto.postMessage;
     proto.postMessage = function (data, ...rest) {
-      log.push({ t: performance.now(), dir: 'out', bytes: bytesOf(data, 0) });
+      log.push({ t: performance.now(), dir: 'out', bytes: bytesOf(data, 0), what: data && Array.isArray(data.path) ? data.path.join('.') : '' });
       return post.call(this, data, ...rest);
     };
     proto.removeEventListener = function (type, listener, opts) {

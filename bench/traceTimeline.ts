@@ -20,6 +20,8 @@ export interface MessageMark {
   t: number;
   dir: 'in' | 'out';
   bytes: number;
+  /** The comlink method called (out), or answer / beat (in). */
+  what?: string;
 }
 
 interface Thread {
@@ -137,7 +139,14 @@ export function timelineLines(
   lines.push(`  |${counts('out')}| messages page → workers`);
   lines.push(`  |${counts('in')}| messages workers → page`);
   lines.push(...longTasks(events, t0, t1));
-  if (process.env.BENCH_TIMELINE === '2') lines.push(...workerTasks(events, t0, t1));
+  if (process.env.BENCH_TIMELINE === '2') {
+    lines.push(...workerTasks(events, t0, t1));
+    const span = (t1 - t0) / 1000;
+    const listed = messages
+      .filter((m) => m.t - pageT0 >= 0 && m.t - pageT0 <= span)
+      .map((m) => `${(m.t - pageT0).toFixed(0)}${m.dir === 'out' ? '→' : '←'}${m.what || '?'}`);
+    lines.push(`  messages (ms, → to a worker, ← from one): ${listed.join(' ')}`);
+  }
   return lines;
 }
 
