@@ -1,7 +1,6 @@
 // Main-thread side of the tracks worker (EV tracking, track import, the distance analysis),
 // through the one worker-service helper (workerCalls.ts): started on first use, restarted and the
 // call redone after it dies, a silence deadline, a run cancelled by AbortSignal.
-import * as Comlink from 'comlink';
 import type {
   DistanceRequest,
   DistanceResult,
@@ -15,7 +14,8 @@ import type { LocalizeParamsInput } from '../core/localize/params';
 import { concatLocTables, type LocTable } from '../core/locs/table';
 import { browserWorkerFactory } from './browserWorker';
 import { LocalizeService, type LocalizeStack } from './localizeService';
-import { CancelledError, type WorkerServiceOptions, workerService } from './workerCalls';
+import type { ProgressCall, WorkerServiceOptions } from './workerCalls';
+import { CancelledError, onFirstUse, progressCall, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -50,17 +50,9 @@ export interface TracksBackend {
    * them; absent, `track` detects them itself on one core.
    */
   detect?(req: DetectRequest): Promise<LocTable>;
-  track(
-    req: TrackingRequest,
-    onProgress: (p: TracksProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<TracksResult>;
+  track: ProgressCall<TrackingRequest, TracksProgress, TracksResult>;
   importTracks(req: TrackImportRequest): Promise<TracksResult>;
-  distances(
-    req: DistanceRequest,
-    onProgress: (p: TracksProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<DistanceResult>;
+  distances: ProgressCall<DistanceRequest, TracksProgress, DistanceResult>;
 }
 
 export { CancelledError };
@@ -73,14 +65,13 @@ export function tracksBackend(
   // Every call carries all its input and the worker keeps nothing between calls: redo is safe.
   const worker = workerService(factory, { name: 'the tracks worker', redo: true, ...options });
   return {
-    track: (req, onProgress, signal) =>
-      worker.call((api) => api.track(req, Comlink.proxy(onProgress)), { signal, what: 'Tracking' }),
+    track: progressCall(worker, (api, req, onProgress) => api.track(req, onProgress), 'Tracking'),
     importTracks: (req) => worker.call((api) => api.importTracks(req)),
-    distances: (req, onProgress, signal) =>
-      worker.call((api) => api.distances(req, Comlink.proxy(onProgress)), {
-        signal,
-        what: 'The distance analysis',
-      }),
+    distances: progressCall(
+      worker,
+      (api, req, onProgress) => api.distances(req, onProgress),
+      'The distance analysis',
+    ),
     terminate: () => worker.terminate(),
   };
 }
@@ -127,14 +118,12 @@ export function detectWith(engine: Pick<LocalizeService, 'run'>) {
   };
 }
 
-let service: TracksBackend | null = null;
-
 /**
  * The app's tracks backend: a Web Worker that links, and a localization pool of its own that
  * detects (a localization run may be going on at the same time, and a pool serves one run's
  * parameters at a time; its workers start on first use and retire when idle).
  */
-export function tracksService(): TracksBackend {
-  service ??= { ...browserTracksBackend(), detect: detectWith(new LocalizeService()) };
-  return service;
-}
+export const tracksService: () => TracksBackend = onFirstUse(() => ({
+  ...browserTracksBackend(),
+  detect: detectWith(new LocalizeService()),
+}));
