@@ -275,19 +275,34 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
         }
         return run(
           'tracking',
-          (ctl) =>
-            deps.backend().track(
+          async (ctl) => {
+            const localize = localizeFor(p, st);
+            const onProgress = progressHandler(ctl);
+            const backend = deps.backend();
+            // Spots found on a localization pool of every core first; the tracks worker only links.
+            const detections = backend.detect
+              ? await backend.detect({
+                  stack: st.info,
+                  channel: p.channel,
+                  params: localize,
+                  signal: ctl.signal,
+                  onProgress,
+                })
+              : undefined;
+            return backend.track(
               {
                 recipe: st.info.recipe,
                 channel: p.channel,
-                localize: localizeFor(p, st),
+                localize,
                 link: { maxLinkDistance: p.radiusNm, maxGap: p.maxGap },
                 filter: filterFor(p),
                 frameIntervalS: frameIntervalS(st),
+                detections,
               },
-              progressHandler(ctl),
+              onProgress,
               ctl.signal,
-            ),
+            );
+          },
           (r) => tracksDone(r, st.info.id, trackingKey(p)),
         );
       },
