@@ -28,6 +28,8 @@ export class IncrementalSmoother {
   private readonly kx: Float64Array;
   private readonly ky: Float64Array;
   private readonly previous: Float32Array;
+  private readonly previousPairs: Float64Array;
+  private readonly changedList: Int32Array;
   private readonly sum: Float64Array;
   private readonly rowPass: Float64Array;
   private readonly rowMark: Uint8Array;
@@ -55,6 +57,8 @@ export class IncrementalSmoother {
     this.smoothed = new Float32Array(n);
     this.mask = new Uint8Array(n);
     this.previous = new Float32Array(n);
+    this.previousPairs = new Float64Array(this.previous.buffer, 0, n >> 1);
+    this.changedList = new Int32Array(n);
     this.sum = new Float64Array(n);
     this.rowPass = new Float64Array(n);
     this.rowMark = new Uint8Array(n);
@@ -67,43 +71,64 @@ export class IncrementalSmoother {
   next(frame: ArrayLike<number>): void {
     const n = this.width * this.height;
     if (frame.length !== n) throw new RangeError('frame size does not match the smoother');
-    const prev = this.previous;
-    let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const v = frame[i];
-      if (v === prev[i]) continue;
+    let changed = this.listChanged(frame);
+    const list = this.changedList;
+    for (let j = 0; j < changed; j++) {
+      const v = frame[list[j]];
       // A non-finite value would poison the running sum for good (NaN never cancels).
-      if (!Number.isFinite(v)) throw new RangeError(`frame value at pixel ${i} is not finite: ${v}`);
-      changed++;
+      if (!Number.isFinite(v)) throw new RangeError(`frame value at pixel ${list[j]} is not finite: ${v}`);
     }
     this.lastChanged = changed;
-    if (!this.started || 4 * changed > n) {
+    const rebuild = !this.started || 4 * changed > n;
+    if (rebuild) {
       // Rebuild from the frame itself: everything is re-thresholded.
       this.sum.fill(0);
-      prev.fill(0);
-      this.splatRows(frame);
-      this.splatColumns();
-      this.refreshAll();
-      this.started = true;
-    } else {
-      this.splatRows(frame);
-      this.splatColumns();
-      this.refreshMarked();
+      this.previous.fill(0);
+      changed = this.listChanged(frame);
     }
+    this.splatRows(frame, changed);
+    this.splatColumns();
+    if (rebuild) this.refreshAll();
+    else this.refreshMarked();
+    this.started = true;
   }
 
-  // Horizontal pass of the difference frame − previous, at changed pixels only; records the
+  // Lists the pixels where the frame differs from `previous` (v !== p, as the sums need it) in
+  // changedList; returns how many. This pass over the whole frame was most of an update's cost,
+  // so a Float32 frame is compared two pixels at a time through Float64 views: two doubles are
+  // equal only if both Float32 halves are (identical bits, or ±0 halves, which the scalar test
+  // calls equal too); unequal pairs are decided pixel by pixel.
+  private listChanged(frame: ArrayLike<number>): number {
+    const prev = this.previous;
+    const list = this.changedList;
+    const n = prev.length;
+    let changed = 0;
+    if (frame instanceof Float32Array && frame.byteOffset % 8 === 0 && n % 2 === 0) {
+      const a = new Float64Array(frame.buffer, frame.byteOffset, n >> 1);
+      const b = this.previousPairs;
+      for (let k = 0; k < a.length; k++) {
+        if (a[k] === b[k]) continue;
+        const i = k << 1;
+        if (frame[i] !== prev[i]) list[changed++] = i;
+        if (frame[i + 1] !== prev[i + 1]) list[changed++] = i + 1;
+      }
+      return changed;
+    }
+    for (let i = 0; i < n; i++) if (frame[i] !== prev[i]) list[changed++] = i;
+    return changed;
+  }
+
+  // Horizontal pass of the difference frame − previous at the listed pixels; records the
   // row-pass pixels it touched. `previous` becomes the frame.
-  private splatRows(frame: ArrayLike<number>): void {
-    const { width, r, kx, rowPass, rowMark, rowList, previous } = this;
-    const n = width * this.height;
+  private splatRows(frame: ArrayLike<number>, changed: number): void {
+    const { width, r, kx, rowPass, rowMark, rowList, previous, changedList } = this;
+    const span = 2 * r + 1;
     let touched = 0;
-    for (let i = 0; i < n; i++) {
+    for (let j = 0; j < changed; j++) {
+      const i = changedList[j];
       const v = frame[i];
-      const p = previous[i];
-      if (v === p) continue;
+      const d = v - previous[i];
       previous[i] = v;
-      const d = v - p;
       const x = i % width;
       const row = i - x;
       const lo = x < r ? -x : -r;
@@ -112,7 +137,7 @@ export class IncrementalSmoother {
         const xo = x + k;
         const q = row + xo;
         // Tap for output column xo from input column x = xo − k: kernel[−k] (symmetric).
-        rowPass[q] += kx[xo * (2 * r + 1) + r - k] * d;
+        rowPass[q] += kx[xo * span + r - k] * d;
         if (!rowMark[q]) {
           rowMark[q] = 1;
           rowList[touched++] = q;

@@ -36,7 +36,7 @@ function distanceFromSquared(sq: number): number {
 }
 
 /** Squared distance (px²) from (u, v) (pixel units) to the square of pixel (c, r). */
-function boxDistance2(u: number, v: number, c: number, r: number): number {
+export function boxDistance2(u: number, v: number, c: number, r: number): number {
   const dx = c > u ? c - u : u > c + 1 ? u - c - 1 : 0;
   const dy = r > v ? r - v : v > r + 1 ? v - r - 1 : 0;
   return dx * dx + dy * dy;
