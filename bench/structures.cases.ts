@@ -76,7 +76,7 @@ async function runStructures(incremental: boolean) {
     lap('movie');
     if (incremental) {
       // Smoothing and binarizing are one pass here: both are timed as 'smooth'.
-      inc.next(f.image);
+      inc.next(f.image, f.changed);
       changedPx += inc.lastChanged;
       lap('smooth');
       if (f.index % 10 === 0) {

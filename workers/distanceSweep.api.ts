@@ -66,11 +66,15 @@ export async function sweepRange(
   let covered = 0;
   let measured = 0;
   let done = 0;
+  // The movie lists the pixels changed since the frame before: a hint for the smoother only
+  // when that frame was smoothed too.
+  let smoothed = -1;
   for (const frame of movie.frames(r.start, r.end)) {
     const t = frame.index;
     if (sweep.needs(t)) {
-      if (inc) inc.next(frame.image);
+      if (inc) inc.next(frame.image, smoothed === t - 1 ? frame.changed : null);
       else binarize(frame.image, r.threshold, mask);
+      smoothed = t;
       let c = 0;
       for (let i = 0; i < n; i++) c += mask[i];
       covered += c / n;

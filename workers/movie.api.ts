@@ -398,7 +398,7 @@ export function createMovieApi(options: MovieApiOptions = {}) {
       let done = 0;
       try {
         for (const f of m.frames(0, frames)) {
-          if (inc) inc.next(f.image);
+          if (inc) inc.next(f.image, f.changed);
           else for (let i = 0; i < mask.length; i++) mask[i] = f.image[i] >= req.threshold ? 1 : 0;
           labeller.addFrame(mask);
           if (await tick(++done, frames)) throw abortError();

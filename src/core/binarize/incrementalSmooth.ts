@@ -67,11 +67,20 @@ export class IncrementalSmoother {
     this.outList = new Int32Array(n);
   }
 
-  /** Moves to the next frame (any frame of the same size; cheapest when it differs little). */
-  next(frame: ArrayLike<number>): void {
+  /**
+   * Moves to the next frame (any frame of the same size; cheapest when it differs little).
+   * `changed`, if known, lists every pixel where the frame may differ from the one given last
+   * (SlidingMovie.frames() yields it): then the frame is not compared pixel by pixel.
+   */
+  next(frame: ArrayLike<number>, changed: ArrayLike<number> | null = null): void {
     const n = this.width * this.height;
     if (frame.length !== n) throw new RangeError('frame size does not match the smoother');
-    let changed = this.listChanged(frame);
+    this.update(frame, changed && this.started ? this.listHinted(frame, changed) : this.listChanged(frame));
+  }
+
+  private update(frame: ArrayLike<number>, listed: number): void {
+    const n = this.width * this.height;
+    let changed = listed;
     const list = this.changedList;
     for (let j = 0; j < changed; j++) {
       const v = frame[list[j]];
@@ -91,6 +100,20 @@ export class IncrementalSmoother {
     if (rebuild) this.refreshAll();
     else this.refreshMarked();
     this.started = true;
+  }
+
+  // The listed pixels where the frame differs from `previous`, into changedList.
+  private listHinted(frame: ArrayLike<number>, hint: ArrayLike<number>): number {
+    const prev = this.previous;
+    const list = this.changedList;
+    const n = prev.length;
+    let changed = 0;
+    for (let j = 0; j < hint.length; j++) {
+      const i = hint[j];
+      if (!(i >= 0 && i < n)) throw new RangeError(`changed pixel ${i} is outside the frame`);
+      if (frame[i] !== prev[i]) list[changed++] = i;
+    }
+    return changed;
   }
 
   // Lists the pixels where the frame differs from `previous` (v !== p, as the sums need it) in

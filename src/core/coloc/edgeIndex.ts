@@ -60,7 +60,8 @@ export class EdgeIndex {
     const { width, height } = grid;
     if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0))
       throw new RangeError(`grid size must be positive integers, got ${width}×${height}`);
-    if (!(Number.isInteger(cellPx) && cellPx > 0)) throw new RangeError(`cell size must be a positive integer`);
+    if (!(Number.isInteger(cellPx) && cellPx > 0))
+      throw new RangeError(`cell size must be a positive integer`);
     this.grid = grid;
     this.cellPx = cellPx;
     this.cellsX = Math.ceil(width / cellPx);

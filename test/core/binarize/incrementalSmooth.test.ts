@@ -95,17 +95,25 @@ describe('IncrementalSmoother', () => {
     );
     expect(threshold).toBeGreaterThan(0);
     const inc = new IncrementalSmoother(width, height, sigma, threshold);
+    // The same, told which pixels changed by the movie instead of comparing the frames.
+    const hinted = new IncrementalSmoother(width, height, sigma, threshold);
     let structurePixels = 0;
     let incrementalFrames = 0;
+    let hints = 0;
     for (const f of movie.frames()) {
       inc.next(f.image);
+      hinted.next(f.image, f.changed);
+      if (f.changed) hints++;
       if (f.index > 0 && 4 * inc.lastChanged <= width * height) incrementalFrames++;
       expectMatchesScratch(inc, f.image, sigma, f.index);
+      expectMatchesScratch(hinted, f.image, sigma, f.index);
+      expect(hinted.lastChanged).toBe(inc.lastChanged);
       for (let i = 0; i < inc.mask.length; i++) structurePixels += inc.mask[i];
     }
     // The comparison means something only if structures were found and most frames were updates.
     expect(structurePixels).toBeGreaterThan(0);
     expect(incrementalFrames).toBeGreaterThan(movie.frameCount / 2);
+    expect(hints).toBeGreaterThan(movie.frameCount / 2);
   });
 
   test('frames in any order (jumps, repeats, a rebuild) still equal the from-scratch ones', () => {

@@ -20,7 +20,8 @@ function render(blobs: Blob[], w: number, h: number): Uint8Array {
   const mask = new Uint8Array(w * h);
   for (const b of blobs)
     for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) if ((x + 0.5 - b.x) ** 2 + (y + 0.5 - b.y) ** 2 <= b.r * b.r) mask[y * w + x] = 1;
+      for (let x = 0; x < w; x++)
+        if ((x + 0.5 - b.x) ** 2 + (y + 0.5 - b.y) ** 2 <= b.r * b.r) mask[y * w + x] = 1;
   return mask;
 }
 
