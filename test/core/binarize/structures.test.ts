@@ -93,6 +93,36 @@ describe('connected structures', () => {
     }
   });
 
+  test.each([
+    [4, 0],
+    [8, 0],
+    [26, 0],
+    [26, 1],
+  ] as const)(
+    '%i-connected on sparse masks with word-aligned rows (offset %i) equal a flood fill',
+    (c, offset) => {
+      // Widths divisible by 4: background is skipped a word at a time; runs cross word borders.
+      for (let seed = 0; seed < 6; seed++) {
+        const [w, h, d] = [32 + 4 * seed, 9 + seed, c === 26 ? 5 : 1];
+        const r = new Rng(500 + seed);
+        const buffer = new Uint8Array(w * h * d + offset);
+        const vol = buffer.subarray(offset);
+        // Short horizontal streaks of 1–9 pixels, a few percent of the volume.
+        for (let k = 0; k < (w * h * d) / 40; k++) {
+          const start = Math.floor(r.uniform() * vol.length);
+          const len = 1 + Math.floor(r.uniform() * 9);
+          vol.fill(k % 5 === 0 ? 255 : 1, start, Math.min(start + len, vol.length));
+        }
+        const { labels, count } =
+          c === 26 ? labelComponents3D(vol, w, h, d, c) : labelComponents2D(vol, w, h, c);
+        const ref = floodFill(vol, w, h, d, c);
+        expectSamePartition(labels, ref);
+        expect(count).toBe(Math.max(0, ...ref));
+        expect(count).toBeGreaterThan(3);
+      }
+    },
+  );
+
   test('structures that merge later share one label from their first frame', () => {
     // Two bars in frame 0 joined by a bridge in frame 1 are one 3-D structure.
     const [w, h] = [7, 3];
