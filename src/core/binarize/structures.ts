@@ -75,6 +75,22 @@ export interface LabelledStructures {
 
 type GridNm = Pick<RenderGrid, 'x0Nm' | 'y0Nm' | 'pixelNm'>;
 
+/** Frames labelled apart (StructureLabeller.part), to be joined in order (absorb). */
+export interface StructurePart {
+  width: number;
+  height: number;
+  connectivity: Connectivity;
+  /** The first seedRuns runs are the seed frame's (the frame before the part). */
+  seedRuns: number;
+  runY: Int32Array;
+  runX0: Int32Array;
+  runX1: Int32Array;
+  /** Union-find root of each run within the part. */
+  root: Int32Array;
+  /** First run of each frame of the part, and the end. */
+  frameRunStart: Int32Array;
+}
+
 class GrowableI32 {
   data = new Int32Array(1024);
   length = 0;
@@ -102,6 +118,9 @@ export class StructureLabeller {
   private rowStart: Int32Array;
   private prevRowStart: Int32Array;
   private finished = false;
+  /** Runs of the frame before this labeller's first (`seed`): a part of a movie labelled apart. */
+  private seedRuns = 0;
+  private seeded = false;
 
   constructor(
     width: number,
@@ -122,6 +141,84 @@ export class StructureLabeller {
     return this.frameRunStart.length - 1;
   }
 
+  /**
+   * Labels a part of a movie apart (in another worker): `mask` is the frame just before this
+   * part's first, so structures are linked across the cut as they would be in one pass. Call
+   * before the first addFrame; hand `part()` to the labeller of the frames before (`absorb`).
+   */
+  seed(mask: ArrayLike<number>): void {
+    if (this.frameCount > 0 || this.seeded) throw new Error('seed() comes before the first frame');
+    // Per-frame (2-D) structures do not reach across frames: nothing to link.
+    if (this.connectivity === 6 || this.connectivity === 26) {
+      this.addFrame(mask);
+      this.seedRuns = this.runY.length;
+      this.frameRunStart.length = 1;
+      this.frameRunStart[0] = this.seedRuns;
+    }
+    this.seeded = true;
+  }
+
+  /** This labeller's frames as a part for `absorb` (transferable arrays). */
+  part(): StructurePart {
+    const n = this.runY.length;
+    const root = new Int32Array(n);
+    for (let r = 0; r < n; r++) root[r] = this.find(r);
+    return {
+      width: this.width,
+      height: this.height,
+      connectivity: this.connectivity,
+      seedRuns: this.seedRuns,
+      runY: this.runY.data.slice(0, n),
+      runX0: this.runX0.data.slice(0, n),
+      runX1: this.runX1.data.slice(0, n),
+      root,
+      frameRunStart: Int32Array.from(this.frameRunStart),
+    };
+  }
+
+  /**
+   * Appends the frames of a part labelled by another labeller seeded with this one's last frame:
+   * afterwards this labeller is as if it had been given those frames itself (the same labels).
+   */
+  absorb(p: StructurePart): void {
+    if (this.finished) throw new Error('finish() was called');
+    if (p.width !== this.width || p.height !== this.height || p.connectivity !== this.connectivity)
+      throw new RangeError('the part has another frame size or connectivity');
+    const last = this.frameRunStart[this.frameRunStart.length - 2] ?? 0;
+    const end = this.runY.length;
+    const across = this.connectivity === 6 || this.connectivity === 26;
+    // The part's seed must be this labeller's last frame, run for run (3-D only: 2-D parts are
+    // independent and carry no seed).
+    const expectSeed = across && this.frameCount > 0 ? end - last : 0;
+    let same = p.seedRuns === expectSeed;
+    for (let k = 0; same && k < p.seedRuns; k++)
+      same =
+        p.runY[k] === this.runY.data[last + k] &&
+        p.runX0[k] === this.runX0.data[last + k] &&
+        p.runX1[k] === this.runX1.data[last + k];
+    if (!same) throw new Error("the part was not seeded with this labeller's last frame");
+    // Run k of the part is run map(k) here: seed runs are the last frame's, the others follow.
+    const map = (k: number) => (k < p.seedRuns ? last + k : end + k - p.seedRuns);
+    for (let k = p.seedRuns; k < p.runY.length; k++) {
+      const id = this.runY.length;
+      this.runY.push(p.runY[k]);
+      this.runX0.push(p.runX0[k]);
+      this.runX1.push(p.runX1[k]);
+      this.parent.push(id);
+    }
+    for (let k = 0; k < p.runY.length; k++) if (p.root[k] !== k) this.union(map(k), map(p.root[k]));
+    for (let f = 1; f < p.frameRunStart.length; f++) this.frameRunStart.push(map(p.frameRunStart[f]));
+    // Rows of the (new) last frame, for frames added after the part.
+    const from = this.frameRunStart[this.frameRunStart.length - 2];
+    const rows = this.prevRowStart;
+    const ry = this.runY.data;
+    let r = from;
+    for (let y = 0; y <= this.height; y++) {
+      while (r < this.runY.length && ry[r] < y) r++;
+      rows[y] = r;
+    }
+  }
+
   /** Adds the next frame's mask (non-zero = structure), width·height row-major. */
   addFrame(mask: ArrayLike<number>): void {
     if (this.finished) throw new Error('finish() was called');
@@ -130,7 +227,7 @@ export class StructureLabeller {
     const { width, height } = this;
     const diagonal = this.connectivity === 8 || this.connectivity === 26 ? 1 : 0;
     const acrossFrames = this.connectivity === 6 || this.connectivity === 26;
-    const hasPrev = this.frameCount > 0;
+    const hasPrev = this.frameCount > 0 || this.seeded;
     const [runY, runX0, runX1, parent] = [this.runY, this.runX0, this.runX1, this.parent];
     const rows = this.rowStart;
     const words = wordsOf(mask, width);
@@ -178,6 +275,7 @@ export class StructureLabeller {
 
   /** Resolves labels and measures every structure in every frame. */
   finish(): LabelledStructures {
+    if (this.seeded) throw new Error('a seeded labeller is a part: hand part() to absorb()');
     this.finished = true;
     const nRuns = this.runY.length;
     const runLabel = new Uint32Array(nRuns);
