@@ -80,8 +80,6 @@ export interface StructurePart {
   width: number;
   height: number;
   connectivity: Connectivity;
-  /** The first seedRuns runs are the seed frame's (the frame before the part). */
-  seedRuns: number;
   runY: Int32Array;
   runX0: Int32Array;
   runX1: Int32Array;
@@ -118,9 +116,6 @@ export class StructureLabeller {
   private rowStart: Int32Array;
   private prevRowStart: Int32Array;
   private finished = false;
-  /** Runs of the frame before this labeller's first (`seed`): a part of a movie labelled apart. */
-  private seedRuns = 0;
-  private seeded = false;
 
   constructor(
     width: number,
@@ -141,23 +136,6 @@ export class StructureLabeller {
     return this.frameRunStart.length - 1;
   }
 
-  /**
-   * Labels a part of a movie apart (in another worker): `mask` is the frame just before this
-   * part's first, so structures are linked across the cut as they would be in one pass. Call
-   * before the first addFrame; hand `part()` to the labeller of the frames before (`absorb`).
-   */
-  seed(mask: ArrayLike<number>): void {
-    if (this.frameCount > 0 || this.seeded) throw new Error('seed() comes before the first frame');
-    // Per-frame (2-D) structures do not reach across frames: nothing to link.
-    if (this.connectivity === 6 || this.connectivity === 26) {
-      this.addFrame(mask);
-      this.seedRuns = this.runY.length;
-      this.frameRunStart.length = 1;
-      this.frameRunStart[0] = this.seedRuns;
-    }
-    this.seeded = true;
-  }
-
   /** This labeller's frames as a part for `absorb` (transferable arrays). */
   part(): StructurePart {
     const n = this.runY.length;
@@ -167,7 +145,6 @@ export class StructureLabeller {
       width: this.width,
       height: this.height,
       connectivity: this.connectivity,
-      seedRuns: this.seedRuns,
       runY: this.runY.data.slice(0, n),
       runX0: this.runX0.data.slice(0, n),
       runX1: this.runX1.data.slice(0, n),
@@ -177,46 +154,49 @@ export class StructureLabeller {
   }
 
   /**
-   * Appends the frames of a part labelled by another labeller seeded with this one's last frame:
-   * afterwards this labeller is as if it had been given those frames itself (the same labels).
+   * Appends the frames of a part labelled by another labeller (in another worker), linking its
+   * first frame to this one's last as addFrame would have: afterwards this labeller is as if it
+   * had been given those frames itself (the same labels and tables).
    */
   absorb(p: StructurePart): void {
     if (this.finished) throw new Error('finish() was called');
     if (p.width !== this.width || p.height !== this.height || p.connectivity !== this.connectivity)
       throw new RangeError('the part has another frame size or connectivity');
-    const last = this.frameRunStart[this.frameRunStart.length - 2] ?? 0;
     const end = this.runY.length;
-    const across = this.connectivity === 6 || this.connectivity === 26;
-    // The part's seed must be this labeller's last frame, run for run (3-D only: 2-D parts are
-    // independent and carry no seed).
-    const expectSeed = across && this.frameCount > 0 ? end - last : 0;
-    let same = p.seedRuns === expectSeed;
-    for (let k = 0; same && k < p.seedRuns; k++)
-      same =
-        p.runY[k] === this.runY.data[last + k] &&
-        p.runX0[k] === this.runX0.data[last + k] &&
-        p.runX1[k] === this.runX1.data[last + k];
-    if (!same) throw new Error("the part was not seeded with this labeller's last frame");
-    // Run k of the part is run map(k) here: seed runs are the last frame's, the others follow.
-    const map = (k: number) => (k < p.seedRuns ? last + k : end + k - p.seedRuns);
-    for (let k = p.seedRuns; k < p.runY.length; k++) {
-      const id = this.runY.length;
+    const lastStart = this.frameRunStart[this.frameRunStart.length - 2] ?? 0;
+    const hadFrames = this.frameCount > 0;
+    for (let k = 0; k < p.runY.length; k++) {
       this.runY.push(p.runY[k]);
       this.runX0.push(p.runX0[k]);
       this.runX1.push(p.runX1[k]);
-      this.parent.push(id);
+      this.parent.push(end + k);
     }
-    for (let k = 0; k < p.runY.length; k++) if (p.root[k] !== k) this.union(map(k), map(p.root[k]));
-    for (let f = 1; f < p.frameRunStart.length; f++) this.frameRunStart.push(map(p.frameRunStart[f]));
-    // Rows of the (new) last frame, for frames added after the part.
-    const from = this.frameRunStart[this.frameRunStart.length - 2];
-    const rows = this.prevRowStart;
+    // The part's own links (its union-find roots), then the links across the cut.
+    for (let k = 0; k < p.runY.length; k++) if (p.root[k] !== k) this.union(end + k, end + p.root[k]);
+    for (let f = 1; f < p.frameRunStart.length; f++) this.frameRunStart.push(end + p.frameRunStart[f]);
+    const across = this.connectivity === 6 || this.connectivity === 26;
+    if (across && hadFrames && p.frameRunStart.length > 1) {
+      const diagonal = this.connectivity === 26 ? 1 : 0;
+      const before = this.rowsOf(lastStart, end, this.prevRowStart);
+      const first = this.rowsOf(end, end + p.frameRunStart[1], this.rowStart);
+      for (let y = 0; y < this.height; y++)
+        for (let py = Math.max(0, y - diagonal); py <= Math.min(this.height - 1, y + diagonal); py++)
+          this.linkRows(before[py], before[py + 1], first[y], first[y + 1], diagonal);
+    }
+    // Rows of the new last frame, for frames added after the part.
+    const n = this.frameRunStart.length;
+    if (n > 1) this.rowsOf(this.frameRunStart[n - 2], this.frameRunStart[n - 1], this.prevRowStart);
+  }
+
+  // First run of each row (height + 1 entries) among runs [from, to) of one frame.
+  private rowsOf(from: number, to: number, rows: Int32Array): Int32Array {
     const ry = this.runY.data;
     let r = from;
     for (let y = 0; y <= this.height; y++) {
-      while (r < this.runY.length && ry[r] < y) r++;
+      while (r < to && ry[r] < y) r++;
       rows[y] = r;
     }
+    return rows;
   }
 
   /** Adds the next frame's mask (non-zero = structure), width·height row-major. */
@@ -227,7 +207,7 @@ export class StructureLabeller {
     const { width, height } = this;
     const diagonal = this.connectivity === 8 || this.connectivity === 26 ? 1 : 0;
     const acrossFrames = this.connectivity === 6 || this.connectivity === 26;
-    const hasPrev = this.frameCount > 0 || this.seeded;
+    const hasPrev = this.frameCount > 0;
     const [runY, runX0, runX1, parent] = [this.runY, this.runX0, this.runX1, this.parent];
     const rows = this.rowStart;
     const words = wordsOf(mask, width);
@@ -275,7 +255,6 @@ export class StructureLabeller {
 
   /** Resolves labels and measures every structure in every frame. */
   finish(): LabelledStructures {
-    if (this.seeded) throw new Error('a seeded labeller is a part: hand part() to absorb()');
     this.finished = true;
     const nRuns = this.runY.length;
     const runLabel = new Uint32Array(nRuns);
