@@ -161,6 +161,21 @@ export class SlidingMovie {
     return this.locs.length;
   }
 
+  /**
+   * Copies of the splats drawn (raw frame, x, y nm, σ nm), e.g. for a worker that renders part
+   * of the movie: a movie with σ = 1 × precision appended this as (frame, x, y, precision) and
+   * given the same window, step, grid and localized frames has the same frames, bit for bit.
+   */
+  splats(): { frame: Uint32Array; x: Float64Array; y: Float64Array; precision: Float64Array } {
+    const { frame, x, y, sigma, length } = this.locs;
+    return {
+      frame: frame.slice(0, length),
+      x: x.slice(0, length),
+      y: y.slice(0, length),
+      precision: sigma.slice(0, length),
+    };
+  }
+
   /** Raw frames known to be completely localized. */
   get localizedFrames(): number {
     return this.localized;
