@@ -75,8 +75,8 @@ export async function sweepRange(
       if (inc) inc.next(frame.image, smoothed === t - 1 ? frame.changed : null);
       else binarize(frame.image, r.threshold, mask);
       smoothed = t;
-      let c = 0;
-      for (let i = 0; i < n; i++) c += mask[i];
+      let c = inc ? inc.maskPixels : 0;
+      if (!inc) for (let i = 0; i < n; i++) c += mask[i];
       covered += c / n;
       measured++;
       sweep.addFrame(t, mask);

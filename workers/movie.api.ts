@@ -138,7 +138,7 @@ export interface MovieApiOptions {
 }
 
 /** Fewer movie frames than twice this are not worth a helper worker's start-up. */
-const MIN_PARALLEL_FRAMES = 20;
+const MIN_PARALLEL_FRAMES = 10;
 
 const outlineCache = new Map<string, { outline: number[]; selected: number[] }>();
 

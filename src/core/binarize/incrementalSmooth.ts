@@ -23,6 +23,8 @@ export class IncrementalSmoother {
   readonly mask: Uint8Array;
   /** Pixels of the input that changed at the last `next` (for diagnostics and benches). */
   lastChanged = 0;
+  /** Structure pixels (ones) of the mask, kept up to date without a pass over it. */
+  maskPixels = 0;
   private readonly r: number;
   // Kernel taps pre-divided per output column / row by that column's / row's weight sum.
   private readonly kx: Float64Array;
@@ -198,21 +200,29 @@ export class IncrementalSmoother {
 
   private refreshMarked(): void {
     const { sum, smoothed, mask, outMark, outList, threshold } = this;
+    let count = this.maskPixels;
     for (let j = 0; j < this.outTouched; j++) {
       const o = outList[j];
       outMark[o] = 0;
       smoothed[o] = sum[o];
-      mask[o] = smoothed[o] >= threshold ? 1 : 0;
+      const m = smoothed[o] >= threshold ? 1 : 0;
+      count += m - mask[o];
+      mask[o] = m;
     }
+    this.maskPixels = count;
   }
 
   private refreshAll(): void {
     const { sum, smoothed, mask, outMark, outList, threshold } = this;
     for (let j = 0; j < this.outTouched; j++) outMark[outList[j]] = 0;
+    let count = 0;
     for (let i = 0; i < sum.length; i++) {
       smoothed[i] = sum[i];
-      mask[i] = smoothed[i] >= threshold ? 1 : 0;
+      const m = smoothed[i] >= threshold ? 1 : 0;
+      count += m;
+      mask[i] = m;
     }
+    this.maskPixels = count;
   }
 }
 

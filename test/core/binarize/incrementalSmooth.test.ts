@@ -108,6 +108,7 @@ describe('IncrementalSmoother', () => {
       expectMatchesScratch(inc, f.image, sigma, f.index);
       expectMatchesScratch(hinted, f.image, sigma, f.index);
       expect(hinted.lastChanged).toBe(inc.lastChanged);
+      expect(hinted.maskPixels).toBe(inc.mask.reduce((a, b) => a + b, 0));
       for (let i = 0; i < inc.mask.length; i++) structurePixels += inc.mask[i];
     }
     // The comparison means something only if structures were found and most frames were updates.
