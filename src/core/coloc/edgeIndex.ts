@@ -1,16 +1,20 @@
 // Exact signed distances at a few hundred points per movie frame, for frames that differ little
-// from one to the next (issue 19). EdgeSignedDistance lists a frame's edge pixels in one pass over
-// the whole mask; at 1280² that pass costs far more than the queries. EdgeIndex keeps the edge
-// pixels of the previous mask instead and updates them only where the mask changed (found by
-// comparing the masks 4 bytes at a time), filed in a grid of square cells so a query reads only
-// the cells that can hold its nearest edge pixel.
+// from one to the next (issue 19): PointSignedDistance's values bit for bit, without its two
+// whole-frame column indexes per mask (at 1280² building those costs far more than the queries).
 //
-// Values are EdgeSignedDistance's bit for bit: the same edge pixels, the same square distance for
-// each (computed by boxDistance2 in the same local coordinates: structure edges in image
-// columns/rows, background edges relative to the structures' bounding box less one pixel, kept
-// from per-column and per-row structure counts), and the least of them. A cell is skipped only
-// when a lower bound on every square distance in it, taken one pixel looser than the cell so
-// that rounding cannot make it exceed any of them, is no less than the best found.
+// The nearest point of the union of structure squares to an outside point lies on its boundary,
+// i.e. on a structure pixel with a background 4-neighbour; likewise the nearest background square
+// to an inside point is a background pixel with a structure 4-neighbour, and all those lie in the
+// structures' bounding box plus one pixel, the window PointSignedDistance searches. So the value
+// is the least square distance over those edge pixels, each computed by boxDistance2 in the same
+// local coordinates as PointSignedDistance's (structure edges in image columns/rows, background
+// edges relative to that window's corner, kept from per-column and per-row structure counts).
+//
+// The edge pixels of the previous mask are kept and updated only where the mask changed (found by
+// comparing the masks 4 bytes at a time), filed in a grid of square cells so that a query reads
+// only the cells that can hold its nearest edge pixel: a cell is skipped only when a lower bound
+// on every square distance in it, taken one pixel looser than the cell so that rounding cannot
+// make it exceed any of them, is no less than the best found.
 
 import type { RenderGrid } from '../movie/grid';
 import { boxDistance2, pixelIndexAt } from './signedDistance';

@@ -154,8 +154,8 @@ export class FrameSweep {
     const a = this.start[t];
     const b = a + this.lookup[t].size;
     // Exact values at a few points: the edge pixels, kept from the previous frame and updated
-    // where the mask changed, then a search over the nearby ones (EdgeIndex: EdgeSignedDistance's
-    // and PointSignedDistance's values bit for bit), cheaper than any pass over the whole frame
+    // where the mask changed, then a search over the nearby ones (EdgeIndex: PointSignedDistance's
+    // values bit for bit), cheaper than any pass over the whole frame
     // (issue 19).
     if (this.sampling === 'exact' && !this.perStructure) {
       this.edges ??= new EdgeIndex(g);

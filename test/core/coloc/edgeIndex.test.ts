@@ -1,11 +1,11 @@
 // EdgeIndex (edge pixels kept from the previous mask, updated where it changed) must give
-// EdgeSignedDistance's values bit for bit — and so PointSignedDistance's and the slow reference's
-// (edgeSignedDistance.test.ts) — after every update of a sequence of masks: blobs that grow,
+// PointSignedDistance's values bit for bit (and the slow reference's, edgeIndexMasks.test.ts)
+// after every update of a sequence of masks: blobs that grow,
 // shrink, move and vanish, jumps to unrelated masks (noise, empty, full), masks that are not
 // 0/1 bytes, and whatever the cell size (1 px cells to one cell over the whole grid).
 import { describe, expect, test } from 'vitest';
 import { EdgeIndex } from '../../../src/core/coloc/edgeIndex';
-import { EdgeSignedDistance } from '../../../src/core/coloc/signedDistance';
+import { PointSignedDistance } from '../../../src/core/coloc/signedDistance';
 import type { RenderGrid } from '../../../src/core/movie/grid';
 import { Rng } from '../../../src/core/random';
 import { referencePointSignedDistance } from '../../helpers/referenceKernels';
@@ -61,7 +61,7 @@ function maskSequence(r: Rng, w: number, h: number): ArrayLike<number>[] {
 }
 
 function expectSame(index: EdgeIndex, mask: ArrayLike<number>, grid: RenderGrid, r: Rng, points: number) {
-  const edge = new EdgeSignedDistance(mask, grid);
+  const edge = new PointSignedDistance(mask, grid);
   const { width: w, height: h, pixelNm } = grid;
   let finite = 0;
   for (let n = 0; n < points; n++) {
@@ -85,7 +85,7 @@ describe('EdgeIndex', () => {
     [64, 48, 7],
     [64, 48, 32],
     [30, 30, 64],
-  ])('%i×%i, %i px cells: EdgeSignedDistance bit for bit after every update', (w, h, cell) => {
+  ])('%i×%i, %i px cells: PointSignedDistance bit for bit after every update', (w, h, cell) => {
     const r = new Rng(w * 31 + cell);
     const grid: RenderGrid = { x0Nm: 120.3, y0Nm: -40, width: w, height: h, pixelNm: 10 };
     const index = new EdgeIndex(grid, cell);
