@@ -6,58 +6,26 @@
 import { describe, expect, test } from 'vitest';
 import type { Connectivity } from '../../src/core/binarize/structures';
 import type { RenderGrid } from '../../src/core/movie/grid';
-import { Rng } from '../../src/core/random';
 import { createMovieApi, type StructuresHelper } from '../../workers/movie.api';
 import { labelMoviePart } from '../../workers/structuresPart.api';
+import { discMovieLocs } from '../helpers/discMovie';
 
 const grid: RenderGrid = { x0Nm: 0, y0Nm: 0, width: 96, height: 80, pixelNm: 10 };
 const RAW_FRAMES = 500;
 
-// Discs that switch on and off and drift, plus uniform background: structures that span the
-// middle of the movie, where it is cut.
-function localizations() {
-  const r = new Rng(19);
-  const w = grid.width * grid.pixelNm;
-  const h = grid.height * grid.pixelNm;
-  const discs = Array.from({ length: 6 }, () => ({
-    x: 100 + r.uniform() * (w - 200),
-    y: 100 + r.uniform() * (h - 200),
-    r: 30 + r.uniform() * 60,
-    on: Math.floor(r.uniform() * 300),
-    off: 0,
-  }));
-  for (const d of discs) d.off = d.on + 100 + Math.floor(r.uniform() * 300);
-  const frame: number[] = [];
-  const x: number[] = [];
-  const y: number[] = [];
-  const precision: number[] = [];
-  const add = (f: number, tx: number, ty: number) => {
-    const p = 8 + 10 * r.uniform();
-    frame.push(f);
-    x.push(tx + p * r.normal());
-    y.push(ty + p * r.normal());
-    precision.push(p);
-  };
-  for (let f = 0; f < RAW_FRAMES; f++) {
-    for (const d of discs) {
-      if (f < d.on || f >= d.off) continue;
-      d.x += 0.3 * r.normal();
-      for (let k = r.poisson(1.5); k > 0; k--) {
-        const rho = d.r * Math.sqrt(r.uniform());
-        const phi = 2 * Math.PI * r.uniform();
-        add(f, d.x + rho * Math.cos(phi), d.y + rho * Math.sin(phi));
-      }
-    }
-    for (let k = r.poisson(0.5); k > 0; k--) add(f, r.uniform() * w, r.uniform() * h);
-  }
-  return {
-    length: frame.length,
-    frame: Uint32Array.from(frame),
-    x: Float64Array.from(x),
-    y: Float64Array.from(y),
-    precision: Float32Array.from(precision),
-  };
-}
+// Discs that switch on and off and drift: structures that span the middle of the movie, where
+// it is cut.
+const localizations = () =>
+  discMovieLocs({
+    seed: 19,
+    grid,
+    rawFrames: RAW_FRAMES,
+    discs: 6,
+    onBefore: 300,
+    minOn: 100,
+    onSpan: 300,
+    driftNm: 0.3,
+  });
 
 async function movieApi(helper?: () => StructuresHelper | null) {
   const api = createMovieApi({ structuresHelper: helper });
