@@ -32,6 +32,8 @@ export class IncrementalSmoother {
   private readonly previous: Float32Array;
   private readonly previousPairs: Float64Array;
   private readonly changedList: Int32Array;
+  /** Differences along one run of changed pixels. */
+  private readonly diff: Float64Array;
   private readonly sum: Float64Array;
   private readonly rowPass: Float64Array;
   private readonly rowMark: Uint8Array;
@@ -61,6 +63,7 @@ export class IncrementalSmoother {
     this.previous = new Float32Array(n);
     this.previousPairs = new Float64Array(this.previous.buffer, 0, n >> 1);
     this.changedList = new Int32Array(n);
+    this.diff = new Float64Array(width);
     this.sum = new Float64Array(n);
     this.rowPass = new Float64Array(n);
     this.rowMark = new Uint8Array(n);
@@ -177,28 +180,40 @@ export class IncrementalSmoother {
   // Horizontal pass of the difference frame − previous at the listed pixels; records the
   // row-pass pixels it touched. `previous` becomes the frame.
   private splatRows(frame: ArrayLike<number>, changed: number): void {
-    const { width, r, kx, rowPass, rowMark, rowList, previous, changedList } = this;
+    const { width, r, kx, rowPass, rowMark, rowList, previous, changedList, diff } = this;
     const span = 2 * r + 1;
     let touched = 0;
-    for (let j = 0; j < changed; j++) {
-      const i = changedList[j];
-      const v = frame[i];
-      const d = v - previous[i];
-      previous[i] = v;
-      const x = i % width;
-      const row = i - x;
-      const lo = x < r ? -x : -r;
-      const hi = x + r >= width ? width - 1 - x : r;
-      for (let k = lo; k <= hi; k++) {
-        const xo = x + k;
+    // Changed pixels come in runs along rows (the movie lists its splats' rectangles row by
+    // row): each run is convolved as a whole, so every output pixel is marked once per run and
+    // the taps are read in order.
+    for (let j = 0; j < changed; ) {
+      const i0 = changedList[j];
+      const x0 = i0 % width;
+      const row = i0 - x0;
+      let len = 1;
+      while (j + len < changed && changedList[j + len] === i0 + len && x0 + len < width) len++;
+      for (let m = 0; m < len; m++) {
+        const v = frame[i0 + m];
+        diff[m] = v - previous[i0 + m];
+        previous[i0 + m] = v;
+      }
+      const x1 = x0 + len - 1;
+      const xb = x1 + r < width ? x1 + r : width - 1;
+      for (let xo = x0 > r ? x0 - r : 0; xo <= xb; xo++) {
+        // Input column x feeds output column xo through tap r − (xo − x).
+        const lo = xo - r > x0 ? xo - r : x0;
+        const hi = xo + r < x1 ? xo + r : x1;
+        const taps = xo * span + r - xo + x0;
+        let sum = 0;
+        for (let m = lo - x0; m <= hi - x0; m++) sum += kx[taps + m] * diff[m];
         const q = row + xo;
-        // Tap for output column xo from input column x = xo − k: kernel[−k] (symmetric).
-        rowPass[q] += kx[xo * span + r - k] * d;
+        rowPass[q] += sum;
         if (!rowMark[q]) {
           rowMark[q] = 1;
           rowList[touched++] = q;
         }
       }
+      j += len;
     }
     this.rowTouched = touched;
   }
@@ -207,24 +222,35 @@ export class IncrementalSmoother {
     const { width, height, r, ky, rowPass, rowMark, rowList, sum, outMark, outList } = this;
     const span = 2 * r + 1;
     let touched = 0;
-    for (let j = 0; j < this.rowTouched; j++) {
-      const q = rowList[j];
-      const h = rowPass[q];
-      rowPass[q] = 0;
-      rowMark[q] = 0;
-      const x = q % width;
-      const y = (q - x) / width;
+    const n = this.rowTouched;
+    // Row-pass pixels come in runs along rows too: each run adds to the same columns of the
+    // rows around it, with one tap per output row.
+    for (let j = 0; j < n; ) {
+      const q0 = rowList[j];
+      const x0 = q0 % width;
+      const y = (q0 - x0) / width;
+      let len = 1;
+      while (j + len < n && rowList[j + len] === q0 + len && x0 + len < width) len++;
       const lo = y < r ? -y : -r;
       const hi = y + r >= height ? height - 1 - y : r;
       for (let k = lo; k <= hi; k++) {
         const yo = y + k;
-        const o = yo * width + x;
-        sum[o] += ky[yo * span + r - k] * h;
-        if (!outMark[o]) {
-          outMark[o] = 1;
-          outList[touched++] = o;
+        const tap = ky[yo * span + r - k];
+        const base = yo * width + x0;
+        for (let m = 0; m < len; m++) {
+          const o = base + m;
+          sum[o] += tap * rowPass[q0 + m];
+          if (!outMark[o]) {
+            outMark[o] = 1;
+            outList[touched++] = o;
+          }
         }
       }
+      for (let m = 0; m < len; m++) {
+        rowPass[q0 + m] = 0;
+        rowMark[q0 + m] = 0;
+      }
+      j += len;
     }
     this.outTouched = touched;
   }
