@@ -201,8 +201,8 @@ export class IncrementalSmoother {
       const xb = x1 + r < width ? x1 + r : width - 1;
       for (let xo = x0 > r ? x0 - r : 0; xo <= xb; xo++) {
         // Input column x feeds output column xo through tap r − (xo − x).
-        const lo = xo - r > x0 ? xo - r : x0;
-        const hi = xo + r < x1 ? xo + r : x1;
+        const lo = Math.max(xo - r, x0);
+        const hi = Math.min(xo + r, x1);
         const taps = xo * span + r - xo + x0;
         let sum = 0;
         for (let m = lo - x0; m <= hi - x0; m++) sum += kx[taps + m] * diff[m];
