@@ -11,6 +11,7 @@ import { FrameSweep, type QueryPoints, type SweepPart } from '../src/core/coloc/
 import type { FieldSampling } from '../src/core/coloc/signedDistance';
 import type { RenderGrid } from '../src/core/movie/grid';
 import { type MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
+import { throttledProgress } from './helperWorker';
 
 export interface SweepRange {
   /** The PALM localizations the movie is rendered from. */
@@ -89,14 +90,7 @@ export async function sweepRange(
 export function createDistanceSweepApi() {
   return {
     async sweep(r: SweepRange, onProgress?: (done: number) => void): Promise<SweepRangeResult> {
-      let last = 0;
-      const result = await sweepRange(r, (done) => {
-        const now = performance.now();
-        if (now - last > 150 || done === r.end - r.start) {
-          last = now;
-          onProgress?.(done);
-        }
-      });
+      const result = await sweepRange(r, throttledProgress(r.end - r.start, onProgress));
       const { part } = result;
       return Comlink.transfer(result, [part.nearest.buffer as ArrayBuffer]);
     },

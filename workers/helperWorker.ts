@@ -23,3 +23,21 @@ export function spawnHelperWorker<Api>(start: () => Worker, what: string): Helpe
   died.catch(() => {});
   return { api: Comlink.wrap<Api>(w), died, terminate: () => w.terminate() };
 }
+
+/**
+ * A helper's per-frame progress, passed on at most every 150 ms and at the end: each report
+ * crosses the worker boundary.
+ */
+export function throttledProgress(
+  total: number,
+  onProgress?: (done: number) => void,
+): (done: number) => void {
+  let last = 0;
+  return (done) => {
+    const now = performance.now();
+    if (now - last > 150 || done === total) {
+      last = now;
+      onProgress?.(done);
+    }
+  };
+}

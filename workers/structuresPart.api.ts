@@ -8,6 +8,7 @@ import { type Connectivity, StructureLabeller, type StructurePart } from '../src
 import { locTableFromColumns } from '../src/core/locs/table';
 import type { RenderGrid } from '../src/core/movie/grid';
 import { SlidingMovie } from '../src/core/movie/slidingMovie';
+import { throttledProgress } from './helperWorker';
 
 export interface StructuresPartRequest {
   /** SlidingMovie.splats() of the movie (σ as precision). */
@@ -49,14 +50,7 @@ export async function labelMoviePart(
 export function createStructuresPartApi() {
   return {
     async label(r: StructuresPartRequest, onProgress?: (done: number) => void): Promise<StructurePart> {
-      let last = 0;
-      const part = await labelMoviePart(r, (done) => {
-        const now = performance.now();
-        if (now - last > 150 || done === r.end - r.start) {
-          last = now;
-          onProgress?.(done);
-        }
-      });
+      const part = await labelMoviePart(r, throttledProgress(r.end - r.start, onProgress));
       return Comlink.transfer(part, [
         part.runY.buffer,
         part.runX0.buffer,
