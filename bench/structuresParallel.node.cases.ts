@@ -2,8 +2,9 @@
 // split over two worker threads as the app splits it (movie frames [0, ⌈n/2⌉) and [⌈n/2⌉, n), each
 // worker sliding its own copy of the movie from its first frame), the parts joined in order
 // (StructureLabeller.absorb, FrameSweep.adopt). Timed from handing out the ranges to the joined
-// result, movie frames included (each worker renders its own); the workers' start-up and movie
-// simulation are setup. Structure count and distance checksum must equal `structures-668`'s.
+// result, movie frames included (each worker renders its own); the workers' start-up, the movie
+// simulation and registering the positions (FrameSweep) are setup, as in `structures-668`.
+// Structure count and distance checksum must equal `structures-668`'s.
 import { pooledOtsuThreshold } from '../src/core/binarize/otsu';
 import { gaussianSmooth } from '../src/core/binarize/smooth';
 import { StructureLabeller } from '../src/core/binarize/structures';
@@ -26,8 +27,10 @@ async function runParallel() {
   );
   const workers = [factory(), factory()];
   try {
-    await Promise.all(workers.map((w) => w.api.prepare()));
     const split = Math.ceil(n / 2);
+    await Promise.all([workers[0].api.prepare(0), workers[1].api.prepare(split)]);
+    const points = queryPoints(n, width * grid.pixelNm, height * grid.pixelNm);
+    const sweep = new FrameSweep(n, [points], { grid });
     const t0 = performance.now();
     const c0 = cpuNowMs();
     const [a, b] = await Promise.all([
@@ -38,8 +41,6 @@ async function runParallel() {
     labeller.absorb(a.part);
     labeller.absorb(b.part);
     const labelled = labeller.finish();
-    const points = queryPoints(n, width * grid.pixelNm, height * grid.pixelNm);
-    const sweep = new FrameSweep(n, [points], { grid });
     sweep.adopt(a.distances);
     sweep.adopt(b.distances);
     const wall = performance.now() - t0;

@@ -10,19 +10,22 @@ import { FrameSweep } from '../src/core/coloc/frameSweep';
 import { grid, referenceMovie } from './movie.cases';
 import { queryPoints, SMOOTH_PX } from './structures.cases';
 
+let prepared: { start: number; sweep: FrameSweep } | null = null;
+
 const api = {
-  /** Simulates the movie and registers the positions (setup, timed apart). */
-  prepare(): number {
-    return referenceMovie().movie.frameCount;
+  /** Simulates the movie and registers the positions for frames from `start` on (setup, timed apart). */
+  prepare(start: number): number {
+    const { movie } = referenceMovie();
+    const n = movie.frameCount;
+    const points = queryPoints(n, grid.width * grid.pixelNm, grid.height * grid.pixelNm);
+    prepared = { start, sweep: new FrameSweep(n, [points], { grid, first: start }) };
+    return n;
   },
 
   run(start: number, end: number, threshold: number) {
     const { movie } = referenceMovie();
-    const n = movie.frameCount;
-    const sweep = new FrameSweep(n, [queryPoints(n, grid.width * grid.pixelNm, grid.height * grid.pixelNm)], {
-      grid,
-      first: start,
-    });
+    if (prepared?.start !== start) throw new Error(`prepare(${start}) first`);
+    const { sweep } = prepared;
     const t0 = performance.now();
     const labeller = new StructureLabeller(grid.width, grid.height, 26, grid);
     for (const { index, mask } of binaryMovieFrames(movie, start, end, threshold, SMOOTH_PX)) {
