@@ -16,6 +16,7 @@ import { localizeFileAppNodeCases } from './localizeFileApp.node.cases';
 import { movieWriteNodeCases } from './movieWrite.node.cases';
 import { multiNodeCases } from './multi.node.cases';
 import { stackNodeCases } from './stack.node.cases';
+import { structuresParallelNodeCases } from './structuresParallel.node.cases';
 import type { BenchCase, Figures } from './types';
 
 // Cases that need Node APIs run only here; bench/cases.ts is what the browser page imports.
@@ -31,6 +32,7 @@ const cases: BenchCase[] = [
   ...experimentNodeCases,
   ...calciumNodeCases,
   ...demoNodeCases,
+  ...structuresParallelNodeCases,
 ];
 
 const args = process.argv.slice(2);

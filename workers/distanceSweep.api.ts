@@ -11,6 +11,7 @@ import { FrameSweep, type QueryPoints, type SweepPart } from '../src/core/coloc/
 import type { FieldSampling } from '../src/core/coloc/signedDistance';
 import type { RenderGrid } from '../src/core/movie/grid';
 import { type MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
+import { throttledProgress } from './helperWorker';
 
 export interface SweepRange {
   /** The PALM localizations the movie is rendered from. */
@@ -66,13 +67,17 @@ export async function sweepRange(
   let covered = 0;
   let measured = 0;
   let done = 0;
+  // The movie lists the pixels changed since the frame before: a hint for the smoother only
+  // when that frame was smoothed too.
+  let smoothed = -1;
   for (const frame of movie.frames(r.start, r.end)) {
     const t = frame.index;
     if (sweep.needs(t)) {
-      if (inc) inc.next(frame.image);
+      if (inc) inc.next(frame.image, smoothed === t - 1 ? frame.changed : null);
       else binarize(frame.image, r.threshold, mask);
-      let c = 0;
-      for (let i = 0; i < n; i++) c += mask[i];
+      smoothed = t;
+      let c = inc ? inc.maskPixels : 0;
+      if (!inc) for (let i = 0; i < n; i++) c += mask[i];
       covered += c / n;
       measured++;
       sweep.addFrame(t, mask);
@@ -85,14 +90,7 @@ export async function sweepRange(
 export function createDistanceSweepApi() {
   return {
     async sweep(r: SweepRange, onProgress?: (done: number) => void): Promise<SweepRangeResult> {
-      let last = 0;
-      const result = await sweepRange(r, (done) => {
-        const now = performance.now();
-        if (now - last > 150 || done === r.end - r.start) {
-          last = now;
-          onProgress?.(done);
-        }
-      });
+      const result = await sweepRange(r, throttledProgress(r.end - r.start, onProgress));
       const { part } = result;
       return Comlink.transfer(result, [part.nearest.buffer as ArrayBuffer]);
     },

@@ -3,10 +3,10 @@
 // or structure outlines), finds the Otsu threshold, labels structures and writes TIFF downloads.
 // Long jobs yield between frames so a cancel() or a playback frame can get in.
 
-import { IncrementalSmoother } from '../src/core/binarize/incrementalSmooth';
+import { binaryMovieFrames } from '../src/core/binarize/movieStructures';
 import { evenlySpacedIndices, pooledOtsuThreshold } from '../src/core/binarize/otsu';
 import { gaussianSmooth } from '../src/core/binarize/smooth';
-import type { Connectivity, LabelledStructures } from '../src/core/binarize/structures';
+import type { Connectivity, LabelledStructures, StructurePart } from '../src/core/binarize/structures';
 import { StructureLabeller } from '../src/core/binarize/structures';
 import { contrastingColours } from '../src/core/color/lut';
 import { type ColormapName, colormapLut, paintFrame } from '../src/core/display/colormaps';
@@ -17,6 +17,7 @@ import { type MovieSigma, SlidingMovie } from '../src/core/movie/slidingMovie';
 import type { MovieFrameTimes } from '../src/core/movie/window';
 import type { TiffCompression } from '../src/core/stack/tiffWriter';
 import { abortError, blobSink, writeMovieTiffs } from './movie.export';
+import type { StructuresPartRequest } from './structuresPart.api';
 
 export interface MovieConfig {
   window: number;
@@ -122,9 +123,22 @@ export interface StructureResult {
 
 export type Progress = (done: number, total: number) => void;
 
+/** A worker labelling one part of the movie for one analyse() call (structuresPart.api.ts). */
+export interface StructuresHelper {
+  label(req: StructuresPartRequest, onProgress: (done: number) => void): Promise<StructurePart>;
+  /** Rejects if the worker stops. */
+  died: Promise<never>;
+  terminate(): void;
+}
+
 export interface MovieApiOptions {
   transfer?: <T>(value: T, transferables: Transferable[]) => T;
+  /** A helper worker for the second half of analyse() (browser); none: one thread. */
+  structuresHelper?: () => StructuresHelper | null;
 }
+
+/** Fewer movie frames than twice this are not worth a helper worker's start-up. */
+const MIN_PARALLEL_FRAMES = 10;
 
 const outlineCache = new Map<string, { outline: number[]; selected: number[] }>();
 
@@ -388,22 +402,49 @@ export function createMovieApi(options: MovieApiOptions = {}) {
       const gen = generation;
       const { width, height } = m.grid;
       const labeller = new StructureLabeller(width, height, req.connectivity, m.grid);
-      // Consecutive frames differ little: smooth and threshold only around the changed pixels.
-      const inc =
-        req.smoothSigmaPx > 0
-          ? new IncrementalSmoother(width, height, req.smoothSigmaPx, req.threshold)
-          : null;
-      const mask = inc ? inc.mask : new Uint8Array(width * height);
+      // The second half in a helper worker, from its own copy of the movie; joined in order.
+      const helper = frames >= 2 * MIN_PARALLEL_FRAMES ? (options.structuresHelper?.() ?? null) : null;
+      const split = helper ? Math.ceil(frames / 2) : frames;
       const tick = progressFor(job, onProgress);
       let done = 0;
+      let helperDone = 0;
+      const remote = helper
+        ? Promise.race([
+            helper.label(
+              {
+                splats: m.splats(),
+                movie: { window: m.window, step: m.step, grid: m.grid, localizedFrames: m.localizedFrames },
+                threshold: req.threshold,
+                smoothSigmaPx: req.smoothSigmaPx,
+                connectivity: req.connectivity,
+                start: split,
+                end: frames,
+              },
+              (d) => {
+                helperDone = d;
+              },
+            ),
+            helper.died,
+          ])
+        : null;
+      // Rejections are taken when awaited below; until then they must not go unhandled.
+      remote?.catch(() => {});
       try {
-        for (const f of m.frames(0, frames)) {
-          if (inc) inc.next(f.image);
-          else for (let i = 0; i < mask.length; i++) mask[i] = f.image[i] >= req.threshold ? 1 : 0;
+        // Consecutive frames differ little: smoothed and thresholded around the changed pixels.
+        for (const { mask } of binaryMovieFrames(m, 0, split, req.threshold, req.smoothSigmaPx)) {
           labeller.addFrame(mask);
-          if (await tick(++done, frames)) throw abortError();
+          if (await tick(++done + helperDone, frames)) throw abortError();
+        }
+        if (remote) {
+          while (helperDone < frames - split) {
+            const waited = await Promise.race([remote, new Promise((r) => setTimeout(r, 100, null))]);
+            if (waited) break;
+            if (await tick(done + helperDone, frames)) throw abortError();
+          }
+          labeller.absorb(await remote);
         }
       } finally {
+        helper?.terminate();
         if (job !== undefined) cancelled.delete(job);
       }
       const result = labeller.finish();

@@ -1,7 +1,8 @@
 // Streams a movie (and optionally its binary and label movies) into multi-page TIFFs one frame
 // at a time, for the movie worker's downloads and `evscope movie` alike: memory is one movie
 // frame, one mask and the labeller's run lists, never the whole movie.
-import { gaussianSmooth } from '../src/core/binarize/smooth';
+import { IncrementalSmoother } from '../src/core/binarize/incrementalSmooth';
+import { binarize } from '../src/core/binarize/smooth';
 import {
   type Connectivity,
   type LabelledStructures,
@@ -103,10 +104,11 @@ export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions):
   const maskW = o.mask ? createTiffWriter({ ...common, dtype: 'uint8', sink: o.mask }) : null;
   const labeller = o.labels ? new StructureLabeller(width, height, o.connectivity ?? 26, movie.grid) : null;
   const total = o.labels ? 2 * frames : frames;
-  const mask = new Uint8Array(width * height);
-  const smoothed = new Float32Array(width * height);
   const sigma = o.smoothSigmaPx ?? 0;
   const threshold = o.threshold ?? Number.POSITIVE_INFINITY;
+  // Consecutive frames differ little: smoothed and thresholded around the changed pixels only.
+  const inc = needMask && sigma > 0 ? new IncrementalSmoother(width, height, sigma, threshold) : null;
+  const mask = inc ? inc.mask : new Uint8Array(width * height);
   let done = 0;
   let clipped = 0;
   for (const f of movie.frames(first, end)) {
@@ -115,8 +117,8 @@ export async function writeMovieTiffs(movie: SlidingMovie, o: MovieTiffOptions):
       await movieW.writeFrame(q.buffer);
     } else if (movieW) await movieW.writeFrame(f.image);
     if (needMask) {
-      const v = sigma > 0 ? gaussianSmooth(f.image, width, height, sigma, smoothed) : f.image;
-      for (let i = 0; i < mask.length; i++) mask[i] = v[i] >= threshold ? 1 : 0;
+      if (inc) inc.next(f.image, f.changed);
+      else binarize(f.image, threshold, mask);
       if (maskW) await maskW.writeFrame(mask);
       labeller?.addFrame(mask);
     }

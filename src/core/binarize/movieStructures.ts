@@ -2,6 +2,8 @@
 // one frame at a time: frames come from any iterable, e.g. SlidingMovie.frames().
 
 import type { RenderGrid } from '../movie/grid';
+import type { SlidingMovie } from '../movie/slidingMovie';
+import { IncrementalSmoother } from './incrementalSmooth';
 import { binarize, gaussianSmooth } from './smooth';
 import { type Connectivity, type LabelledStructures, StructureLabeller } from './structures';
 
@@ -43,4 +45,27 @@ export function smoothedFrame(
   smoothSigmaPx: number,
 ): ArrayLike<number> {
   return smoothSigmaPx > 0 ? gaussianSmooth(frame, grid.width, grid.height, smoothSigmaPx) : frame;
+}
+
+/**
+ * The binary frames [start, end) of a movie, in order: smoothed incrementally (only around the
+ * pixels the movie says changed) and thresholded. The mask is reused: consume it before the next.
+ * A range started anywhere gives the masks a pass from frame 0 gives, so a movie can be split
+ * over workers (StructureLabeller.part / absorb).
+ */
+export function* binaryMovieFrames(
+  movie: SlidingMovie,
+  start: number,
+  end: number,
+  threshold: number,
+  smoothSigmaPx: number,
+): Generator<{ index: number; mask: Uint8Array }> {
+  const { width, height } = movie.grid;
+  const inc = smoothSigmaPx > 0 ? new IncrementalSmoother(width, height, smoothSigmaPx, threshold) : null;
+  const mask = inc ? inc.mask : new Uint8Array(width * height);
+  for (const f of movie.frames(start, end)) {
+    if (inc) inc.next(f.image, f.changed);
+    else binarize(f.image, threshold, mask);
+    yield { index: f.index, mask };
+  }
 }

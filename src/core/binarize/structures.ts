@@ -75,6 +75,20 @@ export interface LabelledStructures {
 
 type GridNm = Pick<RenderGrid, 'x0Nm' | 'y0Nm' | 'pixelNm'>;
 
+/** Frames labelled apart (StructureLabeller.part), to be joined in order (absorb). */
+export interface StructurePart {
+  width: number;
+  height: number;
+  connectivity: Connectivity;
+  runY: Int32Array;
+  runX0: Int32Array;
+  runX1: Int32Array;
+  /** Union-find root of each run within the part. */
+  root: Int32Array;
+  /** First run of each frame of the part, and the end. */
+  frameRunStart: Int32Array;
+}
+
 class GrowableI32 {
   data = new Int32Array(1024);
   length = 0;
@@ -122,6 +136,69 @@ export class StructureLabeller {
     return this.frameRunStart.length - 1;
   }
 
+  /** This labeller's frames as a part for `absorb` (transferable arrays). */
+  part(): StructurePart {
+    const n = this.runY.length;
+    const root = new Int32Array(n);
+    for (let r = 0; r < n; r++) root[r] = this.find(r);
+    return {
+      width: this.width,
+      height: this.height,
+      connectivity: this.connectivity,
+      runY: this.runY.data.slice(0, n),
+      runX0: this.runX0.data.slice(0, n),
+      runX1: this.runX1.data.slice(0, n),
+      root,
+      frameRunStart: Int32Array.from(this.frameRunStart),
+    };
+  }
+
+  /**
+   * Appends the frames of a part labelled by another labeller (in another worker), linking its
+   * first frame to this one's last as addFrame would have: afterwards this labeller is as if it
+   * had been given those frames itself (the same labels and tables).
+   */
+  absorb(p: StructurePart): void {
+    if (this.finished) throw new Error('finish() was called');
+    if (p.width !== this.width || p.height !== this.height || p.connectivity !== this.connectivity)
+      throw new RangeError('the part has another frame size or connectivity');
+    const end = this.runY.length;
+    const lastStart = this.frameRunStart[this.frameRunStart.length - 2] ?? 0;
+    const hadFrames = this.frameCount > 0;
+    for (let k = 0; k < p.runY.length; k++) {
+      this.runY.push(p.runY[k]);
+      this.runX0.push(p.runX0[k]);
+      this.runX1.push(p.runX1[k]);
+      this.parent.push(end + k);
+    }
+    // The part's own links (its union-find roots), then the links across the cut.
+    for (let k = 0; k < p.runY.length; k++) if (p.root[k] !== k) this.union(end + k, end + p.root[k]);
+    for (let f = 1; f < p.frameRunStart.length; f++) this.frameRunStart.push(end + p.frameRunStart[f]);
+    const across = this.connectivity === 6 || this.connectivity === 26;
+    if (across && hadFrames && p.frameRunStart.length > 1) {
+      const diagonal = this.connectivity === 26 ? 1 : 0;
+      const before = this.rowsOf(lastStart, end, this.prevRowStart);
+      const first = this.rowsOf(end, end + p.frameRunStart[1], this.rowStart);
+      for (let y = 0; y < this.height; y++)
+        for (let py = Math.max(0, y - diagonal); py <= Math.min(this.height - 1, y + diagonal); py++)
+          this.linkRows(before[py], before[py + 1], first[y], first[y + 1], diagonal);
+    }
+    // Rows of the new last frame, for frames added after the part.
+    const n = this.frameRunStart.length;
+    if (n > 1) this.rowsOf(this.frameRunStart[n - 2], this.frameRunStart[n - 1], this.prevRowStart);
+  }
+
+  // First run of each row (height + 1 entries) among runs [from, to) of one frame.
+  private rowsOf(from: number, to: number, rows: Int32Array): Int32Array {
+    const ry = this.runY.data;
+    let r = from;
+    for (let y = 0; y <= this.height; y++) {
+      while (r < to && ry[r] < y) r++;
+      rows[y] = r;
+    }
+    return rows;
+  }
+
   /** Adds the next frame's mask (non-zero = structure), width·height row-major. */
   addFrame(mask: ArrayLike<number>): void {
     if (this.finished) throw new Error('finish() was called');
@@ -133,12 +210,24 @@ export class StructureLabeller {
     const hasPrev = this.frameCount > 0;
     const [runY, runX0, runX1, parent] = [this.runY, this.runX0, this.runX1, this.parent];
     const rows = this.rowStart;
+    const words = wordsOf(mask, width);
     for (let y = 0; y < height; y++) {
       rows[y] = runY.length;
       const row = y * width;
       let x = 0;
       while (x < width) {
         if (!mask[row + x]) {
+          // Movie masks are mostly background: skip it four pixels at a time where aligned.
+          if (words && (x & 3) === 0) {
+            let k = (row + x) >> 2;
+            const end = (row + width) >> 2;
+            while (k < end && words[k] === 0) k++;
+            const skipped = (k << 2) - row;
+            if (skipped > x) {
+              x = skipped;
+              continue;
+            }
+          }
           x++;
           continue;
         }
@@ -299,6 +388,13 @@ export class StructureLabeller {
       },
     };
   }
+}
+
+// A mask's bytes as 32-bit words when every row starts on a word (else null): a word is 0
+// exactly when its four pixels are.
+function wordsOf(mask: ArrayLike<number>, width: number): Int32Array | null {
+  if (!(mask instanceof Uint8Array) || mask.byteOffset % 4 !== 0 || width % 4 !== 0) return null;
+  return new Int32Array(mask.buffer, mask.byteOffset, mask.length >> 2);
 }
 
 function summarise(obs: StructureObservations, count: number): StructureSummary {

@@ -12,8 +12,8 @@ import { labelComponents2D } from '../binarize/structures';
 import type { RenderGrid } from '../movie/grid';
 import { nm } from '../units';
 import type { SignedDistanceProvider } from './analysisDistance';
+import { EdgeIndex } from './edgeIndex';
 import {
-  EdgeSignedDistance,
   type FieldSampling,
   pixelIndexAt,
   StructureDistances,
@@ -61,6 +61,7 @@ export class FrameSweep {
   private structValues: Float64Array[] = [];
   private maxStructures = 0;
   private readonly field: Float32Array;
+  private edges: EdgeIndex | null = null;
   private done = 0;
 
   /** `frameCount` movie frames; points outside [0, frameCount) are ignored (their distance is NaN). */
@@ -152,12 +153,14 @@ export class FrameSweep {
     this.done++;
     const a = this.start[t];
     const b = a + this.lookup[t].size;
-    // Exact values at a few points: one pass listing the edge pixels, then a search over them
-    // (EdgeSignedDistance, PointSignedDistance's values bit for bit), cheaper than labelling the
-    // frame or indexing every column of it (issue 19).
+    // Exact values at a few points: the edge pixels, kept from the previous frame and updated
+    // where the mask changed, then a search over the nearby ones (EdgeIndex: PointSignedDistance's
+    // values bit for bit), cheaper than any pass over the whole frame
+    // (issue 19).
     if (this.sampling === 'exact' && !this.perStructure) {
-      const exact = new EdgeSignedDistance(mask, g);
-      for (let r = a; r < b; r++) this.nearest[r] = exact.at(this.px[r], this.py[r]);
+      this.edges ??= new EdgeIndex(g);
+      this.edges.update(mask);
+      for (let r = a; r < b; r++) this.nearest[r] = this.edges.at(this.px[r], this.py[r]);
       return;
     }
     // Structures cover a small part of a movie frame and the points are few: reading each

@@ -36,7 +36,7 @@ function distanceFromSquared(sq: number): number {
 }
 
 /** Squared distance (px²) from (u, v) (pixel units) to the square of pixel (c, r). */
-function boxDistance2(u: number, v: number, c: number, r: number): number {
+export function boxDistance2(u: number, v: number, c: number, r: number): number {
   const dx = c > u ? c - u : u > c + 1 ? u - c - 1 : 0;
   const dy = r > v ? r - v : v > r + 1 ? v - r - 1 : 0;
   return dx * dx + dy * dy;
@@ -159,98 +159,6 @@ export class PointSignedDistance {
     if (!this.structure) return Number.POSITIVE_INFINITY;
     return Math.sqrt(this.structure.distance2(u, v)) * g.pixelNm;
   }
-}
-
-/**
- * The same values as PointSignedDistance, bit for bit, for a few points per mask (issue 19: 300
- * positions on a 1280² movie frame): instead of two whole-frame column indexes it lists the edge
- * pixels once (one pass over the mask) and takes the least square distance over them. The nearest
- * point of the union of structure squares to an outside point lies on its boundary, i.e. on a
- * structure pixel with a background 4-neighbour; likewise the nearest background square to an
- * inside point is a background pixel with a structure 4-neighbour, and all those lie in the
- * structures' bounding box plus one pixel, the window PointSignedDistance searches, whose local
- * coordinates are used here too so that every square distance is computed by the same operations.
- */
-export class EdgeSignedDistance {
-  private readonly mask: ArrayLike<number>;
-  private readonly grid: RenderGrid;
-  /** Edge structure pixels (column, row), image coordinates. */
-  private readonly sx: Int32Array;
-  private readonly sy: Int32Array;
-  /** Edge background pixels (column, row), relative to (x0, y0). */
-  private readonly bx: Int32Array;
-  private readonly by: Int32Array;
-  private readonly x0: number;
-  private readonly y0: number;
-  private readonly anyStructure: boolean;
-
-  constructor(mask: ArrayLike<number>, grid: RenderGrid) {
-    const { width, height } = grid;
-    if (mask.length !== width * height) throw new RangeError('mask size does not match the grid');
-    this.mask = mask;
-    this.grid = grid;
-    const sx: number[] = [];
-    const sy: number[] = [];
-    const bxs: number[] = [];
-    const bys: number[] = [];
-    let x0 = width;
-    let y0 = height;
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      for (let x = 0; x < width; x++) {
-        const on = mask[row + x] !== 0;
-        // Differs from a 4-neighbour (neighbours outside the image do not count).
-        const edge =
-          (x > 0 && (mask[row + x - 1] !== 0) !== on) ||
-          (x + 1 < width && (mask[row + x + 1] !== 0) !== on) ||
-          (y > 0 && (mask[row - width + x] !== 0) !== on) ||
-          (y + 1 < height && (mask[row + width + x] !== 0) !== on);
-        if (on) {
-          if (x < x0) x0 = x;
-          if (y < y0) y0 = y;
-        }
-        if (!edge) continue;
-        if (on) {
-          sx.push(x);
-          sy.push(y);
-        } else {
-          bxs.push(x);
-          bys.push(y);
-        }
-      }
-    }
-    this.anyStructure = y0 < height;
-    this.x0 = Math.max(x0 - 1, 0);
-    this.y0 = Math.max(y0 - 1, 0);
-    this.sx = Int32Array.from(sx);
-    this.sy = Int32Array.from(sy);
-    this.bx = Int32Array.from(bxs, (x) => x - this.x0);
-    this.by = Int32Array.from(bys, (y) => y - this.y0);
-  }
-
-  /** Signed distance (nm) at (x, y) nm; NaN outside the grid. */
-  at(xNm: number, yNm: number): number {
-    const g = this.grid;
-    const at = pixelIndexAt(g, xNm, yNm);
-    if (at < 0) return Number.NaN;
-    const u = (xNm - g.x0Nm) / g.pixelNm;
-    const v = (yNm - g.y0Nm) / g.pixelNm;
-    if (this.mask[at]) {
-      if (this.bx.length === 0) return Number.NEGATIVE_INFINITY;
-      return -Math.sqrt(nearest2(u - this.x0, v - this.y0, this.bx, this.by)) * g.pixelNm;
-    }
-    if (!this.anyStructure) return Number.POSITIVE_INFINITY;
-    return Math.sqrt(nearest2(u, v, this.sx, this.sy)) * g.pixelNm;
-  }
-}
-
-function nearest2(u: number, v: number, cs: Int32Array, rs: Int32Array): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < cs.length; i++) {
-    const d = boxDistance2(u, v, cs[i], rs[i]);
-    if (d < best) best = d;
-  }
-  return best;
 }
 
 /** Signed distance (nm) at every pixel centre of a mask (non-zero = structure); pixel size in nm. */

@@ -21,7 +21,7 @@ import { PHYSICAL_DEFAULTS } from '../physicalDefaults';
 import { frame0 } from '../units';
 import { FrameIndexedLocs } from './frameIndexedLocs';
 import type { RenderGrid } from './grid';
-import { fixedPointToFloat, GaussianSplatter } from './splat';
+import { FIXED_POINT_ONE, fixedPointToFloat, GaussianSplatter } from './splat';
 import {
   checkMovieWindow,
   type MovieFrameTimes,
@@ -49,6 +49,12 @@ export interface MovieFrame {
   index: number;
   /** Valid until the iterator advances; copy it to keep it. */
   image: Float32Array;
+  /**
+   * Pixels (indices) that may differ from the frame this iterator yielded before — every pixel
+   * that does is listed, some listed ones may not differ — or null when any may (the first
+   * frame, a fresh render). Valid until the iterator advances.
+   */
+  changed: Int32Array | null;
   startFrame: number;
   endFrame: number;
 }
@@ -59,10 +65,51 @@ export interface AppendResult {
   dropped: number;
 }
 
-// A window sum positioned at one movie frame (or nowhere, frame −1).
+// A window sum positioned at one movie frame (or nowhere, frame −1); `touched`, if kept, lists
+// the pixels splatted since it was last cleared.
 interface Accumulator {
   acc: Float64Array;
   frame: number;
+  touched?: TouchedPixels;
+}
+
+// Pixels written since the last clear, each listed once (`mark[p] === epoch` when listed), or
+// `all` after a fresh render. Sliding a frame touches a few percent of the pixels: converting and
+// handing on only those is what makes the per-frame pipeline incremental (issue 19).
+class TouchedPixels {
+  readonly list: Int32Array;
+  count = 0;
+  all = true;
+  private readonly mark: Int32Array;
+  private epoch = 1;
+  constructor(n: number) {
+    this.list = new Int32Array(n);
+    this.mark = new Int32Array(n);
+  }
+
+  add(rect: { x: number; y: number; w: number; h: number }, width: number): void {
+    if (this.all) return;
+    const { list, mark, epoch } = this;
+    let count = this.count;
+    for (let j = 0; j < rect.h; j++) {
+      const row = (rect.y + j) * width + rect.x;
+      for (let p = row; p < row + rect.w; p++)
+        if (mark[p] !== epoch) {
+          mark[p] = epoch;
+          list[count++] = p;
+        }
+    }
+    this.count = count;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.all = false;
+    if (++this.epoch === 0x7fffffff) {
+      this.mark.fill(0);
+      this.epoch = 1;
+    }
+  }
 }
 
 export class SlidingMovie {
@@ -112,6 +159,21 @@ export class SlidingMovie {
 
   get localizationCount(): number {
     return this.locs.length;
+  }
+
+  /**
+   * Copies of the splats drawn (raw frame, x, y nm, σ nm), e.g. for a worker that renders part
+   * of the movie: a movie with σ = 1 × precision appended this as (frame, x, y, precision) and
+   * given the same window, step, grid and localized frames has the same frames, bit for bit.
+   */
+  splats(): { frame: Uint32Array; x: Float64Array; y: Float64Array; precision: Float64Array } {
+    const { frame, x, y, sigma, length } = this.locs;
+    return {
+      frame: frame.slice(0, length),
+      x: x.slice(0, length),
+      y: y.slice(0, length),
+      precision: sigma.slice(0, length),
+    };
   }
 
   /** Raw frames known to be completely localized. */
@@ -171,7 +233,10 @@ export class SlidingMovie {
       if (f > maxFrame) maxFrame = f;
       for (const a of positioned) {
         const start = a.frame * this.step;
-        if (f >= start && f < start + this.window) this.splatter.splat(a.acc, xi, yi, s, 1);
+        if (f >= start && f < start + this.window) {
+          this.splatter.splat(a.acc, xi, yi, s, 1);
+          a.touched?.add(this.splatter.lastRect, this.grid.width);
+        }
       }
     }
     if (accepted > 0) {
@@ -215,14 +280,26 @@ export class SlidingMovie {
    */
   *frames(first = 0, end = this.frameCount): Generator<MovieFrame> {
     const a = this.newAccumulator();
+    const touched = new TouchedPixels(a.acc.length);
+    a.touched = touched;
     const image = this.newImage();
     this.live.add(a);
+    const k = 1 / this.window / FIXED_POINT_ONE;
     try {
       for (let n = first; n < end; n++) {
         this.moveTo(a, n);
-        fixedPointToFloat(a.acc, 1 / this.window, image);
+        let changed: Int32Array | null = null;
+        if (touched.all) fixedPointToFloat(a.acc, 1 / this.window, image);
+        else {
+          // The same product as fixedPointToFloat, at the touched pixels only.
+          const { list, count } = touched;
+          const acc = a.acc;
+          for (let j = 0; j < count; j++) image[list[j]] = acc[list[j]] * k;
+          changed = list.subarray(0, count);
+        }
+        touched.clear();
         const { start, end: stop } = this.frameRange(n);
-        yield { index: n, image, startFrame: start, endFrame: stop };
+        yield { index: n, image, changed, startFrame: start, endFrame: stop };
       }
     } finally {
       this.live.delete(a);
@@ -234,9 +311,9 @@ export class SlidingMovie {
    * frame must equal, and the image of any other frame range.
    */
   renderRange(start: number, end: number, out: Float32Array = this.newImage()): Float32Array {
-    const acc = new Float64Array(this.grid.width * this.grid.height);
-    this.splatRange(acc, start, end, 1);
-    return fixedPointToFloat(acc, 1 / Math.max(end - start, 1), out);
+    const a: Accumulator = { acc: new Float64Array(this.grid.width * this.grid.height), frame: -1 };
+    this.splatRange(a, start, end, 1);
+    return fixedPointToFloat(a.acc, 1 / Math.max(end - start, 1), out);
   }
 
   private newAccumulator(): Accumulator {
@@ -255,27 +332,31 @@ export class SlidingMovie {
     // Sliding touches 2|n − m|·S raw frames, a fresh render W of them plus a clear.
     if (m >= 0 && 2 * Math.abs(n - m) * S < W) {
       if (n > m) {
-        this.splatRange(a.acc, m * S, n * S, -1);
-        this.splatRange(a.acc, m * S + W, n * S + W, 1);
+        this.splatRange(a, m * S, n * S, -1);
+        this.splatRange(a, m * S + W, n * S + W, 1);
       } else {
-        this.splatRange(a.acc, n * S + W, m * S + W, -1);
-        this.splatRange(a.acc, n * S, m * S, 1);
+        this.splatRange(a, n * S + W, m * S + W, -1);
+        this.splatRange(a, n * S, m * S, 1);
       }
     } else {
       a.acc.fill(0);
-      this.splatRange(a.acc, n * S, n * S + W, 1);
+      if (a.touched) a.touched.all = true;
+      this.splatRange(a, n * S, n * S + W, 1);
     }
     a.frame = n;
   }
 
-  private splatRange(acc: Float64Array, start: number, end: number, sign: 1 | -1): void {
+  private splatRange(a: Accumulator, start: number, end: number, sign: 1 | -1): void {
     const { lo, hi } = this.locs.rangeOf(start, end);
     const order = this.locs.order;
     const { x, y, sigma } = this.locs;
     const splatter = this.splatter;
+    const { acc, touched } = a;
+    const width = this.grid.width;
     for (let k = lo; k < hi; k++) {
       const i = order[k];
       splatter.splat(acc, x[i], y[i], sigma[i], sign);
+      if (touched) touched.add(splatter.lastRect, width);
     }
   }
 }

@@ -20,6 +20,8 @@ export class GaussianSplatter {
   private wy = new Float64Array(64);
   private firstX = 0;
   private firstY = 0;
+  /** Pixels the last splat wrote: columns [x, x + w), rows [y, y + h) (w = h = 0: none). */
+  readonly lastRect = { x: 0, y: 0, w: 0, h: 0 };
 
   constructor(grid: RenderGrid) {
     checkRenderGrid(grid);
@@ -45,10 +47,17 @@ export class GaussianSplatter {
     const u = (xNm - g.x0Nm) / g.pixelNm;
     const v = (yNm - g.y0Nm) / g.pixelNm;
     const s = sigmaNm / g.pixelNm;
+    const rect = this.lastRect;
+    rect.w = 0;
+    rect.h = 0;
     const nx = this.axisWeights(u, s, g.width, true);
     if (nx === 0) return;
     const ny = this.axisWeights(v, s, g.height, false);
     if (ny === 0) return;
+    rect.x = this.firstX;
+    rect.y = this.firstY;
+    rect.w = nx;
+    rect.h = ny;
     const wx = this.wx;
     const wy = this.wy;
     const width = g.width;

@@ -12,55 +12,25 @@ import { locTableFromColumns } from '../../../src/core/locs/table';
 import type { RenderGrid } from '../../../src/core/movie/grid';
 import { SlidingMovie } from '../../../src/core/movie/slidingMovie';
 import { Rng } from '../../../src/core/random';
+import { discMovieLocs } from '../../helpers/discMovie';
 
 const grid: RenderGrid = { x0Nm: 0, y0Nm: 0, width: 96, height: 80, pixelNm: 10 };
 
-// Discs that switch on and off plus uniform background, like the reference movie, on a small grid.
 function seededMovie(seed: number, window: number, step: number): SlidingMovie {
-  const r = new Rng(seed);
-  const frames = 400;
-  const w = grid.width * grid.pixelNm;
-  const h = grid.height * grid.pixelNm;
-  const discs = Array.from({ length: 5 }, () => ({
-    x: 100 + r.uniform() * (w - 200),
-    y: 100 + r.uniform() * (h - 200),
-    r: 30 + r.uniform() * 60,
-    on: Math.floor(r.uniform() * frames),
-    off: 0,
-  }));
-  for (const d of discs) d.off = d.on + 50 + Math.floor(r.uniform() * 250);
-  const frame: number[] = [];
-  const x: number[] = [];
-  const y: number[] = [];
-  const precision: number[] = [];
-  const add = (f: number, tx: number, ty: number) => {
-    const p = 8 + 10 * r.uniform();
-    frame.push(f);
-    x.push(tx + p * r.normal());
-    y.push(ty + p * r.normal());
-    precision.push(p);
-  };
-  for (let f = 0; f < frames; f++) {
-    for (const d of discs) {
-      if (f < d.on || f >= d.off) continue;
-      for (let k = r.poisson(1.5); k > 0; k--) {
-        const rho = d.r * Math.sqrt(r.uniform());
-        const phi = 2 * Math.PI * r.uniform();
-        add(f, d.x + rho * Math.cos(phi), d.y + rho * Math.sin(phi));
-      }
-    }
-    for (let k = r.poisson(0.5); k > 0; k--) add(f, r.uniform() * w, r.uniform() * h);
-  }
-  const table = locTableFromColumns({
-    frame: Uint32Array.from(frame),
-    x: Float64Array.from(x),
-    y: Float64Array.from(y),
-    precision: Float32Array.from(precision),
+  const rawFrames = 400;
+  const { length: _, ...columns } = discMovieLocs({
+    seed,
+    grid,
+    rawFrames,
+    discs: 5,
+    onBefore: rawFrames,
+    minOn: 50,
+    onSpan: 250,
   });
   return SlidingMovie.fromTable(
-    table,
+    locTableFromColumns(columns),
     { window, step, grid, sigma: { kind: 'precision', factor: 1 } },
-    frames,
+    rawFrames,
   );
 }
 
@@ -95,17 +65,26 @@ describe('IncrementalSmoother', () => {
     );
     expect(threshold).toBeGreaterThan(0);
     const inc = new IncrementalSmoother(width, height, sigma, threshold);
+    // The same, told which pixels changed by the movie instead of comparing the frames.
+    const hinted = new IncrementalSmoother(width, height, sigma, threshold);
     let structurePixels = 0;
     let incrementalFrames = 0;
+    let hints = 0;
     for (const f of movie.frames()) {
       inc.next(f.image);
+      hinted.next(f.image, f.changed);
+      if (f.changed) hints++;
       if (f.index > 0 && 4 * inc.lastChanged <= width * height) incrementalFrames++;
       expectMatchesScratch(inc, f.image, sigma, f.index);
+      expectMatchesScratch(hinted, f.image, sigma, f.index);
+      expect(hinted.lastChanged).toBe(inc.lastChanged);
+      expect(hinted.maskPixels).toBe(inc.mask.reduce((a, b) => a + b, 0));
       for (let i = 0; i < inc.mask.length; i++) structurePixels += inc.mask[i];
     }
     // The comparison means something only if structures were found and most frames were updates.
     expect(structurePixels).toBeGreaterThan(0);
     expect(incrementalFrames).toBeGreaterThan(movie.frameCount / 2);
+    expect(hints).toBeGreaterThan(movie.frameCount / 2);
   });
 
   test('frames in any order (jumps, repeats, a rebuild) still equal the from-scratch ones', () => {

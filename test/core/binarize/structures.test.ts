@@ -93,6 +93,36 @@ describe('connected structures', () => {
     }
   });
 
+  test.each([
+    [4, 0],
+    [8, 0],
+    [26, 0],
+    [26, 1],
+  ] as const)(
+    '%i-connected on sparse masks with word-aligned rows (offset %i) equal a flood fill',
+    (c, offset) => {
+      // Widths divisible by 4: background is skipped a word at a time; runs cross word borders.
+      for (let seed = 0; seed < 6; seed++) {
+        const [w, h, d] = [32 + 4 * seed, 9 + seed, c === 26 ? 5 : 1];
+        const r = new Rng(500 + seed);
+        const buffer = new Uint8Array(w * h * d + offset);
+        const vol = buffer.subarray(offset);
+        // Short horizontal streaks of 1–9 pixels, a few percent of the volume.
+        for (let k = 0; k < (w * h * d) / 40; k++) {
+          const start = Math.floor(r.uniform() * vol.length);
+          const len = 1 + Math.floor(r.uniform() * 9);
+          vol.fill(k % 5 === 0 ? 255 : 1, start, Math.min(start + len, vol.length));
+        }
+        const { labels, count } =
+          c === 26 ? labelComponents3D(vol, w, h, d, c) : labelComponents2D(vol, w, h, c);
+        const ref = floodFill(vol, w, h, d, c);
+        expectSamePartition(labels, ref);
+        expect(count).toBe(Math.max(0, ...ref));
+        expect(count).toBeGreaterThan(3);
+      }
+    },
+  );
+
   test('structures that merge later share one label from their first frame', () => {
     // Two bars in frame 0 joined by a bridge in frame 1 are one 3-D structure.
     const [w, h] = [7, 3];
@@ -160,5 +190,82 @@ describe('connected structures', () => {
     const l = new StructureLabeller(4, 4, 8);
     expect(() => l.addFrame(new Uint8Array(15))).toThrow(RangeError);
     expect(() => new StructureLabeller(4, 4, 5 as Connectivity)).toThrow(RangeError);
+  });
+});
+
+describe('a movie labelled in parts (one per worker), joined in order', () => {
+  // A movie-like volume: blobs that drift, so structures cross every cut between parts.
+  function drifting(seed: number, w: number, h: number, d: number): Uint8Array {
+    const r = new Rng(seed);
+    const vol = new Uint8Array(w * h * d);
+    const blobs = Array.from({ length: 6 }, () => ({
+      x: r.uniform() * w,
+      y: r.uniform() * h,
+      r: 1 + 3 * r.uniform(),
+    }));
+    for (let t = 0; t < d; t++) {
+      for (const b of blobs) {
+        b.x += r.normal();
+        b.y += r.normal();
+        for (let y = 0; y < h; y++)
+          for (let x = 0; x < w; x++)
+            if ((x + 0.5 - b.x) ** 2 + (y + 0.5 - b.y) ** 2 <= b.r * b.r) vol[t * w * h + y * w + x] = 1;
+      }
+      for (let k = 0; k < 4; k++) vol[t * w * h + Math.floor(r.uniform() * w * h)] = 1;
+    }
+    return vol;
+  }
+
+  test.each([26, 6, 8, 4] as const)(
+    '%i-connected: parts joined in order give the one-pass labels and tables',
+    (c) => {
+      const [w, h, d] = [36, 28, 30];
+      const vol = drifting(c, w, h, d);
+      const n = w * h;
+      const frame = (t: number) => vol.subarray(t * n, (t + 1) * n);
+      const grid = { x0Nm: 5, y0Nm: -3, pixelNm: 10 };
+      const whole = new StructureLabeller(w, h, c, grid);
+      for (let t = 0; t < d; t++) whole.addFrame(frame(t));
+      const want = whole.finish();
+      expect(want.count).toBeGreaterThan(3);
+      // Cuts anywhere, including parts of one frame.
+      for (const cuts of [[15], [1, 2, 29], [7, 16, 23]]) {
+        const bounds = [0, ...cuts, d];
+        const parts = bounds.slice(1, -1).map((start, i) => {
+          const l = new StructureLabeller(w, h, c, grid);
+          for (let t = start; t < bounds[i + 2]; t++) l.addFrame(frame(t));
+          return l.part();
+        });
+        const first = new StructureLabeller(w, h, c, grid);
+        for (let t = 0; t < bounds[1]; t++) first.addFrame(frame(t));
+        for (const p of parts) first.absorb(p);
+        const got = first.finish();
+        expect(got.count).toBe(want.count);
+        expect(got.observations).toEqual(want.observations);
+        expect(got.structures).toEqual(want.structures);
+        for (let t = 0; t < d; t++) expect(got.labelFrame(t)).toEqual(want.labelFrame(t));
+      }
+    },
+  );
+
+  test('frames added after a part continue the labels; a part of another size is refused', () => {
+    const [w, h, d] = [20, 16, 12];
+    const vol = drifting(9, w, h, d);
+    const n = w * h;
+    const frame = (t: number) => vol.subarray(t * n, (t + 1) * n);
+    const whole = new StructureLabeller(w, h, 26);
+    for (let t = 0; t < d; t++) whole.addFrame(frame(t));
+    const want = whole.finish();
+    const a = new StructureLabeller(w, h, 26);
+    for (let t = 0; t < 4; t++) a.addFrame(frame(t));
+    const b = new StructureLabeller(w, h, 26);
+    for (let t = 4; t < 8; t++) b.addFrame(frame(t));
+    a.absorb(b.part());
+    for (let t = 8; t < d; t++) a.addFrame(frame(t));
+    const got = a.finish();
+    expect(got.count).toBe(want.count);
+    for (let t = 0; t < d; t++) expect(got.labelFrame(t)).toEqual(want.labelFrame(t));
+    expect(() => new StructureLabeller(w, h, 8).absorb(b.part())).toThrow(/connectivity/);
+    expect(() => new StructureLabeller(w + 1, h, 26).absorb(b.part())).toThrow(/size/);
   });
 });

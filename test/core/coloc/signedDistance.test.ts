@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { EdgeIndex } from '../../../src/core/coloc/edgeIndex';
 import {
   nearestStructureField,
   PointSignedDistance,
@@ -178,6 +179,7 @@ describe('signed distance to binarized structures', () => {
 // rings and half-planes (pixel centres inside = structure), random sub-pixel positions,
 // structure centres included: every value within half a pixel diagonal of the analytic one.
 describe('exact signed distance at the point', () => {
+  const edges = new EdgeIndex(grid);
   const HALF_DIAGONAL = Math.SQRT1_2 * grid.pixelNm * (1 + 1e-9);
   const halfPlane =
     (angle: number, offset: number): Sdf =>
@@ -221,6 +223,8 @@ describe('exact signed distance at the point', () => {
   test.each(shapes())('%s: within half a pixel diagonal everywhere', (_, sdf, special, keep) => {
     const mask = rasterise(sdf);
     const exact = new PointSignedDistance(mask, grid);
+    // The per-frame distances' index, moved from the previous shape to this one.
+    edges.update(mask);
     const r = new Rng(4);
     const pts: [number, number][] = [...special];
     for (let n = 0; n < 4000; n++)
@@ -233,7 +237,7 @@ describe('exact signed distance at the point', () => {
     for (const [x, y] of pts) {
       if (!keep(x, y)) continue;
       tested++;
-      worst = Math.max(worst, Math.abs(exact.at(x, y) - sdf(x, y)));
+      worst = Math.max(worst, Math.abs(exact.at(x, y) - sdf(x, y)), Math.abs(edges.at(x, y) - sdf(x, y)));
     }
     expect(tested).toBeGreaterThan(1000);
     expect(worst).toBeLessThanOrEqual(HALF_DIAGONAL);

@@ -88,13 +88,27 @@ describe('SlidingMovie', () => {
     const expected = Math.floor((71 - W) / S) + 1;
     expect(movie.frameCount).toBe(expected);
     let seen = 0;
+    let listed = 0;
+    let before: Float32Array | null = null;
     for (const f of movie.frames()) {
       expect(f.startFrame).toBe(f.index * S);
       expect(f.endFrame).toBe(f.index * S + W);
       expect(f.image).toEqual(movie.renderRange(f.startFrame, f.endFrame));
+      // `changed` lists, once each, every pixel that differs from the frame yielded before.
+      if (before && f.changed) {
+        const listedHere = new Uint8Array(f.image.length);
+        for (const p of f.changed) listedHere[p]++;
+        for (let i = 0; i < f.image.length; i++) {
+          expect(listedHere[i]).toBeLessThanOrEqual(1);
+          if (f.image[i] !== before[i]) expect(listedHere[i], `pixel ${i} of frame ${f.index}`).toBe(1);
+        }
+        listed += f.changed.length;
+      } else expect(f.index === 0 || 2 * S >= W).toBe(true);
+      before = f.image.slice();
       seen++;
     }
     expect(seen).toBe(expected);
+    if (2 * S < W && expected > 1) expect(listed).toBeGreaterThan(0);
     // Random access (playback) slides back and forth or re-renders; still bit-identical.
     const r = new Rng(3);
     for (let k = 0; k < 12; k++) {
@@ -172,10 +186,47 @@ describe('SlidingMovie', () => {
     }
     streamed.setLocalizedFrames(F);
     expect(streamed.frameCount).toBe(whole.frameCount);
-    // The running iterator was live during the appends and continues correctly.
-    for (let r = iter.next(); !r.done; r = iter.next())
+    // The running iterator was live during the appends and continues correctly; the pixels the
+    // appends changed are among those it lists.
+    let before = (early.value as MovieFrame).image.slice();
+    for (let r = iter.next(); !r.done; r = iter.next()) {
       expect(r.value.image).toEqual(whole.getFrame(r.value.index));
+      const listed = new Set(r.value.changed ?? []);
+      if (r.value.changed)
+        for (let i = 0; i < before.length; i++)
+          if (r.value.image[i] !== before[i]) expect(listed.has(i)).toBe(true);
+      before = r.value.image.slice();
+    }
     for (let n = 0; n < whole.frameCount; n++) expect(streamed.getFrame(n)).toEqual(whole.getFrame(n));
+  });
+
+  test('a chunk appended while an iterator is positioned shows in its next frame and is listed as changed', () => {
+    const loc = (f: number, x: number, y: number) =>
+      locTableFromColumns({
+        frame: new Uint32Array([f]),
+        x: new Float64Array([grid.x0Nm + x]),
+        y: new Float64Array([grid.y0Nm + y]),
+        precision: new Float32Array([8]),
+      });
+    const movie = new SlidingMovie({ window: 12, step: 5, grid, sigma: sigmaRule });
+    movie.append(loc(2, 40, 40));
+    movie.setLocalizedFrames(40);
+    const iter = movie.frames(0, 4);
+    const first = (iter.next().value as MovieFrame).image.slice();
+    // Far from the first splat, in both frame 0's and frame 1's window.
+    movie.append(loc(8, 190, 150));
+    const second = iter.next().value as MovieFrame;
+    expect(second.index).toBe(1);
+    expect(second.image).toEqual(movie.renderRange(5, 17));
+    expect(second.changed).not.toBeNull();
+    const listed = new Set(second.changed ?? []);
+    let differing = 0;
+    for (let i = 0; i < first.length; i++)
+      if (second.image[i] !== first[i]) {
+        differing++;
+        expect(listed.has(i)).toBe(true);
+      }
+    expect(differing).toBeGreaterThan(10);
   });
 
   test('progress: only windows inside the localized frames are final', () => {

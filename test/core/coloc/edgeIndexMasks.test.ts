@@ -1,8 +1,10 @@
-// EdgeSignedDistance (per-point search over the edge pixels) must give PointSignedDistance's
+// EdgeIndex (per-point search over the edge pixels) given one mask must give PointSignedDistance's
 // values bit for bit, and both the slow reference's (test/helpers/referenceKernels), on blobs,
-// noise, thin lines, structures touching the image border, empty and full masks.
+// noise, thin lines, structures touching the image border, empty and full masks. Sequences of
+// masks (the index updated where they change): edgeIndex.test.ts.
 import { expect, test } from 'vitest';
-import { EdgeSignedDistance, PointSignedDistance } from '../../../src/core/coloc/signedDistance';
+import { EdgeIndex } from '../../../src/core/coloc/edgeIndex';
+import { PointSignedDistance } from '../../../src/core/coloc/signedDistance';
 import { Rng } from '../../../src/core/random';
 import { referencePointSignedDistance } from '../../helpers/referenceKernels';
 
@@ -19,9 +21,18 @@ function blobs(r: Rng, w: number, h: number, count: number): Uint8Array {
   return mask;
 }
 
+function indexOf(
+  mask: Uint8Array,
+  grid: { x0Nm: number; y0Nm: number; width: number; height: number; pixelNm: number },
+) {
+  const index = new EdgeIndex(grid, 8);
+  index.update(mask);
+  return index;
+}
+
 function expectSameEverywhere(mask: Uint8Array, w: number, h: number, r: Rng, points = 2000) {
   const grid = { x0Nm: 120, y0Nm: -40, width: w, height: h, pixelNm: 10 };
-  const edge = new EdgeSignedDistance(mask, grid);
+  const edge = indexOf(mask, grid);
   const point = new PointSignedDistance(mask, grid);
   const seen = { inside: 0, outside: 0, nan: 0 };
   for (let n = 0; n < points; n++) {
@@ -72,9 +83,7 @@ test('noise, thin lines, the image border, empty and full masks', () => {
   expectSameEverywhere(holeOnly, w, h, r);
   const empty = new Uint8Array(w * h);
   const grid = { x0Nm: 0, y0Nm: 0, width: w, height: h, pixelNm: 10 };
-  expect(new EdgeSignedDistance(empty, grid).at(55, 55)).toBe(Number.POSITIVE_INFINITY);
-  expect(new EdgeSignedDistance(new Uint8Array(w * h).fill(1), grid).at(55, 55)).toBe(
-    Number.NEGATIVE_INFINITY,
-  );
-  expect(() => new EdgeSignedDistance(new Uint8Array(5), grid)).toThrow(/size/);
+  expect(indexOf(empty, grid).at(55, 55)).toBe(Number.POSITIVE_INFINITY);
+  expect(indexOf(new Uint8Array(w * h).fill(1), grid).at(55, 55)).toBe(Number.NEGATIVE_INFINITY);
+  expect(() => indexOf(new Uint8Array(5), grid)).toThrow(/size/);
 });
