@@ -32,8 +32,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function unknownKeys(o: Obj, allowed: readonly string[], where: string, out: string[]): void {
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k)) out.push(`${where}.${k} is not a parameter (known: ${allowed.join(', ')})`);
+  for (const k of Object.keys(o)) {
+    if (allowed.includes(k)) continue;
+    const near = allowed.find((a) => a.toLowerCase() === k.toLowerCase());
+    out.push(`${where}.${k} is not a parameter${near ? ` (${near}?)` : ''}`);
+  }
 }
 
 function segmentProblems(s: unknown, where: string, out: string[]): void {
