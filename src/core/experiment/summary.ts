@@ -106,7 +106,7 @@ export const METRICS: Record<string, MetricInfo> = {
   'calcium.cells': { label: 'segmented cells analysed in the input', unit: '', step: 'calcium' },
   'calcium.responders': { label: 'responding segmented cells in the input', unit: '', step: 'calcium' },
   'calcium.responderFraction': {
-    label: 'fraction of the input’s segmented cells that respond',
+    label: 'responder fraction of segmented cells',
     unit: '',
     step: 'calcium',
   },

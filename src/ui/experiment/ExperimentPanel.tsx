@@ -2,7 +2,7 @@
 // a folder, or pick them; cell and condition inferred by a pattern the user edits, previewed),
 // exclude / include / re-run / remove an input, and the batch queue with progress per input.
 import { type DragEvent, useMemo, useState } from 'react';
-import { experimentActions, openDemoExperiment } from '../../state/experiment';
+import { experimentActions, openCalciumDemoExperiment, openDemoExperiment } from '../../state/experiment';
 import { inputsToRun } from '../../state/experimentActions';
 import { plannedSteps, stepProblems } from '../../state/experimentPipeline';
 import { BROWSER_STEPS, type PanelStep, stepsFromPanels } from '../../state/experimentSteps';
@@ -60,6 +60,18 @@ function FilesRow() {
         }}
       >
         Two-condition experiment (simulated)
+      </button>
+      <button
+        type="button"
+        className="btn small"
+        data-testid="ex-calcium-demo"
+        title="Ca²⁺ responses after EV addition: responder fraction 0.7 (A) vs 0.2 (B), 4 coverslips each, with a known answer: opens and runs it"
+        onClick={() => {
+          openCalciumDemoExperiment();
+          void experimentActions.start().catch(() => undefined);
+        }}
+      >
+        Ca²⁺ experiment (simulated)
       </button>
     </div>
   );
@@ -171,6 +183,7 @@ const STEP_LABELS: Record<string, string> = {
   tracks: 'EV tracks',
   coloc: 'Distances',
   markers: 'EV markers (stacks)',
+  calcium: 'Ca²⁺ responses (stacks)',
 };
 
 /** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */
@@ -205,7 +218,7 @@ function StepBoxes({ steps }: { steps: ExperimentSteps }) {
       <button
         type="button"
         className="btn small"
-        title="Every input runs with the parameters the Localize, Movie and Tracks & distances panels have now"
+        title="Every input runs with the parameters the Localize, Movie, Tracks & distances, EV markers and Ca²⁺ panels have now (the Ca²⁺ step segments each input anew)"
         onClick={() => experimentActions.setSteps(stepsFromPanels(which))}
       >
         Use the panels' parameters
