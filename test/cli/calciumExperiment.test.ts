@@ -2,11 +2,11 @@
 // experiment (responder probability 0.7 in A vs 0.2 in B, 4 coverslips each) through `evscope
 // batch --step calcium` and `evscope aggregate`. The per-input responder fractions match the
 // simulation's truth, the coverslip-level test finds A > B, and the output says what the unit is.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CalciumExperimentTruth } from '../../src/core/sim/calciumExperiment';
+import { csvRows, runCli } from '../helpers/cli';
 import { tempDir } from '../helpers/sources';
 
 const tmp = tempDir('evscope-caexp-');
@@ -14,36 +14,14 @@ afterAll(() => tmp.remove());
 const d = (...p: string[]) => join(tmp.dir, ...p);
 const METRIC = 'calcium.responderFraction';
 
-async function run(args: string[]) {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
-function csvRows(file: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const h = head.split(',').map((s) => s.replace(/"/g, ''));
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [h[i], v.replace(/"/g, '')])));
-}
-
-let aggregate: Awaited<ReturnType<typeof run>>;
+let aggregate: Awaited<ReturnType<typeof runCli>>;
 beforeAll(async () => {
-  const sim = await run(['simulate', '--preset', 'calcium-experiment', '--out', d('sim')]);
+  const sim = await runCli(['simulate', '--preset', 'calcium-experiment', '--out', d('sim')]);
   expect(sim.code, sim.err).toBe(0);
-  const batch = await run(['batch', d('sim', 'EXPERIMENT.json'), '--out', d('res'), '--step', 'calcium']);
+  const batch = await runCli(['batch', d('sim', 'EXPERIMENT.json'), '--out', d('res'), '--step', 'calcium']);
   expect(batch.code, batch.err).toBe(0);
   expect(batch.out).toMatch(/8 inputs: 8 run, 0 up to date, 0 failed/);
-  aggregate = await run(['aggregate', d('res'), '--out', d('tab'), '--metrics', METRIC]);
+  aggregate = await runCli(['aggregate', d('res'), '--out', d('tab'), '--metrics', METRIC]);
   expect(aggregate.code, aggregate.err).toBe(0);
 }, 600_000);
 
@@ -87,3 +65,27 @@ test('the coverslip-level test finds the known answer: responder fraction A > B'
     /segmented recipient cells \(A: \d+ in 4 inputs; B: \d+ in 4 inputs\).*not the unit/,
   );
 });
+
+test('inputs the step cannot analyse are reported in words and skipped; the others still run', async () => {
+  const e = JSON.parse(readFileSync(d('sim', 'EXPERIMENT.json'), 'utf8'));
+  e.inputs = [
+    e.inputs[0],
+    { id: 'table', path: 'A/locs.csv', cell: 'A/x', condition: 'A' },
+    { ...e.inputs[1], id: 'late', cell: 'A/y' },
+  ];
+  writeFileSync(d('sim', 'bad.json'), JSON.stringify(e));
+  const r = await runCli(['batch', d('sim', 'bad.json'), '--out', d('bad'), '--step', 'calcium']);
+  expect(r.code).toBe(3);
+  expect(r.err).toMatch(/table: FAILED, skipped: step "calcium" needs a stack/);
+  expect(r.out).toMatch(/3 inputs: 2 run, 0 up to date, 1 failed/);
+  // The addition frame beyond a 120-frame movie: the stack's own check, named after the step.
+  e.inputs = [{ ...e.inputs[0], id: 'late' }];
+  e.steps.calcium.addFrame = 500;
+  e.steps.calcium.baselineEnd = 100;
+  writeFileSync(d('sim', 'late.json'), JSON.stringify(e));
+  const late = await runCli(['batch', d('sim', 'late.json'), '--out', d('late')]);
+  expect(late.code).toBe(3);
+  expect(readFileSync(d('late', 'late', 'error.txt'), 'utf8')).toMatch(
+    /^calcium: the addition frame must be a whole number in 1–119 \(got 500\)/,
+  );
+}, 300_000);

@@ -2,7 +2,7 @@
 // a folder, or pick them; cell and condition inferred by a pattern the user edits, previewed),
 // exclude / include / re-run / remove an input, and the batch queue with progress per input.
 import { type DragEvent, useMemo, useState } from 'react';
-import { experimentActions, openCalciumDemoExperiment, openDemoExperiment } from '../../state/experiment';
+import { experimentActions, openDemoExperiment } from '../../state/experiment';
 import { inputsToRun } from '../../state/experimentActions';
 import { plannedSteps, stepProblems } from '../../state/experimentPipeline';
 import { BROWSER_STEPS, type PanelStep, stepsFromPanels } from '../../state/experimentSteps';
@@ -12,6 +12,7 @@ const PANEL_STEPS: PanelStep[] = ['localize', 'post', ...BROWSER_STEPS.slice(1)]
 import type { ExperimentInput, ExperimentSteps } from '../../core/experiment/model';
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
 import { droppedFiles } from './collectFiles';
+import { CalciumExperimentDemoButton } from './DemoButton';
 import './experiment.css';
 
 // Selectors must return the same object while nothing changed: a fresh [] or {} on every call
@@ -61,18 +62,7 @@ function FilesRow() {
       >
         Two-condition experiment (simulated)
       </button>
-      <button
-        type="button"
-        className="btn small"
-        data-testid="ex-calcium-demo"
-        title="Ca²⁺ responses after EV addition: responder fraction 0.7 (A) vs 0.2 (B), 4 coverslips each, with a known answer: opens and runs it"
-        onClick={() => {
-          openCalciumDemoExperiment();
-          void experimentActions.start().catch(() => undefined);
-        }}
-      >
-        Ca²⁺ experiment (simulated)
-      </button>
+      <CalciumExperimentDemoButton small testId="ex-calcium-demo" />
     </div>
   );
 }
