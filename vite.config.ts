@@ -62,6 +62,8 @@ export default defineConfig({
           // pools) take several times longer there than on a quiet one.
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // expect.poll's own default (1 s) is a wall-clock assertion in disguise.
+          expect: { poll: { timeout: 60_000 } },
         },
       },
       {
@@ -73,6 +75,9 @@ export default defineConfig({
           // Generous: on a loaded 2-core machine a streaming run takes minutes, not seconds.
           testTimeout: 300_000,
           hookTimeout: 180_000,
+          // expect.poll's own default (1 s) is a wall-clock assertion in disguise: a page under
+          // load takes longer to settle, never gets a different answer.
+          expect: { poll: { timeout: 120_000 } },
           // One Chromium at a time: two in parallel are no faster on 2 cores.
           fileParallelism: false,
         },

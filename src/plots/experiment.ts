@@ -21,13 +21,27 @@ export function metricTitle(metric: string): string {
   return m.unit ? `${m.label} (${m.unit})` : m.label;
 }
 
+/** Words in lines of at most `width` characters: Plotly crops a title wider than its plot. */
+export function titleLines(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const w of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + w.length <= width) lines[last] += ` ${w}`;
+    else lines.push(w);
+  }
+  return lines;
+}
+
 /** Dots of cells per condition, and each condition's mean with its 95 % CI over cells. */
 export function cellDotFigure(
   metric: string,
   cells: readonly CellValue[],
   conditions: readonly ConditionStats[],
   theme: ThemeName,
+  /** Characters per title line: the results panel is narrow (the centre view passes more). */
+  titleWidth = 36,
 ): Figure {
+  const title = titleLines(metricTitle(metric), titleWidth);
   const names = [...new Set([...conditions.map((c) => c.condition), ...cells.map((c) => c.condition)])];
   const pos = new Map(names.map((n, i) => [n, i]));
   const data: Data[] = names.map((name, i) => {
@@ -79,7 +93,7 @@ export function cellDotFigure(
   return {
     data,
     layout: baseLayout(theme, {
-      title: { text: metricTitle(metric), font: { size: 12 } },
+      title: { text: title.join('<br>'), font: { size: 12 } },
       xaxis: {
         tickmode: 'array',
         tickvals: names.map((_, i) => i),
@@ -90,7 +104,7 @@ export function cellDotFigure(
         range: [-0.6, names.length - 0.4],
       },
       yaxis: { title: { text: describeMetric(metric).unit } },
-      margin: { l: 56, r: 12, t: 32, b: 44 },
+      margin: { l: 56, r: 12, t: 18 + 14 * title.length, b: 44 },
     }),
   };
 }

@@ -1,6 +1,7 @@
 // The app's experiment actions: the batch on the browser's workers, persisted in IndexedDB.
 import { indexedDbPersistence } from '../engine/experimentPersist';
 import { localizeService } from '../engine/localizeService';
+import { fingerprintBlob } from '../engine/sessionService';
 import { makeExperimentActions } from './experimentActions';
 import {
   CALCIUM_DEMO_SEED,
@@ -40,6 +41,8 @@ export const experimentActions = makeExperimentActions({
       progress,
     });
   },
+  // In the session worker, as the session's own input fingerprints (a stack may be 20 GB).
+  fingerprint: fingerprintBlob,
   isCancel: (e) => e instanceof InputCancelled,
   lanes: batchLanes,
   persistence: indexedDbPersistence(),

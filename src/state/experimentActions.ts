@@ -10,7 +10,9 @@ import {
   parseExperiment,
   validateExperiment,
 } from '../core/experiment/model';
+import { canonicalJson, inputParamsHash, stepsFor } from '../core/experiment/plan';
 import type { InputSummary } from '../core/experiment/summary';
+import { blobRangeReader, fingerprintBytes, fingerprintFile } from '../core/session/index';
 import type { SimulationParams } from '../core/sim/params';
 import { type BatchOutcome, runBatch } from '../engine/batchQueue';
 import type { ExperimentPersistence } from '../engine/experimentPersist';
@@ -57,6 +59,8 @@ export interface ExperimentDeps {
   isCancel(e: unknown): boolean;
   lanes: () => number;
   persistence: ExperimentPersistence;
+  /** Content fingerprint of a file (default: fingerprintHere; the app's session worker). */
+  fingerprint?: FingerprintFn;
   /** Files a saved experiment can make again itself (the simulated demo), attached on resume. */
   regenerate?: (saved: SavedExperiment) => File[];
   notify(kind: 'error' | 'warning' | 'info', title: string, message: string, hint?: string): void;
@@ -74,15 +78,33 @@ export interface SavedExperiment {
   wanted: boolean;
 }
 
-/** FNV-1a of the steps' stable JSON: the summary's paramsHash. */
-export function hashSteps(steps: ExperimentSteps): string {
-  const s = stepsKey(steps);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
+export type FingerprintFn = (blob: Blob) => Promise<string | null>;
+
+/** The content fingerprint core/session computes, here on the calling thread. */
+export const fingerprintHere: FingerprintFn = (blob) =>
+  fingerprintFile(blobRangeReader(blob)).catch(() => null);
+
+/**
+ * An input's resume key, the summary's paramsHash — `evscope batch`'s (inputParamsHash): the
+ * steps that run on it, what it is, and the content fingerprints of its files (a simulated
+ * input's: of its recipe). The same experiment and files give the same key in both.
+ */
+export async function inputHash(
+  e: Experiment,
+  x: ExperimentInput,
+  source: InputSource,
+  fingerprint: FingerprintFn,
+): Promise<string> {
+  const files: Record<string, string> = {};
+  const fp = async (role: string, f: Blob) => {
+    // An unreadable file matches no result: its input runs (and reports why it cannot).
+    files[role] = (await fingerprint(f)) ?? 'unreadable';
+  };
+  if (source.kind === 'simulated')
+    files.path = `sim:${fingerprintBytes(new TextEncoder().encode(canonicalJson(source.params)))}`;
+  else await fp('path', source.file);
+  if (source.kind === 'localizations' && source.tracks) await fp('tracks', source.tracks);
+  return inputParamsHash(e, x, stepsFor(e, x).run, files);
 }
 
 /** A running input becomes pending again: a reload or a saved session does not finish it. */
@@ -186,10 +208,69 @@ function editInputs(change: (inputs: ExperimentInput[]) => ExperimentInput[]): v
   }));
 }
 
+/** The state a reload saved into the store; false when there was none (or another came first). */
+async function restoreSavedFrom(deps: ExperimentDeps): Promise<boolean> {
+  const version = experimentStore.getState().version;
+  const p = await deps.persistence.load().catch((e) => {
+    deps.notify('warning', 'The saved experiment could not be read', String(e));
+    return null;
+  });
+  // An experiment opened while the record loaded (a session link at start-up) is the newer one.
+  if (!p || experimentStore.getState().version !== version) return false;
+  let saved: SavedExperiment;
+  try {
+    saved = parseSaved(p.state);
+  } catch (e) {
+    deps.notify('warning', 'The saved experiment could not be restored', String(e));
+    return false;
+  }
+  resetExperiment();
+  updateExperiment(() => ({ ...saved, queue: 'idle' }));
+  const again = deps.regenerate?.(saved) ?? [];
+  if (again.length) {
+    const { matched } = matchFiles(saved.experiment.inputs.flatMap(inputPaths), saved.fileMeta, again);
+    for (const [path, f] of matched) setExperimentFile(path, f);
+  }
+  return true;
+}
+
 export function makeExperimentActions(deps: ExperimentDeps) {
   let ctl: AbortController | null = null;
   let current: Promise<BatchOutcome> | null = null;
   let saving: Promise<void> = Promise.resolve();
+  /** The state a reload saved, back in the store (or found absent): see resume and ownState. */
+  let reloaded: Promise<boolean> = Promise.resolve(false);
+  let checking: Promise<void> = Promise.resolve();
+  const fingerprint = deps.fingerprint ?? fingerprintHere;
+
+  /**
+   * Files attached again (dropped after a reload, the demo made again): a result made from other
+   * bytes than these is not resumed — the input runs again. Start waits for the check.
+   */
+  function recheckFiles(): Promise<void> {
+    const check = async () => {
+      const s = experimentStore.getState();
+      if (!s.experiment) return;
+      for (const x of s.experiment.inputs) {
+        const r = s.runs[x.id];
+        const source = sourceOf(s, x);
+        if (!source || !r?.inputHash || (r.status !== 'done' && r.status !== 'failed')) continue;
+        if ((await inputHash(s.experiment, x, source, fingerprint)) === r.inputHash) continue;
+        // Re-run or re-made meanwhile: that result is not the one checked.
+        if (experimentStore.getState().runs[x.id]?.inputHash !== r.inputHash) continue;
+        setRun(x.id, {
+          status: 'pending',
+          summary: undefined,
+          stepsKey: undefined,
+          inputHash: undefined,
+          error: 'its file changed since its result: it runs again',
+        });
+      }
+      await persist();
+    };
+    checking = checking.then(check, check);
+    return checking;
+  }
 
   /** Saves now (after this, a reload sees the state as it is). Saves run one after another. */
   function persist(): Promise<void> {
@@ -216,7 +297,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
     const e = s.experiment!;
     const steps = e.steps;
     const key = stepsKey(steps);
-    const hash = hashSteps(steps);
+    const hashes = new Map<string, string>();
     const todo = inputsToRun(s);
     const waiting = todo.filter((x) => !sourceOf(s, x));
     for (const x of waiting)
@@ -229,7 +310,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
           .slice(0, 5)
           .map((x) => x.path)
           .join(', ') + (waiting.length > 5 ? ', …' : ''),
-        'Files are not kept across a reload: drop the folder (or the files) on the Experiment panel again; they are matched by name and size.',
+        'Files are not kept across a reload: drop the folder (or the files) on the Experiment panel again; they are matched by path (else by name and size), and an input whose file changed runs again.',
       );
     const ready = todo.filter((x) => sourceOf(experimentStore.getState(), x));
     const byId = new Map(ready.map((x) => [x.id, x]));
@@ -242,11 +323,14 @@ export function makeExperimentActions(deps: ExperimentDeps) {
         lanes: deps.lanes(),
         signal: ctl.signal,
         isCancel: deps.isCancel,
-        run: (id, lane, signal) => {
-          const source = sourceOf(experimentStore.getState(), byId.get(id)!);
+        run: async (id, lane, signal) => {
+          const x = byId.get(id)!;
+          const source = sourceOf(experimentStore.getState(), x);
           if (!source) throw new Error('its file is no longer attached');
+          const hash = await inputHash(e, x, source, fingerprint);
+          hashes.set(id, hash);
           let last = 0;
-          return deps.analyse(byId.get(id)!, source, steps, hash, lane, signal, (phase, fraction) => {
+          return deps.analyse(x, source, steps, hash, lane, signal, (phase, fraction) => {
             // A few updates per second are plenty for a progress bar.
             const now = Date.now();
             if (now - last < 200 && fraction < 1 && fraction > 0) return;
@@ -256,7 +340,14 @@ export function makeExperimentActions(deps: ExperimentDeps) {
         },
         start: (id) => setRun(id, { status: 'running', phase: 'open', progress: 0, error: undefined }),
         done: (id, summary) => {
-          setRun(id, { status: 'done', summary, stepsKey: key, phase: undefined, progress: undefined });
+          setRun(id, {
+            status: 'done',
+            summary,
+            stepsKey: key,
+            inputHash: hashes.get(id),
+            phase: undefined,
+            progress: undefined,
+          });
           return persist();
         },
         failed: (id, message) => {
@@ -264,6 +355,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
             status: 'failed',
             error: message,
             stepsKey: key,
+            inputHash: hashes.get(id),
             summary: undefined,
             phase: undefined,
           });
@@ -308,8 +400,8 @@ export function makeExperimentActions(deps: ExperimentDeps) {
 
     /**
      * Dropped or picked files (a folder's, with their relative paths). An EXPERIMENT.json among
-     * them replaces the experiment; files the experiment names are attached (by path, else name,
-     * always the same size); other files become new inputs, cell and condition from the pattern;
+     * them replaces the experiment; files the experiment names are attached (by path, else name
+     * and size) and an input whose file changed runs again; other files become new inputs, cell and condition from the pattern;
      * "…_tracks.csv" files are the EV tracks of the input with the same stem.
      */
     addFiles(files: readonly File[]): { added: number; attached: number; unmatched: string[] } {
@@ -320,7 +412,12 @@ export function makeExperimentActions(deps: ExperimentDeps) {
       const e = s.experiment ?? emptyExperiment();
       const wanted = e.inputs.filter((x) => !s.simulated[x.id]).flatMap(inputPaths);
       const { matched } = matchFiles(wanted, s.fileMeta, rest);
-      for (const [p, f] of matched) setExperimentFile(p, f);
+      const fileMeta = { ...s.fileMeta };
+      const remember = (p: string, f: File) => {
+        setExperimentFile(p, f);
+        fileMeta[p] = { name: f.name, size: f.size };
+      };
+      for (const [p, f] of matched) remember(p, f);
       const taken = new Set(matched.values());
       const fresh = rest.filter((f) => !taken.has(f));
       const tracks = fresh.filter((f) => TRACKS_FILE.test(f.name));
@@ -328,11 +425,6 @@ export function makeExperimentActions(deps: ExperimentDeps) {
       const r = inputsForPaths(e.inputs, data.map(filePath), s.pattern);
       const byPath = new Map(fresh.map((f) => [filePath(f), f]));
       const tracksByStem = new Map(tracks.map((f) => [filePath(f).replace(TRACKS_FILE, ''), f]));
-      const fileMeta = { ...s.fileMeta };
-      const remember = (p: string, f: File) => {
-        setExperimentFile(p, f);
-        fileMeta[p] = { name: f.name, size: f.size };
-      };
       const inputs = r.inputs.map((x) => {
         remember(x.path, byPath.get(x.path)!);
         const t = tracksByStem.get(x.path.replace(STEM, ''));
@@ -342,6 +434,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
       });
       updateExperiment(() => ({ experiment: { ...e, inputs: [...e.inputs, ...inputs] }, fileMeta }));
       void persist();
+      if (matched.size) void recheckFiles();
       // Files dropped again after a reload: the queue that waited for them goes on.
       if (matched.size && experimentStore.getState().wanted && !current)
         void actions.start().catch(() => undefined);
@@ -469,6 +562,7 @@ export function makeExperimentActions(deps: ExperimentDeps) {
       const total: BatchOutcome = { done: 0, failed: 0, notRun: 0 };
       current = (async () => {
         try {
+          await checking;
           for (;;) {
             const out = await runQueue();
             total.done += out.done;
@@ -499,27 +593,33 @@ export function makeExperimentActions(deps: ExperimentDeps) {
 
     /** After a reload: the saved experiment comes back, and the queue resumes if it was running. */
     async resume(): Promise<BatchOutcome | null> {
-      const p = await deps.persistence.load();
-      if (!p) return null;
-      let saved: SavedExperiment;
-      try {
-        saved = parseSaved(p.state);
-      } catch (e) {
-        deps.notify('warning', 'The saved experiment could not be restored', String(e));
-        return null;
-      }
-      resetExperiment();
-      updateExperiment(() => ({ ...saved, queue: 'idle' }));
-      const again = deps.regenerate?.(saved) ?? [];
-      if (again.length) {
-        const { matched } = matchFiles(saved.experiment.inputs.flatMap(inputPaths), saved.fileMeta, again);
-        for (const [path, f] of matched) setExperimentFile(path, f);
-      }
-      if (!saved.wanted || !inputsToRun(experimentStore.getState()).length) return null;
+      reloaded = restoreSavedFrom(deps);
+      if (!(await reloaded)) return null;
+      await recheckFiles();
+      const s = experimentStore.getState();
+      if (!s.wanted || !inputsToRun(s).length) return null;
       return actions.start().catch((e) => {
         deps.notify('warning', 'The experiment batch did not resume', String(e));
         return null;
       });
+    },
+
+    /**
+     * Whether the store holds this tab's own experiment, once resume has put back what a reload
+     * saved. The queue's record is saved after every input, so it is newer than the copy in the
+     * tab's last autosaved session: restoring that session at start-up must keep it.
+     */
+    async ownState(): Promise<boolean> {
+      await reloaded;
+      return experimentStore.getState().experiment !== null;
+    },
+
+    /** No experiment (a session without one was opened); a reload does not bring it back. */
+    close(): void {
+      actions.cancel();
+      forgetExperimentFiles();
+      resetExperiment();
+      void persist();
     },
 
     /** Waits for saves in flight (tests, and before a reload the user asked for). */

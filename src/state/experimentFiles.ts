@@ -1,8 +1,8 @@
 // The experiment's files in this tab, by their path in the experiment (input paths and companion
 // files such as EV tracks). A File cannot be persisted (IndexedDB keeps
 // no handle to it without the File System Access API, and a session stores no bytes): after a
-// reload the user drops the folder again and files are matched to inputs by path, else by name,
-// always with the same size.
+// reload the user drops the folder again and files are matched to inputs by path, else by name
+// and size.
 const files = new Map<string, File>();
 
 export function experimentFile(path: string): File | undefined {
@@ -30,8 +30,9 @@ export interface FileMatch {
 }
 
 /**
- * Re-attaches dropped files to inputs: the same path, or else the same file name, and always
- * the same size (a file of another size is another file, whatever its name).
+ * Re-attaches dropped files to inputs: the same path (the input's file, perhaps changed: its
+ * content fingerprint decides whether its result stands), or else the same file name and size
+ * (one name in another folder is another file unless its size agrees).
  */
 export function matchFiles(
   paths: readonly string[],
@@ -45,7 +46,7 @@ export function matchFiles(
   const byPath = new Map(dropped.map((f) => [filePath(f), f]));
   for (const p of paths) {
     const f = byPath.get(p) ?? dropped.find((d) => !used.has(d) && endsWithPath(filePath(d), p));
-    if (f && !used.has(f) && sizeOk(p, f)) {
+    if (f && !used.has(f)) {
       matched.set(p, f);
       used.add(f);
     }

@@ -8,7 +8,7 @@ import { v } from '../core/schema';
 import type { Json } from '../core/session/index';
 import { experimentActions } from './experiment';
 import { parseSaved, savedState } from './experimentActions';
-import { experimentStore, resetExperiment } from './experimentStore';
+import { experimentStore } from './experimentStore';
 import { registerSessionPart } from './sessionPart';
 
 export interface ExperimentSections {
@@ -24,12 +24,16 @@ export function captureExperiment(): ExperimentSections | null {
   return { experiment, experimentRuns: { ...runs, wanted: false } };
 }
 
-export function restoreExperiment(steps: Record<string, unknown>, warnings: string[]): void {
+export async function restoreExperiment(
+  steps: Record<string, unknown>,
+  warnings: string[],
+  sameSession = false,
+): Promise<void> {
+  // The session on screen again (a reload, raw files re-attached): the batch queue's own record
+  // is newer than this copy, and loading the copy would stop the batch it resumed.
+  if (sameSession && (await experimentActions.ownState())) return;
   if (steps.experiment === undefined || steps.experiment === null) {
-    if (experimentStore.getState().experiment) {
-      experimentActions.cancel();
-      resetExperiment();
-    }
+    if (experimentStore.getState().experiment) experimentActions.close();
     return;
   }
   const runs = (steps.experimentRuns ?? {}) as Record<string, unknown>;
@@ -52,9 +56,9 @@ registerSessionPart({
     ctx.steps.experimentRuns = JSON.parse(JSON.stringify(saved.experimentRuns)) as Json;
     return JSON.parse(JSON.stringify(saved.experiment)) as Json;
   },
-  restore(_section, ctx) {
+  async restore(_section, ctx) {
     const warnings: string[] = [];
-    restoreExperiment(ctx.steps, warnings);
+    await restoreExperiment(ctx.steps, warnings, ctx.options.sameSession);
     for (const w of warnings) ctx.warn(w);
   },
 });

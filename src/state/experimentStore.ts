@@ -31,6 +31,11 @@ export interface InputRun {
   summary?: unknown;
   /** The steps' parameters the summary was made with: a summary from other parameters is stale. */
   stepsKey?: string;
+  /**
+   * The result's resume key (inputHash: steps, input and its files' content fingerprints); a
+   * file dropped again that gives another key changed, and the input runs again.
+   */
+  inputHash?: string;
 }
 
 export type QueueStatus = 'idle' | 'running' | 'cancelling';

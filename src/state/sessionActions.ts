@@ -120,11 +120,13 @@ function apply(
   files = new Map<string, File>(),
   before?: () => boolean,
   keepIdentity = false,
+  sameSession = keepIdentity,
 ): Promise<RestoreReport | null> {
   const run = restoreQueue.then(() => {
     // Taken before `before` sets the new id: a session that fails to open puts all of it back.
     const previous = identityOf(sessionStore.getState());
-    return before && !before() ? null : applyNow(result, mode, sourceName, files, keepIdentity, previous);
+    if (before && !before()) return null;
+    return applyNow(result, mode, sourceName, files, { keepIdentity, sameSession }, previous);
   });
   restoreQueue = run.catch(() => undefined);
   return run;
@@ -135,7 +137,7 @@ async function applyNow(
   mode: 'edit' | 'review',
   sourceName: string | null,
   files: Map<string, File>,
-  keepIdentity: boolean,
+  { keepIdentity, sameSession }: { keepIdentity: boolean; sameSession: boolean },
   previous: SessionIdentity,
 ): Promise<RestoreReport | null> {
   restoring++;
@@ -157,7 +159,7 @@ async function applyNow(
       });
     let report: RestoreReport;
     try {
-      report = await restoreSession(result, { files, stepPicks });
+      report = await restoreSession(result, { files, stepPicks, sameSession });
     } catch (e) {
       // restoreSession stages the stacks before it clears anything: the work is as it was, and
       // the identity goes back too, so autosave never files the user's work under this session.
@@ -706,6 +708,9 @@ export async function bootSession(
       });
       return true;
     },
+    false,
+    // The tab's own last session: what it saved for reloads itself (the experiment queue) wins.
+    true,
   );
   if (!report || userOpens !== opensAtBoot) return;
   notify(

@@ -35,7 +35,7 @@ import {
   sessionParts,
 } from './sessionPart';
 import './sessionParts';
-import { type CentreViewId, type StepId, uiStore } from './uiStore';
+import { CENTRE_VIEW_IDS, type StepId, uiStore } from './uiStore';
 
 export type Fingerprinter = (blob: Blob) => Promise<string | null>;
 
@@ -64,7 +64,6 @@ const STEP_IDS: StepId[] = [
   'experiment',
   'session',
 ];
-const VIEW_IDS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** One input's sections and result tables: from the live stores, or its put-aside results. */
 function captureInput(
@@ -535,7 +534,7 @@ export function restoreView(view: ViewState, warn: (m: string) => void = () => {
   // A step the user chose while the session was opening (stacks take seconds to re-create) stays.
   const userChose = picksAtRestore !== null && ui.stepPicks !== picksAtRestore;
   if (step && !userChose) ui.setActiveStep(step);
-  const centre = VIEW_IDS.find((x) => x === view.centreView);
+  const centre = CENTRE_VIEW_IDS.find((x) => x === view.centreView);
   if (centre) ui.setCentreView(centre);
   const ctx = wholeContext(new Map(), {}, warn, view);
   for (const part of sessionParts('view'))

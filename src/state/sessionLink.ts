@@ -27,7 +27,7 @@ import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import type { TracksParams } from './tracksParams';
 import { tracksStore } from './tracksStore';
-import { type CentreViewId, type StepId, uiStore } from './uiStore';
+import { CENTRE_VIEW_IDS, type CentreViewId, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
 /** The Movie step's binarization (structure analysis) settings. */
@@ -63,12 +63,11 @@ const STEPS: StepId[] = [
   'experiment',
   'session',
 ];
-const VIEWS: CentreViewId[] = ['raw', 'reconstruction', 'movie', 'tracks', 'markers', 'calcium'];
 
 /** Every section through its parameter set's schema; unknown fields are refused. */
 const LinkSchema = v.strictObject({
   step: v.optional(v.picklist(STEPS)),
-  view: v.optional(v.picklist(VIEWS)),
+  view: v.optional(v.picklist(CENTRE_VIEW_IDS)),
   frame: v.optional(intIn(0)),
   localize: v.optional(v.strictObject(v.partial(LocalizeSettingsSchema).entries)),
   post: v.optional(PostStepsSchema),

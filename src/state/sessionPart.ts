@@ -32,6 +32,12 @@ export interface RestoreOptions {
   /** Rebuilds the movie when the session had one (default: the movie store's buildMovie). */
   buildMovie?: () => Promise<unknown>;
   analyseStructures?: () => Promise<unknown>;
+  /**
+   * The session restored is the one the workbench holds already: the tab's own last autosave at
+   * start-up, or the open session again with raw files attached. State a part saves for reloads
+   * on its own (the experiment's batch queue) is newer than this copy of it.
+   */
+  sameSession?: boolean;
 }
 
 export interface RestoreContext {

@@ -14,7 +14,17 @@ export type StepId =
   | 'calcium'
   | 'experiment'
   | 'session';
-export type CentreViewId = 'raw' | 'reconstruction' | 'movie' | 'tracks' | 'markers' | 'calcium';
+/** Every centre view, for sessions and links to check a saved one against. */
+export const CENTRE_VIEW_IDS = [
+  'raw',
+  'reconstruction',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+] as const;
+export type CentreViewId = (typeof CENTRE_VIEW_IDS)[number];
 
 export type Theme = 'dark' | 'light';
 

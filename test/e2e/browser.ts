@@ -68,3 +68,17 @@ export async function openApp(path = '/', options: OpenOptions = {}): Promise<Br
     },
   };
 }
+
+/** openApp, then waits until the scripting API offers `api` (window.evscope is installed late). */
+export async function openAppWithApi(
+  path: string,
+  api: string,
+  options: OpenOptions = {},
+): Promise<BrowserSession> {
+  const app = await openApp(path, options);
+  await app.page.waitForFunction(
+    (name) => name in ((window as unknown as { evscope?: object }).evscope ?? {}),
+    api,
+  );
+  return app;
+}

@@ -41,10 +41,10 @@ test('EV traces and the other marker plots render as SVG without WebGL', async (
   await page.getByTestId('markers-view').evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await page.getByTestId('ev-table').locator('tbody tr:not(.mk-spacer)').nth(2).click();
   const traces = page.locator('[data-plot="EV traces"]');
-  await traces.locator('.main-svg').first().waitFor({ timeout: 20_000 });
+  await traces.locator('.main-svg').first().waitFor({ timeout: 120_000 });
   // SVG scatter draws one path per trace in the SVG layer (scattergl would draw on a canvas).
   const lines = traces.locator('.scatterlayer .trace path.js-line');
-  await expect.poll(() => lines.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(8);
+  await expect.poll(() => lines.count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(8);
   const d = await lines.first().getAttribute('d');
   expect((d ?? '').length).toBeGreaterThan(20);
   expect(await traces.locator('canvas.gl-canvas').count()).toBe(0);

@@ -72,7 +72,7 @@ async function checkViews(e: Expected) {
   expect(await page.evaluate(() => (api().localizations() as { length: number }).length)).toBe(e.raw);
   expect(await page.evaluate(() => (api().postSteps() as unknown[]).length)).toBe(e.steps);
   await page.locator('[data-step=localize]').click();
-  await page.locator(`[data-testid=loc-row-count][data-rows="${e.raw}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid=loc-row-count][data-rows="${e.raw}"]`).waitFor({ timeout: 120_000 });
   await page.locator('[data-step=post]').click();
   if (e.raw === 0)
     await page.getByTestId('post-counts').filter({ hasText: 'No localizations yet' }).waitFor();
@@ -80,10 +80,10 @@ async function checkViews(e: Expected) {
     await page
       .getByTestId('post-count-out')
       .filter({ hasText: new RegExp(`^${e.post.toLocaleString('en-US')}$`) })
-      .waitFor({ timeout: 20_000 });
+      .waitFor({ timeout: 120_000 });
   await page.locator('[data-step=movie]').click();
   if (e.movie)
-    await page.getByTestId('movie-status').filter({ hasText: e.movie }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('movie-status').filter({ hasText: e.movie }).waitFor({ timeout: 120_000 });
   else await page.getByText('Open a stack (or the demo) in the Data step').waitFor();
 }
 
@@ -140,7 +140,7 @@ test.skipIf(!haveData)(
     await page.getByTestId('locs-input').first().setInputFiles(CSV);
     await page.getByTestId('choice').waitFor();
     await page.getByTestId('choice').getByRole('button', { name: 'Add as a table' }).click();
-    await expect.poll(async () => (await status()).count, { timeout: 20_000 }).toBe(45);
+    await expect.poll(async () => (await status()).count, { timeout: 120_000 }).toBe(45);
     await page.locator('[data-step=data]').click();
     await page
       .locator('.stack-list .pick[aria-pressed=true]', { hasText: 'tubulins1_00020_TS.csv' })

@@ -2,7 +2,7 @@
 // 95 % CI over cells as asymmetric error bars — computed from cell values, never positions.
 import { expect, test } from 'vitest';
 import { conditionStats } from '../../src/core/experiment/cellStats';
-import { cellDotFigure } from '../../src/plots/experiment';
+import { cellDotFigure, titleLines } from '../../src/plots/experiment';
 
 test('dots are the cells; the mean marker and its bars are the condition mean and t CI over cells', () => {
   const cells = [
@@ -33,4 +33,16 @@ test('dots are the cells; the mean marker and its bars are the condition mean an
   expect(mean.y[1]).toBe(10);
   expect(mean.error_y!.array[1]).toBe(0);
   expect(String((fig.layout.xaxis as { ticktext: string[] }).ticktext)).toBe('a (3 cells),b (1 cell)');
+});
+
+test('a long metric title is wrapped into lines no wider than asked, every word kept in order', () => {
+  const text = 'EV − control fraction of time within the cut-off';
+  const lines = titleLines(text, 20);
+  expect(lines.join(' ')).toBe(text);
+  expect(lines.length).toBeGreaterThan(1);
+  for (const l of lines) expect(l.length).toBeLessThanOrEqual(20);
+  // A single word longer than the width is kept whole, never cut.
+  expect(titleLines('supercalifragilistic x', 5)).toEqual(['supercalifragilistic', 'x']);
+  const fig = cellDotFigure('coloc.deltaFractionWithin', [], [], 'dark', 20);
+  expect((fig.layout.title as { text: string }).text).toBe(titleLines(text, 20).join('<br>'));
 });

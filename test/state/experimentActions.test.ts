@@ -139,7 +139,7 @@ test('excluded inputs do not run or count; re-run runs one input again; regroupi
   expect(fake.calls.length).toBe(5);
 });
 
-test('after a reload the queue resumes: finished inputs keep their summaries, files are matched by name and size', async () => {
+test('after a reload the queue resumes: finished inputs keep their summaries, files are matched by path', async () => {
   const fake = fakeAnalysis({ hangOn: 'c1_a-2' });
   const first = actions(fake);
   setUp(first.a);
@@ -172,18 +172,48 @@ test('after a reload the queue resumes: finished inputs keep their summaries, fi
   expect(out?.done ?? 0).toBe(0);
   expect(second.notices.some((n) => n.includes('need their files'))).toBe(true);
   expect(currentSummaries(experimentStore.getState())).toEqual(saved);
-  // The folder is dropped again (one file changed size: it is not taken for the old one).
+  // The folder is dropped again, one file of it without a summary rewritten (another size): it
+  // is still that input's file.
   const again = FILES();
   again[4] = file('exp/drug/c3_a.tif', 70);
   const r = second.a.addFiles(again);
-  expect(r.attached).toBe(4);
+  expect(r.attached).toBe(5);
   while (second.a.running || fake2.calls.length === 0) await new Promise((res) => setTimeout(res, 1));
   // Only the inputs without a summary ran again.
-  expect(fake2.calls).toEqual(['c1_a-2', 'c2_a', 'c2_bad']);
+  expect(fake2.calls).toEqual(['c1_a-2', 'c2_a', 'c2_bad', 'c3_a']);
   const s = experimentStore.getState();
-  expect(s.runs.c3_a.status).toBe('pending');
-  expect(s.runs.c3_a.error).toMatch(/drop the folder/);
   expect(s.runs['c1_a-2'].status).toBe('done');
+  expect(currentSummaries(s).find((x) => x.id === 'c1_a')).toEqual(saved[0]);
+  expect(currentSummaries(s).find((x) => x.id === 'c3_a')?.metrics['locs.count']).toBe(70);
+});
+
+test('a file that changed since its result (same name, even the same size) runs again after a reload; unchanged ones resume', async () => {
+  const fake = fakeAnalysis();
+  const first = actions(fake);
+  setUp(first.a);
+  await first.a.start();
+  await first.a.flush();
+  const before = currentSummaries(experimentStore.getState());
+  expect(before.map((x) => x.metrics['locs.count'])).toEqual([3, 5, 4, 7]);
+  // The summary's paramsHash is the resume key: each input's own (its file's bytes are in it).
+  expect(new Set(before.map((x) => x.paramsHash)).size).toBe(4);
+  resetExperiment();
+  forgetExperimentFiles();
+  const fake2 = fakeAnalysis();
+  const second = actions(fake2, first.persistence);
+  await second.a.resume();
+  // c2_a rewritten in place: same name, same size, other bytes.
+  const again = FILES();
+  again[1] = new File(['yyyy'], 'c2_a.tif');
+  Object.defineProperty(again[1], 'webkitRelativePath', { value: 'exp/ctrl/c2_a.tif' });
+  second.a.addFiles(again);
+  await second.a.start();
+  // c2_bad failed before and its file is the same: it is not retried by itself either.
+  expect(fake2.calls).toEqual(['c2_a']);
+  const after = currentSummaries(experimentStore.getState());
+  const c2 = (l: typeof before) => l.find((x) => x.id === 'c2_a')!;
+  expect(c2(after).paramsHash).not.toBe(c2(before).paramsHash);
+  expect(after.filter((x) => x.id !== 'c2_a')).toEqual(before.filter((x) => x.id !== 'c2_a'));
 });
 
 test('saved state survives a structured clone and rejects a damaged experiment with the reason', async () => {

@@ -7,7 +7,7 @@ import { buildInputSummary } from '../../src/core/experiment/summary';
 import { openSessionFile, saveSessionFile } from '../../src/core/session/index';
 import { dataStore } from '../../src/state/dataStore';
 import { experimentActions } from '../../src/state/experiment';
-import { currentSummaries, hashSteps } from '../../src/state/experimentActions';
+import { currentSummaries } from '../../src/state/experimentActions';
 import { experimentStore, resetExperiment, stepsKey } from '../../src/state/experimentStore';
 import { captureSession, restoreSession } from '../../src/state/sessionCapture';
 
@@ -36,7 +36,7 @@ function experimentWithResults() {
           x,
           { locs: { length: 1000 + 100 * k, columns: {} } as never },
           ['localize'],
-          hashSteps(steps),
+          `hash-${x.id}`,
         ),
       },
     ]),
@@ -88,4 +88,21 @@ test('a session without an experiment clears the one on screen; a damaged one is
   // The session's validator checks the section as it checks an EXPERIMENT.json, with the path.
   expect(() => saveSessionFile(bad.session, bad.tables)).toThrow(/steps\.experiment: inputs\[5\]\.path/);
   expect(experimentStore.getState().experiment?.inputs.length).toBe(5);
+});
+
+test('the session on screen restored again (a reload, raw files re-attached) keeps the batch queue as it is now; another session replaces it', async () => {
+  experimentWithResults();
+  const c = await captureSession({ appVersion: 't', fingerprint: async () => null });
+  const opened = openSessionFile(saveSessionFile(c.session, c.tables), { fileName: 'exp.smlm' });
+  if (!opened.ok) throw new Error(opened.errors.join('\n'));
+  // Since the autosave: one more input re-run, and the queue still wants to run.
+  experimentActions.rerun('a2');
+  const now = experimentStore.getState();
+  await restoreSession(opened, { sameSession: true });
+  expect(experimentStore.getState().runs).toBe(now.runs);
+  expect(experimentStore.getState().wanted).toBe(true);
+  // Another session (a file, a link): its experiment is shown, its batch not run.
+  await restoreSession(opened);
+  expect(experimentStore.getState().runs.a2.status).toBe('done');
+  expect(experimentStore.getState().wanted).toBe(false);
 });

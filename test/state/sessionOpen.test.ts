@@ -80,7 +80,7 @@ test('a file opened while the start-up restore runs is applied after it: review 
   release();
   const boot = bootSession(location);
   // Wait until the start-up restore has begun putting session A back.
-  await vi.waitFor(() => expect(sessionStore.getState().title).toBe('A'));
+  await vi.waitFor(() => expect(sessionStore.getState().title).toBe('A'), { timeout: 60_000 });
   const open = openSession(file('B', 'notes of B', '2025-10-20T07:30:00.000Z'), 'b.smlm');
   await Promise.all([boot, open]);
   expect(sessionStore.getState()).toMatchObject({ mode: 'review', title: 'B', notes: 'notes of B' });

@@ -278,6 +278,8 @@ export function ExperimentPanel() {
       className={`section ex-panel${over ? ' over' : ''}`}
       aria-labelledby="ex-title"
       data-step-panel="experiment"
+      // Files dropped here are the experiment's inputs, not a stack to open (shell/useFileDrop).
+      data-drop-zone=""
       onDragOver={(e) => {
         e.preventDefault();
         e.stopPropagation();

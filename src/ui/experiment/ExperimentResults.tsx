@@ -60,7 +60,7 @@ export function ExperimentResults() {
           Known answer (simulation): {truth.expected}
         </p>
       )}
-      <label>
+      <label className="ex-metric-pick">
         Metric{' '}
         <select aria-label="Metric" value={metric} onChange={(e) => setChosen(e.target.value)}>
           {metrics.map((m) => (

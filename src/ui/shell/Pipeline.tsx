@@ -11,6 +11,7 @@ function StepState({ step }: { step: StepDef }) {
 export function Pipeline() {
   const active = useUi((s) => s.activeStep);
   const setActive = useUi((s) => s.pickStep);
+  const setCentre = useUi((s) => s.setCentreView);
   return (
     <nav aria-label="Pipeline">
       <ol className="pipeline">
@@ -25,6 +26,7 @@ export function Pipeline() {
                 title={`${step.name}: ${step.hint}`}
                 onClick={() => {
                   setActive(step.id);
+                  if (step.centre) setCentre(step.centre);
                   // Take the keyboard to the panel that just opened.
                   requestAnimationFrame(() =>
                     document

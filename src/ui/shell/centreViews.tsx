@@ -3,6 +3,7 @@
 import type { ComponentType } from 'react';
 import type { CentreViewId } from '../../state/uiStore';
 import { CalciumView } from '../calcium/CalciumView';
+import { ExperimentView } from '../experiment/ExperimentView';
 import { EvOverlay } from '../markers/EvOverlay';
 import { MarkersView } from '../markers/MarkersView';
 import { MovieView } from '../movie/MovieView';
@@ -38,4 +39,5 @@ export const CENTRE_VIEWS: CentreViewDef[] = [
   { id: 'markers', name: 'EV markers', Component: MarkersView },
   { id: 'movie', name: 'Movie', Component: MovieView },
   { id: 'calcium', name: 'Ca²⁺ cells', Component: CalciumView },
+  { id: 'experiment', name: 'Experiment', Component: ExperimentView },
 ];

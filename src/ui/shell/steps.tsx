@@ -4,7 +4,7 @@
 import type { ComponentType } from 'react';
 import { useData } from '../../state/dataStore';
 import { useExperiment } from '../../state/experimentStore';
-import type { StepId } from '../../state/uiStore';
+import type { CentreViewId, StepId } from '../../state/uiStore';
 import { CalciumPanel } from '../calcium/CalciumPanel';
 import { CalciumResults } from '../calcium/CalciumResults';
 import { useCalciumState } from '../calcium/useCalciumState';
@@ -44,6 +44,8 @@ export interface StepDef {
   Results?: ComponentType;
   /** A short state label: "no data", "running 40%", "done", "stale"… */
   useStateLabel?: () => string;
+  /** The centre view the step brings up when the user picks it. */
+  centre?: CentreViewId;
 }
 
 function DataResults() {
@@ -145,6 +147,7 @@ export const STEPS: StepDef[] = [
     Panel: ExperimentPanel,
     Results: ExperimentResults,
     useStateLabel: useExperimentState,
+    centre: 'experiment',
   },
   {
     id: 'session',

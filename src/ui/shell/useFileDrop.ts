@@ -7,6 +7,11 @@ function hasFiles(e: DragEvent): boolean {
   return [...(e.dataTransfer?.types ?? [])].includes('Files');
 }
 
+/** Over a panel that takes dropped files itself (`data-drop-zone`, e.g. the experiment's inputs). */
+function overZone(e: DragEvent): boolean {
+  return e.target instanceof Element && e.target.closest('[data-drop-zone]') !== null;
+}
+
 export function useFileDrop(onFiles: (files: File[]) => void): boolean {
   const [over, setOver] = useState(false);
   useEffect(() => {
@@ -15,7 +20,8 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
     const enter = (e: DragEvent) => {
       if (!hasFiles(e)) return;
       depth++;
-      setOver(true);
+      // The zone shows its own outline: "open as one stack" over it would say the wrong thing.
+      setOver(!overZone(e));
     };
     const leave = (e: DragEvent) => {
       if (!hasFiles(e)) return;
@@ -28,23 +34,25 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
       e.preventDefault();
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
     };
+    // Capture: a zone stops the drop's propagation, and the overlay must still go away.
     const drop = (e: DragEvent) => {
       if (!hasFiles(e)) return;
-      e.preventDefault();
       depth = 0;
       setOver(false);
+      if (overZone(e)) return;
+      e.preventDefault();
       const files = [...(e.dataTransfer?.files ?? [])];
       if (files.length > 0) void routeDrop(files, onFiles);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);
     window.addEventListener('dragover', overFn);
-    window.addEventListener('drop', drop);
+    window.addEventListener('drop', drop, { capture: true });
     return () => {
       window.removeEventListener('dragenter', enter);
       window.removeEventListener('dragleave', leave);
       window.removeEventListener('dragover', overFn);
-      window.removeEventListener('drop', drop);
+      window.removeEventListener('drop', drop, { capture: true });
     };
   }, [onFiles]);
   return over;

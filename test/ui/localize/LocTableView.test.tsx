@@ -48,7 +48,7 @@ test('right after a run ends, the table and its export hold every chunk, the las
   expect(host.querySelector('[data-testid=loc-row-count]')?.getAttribute('data-rows')).toBe('90');
   const button = host.querySelector<HTMLButtonElement>('[data-testid=loc-export-csv]')!;
   await act(async () => button.click());
-  await act(() => vi.waitFor(() => expect(saved).toHaveLength(1)));
+  await act(() => vi.waitFor(() => expect(saved).toHaveLength(1), { timeout: 60_000 }));
   const lines = (await saved[0].text()).trimEnd().split('\n');
   const col = lines[0].split(',').findIndex((h) => /^"?frame"?$/.test(h));
   const frames = lines.slice(1).map((r) => Number(r.split(',')[col]));
