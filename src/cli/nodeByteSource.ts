@@ -2,7 +2,7 @@
 // File. Lives outside src/core because core must not import fs.
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkByteRange } from '../core/stack/byteSource';
+import { checkedRead } from '../core/stack/byteSource';
 import type { ByteSource } from '../core/stack/types';
 
 export interface FileByteSource extends ByteSource {
@@ -18,9 +18,7 @@ export async function openFileByteSource(path: string): Promise<FileByteSource> 
     name,
     path,
     size,
-    async read(offset, length, signal) {
-      signal?.throwIfAborted();
-      checkByteRange(name, size, offset, length);
+    read: checkedRead(name, size, async (offset, length, signal) => {
       const out = new Uint8Array(length);
       let done = 0;
       // A positional read may return fewer bytes than asked (large reads, network file systems).
@@ -31,7 +29,7 @@ export async function openFileByteSource(path: string): Promise<FileByteSource> 
       }
       signal?.throwIfAborted();
       return out;
-    },
+    }),
     close: () => handle.close(),
   };
 }

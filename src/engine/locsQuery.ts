@@ -6,7 +6,7 @@ import { filterColumns, queryRows, type RowQuery } from '../core/locs/argsort';
 import { parseFilter } from '../core/locs/filterExpr';
 import type { ColumnArray, LocTable } from '../core/locs/table';
 import { browserWorkerFactory } from './browserWorker';
-import { type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
+import { onFirstUse, type WorkerService, type WorkerServiceOptions, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 /** Above this many rows a query goes to the worker. */
@@ -20,16 +20,13 @@ export function locsQueryService(
   return workerService(factory, { name: 'the table worker', redo: true, ...options });
 }
 
-let service: WorkerService<LocsQueryApi> | null = null;
-
-function worker(): WorkerService<LocsQueryApi> {
-  service ??= locsQueryService(
+const worker = onFirstUse(() =>
+  locsQueryService(
     browserWorkerFactory<LocsQueryApi>(
       () => new Worker(new URL('../../workers/locsQuery.worker.ts', import.meta.url), { type: 'module' }),
     ),
-  );
-  return service;
-}
+  ),
+);
 
 export async function queryLocs(table: LocTable, q: RowQuery): Promise<Uint32Array> {
   const names = Object.keys(table.columns);

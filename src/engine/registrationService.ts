@@ -1,7 +1,6 @@
 // Main-thread side of the registration worker, through the one worker-service helper
 // (workerCalls.ts): started on first use, restarted and the fit redone after it dies, a silence
 // deadline, a fit cancelled by AbortSignal (CancelledError).
-import * as Comlink from 'comlink';
 import type {
   RegistrationApi,
   RegistrationFitRequest,
@@ -9,7 +8,8 @@ import type {
   RegistrationProgress,
 } from '../../workers/registration.api';
 import { browserWorkerFactory } from './browserWorker';
-import { type WorkerServiceOptions, workerService } from './workerCalls';
+import type { ProgressCall, WorkerServiceOptions } from './workerCalls';
+import { onFirstUse, progressCall, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -25,11 +25,7 @@ export type {
 export { CancelledError } from './workerCalls';
 
 export interface RegistrationBackend {
-  fit(
-    req: RegistrationFitRequest,
-    onProgress: (p: RegistrationProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<RegistrationFitResult>;
+  fit: ProgressCall<RegistrationFitRequest, RegistrationProgress, RegistrationFitResult>;
 }
 
 /** A backend over workers from `factory` (browser Workers, or in-process APIs in tests). */
@@ -40,20 +36,16 @@ export function registrationBackend(
   // A fit carries its beads and the worker keeps nothing: redo is safe.
   const worker = workerService(factory, { name: 'the registration worker', redo: true, ...options });
   return {
-    fit: (req, onProgress, signal) =>
-      worker.call((api) => api.fit(req, Comlink.proxy(onProgress)), { signal, what: 'The registration fit' }),
+    fit: progressCall(worker, (api, req, onProgress) => api.fit(req, onProgress), 'The registration fit'),
     terminate: () => worker.terminate(),
   };
 }
 
-let service: RegistrationBackend | null = null;
-
 /** The app's registration backend (a Web Worker). */
-export function registrationService(): RegistrationBackend {
-  service ??= registrationBackend(
+export const registrationService: () => RegistrationBackend = onFirstUse(() =>
+  registrationBackend(
     browserWorkerFactory<RegistrationApi>(
       () => new Worker(new URL('../../workers/registration.worker.ts', import.meta.url), { type: 'module' }),
     ),
-  );
-  return service;
-}
+  ),
+);

@@ -1,7 +1,6 @@
 // Main-thread side of the tracks worker (EV tracking, track import, the distance analysis),
 // through the one worker-service helper (workerCalls.ts): started on first use, restarted and the
 // call redone after it dies, a silence deadline, a run cancelled by AbortSignal.
-import * as Comlink from 'comlink';
 import type {
   DistanceRequest,
   DistanceResult,
@@ -12,7 +11,8 @@ import type {
   TracksResult,
 } from '../../workers/tracks.api';
 import { browserWorkerFactory } from './browserWorker';
-import { type WorkerServiceOptions, workerService } from './workerCalls';
+import type { ProgressCall, WorkerServiceOptions } from './workerCalls';
+import { onFirstUse, progressCall, workerService } from './workerCalls';
 import type { WorkerFactory } from './workerPool';
 
 export type {
@@ -33,17 +33,9 @@ export type {
 
 /** What the store needs: a seam for tests (a fake, or the API over a MessageChannel). */
 export interface TracksBackend {
-  track(
-    req: TrackingRequest,
-    onProgress: (p: TracksProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<TracksResult>;
+  track: ProgressCall<TrackingRequest, TracksProgress, TracksResult>;
   importTracks(req: TrackImportRequest): Promise<TracksResult>;
-  distances(
-    req: DistanceRequest,
-    onProgress: (p: TracksProgress) => void,
-    signal?: AbortSignal,
-  ): Promise<DistanceResult>;
+  distances: ProgressCall<DistanceRequest, TracksProgress, DistanceResult>;
 }
 
 export { CancelledError } from './workerCalls';
@@ -56,14 +48,13 @@ export function tracksBackend(
   // Every call carries all its input and the worker keeps nothing between calls: redo is safe.
   const worker = workerService(factory, { name: 'the tracks worker', redo: true, ...options });
   return {
-    track: (req, onProgress, signal) =>
-      worker.call((api) => api.track(req, Comlink.proxy(onProgress)), { signal, what: 'Tracking' }),
+    track: progressCall(worker, (api, req, onProgress) => api.track(req, onProgress), 'Tracking'),
     importTracks: (req) => worker.call((api) => api.importTracks(req)),
-    distances: (req, onProgress, signal) =>
-      worker.call((api) => api.distances(req, Comlink.proxy(onProgress)), {
-        signal,
-        what: 'The distance analysis',
-      }),
+    distances: progressCall(
+      worker,
+      (api, req, onProgress) => api.distances(req, onProgress),
+      'The distance analysis',
+    ),
     terminate: () => worker.terminate(),
   };
 }
@@ -77,10 +68,5 @@ export function browserTracksBackend(): TracksBackend {
   );
 }
 
-let service: TracksBackend | null = null;
-
 /** The app's tracks backend (a Web Worker). */
-export function tracksService(): TracksBackend {
-  service ??= browserTracksBackend();
-  return service;
-}
+export const tracksService: () => TracksBackend = onFirstUse(browserTracksBackend);

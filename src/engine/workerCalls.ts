@@ -5,7 +5,7 @@
 // compute, see workers/heartbeat.ts), past which the worker is presumed dead ('silent'); and an
 // AbortSignal that rejects the call at once with CancelledError and forwards `cancel` to the
 // worker, so a cancel never waits on a silent worker's deadline.
-import type * as Comlink from 'comlink';
+import * as Comlink from 'comlink';
 import { CancelledError } from './workerErrors';
 import { callsVia, type PoolCalls, type WorkerFactory, WorkerPool } from './workerPool';
 
@@ -98,6 +98,35 @@ export function workerService<Api>(
       return pool.workersStarted;
     },
     terminate: () => pool.terminate(),
+  };
+}
+
+/** A backend call that reports progress and stops when `signal` aborts. */
+export type ProgressCall<Req, P, R> = (
+  req: Req,
+  onProgress: (p: P) => void,
+  signal?: AbortSignal,
+) => Promise<R>;
+
+/**
+ * A call that reports progress, as backends expose it: the callback proxied to the worker, the
+ * call cancellable by `signal` (CancelledError naming `what`).
+ */
+export function progressCall<Api, Req, P, R>(
+  worker: Pick<WorkerService<Api>, 'call'>,
+  run: (api: Comlink.Remote<Api>, req: Req, onProgress: (p: P) => void) => Promise<R>,
+  what: string,
+): ProgressCall<Req, P, R> {
+  return (req, onProgress, signal) =>
+    worker.call((api) => run(api, req, Comlink.proxy(onProgress)), { signal, what });
+}
+
+/** The app's one instance of a service, made on first use: importing its module starts no worker. */
+export function onFirstUse<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
   };
 }
 

@@ -4,20 +4,12 @@
 import type { Data, Shape } from 'plotly.js';
 import type { CellRow, ResponseSummary } from '../core/calcium';
 import type { Figure } from './Plot';
-import { baseLayout, type ThemeName } from './theme';
+import { baseLayout, CATEGORY_COLOURS, NEUTRAL_COLOUR, type ThemeName } from './theme';
 import { lineTraceType } from './webgl';
 
-const ADD_COLOUR = '#f0a43a';
-const TRACE_COLOURS = [
-  '#4e9cf5',
-  '#5fd08a',
-  '#e76fb4',
-  '#b58cf2',
-  '#48c9c9',
-  '#ff7b72',
-  '#c9c948',
-  '#9aa5b4',
-];
+// The addition line takes the orange; cell traces take the other categorical colours.
+const ADD_COLOUR = CATEGORY_COLOURS[1];
+const TRACE_COLOURS = [CATEGORY_COLOURS[0], ...CATEGORY_COLOURS.slice(2), NEUTRAL_COLOUR];
 
 export function traceColour(i: number): string {
   return TRACE_COLOURS[i % TRACE_COLOURS.length];

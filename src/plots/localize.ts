@@ -59,6 +59,10 @@ export function chooseBins(values: Float64Array, bins = 40): { lo: number; width
   return { lo, width, n };
 }
 
+function emptyHistogram(bins: { lo: number; width: number; n: number }): Histogram {
+  return { lo: bins.lo, width: bins.width, counts: new Float64Array(bins.n), below: 0, above: 0, total: 0 };
+}
+
 /** At most `max` values of `column` across the chunks, evenly spread (for choosing bins). */
 export function sampleColumn(chunks: readonly LocTable[], column: string, max = 20000): Float64Array {
   let total = 0;
@@ -98,14 +102,7 @@ export class StreamingHistogram {
         this.chunksSeen = chunks.length;
         return false;
       }
-      this.hist = {
-        lo: bins.lo,
-        width: bins.width,
-        counts: new Float64Array(bins.n),
-        below: 0,
-        above: 0,
-        total: 0,
-      };
+      this.hist = emptyHistogram(bins);
     }
     for (let c = this.chunksSeen; c < chunks.length; c++) this.add(chunks[c]);
     this.chunksSeen = chunks.length;
@@ -114,14 +111,7 @@ export class StreamingHistogram {
       this.hist = null;
       this.chunksSeen = 0;
       const bins = chooseBins(sampleColumn(chunks, this.column), this.bins)!;
-      this.hist = {
-        lo: bins.lo,
-        width: bins.width,
-        counts: new Float64Array(bins.n),
-        below: 0,
-        above: 0,
-        total: 0,
-      };
+      this.hist = emptyHistogram(bins);
       for (const c of chunks) this.add(c);
       this.chunksSeen = chunks.length;
     }

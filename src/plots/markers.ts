@@ -3,29 +3,11 @@
 // their fitted steps. Points carry the EV's row index as customdata, so a click selects the EV.
 import type { Annotation, Data, Layout } from 'plotly.js';
 import type { Figure } from './Plot';
-import { baseLayout, type ThemeName } from './theme';
+import { baseLayout, CATEGORY_COLOURS, NEUTRAL_COLOUR, type ThemeName } from './theme';
 
-/** Subtype colours by code: distinguishable on dark and light, colour-blind friendly first. */
-const SUBTYPE_COLOURS = [
-  '#9aa5b4', // marker-negative (grey)
-  '#4e9cf5',
-  '#f0a43a',
-  '#5fd08a',
-  '#e76fb4',
-  '#b58cf2',
-  '#48c9c9',
-  '#ff7b72',
-];
-const CHANNEL_COLOURS = [
-  '#4e9cf5',
-  '#f0a43a',
-  '#5fd08a',
-  '#e76fb4',
-  '#b58cf2',
-  '#48c9c9',
-  '#ff7b72',
-  '#c9c948',
-];
+/** Subtype colours by code: marker-negative grey, then the categorical colours. */
+const SUBTYPE_COLOURS = [NEUTRAL_COLOUR, ...CATEGORY_COLOURS.slice(0, 7)];
+const CHANNEL_COLOURS = CATEGORY_COLOURS;
 
 export function subtypeColour(code: number): string {
   return code < 0 ? '#666c75' : SUBTYPE_COLOURS[code % SUBTYPE_COLOURS.length];

@@ -8,6 +8,21 @@ const PALETTE = {
   light: { bg: '#ffffff', grid: '#e3e6ea', text: '#1d2329' },
 } as const;
 
+/** Categorical colours (channels, subtypes, cells): distinguishable on dark and light, colour-blind friendly first. */
+export const CATEGORY_COLOURS = [
+  '#4e9cf5',
+  '#f0a43a',
+  '#5fd08a',
+  '#e76fb4',
+  '#b58cf2',
+  '#48c9c9',
+  '#ff7b72',
+  '#c9c948',
+] as const;
+
+/** Neutral grey for the "none of the categories" class (marker-negative EVs). */
+export const NEUTRAL_COLOUR = '#9aa5b4';
+
 export function baseLayout(theme: ThemeName, overrides: Partial<Layout> = {}): Partial<Layout> {
   const p = PALETTE[theme];
   return {

@@ -2,6 +2,7 @@
 // "Within" means signed distance ≤ cut-off (default 240 nm), so positions inside a structure
 // (negative distances) are within. Only positions with a finite or +Infinity distance count;
 // NaN (off the measured field) is treated like a missing position.
+import type { TrackPositionColumns } from '../spt/types';
 import type { SignedDistanceProvider } from './analysisDistance';
 
 export const DEFAULT_CUTOFF_NM = 240;
@@ -9,23 +10,12 @@ export const DEFAULT_CUTOFF_NM = 240;
 /** EV positions per movie frame (e.g. spt's trackPositionsForMovie), sorted by track, frame. */
 export interface PositionsTable {
   readonly length: number;
-  readonly columns: {
-    readonly track: Uint32Array;
-    readonly frame: Uint32Array;
-    readonly x: Float64Array;
-    readonly y: Float64Array;
-  };
+  readonly columns: Readonly<TrackPositionColumns>;
 }
 
 export interface TrackDistances {
   readonly length: number;
-  readonly columns: {
-    track: Uint32Array;
-    frame: Uint32Array;
-    x: Float64Array;
-    y: Float64Array;
-    distance: Float64Array;
-  };
+  readonly columns: TrackPositionColumns & { distance: Float64Array };
 }
 
 /** Nearest-structure signed distance for every row (the per-track distance over time). */

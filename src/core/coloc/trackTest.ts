@@ -361,24 +361,19 @@ export function combineCells(
     }
     return out;
   };
-  const join = (which: 'ev' | 'control'): TrackSummaries => ({
-    track: cat(
-      parts.map((p) => p[which].track),
-      (n) => new Uint32Array(n),
-    ),
-    meanDistance: cat(
-      parts.map((p) => p[which].meanDistance),
-      (n) => new Float64Array(n),
-    ),
-    fractionWithin: cat(
-      parts.map((p) => p[which].fractionWithin),
-      (n) => new Float64Array(n),
-    ),
-    measured: cat(
-      parts.map((p) => p[which].measured),
-      (n) => new Uint32Array(n),
-    ),
-  });
+  const join = (which: 'ev' | 'control'): TrackSummaries => {
+    const col = <K extends keyof TrackSummaries>(key: K, make: (n: number) => TrackSummaries[K]) =>
+      cat(
+        parts.map((p) => p[which][key]),
+        make,
+      );
+    return {
+      track: col('track', (n) => new Uint32Array(n)),
+      meanDistance: col('meanDistance', (n) => new Float64Array(n)),
+      fractionWithin: col('fractionWithin', (n) => new Float64Array(n)),
+      measured: col('measured', (n) => new Uint32Array(n)),
+    };
+  };
   const ev = join('ev');
   const control = join('control');
   const cells = new Uint32Array(ev.track.length);

@@ -113,38 +113,6 @@ function rowEdge(
   }
 }
 
-/** The generic form of convolveRows, kept as the reference the unrolled paths are tested against. */
-export function convolveRowsReference(
-  src: Float32Array,
-  sw: number,
-  rows: number,
-  x0: number,
-  dst: Float32Array,
-  dw: number,
-  k: SparseKernel,
-): void {
-  const { offsets, weights } = k;
-  const nt = offsets.length;
-  const r = k.radius;
-  for (let y = 0; y < rows; y++) {
-    const row = y * sw;
-    const out = y * dw;
-    for (let x = 0; x < dw; x++) {
-      const sx = x + x0;
-      let s = 0;
-      if (sx >= r && sx < sw - r) {
-        for (let t = 0; t < nt; t++) s += weights[t] * src[row + sx + offsets[t]];
-      } else {
-        for (let t = 0; t < nt; t++) {
-          const xx = sx + offsets[t];
-          if (xx >= 0 && xx < sw) s += weights[t] * src[row + xx];
-        }
-      }
-      dst[out + x] = s;
-    }
-  }
-}
-
 /**
  * Vertical pass: dst[y·w + x] = Σ_t w_t · src[(y + y0 + o_t)·w + x] for y < dh, zero where
  * y + y0 + o_t falls outside [0, sh). Runs row by row so memory is read sequentially.

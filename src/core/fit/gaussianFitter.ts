@@ -10,6 +10,7 @@
 // the model, turning Gaussian read noise into a Poisson-like term the same likelihood handles.
 // Least squares shares the loop with fixed weights: 1 (lsq) or 1/max(data, 1) (wlsq, what
 // ThunderSTORM calls weighted least squares).
+import { type AxisBuffers, axisBuffers } from '../psf/integratedGaussian';
 import { axisModel } from './axisModel';
 import { choleskyFactor, choleskyInverseDiagonal } from './cholesky';
 import { type LmProblem, LmSolver } from './levenbergMarquardt';
@@ -68,12 +69,7 @@ export class GaussianFitter {
   private readonly np: number;
   private readonly obs: Float64Array;
   private readonly weight: Float64Array;
-  private readonly gx: Float64Array;
-  private readonly gy: Float64Array;
-  private readonly dgx: Float64Array;
-  private readonly dgy: Float64Array;
-  private readonly sgx: Float64Array;
-  private readonly sgy: Float64Array;
+  private readonly axes: AxisBuffers;
   private readonly theta: Float64Array;
   private readonly trial: Float64Array;
   private readonly lm: LmSolver;
@@ -99,12 +95,7 @@ export class GaussianFitter {
     this.readVariance = new Float64Array(n * n);
     this.obs = new Float64Array(n * n);
     this.weight = new Float64Array(n * n);
-    this.gx = new Float64Array(n);
-    this.gy = new Float64Array(n);
-    this.dgx = new Float64Array(n);
-    this.dgy = new Float64Array(n);
-    this.sgx = new Float64Array(n);
-    this.sgy = new Float64Array(n);
+    this.axes = axisBuffers(n);
     this.theta = new Float64Array(5);
     this.trial = new Float64Array(5);
     this.lm = new LmSolver(np);
@@ -188,7 +179,8 @@ export class GaussianFitter {
    */
   private evaluate(theta: Float64Array, matrix: Float64Array, gradient: Float64Array, mle: boolean): number {
     const n = this.size;
-    const { gx, gy, dgx, dgy, obs, weight } = this;
+    const { obs, weight } = this;
+    const { gx, gy, dgx, dgy } = this.axes;
     const v = this.readVariance;
     const x0 = theta[0];
     const y0 = theta[1];
@@ -280,7 +272,8 @@ export class GaussianFitter {
     mle: boolean,
   ): number {
     const n = this.size;
-    const { gx, gy, dgx, dgy, sgx, sgy, obs, weight } = this;
+    const { obs, weight } = this;
+    const { gx, gy, dgx, dgy, sgx, sgy } = this.axes;
     const v = this.readVariance;
     const N = theta[2];
     const b = theta[3];

@@ -20,6 +20,7 @@
 // Per-emitter CRLB comes from the inverse of the joint Fisher information, so it includes the
 // precision lost to the overlap. EMCCD data: the excess-noise factor doubles the variance, so the
 // deviance and the likelihood-ratio statistic are divided by it before either test.
+import { type AxisBuffers, axisBuffers } from '../psf/integratedGaussian';
 import { regularizedGammaQ } from '../stats/specialFunctions';
 import { axisModel } from './axisModel';
 import { choleskyFactor, choleskyInverseDiagonal } from './cholesky';
@@ -123,10 +124,8 @@ export class MultiEmitterFitter {
   private readonly lrtThreshold: number;
   private readonly nn: number;
   private readonly obs: Float64Array;
-  private readonly gx: Float64Array;
-  private readonly gy: Float64Array;
-  private readonly dgx: Float64Array;
-  private readonly dgy: Float64Array;
+  /** Every emitter's axes, emitter e at offset e·size. */
+  private readonly axes: AxisBuffers;
   private readonly window: JointWindow;
   private readonly mu: Float64Array;
   private readonly jac: Float64Array;
@@ -171,19 +170,13 @@ export class MultiEmitterFitter {
     this.nn = n * n;
     this.obs = new Float64Array(n * n);
     this.mu = new Float64Array(n * n);
-    this.gx = new Float64Array(MAX_K * n);
-    this.gy = new Float64Array(MAX_K * n);
-    this.dgx = new Float64Array(MAX_K * n);
-    this.dgy = new Float64Array(MAX_K * n);
+    this.axes = axisBuffers(MAX_K * n);
     this.window = {
       size: n,
       sigmaPx: this.sigmaPx,
       obs: this.obs,
       readVariance: single.readVariance,
-      gx: this.gx,
-      gy: this.gy,
-      dgx: this.dgx,
-      dgy: this.dgy,
+      ...this.axes,
     };
     this.jac = new Float64Array((3 * MAX_K + 1) * n * n);
     this.wjac = new Float64Array((3 * MAX_K + 1) * n * n);
@@ -264,7 +257,8 @@ export class MultiEmitterFitter {
   /** Model of the first k emitters of θ (background θ[3k]) into `mu`. */
   private model(theta: Float64Array, k: number): void {
     const n = this.size;
-    const { gx, gy, dgx, dgy, mu } = this;
+    const { mu } = this;
+    const { gx, gy, dgx, dgy } = this.axes;
     mu.fill(theta[3 * k]);
     for (let e = 0; e < k; e++) {
       const o = e * n;
@@ -386,7 +380,8 @@ export class MultiEmitterFitter {
     const n = this.size;
     const nn = this.nn;
     const np = 3 * k + 1;
-    const { gx, gy, dgx, dgy, obs, jac, wjac, resid } = this;
+    const { obs, jac, wjac, resid } = this;
+    const { gx, gy, dgx, dgy } = this.axes;
     const v = this.single.readVariance;
     for (let e = 0; e < k; e++) {
       axisModel(theta[3 * e], this.sigmaPx, n, gx, dgx, null, e * n);
@@ -485,7 +480,8 @@ export class MultiEmitterFitter {
   private splitLogLikelihood(theta: Float64Array, k: number): void {
     this.model(theta, k);
     const n = this.size;
-    const { gx, gy, mu, obs } = this;
+    const { mu, obs } = this;
+    const { gx, gy } = this.axes;
     const v = this.single.readVariance;
     const bShare = theta[3 * k] / k;
     this.emitterLogL.fill(0, 0, k);

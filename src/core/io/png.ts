@@ -1,6 +1,7 @@
-// PNG writer for rendered images (8-bit grey or RGBA). Pure: zlib via fflate, CRC-32 computed
-// here, so the CLI and the render worker produce byte-identical files.
+// PNG writer for rendered images (8-bit grey or RGBA). Pure: zlib via fflate, CRC-32 as the ZIP
+// writer computes it, so the CLI and the render worker produce byte-identical files.
 import { zlibSync } from 'fflate';
+import { concatParts, crc32 } from './zip';
 
 export interface PngImage {
   width: number;
@@ -19,29 +20,13 @@ export interface PngOptions {
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-let crcTable: Uint32Array | null = null;
-
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function chunk(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + body.length);
   const dv = new DataView(out.buffer);
   dv.setUint32(0, body.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(body, 8);
-  dv.setUint32(8 + body.length, crc32(out, 4, 8 + body.length));
+  dv.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
   return out;
 }
 
@@ -93,13 +78,5 @@ export function encodePng(img: PngImage, opts: PngOptions = {}): Uint8Array {
   }
   parts.push(chunk('IDAT', zlibSync(raw, { level: 6 })));
   parts.push(chunk('IEND', new Uint8Array(0)));
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatParts(parts);
 }

@@ -9,7 +9,7 @@
 // Column names: evscope writes its own names except photons → "intensity" and bg →
 // "background" (ShareLoc's built-in headers); reading maps those and Locan's position_x/y,
 // local_background back. Frames are written as evscope holds them (0-based), as Locan does.
-import { type ColumnArray, type ColumnType, columnType, type LocTable } from '../locs/table';
+import { allocColumn, type ColumnArray, type ColumnType, columnType, type LocTable } from '../locs/table';
 import { openZip, type ZipArchive, ZipError, type ZipLimits, zipLimitsFor } from './zip';
 
 export class SmlmError extends Error {
@@ -117,27 +117,10 @@ export function parseManifest(bytes: Uint8Array, max: number): Record<string, un
   return json;
 }
 
-function alloc(out: string, n: number): ColumnArray {
-  switch (out) {
-    case 'f64':
-      return new Float64Array(n);
-    case 'f32':
-      return new Float32Array(n);
-    case 'u32':
-      return new Uint32Array(n);
-    case 'i32':
-      return new Int32Array(n);
-    case 'u16':
-      return new Uint16Array(n);
-    default:
-      return new Uint8Array(n);
-  }
-}
-
 /** Decodes one column of packed little-endian records into a typed array. */
 function decodeColumn(dv: DataView, rows: number, record: number, at: number, dtype: string): ColumnArray {
   const { out } = READ_DTYPES[dtype];
-  const col = alloc(out, rows);
+  const col = allocColumn(out, rows);
   let o = at;
   switch (dtype) {
     case 'float64':

@@ -2,6 +2,7 @@
 // at the top-left corner of the top-left pixel), so positions pass through unchanged; only frames
 // shift (1-based in CSV, 0-based inside).
 import {
+  allocColumn,
   type ColumnArray,
   type ColumnType,
   columnType,
@@ -211,7 +212,7 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
       columns[t] = Float32Array.from(src.data.subarray(0, src.length));
     } else if (spec && spec.type !== 'f64') {
       // Integer standard columns (iterations): values outside the type would wrap silently.
-      const out = allocInt(spec.type, src.length);
+      const out = allocColumn(spec.type, src.length);
       for (let i = 0; i < src.length; i++) out[i] = src.data[i];
       columns[t] = out;
     } else {
@@ -220,19 +221,6 @@ export function readThunderstormCsv(text: string, options: ReadCsvOptions = {}):
   });
   const warnings = [...rejected.messages(), ...nanKept.messages()];
   return { table: { length, columns }, units, warnings };
-}
-
-function allocInt(type: ColumnType, n: number): ColumnArray {
-  switch (type) {
-    case 'u8':
-      return new Uint8Array(n);
-    case 'u16':
-      return new Uint16Array(n);
-    case 'i32':
-      return new Int32Array(n);
-    default:
-      return new Uint32Array(n);
-  }
 }
 
 export interface WriteCsvOptions {

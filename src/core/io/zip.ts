@@ -69,6 +69,29 @@ function dosDateTime(d: Date): { time: number; date: number } {
   };
 }
 
+interface EntryFields {
+  method: number;
+  time: number;
+  date: number;
+  crc: number;
+  compressed: number;
+  size: number;
+  nameLength: number;
+}
+
+/** The fields the local and the central header share, from "version needed" to the name length. */
+function writeEntryFields(v: DataView, at: number, f: EntryFields): void {
+  v.setUint16(at, 20, true); // version needed: 2.0
+  v.setUint16(at + 2, 0x0800, true); // UTF-8 names
+  v.setUint16(at + 4, f.method, true);
+  v.setUint16(at + 6, f.time, true);
+  v.setUint16(at + 8, f.date, true);
+  v.setUint32(at + 10, f.crc, true);
+  v.setUint32(at + 14, f.compressed, true);
+  v.setUint32(at + 18, f.size, true);
+  v.setUint16(at + 22, f.nameLength, true);
+}
+
 /**
  * Builds a ZIP archive as a list of parts (a Blob or a file stream takes them without one more
  * copy of the whole archive); `concatParts` joins them when one buffer is needed. No ZIP64: an
@@ -90,32 +113,25 @@ export function zipParts(entries: readonly ZipWriteEntry[], modified = new Date(
     const crc = crc32(e.data);
     if (e.data.length >= 0xffffffff || body.length >= 0xffffffff || offset >= 0xffffffff)
       throw new Error(`zip: "${e.name}" makes the archive larger than 4 GiB, which needs ZIP64`);
+    const fields = {
+      method,
+      time,
+      date,
+      crc,
+      compressed: body.length,
+      size: e.data.length,
+      nameLength: name.length,
+    };
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, 0x04034b50, true);
-    lv.setUint16(4, 20, true);
-    lv.setUint16(6, 0x0800, true); // UTF-8 names
-    lv.setUint16(8, method, true);
-    lv.setUint16(10, time, true);
-    lv.setUint16(12, date, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, body.length, true);
-    lv.setUint32(22, e.data.length, true);
-    lv.setUint16(26, name.length, true);
+    writeEntryFields(lv, 4, fields);
     local.set(name, 30);
     const cd = new Uint8Array(46 + name.length);
     const cv = new DataView(cd.buffer);
     cv.setUint32(0, 0x02014b50, true);
     cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint16(8, 0x0800, true);
-    cv.setUint16(10, method, true);
-    cv.setUint16(12, time, true);
-    cv.setUint16(14, date, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, body.length, true);
-    cv.setUint32(24, e.data.length, true);
-    cv.setUint16(28, name.length, true);
+    writeEntryFields(cv, 6, fields);
     cv.setUint32(42, offset, true);
     cd.set(name, 46);
     parts.push(local, body);

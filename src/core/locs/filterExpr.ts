@@ -133,24 +133,22 @@ export function parseFilter(src: string, columns?: readonly string[]): FilterNod
     if (++depth > MAX_DEPTH) throw new FilterError('expression nested too deeply', pos);
   };
 
+  /** A left-associative chain `next (op next)*` over the given operators. */
+  const chain = (ops: readonly BinaryOp[], next: () => FilterNode): FilterNode => {
+    let left = next();
+    while (ops.some((op) => isOp(op))) {
+      const t = tokens[at++];
+      left = { type: 'binary', op: t.text as BinaryOp, left, right: next(), pos: t.pos };
+    }
+    return left;
+  };
   const or = (): FilterNode => {
     nest(peek().pos);
-    let left = and();
-    while (isOp('||')) {
-      const pos = tokens[at++].pos;
-      left = { type: 'binary', op: '||', left, right: and(), pos };
-    }
+    const node = chain(['||'], and);
     depth--;
-    return left;
+    return node;
   };
-  const and = (): FilterNode => {
-    let left = compare();
-    while (isOp('&&')) {
-      const pos = tokens[at++].pos;
-      left = { type: 'binary', op: '&&', left, right: compare(), pos };
-    }
-    return left;
-  };
+  const and = (): FilterNode => chain(['&&'], compare);
   const compare = (): FilterNode => {
     const left = sum();
     const t = peek();
@@ -173,22 +171,8 @@ export function parseFilter(src: string, columns?: readonly string[]): FilterNod
     }
     return left;
   };
-  const sum = (): FilterNode => {
-    let left = product();
-    while (isOp('+') || isOp('-')) {
-      const t = tokens[at++];
-      left = { type: 'binary', op: t.text as BinaryOp, left, right: product(), pos: t.pos };
-    }
-    return left;
-  };
-  const product = (): FilterNode => {
-    let left = unary();
-    while (isOp('*') || isOp('/')) {
-      const t = tokens[at++];
-      left = { type: 'binary', op: t.text as BinaryOp, left, right: unary(), pos: t.pos };
-    }
-    return left;
-  };
+  const sum = (): FilterNode => chain(['+', '-'], product);
+  const product = (): FilterNode => chain(['*', '/'], unary);
   const unary = (): FilterNode => {
     if (isOp('!') || isOp('-') || isOp('+')) {
       const t = tokens[at++];

@@ -1,30 +1,12 @@
 // Small dense linear algebra for the drift solvers (tens of unknowns): no library needed.
+import { choleskyFactor, choleskySolve } from '../fit/cholesky';
 
 /** Solves the symmetric positive-definite system A·x = b (A row-major n×n) by Cholesky; A is overwritten. */
 export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  for (let j = 0; j < n; j++) {
-    let d = a[j * n + j];
-    for (let k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
-    if (!(d > 0)) throw new Error('singular system (drift segments not connected by any pair)');
-    const l = Math.sqrt(d);
-    a[j * n + j] = l;
-    for (let i = j + 1; i < n; i++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = s / l;
-    }
-  }
+  // Factored in place: each entry of the lower triangle is read just before its factor replaces it.
+  if (!choleskyFactor(a, n, a)) throw new Error('singular system (drift segments not connected by any pair)');
   const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= a[i * n + k] * x[k];
-    x[i] = s / a[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= a[k * n + i] * x[k];
-    x[i] = s / a[i * n + i];
-  }
+  choleskySolve(a, n, b, x);
   return x;
 }
 

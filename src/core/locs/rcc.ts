@@ -250,12 +250,16 @@ export function rccDrift(table: LocTable, opts: RccOptions = {}): RccResult {
   };
 }
 
-/** Pixel-shift measurements of the correlated pairs (parallel arrays). */
-interface Measured {
+/** Segment pairs (i < j) and the shift measured from segment i to j, nm (parallel arrays). */
+interface PairShifts {
   pi: Int32Array;
   pj: Int32Array;
   rx: Float64Array;
   ry: Float64Array;
+}
+
+/** Pixel-shift measurements of the correlated pairs (parallel arrays). */
+interface Measured extends PairShifts {
   peakZ: Float64Array;
   sidelobe: Float64Array;
 }
@@ -286,7 +290,7 @@ function solvePairs(nSeg: number, m: Measured, reject: number) {
   const nPairs = pi.length;
   const score = new Float64Array(nPairs);
   for (let k = 0; k < nPairs; k++) score[k] = 1 - sidelobe[k];
-  const use = consistentPairs(nSeg, pi, pj, rx, ry, score, reject);
+  const use = consistentPairs(nSeg, m, score, reject);
   let dx = solvePairwiseDifferences(nSeg, pi, pj, rx, use);
   let dy = solvePairwiseDifferences(nSeg, pi, pj, ry, use);
   const tried = new Uint8Array(nPairs);
@@ -343,27 +347,20 @@ function solvePairs(nSeg: number, m: Measured, reject: number) {
  * start is a spanning tree — a solution no other pair influences — and pairs join or leave by
  * their residual to the current solution until the set settles.
  */
-function consistentPairs(
-  n: number,
-  pi: Int32Array,
-  pj: Int32Array,
-  rx: Float64Array,
-  ry: Float64Array,
-  score: Float64Array,
-  reject: number,
-): Uint8Array {
+function consistentPairs(n: number, pairs: PairShifts, score: Float64Array, reject: number): Uint8Array {
   // Two starts: the most distinct peaks, and neighbours in time first (they share the most
   // structure in a changing sample). A strong but wrong peak can enter either tree, rarely both;
   // the start whose solution more pairs agree with wins.
-  const m = pi.length;
-  const byTime = new Float64Array(m);
-  for (let k = 0; k < m; k++) byTime[k] = score[k] - 2 * (pj[k] - pi[k]);
+  const { pi, pj } = pairs;
+  const nPairs = pi.length;
+  const byTime = new Float64Array(nPairs);
+  for (let k = 0; k < nPairs; k++) byTime[k] = score[k] - 2 * (pj[k] - pi[k]);
   let best: Uint8Array | null = null;
   let bestCount = -1;
   for (const order of [score, byTime]) {
-    const use = settle(n, pi, pj, rx, ry, order, reject);
+    const use = settle(n, pairs, order, reject);
     let count = 0;
-    for (let k = 0; k < m; k++) count += use[k];
+    for (let k = 0; k < nPairs; k++) count += use[k];
     if (count > bestCount) {
       best = use;
       bestCount = count;
@@ -372,15 +369,8 @@ function consistentPairs(
   return best as Uint8Array;
 }
 
-function settle(
-  n: number,
-  pi: Int32Array,
-  pj: Int32Array,
-  rx: Float64Array,
-  ry: Float64Array,
-  score: Float64Array,
-  reject: number,
-): Uint8Array {
+function settle(n: number, pairs: PairShifts, score: Float64Array, reject: number): Uint8Array {
+  const { pi, pj, rx, ry } = pairs;
   const m = pi.length;
   let use = spanningTree(n, pi, pj, score);
   for (let iter = 0; iter < 20; iter++) {

@@ -33,29 +33,22 @@ export interface LocTable {
   readonly columns: Readonly<Record<string, ColumnArray>>;
 }
 
+const COLUMN_ARRAYS: Record<ColumnType, new (length: number) => ColumnArray> = {
+  f64: Float64Array,
+  f32: Float32Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  u16: Uint16Array,
+  u8: Uint8Array,
+};
+const COLUMN_TYPES = Object.keys(COLUMN_ARRAYS) as ColumnType[];
+
 export function allocColumn(type: ColumnType, length: number): ColumnArray {
-  switch (type) {
-    case 'f64':
-      return new Float64Array(length);
-    case 'f32':
-      return new Float32Array(length);
-    case 'u32':
-      return new Uint32Array(length);
-    case 'i32':
-      return new Int32Array(length);
-    case 'u16':
-      return new Uint16Array(length);
-    case 'u8':
-      return new Uint8Array(length);
-  }
+  return new COLUMN_ARRAYS[type](length);
 }
 
 export function columnType(a: ColumnArray): ColumnType {
-  if (a instanceof Float64Array) return 'f64';
-  if (a instanceof Float32Array) return 'f32';
-  if (a instanceof Uint32Array) return 'u32';
-  if (a instanceof Int32Array) return 'i32';
-  if (a instanceof Uint16Array) return 'u16';
+  for (const t of COLUMN_TYPES) if (a instanceof COLUMN_ARRAYS[t]) return t;
   return 'u8';
 }
 

@@ -3,7 +3,7 @@
 //   I_ab = Σ_k (∂μ_k/∂θ_a)(∂μ_k/∂θ_b) / v_k
 // v_k = μ_k for a Poisson (ideal/CCD) pixel, 2·μ_k for an EMCCD (excess-noise factor 2 on the
 // variance), μ_k + σ_read²/g² for sCMOS (Huang et al. 2013's Poisson-equivalent read noise).
-import { integratedGaussian1DWithDerivatives } from './integratedGaussian';
+import { axisBuffers, integratedGaussian1DWithDerivatives } from './integratedGaussian';
 
 export type NoiseModel = 'poisson' | 'emccd' | 'scmos';
 
@@ -80,12 +80,7 @@ export function crlbGaussian2D(c: EmitterConditions): Crlb {
   const y0 = c.y ?? size / 2;
   const fitSigma = c.fitSigma ?? false;
   const np = fitSigma ? 5 : 4;
-  const gx = new Float64Array(size);
-  const gy = new Float64Array(size);
-  const dgx = new Float64Array(size);
-  const dgy = new Float64Array(size);
-  const sgx = new Float64Array(size);
-  const sgy = new Float64Array(size);
+  const { gx, gy, dgx, dgy, sgx, sgy } = axisBuffers(size);
   integratedGaussian1DWithDerivatives(x0, c.sigmaPx, size, gx, dgx, sgx);
   integratedGaussian1DWithDerivatives(y0, c.sigmaPx, size, gy, dgy, sgy);
   const fisher = new Float64Array(np * np);

@@ -49,3 +49,19 @@ export function integratedGaussian1DWithDerivatives(
     prevExp = e;
   }
 }
+
+/** Both axes of a separable pixel-integrated Gaussian: values, ∂/∂centre and ∂/∂σ per pixel. */
+export interface AxisBuffers {
+  readonly gx: Float64Array;
+  readonly gy: Float64Array;
+  readonly dgx: Float64Array;
+  readonly dgy: Float64Array;
+  readonly sgx: Float64Array;
+  readonly sgy: Float64Array;
+}
+
+/** Zeroed axis buffers of `length` pixels each, allocated once so fits allocate nothing. */
+export function axisBuffers(length: number): AxisBuffers {
+  const axis = () => new Float64Array(length);
+  return { gx: axis(), gy: axis(), dgx: axis(), dgy: axis(), sgx: axis(), sgy: axis() };
+}

@@ -8,7 +8,7 @@
 // to be linked into one "bead".
 import { type Affine, type AffineFit, applyAffine, fitAffine, IDENTITY, invertAffine } from './affine';
 import { estimateShift, mutualNearestPairs } from './pairing';
-import type { RegistrationParams } from './register';
+import { type RegistrationParams, withDefaults } from './register';
 
 export interface FramePoints {
   frame: ArrayLike<number>;
@@ -69,8 +69,21 @@ function indexFrames(p: FramePoints): FrameIndex {
   return { frames: [...members.keys()].sort((a, b) => a - b), members };
 }
 
+/** The frames both channels have points in, with the indices of each channel's points there. */
+function* sharedFrames(refIdx: FrameIndex, movIdx: FrameIndex): Generator<[number, number[], number[]]> {
+  for (const f of refIdx.frames) {
+    const mi = movIdx.members.get(f);
+    if (mi) yield [f, refIdx.members.get(f)!, mi];
+  }
+}
+
 function pick(a: ArrayLike<number>, idx: readonly number[]): Float64Array {
   return Float64Array.from(idx, (i) => a[i]);
+}
+
+/** The points at `idx`, as arrays of their own. */
+function pickPoints(p: { x: ArrayLike<number>; y: ArrayLike<number> }, idx: readonly number[]) {
+  return { x: pick(p.x, idx), y: pick(p.y, idx) };
 }
 
 function median(v: number[]): number {
@@ -129,17 +142,10 @@ function pairBeads(
   let lastFrame = Number.NaN;
   let pairs = 0;
   const link2 = linkRadius * linkRadius;
-  for (const f of refIdx.frames) {
-    const mi = movIdx.members.get(f);
-    if (!mi) continue;
-    const ri = refIdx.members.get(f)!;
-    const found = mutualNearestPairs(
-      pick(ref.x, ri),
-      pick(ref.y, ri),
-      pick(moved.x, mi),
-      pick(moved.y, mi),
-      radius,
-    );
+  for (const [f, ri, mi] of sharedFrames(refIdx, movIdx)) {
+    const r = pickPoints(ref, ri);
+    const m = pickPoints(moved, mi);
+    const found = mutualNearestPairs(r.x, r.y, m.x, m.y, radius);
     // Beads still open are those extended in the previous frame.
     const open = f === lastFrame + 1 ? active : [];
     const taken = new Set<number>();
@@ -197,10 +203,7 @@ export function registerBeads(
   mov: FramePoints,
   params: BeadRegistrationParams = {},
 ): BeadRegistration {
-  const maxShift = params.maxShift ?? 1000;
-  const radius = params.pairRadius ?? 200;
-  const k = params.outlierFactor ?? 4;
-  const minOut = params.minOutlierResidual ?? 1;
+  const { maxShift, pairRadius: radius, outlierFactor: k, minOutlierResidual: minOut } = withDefaults(params);
   const linkRadius = params.linkRadius ?? 100;
   if (ref.x.length === 0) throw new Error('no localizations in the reference channel');
   if (mov.x.length === 0) throw new Error('no localizations in the moving channel');
@@ -210,18 +213,10 @@ export function registerBeads(
   // The shift, frame by frame: each frame's emitters are sparse enough to vote cleanly.
   const dxs: number[] = [];
   const dys: number[] = [];
-  for (const f of refIdx.frames) {
-    const mi = movIdx.members.get(f);
-    if (!mi) continue;
-    const ri = refIdx.members.get(f)!;
-    const s = estimateShift(
-      pick(ref.x, ri),
-      pick(ref.y, ri),
-      pick(mov.x, mi),
-      pick(mov.y, mi),
-      maxShift,
-      radius / 2,
-    );
+  for (const [, ri, mi] of sharedFrames(refIdx, movIdx)) {
+    const r = pickPoints(ref, ri);
+    const m = pickPoints(mov, mi);
+    const s = estimateShift(r.x, r.y, m.x, m.y, maxShift, radius / 2);
     if (Number.isFinite(s.dx)) {
       dxs.push(s.dx);
       dys.push(s.dy);

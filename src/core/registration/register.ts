@@ -33,6 +33,16 @@ export interface Registration extends AffineFit {
   shift: { dx: number; dy: number };
 }
 
+/** The parameters with the defaults their docs state. */
+export function withDefaults(params: RegistrationParams): Required<RegistrationParams> {
+  return {
+    maxShift: params.maxShift ?? 1000,
+    pairRadius: params.pairRadius ?? 200,
+    outlierFactor: params.outlierFactor ?? 4,
+    minOutlierResidual: params.minOutlierResidual ?? 1,
+  };
+}
+
 function take(a: ArrayLike<number>, idx: Int32Array): Float64Array {
   return Float64Array.from(idx, (i) => a[i]);
 }
@@ -44,10 +54,7 @@ export function registerChannels(
   movY: ArrayLike<number>,
   params: RegistrationParams = {},
 ): Registration {
-  const maxShift = params.maxShift ?? 1000;
-  const radius = params.pairRadius ?? 200;
-  const k = params.outlierFactor ?? 4;
-  const minOut = params.minOutlierResidual ?? 1;
+  const { maxShift, pairRadius: radius, outlierFactor: k, minOutlierResidual: minOut } = withDefaults(params);
   const shift = estimateShift(refX, refY, movX, movY, maxShift, radius / 2);
   if (!Number.isFinite(shift.dx)) throw new Error(`no bead pairs within ${maxShift} nm`);
   let transform: Affine = { ...IDENTITY, c: shift.dx, f: shift.dy };

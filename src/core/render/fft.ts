@@ -105,22 +105,32 @@ export function fft2d(
 ): void {
   if (re.length < width * height || im.length < width * height) throw new Error('FFT buffers too short');
   for (let y = 0; y < height; y++) fft1d(re, im, inverse, y * width, width);
+  for (let x = 0; x < width; x++) fftColumn(re, im, width, height, x, inverse);
+}
+
+/** FFT of column x in place, through scratch rows so the 1-D transform reads contiguous memory. */
+function fftColumn(
+  re: Float64Array,
+  im: Float64Array,
+  width: number,
+  height: number,
+  x: number,
+  inverse: boolean,
+) {
   if (scratchRe.length < height) {
     scratchRe = new Float64Array(height);
     scratchIm = new Float64Array(height);
   }
   const cr = scratchRe;
   const ci = scratchIm;
-  for (let x = 0; x < width; x++) {
-    for (let y = 0, i = x; y < height; y++, i += width) {
-      cr[y] = re[i];
-      ci[y] = im[i];
-    }
-    fft1d(cr, ci, inverse, 0, height);
-    for (let y = 0, i = x; y < height; y++, i += width) {
-      re[i] = cr[y];
-      im[i] = ci[y];
-    }
+  for (let y = 0, i = x; y < height; y++, i += width) {
+    cr[y] = re[i];
+    ci[y] = im[i];
+  }
+  fft1d(cr, ci, inverse, 0, height);
+  for (let y = 0, i = x; y < height; y++, i += width) {
+    re[i] = cr[y];
+    im[i] = ci[y];
   }
 }
 
@@ -142,24 +152,9 @@ export function inverseFft2dNearZero(
   halfWidth: number,
 ): void {
   for (let y = 0; y < height; y++) fft1d(re, im, true, y * width, width);
-  if (scratchRe.length < height) {
-    scratchRe = new Float64Array(height);
-    scratchIm = new Float64Array(height);
-  }
-  const cr = scratchRe;
-  const ci = scratchIm;
   const h = Math.min(halfWidth, (width >> 1) - 1);
   for (let s = -h; s <= h; s++) {
-    const x = s < 0 ? s + width : s;
-    for (let y = 0, i = x; y < height; y++, i += width) {
-      cr[y] = re[i];
-      ci[y] = im[i];
-    }
-    fft1d(cr, ci, true, 0, height);
-    for (let y = 0, i = x; y < height; y++, i += width) {
-      re[i] = cr[y];
-      im[i] = ci[y];
-    }
+    fftColumn(re, im, width, height, s < 0 ? s + width : s, true);
   }
 }
 

@@ -4,7 +4,7 @@
 // integrate along x and y once (erf differences) and write the outer product.
 import type { LocTable } from '../locs/table';
 import { renderHistogram } from './histogram';
-import { checkView, type RenderView, type RowSelection } from './view';
+import { EMPTY_F32, type RenderView, type RowSelection, renderTarget, selectionArrays } from './view';
 
 export interface GaussianOptions extends RowSelection {
   /** Fixed σ in nm for every localization; when absent σ = precision × precisionFactor. */
@@ -26,9 +26,6 @@ const ERF_MAX = 6;
 const ERF_STEPS = 8192;
 const ERF_SCALE = ERF_STEPS / (2 * ERF_MAX);
 const halfErfTable = buildHalfErfTable();
-const EMPTY_F32 = new Float32Array(0);
-const EMPTY_U32 = new Uint32Array(0);
-const EMPTY_U8 = new Uint8Array(0);
 
 function buildHalfErfTable(): Float64Array {
   const t = new Float64Array(ERF_STEPS + 2);
@@ -91,13 +88,8 @@ export function renderGaussian(
   opts: GaussianOptions = {},
   out?: Float32Array,
 ): Float32Array {
-  checkView(view);
   const { width, height, x0, y0, pixelNm } = view;
-  const img = out ?? new Float32Array(width * height);
-  if (img.length < width * height) throw new Error('output image too small for the view');
-  const x = table.columns.x;
-  const y = table.columns.y;
-  if (!x || !y) throw new Error('table needs x and y columns');
+  const { img, x, y } = renderTarget(table, view, out);
   const fixed = opts.sigmaNm;
   const precision = table.columns.precision;
   if (fixed === undefined && !precision)
@@ -107,24 +99,15 @@ export function renderGaussian(
   const minSigma = opts.minSigmaNm ?? 0;
   const truncate = opts.truncate ?? 3;
   if (!(truncate > 0)) throw new Error('truncate must be > 0');
-  const { mask, rows, weights } = opts;
 
   // Everything too narrow to matter goes through the histogram in one pass.
   if (fixed !== undefined && Math.max(fixed, minSigma) / pixelNm < HISTOGRAM_SIGMA_PX)
     return renderHistogram(table, view, opts, img);
 
-  const count = rows ? rows.length : table.length;
-  // Optional inputs become always-present typed arrays plus flags: a value that may be undefined
-  // inside the loop sent Chromium's Maglev tier into a deoptimisation loop ("not a Number").
+  const { count, hasRows, rowList, hasMask, keep, hasWeights, wts } = selectionArrays(opts, table.length);
   const perRow = fixed === undefined;
   const sigmaFixed = fixed ?? 0;
   const prec = precision ?? EMPTY_F32;
-  const hasRows = rows !== undefined;
-  const rowList = rows ?? EMPTY_U32;
-  const hasMask = mask !== undefined;
-  const keep = mask ?? EMPTY_U8;
-  const hasWeights = weights !== undefined;
-  const wts = weights ?? EMPTY_F32;
   // Kernel weights live in locals sized once for the widest kernel.
   let widest = perRow ? minSigma : Math.max(sigmaFixed, minSigma);
   if (perRow)

@@ -1,10 +1,6 @@
 // Histogram rendering: each localization adds its weight to the render pixel containing it.
 import type { LocTable } from '../locs/table';
-import { checkView, type RenderView, type RowSelection } from './view';
-
-const EMPTY_F32 = new Float32Array(0);
-const EMPTY_U32 = new Uint32Array(0);
-const EMPTY_U8 = new Uint8Array(0);
+import { type RenderView, type RowSelection, renderTarget, selectionArrays } from './view';
 
 /**
  * Adds the selected localizations of `table` into `out` (allocated when absent) and returns it.
@@ -16,22 +12,9 @@ export function renderHistogram(
   sel: RowSelection = {},
   out?: Float32Array,
 ): Float32Array {
-  checkView(view);
   const { width, height, x0, y0, pixelNm } = view;
-  const img = out ?? new Float32Array(width * height);
-  if (img.length < width * height) throw new Error('output image too small for the view');
-  const x = table.columns.x;
-  const y = table.columns.y;
-  if (!x || !y) throw new Error('table needs x and y columns');
-  const { mask, rows, weights } = sel;
-  const count = rows ? rows.length : table.length;
-  // Optional inputs as always-present arrays plus flags keep the loop monomorphic (see gaussian.ts).
-  const hasRows = rows !== undefined;
-  const rowList = rows ?? EMPTY_U32;
-  const hasMask = mask !== undefined;
-  const keep = mask ?? EMPTY_U8;
-  const hasWeights = weights !== undefined;
-  const wts = weights ?? EMPTY_F32;
+  const { img, x, y } = renderTarget(table, view, out);
+  const { count, hasRows, rowList, hasMask, keep, hasWeights, wts } = selectionArrays(sel, table.length);
   for (let k = 0; k < count; k++) {
     const i = hasRows ? rowList[k] : k;
     if (hasMask && !keep[i]) continue;

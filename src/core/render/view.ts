@@ -1,6 +1,7 @@
 // The render grid: a window onto the localization plane in nm, cut into square render pixels.
 // Pixel (i, j) covers [x0 + i·px, x0 + (i+1)·px) × [y0 + j·px, y0 + (j+1)·px), the same
 // half-open convention as ThunderSTORM's camera pixels, so a point on an edge goes right/down.
+import type { ColumnArray, LocTable } from '../locs/table';
 
 export interface RenderView {
   /** Left edge of the view, nm. */
@@ -23,6 +24,44 @@ export interface RowSelection {
   rows?: Uint32Array | Int32Array;
   /** Per-row weight, e.g. 1/window length for a movie frame. */
   weights?: Float32Array | Float64Array;
+}
+
+/** The image a renderer adds into (checked against the view) and the table's x/y columns. */
+export function renderTarget(
+  table: LocTable,
+  view: RenderView,
+  out?: Float32Array,
+): { img: Float32Array; x: ColumnArray; y: ColumnArray } {
+  checkView(view);
+  const { width, height } = view;
+  const img = out ?? new Float32Array(width * height);
+  if (img.length < width * height) throw new Error('output image too small for the view');
+  const x = table.columns.x;
+  const y = table.columns.y;
+  if (!x || !y) throw new Error('table needs x and y columns');
+  return { img, x, y };
+}
+
+export const EMPTY_F32 = new Float32Array(0);
+const EMPTY_U32 = new Uint32Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+
+/**
+ * A selection's optional inputs as always-present typed arrays plus flags: a value that may be
+ * undefined inside a render loop sent Chromium's Maglev tier into a deoptimisation loop
+ * ("not a Number").
+ */
+export function selectionArrays(sel: RowSelection, tableLength: number) {
+  const { mask, rows, weights } = sel;
+  return {
+    count: rows ? rows.length : tableLength,
+    hasRows: rows !== undefined,
+    rowList: rows ?? EMPTY_U32,
+    hasMask: mask !== undefined,
+    keep: mask ?? EMPTY_U8,
+    hasWeights: weights !== undefined,
+    wts: weights ?? EMPTY_F32,
+  };
 }
 
 export function checkView(v: RenderView): void {

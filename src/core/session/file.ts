@@ -32,6 +32,7 @@ import {
   type Session,
   type SessionTable,
   type TableInfo,
+  tableFromInfo,
 } from './model';
 import { cleanText } from './schema';
 import { validateSession } from './validate';
@@ -160,24 +161,7 @@ function readColumnar(archive: ZipArchive, info: TableInfo, where: string): Sess
     columns[c.name] = columnFromBytes(c.dtype, archive.read(name));
     units[c.name] = c.unit;
   });
-  return tableFrom(info, columns, units);
-}
-
-function tableFrom(
-  info: TableInfo,
-  columns: Record<string, ColumnArray>,
-  units: Record<string, string>,
-): SessionTable {
-  return {
-    id: info.id,
-    name: info.name,
-    kind: info.kind,
-    length: info.rows,
-    columns,
-    units,
-    ...(info.stack !== undefined ? { stack: info.stack } : {}),
-    ...(info.source !== undefined ? { source: info.source } : {}),
-  };
+  return tableFromInfo(info, columns, units);
 }
 
 /**
@@ -246,7 +230,7 @@ function openInner(bytes: Uint8Array, options: OpenSessionOptions, file: string)
       columns[c.name] = cols[j];
       units[c.name] = c.unit;
     });
-    tables.push(tableFrom(info, columns, units));
+    tables.push(tableFromInfo(info, columns, units));
   });
   return { ok: true, session, tables, source: 'evscope', warnings };
 }

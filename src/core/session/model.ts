@@ -2,7 +2,8 @@
 // and fingerprint, never their bytes), how stacks were assembled from them (or simulated), every
 // step's parameters, the result tables' descriptions, the view state and notes. Plain JSON, so it
 // autosaves, travels in a .smlm file and validates against the versioned schema in validate.ts.
-import type { ColumnArray } from '../locs/table';
+import { type ColumnArray, type ColumnType, columnType } from '../locs/table';
+import { bytesPerPixel, PIXEL_ARRAYS } from '../stack/pixels';
 import type { Json } from './schema';
 
 export const SESSION_FORMAT = 'evscope-session';
@@ -192,43 +193,46 @@ export function createSession(o: CreateSessionOptions): Session {
   };
 }
 
+const DTYPE_OF: Record<ColumnType, Dtype> = {
+  f64: 'float64',
+  f32: 'float32',
+  u32: 'uint32',
+  i32: 'int32',
+  u16: 'uint16',
+  u8: 'uint8',
+};
+
 export function dtypeOf(a: ColumnArray): Dtype {
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Uint32Array) return 'uint32';
-  if (a instanceof Int32Array) return 'int32';
-  if (a instanceof Uint16Array) return 'uint16';
-  return 'uint8';
+  return DTYPE_OF[columnType(a)];
 }
 
 export function bytesPerElement(d: Dtype): number {
-  return d === 'float64'
-    ? 8
-    : d === 'float32' || d === 'uint32' || d === 'int32'
-      ? 4
-      : d === 'uint16'
-        ? 2
-        : 1;
+  return bytesPerPixel(d);
 }
 
 /** A column of `dtype` over (a copy of) `bytes`, little-endian. */
 export function columnFromBytes(dtype: Dtype, bytes: Uint8Array): ColumnArray {
   const b = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const n = b.byteLength / bytesPerElement(dtype);
-  switch (dtype) {
-    case 'float64':
-      return new Float64Array(b.buffer, b.byteOffset, n);
-    case 'float32':
-      return new Float32Array(b.buffer, b.byteOffset, n);
-    case 'uint32':
-      return new Uint32Array(b.buffer, b.byteOffset, n);
-    case 'int32':
-      return new Int32Array(b.buffer, b.byteOffset, n);
-    case 'uint16':
-      return new Uint16Array(b.buffer, b.byteOffset, n);
-    case 'uint8':
-      return new Uint8Array(b.buffer, b.byteOffset, n);
-  }
+  return new PIXEL_ARRAYS[dtype](b.buffer, b.byteOffset, n) as ColumnArray;
+}
+
+/** A table from its session.json description and its decoded columns. */
+export function tableFromInfo(
+  info: TableInfo,
+  columns: Record<string, ColumnArray>,
+  units: Record<string, string>,
+): SessionTable {
+  return {
+    id: info.id,
+    name: info.name,
+    kind: info.kind,
+    length: info.rows,
+    columns,
+    units,
+    ...(info.stack !== undefined ? { stack: info.stack } : {}),
+    ...(info.source !== undefined ? { source: info.source } : {}),
+  };
 }
 
 /** Descriptions of in-memory tables, as written into session.json. */

@@ -14,6 +14,7 @@ import {
   type Session,
   type SessionTable,
   type TableInfo,
+  tableFromInfo,
 } from './model';
 import { validateSession } from './validate';
 
@@ -25,8 +26,8 @@ export interface RecordVersion {
   bytes: number;
 }
 
-/** The listing of one autosaved session and the versions of its records. */
-export interface SessionIndex {
+/** What both autosave formats record of a session. */
+interface AutosaveHeader {
   id: string;
   title: string;
   /** ISO time of the save. */
@@ -35,19 +36,17 @@ export interface SessionIndex {
   bytes: number;
   localizations: number;
   stacks: string[];
+}
+
+/** The listing of one autosaved session and the versions of its records. */
+export interface SessionIndex extends AutosaveHeader {
   /** 'review' when the session was autosaved while under review (it reopens in review mode). */
   mode?: 'review';
   records: Record<string, RecordVersion>;
 }
 
 /** A session autosaved before the record format: the whole .smlm in one record. */
-export interface LegacyAutosave {
-  id: string;
-  title: string;
-  saved: string;
-  bytes: number;
-  localizations: number;
-  stacks: string[];
+export interface LegacyAutosave extends AutosaveHeader {
   file: ArrayBuffer;
 }
 
@@ -194,16 +193,7 @@ async function readTable(store: RecordStore, id: string, info: TableInfo): Promi
     columns[c.name] = columnFromBytes(c.dtype, all);
     units[c.name] = c.unit;
   }
-  return {
-    id: info.id,
-    name: info.name,
-    kind: info.kind,
-    length: info.rows,
-    columns,
-    units,
-    ...(info.stack !== undefined ? { stack: info.stack } : {}),
-    ...(info.source !== undefined ? { source: info.source } : {}),
-  };
+  return tableFromInfo(info, columns, units);
 }
 
 async function readRecords(store: RecordStore, id: string, name: string): Promise<OpenSessionResult> {

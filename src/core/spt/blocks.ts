@@ -5,7 +5,7 @@
 // that is block n + 83 = raw frames [6n+498, 6n+504), centred on the window's centre 6n+500.5.
 // Choosing the centre block keeps the EV position at the time the movie frame represents; a
 // whole-window average would blur a moving EV over 5 s.
-import { type TrackTable, trackRanges } from './types';
+import { type TrackPositionColumns, type TrackTable, trackRanges } from './types';
 
 export interface BlockPositions {
   readonly length: number;
@@ -24,12 +24,8 @@ export interface BlockPositions {
 /** EV positions per movie frame, sorted by track then movie frame (input of the distance analysis). */
 export interface MoviePositions {
   readonly length: number;
-  readonly columns: {
-    track: Uint32Array;
-    /** Movie frame, 0-based. */
-    frame: Uint32Array;
-    x: Float64Array;
-    y: Float64Array;
+  /** `frame` is the movie frame, 0-based. */
+  readonly columns: TrackPositionColumns & {
     intensity: Float64Array;
     count: Uint32Array;
   };

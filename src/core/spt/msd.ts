@@ -61,26 +61,39 @@ export interface DiffusionFit {
   points: number;
 }
 
+/** Running sums of an unweighted least-squares line. */
+class LineSums {
+  n = 0;
+  sx = 0;
+  sy = 0;
+  sxx = 0;
+  sxy = 0;
+
+  add(x: number, y: number): void {
+    this.n++;
+    this.sx += x;
+    this.sy += y;
+    this.sxx += x * x;
+    this.sxy += x * y;
+  }
+
+  /** The slope; NaN with fewer than `minPoints` points or no spread in x. */
+  slope(minPoints: number): number {
+    const { n, sx, sy, sxx, sxy } = this;
+    const den = n * sxx - sx * sx;
+    return n < minPoints || den === 0 ? Number.NaN : (n * sxy - sx * sy) / den;
+  }
+}
+
 /** Unweighted least-squares line through (k, msd[k−1]) for lags 1..p that have data. */
 function lineFit(msd: Float64Array, p: number): { a: number; b: number; n: number } {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
+  const s = new LineSums();
   for (let k = 1; k <= p; k++) {
     const v = msd[k - 1];
-    if (!Number.isFinite(v)) continue;
-    n++;
-    sx += k;
-    sy += v;
-    sxx += k * k;
-    sxy += k * v;
+    if (Number.isFinite(v)) s.add(k, v);
   }
-  const den = n * sxx - sx * sx;
-  if (n < 2 || den === 0) return { a: Number.NaN, b: Number.NaN, n };
-  const b = (n * sxy - sx * sy) / den;
-  return { a: (sy - b * sx) / n, b, n };
+  const b = s.slope(2);
+  return { a: Number.isNaN(b) ? Number.NaN : (s.sy - b * s.sx) / s.n, b, n: s.n };
 }
 
 /**
@@ -118,22 +131,10 @@ export function fitDiffusion(curve: MsdCurve, frameInterval: number, points: 'au
  */
 export function anomalousExponent(curve: MsdCurve, offset: number): number {
   const o = Number.isFinite(offset) && offset > 0 ? offset : 0;
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
+  const s = new LineSums();
   for (let k = 1; k <= curve.msd.length; k++) {
     const v = curve.msd[k - 1] - o;
-    if (!(v > 0)) continue;
-    const lx = Math.log(k);
-    const ly = Math.log(v);
-    n++;
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
+    if (v > 0) s.add(Math.log(k), Math.log(v));
   }
-  const den = n * sxx - sx * sx;
-  return n < 3 || den === 0 ? Number.NaN : (n * sxy - sx * sy) / den;
+  return s.slope(3);
 }

@@ -11,16 +11,19 @@ export interface Detections {
   readonly intensity: Float64Array | Float32Array;
 }
 
+/** The columns every table of track positions has: track id, frame (0-based), x and y in nm. */
+// A type, not an interface: tables of these columns must stay assignable to string-indexed records.
+export type TrackPositionColumns = {
+  track: Uint32Array;
+  frame: Uint32Array;
+  x: Float64Array;
+  y: Float64Array;
+};
+
 /** Tracks, one row per detection, sorted by track then frame. Track ids need not be contiguous. */
 export interface TrackTable {
   readonly length: number;
-  readonly columns: {
-    readonly track: Uint32Array;
-    readonly frame: Uint32Array;
-    readonly x: Float64Array;
-    readonly y: Float64Array;
-    readonly intensity: Float64Array;
-  };
+  readonly columns: Readonly<TrackPositionColumns & { intensity: Float64Array }>;
 }
 
 /**

@@ -14,18 +14,28 @@ function checkRange(name: string, size: number, offset: number, length: number):
   }
 }
 
+/**
+ * A read that refuses an aborted signal and a range outside the file before `fetch` runs, so
+ * every ByteSource keeps the contract (and truncation reads the same everywhere).
+ */
+export function checkedRead(name: string, size: number, fetch: ByteSource['read']): ByteSource['read'] {
+  return async (offset, length, signal) => {
+    signal?.throwIfAborted();
+    checkRange(name, size, offset, length);
+    return fetch(offset, length, signal);
+  };
+}
+
 /** Reads a Blob through `slice().arrayBuffer()`, so only the requested range is ever loaded. */
 export function blobByteSource(blob: Blob, name: string): ByteSource {
   return {
     name,
     size: blob.size,
-    async read(offset, length, signal) {
-      signal?.throwIfAborted();
-      checkRange(name, blob.size, offset, length);
+    read: checkedRead(name, blob.size, async (offset, length, signal) => {
       const buffer = await blob.slice(offset, offset + length).arrayBuffer();
       signal?.throwIfAborted();
       return new Uint8Array(buffer);
-    },
+    }),
   };
 }
 
@@ -34,11 +44,7 @@ export function memoryByteSource(bytes: Uint8Array, name: string): ByteSource {
   return {
     name,
     size: bytes.length,
-    async read(offset, length, signal) {
-      signal?.throwIfAborted();
-      checkRange(name, bytes.length, offset, length);
-      return bytes.slice(offset, offset + length);
-    },
+    read: checkedRead(name, bytes.length, async (offset, length) => bytes.slice(offset, offset + length)),
   };
 }
 
@@ -50,19 +56,14 @@ export function memoryByteSource(bytes: Uint8Array, name: string): ByteSource {
  */
 export function spanByteSource(src: ByteSource, offset: number, bytes: Uint8Array): ByteSource {
   const end = offset + bytes.length;
+  const fromSpan = checkedRead(src.name, src.size, async (at, length) =>
+    bytes.slice(at - offset, at - offset + length),
+  );
   return {
     name: src.name,
     size: src.size,
     async read(at, length, signal) {
-      if (at >= offset && at + length <= end) {
-        signal?.throwIfAborted();
-        checkRange(src.name, src.size, at, length);
-        return bytes.slice(at - offset, at - offset + length);
-      }
-      return src.read(at, length, signal);
+      return at >= offset && at + length <= end ? fromSpan(at, length, signal) : src.read(at, length, signal);
     },
   };
 }
-
-/** Shared by every ByteSource implementation so truncation reads the same everywhere. */
-export { checkRange as checkByteRange };

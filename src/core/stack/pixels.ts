@@ -45,30 +45,27 @@ export function pixelTypeFor(bits: number, sampleFormat: number): PixelType | un
   return known[t];
 }
 
+type ViewConstructor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => PixelArray;
+
+/** The typed array of each pixel type. */
+export const PIXEL_ARRAYS: Record<PixelType, ViewConstructor> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
 /** A typed array of `dtype` over `bytes` (copied first if misaligned for the element size). */
 export function typedView(dtype: PixelType, bytes: Uint8Array): PixelArray {
   const size = bytesPerPixel(dtype);
   if (bytes.byteOffset % size !== 0) bytes = bytes.slice();
   const { buffer, byteOffset } = bytes;
   const n = bytes.byteLength / size;
-  switch (dtype) {
-    case 'uint8':
-      return bytes;
-    case 'int8':
-      return new Int8Array(buffer, byteOffset, n);
-    case 'uint16':
-      return new Uint16Array(buffer, byteOffset, n);
-    case 'int16':
-      return new Int16Array(buffer, byteOffset, n);
-    case 'uint32':
-      return new Uint32Array(buffer, byteOffset, n);
-    case 'int32':
-      return new Int32Array(buffer, byteOffset, n);
-    case 'float32':
-      return new Float32Array(buffer, byteOffset, n);
-    case 'float64':
-      return new Float64Array(buffer, byteOffset, n);
-  }
+  return dtype === 'uint8' ? bytes : new PIXEL_ARRAYS[dtype](buffer, byteOffset, n);
 }
 
 export function allocPixels(dtype: PixelType, n: number): PixelArray {

@@ -1,6 +1,7 @@
 import { unzlibSync } from 'fflate';
 import { expect, test } from 'vitest';
-import { crc32, encodePng } from '../../../src/core/io/png';
+import { encodePng } from '../../../src/core/io/png';
+import { crc32 } from '../../../src/core/io/zip';
 import { burnScaleBar } from '../../../src/core/render/burnScaleBar';
 
 interface Chunk {
@@ -17,7 +18,7 @@ function chunks(png: Uint8Array): Chunk[] {
     const len = dv.getUint32(at);
     const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
     const body = png.subarray(at + 8, at + 8 + len);
-    out.push({ type, body, crcOk: dv.getUint32(at + 8 + len) === crc32(png, at + 4, at + 8 + len) });
+    out.push({ type, body, crcOk: dv.getUint32(at + 8 + len) === crc32(png.subarray(at + 4, at + 8 + len)) });
     at += 12 + len;
   }
   return out;
