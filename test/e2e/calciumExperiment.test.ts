@@ -4,38 +4,28 @@
 // worker — and the panel shows the responder-fraction comparison with the coverslip (the
 // experiment's cell) as the unit, n cells and inputs beside the p, and the known answer.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type BrowserSession, openApp } from './browser';
+import type { ExperimentStats } from '../../src/core/experiment/cellStats';
+import type { InputSummary } from '../../src/core/experiment/summary';
+import type { CalciumExperimentTruth } from '../../src/core/sim/calciumExperiment';
+import { type BrowserSession, openAppWithApi } from './browser';
 
 let app: BrowserSession;
 
 beforeAll(async () => {
-  app = await openApp('/?demo=0');
-  await app.page.waitForFunction(() => 'evscope' in window);
+  app = await openAppWithApi('/?demo=0', 'openCalciumExperimentDemo');
 }, 180_000);
 
 afterAll(async () => {
   await app?.close();
 }, 60_000);
 
+/** What window.evscope.experimentResults() returns (ui/experiment/scripting.ts), as JSON. */
 interface Results {
   queue: string;
   runs: Record<string, { status: string; error: string | null }>;
-  summaries: { id: string; metrics: Record<string, number | null> }[];
-  stats: {
-    comparisons: {
-      metric: string;
-      a: string;
-      b: string;
-      difference: number;
-      pPermutation: number;
-      pWelch: number;
-      nCellsA: number;
-      nCellsB: number;
-      nInputsA: number;
-      nInputsB: number;
-    }[];
-  };
-  truth: { inputs: { id: string; cells: number; responders: number }[] };
+  summaries: InputSummary[];
+  stats: ExperimentStats;
+  truth: CalciumExperimentTruth;
 }
 
 test('the Ca²⁺ experiment demo runs in the browser and shows the responder-fraction comparison', async () => {
