@@ -68,7 +68,12 @@ export const localizeFileAppNodeCases: BenchCase[] = [
         page.setDefaultTimeout(240_000);
         await page.addInitScript({ content: COUNT_WORKER_MESSAGES });
         // BENCH_PROFILE=1 also samples the main thread's JavaScript and prints its hottest functions.
-        const probe = await MainThreadProbe.open(page, process.env.BENCH_PROFILE === '1');
+        // BENCH_TIMELINE=1 prints when each thread was busy during the run, and the messages.
+        const probe = await MainThreadProbe.open(
+          page,
+          !!process.env.BENCH_PROFILE,
+          !!process.env.BENCH_TIMELINE,
+        );
         await page.goto(server.resolvedUrls!.local[0]);
         await page.waitForFunction(() => 'evscope' in window);
         let warm = false;
@@ -76,6 +81,12 @@ export const localizeFileAppNodeCases: BenchCase[] = [
           const stack = fileStack(kind, frames);
           for (const [layout, make] of FILE_LAYOUTS) {
             const name = `${kind}-${layout}.tif`;
+            // BENCH_STACKS=uniform-imagej,… runs only those stacks.
+            if (
+              process.env.BENCH_STACKS &&
+              !process.env.BENCH_STACKS.split(',').includes(`${kind}-${layout}`)
+            )
+              continue;
             const path = join(dir, name);
             await writeFile(path, make(stack, FILE_W, FILE_W));
             if (!warm) await cliPathMs(pool, path, Math.min(64, frames));
@@ -98,9 +109,12 @@ export const localizeFileAppNodeCases: BenchCase[] = [
             await probe.start();
             const r = await page.evaluate(async () => {
               const api = (window as unknown as { evscope: Api }).evscope;
+              performance.mark('bench-start');
               const t0 = performance.now();
               const o = (await api.runLocalization()) as { count: number; status: string };
-              return { ms: performance.now() - t0, ...o };
+              const ms = performance.now() - t0;
+              performance.mark('bench-end');
+              return { ms, ...o };
             });
             const main = await probe.stop();
             if (r.status !== 'done') throw new Error(`${name}: the run ended ${r.status}`);
@@ -121,6 +135,7 @@ export const localizeFileAppNodeCases: BenchCase[] = [
               `  ${name}: app ${r.ms.toFixed(0)} ms, CLI path ${cli.toFixed(0)} ms, ${r.count} locs; main thread ${main.mainCpuMs.toFixed(0)} ms CPU, workers ${main.workerCpuMs.toFixed(0)} ms CPU; main-thread tasks ${main.taskMs.toFixed(0)} ms (script ${main.scriptMs.toFixed(0)}, layout+style ${(main.layoutMs + main.styleMs).toFixed(0)}), ${main.messages} worker messages (${(main.messageBytes / 1e6).toFixed(2)} MB)`,
             );
             for (const h of main.hot) log(`    ${h.selfMs.toFixed(1).padStart(8)} ms  ${h.name}`);
+            for (const l of main.timeline) log(`  ${l}`);
           }
         }
       } finally {

@@ -3,6 +3,7 @@
 // of the machine does not inflate it as it does wall time), the hottest functions by self time
 // (Profiler, when asked), and the messages workers post to the page (count and typed-array bytes).
 import type { CDPSession, Page } from 'playwright-core';
+import { type MessageMark, markTs, type TraceEvent, timelineLines } from './traceTimeline';
 
 export interface MainThreadFigures {
   /** Thread CPU of the page's main thread and of its workers (trace events' tdur). */
@@ -15,6 +16,8 @@ export interface MainThreadFigures {
   messages: number;
   messageBytes: number;
   hot: { name: string; selfMs: number }[];
+  /** BENCH_TIMELINE: busy threads and messages between the marks `bench-start` and `bench-end`. */
+  timeline: string[];
 }
 
 /**
@@ -26,6 +29,9 @@ export interface MainThreadFigures {
 export const COUNT_WORKER_MESSAGES = `(() => {
   const counts = { n: 0, bytes: 0 };
   window.__evMsgs = counts;
+  // Every message with its time and direction, for BENCH_TIMELINE's message rows.
+  const log = [];
+  window.__evMsgLog = log;
   const bytesOf = (v, depth) => {
     if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v.byteLength;
     if (depth > 6 || v === null || typeof v !== 'object') return 0;
@@ -44,12 +50,19 @@ export const COUNT_WORKER_MESSAGES = `(() => {
         if (!seen.has(e)) {
           seen.add(e);
           counts.n++;
-          counts.bytes += bytesOf(e.data, 0);
+          const bytes = bytesOf(e.data, 0);
+          counts.bytes += bytes;
+          log.push({ t: performance.now(), dir: 'in', bytes, what: e.data && e.data.evscopeHeartbeat ? 'beat' : e.data && e.data.type === 'HANDLER' ? 'error' : 'answer' });
         }
         return listener.call(this, e);
       };
       wrapped.set(listener, counted);
       return add.call(this, type, counted, opts);
+    };
+    const post = proto.postMessage;
+    proto.postMessage = function (data, ...rest) {
+      log.push({ t: performance.now(), dir: 'out', bytes: bytesOf(data, 0), what: data && Array.isArray(data.path) ? data.path.join('.') : '' });
+      return post.call(this, data, ...rest);
     };
     proto.removeEventListener = function (type, listener, opts) {
       return remove.call(this, type, (typeof listener === 'function' && wrapped.get(listener)) || listener, opts);
@@ -61,6 +74,7 @@ type Metrics = Record<string, number>;
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 export class MainThreadProbe {
@@ -72,11 +86,16 @@ export class MainThreadProbe {
     private page: Page,
     private cdp: CDPSession,
     private profile: boolean,
+    private timeline: boolean,
   ) {}
 
-  static async open(page: Page, profile: boolean): Promise<MainThreadProbe> {
+  /**
+   * `timeline`: also trace what every thread does when, between the page's user-timing marks
+   * `bench-start` and `bench-end` (performance.mark in the measured code).
+   */
+  static async open(page: Page, profile: boolean, timeline = false): Promise<MainThreadProbe> {
     const cdp = await page.context().newCDPSession(page);
-    const probe = new MainThreadProbe(page, cdp, profile);
+    const probe = new MainThreadProbe(page, cdp, profile, timeline);
     await cdp.send('Performance.enable');
     cdp.on('Tracing.dataCollected', (e) => probe.events.push(...(e.value as unknown as TraceEvent[])));
     cdp.on('Tracing.tracingComplete', () => probe.traced?.());
@@ -104,8 +123,22 @@ export class MainThreadProbe {
     this.msgs = { ...(await this.counted()) };
     if (this.profile) await this.cdp.send('Profiler.start');
     this.events = [];
-    await this.cdp.send('Tracing.start', { categories: 'toplevel,__metadata', transferMode: 'ReportEvents' });
+    const categories = this.timeline
+      ? 'toplevel,__metadata,devtools.timeline,blink.user_timing'
+      : 'toplevel,__metadata';
+    await this.cdp.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
     this.before = await this.metrics();
+  }
+
+  private async timelineLines(): Promise<string[]> {
+    const t0 = markTs(this.events, 'bench-start');
+    const t1 = markTs(this.events, 'bench-end');
+    if (t0 === undefined || t1 === undefined) return ['timeline: no bench-start / bench-end marks traced'];
+    const { log, start } = await this.page.evaluate(() => ({
+      log: (window as unknown as { __evMsgLog?: MessageMark[] }).__evMsgLog ?? [],
+      start: performance.getEntriesByName('bench-start').at(-1)?.startTime ?? 0,
+    }));
+    return timelineLines(this.events, t0, t1, log, start);
   }
 
   async stop(): Promise<MainThreadFigures> {
@@ -121,12 +154,18 @@ export class MainThreadProbe {
     let hot: MainThreadFigures['hot'] = [];
     if (this.profile) {
       const { profile } = (await this.cdp.send('Profiler.stop')) as {
-        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
       };
-      hot = hottest(profile.nodes, profile.samples, profile.timeDeltas);
+      // With the timeline's marks, only the samples between them (the trace and the profile
+      // share the clock).
+      const span = this.timeline
+        ? { from: markTs(this.events, 'bench-start'), to: markTs(this.events, 'bench-end') }
+        : {};
+      hot = hottest(profile, span.from, span.to);
     }
     return {
       ...cpu,
+      timeline: this.timeline ? await this.timelineLines() : [],
       taskMs: d('TaskDuration'),
       scriptMs: d('ScriptDuration'),
       layoutMs: d('LayoutDuration'),
@@ -136,15 +175,6 @@ export class MainThreadProbe {
       hot,
     };
   }
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  tdur?: number;
-  args?: { name?: string };
 }
 
 /**
@@ -167,17 +197,37 @@ function threadCpu(events: TraceEvent[]): { mainCpuMs: number; workerCpuMs: numb
 }
 
 /** Self time by function (name, file, line), idle and program excluded, largest first. */
-function hottest(nodes: ProfileNode[], samples: number[], deltas: number[]): MainThreadFigures['hot'] {
+function hottest(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number },
+  from = Number.NEGATIVE_INFINITY,
+  to = Number.POSITIVE_INFINITY,
+): MainThreadFigures['hot'] {
+  const { nodes, samples, timeDeltas: deltas } = profile;
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (f: ProfileNode['callFrame']) =>
+    `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+  // BENCH_PROFILE=2: time inside each function (callees included) instead of self time, to find
+  // which caller (a component, a store listener) the time goes through.
+  const inclusive = process.env.BENCH_PROFILE === '2';
   const self = new Map<string, number>();
+  let t = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    if (t < from || t > to) continue;
     const f = byId.get(samples[i])?.callFrame;
     if (!f || f.functionName === '(idle)' || f.functionName === '(program)') continue;
-    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const keys = new Set([keyOf(f)]);
+    for (let id = parent.get(samples[i]); inclusive && id !== undefined; id = parent.get(id)) {
+      const p = byId.get(id)?.callFrame;
+      if (p?.url) keys.add(keyOf(p));
+    }
+    for (const key of keys) self.set(key, (self.get(key) ?? 0) + ms);
   }
   return [...self]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 12)
+    .slice(0, inclusive ? 60 : 12)
     .map(([name, selfMs]) => ({ name, selfMs }));
 }

@@ -4,7 +4,9 @@
 //  - source: `openSource(recipe)` then `init` then `localizeRange(first, count, roi)` — the
 //    browser hands every worker the stack's recipe, each opens its own FrameSource and reads its
 //    frames locally, so no pixels cross threads.
-// Either way the LocTable's column buffers are transferred back, not copied. `previewFrame`
+// Either way the LocTable's column buffers are transferred back, not copied. A caller need not
+// wait for one call's answer before the next: openSource, init and the chunks run in the order
+// they were sent, so a run starts its workers with one message each and no round trip. `previewFrame`
 // localizes one frame of the open source with any parameters and also returns the detection
 // candidates, for the live preview over the raw image.
 import * as Comlink from 'comlink';
@@ -102,10 +104,61 @@ export interface LocalizeApiOptions {
   heartbeat?: () => void;
 }
 
+interface OpenSource {
+  key: string;
+  src: FrameSource;
+  channel: number;
+}
+
+/** What `init` prepared: the run's scratch, and the source open when it was made. */
+interface Prepared {
+  scratch: LocalizeScratch;
+  source: OpenSource | null;
+}
+
+/**
+ * Runs at most `limit` reads at a time, in call order, and starts the next one the moment one
+ * ends — before its caller fits the frames — so a worker's next blocks arrive while it fits the
+ * current one, and the first of several queued chunks is not slowed by reads of later ones. Two
+ * at a time: a browser File answers each read after a round trip through the browser process,
+ * and two reads in flight fetch a stack about twice as fast as one on a loaded machine.
+ */
+function readQueue(limit = 2) {
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const next = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  return <T>(read: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const go = () => {
+        running++;
+        read().then(
+          (v) => {
+            next();
+            resolve(v);
+          },
+          (e) => {
+            next();
+            reject(e);
+          },
+        );
+      };
+      if (running >= limit) waiting.push(go);
+      else go();
+    });
+}
+
 export function createLocalizeApi(options: LocalizeApiOptions = {}) {
   const beat = options.heartbeat ?? (() => {});
-  let scratch: LocalizeScratch | null = null;
-  let source: { key: string; src: FrameSource; channel: number } | null = null;
+  let source: OpenSource | null = null;
+  // Calls are made in order without waiting for each other's answers (a run sends openSource,
+  // init and its first chunks at once): each waits here for the one it depends on. `opening`
+  // settles as the latest openSource does, `ready` as the latest init does.
+  let opening: Promise<unknown> = Promise.resolve();
+  let ready: Promise<Prepared> | null = null;
+  const inTurn = readQueue();
   const simMaps = new WeakMap<FrameSource, ScmosMaps>();
 
   /** The open simulated source's sCMOS maps in camera units, cropped to `rect`, in `camera`. */
@@ -131,9 +184,15 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
     );
   }
 
-  function openedSource(): { src: FrameSource; channel: number } {
+  function openedSource(): OpenSource {
     if (!source) throw new Error('localize worker: openSource() must be called first');
     return source;
+  }
+
+  /** The latest init's scratch and source, once init (and the open before it) has settled. */
+  function prepared(method: string): Promise<Prepared> {
+    if (!ready) throw new Error(`localize worker: init() must be called before ${method}()`);
+    return ready;
   }
 
   function checkRect(src: FrameSource, r: PixelRect): void {
@@ -156,9 +215,14 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
       );
   }
 
-  /** Reads `count` frames from the open source, cropped to `rect`, back to back. */
-  async function readBlock(first: number, count: number, rect: PixelRect): Promise<PixelArray> {
-    const { src, channel } = openedSource();
+  /** Reads `count` frames from `from` (default the open source), cropped to `rect`, back to back. */
+  async function readBlock(
+    first: number,
+    count: number,
+    rect: PixelRect,
+    from: OpenSource = openedSource(),
+  ): Promise<PixelArray> {
+    const { src, channel } = from;
     checkRect(src, rect);
     if (
       !(
@@ -196,10 +260,15 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
   }
 
   return {
-    init(config: LocalizeInit): void {
-      const p = resolveLocalizeParams(config.params);
-      if (config.mapsFromSource) p.camera = withSourceMaps(p.camera, config.mapsFromSource);
-      scratch = new LocalizeScratch(config.width, config.height, p);
+    /** Prepares a run; after the openSource called before it (maps may come from that source). */
+    init(config: LocalizeInit): Promise<void> {
+      const made = opening.then(() => {
+        const p = resolveLocalizeParams(config.params);
+        if (config.mapsFromSource) p.camera = withSourceMaps(p.camera, config.mapsFromSource);
+        return { scratch: new LocalizeScratch(config.width, config.height, p), source };
+      });
+      ready = made;
+      return made.then(() => undefined);
     },
 
     /**
@@ -228,8 +297,8 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
     },
 
     /** Localizes `frameCount` frames packed back to back in `pixels`, numbered from `firstFrameIndex`. */
-    localizeFrames(pixels: PixelArray, frameCount: number, firstFrameIndex: number): LocTable {
-      if (!scratch) throw new Error('localize worker: init() must be called before localizeFrames()');
+    async localizeFrames(pixels: PixelArray, frameCount: number, firstFrameIndex: number): Promise<LocTable> {
+      const { scratch } = await prepared('localizeFrames');
       return transferTable(localizeFrames(pixels, frameCount, firstFrameIndex, scratch, beat));
     },
 
@@ -237,15 +306,22 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
      * Opens the stack this worker reads from. `key` names the stack: a source already open under
      * the same key and channel is kept, so every run does not re-open (and re-index) the file.
      */
-    async openSource(recipe: StackRecipe, channel = 0, key = ''): Promise<SourceShape> {
-      if (!(source && key !== '' && source.key === key && source.channel === channel)) {
-        const src = await openRecipe(recipe);
-        if (!(Number.isInteger(channel) && channel >= 0 && channel < src.channels))
-          throw new Error(`channel ${channel + 1} does not exist: ${src.name} has ${src.channels}`);
-        source = { key, src, channel };
-      }
-      const { src } = source;
-      return { width: src.width, height: src.height, frameCount: src.frameCount, channels: src.channels };
+    openSource(recipe: StackRecipe, channel = 0, key = ''): Promise<SourceShape> {
+      const open = async (): Promise<SourceShape> => {
+        if (!(source && key !== '' && source.key === key && source.channel === channel)) {
+          const src = await openRecipe(recipe);
+          if (!(Number.isInteger(channel) && channel >= 0 && channel < src.channels))
+            throw new Error(`channel ${channel + 1} does not exist: ${src.name} has ${src.channels}`);
+          source = { key, src, channel };
+        }
+        const { src } = source;
+        return { width: src.width, height: src.height, frameCount: src.frameCount, channels: src.channels };
+      };
+      // After the open before it, whether that one worked or not; an init sent after this call
+      // fails with this call's error.
+      const opened = opening.then(open, open);
+      opening = opened;
+      return opened;
     },
 
     /**
@@ -254,8 +330,10 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
      * region; the caller shifts them to the full frame.
      */
     async localizeRange(first: number, count: number, roi?: PixelRect): Promise<LocTable> {
-      if (!scratch) throw new Error('localize worker: init() must be called before localizeRange()');
-      const { src } = openedSource();
+      // The init sent before this call, even if another arrives while this one waits.
+      const { scratch, source: from } = await prepared('localizeRange');
+      if (!from) throw new Error('localize worker: openSource() must be called before init()');
+      const { src } = from;
       const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
       if (rect.width !== scratch.width || rect.height !== scratch.height)
         throw new Error(
@@ -263,7 +341,7 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
         );
       // Read everything first, then localize in one synchronous step: a second call arriving
       // while this one awaits its reads must not interleave with it in the shared scratch.
-      const block = await readBlock(first, count, rect);
+      const block = await inTurn(() => readBlock(first, count, rect, from));
       return transferTable(localizeFrames(block, count, first, scratch, beat));
     },
 
@@ -279,6 +357,7 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
       mapsFromSource = false,
     ): Promise<PreviewResult> {
       const t0 = performance.now();
+      await opening;
       const { src } = openedSource();
       const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
       const p = paramsFor({ ...params, keepFailed: true }, rect, mapsFromSource);
@@ -325,6 +404,7 @@ export function createLocalizeApi(options: LocalizeApiOptions = {}) {
       roi?: PixelRect,
       mapsFromSource = false,
     ): Promise<SigmaEstimate> {
+      await opening;
       const { src } = openedSource();
       const rect = roi ?? { x: 0, y: 0, width: src.width, height: src.height };
       const est = new SigmaEstimator(rect.width, rect.height, paramsFor(params, rect, mapsFromSource));

@@ -59,6 +59,11 @@ export interface TrackingRequest {
   frameIntervalS: number;
   /** Raw frames [start, end) to track; default all. */
   frames?: { start: number; end: number };
+  /**
+   * The channel's spots, found already with `localize` over `frames` (the localization pool does
+   * it on every core): the worker only links them. Absent: it detects them itself, on one core.
+   */
+  detections?: LocTable;
 }
 
 export interface TrackImportRequest {
@@ -179,6 +184,40 @@ export interface DistanceResult {
 const PROGRESS_INTERVAL_MS = 150;
 const YIELD_INTERVAL_MS = 40;
 const DETECT_CHUNK = 32;
+
+/** The channel's spots over the requested frames, detected and fitted here, frame after frame. */
+async function detect(
+  open: (recipe: StackRecipe, signal?: AbortSignal) => Promise<FrameSource>,
+  req: TrackingRequest,
+  signal: AbortSignal,
+  pace: ReturnType<typeof pacer>,
+): Promise<LocTable> {
+  const src = await open(req.recipe, signal);
+  if (!(Number.isInteger(req.channel) && req.channel >= 0 && req.channel < src.channels))
+    throw new Error(`Channel ${req.channel + 1} does not exist: ${src.name} has ${src.channels}.`);
+  const params = resolveLocalizeParams(req.localize);
+  const scratch = new LocalizeScratch(src.width, src.height, params);
+  const start = req.frames?.start ?? 0;
+  const end = Math.min(req.frames?.end ?? src.frameCount, src.frameCount);
+  const size = src.width * src.height;
+  const chunks: LocTable[] = [];
+  let block: PixelArray | null = null;
+  for (let f = start; f < end; f += DETECT_CHUNK) {
+    const count = Math.min(DETECT_CHUNK, end - f);
+    for (let k = 0; k < count; k++) {
+      const frame = await src.readFrame(f + k, { channel: req.channel });
+      if (!block || block.length < DETECT_CHUNK * size) {
+        const Ctor = frame.constructor as new (n: number) => PixelArray;
+        block = new Ctor(DETECT_CHUNK * size);
+      }
+      block.set(frame, k * size);
+    }
+    chunks.push(localizeFrames(block!, count, f, scratch));
+    pace.report('detect', f + count - start, end - start);
+    await pace.tick();
+  }
+  return concatLocTables(chunks);
+}
 const CELL_PROJECTION_FRAMES = 200;
 /** Fewer movie frames than twice this are not worth a helper worker's start-up. */
 const MIN_PARALLEL_FRAMES = 20;
@@ -364,31 +403,7 @@ export function createTracksApi(
       const ctl = begin();
       const pace = pacer(ctl.signal, onProgress);
       try {
-        const src = await open(req.recipe, ctl.signal);
-        if (!(Number.isInteger(req.channel) && req.channel >= 0 && req.channel < src.channels))
-          throw new Error(`Channel ${req.channel + 1} does not exist: ${src.name} has ${src.channels}.`);
-        const params = resolveLocalizeParams(req.localize);
-        const scratch = new LocalizeScratch(src.width, src.height, params);
-        const start = req.frames?.start ?? 0;
-        const end = Math.min(req.frames?.end ?? src.frameCount, src.frameCount);
-        const size = src.width * src.height;
-        const chunks: LocTable[] = [];
-        let block: PixelArray | null = null;
-        for (let f = start; f < end; f += DETECT_CHUNK) {
-          const count = Math.min(DETECT_CHUNK, end - f);
-          for (let k = 0; k < count; k++) {
-            const frame = await src.readFrame(f + k, { channel: req.channel });
-            if (!block || block.length < DETECT_CHUNK * size) {
-              const Ctor = frame.constructor as new (n: number) => PixelArray;
-              block = new Ctor(DETECT_CHUNK * size);
-            }
-            block.set(frame, k * size);
-          }
-          chunks.push(localizeFrames(block!, count, f, scratch));
-          pace.report('detect', f + count - start, end - start);
-          await pace.tick();
-        }
-        const spots = concatLocTables(chunks);
+        const spots = req.detections ?? (await detect(open, req, ctl.signal, pace));
         pace.report('link', 0, 1, true);
         await pace.tick();
         const { linked, radiusCheck } = linkWithRadiusCheck(

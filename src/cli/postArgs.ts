@@ -5,9 +5,10 @@ import { writeDriftCsv } from '../core/io/driftCsv';
 import { readThunderstormCsv } from '../core/io/thunderstormCsv';
 import { describeQuality } from '../core/locs/driftQuality';
 import { parseFilter } from '../core/locs/filterExpr';
-import type { PipelineResult, PostStep } from '../core/locs/pipeline';
+import { MergeStepSchema, type PipelineResult, type PostStep, RccOptionsSchema } from '../core/locs/pipeline';
 import type { LocTable } from '../core/locs/table';
-import { numberFlag, type ParsedArgs } from './args';
+import { parseOrThrow } from '../core/schema';
+import { type ParsedArgs, schemaFlag } from './args';
 import { writeOutputSafely } from './safeOutput';
 import { warnOnStderr } from './terminalText';
 
@@ -27,11 +28,11 @@ export function readLocs(file: string): LocTable {
 export function driftStep(method: string, a: ParsedArgs): PostStep {
   const force = a.flags.get('force') === true ? { force: true } : {};
   if (method === 'rcc' || method === 'auto') {
-    const segments = numberFlag(a, 'segments');
-    const pixelNm = numberFlag(a, 'drift-px');
-    const reach = numberFlag(a, 'pair-reach');
-    if (reach !== undefined && !(Number.isInteger(reach) && reach >= 1))
-      throw new Error(`--pair-reach must be a whole number ≥ 1, got ${reach}`);
+    // The drift step's own schema (the step editor's fields, session files): the same limits.
+    const R = RccOptionsSchema.entries;
+    const segments = schemaFlag(a, 'segments', R.segments);
+    const pixelNm = schemaFlag(a, 'drift-px', R.pixelNm);
+    const reach = schemaFlag(a, 'pair-reach', R.maxPairSeparation);
     return {
       kind: 'drift',
       method,
@@ -83,7 +84,12 @@ export function mergeStep(spec: string): PostStep {
   const radiusNm = m ? Number(m[1]) : Number.NaN;
   if (!m || !(radiusNm > 0))
     throw new Error(`--merge must be RADIUS_NM[:DARK_FRAMES], e.g. 50:1, got "${spec}"`);
-  return { kind: 'merge', radiusNm, maxGapFrames: m[2] === undefined ? 1 : Number(m[2]) };
+  const M = MergeStepSchema.entries;
+  return {
+    kind: 'merge',
+    radiusNm: parseOrThrow(M.radiusNm, radiusNm, '--merge RADIUS'),
+    maxGapFrames: parseOrThrow(M.maxGapFrames, m[2] === undefined ? 1 : Number(m[2]), '--merge DARK_FRAMES'),
+  };
 }
 
 export function filterStep(expr: string, columns: string[]): PostStep {

@@ -162,26 +162,32 @@ export async function localizeRun(o: LocalizeRunOptions): Promise<LocalizeRunRes
   };
   const ws = isWorkerSource(full) ? full : null;
   o.pool.configure(async (api) => {
-    if (ws) {
-      const shape = await api.openSource(ws.recipe, ws.channel ?? 0, ws.key ?? '');
-      if (shape.width !== ws.width || shape.height !== ws.height || shape.frameCount < end)
-        throw new Error(
-          `the worker opened a ${shape.width}×${shape.height} px stack of ${shape.frameCount} frames, expected ${ws.width}×${ws.height} px with ${ws.frameCount}`,
-        );
-    }
-    await api.init({
+    // Sent together: the worker inits after it opened the stack (see localize.api.ts).
+    const opened = ws ? api.openSource(ws.recipe, ws.channel ?? 0, ws.key ?? '') : null;
+    const init = api.init({
       width: roi.width,
       height: roi.height,
       params: workerParams,
       mapsFromSource: ws?.scmosMapsFromSimulation ? roi : undefined,
     });
+    init.catch(() => {});
+    const shape = await opened;
+    if (ws && shape && (shape.width !== ws.width || shape.height !== ws.height || shape.frameCount < end))
+      throw new Error(
+        `the worker opened a ${shape.width}×${shape.height} px stack of ${shape.frameCount} frames, expected ${ws.width}×${ws.height} px with ${ws.frameCount}`,
+      );
+    await init;
   });
   const chunkSize = Math.max(1, Math.floor(o.chunkSize ?? 32));
   const chunkCount = Math.ceil((end - start) / chunkSize);
   // Two chunks per worker keep every worker busy while the next chunk is being read; chunks done
   // ahead of a slow one wait for it, but never more than a few per worker (bounded memory).
-  const maxInFlight = 2 * o.pool.size;
-  const maxAhead = 4 * o.pool.size;
+  // Workers that read their own frames hold three: only frame numbers wait here, and a worker's
+  // next chunk is handed out by this thread, which in the browser also draws the live results —
+  // a worker should not sit idle through one redraw.
+  const perWorker = ws ? 3 : 2;
+  const maxInFlight = perWorker * o.pool.size;
+  const maxAhead = 2 * perWorker * o.pool.size;
   const offsetX = roi.x * params.pixelSizeNm;
   const offsetY = roi.y * params.pixelSizeNm;
   const interval = o.progressIntervalMs ?? 250;

@@ -118,6 +118,9 @@ export class LocalizeService implements LocalizeEngine {
       size: this.options.size ?? defaultPoolSize(),
       idleTtlMs: 120_000,
       stallTimeoutMs: this.options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
+      // A run's openSource, init and first chunks go out at once (the worker orders them): the
+      // page is busy drawing the run's start just then, and each answer would wait for it.
+      pipelineSetup: true,
     });
     return this.pool;
   }

@@ -40,6 +40,12 @@ export interface WorkerPoolOptions {
    * opening a stack can take longer than a chunk); default 4 × stall.
    */
   setupTimeoutMs?: number;
+  /**
+   * Send a task right behind its worker's setup instead of after the setup's answer: for worker
+   * APIs that run each call after the calls sent before it (a setup failure fails the task too).
+   * Saves a round trip through the main thread, which may be busy drawing, per worker and run.
+   */
+  pipelineSetup?: boolean;
   /** Names the worker in errors ("the stack worker"); default "the worker". */
   name?: string;
   /** Told of every worker death (crash or silence), e.g. to drop state the worker held. */
@@ -81,6 +87,7 @@ export class WorkerPool<Api> {
   private readonly setupTimeoutMs: number;
   private readonly onWorkerDeath: ((error: Error) => void) | undefined;
   private readonly name: string;
+  private readonly pipelineSetup: boolean;
   private readonly slots: Slot<Api>[] = [];
   private setup: ((api: Comlink.Remote<Api>) => Promise<void>) | null = null;
   private setupGeneration = 0;
@@ -99,6 +106,7 @@ export class WorkerPool<Api> {
     this.setupTimeoutMs = Math.max(0, options.setupTimeoutMs ?? 4 * this.stallTimeoutMs);
     this.onWorkerDeath = options.onWorkerDeath;
     this.name = options.name ?? 'the worker';
+    this.pipelineSetup = options.pipelineSetup ?? false;
   }
 
   /**
@@ -123,8 +131,16 @@ export class WorkerPool<Api> {
       }
       this.watch(slot);
       try {
-        await this.setUp(slot);
-        return await Promise.race([task(slot.worker.api), slot.death]);
+        if (!this.pipelineSetup) {
+          await this.setUp(slot);
+          return await Promise.race([task(slot.worker.api), slot.death]);
+        }
+        const setUp = this.setUp(slot);
+        const result = Promise.race([task(slot.worker.api), slot.death]);
+        // The setup's own error says what went wrong; the task only failed after it.
+        result.catch(() => {});
+        await setUp;
+        return await result;
       } catch (e) {
         if (!slot.dead) throw e;
         if (attempt >= maxRetries) {

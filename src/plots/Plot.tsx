@@ -17,6 +17,13 @@ export interface PlotProps {
   label: string;
   className?: string;
   onClickPoint?: (point: { curveNumber: number; pointIndex: number; customdata?: unknown }) => void;
+  /** Told when `figure` is on screen (plotly finished drawing it). */
+  onDrawn?: (figure: Figure) => void;
+  /**
+   * Draw in a task of its own, after the change that brought the figure (e.g. a run's end) has
+   * finished; a newer figure before then replaces it undrawn.
+   */
+  drawLater?: boolean;
 }
 
 // Every figure exports as PNG (the camera button) and as SVG for papers (the extra button).
@@ -37,16 +44,25 @@ const CONFIG: Partial<Config> = {
   ],
 };
 
-export function Plot({ figure, label, className, onClickPoint }: PlotProps) {
+export function Plot({ figure, label, className, onClickPoint, onDrawn, drawLater }: PlotProps) {
   const ref = useRef<HTMLDivElement>(null);
   const clickRef = useRef(onClickPoint);
   clickRef.current = onClickPoint;
+  const drawnRef = useRef(onDrawn);
+  drawnRef.current = onDrawn;
+  const laterRef = useRef(drawLater);
+  laterRef.current = drawLater;
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const shown = webglAvailable() ? figure : withSvgTraces(figure);
-    void Plotly.react(el, shown.data, shown.layout, CONFIG);
+    const draw = () => {
+      const shown = webglAvailable() ? figure : withSvgTraces(figure);
+      void Plotly.react(el, shown.data, shown.layout, CONFIG).then(() => drawnRef.current?.(figure));
+    };
+    if (!laterRef.current) return draw();
+    const t = setTimeout(draw, 0);
+    return () => clearTimeout(t);
   }, [figure]);
 
   useEffect(() => {

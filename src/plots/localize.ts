@@ -164,6 +164,22 @@ function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** The histogram's title and x-axis title: the median and the values beyond the axis. */
+export function histogramTitles(h: Histogram | null, spec: HistogramSpec): { title: string; xTitle: string } {
+  const median = h ? histogramMedian(h) : Number.NaN;
+  const outside = h ? h.below + h.above : 0;
+  const med = Number.isFinite(median) ? ` · median ${formatValue(median)}` : '';
+  const out = outside > 0 ? ` · ${formatCount(outside)} beyond the axis` : '';
+  return { title: `${spec.title}${med}`, xTitle: `${spec.unit}${out}` };
+}
+
+export function histogramBarColor(theme: ThemeName): string {
+  return theme === 'dark' ? '#5aa9ff' : '#0a5fc2';
+}
+
+/** The figure's margins (px), shared with the live canvas so the two line up. */
+export const HISTOGRAM_MARGIN = { l: 42, r: 8, t: 22, b: 30 } as const;
+
 export function histogramFigure(h: Histogram | null, spec: HistogramSpec, theme: ThemeName): Figure {
   const x: number[] = [];
   const y: number[] = [];
@@ -173,26 +189,26 @@ export function histogramFigure(h: Histogram | null, spec: HistogramSpec, theme:
       y.push(h.counts[b]);
     }
   }
-  const median = h ? histogramMedian(h) : Number.NaN;
-  const outside = h ? h.below + h.above : 0;
-  const med = Number.isFinite(median) ? ` · median ${formatValue(median)}` : '';
-  const out = outside > 0 ? ` · ${formatCount(outside)} beyond the axis` : '';
+  const { title, xTitle } = histogramTitles(h, spec);
   const trace: Data = {
     type: 'bar',
     x,
     y,
     width: h ? h.width : undefined,
-    marker: { color: theme === 'dark' ? '#5aa9ff' : '#0a5fc2', line: { width: 0 } },
+    marker: { color: histogramBarColor(theme), line: { width: 0 } },
     hovertemplate: `%{x} ${spec.unit}: %{y} localizations<extra></extra>`,
   };
+  // Tick labels are not hidden where they pass the plot's edge (plotly's default): checking that
+  // measures every label against every other, most of the cost of drawing these small plots.
+  const ticks = { ticklabeloverflow: 'allow' as const };
   return {
     data: [trace],
     layout: baseLayout(theme, {
-      title: { text: `${spec.title}${med}`, font: { size: 11 }, x: 0.02, xanchor: 'left' },
-      margin: { l: 42, r: 8, t: 22, b: 30 },
+      title: { text: title, font: { size: 11 }, x: 0.02, xanchor: 'left' },
+      margin: { ...HISTOGRAM_MARGIN },
       bargap: 0,
-      xaxis: { title: { text: `${spec.unit}${out}`, standoff: 2, font: { size: 10 } } },
-      yaxis: { title: { text: 'count', standoff: 2, font: { size: 10 } } },
+      xaxis: { title: { text: xTitle, standoff: 2, font: { size: 10 } }, ...ticks },
+      yaxis: { title: { text: 'count', standoff: 2, font: { size: 10 } }, ...ticks },
       height: 150,
     }),
   };

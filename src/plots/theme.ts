@@ -8,6 +8,11 @@ const PALETTE = {
   light: { bg: '#ffffff', grid: '#e3e6ea', text: '#1d2329' },
 } as const;
 
+/** The theme's background, grid and text colours (for figures drawn without plotly). */
+export function themeColors(theme: ThemeName): { bg: string; grid: string; text: string } {
+  return PALETTE[theme];
+}
+
 /** Categorical colours (channels, subtypes, cells): distinguishable on dark and light, colour-blind friendly first. */
 export const CATEGORY_COLOURS = [
   '#4e9cf5',

@@ -65,6 +65,13 @@ export function noticeCsvWarnings(fileName: string, count: number, warnings: rea
     );
 }
 
+/** A file that could not be read: said with what would have been read. */
+function unreadable(names: string, e: unknown, expected: string): null {
+  const msg = e instanceof Error ? e.message : String(e);
+  uiStore.getState().notify('error', `Could not read localizations from ${names}`, msg, expected);
+  return null;
+}
+
 export function createLocsActions(io: LocsIo): LocsActions {
   return {
     async importCsv(file, fileName, asTable = false) {
@@ -81,14 +88,11 @@ export function createLocsActions(io: LocsIo): LocsActions {
         noticeCsvWarnings(fileName, table.length, warnings);
         return { count: table.length, warnings };
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        ui.notify(
-          'error',
-          `Could not read localizations from ${fileName}`,
-          msg,
+        return unreadable(
+          fileName,
+          e,
           'Expected ThunderSTORM CSV: a header with "frame", "x [nm]", "y [nm]" and one localization per line.',
         );
-        return null;
       }
     },
     async importFiles(files, asTable = false) {
@@ -119,14 +123,11 @@ export function createLocsActions(io: LocsIo): LocsActions {
         );
         return r.table.length;
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        ui.notify(
-          'error',
-          `Could not read localizations from ${names}`,
-          msg,
+        return unreadable(
+          names,
+          e,
           'Supported: ThunderSTORM CSV, Picasso HDF5 (select the .hdf5 and its .yaml together), DECODE .h5, .smlm, rapidSTORM, Nanoimager CSV, Zeiss Elyra text.',
         );
-        return null;
       }
     },
     async exportCsv() {

@@ -32,6 +32,7 @@ import {
   registrationKey,
   registrationLabel,
 } from './registrationStore';
+import { paramsForStack } from './stackParams';
 import { stoppedOnLeave } from './uiStore';
 
 export type MarkersStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'failed';
@@ -162,14 +163,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
 
     return {
       ...EMPTY,
-      forStack(info) {
-        if (!info) {
-          if (get().stackId !== null) set({ stackId: null, params: null });
-          return;
-        }
-        if (get().stackId === info.id && get().params) return;
-        set({ stackId: info.id, params: defaultMarkersParams(info) });
-      },
+      forStack: paramsForStack(get, set, defaultMarkersParams),
       setParams(patch) {
         const p = get().params;
         if (!p) return;

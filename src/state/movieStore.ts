@@ -134,34 +134,39 @@ function imageOf(s: MovieState) {
 
 const view = imageViewActions<MovieState>(imageOf);
 
-export const movieStore = createStore<MovieState>()((set) => ({
-  params: DEFAULT_MOVIE_PARAMS,
-  errors: {},
-  notes: [],
-  status: 'idle',
+/** No movie built: the start, and an input whose movie is gone. */
+const NO_MOVIE = {
+  errors: {} as MovieState['errors'],
+  notes: [] as string[],
+  status: 'idle' as MovieState['status'],
   error: null,
   built: null,
   info: null,
   build: null,
   frame: 0,
   playing: false,
+  result: null,
+  resultFromSession: false,
+  selected: null,
+  threshold: null,
+  analysis: null,
+  exporting: null,
+  fit: true,
+} satisfies Partial<MovieState>;
+
+export const movieStore = createStore<MovieState>()((set) => ({
+  params: DEFAULT_MOVIE_PARAMS,
+  ...NO_MOVIE,
   fps: 30,
   loop: true,
   zoom: 1,
   panX: 0,
   panY: 0,
-  fit: true,
   viewport: { w: 0, h: 0 },
   ...DEFAULT_MOVIE_DISPLAY,
   evMode: 'mean',
   ...DEFAULT_BINARIZE,
-  threshold: null,
   preview: true,
-  analysis: null,
-  result: null,
-  resultFromSession: false,
-  selected: null,
-  exporting: null,
   tiffDtype: 'float32',
   tiffCompression: 'none',
 
@@ -623,25 +628,6 @@ export function setExportProgress(p: JobProgress | null, cancel: (() => void) | 
 export function cancelExport(): void {
   exportCancel?.();
 }
-
-const NO_MOVIE: Partial<MovieState> = {
-  errors: {},
-  notes: [],
-  status: 'idle',
-  error: null,
-  built: null,
-  info: null,
-  build: null,
-  frame: 0,
-  playing: false,
-  result: null,
-  resultFromSession: false,
-  selected: null,
-  threshold: null,
-  analysis: null,
-  exporting: null,
-  fit: true,
-};
 
 // The movie, its structures and the player position belong to the input; display settings stay
 // the user's. The worker holds one movie: leaving an input stops its build, and coming back to

@@ -47,19 +47,24 @@ export interface PostState {
 /** Undo depth; older snapshots drop off. */
 export const MAX_HISTORY = 100;
 
+/** No steps and nothing processed: the start, and an input with no steps of its own. */
+const NO_STEPS = {
+  steps: [] as PostStep[],
+  past: [] as PostStep[][],
+  future: [] as PostStep[][],
+  status: 'idle',
+  summary: null,
+  error: null,
+  nena: { status: 'idle' },
+  frc: { status: 'idle' },
+} satisfies Partial<PostState>;
+
 export const postStore = createStore<PostState>()((set, get) => {
   const commit = (steps: PostStep[]) =>
     set((s) => ({ steps, past: [...s.past, s.steps].slice(-MAX_HISTORY), future: [] }));
   return {
-    steps: [],
-    past: [],
-    future: [],
-    status: 'idle',
-    summary: null,
-    error: null,
+    ...NO_STEPS,
     processedVersion: 0,
-    nena: { status: 'idle' },
-    frc: { status: 'idle' },
     setSteps: commit,
     addStep: (step) => commit([...get().steps, step]),
     updateStep: (i, step) => commit(get().steps.map((s, k) => (k === i ? step : s))),
@@ -116,14 +121,7 @@ registerResults<PostState>('post', {
     frc,
   }),
   restore: (saved, s) => ({
-    steps: [],
-    past: [],
-    future: [],
-    status: 'idle',
-    summary: null,
-    error: null,
-    nena: { status: 'idle' },
-    frc: { status: 'idle' },
+    ...NO_STEPS,
     ...saved,
     processedVersion: s.processedVersion + 1,
   }),

@@ -23,7 +23,7 @@ import { postStore } from './postStore';
 import { reconStore } from './reconStore';
 import { type Captured, captureSession, type RestoreReport, restoreSession } from './sessionCapture';
 import { applyLink, linkNotice, parseLinkHash, parseSessionFileLink } from './sessionLink';
-import { newSessionId, sessionStore } from './sessionStore';
+import { freshSession, newSessionId, sessionStore } from './sessionStore';
 import { tracksStore } from './tracksStore';
 import { uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
@@ -606,18 +606,7 @@ export async function startFresh(demo: PresetName | null = 'demo'): Promise<void
     movieStore.setState({ threshold: null });
     uiStore.getState().setActiveStep('data');
     uiStore.getState().setCentreView('raw');
-    sessionStore.getState().set({
-      id: newSessionId(),
-      title: '',
-      notes: '',
-      created: new Date().toISOString(),
-      mode: 'edit',
-      sourceName: null,
-      doc: null,
-      missing: [],
-      restoredAt: null,
-      autosave: { state: 'idle', at: null, bytes: 0, error: null },
-    });
+    sessionStore.getState().set(freshSession());
   } finally {
     restoring--;
   }

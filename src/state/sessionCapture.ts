@@ -35,7 +35,7 @@ import {
   sessionParts,
 } from './sessionPart';
 import './sessionParts';
-import { CENTRE_VIEW_IDS, type StepId, uiStore } from './uiStore';
+import { CENTRE_VIEW_IDS, STEP_IDS, uiStore } from './uiStore';
 
 export type Fingerprinter = (blob: Blob) => Promise<string | null>;
 
@@ -52,18 +52,6 @@ export interface CaptureOptions {
   base?: Pick<Session, 'created' | 'title' | 'notes'> | null;
   now?: Date;
 }
-
-const STEP_IDS: StepId[] = [
-  'data',
-  'localize',
-  'post',
-  'movie',
-  'tracks',
-  'markers',
-  'calcium',
-  'experiment',
-  'session',
-];
 
 /** One input's sections and result tables: from the live stores, or its put-aside results. */
 function captureInput(

@@ -27,7 +27,7 @@ import { movieStore } from './movieStore';
 import { postStore } from './postStore';
 import type { TracksParams } from './tracksParams';
 import { tracksStore } from './tracksStore';
-import { CENTRE_VIEW_IDS, type CentreViewId, type StepId, uiStore } from './uiStore';
+import { CENTRE_VIEW_IDS, type CentreViewId, STEP_IDS, type StepId, uiStore } from './uiStore';
 import { viewerStore } from './viewerStore';
 
 /** The Movie step's binarization (structure analysis) settings. */
@@ -52,21 +52,10 @@ export interface LinkState {
 }
 
 export const MAX_LINK_CHARS = 16_000;
-const STEPS: StepId[] = [
-  'data',
-  'localize',
-  'post',
-  'movie',
-  'tracks',
-  'markers',
-  'calcium',
-  'experiment',
-  'session',
-];
 
 /** Every section through its parameter set's schema; unknown fields are refused. */
 const LinkSchema = v.strictObject({
-  step: v.optional(v.picklist(STEPS)),
+  step: v.optional(v.picklist(STEP_IDS)),
   view: v.optional(v.picklist(CENTRE_VIEW_IDS)),
   frame: v.optional(intIn(0)),
   localize: v.optional(v.strictObject(v.partial(LocalizeSettingsSchema).entries)),
@@ -77,7 +66,7 @@ const LinkSchema = v.strictObject({
   markers: v.optional(v.strictObject(MarkersParamsSchema.entries)),
   meta: v.optional(v.strictObject(MetaOverridesSchema.entries)),
   stack: v.optional(text(512)),
-  results: v.optional(v.pipe(v.array(v.picklist(STEPS)), v.maxLength(STEPS.length))),
+  results: v.optional(v.pipe(v.array(v.picklist(STEP_IDS)), v.maxLength(STEP_IDS.length))),
 });
 
 /** Checks a decoded link; throws with the first problem, in words. */

@@ -44,17 +44,24 @@ export function newSessionId(): string {
     .padStart(4, '0')}`;
 }
 
+/** A new, empty session (the start, and "New session"). */
+export function freshSession(): Omit<SessionState, 'recent' | 'set'> {
+  return {
+    id: newSessionId(),
+    title: '',
+    notes: '',
+    created: new Date().toISOString(),
+    mode: 'edit',
+    sourceName: null,
+    doc: null,
+    missing: [],
+    autosave: { state: 'idle', at: null, bytes: 0, error: null },
+    restoredAt: null,
+  };
+}
+
 export const sessionStore = createStore<SessionState>()((set) => ({
-  id: newSessionId(),
-  title: '',
-  notes: '',
-  created: new Date().toISOString(),
-  mode: 'edit',
-  sourceName: null,
-  doc: null,
-  missing: [],
-  autosave: { state: 'idle', at: null, bytes: 0, error: null },
-  restoredAt: null,
+  ...freshSession(),
   recent: [],
   set: (p) => set(p),
 }));

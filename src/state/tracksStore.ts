@@ -24,6 +24,7 @@ import { registerResults } from './inputResults';
 import { locsStore, locsTable } from './locsStore';
 import { postStore } from './postStore';
 import { toReferenceAffine } from './registrationStore';
+import { paramsForStack } from './stackParams';
 import {
   defaultTracksParams,
   distanceErrors,
@@ -225,6 +226,26 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
       });
     }
 
+    /** One run: started, cancelled or failed in one place; a run replaced by a newer one is dropped. */
+    async function run<R>(
+      kind: 'tracking' | 'distances',
+      work: (ctl: AbortController) => Promise<R>,
+      done: (r: R) => void,
+    ): Promise<R | null> {
+      const ctl = start(kind);
+      try {
+        const r = await work(ctl);
+        if (abort !== ctl) return null;
+        done(r);
+        return r;
+      } catch (e) {
+        fail(kind, ctl, e);
+        return null;
+      } finally {
+        if (abort === ctl) abort = null;
+      }
+    }
+
     function tracksDone(r: TracksResult, stackId: number, key: string | null) {
       set({
         running: null,
@@ -239,14 +260,7 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
 
     return {
       ...EMPTY,
-      forStack(info) {
-        if (!info) {
-          if (get().stackId !== null) set({ stackId: null, params: null });
-          return;
-        }
-        if (get().stackId === info.id && get().params) return;
-        set({ stackId: info.id, params: defaultTracksParams(info) });
-      },
+      forStack: paramsForStack(get, set, defaultTracksParams),
       setParams(patch) {
         const p = get().params;
         if (p) set({ params: { ...p, ...patch } });
@@ -259,53 +273,56 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
           set({ trackStatus: 'failed', error: errors.join('\n') });
           return null;
         }
-        const ctl = start('tracking');
-        try {
-          const r = await deps.backend().track(
-            {
-              recipe: st.info.recipe,
-              channel: p.channel,
-              localize: localizeFor(p, st),
-              link: { maxLinkDistance: p.radiusNm, maxGap: p.maxGap },
-              filter: filterFor(p),
-              frameIntervalS: frameIntervalS(st),
-            },
-            progressHandler(ctl),
-            ctl.signal,
-          );
-          if (abort !== ctl) return null;
-          tracksDone(r, st.info.id, trackingKey(p));
-          return r;
-        } catch (e) {
-          fail('tracking', ctl, e);
-          return null;
-        } finally {
-          if (abort === ctl) abort = null;
-        }
+        return run(
+          'tracking',
+          async (ctl) => {
+            const localize = localizeFor(p, st);
+            const onProgress = progressHandler(ctl);
+            const backend = deps.backend();
+            // Spots found on a localization pool of every core first; the tracks worker only links.
+            const detections = backend.detect
+              ? await backend.detect({
+                  stack: st.info,
+                  channel: p.channel,
+                  params: localize,
+                  signal: ctl.signal,
+                  onProgress,
+                })
+              : undefined;
+            return backend.track(
+              {
+                recipe: st.info.recipe,
+                channel: p.channel,
+                localize,
+                link: { maxLinkDistance: p.radiusNm, maxGap: p.maxGap },
+                filter: filterFor(p),
+                frameIntervalS: frameIntervalS(st),
+                detections,
+              },
+              onProgress,
+              ctl.signal,
+            );
+          },
+          (r) => tracksDone(r, st.info.id, trackingKey(p)),
+        );
       },
       async importTracks(st, text, fileName, format) {
         const p = get().params;
         if (!p) return null;
-        const ctl = start('tracking');
-        try {
-          const r = await deps.backend().importTracks({
-            text,
-            fileName,
-            format,
-            pixelSizeNm: effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
-            frameBase: p.frameBase,
-            filter: filterFor(p),
-            frameIntervalS: frameIntervalS(st),
-          });
-          if (abort !== ctl) return null;
-          tracksDone(r, st.info.id, null);
-          return r;
-        } catch (e) {
-          fail('tracking', ctl, e);
-          return null;
-        } finally {
-          if (abort === ctl) abort = null;
-        }
+        return run(
+          'tracking',
+          () =>
+            deps.backend().importTracks({
+              text,
+              fileName,
+              format,
+              pixelSizeNm: effectiveMeta(st).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
+              frameBase: p.frameBase,
+              filter: filterFor(p),
+              frameIntervalS: frameIntervalS(st),
+            }),
+          (r) => tracksDone(r, st.info.id, null),
+        );
       },
       async runDistances(st) {
         const p = get().params;
@@ -331,52 +348,47 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
           return null;
         }
         const meta = effectiveMeta(st);
-        const ctl = start('distances');
-        try {
-          const r = await deps.backend().distances(
-            {
-              tracks: tracks!.tracks,
-              locs: locs!,
-              rawFrames: st.info.frameCount,
-              rawFrameIntervalS: frameIntervalS(st),
-              camera: {
-                width: st.info.width,
-                height: st.info.height,
-                pixelNm: meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
+        return run(
+          'distances',
+          (ctl) =>
+            deps.backend().distances(
+              {
+                tracks: tracks!.tracks,
+                locs: locs!,
+                rawFrames: st.info.frameCount,
+                rawFrameIntervalS: frameIntervalS(st),
+                camera: {
+                  width: st.info.width,
+                  height: st.info.height,
+                  pixelNm: meta.pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm,
+                },
+                movie: movieFor(p),
+                threshold: thresholdFor(p),
+                evAffine: tracks!.source.kind === 'tracked' ? deps.evAffine(st.info.id, p.channel) : null,
+                control:
+                  p.controlRegion === 'cell'
+                    ? { kind: 'cell', recipe: st.info.recipe, channel: 0, smoothPx: 2 }
+                    : p.controlRegion === 'drawn'
+                      ? drawnControl(postStore.getState().steps)
+                      : { kind: 'field' },
+                controlPerFrame: p.controlPerFrame,
+                cutoffNm: p.cutoffNm,
+                histogram: histogramFor(p),
+                pooling: p.pooling,
               },
-              movie: movieFor(p),
-              threshold: thresholdFor(p),
-              evAffine: tracks!.source.kind === 'tracked' ? deps.evAffine(st.info.id, p.channel) : null,
-              control:
-                p.controlRegion === 'cell'
-                  ? { kind: 'cell', recipe: st.info.recipe, channel: 0, smoothPx: 2 }
-                  : p.controlRegion === 'drawn'
-                    ? drawnControl(postStore.getState().steps)
-                    : { kind: 'field' },
-              controlPerFrame: p.controlPerFrame,
-              cutoffNm: p.cutoffNm,
-              histogram: histogramFor(p),
-              pooling: p.pooling,
-            },
-            progressHandler(ctl),
-            ctl.signal,
-          );
-          if (abort !== ctl) return null;
-          set({
-            running: null,
-            progress: null,
-            distanceStatus: 'done',
-            distances: r,
-            distancesKey: distanceKey(p),
-            distancesTracks: tracks,
-          });
-          return r;
-        } catch (e) {
-          fail('distances', ctl, e);
-          return null;
-        } finally {
-          if (abort === ctl) abort = null;
-        }
+              progressHandler(ctl),
+              ctl.signal,
+            ),
+          (r) =>
+            set({
+              running: null,
+              progress: null,
+              distanceStatus: 'done',
+              distances: r,
+              distancesKey: distanceKey(p),
+              distancesTracks: tracks,
+            }),
+        );
       },
       cancel() {
         abort?.abort();

@@ -4,16 +4,18 @@ import { createStore } from 'zustand/vanilla';
 import type { Activity } from '../engine/stackService';
 
 /** Mirrors the ids in src/ui/shell/steps.tsx and centreViews.tsx (stores must not import UI). */
-export type StepId =
-  | 'data'
-  | 'localize'
-  | 'post'
-  | 'movie'
-  | 'tracks'
-  | 'markers'
-  | 'calcium'
-  | 'experiment'
-  | 'session';
+export const STEP_IDS = [
+  'data',
+  'localize',
+  'post',
+  'movie',
+  'tracks',
+  'markers',
+  'calcium',
+  'experiment',
+  'session',
+] as const;
+export type StepId = (typeof STEP_IDS)[number];
 /** Every centre view, for sessions and links to check a saved one against. */
 export const CENTRE_VIEW_IDS = [
   'raw',

@@ -191,8 +191,22 @@ describe('evscope render / drift / merge', () => {
       /\.tif, \.tiff or \.png/,
     );
     expect((await run(['render', file('four.csv'), '--px', '0.5', '--out', file('x.png')])).err).toMatch(
-      /≥ 1 nm/,
+      /--px: 0\.5 is below the minimum 1/,
     );
+    // Drift and merge flags go through the post-processing steps' schema (the step editor's limits).
+    expect(
+      (await run(['render', file('four.csv'), '--drift', 'rcc', '--segments', '1', '--out', file('x.png')]))
+        .err,
+    ).toMatch(/--segments: 1 is below the minimum 2/);
+    expect(
+      (await run(['render', file('four.csv'), '--merge', '0.05:1', '--out', file('x.png')])).err,
+    ).toMatch(/--merge RADIUS: 0\.05 is below the minimum 0\.1/);
+    expect((await run(['render', file('four.csv'), '--sigma', '-2', '--out', file('x.png')])).err).toMatch(
+      /--sigma: -2 is below the minimum 0/,
+    );
+    expect(
+      (await run(['render', file('four.csv'), '--colormap', 'jet', '--out', file('x.png')])).err,
+    ).toMatch(/--colormap: "jet" is not one of "hot", "inferno"/);
     expect(
       (await run(['render', file('four.csv'), '--out', file('x.png'), '--filter', 'photons >'])).err,
     ).toMatch(/position/);

@@ -165,6 +165,28 @@ describe('evscope coloc: the headline test is at the level of tracks', () => {
     return run(args);
   }
 
+  test('coloc flags are checked by the Tracks step schema: its limits, its messages', async () => {
+    const base = ['coloc', '--tracks', path.join(dir, 'none.csv'), '--mask', path.join(dir, 'none.tif')];
+    const out = ['--out', path.join(dir, 'flags.csv')];
+    const err = async (extra: string[]) => (await run([...base, ...extra, ...out])).err;
+    expect(await err(['--px', '0', '--camera-px', '100'])).toMatch(
+      /--px: 0 is below the minimum \(exclusive\) 0/,
+    );
+    const ok = ['--px', '10', '--camera-px', '100'];
+    expect(await err([...ok, '--window', '1.5'])).toMatch(/--window: expected a whole number, got 1\.5/);
+    expect(await err([...ok, '--pooling', 'mean'])).toMatch(
+      /--pooling: "mean" is not one of "nearest", "pooled"/,
+    );
+    expect(await err([...ok, '--bins', '-500,0,30'])).toMatch(
+      /--bins WIDTH: 0 is below the minimum \(exclusive\) 0/,
+    );
+    expect(await err([...ok, '--bins', '-500,50,2000'])).toMatch(
+      /--bins COUNT: 2000 is above the maximum 1000/,
+    );
+    expect(await err([...ok, '--permutations', '10'])).toMatch(/--permutations: 10 is below the minimum 99/);
+    expect(await err([...ok, '--frame-base', '2'])).toMatch(/--frame-base: 2 is not one of 0, 1/);
+  });
+
   test('null replicates: the first test printed rejects in at most 1 of 5 seeds', async () => {
     let rejects = 0;
     for (let seed = 1; seed <= 5; seed++) {

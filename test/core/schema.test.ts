@@ -110,7 +110,22 @@ test('every parameter set has a schema that refuses what its kernel would refuse
       'meta',
       /^meta\.cameraKind: "film" is not one of "ccd", "emccd", "scmos"$/,
     ],
-    [PostStepsSchema, [{ kind: 'eval', code: 'alert(1)' }], 'post', /^post: step 1/],
+    [
+      PostStepsSchema,
+      [{ kind: 'eval', code: 'alert(1)' }],
+      'post',
+      /^post\[0\]\.kind: "eval" is not one of "drift", "merge"/,
+    ],
+    [
+      PostStepsSchema,
+      [
+        { kind: 'merge', radiusNm: 20, maxGapFrames: 1 },
+        { kind: 'drift', method: 'rcc', options: { segments: 1 } },
+      ],
+      'post',
+      /^post\[1\]\.options\.segments: 1 is below the minimum 2$/,
+    ],
+    [PostStepsSchema, [{ kind: 'filter', expression: 'x; alert(1)' }], 'post', /^post\[0\]\.expression: /],
     [
       SimulationParamsSchema,
       { ...presetParams('demo'), width: 3 },

@@ -71,7 +71,7 @@ test('New simulation: an invalid value is refused with its reason; a valid one c
   await dialog.getByText('width must be an integer of 8–4096 px (got 4)').waitFor();
   await expect(dialog.getByRole('button', { name: 'Create' }).isDisabled()).resolves.toBe(true);
   await dialog.getByLabel('Frames').fill('12.5');
-  await dialog.getByText('Enter a whole number.').waitFor();
+  await dialog.getByText('Must be a whole number.').waitFor();
   if (shots) await page.screenshot({ path: `${shots}/dialog-invalid.png` });
   await width.fill('48');
   await dialog.getByLabel('Height (px)').fill('40');

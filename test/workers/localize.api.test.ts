@@ -147,6 +147,61 @@ describe('localize worker API reading its own frames (browser runs)', () => {
     expect(same).toBeGreaterThanOrEqual(multi.length - 1);
   });
 
+  test('openSource, init and chunks sent at once run in order, as when each waited for the last', async () => {
+    // A file whose frames differ from the simulated stack open before (in reverse order).
+    const stack = simulate(sim).stack;
+    const frames = await Promise.all(
+      [...Array(sim.frames).keys()].map((f) => stack.readFrame(sim.frames - 1 - f)),
+    );
+    const tiff = await encodeTiff(frames, { width: 64, height: 64, dtype: 'uint16', pixelSizeNm: 100 });
+    const recipe = (name: string) => ({
+      kind: 'files' as const,
+      files: [{ name, blob: new Blob([tiff as BlobPart]) }],
+    });
+    await api.openSource(recipe('waited.tif'), 0, 'waited');
+    await api.init({ width: 64, height: 64, params: { camera } });
+    const waited = await api.localizeRange(0, 6);
+    // Called back to back, as a browser worker receives a run's messages: all of them arrive
+    // before the file's first read completes.
+    const direct = createLocalizeApi();
+    await direct.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    // The same file under a new name: the chunks read the file the open before them opens, with
+    // the init before them.
+    const [shape, , a, b] = await Promise.all([
+      direct.openSource(recipe('at-once.tif'), 0, 'at-once'),
+      direct.init({ width: 64, height: 64, params: { camera } }),
+      direct.localizeRange(0, 3),
+      direct.localizeRange(3, 3),
+      // A later run's init does not change the chunks sent before it.
+      direct.init({ width: 64, height: 64, params: { camera, sigmaNm: 200 } }),
+    ]);
+    expect(shape.frameCount).toBe(12);
+    const both = [...a.columns.x, ...b.columns.x];
+    expect(both.length).toBeGreaterThan(20);
+    expect(both).toEqual([...waited.columns.x]);
+  });
+
+  test('an init sent behind an open that fails fails with the open’s reason', async () => {
+    const bad = {
+      kind: 'files' as const,
+      files: [{ name: 'junk.tif', blob: new Blob([new Uint8Array(64)]) }],
+    };
+    const opened = api.openSource(bad, 0, 'junk');
+    const init = api.init({ width: 64, height: 64, params: { camera } });
+    const chunk = api.localizeRange(0, 2);
+    const why = await opened.then(
+      () => 'opened',
+      (e: Error) => e.message,
+    );
+    expect(why).not.toBe('opened');
+    await expect(init).rejects.toThrow(why);
+    await expect(chunk).rejects.toThrow(why);
+    // The worker opens the next stack as usual.
+    await api.openSource({ kind: 'simulated', params: sim }, 0, 'sim');
+    await api.init({ width: 64, height: 64, params: { camera } });
+    expect((await api.localizeRange(0, 2)).length).toBeGreaterThan(5);
+  });
+
   test('a missing channel is refused by name', async () => {
     await expect(api.openSource({ kind: 'simulated', params: sim }, 3, 'other')).rejects.toThrow(
       /channel 4 does not exist/,

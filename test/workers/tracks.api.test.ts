@@ -9,9 +9,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
 import { tracksToCsv } from '../../src/core/spt/io';
+import { LocalizeService } from '../../src/engine/localizeService';
+import { localizeNodeWorkerFactory } from '../../src/engine/nodeWorker';
 import type { StackInfo } from '../../src/engine/stackService';
 import {
   CancelledError,
+  detectWith,
   type TracksBackend,
   type TracksProgress,
   tracksBackend,
@@ -19,6 +22,7 @@ import {
 import type { LoadedStack } from '../../src/state/dataStore';
 import { defaultTracksParams, distanceErrors, trackingErrors } from '../../src/state/tracksParams';
 import { createTracksStore, distancesStale, tracksStale } from '../../src/state/tracksStore';
+import type { LocalizeApi } from '../../workers/localize.api';
 import { openRecipe, type StackRecipe } from '../../workers/stackRecipe';
 import { createTracksApi, type TracksApi } from '../../workers/tracks.api';
 import { fixedWorker } from '../helpers/fixedWorker';
@@ -132,6 +136,34 @@ describe('tracks worker API through the store', () => {
     expect(store.getState().trackStatus).toBe('cancelled');
     expect(store.getState().tracks).toBe(r);
   }, 120_000);
+
+  test('detection on a localization pool (2 workers) gives the same tracks as the tracks worker’s own', async () => {
+    const own = createTracksStore({ backend: () => backend, palm: () => null, evAffine: () => null });
+    const service = new LocalizeService({ factory: localizeNodeWorkerFactory<LocalizeApi>(), size: 2 });
+    const pooled = createTracksStore({
+      backend: () => ({ ...backend, detect: detectWith(service) }),
+      palm: () => null,
+      evAffine: () => null,
+    });
+    try {
+      own.getState().forStack(info);
+      pooled.getState().forStack(info);
+      const seen: TracksProgress[] = [];
+      const unsub = pooled.subscribe((s) => s.progress && seen.push(s.progress));
+      const a = await own.getState().runTracking(st);
+      const b = await pooled.getState().runTracking(st);
+      unsub();
+      expect(a).not.toBeNull();
+      expect(b!.detections).toBe(a!.detections);
+      expect(b!.detections).toBeGreaterThan(1000);
+      expect(b!.summary.length).toBe(a!.summary.length);
+      for (const k of ['track', 'frame', 'x', 'y', 'intensity'] as const)
+        expect([...b!.tracks.columns[k]], k).toEqual([...a!.tracks.columns[k]]);
+      expect(seen.some((x) => x.phase === 'detect' && x.done === 400 && x.total === 400)).toBe(true);
+    } finally {
+      service.terminate();
+    }
+  }, 180_000);
 
   test('import of a CSV and of a 7-column text; bad files are named in the error', async () => {
     const store = createTracksStore({ backend: () => backend, palm: () => null, evAffine: () => null });

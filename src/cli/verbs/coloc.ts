@@ -14,12 +14,15 @@ import {
   histogramCsv,
   trackTestCsv,
 } from '../../core/coloc/report';
+import { ColocTestSchema, TracksParamsSchema } from '../../core/coloc/schema';
 import { combineCells, type TrackTestResult, trackPermutationTest } from '../../core/coloc/trackTest';
 import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
+import { parseOrThrow, v } from '../../core/schema';
 import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/blocks';
 import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
 import type { TrackTable } from '../../core/spt/types';
-import { numberFlag, parseArgs, stringFlag } from '../args';
+import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
+import { parseArgs, schemaFlag, stringFlag } from '../args';
 import { withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
@@ -60,6 +63,19 @@ Several cells (stacks) at once: --tracks A.csv,B.csv --mask A.tif,B.tif (one pai
 test then pools the tracks of all cells (tracks remain the permutation strata) and its CI
 resamples cells; n cells is printed; the CSVs get a leading cell column.`;
 
+/** --bins START,WIDTH,COUNT (nm), each part through the Tracks step's histogram fields. */
+function binsFlag(text: string | undefined): [number, number, number] {
+  if (text === undefined) return [-500, 50, 30];
+  const parts = text.split(',').map((t) => (t.trim() === '' ? Number.NaN : Number(t)));
+  if (parts.length !== 3) throw new Error('--bins must be START,WIDTH,COUNT in nm (e.g. -500,50,30)');
+  const T = TracksParamsSchema.entries;
+  return [
+    parseOrThrow(T.histStartNm, parts[0], '--bins START'),
+    parseOrThrow(T.histWidthNm, parts[1], '--bins WIDTH'),
+    parseOrThrow(T.histCount, parts[2], '--bins COUNT'),
+  ];
+}
+
 export const verb: Verb = {
   help,
   async run(args) {
@@ -88,53 +104,41 @@ export const verb: Verb = {
     const tracksPath = a.flags.get('tracks');
     const maskPath = a.flags.get('mask');
     const out = a.flags.get('out');
-    const px = numberFlag(a, 'px');
-    const cameraPx = numberFlag(a, 'camera-px');
+    // The Tracks & distances step's schemas: the panel's limits and messages.
+    const T = TracksParamsSchema.entries;
+    const C = ColocTestSchema.entries;
+    const px = schemaFlag(a, 'px', T.renderPxNm);
+    const cameraPx = schemaFlag(a, 'camera-px', v.unwrap(MetaOverridesSchema.entries.pixelSizeNm));
     if (
       typeof tracksPath !== 'string' ||
       typeof maskPath !== 'string' ||
       typeof out !== 'string' ||
-      !px ||
-      !cameraPx
+      px === undefined ||
+      cameraPx === undefined
     ) {
       console.error(help);
       return 2;
     }
-    if (!(px > 0 && cameraPx > 0)) throw new Error('--px and --camera-px must be > 0 nm');
     await checkOutputs(
       [out, stringFlag(a, 'histogram'), stringFlag(a, 'per-track')],
       [...tracksPath.split(','), ...maskPath.split(',')],
     );
-    const window = numberFlag(a, 'window') ?? 1002;
-    const step = numberFlag(a, 'step') ?? 6;
-    const cutoff = numberFlag(a, 'cutoff') ?? 240;
-    const perFrame = numberFlag(a, 'control') ?? 100;
-    const seed = numberFlag(a, 'seed') ?? 1;
-    const pooling = (a.flags.get('pooling') ?? 'nearest') as string;
-    if (pooling !== 'nearest' && pooling !== 'pooled') throw new Error('--pooling must be nearest or pooled');
-    const binsText = a.flags.get('bins');
-    const bins = typeof binsText === 'string' ? binsText.split(',').map(Number) : [-500, 50, 30];
-    if (
-      bins.length !== 3 ||
-      !bins.every(Number.isFinite) ||
-      !(bins[1] > 0) ||
-      !Number.isInteger(bins[2]) ||
-      bins[2] < 1
-    )
-      throw new Error('--bins must be START,WIDTH,COUNT in nm (e.g. -500,50,30)');
-    const frameBase = numberFlag(a, 'frame-base') ?? 1;
-    if (frameBase !== 0 && frameBase !== 1) throw new Error('--frame-base must be 0 or 1');
-    const perTrack = numberFlag(a, 'control-tracks') ?? 20;
-    if (!(Number.isInteger(perTrack) && perTrack >= 1))
-      throw new Error('--control-tracks must be an integer ≥ 1');
-    const permutations = numberFlag(a, 'permutations') ?? 9999;
-    if (!(Number.isInteger(permutations) && permutations >= 99))
-      throw new Error('--permutations must be an integer ≥ 99');
+    const window = schemaFlag(a, 'window', T.window) ?? 1002;
+    const step = schemaFlag(a, 'step', T.step) ?? 6;
+    const cutoff = schemaFlag(a, 'cutoff', T.cutoffNm) ?? 240;
+    const perFrame = schemaFlag(a, 'control', T.controlPerFrame) ?? 100;
+    const seed = schemaFlag(a, 'seed', C.controlSeed) ?? 1;
+    const pooling = schemaFlag(a, 'pooling', T.pooling) ?? 'nearest';
+    const bins = binsFlag(stringFlag(a, 'bins'));
+    const frameBase = schemaFlag(a, 'frame-base', T.frameBase) ?? 1;
+    const perTrack = schemaFlag(a, 'control-tracks', C.controlTracksPerTrack) ?? 20;
+    const permutations = schemaFlag(a, 'permutations', C.permutations) ?? 9999;
     const tracksList = tracksPath.split(',');
     const maskList = maskPath.split(',');
     if (tracksList.length !== maskList.length)
       throw new Error('--tracks and --mask must list the same number of files (one pair per cell)');
-    const frameInterval = (step * (numberFlag(a, 'frame-ms') ?? PHYSICAL_DEFAULTS.frameIntervalMs)) / 1000;
+    const frameMs = schemaFlag(a, 'frame-ms', v.unwrap(MetaOverridesSchema.entries.frameIntervalMs));
+    const frameInterval = (step * (frameMs ?? PHYSICAL_DEFAULTS.frameIntervalMs)) / 1000;
     const cells: { r: ColocResult; movieFrames: number; mask: string }[] = [];
     for (let c = 0; c < tracksList.length; c++) {
       const tracks = readTracks(tracksList[c], cameraPx, frameBase);

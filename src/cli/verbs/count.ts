@@ -1,14 +1,17 @@
 import { analyzeEvMarkers, type EvProgress } from '../../core/ev/analyzeEvMarkers';
-import { classifyEvs, subtypeStatistics } from '../../core/ev/classify';
+import { classifyEvs, fractionRows, subtypeStatistics } from '../../core/ev/classify';
 import { evTableCsv } from '../../core/ev/evTableCsv';
 import { formatCiRange, formatP, formatPercent, significanceStars } from '../../core/ev/format';
 import { evLocalizationColumns } from '../../core/ev/localizationCounts';
 import type { EvChannel, EvMarkerParamsInput } from '../../core/ev/params';
+import { LocsCountSchema, MarkerChannelSchema, MarkersParamsSchema } from '../../core/ev/schema';
 import type { ColumnArray } from '../../core/locs/table';
 import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
+import { parseOrThrow, v } from '../../core/schema';
+import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
 import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
-import { numberFlag, parseArgs } from '../args';
+import { parseArgs, schemaFlag } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
 import { groupWithSidecars, reportStackWarnings } from '../openInputs';
 import { readCsvTable } from '../postArgs';
@@ -141,13 +144,7 @@ export const verb: Verb = {
           unitSem: c.unit.sem,
           unitSteps: c.unit.n,
         })),
-        subtypes: f.names.map((name, k) => ({
-          name,
-          count: f.count[k],
-          fraction: f.fraction[k],
-          lower: f.lower[k],
-          upper: f.upper[k],
-        })),
+        subtypes: fractionRows(f),
         comparisons: stats.comparisons,
         test,
         dropped: table.dropped,
@@ -194,7 +191,9 @@ function addLocalizationCounts(
   table: Awaited<ReturnType<typeof analyzeEvMarkers>>,
   params: EvMarkerParamsInput,
 ): void {
-  const bursts = numberFlag(a, 'bursts');
+  // The Markers step's schemas: the panel's limits and messages.
+  const L = LocsCountSchema.entries;
+  const bursts = schemaFlag(a, 'bursts', L.burstsPerMolecule);
   if (bursts === undefined)
     throw new Error("--locs needs --bursts B, the dye's mean bursts per molecule from a calibration");
   const names = params.channels!.map((c) => c.name);
@@ -212,9 +211,9 @@ function addLocalizationCounts(
       table.columns.y as Float64Array,
       { frame: locs.columns.frame, x: locs.columns.x, y: locs.columns.y },
       {
-        radiusNm: numberFlag(a, 'ev-radius') ?? (params.roi?.radiusPx ?? 3) * pixel,
-        mergeRadiusNm: numberFlag(a, 'blink-radius') ?? 50,
-        maxDarkFrames: numberFlag(a, 'dark-frames') ?? 3,
+        radiusNm: schemaFlag(a, 'ev-radius', L.radiusNm) ?? (params.roi?.radiusPx ?? 3) * pixel,
+        mergeRadiusNm: schemaFlag(a, 'blink-radius', L.mergeRadiusNm) ?? 50,
+        maxDarkFrames: schemaFlag(a, 'dark-frames', L.maxDarkFrames) ?? 3,
         burstsPerMolecule: bursts,
       },
     ),
@@ -248,20 +247,26 @@ function buildParams(
     if (!names.includes(s)) throw new Error(`--skip ${s} is not one of the channels (${names.join(', ')})`);
   const kept = names.map((name, channel) => ({ name, channel })).filter((c) => !skip.has(c.name));
   const markers = kept.filter((c) => c.name !== probe);
-  const th = list(a.flags.get('thresholds'))?.map(Number);
+  const P = MarkersParamsSchema.entries;
+  const th = list(a.flags.get('thresholds'))?.map((t) =>
+    parseOrThrow(MarkerChannelSchema.entries.threshold, Number(t), '--thresholds'),
+  );
   if (th && !(th.length === 1 || th.length === markers.length))
     throw new Error(
       `--thresholds needs one value or one per marker (${markers.map((m) => m.name).join(', ')})`,
     );
-  if (th?.some((v) => !(v >= 0))) throw new Error('--thresholds must be numbers ≥ 0 (molecules)');
   const units = list(a.flags.get('unit'));
   if (units && units.length !== kept.length)
     throw new Error(`--unit needs one value per counted channel (${kept.length}), empty to learn it`);
   const channels: EvChannel[] = kept.map((c, i) => {
     const m = markers.findIndex((x) => x.channel === c.channel);
-    const u = units?.[i] ? Number(units[i]) : undefined;
-    if (u !== undefined && !(u > 0))
-      throw new Error(`--unit for ${c.name} must be a positive intensity (ADU), got "${units![i]}"`);
+    const u = units?.[i]
+      ? parseOrThrow(
+          v.unwrap(MarkerChannelSchema.entries.unitIntensity),
+          Number(units[i]),
+          `--unit for ${c.name}`,
+        )
+      : undefined;
     return {
       channel: c.channel,
       name: c.name,
@@ -287,17 +292,20 @@ function buildParams(
     p.frameStart = Number(m[1]) - 1;
     p.frameCount = Number(m[2]) - Number(m[1]) + 1;
   }
-  const px = numberFlag(a, 'pixel-nm');
+  const px = schemaFlag(a, 'pixel-nm', v.unwrap(MetaOverridesSchema.entries.pixelSizeNm));
   if (px !== undefined) p.pixelSizeNm = px;
-  const k = numberFlag(a, 'detect-k');
+  const k = schemaFlag(a, 'detect-k', P.thresholdK);
   if (k !== undefined) p.detection!.thresholdK = k;
   const roi = list(a.flags.get('roi'))?.map(Number);
   if (roi) {
-    if (roi.length !== 3 || roi.some((v) => !Number.isFinite(v)))
-      throw new Error('--roi needs R,IN,OUT in pixels, e.g. 3,5,8');
-    p.roi = { radiusPx: roi[0], annulusInnerPx: roi[1], annulusOuterPx: roi[2] };
+    if (roi.length !== 3) throw new Error('--roi needs R,IN,OUT in pixels, e.g. 3,5,8');
+    p.roi = {
+      radiusPx: parseOrThrow(P.radiusPx, roi[0], '--roi R'),
+      annulusInnerPx: parseOrThrow(P.annulusInnerPx, roi[1], '--roi IN'),
+      annulusOuterPx: parseOrThrow(P.annulusOuterPx, roi[2], '--roi OUT'),
+    };
   }
-  const pen = numberFlag(a, 'penalty');
+  const pen = schemaFlag(a, 'penalty', P.penaltyFactor);
   if (pen !== undefined) p.steps!.penaltyFactor = pen;
   const rn = list(a.flags.get('rename'));
   if (rn) {

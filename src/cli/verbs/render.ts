@@ -1,11 +1,19 @@
 import { encodePng } from '../../core/io/png';
 import { applyPipeline, type PostStep } from '../../core/locs/pipeline';
 import { burnScaleBar } from '../../core/render/burnScaleBar';
-import type { ColormapName } from '../../core/render/colormap';
-import { DEFAULT_RECON, exportView, type ReconSettings, reconstruct } from '../../core/render/reconstruct';
+import { RECON_COLORMAPS } from '../../core/render/colormap';
+import {
+  DEFAULT_RECON,
+  exportView,
+  type ReconSettings,
+  ReconSettingsSchema,
+  ReconViewSchema,
+  reconstruct,
+  SigmaSettingSchema,
+} from '../../core/render/reconstruct';
 import { boundsOf } from '../../core/render/view';
 import { encodeTiff } from '../../core/stack/tiffWriter';
-import { numberFlag, parseArgs, stringFlag } from '../args';
+import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
 import {
   DRIFT_FLAGS,
   driftStep,
@@ -18,8 +26,6 @@ import {
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 
-const MAPS: ColormapName[] = ['gray', 'hot', 'inferno', 'viridis', 'hue'];
-
 const help = `usage: evscope render LOCS.csv --px 10 --out IMAGE.tif|png [options]
 Renders ThunderSTORM CSV localizations (x, y in nm) to an image covering every localization
 from the origin (pixel i spans [i·px, (i+1)·px) nm, like the camera's).
@@ -30,7 +36,7 @@ from the origin (pixel i spans [i·px, (i+1)·px) nm, like the camera's).
   --precision-factor F   Gaussian rendering with σ = precision × F (default when the file has
                          uncertainty; otherwise a histogram)
   --histogram            one count per localization in its pixel
-  --colormap NAME        ${MAPS.join(', ')} (PNG; default hot)
+  --colormap NAME        ${RECON_COLORMAPS.join(', ')} (PNG; default hot)
   --color-by COLUMN      colour each localization by a column, e.g. frame (PNG)
   --no-scale-bar         PNG without a scale bar
   --width NM --height NM field to cover at least (e.g. the camera field)
@@ -68,8 +74,8 @@ export const verb: Verb = {
     if (typeof out !== 'string') throw new Error('--out IMAGE.tif|png is required');
     const format = /\.tiff?$/i.test(out) ? 'tiff' : /\.png$/i.test(out) ? 'png' : null;
     if (!format) throw new Error(`--out must end in .tif, .tiff or .png, got "${out}"`);
-    const px = numberFlag(a, 'px') ?? 10;
-    if (!(px >= 1)) throw new Error(`--px must be ≥ 1 nm, got ${px}`);
+    // The reconstruction's own schemas (the toolbar's fields, session files): the same limits.
+    const px = schemaFlag(a, 'px', ReconViewSchema.entries.pixelNm) ?? 10;
     const file = a.positionals[0];
     await checkOutputs([out, stringFlag(a, 'trace')], [file]);
     const table = readLocs(file);
@@ -87,18 +93,15 @@ export const verb: Verb = {
     if (typeof trace === 'string') await writeTrace(trace, result.drift);
     const t = result.table;
 
-    const sigma = numberFlag(a, 'sigma');
-    const factor = numberFlag(a, 'precision-factor');
+    const [precision, fixed] = SigmaSettingSchema.options;
+    const sigma = schemaFlag(a, 'sigma', fixed.entries.nm);
+    const factor = schemaFlag(a, 'precision-factor', precision.entries.factor);
     if (sigma !== undefined && factor !== undefined)
       throw new Error('give --sigma or --precision-factor, not both');
-    if (sigma !== undefined && !(sigma >= 0)) throw new Error(`--sigma must be ≥ 0 nm, got ${sigma}`);
-    if (factor !== undefined && !(factor > 0))
-      throw new Error(`--precision-factor must be > 0, got ${factor}`);
     if (factor !== undefined && !t.columns.precision)
       throw new Error(`${file} has no uncertainty column for --precision-factor; use --sigma NM`);
     const histogram = a.flags.has('histogram') || (sigma === undefined && !t.columns.precision);
-    const colormap = (a.flags.get('colormap') as ColormapName | undefined) ?? 'hot';
-    if (!MAPS.includes(colormap)) throw new Error(`--colormap must be one of ${MAPS.join(', ')}`);
+    const colormap = schemaFlag(a, 'colormap', ReconSettingsSchema.entries.colormap) ?? 'hot';
     const colorBy = a.flags.get('color-by');
     if (typeof colorBy === 'string' && !t.columns[colorBy])
       throw new Error(

@@ -1,6 +1,7 @@
 // Parameters of the Tracks & distances step (EV tracking, the structure movie it is measured
 // against, the distance analysis): the schema checks each value on its own (sessions, links,
-// `evscope.setTracksParams`); src/state/tracksParams.ts checks them against the open stack.
+// `evscope.setTracksParams`, the Tracks panel's fields); src/state/tracksParams.ts checks them
+// against the open stack.
 import { above, intIn, numIn, v } from '../schema';
 
 const nonNeg = numIn(0, 1e9);
@@ -28,21 +29,31 @@ export const TracksParamsSchema = v.object({
   window: intIn(1),
   step: intIn(1),
   renderPxNm: above(0, 1e9),
-  smoothSigmaPx: nonNeg,
+  smoothSigmaPx: numIn(0, 20),
   thresholdMode: v.picklist(['otsu', 'manual']),
   /** Movie intensity (localizations per pixel per raw frame) for the manual threshold. */
-  manualThreshold: nonNeg,
+  manualThreshold: above(0, 1e9),
   // Distances
   histStartNm: numIn(-1e9, 1e9),
   histWidthNm: above(0, 1e9),
-  histCount: intIn(1, 1e6),
+  histCount: intIn(1, 1000),
   cutoffNm: nonNeg,
-  controlPerFrame: intIn(0, 1e9),
+  controlPerFrame: intIn(1, 10_000),
   /** 'drawn': the region drawn in Post-process (its Region step) on the reconstruction. */
   controlRegion: v.picklist(['field', 'cell', 'drawn']),
   pooling: v.picklist(['nearest', 'pooled']),
 });
 export type TracksParams = v.InferOutput<typeof TracksParamsSchema>;
+
+/**
+ * The track-level test's own settings (the CLI's `evscope coloc`; the workbench uses the defaults):
+ * matched control tracks per EV track, permutations (≥ 99 so p can reach 0.01), the random seed.
+ */
+export const ColocTestSchema = v.object({
+  controlTracksPerTrack: intIn(1, 10_000),
+  permutations: intIn(99, 10_000_000),
+  controlSeed: intIn(-(2 ** 31), 2 ** 32),
+});
 
 /** PSF σ (nm) of an EV when neither the user nor the stack says: EVs are larger than a point. */
 export const FALLBACK_EV_SIGMA_NM = 150;

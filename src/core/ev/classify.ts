@@ -88,6 +88,17 @@ export interface SubtypeStatistics {
   test: ProbeTest;
 }
 
+/** One row per subtype: count, fraction and its CI (the CLI's --json and `evscope.markerResults`). */
+export function fractionRows(f: SubtypeFractions) {
+  return f.names.map((name, k) => ({
+    name,
+    count: f.count[k],
+    fraction: f.fraction[k],
+    lower: f.lower[k],
+    upper: f.upper[k],
+  }));
+}
+
 /** Fractions with bootstrap CIs and the pairwise probe-count tests of a classification. */
 export function subtypeStatistics(
   c: Classification,

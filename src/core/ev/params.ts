@@ -7,6 +7,7 @@ import { type Affine6, affine6Problem } from '../registration/affine6';
 import type { FrameSource } from '../stack/types';
 import { channelNature, defaultRole, roleProblems } from './channelRoles';
 import type { NoiseModel } from './noiseModel';
+import { MIN_TRACE_FRAMES } from './schema';
 import type { StepMethod } from './stepFinder';
 import { DEFAULT_PENALTY_FACTOR } from './stepFinder';
 import { defaultSubtypeName } from './subtypes';
@@ -175,11 +176,11 @@ export function validateEvMarkerParams(p: EvMarkerParams, source: FrameSource): 
     errors.push(`The first frame must be between 0 and ${source.frameCount - 1} (got ${p.frameStart}).`);
   else if (
     !Number.isInteger(p.frameCount) ||
-    p.frameCount < 10 ||
+    p.frameCount < MIN_TRACE_FRAMES ||
     p.frameStart + p.frameCount > source.frameCount
   )
     errors.push(
-      `The number of frames must be an integer from 10 to ${source.frameCount - p.frameStart} (got ${p.frameCount}): bleaching steps need a trace.`,
+      `The number of frames must be an integer from ${MIN_TRACE_FRAMES} to ${source.frameCount - p.frameStart} (got ${p.frameCount}): bleaching steps need a trace.`,
     );
   const d = p.detection;
   if (d.reference !== 'union') {

@@ -1,6 +1,7 @@
 // The EV-marker step's parameters as the user sets them (sessions, links, undo, scripting): the
 // schema checks each value on its own; the kernel's validateEvMarkerParams checks them against
-// the stack (channels that exist, frames inside it).
+// the stack (channels that exist, frames inside it). The Markers panel's fields are checked by
+// these schemas.
 import { above, intIn, numIn, text, v } from '../schema';
 
 const nonNeg = numIn(0, 1e9);
@@ -36,25 +37,28 @@ export const LocsCountSchema = v.object({
 });
 export type LocsCountConfig = v.InferOutput<typeof LocsCountSchema>;
 
+/** Frames a bleaching trace needs at least (the step finder's input). */
+export const MIN_TRACE_FRAMES = 10;
+
 export const MarkersParamsSchema = v.object({
   channels: v.pipe(v.array(MarkerChannelSchema), v.maxLength(16)),
   /** 'union': EVs seen in any marker channel; a number: only that channel. */
   reference: v.union([v.literal('union'), intIn(0, 64)]),
-  thresholdK: nonNeg,
+  thresholdK: above(0, 1e9),
   projectionFrames: intIn(1),
   projection: v.picklist(['mean', 'max']),
   minSeparationPx: nonNeg,
   radiusPx: above(0, 1e9),
   annulusInnerPx: nonNeg,
-  annulusOuterPx: nonNeg,
-  penaltyFactor: nonNeg,
+  annulusOuterPx: numIn(1, 1e9),
+  penaltyFactor: above(0, 1e9),
   minSegment: intIn(1),
   /** 0-based first frame and number of frames. */
   frameStart: intIn(0),
   frameCount: intIn(0),
   /** Which count types the EVs; 'locs' counts the active localizations (PALM/dSTORM). */
   method: v.picklist(['steps', 'ratio', 'locs']),
-  disagreementZ: nonNeg,
+  disagreementZ: above(0, 1e9),
   /** Counting from localizations (issue 8 (c)): the run's localizations of this stack. */
   locs: LocsCountSchema,
   /** Default subtype name → the user's name. */

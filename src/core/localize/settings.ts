@@ -1,6 +1,7 @@
 // The Localize step's settings as the user sets them (what a session, a link and
 // `evscope.setLocalizeParams` carry): the schema checks each value on its own; the stack-dependent
-// checks (σ in pixels, frames inside the stack) happen when a run is planned.
+// checks (σ in pixels, frames inside the stack) happen when a run is planned. The limits are the
+// Localize panel's: its fields are checked by these schemas.
 import { above, intIn, numIn, v } from '../schema';
 import { DEFAULT_LOCALIZE_PARAMS } from './params';
 
@@ -9,21 +10,21 @@ export const LocalizeRoiSchema = v.object({ x: intIn(0), y: intIn(0), width: int
 
 export const LocalizeSettingsSchema = v.object({
   /** PSF standard deviation, nm; null: from the stack (a simulation knows its PSF), else 130. */
-  sigmaNm: v.nullable(above(0, 1e6)),
+  sigmaNm: v.nullable(above(0, 2000)),
   fitSigma: v.boolean(),
   fitter: v.picklist(['mle', 'lsq', 'wlsq', 'mle-multi']),
   /** mle-multi: most emitters fitted in one window. */
   maxEmitters: intIn(1, 8),
   /** mle-multi: significance of the likelihood-ratio test that accepts one more emitter. */
-  multiAlpha: v.pipe(above(0), v.ltValue(0.5)),
+  multiAlpha: above(0, 0.1),
   /** mle-multi: count emitters too close to resolve from the run's brightness distribution. */
   countByBrightness: v.boolean(),
   detector: v.picklist(['wavelet', 'dog']),
   /** k in k × std(first wavelet level). */
-  thresholdFactor: above(0, 1e6),
+  thresholdFactor: above(0, 100),
   /** Fit window half-width, px; null: round(2.5 σ). */
   fitRadiusPx: v.nullable(intIn(1, 20)),
-  minDistancePx: numIn(0, 1e6),
+  minDistancePx: numIn(0, 50),
   /** 0-based channel of multi-channel stacks. */
   channel: intIn(0, 64),
   /** 1-based, inclusive, as typed; null ends mean the first / last frame. */

@@ -1,7 +1,7 @@
 // Post-processing as data: an ordered list of steps with their parameters. Plain JSON, so a
 // session stores it, undo/redo is a list of snapshots, and a reviewer can re-run it on the raw
 // table — which no step ever modifies (each returns a new table; drift keeps x_raw/y_raw).
-import { v } from '../schema';
+import { above, intIn, numIn, parseOrThrow, v } from '../schema';
 import { applyDrift, type DriftTrace } from './driftTrace';
 import { type FiducialOptions, fiducialDrift, NoFiducialsError } from './fiducialDrift';
 import { filterMask, parseFilter } from './filterExpr';
@@ -129,154 +129,87 @@ function addTraces(a: DriftTrace, b: DriftTrace): DriftTrace {
   return { method: b.method, dx, dy, nodes: b.nodes, quality: b.quality };
 }
 
-/**
- * Checks untrusted JSON (a session file) and returns it as steps, or throws naming the first
- * bad step. Filter expressions are parsed here, so a malicious string fails before any run.
- */
-export function parsePipeline(json: unknown): PostStep[] {
-  if (!Array.isArray(json)) throw new Error('pipeline must be an array of steps');
-  return json.map((raw, k) => {
-    const where = `step ${k + 1}`;
-    if (typeof raw !== 'object' || raw === null) throw new Error(`${where}: not an object`);
-    const s = raw as Record<string, unknown>;
-    const enabled = s.enabled === undefined ? undefined : bool(s.enabled, `${where}.enabled`);
-    const base = enabled === undefined ? {} : { enabled };
-    switch (s.kind) {
-      case 'drift': {
-        const allowed = s.method === 'fiducial' ? FIDUCIAL_OPTIONS : RCC_OPTIONS;
-        const options =
-          s.options === undefined ? undefined : numericOptions(s.options, allowed, `${where}.options`);
-        const force = s.force === undefined ? {} : { force: bool(s.force, `${where}.force`) };
-        if (s.method === 'rcc' || s.method === 'auto')
-          return { ...base, kind: 'drift', method: s.method, ...force, options: options as RccOptions };
-        if (s.method === 'fiducial') {
-          const regions = (s.options as { regions?: unknown } | undefined)?.regions;
-          const opts = { ...(options ?? {}) } as FiducialOptions;
-          if (regions !== undefined) {
-            if (!Array.isArray(regions)) throw new Error(`${where}.options.regions must be an array`);
-            opts.regions = regions.map((r, j) => region(r, `${where}.options.regions[${j}]`));
-          }
-          return { ...base, kind: 'drift', method: 'fiducial', ...force, options: opts };
-        }
-        throw new Error(`${where}: unknown drift method ${JSON.stringify(s.method)}`);
-      }
-      case 'merge': {
-        const weighting = s.weighting;
-        if (
-          weighting !== undefined &&
-          weighting !== 'precision' &&
-          weighting !== 'photons' &&
-          weighting !== 'equal'
-        )
-          throw new Error(`${where}.weighting must be precision, photons or equal`);
-        return {
-          ...base,
-          kind: 'merge',
-          radiusNm: num(s.radiusNm, `${where}.radiusNm`),
-          maxGapFrames: num(s.maxGapFrames, `${where}.maxGapFrames`),
-          ...(weighting ? { weighting: weighting as MergeWeighting } : {}),
-        };
-      }
-      case 'filter': {
-        if (typeof s.expression !== 'string') throw new Error(`${where}.expression must be a string`);
-        parseFilter(s.expression);
-        return { ...base, kind: 'filter', expression: s.expression };
-      }
-      case 'region':
-        return {
-          ...base,
-          kind: 'region',
-          region: region(s.region, `${where}.region`),
-          ...(s.invert === undefined ? {} : { invert: bool(s.invert, `${where}.invert`) }),
-        };
-      default:
-        throw new Error(`${where}: unknown kind ${JSON.stringify(s.kind)}`);
-    }
-  });
-}
+const finite = numIn();
 
-const RCC_OPTIONS = new Set([
-  'segments',
-  'pixelNm',
-  'renderSigmaNm',
-  'maxShiftNm',
-  'rejectNm',
-  'maxImageSize',
-  'interpolation',
-  'frameCount',
-  'maxPairSeparation',
-]);
-const FIDUCIAL_OPTIONS = new Set([
-  'regions',
-  'linkRadiusNm',
-  'maxGapFrames',
-  'minFraction',
-  'smoothFrames',
-  'frameCount',
-]);
-const STRING_OPTIONS = new Map([['interpolation', ['linear', 'spline']]]);
+/** Regions are drawn in nm on the reconstruction. */
+const RegionSchema = v.variant('kind', [
+  v.object({ kind: v.literal('rect'), x0: finite, y0: finite, x1: finite, y1: finite }),
+  v.pipe(
+    v.object({ kind: v.literal('polygon'), x: v.array(finite), y: v.array(finite) }),
+    v.check(
+      (r) => r.x.length === r.y.length && r.x.length >= 3,
+      'a polygon needs equal x and y arrays of ≥ 3 vertices',
+    ),
+  ),
+]) satisfies v.GenericSchema<unknown, Region>;
 
-function numericOptions(v: unknown, allowed: Set<string>, where: string): Record<string, number | string> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${where} must be an object`);
-  const out: Record<string, number | string> = {};
-  for (const [k, val] of Object.entries(v)) {
-    if (!allowed.has(k)) throw new Error(`${where}.${k} is not an option`);
-    if (k === 'regions') continue;
-    const choices = STRING_OPTIONS.get(k);
-    if (choices) {
-      if (typeof val !== 'string' || !choices.includes(val))
-        throw new Error(`${where}.${k} must be ${choices.join(' or ')}`);
-      out[k] = val;
-    } else out[k] = num(val, `${where}.${k}`);
-  }
-  return out;
-}
+/** RCC's options (src/core/locs/rcc.ts); unknown ones are refused, so a typo is not ignored. */
+export const RccOptionsSchema = v.strictObject({
+  segments: v.optional(intIn(2, 100)),
+  pixelNm: v.optional(numIn(1, 500)),
+  renderSigmaNm: v.optional(above(0, 1e4)),
+  maxShiftNm: v.optional(numIn(10, 1e6)),
+  rejectNm: v.optional(above(0, 1e6)),
+  maxImageSize: v.optional(intIn(16, 16_384)),
+  interpolation: v.optional(v.picklist(['linear', 'spline'])),
+  frameCount: v.optional(intIn(1)),
+  maxPairSeparation: v.optional(intIn(0, 100)),
+}) satisfies v.GenericSchema<unknown, Serialisable<RccOptions>>;
 
-function region(v: unknown, where: string): Region {
-  if (typeof v !== 'object' || v === null) throw new Error(`${where} must be an object`);
-  const r = v as Record<string, unknown>;
-  if (r.kind === 'rect')
-    return {
-      kind: 'rect',
-      x0: num(r.x0, `${where}.x0`),
-      y0: num(r.y0, `${where}.y0`),
-      x1: num(r.x1, `${where}.x1`),
-      y1: num(r.y1, `${where}.y1`),
-    };
-  if (r.kind === 'polygon') {
-    if (!Array.isArray(r.x) || !Array.isArray(r.y) || r.x.length !== r.y.length || r.x.length < 3)
-      throw new Error(`${where}: a polygon needs equal x and y arrays of ≥ 3 vertices`);
-    return {
-      kind: 'polygon',
-      x: r.x.map((q, j) => num(q, `${where}.x[${j}]`)),
-      y: r.y.map((q, j) => num(q, `${where}.y[${j}]`)),
-    };
-  }
-  throw new Error(`${where}: unknown region kind ${JSON.stringify(r.kind)}`);
-}
+/** Fiducial drift's options (src/core/locs/fiducialDrift.ts). */
+export const FiducialOptionsSchema = v.strictObject({
+  regions: v.optional(v.pipe(v.array(RegionSchema), v.maxLength(1000))),
+  linkRadiusNm: v.optional(above(0, 1e6)),
+  maxGapFrames: v.optional(intIn(0, 1e6)),
+  minFraction: v.optional(above(0, 1)),
+  smoothFrames: v.optional(intIn(1)),
+  frameCount: v.optional(intIn(1)),
+}) satisfies v.GenericSchema<unknown, Serialisable<FiducialOptions>>;
 
-function num(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where} must be a finite number`);
-  return v;
-}
+const common = { enabled: v.optional(v.boolean()) };
+const drift = { ...common, kind: v.literal('drift'), force: v.optional(v.boolean()) };
 
-function bool(v: unknown, where: string): boolean {
-  if (typeof v !== 'boolean') throw new Error(`${where} must be true or false`);
-  return v;
-}
+export const MergeStepSchema = v.object({
+  ...common,
+  kind: v.literal('merge'),
+  /** nm; later localizations this close join the molecule. */
+  radiusNm: numIn(0.1, 1e5),
+  maxGapFrames: intIn(0, 1e6),
+  weighting: v.optional(v.picklist(['precision', 'photons', 'equal'])),
+});
 
-/**
- * The post-processing steps as a schema (sessions, links, scripting). The checks are
- * parsePipeline's: each step kind has its own option set and filter expressions are parsed.
- */
-export const PostStepsSchema = v.pipe(
-  v.unknown(),
-  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+/** A filter expression is parsed here, so a malicious string fails before any run. */
+const FilterExpressionSchema = v.pipe(
+  v.string(),
+  v.maxLength(4000),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
     try {
-      return parsePipeline(dataset.value);
+      parseFilter(dataset.value);
     } catch (e) {
       addIssue({ message: e instanceof Error ? e.message : String(e) });
-      return NEVER;
     }
   }),
 );
+
+/**
+ * One post-processing step, as sessions, links, scripts and the step editor's fields check it.
+ * Unknown fields of a step are dropped; unknown options are refused.
+ */
+export const PostStepSchema = v.variant('kind', [
+  v.variant('method', [
+    v.object({ ...drift, method: v.picklist(['rcc', 'auto']), options: v.optional(RccOptionsSchema) }),
+    v.object({ ...drift, method: v.literal('fiducial'), options: v.optional(FiducialOptionsSchema) }),
+  ]),
+  MergeStepSchema,
+  v.object({ ...common, kind: v.literal('filter'), expression: FilterExpressionSchema }),
+  v.object({ ...common, kind: v.literal('region'), region: RegionSchema, invert: v.optional(v.boolean()) }),
+]) satisfies v.GenericSchema<unknown, PostStep>;
+
+/** The post-processing steps (sessions, links, scripting, experiments). */
+export const PostStepsSchema = v.pipe(v.array(PostStepSchema), v.maxLength(1000));
+
+/** Untrusted JSON (a session file) as steps, or an Error naming the first bad field. */
+export function parsePipeline(json: unknown, where = 'post'): PostStep[] {
+  return parseOrThrow(PostStepsSchema, json, where);
+}

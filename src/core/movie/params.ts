@@ -2,7 +2,7 @@
 // in raw frames, render pixel (nm), splat σ, and the region of interest in camera pixels. Pure,
 // so the panel, the scripting API and the tests share one set of rules and messages. The schemas
 // check each value on its own (session files, links, scripts, CLI flags); `checkMovieParams`
-// checks them against the open stack.
+// checks them against the open stack. The Movie panel's fields are checked by these schemas.
 
 import { COLORMAPS } from '../display/colormaps';
 import { above, intIn, numIn, v } from '../schema';
@@ -20,8 +20,9 @@ export type CameraRoi = v.InferOutput<typeof CameraRoiSchema>;
 
 /** Splat σ: a multiple of each localization's precision (at least minNm), or fixed. */
 export const MovieSigmaSchema = v.variant('kind', [
-  v.object({ kind: v.literal('precision'), factor: above(0, 1e6), minNm: v.optional(numIn(0, 1e6)) }),
-  v.object({ kind: v.literal('fixed'), nm: above(0, 1e6) }),
+  v.object({ kind: v.literal('precision'), factor: above(0, 20), minNm: v.optional(numIn(0, 1e6)) }),
+  // 0: each localization is one pixel (a histogram).
+  v.object({ kind: v.literal('fixed'), nm: numIn(0, 1000) }),
 ]);
 
 export const MovieSourceSchema = v.picklist(['raw', 'post']);
@@ -33,7 +34,7 @@ export const MovieParamsSchema = v.object({
   window: intIn(1),
   /** Raw frames the window advances (S). */
   step: intIn(1),
-  renderPxNm: above(0, 1e6),
+  renderPxNm: above(0, 1000),
   sigma: MovieSigmaSchema,
   /** null: the whole camera field (centre-cropped when it would be too large). */
   roi: v.nullable(CameraRoiSchema),
@@ -48,9 +49,9 @@ export type MovieParams = v.InferOutput<typeof MovieParamsSchema>;
 /** The Movie step's structure analysis (binarization). */
 export const BinarizeSchema = v.object({
   method: v.picklist(['otsu', 'manual']),
-  sampleFrames: intIn(1, 1e6),
+  sampleFrames: intIn(1, 1000),
   manualThreshold: numIn(0),
-  smoothSigmaPx: numIn(0, 1e3),
+  smoothSigmaPx: numIn(0, 20),
   connectivity: v.picklist([8, 26]),
 });
 export type BinarizeParams = v.InferOutput<typeof BinarizeSchema>;

@@ -11,8 +11,9 @@ import { overlayGreenMagenta } from './overlay';
 import type { RenderView } from './view';
 
 export const SigmaSettingSchema = v.variant('kind', [
-  v.object({ kind: v.literal('precision'), factor: above(0, 1e6), minNm: numIn(0, 1e6) }),
-  v.object({ kind: v.literal('fixed'), nm: above(0, 1e6) }),
+  v.object({ kind: v.literal('precision'), factor: numIn(0.01, 1e6), minNm: numIn(0, 1e6) }),
+  // 0: each localization fills its pixel (a histogram).
+  v.object({ kind: v.literal('fixed'), nm: numIn(0, 1e6) }),
 ]);
 export type SigmaSetting = v.InferOutput<typeof SigmaSettingSchema>;
 
@@ -26,9 +27,9 @@ export const ReconSettingsSchema = v.object({
    */
   contrast: v.variant('kind', [
     v.object({ kind: v.literal('auto'), highPct: numIn(0, 100) }),
-    v.object({ kind: v.literal('manual'), maxPerUm2: above(0) }),
+    v.object({ kind: v.literal('manual'), maxPerUm2: numIn(0.001) }),
   ]),
-  gamma: above(0, 1e6),
+  gamma: numIn(0.05, 100),
   /** Colour each localization by this column (e.g. frame) instead of by density. */
   colorBy: v.nullable(v.pipe(v.string(), v.maxLength(64))),
   /** Overlay channels 0 and 1 in green/magenta when the table has a `channel` column. */
@@ -165,8 +166,8 @@ export function exportView(
 /** Where the reconstruction view looks and what it exports (a session's view state). */
 export const ReconViewSchema = v.object({
   settings: ReconSettingsSchema,
-  /** Render pixel of exports, nm. */
-  pixelNm: above(0, 1e6),
+  /** Render pixel of exports, nm (the toolbar's limits; finer than 1 nm resolves nothing). */
+  pixelNm: numIn(1, 1e6),
   scaleBar: v.boolean(),
   /** View centre (nm) and scale (nm per CSS pixel); used when `fit` is false. */
   cx: numIn(-1e12, 1e12),

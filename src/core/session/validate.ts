@@ -157,7 +157,8 @@ const stepSchemas = new Map<string, Check<Json>>([
       resolveLocalizeParams(j as never);
     }),
   ],
-  ['post', checkedJson(plainJson(), (j) => parsePipeline(j))],
+  // The section's name is said by the caller: "steps.post: [0].expression: …".
+  ['post', checkedJson(plainJson(), (j) => parsePipeline(j, ''))],
   ['tracks', tracksSectionSchema],
 ]);
 const genericStep = plainJson({ maxNodes: 50_000 });

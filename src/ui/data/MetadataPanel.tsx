@@ -1,5 +1,4 @@
 // What the file says about itself, with the values analysis depends on editable.
-import { useEffect, useState } from 'react';
 import type { CameraKind } from '../../core/camera/camera';
 import {
   activeStack,
@@ -8,7 +7,8 @@ import {
   type LoadedStack,
   useData,
 } from '../../state/dataStore';
-import { type FieldSpec, META_FIELDS, parseField } from './validate';
+import { NumberField, SelectField } from '../forms/fields';
+import { type FieldSpec, META_FIELDS } from './validate';
 
 function fileValue(st: LoadedStack, key: FieldSpec['key']): number | undefined {
   const m = st.info.meta;
@@ -25,58 +25,22 @@ function fileValue(st: LoadedStack, key: FieldSpec['key']): number | undefined {
 function MetaField({ st, spec }: { st: LoadedStack; spec: FieldSpec }) {
   const setOverride = useData((s) => s.setOverride);
   const current = effectiveMeta(st)[spec.key];
-  const [text, setText] = useState(current === undefined ? '' : String(current));
-  const [reason, setReason] = useState<string | null>(null);
-  const id = `meta-${spec.key}`;
-  // Another stack selected, or the value changed elsewhere: show it.
-  useEffect(() => {
-    setText(current === undefined ? '' : String(current));
-    setReason(null);
-  }, [current]);
   const fromFile = fileValue(st, spec.key);
-  const commit = () => {
-    const p = parseField(spec, text);
-    if (!p.ok) {
-      setReason(p.reason);
-      return;
-    }
-    setReason(null);
-    setOverride(st.info.id, spec.key, p.value === fromFile ? undefined : p.value);
-  };
   return (
-    <div className="field" title={spec.hint}>
-      <label htmlFor={id}>{spec.label}</label>
-      <input
-        id={id}
-        type="text"
-        inputMode="decimal"
-        className="num"
-        value={text}
-        placeholder="unknown"
-        aria-invalid={reason !== null}
-        aria-describedby={reason ? `${id}-err` : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          const p = parseField(spec, e.target.value);
-          setReason(p.ok ? null : p.reason);
-        }}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') {
-            setText(current === undefined ? '' : String(current));
-            setReason(null);
-          }
-        }}
-      />
-      {reason ? (
-        <span id={`${id}-err`} className="invalid" role="alert">
-          {reason}
-        </span>
-      ) : fromFile !== undefined && current !== fromFile ? (
-        <span className="from-file">File says {fromFile}; your value is used.</span>
-      ) : null}
-    </div>
+    <NumberField
+      id={`meta-${spec.key}`}
+      label={spec.label}
+      hint={spec.hint}
+      value={current}
+      schema={spec.schema}
+      placeholder="unknown"
+      onCommit={(v) => setOverride(st.info.id, spec.key, v === fromFile ? undefined : v)}
+      note={
+        fromFile !== undefined && current !== fromFile ? (
+          <span className="from-file">File says {fromFile}; your value is used.</span>
+        ) : null
+      }
+    />
   );
 }
 
@@ -92,32 +56,24 @@ function CameraKindField({ st }: { st: LoadedStack }) {
   const fromFile = st.info.meta.camera?.kind;
   const kind = effectiveCameraKind(st);
   return (
-    <div
-      className="field"
-      title="Camera type: EMCCD adds excess noise; sCMOS pixels each have their own offset, gain and read noise (calibration maps are loaded in the Localize step)"
-    >
-      <label htmlFor="meta-cameraKind">Camera</label>
-      <select
-        id="meta-cameraKind"
-        value={kind}
-        onChange={(e) => {
-          const v = e.target.value as CameraKind;
-          setOverride(st.info.id, 'cameraKind', v === (fromFile ?? 'ccd') ? undefined : v);
-        }}
-      >
-        {CAMERA_KINDS.map((k) => (
-          <option key={k.value} value={k.value}>
-            {k.label}
-            {k.value === fromFile ? ' (file)' : ''}
-          </option>
-        ))}
-      </select>
-      {fromFile === undefined && st.overrides.cameraKind === undefined ? (
-        <span className="from-file">The file does not say; CCD is assumed.</span>
-      ) : fromFile !== undefined && kind !== fromFile ? (
-        <span className="from-file">File says {fromFile.toUpperCase()}; your choice is used.</span>
-      ) : null}
-    </div>
+    <SelectField
+      id="meta-cameraKind"
+      label="Camera"
+      hint="Camera type: EMCCD adds excess noise; sCMOS pixels each have their own offset, gain and read noise (calibration maps are loaded in the Localize step)"
+      value={kind}
+      options={CAMERA_KINDS.map((k) => ({
+        ...k,
+        label: k.value === fromFile ? `${k.label} (file)` : k.label,
+      }))}
+      onChange={(v) => setOverride(st.info.id, 'cameraKind', v === (fromFile ?? 'ccd') ? undefined : v)}
+      note={
+        fromFile === undefined && st.overrides.cameraKind === undefined ? (
+          <span className="from-file">The file does not say; CCD is assumed.</span>
+        ) : fromFile !== undefined && kind !== fromFile ? (
+          <span className="from-file">File says {fromFile.toUpperCase()}; your choice is used.</span>
+        ) : null
+      }
+    />
   );
 }
 

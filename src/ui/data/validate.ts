@@ -1,19 +1,23 @@
-// Validation of metadata the user types in: the reason is shown next to the field. The limits are
-// the metadata schema's, so the panel, session files and links refuse the same values.
-import { type Bounds, boundsOf } from '../../core/schema';
+// The metadata fields the user can correct: the reason a value is refused comes from the metadata
+// schema, so the panel, session files and links refuse the same values with the same limits.
 import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
+import { checkNumberText, type FieldCheck, type NumberSchema } from '../forms/fieldCheck';
 
-export interface FieldSpec extends Bounds {
-  key: 'pixelSizeNm' | 'frameIntervalMs' | 'offsetAdu' | 'electronsPerAdu' | 'emGain';
+type Key = 'pixelSizeNm' | 'frameIntervalMs' | 'offsetAdu' | 'electronsPerAdu' | 'emGain';
+
+export interface FieldSpec {
+  key: Key;
   label: string;
   hint: string;
+  /** Optional: empty text means "use the file's value". */
+  schema: NumberSchema<number | undefined>;
 }
 
-const field = (key: FieldSpec['key'], label: string, hint: string): FieldSpec => ({
+const field = (key: Key, label: string, hint: string): FieldSpec => ({
   key,
   label,
   hint,
-  ...boundsOf(MetaOverridesSchema.entries[key]),
+  schema: MetaOverridesSchema.entries[key],
 });
 
 export const META_FIELDS: FieldSpec[] = [
@@ -24,18 +28,7 @@ export const META_FIELDS: FieldSpec[] = [
   field('emGain', 'EM gain (×)', 'Electron-multiplying gain; 1 for sCMOS and CCD cameras'),
 ];
 
-export type Parsed = { ok: true; value: number | undefined } | { ok: false; reason: string };
-
-/** Empty text means "use the file's value". */
-export function parseField(spec: FieldSpec, text: string): Parsed {
-  const t = text.trim();
-  if (t === '') return { ok: true, value: undefined };
-  const v = Number(t);
-  if (!Number.isFinite(v))
-    return { ok: false, reason: 'Enter a number, or leave empty to use the file’s value.' };
-  if (spec.minInclusive ? v < spec.min : v <= spec.min) {
-    return { ok: false, reason: `Must be ${spec.minInclusive ? 'at least' : 'greater than'} ${spec.min}.` };
-  }
-  if (v > spec.max) return { ok: false, reason: `Must be at most ${spec.max.toLocaleString('en')}.` };
-  return { ok: true, value: v };
+/** Empty text means "use the file's value" (undefined). */
+export function parseField(spec: FieldSpec, text: string): FieldCheck<number | undefined> {
+  return checkNumberText(spec.schema, text);
 }

@@ -2,6 +2,7 @@
 // as easily as a hundred (virtualRows.ts maps the scroll bar past the browsers' height cap). Click a header to sort (ascending, descending, off); type a filter
 // expression on any column (e.g. `photons > 500 && precision < 20`). Sorting and filtering run
 // in a worker for large tables; frames show 1-based, as in ThunderSTORM's CSV.
+
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOCALIZER_COLUMNS } from '../../core/localize/builder';
 import { validateFilter } from '../../core/locs/filterExpr';
@@ -10,6 +11,7 @@ import { locsCsv, queryLocs } from '../../engine/locsQuery';
 import { activeStack, dataStore } from '../../state/dataStore';
 import { locsTable, useLocs } from '../../state/locsStore';
 import { uiStore } from '../../state/uiStore';
+import { downloadText } from '../download';
 import { formatCount } from './runState';
 import { LIVE_REDRAW_MS, useThrottled } from './useThrottled';
 import { rowWindow } from './virtualRows';
@@ -39,15 +41,6 @@ function cell(name: string, v: number): string {
 interface Sort {
   column: string;
   descending: boolean;
-}
-
-function download(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function LocTableView() {
@@ -146,7 +139,7 @@ export function LocTableView() {
       const exported = (sort || filter) && now.length > 0 ? await queryLocs(now, q) : null;
       const text = await locsCsv(now, exported);
       const st = activeStack(dataStore.getState());
-      download(text, `${(st?.info.name ?? 'localizations').replace(/\.[^.]+$/, '')}_locs.csv`);
+      downloadText(`${(st?.info.name ?? 'localizations').replace(/\.[^.]+$/, '')}_locs.csv`, text);
     } catch (e) {
       uiStore
         .getState()

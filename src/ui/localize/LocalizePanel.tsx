@@ -2,7 +2,9 @@
 // camera settings read from the stack's metadata, frame range and region, the live preview on
 // the frame shown, and Run / Cancel with progress.
 import { useEffect, useMemo, useState } from 'react';
+import { LocalizeRoiSchema, LocalizeSettingsSchema } from '../../core/localize/settings';
 import { offsetWarning, PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
+import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
 import { localizeService } from '../../engine/localizeService';
 import { chooseMaps, useCameraMaps } from '../../state/cameraMapsStore';
 import { activeStack, effectiveCameraKind, effectiveMeta, useData } from '../../state/dataStore';
@@ -18,14 +20,17 @@ import {
 } from '../../state/localizeParamsStore';
 import { useLocs } from '../../state/locsStore';
 import { uiStore } from '../../state/uiStore';
+import { within } from '../forms/fieldCheck';
+import { NumberField, SelectField } from '../forms/fields';
 import { overlayStore } from '../viewer/overlays';
 import { CameraMaps } from './CameraMaps';
-import { NumberField, SelectField } from './fields';
 import { ROI_OVERLAY, roiOverlay, usePreview } from './preview';
 import { RunProgressBar } from './RunProgressBar';
 import { formatCount, useIsStale } from './runState';
 import { SigmaFromData } from './SigmaFromData';
 import './localize.css';
+
+const F = LocalizeSettingsSchema.entries;
 
 const set = (patch: Parameters<ReturnType<typeof localizeParamsStore.getState>['set']>[0]) =>
   localizeParamsStore.getState().set(patch);
@@ -98,15 +103,11 @@ function PixelSizeField() {
   const m = effectiveMeta(st);
   return (
     <NumberField
-      spec={{
-        label: 'Pixel size',
-        unit: 'nm',
-        hint: 'Camera pixel size in the sample plane. This is the stack’s metadata: changing it here changes it in Data too.',
-        min: 0,
-        minInclusive: false,
-        max: 10_000,
-        emptyLabel: `${FALLBACK_PIXEL_NM} (assumed)`,
-      }}
+      label="Pixel size"
+      unit="nm"
+      hint="Camera pixel size in the sample plane. This is the stack’s metadata: changing it here changes it in Data too."
+      schema={MetaOverridesSchema.entries.pixelSizeNm}
+      placeholder={`${FALLBACK_PIXEL_NM} (assumed)`}
       value={m.pixelSizeNm ?? null}
       onCommit={(v) =>
         setOverride(st.info.id, 'pixelSizeNm', v === null || v === st.info.meta.pixelSizeNm ? undefined : v)
@@ -125,13 +126,7 @@ function RoiFields() {
     const whole = next.x === 0 && next.y === 0 && next.width === width && next.height === height;
     set({ roi: whole ? null : next });
   };
-  const spec = (label: string, max: number, hint: string) => ({
-    label,
-    hint,
-    min: label === 'Width' || label === 'Height' ? 1 : 0,
-    max,
-    integer: true,
-  });
+  const R = LocalizeRoiSchema.entries;
   return (
     <fieldset className="group">
       <legend title="Only this rectangle of each frame is localized; positions stay in full-frame coordinates">
@@ -139,22 +134,30 @@ function RoiFields() {
       </legend>
       <div className="pair">
         <NumberField
-          spec={spec('Left', width - 1, 'Left edge of the region, in camera pixels from 0')}
+          label="Left"
+          hint="Left edge of the region, in camera pixels from 0"
+          schema={within(R.x, width - 1)}
           value={r.x}
           onCommit={(v) => setPart('x', v)}
         />
         <NumberField
-          spec={spec('Top', height - 1, 'Top edge of the region, in camera pixels from 0')}
+          label="Top"
+          hint="Top edge of the region, in camera pixels from 0"
+          schema={within(R.y, height - 1)}
           value={r.y}
           onCommit={(v) => setPart('y', v)}
         />
         <NumberField
-          spec={spec('Width', width, 'Width of the region in camera pixels')}
+          label="Width"
+          hint="Width of the region in camera pixels"
+          schema={within(R.width, width)}
           value={r.width}
           onCommit={(v) => setPart('width', v)}
         />
         <NumberField
-          spec={spec('Height', height, 'Height of the region in camera pixels')}
+          label="Height"
+          hint="Height of the region in camera pixels"
+          schema={within(R.height, height)}
           value={r.height}
           onCommit={(v) => setPart('height', v)}
         />
@@ -303,15 +306,11 @@ export function LocalizePanel() {
         <legend>Optics and camera</legend>
         <PixelSizeField />
         <NumberField
-          spec={{
-            label: 'PSF σ',
-            unit: 'nm',
-            hint: 'Standard deviation of the Gaussian point-spread function in the sample plane (≈ 0.21 λ / NA). Fixed in the fit, or its start value when σ is fitted.',
-            min: 0,
-            minInclusive: false,
-            max: 2000,
-            emptyLabel: `${sigmaDefault ?? FALLBACK_SIGMA_NM}${sigmaDefault !== undefined ? ' (simulated)' : ' (default)'}`,
-          }}
+          label="PSF σ"
+          unit="nm"
+          hint="Standard deviation of the Gaussian point-spread function in the sample plane (≈ 0.21 λ / NA). Fixed in the fit, or its start value when σ is fitted."
+          schema={F.sigmaNm}
+          placeholder={`${sigmaDefault ?? FALLBACK_SIGMA_NM}${sigmaDefault !== undefined ? ' (simulated)' : ' (default)'}`}
           value={s.sigmaNm}
           onCommit={(v) => set({ sigmaNm: v })}
         />
@@ -332,25 +331,18 @@ export function LocalizePanel() {
           onChange={(v) => set({ detector: v })}
         />
         <NumberField
-          spec={{
-            label: 'Threshold',
-            unit: '× std',
-            hint: 'A local maximum is a candidate when it exceeds k × the standard deviation of the first wavelet level (ThunderSTORM: std(Wave.F1), k = 1). Raise it to drop dim spots and noise.',
-            min: 0,
-            minInclusive: false,
-            max: 100,
-          }}
+          label="Threshold"
+          unit="× std"
+          hint="A local maximum is a candidate when it exceeds k × the standard deviation of the first wavelet level (ThunderSTORM: std(Wave.F1), k = 1). Raise it to drop dim spots and noise."
+          schema={F.thresholdFactor}
           value={s.thresholdFactor}
           onCommit={(v) => set({ thresholdFactor: v ?? 1 })}
         />
         <NumberField
-          spec={{
-            label: 'Min. distance',
-            unit: 'px',
-            hint: 'Of two candidates closer than this, only the brighter is fitted (overlapping spots fit badly).',
-            min: 0,
-            max: 50,
-          }}
+          label="Min. distance"
+          unit="px"
+          hint="Of two candidates closer than this, only the brighter is fitted (overlapping spots fit badly)."
+          schema={F.minDistancePx}
           value={s.minDistancePx}
           onCommit={(v) => set({ minDistancePx: v ?? 3 })}
         />
@@ -373,25 +365,17 @@ export function LocalizePanel() {
         {s.fitter === 'mle-multi' && (
           <div className="pair">
             <NumberField
-              spec={{
-                label: 'Max. emitters',
-                hint: 'Most spots fitted together in one window (ThunderSTORM MFA: 5).',
-                min: 1,
-                max: 8,
-                integer: true,
-              }}
+              label="Max. emitters"
+              hint="Most spots fitted together in one window (ThunderSTORM MFA: 5)."
+              schema={F.maxEmitters}
               value={s.maxEmitters}
               onCommit={(v) => set({ maxEmitters: v ?? 5 })}
               testId="max-emitters"
             />
             <NumberField
-              spec={{
-                label: 'Add-emitter p',
-                hint: 'Significance of the likelihood-ratio test (χ², 3 degrees of freedom) that accepts one more spot in a window. Smaller: fewer, surer extra spots.',
-                min: 0,
-                minInclusive: false,
-                max: 0.1,
-              }}
+              label="Add-emitter p"
+              hint="Significance of the likelihood-ratio test (χ², 3 degrees of freedom) that accepts one more spot in a window. Smaller: fewer, surer extra spots."
+              schema={F.multiAlpha}
               value={s.multiAlpha}
               onCommit={(v) => set({ multiAlpha: v ?? 1e-4 })}
             />
@@ -418,15 +402,11 @@ export function LocalizePanel() {
           onChange={(v) => set({ fitSigma: v === 'free' })}
         />
         <NumberField
-          spec={{
-            label: 'Fit radius',
-            unit: 'px',
-            hint: 'Half-width of the fitting window; the window is 2r + 1 pixels wide. Empty: round(2.5 σ).',
-            min: 1,
-            max: 20,
-            integer: true,
-            emptyLabel: `auto (${Math.max(2, Math.round(2.5 * sigmaPx))})`,
-          }}
+          label="Fit radius"
+          unit="px"
+          hint="Half-width of the fitting window; the window is 2r + 1 pixels wide. Empty: round(2.5 σ)."
+          schema={F.fitRadiusPx}
+          placeholder={`auto (${Math.max(2, Math.round(2.5 * sigmaPx))})`}
           value={s.fitRadiusPx}
           onCommit={(v) => set({ fitRadiusPx: v })}
         />
@@ -436,27 +416,19 @@ export function LocalizePanel() {
         <legend title="1-based, inclusive, like ImageJ and ThunderSTORM">Frames</legend>
         <div className="pair">
           <NumberField
-            spec={{
-              label: 'First',
-              hint: 'First frame to localize (1-based)',
-              min: 1,
-              max: st.info.frameCount,
-              integer: true,
-              emptyLabel: '1',
-            }}
+            label="First"
+            hint="First frame to localize (1-based)"
+            schema={within(F.firstFrame, st.info.frameCount)}
+            placeholder="1"
             value={s.firstFrame}
             onCommit={(v) => set({ firstFrame: v })}
             testId="first-frame"
           />
           <NumberField
-            spec={{
-              label: 'Last',
-              hint: 'Last frame to localize (1-based, inclusive)',
-              min: 1,
-              max: st.info.frameCount,
-              integer: true,
-              emptyLabel: String(st.info.frameCount),
-            }}
+            label="Last"
+            hint="Last frame to localize (1-based, inclusive)"
+            schema={within(F.lastFrame, st.info.frameCount)}
+            placeholder={String(st.info.frameCount)}
             value={s.lastFrame}
             onCommit={(v) => set({ lastFrame: v })}
             testId="last-frame"

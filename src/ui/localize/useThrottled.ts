@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 
 /**
- * How often the live table and histograms redraw while a run streams. Each plotly redraw of the
- * four histograms costs tens of ms of main-thread CPU, which the page takes from the run's two
- * workers on a 2-core machine; once a second still shows the results growing.
+ * How often the live table redraws while a run streams: main-thread CPU, which the page takes
+ * from the run's two workers on a 2-core machine; once a second still shows the results growing.
+ * (The live histograms are canvases, cheap enough for four times a second: LocalizeResults.tsx.)
  */
 export const LIVE_REDRAW_MS = 1000;
 

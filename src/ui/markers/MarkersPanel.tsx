@@ -2,7 +2,14 @@
 // are found and traced, presence thresholds and subtype names, and Run/Cancel with progress.
 import { useEffect } from 'react';
 import { formatDuration, PHASE_NAMES, PHASE_UNITS } from '../../core/ev/format';
+import {
+  LocsCountSchema,
+  MarkerChannelSchema,
+  MarkersParamsSchema,
+  MIN_TRACE_FRAMES,
+} from '../../core/ev/schema';
 import { defaultSubtypeName } from '../../core/ev/subtypes';
+import { intIn } from '../../core/schema';
 import { presetParams } from '../../core/sim/presets';
 import { inputFiles } from '../../engine/stackService';
 import { dataActions } from '../../state/dataActions';
@@ -20,8 +27,54 @@ import { isStale, markersStore, useMarkers } from '../../state/markersStore';
 import { useRegistration } from '../../state/registrationStore';
 import { uiStore } from '../../state/uiStore';
 import { FileButton } from '../data/FileButton';
-import { NumberField, SelectField } from './fields';
+import { within } from '../forms/fieldCheck';
+import { type FieldTable, NumberField, paramFields, SelectField } from '../forms/fields';
 import './markers.css';
+
+const P = MarkersParamsSchema.entries;
+const L = LocsCountSchema.entries;
+const C = MarkerChannelSchema.entries;
+
+/** The step's number fields; their limits are the parameter schema's. */
+const FIELDS: FieldTable<MarkersParams & MarkersParams['locs']> = {
+  thresholdK: [
+    'Threshold (× noise σ)',
+    "Wavelet detection threshold in units of the image noise (ThunderSTORM's default detector)",
+  ],
+  projectionFrames: [
+    'Projection (frames)',
+    'Frames averaged from the first analysed frame to find EVs, before they bleach',
+  ],
+  minSeparationPx: ['Min. separation (px)', 'EVs closer than this are left out: their ROIs would mix'],
+  radiusPx: ['ROI radius (px)', 'Disc summed around each EV for its intensity'],
+  annulusInnerPx: [
+    'Background ring from (px)',
+    'Inner radius of the annulus whose median is the local background',
+  ],
+  annulusOuterPx: ['Background ring to (px)', 'Outer radius of the background annulus'],
+  penaltyFactor: [
+    'Step penalty (× BIC)',
+    "Cost of one more bleaching step: multiplies the Bayesian information criterion's penalty; higher finds fewer steps",
+  ],
+  minSegment: [
+    'Shortest level (frames)',
+    'A level must last this many frames, so a frame caught mid-bleach is not a molecule',
+  ],
+  disagreementZ: [
+    'Disagreement (z)',
+    'Flag EVs whose two counts differ by more than this many combined standard deviations',
+  ],
+  radiusNm: ['EV radius (nm)', 'Localizations within this distance of an EV centre belong to it'],
+  mergeRadiusNm: [
+    'Blink radius (nm)',
+    'Detections in nearby frames within this distance are one blink (burst)',
+  ],
+  maxDarkFrames: ['Dark frames in a blink', 'Frames a molecule may be missed inside one blink'],
+  burstsPerMolecule: [
+    'Bursts per molecule',
+    "The dye's mean number of blinks per molecule, from a calibration (e.g. single dyes on glass)",
+  ],
+};
 
 /** One file per channel, in the order chosen (sorted by name: the picker's order is not the user's). */
 function openPerChannel(files: File[]) {
@@ -115,6 +168,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
   useRegistration((s) => s.byStack);
   const stale = useMarkers((s) => isStale(s, pixelSizeNm));
   const set = markersStore.getState().setParams;
+  const field = paramFields(FIELDS, P, params, set, true);
   const setChannel = markersStore.getState().setChannel;
   const errors = markersParamErrors(params, info, pixelSizeNm);
   const running = status === 'running';
@@ -222,11 +276,12 @@ function ParamsForm({ params }: { params: MarkersParams }) {
                 </td>
                 <td>
                   <NumberField
+                    live
                     compact
                     label={`Presence threshold of ${c.name} (molecules)`}
                     hint="A marker is present on an EV when its count is at least this many molecules"
                     value={c.threshold}
-                    rule={{ min: 0 }}
+                    schema={C.threshold}
                     onCommit={(v) => setChannel(i, { threshold: v ?? 1 })}
                   />
                 </td>
@@ -255,13 +310,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           ]}
           onChange={(v) => set({ reference: v === 'union' ? 'union' : Number(v) })}
         />
-        <NumberField
-          label="Threshold (× noise σ)"
-          hint="Wavelet detection threshold in units of the image noise (ThunderSTORM's default detector)"
-          value={params.thresholdK}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ thresholdK: v! })}
-        />
+        {field('thresholdK')}
         <SelectField
           label="Projection"
           hint="Mean of the first frames (bleaching data), or their maximum (blinking PALM/dSTORM data)"
@@ -272,73 +321,33 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           ]}
           onChange={(projection) => set({ projection })}
         />
-        <NumberField
-          label="Projection (frames)"
-          hint="Frames averaged from the first analysed frame to find EVs, before they bleach"
-          value={params.projectionFrames}
-          rule={{ min: 1, integer: true }}
-          onCommit={(v) => set({ projectionFrames: v! })}
-        />
-        <NumberField
-          label="Min. separation (px)"
-          hint="EVs closer than this are left out: their ROIs would mix"
-          value={params.minSeparationPx}
-          rule={{ min: 0 }}
-          onCommit={(v) => set({ minSeparationPx: v! })}
-        />
+        {field('projectionFrames')}
+        {field('minSeparationPx')}
       </fieldset>
 
       <fieldset className="mk-group" disabled={running}>
         <legend>Traces and steps</legend>
+        {field('radiusPx')}
+        {field('annulusInnerPx')}
+        {field('annulusOuterPx')}
+        {field('penaltyFactor')}
+        {field('minSegment')}
         <NumberField
-          label="ROI radius (px)"
-          hint="Disc summed around each EV for its intensity"
-          value={params.radiusPx}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ radiusPx: v! })}
-        />
-        <NumberField
-          label="Background ring from (px)"
-          hint="Inner radius of the annulus whose median is the local background"
-          value={params.annulusInnerPx}
-          rule={{ min: 0 }}
-          onCommit={(v) => set({ annulusInnerPx: v! })}
-        />
-        <NumberField
-          label="Background ring to (px)"
-          hint="Outer radius of the background annulus"
-          value={params.annulusOuterPx}
-          rule={{ min: 1 }}
-          onCommit={(v) => set({ annulusOuterPx: v! })}
-        />
-        <NumberField
-          label="Step penalty (× BIC)"
-          hint="Cost of one more bleaching step: multiplies the Bayesian information criterion's penalty; higher finds fewer steps"
-          value={params.penaltyFactor}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ penaltyFactor: v! })}
-        />
-        <NumberField
-          label="Shortest level (frames)"
-          hint="A level must last this many frames, so a frame caught mid-bleach is not a molecule"
-          value={params.minSegment}
-          rule={{ min: 1, integer: true }}
-          onCommit={(v) => set({ minSegment: v! })}
-        />
-        <NumberField
+          live
           label="First frame"
           hint="First analysed frame (1-based): bleaching should start here"
           value={params.frameStart + 1}
-          rule={{ min: 1, max: info.frameCount, integer: true }}
+          schema={within(intIn(1), info.frameCount)}
           onCommit={(v) =>
             set({ frameStart: v! - 1, frameCount: Math.min(params.frameCount, info.frameCount - v! + 1) })
           }
         />
         <NumberField
+          live
           label="Frames"
           hint="Number of frames analysed: long enough for the EVs to bleach to background"
           value={params.frameCount}
-          rule={{ min: 10, max: info.frameCount - params.frameStart, integer: true }}
+          schema={within(P.frameCount, info.frameCount - params.frameStart, MIN_TRACE_FRAMES)}
           onCommit={(v) => set({ frameCount: v! })}
         />
       </fieldset>
@@ -358,13 +367,7 @@ function ParamsForm({ params }: { params: MarkersParams }) {
           ]}
           onChange={(method) => set({ method })}
         />
-        <NumberField
-          label="Disagreement (z)"
-          hint="Flag EVs whose two counts differ by more than this many combined standard deviations"
-          value={params.disagreementZ}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ disagreementZ: v! })}
-        />
+        {field('disagreementZ')}
         {subtypeDefaults.length > 0 && (
           <details className="mk-rename">
             <summary title="Give subtypes the names your lab uses">Subtype names</summary>
@@ -405,6 +408,7 @@ function LocalizationFields({
       .getState()
       .setParams({ locs, method: !locs.use && params.method === 'locs' ? 'steps' : params.method });
   };
+  const locsField = paramFields(FIELDS, L, l, setLocs, true);
   return (
     <fieldset className="mk-group" disabled={running}>
       <legend>From localizations (PALM/dSTORM)</legend>
@@ -434,34 +438,10 @@ function LocalizationFields({
               .map((c) => ({ value: String(c.channel), label: c.name }))}
             onChange={(v) => setLocs({ channel: Number(v) })}
           />
-          <NumberField
-            label="EV radius (nm)"
-            hint="Localizations within this distance of an EV centre belong to it"
-            value={l.radiusNm}
-            rule={{ min: 0, exclusiveMin: true }}
-            onCommit={(v) => setLocs({ radiusNm: v! })}
-          />
-          <NumberField
-            label="Blink radius (nm)"
-            hint="Detections in nearby frames within this distance are one blink (burst)"
-            value={l.mergeRadiusNm}
-            rule={{ min: 0 }}
-            onCommit={(v) => setLocs({ mergeRadiusNm: v! })}
-          />
-          <NumberField
-            label="Dark frames in a blink"
-            hint="Frames a molecule may be missed inside one blink"
-            value={l.maxDarkFrames}
-            rule={{ min: 0, integer: true }}
-            onCommit={(v) => setLocs({ maxDarkFrames: v! })}
-          />
-          <NumberField
-            label="Bursts per molecule"
-            hint="The dye's mean number of blinks per molecule, from a calibration (e.g. single dyes on glass)"
-            value={l.burstsPerMolecule}
-            rule={{ min: 1 }}
-            onCommit={(v) => setLocs({ burstsPerMolecule: v! })}
-          />
+          {locsField('radiusNm')}
+          {locsField('mergeRadiusNm')}
+          {locsField('maxDarkFrames')}
+          {locsField('burstsPerMolecule')}
         </>
       )}
     </fieldset>

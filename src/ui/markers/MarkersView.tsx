@@ -1,6 +1,7 @@
 // The centre's "EV markers" view: the figures that need room — composition ternary, count
 // histograms, probe counts per subtype — and the EV table with CSV export. A click on any
 // point or row selects the EV (its traces show on the right).
+
 import { useMemo, useState } from 'react';
 import { evTableCsv } from '../../core/ev/evTableCsv';
 import type { ColumnArray } from '../../core/locs/table';
@@ -9,16 +10,8 @@ import { countHistogramFigure, probeBySubtypeFigure, ternaryFigure } from '../..
 import { Plot } from '../../plots/Plot';
 import { markersStore, useMarkers } from '../../state/markersStore';
 import { useUi } from '../../state/uiStore';
+import { downloadText } from '../download';
 import { EvTable } from './EvTable';
-
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 const select = (p: { customdata?: unknown }) => {
   if (typeof p.customdata === 'number') void markersStore.getState().select(p.customdata);
@@ -92,7 +85,7 @@ export function MarkersView() {
       </div>
     );
   const exportCsv = () => {
-    download('evs.csv', evTableCsv(classifiedTable(result)));
+    downloadText('evs.csv', evTableCsv(classifiedTable(result)));
   };
   return (
     <div className="mk-view" data-testid="markers-view">

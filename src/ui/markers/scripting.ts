@@ -1,5 +1,6 @@
 // window.evscope.countMarkers / markerResults / selectEv: the EV-marker step from a script (and
 // the browser tests).
+import { fractionRows } from '../../core/ev/classify';
 import type { MarkersResult } from '../../engine/markersService';
 import { registerScripting } from '../../scripting/api';
 import { activeStack, dataStore, effectiveMeta } from '../../state/dataStore';
@@ -20,13 +21,7 @@ function plain(r: MarkersResult): ScriptedMarkers {
   const f = r.statistics.fractions;
   return {
     evs: { length: r.length, columns },
-    subtypes: f.names.map((name, k) => ({
-      name,
-      count: f.count[k],
-      fraction: f.fraction[k],
-      lower: f.lower[k],
-      upper: f.upper[k],
-    })),
+    subtypes: fractionRows(f),
     comparisons: r.statistics.comparisons.map((c) => ({ ...c })),
     warnings: [...r.warnings],
   };

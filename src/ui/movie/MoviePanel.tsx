@@ -1,6 +1,7 @@
 // The Movie step's parameters (left): window W and step S with the resulting frame count live,
 // render pixel, splat σ, region of interest, and Build / Cancel with progress.
 import { useEffect, useState } from 'react';
+import { MovieParamsSchema, MovieSigmaSchema } from '../../core/movie/params';
 import { activeStack, effectiveMeta, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
 import { formatRoi, liveFrameCount, parseRoi, REFERENCE_MOVIE } from '../../state/movieParams';
@@ -16,12 +17,13 @@ import {
 } from '../../state/movieStore';
 import { usePost } from '../../state/postStore';
 import { useUi } from '../../state/uiStore';
+import { NumberField, SelectField } from '../forms/fields';
 import { postRuntime } from '../post/postRuntime';
-import { NumField, ProgressLine } from './fields';
+import { ProgressLine } from './ProgressLine';
 import './movie.css';
 
-const int = (min: number, what: string) => (v: number) =>
-  Number.isInteger(v) && v >= min ? null : `${what} must be a whole number ≥ ${min}`;
+const M = MovieParamsSchema.entries;
+const [{ entries: PRECISION }, { entries: FIXED }] = MovieSigmaSchema.options;
 
 export function MoviePanel() {
   const st = useData(activeStack);
@@ -74,21 +76,23 @@ export function MoviePanel() {
   return (
     <section className="section movie-panel" aria-labelledby="movie-title">
       <h2 id="movie-title">Sliding-window movie</h2>
-      <NumField
+      <NumberField
+        live
         id="movie-window"
         label="Window W (frames)"
         hint="Raw frames rendered into each movie frame"
         value={params.window}
-        check={int(1, 'W')}
+        schema={M.window}
         onCommit={(window) => m.setParams({ window })}
         error={live.window ?? errors.window}
       />
-      <NumField
+      <NumberField
+        live
         id="movie-step"
         label="Step S (frames)"
         hint="Raw frames the window advances between movie frames"
         value={params.step}
-        check={int(1, 'S')}
+        schema={M.step}
         onCommit={(step) => m.setParams({ step })}
         error={live.step ?? errors.step}
       />
@@ -115,55 +119,52 @@ export function MoviePanel() {
           Use
         </button>
       </p>
-      <NumField
+      <NumberField
+        live
         id="movie-px"
         label="Render pixel (nm)"
         hint="Size of a movie pixel; 10 nm in the reference study"
         value={params.renderPxNm}
-        check={(v) => (v > 0 && v <= 1000 ? null : 'Render pixel must be in (0, 1000] nm')}
+        schema={M.renderPxNm}
         onCommit={(renderPxNm) => m.setParams({ renderPxNm })}
         error={live.renderPxNm}
       />
-      <div
-        className="field"
-        title="Each localization is drawn as a normalised Gaussian: σ = its precision × a factor, or one fixed σ"
-      >
-        <label htmlFor="movie-kernel">Kernel σ</label>
-        <select
-          id="movie-kernel"
-          value={params.sigma.kind}
-          onChange={(e) =>
-            m.setParams({
-              sigma:
-                e.target.value === 'fixed'
-                  ? { kind: 'fixed', nm: 20 }
-                  : { kind: 'precision', factor: 1, minNm: 5 },
-            })
-          }
-        >
-          <option value="precision">precision ×</option>
-          <option value="fixed">fixed (nm)</option>
-        </select>
-      </div>
+      <SelectField
+        id="movie-kernel"
+        label="Kernel σ"
+        hint="Each localization is drawn as a normalised Gaussian: σ = its precision × a factor, or one fixed σ"
+        value={params.sigma.kind}
+        options={[
+          { value: 'precision', label: 'precision ×' },
+          { value: 'fixed', label: 'fixed (nm)' },
+        ]}
+        onChange={(kind) =>
+          m.setParams({
+            sigma: kind === 'fixed' ? { kind: 'fixed', nm: 20 } : { kind: 'precision', factor: 1, minNm: 5 },
+          })
+        }
+      />
       {params.sigma.kind === 'precision' ? (
-        <NumField
+        <NumberField
+          live
           id="movie-factor"
           label="Precision factor"
           hint="σ of each splat = localization precision × this (floored at 5 nm)"
           value={params.sigma.factor}
-          check={(v) => (v > 0 && v <= 20 ? null : 'Factor must be in (0, 20]')}
+          schema={PRECISION.factor}
           onCommit={(factor) => m.setParams({ sigma: { kind: 'precision', factor, minNm: 5 } })}
           error={
             live.sigma ?? (hasPrecision ? undefined : 'These localizations have no precision: use a fixed σ')
           }
         />
       ) : (
-        <NumField
+        <NumberField
+          live
           id="movie-sigma"
           label="Fixed σ (nm)"
           hint="One σ for every localization; 0 draws a histogram"
           value={params.sigma.nm}
-          check={(v) => (v >= 0 && v <= 1000 ? null : 'σ must be in [0, 1000] nm')}
+          schema={FIXED.nm}
           onCommit={(nm) => m.setParams({ sigma: { kind: 'fixed', nm } })}
           error={live.sigma}
         />
@@ -213,23 +214,22 @@ export function MoviePanel() {
           {n}
         </div>
       ))}
-      <div
-        className="field"
-        title="The table the movie is built from: every localization of the run, or what the Post-process steps leave (filters, drift correction, merging)"
-      >
-        <label htmlFor="movie-source">Localizations</label>
-        <select
-          id="movie-source"
-          data-testid="movie-source"
-          value={source}
-          onChange={(e) => m.setParams({ source: e.target.value as 'raw' | 'post' })}
-        >
-          <option value="raw">{sourceLabel('raw', locCount)}</option>
-          <option value="post" disabled={!postReady && source !== 'post'}>
-            {postReady ? sourceLabel('post', postRows) : 'After post-process (no steps)'}
-          </option>
-        </select>
-      </div>
+      <SelectField
+        id="movie-source"
+        testId="movie-source"
+        label="Localizations"
+        hint="The table the movie is built from: every localization of the run, or what the Post-process steps leave (filters, drift correction, merging)"
+        value={source}
+        options={[
+          { value: 'raw', label: sourceLabel('raw', locCount) },
+          {
+            value: 'post',
+            label: postReady ? sourceLabel('post', postRows) : 'After post-process (no steps)',
+            disabled: !postReady && source !== 'post',
+          },
+        ]}
+        onChange={(src) => m.setParams({ source: src })}
+      />
       {built && (
         <p className="hint num" data-testid="movie-built-from">
           Built from: {sourceLabel(built.source, built.sourceRows)}

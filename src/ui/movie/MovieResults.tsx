@@ -2,7 +2,9 @@
 // with a live outline preview on the movie), structure labelling with progress, the structures
 // over time plot, a virtualised structure table and the exports.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { BinarizeSchema } from '../../core/movie/params';
 import { movieFrameTimes } from '../../core/movie/window';
+import { v } from '../../core/schema';
 import { frame0 } from '../../core/units';
 import { structuresOverTimeFigure } from '../../plots/movie';
 import { Plot } from '../../plots/Plot';
@@ -15,11 +17,16 @@ import {
   useMovie,
 } from '../../state/movieStore';
 import { uiStore, useUi } from '../../state/uiStore';
-import { downloadBlob } from './download';
+import { downloadBlob } from '../download';
+import { NumberField, SelectField } from '../forms/fields';
 import { type ExportKind, runExport } from './exports';
 import { VIDEO_CONTAINERS, type VideoContainer, videoUnsupported } from './exportVideo';
-import { NumField, ProgressLine } from './fields';
+import { ProgressLine } from './ProgressLine';
 import './movie.css';
+
+const B = BinarizeSchema.entries;
+/** 0 is the stored "not set"; a threshold typed by hand is above it. */
+const MANUAL_THRESHOLD = v.pipe(B.manualThreshold, v.gtValue(0));
 
 function fail(title: string) {
   return (e: unknown) =>
@@ -58,70 +65,66 @@ function BinarizeSection() {
   return (
     <section className="section" aria-labelledby="bin-title">
       <h2 id="bin-title">Binarization</h2>
-      <div
-        className="field"
-        title="Otsu's threshold on pixels pooled from evenly spaced frames, or a value set by hand"
-      >
-        <label htmlFor="bin-method">Threshold</label>
-        <select
-          id="bin-method"
-          value={s.method}
-          onChange={(e) => {
-            const method = e.target.value as 'otsu' | 'manual';
-            m.set({
-              method,
-              result: null,
-              manualThreshold: method === 'manual' && s.threshold !== null ? s.threshold : s.manualThreshold,
-            });
-          }}
-        >
-          <option value="otsu">Otsu</option>
-          <option value="manual">manual</option>
-        </select>
-      </div>
+      <SelectField
+        id="bin-method"
+        label="Threshold"
+        hint="Otsu's threshold on pixels pooled from evenly spaced frames, or a value set by hand"
+        value={s.method}
+        options={[
+          { value: 'otsu', label: 'Otsu' },
+          { value: 'manual', label: 'manual' },
+        ]}
+        onChange={(method) =>
+          m.set({
+            method,
+            result: null,
+            manualThreshold: method === 'manual' && s.threshold !== null ? s.threshold : s.manualThreshold,
+          })
+        }
+      />
       {s.method === 'otsu' ? (
-        <NumField
+        <NumberField
+          live
           id="bin-frames"
           label="Frames pooled"
           hint="Evenly spaced movie frames whose pixels are pooled for Otsu's threshold"
           value={s.sampleFrames}
-          check={(v) => (Number.isInteger(v) && v >= 1 && v <= 1000 ? null : 'A whole number from 1 to 1000')}
+          schema={B.sampleFrames}
           onCommit={(sampleFrames) => m.set({ sampleFrames, threshold: null, result: null })}
         />
       ) : (
-        <NumField
+        <NumberField
+          live
           id="bin-value"
           label="Value (locs/px/frame)"
           hint="Pixels at or above this (after smoothing) are structure; the outline on the movie updates as you type"
           value={s.manualThreshold}
-          check={(v) => (v > 0 ? null : 'The threshold must be > 0')}
+          schema={MANUAL_THRESHOLD}
           onCommit={(manualThreshold) => m.set({ manualThreshold, threshold: manualThreshold, result: null })}
         />
       )}
-      <NumField
+      <NumberField
+        live
         id="bin-smooth"
         label="Smoothing σ (px)"
         hint="Gaussian smoothing before thresholding, in render pixels (0 = none)"
         value={s.smoothSigmaPx}
-        check={(v) => (v >= 0 && v <= 20 ? null : 'σ must be in [0, 20] px')}
+        schema={B.smoothSigmaPx}
         onCommit={(smoothSigmaPx) =>
           m.set({ smoothSigmaPx, threshold: s.method === 'manual' ? s.manualThreshold : null, result: null })
         }
       />
-      <div
-        className="field"
-        title="26: structures connected in x, y and time (they keep one id while they last). 8: structures found in each frame separately."
-      >
-        <label htmlFor="bin-conn">Connectivity</label>
-        <select
-          id="bin-conn"
-          value={s.connectivity}
-          onChange={(e) => m.set({ connectivity: Number(e.target.value) as 8 | 26, result: null })}
-        >
-          <option value={26}>26 (x,y,t)</option>
-          <option value={8}>8 (frame)</option>
-        </select>
-      </div>
+      <SelectField
+        id="bin-conn"
+        label="Connectivity"
+        hint="26: structures connected in x, y and time (they keep one id while they last). 8: structures found in each frame separately."
+        value={String(s.connectivity)}
+        options={[
+          { value: '26', label: '26 (x,y,t)' },
+          { value: '8', label: '8 (frame)' },
+        ]}
+        onChange={(c) => m.set({ connectivity: Number(c) as 8 | 26, result: null })}
+      />
       <div className="row" style={{ marginTop: 8 }}>
         {s.method === 'otsu' && (
           <button

@@ -3,7 +3,8 @@
 import { activeStack, dataStore } from '../../state/dataStore';
 import { exportTiff, movieStore, setExportProgress } from '../../state/movieStore';
 import { uiStore } from '../../state/uiStore';
-import { downloadBlob, movieFileName } from './download';
+import { downloadBlob } from '../download';
+import { movieFileName } from './download';
 import { exportVideo, VIDEO_CONTAINERS } from './exportVideo';
 
 export type ExportKind = 'tiff' | 'mask' | 'labels' | 'webm' | 'mp4';

@@ -8,7 +8,8 @@ import { driftFigure, frcFigure, nenaFigure } from '../../plots/post';
 import { useLocs } from '../../state/locsStore';
 import { postStore, usePost } from '../../state/postStore';
 import { useUi } from '../../state/uiStore';
-import { postRuntime, saveFile } from './postRuntime';
+import { downloadText } from '../download';
+import { postRuntime } from './postRuntime';
 import './post.css';
 
 function rms(a: ArrayLike<number>): number {
@@ -37,7 +38,7 @@ function DriftResult() {
           type="button"
           className="btn small"
           title="Frame (1-based), dx and dy in nm; corrected = observed − drift"
-          onClick={() => saveFile('drift_trace.csv', writeDriftCsv(drift), 'text/csv')}
+          onClick={() => downloadText('drift_trace.csv', writeDriftCsv(drift), 'text/csv')}
         >
           Export drift CSV
         </button>

@@ -2,12 +2,24 @@
 // entry per committed change).
 import { useEffect, useState } from 'react';
 import { validateFilter } from '../../core/locs/filterExpr';
-import type { PostStep } from '../../core/locs/pipeline';
+import {
+  FiducialOptionsSchema,
+  MergeStepSchema,
+  type PostStep,
+  RccOptionsSchema,
+} from '../../core/locs/pipeline';
 import type { Region } from '../../core/locs/region';
+import { numIn, v } from '../../core/schema';
 import { usePost } from '../../state/postStore';
 import { reconStore } from '../../state/reconStore';
 import { uiStore } from '../../state/uiStore';
-import { NumField } from './fields';
+import { NumberField } from '../forms/fields';
+
+const R = RccOptionsSchema.entries;
+const FID = FiducialOptionsSchema.entries;
+const MERGE = MergeStepSchema.entries;
+/** A region edge, nm (the region schema's coordinates). */
+const EDGE = numIn();
 
 type Props<K extends PostStep['kind']> = {
   step: Extract<PostStep, { kind: K }>;
@@ -47,40 +59,39 @@ function DriftEditor({ step, index, onChange }: Props<'drift'>) {
     const set = (patch: Record<string, number>) => onChange({ ...step, options: { ...o, ...patch } });
     return (
       <>
-        <NumField
+        <NumberField
+          className="post-field"
           label="Segments"
           hint="Time segments reconstructed and cross-correlated pairwise; each needs enough localizations to show the structure"
           value={o.segments ?? 10}
-          min={2}
-          max={100}
-          integer
+          schema={v.unwrap(R.segments)}
           onCommit={(v) => set({ segments: v })}
         />
-        <NumField
+        <NumberField
+          className="post-field"
           label="Render pixel"
           unit="nm"
           hint="Pixel of the segment reconstructions; the shift is found to a fraction of it"
           value={o.pixelNm ?? 20}
-          min={1}
-          max={500}
+          schema={v.unwrap(R.pixelNm)}
           onCommit={(v) => set({ pixelNm: v })}
         />
-        <NumField
+        <NumberField
+          className="post-field"
           label="Max shift"
           unit="nm"
           hint="Largest drift between any two segments that is searched"
           value={o.maxShiftNm ?? 1000}
-          min={10}
+          schema={v.unwrap(R.maxShiftNm)}
           onCommit={(v) => set({ maxShiftNm: v })}
         />
-        <NumField
+        <NumberField
+          className="post-field"
           label="Pair reach"
           unit="segments"
           hint="Correlate only segments at most this many apart (0: all pairs). For live cells whose structures come and go, 2 correlates neighbours only, which still share structure"
           value={o.maxPairSeparation ?? 0}
-          min={0}
-          max={100}
-          integer
+          schema={v.unwrap(R.maxPairSeparation)}
           onCommit={(v) => set({ maxPairSeparation: v })}
         />
       </>
@@ -114,13 +125,13 @@ function DriftEditor({ step, index, onChange }: Props<'drift'>) {
           </button>
         )}
       </div>
-      <NumField
+      <NumberField
+        className="post-field"
         label="Smoothing"
         unit="frames"
         hint="Window of the local linear fit that smooths the averaged fiducial trace"
         value={o.smoothFrames ?? 200}
-        min={1}
-        integer
+        schema={v.unwrap(FID.smoothFrames)}
         onCommit={(v) => onChange({ ...step, options: { ...o, smoothFrames: v } })}
       />
     </>
@@ -130,21 +141,22 @@ function DriftEditor({ step, index, onChange }: Props<'drift'>) {
 function MergeEditor({ step, onChange }: Props<'merge'>) {
   return (
     <>
-      <NumField
+      <NumberField
+        className="post-field"
         label="Radius"
         unit="nm"
         hint="Localizations in later frames within this distance join the same molecule"
         value={step.radiusNm}
-        min={0.1}
+        schema={MERGE.radiusNm}
         onCommit={(v) => onChange({ ...step, radiusNm: v })}
       />
-      <NumField
+      <NumberField
+        className="post-field"
         label="Max dark"
         unit="frames"
         hint="Frames a molecule may stay dark between two blinks and still be merged"
         value={step.maxGapFrames}
-        min={0}
-        integer
+        schema={MERGE.maxGapFrames}
         onCommit={(v) => onChange({ ...step, maxGapFrames: v })}
       />
       <label className="field post-field" title="How merged positions are averaged">
@@ -218,26 +230,40 @@ function RegionEditor({ step, index, onChange }: Props<'region'>) {
   return (
     <>
       <div>
-        <NumField
+        <NumberField
+          className="post-field"
           label="x₀"
           unit="nm"
           hint="Left edge"
           value={round(r.x0)}
+          schema={EDGE}
           onCommit={(v) => set({ x0: v })}
         />
-        <NumField
+        <NumberField
+          className="post-field"
           label="x₁"
           unit="nm"
           hint="Right edge"
           value={round(r.x1)}
+          schema={EDGE}
           onCommit={(v) => set({ x1: v })}
         />
-        <NumField label="y₀" unit="nm" hint="Top edge" value={round(r.y0)} onCommit={(v) => set({ y0: v })} />
-        <NumField
+        <NumberField
+          className="post-field"
+          label="y₀"
+          unit="nm"
+          hint="Top edge"
+          value={round(r.y0)}
+          schema={EDGE}
+          onCommit={(v) => set({ y0: v })}
+        />
+        <NumberField
+          className="post-field"
           label="y₁"
           unit="nm"
           hint="Bottom edge"
           value={round(r.y1)}
+          schema={EDGE}
           onCommit={(v) => set({ y1: v })}
         />
       </div>

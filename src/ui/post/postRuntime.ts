@@ -11,6 +11,7 @@ import { type PostEngine, startPostEngine } from '../../state/postActions';
 import { type ReconRenderer, startReconRenderer } from '../../state/reconActions';
 import { reconStore } from '../../state/reconStore';
 import { uiStore } from '../../state/uiStore';
+import { downloadText } from '../download';
 
 let runtime: { post: PostEngine; recon: ReconRenderer } | null = null;
 
@@ -45,19 +46,6 @@ export const locsActions = createLocsActions({
   exportCsv: () => renderService.backend.exportCsv(),
 });
 
-/** Offers bytes or text as a file download. */
-export function saveFile(name: string, data: Uint8Array | string, type: string): void {
-  const blob = new Blob([data as BlobPart], { type });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function baseName(): string {
   const src = (locsStore.getState().params as { source?: string } | null)?.source;
   return (src ?? 'localizations').replace(/\.[^.]*$/, '');
@@ -68,7 +56,7 @@ export async function exportReconstruction(format: 'png' | 'tiff', download: boo
     await postRuntime().post.settled();
     const bytes = await postRuntime().recon.exportImage(format);
     if (download)
-      saveFile(
+      downloadText(
         `${baseName()}_${reconStore.getState().pixelNm}nm.${format === 'png' ? 'png' : 'tif'}`,
         bytes,
         format === 'png' ? 'image/png' : 'image/tiff',
@@ -89,7 +77,7 @@ export async function exportReconstruction(format: 'png' | 'tiff', download: boo
 export async function exportLocalizationsCsv(): Promise<void> {
   await postRuntime().post.settled();
   const text = await locsActions.exportCsv();
-  if (text !== null) saveFile(`${baseName()}_processed.csv`, text, 'text/csv');
+  if (text !== null) downloadText(`${baseName()}_processed.csv`, text, 'text/csv');
 }
 
 /** Picasso HDF5 + YAML of the post-processed table, with the stack's camera geometry. */
@@ -115,8 +103,8 @@ export async function exportLocalizationsPicasso(): Promise<void> {
       height: st.info.height,
       frames: st.info.frameCount,
     });
-    saveFile(`${baseName()}_locs.hdf5`, r.bytes, 'application/x-hdf5');
-    saveFile(`${baseName()}_locs.yaml`, r.yaml, 'text/yaml');
+    downloadText(`${baseName()}_locs.hdf5`, r.bytes, 'application/x-hdf5');
+    downloadText(`${baseName()}_locs.yaml`, r.yaml, 'text/yaml');
   } catch (e) {
     uiStore.getState().notify('error', 'Picasso export failed', e instanceof Error ? e.message : String(e));
   }

@@ -2,11 +2,16 @@
 // column, contrast, scale bar, PNG / float TIFF export.
 import { useState } from 'react';
 import type { ColormapName } from '../../core/render/colormap';
+import { ReconSettingsSchema, ReconViewSchema, SigmaSettingSchema } from '../../core/render/reconstruct';
 import { usePost } from '../../state/postStore';
 import { MIN_PIXEL_NM, reconStore, renderPixelNm, useRecon } from '../../state/reconStore';
 import { ZoomControls } from '../canvas/ZoomControls';
-import { checkNumber } from '../post/fields';
+import { checkNumberText, type NumberSchema } from '../forms/fieldCheck';
 import { exportReconstruction } from '../post/postRuntime';
+
+const S = ReconSettingsSchema.entries;
+const [{ entries: PRECISION }, { entries: FIXED }] = SigmaSettingSchema.options;
+const MANUAL = S.contrast.options[1].entries;
 
 const MAPS: ColormapName[] = ['hot', 'inferno', 'viridis', 'gray', 'hue'];
 
@@ -14,7 +19,7 @@ const MAPS: ColormapName[] = ['hot', 'inferno', 'viridis', 'gray', 'hue'];
 function Num(p: {
   label: string;
   value: number;
-  min: number;
+  schema: NumberSchema<number>;
   hint: string;
   width?: number;
   onCommit(v: number): void;
@@ -22,19 +27,19 @@ function Num(p: {
 }) {
   const [text, setText] = useState<string | null>(null);
   const shown = text ?? String(Number(p.value.toPrecision(4)));
-  const error = checkNumber(shown, { min: p.min });
+  const checked = checkNumberText(p.schema, shown);
+  const error = checked.ok ? null : checked.reason;
   const commit = () => {
-    if (!error && text !== null) p.onCommit(Number(text));
+    if (checked.ok && text !== null) p.onCommit(checked.value);
     setText(null);
   };
   return (
     <label className="recon-num" title={error ? `${p.label}: ${error}` : p.hint}>
       <span>{p.label}</span>
       <input
-        type="number"
+        type="text"
+        inputMode="decimal"
         value={shown}
-        min={p.min}
-        step="any"
         style={{ width: p.width ?? 58 }}
         aria-invalid={error ? 'true' : undefined}
         aria-label={p.label}
@@ -117,7 +122,7 @@ export function ReconToolbar() {
             <Num
               label=""
               value={s.sigma.factor}
-              min={0.01}
+              schema={PRECISION.factor}
               width={48}
               hint="Multiplies each localization's precision (uncertainty, nm)"
               onCommit={(v) => set({ sigma: { kind: 'precision', factor: v, minNm: 0 } })}
@@ -126,7 +131,7 @@ export function ReconToolbar() {
             <Num
               label=""
               value={s.sigma.nm}
-              min={0}
+              schema={FIXED.nm}
               width={48}
               hint="Gaussian σ for every localization (nm)"
               onCommit={(v) => set({ sigma: { kind: 'fixed', nm: v } })}
@@ -137,7 +142,7 @@ export function ReconToolbar() {
       <Num
         label="px (nm)"
         value={viewPixelNm}
-        min={MIN_PIXEL_NM}
+        schema={ReconViewSchema.entries.pixelNm}
         hint={`Render pixel on screen: follows the zoom (one screen pixel, never below ${MIN_PIXEL_NM} nm); type a value to zoom to it`}
         onCommit={(v) => r.setViewPixelNm(v)}
         testId="recon-pixel"
@@ -190,7 +195,7 @@ export function ReconToolbar() {
         <Num
           label="max (/µm²)"
           value={s.contrast.maxPerUm2}
-          min={0.001}
+          schema={MANUAL.maxPerUm2}
           width={70}
           hint="Density (localizations per µm²) shown at the top of the colour map; the same at every zoom"
           onCommit={(v) => set({ contrast: { kind: 'manual', maxPerUm2: v } })}
@@ -199,7 +204,7 @@ export function ReconToolbar() {
       <Num
         label="γ"
         value={s.gamma}
-        min={0.05}
+        schema={S.gamma}
         width={44}
         hint="Display gamma: below 1 lifts faint structures"
         onCommit={(v) => set({ gamma: v })}
@@ -211,7 +216,7 @@ export function ReconToolbar() {
       <Num
         label="export px (nm)"
         value={pixelNm}
-        min={MIN_PIXEL_NM}
+        schema={ReconViewSchema.entries.pixelNm}
         hint="Render pixel of the PNG / TIFF exports of the whole field"
         onCommit={(v) => r.setPixelNm(v)}
         testId="recon-export-pixel"

@@ -2,10 +2,12 @@
 // starting from a preset. Every value is checked by the simulator's own validator and refused
 // with its reason next to the field; Create stays disabled until everything is valid.
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { intIn, numIn } from '../../core/schema';
 import type { CameraKind, Photophysics, PresetName, SimulationParams } from '../../core/sim/params';
 import { PRESET_DESCRIPTIONS, PRESET_NAMES, presetParams } from '../../core/sim/presets';
 import { openSimulation } from '../../state/simulationActions';
 import { uiStore } from '../../state/uiStore';
+import { NumberField, SelectField } from '../forms/fields';
 import {
   allFields,
   cameraFields,
@@ -16,7 +18,6 @@ import {
   type NumField,
   OPTICS_FIELDS,
   PHOTOPHYSICS_LABELS,
-  parseNumber,
   photophysicsChoices,
   SIZE_FIELDS,
   sceneFields,
@@ -41,61 +42,9 @@ const PRESET_LABELS: Record<PresetName, string> = {
 
 const CAMERA_LABELS: Record<CameraKind, string> = { ccd: 'CCD', emccd: 'EMCCD', scmos: 'sCMOS' };
 
-interface FieldProps {
-  field: NumField;
-  params: SimulationParams;
-  errors: string[] | undefined;
-  onValue(p: SimulationParams): void;
-  onParseError(id: string, bad: boolean): void;
-}
-
-function NumInput({ field, params, errors, onValue, onParseError }: FieldProps) {
-  const value = field.get(params);
-  const [text, setText] = useState(String(value));
-  const [parseError, setParseError] = useState<string | null>(null);
-  const id = `sim-${field.id}`;
-  // Field specs are rebuilt on every render; only a change of the value itself matters here.
-  const fieldRef = useRef(field);
-  fieldRef.current = field;
-  // A preset or camera switch changed the value underneath: show the new one.
-  useEffect(() => {
-    const f = fieldRef.current;
-    setText((t) => {
-      const p = parseNumber(f, t);
-      return p.ok && p.value === value ? t : String(value);
-    });
-    setParseError(null);
-    onParseError(f.id, false);
-  }, [value, onParseError]);
-  useEffect(() => () => onParseError(field.id, false), [field.id, onParseError]);
-  const message = parseError ?? errors?.[0] ?? null;
-  return (
-    <div className="sim-field" title={field.hint}>
-      <label htmlFor={id}>{field.label}</label>
-      <input
-        id={id}
-        type="text"
-        inputMode="decimal"
-        className="num"
-        value={text}
-        aria-invalid={message !== null}
-        aria-describedby={message ? `${id}-err` : undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          const p = parseNumber(field, e.target.value);
-          setParseError(p.ok ? null : p.reason);
-          onParseError(field.id, !p.ok);
-          if (p.ok && p.value !== value) onValue(withField(params, field, p.value));
-        }}
-      />
-      {message && (
-        <span id={`${id}-err`} className="invalid" role="alert">
-          {message}
-        </span>
-      )}
-    </div>
-  );
-}
+/** A number: whole where the simulator needs it; its limits are the simulator's validator's. */
+const NUMBER = numIn();
+const WHOLE = intIn(-Number.MAX_SAFE_INTEGER);
 
 /** Tab and Shift+Tab stay inside the dialog; Escape closes it. */
 function trapKeys(e: KeyboardEvent<HTMLDivElement>, close: () => void) {
@@ -151,13 +100,18 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
   const invalid = errors.count > 0 || parseErrors.size > 0;
   const problemCount = errors.count + parseErrors.size;
   const field = (f: NumField) => (
-    <NumInput
+    <NumberField
       key={f.id}
-      field={f}
-      params={params}
-      errors={errors.byField[f.id]}
-      onValue={setParams}
-      onParseError={onParseError}
+      live
+      className="sim-field"
+      id={`sim-${f.id}`}
+      label={f.label}
+      hint={f.hint}
+      value={f.get(params)}
+      schema={f.integer ? WHOLE : NUMBER}
+      error={errors.byField[f.id]?.[0]}
+      onCommit={(v) => setParams(withField(params, f, v))}
+      onValidity={(ok) => onParseError(f.id, !ok)}
     />
   );
   // Fields of the model that this render shows; a message for a hidden field goes to the summary.
@@ -204,24 +158,16 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
         >
           <fieldset className="sim-section sim-scene">
             <legend>Scene</legend>
-            <div
+            <SelectField
               className="sim-field wide"
-              title="A complete, consistent scene to start from; every value below can be changed"
-            >
-              <label htmlFor="sim-preset">Preset</label>
-              <select
-                id="sim-preset"
-                ref={first}
-                value={params.preset}
-                onChange={(e) => setParams(withPreset(e.target.value as PresetName))}
-              >
-                {PRESET_NAMES.map((n) => (
-                  <option key={n} value={n}>
-                    {PRESET_LABELS[n]}
-                  </option>
-                ))}
-              </select>
-            </div>
+              id="sim-preset"
+              selectRef={first}
+              label="Preset"
+              hint="A complete, consistent scene to start from; every value below can be changed"
+              value={params.preset}
+              options={PRESET_NAMES.map((n) => ({ value: n, label: PRESET_LABELS[n] }))}
+              onChange={(n) => setParams(withPreset(n))}
+            />
             <p className="sim-note">{PRESET_DESCRIPTIONS[params.preset]}</p>
             {sceneFields(params).map(field)}
           </fieldset>
@@ -234,23 +180,18 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
 
           <fieldset className="sim-section">
             <legend>Camera</legend>
-            <div
+            <SelectField
               className="sim-field"
-              title="Noise model of the camera; switching loads that camera's typical settings"
-            >
-              <label htmlFor="sim-camera">Type</label>
-              <select
-                id="sim-camera"
-                value={params.camera.kind}
-                onChange={(e) => setParams(withCamera(params, e.target.value as CameraKind))}
-              >
-                {(Object.keys(CAMERA_LABELS) as CameraKind[]).map((k) => (
-                  <option key={k} value={k}>
-                    {CAMERA_LABELS[k]}
-                  </option>
-                ))}
-              </select>
-            </div>
+              id="sim-camera"
+              label="Type"
+              hint="Noise model of the camera; switching loads that camera's typical settings"
+              value={params.camera.kind}
+              options={(Object.keys(CAMERA_LABELS) as CameraKind[]).map((k) => ({
+                value: k,
+                label: CAMERA_LABELS[k],
+              }))}
+              onChange={(k) => setParams(withCamera(params, k))}
+            />
             {cameraFields(params.camera.kind).map(field)}
           </fieldset>
 
@@ -268,44 +209,31 @@ export function NewSimulationDialog({ initial, onClose }: NewSimulationDialogPro
               </legend>
               {molecules && (
                 <>
-                  <div className="sim-field" title="How the channel's molecules switch on, blink and bleach">
-                    <label htmlFor={`sim-ch${i}-phys`}>Photophysics</label>
-                    <select
-                      id={`sim-ch${i}-phys`}
-                      value={ch.photophysics.kind}
-                      onChange={(e) =>
-                        setParams(withPhotophysics(params, i, e.target.value as Photophysics['kind']))
-                      }
-                    >
-                      {photophysicsChoices(params).map((k) => (
-                        <option key={k} value={k}>
-                          {PHOTOPHYSICS_LABELS[k]}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                  <div
+                  <SelectField
                     className="sim-field"
-                    title="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
-                  >
-                    <label htmlFor={`sim-ch${i}-var`}>Photon variability</label>
-                    <select
-                      id={`sim-ch${i}-var`}
-                      value={ch.photonVariability}
-                      onChange={(e) =>
-                        setParams(
-                          withChannel(params, i, {
-                            photonVariability: e.target
-                              .value as SimulationParams['channels'][number]['photonVariability'],
-                          }),
-                        )
-                      }
-                    >
-                      <option value="none">none (fixed)</option>
-                      <option value="poisson">Poisson</option>
-                      <option value="exponential">exponential</option>
-                    </select>
-                  </div>
+                    id={`sim-ch${i}-phys`}
+                    label="Photophysics"
+                    hint="How the channel's molecules switch on, blink and bleach"
+                    value={ch.photophysics.kind}
+                    options={photophysicsChoices(params).map((k) => ({
+                      value: k,
+                      label: PHOTOPHYSICS_LABELS[k],
+                    }))}
+                    onChange={(k: Photophysics['kind']) => setParams(withPhotophysics(params, i, k))}
+                  />
+                  <SelectField
+                    className="sim-field"
+                    id={`sim-ch${i}-var`}
+                    label="Photon variability"
+                    hint="Frame-to-frame variability of an on molecule's photons (shot noise comes on top)"
+                    value={ch.photonVariability}
+                    options={[
+                      { value: 'none', label: 'none (fixed)' },
+                      { value: 'poisson', label: 'Poisson' },
+                      { value: 'exponential', label: 'exponential' },
+                    ]}
+                    onChange={(photonVariability) => setParams(withChannel(params, i, { photonVariability }))}
+                  />
                 </>
               )}
               {channelFields(params, i).map(field)}

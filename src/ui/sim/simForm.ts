@@ -1,7 +1,7 @@
 // The "New simulation" dialog's model, kept apart from React so it is unit-tested: which fields
 // each section shows (label with unit, hover hint, where the value lives in SimulationParams),
-// how typed text becomes a number, what switching preset / camera / photophysics does, and which
-// field each of validateSimulationParams's messages belongs to.
+// what switching preset / camera / photophysics does, and which field each of
+// validateSimulationParams's messages belongs to.
 
 import type {
   CameraKind,
@@ -480,18 +480,6 @@ export function withChannel(p: SimulationParams, i: number, patch: Partial<Chann
 /** Choosing a preset starts over from its parameters: a preset is a whole consistent scene. */
 export function withPreset(name: PresetName): SimulationParams {
   return presetParams(name);
-}
-
-export type ParsedNumber = { ok: true; value: number } | { ok: false; reason: string };
-
-/** Text typed into a field: a number (integer where the field needs one), or the reason it is not. */
-export function parseNumber(f: NumField, text: string): ParsedNumber {
-  const t = text.trim().replace(/\s|_/g, '');
-  if (t === '') return { ok: false, reason: 'Enter a number.' };
-  const v = Number(t);
-  if (!Number.isFinite(v)) return { ok: false, reason: `“${text.trim()}” is not a number.` };
-  if (f.integer && !Number.isInteger(v)) return { ok: false, reason: 'Enter a whole number.' };
-  return { ok: true, value: v };
 }
 
 export interface FormErrors {

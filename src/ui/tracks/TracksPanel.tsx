@@ -2,6 +2,7 @@
 // track import, then the distance analysis (movie, binarization, histogram, cut-off, control),
 // each with Run/Cancel and progress with rate and time left.
 import { useEffect, useRef } from 'react';
+import { TracksParamsSchema } from '../../core/coloc/schema';
 import { activeStack, type LoadedStack, useData } from '../../state/dataStore';
 import { useLocs } from '../../state/locsStore';
 import { sourceLabel } from '../../state/movieStore';
@@ -15,10 +16,71 @@ import {
   useTracks,
 } from '../../state/tracksStore';
 import { uiStore } from '../../state/uiStore';
-import { NumberField, SelectField } from '../markers/fields';
+import { type FieldTable, paramFields, SelectField } from '../forms/fields';
 import '../markers/markers.css';
 import './tracks.css';
 import './overlay';
+
+const T = TracksParamsSchema.entries;
+
+/** The step's number fields; their limits are the parameter schema's. */
+const TRACK_FIELDS: FieldTable<TracksParams> = {
+  thresholdFactor: [
+    'Detection threshold (× noise)',
+    "Spots above this many × std of the first wavelet level (ThunderSTORM's k); EVs are bright, 2 rejects noise",
+  ],
+  sigmaNm: [
+    'PSF σ (nm)',
+    "Start value of the fitted σ; empty: the stack's (simulations know it) or 150 nm. EVs are up to a few hundred nm, so σ is fitted",
+    { placeholder: 'auto' },
+  ],
+  radiusNm: [
+    'Search radius (nm)',
+    'Largest displacement between consecutive frames; gaps allow radius × √(frames)',
+    { testId: 'tracks-radius' },
+  ],
+  maxGap: [
+    'Max gap (frames)',
+    'Missing frames a track may bridge (blinking, missed detections); 0 disables gap closing',
+  ],
+  minLength: [
+    'Min length (positions)',
+    'Shorter tracks are dropped (their MSD is too noisy)',
+    { testId: 'tracks-min-length' },
+  ],
+  minIntensity: ['Min intensity (photons)', 'Tracks with a lower mean intensity are dropped; 0 keeps all'],
+  window: [
+    'Window W (frames)',
+    'Raw frames per movie frame (the study: 1002), as in the Movie step',
+    { testId: 'tracks-window' },
+  ],
+  step: [
+    'Step S (frames)',
+    'Raw frames the window advances (the study: 6 = 30 ms); EV positions are averaged over the same S frames',
+    { testId: 'tracks-step' },
+  ],
+  renderPxNm: [
+    'Render pixel (nm)',
+    'Pixel of the super-resolution movie (camera px / render px = scale, e.g. 100 → 10 nm: ×10)',
+  ],
+  smoothSigmaPx: ['Smoothing σ (render px)', 'Gaussian smoothing before thresholding; 0: none'],
+  manualThreshold: [
+    'Threshold (locs/px/frame)',
+    'Movie intensity: localizations per render pixel per raw frame',
+  ],
+  histStartNm: ['Bins from (nm)', 'Left edge of the first histogram bin (the study: −500 nm)'],
+  histWidthNm: ['Bin width (nm)', 'Histogram bin width (the study: 50 nm)'],
+  histCount: ['Bins', 'Number of bins; values beyond go to the under/overflow rows of the CSV'],
+  cutoffNm: [
+    'Cut-off (nm)',
+    "Within = signed distance ≤ cut-off (240 nm in the lab's single-molecule work); inside is within",
+    { testId: 'tracks-cutoff' },
+  ],
+  controlPerFrame: [
+    'Control points / movie frame',
+    'Random positions per movie frame measured the same way (the null model)',
+  ],
+};
 
 const PHASES: Record<string, [string, string]> = {
   detect: ['Detecting EVs', 'frames'],
@@ -85,6 +147,7 @@ function readText(file: File): Promise<string> {
 
 function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
   const set = tracksStore.getState().setParams;
+  const field = paramFields(TRACK_FIELDS, T, params, set, true);
   const running = useTracks((s) => s.running);
   const progress = useTracks((s) => s.progress);
   const error = useTracks((s) => s.error);
@@ -131,21 +194,8 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           onChange={(v) => set({ channel: Number(v) })}
           testId="tracks-channel"
         />
-        <NumberField
-          label="Detection threshold (× noise)"
-          hint="Spots above this many × std of the first wavelet level (ThunderSTORM's k); EVs are bright, 2 rejects noise"
-          value={params.thresholdFactor}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ thresholdFactor: v ?? 2 })}
-        />
-        <NumberField
-          label="PSF σ (nm)"
-          hint="Start value of the fitted σ; empty: the stack's (simulations know it) or 150 nm. EVs are up to a few hundred nm, so σ is fitted"
-          value={params.sigmaNm ?? undefined}
-          rule={{ min: 0, exclusiveMin: true, optional: true }}
-          placeholder="auto"
-          onCommit={(v) => set({ sigmaNm: v ?? null })}
-        />
+        {field('thresholdFactor')}
+        {field('sigmaNm')}
         <label className="mk-check" title="Fit σ per spot (EVs are larger than the PSF); off: fixed σ">
           <input
             type="checkbox"
@@ -154,36 +204,10 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           />{' '}
           fit σ
         </label>
-        <NumberField
-          label="Search radius (nm)"
-          hint="Largest displacement between consecutive frames; gaps allow radius × √(frames)"
-          value={params.radiusNm}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ radiusNm: v ?? 200 })}
-          testId="tracks-radius"
-        />
-        <NumberField
-          label="Max gap (frames)"
-          hint="Missing frames a track may bridge (blinking, missed detections); 0 disables gap closing"
-          value={params.maxGap}
-          rule={{ min: 0, max: 50, integer: true }}
-          onCommit={(v) => set({ maxGap: v ?? 2 })}
-        />
-        <NumberField
-          label="Min length (positions)"
-          hint="Shorter tracks are dropped (their MSD is too noisy)"
-          value={params.minLength}
-          rule={{ min: 1, integer: true }}
-          onCommit={(v) => set({ minLength: v ?? 10 })}
-          testId="tracks-min-length"
-        />
-        <NumberField
-          label="Min intensity (photons)"
-          hint="Tracks with a lower mean intensity are dropped; 0 keeps all"
-          value={params.minIntensity}
-          rule={{ min: 0 }}
-          onCommit={(v) => set({ minIntensity: v ?? 0 })}
-        />
+        {field('radiusNm')}
+        {field('maxGap')}
+        {field('minLength')}
+        {field('minIntensity')}
         {tErrors.length > 0 && (
           <ul className="mk-errors" role="alert">
             {tErrors.map((e) => (
@@ -291,36 +315,10 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           Movie built from: {sourceLabel('raw', locCount)}
           {postSteps > 0 && ` — the ${postSteps} Post-process step(s) are not applied here.`}
         </p>
-        <NumberField
-          label="Window W (frames)"
-          hint="Raw frames per movie frame (the study: 1002), as in the Movie step"
-          value={params.window}
-          rule={{ min: 1, integer: true }}
-          onCommit={(v) => set({ window: v ?? 1002 })}
-          testId="tracks-window"
-        />
-        <NumberField
-          label="Step S (frames)"
-          hint="Raw frames the window advances (the study: 6 = 30 ms); EV positions are averaged over the same S frames"
-          value={params.step}
-          rule={{ min: 1, integer: true }}
-          onCommit={(v) => set({ step: v ?? 6 })}
-          testId="tracks-step"
-        />
-        <NumberField
-          label="Render pixel (nm)"
-          hint="Pixel of the super-resolution movie (camera px / render px = scale, e.g. 100 → 10 nm: ×10)"
-          value={params.renderPxNm}
-          rule={{ min: 0, exclusiveMin: true }}
-          onCommit={(v) => set({ renderPxNm: v ?? 10 })}
-        />
-        <NumberField
-          label="Smoothing σ (render px)"
-          hint="Gaussian smoothing before thresholding; 0: none"
-          value={params.smoothSigmaPx}
-          rule={{ min: 0, max: 20 }}
-          onCommit={(v) => set({ smoothSigmaPx: v ?? 1 })}
-        />
+        {field('window')}
+        {field('step')}
+        {field('renderPxNm')}
+        {field('smoothSigmaPx')}
         <SelectField
           label="Threshold"
           hint="Otsu on pixels pooled from 10 evenly spaced movie frames, or a value set by hand"
@@ -331,56 +329,17 @@ function Form({ st, params }: { st: LoadedStack; params: TracksParams }) {
           ]}
           onChange={(v) => set({ thresholdMode: v })}
         />
-        {params.thresholdMode === 'manual' && (
-          <NumberField
-            label="Threshold (locs/px/frame)"
-            hint="Movie intensity: localizations per render pixel per raw frame"
-            value={params.manualThreshold}
-            rule={{ min: 0, exclusiveMin: true }}
-            onCommit={(v) => set({ manualThreshold: v ?? 0.001 })}
-          />
-        )}
+        {params.thresholdMode === 'manual' && field('manualThreshold')}
       </fieldset>
       <fieldset className="mk-group" disabled={running !== null}>
         <legend>Distances</legend>
         <div className="tk-triple">
-          <NumberField
-            label="Bins from (nm)"
-            hint="Left edge of the first histogram bin (the study: −500 nm)"
-            value={params.histStartNm}
-            rule={{}}
-            onCommit={(v) => set({ histStartNm: v ?? -500 })}
-          />
-          <NumberField
-            label="Bin width (nm)"
-            hint="Histogram bin width (the study: 50 nm)"
-            value={params.histWidthNm}
-            rule={{ min: 0, exclusiveMin: true }}
-            onCommit={(v) => set({ histWidthNm: v ?? 50 })}
-          />
-          <NumberField
-            label="Bins"
-            hint="Number of bins; values beyond go to the under/overflow rows of the CSV"
-            value={params.histCount}
-            rule={{ min: 1, max: 1000, integer: true }}
-            onCommit={(v) => set({ histCount: v ?? 30 })}
-          />
+          {field('histStartNm')}
+          {field('histWidthNm')}
+          {field('histCount')}
         </div>
-        <NumberField
-          label="Cut-off (nm)"
-          hint="Within = signed distance ≤ cut-off (240 nm in the lab's single-molecule work); inside is within"
-          value={params.cutoffNm}
-          rule={{ min: 0 }}
-          onCommit={(v) => set({ cutoffNm: v ?? 240 })}
-          testId="tracks-cutoff"
-        />
-        <NumberField
-          label="Control points / movie frame"
-          hint="Random positions per movie frame measured the same way (the null model)"
-          value={params.controlPerFrame}
-          rule={{ min: 1, max: 10000, integer: true }}
-          onCommit={(v) => set({ controlPerFrame: v ?? 100 })}
-        />
+        {field('cutoffNm')}
+        {field('controlPerFrame')}
         <SelectField
           label="Control region"
           hint="Uniform over the whole field, over the cell (mean projection of channel 1, smoothed, Otsu threshold), or inside the region drawn in Post-process (Region step, Shift+drag on the reconstruction)"

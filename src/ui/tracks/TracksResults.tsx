@@ -11,7 +11,7 @@ import { activeStack, useData } from '../../state/dataStore';
 import { frameIntervalS } from '../../state/tracksParams';
 import { distancesStale, tracksStore, useTracks } from '../../state/tracksStore';
 import { uiStore, useUi } from '../../state/uiStore';
-import { downloadText } from './download';
+import { DownloadButton } from '../DownloadButton';
 
 /** A track-level test's result: p and n first, then the EV − control difference with its CI. */
 function TrackTest({ t }: { t: TrackTestResult }) {
@@ -89,22 +89,16 @@ export function TracksResults() {
             .join(' · ')}
         </p>
         <div className="row tk-buttons">
-          <button
-            type="button"
-            className="btn"
-            onClick={() => downloadText('tracks.csv', tracksToCsv(tracks.tracks))}
-          >
+          <DownloadButton className="btn" file={'tracks.csv'} text={() => tracksToCsv(tracks.tracks)}>
             Tracks CSV
-          </button>
-          <button
-            type="button"
+          </DownloadButton>
+          <DownloadButton
             className="btn"
-            onClick={() =>
-              downloadText('track-summary.csv', trackSummaryCsv(tracks.summary, c?.perTrack ?? null))
-            }
+            file={'track-summary.csv'}
+            text={() => trackSummaryCsv(tracks.summary, c?.perTrack ?? null)}
           >
             Summary CSV
-          </button>
+          </DownloadButton>
           <button type="button" className="btn" onClick={() => uiStore.getState().setCentreView('tracks')}>
             Figures
           </button>

@@ -21,7 +21,7 @@ import {
 } from '../../plots/tracks';
 import { tracksStore, useTracks } from '../../state/tracksStore';
 import { useUi } from '../../state/uiStore';
-import { downloadText } from './download';
+import { DownloadButton } from '../DownloadButton';
 import './tracks.css';
 
 const selectFromPoint = (p: { customdata?: unknown }) => {
@@ -75,36 +75,21 @@ export function TracksView() {
               <option value="percent">percent</option>
               <option value="counts">counts</option>
             </select>
-            <button
-              type="button"
-              className="btn small"
-              onClick={() => downloadText('distance-histogram.csv', histogramCsv(c.histogramTable))}
-            >
-              CSV
-            </button>
-            <button
-              type="button"
-              className="btn small"
-              onClick={() => downloadText('ev-distances.csv', distancesCsv(c.distances))}
-            >
+            <DownloadButton file={'distance-histogram.csv'} text={() => histogramCsv(c.histogramTable)} />
+            <DownloadButton file={'ev-distances.csv'} text={() => distancesCsv(c.distances)}>
               EV distances CSV
-            </button>
-            <button
-              type="button"
-              className="btn small"
-              onClick={() => downloadText('control-distances.csv', controlCsv(c.control))}
-            >
+            </DownloadButton>
+            <DownloadButton file={'control-distances.csv'} text={() => controlCsv(c.control)}>
               Control CSV
-            </button>
+            </DownloadButton>
             {c.evTrackSummaries && (
-              <button
-                type="button"
-                className="btn small"
+              <DownloadButton
                 title="One row per EV track: its mean distance and fraction within, and those of its matched control tracks (the data behind the test)"
-                onClick={() => downloadText('track-test.csv', trackTestCsv(c))}
+                file="track-test.csv"
+                text={() => trackTestCsv(c)}
               >
                 Track test CSV
-              </button>
+              </DownloadButton>
             )}
           </div>
           <div className="tk-grid">
@@ -119,23 +104,19 @@ export function TracksView() {
                 className="plot tk-plot"
                 onClickPoint={selectFromPoint}
               />
-              <button
-                type="button"
+              <DownloadButton
                 className="btn small tk-corner"
-                onClick={() => downloadText('within-cutoff.csv', perTrackCsv(c.perTrack))}
-              >
-                CSV
-              </button>
+                file={'within-cutoff.csv'}
+                text={() => perTrackCsv(c.perTrack)}
+              />
             </div>
             <div className="tk-cell">
               <Plot figure={figs.durations} label="Colocalization durations" className="plot tk-plot" />
-              <button
-                type="button"
+              <DownloadButton
                 className="btn small tk-corner"
-                onClick={() => downloadText('colocalization-runs.csv', runsCsv(c.runs))}
-              >
-                CSV
-              </button>
+                file={'colocalization-runs.csv'}
+                text={() => runsCsv(c.runs)}
+              />
             </div>
           </div>
         </>
@@ -194,13 +175,7 @@ function TrackTable() {
           Tracks ({rows.length}
           {rows.length > shown.length ? `, first ${shown.length} shown` : ''})
         </span>
-        <button
-          type="button"
-          className="btn small"
-          onClick={() => downloadText('track-summary.csv', trackSummaryCsv(tracks.summary, perTrack))}
-        >
-          CSV
-        </button>
+        <DownloadButton file={'track-summary.csv'} text={() => trackSummaryCsv(tracks.summary, perTrack)} />
       </div>
       <table className="mk-small tk-table" data-testid="track-table">
         <thead>

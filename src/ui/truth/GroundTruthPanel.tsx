@@ -2,6 +2,7 @@
 // recall, precision, RMSE, bias, efficiency) with the CRLB of the simulated conditions, and plots
 // of the errors. Rescored in the stack worker as localizations stream in (src/state/truthStore).
 // Shown in the Data step's results; the Localize step can show it too (export GroundTruthPanel).
+
 import { useEffect, useMemo, useState } from 'react';
 import { stackService, type TruthComparison } from '../../engine/stackService';
 import { Plot } from '../../plots/Plot';
@@ -17,6 +18,7 @@ import {
   useTruth,
 } from '../../state/truthStore';
 import { useUi } from '../../state/uiStore';
+import { downloadText } from '../download';
 import './truth.css';
 
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '–');
@@ -56,15 +58,6 @@ export function comparisonCsv(r: TruthComparison, stackName: string): string {
     '"metric","value","unit"',
     ...rows.map(([k, v, u]) => `${q(k)},${v},${q(u)}`),
   ].join('\n');
-}
-
-function download(text: string, name: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function ToleranceField() {
@@ -283,7 +276,7 @@ export function GroundTruthPanel() {
                   className="btn small"
                   title="Save these numbers as a CSV table"
                   onClick={() =>
-                    download(comparisonCsv(r, st.info.name), `${st.info.name}-truth-comparison.csv`)
+                    downloadText(`${st.info.name}-truth-comparison.csv`, comparisonCsv(r, st.info.name))
                   }
                 >
                   Export CSV

@@ -66,7 +66,7 @@ describe('validateSession', () => {
     s.steps.localize = { pixelSizeNm: -5 };
     const e = errorsOf(s);
     expect(e).toContain(
-      'steps.post: expected a number, column, function or "(", found end of expression (at position 10)',
+      'steps.post: [0].expression: expected a number, column, function or "(", found end of expression (at position 10)',
     );
     expect(e).toContain('steps.localize: pixel size must be > 0 nm, got -5');
     registerStepSchema(

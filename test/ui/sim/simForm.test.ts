@@ -10,9 +10,7 @@ import {
   channelFields,
   datasetSummary,
   formErrors,
-  parseNumber,
   photophysicsChoices,
-  SIZE_FIELDS,
   withCamera,
   withField,
   withPhotophysics,
@@ -68,16 +66,6 @@ describe('simulation form', () => {
       expect(field(q, id).get(q)).toBe(v);
     }
     expect(p).toEqual(presetParams('demo'));
-  });
-
-  test('typed text: numbers, whole numbers where needed, reasons otherwise', () => {
-    const frames = SIZE_FIELDS.find((f) => f.id === 'frames')!;
-    const interval = SIZE_FIELDS.find((f) => f.id === 'frameIntervalMs')!;
-    expect(parseNumber(frames, ' 1 000 ')).toEqual({ ok: true, value: 1000 });
-    expect(parseNumber(frames, '12.5')).toEqual({ ok: false, reason: 'Enter a whole number.' });
-    expect(parseNumber(frames, '')).toEqual({ ok: false, reason: 'Enter a number.' });
-    expect(parseNumber(interval, '2.5')).toEqual({ ok: true, value: 2.5 });
-    expect(parseNumber(interval, 'abc')).toMatchObject({ ok: false, reason: expect.stringContaining('abc') });
   });
 
   test('validator messages land next to their fields', () => {
