@@ -10,6 +10,7 @@ import { createTracksApi } from '../../workers/tracks.api';
 import { pooledOtsuThreshold } from '../core/binarize/otsu';
 import { gaussianSmooth } from '../core/binarize/smooth';
 import type { LabelledStructures } from '../core/binarize/structures';
+import { analyseCalcium, type CellRow, cellsCsv, tracesCsv } from '../core/calcium';
 import { analyzeColocalization, type ColocParams, colocControls } from '../core/coloc/analysis';
 import { FrameSweep } from '../core/coloc/frameSweep';
 import { distancesCsv, trackTestCsv } from '../core/coloc/report';
@@ -32,6 +33,7 @@ import { noMoviePositionsReason, trackPositionsForMovie } from '../core/spt/bloc
 import { detectTrackFormat, parseSptText, parseTrackCsv, tracksToCsv } from '../core/spt/io';
 import { filterTracks, summarizeTracks } from '../core/spt/summary';
 import type { TrackTable } from '../core/spt/types';
+import { readFrameBlock } from '../core/stack/frameBlock';
 import type { FrameSource } from '../core/stack/types';
 import { localizeRun } from '../engine/localizeRun';
 import { localizeNodeWorkerFactory } from '../engine/nodeWorker';
@@ -127,7 +129,36 @@ async function analyse(
     if (!stack) throw new Error('markers: EV marker counting needs a stack');
     out.markers = await step('markers', () => markersStep(ctx, stack));
   }
+  if (ctx.steps.includes('calcium')) {
+    if (!stack) throw new Error('calcium: the Ca²⁺ step needs a stack');
+    out.calcium = await step('calcium', () => calciumStep(ctx, stack));
+  }
   return out;
+}
+
+/**
+ * Ca²⁺ responses of the input's segmented cells, as `evscope calcium` computes them: per-cell
+ * table and traces in the input's folder (calcium_cells.csv, calcium_traces.csv).
+ */
+async function calciumStep(ctx: InputRunContext, stack: FrameSource): Promise<CellRow[]> {
+  const { channel = 0, ...params } = ctx.experiment.steps.calcium!;
+  if (channel >= stack.channels)
+    throw new Error(`calcium.channel ${channel} is not a channel of the stack (0–${stack.channels - 1})`);
+  const frameMs = stack.meta.frameIntervalMs ?? ctx.experiment.frameIntervalMs ?? 1000;
+  const options = { channel };
+  const r = await analyseCalcium(
+    {
+      width: stack.width,
+      height: stack.height,
+      frameCount: stack.frameCount,
+      readFrame: (i) => stack.readFrame(i, options),
+      readFrames: stack.readFrames ? (first, n) => readFrameBlock(stack, first, n, options) : undefined,
+    },
+    { ...params, frameIntervalS: params.frameIntervalS ?? frameMs / 1000 },
+  );
+  await writeOutputSafely(join(ctx.dir, 'calcium_cells.csv'), cellsCsv(r));
+  await writeOutputSafely(join(ctx.dir, 'calcium_traces.csv'), tracesCsv(r));
+  return r.cells;
 }
 
 /** EV marker counting and typing, as `evscope count` does for one stack. */

@@ -47,14 +47,19 @@ export function calciumBackend(
   };
 }
 
-let service: CalciumBackend | null = null;
-
-/** The app's Ca²⁺ backend (a module Web Worker, started on first use). */
-export function calciumService(): CalciumBackend {
-  service ??= calciumBackend(
+/** A Ca²⁺ backend on its own module Web Worker (the panel's, or a batch lane's). */
+export function browserCalciumBackend(): CalciumBackend & { terminate(): void } {
+  return calciumBackend(
     browserWorkerFactory<CalciumApi>(
       () => new Worker(new URL('../../workers/calcium.worker.ts', import.meta.url), { type: 'module' }),
     ),
   );
+}
+
+let service: CalciumBackend | null = null;
+
+/** The app's Ca²⁺ backend (a module Web Worker, started on first use). */
+export function calciumService(): CalciumBackend {
+  service ??= browserCalciumBackend();
   return service;
 }

@@ -5,6 +5,7 @@ import type { Data, Shape } from 'plotly.js';
 import type { CellRow, ResponseSummary } from '../core/calcium';
 import type { Figure } from './Plot';
 import { baseLayout, CATEGORY_COLOURS, NEUTRAL_COLOUR, type ThemeName } from './theme';
+import { lineTraceType } from './webgl';
 
 // The addition line takes the orange; cell traces take the other categorical colours.
 const ADD_COLOUR = CATEGORY_COLOURS[1];
@@ -100,13 +101,15 @@ export interface TracesInput {
 export function selectedTracesFigure(t: TracesInput, theme: ThemeName): Figure {
   const x = Array.from({ length: t.frames }, (_, f) => f * t.frameIntervalS);
   const data: Data[] = [];
+  // At most 12 cells: SVG unless the movie is very long (see lineTraceType).
+  const type = lineTraceType(t.selected.length * (t.frames + 2));
   t.selected.forEach((cell, i) => {
     const row = t.cells[cell - 1];
     if (!row) return;
     const y = Array.from(t.dff.subarray((cell - 1) * t.frames, cell * t.frames));
     const colour = traceColour(i);
     data.push({
-      type: 'scattergl',
+      type,
       mode: 'lines',
       x,
       y,
@@ -115,7 +118,7 @@ export function selectedTracesFigure(t: TracesInput, theme: ThemeName): Figure {
     } as Data);
     if (Number.isFinite(row.threshold))
       data.push({
-        type: 'scattergl',
+        type,
         mode: 'lines',
         x: [t.addFrame * t.frameIntervalS, x[x.length - 1]],
         y: [row.threshold, row.threshold],

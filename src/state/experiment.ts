@@ -3,7 +3,14 @@ import { indexedDbPersistence } from '../engine/experimentPersist';
 import { localizeService } from '../engine/localizeService';
 import { fingerprintBlob } from '../engine/sessionService';
 import { makeExperimentActions } from './experimentActions';
-import { DEMO_SEED, demoExperiment, demoFiles, regenerateDemo } from './experimentDemo';
+import {
+  CALCIUM_DEMO_SEED,
+  calciumDemoExperiment,
+  DEMO_SEED,
+  demoExperiment,
+  demoFiles,
+  regenerateDemo,
+} from './experimentDemo';
 import { analyseInput, browserLane, InputCancelled, type Lane } from './experimentPipeline';
 import { experimentStore } from './experimentStore';
 import { uiStore } from './uiStore';
@@ -56,4 +63,18 @@ export function openDemoExperiment(seed = DEMO_SEED, nullExperiment = false): vo
     wanted: false,
   });
   experimentActions.addFiles(demoFiles(seed, nullExperiment));
+}
+
+/** Opens the simulated two-condition Ca²⁺ experiment (its movies made by the batch's workers). */
+export function openCalciumDemoExperiment(seed = CALCIUM_DEMO_SEED, nullExperiment = false): void {
+  const { experiment, simulated, truth } = calciumDemoExperiment(seed, nullExperiment);
+  experimentActions.load({
+    experiment,
+    pattern: experimentStore.getState().pattern,
+    simulated,
+    truth,
+    fileMeta: {},
+    runs: {},
+    wanted: false,
+  });
 }

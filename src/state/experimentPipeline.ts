@@ -6,7 +6,9 @@
 
 import type { StructureResult } from '../../workers/movie.api';
 import type { StackRecipe } from '../../workers/stackRecipe';
+import type { CellResponse } from '../core/calcium/response';
 import {
+  type ExperimentCalciumParams,
   type ExperimentInput,
   type ExperimentStepName,
   type ExperimentSteps,
@@ -25,6 +27,7 @@ import { concatLocTables, type LocTable } from '../core/locs/table';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
 import { detectTrackFormat } from '../core/spt/io';
 import { median } from '../core/stats/descriptive';
+import { browserCalciumBackend, type CalciumBackend } from '../engine/calciumService';
 import type { LocalizeEngine } from '../engine/localizeService';
 import { browserMarkersBackend, type MarkersBackend } from '../engine/markersService';
 import { MovieService } from '../engine/movieService';
@@ -43,6 +46,7 @@ export interface Lane {
   /** Reads localization tables (any format the workbench opens). */
   tables: Pick<RenderService['backend'], 'parseLocalizationFile' | 'reset' | 'process' | 'processedTable'>;
   markers: Pick<MarkersBackend, 'run'>;
+  calcium: Pick<CalciumBackend, 'run'>;
 }
 
 export function browserLane(): Lane {
@@ -52,6 +56,7 @@ export function browserLane(): Lane {
     tracks: browserTracksBackend(),
     tables: new RenderService().backend,
     markers: browserMarkersBackend(),
+    calcium: browserCalciumBackend(),
   };
 }
 
@@ -85,6 +90,7 @@ export function plannedSteps(steps: ExperimentSteps): ExperimentStepName[] {
   if (steps.tracks) out.push('tracks');
   if (steps.coloc) out.push('coloc');
   if (steps.markers) out.push('markers');
+  if (steps.calcium) out.push('calcium');
   return out;
 }
 
@@ -105,6 +111,8 @@ export function stepProblems(steps: ExperimentSteps, inputs: readonly Experiment
     p.push('Distances on stacks need the Localize step (structures come from localizations).');
   if (steps.markers && inputs.length && !stacks)
     p.push('EV markers count molecules in stacks: every input here is a localization table.');
+  if (steps.calcium && inputs.length && !stacks)
+    p.push('Ca²⁺ responses are measured in stacks: every input here is a localization table.');
   return p;
 }
 
@@ -318,10 +326,37 @@ export async function analyseInput(
           localize(o.localizer, info, steps, acq.pixelNm, o.signal, progress),
         )
       : undefined;
-    return await downstream(input, acq, locs, undefined, steps, paramsHash, o);
+    const ca = steps.calcium;
+    const calcium = ca
+      ? await runStep('calcium', o.signal, progress, () => calciumStep(lane, info, ca, o))
+      : undefined;
+    return await downstream(input, acq, locs, undefined, steps, paramsHash, o, calcium);
   } finally {
     lane.stacks.close(info.id);
   }
+}
+
+/**
+ * Ca²⁺ responses of the input's segmented cells on the lane's own Ca²⁺ worker, with the recipe
+ * the Ca²⁺ panel runs (the worker opens the stack itself); the frame interval as `evscope batch`
+ * takes it: the step's, else the file's, else the experiment's, else 1 s.
+ */
+async function calciumStep(
+  lane: Lane,
+  info: StackInfo,
+  params: ExperimentCalciumParams,
+  o: AnalyseOptions,
+): Promise<readonly CellResponse[]> {
+  const { channel = 0, ...p } = params;
+  if (channel >= info.channels)
+    throw new Error(`calcium.channel ${channel} is not a channel of the stack (0–${info.channels - 1})`);
+  const frameMs = info.meta.frameIntervalMs ?? o.frameIntervalMs ?? 1000;
+  const r = await lane.calcium.run(
+    { recipe: info.recipe, channel, params: { ...p, frameIntervalS: p.frameIntervalS ?? frameMs / 1000 } },
+    (m) => o.progress('calcium', m.framesDone / Math.max(1, m.frameCount)),
+    o.signal,
+  );
+  return r.cells;
 }
 
 /** Runs a step: progress at its start and end, failures named after it. */
@@ -404,9 +439,12 @@ async function downstream(
   steps: ExperimentSteps,
   paramsHash: string,
   o: AnalyseOptions,
+  calcium?: readonly CellResponse[],
 ): Promise<InputSummary> {
   const { lane, signal, progress } = o;
-  const results: InputResults = {};
+  if (steps.calcium && !calcium)
+    throw new Error('calcium: the Ca²⁺ step needs a stack, not a localization table');
+  const results: InputResults = calcium ? { calcium } : {};
   const extra: Record<string, MetricValue> = {};
   // A table's localizations count as an input's own (as in `evscope batch`).
   if (locs) results.locs = locs;

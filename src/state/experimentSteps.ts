@@ -1,9 +1,12 @@
 // The experiment's parameter set per step, taken from the panels: the same settings the
 // Localize, Movie and Tracks & distances steps run with on the input on screen, so what a user
-// tuned on one stack is applied to every input of the batch. Pixel size stays with each input
-// (its file's metadata, else the experiment's), as in `evscope batch`.
+// tuned on one stack is applied to every input of the batch. Pixel size and frame interval stay
+// with each input (its file's metadata, else the experiment's), as in `evscope batch`; the Ca²⁺
+// step segments each input anew with the panel's segmentation settings (cells drawn or edited
+// on one stack belong to that stack).
 import type { ExperimentStepName, ExperimentSteps } from '../core/experiment/model';
 import type { LocalizeParamsInput } from '../core/localize/params';
+import { calciumStore, toCalciumParams } from './calciumStore';
 import { activeStack, dataStore } from './dataStore';
 import { localizeInput, localizeParamsStore } from './localizeParamsStore';
 import { toEvParams } from './markersParams';
@@ -20,7 +23,14 @@ import {
 } from './tracksParams';
 import { tracksStore } from './tracksStore';
 
-export const BROWSER_STEPS: ExperimentStepName[] = ['localize', 'movie', 'tracks', 'coloc', 'markers'];
+export const BROWSER_STEPS: ExperimentStepName[] = [
+  'localize',
+  'movie',
+  'tracks',
+  'coloc',
+  'markers',
+  'calcium',
+];
 
 /** Post-processing is not a step of its own in the experiment file: it shapes the movie. */
 export type PanelStep = ExperimentStepName | 'post';
@@ -85,6 +95,14 @@ export function stepsFromPanels(which: readonly PanelStep[]): ExperimentSteps {
     if (mp) {
       const { pixelSizeNm: _px, ...ev } = toEvParams(mp, undefined);
       out.markers = ev;
+    }
+  }
+  if (which.includes('calcium')) {
+    const cp = calciumStore.getState().params;
+    // Without a stack on screen the Ca²⁺ panel has no addition frame to take.
+    if (cp) {
+      const { frameIntervalS: _dt, ...ca } = toCalciumParams(cp);
+      out.calcium = { ...ca, channel: cp.channel };
     }
   }
   return out;

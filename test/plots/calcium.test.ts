@@ -76,5 +76,24 @@ describe('calcium figures', () => {
     );
     expect((t.data[0] as { y: number[] }).y).toEqual([10, 11, 12, 13, 14]);
     expect((t.data[1] as { y: number[] }).y).toEqual([0.03, 0.03]);
+    // A few traces of a short movie are SVG lines: no WebGL context is needed or taken.
+    expect(t.data.map((d) => d.type)).toEqual(['scatter', 'scatter']);
+  });
+
+  it('twelve traces of a very long movie use WebGL (the SVG twin stands in where it is missing)', () => {
+    const frames = 6000;
+    const cells = Array.from({ length: 12 }, (_, i) => row(i + 1, true, 4));
+    const t = selectedTracesFigure(
+      {
+        dff: new Float32Array(12 * frames),
+        frames,
+        frameIntervalS: 0.1,
+        addFrame: 10,
+        cells,
+        selected: cells.map((c) => c.cell),
+      },
+      'dark',
+    );
+    expect(new Set(t.data.map((d) => d.type))).toEqual(new Set(['scattergl']));
   });
 });

@@ -2,7 +2,7 @@
 import type { Data } from 'plotly.js';
 import { expect, test } from 'vitest';
 import { countHistogramFigure, evTraceFigure } from '../../src/plots/markers';
-import { SVG_TWIN, withSvgTraces } from '../../src/plots/webgl';
+import { REGL_EXTENSIONS, SVG_TWIN, webglUsable, withSvgTraces } from '../../src/plots/webgl';
 
 type AnyTrace = Data & Record<string, unknown>;
 
@@ -49,4 +49,38 @@ test('every SVG twin is a trace type plotly registers by itself or in the custom
   const src = await import('node:fs').then((fs) => fs.readFileSync('src/plots/plotly.ts', 'utf8'));
   for (const twin of Object.values(SVG_TWIN))
     expect(twin === 'scatter' || new RegExp(`plotly\\.js/lib/${twin}'`).test(src)).toBe(true);
+});
+
+/** A canvas whose WebGL context offers these extensions (null: no context at all). */
+function canvasWith(extensions: readonly string[] | null, kind = 'webgl') {
+  let lost = 0;
+  const gl = {
+    getExtension: (e: string) =>
+      e === 'WEBGL_lose_context' ? { loseContext: () => lost++ } : extensions?.includes(e) ? {} : null,
+  };
+  return {
+    getContext: (k: string) => (extensions && k === kind ? gl : null),
+    lost: () => lost,
+  };
+}
+
+test("WebGL counts as usable only with the extensions plotly's scattergl needs", () => {
+  const full = canvasWith(REGL_EXTENSIONS);
+  expect(webglUsable(full)).toBe(true);
+  expect(full.lost()).toBe(1);
+  expect(webglUsable(canvasWith(REGL_EXTENSIONS, 'experimental-webgl'))).toBe(true);
+  // A context without instanced arrays (some software renderers): plotly would fail, so SVG.
+  const partial = canvasWith(['OES_element_index_uint']);
+  expect(webglUsable(partial)).toBe(false);
+  expect(partial.lost()).toBe(1);
+  expect(webglUsable(canvasWith(null))).toBe(false);
+});
+
+test("every extension asked for is the one plotly's scattergl passes to regl", async () => {
+  const src = await import('node:fs').then((fs) =>
+    fs.readFileSync('node_modules/plotly.js/src/traces/scattergl/plot.js', 'utf8'),
+  );
+  const m = /prepareRegl\(gd, (\[[^\]]*\])/.exec(src);
+  expect(m).not.toBeNull();
+  expect(JSON.parse(m![1].replace(/'/g, '"'))).toEqual([...REGL_EXTENSIONS]);
 });

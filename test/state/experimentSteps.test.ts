@@ -3,6 +3,7 @@
 // user's settings, and leave pixel size to each input.
 import { expect, test } from 'vitest';
 import { type ExperimentSteps, validateExperiment } from '../../src/core/experiment/model';
+import { calciumStore } from '../../src/state/calciumStore';
 import { dataStore } from '../../src/state/dataStore';
 import { stepProblems } from '../../src/state/experimentPipeline';
 import { stepsFromPanels } from '../../src/state/experimentSteps';
@@ -55,4 +56,41 @@ test('step problems depend on the inputs: tables need no Localize step, stacks d
   };
   expect(stepProblems(withMarkers, [stack])).toEqual([]);
   expect(stepProblems(withMarkers, [table]).join(' ')).toMatch(/EV markers count molecules in stacks/);
+});
+
+test('the Ca²⁺ panel’s parameters become a valid calcium step; frame interval and cells stay per input', () => {
+  calciumStore.getState().clear();
+  // No stack on screen: the panel has no addition frame, so there is no step to take.
+  expect(stepsFromPanels(['calcium'])).toEqual({});
+  calciumStore.getState().forStack({
+    id: 7,
+    width: 64,
+    height: 64,
+    frameCount: 200,
+    meta: { frameIntervalMs: 250 },
+    recipe: { kind: 'files', files: [] },
+  } as never);
+  calciumStore.getState().setParams({ addFrame: 40, k: 2.5, bleach: 'exp', minAreaPx: 35, channel: 1 });
+  const steps = stepsFromPanels(['calcium']);
+  expect(steps.calcium).toMatchObject({
+    addFrame: 40,
+    baselineStart: 0,
+    baselineEnd: 40,
+    k: 2.5,
+    bleach: 'exp',
+    channel: 1,
+    segment: { minAreaPx: 35, method: 'triangle' },
+  });
+  expect(steps.calcium).not.toHaveProperty('frameIntervalS');
+  const v = validateExperiment({
+    format: 'evscope-experiment',
+    version: 1,
+    inputs: [{ id: 'a', path: 'a.tif', cell: 'c', condition: 'k' }],
+    steps,
+  });
+  expect(v.ok ? [] : v.errors).toEqual([]);
+  const table = { id: 't', path: 'A/c1_locs.csv', cell: 'c1', condition: 'A' };
+  expect(stepProblems(steps, [table]).join(' ')).toMatch(/Ca²⁺ responses are measured in stacks/);
+  expect(stepProblems(steps, [{ ...table, path: 'A/c1.tif' }])).toEqual([]);
+  calciumStore.getState().clear();
 });

@@ -14,6 +14,7 @@ import {
   formatTests,
   inputsCsv,
   testsCsv,
+  unitNote,
 } from '../../core/experiment/tables';
 import { parseArgs, stringFlag } from '../args';
 import { writeOutputSafely } from '../safeOutput';
@@ -29,8 +30,10 @@ several shards, in any order) and writes to OUTDIR:
   tests.csv       per tested metric and pair of conditions: difference of cell means with its
                   Welch 95 % CI, Hedges' g with 95 % CI, permutation p over cells (exact when
                   ≤ 20000 relabellings), Welch p, both Holm-adjusted over the tested family
-and prints the tests. The cell is the unit of every test: inputs (stacks) and tracks within a
-cell are not independent.
+                  (column replicate_unit: the experiment cell)
+and prints the tests. The experiment's cell (the "cell" of each input: a cell, coverslip, dish or
+field — the biological replicate) is the unit of every test: inputs (stacks), tracks and
+segmented Ca²⁺ cells within it are not independent.
   --metrics LIST   metrics to test (the Holm family); default: every metric. Choose the primary
                    metrics in advance: with 4 vs 4 cells the smallest permutation p is 2/70 ≈ 0.029.`;
 
@@ -101,7 +104,8 @@ export const verb: Verb = {
     for (const line of formatConditions(stats, tested ?? all)) console.log(terminalText(line));
     if (conditions < 2) console.log('one condition only: nothing to compare');
     else {
-      console.log('tests with the cell as the unit:');
+      for (const line of unitNote(summaries)) console.log(terminalText(line));
+      console.log('tests:');
       for (const line of formatTests(stats)) console.log(terminalText(line));
     }
     console.log(`→ ${join(out, 'inputs.csv')}, cells.csv, conditions.csv, tests.csv`);

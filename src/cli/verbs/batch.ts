@@ -27,14 +27,17 @@ import type { Verb } from '../verb';
 /** Exit status when some inputs failed (the others' results are written). */
 export const SOME_FAILED_EXIT = 3;
 
-const help = `usage: evscope batch EXPERIMENT.json --out DIR [--step localize,movie,tracks,coloc] [options]
+const help = `usage: evscope batch EXPERIMENT.json --out DIR [--step localize,movie,tracks,coloc,calcium] [options]
 Runs every input of an experiment (not excluded) through the steps with the experiment's
 parameters, one input at a time, and writes per input DIR/<id>/ (locs.csv, mask.tif,
-labels.tif, tracks.csv, distances.csv, per_track.csv, evs.csv — as the steps produce them) and
+labels.tif, tracks.csv, distances.csv, per_track.csv, evs.csv, calcium_cells.csv,
+calcium_traces.csv — as the steps produce them) and
 DIR/<id>/summary.json, which evscope aggregate merges. A failed input is reported, leaves
 DIR/<id>/error.txt and is skipped; the exit status is then ${SOME_FAILED_EXIT}. Re-running skips every input whose
 summary.json was made with the same parameters and input files (resume).
-Steps, in run order: ${EXPERIMENT_STEPS.join(', ')} (markers writes evs.csv: counts per EV and subtype).
+Steps, in run order: ${EXPERIMENT_STEPS.join(', ')} (markers writes evs.csv: counts per EV and subtype;
+calcium writes the Ca²⁺ responses of the input's segmented cells, as evscope calcium does, and
+summarises them per input: cells, responders, responder fraction, median latency, peak, AUC).
   --out DIR        results folder (created; shared by all shards)
   --step LIST      steps to run (default: every step the experiment has parameters for)
   --shard I/N      run only inputs I, I+N, I+2N… of the inputs sorted by id (0 ≤ I < N): for job

@@ -17,7 +17,11 @@ import { numberFlag, parseArgs } from '../args';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
-import { EXPERIMENT_ONLY, writeSimulatedExperiment } from './simulateExperiment';
+import {
+  EXPERIMENT_ONLY,
+  writeSimulatedCalciumExperiment,
+  writeSimulatedExperiment,
+} from './simulateExperiment';
 
 const help = `usage: evscope simulate --preset NAME --out PREFIX [options]
 Writes PREFIX.tif (uint16, channels interleaved as an ImageJ hyperstack), PREFIX_truth_events.csv
@@ -33,6 +37,11 @@ ${PRESET_NAMES.map((n) => `  ${n}: ${PRESET_DESCRIPTIONS[n]}`).join('\n')}
               structure localizations and EV tracks (see evscope batch / aggregate). Options:
               --seed S, --cells N (per condition), --inputs-per-cell K, --frames N, --size W,
               --null (both conditions random: the null experiment)
+  calcium-experiment: a two-condition Ca²⁺ experiment with a known answer (responder fraction
+              0.7 in A vs 0.2 in B, 4 coverslips each, ~14 recipient cells per movie): --out DIR
+              gets EXPERIMENT.json (step calcium), truth.json and one TIFF per coverslip. Options:
+              --seed S, --cells N (coverslips per condition), --inputs-per-cell K, --null (A and
+              B alike: the null experiment)
 options (override the preset):
   --frames N          number of frames
   --size W[xH]        frame size in pixels
@@ -79,15 +88,18 @@ export const verb: Verb = {
     if (a.positionals.length) throw new Error(`unexpected argument "${a.positionals[0]}"`);
     const preset = a.flags.get('preset');
     if (preset === 'experiment') return writeSimulatedExperiment(a);
+    if (preset === 'calcium-experiment') return writeSimulatedCalciumExperiment(a);
     // --cells is shared with the calcium presets (number of cells there), checked below.
     for (const f of EXPERIMENT_ONLY)
       if (f !== 'cells' && a.flags.has(f)) throw new Error(`--${f} belongs to --preset experiment`);
     const out = a.flags.get('out');
     if (typeof preset !== 'string')
-      throw new Error(`--preset is required (${PRESET_NAMES.join(', ')}, experiment)`);
+      throw new Error(`--preset is required (${PRESET_NAMES.join(', ')}, experiment, calcium-experiment)`);
     if (typeof out !== 'string') throw new Error('--out PREFIX is required');
     if (!PRESET_NAMES.includes(preset as PresetName)) {
-      throw new Error(`unknown preset "${preset}" (choose ${PRESET_NAMES.join(', ')}, experiment)`);
+      throw new Error(
+        `unknown preset "${preset}" (choose ${PRESET_NAMES.join(', ')}, experiment, calcium-experiment)`,
+      );
     }
     const p = presetParams(preset as PresetName);
     const frames = numberFlag(a, 'frames');

@@ -1,11 +1,15 @@
 // `evscope simulate --preset experiment --out DIR`: the simulated two-condition experiment
-// (core/sim/experiment.ts) written as files, ready for `evscope batch DIR/EXPERIMENT.json`.
+// (core/sim/experiment.ts) written as files, ready for `evscope batch DIR/EXPERIMENT.json`;
+// `--preset calcium-experiment` the Ca²⁺ one (core/sim/calciumExperiment.ts), its movies as TIFFs.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { experimentJson } from '../../core/experiment/model';
+import { simulateCalciumExperiment } from '../../core/sim/calciumExperiment';
 import { simulateExperiment } from '../../core/sim/experiment';
+import { simulate } from '../../core/sim/simulate';
 import { numberFlag, type ParsedArgs, stringFlag } from '../args';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
+import { writeSimulatedTiff } from '../writeSimulatedTiff';
 
 export const EXPERIMENT_ONLY = ['cells', 'inputs-per-cell', 'null'];
 
@@ -48,5 +52,41 @@ export async function writeSimulatedExperiment(a: ParsedArgs): Promise<number> {
   );
   console.log(`  expected: ${sim.truth.expected}`);
   console.log(`  wrote ${join(out, 'EXPERIMENT.json')} and ${sim.files.length - 1} input files, truth.json`);
+  return 0;
+}
+
+/** The simulated two-condition Ca²⁺ experiment: EXPERIMENT.json, truth.json and one TIFF per input. */
+export async function writeSimulatedCalciumExperiment(a: ParsedArgs): Promise<number> {
+  const out = stringFlag(a, 'out');
+  if (!out) throw new Error('--out DIR is required');
+  const allowed = new Set(['preset', 'out', 'seed', 'cells', 'inputs-per-cell', 'null']);
+  for (const f of a.flags.keys())
+    if (!allowed.has(f)) throw new Error(`--${f} does not apply to --preset calcium-experiment`);
+  const t0 = performance.now();
+  const sim = simulateCalciumExperiment({
+    seed: numberFlag(a, 'seed'),
+    cellsPerCondition: whole(a, 'cells', 2, 50),
+    inputsPerCell: whole(a, 'inputs-per-cell', 1, 10),
+    null: a.flags.has('null'),
+  });
+  const e = sim.experiment;
+  const texts = [
+    { path: 'EXPERIMENT.json', text: experimentJson(e) },
+    { path: 'truth.json', text: `${JSON.stringify(sim.truth, null, 2)}\n` },
+  ];
+  const paths = [...e.inputs.map((x) => x.path), ...texts.map((t) => t.path)].map((p) => join(out, p));
+  for (const dir of new Set(paths.map((p) => dirname(p)))) await mkdir(dir, { recursive: true });
+  await checkOutputs(paths, []);
+  for (const x of e.inputs) await writeSimulatedTiff(join(out, x.path), simulate(sim.simulations[x.id]));
+  for (const t of texts) await writeOutputSafely(join(out, t.path), t.text);
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `simulated Ca²⁺ experiment "${e.title}": ${e.inputs.length} movies in ${sim.truth.conditions.length} conditions (${s.toFixed(1)} s)`,
+  );
+  console.log(`  expected: ${sim.truth.expected}`);
+  console.log(`  wrote ${join(out, 'EXPERIMENT.json')}, truth.json and ${e.inputs.length} TIFFs`);
+  console.log(
+    `  next: evscope batch ${join(out, 'EXPERIMENT.json')} --out RESULTS && evscope aggregate RESULTS --out TABLES --metrics calcium.responderFraction`,
+  );
   return 0;
 }

@@ -1,6 +1,7 @@
 // Public surface of the Ca²⁺-response analysis.
 export * from './analyse';
 export * from './labels';
+export * from './params';
 export * from './response';
 export * from './roi';
 export * from './segment';

@@ -34,8 +34,9 @@ export interface ResponseParams {
 
 export type ResolvedResponseParams = Required<ResponseParams>;
 
-export function resolveResponseParams(p: ResponseParams, frames: number): ResolvedResponseParams {
-  const r: ResolvedResponseParams = {
+/** The parameters with every default filled in (unchecked). */
+export function responseDefaults(p: ResponseParams): ResolvedResponseParams {
+  return {
     addFrame: p.addFrame,
     baselineStart: p.baselineStart ?? 0,
     baselineEnd: p.baselineEnd ?? p.addFrame,
@@ -45,16 +46,28 @@ export function resolveResponseParams(p: ResponseParams, frames: number): Resolv
     frameIntervalS: p.frameIntervalS ?? 1,
     refractoryFrames: p.refractoryFrames ?? 5,
   };
+}
+
+export function resolveResponseParams(p: ResponseParams, frames: number): ResolvedResponseParams {
+  const r = responseDefaults(p);
   const problems = responseParamProblems(r, frames);
   if (problems.length) throw new Error(problems.join('; '));
   return r;
 }
 
-export function responseParamProblems(r: ResolvedResponseParams, frames: number): string[] {
+/**
+ * Every problem with the parameters, as sentences; without `frames` (parameters written before
+ * the stack is known: an experiment file) the checks that need the stack's length are left out.
+ */
+export function responseParamProblems(r: ResolvedResponseParams, frames?: number): string[] {
   const out: string[] = [];
   const int = Number.isInteger;
-  if (!int(r.addFrame) || r.addFrame < 1 || r.addFrame >= frames)
-    out.push(`the addition frame must be a whole number in 1–${frames - 1} (got ${r.addFrame})`);
+  if (!int(r.addFrame) || r.addFrame < 1 || (frames !== undefined && r.addFrame >= frames))
+    out.push(
+      frames === undefined
+        ? `the addition frame must be a whole number ≥ 1 (0-based; got ${r.addFrame})`
+        : `the addition frame must be a whole number in 1–${frames - 1} (got ${r.addFrame})`,
+    );
   if (!int(r.baselineStart) || !int(r.baselineEnd) || r.baselineStart < 0 || r.baselineEnd > r.addFrame)
     out.push(
       `the baseline must be whole frames within 0–${r.addFrame} (before the addition; got ${r.baselineStart}:${r.baselineEnd})`,

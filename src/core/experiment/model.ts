@@ -3,6 +3,8 @@
 // cell — not the position, not the input — is the statistical unit (cellStats.ts). Plain JSON,
 // so it is written by hand or by `evscope simulate --preset experiment`, travels inside a
 // session and is checked here with the session's schema toolkit (every problem, with its path).
+import type { CalciumParams } from '../calcium/analyse';
+import { checkCalciumParams } from '../calcium/params';
 import type { ColocParams } from '../coloc/analysis';
 import type { EvMarkerParamsInput } from '../ev/params';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../localize/params';
@@ -27,7 +29,7 @@ export const EXPERIMENT_FORMAT = 'evscope-experiment';
 export const EXPERIMENT_VERSION = 1;
 
 /** Steps in the order they run for one input; each may use the results of the ones before. */
-export const EXPERIMENT_STEPS = ['localize', 'movie', 'tracks', 'coloc', 'markers'] as const;
+export const EXPERIMENT_STEPS = ['localize', 'movie', 'tracks', 'coloc', 'markers', 'calcium'] as const;
 export type ExperimentStepName = (typeof EXPERIMENT_STEPS)[number];
 
 export type ExperimentInputKind = 'stack' | 'localizations';
@@ -95,6 +97,25 @@ export type ExperimentLocalizeParams = LocalizeParamsInput & {
   channel?: number;
 };
 
+/**
+ * The Ca²⁺-response step: the Ca²⁺ step's own CalciumParams (frames 0-based: `addFrame` is the
+ * first frame that may respond, the baseline is [baselineStart, baselineEnd)) plus the channel
+ * of the indicator. Without `frameIntervalS` each input's file says, else the experiment's
+ * frameIntervalMs, else 1 s (as `evscope calcium`).
+ */
+export type ExperimentCalciumParams = CalciumParams & {
+  /** 0-based channel of the Ca²⁺ indicator (default 0). */
+  channel?: number;
+};
+
+/** Checks a Ca²⁺ section; throws with every problem, each naming its field. */
+export function checkExperimentCalciumParams(j: Json): ExperimentCalciumParams {
+  const c = checkCalciumParams(j, 'calcium', ['channel']) as ExperimentCalciumParams;
+  if (c.channel !== undefined)
+    need(Number.isInteger(c.channel) && c.channel >= 0, 'calcium.channel must be a 0-based channel');
+  return c;
+}
+
 export interface ExperimentSteps {
   localize?: ExperimentLocalizeParams;
   /** Post-processing of the localizations (drift, merge, filter) before the movie. */
@@ -103,6 +124,7 @@ export interface ExperimentSteps {
   tracks?: ExperimentTracksParams;
   coloc?: ExperimentColocParams;
   markers?: EvMarkerParamsInput;
+  calcium?: ExperimentCalciumParams;
 }
 
 export interface Experiment {
@@ -239,6 +261,7 @@ const steps = obj(
     tracks: section(checkTracksParams),
     coloc: section(checkColocParams),
     markers: section((j) => asObject(j, 'markers')),
+    calcium: section(checkExperimentCalciumParams),
   },
 );
 

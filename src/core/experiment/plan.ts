@@ -48,6 +48,8 @@ export function stepsFor(
       continue; // a table is already localized
     else if (s === 'markers' && table)
       problems.push('step "markers" needs a stack, not a localization table');
+    else if (s === 'calcium' && table)
+      problems.push('step "calcium" needs a stack (a Ca²⁺-indicator time-lapse), not a localization table');
     else if (s === 'tracks' && table && !input.files?.tracks)
       problems.push('step "tracks" on a localization table needs files.tracks (EV tracks to import)');
     else run.push(s);

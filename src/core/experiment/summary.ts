@@ -4,6 +4,7 @@
 // alike and so shards of a batch merge by concatenation. Track- and position-level detail stays
 // in the per-input result files; only input-level summaries travel up.
 import type { LabelledStructures } from '../binarize/structures';
+import { type CellResponse, summariseResponses } from '../calcium/response';
 import type { ColocResult } from '../coloc/analysis';
 import type { Classification } from '../ev/classify';
 import type { LocTable } from '../locs/table';
@@ -100,6 +101,26 @@ export const METRICS: Record<string, MetricInfo> = {
   },
   'markers.evs': { label: 'EVs counted', unit: '', step: 'markers' },
   'markers.probeMean': { label: 'probe count per EV, mean', unit: 'molecules', step: 'markers' },
+  // Ca²⁺: the segmented (recipient) cells of one input are summarised here; the experiment's
+  // cell (coverslip, dish, field) stays the unit of the tests.
+  'calcium.cells': { label: 'segmented cells analysed in the input', unit: '', step: 'calcium' },
+  'calcium.responders': { label: 'responding segmented cells in the input', unit: '', step: 'calcium' },
+  'calcium.responderFraction': {
+    label: 'responder fraction of segmented cells',
+    unit: '',
+    step: 'calcium',
+  },
+  'calcium.medianLatencyS': {
+    label: 'response latency after EV addition, median over responders',
+    unit: 's',
+    step: 'calcium',
+  },
+  'calcium.medianPeakDff': { label: 'peak ΔF/F₀, median over responders', unit: '', step: 'calcium' },
+  'calcium.medianAucDffS': {
+    label: 'AUC of ΔF/F₀ after addition, median over responders',
+    unit: 's',
+    step: 'calcium',
+  },
 };
 
 export function describeMetric(key: string): MetricInfo {
@@ -234,6 +255,24 @@ export function markerMetrics(c: Classification): Record<string, MetricValue> {
   return out;
 }
 
+/**
+ * Ca²⁺ responses of one input's segmented cells (cells with a note — no F₀, failed bleach fit —
+ * are not analysed, as in the Ca²⁺ step's own summary). Latency, peak and AUC are medians over
+ * responders: null when no cell responded.
+ */
+export function calciumMetrics(cells: readonly CellResponse[]): Record<string, MetricValue> {
+  const s = summariseResponses(cells);
+  const auc = cells.filter((c) => !c.note && c.responder).map((c) => c.aucDffS);
+  return {
+    'calcium.cells': s.cells,
+    'calcium.responders': s.responders,
+    'calcium.responderFraction': metric(s.fraction),
+    'calcium.medianLatencyS': metric(s.medianLatencyS),
+    'calcium.medianPeakDff': metric(s.medianPeakDff),
+    'calcium.medianAucDffS': auc.length ? metric(median(Float64Array.from(auc))) : null,
+  };
+}
+
 /** The results one input produced; any may be absent (its step did not run or found nothing). */
 export interface InputResults {
   locs?: LocTable;
@@ -241,6 +280,8 @@ export interface InputResults {
   tracks?: TrackSummary;
   coloc?: { result: ColocResult; movieFrameIntervalS: number };
   markers?: Classification;
+  /** Per segmented cell of a Ca²⁺ movie. */
+  calcium?: readonly CellResponse[];
 }
 
 /** The per-input summary from the result objects of the steps that ran. */
@@ -258,6 +299,7 @@ export function buildInputSummary(
     ...(results.tracks ? trackMetrics(results.tracks) : {}),
     ...(results.coloc ? colocMetrics(results.coloc.result, results.coloc.movieFrameIntervalS) : {}),
     ...(results.markers ? markerMetrics(results.markers) : {}),
+    ...(results.calcium ? calciumMetrics(results.calcium) : {}),
   };
   return {
     format: SUMMARY_FORMAT,

@@ -73,6 +73,9 @@ export function conditionsCsv(stats: ExperimentStats): string {
   });
 }
 
+/** What every n and p counts (tests.csv says it on every row). */
+export const REPLICATE_UNIT = 'experiment cell';
+
 const TEST_COLUMNS: [string, (x: Comparison) => string][] = [
   ['metric', (x) => csvField(x.metric)],
   ['unit', (x) => csvField(describeMetric(x.metric).unit)],
@@ -96,6 +99,7 @@ const TEST_COLUMNS: [string, (x: Comparison) => string][] = [
   ['p_permutation_holm', (x) => num(x.pHolm)],
   ['p_welch', (x) => num(x.pWelch)],
   ['p_welch_holm', (x) => num(x.pWelchHolm)],
+  ['replicate_unit', () => REPLICATE_UNIT],
 ];
 
 export function testsCsv(stats: ExperimentStats): string {
@@ -132,4 +136,31 @@ export function formatConditions(stats: ExperimentStats, metrics: readonly strin
       const u = describeMetric(c.metric).unit;
       return `${c.metric} ${c.condition}: ${fmt(c.mean)}${u ? ` ${u}` : ''} [95 % CI ${fmt(c.ciLow)}, ${fmt(c.ciHigh)}], n cells ${c.nCells} (inputs ${c.nInputs})`;
     });
+}
+
+/**
+ * What the tests' unit is, in words, for the terminal and the panel. Ca²⁺ inputs hold many
+ * segmented recipient cells: their counts per condition are given so that nobody mistakes them
+ * for the n of the test.
+ */
+export function unitNote(summaries: readonly InputSummary[]): string[] {
+  const lines = [
+    'unit of every test: the experiment cell (the "cell" of each input: one biological replicate — a cell, coverslip, dish or field, as the experiment groups its inputs); a cell\'s inputs are averaged first',
+  ];
+  const ca = summaries.filter((s) => typeof s.metrics['calcium.cells'] === 'number');
+  if (!ca.length) return lines;
+  const by = new Map<string, { cells: number; inputs: number }>();
+  for (const s of ca) {
+    const c = by.get(s.condition) ?? { cells: 0, inputs: 0 };
+    c.cells += s.metrics['calcium.cells'] as number;
+    c.inputs++;
+    by.set(s.condition, c);
+  }
+  const parts = [...by.entries()]
+    .sort((a, b) => compareIds(a[0], b[0]))
+    .map(([k, c]) => `${k}: ${c.cells} in ${c.inputs} input${c.inputs === 1 ? '' : 's'}`);
+  lines.push(
+    `Ca²⁺: segmented recipient cells (${parts.join('; ')}) are summarised per input (responder fraction, medians) — they are not independent and are not the unit`,
+  );
+  return lines;
 }

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, useData } from '../../state/dataStore';
-import { ExperimentDemoButton } from '../experiment/DemoButton';
+import { CalciumExperimentDemoButton, ExperimentDemoButton } from '../experiment/DemoButton';
 import { OpenLocsButton } from '../post/OpenLocsButton';
 import { NewSimulationButton } from '../sim/NewSimulationDialog';
 import { SimulatedTag } from '../sim/SimulatedBadge';
@@ -32,6 +32,7 @@ export function DataPanel() {
         <NewSimulationButton />
         <OpenLocsButton />
         <ExperimentDemoButton />
+        <CalciumExperimentDemoButton />
       </div>
       <p className="muted" style={{ margin: '6px 0 0', fontSize: 12 }}>
         Or drop files anywhere. Files chosen together form one stack. Each stack and table keeps its own

@@ -12,6 +12,7 @@ const PANEL_STEPS: PanelStep[] = ['localize', 'post', ...BROWSER_STEPS.slice(1)]
 import type { ExperimentInput, ExperimentSteps } from '../../core/experiment/model';
 import { type InputRun, previewPattern, useExperiment } from '../../state/experimentStore';
 import { droppedFiles } from './collectFiles';
+import { CalciumExperimentDemoButton } from './DemoButton';
 import './experiment.css';
 
 // Selectors must return the same object while nothing changed: a fresh [] or {} on every call
@@ -61,6 +62,7 @@ function FilesRow() {
       >
         Two-condition experiment (simulated)
       </button>
+      <CalciumExperimentDemoButton small testId="ex-calcium-demo" />
     </div>
   );
 }
@@ -171,6 +173,7 @@ const STEP_LABELS: Record<string, string> = {
   tracks: 'EV tracks',
   coloc: 'Distances',
   markers: 'EV markers (stacks)',
+  calcium: 'Ca²⁺ responses (stacks)',
 };
 
 /** Which steps run, with the parameters the panels have now (shown, so nothing is hidden). */
@@ -205,7 +208,7 @@ function StepBoxes({ steps }: { steps: ExperimentSteps }) {
       <button
         type="button"
         className="btn small"
-        title="Every input runs with the parameters the Localize, Movie and Tracks & distances panels have now"
+        title="Every input runs with the parameters the Localize, Movie, Tracks & distances, EV markers and Ca²⁺ panels have now (the Ca²⁺ step segments each input anew)"
         onClick={() => experimentActions.setSteps(stepsFromPanels(which))}
       >
         Use the panels' parameters

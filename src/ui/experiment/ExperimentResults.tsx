@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'react';
 import { metricKeys } from '../../core/experiment/cellStats';
 import { describeMetric } from '../../core/experiment/summary';
+import { unitNote } from '../../core/experiment/tables';
 import { cellDotFigure, formatEffect, formatPValue, metricTitle } from '../../plots/experiment';
 import { Plot } from '../../plots/Plot';
 import { experimentActions } from '../../state/experiment';
@@ -47,6 +48,13 @@ export function ExperimentResults() {
         {summaries.length} inputs, {new Set(summaries.map((s) => s.cell)).size} cells. The cell is the unit:
         each dot is one cell (the mean of its inputs).
       </p>
+      {unitNote(summaries)
+        .slice(1)
+        .map((line) => (
+          <p key={line} className="muted" data-testid="ex-unit">
+            {line}
+          </p>
+        ))}
       {truth?.expected && (
         <p className="muted" data-testid="ex-truth">
           Known answer (simulation): {truth.expected}

@@ -7,6 +7,7 @@ import type { ExperimentState } from '../../state/experimentStore';
 
 /** Metrics tested between conditions: the primary ones of each step that ran (a small Holm family). */
 export const PRIMARY_METRICS = [
+  'calcium.responderFraction',
   'coloc.deltaFractionWithin',
   'coloc.deltaDistanceNm',
   'coloc.meanDistanceNm',

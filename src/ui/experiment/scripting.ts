@@ -3,7 +3,7 @@
 import { type Experiment, validateExperiment } from '../../core/experiment/model';
 import type { SimulationParams } from '../../core/sim/params';
 import { registerScripting } from '../../scripting/api';
-import { experimentActions, openDemoExperiment } from '../../state/experiment';
+import { experimentActions, openCalciumDemoExperiment, openDemoExperiment } from '../../state/experiment';
 import { emptyExperiment, experimentStore } from '../../state/experimentStore';
 import { resultsOf } from './results';
 
@@ -37,6 +37,11 @@ registerScripting('newExperiment', (spec: NewExperimentSpec = {}) => {
 
 registerScripting('openExperimentDemo', (seed?: number, nullExperiment = false) => {
   openDemoExperiment(seed, nullExperiment);
+  return experimentStore.getState().experiment;
+});
+
+registerScripting('openCalciumExperimentDemo', (seed?: number, nullExperiment = false) => {
+  openCalciumDemoExperiment(seed, nullExperiment);
   return experimentStore.getState().experiment;
 });
 

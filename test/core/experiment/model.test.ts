@@ -150,3 +150,62 @@ test("the README's experiment example is a valid experiment", () => {
   const e = parseExperiment(json!, 'README');
   expect(e.inputs.map((x) => inputKind(x))).toEqual(['stack', 'localizations']);
 });
+
+describe('the calcium step in an experiment file', () => {
+  const withCalcium = (calcium: unknown) => ({ ...base, steps: { calcium } });
+
+  test("the Ca²⁺ step's own parameters are accepted, with the indicator channel", () => {
+    const calcium = {
+      addFrame: 30,
+      baselineStart: 5,
+      baselineEnd: 30,
+      k: 2.5,
+      minFrames: 4,
+      bleach: 'exp',
+      refractoryFrames: 5,
+      segment: { smoothSigmaPx: 1, method: 'otsu', minAreaPx: 30, splitTouching: false },
+      background: { marginPx: 4, percentile: 10 },
+      meanFrames: 50,
+      channel: 1,
+    };
+    const e = parseExperiment(JSON.stringify(withCalcium(calcium)));
+    expect(e.steps.calcium).toEqual(calcium);
+    expect(parseExperiment(JSON.stringify(withCalcium({ addFrame: 3 }))).steps.calcium).toEqual({
+      addFrame: 3,
+    });
+  });
+
+  test('every problem is named: a misspelt key does not fall back to a default', () => {
+    const r = validateExperiment(
+      withCalcium({
+        addframe: 30,
+        baselineEnd: 40,
+        segment: { method: 'li', hPx: -1 },
+        background: { percentile: 0 },
+        channel: -1,
+      }),
+    );
+    expect(r.ok).toBe(false);
+    const text = r.ok ? '' : r.errors.join('\n');
+    expect(text).toMatch(/steps\.calcium.*calcium\.addframe is not a parameter \(addFrame\?\)/);
+    expect(text).toMatch(/calcium\.addFrame is required/);
+    expect(text).toMatch(/calcium\.segment\.method must be "triangle" or "otsu"/);
+    expect(text).toMatch(/calcium\.segment\.hPx must be ≥ 0/);
+    expect(text).toMatch(/calcium\.background\.percentile/);
+  });
+
+  test('frame checks that need no stack are made when the file is read', () => {
+    const bad = (c: object) => {
+      const r = validateExperiment(withCalcium(c));
+      return r.ok ? '' : r.errors.join('\n');
+    };
+    expect(bad({ addFrame: 30, baselineStart: 10, baselineEnd: 40 })).toMatch(
+      /baseline must be whole frames within 0–30/,
+    );
+    expect(bad({ addFrame: 30, baselineStart: 28 })).toMatch(/baseline needs at least 3 frames/);
+    expect(bad({ addFrame: 0 })).toMatch(/addition frame must be a whole number ≥ 1/);
+    expect(bad({ addFrame: 30, bleach: 'linear' })).toMatch(/bleach correction must be none or exp/);
+    expect(bad({ addFrame: 30, channel: 0.5 })).toMatch(/calcium\.channel must be a 0-based channel/);
+    expect(bad({ addFrame: 30, k: '3' })).toMatch(/calcium\.k must be a number/);
+  });
+});

@@ -54,7 +54,14 @@ describe('steps and the parameters hash', () => {
     expect(stepsFor(e, e.inputs[0]).problems).toEqual([
       'step "localize" was asked for but the experiment has no "localize" parameters',
       'step "markers" was asked for but the experiment has no "markers" parameters',
+      'step "calcium" was asked for but the experiment has no "calcium" parameters',
     ]);
+    const ca: Experiment = { ...e, steps: { ...e.steps, calcium: { addFrame: 10 } } };
+    expect(stepsFor(ca, e.inputs[0], ['calcium']).problems).toEqual([
+      'step "calcium" needs a stack (a Ca²⁺-indicator time-lapse), not a localization table',
+    ]);
+    const movie = { ...e.inputs[0], path: 'c/x0.tif', files: undefined };
+    expect(stepsFor(ca, movie, ['calcium'])).toEqual({ run: ['calcium'], problems: [] });
     const noTracks = { ...e.inputs[0], files: undefined };
     expect(stepsFor(e, noTracks, ['movie', 'tracks', 'coloc']).problems.join()).toMatch(
       /needs files\.tracks/,

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import type { CellResponse } from '../../../src/core/calcium/response';
 import type { Classification } from '../../../src/core/ev/classify';
 import {
   buildInputSummary,
+  calciumMetrics,
   describeMetric,
   markerMetrics,
   parseInputSummary,
@@ -58,5 +60,59 @@ describe('per-input summary', () => {
     expect(parseInputSummary(JSON.stringify(t), 'x')).toEqual(t);
     expect(() => parseInputSummary('{}', 'f.json')).toThrow(/f\.json: not an evscope input summary/);
     expect(() => parseInputSummary(JSON.stringify({ ...s, metrics: { m: 'x' } }), 'f')).toThrow(/metric "m"/);
+  });
+});
+
+describe('Ca²⁺ summary of one input', () => {
+  const cell = (
+    responder: boolean,
+    latencyS: number,
+    peakDff: number,
+    aucDffS: number,
+    note = '',
+  ): CellResponse => ({
+    f0: 100,
+    baselineSd: 0.01,
+    threshold: 0.03,
+    responder,
+    latencyFrames: latencyS * 2,
+    latencyS,
+    peakDff,
+    peakFrame: 10,
+    aucDffS,
+    transients: responder ? 1 : 0,
+    bleachRatePerFrame: 0,
+    note,
+  });
+
+  test('responder fraction over analysed cells; latency, peak and AUC are medians over responders', () => {
+    const m = calciumMetrics([
+      cell(true, 4, 1.2, 10),
+      cell(true, 8, 0.6, 30),
+      cell(true, 20, 0.9, 20),
+      cell(false, Number.NaN, 0.02, 0.5),
+      // A cell with a note (F₀ ≤ 0) is not analysed: not in the denominator either.
+      cell(true, 1, 5, 99, 'F0 ≤ 0 after background subtraction'),
+    ]);
+    expect(m).toEqual({
+      'calcium.cells': 4,
+      'calcium.responders': 3,
+      'calcium.responderFraction': 0.75,
+      'calcium.medianLatencyS': 8,
+      'calcium.medianPeakDff': 0.9,
+      'calcium.medianAucDffS': 20,
+    });
+    expect(describeMetric('calcium.medianAucDffS').unit).toBe('s');
+  });
+
+  test('no responder: the medians are not measured (null), the fraction is 0', () => {
+    const m = calciumMetrics([cell(false, Number.NaN, 0.01, 0.1), cell(false, Number.NaN, 0.02, -0.1)]);
+    expect(m['calcium.responderFraction']).toBe(0);
+    expect(m['calcium.medianLatencyS']).toBeNull();
+    expect(m['calcium.medianPeakDff']).toBeNull();
+    expect(m['calcium.medianAucDffS']).toBeNull();
+    const s = buildInputSummary({ id: 'x', cell: 'c', condition: 'A' }, { calcium: [] }, ['calcium'], 'h');
+    expect(s.metrics['calcium.cells']).toBe(0);
+    expect(s.metrics['calcium.responderFraction']).toBeNull();
   });
 });
