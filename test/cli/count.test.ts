@@ -3,32 +3,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
 import { writeThunderstormCsv } from '../../src/core/io/thunderstormCsv';
 import { locTableFromColumns } from '../../src/core/locs/table';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
+import { runCli as run } from '../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evscope-count-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 const params = presetParams('evMarkers');
 params.frames = 150;

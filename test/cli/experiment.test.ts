@@ -4,32 +4,16 @@
 // input is reported and skipped without stopping the batch.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
+import { runCli as run } from '../helpers/cli';
 import { tempDir } from '../helpers/sources';
 
 const tmp = tempDir('evscope-experiment-');
 afterAll(() => tmp.remove());
 const d = (...p: string[]) => join(tmp.dir, ...p);
-
-async function run(args: string[]) {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 /** Every file under `dir` (relative path → bytes as text). */
 function tree(dir: string): Map<string, Buffer> {

@@ -2,31 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzlibSync } from 'fflate';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, describe, expect, test } from 'vitest';
 import { readThunderstormCsv, writeThunderstormCsv } from '../../src/core/io/thunderstormCsv';
 import { locTableFromColumns } from '../../src/core/locs/table';
 import { simulateStructures, structureless } from '../core/locs/simulate';
+import { runCli as run } from '../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evscope-post-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (n: string) => path.join(dir, n);
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 /** Width, height, pixel size (from the resolution tags) and float32 pixels of a one-page LE TIFF. */
 function readFloatTiff(buf: Buffer) {

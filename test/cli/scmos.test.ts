@@ -4,8 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, describe, expect, test } from 'vitest';
 import { openFileByteSources } from '../../src/cli/nodeByteSource';
 import { scmosMapsFromSimulation } from '../../src/core/camera/scmosMaps';
 import { readThunderstormCsv } from '../../src/core/io/thunderstormCsv';
@@ -16,25 +15,10 @@ import { scoreLocalizations } from '../../src/core/score/metrics';
 import { CAMERA_PRESETS, presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
 import { openStack } from '../../src/core/stack/open';
+import { runCli as run } from '../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evscope-scmos-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 async function readImage(file: string): Promise<Float32Array> {
   const [src] = await openFileByteSources([file]);

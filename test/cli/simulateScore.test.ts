@@ -1,30 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, describe, expect, test } from 'vitest';
 import { readThunderstormCsv } from '../../src/core/io/thunderstormCsv';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
+import { runCli as run } from '../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evscope-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 /** Pixels of page `k` of a little-endian, one-strip-per-page uint16 TIFF, walking the IFD chain. */
 function tiffPage(buf: Buffer, k: number): { width: number; height: number; pixels: Uint16Array } {

@@ -5,33 +5,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeSimulatedTiff } from '../../src/cli/writeSimulatedTiff';
 import { Rng } from '../../src/core/random';
 import { presetParams } from '../../src/core/sim/presets';
 import { simulate } from '../../src/core/sim/simulate';
 import { parseTrackCsv, tracksToCsv } from '../../src/core/spt/io';
 import { createTiffWriter } from '../../src/core/stack/tiffWriter';
+import { runCli as run } from '../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'evscope-tracks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(args: string[]) {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return {
-      code,
-      out: log.mock.calls.map((c) => c.join(' ')).join('\n'),
-      err: error.mock.calls.map((c) => c.join(' ')).join('\n'),
-    };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('evscope track', () => {
   test('tracks the EVs of a simulated uptake stack', async () => {
