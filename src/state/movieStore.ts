@@ -218,7 +218,7 @@ function sameAsBuilt(l: LocsState): boolean {
     info.localizations + info.dropped === l.count
   );
 }
-let feeding: Promise<void> | null = null;
+let feeding: { build: number; done: Promise<void> } | null = null;
 
 /** Enabled post-processing steps of the active input. */
 export function hasPostSteps(): boolean {
@@ -276,58 +276,75 @@ function fail(message: string, hint?: string) {
 }
 
 /** Localized raw frames according to the localization run (all of them once it is done). */
-function localizedFrames(rawFrames: number): number {
-  const l = locsStore.getState();
+function localizedFrames(l: LocsState, rawFrames: number): number {
   if (l.status === 'running') return l.progress?.framesDone ?? 0;
   return rawFrames;
 }
 
+/** The run's localizations are no longer an extension of those sent (a new run, a new CSV). */
+function replacedSinceSent(l: LocsState, sent: { chunks: readonly unknown[]; sent: number }): boolean {
+  return (
+    l.chunks !== sent.chunks &&
+    (l.chunks.length < sent.sent || (sent.sent > 0 && l.chunks[0] !== sent.chunks[0]))
+  );
+}
+
+/**
+ * Sends the chunks not yet sent and then the localized-frame count, read from the same snapshot
+ * of locsStore as the chunks, so frames are never marked ready whose localizations were not sent.
+ * It repeats until locsStore stood still during a pass: a run that ends mid-pass (while the
+ * movie is still building, when nothing else would notice) still turns the movie ready.
+ */
 async function feed(build: number): Promise<void> {
   const s = movieStore.getState();
   if (!fed || fed.build !== build || !s.built) return;
-  const l = locsStore.getState();
-  // The chunks sent so far must still be the head of locsStore's list. A movie built as a run
-  // starts has sent nothing yet, so the run's first chunks are simply adopted.
-  if (
-    l.chunks !== fed.chunks &&
-    (l.chunks.length < fed.sent || (fed.sent > 0 && l.chunks[0] !== fed.chunks[0]))
-  ) {
-    // A new run or a new CSV replaced what the movie was built from.
-    movieStore.setState({ status: 'stale', playing: false });
-    return;
-  }
-  fed.chunks = l.chunks;
-  const total = l.chunks.length;
   const startedAt = movieStore.getState().build?.startedAt ?? performance.now();
-  while (fed.sent < l.chunks.length) {
+  let now = locsStore.getState();
+  for (;;) {
+    if (replacedSinceSent(now, fed)) {
+      // A movie built as a run starts has sent nothing yet, so the run's chunks are adopted.
+      movieStore.setState({ status: 'stale', playing: false });
+      return;
+    }
+    fed.chunks = now.chunks;
+    while (fed.sent < now.chunks.length) {
+      const info = await movieService.append(now.chunks[fed.sent]);
+      if (build !== buildSeq) return;
+      fed.sent++;
+      const total = now.chunks.length;
+      movieStore.setState({
+        info,
+        build: { label: 'Adding localizations', done: fed.sent, total, startedAt },
+      });
+    }
+    const running = now.status === 'running';
+    const info = await movieService.setLocalizedFrames(localizedFrames(now, s.built.rawFrames));
     if (build !== buildSeq) return;
-    const info = await movieService.append(l.chunks[fed.sent]);
-    fed.sent++;
-    movieStore.setState({ info, build: { label: 'Adding localizations', done: fed.sent, total, startedAt } });
+    const before = movieStore.getState();
+    // The pooled display window was taken from whatever was built: retake it when the first
+    // frames complete and when the run ends, or a movie built while streaming stays black.
+    const retakeContrast =
+      (info.ready > 0 && (before.info?.ready ?? 0) === 0) || (!running && before.status === 'streaming');
+    movieStore.setState((st) => ({
+      info,
+      status: running ? 'streaming' : 'ready',
+      build: running ? st.build : null,
+      frame: clamp(st.frame, info.ready),
+    }));
+    if (retakeContrast) await refreshContrast();
+    const after = locsStore.getState();
+    if (after.chunks === now.chunks && after.status === now.status && after.progress === now.progress) return;
+    now = after;
   }
-  if (build !== buildSeq) return;
-  const info = await movieService.setLocalizedFrames(localizedFrames(s.built.rawFrames));
-  const running = locsStore.getState().status === 'running';
-  const before = movieStore.getState();
-  // The pooled display window was taken from whatever was built: retake it when the first frames
-  // complete and when the run ends, or a movie built while streaming stays black.
-  const retakeContrast =
-    (info.ready > 0 && (before.info?.ready ?? 0) === 0) || (!running && before.status === 'streaming');
-  movieStore.setState((st) => ({
-    info,
-    status: running ? 'streaming' : 'ready',
-    build: running ? st.build : null,
-    frame: clamp(st.frame, info.ready),
-  }));
-  if (retakeContrast) await refreshContrast();
 }
 
-function pump(build: number) {
-  if (feeding) return;
-  feeding = feed(build)
+/** Feeds the movie worker, one feed at a time (two would send the same chunk twice). */
+function pump(build: number): Promise<void> {
+  if (feeding) return feeding.build === build ? feeding.done : feeding.done.then(() => pump(build));
+  const done = feed(build)
     .catch((e) => fail(`Adding localizations to the movie failed: ${e instanceof Error ? e.message : e}`))
     .finally(() => {
-      feeding = null;
+      if (feeding?.done === done) feeding = null;
       // Chunks that arrived meanwhile (not once the movie went stale or failed: feed() would return
       // at once and this would spin forever on microtasks).
       const l = locsStore.getState();
@@ -341,6 +358,8 @@ function pump(build: number) {
       )
         pump(build);
     });
+  feeding = { build, done };
+  return done;
 }
 
 /** Forgets the built movie (the worker's copy is replaced by the next build). */
@@ -501,7 +520,7 @@ export async function buildMovie(override?: Partial<MovieParams>): Promise<numbe
     if (post) await feedOnce(build, post, st.info.frameCount);
     else {
       fed = { build, chunks: locsStore.getState().chunks, sent: 0, source: sourceOf(locsStore.getState()) };
-      await feed(build);
+      await pump(build);
     }
     if (build !== buildSeq) return 0;
     await refreshContrast();
