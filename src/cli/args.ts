@@ -1,6 +1,6 @@
 // Minimal flag parser: `--name value`, `--flag`, and positionals. Unknown flags are errors so
 // a typo never silently falls back to a default.
-import { parseOrThrow, type v } from '../core/schema';
+import { boundsOf, issueLine, v } from '../core/schema';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -50,16 +50,41 @@ export function stringFlag(p: ParsedArgs, name: string): string | undefined {
 /**
  * A flag's value through the field's schema (the parameter set's, shared with the panel, session
  * files and links), so a bad value gets the same rule and message everywhere:
- * `--window: expected a whole number, got 1.5`. Numeric text is read as a number.
+ * `--window: expected a whole number, got 1.5`. Numeric text is read as a number. With `unit`, a
+ * value outside the limits is told the whole allowed range in that unit:
+ * `--radius: -1 is below the minimum 0.1 (allowed 0.1–100000 nm)`.
  */
 export function schemaFlag<S extends v.GenericSchema>(
   p: ParsedArgs,
   name: string,
   field: S,
+  unit?: string,
 ): v.InferOutput<S> | undefined {
   const raw = p.flags.get(name);
   if (raw === undefined) return undefined;
   const value =
     typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return parseOrThrow(field, value, `--${name}`);
+  const r = v.safeParse(field, value);
+  if (r.success) return r.output;
+  const issue = r.issues[0];
+  const line = issueLine(issue, `--${name}`);
+  throw new Error(
+    unit !== undefined && isRangeIssue(issue) ? `${line} (${allowedRange(field, unit)})` : line,
+  );
+}
+
+const isRangeIssue = (issue: v.BaseIssue<unknown>) =>
+  ['min_value', 'gt_value', 'max_value', 'lt_value'].includes(issue.type);
+
+/** "allowed 0.1–100000 nm", "allowed > 0 s", "allowed ≤ 1": the field's limits in words. */
+function allowedRange(field: v.GenericSchema, unit: string): string {
+  const b = boundsOf(field);
+  const u = unit ? ` ${unit}` : '';
+  const big = (x: number) => Math.abs(x) >= Number.MAX_SAFE_INTEGER;
+  const lo = big(b.min) || b.min === -Infinity ? null : b.min;
+  const hi = big(b.max) || b.max === Infinity ? null : b.max;
+  if (lo !== null && hi !== null && b.minInclusive) return `allowed ${lo}–${hi}${u}`;
+  if (lo !== null && hi !== null) return `allowed > ${lo} and ≤ ${hi}${u}`;
+  if (lo !== null) return `allowed ${b.minInclusive ? '≥' : '>'} ${lo}${u}`;
+  return hi !== null ? `allowed ≤ ${hi}${u}` : `any number${u}`;
 }

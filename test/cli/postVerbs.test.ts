@@ -194,8 +194,21 @@ describe('evscope render / drift / merge', () => {
     expect(
       (await run(['render', file('four.csv'), '--out', file('x.png'), '--filter', 'photons >'])).err,
     ).toMatch(/position/);
+    // merge's flags take the merge step's limits: the step editor refuses the same values.
     expect((await run(['merge', file('four.csv'), '--radius', '-1', '--out', file('m.csv')])).err).toMatch(
-      /> 0 nm/,
+      /--radius: -1 is below the minimum 0\.1 \(allowed 0\.1–100000 nm\)/,
+    );
+    expect((await run(['merge', file('four.csv'), '--gap', '1.5', '--out', file('m.csv')])).err).toMatch(
+      /--gap: expected a whole number, got 1\.5/,
+    );
+    expect(
+      (await run(['merge', file('four.csv'), '--weighting', 'mean', '--out', file('m.csv')])).err,
+    ).toMatch(/--weighting: "mean" is not one of "precision", "photons", "equal"/);
+    expect((await run(['render', file('four.csv'), '--width', '-5', '--out', file('x.png')])).err).toMatch(
+      /--width: -5 is below the minimum 0 \(allowed 0–1000000000 nm\)/,
+    );
+    expect((await run(['render', file('four.csv'), '--height', '2e9', '--out', file('x.png')])).err).toMatch(
+      /--height: 2000000000 is above the maximum 1000000000 \(allowed 0–1000000000 nm\)/,
     );
   });
 });

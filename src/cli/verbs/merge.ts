@@ -1,6 +1,6 @@
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
-import { applyPipeline } from '../../core/locs/pipeline';
-import { numberFlag, parseArgs } from '../args';
+import { applyPipeline, MergeStepSchema } from '../../core/locs/pipeline';
+import { parseArgs, schemaFlag } from '../args';
 import { readLocs } from '../postArgs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
@@ -21,17 +21,14 @@ export const verb: Verb = {
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out MERGED.csv is required');
     await checkOutputs([out], a.positionals);
-    const radiusNm = numberFlag(a, 'radius') ?? 50;
-    const maxGapFrames = numberFlag(a, 'gap') ?? 1;
-    if (!(radiusNm > 0)) throw new Error(`--radius must be > 0 nm, got ${radiusNm}`);
-    if (!(Number.isInteger(maxGapFrames) && maxGapFrames >= 0))
-      throw new Error(`--gap must be a whole number ≥ 0, got ${maxGapFrames}`);
-    const w = a.flags.get('weighting');
-    if (w !== undefined && w !== 'precision' && w !== 'photons' && w !== 'equal')
-      throw new Error('--weighting must be precision, photons or equal');
+    // The step editor's limits (the post-processing steps' schema).
+    const m = MergeStepSchema.entries;
+    const radiusNm = schemaFlag(a, 'radius', m.radiusNm, 'nm') ?? 50;
+    const maxGapFrames = schemaFlag(a, 'gap', m.maxGapFrames, 'frames') ?? 1;
+    const w = schemaFlag(a, 'weighting', m.weighting);
     const table = readLocs(a.positionals[0]);
     const r = applyPipeline(table, [
-      { kind: 'merge', radiusNm, maxGapFrames, ...(typeof w === 'string' ? { weighting: w } : {}) },
+      { kind: 'merge', radiusNm, maxGapFrames, ...(w ? { weighting: w } : {}) },
     ]);
     await writeOutputSafely(out, writeThunderstormCsv(r.table));
     console.log(`${out}: ${table.length} localizations merged into ${r.table.length} molecules`);

@@ -4,6 +4,7 @@ import { burnScaleBar } from '../../core/render/burnScaleBar';
 import { RECON_COLORMAPS } from '../../core/render/colormap';
 import {
   DEFAULT_RECON,
+  ExportFieldSchema,
   exportView,
   type ReconSettings,
   ReconSettingsSchema,
@@ -13,7 +14,7 @@ import {
 } from '../../core/render/reconstruct';
 import { boundsOf } from '../../core/render/view';
 import { encodeTiff } from '../../core/stack/tiffWriter';
-import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
+import { parseArgs, schemaFlag, stringFlag } from '../args';
 import {
   DRIFT_FLAGS,
   driftStep,
@@ -117,8 +118,8 @@ export const verb: Verb = {
       colormap,
       colorBy: typeof colorBy === 'string' ? colorBy : null,
     };
-    const w = numberFlag(a, 'width');
-    const h = numberFlag(a, 'height');
+    const w = schemaFlag(a, 'width', ExportFieldSchema.entries.width, 'nm');
+    const h = schemaFlag(a, 'height', ExportFieldSchema.entries.height, 'nm');
     const { x, y } = t.columns;
     const view = exportView(
       boundsOf(x, y, t.length),

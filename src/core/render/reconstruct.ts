@@ -139,6 +139,9 @@ export function reconstruct(table: LocTable, view: RenderView, s: ReconSettings)
 /** Exports larger than this many pixels are refused with the pixel size that would fit. */
 export const MAX_EXPORT_PIXELS = 64 * 1024 * 1024;
 
+/** The camera field an export covers at least, nm (`evscope render --width/--height`): ≤ 1 m. */
+export const ExportFieldSchema = v.object({ width: numIn(0, 1e9), height: numIn(0, 1e9) });
+
 /** The nm rectangle an export covers: the camera field, grown to every localization. */
 export function exportView(
   bounds: { x0: number; y0: number; x1: number; y1: number } | null,
