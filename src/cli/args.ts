@@ -1,6 +1,6 @@
 // Minimal flag parser: `--name value`, `--flag`, and positionals. Unknown flags are errors so
 // a typo never silently falls back to a default.
-import { boundsOf, issueLine, v } from '../core/schema';
+import { issueLine, rangeNote, v } from '../core/schema';
 
 export interface ParsedArgs {
   positionals: string[];
@@ -67,24 +67,7 @@ export function schemaFlag<S extends v.GenericSchema>(
   const r = v.safeParse(field, value);
   if (r.success) return r.output;
   const issue = r.issues[0];
-  const line = issueLine(issue, `--${name}`);
   throw new Error(
-    unit !== undefined && isRangeIssue(issue) ? `${line} (${allowedRange(field, unit)})` : line,
+    `${issueLine(issue, `--${name}`)}${unit === undefined ? '' : rangeNote(issue, field, unit)}`,
   );
-}
-
-const isRangeIssue = (issue: v.BaseIssue<unknown>) =>
-  ['min_value', 'gt_value', 'max_value', 'lt_value'].includes(issue.type);
-
-/** "allowed 0.1–100000 nm", "allowed > 0 s", "allowed ≤ 1": the field's limits in words. */
-function allowedRange(field: v.GenericSchema, unit: string): string {
-  const b = boundsOf(field);
-  const u = unit ? ` ${unit}` : '';
-  const big = (x: number) => Math.abs(x) >= Number.MAX_SAFE_INTEGER;
-  const lo = big(b.min) || b.min === -Infinity ? null : b.min;
-  const hi = big(b.max) || b.max === Infinity ? null : b.max;
-  if (lo !== null && hi !== null && b.minInclusive) return `allowed ${lo}–${hi}${u}`;
-  if (lo !== null && hi !== null) return `allowed > ${lo} and ≤ ${hi}${u}`;
-  if (lo !== null) return `allowed ${b.minInclusive ? '≥' : '>'} ${lo}${u}`;
-  return hi !== null ? `allowed ≤ ${hi}${u}` : `any number${u}`;
 }

@@ -201,3 +201,41 @@ export function boundsOf(schema: v.GenericSchema): Bounds {
   }
   return b;
 }
+
+const isRangeIssue = (issue: v.BaseIssue<unknown>) =>
+  ['min_value', 'gt_value', 'max_value', 'lt_value'].includes(issue.type);
+
+/** "allowed 0.1–100000 nm", "allowed > 0 s", "allowed ≤ 1": a number field's limits in words. */
+export function allowedRange(field: v.GenericSchema, unit: string): string {
+  const b = boundsOf(field);
+  const u = unit ? ` ${unit}` : '';
+  const set = (x: number) => Math.abs(x) < Number.MAX_SAFE_INTEGER;
+  const lo = set(b.min) ? b.min : null;
+  const hi = set(b.max) ? b.max : null;
+  if (lo !== null && hi !== null && b.minInclusive) return `allowed ${lo}–${hi}${u}`;
+  if (lo !== null && hi !== null) return `allowed > ${lo} and ≤ ${hi}${u}`;
+  if (lo !== null) return `allowed ${b.minInclusive ? '≥' : '>'} ${lo}${u}`;
+  return hi !== null ? `allowed ≤ ${hi}${u}` : `any number${u}`;
+}
+
+/**
+ * For a value outside the field's limits, " (allowed 0.1–100000 nm)" to follow issueLine, so the
+ * message names the whole range and its unit; "" for any other issue.
+ */
+export function rangeNote(issue: v.BaseIssue<unknown>, field: v.GenericSchema, unit: string): string {
+  return isRangeIssue(issue) ? ` (${allowedRange(field, unit)})` : '';
+}
+
+/** The schema of the field at `keys` inside object schemas (optional, nullable and pipes looked through). */
+export function fieldAt(schema: v.GenericSchema, keys: readonly PropertyKey[]): v.GenericSchema | undefined {
+  let s: v.GenericSchema | undefined = schema;
+  for (const k of keys) {
+    while (s && !('entries' in s)) {
+      if ('wrapped' in s) s = s.wrapped as v.GenericSchema;
+      else if ('pipe' in s) s = (s.pipe as v.GenericSchema[])[0];
+      else return undefined;
+    }
+    s = s ? (s.entries as Record<PropertyKey, v.GenericSchema>)[k] : undefined;
+  }
+  return s;
+}

@@ -145,7 +145,31 @@ describe('evscope calcium', () => {
       [['calcium', tif, '--add-frame', '61'], /--out CELLS.csv is required/],
       [['calcium', tif, '--add-frame', '500', '--out', out], /2–200/],
       [['calcium', tif, '--add-frame', '61', '--baseline', '10:80', '--out', out], /within 1–60/],
-      [['calcium', tif, '--add-frame', '61', '--bleach', 'linear', '--out', out], /none or exp/],
+      [
+        ['calcium', tif, '--add-frame', '61', '--bleach', 'linear', '--out', out],
+        /--bleach: "linear" is not one of "none", "exp"/,
+      ],
+      // The Ca²⁺ step's schema, shared with the panel and experiment files: range and unit.
+      [
+        ['calcium', tif, '--add-frame', '61', '--k', '0', '--out', out],
+        /--k: 0 is below the minimum \(exclusive\) 0 \(allowed > 0 and ≤ 1000000 baseline SDs\)/,
+      ],
+      [
+        ['calcium', tif, '--add-frame', '61', '--min-frames', '0', '--out', out],
+        /--min-frames: 0 is below the minimum 1 \(allowed 1–1000000 frames\)/,
+      ],
+      [
+        ['calcium', tif, '--add-frame', '61', '--refractory', '2.5', '--out', out],
+        /--refractory: expected a whole number, got 2\.5/,
+      ],
+      [
+        ['calcium', tif, '--add-frame', '61', '--smooth', '-1', '--out', out],
+        /--smooth: -1 is below the minimum 0 \(allowed 0–10000 px\)/,
+      ],
+      [
+        ['calcium', tif, '--add-frame', '61', '--threshold-method', 'li', '--out', out],
+        /--threshold-method: "li" is not one of "triangle", "otsu"/,
+      ],
       [['calcium', tif, '--add-frame', '61', '--rois', tif, '--out', out], /not an ImageJ ROI/],
     ];
     for (const [args, msg] of cases) {

@@ -36,6 +36,15 @@ test('Ca²⁺ responses of the simulated preset: plots, table and truth bounds',
   await guide.getByRole('button', { name: 'Next: Ca²⁺ response →' }).click();
   await page.getByTestId('ca-panel').waitFor();
   expect(await page.getByTestId('ca-add-frame').inputValue()).toBe('101');
+  // The threshold field refuses what the Ca²⁺ step's schema refuses (as the CLI and experiment
+  // files do), with the limit and unit, and keeps the applied value.
+  const k = page.getByTestId('ca-k');
+  await k.fill('0');
+  await expect
+    .poll(() => page.locator('.ca-panel [role=alert]').first().textContent())
+    .toBe('Must be greater than 0 × baseline SD.');
+  await k.press('Escape');
+  expect(await k.inputValue()).toBe('3');
   await page.getByTestId('ca-segment').click();
   await page
     .getByTestId('ca-cells')

@@ -2,15 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   analyseCalcium,
-  type BleachCorrection,
   type CalciumInputs,
   type CalciumParams,
+  CalciumResponseFields,
   cellsCsv,
   rasteriseRois,
   readRois,
+  SegmentOptionsSchema,
   tracesCsv,
 } from '../../core/calcium';
-import { numberFlag, parseArgs, stringFlag } from '../args';
+import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
 import { withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
@@ -78,12 +79,18 @@ export const verb: Verb = {
     const add = numberFlag(a, 'add-frame');
     if (add === undefined)
       throw new Error('--add-frame N is required: the frame (1-based) at which EVs were added');
-    const bleach = stringFlag(a, 'bleach') ?? 'none';
-    if (bleach !== 'none' && bleach !== 'exp')
-      throw new Error(`--bleach must be none or exp, got "${bleach}"`);
-    const method = stringFlag(a, 'threshold-method') ?? 'triangle';
-    if (method !== 'triangle' && method !== 'otsu')
-      throw new Error(`--threshold-method must be triangle or otsu, got "${method}"`);
+    // The Ca²⁺ step's schema: the panel and experiment files refuse the same values.
+    const R = CalciumResponseFields;
+    const S = SegmentOptionsSchema.entries;
+    const bleach = schemaFlag(a, 'bleach', R.bleach) ?? 'none';
+    const method = schemaFlag(a, 'threshold-method', S.method) ?? 'triangle';
+    const k = schemaFlag(a, 'k', R.k, 'baseline SDs');
+    const minFrames = schemaFlag(a, 'min-frames', R.minFrames, 'frames');
+    const refractoryFrames = schemaFlag(a, 'refractory', R.refractoryFrames, 'frames');
+    const interval = schemaFlag(a, 'frame-interval', R.frameIntervalS, 's');
+    const smoothSigmaPx = schemaFlag(a, 'smooth', S.smoothSigmaPx, 'px');
+    const threshold = schemaFlag(a, 'threshold', S.threshold);
+    const minAreaPx = schemaFlag(a, 'min-area', S.minAreaPx, 'px');
     const traces = stringFlag(a, 'traces');
     const roisPath = stringFlag(a, 'rois');
     const bgPath = stringFlag(a, 'background');
@@ -104,21 +111,21 @@ export const verb: Verb = {
         throw new Error(
           `--baseline must be ≥ 3 frames before the addition, within 1–${add - 1} (got ${b0}:${b1})`,
         );
-      const intervalS = numberFlag(a, 'frame-interval') ?? (stack.meta.frameIntervalMs ?? 1000) / 1000;
+      const intervalS = interval ?? (stack.meta.frameIntervalMs ?? 1000) / 1000;
       const params: CalciumParams = {
         addFrame: add - 1,
         baselineStart: b0 - 1,
         baselineEnd: b1,
-        k: numberFlag(a, 'k'),
-        minFrames: numberFlag(a, 'min-frames'),
-        refractoryFrames: numberFlag(a, 'refractory'),
-        bleach: bleach as BleachCorrection,
+        k,
+        minFrames,
+        refractoryFrames,
+        bleach,
         frameIntervalS: intervalS,
         segment: {
-          smoothSigmaPx: numberFlag(a, 'smooth'),
-          threshold: numberFlag(a, 'threshold'),
+          smoothSigmaPx,
+          threshold,
           method,
-          minAreaPx: numberFlag(a, 'min-area'),
+          minAreaPx,
           splitTouching: !a.flags.has('no-split'),
         },
       };

@@ -1,76 +1,102 @@
-// The Ca²⁺ step's parameters as written by hand (an experiment file's `steps.calcium`): the same
-// CalciumParams the panel, worker and `evscope calcium` run with, checked here once — every
-// problem in one message, unknown keys named (a misspelt "addframe" must not fall back to a
-// default silently). Checks that need the stack (the addition frame within it) run when it is open.
+// The Ca²⁺ step's parameters as one schema: the panel's fields, `evscope calcium`'s flags and an
+// experiment file's `steps.calcium` all take their limits from it. Frames are 0-based here (the
+// panel and the CLI show them 1-based, as ImageJ does). A hand-written section gets every problem
+// in one message, unknown keys named (a misspelt "addframe" must not fall back to a default
+// silently). Checks that need the stack (the addition frame within it) run when it is open.
+import { above, fieldAt, intIn, issueLine, numIn, rangeNote, v } from '../schema';
 import type { CalciumParams } from './analyse';
 import { responseDefaults, responseParamProblems } from './response';
 
-type Obj = Record<string, unknown>;
+/** The response criteria (src/core/calcium/response.ts); each optional one has its default there. */
+export const CalciumResponseFields = {
+  /** The frame the EVs were added, 0-based: at least one frame of baseline comes before it. */
+  addFrame: intIn(1, 2 ** 31),
+  baselineStart: intIn(0, 2 ** 31),
+  /** Exclusive. */
+  baselineEnd: intIn(0, 2 ** 31),
+  /** Threshold in baseline SDs. */
+  k: above(0, 1e6),
+  minFrames: intIn(1, 1e6),
+  bleach: v.picklist(['none', 'exp']),
+  frameIntervalS: above(0, 1e6),
+  refractoryFrames: intIn(0, 1e6),
+};
 
-const RESPONSE_KEYS = [
-  'addFrame',
-  'baselineStart',
-  'baselineEnd',
-  'k',
-  'minFrames',
-  'bleach',
-  'frameIntervalS',
-  'refractoryFrames',
-];
-const SEGMENT_KEYS = [
-  'smoothSigmaPx',
-  'threshold',
-  'method',
-  'splitTouching',
-  'hPx',
-  'minAreaPx',
-  'halfMaxEdges',
-];
-const BACKGROUND_KEYS = ['marginPx', 'percentile'];
+export const SegmentOptionsSchema = v.strictObject({
+  smoothSigmaPx: v.optional(numIn(0, 1e4)),
+  threshold: v.optional(numIn()),
+  method: v.optional(v.picklist(['triangle', 'otsu'])),
+  splitTouching: v.optional(v.boolean()),
+  hPx: v.optional(numIn(0, 1e4)),
+  minAreaPx: v.optional(numIn(0, 1e9)),
+  halfMaxEdges: v.optional(v.boolean()),
+});
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const BackgroundOptionsSchema = v.strictObject({
+  marginPx: v.optional(numIn(0, 1e4)),
+  percentile: v.optional(above(0, 100)),
+});
 
-function unknownKeys(o: Obj, allowed: readonly string[], where: string, out: string[]): void {
-  for (const k of Object.keys(o)) {
-    if (allowed.includes(k)) continue;
-    const near = allowed.find((a) => a.toLowerCase() === k.toLowerCase());
-    out.push(`${where}.${k} is not a parameter${near ? ` (${near}?)` : ''}`);
-  }
+const F = CalciumResponseFields;
+const calciumEntries = {
+  addFrame: F.addFrame,
+  baselineStart: v.optional(F.baselineStart),
+  baselineEnd: v.optional(F.baselineEnd),
+  k: v.optional(F.k),
+  minFrames: v.optional(F.minFrames),
+  bleach: v.optional(F.bleach),
+  frameIntervalS: v.optional(F.frameIntervalS),
+  refractoryFrames: v.optional(F.refractoryFrames),
+  segment: v.optional(SegmentOptionsSchema),
+  background: v.optional(BackgroundOptionsSchema),
+  /** Frames averaged for the segmentation image. */
+  meanFrames: v.optional(intIn(1, 1e6)),
+};
+
+/** CalciumParams as a schema (without the checks between fields: see calciumParamProblems). */
+export const CalciumParamsSchema = v.strictObject(calciumEntries) satisfies v.GenericSchema<
+  unknown,
+  CalciumParams
+>;
+
+/** Each number's unit, for the messages. */
+const UNITS: Record<string, string> = {
+  addFrame: 'frames (0-based)',
+  baselineStart: 'frames (0-based)',
+  baselineEnd: 'frames (0-based)',
+  k: 'baseline SDs',
+  minFrames: 'frames',
+  frameIntervalS: 's',
+  refractoryFrames: 'frames',
+  smoothSigmaPx: 'px',
+  hPx: 'px',
+  minAreaPx: 'px',
+  marginPx: 'px',
+  percentile: '%',
+  meanFrames: 'frames',
+};
+
+function schemaFor(extraKeys: readonly string[]) {
+  if (!extraKeys.length) return CalciumParamsSchema;
+  const extra = Object.fromEntries(extraKeys.map((k) => [k, v.optional(v.unknown())]));
+  return v.strictObject({ ...calciumEntries, ...extra });
 }
 
-function segmentProblems(s: unknown, where: string, out: string[]): void {
-  if (s === undefined) return;
-  if (!isObj(s)) {
-    out.push(`${where} must be an object`);
-    return;
+/** One schema issue as a sentence naming the field, the value, and for a limit its range and unit. */
+function problem(issue: v.BaseIssue<unknown>, schema: v.GenericSchema, where: string): string {
+  const keys = (issue.path ?? []).map((p) => p.key as PropertyKey);
+  const last = String(keys.at(-1) ?? '');
+  const isUnknown = issue.path?.at(-1)?.origin === 'key' && issue.expected === 'never';
+  if (isUnknown) {
+    const near = Object.keys(calciumEntries)
+      .concat(Object.keys(SegmentOptionsSchema.entries), Object.keys(BackgroundOptionsSchema.entries))
+      .find((a) => a.toLowerCase() === last.toLowerCase());
+    return `${issueLine(issue, where)}${near ? ` (${near}?)` : ''}`;
   }
-  unknownKeys(s, SEGMENT_KEYS, where, out);
-  const nonNeg = (k: string) => {
-    if (s[k] !== undefined && !(finite(s[k]) && (s[k] as number) >= 0))
-      out.push(`${where}.${k} must be ≥ 0 px`);
-  };
-  nonNeg('smoothSigmaPx');
-  nonNeg('hPx');
-  nonNeg('minAreaPx');
-  if (s.threshold !== undefined && !finite(s.threshold)) out.push(`${where}.threshold must be a number`);
-  if (s.method !== undefined && s.method !== 'triangle' && s.method !== 'otsu')
-    out.push(`${where}.method must be "triangle" or "otsu"`);
-  for (const k of ['splitTouching', 'halfMaxEdges'])
-    if (s[k] !== undefined && typeof s[k] !== 'boolean') out.push(`${where}.${k} must be true or false`);
-}
-
-function backgroundProblems(b: unknown, where: string, out: string[]): void {
-  if (b === undefined) return;
-  if (!isObj(b)) {
-    out.push(`${where} must be an object`);
-    return;
-  }
-  unknownKeys(b, BACKGROUND_KEYS, where, out);
-  if (b.marginPx !== undefined && !(finite(b.marginPx) && b.marginPx >= 0))
-    out.push(`${where}.marginPx must be ≥ 0 px`);
-  if (b.percentile !== undefined && !(finite(b.percentile) && b.percentile > 0 && b.percentile <= 100))
-    out.push(`${where}.percentile must be in (0, 100]`);
+  if (last === 'addFrame' && issue.input === undefined)
+    return `${where}.addFrame is required (0-based frame of the EV addition)`;
+  const field = fieldAt(schema, keys);
+  return `${issueLine(issue, where)}${field ? rangeNote(issue, field, UNITS[last] ?? '') : ''}`;
 }
 
 /**
@@ -82,20 +108,15 @@ export function calciumParamProblems(
   where = 'calcium',
   extraKeys: readonly string[] = [],
 ): string[] {
-  if (!isObj(j)) return [`${where} must be an object`];
-  const out: string[] = [];
-  unknownKeys(j, [...RESPONSE_KEYS, 'segment', 'background', 'meanFrames', ...extraKeys], where, out);
-  for (const k of RESPONSE_KEYS)
-    if (j[k] !== undefined && k !== 'bleach' && !finite(j[k])) out.push(`${where}.${k} must be a number`);
-  if (j.addFrame === undefined) out.push(`${where}.addFrame is required (0-based frame of the EV addition)`);
-  if (!out.length)
-    for (const p of responseParamProblems(responseDefaults(j as unknown as CalciumParams)))
-      out.push(`${where}: ${p}`);
-  segmentProblems(j.segment, `${where}.segment`, out);
-  backgroundProblems(j.background, `${where}.background`, out);
-  if (j.meanFrames !== undefined && !(Number.isInteger(j.meanFrames) && (j.meanFrames as number) >= 1))
-    out.push(`${where}.meanFrames must be a whole number ≥ 1`);
-  return out;
+  const schema = schemaFor(extraKeys);
+  const r = v.safeParse(schema, j, { abortPipeEarly: true });
+  // Unknown keys first: a misspelt name explains the "required" and default problems after it.
+  const unknownFirst = (i: v.BaseIssue<unknown>) => (i.expected === 'never' ? 0 : 1);
+  if (!r.success)
+    return [...r.issues]
+      .sort((a, b) => unknownFirst(a) - unknownFirst(b))
+      .map((i) => problem(i, schema, where));
+  return responseParamProblems(responseDefaults(r.output)).map((p) => `${where}: ${p}`);
 }
 
 /** The parameters, or an error listing every problem. */
@@ -106,5 +127,5 @@ export function checkCalciumParams(
 ): CalciumParams {
   const problems = calciumParamProblems(j, where, extraKeys);
   if (problems.length) throw new Error(problems.join('; '));
-  return j as CalciumParams;
+  return v.parse(schemaFor(extraKeys), j) as CalciumParams;
 }

@@ -1,13 +1,19 @@
 // Ca²⁺ response step, left panel: the EV addition frame and baseline, how cells are found
 // (segmentation parameters or ImageJ ROIs), response criteria, bleach correction, Run/Cancel.
 import { useEffect, useRef } from 'react';
+import { CalciumResponseFields as R, SegmentOptionsSchema } from '../../core/calcium/params';
 import { presetParams } from '../../core/sim/presets';
 import { calciumParamErrors, calciumStore, useCalcium } from '../../state/calciumStore';
 import { dataActions } from '../../state/dataActions';
 import { activeStack, useData } from '../../state/dataStore';
 import { uiStore } from '../../state/uiStore';
+import { NumberField as SchemaField } from '../forms/fields';
 import { NumberField, SelectField } from '../markers/fields';
 import './calcium.css';
+
+// The limits and messages of the fields below are the Ca²⁺ step's schema (as the CLI's and
+// experiment files'); the frame fields are 1-based and bounded by the open stack.
+const S = SegmentOptionsSchema.entries;
 
 function openCalciumDemo() {
   void dataActions.openRecipe(
@@ -108,11 +114,13 @@ export function CalciumPanel() {
         onCommit={(v) => v !== undefined && set({ baselineEnd: v })}
         testId="ca-baseline-end"
       />
-      <NumberField
-        label="Frame interval (s)"
+      <SchemaField
+        label="Frame interval"
         hint="Seconds per frame, for latency and AUC (from the file when it says)"
         value={p.frameIntervalS}
-        rule={{ min: 0, exclusiveMin: true }}
+        schema={R.frameIntervalS}
+        unit="s"
+        live
         onCommit={(v) => v !== undefined && set({ frameIntervalS: v })}
       />
       {info.channels > 1 && (
@@ -141,18 +149,22 @@ export function CalciumPanel() {
         ]}
         onChange={(v) => set({ thresholdMethod: v })}
       />
-      <NumberField
-        label="Smoothing (px)"
+      <SchemaField
+        label="Smoothing"
         hint="Gaussian σ before thresholding"
         value={p.smoothSigmaPx}
-        rule={{ min: 0 }}
+        schema={S.smoothSigmaPx}
+        unit="px"
+        live
         onCommit={(v) => v !== undefined && set({ smoothSigmaPx: v })}
       />
-      <NumberField
-        label="Smallest cell (px)"
+      <SchemaField
+        label="Smallest cell"
         hint="Regions smaller than this are dropped"
         value={p.minAreaPx}
-        rule={{ integer: true, min: 1 }}
+        schema={S.minAreaPx}
+        unit="px"
+        live
         onCommit={(v) => v !== undefined && set({ minAreaPx: v })}
       />
       <label className="ca-check">
@@ -180,26 +192,32 @@ export function CalciumPanel() {
       </div>
 
       <h3>Response</h3>
-      <NumberField
-        label="Threshold (× baseline SD)"
+      <SchemaField
+        label="Threshold"
         hint="ΔF/F₀ must exceed k × the SD of ΔF/F₀ over the baseline"
         value={p.k}
-        rule={{ min: 0, exclusiveMin: true }}
+        schema={R.k}
+        unit="× baseline SD"
+        live
         onCommit={(v) => v !== undefined && set({ k: v })}
         testId="ca-k"
       />
-      <NumberField
-        label="For at least (frames)"
+      <SchemaField
+        label="For at least"
         hint="Consecutive frames above threshold for a response"
         value={p.minFrames}
-        rule={{ integer: true, min: 1 }}
+        schema={R.minFrames}
+        unit="frames"
+        live
         onCommit={(v) => v !== undefined && set({ minFrames: v })}
       />
-      <NumberField
-        label="Transients apart by (frames)"
+      <SchemaField
+        label="Transients apart by"
         hint="Runs above threshold closer than this count as one transient"
         value={p.refractoryFrames}
-        rule={{ integer: true, min: 0 }}
+        schema={R.refractoryFrames}
+        unit="frames"
+        live
         onCommit={(v) => v !== undefined && set({ refractoryFrames: v })}
       />
       <SelectField

@@ -187,11 +187,11 @@ describe('the calcium step in an experiment file', () => {
     );
     expect(r.ok).toBe(false);
     const text = r.ok ? '' : r.errors.join('\n');
-    expect(text).toMatch(/steps\.calcium.*calcium\.addframe is not a parameter \(addFrame\?\)/);
+    expect(text).toMatch(/steps\.calcium.*calcium: unknown field "addframe" \(addFrame\?\)/);
     expect(text).toMatch(/calcium\.addFrame is required/);
-    expect(text).toMatch(/calcium\.segment\.method must be "triangle" or "otsu"/);
-    expect(text).toMatch(/calcium\.segment\.hPx must be ≥ 0/);
-    expect(text).toMatch(/calcium\.background\.percentile/);
+    expect(text).toMatch(/calcium\.segment\.method: "li" is not one of "triangle", "otsu"/);
+    expect(text).toMatch(/calcium\.segment\.hPx: -1 is below the minimum 0 \(allowed 0–10000 px\)/);
+    expect(text).toMatch(/calcium\.background\.percentile: 0 is below .*\(allowed > 0 and ≤ 100 %\)/);
   });
 
   test('frame checks that need no stack are made when the file is read', () => {
@@ -203,9 +203,16 @@ describe('the calcium step in an experiment file', () => {
       /baseline must be whole frames within 0–30/,
     );
     expect(bad({ addFrame: 30, baselineStart: 28 })).toMatch(/baseline needs at least 3 frames/);
-    expect(bad({ addFrame: 0 })).toMatch(/addition frame must be a whole number ≥ 1/);
-    expect(bad({ addFrame: 30, bleach: 'linear' })).toMatch(/bleach correction must be none or exp/);
+    expect(bad({ addFrame: 0 })).toMatch(
+      /calcium\.addFrame: 0 is below the minimum 1 \(allowed 1–2147483648 frames \(0-based\)\)/,
+    );
+    expect(bad({ addFrame: 30, bleach: 'linear' })).toMatch(
+      /calcium\.bleach: "linear" is not one of "none", "exp"/,
+    );
     expect(bad({ addFrame: 30, channel: 0.5 })).toMatch(/calcium\.channel must be a 0-based channel/);
-    expect(bad({ addFrame: 30, k: '3' })).toMatch(/calcium\.k must be a number/);
+    expect(bad({ addFrame: 30, k: '3' })).toMatch(/calcium\.k: expected a number, got "3"/);
+    expect(bad({ addFrame: 30, frameIntervalS: 0 })).toMatch(
+      /calcium\.frameIntervalS: 0 is below .*\(allowed > 0 and ≤ 1000000 s\)/,
+    );
   });
 });
