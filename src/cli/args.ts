@@ -64,10 +64,18 @@ export function schemaFlag<S extends v.GenericSchema>(
   if (raw === undefined) return undefined;
   const value =
     typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return schemaValue(field, value, `--${name}`, unit);
+}
+
+/** A value from the command line through a field's schema; `where` names it in the message. */
+export function schemaValue<S extends v.GenericSchema>(
+  field: S,
+  value: unknown,
+  where: string,
+  unit?: string,
+): v.InferOutput<S> {
   const r = v.safeParse(field, value);
   if (r.success) return r.output;
   const issue = r.issues[0];
-  throw new Error(
-    `${issueLine(issue, `--${name}`)}${unit === undefined ? '' : rangeNote(issue, field, unit)}`,
-  );
+  throw new Error(`${issueLine(issue, where)}${unit === undefined ? '' : rangeNote(issue, field, unit)}`);
 }

@@ -185,11 +185,13 @@ export interface Bounds {
   /** Whether `min` itself is allowed. */
   minInclusive: boolean;
   max: number;
+  /** Whether `max` itself is allowed. */
+  maxInclusive: boolean;
 }
 
 /** A number schema's range, read from its pipe (for a form field's limits and messages). */
 export function boundsOf(schema: v.GenericSchema): Bounds {
-  const b: Bounds = { min: -Infinity, minInclusive: true, max: Infinity };
+  const b: Bounds = { min: -Infinity, minInclusive: true, max: Infinity, maxInclusive: true };
   const inner = 'wrapped' in schema ? (schema.wrapped as v.GenericSchema) : schema;
   for (const item of 'pipe' in inner ? (inner.pipe as { type: string; requirement?: unknown }[]) : []) {
     const r = item.requirement;
@@ -197,7 +199,10 @@ export function boundsOf(schema: v.GenericSchema): Bounds {
     if (item.type === 'min_value' || item.type === 'gt_value') {
       b.min = r;
       b.minInclusive = item.type === 'min_value';
-    } else if (item.type === 'max_value') b.max = r;
+    } else if (item.type === 'max_value' || item.type === 'lt_value') {
+      b.max = r;
+      b.maxInclusive = item.type === 'max_value';
+    }
   }
   return b;
 }
@@ -212,10 +217,11 @@ export function allowedRange(field: v.GenericSchema, unit: string): string {
   const set = (x: number) => Math.abs(x) < Number.MAX_SAFE_INTEGER;
   const lo = set(b.min) ? b.min : null;
   const hi = set(b.max) ? b.max : null;
-  if (lo !== null && hi !== null && b.minInclusive) return `allowed ${lo}–${hi}${u}`;
-  if (lo !== null && hi !== null) return `allowed > ${lo} and ≤ ${hi}${u}`;
-  if (lo !== null) return `allowed ${b.minInclusive ? '≥' : '>'} ${lo}${u}`;
-  return hi !== null ? `allowed ≤ ${hi}${u}` : `any number${u}`;
+  const above = lo === null ? '' : `${b.minInclusive ? '≥' : '>'} ${lo}`;
+  const below = hi === null ? '' : `${b.maxInclusive ? '≤' : '<'} ${hi}`;
+  if (lo !== null && hi !== null && b.minInclusive && b.maxInclusive) return `allowed ${lo}–${hi}${u}`;
+  if (above && below) return `allowed ${above} and ${below}${u}`;
+  return above || below ? `allowed ${above || below}${u}` : `any number${u}`;
 }
 
 /**

@@ -94,7 +94,32 @@ describe('evscope simulate / score', () => {
     expect(bad.err).toMatch(/expected two files/);
     const unknown = await run(['simulate', '--preset', 'nope', '--out', prefix]);
     expect(unknown.err).toMatch(/unknown preset "nope"/);
-    const invalid = await run(['simulate', '--preset', 'isolated', '--pixel-nm', '-1', '--out', prefix]);
-    expect(invalid.err).toMatch(/pixel size must be 0–10000 nm \(got -1 nm\)/);
+    // Each flag is checked by its parameter's schema (the New-simulation dialog's limits), before
+    // anything is simulated or written: the flag, the value, the allowed range and the unit.
+    const refused: [string[], RegExp][] = [
+      [
+        ['--pixel-nm', '-1'],
+        /^--pixel-nm: -1 is below the minimum \(exclusive\) 0 \(allowed > 0 and ≤ 10000 nm\)$/,
+      ],
+      [['--frames', '0'], /^--frames: 0 is below the minimum 1 \(allowed 1–1000000 frames\)$/],
+      [['--frames', '2.5'], /^--frames: expected a whole number, got 2\.5$/],
+      [['--size', '4x64'], /^--size \(width\): 4 is below the minimum 8 \(allowed 8–4096 px\)$/],
+      [['--photons', '-3'], /^--photons: -3 is below the minimum 0 \(allowed ≥ 0 photons\)$/],
+      [['--sigma-nm', '0'], /^--sigma-nm: 0 is below the minimum \(exclusive\) 0 \(allowed > 0 nm\)$/],
+      [
+        ['--camera', 'scmos', '--scmos-gain-cv', '0.5'],
+        /^--scmos-gain-cv: 0\.5 is above the maximum \(exclusive\) 0\.5 \(allowed ≥ 0 and < 0\.5 \(relative\)\)$/,
+      ],
+    ];
+    for (const [flags, msg] of refused) {
+      const r = await run(['simulate', '--preset', 'isolated', ...flags, '--out', `${prefix}-refused`]);
+      expect(r.code).toBe(1);
+      expect(r.err.replace(/^evscope simulate: /, '')).toMatch(msg);
+    }
+    const calcium = await run(['simulate', '--preset', 'calcium', '--responders', '1.5', '--out', prefix]);
+    expect(calcium.err).toMatch(/--responders: 1\.5 is above the maximum 1 \(allowed 0–1\)/);
+    // A value that passes its own limits but not a rule across sections gets the simulator's message.
+    const wide = await run(['simulate', '--preset', 'isolated', '--sigma-nm', '5000', '--out', prefix]);
+    expect(wide.err).toMatch(/PSF σ must be > 0 nm and at most 10 px \(got 5000 nm\)/);
   });
 });

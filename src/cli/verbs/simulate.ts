@@ -12,8 +12,9 @@ import {
   truthStructuresCsv,
   truthTrajectoriesCsv,
 } from '../../core/sim';
+import { CalciumSceneFields, SimCameraFields, SimChannelFields, SimSizeFields } from '../../core/sim/schema';
 import { encodeTiff } from '../../core/stack/tiffWriter';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag, parseArgs, schemaFlag, schemaValue } from '../args';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import type { Verb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
@@ -102,18 +103,19 @@ export const verb: Verb = {
       );
     }
     const p = presetParams(preset as PresetName);
-    const frames = numberFlag(a, 'frames');
+    // Each flag through its parameter's schema (the New-simulation dialog's limits and messages).
+    const frames = schemaFlag(a, 'frames', SimSizeFields.frames, 'frames');
     if (frames !== undefined) p.frames = frames;
-    const seed = numberFlag(a, 'seed');
+    const seed = schemaFlag(a, 'seed', SimSizeFields.seed);
     if (seed !== undefined) p.seed = seed;
     const size = a.flags.get('size');
     if (typeof size === 'string') {
       const m = /^(\d+)(?:x(\d+))?$/.exec(size);
       if (!m) throw new Error(`--size must be W or WxH in pixels, got "${size}"`);
-      p.width = Number(m[1]);
-      p.height = Number(m[2] ?? m[1]);
+      p.width = schemaValue(SimSizeFields.width, Number(m[1]), '--size (width)', 'px');
+      p.height = schemaValue(SimSizeFields.height, Number(m[2] ?? m[1]), '--size (height)', 'px');
     }
-    const pixel = numberFlag(a, 'pixel-nm');
+    const pixel = schemaFlag(a, 'pixel-nm', SimSizeFields.pixelSizeNm, 'nm');
     if (pixel !== undefined) p.pixelSizeNm = pixel;
     const cam = a.flags.get('camera');
     if (typeof cam === 'string') {
@@ -122,22 +124,22 @@ export const verb: Verb = {
       p.camera = { ...c };
     }
     const cameraFlags = [
-      ['read-noise', 'readNoiseE'],
-      ['scmos-offset-sd', 'scmosOffsetSdAdu'],
-      ['scmos-gain-cv', 'scmosGainCv'],
-      ['scmos-noise-spread', 'scmosReadNoiseLogSd'],
+      ['read-noise', 'readNoiseE', 'e⁻ rms'],
+      ['scmos-offset-sd', 'scmosOffsetSdAdu', 'ADU'],
+      ['scmos-gain-cv', 'scmosGainCv', '(relative)'],
+      ['scmos-noise-spread', 'scmosReadNoiseLogSd', '(σ of ln)'],
     ] as const;
-    for (const [flag, key] of cameraFlags) {
-      const v = numberFlag(a, flag);
+    for (const [flag, key, unit] of cameraFlags) {
+      const v = schemaFlag(a, flag, SimCameraFields[key], unit);
       if (v === undefined) continue;
       if (flag.startsWith('scmos') && p.camera.kind !== 'scmos')
         throw new Error(`--${flag} needs an sCMOS camera: add --camera scmos`);
       p.camera = { ...p.camera, [key]: v };
     }
     applyCalciumFlags(a, p);
-    const photons = numberFlag(a, 'photons');
-    const background = numberFlag(a, 'background');
-    const sigma = numberFlag(a, 'sigma-nm');
+    const photons = schemaFlag(a, 'photons', SimChannelFields.photonsPerFrame, 'photons');
+    const background = schemaFlag(a, 'background', SimChannelFields.backgroundPhotons, 'photons/px');
+    const sigma = schemaFlag(a, 'sigma-nm', SimChannelFields.psfSigmaNm, 'nm');
     for (const ch of p.channels) {
       if (photons !== undefined) ch.photonsPerFrame = photons;
       if (background !== undefined) ch.backgroundPhotons = background;
@@ -218,9 +220,9 @@ function applyCalciumFlags(a: ReturnType<typeof parseArgs>, p: ReturnType<typeof
   if (!given.length) return;
   const s = p.scene;
   if (s.kind !== 'calcium') throw new Error(`--${given[0]} is for the calcium presets only`);
-  const cells = numberFlag(a, 'cells');
+  const cells = schemaFlag(a, 'cells', CalciumSceneFields.cellCount, 'cells');
   if (cells !== undefined) s.cellCount = cells;
-  const responders = numberFlag(a, 'responders');
+  const responders = schemaFlag(a, 'responders', CalciumSceneFields.responderFraction, '');
   if (responders !== undefined) s.responderFraction = responders;
   const add = numberFlag(a, 'add-frame');
   if (add !== undefined) s.addFrame = add - 1;

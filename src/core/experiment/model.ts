@@ -4,7 +4,7 @@
 // so it is written by hand or by `evscope simulate --preset experiment`, travels inside a
 // session and is checked here with the session's schema toolkit (every problem, with its path).
 import type { CalciumParams } from '../calcium/analyse';
-import { checkCalciumParams } from '../calcium/params';
+import { calciumParamProblems, checkCalciumParams } from '../calcium/params';
 import type { ColocParams } from '../coloc/analysis';
 import type { EvMarkerParamsInput } from '../ev/params';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../localize/params';
@@ -108,13 +108,30 @@ export type ExperimentCalciumParams = CalciumParams & {
   channel?: number;
 };
 
+/** Every problem with a Ca²⁺ section, each naming its field (empty: usable). */
+function experimentCalciumProblems(j: Json): string[] {
+  const out = calciumParamProblems(j, 'calcium', ['channel']);
+  const channel = (j as { channel?: unknown } | null)?.channel;
+  if (channel !== undefined && !(Number.isInteger(channel) && (channel as number) >= 0))
+    out.push(`calcium.channel must be a 0-based channel (got ${JSON.stringify(channel)?.slice(0, 40)})`);
+  return out;
+}
+
 /** Checks a Ca²⁺ section; throws with every problem, each naming its field. */
 export function checkExperimentCalciumParams(j: Json): ExperimentCalciumParams {
-  const c = checkCalciumParams(j, 'calcium', ['channel']) as ExperimentCalciumParams;
-  if (c.channel !== undefined)
-    need(Number.isInteger(c.channel) && c.channel >= 0, 'calcium.channel must be a 0-based channel');
-  return c;
+  const problems = experimentCalciumProblems(j);
+  if (problems.length) throw new Error(problems.join('; '));
+  return checkCalciumParams(j, 'calcium', ['channel']) as ExperimentCalciumParams;
 }
+
+/** The Ca²⁺ section with each problem reported on its own (a section's problems outgrow one line). */
+const calciumSection: Check<Json> = (v, path, issues) => {
+  const j = plainJson({ maxNodes: 20_000 })(v, path, issues);
+  if (j === undefined) return undefined;
+  const problems = experimentCalciumProblems(j);
+  for (const p of problems) issues.add(path, p);
+  return problems.length ? undefined : j;
+};
 
 export interface ExperimentSteps {
   localize?: ExperimentLocalizeParams;
@@ -261,7 +278,7 @@ const steps = obj(
     tracks: section(checkTracksParams),
     coloc: section(checkColocParams),
     markers: section((j) => asObject(j, 'markers')),
-    calcium: section(checkExperimentCalciumParams),
+    calcium: calciumSection,
   },
 );
 

@@ -12,8 +12,7 @@ export class Issues {
   private dropped = 0;
   add(path: string, reason: string): void {
     // Feature parsers quote the offending value; a hostile value must not make a huge message.
-    // Room for a section's few problems in one reason (each states its field's range and unit).
-    const r = reason.length > 1000 ? `${reason.slice(0, 1000)}…` : reason;
+    const r = reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
     const p = path.length > 200 ? `${path.slice(0, 200)}…` : path;
     if (this.list.length < Issues.MAX) this.list.push(p ? `${p}: ${r}` : r);
     else this.dropped++;
