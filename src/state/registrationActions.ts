@@ -1,19 +1,35 @@
 // From "fit the registration of this stack from those beads" to the worker's request: frames,
 // localizer settings from the bead stack's (corrected) metadata, the PSF σ per channel where the
 // stack knows it, and the checks that make the fit meaningful (same channel layout, same pixels).
-import type { RegistrationFitRequest, RegistrationMode } from '../engine/registrationService';
+import {
+  REGISTRATION_FIT_UNITS,
+  type RegistrationFitInput,
+  RegistrationFitSchema,
+  RegistrationFrameSchema,
+} from '../core/registration/schema';
+import { fieldAt, issueLine, rangeNote, v } from '../core/schema';
+import type { RegistrationFitRequest } from '../engine/registrationService';
 import { activeStack, dataStore, effectiveMeta, type LoadedStack } from './dataStore';
 import { DEFAULT_SETTINGS, localizeInput, stackSigmaNm } from './localizeParamsStore';
 import { type ChannelRegistration, type RegistrationSource, registrationStore } from './registrationStore';
 
-export interface FitOptions {
-  /** A separate bead stack (its id in the Data step); default: the stack's own frames. */
-  beadStackId?: number;
-  /** 1-based, inclusive frames; default the first 200 (or all). */
-  frames?: [first: number, last: number];
-  mode?: RegistrationMode;
-  /** Detection threshold (× noise σ of the wavelet level); beads are bright. Default 2. */
-  thresholdFactor?: number;
+/**
+ * The fit's options (RegistrationFitSchema): frames 1-based and inclusive, default the first 200
+ * (or all); a separate bead stack, default the stack's own frames; the detection threshold, × the
+ * noise σ of the wavelet level (beads are bright: default 2).
+ */
+export type FitOptions = RegistrationFitInput;
+
+/** The options' problems by the schema, each naming the field, its range and unit. */
+function optionProblems(opts: unknown): string[] {
+  const r = v.safeParse(RegistrationFitSchema, opts ?? {});
+  if (r.success) return [];
+  return r.issues.map((issue) => {
+    const keys = (issue.path ?? []).map((x) => x.key as PropertyKey);
+    const field = keys[0] === 'frames' ? RegistrationFrameSchema : fieldAt(RegistrationFitSchema, keys);
+    const unit = REGISTRATION_FIT_UNITS[String(keys[0])] ?? '';
+    return `${issueLine(issue, '')}${field ? rangeNote(issue, field, unit) : ''}`;
+  });
 }
 
 /** Frames used when none are given: enough emitters for a good fit, quick to localize. */
@@ -38,6 +54,8 @@ export function planFit(target: LoadedStack, beads: LoadedStack, opts: FitOption
     errors.push(
       `The bead stack's pixels are ${bPx} nm but ${t.name}'s are ${tPx} nm: the registration in nm would not transfer. Correct the pixel size in the metadata.`,
     );
+  const bad = optionProblems(opts);
+  if (bad.length) return { ok: false, errors: [...errors, ...bad] };
   const first = opts.frames?.[0] ?? 1;
   const last = opts.frames?.[1] ?? Math.min(b.frameCount, first - 1 + DEFAULT_FIT_FRAMES);
   if (
@@ -53,7 +71,6 @@ export function planFit(target: LoadedStack, beads: LoadedStack, opts: FitOption
       `Frames must be whole numbers with 1 ≤ first ≤ last ≤ ${b.frameCount} (got ${first}–${last}).`,
     );
   const thresholdFactor = opts.thresholdFactor ?? 2;
-  if (!(thresholdFactor > 0)) errors.push(`The detection threshold must be > 0 (got ${thresholdFactor}).`);
   if (errors.length) return { ok: false, errors };
   const mode = opts.mode ?? 'frames';
   const frames = { start: first - 1, count: last - first + 1 };

@@ -45,7 +45,20 @@ test('fitting the registration from a stack’s frames shows residuals, the plot
   const panel = page.getByTestId('registration-panel');
   await panel.waitFor();
   await page.getByTestId('registration-fit-open').click();
-  await page.getByTestId('registration-fit-run').click();
+  // The fit's fields refuse what the fit's schema (and evscope.fitRegistration) refuses, with the
+  // limit and unit, and Fit waits; the frames are then checked against the stack.
+  const run = page.getByTestId('registration-fit-run');
+  const form = page.getByTestId('registration-fit-form');
+  await page.getByTestId('registration-threshold').fill('0');
+  await form.getByText('Must be greater than 0 × σ.').waitFor();
+  expect(await run.isDisabled()).toBe(true);
+  await page.getByTestId('registration-threshold').fill('2');
+  await page.getByTestId('registration-last-frame').fill('81');
+  await form.getByText(/1 ≤ first ≤ last ≤ 80 \(got 1–81\)/).waitFor();
+  expect(await run.isDisabled()).toBe(true);
+  await page.getByTestId('registration-last-frame').fill('');
+  await expect.poll(() => run.isEnabled()).toBe(true);
+  await run.click();
   const rms = page.getByTestId('registration-rms-1');
   await expect.poll(() => rms.textContent(), { timeout: 120_000 }).toMatch(/\d/);
   const reg = (await page.evaluate(() =>

@@ -1,6 +1,6 @@
 // Two-colour registration of one channel as sessions and scripts carry it: the affine (checked
 // as affine6Problem checks a typed one), where it came from, and the fit's quality and beads.
-import { intIn, numIn, text, v } from '../schema';
+import { above, intIn, numIn, text, v } from '../schema';
 import { affine6Problem } from './affine6';
 
 const n = numIn();
@@ -70,3 +70,31 @@ export const ChannelRegistrationSchema = v.object({
   /** ISO time it was set. */
   at: text(64),
 });
+
+/** A frame number as the panel and scripts give it: 1-based. */
+export const RegistrationFrameSchema = intIn(1, 2 ** 31);
+const frame1 = RegistrationFrameSchema;
+
+/**
+ * Fitting a registration from beads, as the Registration panel's fields and
+ * `evscope.fitRegistration` give it: frames 1-based and inclusive, the detection threshold as the
+ * localizer's (× noise σ of the wavelet level). Whether the frames lie in the bead stack is
+ * checked against it (src/state/registrationActions.ts).
+ */
+export const RegistrationFitSchema = v.strictObject({
+  /** A separate bead stack (its id in the Data step); default the stack's own frames. */
+  beadStackId: v.optional(intIn(0)),
+  frames: v.optional(v.tuple([frame1, frame1])),
+  mode: v.optional(v.picklist(['frames', 'mean'])),
+  thresholdFactor: v.optional(above(0, 1e6)),
+});
+export type RegistrationFitInput = v.InferOutput<typeof RegistrationFitSchema>;
+
+/** Each field's unit, for the messages. */
+export const REGISTRATION_FIT_UNITS: Record<string, string> = {
+  frames: '(1-based frame)',
+  thresholdFactor: '× noise σ',
+};
+
+/** A typed translation of one axis, nm (a shift of a millimetre is no registration). */
+export const RegistrationShiftNmSchema = numIn(-1e6, 1e6);

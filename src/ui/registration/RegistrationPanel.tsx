@@ -5,6 +5,12 @@
 import { useMemo, useState } from 'react';
 import { formatDuration } from '../../core/ev/format';
 import { type Affine6, affine6Problem, describeAffine6, isIdentity6 } from '../../core/registration/affine6';
+import {
+  RegistrationFitSchema,
+  RegistrationFrameSchema,
+  RegistrationShiftNmSchema,
+} from '../../core/registration/schema';
+import { v } from '../../core/schema';
 import { Plot } from '../../plots/Plot';
 import { registrationResidualFigure } from '../../plots/registration';
 import { activeStack, effectiveMeta, type LoadedStack, useData } from '../../state/dataStore';
@@ -17,6 +23,7 @@ import {
   useRegistration,
 } from '../../state/registrationStore';
 import { uiStore, useUi } from '../../state/uiStore';
+import { NumberField } from '../forms/fields';
 import { useRegistrationOverlay } from './overlay';
 import './registration.css';
 import { PHYSICAL_DEFAULTS } from '../../core/physicalDefaults';
@@ -243,24 +250,44 @@ function FitProgress() {
   );
 }
 
+const LAST_FRAME = v.nullable(RegistrationFrameSchema);
+
+/** Which of a form's fields hold text their schema refuses (the form's button waits for none). */
+function useInvalidFields() {
+  const [invalid, setInvalid] = useState<ReadonlySet<string>>(new Set());
+  const track = (id: string) => (ok: boolean) =>
+    setInvalid((prev) => {
+      if (prev.has(id) === !ok) return prev;
+      const next = new Set(prev);
+      if (ok) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  return { anyInvalid: invalid.size > 0, track };
+}
+
 function FitForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
   const stacks = useData((s) => s.stacks);
   const candidates = stacks.filter((s) => s.info.channels >= st.info.channels);
   const [beadId, setBeadId] = useState(st.info.id);
   const beads = candidates.find((s) => s.info.id === beadId) ?? st;
-  const [first, setFirst] = useState('1');
-  const [last, setLast] = useState('');
+  const [first, setFirst] = useState(1);
+  const [last, setLast] = useState<number | null>(null);
   const [mode, setMode] = useState<'frames' | 'mean'>('frames');
-  const [threshold, setThreshold] = useState('2');
+  const [threshold, setThreshold] = useState<number | undefined>(2);
+  const { anyInvalid, track } = useInvalidFields();
   const defaultLast = Math.min(beads.info.frameCount, DEFAULT_FIT_FRAMES);
+  // The fields' limits are the fit's schema (as evscope.fitRegistration's); planFit adds the
+  // bead stack's frame count and channel layout.
   const plan = planFit(st, beads, {
     beadStackId: beads.info.id,
-    frames: [Number(first), last.trim() === '' ? defaultLast : Number(last)],
+    frames: [first, last ?? defaultLast],
     mode,
-    thresholdFactor: Number(threshold),
+    thresholdFactor: threshold,
   });
+  const runnable = plan.ok && !anyInvalid;
   const go = () => {
-    if (!plan.ok) return;
+    if (!runnable) return;
     onDone();
     void registrationStore
       .getState()
@@ -298,25 +325,35 @@ function FitForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
           ))}
         </select>
       </label>
-      <label className="rg-field" title="1-based, inclusive">
+      <div className="rg-field" title="1-based, inclusive">
         <span>Frames</span>
         <span className="rg-pair">
-          <input
-            aria-label="First frame"
-            inputMode="numeric"
+          <NumberField
+            compact
+            live
+            label="First frame"
+            hint="First frame of the fit (1-based)"
             value={first}
-            onChange={(e) => setFirst(e.target.value)}
+            schema={RegistrationFrameSchema}
+            onCommit={(x) => typeof x === 'number' && setFirst(x)}
+            onValidity={track('first')}
+            testId="registration-first-frame"
           />
           –
-          <input
-            aria-label="Last frame"
-            inputMode="numeric"
-            placeholder={String(defaultLast)}
+          <NumberField
+            compact
+            live
+            label="Last frame"
+            hint={`Last frame of the fit (1-based, inclusive); empty: ${defaultLast}`}
             value={last}
-            onChange={(e) => setLast(e.target.value)}
+            placeholder={String(defaultLast)}
+            schema={LAST_FRAME}
+            onCommit={(x) => setLast(x ?? null)}
+            onValidity={track('last')}
+            testId="registration-last-frame"
           />
         </span>
-      </label>
+      </div>
       <label
         className="rg-field"
         title="Every frame: localize each frame and pair within it, averaging each bead over the frames (beads, or emitters that change between frames). Mean: localize the mean of the frames once (dim, static beads)."
@@ -327,13 +364,25 @@ function FitForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
           <option value="mean">the mean of the frames</option>
         </select>
       </label>
-      <label
+      <div
         className="rg-field"
         title="Detection threshold in units of the noise σ of the first wavelet level: beads are bright, so 2 rejects most background"
       >
         <span>Threshold (× σ)</span>
-        <input inputMode="decimal" value={threshold} onChange={(e) => setThreshold(e.target.value)} />
-      </label>
+        <NumberField
+          compact
+          live
+          label="Threshold (× σ)"
+          unit="× σ"
+          hint="Detection threshold, × the noise σ of the first wavelet level; empty: 2"
+          value={threshold}
+          placeholder="2"
+          schema={RegistrationFitSchema.entries.thresholdFactor}
+          onCommit={(x) => setThreshold(x ?? undefined)}
+          onValidity={track('threshold')}
+          testId="registration-threshold"
+        />
+      </div>
       <p className="muted rg-note">
         Camera and pixel size ({effectiveMeta(beads).pixelSizeNm ?? PHYSICAL_DEFAULTS.pixelSizeNm} nm) from{' '}
         {beads.info.name}’s metadata.
@@ -348,7 +397,7 @@ function FitForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
         <button
           type="button"
           className="primary"
-          disabled={!plan.ok}
+          disabled={!runnable}
           onClick={go}
           data-testid="registration-fit-run"
         >
@@ -365,12 +414,13 @@ function FitForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
 function TypeForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
   const [channel, setChannel] = useState(1);
   const [kind, setKind] = useState<'shift' | 'affine'>('shift');
-  const [tx, setTx] = useState('0');
-  const [ty, setTy] = useState('0');
+  const [tx, setTx] = useState(0);
+  const [ty, setTy] = useState(0);
+  const { anyInvalid, track } = useInvalidFields();
   const [six, setSix] = useState('1 0 0 0 1 0');
   const affine: number[] =
     kind === 'shift'
-      ? [1, 0, Number(tx), 0, 1, Number(ty)]
+      ? [1, 0, tx, 0, 1, ty]
       : six
           .trim()
           .split(/[\s,;]+/)
@@ -398,23 +448,33 @@ function TypeForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
         </select>
       </label>
       {kind === 'shift' ? (
-        <label className="rg-field" title="Added to channel positions to land on channel 1, nm">
+        <div className="rg-field" title="Added to channel positions to land on channel 1, nm">
           <span>Shift x, y (nm)</span>
           <span className="rg-pair">
-            <input
-              aria-label="Shift x (nm)"
-              inputMode="decimal"
+            <NumberField
+              compact
+              live
+              label="Shift x (nm)"
+              unit="nm"
+              hint="Added to the channel's x, nm"
               value={tx}
-              onChange={(e) => setTx(e.target.value)}
+              schema={RegistrationShiftNmSchema}
+              onCommit={(x) => typeof x === 'number' && setTx(x)}
+              onValidity={track('tx')}
             />
-            <input
-              aria-label="Shift y (nm)"
-              inputMode="decimal"
+            <NumberField
+              compact
+              live
+              label="Shift y (nm)"
+              unit="nm"
+              hint="Added to the channel's y, nm"
               value={ty}
-              onChange={(e) => setTy(e.target.value)}
+              schema={RegistrationShiftNmSchema}
+              onCommit={(x) => typeof x === 'number' && setTy(x)}
+              onValidity={track('ty')}
             />
           </span>
-        </label>
+        </div>
       ) : (
         <label
           className="rg-field"
@@ -429,7 +489,7 @@ function TypeForm({ st, onDone }: { st: LoadedStack; onDone: () => void }) {
         <button
           type="button"
           className="primary"
-          disabled={!!problem}
+          disabled={!!problem || (kind === 'shift' && anyInvalid)}
           onClick={() => {
             registrationStore.getState().setAffine(st.info.id, channel, affine as Affine6);
             onDone();
