@@ -4,8 +4,7 @@
 // It never throws and never modifies its argument.
 import { resolveLocalizeParams } from '../localize/params';
 import { parsePipeline } from '../locs/pipeline';
-import type { SimulationParams } from '../sim/params';
-import { simulationBudgetProblems, validateSimulationParams } from '../sim/validate';
+import { isSimulationParams, simulationBudgetProblems, validateSimulationParams } from '../sim/validate';
 import { FINGERPRINT_PATTERN } from './fingerprint';
 import { migrateSession } from './migrate';
 import { DTYPES, type RecipeJson, SESSION_FORMAT, SESSION_VERSION, type Session, TABLE_KINDS } from './model';
@@ -96,15 +95,10 @@ function recipe(depth: number): Check<RecipeJson> {
 }
 
 const simulationParams = checkedJson(plainJson({ maxNodes: 20_000 }), (j) => {
-  if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new Error('expected an object');
-  let errors: string[];
-  try {
-    errors = validateSimulationParams(j as unknown as SimulationParams);
-  } catch {
-    throw new Error('simulation parameters are incomplete or malformed');
-  }
-  if (errors.length) throw new Error(`simulation parameters: ${errors.slice(0, 3).join('; ')}`);
-  const tooBig = simulationBudgetProblems(j as unknown as SimulationParams);
+  // The simulator's schema (src/core/sim/schema.ts), then the budget of what a file may ask for.
+  if (!isSimulationParams(j))
+    throw new Error(`simulation parameters: ${validateSimulationParams(j).slice(0, 3).join('; ')}`);
+  const tooBig = simulationBudgetProblems(j);
   if (tooBig.length) throw new Error(`simulation too large: ${tooBig.join('; ')}`);
 });
 

@@ -5,7 +5,8 @@
 // the unit. Rules between parameters sit on the object they concern; the few that need the whole
 // parameter set (the field of view, the number of frames, the scene's sources) are in
 // validate.ts, which also turns issues into the dialog's sentences.
-import { v } from '../schema';
+import { text, v } from '../schema';
+import type { SimulationParams } from './params';
 
 type Say = (got: string) => string;
 type Issue = v.BaseIssue<unknown>;
@@ -164,6 +165,9 @@ export const SimChannelFields = {
 };
 
 export const SimChannelSchema = v.object({
+  name: text(200),
+  /** Checked against the scene's sources in validate.ts. */
+  source: text(64),
   photophysics: PhotophysicsSchema,
   ...SimChannelFields,
   transform: v.pipe(
@@ -330,6 +334,13 @@ const channelCount = 'there must be 1–8 channels';
 
 /** The parameter set, field by field (the rules across sections are in validate.ts). */
 export const SimulationFieldsSchema = v.object({
+  preset: v.picklist(
+    ['demo', 'isolated', 'evMarkers', 'dstorm', 'dense', 'calcium', 'calciumNull'],
+    say(
+      (g) =>
+        `preset must be one of demo, isolated, evMarkers, dstorm, dense, calcium, calciumNull (got "${g}")`,
+    ),
+  ),
   ...SimSizeFields,
   camera: SimCameraSchema,
   background: SimBackgroundSchema,
@@ -340,4 +351,4 @@ export const SimulationFieldsSchema = v.object({
     v.minLength(1, channelCount),
     v.maxLength(8, channelCount),
   ),
-});
+}) satisfies v.GenericSchema<unknown, SimulationParams>;

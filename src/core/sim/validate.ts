@@ -11,6 +11,7 @@ const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object
 
 /** "channel 1 (GFP): …" for a channel's issue, "subtype CD63+: …" for a subtype's own numbers. */
 function sentence(issue: v.BaseIssue<unknown>, p: SimulationParams): string {
+  // Only reached for the path of an issue, so channels[i] is the object the issue is about.
   const path = issue.path ?? [];
   // valibot's own wording ("Invalid key: …") only where the schema has none: a missing field.
   let text = issue.message.startsWith('Invalid ') ? issueLine(issue, '') : issue.message;
@@ -23,13 +24,22 @@ function sentence(issue: v.BaseIssue<unknown>, p: SimulationParams): string {
   return text;
 }
 
-/** Returns the list of problems; empty means the parameters can be simulated. */
-export function validateSimulationParams(p: SimulationParams): string[] {
+/**
+ * Returns the list of problems; empty means the parameters can be simulated. Takes anything (a
+ * session's recipe, a script's argument): isSimulationParams is the same check as a type guard.
+ */
+export function validateSimulationParams(p: unknown): string[] {
   const out = new Set<string>();
   const r = v.safeParse(SimulationFieldsSchema, p);
-  if (!r.success) for (const issue of r.issues) out.add(sentence(issue, p));
-  if (isObj(p)) for (const m of acrossSections(p)) out.add(m);
+  const loose = p as SimulationParams;
+  if (!r.success) for (const issue of r.issues) out.add(sentence(issue, loose));
+  if (isObj(p)) for (const m of acrossSections(loose)) out.add(m);
   return [...out];
+}
+
+/** Whether `p` is a SimulationParams the simulator accepts. */
+export function isSimulationParams(p: unknown): p is SimulationParams {
+  return validateSimulationParams(p).length === 0;
 }
 
 /** The rules between sections, each only once the values it compares are numbers. */
@@ -116,14 +126,9 @@ export function simulationBudgetProblems(
 export const SimulationParamsSchema = v.pipe(
   v.looseObject({ channels: v.array(v.looseObject({})) }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const p = dataset.value as unknown as SimulationParams;
-    let problems: string[];
-    try {
-      problems = [...validateSimulationParams(p), ...simulationBudgetProblems(p)];
-    } catch {
-      problems = ['simulation parameters are incomplete or malformed'];
-    }
-    if (!problems.length) return p;
+    const p: unknown = dataset.value;
+    if (isSimulationParams(p) && !simulationBudgetProblems(p).length) return p;
+    const problems = isSimulationParams(p) ? simulationBudgetProblems(p) : validateSimulationParams(p);
     addIssue({ message: problems.slice(0, 3).join('; ') });
     return NEVER;
   }),
