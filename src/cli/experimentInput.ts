@@ -18,11 +18,11 @@ import { analyzeEvMarkers } from '../core/ev/analyzeEvMarkers';
 import { type Classification, classifyEvs } from '../core/ev/classify';
 import { evTableCsv } from '../core/ev/evTableCsv';
 import { resolveEvMarkerParams } from '../core/ev/params';
+import { localizeStepParams } from '../core/experiment/localizeStep';
 import type { Experiment, ExperimentInput, ExperimentStepName } from '../core/experiment/model';
 import { inputKind } from '../core/experiment/model';
 import type { InputResults } from '../core/experiment/summary';
 import { writeThunderstormCsv } from '../core/io/thunderstormCsv';
-import type { LocalizeParamsInput } from '../core/localize/params';
 import { applyPipeline } from '../core/locs/pipeline';
 import { type ColumnArray, concatLocTables, type LocTable, selectRows } from '../core/locs/table';
 import type { RenderGrid } from '../core/movie/grid';
@@ -221,23 +221,11 @@ function acquisition(ctx: InputRunContext, locs: LocTable | null, stack: FrameSo
 }
 
 async function localize(ctx: InputRunContext, stack: FrameSource): Promise<LocTable> {
-  const cam = stack.meta.camera ?? {};
-  const { channel = 0, ...given } = ctx.experiment.steps.localize ?? {};
-  if (channel >= stack.channels)
-    throw new Error(`localize.channel ${channel} is not a channel of the stack (0–${stack.channels - 1})`);
-  const params: LocalizeParamsInput = {
-    pixelSizeNm: stack.meta.pixelSizeNm ?? ctx.experiment.pixelSizeNm,
-    ...given,
-    camera: {
-      kind: cam.kind ?? 'ccd',
-      offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
-      electronsPerAdu: cam.electronsPerAdu ?? PHYSICAL_DEFAULTS.electronsPerAdu,
-      emGain: cam.emGain ?? PHYSICAL_DEFAULTS.emGain,
-      quantumEfficiency: cam.quantumEfficiency ?? 1,
-      readNoiseE: cam.readNoiseE ?? 0,
-      ...ctx.experiment.steps.localize?.camera,
-    },
-  };
+  const { channel, params } = localizeStepParams(
+    ctx.experiment.steps.localize,
+    stack,
+    stack.meta.pixelSizeNm ?? ctx.experiment.pixelSizeNm,
+  );
   const pool = new WorkerPool<LocalizeApi>(localizeNodeWorkerFactory<LocalizeApi>(), {
     size: ctx.threads,
     stallTimeoutMs: STALL_TIMEOUT_MS,

@@ -14,23 +14,20 @@ import type { StackRecipe } from '../../workers/stackRecipe';
 import { cropCamera } from '../core/camera/camera';
 import { type LocalizeParamsInput, resolveLocalizeParams } from '../core/localize/params';
 import { concatLocTables, type LocTable } from '../core/locs/table';
-import type { PixelArray } from '../core/stack/types';
+import type { FrameSource, PixelArray } from '../core/stack/types';
 import { WorkerDiedError } from './workerPool';
 
-export interface FrameReader {
-  readonly width: number;
-  readonly height: number;
-  readonly frameCount: number;
+/** The stack's frame size and length, as a FrameSource states them. */
+type StackShape = Pick<FrameSource, 'width' | 'height' | 'frameCount'>;
+
+export interface FrameReader extends StackShape {
   readFrame(index: number, signal?: AbortSignal): Promise<PixelArray>;
   /** Frames [first, first + count) back to back in one call (few large reads); optional. */
   readFrames?(first: number, count: number, signal?: AbortSignal): Promise<PixelArray>;
 }
 
 /** A stack each worker opens for itself (browser runs): no pixels cross threads. */
-export interface WorkerSource {
-  readonly width: number;
-  readonly height: number;
-  readonly frameCount: number;
+export interface WorkerSource extends StackShape {
   readonly recipe: StackRecipe;
   /** 0-based channel to localize; default 0. */
   readonly channel?: number;

@@ -13,6 +13,7 @@ import {
   type CellRow,
   deleteCells,
   mergeCells,
+  type ResolvedResponseParams,
   type ResponseSummary,
   rasteriseRois,
   readRois,
@@ -170,25 +171,8 @@ export function toCalciumParams(p: CalciumUiParams): CalciumParams {
 
 /** Problems with the parameters for a stack of `frames` frames (empty: runnable). */
 export function calciumParamErrors(p: CalciumUiParams, frames: number): string[] {
-  return responseParamProblems(
-    { ...resolveResponseParamsLoose(p), frameIntervalS: p.frameIntervalS } as ReturnType<
-      typeof resolveResponseParams
-    >,
-    frames,
-  );
-}
-
-function resolveResponseParamsLoose(p: CalciumUiParams) {
-  return {
-    addFrame: p.addFrame,
-    baselineStart: p.baselineStart,
-    baselineEnd: p.baselineEnd,
-    k: p.k,
-    minFrames: p.minFrames,
-    bleach: p.bleach,
-    frameIntervalS: p.frameIntervalS,
-    refractoryFrames: p.refractoryFrames,
-  };
+  // The panel sets every response field: they are checked as they stand, no default fills a gap.
+  return responseParamProblems(toCalciumParams(p) as ResolvedResponseParams, frames);
 }
 
 /**

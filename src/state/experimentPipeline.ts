@@ -7,6 +7,7 @@
 import type { StructureResult } from '../../workers/movie.api';
 import type { StackRecipe } from '../../workers/stackRecipe';
 import type { CellResponse } from '../core/calcium/response';
+import { localizeStepParams } from '../core/experiment/localizeStep';
 import {
   type ExperimentCalciumParams,
   type ExperimentInput,
@@ -21,7 +22,6 @@ import {
   type MetricValue,
   metric,
 } from '../core/experiment/summary';
-import type { LocalizeParamsInput } from '../core/localize/params';
 import type { PostStep } from '../core/locs/pipeline';
 import { concatLocTables, type LocTable } from '../core/locs/table';
 import { PHYSICAL_DEFAULTS } from '../core/physicalDefaults';
@@ -141,24 +141,7 @@ async function localize(
   progress: ProgressFn,
 ): Promise<LocTable> {
   const chunks: LocTable[] = [];
-  // As `evscope batch`: the file's pixel size and camera, overridden by what the step sets.
-  const cam = info.meta.camera ?? {};
-  const { channel = 0, ...given } = steps.localize ?? {};
-  if (channel >= info.channels)
-    throw new Error(`localize.channel ${channel} is not a channel of the stack (0–${info.channels - 1})`);
-  const params: LocalizeParamsInput = {
-    pixelSizeNm,
-    ...given,
-    camera: {
-      kind: cam.kind ?? 'ccd',
-      offsetAdu: cam.offsetAdu ?? PHYSICAL_DEFAULTS.offsetAdu,
-      electronsPerAdu: cam.electronsPerAdu ?? PHYSICAL_DEFAULTS.electronsPerAdu,
-      emGain: cam.emGain ?? PHYSICAL_DEFAULTS.emGain,
-      quantumEfficiency: cam.quantumEfficiency ?? 1,
-      readNoiseE: cam.readNoiseE ?? 0,
-      ...steps.localize?.camera,
-    },
-  };
+  const { channel, params } = localizeStepParams(steps.localize, info, pixelSizeNm);
   const r = await engine.run({
     stack: info,
     channel,

@@ -14,6 +14,7 @@ import {
   type ExperimentSteps,
   inferInputs,
   inputIds,
+  uniqueIds,
 } from '../core/experiment/model';
 import { canonicalJson } from '../core/experiment/plan';
 import type { SimulationParams } from '../core/sim/params';
@@ -129,8 +130,8 @@ export function inputsForPaths(
     inferred = new Map();
   }
   const ids = uniqueIds(
-    existing.map((x) => x.id),
     inputIds(fresh),
+    existing.map((x) => x.id),
   );
   const unmatched: string[] = [];
   const inputs = fresh.map((path, k) => {
@@ -139,16 +140,6 @@ export function inputsForPaths(
     return { id: ids[k], path, cell: m?.cell ?? '?', condition: m?.condition ?? '?' };
   });
   return { inputs, unmatched, duplicates };
-}
-
-function uniqueIds(taken: readonly string[], wanted: readonly string[]): string[] {
-  const used = new Set(taken);
-  return wanted.map((w) => {
-    let id = w;
-    for (let k = 2; used.has(id); k++) id = `${w}-${k}`;
-    used.add(id);
-    return id;
-  });
 }
 
 /** Preview of the pattern over the experiment's paths: what each input would become. */

@@ -4,7 +4,7 @@
 import { countForRun, describeBrightnessCount } from '../core/localize/brightnessCount';
 import { resolveLocalizeParams } from '../core/localize/params';
 import { concatLocTables, type LocTable } from '../core/locs/table';
-import { type LocalizeEngine, localizeService } from '../engine/localizeService';
+import { type LocalizeEngine, type LocalizeStack, localizeService } from '../engine/localizeService';
 import { attachMaps } from './cameraMapsStore';
 import { activeStack, type DataState, dataStore, inputName } from './dataStore';
 import { localizeParamsStore, planRun, type RunPlan } from './localizeParamsStore';
@@ -34,6 +34,22 @@ export function isLocalizeRecord(p: unknown): p is LocalizeRunRecord {
 interface Stores {
   data: { getState(): Pick<DataState, 'stacks' | 'tables' | 'activeId'> };
   notify(kind: 'error' | 'warning' | 'info', title: string, message: string, hint?: string): void;
+}
+
+/**
+ * What the engine needs to run `plan` on `stack` (a whole run, or σ from data on its first
+ * frames): the plan with its sCMOS calibration maps attached.
+ */
+export function planRequest(plan: RunPlan, stack: LocalizeStack) {
+  const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
+  return {
+    stack,
+    channel: plan.channel,
+    params,
+    scmosMapsFromSimulation,
+    frames: plan.frames,
+    roi: plan.roi,
+  };
 }
 
 export function makeLocalizeActions(
@@ -82,14 +98,8 @@ export function makeLocalizeActions(
       write((s) => ({ chunks: [...s.chunks, ...batch], count: s.count + n, version: s.version + 1 }));
     };
     try {
-      const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
       const res = await engine.run({
-        stack: st.info,
-        channel: plan.channel,
-        params,
-        scmosMapsFromSimulation,
-        frames: plan.frames,
-        roi: plan.roi,
+        ...planRequest(plan, st.info),
         signal: ctl.signal,
         onChunk: (t) => {
           if (!mine()) return ctl.abort();

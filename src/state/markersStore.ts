@@ -26,6 +26,7 @@ import {
   runKey,
   toEvParams,
 } from './markersParams';
+import { phaseRate } from './phaseRate';
 import {
   hasRegistration,
   registrationAffines,
@@ -204,9 +205,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
         abort?.abort();
         const ctl = new AbortController();
         abort = ctl;
-        let phase = '';
-        let phaseT0 = 0;
-        let phaseD0 = 0;
+        const withRate = phaseRate<MarkersProgress>();
         let localizations: LocalizationInput | undefined;
         if (params.locs.use) {
           const ls = locsStore.getState();
@@ -251,17 +250,7 @@ export function createMarkersStore(backend: () => MarkersBackend = markersServic
               test: params.test,
             },
             (p) => {
-              if (ctl.signal.aborted) return;
-              if (p.phase !== phase) {
-                phase = p.phase;
-                phaseT0 = p.elapsed;
-                phaseD0 = p.done;
-              }
-              const dt = p.elapsed - phaseT0;
-              const rate = dt > 0 ? (p.done - phaseD0) / dt : 0;
-              set({
-                progress: { ...p, rate, etaSeconds: rate > 0 ? (p.total - p.done) / rate : Number.NaN },
-              });
+              if (!ctl.signal.aborted) set({ progress: withRate(p) });
             },
             ctl.signal,
           );

@@ -14,7 +14,6 @@ import {
   type DistanceResult,
   type PalmLocalizations,
   type TracksBackend,
-  type TracksPhase,
   type TracksProgress,
   type TracksResult,
   tracksService,
@@ -22,6 +21,7 @@ import {
 import { effectiveMeta, type LoadedStack } from './dataStore';
 import { registerResults } from './inputResults';
 import { locsStore, locsTable } from './locsStore';
+import { phaseRate } from './phaseRate';
 import { postStore } from './postStore';
 import { toReferenceAffine } from './registrationStore';
 import { paramsForStack } from './stackParams';
@@ -185,19 +185,9 @@ export function createTracksStore(deps: TracksStoreDeps = DEFAULT_DEPS) {
   return createStore<TracksStore>()((set, get) => {
     /** Progress with the rate of the current phase. */
     function progressHandler(ctl: AbortController) {
-      let phase: TracksPhase | '' = '';
-      let t0 = 0;
-      let d0 = 0;
+      const withRate = phaseRate<TracksProgress>();
       return (p: TracksProgress) => {
-        if (ctl.signal.aborted) return;
-        if (p.phase !== phase) {
-          phase = p.phase;
-          t0 = p.elapsed;
-          d0 = p.done;
-        }
-        const dt = p.elapsed - t0;
-        const rate = dt > 0 ? (p.done - d0) / dt : 0;
-        set({ progress: { ...p, rate, etaSeconds: rate > 0 ? (p.total - p.done) / rate : Number.NaN } });
+        if (!ctl.signal.aborted) set({ progress: withRate(p) });
       };
     }
 

@@ -16,10 +16,10 @@ import {
   testsCsv,
   unitNote,
 } from '../../core/experiment/tables';
-import { parseArgs, stringFlag } from '../args';
+import { stringFlag } from '../args';
 import { writeOutputSafely } from '../safeOutput';
 import { terminalText, warnOnStderr } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope aggregate DIR… --out OUTDIR [--metrics M1,M2]
 Reads DIR/<input>/summary.json of every folder given (one batch folder, or the folders of
@@ -66,10 +66,10 @@ async function readSummaries(dirs: string[]): Promise<{ summaries: InputSummary[
   return { summaries, failed: failed.filter((id) => !byId.has(id)).sort(compareIds) };
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, { values: ['out', 'metrics'] });
+  values: ['out', 'metrics'],
+  async run(a) {
     const out = stringFlag(a, 'out');
     if (!a.positionals.length || !out) {
       console.error(help);
@@ -111,4 +111,4 @@ export const verb: Verb = {
     console.log(`→ ${join(out, 'inputs.csv')}, cells.csv, conditions.csv, tests.csv`);
     return 0;
   },
-};
+});

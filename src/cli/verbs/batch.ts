@@ -17,12 +17,12 @@ import { inputParamsHash, parseShard, shardInputs, stepsFor } from '../../core/e
 import { buildInputSummary, type InputSummary, parseInputSummary } from '../../core/experiment/summary';
 import { fingerprintFile } from '../../core/session/fingerprint';
 import { nodePoolSize } from '../../engine/nodeWorker';
-import { numberFlag, parseArgs, stringFlag } from '../args';
+import { numberFlag, stringFlag } from '../args';
 import { inputPath, runInput } from '../experimentInput';
 import { openFileByteSource } from '../nodeByteSource';
 import { writeOutputSafely } from '../safeOutput';
 import { terminalText } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 /** Exit status when some inputs failed (the others' results are written). */
 export const SOME_FAILED_EXIT = 3;
@@ -131,13 +131,11 @@ async function runOne(
   return { outcome: 'ran', note: run.join(', ') };
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: ['out', 'step', 'shard', 'threads'],
-      booleans: ['force', 'dry-run'],
-    });
+  values: ['out', 'step', 'shard', 'threads'],
+  booleans: ['force', 'dry-run'],
+  async run(a) {
     const file = a.positionals[0];
     const out = stringFlag(a, 'out');
     if (!file || a.positionals.length > 1 || !out) {
@@ -192,4 +190,4 @@ export const verb: Verb = {
     );
     return counts.failed ? SOME_FAILED_EXIT : 0;
   },
-};
+});

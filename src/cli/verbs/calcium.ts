@@ -11,11 +11,11 @@ import {
   SegmentOptionsSchema,
   tracesCsv,
 } from '../../core/calcium';
-import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
+import { numberFlag, schemaFlag, stringFlag } from '../args';
 import { withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope calcium STACK --add-frame N --out CELLS.csv [options]
 Ca²⁺ responses after EV addition: segments the cells on the mean of the baseline (or takes ImageJ
@@ -49,29 +49,27 @@ function parseRange(v: string, flag: string): [number, number] {
   return [Number(m[1]), Number(m[2])];
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: [
-        'add-frame',
-        'baseline',
-        'rois',
-        'background',
-        'k',
-        'min-frames',
-        'refractory',
-        'bleach',
-        'frame-interval',
-        'smooth',
-        'threshold',
-        'threshold-method',
-        'min-area',
-        'out',
-        'traces',
-      ],
-      booleans: ['no-split', 'json'],
-    });
+  values: [
+    'add-frame',
+    'baseline',
+    'rois',
+    'background',
+    'k',
+    'min-frames',
+    'refractory',
+    'bleach',
+    'frame-interval',
+    'smooth',
+    'threshold',
+    'threshold-method',
+    'min-area',
+    'out',
+    'traces',
+  ],
+  booleans: ['no-split', 'json'],
+  async run(a) {
     const out = stringFlag(a, 'out');
     if (!out) throw new Error('--out CELLS.csv is required');
     if (a.positionals.length !== 1)
@@ -180,7 +178,7 @@ export const verb: Verb = {
       return 0;
     });
   },
-};
+});
 
 async function roiLabels(path: string, width: number, height: number): Promise<Int32Array> {
   const set = readRois(new Uint8Array(await readFile(path)), basename(path));

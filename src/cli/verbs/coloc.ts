@@ -22,10 +22,10 @@ import { noMoviePositionsReason, trackPositionsForMovie } from '../../core/spt/b
 import { detectTrackFormat, parseSptText, parseTrackCsv } from '../../core/spt/io';
 import type { TrackTable } from '../../core/spt/types';
 import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
-import { parseArgs, schemaFlag, stringFlag } from '../args';
+import { schemaFlag, stringFlag } from '../args';
 import { withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope coloc --tracks TRACKS.csv --mask MASK.tif --px 10 --camera-px 50 --out RESULT.csv [options]
 Signed distance of every EV position to the structures of a binarized movie (outside: distance
@@ -76,31 +76,29 @@ function binsFlag(text: string | undefined): [number, number, number] {
   ];
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: [
-        'tracks',
-        'mask',
-        'px',
-        'camera-px',
-        'out',
-        'window',
-        'step',
-        'frame-ms',
-        'control',
-        'cutoff',
-        'bins',
-        'pooling',
-        'frame-base',
-        'histogram',
-        'seed',
-        'control-tracks',
-        'permutations',
-        'per-track',
-      ],
-    });
+  values: [
+    'tracks',
+    'mask',
+    'px',
+    'camera-px',
+    'out',
+    'window',
+    'step',
+    'frame-ms',
+    'control',
+    'cutoff',
+    'bins',
+    'pooling',
+    'frame-base',
+    'histogram',
+    'seed',
+    'control-tracks',
+    'permutations',
+    'per-track',
+  ],
+  async run(a) {
     const tracksPath = a.flags.get('tracks');
     const maskPath = a.flags.get('mask');
     const out = a.flags.get('out');
@@ -235,7 +233,7 @@ export const verb: Verb = {
     }
     return 0;
   },
-};
+});
 
 /** One CSV from per-cell CSVs: unchanged for one cell, else a leading 1-based "cell" column. */
 function cellCsv(parts: string[]): string {

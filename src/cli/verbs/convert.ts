@@ -3,10 +3,10 @@
 import { bytesPerPixel } from '../../core/stack/pixels';
 import { createTiffWriter } from '../../core/stack/tiffWriter';
 import type { FrameSource, PixelArray } from '../../core/stack/types';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag } from '../args';
 import { withStack } from '../openInputs';
 import { checkOutputs, outputSink } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 /** "a:b", "a:", ":b" or "a" — 1-based, inclusive — to a 0-based half-open range. */
 export function parseFrameRange(text: string, frameCount: number): [number, number] {
@@ -90,7 +90,7 @@ function viewLike(f: PixelArray, bytes: Uint8Array): PixelArray {
   return new C(bytes.buffer, 0, bytes.byteLength / f.BYTES_PER_ELEMENT);
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help: `usage: evscope convert IN… --out OUT.tif [--frames a:b] [--crop x0,y0,x1,y1] [--channel c]
                         [--pixel-size NM] [--frame-interval MS]
 
@@ -103,10 +103,8 @@ form one stack in natural name order (img2 before img10); .dax/.raw need their s
   --channel c       which channel to write, 1-based (default 1)
   --pixel-size NM   pixel size to record, overriding the input's
   --frame-interval MS  frame interval to record, overriding the input's`,
-  async run(args) {
-    const p = parseArgs(args, {
-      values: ['out', 'frames', 'crop', 'channel', 'pixel-size', 'frame-interval'],
-    });
+  values: ['out', 'frames', 'crop', 'channel', 'pixel-size', 'frame-interval'],
+  async run(p) {
     const out = p.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out OUT.tif is required');
     if (p.positionals.length === 0) throw new Error('no input files (see evscope convert --help)');
@@ -125,4 +123,4 @@ form one stack in natural name order (img2 before img10); .dax/.raw need their s
     console.log(`wrote ${out}: ${result.frames} frames, ${result.bytes} bytes`);
     return 0;
   },
-};
+});

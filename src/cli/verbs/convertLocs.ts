@@ -4,23 +4,25 @@
 import { resolve } from 'node:path';
 import { writeLocalizationFile } from '../../core/io/localizationFiles';
 import { appVersion } from '../appVersion';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag } from '../args';
 import { readLocsFromDisk } from '../locFiles';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
-export const verb: Verb = {
-  help: `usage: evscope convert-locs IN --out OUT [--pixel-size NM] [--width PX --height PX --frames N]
+const help = `usage: evscope convert-locs IN --out OUT [--pixel-size NM] [--width PX --height PX --frames N]
   IN:  ThunderSTORM CSV, Picasso .hdf5 (+ .yaml beside it), DECODE .h5, .smlm, rapidSTORM .txt, Nanoimager CSV, Elyra .txt
   OUT: .csv (ThunderSTORM), .hdf5 (Picasso, writes OUT.yaml too), .smlm (ShareLoc / evscope session)
   --pixel-size  camera pixel size in nm (Picasso in/out; taken from the input's YAML when it has one)
-  --width/--height/--frames  camera frame size and count for Picasso's YAML (from the input when known)`,
-  async run(args) {
-    const p = parseArgs(args, { values: ['out', 'pixel-size', 'width', 'height', 'frames'] });
+  --width/--height/--frames  camera frame size and count for Picasso's YAML (from the input when known)`;
+
+export const verb = defineVerb({
+  help,
+  values: ['out', 'pixel-size', 'width', 'height', 'frames'],
+  async run(p) {
     const out = p.flags.get('out');
     if (p.positionals.length !== 1 || typeof out !== 'string') {
-      console.error(this.help);
+      console.error(help);
       return 2;
     }
     // Picasso files come in pairs: the YAML beside an .hdf5 is an input or an output too.
@@ -44,4 +46,4 @@ export const verb: Verb = {
     );
     return 0;
   },
-};
+});

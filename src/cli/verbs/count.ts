@@ -11,13 +11,13 @@ import { parseOrThrow, v } from '../../core/schema';
 import { MetaOverridesSchema } from '../../core/stack/metaOverrides';
 import { openChannels, openStack } from '../../core/stack/open';
 import type { FrameSource } from '../../core/stack/types';
-import { parseArgs, schemaFlag } from '../args';
+import { type ParsedArgs, schemaFlag } from '../args';
 import { type FileByteSource, openFileByteSources } from '../nodeByteSource';
 import { groupWithSidecars, reportStackWarnings } from '../openInputs';
 import { readCsvTable } from '../postArgs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope count STACK… --channels CD9,CD63,CD81[,probe] --out EVS.csv [options]
 Finds single EVs, counts the molecules of every marker on each from photobleaching steps (and
@@ -53,35 +53,33 @@ options:
 const list = (v: string | true | undefined): string[] | undefined =>
   typeof v === 'string' ? v.split(',').map((s) => s.trim()) : undefined;
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: [
-        'channels',
-        'out',
-        'probe-channel',
-        'skip',
-        'thresholds',
-        'reference',
-        'method',
-        'frames',
-        'pixel-nm',
-        'detect-k',
-        'roi',
-        'penalty',
-        'unit',
-        'rename',
-        'test',
-        'locs',
-        'locs-channel',
-        'bursts',
-        'blink-radius',
-        'dark-frames',
-        'ev-radius',
-      ],
-      booleans: ['json'],
-    });
+  values: [
+    'channels',
+    'out',
+    'probe-channel',
+    'skip',
+    'thresholds',
+    'reference',
+    'method',
+    'frames',
+    'pixel-nm',
+    'detect-k',
+    'roi',
+    'penalty',
+    'unit',
+    'rename',
+    'test',
+    'locs',
+    'locs-channel',
+    'bursts',
+    'blink-radius',
+    'dark-frames',
+    'ev-radius',
+  ],
+  booleans: ['json'],
+  async run(a) {
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out EVS.csv is required');
     if (a.positionals.length === 0) throw new Error('give at least one STACK');
@@ -182,11 +180,11 @@ export const verb: Verb = {
       await Promise.all(handles.map((h) => h.close()));
     }
   },
-};
+});
 
 /** Count (c): the localizations' blinks per EV, added as `<name> locs` columns. */
 function addLocalizationCounts(
-  a: ReturnType<typeof parseArgs>,
+  a: ParsedArgs,
   file: string,
   table: Awaited<ReturnType<typeof analyzeEvMarkers>>,
   params: EvMarkerParamsInput,
@@ -220,11 +218,7 @@ function addLocalizationCounts(
   );
 }
 
-function buildParams(
-  a: ReturnType<typeof parseArgs>,
-  source: FrameSource,
-  method: 'steps' | 'ratio',
-): EvMarkerParamsInput {
+function buildParams(a: ParsedArgs, source: FrameSource, method: 'steps' | 'ratio'): EvMarkerParamsInput {
   const n = source.channels;
   const given = list(a.flags.get('channels'));
   if (given && given.length !== n)

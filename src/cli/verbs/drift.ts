@@ -1,10 +1,10 @@
 import { writeDriftCsv } from '../../core/io/driftCsv';
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { applyPipeline } from '../../core/locs/pipeline';
-import { parseArgs, stringFlag } from '../args';
+import { stringFlag } from '../args';
 import { DRIFT_FLAGS, DRIFT_HELP, driftStep, readLocs, reportDrift } from '../postArgs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 /** Exit status when the estimate was judged unreliable and the table was written uncorrected. */
 export const EXIT_UNRELIABLE = 3;
@@ -22,13 +22,11 @@ ${DRIFT_HELP}
   --trace FILE           also write the drift estimate: frame (1-based), dx, dy in nm (written
                          even when not applied, for inspection)`;
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: ['out', 'method', 'trace', ...DRIFT_FLAGS.values],
-      booleans: DRIFT_FLAGS.booleans,
-    });
+  values: ['out', 'method', 'trace', ...DRIFT_FLAGS.values],
+  booleans: DRIFT_FLAGS.booleans,
+  async run(a) {
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out CORRECTED.csv is required');
@@ -52,4 +50,4 @@ export const verb: Verb = {
     console.log(`${out}: ${r.table.length} localizations corrected over ${n} frames; ${at}`);
     return 0;
   },
-};
+});

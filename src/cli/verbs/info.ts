@@ -1,10 +1,9 @@
 // `evscope info FILE… [--json]`: what evscope sees in each stack, without reading its pixels.
 
 import type { FrameSource } from '../../core/stack/types';
-import { parseArgs } from '../args';
 import { groupWithSidecars, withStack } from '../openInputs';
 import { terminalField } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 export interface StackInfo {
   file: string;
@@ -56,7 +55,7 @@ function asText(i: StackInfo): string {
   return [i.file, ...rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`)].map(terminalField).join('\n');
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help: `usage: evscope info FILE… [--json]
 
 Describes each stack: flavour, frames, width, height, channels, pixel type, byte order, pixel
@@ -64,8 +63,9 @@ size (nm) and frame interval (ms) when the file states them. Reads only headers.
 A .dax or Picasso .raw movie needs its sidecar (.inf / .yaml) among the files.
 
   --json   one JSON array with an object per stack`,
-  async run(args) {
-    const p = parseArgs(args, { values: [], booleans: ['json'] });
+  values: [],
+  booleans: ['json'],
+  async run(p) {
     if (p.positionals.length === 0) throw new Error('no input files (see evscope info --help)');
     const infos: StackInfo[] = [];
     for (const group of groupWithSidecars(p.positionals)) {
@@ -74,4 +74,4 @@ A .dax or Picasso .raw movie needs its sidecar (.inf / .yaml) among the files.
     console.log(p.flags.has('json') ? JSON.stringify(infos, null, 2) : infos.map(asText).join('\n\n'));
     return 0;
   },
-};
+});

@@ -28,11 +28,11 @@ import type { ByteSource, FrameSource } from '../../core/stack/types';
 import { localizeRun } from '../../engine/localizeRun';
 import { localizeNodeWorkerFactory, nodePoolSize } from '../../engine/nodeWorker';
 import { WorkerPool } from '../../engine/workerPool';
-import { numberFlag, type ParsedArgs, parseArgs, schemaFlag } from '../args';
+import { numberFlag, type ParsedArgs, schemaFlag } from '../args';
 import { openFileByteSources } from '../nodeByteSource';
 import { reportStackWarnings } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb, type Verb } from '../verb';
 import { parseFrameRange } from './convert';
 
 export interface LocalizeVerbDeps {
@@ -237,32 +237,30 @@ async function readScmosMapFiles(
 }
 
 export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
-  return {
+  return defineVerb({
     help: HELP,
-    async run(args: string[]): Promise<number> {
-      const p = parseArgs(args, {
-        values: [
-          'out',
-          'pixel-nm',
-          'sigma-nm',
-          'camera',
-          'offset',
-          'gain',
-          'em-gain',
-          'fitter',
-          'max-emitters',
-          'multi-alpha',
-          'count-by-brightness',
-          'threshold',
-          'frames',
-          'threads',
-          'scmos-offset',
-          'scmos-gain',
-          'scmos-variance',
-          'scmos-gain-unit',
-        ],
-        booleans: ['fit-sigma'],
-      });
+    values: [
+      'out',
+      'pixel-nm',
+      'sigma-nm',
+      'camera',
+      'offset',
+      'gain',
+      'em-gain',
+      'fitter',
+      'max-emitters',
+      'multi-alpha',
+      'count-by-brightness',
+      'threshold',
+      'frames',
+      'threads',
+      'scmos-offset',
+      'scmos-gain',
+      'scmos-variance',
+      'scmos-gain-unit',
+    ],
+    booleans: ['fit-sigma'],
+    async run(p) {
       if (p.positionals.length < 1) throw new Error('give the STACK file (see --help)');
       const out = p.flags.get('out');
       if (typeof out !== 'string') throw new Error('--out LOCS.csv is required');
@@ -343,7 +341,7 @@ export function createLocalizeVerb(deps: LocalizeVerbDeps): Verb {
         await Promise.all(files.map((f) => f.close()));
       }
     },
-  };
+  });
 }
 
 export const verb = createLocalizeVerb({ openStack, writeCsv: (t) => writeThunderstormCsv(t) });

@@ -1,9 +1,9 @@
 import { writeThunderstormCsv } from '../../core/io/thunderstormCsv';
 import { applyPipeline, MergeStepSchema } from '../../core/locs/pipeline';
-import { parseArgs, schemaFlag } from '../args';
+import { schemaFlag } from '../args';
 import { readLocs } from '../postArgs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope merge LOCS.csv --radius 50 --gap 1 --out MERGED.csv [--weighting precision|photons|equal]
 Merges one molecule's localizations in consecutive frames into one (ThunderSTORM CSV out), with
@@ -13,10 +13,10 @@ combined precision.
   --gap FRAMES     dark frames allowed between blinks (default 1)
   --weighting W    position average: precision (1/σ², default when present), photons, equal`;
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, { values: ['out', 'radius', 'gap', 'weighting'] });
+  values: ['out', 'radius', 'gap', 'weighting'],
+  async run(a) {
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out MERGED.csv is required');
@@ -34,4 +34,4 @@ export const verb: Verb = {
     console.log(`${out}: ${table.length} localizations merged into ${r.table.length} molecules`);
     return 0;
   },
-};
+});

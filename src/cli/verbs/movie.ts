@@ -22,10 +22,10 @@ import { MOVIE_VALUE_UNIT, type MovieDtype } from '../../core/movie/quantise';
 import { type MovieSigma, SlidingMovie } from '../../core/movie/slidingMovie';
 import { movieFrameCount, movieFrameLimitError } from '../../core/movie/window';
 import type { TiffCompression } from '../../core/stack/tiffWriter';
-import { numberFlag, parseArgs, schemaFlag, stringFlag } from '../args';
+import { numberFlag, schemaFlag, stringFlag } from '../args';
 import { checkOutputs, outputSink } from '../safeOutput';
 import { warnOnStderr } from '../terminalText';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 /** Localizations past --frames are not in any movie frame: left out, and said so. */
 function withinFrames(table: LocTable, rawFrames: number, input: string): LocTable {
@@ -76,7 +76,7 @@ function storageLines(
   return lines;
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help: `usage: evscope movie LOCS.csv --window W --step S --px NM --out MOVIE.tif
                      [--frames F] [--camera-px NM --roi x0,y0,x1,y1]
                      [--sigma NM | --precision-factor F] [--frame-interval MS]
@@ -111,31 +111,29 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
   --connectivity C    26: structures in (x, y, t) (default); 8: per frame
   --mask-out FILE     binary movie (uint8)
   --labels-out FILE   label movie (uint16, or uint32 beyond 65535 structures)`,
-  async run(args) {
-    const p = parseArgs(args, {
-      values: [
-        'window',
-        'step',
-        'px',
-        'out',
-        'frames',
-        'camera-px',
-        'roi',
-        'sigma',
-        'precision-factor',
-        'frame-interval',
-        'binarize',
-        'smooth',
-        'otsu-frames',
-        'connectivity',
-        'mask-out',
-        'labels-out',
-        'dtype',
-        'scale',
-        'compress',
-      ],
-      booleans: ['bigtiff'],
-    });
+  values: [
+    'window',
+    'step',
+    'px',
+    'out',
+    'frames',
+    'camera-px',
+    'roi',
+    'sigma',
+    'precision-factor',
+    'frame-interval',
+    'binarize',
+    'smooth',
+    'otsu-frames',
+    'connectivity',
+    'mask-out',
+    'labels-out',
+    'dtype',
+    'scale',
+    'compress',
+  ],
+  booleans: ['bigtiff'],
+  async run(p) {
     const input = p.positionals[0];
     if (!input || p.positionals.length > 1) throw new Error('give exactly one localization CSV (see --help)');
     const out = p.flags.get('out');
@@ -286,4 +284,4 @@ divided by W (localizations per pixel per raw frame); there are floor((F − W)/
     }
     return 0;
   },
-};
+});

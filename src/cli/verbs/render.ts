@@ -14,7 +14,7 @@ import {
 } from '../../core/render/reconstruct';
 import { boundsOf } from '../../core/render/view';
 import { encodeTiff } from '../../core/stack/tiffWriter';
-import { parseArgs, schemaFlag, stringFlag } from '../args';
+import { schemaFlag, stringFlag } from '../args';
 import {
   DRIFT_FLAGS,
   driftStep,
@@ -25,7 +25,7 @@ import {
   writeTrace,
 } from '../postArgs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope render LOCS.csv --px 10 --out IMAGE.tif|png [options]
 Renders ThunderSTORM CSV localizations (x, y in nm) to an image covering every localization
@@ -49,27 +49,25 @@ Post-processing, applied in this order before rendering:
   --merge RADIUS:GAPS    merge blinks within RADIUS nm across up to GAPS dark frames
   --filter EXPR          keep rows where EXPR holds, e.g. "photons > 500 && precision in [0, 30]"`;
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: [
-        'px',
-        'out',
-        'sigma',
-        'precision-factor',
-        'colormap',
-        'color-by',
-        'drift',
-        ...DRIFT_FLAGS.values,
-        'trace',
-        'merge',
-        'filter',
-        'width',
-        'height',
-      ],
-      booleans: ['histogram', 'no-scale-bar', ...DRIFT_FLAGS.booleans],
-    });
+  values: [
+    'px',
+    'out',
+    'sigma',
+    'precision-factor',
+    'colormap',
+    'color-by',
+    'drift',
+    ...DRIFT_FLAGS.values,
+    'trace',
+    'merge',
+    'filter',
+    'width',
+    'height',
+  ],
+  booleans: ['histogram', 'no-scale-bar', ...DRIFT_FLAGS.booleans],
+  async run(a) {
     if (a.positionals.length !== 1) throw new Error('expected one localization file: LOCS.csv');
     const out = a.flags.get('out');
     if (typeof out !== 'string') throw new Error('--out IMAGE.tif|png is required');
@@ -153,4 +151,4 @@ export const verb: Verb = {
     );
     return 0;
   },
-};
+});

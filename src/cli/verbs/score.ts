@@ -1,9 +1,9 @@
 import type { LocTable } from '../../core/locs/table';
 import { selectRows } from '../../core/locs/table';
 import { scoreLocalizations } from '../../core/score/metrics';
-import { numberFlag, parseArgs } from '../args';
+import { numberFlag } from '../args';
 import { readCsvTable } from '../postArgs';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope score TRUTH.csv LOCS.csv [--tol 250] [--channel C] [--json]
 Matches localizations to ground truth frame by frame (optimal one-to-one assignment within the
@@ -21,10 +21,11 @@ function onlyChannel(t: LocTable, c: number, file: string): LocTable {
   return selectRows(t, keep);
 }
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, { values: ['tol', 'channel'], booleans: ['json'] });
+  values: ['tol', 'channel'],
+  booleans: ['json'],
+  async run(a) {
     if (a.positionals.length !== 2) throw new Error('expected two files: TRUTH.csv LOCS.csv');
     const [truthFile, locsFile] = a.positionals;
     let truth = readCsvTable(truthFile);
@@ -52,4 +53,4 @@ export const verb: Verb = {
     );
     return 0;
   },
-};
+});

@@ -14,9 +14,9 @@ import {
 } from '../../core/sim';
 import { CalciumSceneFields, SimCameraFields, SimChannelFields, SimSizeFields } from '../../core/sim/schema';
 import { encodeTiff } from '../../core/stack/tiffWriter';
-import { numberFlag, parseArgs, schemaFlag, schemaValue } from '../args';
+import { numberFlag, type ParsedArgs, schemaFlag, schemaValue } from '../args';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 import { writeSimulatedTiff } from '../writeSimulatedTiff';
 import {
   EXPERIMENT_ONLY,
@@ -61,31 +61,29 @@ options (override the preset):
   --add-frame N       calcium presets: frame (1-based) at which EVs are added
   --no-tiff           write only the truth CSV files`;
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: [
-        'preset',
-        'out',
-        'frames',
-        'size',
-        'seed',
-        'photons',
-        'background',
-        'sigma-nm',
-        'pixel-nm',
-        'camera',
-        'read-noise',
-        'scmos-offset-sd',
-        'scmos-gain-cv',
-        'scmos-noise-spread',
-        ...EXPERIMENT_ONLY.filter((f) => f !== 'null'),
-        'responders',
-        'add-frame',
-      ],
-      booleans: ['no-tiff', 'null'],
-    });
+  values: [
+    'preset',
+    'out',
+    'frames',
+    'size',
+    'seed',
+    'photons',
+    'background',
+    'sigma-nm',
+    'pixel-nm',
+    'camera',
+    'read-noise',
+    'scmos-offset-sd',
+    'scmos-gain-cv',
+    'scmos-noise-spread',
+    ...EXPERIMENT_ONLY.filter((f) => f !== 'null'),
+    'responders',
+    'add-frame',
+  ],
+  booleans: ['no-tiff', 'null'],
+  async run(a) {
     if (a.positionals.length) throw new Error(`unexpected argument "${a.positionals[0]}"`);
     const preset = a.flags.get('preset');
     if (preset === 'experiment') return writeSimulatedExperiment(a);
@@ -212,9 +210,9 @@ export const verb: Verb = {
       );
     return 0;
   },
-};
+});
 
-function applyCalciumFlags(a: ReturnType<typeof parseArgs>, p: ReturnType<typeof presetParams>): void {
+function applyCalciumFlags(a: ParsedArgs, p: ReturnType<typeof presetParams>): void {
   const flags = ['cells', 'responders', 'add-frame'] as const;
   const given = flags.filter((f) => a.flags.has(f));
   if (!given.length) return;

@@ -10,10 +10,10 @@ import {
 import { tracksToCsv } from '../../core/spt/io';
 import { MOBILITY_NAMES } from '../../core/spt/summary';
 import type { FrameSource } from '../../core/stack/types';
-import { numberFlag, parseArgs, schemaFlag } from '../args';
+import { numberFlag, schemaFlag } from '../args';
 import { groupWithSidecars, withStack } from '../openInputs';
 import { checkOutputs, writeOutputSafely } from '../safeOutput';
-import type { Verb } from '../verb';
+import { defineVerb } from '../verb';
 
 const help = `usage: evscope track STACK --out TRACKS.csv [options]
 Detects and fits the EVs of one channel (wavelet detection, MLE Gaussian fit with σ free), links
@@ -35,25 +35,23 @@ options:
   --frame-ms T       frame interval, ms (from the file, else 5)
   --summary FILE     also write the per-track summary (D, α, class) as CSV`;
 
-export const verb: Verb = {
+export const verb = defineVerb({
   help,
-  async run(args) {
-    const a = parseArgs(args, {
-      values: [
-        'out',
-        'channel',
-        'sigma-nm',
-        'threshold',
-        'radius',
-        'max-gap',
-        'min-length',
-        'min-intensity',
-        'pixel-nm',
-        'frame-ms',
-        'summary',
-      ],
-      booleans: ['fixed-sigma'],
-    });
+  values: [
+    'out',
+    'channel',
+    'sigma-nm',
+    'threshold',
+    'radius',
+    'max-gap',
+    'min-length',
+    'min-intensity',
+    'pixel-nm',
+    'frame-ms',
+    'summary',
+  ],
+  booleans: ['fixed-sigma'],
+  async run(a) {
     const out = a.flags.get('out');
     if (a.positionals.length < 1 || typeof out !== 'string') {
       console.error(help);
@@ -143,4 +141,4 @@ export const verb: Verb = {
       return 0;
     });
   },
-};
+});

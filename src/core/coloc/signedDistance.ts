@@ -117,29 +117,15 @@ export class PointSignedDistance {
   ) {
     const { width, height } = grid;
     if (mask.length !== width * height) throw new RangeError('mask size does not match the grid');
-    let x0 = width;
-    let y0 = height;
-    let x1 = -1;
-    let y1 = -1;
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++)
-        if (mask[y * width + x]) {
-          if (x < x0) x0 = x;
-          if (x > x1) x1 = x;
-          if (y < y0) y0 = y;
-          y1 = y;
-        }
-    this.structure = x1 < 0 ? null : new ColumnIndex(mask, false, width, 0, 0, width, height);
     // Inside points need background only within the structures' bounding box plus one pixel:
     // any background square beyond it has one on that margin that is nearer on both axes.
-    if (x1 < 0) {
+    const box = structureBoxWithMargin(mask, width, height);
+    this.structure = box ? new ColumnIndex(mask, false, width, 0, 0, width, height) : null;
+    if (!box) {
       this.background = null;
       return;
     }
-    x0 = Math.max(x0 - 1, 0);
-    y0 = Math.max(y0 - 1, 0);
-    x1 = Math.min(x1 + 1, width - 1);
-    y1 = Math.min(y1 + 1, height - 1);
+    const { x0, y0, x1, y1 } = box;
     let any = false;
     for (let y = y0; y <= y1 && !any; y++) for (let x = x0; x <= x1 && !any; x++) any = !mask[y * width + x];
     this.background = any ? new ColumnIndex(mask, true, width, x0, y0, x1 - x0 + 1, y1 - y0 + 1) : null;
@@ -183,6 +169,30 @@ export function signedDistanceField(
 // that margin has a margin pixel that is nearer on both axes. Structures usually cover a small
 // part of the frame, so this costs a fraction of a full-frame transform.
 function insideSquaredDistances(mask: ArrayLike<number>, width: number, height: number): Float64Array {
+  const out = new Float64Array(width * height);
+  const box = structureBoxWithMargin(mask, width, height);
+  if (!box) return out;
+  const { x0, y0, x1, y1 } = box;
+  const cw = x1 - x0 + 1;
+  const ch = y1 - y0 + 1;
+  const background = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++)
+    for (let x = 0; x < cw; x++) background[y * cw + x] = mask[(y + y0) * width + x + x0] ? 0 : 1;
+  const crop = squaredDistanceTransform(background, cw, ch);
+  for (let y = 0; y < ch; y++) out.set(crop.subarray(y * cw, (y + 1) * cw), (y + y0) * width + x0);
+  return out;
+}
+
+/**
+ * The structures' (non-zero pixels') bounding box grown by one pixel and clipped to the frame,
+ * inclusive; null without structures. Background beyond it is never the nearest to an inside
+ * point: a margin pixel is nearer on both axes.
+ */
+function structureBoxWithMargin(
+  mask: ArrayLike<number>,
+  width: number,
+  height: number,
+): { x0: number; y0: number; x1: number; y1: number } | null {
   let x0 = width;
   let y0 = height;
   let x1 = -1;
@@ -195,20 +205,13 @@ function insideSquaredDistances(mask: ArrayLike<number>, width: number, height: 
         if (y < y0) y0 = y;
         y1 = y;
       }
-  const out = new Float64Array(width * height);
-  if (x1 < 0) return out;
-  x0 = Math.max(x0 - 1, 0);
-  y0 = Math.max(y0 - 1, 0);
-  x1 = Math.min(x1 + 1, width - 1);
-  y1 = Math.min(y1 + 1, height - 1);
-  const cw = x1 - x0 + 1;
-  const ch = y1 - y0 + 1;
-  const background = new Uint8Array(cw * ch);
-  for (let y = 0; y < ch; y++)
-    for (let x = 0; x < cw; x++) background[y * cw + x] = mask[(y + y0) * width + x + x0] ? 0 : 1;
-  const crop = squaredDistanceTransform(background, cw, ch);
-  for (let y = 0; y < ch; y++) out.set(crop.subarray(y * cw, (y + 1) * cw), (y + y0) * width + x0);
-  return out;
+  if (x1 < 0) return null;
+  return {
+    x0: Math.max(x0 - 1, 0),
+    y0: Math.max(y0 - 1, 0),
+    x1: Math.min(x1 + 1, width - 1),
+    y1: Math.min(y1 + 1, height - 1),
+  };
 }
 
 /**

@@ -436,18 +436,26 @@ export function inferInputs(
 
 /** File-name safe id from a path: its stem, made unique with -2, -3… in path order. */
 export function inputIds(paths: readonly string[]): string[] {
-  const used = new Set<string>();
-  return paths.map((p) => {
-    const stem =
-      (p.replace(/\\/g, '/').split('/').pop() ?? 'input')
-        .replace(/\.[^.]*$/, '')
-        .replace(/[^A-Za-z0-9_.-]+/g, '_')
-        .replace(/^[.-]+/, '')
-        .slice(0, 90) || 'input';
-    let candidate = stem;
-    for (let k = 2; used.has(candidate); k++) candidate = `${stem}-${k}`;
-    used.add(candidate);
-    return candidate;
+  return uniqueIds(
+    paths.map(
+      (p) =>
+        (p.replace(/\\/g, '/').split('/').pop() ?? 'input')
+          .replace(/\.[^.]*$/, '')
+          .replace(/[^A-Za-z0-9_.-]+/g, '_')
+          .replace(/^[.-]+/, '')
+          .slice(0, 90) || 'input',
+    ),
+  );
+}
+
+/** Each wanted id in order, made unique against `taken` and the ones before it with -2, -3… */
+export function uniqueIds(wanted: readonly string[], taken: readonly string[] = []): string[] {
+  const used = new Set(taken);
+  return wanted.map((w) => {
+    let id = w;
+    for (let k = 2; used.has(id); k++) id = `${w}-${k}`;
+    used.add(id);
+    return id;
   });
 }
 

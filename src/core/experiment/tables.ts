@@ -28,49 +28,41 @@ export function inputsCsv(summaries: readonly InputSummary[]): string {
   });
 }
 
-/** Long format: one row per metric and cell. */
-export function cellsCsv(stats: ExperimentStats): string {
-  const rows = stats.cells.flatMap((m) => m.values.map((v) => ({ metric: m.metric, ...v })));
-  return csvText(['metric', 'unit', 'condition', 'cell', 'inputs', 'value'], rows.length, (r, c) => {
+/** A table whose rows each start with their metric, its unit and their condition. */
+function metricRowsCsv<R extends { metric: string; condition: string }>(
+  header: string[],
+  rows: readonly R[],
+  fields: (x: R) => string[],
+): string {
+  return csvText(['metric', 'unit', 'condition', ...header], rows.length, (r, c) => {
     const x = rows[r];
-    return [
-      csvField(x.metric),
-      csvField(describeMetric(x.metric).unit),
-      csvField(x.condition),
-      csvField(x.cell),
-      String(x.inputs),
-      num(x.value),
-    ][c];
+    if (c === 0) return csvField(x.metric);
+    if (c === 1) return csvField(describeMetric(x.metric).unit);
+    if (c === 2) return csvField(x.condition);
+    return fields(x)[c - 3];
   });
 }
 
+/** Long format: one row per metric and cell. */
+export function cellsCsv(stats: ExperimentStats): string {
+  const rows = stats.cells.flatMap((m) => m.values.map((v) => ({ metric: m.metric, ...v })));
+  return metricRowsCsv(['cell', 'inputs', 'value'], rows, (x) => [
+    csvField(x.cell),
+    String(x.inputs),
+    num(x.value),
+  ]);
+}
+
 export function conditionsCsv(stats: ExperimentStats): string {
-  const rows = stats.conditions;
-  const header = [
-    'metric',
-    'unit',
-    'condition',
-    'n_cells',
-    'n_inputs',
-    'mean',
-    'sd',
-    'ci95_low',
-    'ci95_high',
-  ];
-  return csvText(header, rows.length, (r, c) => {
-    const x = rows[r];
-    return [
-      csvField(x.metric),
-      csvField(describeMetric(x.metric).unit),
-      csvField(x.condition),
-      String(x.nCells),
-      String(x.nInputs),
-      num(x.mean),
-      num(x.sd),
-      num(x.ciLow),
-      num(x.ciHigh),
-    ][c];
-  });
+  const header = ['n_cells', 'n_inputs', 'mean', 'sd', 'ci95_low', 'ci95_high'];
+  return metricRowsCsv(header, stats.conditions, (x) => [
+    String(x.nCells),
+    String(x.nInputs),
+    num(x.mean),
+    num(x.sd),
+    num(x.ciLow),
+    num(x.ciHigh),
+  ]);
 }
 
 /** What every n and p counts (tests.csv says it on every row). */

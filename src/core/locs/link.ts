@@ -8,6 +8,7 @@
 // are bucketed into a spatial hash with cells of one radius, rebuilt from scratch in O(live):
 // no per-object allocation, total cost O(n·(g+1)).
 
+import { CellBuckets } from './cellBuckets';
 import { groupByFrameSparse } from './groupByFrame';
 
 export interface LinkOptions {
@@ -49,19 +50,16 @@ export function linkBlinks(
   const live = new Int32Array(order.length);
   let nLive = 0;
   let groups = 0;
-  // Hash buckets as CSR arrays, sized for the most groups that can be live at once.
-  let maxHash = 16;
-  while (maxHash < 2 * order.length) maxHash <<= 1;
-  const bucketStart = new Int32Array(maxHash + 1);
-  const bucketItem = new Int32Array(order.length);
-  const itemHash = new Int32Array(order.length);
+  // Sized for the most groups that can be live at once.
+  const buckets = new CellBuckets(order.length, r);
+  const cells = new Int32Array(18);
+  const items = buckets.items;
   const pend = new Int32Array(order.length);
   const propose = new Int32Array(order.length);
   const claimRound = new Int32Array(order.length);
   const claimD2 = new Float64Array(order.length);
   const claimRow = new Int32Array(order.length);
   let round = 0;
-  const inv = 1 / r;
   const r2 = r * r;
 
   for (let k = 0; k < frameIds.length; k++) {
@@ -71,21 +69,7 @@ export function linkBlinks(
     let kept = 0;
     for (let k = 0; k < nLive; k++) if (lastF[live[k]] >= f - gap - 1) live[kept++] = live[k];
     nLive = kept;
-    let hashSize = 16;
-    while (hashSize < 2 * nLive) hashSize <<= 1;
-    const hmask = hashSize - 1;
-    bucketStart.fill(0, 0, hashSize + 1);
-    for (let k = 0; k < nLive; k++) {
-      const g = live[k];
-      const h = cellHash(Math.floor(lastX[g] * inv), Math.floor(lastY[g] * inv)) & hmask;
-      itemHash[k] = h;
-      bucketStart[h + 1]++;
-    }
-    for (let h = 0; h < hashSize; h++) bucketStart[h + 1] += bucketStart[h];
-    for (let k = 0; k < nLive; k++) bucketItem[bucketStart[itemHash[k]]++] = live[k];
-    // The fill pass advanced each start to the next bucket's: shift back.
-    for (let h = hashSize; h > 0; h--) bucketStart[h] = bucketStart[h - 1];
-    bucketStart[0] = 0;
+    buckets.build(live, 0, nLive, lastX, lastY);
 
     // Matching in rounds: every pending localization proposes to its nearest free group, each
     // group accepts its closest proposer. Processing rows one by one instead would let a stray
@@ -98,23 +82,19 @@ export function linkBlinks(
         const i = pend[k];
         const xi = x[i];
         const yi = y[i];
-        const cx = Math.floor(xi * inv);
-        const cy = Math.floor(yi * inv);
         let best = -1;
         let bestD2 = r2;
-        for (let dy = -1; dy <= 1; dy++)
-          for (let dx = -1; dx <= 1; dx++) {
-            const h = cellHash(cx + dx, cy + dy) & hmask;
-            for (let s = bucketStart[h], e = bucketStart[h + 1]; s < e; s++) {
-              const g = bucketItem[s];
-              if (lastF[g] >= f) continue; // already took a localization in this frame
-              const ex = lastX[g] - xi;
-              const ey = lastY[g] - yi;
-              const d2 = ex * ex + ey * ey;
-              if (d2 <= bestD2) {
-                bestD2 = d2;
-                best = g;
-              }
+        buckets.around(xi, yi, cells);
+        for (let c = 0; c < 18; c += 2)
+          for (let s = cells[c], e = cells[c + 1]; s < e; s++) {
+            const g = items[s];
+            if (lastF[g] >= f) continue; // already took a localization in this frame
+            const ex = lastX[g] - xi;
+            const ey = lastY[g] - yi;
+            const d2 = ex * ex + ey * ey;
+            if (d2 <= bestD2) {
+              bestD2 = d2;
+              best = g;
             }
           }
         propose[k] = best;
@@ -146,8 +126,4 @@ export function linkBlinks(
     }
   }
   return { group, groups, size: size.slice(0, groups) };
-}
-
-function cellHash(cx: number, cy: number): number {
-  return (Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy, 0x85ebca77)) >>> 0;
 }

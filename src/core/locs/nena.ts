@@ -7,6 +7,7 @@
 // where B·d absorbs pairs of unrelated molecules (at small d, chance neighbours grow linearly).
 // A and B enter linearly, so for each σ they come from a 2×2 non-negative least squares and only
 // σ is searched (log grid, then golden section), which makes the fit start-value free.
+import { CellBuckets } from './cellBuckets';
 import { groupByFrameSparse } from './groupByFrame';
 import type { LocTable } from './table';
 
@@ -180,12 +181,9 @@ export function adjacentFrameDistances(
   let nOut = 0;
   let maxPerFrame = 0;
   for (let k = 0; k < present; k++) maxPerFrame = Math.max(maxPerFrame, start[k + 1] - start[k]);
-  let maxHash = 16;
-  while (maxHash < 2 * maxPerFrame) maxHash <<= 1;
-  const bucketStart = new Int32Array(maxHash + 1);
-  const bucketItem = new Int32Array(maxPerFrame);
-  const itemHash = new Int32Array(maxPerFrame);
-  const inv = 1 / maxD;
+  const buckets = new CellBuckets(maxPerFrame, maxD);
+  const cells = new Int32Array(18);
+  const items = buckets.items;
   const d2max = maxD * maxD;
   for (let k = 0; k + 1 < present; k++) {
     if (frameIds[k + 1] !== frameIds[k] + 1) continue;
@@ -193,45 +191,23 @@ export function adjacentFrameDistances(
     const b = start[k + 1];
     const na = start[k + 1];
     const nb = start[k + 2];
-    // Bucket frame f+1 by cell, in a hash sized to that frame.
-    let hashSize = 16;
-    while (hashSize < 2 * (nb - na)) hashSize <<= 1;
-    const hmask = hashSize - 1;
-    bucketStart.fill(0, 0, hashSize + 1);
-    for (let q = na; q < nb; q++) {
-      const i = order[q];
-      const h = cellHash(Math.floor(x[i] * inv), Math.floor(y[i] * inv)) & hmask;
-      itemHash[q - na] = h;
-      bucketStart[h + 1]++;
-    }
-    for (let h = 0; h < hashSize; h++) bucketStart[h + 1] += bucketStart[h];
-    for (let q = na; q < nb; q++) bucketItem[bucketStart[itemHash[q - na]]++] = order[q];
-    for (let h = hashSize; h > 0; h--) bucketStart[h] = bucketStart[h - 1];
-    bucketStart[0] = 0;
+    buckets.build(order, na, nb, x, y); // frame f+1
     for (let q = a; q < b; q++) {
       const i = order[q];
-      const cx = Math.floor(x[i] * inv);
-      const cy = Math.floor(y[i] * inv);
       let best = d2max;
       let found = false;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const h = cellHash(cx + dx, cy + dy) & hmask;
-          for (let s = bucketStart[h], e = bucketStart[h + 1]; s < e; s++) {
-            const j = bucketItem[s];
-            const d2 = (x[j] - x[i]) ** 2 + (y[j] - y[i]) ** 2;
-            if (d2 <= best) {
-              best = d2;
-              found = true;
-            }
+      buckets.around(x[i], y[i], cells);
+      for (let c = 0; c < 18; c += 2)
+        for (let s = cells[c], e = cells[c + 1]; s < e; s++) {
+          const j = items[s];
+          const d2 = (x[j] - x[i]) ** 2 + (y[j] - y[i]) ** 2;
+          if (d2 <= best) {
+            best = d2;
+            found = true;
           }
         }
       if (found) out[nOut++] = Math.sqrt(best);
     }
   }
   return out.slice(0, nOut);
-}
-
-function cellHash(cx: number, cy: number): number {
-  return (Math.imul(cx, 0x9e3779b1) ^ Math.imul(cy, 0x85ebca77)) >>> 0;
 }

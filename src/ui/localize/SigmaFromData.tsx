@@ -3,8 +3,8 @@
 // how many spots it came from and how much they spread.
 import { useState } from 'react';
 import { localizeService, SIGMA_FRAMES, type SigmaEstimate } from '../../engine/localizeService';
-import { attachMaps } from '../../state/cameraMapsStore';
 import type { LoadedStack } from '../../state/dataStore';
+import { planRequest } from '../../state/localizeActions';
 import { localizeParamsStore, planRun } from '../../state/localizeParamsStore';
 
 type State =
@@ -24,15 +24,7 @@ export function SigmaFromData({ st, disabled }: { st: LoadedStack; disabled: boo
     const { plan } = planned;
     setState({ kind: 'running' });
     try {
-      const { params, scmosMapsFromSimulation } = attachMaps(plan.params, plan.scmosMaps, plan.stackId);
-      const est = await localizeService.estimateSigma({
-        stack: st.info,
-        channel: plan.channel,
-        params,
-        frames: plan.frames,
-        roi: plan.roi,
-        scmosMapsFromSimulation,
-      });
+      const est = await localizeService.estimateSigma(planRequest(plan, st.info));
       localizeParamsStore.getState().set({ sigmaNm: Math.round(est.sigmaNm * 10) / 10 });
       setState({ kind: 'done', est });
     } catch (e) {
